@@ -29,6 +29,11 @@ export interface ResourceStrategy {
   validateStatusUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
   /** Columns for `kubectl get` (server-side printing). */
   table?: TableDefinition;
+  /**
+   * Graceful deletion (rest.RESTGracefulDeleteStrategy): the grace period a DELETE gets, given the one requested.
+   * 0 deletes at once; more sets deletionTimestamp and leaves the final delete to the owner (the kubelet for pods).
+   */
+  gracePeriodOnDelete?(obj: KubeObject, requested: number | undefined): number;
   /** Extra field selectors beyond metadata.name and metadata.namespace, e.g. `spec.nodeName` for pods. */
   selectableFields?: Record<string, (obj: KubeObject) => string | undefined>;
 }

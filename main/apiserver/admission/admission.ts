@@ -1,0 +1,41 @@
+// The admission chain, as in kube-apiserver: every write passes the mutating
+// plugins in order, then the validating ones. A plugin rejects by throwing a
+// StatusError (Invalid, Forbidden, NotFound...), which reaches the client as is.
+
+import type { KubeObject } from '../meta/objects.ts';
+import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
+import type { UserInfo } from '../auth/user.ts';
+
+export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+
+export interface AdmissionAttributes {
+  operation: Operation;
+  resource: ResourceDefinition;
+  subresource: string;
+  namespace: string;
+  name: string;
+  /** The object being written (mutable for mutating plugins). Absent for DELETE. */
+  object?: KubeObject;
+  /** The stored object for UPDATE and DELETE. */
+  oldObject?: KubeObject;
+  user: UserInfo;
+  dryRun: boolean;
+}
+
+export interface AdmissionPlugin {
+  readonly name: string;
+  mutate?(attrs: AdmissionAttributes): Promise<void> | void;
+  validate?(attrs: AdmissionAttributes): Promise<void> | void;
+}
+
+export class AdmissionChain {
+  constructor(private readonly plugins: AdmissionPlugin[]) {}
+
+  async mutate(attrs: AdmissionAttributes): Promise<void> {
+    for (const plugin of this.plugins) if (plugin.mutate) await plugin.mutate(attrs);
+  }
+
+  async validate(attrs: AdmissionAttributes): Promise<void> {
+    for (const plugin of this.plugins) if (plugin.validate) await plugin.validate(attrs);
+  }
+}

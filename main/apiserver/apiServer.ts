@@ -1,0 +1,98 @@
+// The API server, assembled: resource catalog over the store, the admission
+// chain, the dispatcher, the HTTPS front, and in-process clients for PodLab's
+// own components.
+
+import type { Store } from '../store/store.ts';
+import { AdmissionChain, type AdmissionPlugin } from './admission/admission.ts';
+import { DefaultingPlugin } from './admission/defaulting.ts';
+import { NamespaceLifecyclePlugin } from './admission/namespaceLifecycle.ts';
+import { AllowAllAuthorizer, type Authorizer } from './auth/authorizer.ts';
+import { TokenAuthenticator } from './auth/tokenAuthenticator.ts';
+import { adminUser, type UserInfo } from './auth/user.ts';
+import { InProcessClient } from './client/inProcessClient.ts';
+import type { KubeClient } from './client/types.ts';
+import { Discovery } from './discovery.ts';
+import { Dispatcher, type SchemaServices } from './dispatcher.ts';
+import { StatusError } from './errors.ts';
+import { ApiHttpServer, type OpenApiDocuments, type UpgradeHandler } from './http/server.ts';
+import type { ResourceDefinition } from './registry/resourceDefinition.ts';
+import { ResourceCatalog } from './resourceCatalog.ts';
+import { SubresourceHandlers } from './subresources.ts';
+
+export interface ApiServerOptions {
+  store: Store;
+  definitions: ResourceDefinition[];
+  schema: SchemaServices;
+  openapi?: OpenApiDocuments;
+  tls: { key: string; cert: string };
+  adminToken: string;
+  authorizer?: Authorizer;
+  /** Extra admission plugins, after defaulting and namespace lifecycle. */
+  admissionPlugins?: AdmissionPlugin[];
+  now?: () => Date;
+}
+
+export class ApiServer {
+  readonly catalog: ResourceCatalog;
+  readonly dispatcher: Dispatcher;
+  readonly subresources: SubresourceHandlers;
+  private readonly http: ApiHttpServer;
+  private port = 0;
+
+  constructor(options: ApiServerOptions) {
+    const now = options.now ?? (() => new Date());
+    const plugins: AdmissionPlugin[] = [
+      new DefaultingPlugin(),
+      new NamespaceLifecyclePlugin((name) => this.getNamespace(name)),
+      ...(options.admissionPlugins ?? []),
+    ];
+    this.catalog = new ResourceCatalog(options.definitions, { store: options.store, admission: new AdmissionChain(plugins), now });
+    const authorizer = options.authorizer ?? new AllowAllAuthorizer();
+    this.subresources = new SubresourceHandlers(now);
+    this.dispatcher = new Dispatcher(this.catalog, authorizer, options.schema, this.subresources);
+    const authenticator = new TokenAuthenticator();
+    authenticator.add(options.adminToken, adminUser);
+    this.http = new ApiHttpServer({
+      tls: options.tls,
+      authenticator,
+      authorizer,
+      dispatcher: this.dispatcher,
+      discovery: new Discovery(this.catalog, () => `127.0.0.1:${this.port}`),
+      openapi: options.openapi,
+    });
+  }
+
+  private async getNamespace(name: string) {
+    const registry = this.catalog.registry('', 'v1', 'namespaces');
+    if (!registry) return undefined;
+    try {
+      return await registry.get('', name);
+    } catch (err) {
+      if (err instanceof StatusError && err.code === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Listens on 127.0.0.1:port (0 = any free port) and returns the port. */
+  async listen(port: number): Promise<number> {
+    this.port = await this.http.listen(port);
+    return this.port;
+  }
+
+  get url(): string {
+    return `https://127.0.0.1:${this.port}`;
+  }
+
+  /** Where pods/log, exec and attach are served once the node side runs. */
+  setStreamingHandler(handler: UpgradeHandler): void {
+    this.http.setConnectHandler(handler);
+  }
+
+  client(user: UserInfo): KubeClient {
+    return new InProcessClient(this.dispatcher, user);
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}

@@ -1,0 +1,117 @@
+// Events from PodLab's components, recorded as client-go's EventRecorder and
+// EventCorrelator do: an identical event (same object, reason, message, type,
+// source) bumps `count` and `lastTimestamp` on the existing Event instead of
+// making a new one; more than 10 similar events (same object, reason, type,
+// different messages) within 10 minutes collapse into one
+// "(combined from similar events): ..." event. That keeps a crash-looping pod
+// from flooding the store while `kubectl describe` still shows `x12 over 3m`.
+
+import { kubeTimestamp } from '../registry/objectMeta.ts';
+import type { KubeObject } from '../meta/objects.ts';
+import type { KubeClient } from './types.ts';
+import { isApiError } from './types.ts';
+
+export type EventType = 'Normal' | 'Warning';
+
+export interface EventSource {
+  component: string;
+  host?: string;
+}
+
+interface CachedEvent {
+  name: string;
+  namespace: string;
+  count: number;
+  firstTimestamp: string;
+}
+
+const aggregateWindowMs = 10 * 60 * 1000;
+const aggregateThreshold = 10;
+const cacheLimit = 4096;
+
+function involvedObjectOf(obj: KubeObject, fieldPath?: string) {
+  return {
+    kind: obj.kind,
+    namespace: obj.metadata.namespace,
+    name: obj.metadata.name,
+    uid: obj.metadata.uid,
+    apiVersion: obj.apiVersion,
+    resourceVersion: obj.metadata.resourceVersion,
+    ...(fieldPath ? { fieldPath } : {}),
+  };
+}
+
+export class EventRecorder {
+  private readonly events = new Map<string, CachedEvent>();
+  private readonly similar = new Map<string, { messages: Set<string>; since: number }>();
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly client: KubeClient,
+    private readonly source: EventSource,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Records an event about `obj`. Never throws: events are best effort, as in Kubernetes. */
+  event(obj: KubeObject, type: EventType, reason: string, message: string, fieldPath?: string): void {
+    // One at a time, so two identical events in a row update one Event rather than racing to create two.
+    this.chain = this.chain.then(() => this.record(obj, type, reason, message, fieldPath)).catch(() => undefined);
+  }
+
+  /** Resolves when every event recorded so far has been written (for tests and shutdown). */
+  flush(): Promise<void> {
+    return this.chain;
+  }
+
+  private async record(obj: KubeObject, type: EventType, reason: string, rawMessage: string, fieldPath?: string): Promise<void> {
+    const now = this.now();
+    const objectKey = [obj.kind, obj.metadata.namespace, obj.metadata.name, obj.metadata.uid, fieldPath ?? ''].join('/');
+    const similarKey = [this.source.component, this.source.host ?? '', objectKey, type, reason].join('|');
+    let message = rawMessage;
+    const group = this.similar.get(similarKey);
+    if (!group || now.getTime() - group.since > aggregateWindowMs) {
+      this.similar.set(similarKey, { messages: new Set([rawMessage]), since: now.getTime() });
+    } else {
+      group.messages.add(rawMessage);
+      if (group.messages.size > aggregateThreshold) message = `(combined from similar events): ${rawMessage}`;
+    }
+    const eventKey = message.startsWith('(combined') ? `${similarKey}|combined` : `${similarKey}|${message}`;
+    const namespace = obj.metadata.namespace || 'default';
+    const events = this.client.resource({ group: '', version: 'v1', plural: 'events' });
+    const timestamp = kubeTimestamp(now);
+    const cached = this.events.get(eventKey);
+    if (cached) {
+      try {
+        await events.patch(cached.namespace, cached.name, 'application/merge-patch+json', {
+          count: cached.count + 1,
+          lastTimestamp: timestamp,
+          message,
+        });
+        cached.count += 1;
+        return;
+      } catch (err) {
+        if (!isApiError(err, 'NotFound')) throw err;
+        this.events.delete(eventKey);
+      }
+    }
+    const name = `${obj.metadata.name ?? 'unknown'}.${(BigInt(now.getTime()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1_000_000))).toString(16)}`;
+    await events.create(namespace, {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      involvedObject: involvedObjectOf(obj, fieldPath),
+      reason,
+      message,
+      source: this.source,
+      firstTimestamp: timestamp,
+      lastTimestamp: timestamp,
+      count: 1,
+      type,
+      eventTime: null,
+      reportingComponent: this.source.component,
+      reportingInstance: this.source.host ?? '',
+    });
+    if (this.events.size >= cacheLimit) this.events.delete(this.events.keys().next().value as string);
+    this.events.set(eventKey, { name, namespace, count: 1, firstTimestamp: timestamp });
+  }
+}

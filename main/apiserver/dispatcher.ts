@@ -1,0 +1,240 @@
+// One request path for every client: kubectl's HTTPS requests (through
+// http/) and PodLab's own components (through the in-process client) both end
+// here, so authorization, admission, validation and storage behave the same
+// for all of them.
+
+import type { Authorizer } from './auth/authorizer.ts';
+import type { UserInfo } from './auth/user.ts';
+import { errors, StatusError } from './errors.ts';
+import type { KubeObject, Status } from './meta/objects.ts';
+import type { ResourceRequestInfo } from './requestInfo.ts';
+import type { DeleteOptions, RegistryWatchEvent, ResourceRegistry, WriteContext } from './registry/registry.ts';
+import { successStatus } from './registry/registry.ts';
+import type { ResourceCatalog } from './resourceCatalog.ts';
+import { scaleOf, updateScale } from './registry/scale.ts';
+import type { SubresourceHandlers } from './subresources.ts';
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+/** What the schema (OpenAPI) knows: patches and unknown fields need it. */
+export interface SchemaServices {
+  applyPatch(contentType: string, current: KubeObject, patch: unknown, gvk: { group: string; version: string; kind: string }): KubeObject;
+  /** Paths of fields the schema does not know, as Kubernetes prints them (`spec.containers[0].imagee`). */
+  unknownFields(obj: KubeObject, gvk: { group: string; version: string; kind: string }): string[];
+  /** Removes unknown fields in place. */
+  prune(obj: KubeObject, gvk: { group: string; version: string; kind: string }): void;
+}
+
+export interface ApiRequest {
+  user: UserInfo;
+  info: ResourceRequestInfo;
+  query: URLSearchParams;
+  /** The decoded body: an object for create/update, the patch document for patch, DeleteOptions for delete. */
+  body?: unknown;
+  /** For patch: the patch's media type. */
+  contentType?: string;
+}
+
+export type WatchStarter = (onEvent: (event: RegistryWatchEvent) => void, onEnd: (status?: Status) => void) => Promise<{ stop(): void; revision: number }>;
+
+export type ApiResult =
+  | { type: 'object'; code: number; object: unknown; warnings: string[] }
+  | { type: 'watch'; start: WatchStarter; registry: ResourceRegistry }
+  | { type: 'connect'; handler: unknown };
+
+export class Dispatcher {
+  constructor(
+    private readonly catalog: ResourceCatalog,
+    private readonly authorizer: Authorizer,
+    private readonly schema: SchemaServices,
+    private readonly subresources: SubresourceHandlers,
+  ) {}
+
+  registryFor(info: ResourceRequestInfo): ResourceRegistry | undefined {
+    return this.catalog.registry(info.group, info.version, info.resource);
+  }
+
+  async handle(req: ApiRequest): Promise<ApiResult> {
+    const { info } = req;
+    const registry = this.catalog.registry(info.group, info.version, info.resource);
+    if (!registry) throw errors.resourceNotFound(info.path);
+    const def = registry.def;
+    if (info.subresource && !def.subresources.includes(info.subresource as never)) throw errors.resourceNotFound(info.path);
+    if (def.namespaced && !info.namespace && info.name && info.verb !== 'list' && info.verb !== 'watch') throw errors.resourceNotFound(info.path);
+    if (def.verbs && !def.verbs.includes(info.verb)) throw errors.methodNotSupported(registry.groupResource, info.verb);
+
+    const decision = await this.authorizer.authorize({
+      user: req.user,
+      verb: info.verb,
+      group: info.group,
+      version: info.version,
+      resource: info.resource,
+      subresource: info.subresource,
+      namespace: info.namespace,
+      name: info.name,
+      isResourceRequest: true,
+    });
+    if (!decision.allowed) {
+      const what = `User "${req.user.name}" cannot ${info.verb} resource "${info.resource}${info.subresource ? `/${info.subresource}` : ''}" in API group "${info.group}"`;
+      const scope = info.namespace ? ` in the namespace "${info.namespace}"` : def.namespaced ? '' : ' at the cluster scope';
+      throw errors.forbidden(registry.groupResource, info.name, `${what}${scope}${decision.reason ? `: ${decision.reason}` : ''}`);
+    }
+
+    const ns = def.namespaced ? info.namespace : '';
+    const ctx: WriteContext = { user: req.user, dryRun: req.query.getAll('dryRun').includes('All') };
+    const warnings: string[] = [];
+    const ok = (object: unknown, code = 200): ApiResult => ({ type: 'object', code, object, warnings });
+
+    if (info.subresource && !['status', 'scale'].includes(info.subresource)) {
+      return this.subresources.handle(info.subresource, { registry, req, namespace: ns, ctx });
+    }
+
+    switch (info.verb) {
+      case 'get': {
+        const obj = await registry.get(ns, info.name);
+        return ok(info.subresource === 'scale' ? scaleOf(obj) : obj);
+      }
+      case 'list':
+        return ok(await registry.list(ns, listOptions(req.query)));
+      case 'watch':
+        return {
+          type: 'watch',
+          registry,
+          start: (onEvent, onEnd) =>
+            registry.watch(
+              ns,
+              {
+                labelSelector: req.query.get('labelSelector') ?? undefined,
+                fieldSelector: req.query.get('fieldSelector') ?? (info.name ? `metadata.name=${info.name}` : undefined),
+                resourceVersion: req.query.get('resourceVersion') ?? undefined,
+              },
+              onEvent,
+              onEnd,
+            ),
+        };
+      case 'create': {
+        const obj = this.decodeObject(req, registry, warnings);
+        return ok(await registry.create(ns, obj, ctx), 201);
+      }
+      case 'update': {
+        if (info.subresource === 'scale') return ok(await updateScale(registry, ns, info.name, asObject(req.body), ctx));
+        const obj = this.decodeObject(req, registry, warnings);
+        return ok(await registry.update(ns, info.name, info.subresource, obj, ctx));
+      }
+      case 'patch':
+        return ok(await this.patch(req, registry, ns, ctx, warnings));
+      case 'delete': {
+        const options = deleteOptions(req.query, req.body);
+        const { object, deleted } = await registry.delete(ns, info.name, options, ctx);
+        // Objects that linger (finalizers, grace) come back as they are now, with 202 as Kubernetes answers.
+        if (!deleted) return ok(object, 202);
+        return ok(def.kind === 'Pod' ? object : successStatus(def, object));
+      }
+      case 'deletecollection':
+        return ok(await registry.deleteCollection(ns, listOptions(req.query), deleteOptions(req.query, req.body), ctx));
+    }
+  }
+
+  private decodeObject(req: ApiRequest, registry: ResourceRegistry, warnings: string[]): KubeObject {
+    const obj = asObject(req.body);
+    const def = registry.def;
+    if (obj.apiVersion !== undefined && obj.apiVersion !== registry.apiVersion && !(req.info.subresource === 'status')) {
+      throw errors.badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${registry.apiVersion})`);
+    }
+    if (obj.kind !== undefined && obj.kind !== def.kind) {
+      throw errors.badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${def.kind})`);
+    }
+    if (obj.metadata !== undefined && (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata))) {
+      throw errors.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${typeof obj.metadata} into Go struct field ${def.kind}.metadata of type v1.ObjectMeta`);
+    }
+    this.checkFields(obj, registry, fieldValidationOf(req.query), warnings);
+    return obj;
+  }
+
+  private checkFields(obj: KubeObject, registry: ResourceRegistry, mode: FieldValidation, warnings: string[]): void {
+    const gvk = { group: registry.def.group, version: registry.def.version, kind: registry.def.kind };
+    const unknown = this.schema.unknownFields(obj, gvk);
+    if (unknown.length > 0 && mode === 'Strict') {
+      const list = unknown.map((f) => `unknown field "${f}"`).join(', ');
+      throw errors.badRequest(`${registry.def.kind} in version "${registry.def.version}" cannot be handled as a ${registry.def.kind}: strict decoding error: ${list}`);
+    }
+    if (unknown.length > 0 && mode === 'Warn') warnings.push(...unknown.map((f) => `unknown field "${f}"`));
+    if (unknown.length > 0) this.schema.prune(obj, gvk);
+  }
+
+  private async patch(req: ApiRequest, registry: ResourceRegistry, ns: string, ctx: WriteContext, warnings: string[]): Promise<unknown> {
+    const { info } = req;
+    const def = registry.def;
+    const contentType = (req.contentType ?? '').split(';')[0].trim();
+    if (contentType === 'application/apply-patch+yaml') {
+      throw new StatusError({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        reason: 'UnsupportedMediaType',
+        message: 'server-side apply is not supported by PodLab yet: use client-side `kubectl apply` (without --server-side)',
+        code: 415,
+      });
+    }
+    if (!['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'].includes(contentType)) {
+      throw errors.unsupportedMediaType(contentType);
+    }
+    const mode = fieldValidationOf(req.query);
+    const gvk = { group: def.group, version: def.version, kind: def.kind };
+    if (info.subresource === 'scale') {
+      const current = scaleOf(await registry.get(ns, info.name));
+      const patched = this.schema.applyPatch(contentType, current, req.body, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
+      return updateScale(registry, ns, info.name, patched, ctx);
+    }
+    return registry.guaranteedUpdate(ns, info.name, info.subresource, ctx, (current) => {
+      const patched = this.schema.applyPatch(contentType, current, req.body, gvk);
+      if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw errors.badRequest('the patch produced something that is not an object');
+      // Only the patch's own fields can be unknown: the stored object was already pruned.
+      warnings.length = 0;
+      this.checkFields(patched, registry, mode, warnings);
+      // A patch is never a stale write: it applies to the current object (unless it names a resourceVersion itself).
+      const patchVersion = (req.body as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion;
+      if (!patchVersion) patched.metadata.resourceVersion = current.metadata.resourceVersion;
+      return patched;
+    });
+  }
+}
+
+function asObject(body: unknown): KubeObject {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw errors.badRequest('the request body must be a JSON or YAML object');
+  }
+  const obj = body as KubeObject;
+  if (obj.metadata === undefined) obj.metadata = {};
+  return obj;
+}
+
+export function fieldValidationOf(query: URLSearchParams): FieldValidation {
+  const value = query.get('fieldValidation');
+  if (value === null || value === '') return 'Warn';
+  if (value === 'Strict' || value === 'Warn' || value === 'Ignore') return value;
+  throw errors.badRequest(`fieldValidation parameter unsupported: ${value}. Valid values are: Strict, Warn, Ignore`);
+}
+
+function listOptions(query: URLSearchParams) {
+  const limit = query.get('limit');
+  return {
+    labelSelector: query.get('labelSelector') ?? undefined,
+    fieldSelector: query.get('fieldSelector') ?? undefined,
+    limit: limit ? Number(limit) : undefined,
+    continue: query.get('continue') ?? undefined,
+    resourceVersion: query.get('resourceVersion') ?? undefined,
+    resourceVersionMatch: query.get('resourceVersionMatch') ?? undefined,
+  };
+}
+
+function deleteOptions(query: URLSearchParams, body: unknown): DeleteOptions {
+  const fromBody = (typeof body === 'object' && body !== null ? body : {}) as DeleteOptions & { kind?: string };
+  const grace = query.get('gracePeriodSeconds');
+  return {
+    gracePeriodSeconds: grace !== null ? Number(grace) : fromBody.gracePeriodSeconds,
+    propagationPolicy: query.get('propagationPolicy') ?? fromBody.propagationPolicy,
+    preconditions: fromBody.preconditions,
+  };
+}

@@ -1,0 +1,134 @@
+// Errors in Kubernetes' own shape: every failure the API server answers with
+// is a metav1.Status, worded as k8s.io/apimachinery/pkg/api/errors words it,
+// so kubectl prints exactly what users know ("the object has been modified").
+
+import type { FieldError, Status, StatusCause } from './meta/objects.ts';
+import { isStoreError } from '../store/store.ts';
+
+export class StatusError extends Error {
+  constructor(readonly status: Status) {
+    super(status.message);
+    this.name = 'StatusError';
+  }
+  get code(): number {
+    return this.status.code;
+  }
+}
+
+interface Qualified {
+  group: string;
+  resource: string;
+}
+
+function qualifiedResource({ group, resource }: Qualified): string {
+  return group ? `${resource}.${group}` : resource;
+}
+
+function statusOf(code: number, reason: string, message: string, details?: Status['details']): StatusError {
+  return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code });
+}
+
+export const errors = {
+  notFound: (gr: Qualified, name: string) =>
+    statusOf(404, 'NotFound', `${qualifiedResource(gr)} "${name}" not found`, { name, group: gr.group || undefined, kind: gr.resource }),
+  alreadyExists: (gr: Qualified, name: string) =>
+    statusOf(409, 'AlreadyExists', `${qualifiedResource(gr)} "${name}" already exists`, { name, group: gr.group || undefined, kind: gr.resource }),
+  conflict: (gr: Qualified, name: string, why: string) =>
+    statusOf(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(gr)} "${name}": ${why}`, {
+      name,
+      group: gr.group || undefined,
+      kind: gr.resource,
+    }),
+  /** The message kubectl users know from stale updates. */
+  staleObject: (gr: Qualified, name: string) =>
+    errors.conflict(gr, name, 'the object has been modified; please apply your changes to the latest version and try again'),
+  invalid: (kind: string, group: string, name: string, fieldErrors: FieldError[]) => {
+    const causes: StatusCause[] = fieldErrors.map((e) => ({ reason: e.type, message: describeFieldError(e), field: e.field }));
+    const list = fieldErrors.map((e) => `${e.field}: ${describeFieldError(e)}`);
+    const summary = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
+    return statusOf(422, 'Invalid', `${kind} "${name}" is invalid: ${summary}`, { name, group: group || undefined, kind, causes });
+  },
+  badRequest: (message: string, causes?: StatusCause[]) => statusOf(400, 'BadRequest', message, causes ? { causes } : undefined),
+  unauthorized: () => statusOf(401, 'Unauthorized', 'Unauthorized'),
+  forbidden: (gr: Qualified, name: string, why: string) =>
+    statusOf(403, 'Forbidden', `${qualifiedResource(gr)}${name ? ` "${name}"` : ''} is forbidden: ${why}`, {
+      name: name || undefined,
+      group: gr.group || undefined,
+      kind: gr.resource,
+    }),
+  resourceNotFound: (path: string) => statusOf(404, 'NotFound', 'the server could not find the requested resource', { causes: [{ reason: 'UnexpectedServerResponse', message: `404 page not found: ${path}` }] }),
+  methodNotSupported: (gr: Qualified, verb: string) =>
+    statusOf(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${qualifiedResource(gr)}"`, {
+      group: gr.group || undefined,
+      kind: gr.resource,
+    }),
+  notAcceptable: (message: string) => statusOf(406, 'NotAcceptable', message),
+  unsupportedMediaType: (contentType: string) => statusOf(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got "${contentType}")`),
+  requestEntityTooLarge: (limit: number) => statusOf(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`),
+  /** 410: a watch or list from a compacted resourceVersion. */
+  expired: (message: string) => statusOf(410, 'Expired', message),
+  tooLargeResourceVersion: (requested: number, current: number) =>
+    statusOf(504, 'Timeout', `Too large resource version: ${requested}, current: ${current}`, {
+      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+      retryAfterSeconds: 1,
+    }),
+  serviceUnavailable: (message: string) => statusOf(503, 'ServiceUnavailable', message),
+  internal: (message: string) => statusOf(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] }),
+};
+
+/** The message Kubernetes' field.Error.ErrorBody produces for one cause. */
+export function describeFieldError(e: FieldError): string {
+  switch (e.type) {
+    case 'FieldValueRequired':
+      return e.detail ? `Required value: ${e.detail}` : 'Required value';
+    case 'FieldValueForbidden':
+      return e.detail ? `Forbidden: ${e.detail}` : 'Forbidden';
+    case 'FieldValueTooLong':
+      return `Too long: ${e.detail ?? ''}`.trim();
+    case 'FieldValueTooMany':
+      return `Too many: ${e.detail ?? ''}`.trim();
+    case 'FieldValueNotSupported':
+      return `Unsupported value: ${formatValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
+    case 'FieldValueDuplicate':
+      return `Duplicate value: ${formatValue(e.value)}`;
+    case 'FieldValueTypeInvalid':
+      return `Invalid value: ${formatValue(e.value)}: ${e.detail ?? ''}`;
+    case 'FieldValueUnknown':
+      return `Internal error: ${e.detail ?? ''}`;
+    case 'FieldValueInvalid':
+    default:
+      return `Invalid value: ${formatValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
+  }
+}
+
+function formatValue(value: unknown): string {
+  if (value === undefined || value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+/** Any error thrown below the API layer, as the Status the client gets. */
+export function toStatusError(err: unknown, gr?: Qualified, name?: string): StatusError {
+  if (err instanceof StatusError) return err;
+  if (isStoreError(err)) {
+    const where = gr ?? { group: '', resource: 'unknown' };
+    switch (err.code) {
+      case 'KeyExists':
+        return errors.alreadyExists(where, name ?? '');
+      case 'KeyNotFound':
+        return errors.notFound(where, name ?? '');
+      case 'Conflict':
+        return errors.staleObject(where, name ?? '');
+      case 'Compacted':
+        return errors.expired(`too old resource version: ${err.message}`);
+      case 'Unavailable':
+      case 'Closed':
+        return errors.serviceUnavailable(`storage is unavailable: ${err.message}`);
+      case 'FutureRevision':
+        return errors.serviceUnavailable(err.message);
+    }
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return errors.internal(message);
+}

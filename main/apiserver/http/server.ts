@@ -1,0 +1,184 @@
+// The HTTPS front of the API server: TLS on 127.0.0.1 only, bearer-token
+// authentication, discovery and OpenAPI documents, and resource requests
+// handed to the Dispatcher. Every error leaves as a metav1.Status.
+
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { UserInfo } from '../auth/user.ts';
+import type { TokenAuthenticator } from '../auth/tokenAuthenticator.ts';
+import type { Authorizer } from '../auth/authorizer.ts';
+import type { Discovery } from '../discovery.ts';
+import type { Dispatcher } from '../dispatcher.ts';
+import { errors, StatusError, toStatusError } from '../errors.ts';
+import type { KubeObject, Status } from '../meta/objects.ts';
+import { parseRequestInfo } from '../requestInfo.ts';
+import { decodeBody, readBody } from './body.ts';
+import { tableRequested } from './negotiation.ts';
+import { toTable } from './tables.ts';
+import { streamWatch } from './watchStream.ts';
+import type { ResourceRegistry } from '../registry/registry.ts';
+
+/** Serves /openapi/v2 and /openapi/v3/... documents (JSON) with an ETag. */
+export interface OpenApiDocuments {
+  document(path: string): { body: string | Buffer; etag: string } | undefined;
+}
+
+/** Handles requests that need the raw connection (exec/attach over WebSocket, log streams). */
+export interface UpgradeHandler {
+  (result: unknown, req: IncomingMessage, res: ServerResponse | undefined, socket?: import('node:stream').Duplex, head?: Buffer): void;
+}
+
+export interface ApiHttpServerOptions {
+  tls: { key: string; cert: string };
+  authenticator: TokenAuthenticator;
+  authorizer: Authorizer;
+  dispatcher: Dispatcher;
+  discovery: Discovery;
+  openapi?: OpenApiDocuments;
+  /** Streams for log/exec/attach results (provided with the node runtime). */
+  connect?: UpgradeHandler;
+}
+
+export function writeStatus(res: ServerResponse, status: Status): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status.code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  res.end(JSON.stringify(status));
+}
+
+function writeJson(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
+  const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' };
+  if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  res.writeHead(code, headers);
+  res.end(JSON.stringify(body));
+}
+
+export class ApiHttpServer {
+  readonly server: Server;
+
+  constructor(private readonly options: ApiHttpServerOptions) {
+    this.server = createServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) => {
+      this.handle(req, res).catch((err) => writeStatus(res, toStatusError(err).status));
+    });
+    // Watches are long-lived: Node's default request timeouts must not cut them.
+    this.server.requestTimeout = 0;
+    this.server.headersTimeout = 60_000;
+    this.server.keepAliveTimeout = 30_000;
+    this.server.on('upgrade', (req, socket, head) => {
+      this.handleUpgrade(req, socket, head).catch((err) => {
+        const status = toStatusError(err).status;
+        socket.end(`HTTP/1.1 ${status.code} ${status.reason ?? 'Error'}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(status)}`);
+      });
+    });
+  }
+
+  setConnectHandler(handler: UpgradeHandler): void {
+    this.options.connect = handler;
+  }
+
+  /** Listens on 127.0.0.1 only: the API is for this machine's user. Port 0 picks a free one. */
+  listen(port: number, host = '127.0.0.1'): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private authenticate(req: IncomingMessage): UserInfo {
+    const user = this.options.authenticator.authenticate(req.headers.authorization);
+    if (!user) throw errors.unauthorized();
+    return user;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const user = this.authenticate(req);
+    const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+    if (!info.isResourceRequest) {
+      await this.handleNonResource(url, req, res, user);
+      return;
+    }
+    const method = req.method ?? 'GET';
+    const raw = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req) : Buffer.alloc(0);
+    const body = decodeBody(raw, req.headers['content-type']);
+    if (['POST', 'PUT', 'PATCH'].includes(method) && body === undefined) throw errors.badRequest('the request body must not be empty');
+    const result = await this.options.dispatcher.handle({ user, info, query: url.searchParams, body, contentType: req.headers['content-type'] });
+    const registry = this.options.dispatcher.registryFor(info);
+    const table = tableRequested(req.headers.accept, url.searchParams);
+    if (result.type === 'watch') {
+      await streamWatch(result.start, req, res, url.searchParams, table ? (obj, first) => toTable(registry!.def, [obj], table, obj.metadata.resourceVersion, first) : undefined, registry!);
+      return;
+    }
+    if (result.type === 'connect') {
+      if (!this.options.connect) throw errors.serviceUnavailable('streaming is not available');
+      this.options.connect(result.handler, req, res);
+      return;
+    }
+    writeJson(res, result.code, table && registry && !info.subresource ? this.asTable(registry, result.object, table) : result.object, result.warnings);
+  }
+
+  private asTable(registry: ResourceRegistry, object: unknown, table: NonNullable<ReturnType<typeof tableRequested>>): unknown {
+    const obj = object as { kind?: string; items?: KubeObject[]; metadata?: { resourceVersion?: string; continue?: string } };
+    if (obj.kind === `${registry.def.kind}List` && Array.isArray(obj.items)) {
+      const t = toTable(registry.def, obj.items, table, obj.metadata?.resourceVersion);
+      if (obj.metadata?.continue) t.metadata.continue = obj.metadata.continue;
+      return t;
+    }
+    if (obj.kind === registry.def.kind) return toTable(registry.def, [object as KubeObject], table, obj.metadata?.resourceVersion);
+    return object;
+  }
+
+  private async handleNonResource(url: URL, req: IncomingMessage, res: ServerResponse, user: UserInfo): Promise<void> {
+    const path = url.pathname;
+    const decision = await this.options.authorizer.authorize({ user, verb: (req.method ?? 'get').toLowerCase(), path, isResourceRequest: false });
+    if (!decision.allowed) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'Forbidden', message: `forbidden: User "${user.name}" cannot get path "${path}"`, code: 403 });
+    if (['/healthz', '/livez', '/readyz'].includes(path)) {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('ok');
+      return;
+    }
+    const discovery = this.options.discovery.document(path);
+    if (discovery) {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+      res.end(discovery);
+      return;
+    }
+    if (path.startsWith('/openapi/') && this.options.openapi) {
+      const doc = this.options.openapi.document(path);
+      if (doc) {
+        if (req.headers['if-none-match'] === doc.etag) {
+          res.writeHead(304, { ETag: doc.etag });
+          res.end();
+          return;
+        }
+        res.writeHead(200, { 'Content-Type': 'application/json', ETag: doc.etag, 'Cache-Control': 'no-cache, private' });
+        res.end(doc.body);
+        return;
+      }
+    }
+    throw errors.resourceNotFound(path);
+  }
+
+  private async handleUpgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const user = this.authenticate(req);
+    const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+    if (!info.isResourceRequest || !this.options.connect) throw errors.resourceNotFound(url.pathname);
+    const result = await this.options.dispatcher.handle({ user, info, query: url.searchParams });
+    if (result.type !== 'connect') throw errors.badRequest('this resource does not accept an upgrade');
+    this.options.connect(result.handler, req, undefined, socket, head);
+  }
+}

@@ -1,0 +1,76 @@
+// A watch over HTTP: one JSON watch event per line on a chunked response, as
+// kube-apiserver streams them, with bookmarks when asked and an end after
+// timeoutSeconds. A watch that cannot continue (compacted history) ends with
+// an ERROR event carrying a 410 Status, which makes clients relist.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeObject, Status } from '../meta/objects.ts';
+import type { WatchStarter } from '../dispatcher.ts';
+import type { ResourceRegistry } from '../registry/registry.ts';
+
+const bookmarkIntervalMs = 60_000;
+// Kubernetes spreads watch lifetimes between minRequestTimeout and twice it (30–60 minutes) so clients do not reconnect in lockstep.
+const defaultTimeoutSeconds = () => 1800 + Math.floor(Math.random() * 1800);
+
+export async function streamWatch(
+  start: WatchStarter,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
+  asTable: ((obj: KubeObject, first: boolean) => unknown) | undefined,
+  registry: ResourceRegistry,
+): Promise<void> {
+  let lastRevision = 0;
+  let ended = false;
+  let first = true;
+  const pending: string[] = [];
+  let headersWritten = false;
+  let bookmarks: NodeJS.Timeout | undefined;
+  let timeout: NodeJS.Timeout | undefined;
+
+  const write = (line: string) => {
+    if (ended) return;
+    if (!headersWritten) {
+      pending.push(line);
+      return;
+    }
+    res.write(line);
+  };
+
+  const end = (status?: Status) => {
+    if (ended) return;
+    if (status) write(`${JSON.stringify({ type: 'ERROR', object: status })}\n`);
+    ended = true;
+    clearInterval(bookmarks);
+    clearTimeout(timeout);
+    if (headersWritten) res.end();
+  };
+
+  const handle = await start((event) => {
+    lastRevision = Math.max(lastRevision, Number(event.object.metadata.resourceVersion ?? 0));
+    const object = asTable ? asTable(event.object, first) : event.object;
+    first = false;
+    write(`${JSON.stringify({ type: event.type, object })}\n`);
+  }, end);
+  lastRevision = Math.max(lastRevision, handle.revision);
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  headersWritten = true;
+  for (const line of pending.splice(0)) res.write(line);
+  if (ended) {
+    res.end();
+    return;
+  }
+
+  const wantsBookmarks = query.get('allowWatchBookmarks') === 'true';
+  bookmarks = setInterval(() => {
+    if (!wantsBookmarks) return;
+    const object = { kind: registry.def.kind, apiVersion: registry.apiVersion, metadata: { resourceVersion: String(lastRevision) } };
+    write(`${JSON.stringify({ type: 'BOOKMARK', object })}\n`);
+  }, bookmarkIntervalMs);
+  const requested = Number(query.get('timeoutSeconds'));
+  timeout = setTimeout(() => handle.stop(), (requested > 0 ? requested : defaultTimeoutSeconds()) * 1000);
+  const stopOnClose = () => handle.stop();
+  req.on('close', stopOnClose);
+  res.on('close', stopOnClose);
+}

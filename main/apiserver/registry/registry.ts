@@ -1,0 +1,454 @@
+// The generic storage of one resource type, as Kubernetes' registry/generic
+// Store: CRUD, list with selectors and pagination, watch, graceful deletion and
+// finalizers, over the key-value store. Everything kind-specific comes from the
+// ResourceDefinition's strategy; everything request-specific (admission, who)
+// comes in a WriteContext.
+
+import type { KeyValue, Store } from '../../store/store.ts';
+import { isStoreError } from '../../store/store.ts';
+import type { AdmissionChain, AdmissionAttributes, Operation } from '../admission/admission.ts';
+import type { UserInfo } from '../auth/user.ts';
+import { errors, StatusError, toStatusError } from '../errors.ts';
+import type { FieldError, KubeList, KubeObject, Status } from '../meta/objects.ts';
+import { decodeContinue, encodeContinue } from './continueToken.ts';
+import { deepEqual, fillCreateMetadata, generateNameSuffix, keepServerMetadata, kubeTimestamp, specOf } from './objectMeta.ts';
+import type { ResourceDefinition } from './resourceDefinition.ts';
+import type { ObjectFilter } from './selection.ts';
+import { compileFilter } from './selection.ts';
+import { validateMetadata } from './metadataValidation.ts';
+
+export interface WriteContext {
+  user: UserInfo;
+  dryRun: boolean;
+}
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+export interface WatchOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  resourceVersion?: string;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface RegistryWatchEvent {
+  type: WatchEventType;
+  object: KubeObject;
+}
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  propagationPolicy?: string;
+}
+
+export interface RegistryDeps {
+  store: Store;
+  admission: AdmissionChain;
+  now: () => Date;
+}
+
+const maxConflictRetries = 20;
+
+export class ResourceRegistry {
+  readonly groupResource: { group: string; resource: string };
+  readonly apiVersion: string;
+
+  constructor(
+    readonly def: ResourceDefinition,
+    private readonly deps: RegistryDeps,
+  ) {
+    this.groupResource = { group: def.group, resource: def.plural };
+    this.apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
+  }
+
+  /** `/registry/<group>/<plural>/<namespace>/` (namespaced) or `/registry/<group>/<plural>/`. Trailing slash: `default` must not match `default2`. */
+  prefix(namespace?: string): string {
+    const base = `/registry/${this.def.group || 'core'}/${this.def.plural}/`;
+    return this.def.namespaced && namespace ? `${base}${namespace}/` : base;
+  }
+
+  key(namespace: string, name: string): string {
+    return this.def.namespaced ? `${this.prefix(namespace)}${name}` : `${this.prefix()}${name}`;
+  }
+
+  decode(kv: KeyValue): KubeObject {
+    const obj = JSON.parse(kv.value) as KubeObject;
+    obj.apiVersion = this.apiVersion;
+    obj.kind = this.def.kind;
+    obj.metadata.resourceVersion = String(kv.modRevision);
+    return obj;
+  }
+
+  private encode(obj: KubeObject): string {
+    const { resourceVersion: _rv, ...metadata } = obj.metadata;
+    return JSON.stringify({ ...obj, apiVersion: this.apiVersion, kind: this.def.kind, metadata });
+  }
+
+  private notFound(name: string): StatusError {
+    return errors.notFound(this.groupResource, name);
+  }
+
+  private storeError(err: unknown, name: string): StatusError {
+    return toStatusError(err, this.groupResource, name);
+  }
+
+  async get(namespace: string, name: string): Promise<KubeObject> {
+    const { kv } = await this.deps.store.get(this.key(namespace, name)).catch((e) => {
+      throw this.storeError(e, name);
+    });
+    if (!kv) throw this.notFound(name);
+    return this.decode(kv);
+  }
+
+  async list(namespace: string, options: ListOptions = {}): Promise<KubeList> {
+    const filter = compileFilter(this.def, options.labelSelector, options.fieldSelector);
+    const prefix = this.prefix(namespace);
+    const limit = options.limit && options.limit > 0 ? options.limit : 0;
+    let revision: number | undefined;
+    let startKey: string | undefined;
+    if (options.continue) {
+      const token = decodeContinue(options.continue, prefix);
+      revision = token.revision;
+      startKey = token.startKey;
+    } else if (options.resourceVersion && options.resourceVersionMatch === 'Exact') {
+      revision = Number(options.resourceVersion);
+    }
+    const items: KubeObject[] = [];
+    let more = false;
+    let lastKey = '';
+    try {
+      // Filtered lists keep reading pages until the limit is filled, as the real registry does.
+      for (;;) {
+        const page = await this.deps.store.range(prefix, { revision, startKey, limit: limit ? limit - items.length : 0 });
+        revision = page.revision;
+        for (const kv of page.kvs) {
+          lastKey = kv.key;
+          const obj = this.decode(kv);
+          if (filter(obj)) items.push(obj);
+        }
+        if (!page.more) break;
+        startKey = `${lastKey}\x00`;
+        if (limit && items.length >= limit) {
+          more = true;
+          break;
+        }
+      }
+    } catch (err) {
+      if (isStoreError(err, 'Compacted')) {
+        throw errors.expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
+      }
+      throw this.storeError(err, '');
+    }
+    return {
+      apiVersion: this.apiVersion,
+      kind: `${this.def.kind}List`,
+      metadata: {
+        resourceVersion: String(revision ?? 0),
+        ...(more ? { continue: encodeContinue(revision ?? 0, `${lastKey}\x00`, prefix) } : {}),
+      },
+      items,
+    };
+  }
+
+  /**
+   * Watches from a resourceVersion: absent or "0" starts with ADDED events for
+   * what exists now, as Kubernetes' "get state and start at most recent" does.
+   * Objects that stop (or start) matching the selectors are seen as DELETED (ADDED).
+   */
+  async watch(
+    namespace: string,
+    options: WatchOptions,
+    onEvent: (event: RegistryWatchEvent) => void,
+    onEnd: (status?: Status) => void,
+  ): Promise<{ stop(): void; revision: number }> {
+    const filter = compileFilter(this.def, options.labelSelector, options.fieldSelector);
+    const prefix = this.prefix(namespace);
+    const store = this.deps.store;
+    let startRevision: number;
+    const requested = options.resourceVersion ? Number(options.resourceVersion) : 0;
+    if (!Number.isInteger(requested) || requested < 0) throw errors.badRequest(`invalid resource version: ${options.resourceVersion}`);
+    if (requested > 0) {
+      const current = await store.currentRevision();
+      if (requested > current) throw errors.tooLargeResourceVersion(requested, current);
+      startRevision = requested + 1;
+    } else {
+      const initial = await this.list(namespace, { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector });
+      for (const obj of initial.items) onEvent({ type: 'ADDED', object: obj });
+      startRevision = Number(initial.metadata.resourceVersion) + 1;
+    }
+    let stopped = false;
+    const watch = store.watch(
+      prefix,
+      (event) => {
+        if (stopped) return;
+        const converted = this.convertWatchEvent(event.type, event.kv, event.prevKv, filter);
+        if (converted) onEvent(converted);
+      },
+      {
+        startRevision,
+        onError: (err) => {
+          if (stopped) return;
+          stopped = true;
+          onEnd(isStoreError(err, 'Compacted') ? errors.expired(`too old resource version: ${requested} (${err.message})`).status : toStatusError(err).status);
+        },
+      },
+    );
+    return {
+      revision: startRevision - 1,
+      stop: () => {
+        if (stopped) return;
+        stopped = true;
+        watch.cancel();
+        onEnd();
+      },
+    };
+  }
+
+  private convertWatchEvent(type: 'PUT' | 'DELETE', kv: KeyValue, prevKv: KeyValue | undefined, filter: ObjectFilter): RegistryWatchEvent | undefined {
+    const obj = this.decode(kv);
+    const matches = filter(obj);
+    if (type === 'DELETE') return matches ? { type: 'DELETED', object: obj } : undefined;
+    const prevMatches = prevKv ? filter(this.decode(prevKv)) : false;
+    if (matches) return { type: prevKv && prevMatches ? 'MODIFIED' : 'ADDED', object: obj };
+    // It matched before and no longer does: for this watcher it is gone.
+    return prevMatches ? { type: 'DELETED', object: obj } : undefined;
+  }
+
+  private attributes(operation: Operation, ctx: WriteContext, namespace: string, name: string, subresource: string, object?: KubeObject, oldObject?: KubeObject): AdmissionAttributes {
+    return { operation, resource: this.def, subresource, namespace, name, object, oldObject, user: ctx.user, dryRun: ctx.dryRun };
+  }
+
+  private throwIfInvalid(obj: KubeObject, fieldErrors: FieldError[]): void {
+    if (fieldErrors.length > 0) throw errors.invalid(this.def.kind, this.def.group, obj.metadata.name ?? obj.metadata.generateName ?? '', fieldErrors);
+  }
+
+  async create(namespace: string, body: KubeObject, ctx: WriteContext): Promise<KubeObject> {
+    const obj = structuredClone(body);
+    if (!obj.metadata || typeof obj.metadata !== 'object') obj.metadata = {};
+    if (this.def.namespaced) {
+      if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
+        throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      obj.metadata.namespace = namespace;
+    } else {
+      delete obj.metadata.namespace;
+    }
+    const strategy = this.def.strategy;
+    fillCreateMetadata(obj, this.deps.now());
+    strategy.prepareForCreate?.(obj);
+    const generated = !obj.metadata.name && !!obj.metadata.generateName;
+    if (generated) obj.metadata.name = `${obj.metadata.generateName}${generateNameSuffix()}`;
+    const name = obj.metadata.name ?? '';
+    await this.deps.admission.mutate(this.attributes('CREATE', ctx, namespace, name, '', obj));
+    this.throwIfInvalid(obj, [...validateMetadata(obj, this.def), ...(strategy.validate?.(obj) ?? [])]);
+    await this.deps.admission.validate(this.attributes('CREATE', ctx, namespace, name, '', obj));
+    if (ctx.dryRun) return { ...obj, apiVersion: this.apiVersion, kind: this.def.kind };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const kv = await this.deps.store.create(this.key(namespace, obj.metadata.name!), this.encode(obj));
+        return this.decode(kv);
+      } catch (err) {
+        // A generated name that collided gets another suffix, as Kubernetes retries.
+        if (generated && isStoreError(err, 'KeyExists') && attempt < 5) {
+          obj.metadata.name = `${obj.metadata.generateName}${generateNameSuffix()}`;
+          continue;
+        }
+        throw this.storeError(err, obj.metadata.name!);
+      }
+    }
+  }
+
+  /**
+   * Read-modify-write with compare-and-swap (Kubernetes' GuaranteedUpdate):
+   * `tryUpdate` gets the current object and returns the desired one. A
+   * resourceVersion in the desired object that is not the current one is a 409;
+   * without one, a lost race is retried with a fresh read.
+   */
+  async guaranteedUpdate(
+    namespace: string,
+    name: string,
+    subresource: string,
+    ctx: WriteContext,
+    tryUpdate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+  ): Promise<KubeObject> {
+    const key = this.key(namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const { kv } = await this.deps.store.get(key).catch((e) => {
+        throw this.storeError(e, name);
+      });
+      if (!kv) throw this.notFound(name);
+      const current = this.decode(kv);
+      const desired = structuredClone(await tryUpdate(structuredClone(current)));
+      const requestedVersion = desired.metadata?.resourceVersion;
+      if (requestedVersion && requestedVersion !== current.metadata.resourceVersion) throw errors.staleObject(this.groupResource, name);
+      const updated = await this.prepareUpdate(namespace, name, subresource, ctx, desired, current);
+      if (deepEqual(updated, current)) return current;
+      if (ctx.dryRun) return updated;
+      try {
+        if (this.shouldDeleteDuringUpdate(updated, current)) {
+          const deleted = await this.deps.store.delete(key, kv.modRevision);
+          return this.decode(deleted);
+        }
+        return this.decode(await this.deps.store.update(key, this.encode(updated), kv.modRevision));
+      } catch (err) {
+        if (isStoreError(err, 'Conflict') && !requestedVersion && attempt < maxConflictRetries) continue;
+        if (isStoreError(err, 'Conflict')) throw errors.staleObject(this.groupResource, name);
+        throw this.storeError(err, name);
+      }
+    }
+  }
+
+  private async prepareUpdate(namespace: string, name: string, subresource: string, ctx: WriteContext, desired: KubeObject, current: KubeObject): Promise<KubeObject> {
+    const strategy = this.def.strategy;
+    if (!desired.metadata || typeof desired.metadata !== 'object') desired.metadata = {};
+    if (desired.metadata.name !== undefined && desired.metadata.name !== name) {
+      throw errors.badRequest(`the name of the object (${desired.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    if (this.def.namespaced && desired.metadata.namespace && desired.metadata.namespace !== namespace) {
+      throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    let updated: KubeObject;
+    if (subresource === 'status') {
+      // A status write changes status only (spec and metadata stay as stored).
+      updated = { ...current, status: desired.status };
+    } else {
+      updated = { ...desired, apiVersion: this.apiVersion, kind: this.def.kind };
+      updated.metadata = { ...desired.metadata, name, ...(this.def.namespaced ? { namespace } : {}) };
+      if (!this.def.namespaced) delete updated.metadata.namespace;
+      if (this.def.subresources.includes('status')) {
+        if (current.status === undefined) delete updated.status;
+        else updated.status = current.status;
+      }
+      keepServerMetadata(updated, current);
+      if (current.metadata.generation !== undefined && !deepEqual(specOf(updated), specOf(current))) {
+        updated.metadata.generation = current.metadata.generation + 1;
+      }
+      strategy.prepareForUpdate?.(updated, current);
+    }
+    updated.metadata.resourceVersion = current.metadata.resourceVersion;
+    await this.deps.admission.mutate(this.attributes('UPDATE', ctx, namespace, name, subresource, updated, current));
+    const fieldErrors =
+      subresource === 'status'
+        ? (strategy.validateStatusUpdate?.(updated, current) ?? [])
+        : [...validateMetadata(updated, this.def), ...(strategy.validateUpdate?.(updated, current) ?? strategy.validate?.(updated) ?? [])];
+    this.throwIfInvalid(updated, fieldErrors);
+    await this.deps.admission.validate(this.attributes('UPDATE', ctx, namespace, name, subresource, updated, current));
+    return updated;
+  }
+
+  /** An object held only by finalizers goes away when the last finalizer is removed (as the generic registry's shouldDeleteDuringUpdate). */
+  private shouldDeleteDuringUpdate(updated: KubeObject, current: KubeObject): boolean {
+    return (
+      (updated.metadata.finalizers?.length ?? 0) === 0 &&
+      (current.metadata.finalizers?.length ?? 0) > 0 &&
+      !!current.metadata.deletionTimestamp &&
+      current.metadata.deletionGracePeriodSeconds === 0
+    );
+  }
+
+  /** PUT: the body replaces the stored object. */
+  update(namespace: string, name: string, subresource: string, body: KubeObject, ctx: WriteContext): Promise<KubeObject> {
+    return this.guaranteedUpdate(namespace, name, subresource, ctx, () => body);
+  }
+
+  /**
+   * DELETE: objects with finalizers, or a graceful deletion period, are only
+   * marked (deletionTimestamp); the rest go at once. Returns the final object
+   * (200 with the object while it lingers, as Kubernetes).
+   */
+  async delete(namespace: string, name: string, options: DeleteOptions, ctx: WriteContext): Promise<{ object: KubeObject; deleted: boolean }> {
+    const key = this.key(namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const { kv } = await this.deps.store.get(key).catch((e) => {
+        throw this.storeError(e, name);
+      });
+      if (!kv) throw this.notFound(name);
+      const current = this.decode(kv);
+      this.checkPreconditions(current, options);
+      await this.deps.admission.validate(this.attributes('DELETE', ctx, namespace, name, '', undefined, current));
+      const marked = this.markForDeletion(current, options);
+      try {
+        if (marked) {
+          if (ctx.dryRun || deepEqual(marked, current)) return { object: marked, deleted: false };
+          const kvAfter = await this.deps.store.update(key, this.encode(marked), kv.modRevision);
+          return { object: this.decode(kvAfter), deleted: false };
+        }
+        if (ctx.dryRun) return { object: current, deleted: true };
+        return { object: this.decode(await this.deps.store.delete(key, kv.modRevision)), deleted: true };
+      } catch (err) {
+        if (isStoreError(err, 'Conflict') && attempt < maxConflictRetries) continue;
+        if (isStoreError(err, 'KeyNotFound')) throw this.notFound(name);
+        throw this.storeError(err, name);
+      }
+    }
+  }
+
+  private checkPreconditions(current: KubeObject, options: DeleteOptions): void {
+    const pre = options.preconditions;
+    if (pre?.uid && pre.uid !== current.metadata.uid) {
+      throw errors.conflict(this.groupResource, current.metadata.name ?? '', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
+      throw errors.conflict(
+        this.groupResource,
+        current.metadata.name ?? '',
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
+      );
+    }
+  }
+
+  /** The object as it stays while deletion waits (finalizers or grace), or undefined to delete now. */
+  private markForDeletion(current: KubeObject, options: DeleteOptions): KubeObject | undefined {
+    const grace = this.def.strategy.gracePeriodOnDelete?.(current, options.gracePeriodSeconds) ?? 0;
+    const hasFinalizers = (current.metadata.finalizers?.length ?? 0) > 0;
+    if (grace <= 0 && !hasFinalizers) {
+      // An object already being deleted gracefully is removed only by its owner's final delete (grace 0).
+      return undefined;
+    }
+    const marked = structuredClone(current);
+    const now = this.deps.now();
+    const existingGrace = current.metadata.deletionGracePeriodSeconds;
+    if (!current.metadata.deletionTimestamp || (existingGrace !== undefined && grace < existingGrace)) {
+      // A shorter grace period shortens a deletion in progress; a longer one never extends it.
+      marked.metadata.deletionTimestamp = kubeTimestamp(new Date(now.getTime() + grace * 1000));
+      marked.metadata.deletionGracePeriodSeconds = grace;
+    }
+    if (marked.metadata.generation !== undefined && !current.metadata.deletionTimestamp) marked.metadata.generation += 1;
+    return marked;
+  }
+
+  async deleteCollection(namespace: string, listOptions: ListOptions, options: DeleteOptions, ctx: WriteContext): Promise<KubeList> {
+    const list = await this.list(namespace, { labelSelector: listOptions.labelSelector, fieldSelector: listOptions.fieldSelector });
+    const deleted: KubeObject[] = [];
+    for (const item of list.items) {
+      try {
+        deleted.push((await this.delete(item.metadata.namespace ?? '', item.metadata.name ?? '', options, ctx)).object);
+      } catch (err) {
+        if (err instanceof StatusError && err.code === 404) continue;
+        throw err;
+      }
+    }
+    return { ...list, items: deleted };
+  }
+}
+
+export function successStatus(def: ResourceDefinition, obj: KubeObject): Status {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: { name: obj.metadata.name, group: def.group || undefined, kind: def.plural, uid: obj.metadata.uid },
+    code: 200,
+  };
+}
+

@@ -1,0 +1,44 @@
+// `podlab COMMAND [flags]`: the command-line face of PodLab.
+
+import { runKubeconfig } from './kubeconfigCommand.ts';
+import { runServe } from './serve.ts';
+import { CliError } from './args.ts';
+
+const usage = `Usage: podlab COMMAND [flags]
+
+Commands:
+  serve        run a cluster in the foreground until Ctrl-C
+               [--name NAME] [--data-dir DIR] [--api-port N] [--nodes K]
+               [--runtime docker|simulated] [--store sqlite|etcd://HOST:PORT]
+               [--pause-image IMAGE] [--update-kubeconfig]
+  kubeconfig   print a cluster's kubeconfig   [--name NAME] [--data-dir DIR]
+  help         show this help
+`;
+
+async function main(argv: string[]): Promise<number | undefined> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return runServe(rest);
+    case 'kubeconfig':
+      return runKubeconfig(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage);
+      return 0;
+    default:
+      throw new CliError(`unknown command "${command}"\n\n${usage}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`podlab: ${err instanceof CliError ? err.message : (err as Error).stack ?? String(err)}\n`);
+    process.exitCode = err instanceof CliError ? 2 : 1;
+  },
+);

@@ -1,0 +1,79 @@
+// `podlab serve`: runs one cluster in the foreground until SIGINT/SIGTERM.
+// `Kubeconfig: PATH` is printed only once the API server has answered a real
+// HTTPS request, so scripts can wait for that line and then use kubectl.
+
+import { request } from 'node:https';
+import { Cluster, type RuntimeKind } from '../cluster/cluster.ts';
+import { defaultUserKubeconfigPath, mergeIntoKubeconfig, contextName } from '../cluster/kubeconfig.ts';
+import { readFileSync } from 'node:fs';
+import { CliError, clusterFlags, clusterLocation, intFlag, parseFlags } from './args.ts';
+
+const serveFlags = {
+  ...clusterFlags,
+  'api-port': { type: 'string' },
+  nodes: { type: 'string' },
+  runtime: { type: 'string' },
+  store: { type: 'string' },
+  'pause-image': { type: 'string' },
+  'update-kubeconfig': { type: 'boolean' },
+} as const;
+
+/** GET /readyz with the admin token: proves TLS, authentication and the store all answer. */
+export function waitUntilAnswering(url: string, caCert: string, token: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/readyz`, { ca: caCert, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+      res.resume();
+      if (res.statusCode === 200) resolve();
+      else reject(new Error(`the API server answered /readyz with HTTP ${res.statusCode}`));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Resolves once the cluster runs; the process then lives until a signal stops it. */
+export async function runServe(args: string[]): Promise<undefined> {
+  const { values } = parseFlags(args, serveFlags);
+  const { name, dataDir } = clusterLocation(values);
+  const runtime = values.runtime as RuntimeKind | undefined;
+  if (runtime !== undefined && runtime !== 'docker' && runtime !== 'simulated') throw new CliError(`--runtime must be docker or simulated (got "${runtime}")`);
+  const cluster = await Cluster.start({
+    name,
+    dataDir,
+    apiPort: intFlag(values['api-port'], 'api-port', 0, 65535),
+    nodes: intFlag(values.nodes, 'nodes', 0, 100),
+    runtime,
+    store: values.store,
+    pauseImage: values['pause-image'],
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    process.stdout.write(`Received ${signal}: stopping cluster "${name}"...\n`);
+    stopping = cluster.stop().then(
+      () => {
+        process.stdout.write('Stopped.\n');
+        process.exit(0);
+      },
+      (err) => {
+        process.stderr.write(`podlab: error while stopping: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  const token = readFileSync(cluster.paths.adminToken, 'utf8').trim();
+  const caCert = readFileSync(`${cluster.paths.dataDir}/pki/ca.crt`, 'utf8');
+  await waitUntilAnswering(cluster.apiServer.url, caCert, token);
+  if (values['update-kubeconfig']) {
+    const target = defaultUserKubeconfigPath();
+    mergeIntoKubeconfig(target, { clusterName: name, server: cluster.apiServer.url, caCert, token });
+    process.stdout.write(`Set kubectl context to "${contextName(name)}" in ${target}\n`);
+  }
+  process.stdout.write(`Cluster "${name}" is running (store: ${cluster.settings.store}).\n`);
+  process.stdout.write(`API server: ${cluster.apiServer.url}\n`);
+  process.stdout.write(`Kubeconfig: ${cluster.paths.kubeconfig}\n`);
+  return undefined;
+}

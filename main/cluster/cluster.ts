@@ -1,0 +1,116 @@
+// One cluster: its store, API server and, on top of them, the components that
+// are clients of that API (scheduler, controllers, kubelets). Starting it
+// means: lock the data directory, open the store, serve the API on 127.0.0.1,
+// make sure the system namespaces exist, write the kubeconfig, then start the
+// components.
+
+import { createServer } from 'node:net';
+import { ApiServer } from '../apiserver/apiServer.ts';
+import { componentUser } from '../apiserver/auth/user.ts';
+import type { KubeClient } from '../apiserver/client/types.ts';
+import { createSchemaServices } from '../apiserver/openapi/schemaServices.ts';
+import { allResources } from '../apiserver/resources/index.ts';
+import { openStore } from '../store/index.ts';
+import type { Store } from '../store/store.ts';
+import { ensureSystemNamespaces } from './bootstrap.ts';
+import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
+import { writeKubeconfig } from './kubeconfig.ts';
+import { loadOrCreatePki } from './pki.ts';
+
+export type RuntimeKind = 'docker' | 'simulated';
+
+export interface ClusterOptions {
+  name: string;
+  dataDir: string;
+  /** 0 or absent: the port used last time if it is free, else any free port. */
+  apiPort?: number;
+  nodes?: number;
+  runtime?: RuntimeKind;
+  /** `sqlite` (default) or `etcd://HOST:PORT`. */
+  store?: string;
+  pauseImage?: string;
+}
+
+/** What is remembered between starts of the same cluster. */
+interface ClusterSettings {
+  name: string;
+  apiPort: number;
+  store: string;
+  runtime: RuntimeKind;
+  nodes: number;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+export class Cluster {
+  private stopped = false;
+
+  private constructor(
+    readonly name: string,
+    readonly paths: ClusterPaths,
+    readonly store: Store,
+    readonly apiServer: ApiServer,
+    readonly settings: ClusterSettings,
+    private readonly releaseLock: () => void,
+  ) {}
+
+  static async start(options: ClusterOptions): Promise<Cluster> {
+    const paths = ensureDataDir(options.dataDir);
+    const releaseLock = acquireLock(paths, options.name);
+    let store: Store | undefined;
+    let apiServer: ApiServer | undefined;
+    try {
+      const previous = readJson<ClusterSettings>(paths.settings);
+      const storeSpec = options.store ?? previous?.store ?? 'sqlite';
+      store = await openStore(storeSpec, paths.dataDir);
+      const pki = loadOrCreatePki(paths.dataDir, options.name);
+      const adminToken = loadOrCreateAdminToken(paths);
+      const schema = createSchemaServices();
+      apiServer = new ApiServer({
+        store,
+        definitions: allResources,
+        schema,
+        openapi: schema.openapi(allResources),
+        tls: { key: pki.serverKey, cert: pki.serverCert },
+        adminToken,
+      });
+      const wanted = options.apiPort || (previous?.apiPort && (await portIsFree(previous.apiPort)) ? previous.apiPort : 0);
+      const apiPort = await apiServer.listen(wanted);
+      const settings: ClusterSettings = {
+        name: options.name,
+        apiPort,
+        store: storeSpec,
+        runtime: options.runtime ?? previous?.runtime ?? 'docker',
+        nodes: options.nodes ?? previous?.nodes ?? 1,
+      };
+      writeJsonAtomic(paths.settings, settings);
+      await ensureSystemNamespaces(apiServer.client(componentUser('system:apiserver')));
+      writeKubeconfig(paths.kubeconfig, { clusterName: options.name, server: apiServer.url, caCert: pki.caCert, token: adminToken });
+      return new Cluster(options.name, paths, store, apiServer, settings, releaseLock);
+    } catch (err) {
+      await apiServer?.close().catch(() => undefined);
+      await store?.close().catch(() => undefined);
+      releaseLock();
+      throw err;
+    }
+  }
+
+  /** A client acting as one of PodLab's components. */
+  client(component: string): KubeClient {
+    return this.apiServer.client(componentUser(component));
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.apiServer.close();
+    await this.store.close();
+    this.releaseLock();
+  }
+}

@@ -1,0 +1,90 @@
+// Where a cluster keeps its state: `$PODLAB_HOME/clusters/NAME` (default
+// ~/.podlab), holding the store, the PKI, the admin token, the kubeconfig and
+// the settings chosen at first start (so the API port, and with it every
+// kubeconfig, stays the same across restarts).
+
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export function podlabHome(): string {
+  return process.env.PODLAB_HOME || join(homedir(), '.podlab');
+}
+
+export function defaultDataDir(clusterName: string): string {
+  return join(podlabHome(), 'clusters', clusterName);
+}
+
+export interface ClusterPaths {
+  dataDir: string;
+  kubeconfig: string;
+  settings: string;
+  adminToken: string;
+  lock: string;
+}
+
+export function clusterPaths(dataDir: string): ClusterPaths {
+  return {
+    dataDir,
+    kubeconfig: join(dataDir, 'kubeconfig'),
+    settings: join(dataDir, 'cluster.json'),
+    adminToken: join(dataDir, 'admin.token'),
+    lock: join(dataDir, 'podlab.pid'),
+  };
+}
+
+export function ensureDataDir(dataDir: string): ClusterPaths {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  return clusterPaths(dataDir);
+}
+
+/** The admin bearer token: made once, kept owner-readable only. */
+export function loadOrCreateAdminToken(paths: ClusterPaths): string {
+  if (existsSync(paths.adminToken)) return readFileSync(paths.adminToken, 'utf8').trim();
+  const token = randomBytes(32).toString('base64url');
+  writeFileSync(paths.adminToken, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+export function readJson<T>(path: string): T | undefined {
+  if (!existsSync(path)) return undefined;
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+export function writeJsonAtomic(path: string, value: unknown): void {
+  const temp = `${path}.tmp-${process.pid}`;
+  writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temp, path);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One PodLab process per cluster: two would each believe they own the
+ * store's watchers and the containers. A lock left by a killed process is
+ * taken over.
+ */
+export function acquireLock(paths: ClusterPaths, clusterName: string): () => void {
+  if (existsSync(paths.lock)) {
+    const pid = Number(readFileSync(paths.lock, 'utf8').trim());
+    if (pid && pid !== process.pid && processAlive(pid)) {
+      throw new Error(`cluster "${clusterName}" is already running (PodLab process ${pid}, data directory ${paths.dataDir})`);
+    }
+  }
+  writeFileSync(paths.lock, `${process.pid}\n`);
+  return () => {
+    try {
+      if (readFileSync(paths.lock, 'utf8').trim() === String(process.pid)) rmSync(paths.lock);
+    } catch {
+      // Already gone: nothing to release.
+    }
+  };
+}

@@ -1,0 +1,90 @@
+// Kubeconfigs for a cluster: one written into its data directory, and on
+// request merged into ~/.kube/config the way kind does it (cluster, user and
+// context all named `podlab-NAME`, current-context switched to it, every
+// other entry kept).
+
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parse, stringify } from 'yaml';
+
+export interface KubeconfigInput {
+  clusterName: string;
+  server: string;
+  caCert: string;
+  token: string;
+}
+
+interface Named<T> {
+  name: string;
+  [key: string]: unknown;
+  cluster?: T;
+  user?: T;
+  context?: T;
+}
+
+interface Kubeconfig {
+  apiVersion: string;
+  kind: string;
+  clusters: Named<unknown>[];
+  users: Named<unknown>[];
+  contexts: Named<unknown>[];
+  'current-context'?: string;
+  preferences?: Record<string, unknown>;
+}
+
+export function contextName(clusterName: string): string {
+  return `podlab-${clusterName}`;
+}
+
+export function buildKubeconfig(input: KubeconfigInput): Kubeconfig {
+  const name = contextName(input.clusterName);
+  return {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name, cluster: { server: input.server, 'certificate-authority-data': Buffer.from(input.caCert).toString('base64') } }],
+    users: [{ name, user: { token: input.token } }],
+    contexts: [{ name, context: { cluster: name, user: name } }],
+    'current-context': name,
+    preferences: {},
+  };
+}
+
+/** Writes atomically (temp file + rename) and readable by the owner only: it holds a credential. */
+function writePrivate(path: string, content: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.tmp-${process.pid}`;
+  writeFileSync(temp, content, { mode: 0o600 });
+  renameSync(temp, path);
+}
+
+export function writeKubeconfig(path: string, input: KubeconfigInput): void {
+  writePrivate(path, stringify(buildKubeconfig(input)));
+}
+
+export function defaultUserKubeconfigPath(): string {
+  const fromEnv = process.env.KUBECONFIG?.split(process.platform === 'win32' ? ';' : ':')[0];
+  return fromEnv || join(homedir(), '.kube', 'config');
+}
+
+function upsert(list: Named<unknown>[], entry: Named<unknown>): Named<unknown>[] {
+  return [...list.filter((e) => e.name !== entry.name), entry];
+}
+
+/** Merges the cluster's entries into an existing kubeconfig (created if absent) and makes it the current context. */
+export function mergeIntoKubeconfig(path: string, input: KubeconfigInput): void {
+  const ours = buildKubeconfig(input);
+  let existing: Kubeconfig = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [] };
+  if (existsSync(path)) {
+    const parsed = parse(readFileSync(path, 'utf8')) as Partial<Kubeconfig> | null;
+    if (parsed && typeof parsed === 'object') existing = { ...existing, ...parsed, clusters: parsed.clusters ?? [], users: parsed.users ?? [], contexts: parsed.contexts ?? [] };
+  }
+  const merged: Kubeconfig = {
+    ...existing,
+    clusters: upsert(existing.clusters, ours.clusters[0]),
+    users: upsert(existing.users, ours.users[0]),
+    contexts: upsert(existing.contexts, ours.contexts[0]),
+    'current-context': ours['current-context'],
+  };
+  writePrivate(path, stringify(merged));
+}

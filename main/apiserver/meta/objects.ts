@@ -61,7 +61,7 @@ export interface KubeList<T extends KubeObject = KubeObject> {
 
 /** One problem with one field, as Kubernetes' field.Error reports it. */
 export interface FieldError {
-  /** metav1.CauseType: FieldValueRequired, FieldValueInvalid, FieldValueNotSupported, FieldValueDuplicate, FieldValueForbidden, FieldValueTooLong, FieldValueTooMany, FieldValueTypeInvalid, FieldValueUnknown */
+  /** metav1.CauseType: FieldValueRequired, FieldValueInvalid, FieldValueNotSupported, FieldValueDuplicate, FieldValueForbidden, FieldValueTooLong, FieldValueTooMany, FieldValueTypeInvalid, FieldValueUnknown, FieldValueNotFound (field.NotFound, e.g. a volumeMount naming no volume) */
   type: FieldErrorType;
   /** The field path as Kubernetes prints it: `metadata.name`, `spec.containers[0].image`, `metadata.labels[app]`. */
   field: string;
@@ -80,7 +80,8 @@ export type FieldErrorType =
   | 'FieldValueTooLong'
   | 'FieldValueTooMany'
   | 'FieldValueTypeInvalid'
-  | 'FieldValueUnknown';
+  | 'FieldValueUnknown'
+  | 'FieldValueNotFound';
 
 export interface StatusCause {
   reason?: string;

@@ -3,6 +3,7 @@
 // so kubectl prints exactly what users know ("the object has been modified").
 
 import type { FieldError, Status, StatusCause } from './meta/objects.ts';
+import { formatFieldErrors, qualifiedKind } from './validation/formatFieldErrors.ts';
 import { isStoreError } from '../store/store.ts';
 
 export class StatusError extends Error {
@@ -43,10 +44,8 @@ export const errors = {
   staleObject: (gr: Qualified, name: string) =>
     errors.conflict(gr, name, 'the object has been modified; please apply your changes to the latest version and try again'),
   invalid: (kind: string, group: string, name: string, fieldErrors: FieldError[]) => {
-    const causes: StatusCause[] = fieldErrors.map((e) => ({ reason: e.type, message: describeFieldError(e), field: e.field }));
-    const list = fieldErrors.map((e) => `${e.field}: ${describeFieldError(e)}`);
-    const summary = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
-    return statusOf(422, 'Invalid', `${kind} "${name}" is invalid: ${summary}`, { name, group: group || undefined, kind, causes });
+    const { message, causes } = formatFieldErrors(qualifiedKind(kind, group), name, fieldErrors);
+    return statusOf(422, 'Invalid', message, { name, group: group || undefined, kind, causes });
   },
   badRequest: (message: string, causes?: StatusCause[]) => statusOf(400, 'BadRequest', message, causes ? { causes } : undefined),
   unauthorized: () => statusOf(401, 'Unauthorized', 'Unauthorized'),
@@ -75,38 +74,6 @@ export const errors = {
   serviceUnavailable: (message: string) => statusOf(503, 'ServiceUnavailable', message),
   internal: (message: string) => statusOf(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] }),
 };
-
-/** The message Kubernetes' field.Error.ErrorBody produces for one cause. */
-export function describeFieldError(e: FieldError): string {
-  switch (e.type) {
-    case 'FieldValueRequired':
-      return e.detail ? `Required value: ${e.detail}` : 'Required value';
-    case 'FieldValueForbidden':
-      return e.detail ? `Forbidden: ${e.detail}` : 'Forbidden';
-    case 'FieldValueTooLong':
-      return `Too long: ${e.detail ?? ''}`.trim();
-    case 'FieldValueTooMany':
-      return `Too many: ${e.detail ?? ''}`.trim();
-    case 'FieldValueNotSupported':
-      return `Unsupported value: ${formatValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
-    case 'FieldValueDuplicate':
-      return `Duplicate value: ${formatValue(e.value)}`;
-    case 'FieldValueTypeInvalid':
-      return `Invalid value: ${formatValue(e.value)}: ${e.detail ?? ''}`;
-    case 'FieldValueUnknown':
-      return `Internal error: ${e.detail ?? ''}`;
-    case 'FieldValueInvalid':
-    default:
-      return `Invalid value: ${formatValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
-  }
-}
-
-function formatValue(value: unknown): string {
-  if (value === undefined || value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
-}
 
 /** Any error thrown below the API layer, as the Status the client gets. */
 export function toStatusError(err: unknown, gr?: Qualified, name?: string): StatusError {

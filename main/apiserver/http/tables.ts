@@ -5,7 +5,7 @@
 import type { KubeObject, Table, TableColumnDefinition, TableRow } from '../meta/objects.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import type { TableRequest } from './negotiation.ts';
-import { humanDuration } from '../tables/humanDuration.ts';
+import { humanDuration } from '../resources/shared/humanDuration.ts';
 
 const defaultColumns: TableColumnDefinition[] = [
   { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },

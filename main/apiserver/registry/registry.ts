@@ -15,7 +15,7 @@ import { deepEqual, fillCreateMetadata, generateNameSuffix, keepServerMetadata, 
 import type { ResourceDefinition } from './resourceDefinition.ts';
 import type { ObjectFilter } from './selection.ts';
 import { compileFilter } from './selection.ts';
-import { validateMetadata } from './metadataValidation.ts';
+import { validateMetadata, validateMetadataUpdate } from './metadataValidation.ts';
 
 export interface WriteContext {
   user: UserInfo;
@@ -339,7 +339,7 @@ export class ResourceRegistry {
     const fieldErrors =
       subresource === 'status'
         ? (strategy.validateStatusUpdate?.(updated, current) ?? [])
-        : [...validateMetadata(updated, this.def), ...(strategy.validateUpdate?.(updated, current) ?? strategy.validate?.(updated) ?? [])];
+          : [...validateMetadataUpdate(updated, current, this.def), ...(strategy.validateUpdate?.(updated, current) ?? strategy.validate?.(updated) ?? [])];
     this.throwIfInvalid(updated, fieldErrors);
     await this.deps.admission.validate(this.attributes('UPDATE', ctx, namespace, name, subresource, updated, current));
     return updated;

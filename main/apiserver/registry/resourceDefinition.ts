@@ -4,6 +4,7 @@
 // Kubernetes' rest.RESTCreateStrategy / RESTUpdateStrategy / TableConvertor do.
 
 import type { FieldError, KubeObject, TableColumnDefinition } from '../meta/objects.ts';
+import type { NameValidator } from '../validation/nameValidators.ts';
 
 export type Subresource = 'status' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy';
 
@@ -54,4 +55,6 @@ export interface ResourceDefinition {
   /** Verbs other than the standard set (create, delete, deletecollection, get, list, patch, update, watch) are not supported; this lets a kind narrow them (e.g. events have no status). */
   verbs?: string[];
   strategy: ResourceStrategy;
+  /** How metadata.name is validated; default DNS-1123 subdomain (namespaces use a label, services DNS-1035, RBAC kinds a path segment). */
+  nameValidator?: NameValidator;
 }

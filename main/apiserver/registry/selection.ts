@@ -1,0 +1,46 @@
+// Label and field selectors of list and watch requests, compiled once per
+// request into one predicate. Field selectors accept metadata.name,
+// metadata.namespace and the fields the kind declares, and reject the rest as
+// Kubernetes does ("field label not supported").
+
+import { errors } from '../errors.ts';
+import type { KubeObject } from '../meta/objects.ts';
+import { FieldSelectorParseError, fieldsMatch, parseFieldSelector, unsupportedFieldLabel } from '../validation/fieldSelector.ts';
+import { labelsMatch, parseLabelSelector, SelectorParseError } from '../validation/labelSelector.ts';
+import type { ResourceDefinition } from './resourceDefinition.ts';
+
+export type ObjectFilter = (obj: KubeObject) => boolean;
+
+const everything: ObjectFilter = () => true;
+
+export function compileFilter(def: ResourceDefinition, labelSelector: string | undefined, fieldSelector: string | undefined): ObjectFilter {
+  let labels: ReturnType<typeof parseLabelSelector> | undefined;
+  let fields: ReturnType<typeof parseFieldSelector> | undefined;
+  try {
+    labels = labelSelector ? parseLabelSelector(labelSelector) : undefined;
+  } catch (err) {
+    if (err instanceof SelectorParseError) throw errors.badRequest(`unable to parse requirement: ${err.message}`);
+    throw err;
+  }
+  try {
+    fields = fieldSelector ? parseFieldSelector(fieldSelector) : undefined;
+  } catch (err) {
+    if (err instanceof FieldSelectorParseError) throw errors.badRequest(err.message);
+    throw err;
+  }
+  const getters = def.strategy.selectableFields ?? {};
+  if (fields) {
+    const unsupported = unsupportedFieldLabel(fields, ['metadata.name', 'metadata.namespace', ...Object.keys(getters)]);
+    if (unsupported) throw errors.badRequest(unsupported);
+  }
+  if (!labels?.length && !fields?.length) return everything;
+  return (obj) => {
+    if (labels?.length && !labelsMatch(labels, obj.metadata.labels)) return false;
+    if (fields?.length) {
+      const values: Record<string, string | undefined> = { 'metadata.name': obj.metadata.name, 'metadata.namespace': obj.metadata.namespace ?? '' };
+      for (const requirement of fields) if (getters[requirement.field]) values[requirement.field] = getters[requirement.field](obj) ?? '';
+      if (!fieldsMatch(fields, values)) return false;
+    }
+    return true;
+  };
+}

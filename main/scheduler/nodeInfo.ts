@@ -1,0 +1,34 @@
+// A node as one scheduling cycle sees it: the Node object plus the pods
+// assigned (or assumed) to it, with their requests summed the way
+// framework.NodeInfo does.
+
+import { podRequests } from './podRequests.ts';
+import { addResource, emptyResource, resourceFromList, type Resource } from './resources.ts';
+import type { Node, Pod } from './types.ts';
+
+export class NodeInfo {
+  readonly node: Node;
+  readonly pods: Pod[] = [];
+  /** Sum of the pods' requests (see podRequests). */
+  readonly requested: Resource = emptyResource();
+  /** Same, with unset cpu/memory requests counted as the scheduler's defaults; used by scoring. */
+  readonly nonZeroRequested: Resource = emptyResource();
+  /** node.status.allocatable; a node that reports none has room for nothing. */
+  readonly allocatable: Resource;
+
+  constructor(node: Node, pods: Iterable<Pod> = []) {
+    this.node = node;
+    this.allocatable = resourceFromList(node.status?.allocatable);
+    for (const pod of pods) this.addPod(pod);
+  }
+
+  get name(): string {
+    return this.node.metadata.name ?? '';
+  }
+
+  addPod(pod: Pod): void {
+    this.pods.push(pod);
+    addResource(this.requested, podRequests(pod));
+    addResource(this.nonZeroRequested, podRequests(pod, { nonZero: true }));
+  }
+}

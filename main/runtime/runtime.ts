@@ -369,6 +369,15 @@ export interface EventOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Events from the moment `events()` was called. To miss nothing, subscribe,
+ * await `ready`, then list what exists (the kubelet's relist), then consume.
+ */
+export interface ContainerEventStream extends AsyncIterable<ContainerEvent> {
+  /** Resolves once the subscription is in place; rejects if it could not be made. */
+  readonly ready: Promise<void>;
+}
+
 export interface ContainerStats {
   containerId: string;
   timestamp: Date;
@@ -454,8 +463,8 @@ export interface Runtime {
   execSync(containerId: string, command: string[], timeoutMs: number): Promise<ExecSyncResult>;
   attach(containerId: string, options?: AttachOptions): Promise<StreamSession>;
 
-  /** Events of this node's containers (sandboxes included), from now on, until the signal aborts. */
-  events(options?: EventOptions): AsyncIterable<ContainerEvent>;
+  /** Events of this node's containers (sandboxes included), from now on, until the signal aborts. Iterate it once. */
+  events(options?: EventOptions): ContainerEventStream;
   containerStats(containerId: string): Promise<ContainerStats>;
 }
 

@@ -15,7 +15,7 @@ import {
   type AttachOptions,
   type Container,
   type ContainerConfig,
-  type ContainerEvent,
+  type ContainerEventStream,
   type ContainerFilter,
   type ContainerStats,
   type ContainerStatus,
@@ -226,7 +226,7 @@ export class DockerRuntime implements Runtime {
     return attachContainer(this.docker, containerId, options);
   }
 
-  events(options?: EventOptions): AsyncIterable<ContainerEvent> {
+  events(options?: EventOptions): ContainerEventStream {
     return containerEvents(this.docker, this.placement, options);
   }
 

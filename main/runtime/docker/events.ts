@@ -5,7 +5,7 @@
 import type Docker from 'dockerode';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { CONTAINER_TYPE_SANDBOX, LABEL_CONTAINER_TYPE, type ContainerEvent, type ContainerEventType, type EventOptions } from '../runtime.ts';
+import { CONTAINER_TYPE_SANDBOX, LABEL_CONTAINER_TYPE, type ContainerEvent, type ContainerEventStream, type ContainerEventType, type EventOptions } from '../runtime.ts';
 import { engineCall } from './engine.ts';
 import { labelFilters, placementLabels, splitLabels, type Placement } from './labels.ts';
 
@@ -22,12 +22,27 @@ interface DockerEvent {
   time?: number;
 }
 
-export async function* containerEvents(docker: Docker, placement: Placement, options: EventOptions = {}): AsyncGenerator<ContainerEvent> {
-  if (options.signal?.aborted) return;
+export function containerEvents(docker: Docker, placement: Placement, options: EventOptions = {}): ContainerEventStream {
   const filters = { type: ['container'], event: Object.keys(EVENT_TYPES), label: labelFilters(placementLabels(placement)) };
-  const stream = (await engineCall('watch events', () =>
+  // Requested now, not on first iteration: the engine subscribes before it
+  // answers, so once the answer is in no event can slip by.
+  const opened = engineCall('watch events', () =>
     docker.getEvents({ filters: JSON.stringify(filters), ...(options.signal ? { abortSignal: options.signal } : {}) } as object),
-  )) as unknown as Readable;
+  ) as unknown as Promise<Readable>;
+  const ready = opened.then(() => undefined);
+  // Whoever iterates sees the failure; an unread `ready` must not crash the process.
+  ready.catch(() => {});
+  return { ready, [Symbol.asyncIterator]: () => readEvents(opened, options.signal) };
+}
+
+async function* readEvents(opened: Promise<Readable>, signal: AbortSignal | undefined): AsyncGenerator<ContainerEvent> {
+  let stream: Readable;
+  try {
+    stream = await opened;
+  } catch (error) {
+    if (signal?.aborted) return;
+    throw error;
+  }
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   try {
     for await (const line of lines) {
@@ -36,7 +51,7 @@ export async function* containerEvents(docker: Docker, placement: Placement, opt
       if (event) yield event;
     }
   } catch (error) {
-    if (options.signal?.aborted) return;
+    if (signal?.aborted) return;
     throw error;
   } finally {
     lines.close();

@@ -71,10 +71,13 @@ function sessionOver(socket: Duplex, tty: boolean, withStdin: boolean, resize: (
   const closed = new AbortController();
   const stdout = new PassThrough();
   const stderr = new PassThrough();
+  // A lost connection ends the output streams rather than erroring them: an
+  // 'error' event nobody listens to would take the whole process down. The
+  // failure surfaces through `ended` (and so through an exec's exitCode).
   const ended = pipeFrames(socket, tty, stdout, stderr).catch((error: unknown) => {
-    stdout.destroy(error as Error);
-    stderr.destroy(error as Error);
+    if (!closed.signal.aborted) throw error;
   });
+  ended.catch(() => {});
   const streams: StreamSession = {
     stdout,
     stderr,

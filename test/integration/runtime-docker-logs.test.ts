@@ -1,0 +1,122 @@
+// Container logs on the real Docker engine: stdout/stderr apart and in order,
+// timestamps, tail, since, follow, and a previous instance's logs.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { LogLine } from '../../main/runtime/runtime.ts';
+import { collect, createDockerFixture, eventually, runPod, type DockerFixture } from './runtime-docker-fixture.ts';
+
+describe('Docker runtime: logs', () => {
+  let fixture: DockerFixture;
+  before(async () => {
+    fixture = await createDockerFixture();
+  });
+  after(async () => {
+    await fixture?.cleanup();
+  });
+
+  async function exited(containerId: string): Promise<void> {
+    await eventually(`${containerId} to exit`, async () => ((await fixture.runtime.containerStatus(containerId)).state === 'exited' ? true : undefined));
+  }
+
+  test('lines keep their stream and order, each with an RFC 3339 nanosecond timestamp', async () => {
+    const { containerIds } = await runPod(fixture, fixture.pod('writer'), [
+      fixture.shell('main', 'echo one; echo two >&2; echo three; printf "no newline"'),
+    ]);
+    await exited(containerIds[0]!);
+    const lines = await collect(fixture.runtime.logs(containerIds[0]!));
+    assert.deepEqual(
+      lines.map(({ stream, line }) => ({ stream, line })),
+      [
+        { stream: 'stdout', line: 'one' },
+        { stream: 'stderr', line: 'two' },
+        { stream: 'stdout', line: 'three' },
+        { stream: 'stdout', line: 'no newline' },
+      ],
+    );
+    for (const { timestamp } of lines) assert.match(timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+    const times = lines.map((l) => l.timestamp);
+    assert.deepEqual([...times].sort(), times);
+  });
+
+  test('tailLines returns only the last lines', async () => {
+    const { containerIds } = await runPod(fixture, fixture.pod('tail'), [fixture.shell('main', 'for i in 1 2 3 4 5; do echo "line $i"; done')]);
+    await exited(containerIds[0]!);
+    const lines = await collect(fixture.runtime.logs(containerIds[0]!, { tailLines: 2 }));
+    assert.deepEqual(lines.map((l) => l.line), ['line 4', 'line 5']);
+  });
+
+  test('since drops lines written before it', async () => {
+    const { containerIds } = await runPod(fixture, fixture.pod('since'), [fixture.shell('main', 'echo early; sleep 1; echo late')]);
+    await exited(containerIds[0]!);
+    const all = await collect(fixture.runtime.logs(containerIds[0]!));
+    const early = all.find((l) => l.line === 'early')!;
+    const since = new Date(Date.parse(early.timestamp) + 1);
+    const lines = await collect(fixture.runtime.logs(containerIds[0]!, { since }));
+    assert.deepEqual(lines.map((l) => l.line), ['late']);
+  });
+
+  test('follow delivers lines as they are written and ends when the container exits', async () => {
+    const { containerIds } = await runPod(fixture, fixture.pod('follow'), [
+      fixture.shell('main', 'for i in 1 2 3 4; do echo "tick $i"; sleep 0.2; done'),
+    ]);
+    const lines = await collect(fixture.runtime.logs(containerIds[0]!, { follow: true }));
+    assert.deepEqual(lines.map((l) => l.line), ['tick 1', 'tick 2', 'tick 3', 'tick 4']);
+  });
+
+  test('following stops cleanly when its signal aborts', async () => {
+    const { containerIds } = await runPod(fixture, fixture.pod('endless'), [fixture.shell('main', 'i=0; while true; do i=$((i+1)); echo "n $i"; sleep 0.1; done')]);
+    const controller = new AbortController();
+    const seen: LogLine[] = [];
+    for await (const line of fixture.runtime.logs(containerIds[0]!, { follow: true, signal: controller.signal })) {
+      seen.push(line);
+      if (seen.length === 3) controller.abort();
+    }
+    assert.deepEqual(seen.map((l) => l.line), ['n 1', 'n 2', 'n 3']);
+  });
+
+  test('breaking out of a follow releases it', async () => {
+    const { containerIds } = await runPod(fixture, fixture.pod('break'), [fixture.shell('main', 'while true; do echo tick; sleep 0.1; done')]);
+    let count = 0;
+    for await (const line of fixture.runtime.logs(containerIds[0]!, { follow: true })) {
+      assert.equal(line.line, 'tick');
+      if (++count === 2) break;
+    }
+    assert.equal(count, 2);
+  });
+
+  test('a tty container logs lines without carriage returns', async () => {
+    const { containerIds } = await runPod(fixture, fixture.pod('tty'), [fixture.shell('main', 'echo on a terminal; echo err >&2', { tty: true })]);
+    await exited(containerIds[0]!);
+    const lines = await collect(fixture.runtime.logs(containerIds[0]!));
+    assert.deepEqual(lines.map(({ stream, line }) => ({ stream, line })), [
+      { stream: 'stdout', line: 'on a terminal' },
+      { stream: 'stdout', line: 'err' },
+    ]);
+  });
+
+  test("the previous instance's logs stay readable after the container is recreated", async () => {
+    const sandbox = fixture.pod('restarted');
+    const sandboxId = await fixture.runtime.runPodSandbox(sandbox);
+    const first = await fixture.runtime.createContainer(sandboxId, fixture.shell('app', 'echo first instance; exit 1'), sandbox);
+    await fixture.runtime.startContainer(first);
+    await exited(first);
+    const second = await fixture.runtime.createContainer(sandboxId, fixture.shell('app', 'echo second instance; exec sleep 3600', { metadata: { name: 'app', attempt: 1 } }), sandbox);
+    await fixture.runtime.startContainer(second);
+
+    const instances = await fixture.runtime.listContainers({ sandboxId, labels: { 'io.kubernetes.container.name': 'app' } });
+    const previous = instances.find((c) => c.metadata.attempt === 0);
+    assert.equal(previous?.id, first);
+    assert.equal(previous?.state, 'exited');
+    assert.deepEqual((await collect(fixture.runtime.logs(previous!.id))).map((l) => l.line), ['first instance']);
+    const current = await eventually('the second instance to log', async () => {
+      const lines = await collect(fixture.runtime.logs(second));
+      return lines.length > 0 ? lines : undefined;
+    });
+    assert.deepEqual(current.map((l) => l.line), ['second instance']);
+  });
+
+  test('logs of a container that does not exist is a NotFoundError', async () => {
+    await assert.rejects(collect(fixture.runtime.logs('no-such-container-id')), { name: 'NotFoundError' });
+  });
+});

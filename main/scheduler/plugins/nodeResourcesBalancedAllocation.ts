@@ -1,0 +1,43 @@
+// NodeResourcesBalancedAllocation: prefers nodes whose cpu and memory would
+// be used in similar fractions with the pod on them, so neither runs out while
+// the other sits idle. Score = (1 - standard deviation of the fractions) * 100.
+
+import { MAX_NODE_SCORE, newStatus, SUCCESS, type ScorePlugin, type Status } from '../framework.ts';
+import type { NodeInfo } from '../nodeInfo.ts';
+import type { Pod } from '../types.ts';
+import { allocationVectors, DEFAULT_SCORED_RESOURCES, podRequestList, type ResourceSpec } from './resourceAllocation.ts';
+
+export const NODE_RESOURCES_BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
+
+export function balancedResourceScore(requested: readonly number[], allocatable: readonly number[]): number {
+  const fractions: number[] = [];
+  allocatable.forEach((capacity, i) => {
+    if (capacity === 0) return;
+    fractions.push(Math.min(requested[i]! / capacity, 1));
+  });
+  let std = 0;
+  // With two resources the standard deviation is half their difference.
+  if (fractions.length === 2) {
+    std = Math.abs((fractions[0]! - fractions[1]!) / 2);
+  } else if (fractions.length > 2) {
+    const mean = fractions.reduce((sum, f) => sum + f, 0) / fractions.length;
+    std = Math.sqrt(fractions.reduce((sum, f) => sum + (f - mean) * (f - mean), 0) / fractions.length);
+  }
+  return Math.trunc((1 - std) * MAX_NODE_SCORE);
+}
+
+export class NodeResourcesBalancedAllocation implements ScorePlugin {
+  readonly name = NODE_RESOURCES_BALANCED_ALLOCATION;
+
+  constructor(private readonly resources: readonly ResourceSpec[] = DEFAULT_SCORED_RESOURCES) {}
+
+  /** Best-effort pods are not scored, or they would all pile onto the most balanced node (kubernetes#129138). */
+  preScore(pod: Pod): Status {
+    return podRequestList(pod, this.resources, true).every((request) => request === 0) ? newStatus('Skip') : SUCCESS;
+  }
+
+  score(pod: Pod, nodeInfo: NodeInfo): number {
+    const { requested, allocatable } = allocationVectors(nodeInfo, this.resources, podRequestList(pod, this.resources, true), true);
+    return balancedResourceScore(requested, allocatable);
+  }
+}

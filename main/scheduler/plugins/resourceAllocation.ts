@@ -1,0 +1,68 @@
+// What the resource-based scorers (LeastAllocated, BalancedAllocation) feed
+// on: per resource, what the node can allocate and what it would have
+// requested with this pod on it (resourceAllocationScorer in kube-scheduler).
+
+import type { NodeInfo } from '../nodeInfo.ts';
+import { podRequests } from '../podRequests.ts';
+import { isScalarResourceName, type Resource } from '../resources.ts';
+import type { Pod } from '../types.ts';
+
+export interface ResourceSpec {
+  name: string;
+  weight: number;
+}
+
+/** NodeResourcesFitArgs / NodeResourcesBalancedAllocationArgs default resources. */
+export const DEFAULT_SCORED_RESOURCES: readonly ResourceSpec[] = [
+  { name: 'cpu', weight: 1 },
+  { name: 'memory', weight: 1 },
+];
+
+function amount(resource: Readonly<Resource>, name: string): number {
+  switch (name) {
+    case 'cpu':
+      return resource.milliCPU;
+    case 'memory':
+      return resource.memory;
+    case 'ephemeral-storage':
+      return resource.ephemeralStorage;
+    default:
+      return resource.scalar[name] ?? 0;
+  }
+}
+
+/**
+ * The pod's request for each resource. `useRequested` false counts unset cpu/memory
+ * requests as the scheduler's defaults, so best-effort pods still spread out.
+ */
+export function podRequestList(pod: Pod, resources: readonly ResourceSpec[], useRequested: boolean): number[] {
+  const requests = podRequests(pod, { nonZero: !useRequested });
+  return resources.map(({ name }) => amount(requests, name));
+}
+
+export interface AllocationVectors {
+  requested: number[];
+  allocatable: number[];
+}
+
+/** Resources the node does not offer (allocatable 0) are left at 0/0 for the scorers to skip. */
+export function allocationVectors(nodeInfo: NodeInfo, resources: readonly ResourceSpec[], podRequest: readonly number[], useRequested: boolean): AllocationVectors {
+  const nodeRequested = useRequested ? nodeInfo.requested : nodeInfo.nonZeroRequested;
+  const requested: number[] = [];
+  const allocatable: number[] = [];
+  resources.forEach(({ name }, i) => {
+    const request = podRequest[i]!;
+    let alloc = 0;
+    let req = 0;
+    // An extended resource the pod does not ask for says nothing about this node.
+    if (!(request === 0 && isScalarResourceName(name))) {
+      alloc = amount(nodeInfo.allocatable, name);
+      // Ephemeral storage and extended resources have no non-zero default.
+      const base = name === 'cpu' || name === 'memory' ? nodeRequested : nodeInfo.requested;
+      req = amount(base, name) + request;
+    }
+    requested.push(alloc === 0 ? 0 : req);
+    allocatable.push(alloc);
+  });
+  return { requested, allocatable };
+}

@@ -24,3 +24,9 @@ export function ageColumn(): TableColumnDefinition {
 
 export const containersColumnDescription = 'Names of each container in the template.';
 export const imagesColumnDescription = 'Images referenced by each container in the template.';
+
+/** rest.DefaultTableConvertor, for kinds Kubernetes has no printer for (roles): NAME and CREATED AT. */
+export const createdAtTable = {
+  columns: [nameColumn(), { ...column('Created At', 'date', creationTimestampDescription) }],
+  row: (obj: { metadata: { name?: string; creationTimestamp?: string } }) => [obj.metadata.name, obj.metadata.creationTimestamp ?? null],
+};

@@ -1,0 +1,63 @@
+// Every resource type PodLab serves, and the rule each one's metadata.name follows.
+
+import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
+import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, nameIsPathSegment, type NameValidator } from '../validation/nameValidators.ts';
+import { clusterrolebindings } from './clusterrolebindings.ts';
+import { clusterroles } from './clusterroles.ts';
+import { configmaps } from './configmaps.ts';
+import { deployments } from './deployments.ts';
+import { endpoints } from './endpoints.ts';
+import { endpointslices } from './endpointslices.ts';
+import { events } from './events.ts';
+import { eventsV1 } from './events.k8s.io.ts';
+import { leases } from './leases.ts';
+import { namespaces } from './namespaces.ts';
+import { nodes } from './nodes.ts';
+import { pods } from './pods.ts';
+import { replicasets } from './replicasets.ts';
+import { rolebindings } from './rolebindings.ts';
+import { roles } from './roles.ts';
+import { secrets } from './secrets.ts';
+import { serviceaccounts } from './serviceaccounts.ts';
+import { services } from './services.ts';
+import { statefulsets } from './statefulsets.ts';
+
+// The name rule of each kind (the ValidateXxxName Kubernetes passes to ValidateObjectMeta);
+// kinds not listed use DNS subdomains.
+const nameRules = new Map<ResourceDefinition, NameValidator>([
+  [namespaces, nameIsDNSLabel],
+  [services, nameIsDNS1035Label],
+  [statefulsets, nameIsDNSLabel],
+  [roles, nameIsPathSegment],
+  [clusterroles, nameIsPathSegment],
+  [rolebindings, nameIsPathSegment],
+  [clusterrolebindings, nameIsPathSegment],
+]);
+
+export const allResources: ResourceDefinition[] = [
+  namespaces,
+  pods,
+  nodes,
+  events,
+  eventsV1,
+  configmaps,
+  secrets,
+  serviceaccounts,
+  services,
+  endpoints,
+  endpointslices,
+  leases,
+  deployments,
+  replicasets,
+  statefulsets,
+  roles,
+  rolebindings,
+  clusterroles,
+  clusterrolebindings,
+];
+
+/** The name validator for validateObjectMeta(meta, def.namespaced, nameValidatorFor(def)). */
+export function nameValidatorFor(def: Pick<ResourceDefinition, 'group' | 'plural'>): NameValidator {
+  for (const [known, rule] of nameRules) if (known.group === def.group && known.plural === def.plural) return rule;
+  return nameIsDNSSubdomain;
+}

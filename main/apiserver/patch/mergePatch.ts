@@ -1,0 +1,15 @@
+// JSON Merge Patch (RFC 7386): objects merge key by key, null deletes a
+// key, anything else (lists included) replaces. This is what `kubectl
+// label`, `kubectl annotate` and `kubectl patch --type merge` send.
+
+import { isJsonObject, type JsonObject, type JsonValue } from './json.ts';
+
+export function applyMergePatch(target: JsonValue | undefined, patch: JsonValue): JsonValue {
+  if (!isJsonObject(patch)) return structuredClone(patch);
+  const result: JsonObject = isJsonObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = applyMergePatch(result[key], value);
+  }
+  return result;
+}

@@ -24,7 +24,8 @@ export interface ApiServerOptions {
   definitions: ResourceDefinition[];
   schema: SchemaServices;
   openapi?: OpenApiDocuments;
-  tls: { key: string; cert: string };
+  /** The serving certificate; needed only to listen (in-process clients need none). */
+  tls?: { key: string; cert: string };
   adminToken: string;
   authorizer?: Authorizer;
   /** Extra admission plugins, after defaulting and namespace lifecycle. */
@@ -36,10 +37,11 @@ export class ApiServer {
   readonly catalog: ResourceCatalog;
   readonly dispatcher: Dispatcher;
   readonly subresources: SubresourceHandlers;
-  private readonly http: ApiHttpServer;
+  private http?: ApiHttpServer;
+  private connectHandler?: UpgradeHandler;
   private port = 0;
 
-  constructor(options: ApiServerOptions) {
+  constructor(private readonly options: ApiServerOptions) {
     const now = options.now ?? (() => new Date());
     const plugins: AdmissionPlugin[] = [
       new DefaultingPlugin(),
@@ -50,17 +52,10 @@ export class ApiServer {
     const authorizer = options.authorizer ?? new AllowAllAuthorizer();
     this.subresources = new SubresourceHandlers(now);
     this.dispatcher = new Dispatcher(this.catalog, authorizer, options.schema, this.subresources);
-    const authenticator = new TokenAuthenticator();
-    authenticator.add(options.adminToken, adminUser);
-    this.http = new ApiHttpServer({
-      tls: options.tls,
-      authenticator,
-      authorizer,
-      dispatcher: this.dispatcher,
-      discovery: new Discovery(this.catalog, () => `127.0.0.1:${this.port}`),
-      openapi: options.openapi,
-    });
+    this.authorizer = authorizer;
   }
+
+  private readonly authorizer: Authorizer;
 
   private async getNamespace(name: string) {
     const registry = this.catalog.registry('', 'v1', 'namespaces');
@@ -75,6 +70,18 @@ export class ApiServer {
 
   /** Listens on 127.0.0.1:port (0 = any free port) and returns the port. */
   async listen(port: number): Promise<number> {
+    if (!this.options.tls) throw new Error('the API server needs a serving certificate to listen');
+    const authenticator = new TokenAuthenticator();
+    authenticator.add(this.options.adminToken, adminUser);
+    this.http = new ApiHttpServer({
+      tls: this.options.tls,
+      authenticator,
+      authorizer: this.authorizer,
+      dispatcher: this.dispatcher,
+      discovery: new Discovery(this.catalog, () => `127.0.0.1:${this.port}`),
+      openapi: this.options.openapi,
+      connect: this.connectHandler,
+    });
     this.port = await this.http.listen(port);
     return this.port;
   }
@@ -85,14 +92,15 @@ export class ApiServer {
 
   /** Where pods/log, exec and attach are served once the node side runs. */
   setStreamingHandler(handler: UpgradeHandler): void {
-    this.http.setConnectHandler(handler);
+    this.connectHandler = handler;
+    this.http?.setConnectHandler(handler);
   }
 
   client(user: UserInfo): KubeClient {
     return new InProcessClient(this.dispatcher, user);
   }
 
-  close(): Promise<void> {
-    return this.http.close();
+  async close(): Promise<void> {
+    await this.http?.close();
   }
 }

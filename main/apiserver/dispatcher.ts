@@ -165,21 +165,7 @@ export class Dispatcher {
   private async patch(req: ApiRequest, registry: ResourceRegistry, ns: string, ctx: WriteContext, warnings: string[]): Promise<unknown> {
     const { info } = req;
     const def = registry.def;
-    const contentType = (req.contentType ?? '').split(';')[0].trim();
-    if (contentType === 'application/apply-patch+yaml') {
-      throw new StatusError({
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        reason: 'UnsupportedMediaType',
-        message: 'server-side apply is not supported by PodLab yet: use client-side `kubectl apply` (without --server-side)',
-        code: 415,
-      });
-    }
-    if (!['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'].includes(contentType)) {
-      throw errors.unsupportedMediaType(contentType);
-    }
+    const contentType = req.contentType ?? '';
     const mode = fieldValidationOf(req.query);
     const gvk = { group: def.group, version: def.version, kind: def.kind };
     if (info.subresource === 'scale') {

@@ -18,9 +18,9 @@ import { toTable } from './tables.ts';
 import { streamWatch } from './watchStream.ts';
 import type { ResourceRegistry } from '../registry/registry.ts';
 
-/** Serves /openapi/v2 and /openapi/v3/... documents (JSON) with an ETag. */
+/** Serves /openapi/v2 and /openapi/v3/... documents in the encoding the client accepts, with an ETag. */
 export interface OpenApiDocuments {
-  document(path: string): { body: string | Buffer; etag: string } | undefined;
+  document(path: string, accept: string | undefined, ifNoneMatch: string | undefined): { body: Buffer; etag: string; contentType: string; notModified: boolean } | undefined;
 }
 
 /** Handles requests that need the raw connection (exec/attach over WebSocket, log streams). */
@@ -157,14 +157,14 @@ export class ApiHttpServer {
       return;
     }
     if (path.startsWith('/openapi/') && this.options.openapi) {
-      const doc = this.options.openapi.document(path);
+      const doc = this.options.openapi.document(path, req.headers.accept, req.headers['if-none-match']);
       if (doc) {
-        if (req.headers['if-none-match'] === doc.etag) {
+        if (doc.notModified) {
           res.writeHead(304, { ETag: doc.etag });
           res.end();
           return;
         }
-        res.writeHead(200, { 'Content-Type': 'application/json', ETag: doc.etag, 'Cache-Control': 'no-cache, private' });
+        res.writeHead(200, { 'Content-Type': doc.contentType, ETag: doc.etag, 'Cache-Control': 'no-cache, private' });
         res.end(doc.body);
         return;
       }

@@ -1,0 +1,58 @@
+// A raw HTTPS client for the API server, configured from a kubeconfig, for
+// tests that must control every byte of a request (bad input, huge bodies,
+// missing credentials) — kubectl would refuse to send them.
+
+import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { parse } from 'yaml';
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  json(): any;
+}
+
+export interface ApiTarget {
+  server: string;
+  ca: string;
+  token: string;
+}
+
+export function targetFromKubeconfig(path: string): ApiTarget {
+  const config = parse(readFileSync(path, 'utf8'));
+  const cluster = config.clusters[0].cluster;
+  return { server: cluster.server, ca: Buffer.from(cluster['certificate-authority-data'], 'base64').toString(), token: config.users[0].user.token };
+}
+
+export function rawRequest(
+  target: ApiTarget,
+  method: string,
+  path: string,
+  body?: string | Buffer,
+  headers: Record<string, string> = {},
+  options: { anonymous?: boolean } = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${target.server}${path}`,
+      {
+        method,
+        ca: target.ca,
+        headers: {
+          ...(options.anonymous ? {} : { Authorization: `Bearer ${target.token}` }),
+          ...(body !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) } : {}),
+          ...headers,
+        },
+      },
+      (res) => {
+        let data = '';
+        res.on('data', (c: Buffer) => (data += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data, json: () => JSON.parse(data) }));
+      },
+    );
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}

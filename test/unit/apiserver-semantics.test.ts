@@ -1,0 +1,147 @@
+// API semantics that kubectl users and controllers rely on, through the same
+// dispatcher HTTP requests reach: watch ordering and selector transitions,
+// 410 after compaction, consistent pagination, generation, status separation,
+// finalizers, graceful pod deletion, dry run.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ClientWatchEvent, ResourceClient } from '../../main/apiserver/client/types.ts';
+import { isApiError } from '../../main/apiserver/client/types.ts';
+import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import { startInProcessApi, type InProcessApi } from '../helpers/inProcessApi.ts';
+
+const cmRef = { group: '', version: 'v1', plural: 'configmaps' };
+const podRef = { group: '', version: 'v1', plural: 'pods' };
+const deployRef = { group: 'apps', version: 'v1', plural: 'deployments' };
+
+function configMap(name: string, labels: Record<string, string> = {}, data: Record<string, string> = {}): KubeObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels }, data };
+}
+
+async function collect(events: ClientWatchEvent[], count: number): Promise<ClientWatchEvent[]> {
+  for (let i = 0; i < 200 && events.length < count; i++) await new Promise((r) => setTimeout(r, 10));
+  return events;
+}
+
+describe('API semantics (in-process)', () => {
+  let env: InProcessApi;
+  let cms: ResourceClient;
+
+  before(async () => {
+    env = await startInProcessApi();
+    cms = env.client.resource(cmRef);
+  });
+  after(async () => env?.close());
+
+  it('watches from a resourceVersion: every later change, in order, exactly once', async () => {
+    const a = await cms.create('default', configMap('w-a'));
+    await cms.create('default', configMap('w-b'));
+    await cms.patch('default', 'w-a', 'application/merge-patch+json', { data: { x: '1' } });
+    await cms.delete('default', 'w-b');
+    const events: ClientWatchEvent[] = [];
+    const watch = cms.watch('default', { resourceVersion: a.metadata.resourceVersion, fieldSelector: 'metadata.name!=ignored' }, (e) => events.push(e));
+    await collect(events, 3);
+    watch.stop();
+    assert.deepEqual(
+      events.map((e) => `${e.type} ${e.object.metadata.name}`),
+      ['ADDED w-b', 'MODIFIED w-a', 'DELETED w-b'],
+    );
+    const versions = events.map((e) => Number(e.object.metadata.resourceVersion));
+    assert.deepEqual([...versions].sort((x, y) => x - y), versions);
+  });
+
+  it('a label-selector watch sees objects enter (ADDED) and leave (DELETED) the selection', async () => {
+    const events: ClientWatchEvent[] = [];
+    const watch = cms.watch('default', { labelSelector: 'tier=front', resourceVersion: String(await env.store.currentRevision()) }, (e) => events.push(e));
+    await cms.create('default', configMap('sel', { tier: 'back' }));
+    await cms.patch('default', 'sel', 'application/merge-patch+json', { metadata: { labels: { tier: 'front' } } });
+    await cms.patch('default', 'sel', 'application/merge-patch+json', { data: { v: '2' } });
+    await cms.patch('default', 'sel', 'application/merge-patch+json', { metadata: { labels: { tier: 'back' } } });
+    await collect(events, 3);
+    watch.stop();
+    assert.deepEqual(events.map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED']);
+  });
+
+  it('answers 410 Expired for a watch from a compacted resourceVersion', async () => {
+    const old = await cms.create('default', configMap('compact-me'));
+    for (let i = 0; i < 5; i++) await cms.patch('default', 'compact-me', 'application/merge-patch+json', { data: { i: String(i) } });
+    await env.store.compact(await env.store.currentRevision());
+    const events: ClientWatchEvent[] = [];
+    const watch = cms.watch('default', { resourceVersion: old.metadata.resourceVersion }, (e) => events.push(e));
+    await collect(events, 1);
+    await watch.done;
+    assert.equal(events[0]?.type, 'ERROR');
+    assert.equal((events[0].object as { code?: number }).code, 410);
+  });
+
+  it('paginates at one consistent resourceVersion while writes happen between pages', async () => {
+    await env.client.resource({ group: '', version: 'v1', plural: 'namespaces' }).create(undefined, { metadata: { name: 'paging' } });
+    for (let i = 0; i < 7; i++) await cms.create('paging', configMap(`p-${i}`));
+    const first = await cms.list('paging', { limit: 3 });
+    assert.equal(first.items.length, 3);
+    assert.ok(first.metadata.continue);
+    await cms.create('paging', configMap('p-late'));
+    await cms.delete('paging', 'p-5');
+    const second = await cms.list('paging', { limit: 3, continue: first.metadata.continue });
+    const third = await cms.list('paging', { limit: 3, continue: second.metadata.continue });
+    assert.equal(third.metadata.continue, undefined);
+    const names = [...first.items, ...second.items, ...third.items].map((i) => i.metadata.name);
+    assert.deepEqual(names, ['p-0', 'p-1', 'p-2', 'p-3', 'p-4', 'p-5', 'p-6']);
+    assert.equal(second.metadata.resourceVersion, first.metadata.resourceVersion);
+  });
+
+  it('bumps generation on spec changes only, and keeps status and spec on their own endpoints', async () => {
+    const deployments = env.client.resource(deployRef);
+    const spec = { replicas: 1, selector: { matchLabels: { app: 'g' } }, template: { metadata: { labels: { app: 'g' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } };
+    const created = await deployments.create('default', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'gen' }, spec, status: { replicas: 99 } });
+    assert.equal(created.metadata.generation, 1);
+    assert.equal((created.status as { replicas?: number } | undefined)?.replicas, undefined, 'status is not settable on create');
+    const labeled = await deployments.patch('default', 'gen', 'application/merge-patch+json', { metadata: { labels: { x: 'y' } } });
+    assert.equal(labeled.metadata.generation, 1);
+    const scaled = await deployments.patch('default', 'gen', 'application/merge-patch+json', { spec: { replicas: 2 }, status: { replicas: 5 } });
+    assert.equal(scaled.metadata.generation, 2);
+    assert.equal((scaled.status as { replicas?: number } | undefined)?.replicas, undefined, 'status is not written through the main resource');
+    const withStatus = await deployments.updateStatus('default', { ...scaled, spec: { ...spec, replicas: 7 }, status: { replicas: 2, observedGeneration: 2 } });
+    assert.equal((withStatus.spec as { replicas: number }).replicas, 2, 'spec is not written through status');
+    assert.equal((withStatus.status as { replicas: number }).replicas, 2);
+    assert.equal(withStatus.metadata.generation, 2);
+  });
+
+  it('keeps an object with finalizers until the last one is removed', async () => {
+    await cms.create('default', { ...configMap('fin'), metadata: { name: 'fin', finalizers: ['example.com/hold'] } });
+    const marked = await cms.delete('default', 'fin');
+    assert.ok(marked.metadata.deletionTimestamp, 'deletion is only marked');
+    assert.ok((await cms.get('default', 'fin')).metadata.deletionTimestamp);
+    await cms.patch('default', 'fin', 'application/merge-patch+json', { metadata: { finalizers: null } });
+    await assert.rejects(cms.get('default', 'fin'), (e) => isApiError(e, 'NotFound'));
+  });
+
+  it('deletes an unscheduled pod at once and a scheduled one gracefully', async () => {
+    const pods = env.client.resource(podRef);
+    const pod = (name: string, nodeName?: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { nodeName, containers: [{ name: 'c', image: 'busybox' }] } });
+    await pods.create('default', pod('unscheduled'));
+    await pods.delete('default', 'unscheduled');
+    await assert.rejects(pods.get('default', 'unscheduled'), (e) => isApiError(e, 'NotFound'));
+    await pods.create('default', pod('bound', 'node-1'));
+    const marked = await pods.delete('default', 'bound');
+    assert.equal(marked.metadata.deletionGracePeriodSeconds, 30);
+    assert.ok(marked.metadata.deletionTimestamp);
+    await pods.delete('default', 'bound', { gracePeriodSeconds: 0 });
+    await assert.rejects(pods.get('default', 'bound'), (e) => isApiError(e, 'NotFound'));
+  });
+
+  it('dry run validates and answers without writing', async () => {
+    const before = await env.store.currentRevision();
+    const q = env.client.resource(cmRef);
+    // The in-process client has no dryRun option; go through the dispatcher as an HTTP request would.
+    const result = await env.api.dispatcher.handle({
+      user: { name: 'admin', groups: ['system:masters'] },
+      info: { isResourceRequest: true, path: '/api/v1/namespaces/default/configmaps', group: '', version: 'v1', namespace: 'default', resource: 'configmaps', name: '', subresource: '', verb: 'create' },
+      query: new URLSearchParams('dryRun=All'),
+      body: configMap('dry'),
+    });
+    assert.equal(result.type, 'object');
+    assert.equal(await env.store.currentRevision(), before);
+    await assert.rejects(q.get('default', 'dry'), (e) => isApiError(e, 'NotFound'));
+  });
+});

@@ -4,6 +4,9 @@
 // reference with siblings (a description, patch extensions) is wrapped in
 // allOf, and Quantity and IntOrString are oneOf, so that `kubectl explain`
 // prints `<Quantity>` and `<IntOrString>` as it does against Kubernetes.
+// A field whose description was borrowed from its type (the models lost the
+// field's own) keeps a bare `$ref` beside it instead: explain prints a field's
+// description and then its allOf type's, which would say the same thing twice.
 
 import type { Definitions, Schema } from './schema.ts';
 import { patchBodyTypes, pathParameterDescriptions, queryParameters, type ApiOperation, type ApiPath, type GroupVersionPaths } from './operations.ts';
@@ -29,7 +32,7 @@ export function buildOpenAPIV3(gv: GroupVersionPaths, definitions: Definitions):
     const name = pending.pop()!;
     if (schemas[name] || !definitions[name]) continue;
     const v2 = definitions[name];
-    schemas[name] = toV3(v3Overrides[name] ? { description: v2.description, ...v3Overrides[name] } : v2);
+    schemas[name] = toV3(v3Overrides[name] ? { description: v2.description, ...v3Overrides[name] } : v2, definitions);
     pending.push(...collectRefs(schemas[name]));
   }
   return {
@@ -44,20 +47,23 @@ export function buildOpenAPIV3(gv: GroupVersionPaths, definitions: Definitions):
 }
 
 /** Rewrites a v2 schema into v3: references move to components, and a reference with siblings is wrapped in allOf. */
-function toV3(schema: Schema): Schema {
+function toV3(schema: Schema, definitions: Definitions): Schema {
+  const convert = (s: Schema) => toV3(s, definitions);
   const out: Schema = {};
   for (const [key, value] of Object.entries(schema) as [keyof Schema, unknown][]) {
     if (key === '$ref') continue;
-    if (key === 'items') out.items = toV3(value as Schema);
-    else if (key === 'additionalProperties') out.additionalProperties = typeof value === 'object' ? toV3(value as Schema) : (value as boolean);
-    else if (key === 'properties') out.properties = Object.fromEntries(Object.entries(value as Record<string, Schema>).map(([k, v]) => [k, toV3(v)]));
-    else if (key === 'allOf' || key === 'oneOf') out[key] = (value as Schema[]).map(toV3);
+    if (key === 'items') out.items = convert(value as Schema);
+    else if (key === 'additionalProperties') out.additionalProperties = typeof value === 'object' ? convert(value as Schema) : (value as boolean);
+    else if (key === 'properties') out.properties = Object.fromEntries(Object.entries(value as Record<string, Schema>).map(([k, v]) => [k, convert(v)]));
+    else if (key === 'allOf' || key === 'oneOf') out[key] = (value as Schema[]).map(convert);
     else (out as Record<string, unknown>)[key] = value;
   }
   if (schema.$ref) {
-    const target = { $ref: schema.$ref.replace(v2Prefix, v3Prefix) };
-    if (Object.keys(out).length === 0) return target;
-    out.allOf = [target];
+    const ref = schema.$ref.replace(v2Prefix, v3Prefix);
+    if (Object.keys(out).length === 0) return { $ref: ref };
+    const borrowed = out.description !== undefined && out.description === definitions[schema.$ref.slice(v2Prefix.length)]?.description;
+    if (borrowed) return { ...out, $ref: ref };
+    out.allOf = [{ $ref: ref }];
   }
   return out;
 }

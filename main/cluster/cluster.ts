@@ -10,7 +10,7 @@ import { componentUser } from '../apiserver/auth/user.ts';
 import type { KubeClient } from '../apiserver/client/types.ts';
 import { createSchemaServices, openApiServing } from '../apiserver/schemaServices.ts';
 import { allResources } from '../apiserver/resources/index.ts';
-import { openStore } from '../store/index.ts';
+import { openStore, startCompactor } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
 import { ensureSystemNamespaces } from './bootstrap.ts';
 import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
@@ -58,6 +58,7 @@ export class Cluster {
     readonly apiServer: ApiServer,
     readonly settings: ClusterSettings,
     private readonly releaseLock: () => void,
+    private readonly stopCompactor: () => void,
   ) {}
 
   static async start(options: ClusterOptions): Promise<Cluster> {
@@ -91,7 +92,9 @@ export class Cluster {
       writeJsonAtomic(paths.settings, settings);
       await ensureSystemNamespaces(apiServer.client(componentUser('system:apiserver')));
       writeKubeconfig(paths.kubeconfig, { clusterName: options.name, server: apiServer.url, caCert: pki.caCert, token: adminToken });
-      return new Cluster(options.name, paths, store, apiServer, settings, releaseLock);
+      // kube-apiserver compacts every 5 minutes; older revisions then answer 410 Gone and clients relist.
+      const stopCompactor = startCompactor(store, { intervalMs: 5 * 60_000, keepRevisions: 1000 });
+      return new Cluster(options.name, paths, store, apiServer, settings, releaseLock, stopCompactor);
     } catch (err) {
       await apiServer?.close().catch(() => undefined);
       await store?.close().catch(() => undefined);
@@ -108,6 +111,7 @@ export class Cluster {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopCompactor();
     await this.apiServer.close();
     await this.store.close();
     this.releaseLock();

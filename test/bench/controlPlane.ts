@@ -1,0 +1,124 @@
+// Control-plane benchmarks (issue: control plane core): start to first
+// answered request, API create/get latency, a list of 10,000 pods, idle memory.
+// Measured against a real `podlab serve` child process over HTTPS, as kubectl
+// would see it.
+
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { rawRequest, targetFromKubeconfig, type ApiTarget } from '../helpers/apiClient.ts';
+import { removeDir, startPodlab, tempDir } from '../helpers/podlabProcess.ts';
+
+export interface Stats {
+  min: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (f: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(f * sorted.length) - 1))] ?? 0;
+  return { min: sorted[0] ?? 0, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? 0 };
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+export interface ControlPlaneResults {
+  firstStartMs: Stats;
+  restartMs: Stats;
+  createMs: Stats;
+  getMs: Stats;
+  list10kPodsMs: Stats;
+  list10kPodsBytes: number;
+  idleRssMiB: number;
+}
+
+async function timeStart(args: string[], dataDir: string): Promise<{ ms: number; stop: () => Promise<unknown>; kubeconfig: string; pid: number }> {
+  const started = performance.now();
+  const serve = await startPodlab(args, dataDir);
+  return { ms: performance.now() - started, stop: () => serve.stop(), kubeconfig: serve.kubeconfig, pid: serve.process.pid! };
+}
+
+function pod(name: string): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { app: 'bench' } },
+    spec: { containers: [{ name: 'app', image: 'busybox:latest', command: ['sleep', '3600'], resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+  });
+}
+
+async function parallel(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
+}
+
+export async function benchControlPlane(runs = 5): Promise<ControlPlaneResults> {
+  const args = ['--runtime', 'simulated', '--nodes', '0'];
+  const first: number[] = [];
+  const restart: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const dir = tempDir('bench-start');
+    const a = await timeStart(args, dir);
+    first.push(a.ms);
+    await a.stop();
+    const b = await timeStart(args, dir);
+    restart.push(b.ms);
+    await b.stop();
+    removeDir(dir);
+  }
+
+  const dir = tempDir('bench-api');
+  const serve = await timeStart(args, dir);
+  try {
+    const api: ApiTarget = targetFromKubeconfig(serve.kubeconfig);
+    await new Promise((r) => setTimeout(r, 2000));
+    const idleRssMiB = rssMiB(serve.pid);
+
+    const createMs: number[] = [];
+    const getMs: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      let t = performance.now();
+      const created = await rawRequest(api, 'POST', '/api/v1/namespaces/default/configmaps', JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `bench-${i}` }, data: { a: 'b' } }));
+      createMs.push(performance.now() - t);
+      if (created.status !== 201) throw new Error(`create failed: ${created.body}`);
+      t = performance.now();
+      await rawRequest(api, 'GET', `/api/v1/namespaces/default/configmaps/bench-${i}`);
+      getMs.push(performance.now() - t);
+    }
+
+    await parallel(10_000, 16, async (i) => {
+      const res = await rawRequest(api, 'POST', '/api/v1/namespaces/default/pods', pod(`p-${i}`));
+      if (res.status !== 201) throw new Error(`pod create failed: ${res.body}`);
+    });
+    const listMs: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      const res = await rawRequest(api, 'GET', '/api/v1/pods');
+      listMs.push(performance.now() - t);
+      bytes = res.body.length;
+      if (res.json().items.length !== 10_000) throw new Error('list did not return 10,000 pods');
+    }
+    return {
+      firstStartMs: stats(first),
+      restartMs: stats(restart),
+      createMs: stats(createMs),
+      getMs: stats(getMs),
+      list10kPodsMs: stats(listMs),
+      list10kPodsBytes: bytes,
+      idleRssMiB,
+    };
+  } finally {
+    await serve.stop();
+    removeDir(dir);
+  }
+}

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findUnknownFields, parseFieldValidation, pruneUnknownFields, unknownFieldMessage } from '../../main/apiserver/openapi/fieldValidation.ts';
+import { findUnknownFields, pruneUnknownFields } from '../../main/apiserver/openapi/fieldValidation.ts';
 import { SchemaLookup } from '../../main/apiserver/openapi/schemaLookup.ts';
 
 const lookup = SchemaLookup.kubernetes();
@@ -72,12 +72,4 @@ test('prune removes exactly the unknown fields and reports them', () => {
   assert.deepEqual(pruneUnknownFields(obj, pod, lookup), ['metadata.nmae', 'spec.containers[0].imagee']);
   assert.deepEqual(obj, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: { a: 'b' } }, spec: { containers: [{ name: 'a', image: 'y' }] } });
   assert.deepEqual(findUnknownFields(obj, pod, lookup), []);
-});
-
-test('messages and the fieldValidation parameter', () => {
-  assert.equal(unknownFieldMessage('spec.containers[0].imagee'), 'unknown field "spec.containers[0].imagee"');
-  assert.equal(parseFieldValidation(undefined), 'Warn');
-  assert.equal(parseFieldValidation('Strict'), 'Strict');
-  assert.equal(parseFieldValidation('Ignore'), 'Ignore');
-  assert.deepEqual(parseFieldValidation('strict'), { error: 'fieldValidation must be one of "Ignore", "Warn", or "Strict", got "strict"' });
 });

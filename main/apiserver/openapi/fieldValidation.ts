@@ -9,30 +9,12 @@
 import type { GroupVersionKind } from './schema.ts';
 import type { SchemaLookup, SchemaNode } from './schemaLookup.ts';
 
-export type FieldValidationDirective = 'Strict' | 'Warn' | 'Ignore';
-
-/**
- * Parses the `fieldValidation` query parameter. kube-apiserver defaults to
- * Warn when it is absent (kubectl sends Strict by default) and rejects any
- * other value with 400.
- */
-export function parseFieldValidation(value: string | null | undefined): FieldValidationDirective | { error: string } {
-  if (value === null || value === undefined || value === '') return 'Warn';
-  if (value === 'Strict' || value === 'Warn' || value === 'Ignore') return value;
-  return { error: `fieldValidation must be one of "Ignore", "Warn", or "Strict", got "${value}"` };
-}
-
 /** The paths of the unknown fields of `obj`, as Kubernetes prints them. Empty when the kind has no schema. */
 export function findUnknownFields(obj: unknown, gvk: GroupVersionKind, lookup: SchemaLookup): string[] {
   const found: string[] = [];
   const root = lookup.forKind(gvk);
   if (root) visit(obj, root, '', (path) => found.push(path));
   return found;
-}
-
-/** `unknown field "<path>"`: the message of one strict-decoding error or warning. */
-export function unknownFieldMessage(path: string): string {
-  return `unknown field "${path}"`;
 }
 
 /** Removes the unknown fields from `obj` in place; returns their paths (for the Warn directive's warnings). */

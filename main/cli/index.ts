@@ -38,7 +38,9 @@ main(process.argv.slice(2)).then(
     if (code !== undefined) process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`podlab: ${err instanceof CliError ? err.message : (err as Error).stack ?? String(err)}\n`);
+    // Users get the message; PODLAB_DEBUG=1 adds the stack for bug reports.
+    const detail = process.env.PODLAB_DEBUG && err instanceof Error ? err.stack : err instanceof Error ? err.message : String(err);
+    process.stderr.write(`podlab: ${detail}\n`);
     process.exitCode = err instanceof CliError ? 2 : 1;
   },
 );

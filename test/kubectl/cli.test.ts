@@ -1,0 +1,85 @@
+// The `podlab` command as users run it: kubeconfig printing and merging (as
+// kind does), the etcd store, one process per cluster, and clear flag errors.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { kubectlOk } from '../helpers/kubectl.ts';
+import { startEtcd } from '../helpers/etcdServer.ts';
+import { removeDir, repoRoot, startPodlab, tempDir } from '../helpers/podlabProcess.ts';
+
+function podlab(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [join(repoRoot, 'bin', 'podlab.js'), ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+}
+
+describe('podlab CLI', () => {
+  it('prints the kubeconfig and merges it into the user kubeconfig as kind does', async () => {
+    const dataDir = tempDir('cli');
+    const userConfig = join(dataDir, 'user-kubeconfig');
+    writeFileSync(
+      userConfig,
+      'apiVersion: v1\nkind: Config\nclusters:\n- name: other\n  cluster: {server: "https://example.invalid"}\nusers:\n- name: other\n  user: {token: abc}\ncontexts:\n- name: other\n  context: {cluster: other, user: other}\ncurrent-context: other\n',
+    );
+    const serve = await startPodlab(['--runtime', 'simulated', '--nodes', '0', '--name', 'merge', '--update-kubeconfig'], dataDir);
+    try {
+      assert.match(serve.output(), /Set kubectl context to "podlab-merge"/);
+      const printed = podlab(['kubeconfig', '--name', 'merge', '--data-dir', dataDir]);
+      assert.equal(printed.status, 0, printed.stderr);
+      assert.equal(printed.stdout, readFileSync(serve.kubeconfig, 'utf8'));
+      const merged = parse(readFileSync(userConfig, 'utf8'));
+      assert.equal(merged['current-context'], 'podlab-merge');
+      assert.deepEqual(merged.contexts.map((c: { name: string }) => c.name).sort(), ['other', 'podlab-merge']);
+      // kubectl with the merged file reaches PodLab.
+      assert.match(await kubectlOk(userConfig, ['get', 'ns', 'default', '-o', 'name']), /namespace\/default/);
+      // A second serve of the same cluster is refused while the first runs.
+      const second = podlab(['serve', '--name', 'merge', '--data-dir', dataDir, '--runtime', 'simulated']);
+      assert.notEqual(second.status, 0);
+      assert.match(second.stderr, /cluster "merge" is already running/);
+    } finally {
+      await serve.stop();
+      removeDir(dataDir);
+    }
+  });
+
+  it('runs on a real etcd with --store etcd://HOST:PORT', async () => {
+    const etcd = await startEtcd();
+    const dataDir = tempDir('cli-etcd');
+    try {
+      const serve = await startPodlab(['--runtime', 'simulated', '--nodes', '0', '--store', `etcd://${etcd.endpoint}`], dataDir);
+      try {
+        assert.match(serve.output(), /store: etcd:\/\//);
+        await kubectlOk(serve.kubeconfig, ['apply', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: in-etcd, namespace: default}\ndata: {a: b}\n');
+        assert.equal((await kubectlOk(serve.kubeconfig, ['get', 'cm', 'in-etcd', '-o', 'jsonpath={.data.a}'])).trim(), 'b');
+      } finally {
+        await serve.stop();
+      }
+    } finally {
+      await etcd.stop();
+      removeDir(dataDir);
+    }
+  });
+
+  it('explains bad flags and commands', () => {
+    const badRuntime = podlab(['serve', '--runtime', 'podman']);
+    assert.equal(badRuntime.status, 2);
+    assert.match(badRuntime.stderr, /--runtime must be docker or simulated \(got "podman"\)/);
+    const badPort = podlab(['serve', '--api-port', 'abc']);
+    assert.equal(badPort.status, 2);
+    assert.match(badPort.stderr, /--api-port must be an integer/);
+    const badName = podlab(['kubeconfig', '--name', 'Bad_Name']);
+    assert.equal(badName.status, 2);
+    assert.match(badName.stderr, /invalid cluster name "Bad_Name"/);
+    const unknown = podlab(['frobnicate']);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /unknown command "frobnicate"/);
+    const missing = podlab(['kubeconfig', '--name', 'never-started', '--data-dir', join(tempDir('none'), 'x')]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /has no kubeconfig yet/);
+    const store = podlab(['serve', '--store', 'mysql://x', '--data-dir', join(tempDir('none'), 'y'), '--runtime', 'simulated']);
+    assert.notEqual(store.status, 0);
+    assert.match(store.stderr, /store/i);
+  });
+});

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { ApiServer } from '../apiserver/apiServer.ts';
 import { componentUser } from '../apiserver/auth/user.ts';
 import type { KubeClient } from '../apiserver/client/types.ts';
-import { createSchemaServices, openApiServing } from '../apiserver/schemaServices.ts';
+import { createSchemaServices } from '../apiserver/openapi/schemaServices.ts';
 import { allResources } from '../apiserver/resources/index.ts';
 import { openStore, startCompactor } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
@@ -72,11 +72,12 @@ export class Cluster {
       store = await openStore(storeSpec, paths.dataDir);
       const pki = loadOrCreatePki(paths.dataDir, options.name);
       const adminToken = loadOrCreateAdminToken(paths);
+      const schema = createSchemaServices();
       apiServer = new ApiServer({
         store,
         definitions: allResources,
-        schema: createSchemaServices(),
-        openapi: openApiServing(allResources),
+        schema,
+        openapi: schema.openapi(allResources),
         tls: { key: pki.serverKey, cert: pki.serverCert },
         adminToken,
       });

@@ -5,7 +5,7 @@ import { ApiServer } from '../../main/apiserver/apiServer.ts';
 import { adminUser } from '../../main/apiserver/auth/user.ts';
 import type { KubeClient } from '../../main/apiserver/client/types.ts';
 import { allResources } from '../../main/apiserver/resources/index.ts';
-import { createSchemaServices, openApiServing } from '../../main/apiserver/schemaServices.ts';
+import { createSchemaServices } from '../../main/apiserver/openapi/schemaServices.ts';
 import { ensureSystemNamespaces } from '../../main/cluster/bootstrap.ts';
 import { SqliteStore } from '../../main/store/sqlite.ts';
 import type { Store } from '../../main/store/store.ts';
@@ -19,11 +19,12 @@ export interface InProcessApi {
 
 export async function startInProcessApi(now?: () => Date): Promise<InProcessApi> {
   const store = new SqliteStore({ path: ':memory:' });
+  const schema = createSchemaServices();
   const api = new ApiServer({
     store,
     definitions: allResources,
-    schema: createSchemaServices(),
-    openapi: openApiServing(allResources),
+    schema,
+    openapi: schema.openapi(allResources),
     adminToken: 'unused',
     now,
   });

@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { openStore } from '../../main/store/index.ts';
+import { SqliteStore, startCompactor } from '../../main/store/sqlite.ts';
+import { isStoreError, type KeyValue, type WatchEvent } from '../../main/store/store.ts';
+import { runStoreContract } from '../helpers/storeContract.ts';
+
+let dir: string;
+let files = 0;
+const nextPath = () => join(dir, `store-${++files}.db`);
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'podlab-store-sqlite-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+runStoreContract('sqlite file', async () => new SqliteStore({ path: nextPath() }));
+runStoreContract('sqlite :memory:', async () => new SqliteStore({ path: ':memory:' }));
+
+function integrityOf(path: string): string {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.pragma('integrity_check', { simple: true }) as string;
+  } finally {
+    db.close();
+  }
+}
+
+function rowCount(path: string): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare('SELECT COUNT(*) AS n FROM kine').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+async function until(what: string, condition: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('SqliteStore', () => {
+  it('reopens a file with the same objects, revisions and compaction point', async () => {
+    const path = nextPath();
+    const store = new SqliteStore({ path, durability: 'full' });
+    const a1 = await store.create('/r/a', '1');
+    const a2 = await store.update('/r/a', '2', a1.modRevision);
+    const b = await store.create('/r/b', 'b');
+    await store.create('/r/c', 'c');
+    const cDeleted = await store.delete('/r/c');
+    await store.compact(b.modRevision);
+    const listed = await store.range('/r/');
+    const revision = await store.currentRevision();
+    await store.close();
+
+    const reopened = new SqliteStore({ path });
+    try {
+      assert.equal(await reopened.currentRevision(), revision);
+      assert.equal(await reopened.compactRevision(), b.modRevision);
+      assert.deepEqual(await reopened.range('/r/'), listed);
+      assert.deepEqual((await reopened.get('/r/a', b.modRevision)).kv, a2);
+      assert.equal((await reopened.get('/r/c', cDeleted.modRevision)).kv, undefined);
+      await assert.rejects(reopened.get('/r/a', a1.modRevision), (err) => isStoreError(err, 'Compacted'));
+      const next = await reopened.update('/r/a', '3', a2.modRevision);
+      assert.equal(next.modRevision, revision + 1);
+    } finally {
+      await reopened.close();
+    }
+    assert.equal(integrityOf(path), 'ok');
+  });
+
+  it('keeps the file in WAL mode and intact through writes and compaction', async () => {
+    const path = nextPath();
+    const store = new SqliteStore({ path });
+    let kv = await store.create('/r/a', '0');
+    for (let i = 1; i < 50; i++) kv = await store.update('/r/a', String(i), kv.modRevision);
+    await store.compact(kv.modRevision);
+    const db = new Database(path, { readonly: true });
+    try {
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+      assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+    } finally {
+      db.close();
+    }
+    await store.close();
+  });
+
+  it('starts at revision 1, its compaction bookkeeping, which no read or watch shows', async () => {
+    const store = new SqliteStore({ path: ':memory:' });
+    try {
+      assert.equal(await store.currentRevision(), 1);
+      assert.equal(await store.compactRevision(), 0);
+      assert.deepEqual((await store.range('')).kvs, []);
+      assert.equal(await store.count(''), 0);
+      assert.equal((await store.create('/a', 'x')).modRevision, 2);
+      await assert.rejects(store.create('compact_rev_key', 'x'), /reserved/);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('compacts a long history in batches down to the live values', async () => {
+    const path = nextPath();
+    const store = new SqliteStore({ path });
+    const doomed = await store.create('/r/doomed', 'x');
+    await store.delete('/r/doomed');
+    const latest = new Map<string, KeyValue>();
+    for (let i = 0; i < 2500; i++) {
+      const key = `/r/k${i % 5}`;
+      const previous = latest.get(key);
+      latest.set(key, previous ? await store.update(key, String(i), previous.modRevision) : await store.create(key, String(i)));
+    }
+    await store.create('/r/late', 'x');
+    await store.delete('/r/late');
+    const current = await store.currentRevision();
+    const before = await store.range('/r/');
+
+    await store.compact(current);
+    assert.equal(await store.compactRevision(), current);
+    assert.deepEqual(await store.range('/r/'), before);
+    assert.deepEqual((await store.get('/r/k0', current)).kv, latest.get('/r/k0'));
+    await assert.rejects(store.get('/r/doomed', doomed.modRevision), (err) => isStoreError(err, 'Compacted'));
+    // Five live keys, the tombstone at the compaction point (a watch from there sees it), and the bookkeeping row.
+    assert.equal(rowCount(path), 7);
+    await store.close();
+    assert.equal(integrityOf(path), 'ok');
+  });
+
+  it('catches a watch up over a long history while writes continue, without gaps or repeats', async () => {
+    const store = new SqliteStore({ path: nextPath() });
+    try {
+      const first = await store.create('/r/k', '0');
+      let kv = first;
+      for (let i = 1; i < 1800; i++) kv = await store.update('/r/k', String(i), kv.modRevision);
+
+      const events: WatchEvent[] = [];
+      store.watch('/r/', (event) => events.push(event), { startRevision: first.modRevision });
+      for (let i = 1800; i < 2400; i++) {
+        kv = await store.update('/r/k', String(i), kv.modRevision);
+        if (i % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+      await until('every event', () => events.length >= 2400);
+      assert.equal(events.length, 2400);
+      events.forEach((event, i) => {
+        assert.equal(event.kv.value, String(i));
+        assert.equal(event.revision, first.modRevision + i);
+        if (i > 0) assert.equal(event.prevKv?.value, String(i - 1));
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('compacts periodically with startCompactor, keeping the newest revisions', async () => {
+    const store = new SqliteStore({ path: ':memory:' });
+    try {
+      let kv = await store.create('/r/a', '0');
+      for (let i = 1; i < 40; i++) kv = await store.update('/r/a', String(i), kv.modRevision);
+      const stop = startCompactor(store, { intervalMs: 5, keepRevisions: 10 });
+      try {
+        await until('a compaction', async () => (await store.compactRevision()) === kv.modRevision - 10);
+      } finally {
+        stop();
+      }
+      assert.deepEqual((await store.get('/r/a', kv.modRevision - 10)).kv?.value, '29');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('openStore', () => {
+  it('opens SQLite in <dataDir>/state.db', async () => {
+    const dataDir = join(dir, 'cluster-data');
+    const store = await openStore('sqlite', dataDir);
+    try {
+      await store.create('/a', '1');
+      assert.ok(existsSync(join(dataDir, 'state.db')));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('rejects a store it does not know, saying what it accepts', async () => {
+    await assert.rejects(openStore('postgres://localhost', dir), /Unknown store "postgres:\/\/localhost".*sqlite.*etcd:\/\/HOST:PORT/);
+    await assert.rejects(openStore('etcd://no-port', dir), /Invalid etcd endpoint "no-port"/);
+  });
+});

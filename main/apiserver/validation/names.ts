@@ -165,10 +165,6 @@ export function isValidPortNum(port: number): string[] {
   return Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [inclusiveRangeError(1, 65535)];
 }
 
-export function isInRange(value: number, min: number, max: number): string[] {
-  return value >= min && value <= max ? [] : [inclusiveRangeError(min, max)];
-}
-
 /** IANA service names, as container and service port names must be. */
 export function isValidPortName(port: string): string[] {
   const errs: string[] = [];

@@ -67,15 +67,6 @@ export function parseQuantity(text: string): Quantity {
   return { nano: negative ? -magnitude : magnitude, format: magnitude === 0n ? 'DecimalSI' : format };
 }
 
-export function isQuantity(text: string): boolean {
-  try {
-    parseQuantity(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Quantity.MilliValue: rounded up to a whole milli-unit ("100m" is 100, "1" is 1000). */
 export function milliValue(q: Quantity | string): number {
   const { nano } = typeof q === 'string' ? parseQuantity(q) : q;

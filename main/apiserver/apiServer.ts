@@ -6,6 +6,7 @@ import type { Store } from '../store/store.ts';
 import { AdmissionChain, type AdmissionPlugin } from './admission/admission.ts';
 import { DefaultingPlugin } from './admission/defaulting.ts';
 import { NamespaceLifecyclePlugin } from './admission/namespaceLifecycle.ts';
+import { ServiceAllocationPlugin, ServiceRange } from './admission/serviceAllocation.ts';
 import { AllowAllAuthorizer, type Authorizer } from './auth/authorizer.ts';
 import { TokenAuthenticator } from './auth/tokenAuthenticator.ts';
 import { adminUser, type UserInfo } from './auth/user.ts';
@@ -28,7 +29,9 @@ export interface ApiServerOptions {
   tls?: { key: string; cert: string };
   adminToken: string;
   authorizer?: Authorizer;
-  /** Extra admission plugins, after defaulting and namespace lifecycle. */
+  /** The Service ClusterIP range (CIDR); its first address is the `kubernetes` Service's. */
+  serviceRange: string;
+  /** Extra admission plugins, after defaulting, namespace lifecycle and service allocation. */
   admissionPlugins?: AdmissionPlugin[];
   now?: () => Date;
 }
@@ -41,11 +44,15 @@ export class ApiServer {
   private connectHandler?: UpgradeHandler;
   private port = 0;
 
+  readonly serviceRange: ServiceRange;
+
   constructor(private readonly options: ApiServerOptions) {
+    this.serviceRange = new ServiceRange(options.serviceRange);
     const now = options.now ?? (() => new Date());
     const plugins: AdmissionPlugin[] = [
       new DefaultingPlugin(),
       new NamespaceLifecyclePlugin((name) => this.getNamespace(name)),
+      new ServiceAllocationPlugin(this.serviceRange, async () => (await this.catalog.registry('', 'v1', 'services')!.list('')).items),
       ...(options.admissionPlugins ?? []),
     ];
     this.catalog = new ResourceCatalog(options.definitions, { store: options.store, admission: new AdmissionChain(plugins), now });

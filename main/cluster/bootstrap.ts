@@ -16,3 +16,26 @@ export async function ensureSystemNamespaces(client: KubeClient): Promise<void> 
     }
   }
 }
+
+/**
+ * The `kubernetes` Service in `default`, on the first address of the Service
+ * range, as kube-apiserver's bootstrap controller keeps it. Its endpoints
+ * (how pods reach the API server) come with the cluster network.
+ */
+export async function ensureKubernetesService(client: KubeClient, clusterIP: string, apiPort: number): Promise<void> {
+  const services = client.resource({ group: '', version: 'v1', plural: 'services' });
+  const ports = [{ name: 'https', protocol: 'TCP', port: 443, targetPort: apiPort }];
+  try {
+    const existing = await services.get('default', 'kubernetes');
+    const spec = existing.spec as { ports?: Array<{ targetPort?: number }> };
+    if (spec.ports?.[0]?.targetPort !== apiPort) await services.patch('default', 'kubernetes', 'application/merge-patch+json', { spec: { ports } });
+  } catch (err) {
+    if (!isApiError(err, 'NotFound')) throw err;
+    await services.create('default', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: { type: 'ClusterIP', clusterIP, ports, sessionAffinity: 'None' },
+    });
+  }
+}

@@ -12,7 +12,9 @@ import { createSchemaServices } from '../apiserver/openapi/schemaServices.ts';
 import { allResources } from '../apiserver/resources/index.ts';
 import { openStore, startCompactor } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
-import { ensureSystemNamespaces } from './bootstrap.ts';
+import { ensureKubernetesService, ensureSystemNamespaces } from './bootstrap.ts';
+import { chooseSubnet, subnetsInUse } from './subnet.ts';
+import { planAddresses } from '../network/clusterNetwork.ts';
 import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { loadOrCreatePki } from './pki.ts';
@@ -38,6 +40,8 @@ interface ClusterSettings {
   store: string;
   runtime: RuntimeKind;
   nodes: number;
+  /** The cluster network: pods in its lower half, Service ClusterIPs in its upper half. */
+  subnet: string;
 }
 
 function portIsFree(port: number): Promise<boolean> {
@@ -72,6 +76,7 @@ export class Cluster {
       store = await openStore(storeSpec, paths.dataDir);
       const pki = loadOrCreatePki(paths.dataDir, options.name);
       const adminToken = loadOrCreateAdminToken(paths);
+      const subnet = previous?.subnet ?? chooseSubnet(subnetsInUse(options.name));
       const schema = createSchemaServices();
       apiServer = new ApiServer({
         store,
@@ -80,6 +85,7 @@ export class Cluster {
         openapi: schema.openapi(allResources),
         tls: { key: pki.serverKey, cert: pki.serverCert },
         adminToken,
+        serviceRange: planAddresses(subnet).serviceRange,
       });
       const wanted = options.apiPort || (previous?.apiPort && (await portIsFree(previous.apiPort)) ? previous.apiPort : 0);
       const apiPort = await apiServer.listen(wanted);
@@ -89,9 +95,12 @@ export class Cluster {
         store: storeSpec,
         runtime: options.runtime ?? previous?.runtime ?? 'docker',
         nodes: options.nodes ?? previous?.nodes ?? 1,
+        subnet,
       };
       writeJsonAtomic(paths.settings, settings);
-      await ensureSystemNamespaces(apiServer.client(componentUser('system:apiserver')));
+      const bootstrapClient = apiServer.client(componentUser('system:apiserver'));
+      await ensureSystemNamespaces(bootstrapClient);
+      await ensureKubernetesService(bootstrapClient, apiServer.serviceRange.apiServerIP, apiPort);
       writeKubeconfig(paths.kubeconfig, { clusterName: options.name, server: apiServer.url, caCert: pki.caCert, token: adminToken });
       // kube-apiserver compacts every 5 minutes; older revisions then answer 410 Gone and clients relist.
       const stopCompactor = startCompactor(store, { intervalMs: 5 * 60_000, keepRevisions: 1000 });

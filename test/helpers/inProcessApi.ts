@@ -26,6 +26,7 @@ export async function startInProcessApi(now?: () => Date): Promise<InProcessApi>
     schema,
     openapi: schema.openapi(allResources),
     adminToken: 'unused',
+    serviceRange: '10.244.128.0/17',
     now,
   });
   const client = api.client(adminUser);

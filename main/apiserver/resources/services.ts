@@ -81,6 +81,12 @@ function prepareForUpdate(svc: KubeObject, old: KubeObject): void {
   if (numberAt(spec, 'healthCheckNodePort') === undefined && numberAt(oldSpec, 'healthCheckNodePort') !== undefined) {
     spec.healthCheckNodePort = oldSpec.healthCheckNodePort;
   }
+  // dropTypeDependentFields: a Service that stops being externally accessible loses the fields only such Services have.
+  if (externallyAccessible(oldSpec) && !externallyAccessible(spec)) {
+    delete spec.externalTrafficPolicy;
+    delete spec.healthCheckNodePort;
+    for (const port of objectsAt(spec, 'ports')) delete port.nodePort;
+  }
 }
 
 function validatePorts(spec: JsonObject): FieldError[] {

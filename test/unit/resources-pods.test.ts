@@ -250,3 +250,11 @@ describe('pod selectable fields and table', () => {
     );
   });
 });
+
+describe('pod QoS on create', () => {
+  it('counts requests defaulted from limits even before defaults run', () => {
+    const pod = minimalPod({ containers: [{ name: 'a', image: 'x', resources: { limits: { cpu: '0.5', memory: '64Mi' } } }] });
+    strategy.prepareForCreate!(pod);
+    assert.equal((pod.status as { qosClass: string }).qosClass, 'Guaranteed');
+  });
+});

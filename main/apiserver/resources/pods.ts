@@ -21,6 +21,9 @@ function specOf(pod: KubeObject): JsonObject {
 
 function prepareForCreate(pod: KubeObject): void {
   const spec = specOf(pod);
+  // Kubernetes defaults on decode, before this runs; defaulting (idempotent) here too keeps the
+  // QoS class right (requests copied from limits) whatever order the registry calls us in.
+  defaultPodSpec(spec, true);
   const status: JsonObject = { phase: 'Pending', qosClass: podQOSClass(spec) };
   if (objectsAt(spec, 'schedulingGates').length > 0) {
     status.conditions = [

@@ -34,7 +34,7 @@ const nameRules = new Map<ResourceDefinition, NameValidator>([
   [clusterrolebindings, nameIsPathSegment],
 ]);
 
-export const allResources: ResourceDefinition[] = [
+const definitions: ResourceDefinition[] = [
   namespaces,
   pods,
   nodes,
@@ -55,6 +55,9 @@ export const allResources: ResourceDefinition[] = [
   clusterroles,
   clusterrolebindings,
 ];
+
+/** Every served kind, each with the name rule the registry validates metadata.name by. */
+export const allResources: ResourceDefinition[] = definitions.map((def) => ({ ...def, nameValidator: nameRules.get(def) ?? nameIsDNSSubdomain }));
 
 /** The name validator for validateObjectMeta(meta, def.namespaced, nameValidatorFor(def)). */
 export function nameValidatorFor(def: Pick<ResourceDefinition, 'group' | 'plural'>): NameValidator {

@@ -145,3 +145,26 @@ describe('API semantics (in-process)', () => {
     await assert.rejects(q.get('default', 'dry'), (e) => isApiError(e, 'NotFound'));
   });
 });
+
+describe('defaulting before the strategy', () => {
+  it('does not bump generation when an update sends back only what defaults fill in', async () => {
+    const env = await startInProcessApi();
+    try {
+      const deployments = env.client.resource(deployRef);
+      const spec = { selector: { matchLabels: { app: 'd' } }, template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } } };
+      const created = await deployments.create('default', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec });
+      const resent = await deployments.update('default', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', resourceVersion: created.metadata.resourceVersion }, spec });
+      assert.equal(resent.metadata.generation, 1);
+      assert.equal(resent.metadata.resourceVersion, created.metadata.resourceVersion, 'a no-op update writes nothing');
+      const pod = await env.client.resource(podRef).create('default', {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'qos' },
+        spec: { containers: [{ name: 'c', image: 'busybox', resources: { limits: { cpu: '100m', memory: '64Mi' } } }] },
+      });
+      assert.equal((pod.status as { qosClass?: string }).qosClass, 'Guaranteed', 'limits default the requests, and QoS is computed after defaults');
+    } finally {
+      await env.close();
+    }
+  });
+});

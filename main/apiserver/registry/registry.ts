@@ -244,11 +244,12 @@ export class ResourceRegistry {
     }
     const strategy = this.def.strategy;
     fillCreateMetadata(obj, this.deps.now());
-    strategy.prepareForCreate?.(obj);
     const generated = !obj.metadata.name && !!obj.metadata.generateName;
     if (generated) obj.metadata.name = `${obj.metadata.generateName}${generateNameSuffix()}`;
     const name = obj.metadata.name ?? '';
+    // Mutating admission (defaulting first) before the strategy, as Kubernetes defaults at decode time.
     await this.deps.admission.mutate(this.attributes('CREATE', ctx, namespace, name, '', obj));
+    strategy.prepareForCreate?.(obj);
     this.throwIfInvalid(obj, [...validateMetadata(obj, this.def), ...(strategy.validate?.(obj) ?? [])]);
     await this.deps.admission.validate(this.attributes('CREATE', ctx, namespace, name, '', obj));
     if (ctx.dryRun) return { ...obj, apiVersion: this.apiVersion, kind: this.def.kind };
@@ -329,13 +330,16 @@ export class ResourceRegistry {
         else updated.status = current.status;
       }
       keepServerMetadata(updated, current);
+    }
+    updated.metadata.resourceVersion = current.metadata.resourceVersion;
+    // Defaults first, then the strategy, then the generation: an unchanged `kubectl apply` (which sends no defaulted fields) is not a new generation.
+    await this.deps.admission.mutate(this.attributes('UPDATE', ctx, namespace, name, subresource, updated, current));
+    if (subresource !== 'status') {
+      strategy.prepareForUpdate?.(updated, current);
       if (current.metadata.generation !== undefined && !deepEqual(specOf(updated), specOf(current))) {
         updated.metadata.generation = current.metadata.generation + 1;
       }
-      strategy.prepareForUpdate?.(updated, current);
     }
-    updated.metadata.resourceVersion = current.metadata.resourceVersion;
-    await this.deps.admission.mutate(this.attributes('UPDATE', ctx, namespace, name, subresource, updated, current));
     const fieldErrors =
       subresource === 'status'
         ? (strategy.validateStatusUpdate?.(updated, current) ?? [])

@@ -1,0 +1,17 @@
+// The guided debugger: every rule over one pod, most severe finding first.
+
+import type { Finding } from '../../preload/api.ts';
+import { containerCreating } from './containerCreating.ts';
+import { crashLoop } from './crashLoop.ts';
+import { imagePull } from './imagePull.ts';
+import { notReady } from './notReady.ts';
+import { pendingScheduling } from './pendingScheduling.ts';
+import type { DiagnosisInput, Rule } from './rule.ts';
+
+export const rules: Rule[] = [pendingScheduling, imagePull, containerCreating, crashLoop, notReady];
+
+const severityRank = { error: 0, warning: 1, info: 2 };
+
+export function diagnosePod(input: DiagnosisInput, now = new Date()): Finding[] {
+  return rules.flatMap((rule) => rule(input, now)).sort((a, b) => severityRank[a.severity] - severityRank[b.severity]);
+}

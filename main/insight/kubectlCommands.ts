@@ -1,0 +1,26 @@
+// The kubectl commands the debugger suggests, spelled exactly as a person
+// would type them for this pod.
+
+export interface PodRef {
+  namespace: string;
+  name: string;
+}
+
+const ns = (pod: PodRef) => `-n ${pod.namespace}`;
+
+export const kubectlFor = {
+  describePod: (pod: PodRef) => `kubectl describe pod ${pod.name} ${ns(pod)}`,
+  podEvents: (pod: PodRef) => `kubectl get events ${ns(pod)} --field-selector involvedObject.name=${pod.name} --sort-by=.lastTimestamp`,
+  previousLogs: (pod: PodRef, container: string) => `kubectl logs ${pod.name} ${ns(pod)} -c ${container} --previous`,
+  logs: (pod: PodRef, container: string) => `kubectl logs ${pod.name} ${ns(pod)} -c ${container}`,
+  podYaml: (pod: PodRef) => `kubectl get pod ${pod.name} ${ns(pod)} -o yaml`,
+  describeNodes: () => 'kubectl describe nodes',
+  nodeLabels: () => 'kubectl get nodes --show-labels',
+  nodeTaints: () => "kubectl get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints",
+  removeTaint: (node: string, key: string, effect: string) => `kubectl taint nodes ${node} ${key}:${effect}-`,
+  uncordon: (node: string) => `kubectl uncordon ${node}`,
+  getObject: (kind: string, name: string, namespace: string) => `kubectl get ${kind} ${name} -n ${namespace}`,
+  createConfigMap: (name: string, namespace: string) => `kubectl create configmap ${name} -n ${namespace} --from-literal=key=value`,
+  createSecret: (name: string, namespace: string) => `kubectl create secret generic ${name} -n ${namespace} --from-literal=key=value`,
+  endpoints: (namespace: string) => `kubectl get endpoints -n ${namespace}`,
+};

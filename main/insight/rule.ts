@@ -1,0 +1,34 @@
+// What every diagnosis rule reads and returns. Rules are pure: the same pod,
+// events, nodes and previous logs always give the same findings.
+
+import type { Finding } from '../../preload/api.ts';
+import type { PodRef } from './kubectlCommands.ts';
+import type { EventView, NodeView, PodView } from './podView.ts';
+import { byRecency } from './podView.ts';
+
+export type { Finding };
+
+export interface DiagnosisInput {
+  pod: PodView;
+  /** Events whose involvedObject is this pod. */
+  events: EventView[];
+  nodes: NodeView[];
+  /** The last lines each container's previous instance printed, by container name. */
+  previousLogs: Record<string, string[]>;
+}
+
+export type Rule = (input: DiagnosisInput, now: Date) => Finding[];
+
+export function podRef(pod: PodView): PodRef {
+  return { namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '' };
+}
+
+/** The newest events with one of these reasons (and, when given, a message matching). */
+export function eventsWith(events: EventView[], reasons: string[], message?: RegExp): EventView[] {
+  return byRecency(events).filter((e) => reasons.includes(e.reason ?? '') && (!message || message.test(e.message ?? '')));
+}
+
+export function eventEvidence(event: EventView): { label: string; text: string } {
+  const count = event.count && event.count > 1 ? ` (x${event.count})` : '';
+  return { label: `Event ${event.reason}${count}`, text: event.message ?? '' };
+}

@@ -1,0 +1,154 @@
+// One renderer's conversation with the main side: an Electron window, or a
+// browser-mode WebSocket. It answers every call of the contract, pushes the
+// events of the watches and streams it started, and ends them all when the
+// window or socket goes away (or the cluster changes under it).
+
+import type { BridgeEvents, CallName, CallResponse, Envelope, EventName, LogRequest } from '../../preload/api.ts';
+import { isCallName } from '../../preload/api.ts';
+import { applyYaml } from './apply/applyYaml.ts';
+import { badRequest, statusFailure, toBridgeError } from './bridgeError.ts';
+import { diagnose } from './diagnose.ts';
+import { ExecSessions } from './execSessions.ts';
+import { LogSessions } from './logSessions.ts';
+import { deleteObject, getObject, objectYaml } from './objects.ts';
+import {
+  isRecord,
+  objectRef,
+  optionalBoolean,
+  optionalInteger,
+  optionalString,
+  requestObject,
+  requiredInteger,
+  requiredString,
+  selection,
+} from './requestFields.ts';
+import type { UiHost } from './uiHost.ts';
+import { WatchManager } from './watchManager.ts';
+import { history, restart, rollback, scale } from './workloads.ts';
+
+export type EventSink = <E extends EventName>(event: E, payload: BridgeEvents[E]) => void;
+
+type Handlers = { [K in CallName]: (request: unknown) => Promise<CallResponse<K>> | CallResponse<K> };
+
+function logRequest(request: unknown): LogRequest {
+  return {
+    namespace: requiredString(request, 'namespace'),
+    pod: requiredString(request, 'pod'),
+    container: optionalString(request, 'container'),
+    follow: optionalBoolean(request, 'follow'),
+    previous: optionalBoolean(request, 'previous'),
+    timestamps: optionalBoolean(request, 'timestamps'),
+    tailLines: optionalInteger(request, 'tailLines', 0, 1_000_000),
+  };
+}
+
+function command(request: unknown): string[] {
+  const value = requestObject(request).command;
+  if (!Array.isArray(value) || !value.every((part) => typeof part === 'string')) throw badRequest('command must be a list of strings');
+  return value;
+}
+
+export class BridgeSession {
+  private readonly watches: WatchManager;
+  private readonly logs: LogSessions;
+  private readonly execs: ExecSessions;
+  private readonly unsubscribe: () => void;
+  private readonly handlers: Handlers;
+  private clusterName: string;
+
+  constructor(
+    private readonly host: UiHost,
+    emit: EventSink,
+  ) {
+    this.watches = new WatchManager((payload) => emit('watch', payload));
+    this.logs = new LogSessions((payload) => emit('logs', payload));
+    this.execs = new ExecSessions((payload) => emit('exec', payload));
+    this.clusterName = host.status.get().name;
+    this.unsubscribe = host.status.subscribe((status) => {
+      // Watches and streams belong to one running cluster; the renderer starts new ones when it sees the change.
+      if (status.name !== this.clusterName || status.phase !== 'running') this.endStreams();
+      this.clusterName = status.name;
+      emit('cluster', status);
+    });
+    this.handlers = this.createHandlers();
+  }
+
+  private createHandlers(): Handlers {
+    const host = this.host;
+    const connection = () => host.connection();
+    return {
+      'cluster.status': () => host.status.get(),
+      'cluster.list': () => host.clusters(),
+      'cluster.switch': async (r) => {
+        const runtime = optionalString(r, 'runtime');
+        if (runtime !== undefined && runtime !== 'docker' && runtime !== 'simulated') throw badRequest('runtime must be docker or simulated');
+        await host.switchCluster(requiredString(r, 'name'), runtime);
+      },
+      'objects.list': async (r) => {
+        const s = selection(r);
+        const list = await connection().client.resource(s.resource).list(s.namespace, { labelSelector: s.labelSelector, fieldSelector: s.fieldSelector });
+        return list;
+      },
+      'objects.get': (r) => getObject(connection().client, objectRef(r)),
+      'objects.yaml': async (r) => objectYaml(await getObject(connection().client, objectRef(r))),
+      'objects.delete': (r) => deleteObject(connection().client, objectRef(r)),
+      'objects.apply': (r) => applyYaml(connection().client, connection().kinds, { yaml: requiredString(r, 'yaml'), namespace: optionalString(r, 'namespace') }),
+      'watch.start': (r) => ({ watchId: this.watches.start(connection().client, selection(r)) }),
+      'watch.stop': (r) => this.watches.stop(requiredString(r, 'watchId')),
+      'workloads.scale': (r) => scale(connection().client, objectRef(r), requiredInteger(r, 'replicas', 0, 10_000)),
+      'workloads.restart': (r) => restart(connection().client, objectRef(r)),
+      'workloads.history': (r) => history(connection().client, objectRef(r)),
+      'workloads.rollback': (r) => rollback(connection().client, objectRef(r), optionalInteger(r, 'toRevision', 1, Number.MAX_SAFE_INTEGER)),
+      'logs.start': async (r) => ({ streamId: await this.logs.start(connection().client, connection().streams, logRequest(r)) }),
+      'logs.stop': (r) => this.logs.stop(requiredString(r, 'streamId')),
+      'exec.start': async (r) => {
+        const request = {
+          namespace: requiredString(r, 'namespace'),
+          pod: requiredString(r, 'pod'),
+          container: optionalString(r, 'container'),
+          command: command(r),
+          tty: optionalBoolean(r, 'tty'),
+          columns: optionalInteger(r, 'columns', 1, 1000),
+          rows: optionalInteger(r, 'rows', 1, 1000),
+        };
+        return { sessionId: await this.execs.start(connection().client, connection().streams, request) };
+      },
+      'exec.input': (r) => {
+        const data = requestObject(r).data;
+        if (typeof data !== 'string') throw badRequest('data must be a string');
+        this.execs.input(requiredString(r, 'sessionId'), data);
+      },
+      'exec.resize': (r) => this.execs.resize(requiredString(r, 'sessionId'), requiredInteger(r, 'columns', 1, 1000), requiredInteger(r, 'rows', 1, 1000)),
+      'exec.stop': (r) => this.execs.stop(requiredString(r, 'sessionId')),
+      'samples.list': () => host.samples.list(),
+      'samples.yaml': (r) => host.samples.yaml(requiredString(r, 'id')),
+      'samples.apply': (r) => applyYaml(connection().client, connection().kinds, { yaml: host.samples.yaml(requiredString(r, 'id')) }),
+      'insight.diagnose': (r) => diagnose(connection(), requiredString(r, 'namespace'), requiredString(r, 'name')),
+      'settings.get': () => host.settings.get(),
+      'settings.update': (r) => host.settings.update(requestObject(r)),
+      'app.openExternal': (r) => host.openExternal(requiredString(r, 'url')),
+    };
+  }
+
+  async call(name: unknown, request: unknown): Promise<Envelope<unknown>> {
+    try {
+      if (!isCallName(name)) throw statusFailure(404, 'NotFound', `the bridge has no call named ${JSON.stringify(name)}`);
+      const handler = this.handlers[name] as (request: unknown) => unknown;
+      const result = await handler(isRecord(request) || request === undefined || request === null ? request : requestObject(request));
+      return { result: result ?? null };
+    } catch (err) {
+      return { error: toBridgeError(err) };
+    }
+  }
+
+  private endStreams(): void {
+    this.watches.stopAll();
+    this.logs.stopAll();
+    this.execs.stopAll();
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    this.endStreams();
+  }
+}

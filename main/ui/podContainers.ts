@@ -1,0 +1,41 @@
+// Which container a log or shell is about when the user did not say, as
+// kubectl chooses: the `kubectl.kubernetes.io/default-container` annotation,
+// else the first container.
+
+import type { KubeObject } from '../../preload/api.ts';
+import { BridgeFailure } from './bridgeError.ts';
+
+interface PodShape {
+  spec?: { containers?: Array<{ name: string }>; initContainers?: Array<{ name: string }> };
+  status?: { containerStatuses?: ContainerStatusShape[]; initContainerStatuses?: ContainerStatusShape[] };
+}
+
+export interface ContainerStatusShape {
+  name: string;
+  restartCount?: number;
+  containerID?: string;
+  state?: { running?: unknown; waiting?: { reason?: string }; terminated?: { exitCode?: number } };
+}
+
+export function containerNames(pod: KubeObject): string[] {
+  const spec = (pod as PodShape).spec;
+  return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => c.name);
+}
+
+export function chooseContainer(pod: KubeObject, requested?: string): string {
+  const names = containerNames(pod);
+  if (requested) {
+    if (!names.includes(requested)) throw new BridgeFailure(`container ${requested} is not valid for pod ${pod.metadata.name}: choose one of ${names.join(', ')}`);
+    return requested;
+  }
+  const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
+  if (annotated && names.includes(annotated)) return annotated;
+  const first = (pod as PodShape).spec?.containers?.[0]?.name;
+  if (!first) throw new BridgeFailure(`pod ${pod.metadata.name} has no containers`);
+  return first;
+}
+
+export function containerStatus(pod: KubeObject, container: string): ContainerStatusShape | undefined {
+  const status = (pod as PodShape).status;
+  return [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])].find((s) => s.name === container);
+}

@@ -1,0 +1,38 @@
+// What a bridge session needs from whoever runs the UI: the desktop app
+// (which can switch clusters) or browser mode (one `podlab serve` cluster).
+
+import type { ClusterSummary } from '../../preload/api.ts';
+import { adminUser } from '../apiserver/auth/user.ts';
+import type { KubeClient } from '../apiserver/client/types.ts';
+import type { Cluster } from '../cluster/cluster.ts';
+import { catalogKindResolver, type KindResolver } from './apply/kindResolver.ts';
+import type { PodStreams } from './podStreams.ts';
+import type { SampleLibrary } from './samples.ts';
+import type { SettingsStore } from './settingsStore.ts';
+import type { StatusBoard } from './statusBoard.ts';
+
+export interface ClusterConnection {
+  client: KubeClient;
+  kinds: KindResolver;
+  streams: PodStreams;
+}
+
+export interface UiHost {
+  /** The running cluster; throws (saying why) while none runs. */
+  connection(): ClusterConnection;
+  status: StatusBoard;
+  clusters(): ClusterSummary[];
+  switchCluster(name: string, runtime?: 'docker' | 'simulated'): Promise<void>;
+  openExternal(url: string): Promise<void>;
+  settings: SettingsStore;
+  samples: SampleLibrary;
+}
+
+/**
+ * The UI acts for the person at the machine, who already holds the admin
+ * kubeconfig: it gets the same rights, no more (a component identity would
+ * lose them once RBAC is enforced).
+ */
+export function connectionTo(cluster: Cluster, streams: PodStreams): ClusterConnection {
+  return { client: cluster.apiServer.client(adminUser), kinds: catalogKindResolver(cluster.apiServer.catalog), streams };
+}

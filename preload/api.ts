@@ -1,0 +1,333 @@
+// The one contract between PodLab's main process and its renderer: every call
+// (request → response) and every pushed event. The main side implements it
+// (main/ui/), Electron's preload exposes it over IPC (preload/index.ts), and
+// browser mode carries the same messages over one WebSocket
+// (renderer/wsTransport.ts). Only types and plain constants live here, so the
+// preload bundle stays tiny and the renderer can import it.
+
+import type { KubeList, KubeObject, Status } from '../main/apiserver/meta/objects.ts';
+
+export type { KubeList, KubeObject, Status };
+
+// ---------------------------------------------------------------------------
+// Errors: they cross as data ({error}) and are thrown again renderer-side.
+
+export interface BridgeErrorInfo {
+  message: string;
+  /** The Kubernetes Status the API server answered with, when there is one (its causes name the fields). */
+  status?: Status;
+}
+
+export type Envelope<T> = { result: T } | { error: BridgeErrorInfo };
+
+// ---------------------------------------------------------------------------
+// Shared shapes
+
+/** A resource type as its URL names it: {'', 'v1', 'pods'}, {'apps', 'v1', 'deployments'}. */
+export interface ResourceType {
+  group: string;
+  version: string;
+  plural: string;
+}
+
+export interface ObjectRef {
+  resource: ResourceType;
+  /** Absent or '' for cluster-scoped objects. */
+  namespace?: string;
+  name: string;
+}
+
+export interface Selection {
+  resource: ResourceType;
+  /** Absent: every namespace. */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export type WatchChange = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject };
+
+/**
+ * A batch of what happened to one watched selection. `sync` replaces
+ * everything the renderer held (first list, and again after the server
+ * ended the watch with 410 Gone); `changes` apply in order after it.
+ */
+export interface WatchEvent {
+  watchId: string;
+  sync?: KubeObject[];
+  changes?: WatchChange[];
+  /** The watch could not go on and will retry: what happened. */
+  error?: BridgeErrorInfo;
+}
+
+export type ApplyAction = 'created' | 'configured' | 'unchanged' | 'failed';
+
+export interface ApplyOutcome {
+  /** 0-based index of the YAML document. */
+  document: number;
+  kind: string;
+  name: string;
+  namespace?: string;
+  action: ApplyAction;
+  error?: BridgeErrorInfo;
+}
+
+export interface ApplyRequest {
+  yaml: string;
+  /** For objects that name no namespace (kubectl's -n). Default: "default". */
+  namespace?: string;
+}
+
+export interface RolloutRevision {
+  revision: number;
+  replicaSet: string;
+  /** Images of the revision's pod template, for telling revisions apart. */
+  images: string[];
+  changeCause?: string;
+  createdAt?: string;
+  current: boolean;
+}
+
+export interface LogRequest {
+  namespace: string;
+  pod: string;
+  container?: string;
+  follow?: boolean;
+  previous?: boolean;
+  timestamps?: boolean;
+  tailLines?: number;
+}
+
+/** Text is pushed as it arrives; `notice` lines are PodLab's own (container restarted, stream ended), shown apart from the log. */
+export interface LogEvent {
+  streamId: string;
+  data?: string;
+  notice?: string;
+  end?: { error?: BridgeErrorInfo };
+}
+
+export interface ExecRequest {
+  namespace: string;
+  pod: string;
+  container?: string;
+  command: string[];
+  tty: boolean;
+  columns?: number;
+  rows?: number;
+}
+
+export interface ExecEvent {
+  sessionId: string;
+  data?: string;
+  exit?: { code?: number; error?: BridgeErrorInfo };
+}
+
+export interface SampleInfo {
+  id: string;
+  title: string;
+  summary: string;
+  /** Applied on purpose to show a failure. */
+  broken: boolean;
+  /** What to look at once it is applied. */
+  watch: string;
+  /** Label selector of the pods to open, in the sample's namespace. */
+  pods: string;
+  namespace: string;
+}
+
+export type DockerState = 'running' | 'unreachable' | 'not-used' | 'unknown';
+
+export interface ClusterSummary {
+  name: string;
+  running: boolean;
+  current: boolean;
+}
+
+export interface ClusterProgress {
+  step: string;
+  done: number;
+  total: number;
+}
+
+export interface ClusterStatus {
+  mode: 'desktop' | 'browser';
+  name: string;
+  phase: 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+  progress?: ClusterProgress;
+  /** When phase is failed, or something needs the user: what happened and what to do. */
+  message?: string;
+  apiServerUrl?: string;
+  kubeconfigPath?: string;
+  runtime: 'docker' | 'simulated';
+  docker: { state: DockerState; endpoint: string; version?: string; message?: string };
+  /** False until the node side provides logs and exec. */
+  podStreams: boolean;
+  /** Only the desktop app can switch clusters or restart with another runtime. */
+  canSwitch: boolean;
+}
+
+export interface DiagnosisEvidence {
+  label: string;
+  text: string;
+}
+
+export interface NextCheck {
+  what: string;
+  command: string;
+}
+
+export interface Finding {
+  /** Stable id of the rule (pending-resources, image-pull, crash-loop, ...). */
+  rule: string;
+  severity: 'error' | 'warning' | 'info';
+  title: string;
+  cause: string;
+  evidence: DiagnosisEvidence[];
+  next: NextCheck[];
+}
+
+export interface Diagnosis {
+  namespace: string;
+  pod: string;
+  /** One line on the pod as kubectl prints it: `STATUS 0/1 ready, 3 restarts`. */
+  summary: string;
+  findings: Finding[];
+}
+
+export interface Settings {
+  theme: 'dark' | 'light';
+  /** Lines loaded before following a log. */
+  logTailLines: number;
+  logTimestamps: boolean;
+  defaultNamespace: string;
+}
+
+// ---------------------------------------------------------------------------
+// Calls: name → request and response.
+
+interface Call<Req, Res> {
+  request: Req;
+  response: Res;
+}
+
+export interface BridgeCalls {
+  'cluster.status': Call<void, ClusterStatus>;
+  'cluster.list': Call<void, ClusterSummary[]>;
+  /** Desktop: stop this cluster and start (or create) another; the renderer follows through `cluster` events. */
+  'cluster.switch': Call<{ name: string; runtime?: 'docker' | 'simulated' }, void>;
+
+  'objects.list': Call<Selection, KubeList>;
+  'objects.get': Call<ObjectRef, KubeObject>;
+  /** The object as YAML for reading and editing (managedFields left out, as `kubectl get -o yaml` shows by default). */
+  'objects.yaml': Call<ObjectRef, string>;
+  'objects.delete': Call<ObjectRef, void>;
+  'objects.apply': Call<ApplyRequest, ApplyOutcome[]>;
+
+  'watch.start': Call<Selection, { watchId: string }>;
+  'watch.stop': Call<{ watchId: string }, void>;
+
+  'workloads.scale': Call<ObjectRef & { replicas: number }, void>;
+  /** `kubectl rollout restart`: a new pod-template annotation. */
+  'workloads.restart': Call<ObjectRef, void>;
+  'workloads.history': Call<ObjectRef, RolloutRevision[]>;
+  /** `kubectl rollout undo [--to-revision]`; answers the revision rolled back to. */
+  'workloads.rollback': Call<ObjectRef & { toRevision?: number }, { revision: number }>;
+
+  'logs.start': Call<LogRequest, { streamId: string }>;
+  'logs.stop': Call<{ streamId: string }, void>;
+
+  'exec.start': Call<ExecRequest, { sessionId: string }>;
+  'exec.input': Call<{ sessionId: string; data: string }, void>;
+  'exec.resize': Call<{ sessionId: string; columns: number; rows: number }, void>;
+  'exec.stop': Call<{ sessionId: string }, void>;
+
+  'samples.list': Call<void, SampleInfo[]>;
+  'samples.yaml': Call<{ id: string }, string>;
+  'samples.apply': Call<{ id: string }, ApplyOutcome[]>;
+
+  'insight.diagnose': Call<{ namespace: string; name: string }, Diagnosis>;
+
+  'settings.get': Call<void, Settings>;
+  'settings.update': Call<Partial<Settings>, Settings>;
+
+  /** Opens a Service's local URL in the system browser (only http(s) on 127.0.0.1/localhost). */
+  'app.openExternal': Call<{ url: string }, void>;
+}
+
+export type CallName = keyof BridgeCalls;
+export type CallRequest<K extends CallName> = BridgeCalls[K]['request'];
+export type CallResponse<K extends CallName> = BridgeCalls[K]['response'];
+
+export const callNames = [
+  'cluster.status',
+  'cluster.list',
+  'cluster.switch',
+  'objects.list',
+  'objects.get',
+  'objects.yaml',
+  'objects.delete',
+  'objects.apply',
+  'watch.start',
+  'watch.stop',
+  'workloads.scale',
+  'workloads.restart',
+  'workloads.history',
+  'workloads.rollback',
+  'logs.start',
+  'logs.stop',
+  'exec.start',
+  'exec.input',
+  'exec.resize',
+  'exec.stop',
+  'samples.list',
+  'samples.yaml',
+  'samples.apply',
+  'insight.diagnose',
+  'settings.get',
+  'settings.update',
+  'app.openExternal',
+] as const satisfies readonly CallName[];
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && (callNames as readonly string[]).includes(name);
+}
+
+// ---------------------------------------------------------------------------
+// Pushed events: name → payload.
+
+export interface BridgeEvents {
+  watch: WatchEvent;
+  logs: LogEvent;
+  exec: ExecEvent;
+  /** Status changes and progress (cluster start, stop, switch). */
+  cluster: ClusterStatus;
+}
+
+export type EventName = keyof BridgeEvents;
+
+export const eventNames = ['watch', 'logs', 'exec', 'cluster'] as const satisfies readonly EventName[];
+
+// ---------------------------------------------------------------------------
+// What the renderer sees as `window.podlab` (Electron) or builds over a WebSocket (browser mode).
+
+export interface PodlabTransport {
+  invoke<K extends CallName>(name: K, request: CallRequest<K>): Promise<Envelope<CallResponse<K>>>;
+  /** Returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: BridgeEvents[E]) => void): () => void;
+}
+
+// ---------------------------------------------------------------------------
+// Wire messages of browser mode's WebSocket (JSON text frames).
+
+export type ClientMessage = { id: number; call: CallName; request: unknown };
+export type ServerMessage =
+  | ({ id: number } & Envelope<unknown>)
+  | { event: EventName; payload: unknown };
+
+/** IPC channel names (Electron). */
+export const ipcChannels = { call: 'podlab:call', event: 'podlab:event' } as const;
+
+/** WebSocket subprotocols: the first is chosen by the server; the second carries the token, so it never appears in a URL. */
+export const wsProtocol = 'podlab.v1';
+export const wsTokenProtocolPrefix = 'podlab.token.';
+export const wsPath = '/bridge';

@@ -1,0 +1,284 @@
+// The scheduler: a client of the API server like any kube component. Pod and
+// node informers feed the cache (where pods run) and the scheduling queue
+// (pods waiting for a node); the loop takes one pod at a time, decides with
+// schedulePod on a snapshot, assumes the pod onto the node so the next cycle
+// counts it, and binds it through pods/binding while the loop moves on.
+//
+// On failure the pod gets PodScheduled=False (reason Unschedulable, or
+// SchedulerError when something broke) and a FailedScheduling event, and goes
+// back to the queue to wait for a cluster event or its backoff.
+
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { isApiError, type KubeClient, type ResourceClient } from '../apiserver/client/types.ts';
+import { SchedulerCache } from './cache.ts';
+import { realClock, type Clock } from './clock.ts';
+import { AssignedPodDelete, NodeAdd, nodeSchedulingPropertiesChange } from './clusterEvents.ts';
+import { profilePlugins, type ClusterEventWithHint, type Profile } from './framework.ts';
+import { Informer, objectKey } from './informer.ts';
+import { defaultProfile } from './plugins/defaultProfile.ts';
+import { formatTime, updatePodCondition } from './podCondition.ts';
+import { schedulePod, type Rng } from './schedulePod.ts';
+import { SchedulingQueue, type QueuedPodInfo } from './schedulingQueue.ts';
+import type { Node, Pod } from './types.ts';
+
+export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
+
+/** validation.NoteLengthLimit: event messages are cut to this length. */
+const NOTE_LENGTH_LIMIT = 1024;
+/** retry.DefaultRetry's attempts for a status write that hits 409 Conflict. */
+const STATUS_UPDATE_ATTEMPTS = 5;
+
+export type EventType = 'Normal' | 'Warning';
+
+export interface SchedulerOptions {
+  /** Pods whose spec.schedulerName is this are ours. */
+  schedulerName?: string;
+  clock?: Clock;
+  /** Breaks ties between equally scored nodes. */
+  rng?: Rng;
+  profile?: Profile;
+  /** Records a Kubernetes event about the pod (reportingController default-scheduler). */
+  recordEvent: (pod: Pod, type: EventType, reason: string, message: string) => void;
+  /** Failures that are retried (watch errors, status writes); defaults to console.error. */
+  onError?: (err: unknown, context: string) => void;
+}
+
+function truncateMessage(message: string): string {
+  if (message.length <= NOTE_LENGTH_LIMIT) return message;
+  const suffix = ' ...';
+  return message.slice(0, NOTE_LENGTH_LIMIT - suffix.length) + suffix;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Succeeded and Failed pods hold no resources: kube-scheduler's informer filters them out. */
+function isTerminal(pod: Pod): boolean {
+  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+}
+
+function isAssigned(pod: Pod): boolean {
+  return Boolean(pod.spec.nodeName);
+}
+
+export class Scheduler {
+  private readonly schedulerName: string;
+  private readonly clock: Clock;
+  private readonly rng: Rng;
+  private readonly profile: Profile;
+  private readonly recordEvent: SchedulerOptions['recordEvent'];
+  private readonly onError: NonNullable<SchedulerOptions['onError']>;
+  private readonly pods: ResourceClient<Pod>;
+  private readonly cache = new SchedulerCache();
+  private readonly queue: SchedulingQueue;
+  private readonly podInformer: Informer<Pod>;
+  private readonly nodeInformer: Informer<Node>;
+  /** Bindings and status writes still running; stop() waits for them. */
+  private readonly pending = new Set<Promise<void>>();
+  private loop: Promise<void> | undefined;
+
+  constructor(client: KubeClient, options: SchedulerOptions) {
+    this.schedulerName = options.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+    this.clock = options.clock ?? realClock;
+    this.rng = options.rng ?? Math.random;
+    this.profile = options.profile ?? defaultProfile();
+    this.recordEvent = options.recordEvent;
+    this.onError = options.onError ?? ((err, context) => console.error(`scheduler: ${context}:`, err));
+    this.pods = client.resource<Pod>({ group: '', version: 'v1', plural: 'pods' });
+
+    const pluginEvents = new Map<string, ClusterEventWithHint[]>();
+    for (const plugin of profilePlugins(this.profile)) pluginEvents.set(plugin.name, plugin.eventsToRegister?.() ?? []);
+    this.queue = new SchedulingQueue({ clock: this.clock, pluginEvents });
+
+    const informerOptions = { clock: this.clock, onError: this.onError };
+    this.podInformer = new Informer(
+      this.pods,
+      {
+        onAdd: (pod) => this.onPodAdd(pod),
+        onUpdate: (oldPod, newPod) => this.onPodUpdate(oldPod, newPod),
+        onDelete: (pod) => this.onPodDelete(pod),
+      },
+      informerOptions,
+      'pods',
+    );
+    this.nodeInformer = new Informer(
+      client.resource<Node>({ group: '', version: 'v1', plural: 'nodes' }),
+      {
+        onAdd: (node) => {
+          this.cache.addOrUpdateNode(node);
+          this.queue.moveAllToActiveOrBackoffQueue(NodeAdd, undefined, node);
+        },
+        onUpdate: (oldNode, newNode) => {
+          this.cache.addOrUpdateNode(newNode);
+          for (const event of nodeSchedulingPropertiesChange(oldNode, newNode)) this.queue.moveAllToActiveOrBackoffQueue(event, oldNode, newNode);
+        },
+        // Pods bound to a deleted node are the node lifecycle controller's business, not a reason to retry others.
+        onDelete: (node) => this.cache.removeNode(node),
+      },
+      informerOptions,
+      'nodes',
+    );
+  }
+
+  /** Syncs the informers, then starts scheduling. Resolves once the loop runs. */
+  async start(): Promise<void> {
+    if (this.loop) throw new Error('scheduler already started');
+    this.loop = Promise.resolve();
+    this.queue.run();
+    await Promise.all([this.podInformer.start(), this.nodeInformer.start()]);
+    this.loop = this.run();
+  }
+
+  /** Stops watching and scheduling; resolves when in-flight bindings and status writes have finished. */
+  async stop(): Promise<void> {
+    this.queue.close();
+    await Promise.all([this.podInformer.stop(), this.nodeInformer.stop()]);
+    await this.loop;
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  private responsibleFor(pod: Pod): boolean {
+    // The API server defaults an empty schedulerName to default-scheduler; accept pods written before defaulting.
+    return (pod.spec.schedulerName ?? DEFAULT_SCHEDULER_NAME) === this.schedulerName;
+  }
+
+  private onPodAdd(pod: Pod): void {
+    if (isTerminal(pod)) return;
+    if (isAssigned(pod)) this.cache.addOrUpdatePod(pod);
+    else if (this.responsibleFor(pod)) this.queue.add(pod);
+  }
+
+  private onPodUpdate(oldPod: Pod, newPod: Pod): void {
+    if (isTerminal(newPod)) {
+      if (!isTerminal(oldPod)) this.onPodDelete(oldPod);
+      return;
+    }
+    if (isAssigned(newPod)) {
+      // Bound (by us or anyone): it leaves the queue and counts on its node from now on.
+      if (!isAssigned(oldPod)) this.queue.delete(oldPod);
+      this.cache.addOrUpdatePod(newPod);
+    } else if (this.responsibleFor(newPod)) {
+      this.queue.update(oldPod, newPod);
+    }
+  }
+
+  private onPodDelete(pod: Pod): void {
+    if (isAssigned(pod)) {
+      this.cache.removePod(pod);
+      this.queue.moveAllToActiveOrBackoffQueue(AssignedPodDelete, pod, undefined);
+    } else {
+      this.queue.delete(pod);
+    }
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      const info = await this.queue.pop();
+      if (!info) return;
+      this.scheduleOne(info);
+      // Let watch events and binding responses in between two scheduling cycles.
+      await nextTurn();
+    }
+  }
+
+  private scheduleOne(info: QueuedPodInfo): void {
+    const pod = info.pod;
+    const uid = pod.metadata.uid ?? '';
+    if (pod.metadata.deletionTimestamp) {
+      this.recordEvent(pod, 'Warning', 'FailedScheduling', `skip schedule deleting pod: ${pod.metadata.namespace}/${pod.metadata.name}`);
+      this.queue.done(uid);
+      return;
+    }
+    // An update that arrived during its binding can bring an assumed pod back to the queue.
+    if (this.cache.isAssumed(uid)) {
+      this.queue.done(uid);
+      return;
+    }
+
+    const result = schedulePod(pod, this.cache.snapshot(), this.profile, this.rng);
+    if (result.status === 'Unschedulable') {
+      this.handleFailure(info, 'Unschedulable', result.message, result.unschedulablePlugins);
+      return;
+    }
+    if (result.status === 'Error') {
+      this.handleFailure(info, 'SchedulerError', result.message, new Set());
+      return;
+    }
+    const assumed: Pod = { ...pod, spec: { ...pod.spec, nodeName: result.nodeName } };
+    this.cache.assumePod(assumed);
+    this.track(this.bind(info, assumed, result.nodeName), `binding pod ${objectKey(pod)}`);
+  }
+
+  private async bind(info: QueuedPodInfo, assumed: Pod, nodeName: string): Promise<void> {
+    const { namespace, name, uid } = assumed.metadata;
+    try {
+      await this.pods.createSubresource(namespace, name!, 'binding', {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        // The uid makes the API server refuse to bind a different pod that reused the name.
+        metadata: { name, namespace, uid },
+        target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
+      });
+    } catch (err) {
+      this.cache.forgetPod(uid ?? '');
+      // The assumed pod held room on the node that other pods may now use.
+      this.queue.moveAllToActiveOrBackoffQueue(AssignedPodDelete, assumed, undefined);
+      this.handleFailure(info, 'SchedulerError', errorMessage(err), new Set());
+      return;
+    }
+    this.queue.done(uid ?? '');
+    this.recordEvent(assumed, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
+  }
+
+  /** handleSchedulingFailure: requeue (with the latest version of the pod), report, and set PodScheduled=False. */
+  private handleFailure(info: QueuedPodInfo, reason: 'Unschedulable' | 'SchedulerError', message: string, unschedulablePlugins: ReadonlySet<string>): void {
+    const pod = info.pod;
+    const latest = this.podInformer.get(objectKey(pod));
+    const stillPending = latest !== undefined && latest.metadata.uid === pod.metadata.uid && !isAssigned(latest) && !isTerminal(latest);
+    if (stillPending) {
+      info.pod = latest;
+      info.unschedulablePlugins = new Set(unschedulablePlugins);
+      this.queue.addUnschedulableIfNotPresent(info);
+    } else {
+      this.queue.done(pod.metadata.uid ?? '');
+    }
+    this.recordEvent(pod, 'Warning', 'FailedScheduling', truncateMessage(message));
+    if (stillPending) this.track(this.setPodScheduledFalse(pod, reason, message), `setting PodScheduled=False on pod ${objectKey(pod)}`);
+  }
+
+  private async setPodScheduledFalse(pod: Pod, reason: string, message: string): Promise<void> {
+    const { namespace, name, uid } = pod.metadata;
+    for (let attempt = 1; attempt <= STATUS_UPDATE_ATTEMPTS; attempt++) {
+      let current: Pod;
+      try {
+        current = await this.pods.get(namespace, name!);
+      } catch (err) {
+        if (isApiError(err) && err.code === 404) return;
+        throw err;
+      }
+      if (current.metadata.uid !== uid || isAssigned(current)) return;
+      const status = structuredClone(current.status ?? {});
+      const changed = updatePodCondition(status, {
+        type: 'PodScheduled',
+        status: 'False',
+        lastProbeTime: null,
+        lastTransitionTime: formatTime(this.clock.now()),
+        reason,
+        message,
+      });
+      if (!changed) return;
+      try {
+        await this.pods.updateStatus(namespace, { ...current, status });
+        return;
+      } catch (err) {
+        if (!(isApiError(err) && err.code === 409) || attempt === STATUS_UPDATE_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  private track(work: Promise<void>, context: string): void {
+    const tracked = work.catch((err) => this.onError(err, context)).finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+  }
+}

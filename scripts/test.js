@@ -74,13 +74,20 @@ const child = spawn(
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files.map((f) => relative(root, f))],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PODLAB_TEST: '1' } },
 );
-let tail = '';
+// The runner's summary (ℹ pass N ...) comes before the failures' details, so keep every summary line seen.
+const summary = {};
+let partial = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
+  const lines = (partial + chunk.toString()).split('\n');
+  partial = lines.pop() ?? '';
+  for (const line of lines) {
+    const match = /^ℹ (pass|fail|cancelled) (\d+)$/.exec(line);
+    if (match) summary[match[1]] = Number(match[2]);
+  }
 });
 child.on('close', (code) => {
-  const count = (name) => Number(new RegExp(`ℹ ${name} (\\d+)`).exec(tail)?.[1] ?? 0);
+  const count = (name) => summary[name] ?? 0;
   const passed = count('pass');
   const failed = count('fail') + count('cancelled');
   finish(passed, code !== 0 && failed === 0 ? 1 : failed);

@@ -81,7 +81,8 @@ describe('schedulePod picks the best node', () => {
   });
 
   it('reports how many nodes it evaluated and found feasible', () => {
-    const result = schedulePod(makePod('p', { requests: { cpu: '3' } }), Snapshot.from([node('n1'), node('n2'), node('n3')], [assignedPod('a', 'n3', { requests: { cpu: '2' } })]), defaultProfile());
+    const snapshot = Snapshot.from([node('n1'), node('n2'), node('n3')], [assignedPod('a', 'n3', { requests: { cpu: '2' } })]);
+    const result = schedulePod(makePod('p', { requests: { cpu: '3' } }), snapshot, defaultProfile(), () => 0);
     assert.deepEqual(result, { status: 'Scheduled', nodeName: 'n1', evaluatedNodes: 3, feasibleNodes: 2 });
   });
 });

@@ -18,12 +18,13 @@ export type Code = 'Success' | 'Error' | 'Unschedulable' | 'UnschedulableAndUnre
 export interface Status {
   code: Code;
   /** Each reason counts once per node in the FailedScheduling message. */
-  reasons: string[];
+  reasons: readonly string[];
   /** The plugin that returned it; filled in by the framework. */
   plugin?: string;
 }
 
-export const SUCCESS: Status = Object.freeze({ code: 'Success', reasons: [] }) as Status;
+/** Shared by every plugin that passes a node, hence frozen. */
+export const SUCCESS: Status = Object.freeze({ code: 'Success', reasons: Object.freeze([]) });
 
 export function newStatus(code: Code, ...reasons: string[]): Status {
   return { code, reasons };

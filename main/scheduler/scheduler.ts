@@ -176,7 +176,13 @@ export class Scheduler {
     for (;;) {
       const info = await this.queue.pop();
       if (!info) return;
-      this.scheduleOne(info);
+      try {
+        this.scheduleOne(info);
+      } catch (err) {
+        // Something outside the plugins broke (a malformed quantity on a node, say): retry after backoff, keep the loop alive.
+        this.onError(err, `scheduling pod ${objectKey(info.pod)}`);
+        this.handleFailure(info, 'SchedulerError', errorMessage(err), new Set());
+      }
       // Let watch events and binding responses in between two scheduling cycles.
       await nextTurn();
     }
@@ -186,7 +192,7 @@ export class Scheduler {
     const pod = info.pod;
     const uid = pod.metadata.uid ?? '';
     if (pod.metadata.deletionTimestamp) {
-      this.recordEvent(pod, 'Warning', 'FailedScheduling', `skip schedule deleting pod: ${pod.metadata.namespace}/${pod.metadata.name}`);
+      this.event(pod, 'Warning', 'FailedScheduling', `skip schedule deleting pod: ${pod.metadata.namespace}/${pod.metadata.name}`);
       this.queue.done(uid);
       return;
     }
@@ -228,7 +234,7 @@ export class Scheduler {
       return;
     }
     this.queue.done(uid ?? '');
-    this.recordEvent(assumed, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
+    this.event(assumed, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
   }
 
   /** handleSchedulingFailure: requeue (with the latest version of the pod), report, and set PodScheduled=False. */
@@ -243,7 +249,7 @@ export class Scheduler {
     } else {
       this.queue.done(pod.metadata.uid ?? '');
     }
-    this.recordEvent(pod, 'Warning', 'FailedScheduling', truncateMessage(message));
+    this.event(pod, 'Warning', 'FailedScheduling', truncateMessage(message));
     if (stillPending) this.track(this.setPodScheduledFalse(pod, reason, message), `setting PodScheduled=False on pod ${objectKey(pod)}`);
   }
 
@@ -274,6 +280,15 @@ export class Scheduler {
       } catch (err) {
         if (!(isApiError(err) && err.code === 409) || attempt === STATUS_UPDATE_ATTEMPTS) throw err;
       }
+    }
+  }
+
+  /** Events are best effort, as in Kubernetes: a recorder that throws must not stop scheduling. */
+  private event(pod: Pod, type: EventType, reason: string, message: string): void {
+    try {
+      this.recordEvent(pod, type, reason, message);
+    } catch (err) {
+      this.onError(err, `recording event ${reason} for pod ${objectKey(pod)}`);
     }
   }
 

@@ -50,7 +50,7 @@ afterEach(async () => {
  * events come on separate watches, so a pod created right after a node may
  * be seen first, exactly as with kube-scheduler.)
  */
-async function start(nodes: Node[], options: { rng?: () => number } = {}): Promise<Harness> {
+async function start(nodes: Node[], options: { rng?: () => number; recordEvent?: () => void } = {}): Promise<Harness> {
   const api = await startInProcessApi();
   const client = new InterceptingClient(api.client);
   for (const n of nodes) await client.resource<Node>({ group: '', version: 'v1', plural: 'nodes' }).create(undefined, n);
@@ -60,7 +60,7 @@ async function start(nodes: Node[], options: { rng?: () => number } = {}): Promi
   const scheduler = new Scheduler(client, {
     clock,
     rng: options.rng,
-    recordEvent: (pod, type, reason, message) => events.push({ pod: pod.metadata.name!, type, reason, message }),
+    recordEvent: options.recordEvent ?? ((pod, type, reason, message) => events.push({ pod: pod.metadata.name!, type, reason, message })),
     onError: (err, context) => errors.push(`${context}: ${err instanceof Error ? err.message : String(err)}`),
   });
   running = {
@@ -133,7 +133,7 @@ describe('Scheduler', () => {
     assert.notEqual(await nodeNameOf(h, 'a'), await nodeNameOf(h, 'b'));
   });
 
-  it('marks an unschedulable pod, then places it when a big enough node joins', BINDING_REJECTED, async () => {
+  it('marks an unschedulable pod with PodScheduled=False and a FailedScheduling event', async () => {
     const h = await start([node('node-1', { cpu: '1', memory: '4Gi', pods: '110' }), node('node-2', { cpu: '1', memory: '4Gi', pods: '110' })]);
     await h.pods.create('default', pod('web-1', { cpu: '2' }));
 
@@ -144,11 +144,18 @@ describe('Scheduler', () => {
     assert.equal(condition?.message, message);
     assert.deepEqual(eventsFor(h, 'web-1'), [{ pod: 'web-1', type: 'Warning', reason: 'FailedScheduling', message }]);
 
-    // A node the pod does not fit does not bring it back.
+    // Its own status write, and a node it does not fit, do not bring it back.
     await h.nodes.create(undefined, node('node-3', { cpu: '1', memory: '4Gi', pods: '110' }));
     h.clock.advance(60_000);
-    await until('node-3 is seen', () => true);
+    await until('a few turns', () => true);
     assert.equal(eventsFor(h, 'web-1').length, 1);
+    assert.deepEqual(h.errors, []);
+  });
+
+  it('places an unschedulable pod when a big enough node joins', BINDING_REJECTED, async () => {
+    const h = await start([node('node-1', { cpu: '1', memory: '4Gi', pods: '110' })]);
+    await h.pods.create('default', pod('web-1', { cpu: '2' }));
+    await until('PodScheduled=False', async () => (await scheduledCondition(h, 'web-1'))?.status === 'False');
 
     await h.nodes.create(undefined, node('big', { cpu: '8', memory: '16Gi', pods: '110' }));
     await until('the pod waits out its backoff', () => true);
@@ -201,15 +208,24 @@ describe('Scheduler', () => {
     assert.equal(eventsFor(h, 'web-1').at(-1)?.reason, 'Scheduled');
   });
 
-  it('leaves pods of other schedulers alone', BINDING_REJECTED, async () => {
+  it('leaves pods of other schedulers alone', async () => {
     const h = await start([node('node-1', { cpu: '1', memory: '4Gi', pods: '110' })]);
     await h.pods.create('default', pod('custom', {}, 'my-scheduler'));
-    await h.pods.create('default', pod('web-1'));
-    await until('web-1 is bound', async () => (await nodeNameOf(h, 'web-1')) !== undefined);
+    await h.pods.create('default', pod('web-1', { cpu: '2' }));
+    // web-1 was created later: once it has failed, the scheduler has seen `custom` too.
+    await until('web-1 is unschedulable', () => eventsFor(h, 'web-1').length > 0);
     h.clock.advance(600_000);
     await until('a few turns', () => true);
     assert.equal(await nodeNameOf(h, 'custom'), undefined);
+    assert.equal(await scheduledCondition(h, 'custom'), undefined);
     assert.deepEqual(eventsFor(h, 'custom'), []);
+  });
+
+  it('keeps scheduling when the event recorder throws', async () => {
+    const h = await start([node('node-1', { cpu: '1', memory: '4Gi', pods: '110' })], { recordEvent: () => { throw new Error('recorder down'); } });
+    for (const name of ['web-1', 'web-2']) await h.pods.create('default', pod(name, { cpu: '2' }));
+    await until('both pods are marked', async () => (await scheduledCondition(h, 'web-1'))?.status === 'False' && (await scheduledCondition(h, 'web-2'))?.status === 'False');
+    assert.deepEqual(h.errors, ['recording event FailedScheduling for pod default/web-1: recorder down', 'recording event FailedScheduling for pod default/web-2: recorder down']);
   });
 
   it('breaks ties between equal nodes with the injected rng', BINDING_REJECTED, async () => {

@@ -15,7 +15,7 @@ import type { KubeClient } from './client/types.ts';
 import { Discovery } from './discovery.ts';
 import { Dispatcher, type SchemaServices } from './dispatcher.ts';
 import { StatusError } from './errors.ts';
-import { ApiHttpServer, type OpenApiDocuments, type UpgradeHandler } from './http/server.ts';
+import { ApiHttpServer, type OpenApiDocuments } from './http/server.ts';
 import type { ResourceDefinition } from './registry/resourceDefinition.ts';
 import { ResourceCatalog } from './resourceCatalog.ts';
 import { SubresourceHandlers } from './subresources.ts';
@@ -41,7 +41,6 @@ export class ApiServer {
   readonly dispatcher: Dispatcher;
   readonly subresources: SubresourceHandlers;
   private http?: ApiHttpServer;
-  private connectHandler?: UpgradeHandler;
   private port = 0;
 
   readonly serviceRange: ServiceRange;
@@ -87,7 +86,6 @@ export class ApiServer {
       dispatcher: this.dispatcher,
       discovery: new Discovery(this.catalog, () => `127.0.0.1:${this.port}`),
       openapi: this.options.openapi,
-      connect: this.connectHandler,
     });
     this.port = await this.http.listen(port);
     return this.port;
@@ -95,12 +93,6 @@ export class ApiServer {
 
   get url(): string {
     return `https://127.0.0.1:${this.port}`;
-  }
-
-  /** Where pods/log, exec and attach are served once the node side runs. */
-  setStreamingHandler(handler: UpgradeHandler): void {
-    this.connectHandler = handler;
-    this.http?.setConnectHandler(handler);
   }
 
   client(user: UserInfo): KubeClient {

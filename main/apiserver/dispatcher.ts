@@ -3,6 +3,8 @@
 // here, so authorization, admission, validation and storage behave the same
 // for all of them.
 
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Authorizer } from './auth/authorizer.ts';
 import type { UserInfo } from './auth/user.ts';
 import { errors, StatusError } from './errors.ts';
@@ -37,10 +39,22 @@ export interface ApiRequest {
 
 export type WatchStarter = (onEvent: (event: RegistryWatchEvent) => void, onEnd: (status?: Status) => void) => Promise<{ stop(): void; revision: number }>;
 
+/**
+ * The answer of a connect subresource (pods/log, exec, attach): it takes over
+ * the exchange once the request has been authorized and validated. Throwing
+ * a StatusError before writing anything answers with that Status.
+ */
+export interface ConnectHandler {
+  /** A plain request: pods/log streams its text on res. */
+  serve(req: IncomingMessage, res: ServerResponse): Promise<void> | void;
+  /** An upgrade request: exec and attach take over the socket (WebSocket). */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> | void;
+}
+
 export type ApiResult =
   | { type: 'object'; code: number; object: unknown; warnings: string[] }
   | { type: 'watch'; start: WatchStarter; registry: ResourceRegistry }
-  | { type: 'connect'; handler: unknown };
+  | { type: 'connect'; handler: ConnectHandler };
 
 export class Dispatcher {
   constructor(

@@ -23,11 +23,6 @@ export interface OpenApiDocuments {
   document(path: string, accept: string | undefined, ifNoneMatch: string | undefined): { body: Buffer; etag: string; contentType: string; notModified: boolean } | undefined;
 }
 
-/** Handles requests that need the raw connection (exec/attach over WebSocket, log streams). */
-export interface UpgradeHandler {
-  (result: unknown, req: IncomingMessage, res: ServerResponse | undefined, socket?: import('node:stream').Duplex, head?: Buffer): void;
-}
-
 export interface ApiHttpServerOptions {
   tls: { key: string; cert: string };
   authenticator: TokenAuthenticator;
@@ -35,8 +30,6 @@ export interface ApiHttpServerOptions {
   dispatcher: Dispatcher;
   discovery: Discovery;
   openapi?: OpenApiDocuments;
-  /** Streams for log/exec/attach results (provided with the node runtime). */
-  connect?: UpgradeHandler;
 }
 
 export function writeStatus(res: ServerResponse, status: Status): void {
@@ -72,10 +65,6 @@ export class ApiHttpServer {
         socket.end(`HTTP/1.1 ${status.code} ${status.reason ?? 'Error'}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(status)}`);
       });
     });
-  }
-
-  setConnectHandler(handler: UpgradeHandler): void {
-    this.options.connect = handler;
   }
 
   /** Listens on 127.0.0.1 only: the API is for this machine's user. Port 0 picks a free one. */
@@ -123,8 +112,7 @@ export class ApiHttpServer {
       return;
     }
     if (result.type === 'connect') {
-      if (!this.options.connect) throw errors.serviceUnavailable('streaming is not available');
-      this.options.connect(result.handler, req, res);
+      await result.handler.serve(req, res);
       return;
     }
     writeJson(res, result.code, table && registry && !info.subresource ? this.asTable(registry, result.object, table) : result.object, result.warnings);
@@ -176,9 +164,9 @@ export class ApiHttpServer {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const user = this.authenticate(req);
     const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
-    if (!info.isResourceRequest || !this.options.connect) throw errors.resourceNotFound(url.pathname);
+    if (!info.isResourceRequest) throw errors.resourceNotFound(url.pathname);
     const result = await this.options.dispatcher.handle({ user, info, query: url.searchParams });
     if (result.type !== 'connect') throw errors.badRequest('this resource does not accept an upgrade');
-    this.options.connect(result.handler, req, undefined, socket, head);
+    await result.handler.upgrade(req, socket, head);
   }
 }

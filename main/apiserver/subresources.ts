@@ -49,9 +49,9 @@ export class SubresourceHandlers {
     }
   }
 
-  /** BindingREST.assignPod: sets spec.nodeName once, and PodScheduled=True. */
-  private async bind({ registry, req, namespace, ctx }: SubresourceRequest): Promise<void> {
-    const binding = (req.body ?? {}) as { metadata?: { name?: string }; target?: { kind?: string; name?: string } };
+  /** BindingREST.assignPod: sets spec.nodeName once, and PodScheduled=True, in one write. */
+  private async bind({ registry, req, namespace }: SubresourceRequest): Promise<void> {
+    const binding = (req.body ?? {}) as { metadata?: { name?: string; uid?: string }; target?: { kind?: string; name?: string } };
     const nodeName = binding.target?.name;
     if (!nodeName) {
       throw errors.invalid('Binding', '', req.info.name, [{ type: 'FieldValueRequired', field: 'target.name' }]);
@@ -61,14 +61,15 @@ export class SubresourceHandlers {
         { type: 'FieldValueNotSupported', field: 'target.kind', value: binding.target.kind, detail: 'supported values: "Node"' },
       ]);
     }
-    await registry.guaranteedUpdate(namespace, req.info.name, '', ctx, (pod) => {
+    const gr = registry.groupResource;
+    await registry.storageUpdate(namespace, req.info.name, (pod) => {
       const spec = pod.spec as { nodeName?: string };
-      if (pod.metadata.deletionTimestamp) throw errors.conflict(registry.groupResource, req.info.name, 'pod is being deleted, cannot be assigned to a host');
-      if (spec.nodeName) throw errors.conflict(registry.groupResource, req.info.name, `pod ${req.info.name} is already assigned to node "${spec.nodeName}"`);
+      if (binding.metadata?.uid && binding.metadata.uid !== pod.metadata.uid) {
+        throw errors.conflict(gr, req.info.name, `Precondition failed: UID in precondition: ${binding.metadata.uid}, UID in object meta: ${pod.metadata.uid}`);
+      }
+      if (pod.metadata.deletionTimestamp) throw errors.conflict(gr, req.info.name, 'pod is being deleted, cannot be assigned to a host');
+      if (spec.nodeName) throw errors.conflict(gr, req.info.name, `pod ${req.info.name} is already assigned to node "${spec.nodeName}"`);
       spec.nodeName = nodeName;
-      return pod;
-    });
-    await registry.guaranteedUpdate(namespace, req.info.name, 'status', ctx, (pod) => {
       const status = (pod.status ?? {}) as { conditions?: Array<Record<string, unknown>> };
       const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
       conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: kubeTimestamp(this.now()) });

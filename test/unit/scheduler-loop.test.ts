@@ -36,7 +36,6 @@ let running: Harness | undefined;
 // pod update path, whose validation forbids the change ("pod updates may not change fields other than
 // ..."), so every binding fails with 422. Kubernetes' BindingREST writes to storage without that
 // validation. Every test below passes with that fixed.
-const BINDING_REJECTED = { todo: 'the API server rejects pods/binding (pod update validation forbids setting spec.nodeName)' };
 
 afterEach(async () => {
   await running?.scheduler.stop();
@@ -113,7 +112,7 @@ function eventsFor(h: Harness, name: string): RecordedEvent[] {
 }
 
 describe('Scheduler', () => {
-  it('binds a pod to the least allocated node and reports it', BINDING_REJECTED, async () => {
+  it('binds a pod to the least allocated node and reports it', async () => {
     const h = await start([node('node-1', { cpu: '2', memory: '4Gi', pods: '110' }), node('node-2', { cpu: '4', memory: '8Gi', pods: '110' })]);
     await h.pods.create('default', pod('web-1', { cpu: '500m', memory: '256Mi' }));
 
@@ -125,7 +124,7 @@ describe('Scheduler', () => {
     assert.deepEqual(h.errors, []);
   });
 
-  it('counts the pods it has placed when placing the next ones', BINDING_REJECTED, async () => {
+  it('counts the pods it has placed when placing the next ones', async () => {
     const h = await start([node('node-1', { cpu: '1', memory: '4Gi', pods: '110' }), node('node-2', { cpu: '1', memory: '4Gi', pods: '110' })]);
     for (const name of ['a', 'b']) await h.pods.create('default', pod(name, { cpu: '600m' }));
 
@@ -152,7 +151,7 @@ describe('Scheduler', () => {
     assert.deepEqual(h.errors, []);
   });
 
-  it('places an unschedulable pod when a big enough node joins', BINDING_REJECTED, async () => {
+  it('places an unschedulable pod when a big enough node joins', async () => {
     const h = await start([node('node-1', { cpu: '1', memory: '4Gi', pods: '110' })]);
     await h.pods.create('default', pod('web-1', { cpu: '2' }));
     await until('PodScheduled=False', async () => (await scheduledCondition(h, 'web-1'))?.status === 'False');
@@ -175,7 +174,7 @@ describe('Scheduler', () => {
     { name: 'is deleted', free: (h) => h.pods.delete('default', 'batch', { gracePeriodSeconds: 0 }) },
   ];
   for (const { name, free } of freeings) {
-    it(`places a waiting pod when a pod on the full node ${name}`, BINDING_REJECTED, async () => {
+    it(`places a waiting pod when a pod on the full node ${name}`, async () => {
       const h = await start([node('node-1', { cpu: '1', memory: '4Gi', pods: '110' })]);
       await h.pods.create('default', pod('batch', { cpu: '800m' }));
       await until('batch is bound', async () => (await nodeNameOf(h, 'batch')) === 'node-1');
@@ -190,7 +189,7 @@ describe('Scheduler', () => {
     });
   }
 
-  it('retries after backoff when binding fails', BINDING_REJECTED, async () => {
+  it('retries after backoff when binding fails', async () => {
     const h = await start([node('node-1', { cpu: '1', memory: '4Gi', pods: '110' })]);
     h.client.failOnce(
       (call) => call.method === 'createSubresource',
@@ -228,14 +227,14 @@ describe('Scheduler', () => {
     assert.deepEqual(h.errors, ['recording event FailedScheduling for pod default/web-1: recorder down', 'recording event FailedScheduling for pod default/web-2: recorder down']);
   });
 
-  it('breaks ties between equal nodes with the injected rng', BINDING_REJECTED, async () => {
+  it('breaks ties between equal nodes with the injected rng', async () => {
     const h = await start(['node-1', 'node-2'].map((name) => node(name, { cpu: '2', memory: '4Gi', pods: '110' })), { rng: () => 0.99 });
     await h.pods.create('default', pod('web-1', { cpu: '100m', memory: '64Mi' }));
     await until('web-1 is bound', async () => (await nodeNameOf(h, 'web-1')) !== undefined);
     assert.equal(await nodeNameOf(h, 'web-1'), 'node-2');
   });
 
-  it('lists again when its watches end and the history it would resume from was compacted', BINDING_REJECTED, async () => {
+  it('lists again when its watches end and the history it would resume from was compacted', async () => {
     const h = await start([node('node-1', { cpu: '2', memory: '4Gi', pods: '110' })]);
     await h.pods.create('default', pod('before', { cpu: '100m' }));
     await until('before is bound', async () => (await nodeNameOf(h, 'before')) === 'node-1');

@@ -359,6 +359,28 @@ export class ResourceRegistry {
     );
   }
 
+  /**
+   * A compare-and-swap write that bypasses admission and the strategy, for
+   * server-internal subresources that change fields users may not (pods/binding
+   * sets spec.nodeName, as Kubernetes' BindingREST writes storage directly).
+   */
+  async storageUpdate(namespace: string, name: string, mutate: (current: KubeObject) => KubeObject): Promise<KubeObject> {
+    const key = this.key(namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const { kv } = await this.deps.store.get(key).catch((e) => {
+        throw this.storeError(e, name);
+      });
+      if (!kv) throw this.notFound(name);
+      const updated = mutate(this.decode(kv));
+      try {
+        return this.decode(await this.deps.store.update(key, this.encode(updated), kv.modRevision));
+      } catch (err) {
+        if (isStoreError(err, 'Conflict') && attempt < maxConflictRetries) continue;
+        throw this.storeError(err, name);
+      }
+    }
+  }
+
   /** PUT: the body replaces the stored object. */
   update(namespace: string, name: string, subresource: string, body: KubeObject, ctx: WriteContext): Promise<KubeObject> {
     return this.guaranteedUpdate(namespace, name, subresource, ctx, () => body);

@@ -1,9 +1,11 @@
 // Request bodies: bounded in size (kube-apiserver refuses bodies over 3 MiB
-// with 413), decoded from JSON or YAML, with decode errors as 400 BadRequest.
+// with 413), decoded from JSON, YAML or Kubernetes protobuf, with decode errors
+// as 400 BadRequest.
 
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { errors } from '../errors.ts';
+import { errors, StatusError } from '../errors.ts';
+import { decodeKubernetesProtobuf, kubernetesProtobufMediaType, ProtobufDecodeError, ProtobufSchemaUnavailableError } from '../protobuf/decode.ts';
 
 export const maxRequestBodyBytes = 3 * 1024 * 1024;
 
@@ -23,6 +25,7 @@ export async function readBody(req: IncomingMessage, limit = maxRequestBodyBytes
 export function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
   if (raw.length === 0) return undefined;
   const type = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+  if (type === kubernetesProtobufMediaType) return decodeProtobuf(raw);
   const text = raw.toString('utf8');
   if (type === 'application/yaml' || type === 'application/apply-patch+yaml' || type === 'text/yaml') {
     try {
@@ -35,5 +38,17 @@ export function decodeBody(raw: Buffer, contentType: string | undefined): unknow
     return JSON.parse(text);
   } catch (err) {
     throw errors.badRequest(`the request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function decodeProtobuf(raw: Buffer): unknown {
+  try {
+    return decodeKubernetesProtobuf(raw);
+  } catch (err) {
+    if (err instanceof ProtobufDecodeError) throw errors.badRequest(err.message);
+    if (err instanceof ProtobufSchemaUnavailableError) {
+      throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, reason: 'UnsupportedMediaType', code: 415 });
+    }
+    throw err;
   }
 }

@@ -7,6 +7,8 @@
 import { createServer } from 'node:net';
 import { ApiServer } from '../apiserver/apiServer.ts';
 import { componentUser } from '../apiserver/auth/user.ts';
+import { EventRecorder } from '../apiserver/client/eventRecorder.ts';
+import { Scheduler } from '../scheduler/scheduler.ts';
 import type { KubeClient } from '../apiserver/client/types.ts';
 import { createSchemaServices } from '../apiserver/openapi/schemaServices.ts';
 import { allResources } from '../apiserver/resources/index.ts';
@@ -52,8 +54,15 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
+/** Something the cluster runs on top of its API server, stopped in reverse order of start. */
+export interface ClusterComponent {
+  readonly name: string;
+  stop(): Promise<void> | void;
+}
+
 export class Cluster {
   private stopped = false;
+  private readonly components: ClusterComponent[] = [];
 
   private constructor(
     readonly name: string,
@@ -62,14 +71,30 @@ export class Cluster {
     readonly apiServer: ApiServer,
     readonly settings: ClusterSettings,
     private readonly releaseLock: () => void,
-    private readonly stopCompactor: () => void,
   ) {}
+
+  /** Registers a started component so `stop()` stops it (last started, first stopped). */
+  own(component: ClusterComponent): void {
+    this.components.push(component);
+  }
+
+  /** The cluster's own components, each a client of the API as kube components are. */
+  private async startComponents(): Promise<void> {
+    // kube-apiserver compacts every 5 minutes; older revisions then answer 410 Gone and clients relist.
+    this.own({ name: 'compactor', stop: startCompactor(this.store, { intervalMs: 5 * 60_000, keepRevisions: 1000 }) });
+    const schedulerClient = this.client('system:kube-scheduler');
+    const schedulerEvents = new EventRecorder(schedulerClient, { component: 'default-scheduler' });
+    const scheduler = new Scheduler(schedulerClient, { recordEvent: (pod, type, reason, message) => schedulerEvents.event(pod, type, reason, message) });
+    await scheduler.start();
+    this.own({ name: 'scheduler', stop: () => scheduler.stop() });
+  }
 
   static async start(options: ClusterOptions): Promise<Cluster> {
     const paths = ensureDataDir(options.dataDir);
     const releaseLock = acquireLock(paths, options.name);
     let store: Store | undefined;
     let apiServer: ApiServer | undefined;
+    let cluster: Cluster | undefined;
     try {
       const previous = readJson<ClusterSettings>(paths.settings);
       const storeSpec = options.store ?? previous?.store ?? 'sqlite';
@@ -102,10 +127,11 @@ export class Cluster {
       await ensureSystemNamespaces(bootstrapClient);
       await ensureKubernetesService(bootstrapClient, apiServer.serviceRange.apiServerIP, apiPort);
       writeKubeconfig(paths.kubeconfig, { clusterName: options.name, server: apiServer.url, caCert: pki.caCert, token: adminToken });
-      // kube-apiserver compacts every 5 minutes; older revisions then answer 410 Gone and clients relist.
-      const stopCompactor = startCompactor(store, { intervalMs: 5 * 60_000, keepRevisions: 1000 });
-      return new Cluster(options.name, paths, store, apiServer, settings, releaseLock, stopCompactor);
+      cluster = new Cluster(options.name, paths, store, apiServer, settings, releaseLock);
+      await cluster.startComponents();
+      return cluster;
     } catch (err) {
+      await cluster?.stopComponents();
       await apiServer?.close().catch(() => undefined);
       await store?.close().catch(() => undefined);
       releaseLock();
@@ -118,10 +144,20 @@ export class Cluster {
     return this.apiServer.client(componentUser(component));
   }
 
+  private async stopComponents(): Promise<void> {
+    for (const component of this.components.splice(0).reverse()) {
+      try {
+        await component.stop();
+      } catch (err) {
+        console.error(`stopping ${component.name} failed:`, err);
+      }
+    }
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.stopCompactor();
+    await this.stopComponents();
     await this.apiServer.close();
     await this.store.close();
     this.releaseLock();

@@ -168,3 +168,25 @@ describe('defaulting before the strategy', () => {
     }
   });
 });
+
+describe('deletecollection', () => {
+  it('deletes what the selectors match and nothing else', async () => {
+    const env = await startInProcessApi();
+    try {
+      const cms = env.client.resource(cmRef);
+      await cms.create('default', configMap('keep', { tier: 'db' }));
+      await cms.create('default', configMap('go-1', { tier: 'web' }));
+      await cms.create('default', configMap('go-2', { tier: 'web' }));
+      const result = await env.api.dispatcher.handle({
+        user: { name: 'admin', groups: ['system:masters'] },
+        info: { isResourceRequest: true, path: '/api/v1/namespaces/default/configmaps', group: '', version: 'v1', namespace: 'default', resource: 'configmaps', name: '', subresource: '', verb: 'deletecollection' },
+        query: new URLSearchParams('labelSelector=tier%3Dweb'),
+      });
+      assert.equal(result.type, 'object');
+      const left = (await cms.list('default')).items.map((i) => i.metadata.name);
+      assert.deepEqual(left, ['keep']);
+    } finally {
+      await env.close();
+    }
+  });
+});

@@ -34,6 +34,8 @@ export interface ApiServerOptions {
   /** Extra admission plugins, after defaulting, namespace lifecycle and service allocation. */
   admissionPlugins?: AdmissionPlugin[];
   now?: () => Date;
+  /** How often bookmarks go to watchers that allow them (default a minute). */
+  bookmarkIntervalMs?: number;
 }
 
 export class ApiServer {
@@ -86,6 +88,7 @@ export class ApiServer {
       dispatcher: this.dispatcher,
       discovery: new Discovery(this.catalog, () => `127.0.0.1:${this.port}`),
       openapi: this.options.openapi,
+      bookmarkIntervalMs: this.options.bookmarkIntervalMs,
     });
     this.port = await this.http.listen(port);
     return this.port;

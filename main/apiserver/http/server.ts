@@ -30,6 +30,8 @@ export interface ApiHttpServerOptions {
   dispatcher: Dispatcher;
   discovery: Discovery;
   openapi?: OpenApiDocuments;
+  /** How often watches that allow bookmarks get one (default: a minute, as Kubernetes). */
+  bookmarkIntervalMs?: number;
 }
 
 export function writeStatus(res: ServerResponse, status: Status): void {
@@ -108,7 +110,7 @@ export class ApiHttpServer {
     const registry = this.options.dispatcher.registryFor(info);
     const table = tableRequested(req.headers.accept, url.searchParams);
     if (result.type === 'watch') {
-      await streamWatch(result.start, req, res, url.searchParams, table ? (obj, first) => toTable(registry!.def, [obj], table, obj.metadata.resourceVersion, first) : undefined, registry!);
+      await streamWatch(result.start, req, res, url.searchParams, table ? (obj, first) => toTable(registry!.def, [obj], table, obj.metadata.resourceVersion, first) : undefined, registry!, this.options.bookmarkIntervalMs);
       return;
     }
     if (result.type === 'connect') {

@@ -8,7 +8,8 @@ import type { KubeObject, Status } from '../meta/objects.ts';
 import type { WatchStarter } from '../dispatcher.ts';
 import type { ResourceRegistry } from '../registry/registry.ts';
 
-const bookmarkIntervalMs = 60_000;
+/** Kubernetes sends a bookmark about once a minute to watchers that allow them. */
+export const defaultBookmarkIntervalMs = 60_000;
 // Kubernetes spreads watch lifetimes between minRequestTimeout and twice it (30–60 minutes) so clients do not reconnect in lockstep.
 const defaultTimeoutSeconds = () => 1800 + Math.floor(Math.random() * 1800);
 
@@ -19,6 +20,7 @@ export async function streamWatch(
   query: URLSearchParams,
   asTable: ((obj: KubeObject, first: boolean) => unknown) | undefined,
   registry: ResourceRegistry,
+  bookmarkIntervalMs = defaultBookmarkIntervalMs,
 ): Promise<void> {
   let lastRevision = 0;
   let ended = false;

@@ -7,6 +7,7 @@ import { Cluster, type RuntimeKind } from '../cluster/cluster.ts';
 import { defaultUserKubeconfigPath, mergeIntoKubeconfig, contextName } from '../cluster/kubeconfig.ts';
 import { readFileSync } from 'node:fs';
 import { CliError, clusterFlags, clusterLocation, intFlag, parseFlags } from './args.ts';
+import { startBrowserMode } from '../ui/browserMode.ts';
 
 const serveFlags = {
   ...clusterFlags,
@@ -75,5 +76,10 @@ export async function runServe(args: string[]): Promise<undefined> {
   process.stdout.write(`Cluster "${name}" is running (store: ${cluster.settings.store}).\n`);
   process.stdout.write(`API server: ${cluster.apiServer.url}\n`);
   process.stdout.write(`Kubeconfig: ${cluster.paths.kubeconfig}\n`);
+  const ui = await startBrowserMode(cluster);
+  const closeUi = () => void ui.close();
+  process.once('SIGINT', closeUi);
+  process.once('SIGTERM', closeUi);
+  process.stdout.write(`UI: ${ui.url}\n`);
   return undefined;
 }

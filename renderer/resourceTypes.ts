@@ -1,0 +1,19 @@
+// The resource types the views show.
+
+import type { ResourceType } from '../preload/api.ts';
+
+const core = (plural: string): ResourceType => ({ group: '', version: 'v1', plural });
+const apps = (plural: string): ResourceType => ({ group: 'apps', version: 'v1', plural });
+
+export const resources = {
+  pods: core('pods'),
+  nodes: core('nodes'),
+  events: core('events'),
+  namespaces: core('namespaces'),
+  services: core('services'),
+  endpoints: core('endpoints'),
+  configmaps: core('configmaps'),
+  deployments: apps('deployments'),
+  replicasets: apps('replicasets'),
+  statefulsets: apps('statefulsets'),
+} satisfies Record<string, ResourceType>;

@@ -1,0 +1,90 @@
+// One pod, live, with everything about it in tabs.
+
+import { useState } from 'react';
+import { summarizePod } from '../../main/apiserver/resources/shared/podPrinting.ts';
+import type { EventView, PodView } from '../../main/insight/podView.ts';
+import type { BridgeErrorInfo, Settings } from '../../preload/api.ts';
+import { errorInfo, requireBridge } from '../bridge.ts';
+import { ErrorBox } from '../components/ErrorBox.tsx';
+import { EventsTable } from '../components/EventsTable.tsx';
+import { StatusText } from '../components/StatusText.tsx';
+import { useNow } from '../hooks/useNow.ts';
+import { useWatch } from '../hooks/useWatch.ts';
+import { LogsTab } from '../pod/LogsTab.tsx';
+import { Overview } from '../pod/Overview.tsx';
+import { ProbesTab } from '../pod/ProbesTab.tsx';
+import { ShellTab } from '../pod/ShellTab.tsx';
+import { YamlTab } from '../pod/YamlTab.tsx';
+import { resources } from '../resourceTypes.ts';
+import { DebuggerPanel } from './DebuggerPanel.tsx';
+
+const tabs = ['Overview', 'Probes', 'Events', 'YAML', 'Logs', 'Shell', 'Debug'] as const;
+export type PodTab = (typeof tabs)[number];
+
+export function PodDetail({ namespace, name, initialTab, settings, onBack }: { namespace: string; name: string; initialTab?: PodTab; settings: Settings; onBack: () => void }) {
+  const [tab, setTab] = useState<PodTab>(initialTab ?? 'Overview');
+  const [actionError, setActionError] = useState<BridgeErrorInfo>();
+  const live = useWatch<PodView>({ resource: resources.pods, namespace, fieldSelector: `metadata.name=${name}` });
+  const pod = live.items[0];
+  const events = useWatch<EventView>(pod?.metadata.uid ? { resource: resources.events, namespace, fieldSelector: `involvedObject.uid=${pod.metadata.uid}` } : undefined);
+  const now = useNow();
+
+  const remove = async () => {
+    if (!confirm(`Delete pod ${name}? A controller (Deployment, ReplicaSet) will replace it.`)) return;
+    try {
+      await requireBridge().call('objects.delete', { resource: resources.pods, namespace, name });
+    } catch (err) {
+      setActionError(errorInfo(err));
+    }
+  };
+
+  const printed = pod ? summarizePod(pod, now) : undefined;
+  return (
+    <section className="view pod-detail">
+      <header className="view-head">
+        <button className="back" onClick={onBack} aria-label="Back to pods">
+          ← Pods
+        </button>
+        <h1>
+          <span className="muted">{namespace}/</span>
+          {name}
+        </h1>
+        {printed && (
+          <span className="pod-summary">
+            <StatusText status={printed.status} /> · {printed.ready} ready · {printed.restarts} restarts
+          </span>
+        )}
+        <span className="spacer" />
+        {pod && (
+          <button className="danger" onClick={() => void remove()}>
+            Delete
+          </button>
+        )}
+      </header>
+      {actionError && <ErrorBox error={actionError} />}
+      {live.error && <ErrorBox error={live.error} />}
+      {live.synced && !pod && <p className="muted">Pod {name} does not exist (any more) in namespace {namespace}.</p>}
+      {pod && (
+        <>
+          <nav className="tabs" role="tablist">
+            {tabs.map((t) => (
+              <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''} onClick={() => setTab(t)}>
+                {t}
+                {t === 'Events' && events.items.length > 0 ? ` (${events.items.length})` : ''}
+              </button>
+            ))}
+          </nav>
+          <div className="tab-body">
+            {tab === 'Overview' && <Overview pod={pod} />}
+            {tab === 'Probes' && <ProbesTab pod={pod} events={events.items} />}
+            {tab === 'Events' && <EventsTable events={events.items} showObject={false} empty="No events for this pod yet." />}
+            {tab === 'YAML' && <YamlTab target={{ resource: resources.pods, namespace, name }} resourceVersion={pod.metadata.resourceVersion} />}
+            {tab === 'Logs' && <LogsTab pod={pod} tailLines={settings.logTailLines} defaultTimestamps={settings.logTimestamps} />}
+            {tab === 'Shell' && <ShellTab pod={pod} />}
+            {tab === 'Debug' && <DebuggerPanel namespace={namespace} name={name} version={`${pod.metadata.resourceVersion}/${events.items.map((e) => e.metadata.resourceVersion).join(',')}`} />}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,92 @@
+// Every pod, live: STATUS, READY and RESTARTS computed exactly as kubectl's
+// printer does (the API server's own printing code), colored by kind of
+// trouble, in a virtualized table for clusters with thousands of pods.
+
+import { useMemo, useState } from 'react';
+import { summarizePod } from '../../main/apiserver/resources/shared/podPrinting.ts';
+import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts';
+import type { PodView } from '../../main/insight/podView.ts';
+import { ErrorBox } from '../components/ErrorBox.tsx';
+import { StatusText } from '../components/StatusText.tsx';
+import { VirtualTable, type Column } from '../components/VirtualTable.tsx';
+import { useNow } from '../hooks/useNow.ts';
+import { useWatch } from '../hooks/useWatch.ts';
+import { resources } from '../resourceTypes.ts';
+
+interface Row {
+  pod: PodView;
+  key: string;
+  name: string;
+  namespace: string;
+  ready: string;
+  status: string;
+  restarts: string;
+  restartCount: number;
+  created: number;
+  age: string;
+  ip: string;
+  node: string;
+}
+
+export function PodsView({ namespace, labelSelector, onClearSelector, onOpen }: { namespace: string; labelSelector?: string; onClearSelector: () => void; onOpen: (namespace: string, name: string) => void }) {
+  const live = useWatch<PodView>({ resource: resources.pods, namespace: namespace || undefined, labelSelector: labelSelector || undefined });
+  const now = useNow();
+  const [filter, setFilter] = useState('');
+  const rows = useMemo<Row[]>(() => {
+    const needle = filter.trim().toLowerCase();
+    return live.items
+      .filter((p) => !needle || (p.metadata.name ?? '').toLowerCase().includes(needle))
+      .map((pod) => {
+        const printed = summarizePod(pod, now);
+        return {
+          pod,
+          key: pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`,
+          name: pod.metadata.name ?? '',
+          namespace: pod.metadata.namespace ?? '',
+          ready: printed.ready,
+          status: printed.status,
+          restarts: printed.restarts,
+          restartCount: Number.parseInt(printed.restarts, 10) || 0,
+          created: Date.parse(pod.metadata.creationTimestamp ?? '') || 0,
+          age: ageSince(pod.metadata.creationTimestamp, now),
+          ip: pod.status?.podIP ?? '<none>',
+          node: pod.spec?.nodeName ?? '<none>',
+        };
+      });
+  }, [live.items, filter, now]);
+
+  const columns: Column<Row>[] = [
+    { key: 'name', title: 'NAME', width: 'minmax(200px, 3fr)', render: (r) => r.name, sortValue: (r) => r.name },
+    ...(namespace ? [] : [{ key: 'namespace', title: 'NAMESPACE', width: 'minmax(110px, 1.2fr)', render: (r: Row) => r.namespace, sortValue: (r: Row) => r.namespace }]),
+    { key: 'ready', title: 'READY', width: '70px', render: (r) => r.ready },
+    { key: 'status', title: 'STATUS', width: 'minmax(150px, 1.6fr)', render: (r) => <StatusText status={r.status} />, sortValue: (r) => r.status },
+    { key: 'restarts', title: 'RESTARTS', width: '120px', render: (r) => r.restarts, sortValue: (r) => r.restartCount },
+    { key: 'age', title: 'AGE', width: '70px', render: (r) => r.age, sortValue: (r) => -r.created },
+    { key: 'ip', title: 'IP', width: '120px', render: (r) => r.ip },
+    { key: 'node', title: 'NODE', width: 'minmax(110px, 1.2fr)', render: (r) => r.node, sortValue: (r) => r.node },
+  ];
+
+  return (
+    <section className="view">
+      <header className="view-head">
+        <h1>Pods</h1>
+        <span className="count">{live.synced ? `${rows.length} of ${live.items.length}` : 'loading…'}</span>
+        {labelSelector && (
+          <button className="chip" onClick={onClearSelector} title="Show all pods">
+            {labelSelector} ✕
+          </button>
+        )}
+        <input className="filter" placeholder="Filter by name" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter pods by name" />
+      </header>
+      {live.error && <ErrorBox error={live.error} next="The list retries by itself; if this stays, check that the cluster is running (status bar)." />}
+      <VirtualTable
+        label="Pods"
+        rows={rows}
+        columns={columns}
+        rowKey={(r) => r.key}
+        onRowClick={(r) => onOpen(r.namespace, r.name)}
+        empty={live.synced ? <>No pods{namespace ? ` in namespace ${namespace}` : ''}. Apply a sample from the <b>Samples</b> view, or run <code>kubectl run web --image=busybox:1.36 -- httpd -f -p 8080</code>.</> : 'Loading…'}
+      />
+    </section>
+  );
+}

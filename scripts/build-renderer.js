@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Builds the renderer into dist/renderer when it is missing or older than its
+// sources (`--force`: always). `npm start`, `npm run dist` and the e2e tests
+// call it, so nobody has to remember a separate build step.
+
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const root = join(fileURLToPath(import.meta.url), '..', '..');
+export const rendererOut = join(root, 'dist', 'renderer');
+const sources = ['renderer', 'preload/api.ts', 'main/insight', 'main/apiserver/resources/shared', 'resources/icons', 'vite.config.ts'];
+
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((max, entry) => Math.max(max, newest(join(path, entry))), stat.mtimeMs);
+}
+
+export function rendererIsCurrent() {
+  const index = join(rendererOut, 'index.html');
+  return existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources.map((s) => newest(join(root, s))));
+}
+
+export async function buildRenderer({ force = false, log = console.log } = {}) {
+  if (!force && rendererIsCurrent()) return false;
+  log('Building the PodLab UI (vite)...');
+  const { build } = await import('vite');
+  await build({ configFile: join(root, 'vite.config.ts') });
+  return true;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  buildRenderer({ force: process.argv.includes('--force') }).then(
+    (built) => console.log(built ? `UI built in ${rendererOut}` : `UI is up to date in ${rendererOut}`),
+    (err) => {
+      console.error(`podlab: building the UI failed: ${err.message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,56 @@
+// What the e2e tests share: a real `podlab serve` (simulated runtime) with
+// its UI built, Debian's Chromium driven by playwright-core, and screenshots
+// saved under test-results/ as artifacts.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { removeDir, repoRoot, startPodlab, type PodlabServe } from '../helpers/podlabProcess.ts';
+
+export const screenshotDir = join(repoRoot, 'test-results', 'e2e');
+
+export interface BrowserModeServe {
+  serve: PodlabServe;
+  /** The `UI:` URL with its token. */
+  url: string;
+  origin: string;
+}
+
+export async function buildUi(): Promise<void> {
+  // @ts-expect-error: a plain JavaScript module without types.
+  const { buildRenderer } = (await import('../../scripts/build-renderer.js')) as { buildRenderer: (o?: object) => Promise<boolean> };
+  await buildRenderer({ log: () => undefined });
+}
+
+export async function startBrowserModeServe(): Promise<BrowserModeServe> {
+  await buildUi();
+  const serve = await startPodlab(['--runtime', 'simulated', '--nodes', '1']);
+  const deadline = Date.now() + 20_000;
+  let match: RegExpExecArray | null = null;
+  while (!(match = /^UI: (\S+)$/m.exec(serve.output())) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (!match) {
+    await serve.stop();
+    throw new Error(`podlab serve printed no UI: line:\n${serve.output()}`);
+  }
+  return { serve, url: match[1], origin: new URL(match[1]).origin };
+}
+
+export async function stopServe(s: BrowserModeServe | undefined): Promise<void> {
+  if (!s) return;
+  await s.serve.stop();
+  removeDir(s.serve.dataDir);
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}

@@ -1,0 +1,37 @@
+// Query parameters read the way kube-apiserver's parameter codec converts them
+// (k8s.io/apimachinery/pkg/runtime conversions from url.Values), so a client
+// that works against Kubernetes means the same thing here: a boolean is true
+// unless it is absent, "0" or "false"; a number that does not parse is a 400.
+
+import { errors } from '../errors.ts';
+
+/** Convert_Slice_string_To_bool: only "0" and "false" (any case) are false. */
+export function queryBool(query: URLSearchParams, name: string): boolean {
+  const value = query.get(name);
+  if (value === null) return false;
+  return !(value === '0' || value.toLowerCase() === 'false');
+}
+
+/** Convert_Slice_string_To_Pointer_int64: absent or empty is unset. */
+export function queryInt(query: URLSearchParams, name: string): number | undefined {
+  const value = query.get(name)?.trim();
+  if (!value) return undefined;
+  if (!/^[+-]?\d+$/.test(value)) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(value)}: invalid syntax`);
+  return Number(value);
+}
+
+/** metav1.Time from RFC 3339 (seconds precision on the wire, fractions accepted). */
+export function queryTime(query: URLSearchParams, name: string): Date | undefined {
+  const value = query.get(name)?.trim();
+  if (!value) return undefined;
+  const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+  const time = new Date(value);
+  if (!rfc3339.test(value) || Number.isNaN(time.getTime())) {
+    throw errors.badRequest(`parsing time ${JSON.stringify(value)} as "2006-01-02T15:04:05Z07:00": not an RFC 3339 time`);
+  }
+  return time;
+}
+
+export function queryString(query: URLSearchParams, name: string): string {
+  return query.get(name) ?? '';
+}

@@ -1,0 +1,134 @@
+// The UI against a real `podlab serve`: what kubectl does shows up live, an
+// invalid field is reported at that field, a sample applies with one click.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { kubectlOk } from '../helpers/kubectl.ts';
+import { launchChromium, screenshot, startBrowserModeServe, stopServe, type BrowserModeServe } from './browserMode.ts';
+
+let s: BrowserModeServe;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  s = await startBrowserModeServe();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
+  await page.goto(s.url);
+  await page.getByRole('table', { name: 'Pods' }).waitFor();
+});
+
+after(async () => {
+  await browser?.close();
+  await stopServe(s);
+});
+
+const podRow = (name: string) => page.locator('[role=row][data-key]', { has: page.locator('.cell-name', { hasText: new RegExp(`^${name}$`) }) });
+const nav = (view: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: view, exact: true }).click();
+
+test('the pods view lists a pod created with kubectl and follows its changes live', async () => {
+  await nav('Pods');
+  await kubectlOk(s.serve.kubeconfig, ['run', 'web', '--image=busybox:1.36', '--restart=Never', '--', 'httpd', '-f', '-p', '8080']);
+  await podRow('web').waitFor({ timeout: 10_000 });
+  assert.match(await podRow('web').locator('.cell-status').innerText(), /Pending/);
+  assert.equal(await podRow('web').locator('.cell-ready').innerText(), '0/1');
+
+  // What a kubelet will report for a crash-looping container: the view must show it as kubectl would.
+  const finishedAt = new Date(Date.now() - 30_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const status = {
+    status: {
+      phase: 'Running',
+      containerStatuses: [
+        {
+          name: 'web',
+          image: 'busybox:1.36',
+          imageID: '',
+          ready: false,
+          restartCount: 4,
+          started: false,
+          state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 1m20s restarting failed container=web' } },
+          lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: finishedAt, finishedAt } },
+        },
+      ],
+    },
+  };
+  await kubectlOk(s.serve.kubeconfig, ['patch', 'pod', 'web', '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]);
+  await podRow('web').locator('.cell-status', { hasText: 'CrashLoopBackOff' }).waitFor({ timeout: 10_000 });
+  assert.match(await podRow('web').locator('.cell-restarts').innerText(), /^4 \(\d+s ago\)$/);
+  assert.equal(await podRow('web').locator('.status').getAttribute('class'), 'status tone-bad');
+  await screenshot(page, 'pods-live-crashloop');
+
+  await kubectlOk(s.serve.kubeconfig, ['delete', 'pod', 'web', '--wait=false']);
+  await podRow('web').waitFor({ state: 'detached', timeout: 10_000 });
+});
+
+test('the pod detail shows the pod, its YAML and what the debugger makes of it', async () => {
+  await nav('Pods');
+  await kubectlOk(s.serve.kubeconfig, ['run', 'inspect-me', '--image=busybox:1.36', '--restart=Never', '--', 'sleep', '3600']);
+  await podRow('inspect-me').click();
+  await page.getByRole('heading', { name: /inspect-me/ }).waitFor();
+  await page.locator('.container-card[data-container=inspect-me]').waitFor();
+  await screenshot(page, 'pod-detail-overview');
+  await page.getByRole('tab', { name: 'YAML' }).click();
+  await page.waitForFunction(() => (document.querySelector('textarea[aria-label="Object YAML"]') as HTMLTextAreaElement | null)?.value.includes('name: inspect-me'));
+  await page.getByRole('tab', { name: 'Debug' }).click();
+  await page.locator('.finding').first().waitFor();
+  await screenshot(page, 'pod-detail-debug');
+  await page.getByRole('tab', { name: 'Logs' }).click();
+  await page.getByRole('alert').filter({ hasText: 'not available yet' }).waitFor();
+  await screenshot(page, 'pod-detail-logs-unavailable');
+  await page.getByRole('button', { name: 'Back to pods' }).click();
+});
+
+test('applying YAML with an invalid field shows the error at that field', async () => {
+  await nav('Apply YAML');
+  const editor = page.getByRole('textbox', { name: 'YAML to apply' });
+  const yaml = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: Bad_Name',
+    'spec:',
+    '  containers:',
+    '  - name: app',
+    '    image: busybox:1.36',
+    '---',
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: typo',
+    'spec:',
+    '  containers:',
+    '  - name: app',
+    '    imagee: busybox:1.36',
+    '',
+  ].join('\n');
+  await editor.fill(yaml);
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  const results = page.getByRole('list', { name: 'Apply results' });
+  await results.waitFor();
+  await page.locator('.yaml-mark').nth(1).waitFor();
+  const marks = await page.locator('.yaml-mark-text').allInnerTexts();
+  assert.ok(marks.some((m) => m.startsWith('metadata.name:') && m.includes('Bad_Name')), `marks: ${marks.join(' | ')}`);
+  assert.ok(marks.some((m) => m.startsWith('spec.containers[0].imagee:')), `marks: ${marks.join(' | ')}`);
+  // The marks sit on the lines of those fields (1-based: line 4 and line 17).
+  const marked = await page.locator('.gutter-line.marked').allInnerTexts();
+  assert.deepEqual(marked, ['4', '17']);
+  assert.match(await results.innerText(), /failed/);
+  await screenshot(page, 'apply-invalid-field');
+});
+
+test('a sample applies with one click and its pods appear', async () => {
+  await nav('Samples');
+  const card = page.locator('[data-sample=crashing]');
+  await card.getByRole('button', { name: /^Apply/ }).click();
+  await card.getByRole('list', { name: 'Apply results' }).getByText('created').waitFor({ timeout: 10_000 });
+  await screenshot(page, 'samples-applied');
+  await card.getByRole('button', { name: 'Show its pods' }).click();
+  await podRow('crashing').waitFor({ timeout: 10_000 });
+  const names = await page.locator('[role=row][data-key] .cell-name').allInnerTexts();
+  assert.deepEqual(names, ['crashing'], 'the pods view is filtered to the sample (app=crashing)');
+  await screenshot(page, 'sample-pods');
+});

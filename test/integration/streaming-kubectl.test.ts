@@ -341,4 +341,17 @@ describe('pod streams with the real kubectl', () => {
       assert.match(result.stdout, /got ping\ngot pong\nbye\n$/);
     });
   });
+
+  // Last: it stops the API server.
+  test('stopping the API server ends open exec sessions instead of waiting for them', async () => {
+    const session = background(['exec', 'web-1', '--', 'sleep', '60']);
+    await eventually('the exec session to start', async () => {
+      const { stdout } = await kubectl(kc, ['exec', 'web-1', '--', 'ps']);
+      return /sleep 60/.test(stdout) ? true : undefined;
+    });
+    const started = Date.now();
+    await cluster.stop();
+    assert.ok(Date.now() - started < 5000, `stop took ${Date.now() - started} ms`);
+    assert.notEqual(await session.exit, 0);
+  });
 });

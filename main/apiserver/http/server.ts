@@ -4,6 +4,7 @@
 
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { UserInfo } from '../auth/user.ts';
 import type { TokenAuthenticator } from '../auth/tokenAuthenticator.ts';
 import type { Authorizer } from '../auth/authorizer.ts';
@@ -52,6 +53,7 @@ function writeJson(res: ServerResponse, code: number, body: unknown, warnings: s
 
 export class ApiHttpServer {
   readonly server: Server;
+  private readonly upgraded = new Set<Duplex>();
 
   constructor(private readonly options: ApiHttpServerOptions) {
     this.server = createServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) => {
@@ -62,6 +64,10 @@ export class ApiHttpServer {
     this.server.headersTimeout = 60_000;
     this.server.keepAliveTimeout = 30_000;
     this.server.on('upgrade', (req, socket, head) => {
+      this.upgraded.add(socket);
+      socket.once('close', () => this.upgraded.delete(socket));
+      // Node drops its own error listener from an upgraded socket: a client reset while the request is checked must not crash the server.
+      socket.on('error', () => socket.destroy());
       this.handleUpgrade(req, socket, head).catch((err) => {
         const status = toStatusError(err).status;
         socket.end(`HTTP/1.1 ${status.code} ${status.reason ?? 'Error'}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(status)}`);
@@ -85,6 +91,8 @@ export class ApiHttpServer {
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
+      // Upgraded connections (exec, attach) are no longer HTTP ones: closeAllConnections leaves them, and close would wait for them.
+      for (const socket of this.upgraded) socket.destroy();
     });
   }
 
@@ -162,7 +170,7 @@ export class ApiHttpServer {
     throw errors.resourceNotFound(path);
   }
 
-  private async handleUpgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): Promise<void> {
+  private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const user = this.authenticate(req);
     const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);

@@ -77,7 +77,13 @@ export class RemoteCommand implements ConnectHandler {
       connection.finish(internalError(`${this.spec.failurePrefix}: ${messageOf(error)}`));
       return;
     }
-    await this.run(connection, started);
+    try {
+      await this.run(connection, started);
+    } catch {
+      // The socket is a WebSocket now: an HTTP error answer cannot follow, only an end.
+      started.session.close();
+      connection.abort();
+    }
   }
 
   private async run(connection: ChannelConnection, { session, exitCode }: StartedSession): Promise<void> {

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// `npm run dist`: bundle the main process and preload, build the renderer,
+// then package installers with electron-builder (AppImage and deb on Linux,
+// dmg on macOS, nsis on Windows; by default for the machine's own platform,
+// or pass electron-builder flags such as `-- --linux`). electron-builder
+// downloads Electron and its tools: without network access that step fails,
+// and this script says so in one line instead of a stack trace.
+
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildRenderer } from './build-renderer.js';
+import { bundleDesktop } from './bundle-desktop.js';
+
+const root = join(fileURLToPath(import.meta.url), '..', '..');
+
+function electronBuilder(args) {
+  return new Promise((resolve) => {
+    let output = '';
+    const child = spawn(process.execPath, [join(root, 'node_modules', 'electron-builder', 'cli.js'), '--config', 'electron-builder.yml', '--publish', 'never', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.on('data', (chunk) => {
+        output += chunk;
+        process.stdout.write(chunk);
+      });
+    }
+    child.on('error', (err) => resolve({ code: 1, output: `${output}\n${err.message}` }));
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+/**
+ * electron-builder rebuilds native modules in node_modules for Electron's ABI,
+ * in place — and a failed rebuild leaves none at all. Either way Node.js
+ * (podlab serve, the tests) could no longer load better-sqlite3, so its build
+ * is put back afterwards.
+ */
+async function keepingNodeNativeBuild(work) {
+  const build = join(root, 'node_modules', 'better-sqlite3', 'build');
+  const saved = existsSync(build) ? join(mkdtempSync(join(tmpdir(), 'podlab-dist-')), 'build') : undefined;
+  if (saved) cpSync(build, saved, { recursive: true });
+  try {
+    return await work();
+  } finally {
+    if (saved) {
+      rmSync(build, { recursive: true, force: true });
+      cpSync(saved, build, { recursive: true });
+      rmSync(join(saved, '..'), { recursive: true, force: true });
+    }
+  }
+}
+
+async function main() {
+  await bundleDesktop();
+  await buildRenderer({ force: true });
+  console.log('Packaging with electron-builder...');
+  const { code, output } = await keepingNodeNativeBuild(() => electronBuilder(process.argv.slice(2).filter((a) => a !== '--')));
+  if (code === 0) {
+    console.log(`Installers are in ${join(root, 'out')}`);
+    return;
+  }
+  const offline = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|fetch failed|getaddrinfo|unable to download|cannot download|network connectivity/i.test(output);
+  console.error(
+    offline
+      ? 'podlab: packaging failed because electron-builder could not download what it needs (Electron, or the Electron headers to rebuild better-sqlite3): there is no network access here. The bundles in dist/ are ready; run `npm run dist` on a machine that can reach the download servers.'
+      : `podlab: electron-builder failed (exit code ${code}); see its output above.`,
+  );
+  process.exit(1);
+}
+
+main().catch((err) => {
+  console.error(`podlab: ${err.message}`);
+  process.exit(1);
+});

@@ -24,8 +24,12 @@ const STREAM_CLOSE = 255;
 
 export const PROTOCOL_V5 = 'v5.channel.k8s.io';
 export const PROTOCOL_V4 = 'v4.channel.k8s.io';
-/** In the server's order of preference; the client's order decides among them, as wsstream's handshake does. */
 const SUPPORTED_PROTOCOLS = [PROTOCOL_V5, PROTOCOL_V4];
+
+/** As wsstream's handshake: the first protocol the client offers that the server serves (clients offer the newest first). */
+function firstSupported(offered: Iterable<string>): string | undefined {
+  return [...offered].find((p) => SUPPORTED_PROTOCOLS.includes(p));
+}
 
 // Output waits for the client past this much unsent data (a slow terminal must not grow memory without bound).
 const HIGH_WATER_BYTES = 1 << 20;
@@ -34,7 +38,7 @@ const websockets = new WebSocketServer({
   noServer: true,
   perMessageDeflate: false,
   maxPayload: 16 << 20,
-  handleProtocols: (offered) => [...offered].find((p) => SUPPORTED_PROTOCOLS.includes(p)) ?? false,
+  handleProtocols: (offered) => firstSupported(offered) ?? false,
 });
 
 function offeredProtocols(req: IncomingMessage): string[] {
@@ -55,7 +59,7 @@ export function chooseProtocol(req: IncomingMessage): string {
     );
   }
   const offered = offeredProtocols(req);
-  const chosen = offered.find((p) => SUPPORTED_PROTOCOLS.includes(p));
+  const chosen = firstSupported(offered);
   if (!chosen) throw errors.badRequest(`requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${SUPPORTED_PROTOCOLS.join(' ')}]`);
   return chosen;
 }
@@ -92,7 +96,6 @@ class ChannelInput extends Readable {
 export class ChannelConnection {
   private readonly inputs = new Map<number, ChannelInput>();
   private readonly closed: Promise<void>;
-  private finished = false;
 
   readonly protocol: string;
 
@@ -140,9 +143,7 @@ export class ChannelConnection {
 
   /** The Status on the error channel, then a normal close; the client closes after reading it. */
   finish(status: object): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.send(STREAM_ERROR, Buffer.from(JSON.stringify(status)));
+    void this.send(STREAM_ERROR, Buffer.from(JSON.stringify(status)));
     if (this.isOpen) this.ws.close(1000);
   }
 

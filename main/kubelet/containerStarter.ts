@@ -1,0 +1,135 @@
+// Starting one container as SyncPod's start() and startContainer() do:
+// honor the crash-loop back-off, pull the image, build the config (a missing
+// ConfigMap or a root image under runAsNonRoot stops here with
+// CreateContainerConfigError), create, start, and run the postStart hook,
+// recording each step's event with the kubelet's wording.
+
+import type { PodSandboxConfig, Runtime } from '../runtime/runtime.ts';
+import type { Backoff } from './backoff.ts';
+import { containerConfig, hashContainer } from './containerConfig.ts';
+import type { ContainerKiller } from './containerKiller.ts';
+import type { NodeLimits } from './containerResources.ts';
+import { containerEnv, type EnvContext } from './envVars.ts';
+import type { KubeletEvents } from './events.ts';
+import { goDuration } from './goDuration.ts';
+import { withDefaultTag, type ImageManager } from './imageManager.ts';
+import { HookError, runHook, type HookTarget } from './lifecycleHooks.ts';
+import type { RuntimePodStatus } from './runtimePodStatus.ts';
+import { runAsNonRootViolation } from './securityContext.ts';
+import { ContainerStartError } from './startErrors.ts';
+import { formatPod, type Container, type Pod } from './types.ts';
+import type { PodVolumes, VolumeManager } from './volumeManager.ts';
+import type { RegistryAuth } from '../runtime/runtime.ts';
+
+export interface StarterDeps {
+  runtime: Runtime;
+  events: KubeletEvents;
+  images: ImageManager;
+  volumes: VolumeManager;
+  killer: ContainerKiller;
+  crashBackoff: Backoff;
+  node: NodeLimits;
+  now: () => number;
+}
+
+export interface StartContext {
+  pod: Pod;
+  status: RuntimePodStatus;
+  sandboxId: string;
+  sandboxConfig: PodSandboxConfig;
+  volumes: PodVolumes;
+  env: Omit<EnvContext, 'pod'>;
+  auth?: RegistryAuth;
+  hook: Omit<HookTarget, 'pod' | 'container' | 'containerId'>;
+}
+
+/** GetStableKey: the container's identity for its crash-loop back-off; a changed spec starts over. */
+export function crashBackoffKey(pod: Pod, container: Container): string {
+  return `${pod.metadata.name}_${pod.metadata.namespace}_${pod.metadata.uid}_${container.name}_${hashContainer(container)}`;
+}
+
+export class ContainerStarter {
+  constructor(private readonly deps: StarterDeps) {}
+
+  /** Throws ContainerStartError when the container did not start, with the reason the status will show. */
+  async start(container: Container, ctx: StartContext): Promise<void> {
+    const { deps } = this;
+    const { pod } = ctx;
+    this.checkBackOff(container, ctx);
+
+    try {
+      await deps.images.ensureImageExists(pod, container, ctx.auth);
+    } catch (error) {
+      if (error instanceof ContainerStartError) deps.events.container(pod, container, 'Warning', 'Failed', `Error: ${error.reason}`);
+      throw error;
+    }
+
+    const newest = ctx.status.containers.find((c) => c.name === container.name);
+    const restartCount = newest ? newest.attempt + 1 : 0;
+    let config;
+    try {
+      const env = await containerEnv(container, { ...ctx.env, pod });
+      const violation = runAsNonRootViolation(pod, container, (await deps.runtime.imageStatus(withDefaultTag(container.image)))?.user);
+      if (violation) throw new Error(violation);
+      config = containerConfig(pod, container, restartCount, env, deps.volumes.mounts(container, ctx.volumes), deps.node);
+    } catch (error) {
+      const message = (error as Error).message;
+      deps.events.container(pod, container, 'Warning', 'Failed', `Error: ${message}`);
+      throw new ContainerStartError('CreateContainerConfigError', message);
+    }
+
+    let id: string;
+    try {
+      id = await deps.runtime.createContainer(ctx.sandboxId, config, ctx.sandboxConfig);
+    } catch (error) {
+      const message = (error as Error).message;
+      deps.events.container(pod, container, 'Warning', 'Failed', `Error: ${message}`);
+      throw new ContainerStartError('CreateContainerError', message);
+    }
+    deps.events.container(pod, container, 'Normal', 'Created', `Created container ${container.name}`, id);
+    try {
+      await deps.runtime.startContainer(id);
+    } catch (error) {
+      const message = (error as Error).message;
+      deps.events.container(pod, container, 'Warning', 'Failed', `Error: ${message}`, id);
+      throw new ContainerStartError('RunContainerError', message);
+    }
+    deps.events.container(pod, container, 'Normal', 'Started', `Started container ${container.name}`, id);
+
+    const postStart = container.lifecycle?.postStart;
+    if (postStart) {
+      try {
+        await runHook(deps.runtime, postStart, { ...ctx.hook, pod, container, containerId: id }, 2 * 60_000);
+      } catch (error) {
+        // The hook's own message may hold secrets: the event does not repeat it.
+        deps.events.container(pod, container, 'Warning', 'FailedPostStartHook', 'PostStartHook failed', id);
+        await deps.killer.killContainer(pod, { id, container, message: 'FailedPostStartHook' }, ctx.hook).catch(() => undefined);
+        throw new ContainerStartError('PostStartHookError', error instanceof HookError ? error.message : String(error));
+      }
+    }
+  }
+
+  /** doBackOff: a container that exited recently waits out its back-off before starting again. */
+  private checkBackOff(container: Container, ctx: StartContext): void {
+    const exited = ctx.status.containers.find((c) => c.name === container.name && c.state === 'exited');
+    if (!exited) return;
+    const key = crashBackoffKey(ctx.pod, container);
+    const finishedAt = exited.finishedAt ?? exited.createdAt;
+    const { crashBackoff, events } = this.deps;
+    if (crashBackoff.isInBackOffSince(key, finishedAt)) {
+      events.container(ctx.pod, container, 'Warning', 'BackOff', `Back-off restarting failed container ${container.name} in pod ${formatPod(ctx.pod)}`);
+      throw new ContainerStartError(
+        'CrashLoopBackOff',
+        `back-off ${goDuration(crashBackoff.get(key))} restarting failed container=${container.name} pod=${formatPod(ctx.pod)}`,
+      );
+    }
+    crashBackoff.next(key, finishedAt);
+  }
+
+  /** When the container's crash-loop back-off ends, if it is in one. */
+  backoffExpiry(pod: Pod, container: Container, status: RuntimePodStatus): number | undefined {
+    const exited = status.containers.find((c) => c.name === container.name && c.state === 'exited');
+    if (!exited) return undefined;
+    return this.deps.crashBackoff.expiresAt(crashBackoffKey(pod, container), exited.finishedAt ?? exited.createdAt);
+  }
+}

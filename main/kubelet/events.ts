@@ -1,0 +1,43 @@
+// Events the kubelet records, through the shared EventRecorder (which counts
+// and aggregates repeats as client-go does). Container events point at the
+// container the way kubecontainer.GenerateContainerRef does, so `kubectl
+// describe pod` prints them against `spec.containers{app}`.
+
+import type { EventRecorder, EventType } from '../apiserver/client/eventRecorder.ts';
+import type { KubeObject } from '../apiserver/meta/objects.ts';
+import type { Container, Pod } from './types.ts';
+
+function podRef(pod: Pod): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid, resourceVersion: pod.metadata.resourceVersion },
+  };
+}
+
+export function containerFieldPath(pod: Pod, container: Container): string {
+  const isInit = (pod.spec.initContainers ?? []).some((c) => c.name === container.name);
+  return `spec.${isInit ? 'initContainers' : 'containers'}{${container.name}}`;
+}
+
+export class KubeletEvents {
+  constructor(private readonly recorder: EventRecorder) {}
+
+  pod(pod: Pod, type: EventType, reason: string, message: string): void {
+    this.recorder.event(podRef(pod), type, reason, message);
+  }
+
+  container(pod: Pod, container: Container, type: EventType, reason: string, message: string, containerId?: string): void {
+    // Runtime errors often carry the container ID; naming the container instead keeps repeats countable.
+    const text = containerId ? message.split(containerId).join(container.name) : message;
+    this.recorder.event(podRef(pod), type, reason, text, containerFieldPath(pod, container));
+  }
+
+  node(node: KubeObject, type: EventType, reason: string, message: string): void {
+    this.recorder.event(node, type, reason, message);
+  }
+
+  flush(): Promise<void> {
+    return this.recorder.flush();
+  }
+}

@@ -1,0 +1,236 @@
+// One node's agent: registers the Node and keeps its status and Lease
+// fresh, watches the pods bound to the node and runs a worker per pod over
+// the runtime, listens to the runtime's events (PLEG), and cleans up what
+// belongs to no known pod. It is a client of the API only. Stopping it
+// leaves every container running, as a crashed kubelet would: the next
+// kubelet of the node re-adopts them.
+
+import { EventRecorder } from '../apiserver/client/eventRecorder.ts';
+import type { KubeClient } from '../apiserver/client/types.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import { realClock, type Clock, type Timer } from '../scheduler/clock.ts';
+import type { Informer } from '../scheduler/informer.ts';
+import { ContainerKiller } from './containerKiller.ts';
+import { ContainerStarter } from './containerStarter.ts';
+import { Backoff } from './backoff.ts';
+import { KubeletEvents } from './events.ts';
+import { ImageManager } from './imageManager.ts';
+import { NodeLease } from './nodeLease.ts';
+import { CONTROL_PLANE_ROLE_LABEL, KUBELET_VERSION, nodeRef, standardLabels, type NodeSystemInfo } from './nodeObject.ts';
+import { nodePodInformer } from './nodePods.ts';
+import { NodeStatusReporter } from './nodeStatusReporter.ts';
+import { removeOrphans } from './orphans.ts';
+import { Pleg } from './pleg.ts';
+import { apiPodObjects } from './podObjects.ts';
+import { KubeletPodSyncer } from './podSyncer.ts';
+import { PodWorkers } from './podWorkers.ts';
+import { noProbes, type ProbeResults } from './probeResults.ts';
+import { RuntimeHealth } from './runtimeHealth.ts';
+import { runtimeErrors } from './runtimeState.ts';
+import type { DnsSettings } from './sandboxConfig.ts';
+import { StatusManager } from './statusManager.ts';
+import { timingsFor, type Timings } from './timings.ts';
+import type { Pod } from './types.ts';
+import { VolumeManager } from './volumeManager.ts';
+
+export type MachineInfo = Omit<NodeSystemInfo, 'containerRuntimeVersion' | 'kubeletVersion' | 'kubeProxyVersion'>;
+
+export interface KubeletOptions {
+  nodeName: string;
+  client: KubeClient;
+  runtime: Runtime;
+  /** cpu, memory, pods (and any other resource) as quantities. */
+  capacity: Record<string, string>;
+  /** Default: the capacity. */
+  allocatable?: Record<string, string>;
+  /** Added to the standard labels. */
+  labels?: Record<string, string>;
+  controlPlane?: boolean;
+  /** The node's InternalIP (its node container's address). */
+  nodeAddress: () => Promise<string | undefined>;
+  machine: MachineInfo;
+  /** Where projected volume files live. */
+  rootDir: string;
+  providerID?: string;
+  dns?: DnsSettings;
+  /** Per container; 0: unlimited. */
+  podPidsLimit?: number;
+  /** CPUs the engine really has, in millicores (caps CPU limits). */
+  engineCpuMillis?: number;
+  probes?: ProbeResults;
+  clock?: Clock;
+  timings?: Timings;
+  onError?: (error: unknown, context: string) => void;
+}
+
+/** Prints each distinct problem at most once a minute: a stopped engine fails every loop at once. */
+function throttledLog(clock: Clock): (error: unknown, context: string) => void {
+  const last = new Map<string, number>();
+  return (error, context) => {
+    const line = `kubelet: ${context}: ${(error as Error)?.message ?? String(error)}`;
+    const now = clock.now();
+    if ((last.get(line) ?? -Infinity) > now - 60_000) return;
+    last.set(line, now);
+    process.stderr.write(`${line}\n`);
+  };
+}
+
+export class Kubelet {
+  readonly nodeName: string;
+  private readonly clock: Clock;
+  private readonly timings: Timings;
+  private readonly onError: (error: unknown, context: string) => void;
+  private readonly events: KubeletEvents;
+  private readonly health: RuntimeHealth;
+  private readonly reporter: NodeStatusReporter;
+  private readonly lease: NodeLease;
+  private readonly workers: PodWorkers;
+  private readonly pleg: Pleg;
+  private readonly informer: Informer<Pod>;
+  private readonly allocatable: Record<string, string>;
+  private hostIP: string | undefined;
+  private housekeepingTimer: Timer | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: KubeletOptions) {
+    this.nodeName = options.nodeName;
+    this.clock = options.clock ?? realClock;
+    this.timings = options.timings ?? timingsFor();
+    this.onError = options.onError ?? throttledLog(this.clock);
+    this.allocatable = options.allocatable ?? { ...options.capacity };
+    const { client, runtime, nodeName } = options;
+    const now = () => this.clock.now();
+    this.events = new KubeletEvents(new EventRecorder(client, { component: 'kubelet', host: nodeName }, () => new Date(now())));
+
+    this.health = new RuntimeHealth(runtime, this.clock, this.timings.runtimeCheckMs, () => this.reporter.poke());
+    const labels = {
+      ...standardLabels(nodeName, options.machine.operatingSystem, options.machine.architecture),
+      ...(options.controlPlane ? { [CONTROL_PLANE_ROLE_LABEL]: '' } : {}),
+      ...options.labels,
+    };
+    this.reporter = new NodeStatusReporter({
+      nodes: client.resource({ group: '', version: 'v1', plural: 'nodes' }),
+      description: { name: nodeName, labels, capacity: options.capacity, allocatable: this.allocatable, ...(options.providerID ? { providerID: options.providerID } : {}) },
+      facts: async () => {
+        this.hostIP = (await options.nodeAddress().catch(() => undefined)) ?? this.hostIP;
+        const version = this.health.version;
+        return {
+          ...(this.hostIP ? { internalIP: this.hostIP } : {}),
+          nodeInfo: {
+            ...options.machine,
+            containerRuntimeVersion: version ? `${version.runtimeName}://${version.runtimeVersion}` : '',
+            kubeletVersion: KUBELET_VERSION,
+            kubeProxyVersion: '',
+          },
+          images: await runtime.listImages().catch(() => []),
+        };
+      },
+      conditionInputs: () => ({
+        readyErrors: runtimeErrors({
+          now: now(),
+          lastRuntimeOk: this.health.lastOk,
+          runtimeDownMs: this.timings.runtimeDownMs,
+          lastRelist: this.pleg.lastRelist,
+          plegUnhealthyMs: this.timings.plegUnhealthyMs,
+        }),
+        memoryPressure: false,
+        diskPressure: false,
+        pidPressure: false,
+      }),
+      events: this.events,
+      clock: this.clock,
+      updateMs: this.timings.nodeStatusUpdateMs,
+      reportMs: this.timings.nodeStatusReportMs,
+      onError: this.onError,
+    });
+    this.lease = new NodeLease({
+      leases: client.resource({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases' }),
+      nodeName,
+      nodeUid: () => this.reporter.nodeUid,
+      clock: this.clock,
+      renewMs: this.timings.leaseRenewMs,
+      durationSeconds: this.timings.leaseDurationSeconds,
+      onError: this.onError,
+    });
+
+    const pods = client.resource<Pod>({ group: '', version: 'v1', plural: 'pods' });
+    const volumes = new VolumeManager(runtime, options.rootDir);
+    const images = new ImageManager({ runtime, events: this.events, backoff: { initialMs: this.timings.imagePullInitialMs, maxMs: this.timings.imagePullMaxMs }, now });
+    const killer = new ContainerKiller(runtime, this.events, now);
+    const nodeLimits = { allocatable: this.allocatable, podPidsLimit: options.podPidsLimit ?? 0, ...(options.engineCpuMillis ? { engineCpuMillis: options.engineCpuMillis } : {}) };
+    const starter = new ContainerStarter({
+      runtime,
+      events: this.events,
+      images,
+      volumes,
+      killer,
+      crashBackoff: new Backoff({ initialMs: this.timings.crashLoopInitialMs, maxMs: this.timings.crashLoopMaxMs }, now),
+      node: nodeLimits,
+      now,
+    });
+    const syncer = new KubeletPodSyncer({
+      runtime,
+      events: this.events,
+      status: new StatusManager(pods, now, this.onError),
+      volumes,
+      images,
+      starter,
+      killer,
+      probes: options.probes ?? noProbes,
+      objects: apiPodObjects(client),
+      dns: options.dns ?? { clusterDNS: [], clusterDomain: 'cluster.local' },
+      node: { hostIP: () => this.hostIP, allocatable: () => this.allocatable, runtimeName: () => this.health.version?.runtimeName ?? 'docker' },
+      now,
+      errorRetryMs: this.timings.crashLoopInitialMs,
+    });
+    this.workers = new PodWorkers(syncer, { clock: this.clock, resyncMs: this.timings.podResyncMs, errorRetryMs: this.timings.crashLoopInitialMs, onError: this.onError });
+    this.pleg = new Pleg({ runtime, clock: this.clock, relistMs: this.timings.plegRelistMs, onPodEvent: (uid) => this.workers.trigger(uid), onError: this.onError });
+    this.informer = nodePodInformer(
+      pods,
+      nodeName,
+      {
+        onAdd: (pod) => this.workers.update(pod),
+        onUpdate: (_old, pod) => this.workers.update(pod),
+        onDelete: (pod) => this.workers.remove(pod),
+      },
+      this.clock,
+      this.onError,
+    );
+  }
+
+  /** Registers the node and starts every loop; resolves once the node's pods have been listed. */
+  async start(): Promise<void> {
+    await this.health.start();
+    this.hostIP = await this.options.nodeAddress().catch(() => undefined);
+    this.pleg.start();
+    await this.reporter.start();
+    const ref = nodeRef(this.nodeName);
+    this.events.node(ref, 'Normal', 'Starting', 'Starting kubelet.');
+    this.events.node(ref, 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
+    this.lease.start();
+    await this.informer.start();
+    if (!this.stopped) await this.housekeeping();
+  }
+
+  /** Stops every loop. Containers keep running. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.housekeepingTimer?.cancel();
+    this.health.stop();
+    await this.informer.stop();
+    await this.workers.stop();
+    await this.pleg.stop();
+    await this.lease.stop();
+    await this.reporter.stop();
+    await this.events.flush();
+  }
+
+  private async housekeeping(): Promise<void> {
+    try {
+      await removeOrphans(this.options.runtime, (uid) => this.workers.has(uid));
+    } catch (error) {
+      this.onError(error, 'housekeeping');
+    }
+    if (!this.stopped) this.housekeepingTimer = this.clock.setTimeout(() => void this.housekeeping(), this.timings.housekeepingMs);
+  }
+}

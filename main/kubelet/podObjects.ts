@@ -1,0 +1,71 @@
+// The ConfigMaps, Secrets and Services a pod refers to, read from the API the
+// way the kubelet's managers read them. A missing object is an
+// ObjectNotFoundError carrying the API's message (`configmap "cfg" not
+// found`), which the kubelet shows in events and waiting reasons.
+
+import { isApiError, type KubeClient } from '../apiserver/client/types.ts';
+import type { KubeObject } from '../apiserver/meta/objects.ts';
+
+export class ObjectNotFoundError extends Error {
+  constructor(
+    readonly kind: 'configmap' | 'secret',
+    readonly objectName: string,
+  ) {
+    super(`${kind} "${objectName}" not found`);
+    this.name = 'ObjectNotFoundError';
+  }
+}
+
+export interface ServiceInfo {
+  name: string;
+  namespace: string;
+  clusterIP: string;
+  ports: Array<{ name?: string; port: number; protocol?: string }>;
+}
+
+export interface PodObjects {
+  /** Values by key: `data` as text, `binaryData` decoded. */
+  configMap(namespace: string, name: string): Promise<Map<string, Buffer>>;
+  secret(namespace: string, name: string): Promise<Map<string, Buffer>>;
+  /** Services with a cluster IP, in this namespace and the default one. */
+  services(namespace: string): Promise<ServiceInfo[]>;
+}
+
+function decode(obj: KubeObject, textKey: string | undefined, base64Key: string): Map<string, Buffer> {
+  const values = new Map<string, Buffer>();
+  const text = textKey ? (obj[textKey] as Record<string, string> | undefined) : undefined;
+  for (const [key, value] of Object.entries(text ?? {})) values.set(key, Buffer.from(String(value), 'utf8'));
+  for (const [key, value] of Object.entries((obj[base64Key] as Record<string, string> | undefined) ?? {})) values.set(key, Buffer.from(String(value), 'base64'));
+  return values;
+}
+
+export function apiPodObjects(client: KubeClient): PodObjects {
+  const configMaps = client.resource({ group: '', version: 'v1', plural: 'configmaps' });
+  const secrets = client.resource({ group: '', version: 'v1', plural: 'secrets' });
+  const services = client.resource({ group: '', version: 'v1', plural: 'services' });
+  const get = async (kind: 'configmap' | 'secret', namespace: string, name: string): Promise<KubeObject> => {
+    try {
+      return await (kind === 'configmap' ? configMaps : secrets).get(namespace, name);
+    } catch (error) {
+      if (isApiError(error, 'NotFound')) throw new ObjectNotFoundError(kind, name);
+      throw error;
+    }
+  };
+  return {
+    configMap: async (namespace, name) => decode(await get('configmap', namespace, name), 'data', 'binaryData'),
+    // stringData is write-only: the API server has folded it into data already.
+    secret: async (namespace, name) => decode(await get('secret', namespace, name), undefined, 'data'),
+    async services(namespace) {
+      const namespaces = namespace === 'default' ? ['default'] : [namespace, 'default'];
+      const found: ServiceInfo[] = [];
+      for (const ns of namespaces) {
+        for (const svc of (await services.list(ns)).items) {
+          const spec = (svc.spec ?? {}) as { clusterIP?: string; ports?: ServiceInfo['ports'] };
+          if (!spec.clusterIP || spec.clusterIP === 'None' || !spec.ports?.length) continue;
+          found.push({ name: svc.metadata.name ?? '', namespace: ns, clusterIP: spec.clusterIP, ports: spec.ports });
+        }
+      }
+      return found;
+    },
+  };
+}

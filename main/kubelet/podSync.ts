@@ -1,0 +1,131 @@
+// Carrying out the sync decision, as kuberuntime_manager.go's SyncPod: kill
+// what must go (the whole pod when its sandbox changed), create the sandbox,
+// start the next init containers, then the app containers. Start failures
+// are collected per container for the reason cache; old container instances
+// are pruned so each container keeps its current and its previous one.
+
+import { LABEL_POD_UID, type Runtime } from '../runtime/runtime.ts';
+import type { ContainerKiller } from './containerKiller.ts';
+import type { ContainerStarter, StartContext } from './containerStarter.ts';
+import type { WaitingReason } from './containerStatuses.ts';
+import type { KubeletEvents } from './events.ts';
+import type { PodActions } from './podActions.ts';
+import type { RuntimePodStatus } from './runtimePodStatus.ts';
+import { sandboxConfig, type DnsSettings } from './sandboxConfig.ts';
+import { ContainerStartError } from './startErrors.ts';
+import { isRestartableInitContainer, type Container, type Pod } from './types.ts';
+
+export interface SyncOutcome {
+  /** Containers that failed to start, by name. */
+  failures: Map<string, WaitingReason>;
+  /** Containers started successfully (their reason cache entry is cleared). */
+  started: Set<string>;
+  /** Whether anything was done to the runtime (the status must be read again). */
+  changed: boolean;
+}
+
+export interface PodSyncDeps {
+  runtime: Runtime;
+  events: KubeletEvents;
+  killer: ContainerKiller;
+  starter: ContainerStarter;
+  dns: DnsSettings;
+}
+
+export type StartInputs = Omit<StartContext, 'pod' | 'status' | 'sandboxId' | 'sandboxConfig' | 'hook'>;
+
+export async function executePodActions(deps: PodSyncDeps, pod: Pod, status: RuntimePodStatus, actions: PodActions, inputs: StartInputs): Promise<SyncOutcome> {
+  const outcome: SyncOutcome = { failures: new Map(), started: new Set(), changed: false };
+  const newestSandbox = status.sandboxes[0];
+  let podIP = newestSandbox?.ready ? newestSandbox.ip : undefined;
+  const hookBase = async (sandboxId: string) => ({ podIP, published: sandboxId ? (await deps.runtime.podSandboxStatus(sandboxId).catch(() => undefined))?.ports ?? [] : [] });
+
+  if (actions.createSandbox && actions.sandboxId) {
+    deps.events.pod(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+  }
+  if (actions.killPod) {
+    await deps.killer.killPod(pod, status, await hookBase(actions.sandboxId));
+    outcome.changed = true;
+    if (actions.createSandbox) await purgeInitContainers(deps.runtime, pod, status);
+  } else {
+    for (const target of actions.containersToKill) {
+      await deps.killer.killContainer(pod, target, await hookBase(actions.sandboxId));
+      outcome.changed = true;
+    }
+  }
+  if (actions.killPod && !actions.createSandbox) return outcome;
+
+  await pruneInstances(deps.runtime, pod, status);
+
+  let sandboxId = actions.sandboxId;
+  const config = sandboxConfig(pod, actions.createSandbox ? actions.attempt : (newestSandbox?.attempt ?? 0), deps.dns);
+  if (actions.createSandbox) {
+    try {
+      sandboxId = await deps.runtime.runPodSandbox(config);
+    } catch (error) {
+      deps.events.pod(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(error as Error).message}`);
+      throw error;
+    }
+    outcome.changed = true;
+    podIP = (await deps.runtime.podSandboxStatus(sandboxId)).ip;
+  }
+  const hook = await hookBase(sandboxId);
+  const ctx: StartContext = {
+    ...inputs,
+    pod,
+    status,
+    sandboxId,
+    sandboxConfig: config,
+    hook,
+    env: { ...inputs.env, podIPs: podIP ? [podIP] : [] },
+  };
+
+  const tryStart = async (container: Container): Promise<boolean> => {
+    outcome.changed = true;
+    try {
+      await deps.starter.start(container, ctx);
+      outcome.started.add(container.name);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ContainerStartError)) throw error;
+      outcome.failures.set(container.name, { reason: error.reason, message: error.message });
+      return false;
+    }
+  };
+
+  const initContainers = pod.spec.initContainers ?? [];
+  for (const index of actions.initContainersToStart) {
+    const container = initContainers[index]!;
+    // A regular init container that does not start holds initialization up; a sidecar does not.
+    if (!(await tryStart(container)) && !isRestartableInitContainer(container)) return outcome;
+  }
+  for (const index of actions.containersToStart) await tryStart(pod.spec.containers[index]!);
+  return outcome;
+}
+
+/** A new sandbox starts initialization over: earlier init container instances go. */
+async function purgeInitContainers(runtime: Runtime, pod: Pod, status: RuntimePodStatus): Promise<void> {
+  const names = new Set((pod.spec.initContainers ?? []).map((c) => c.name));
+  for (const c of status.containers) if (names.has(c.name)) await runtime.removeContainer(c.id);
+}
+
+/**
+ * Container GC for one pod: each container keeps its newest instance and the
+ * newest exited one before it (its lastState and `logs --previous`); older
+ * exited instances and emptied stale sandboxes are removed.
+ */
+async function pruneInstances(runtime: Runtime, pod: Pod, status: RuntimePodStatus): Promise<void> {
+  const kept = new Map<string, number>();
+  for (const c of status.containers) {
+    const count = kept.get(c.name) ?? 0;
+    if (count >= 2 && c.state === 'exited') {
+      await runtime.removeContainer(c.id);
+      continue;
+    }
+    kept.set(c.name, count + 1);
+  }
+  const inUse = new Set((await runtime.listContainers({ labels: { [LABEL_POD_UID]: pod.metadata.uid ?? '' } })).map((c) => c.sandboxId));
+  for (const sandbox of status.sandboxes.slice(1)) {
+    if (!sandbox.ready && !inUse.has(sandbox.id)) await runtime.removePodSandbox(sandbox.id);
+  }
+}

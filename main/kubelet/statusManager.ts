@@ -1,0 +1,106 @@
+// The kubelet's status manager: keeps the last status generated for each
+// pod, stamps it (a condition's lastTransitionTime moves only when its status
+// changes; startTime is set once), and writes it to the API only when it
+// differs from what the API holds, reading the pod fresh so conditions owned
+// by others (the scheduler's, readiness gates, DisruptionTarget) are kept.
+// It also makes the final delete of a terminated pod (grace period 0, with
+// the pod's uid as precondition), as canBeDeleted/deletePod do.
+
+import { isApiError, type ResourceClient } from '../apiserver/client/types.ts';
+import { deepEqual, kubeTimestamp } from '../apiserver/registry/objectMeta.ts';
+import { KUBELET_CONDITIONS } from './podConditions.ts';
+import type { Pod, PodCondition, PodStatus } from './types.ts';
+
+const CONFLICT_RETRIES = 3;
+
+export class StatusManager {
+  private readonly statuses = new Map<string, PodStatus>();
+
+  constructor(
+    private readonly pods: ResourceClient<Pod>,
+    private readonly now: () => number,
+    private readonly onError: (error: unknown, context: string) => void,
+  ) {}
+
+  /** The last status set for the pod, if any (the base for the next one, as GetPodStatus). */
+  get(uid: string): PodStatus | undefined {
+    return this.statuses.get(uid);
+  }
+
+  forget(uid: string): void {
+    this.statuses.delete(uid);
+  }
+
+  /** Stamps and caches the status, then writes it if the API holds something else. Never throws. */
+  async set(pod: Pod, generated: PodStatus): Promise<void> {
+    const uid = pod.metadata.uid ?? '';
+    const old = this.statuses.get(uid) ?? pod.status ?? {};
+    const status = this.stamp(generated, old, pod.status ?? {});
+    this.statuses.set(uid, status);
+    try {
+      await this.write(pod, status);
+    } catch (error) {
+      this.onError(error, `pod ${pod.metadata.namespace}/${pod.metadata.name}: status update`);
+    }
+  }
+
+  private stamp(status: PodStatus, old: PodStatus, api: PodStatus): PodStatus {
+    const stamped: PodStatus = JSON.parse(JSON.stringify(status)) as PodStatus;
+    const now = kubeTimestamp(new Date(this.now()));
+    stamped.conditions = (stamped.conditions ?? []).map((c) => {
+      const previous = (old.conditions ?? []).find((o) => o.type === c.type) ?? (api.conditions ?? []).find((o) => o.type === c.type);
+      if (!KUBELET_CONDITIONS.has(c.type)) return c;
+      const transition = previous && previous.status === c.status ? previous.lastTransitionTime : now;
+      return { ...c, lastProbeTime: null, lastTransitionTime: transition ?? now } satisfies PodCondition;
+    });
+    stamped.startTime = old.startTime ?? api.startTime ?? now;
+    return stamped;
+  }
+
+  private async write(pod: Pod, status: PodStatus): Promise<void> {
+    const { namespace, name, uid } = pod.metadata;
+    for (let attempt = 0; ; attempt++) {
+      let fresh: Pod;
+      try {
+        fresh = await this.pods.get(namespace, name ?? '');
+      } catch (error) {
+        if (isApiError(error, 'NotFound')) return;
+        throw error;
+      }
+      // Same name, another pod: this status is not its.
+      if (fresh.metadata.uid !== uid) return;
+      const merged = mergeStatus(fresh.status ?? {}, status);
+      if (deepEqual(merged, fresh.status ?? {})) return;
+      try {
+        await this.pods.updateStatus(namespace, { ...fresh, status: merged });
+        return;
+      } catch (error) {
+        if (isApiError(error, 'Conflict') && attempt < CONFLICT_RETRIES) continue;
+        if (isApiError(error, 'NotFound')) return;
+        throw error;
+      }
+    }
+  }
+
+  /** The final delete once the pod's containers are gone. Never throws. */
+  async deletePod(pod: Pod): Promise<void> {
+    try {
+      await this.pods.delete(pod.metadata.namespace, pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+    } catch (error) {
+      if (isApiError(error, 'NotFound') || isApiError(error, 'Conflict')) return;
+      this.onError(error, `pod ${pod.metadata.namespace}/${pod.metadata.name}: final delete`);
+    }
+  }
+}
+
+/** The kubelet's status over the API's: its own fields and conditions replace, others' conditions stay as the API has them. */
+export function mergeStatus(api: PodStatus, kubelet: PodStatus): PodStatus {
+  const others = (api.conditions ?? []).filter((c) => !KUBELET_CONDITIONS.has(c.type));
+  // DisruptionTarget may be the kubelet's own (an eviction it made): it stays until the API has one.
+  const ownedOrMissing = (kubelet.conditions ?? []).filter((c) => KUBELET_CONDITIONS.has(c.type) || (c.type === 'DisruptionTarget' && !others.some((o) => o.type === c.type)));
+  const merged: PodStatus = { ...kubelet, conditions: [...others, ...ownedOrMissing] };
+  if (api.nominatedNodeName) merged.nominatedNodeName = api.nominatedNodeName;
+  // A phase the API already shows as terminal never changes.
+  if (api.phase === 'Succeeded' || api.phase === 'Failed') merged.phase = api.phase;
+  return merged;
+}

@@ -1,0 +1,125 @@
+// The pod's volumes on this node: emptyDirs as runtime volumes (tmpfs for
+// medium Memory), hostPaths checked and bound, and ConfigMap, Secret,
+// downward API and projected volumes written as files under the kubelet's
+// directory (`<root>/pods/<uid>/volumes/<plugin>/<name>`) and bound
+// read-only, refreshed on every sync so updates reach running containers.
+// A volume that cannot be set up fails with the kubelet's FailedMount text.
+
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Mount, MountSource, Runtime } from '../runtime/runtime.ts';
+import { AtomicWriter } from './atomicWriter.ts';
+import { checkHostPathType } from './hostPathCheck.ts';
+import { ContainerStartError } from './startErrors.ts';
+import type { Container, Pod, Volume } from './types.ts';
+import { volumePayload, type PayloadContext } from './volumePayloads.ts';
+import { quantityValue } from '../apiserver/validation/quantity.ts';
+
+export class VolumeSetupError extends Error {
+  constructor(
+    readonly volume: string,
+    readonly detail: string,
+  ) {
+    super(`MountVolume.SetUp failed for volume "${volume}" : ${detail}`);
+    this.name = 'VolumeSetupError';
+  }
+}
+
+interface MountedVolume {
+  source: MountSource;
+  /** Files the kubelet projects: always mounted read-only. */
+  projected: boolean;
+}
+
+export type PodVolumes = Map<string, MountedVolume>;
+
+const PLUGIN_DIRS: Record<string, string> = {
+  configMap: 'kubernetes.io~configmap',
+  secret: 'kubernetes.io~secret',
+  downwardAPI: 'kubernetes.io~downward-api',
+  projected: 'kubernetes.io~projected',
+};
+
+export function emptyDirVolumeName(uid: string, volume: string): string {
+  return `podlab-${uid}-${volume}`;
+}
+
+export class VolumeManager {
+  private readonly writer = new AtomicWriter();
+
+  constructor(
+    private readonly runtime: Runtime,
+    /** The kubelet's own directory for this node. */
+    private readonly root: string,
+  ) {}
+
+  private podDir(uid: string): string {
+    return join(this.root, 'pods', uid);
+  }
+
+  /** Sets up (or refreshes) every volume of the pod; throws VolumeSetupError for the first that fails. */
+  async setUp(pod: Pod, ctx: PayloadContext): Promise<PodVolumes> {
+    const uid = pod.metadata.uid ?? '';
+    const volumes: PodVolumes = new Map();
+    for (const volume of pod.spec.volumes ?? []) {
+      volumes.set(volume.name, await this.setUpVolume(uid, volume, ctx));
+    }
+    return volumes;
+  }
+
+  private async setUpVolume(uid: string, volume: Volume, ctx: PayloadContext): Promise<MountedVolume> {
+    try {
+      if (volume.emptyDir) {
+        if (volume.emptyDir.medium === 'Memory') {
+          const source: MountSource = { type: 'tmpfs' };
+          if (volume.emptyDir.sizeLimit) source.sizeBytes = quantityValue(volume.emptyDir.sizeLimit);
+          return { source, projected: false };
+        }
+        const name = emptyDirVolumeName(uid, volume.name);
+        await this.runtime.createVolume({ name, labels: { 'io.kubernetes.pod.uid': uid } });
+        return { source: { type: 'volume', name }, projected: false };
+      }
+      if (volume.hostPath) {
+        const problem = checkHostPathType(volume.hostPath.path, volume.hostPath.type);
+        if (problem) throw new Error(problem);
+        return { source: { type: 'hostPath', path: volume.hostPath.path }, projected: false };
+      }
+      const plugin = Object.keys(PLUGIN_DIRS).find((key) => volume[key] !== undefined);
+      const payload = await volumePayload(volume, ctx);
+      if (plugin && payload) {
+        const dir = join(this.podDir(uid), 'volumes', PLUGIN_DIRS[plugin]!, volume.name);
+        this.writer.write(dir, payload);
+        return { source: { type: 'hostPath', path: dir }, projected: true };
+      }
+    } catch (error) {
+      if (error instanceof VolumeSetupError) throw error;
+      throw new VolumeSetupError(volume.name, (error as Error).message);
+    }
+    const kind = Object.keys(volume).find((key) => key !== 'name') ?? 'unknown';
+    throw new VolumeSetupError(volume.name, `volume type ${kind} is not supported by PodLab`);
+  }
+
+  /** The container's mounts; a subPath into a runtime volume cannot be expressed and fails the container. */
+  mounts(container: Container, volumes: PodVolumes): Mount[] {
+    return (container.volumeMounts ?? []).map((mount) => {
+      const volume = volumes.get(mount.name);
+      if (!volume) throw new ContainerStartError('CreateContainerConfigError', `cannot find volume "${mount.name}" to mount into container "${container.name}"`);
+      let source = volume.source;
+      if (mount.subPath) {
+        if (source.type !== 'hostPath') {
+          throw new ContainerStartError('CreateContainerConfigError', `failed to prepare subPath for volumeMount "${mount.name}" of container "${container.name}": subPath is supported only for hostPath, configMap, secret, downwardAPI and projected volumes`);
+        }
+        source = { type: 'hostPath', path: join(source.path, mount.subPath) };
+      }
+      return { containerPath: mount.mountPath, source, readOnly: volume.projected || mount.readOnly === true };
+    });
+  }
+
+  /** Removes what the pod's volumes left: projected files and emptyDir volumes. Its containers must be gone. */
+  async tearDown(uid: string, volumeNames: string[]): Promise<void> {
+    const dir = this.podDir(uid);
+    this.writer.forget(dir);
+    rmSync(dir, { recursive: true, force: true });
+    for (const name of volumeNames) await this.runtime.removeVolume(emptyDirVolumeName(uid, name));
+  }
+}

@@ -1,6 +1,7 @@
 // `podlab COMMAND [flags]`: the command-line face of PodLab.
 
 import { runKubeconfig } from './kubeconfigCommand.ts';
+import { runNode } from './node.ts';
 import { runServe } from './serve.ts';
 import { CliError } from './args.ts';
 
@@ -12,6 +13,8 @@ Commands:
                [--runtime docker|simulated] [--store sqlite|etcd://HOST:PORT]
                [--pause-image IMAGE] [--update-kubeconfig]
   kubeconfig   print a cluster's kubeconfig   [--name NAME] [--data-dir DIR]
+  node         add|stop|start|rm NAME: a cluster's Docker nodes   [--name CLUSTER]
+               (add: [--cpus N] [--memory QUANTITY] [--pods N])
   help         show this help
 `;
 
@@ -22,6 +25,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return runServe(rest);
     case 'kubeconfig':
       return runKubeconfig(rest);
+    case 'node':
+      return runNode(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -20,6 +20,7 @@ import { planAddresses } from '../network/clusterNetwork.ts';
 import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { loadOrCreatePki } from './pki.ts';
+import { NodeManager } from './nodes/nodeManager.ts';
 
 export type RuntimeKind = 'docker' | 'simulated';
 
@@ -129,6 +130,10 @@ export class Cluster {
       writeKubeconfig(paths.kubeconfig, { clusterName: options.name, server: apiServer.url, caCert: pki.caCert, token: adminToken });
       cluster = new Cluster(options.name, paths, store, apiServer, settings, releaseLock);
       await cluster.startComponents();
+      const client = cluster.client.bind(cluster);
+      const nodes = await NodeManager.start({ cluster: options.name, dataDir: paths.dataDir, runtime: settings.runtime, nodes: settings.nodes, subnet, pauseImage: options.pauseImage, clientFor: client });
+      // Last started, first stopped: kubelets go before the API they report to.
+      cluster.own({ name: 'nodes', stop: () => nodes.stop() });
       return cluster;
     } catch (err) {
       await cluster?.stopComponents();

@@ -1,0 +1,84 @@
+// `podlab node add|stop|start|rm NAME`: acts on the cluster's node
+// containers in Docker. A running `podlab serve` notices through Docker's
+// events: a new or started node gets a kubelet, a stopped one stops
+// heartbeating and goes NotReady, a removed one loses its Node object.
+
+import { parseQuantity } from '../apiserver/validation/quantity.ts';
+import { clusterPaths, readJson } from '../cluster/dataDir.ts';
+import { addNode, removeNodeLeftovers } from '../cluster/nodes/dockerNodes.ts';
+import { validNodeName, type CapacityChoice } from '../cluster/nodes/nodeLabels.ts';
+import { createDockerClient } from '../runtime/docker/engine.ts';
+import { inspectNodeContainer, nodeContainerName, removeNodeContainer, startNodeContainer, stopNodeContainer } from '../runtime/docker/nodeContainers.ts';
+import { CliError, clusterFlags, clusterLocation, intFlag, parseFlags } from './args.ts';
+
+const nodeFlags = {
+  ...clusterFlags,
+  cpus: { type: 'string' },
+  memory: { type: 'string' },
+  pods: { type: 'string' },
+} as const;
+
+export const nodeUsage = `Usage: podlab node add|stop|start|rm NAME [--name CLUSTER] [--data-dir DIR]
+       podlab node add NAME [--cpus N] [--memory QUANTITY] [--pods N]`;
+
+function isQuantity(text: string): boolean {
+  try {
+    parseQuantity(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function capacityChoice(values: { cpus?: string; memory?: string; pods?: string }): CapacityChoice {
+  const choice: CapacityChoice = {};
+  if (values.cpus !== undefined) {
+    if (!isQuantity(values.cpus) || values.cpus.startsWith('-')) throw new CliError(`--cpus must be a CPU quantity such as 2 or 1500m (got "${values.cpus}")`);
+    choice.cpu = values.cpus;
+  }
+  if (values.memory !== undefined) {
+    if (!isQuantity(values.memory) || values.memory.startsWith('-')) throw new CliError(`--memory must be a memory quantity such as 4Gi or 512Mi (got "${values.memory}")`);
+    choice.memory = values.memory;
+  }
+  const pods = intFlag(values.pods, 'pods', 1, 10_000);
+  if (pods !== undefined) choice.pods = pods;
+  return choice;
+}
+
+export async function runNode(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(args, nodeFlags);
+  const [action, node, ...extra] = positionals;
+  if (!action || !['add', 'stop', 'start', 'rm'].includes(action) || !node || extra.length > 0) throw new CliError(nodeUsage);
+  if (!validNodeName(node)) throw new CliError(`invalid node name "${node}": use lower-case letters, digits and '-', at most 63 characters`);
+  if (action !== 'add' && (values.cpus ?? values.memory ?? values.pods) !== undefined) throw new CliError('--cpus, --memory and --pods apply to `podlab node add` only');
+  const { name: cluster, dataDir } = clusterLocation(values);
+  const docker = createDockerClient();
+  const container = nodeContainerName(cluster, node);
+  const existing = await inspectNodeContainer(docker, cluster, node);
+
+  if (action === 'add') {
+    if (existing) throw new CliError(`node "${node}" already exists in cluster "${cluster}" (container ${container})`);
+    const subnet = readJson<{ subnet?: string }>(clusterPaths(dataDir).settings)?.subnet;
+    if (!subnet) throw new CliError(`cluster "${cluster}" has not been started yet: start it with \`podlab serve --name ${cluster}\``);
+    await addNode(docker, { cluster, subnet, node, capacity: capacityChoice(values) });
+    process.stdout.write(`Node "${node}" added to cluster "${cluster}" (container ${container}).\n`);
+    return 0;
+  }
+  if (!existing) throw new CliError(`cluster "${cluster}" has no node "${node}" (no container ${container})`);
+  switch (action) {
+    case 'stop':
+      await stopNodeContainer(docker, cluster, node);
+      process.stdout.write(`Node "${node}" stopped: it goes NotReady and its pods are evicted after their tolerations.\n`);
+      break;
+    case 'start':
+      await startNodeContainer(docker, cluster, node);
+      process.stdout.write(`Node "${node}" started.\n`);
+      break;
+    case 'rm':
+      await removeNodeContainer(docker, cluster, node);
+      await removeNodeLeftovers(docker, cluster, node);
+      process.stdout.write(`Node "${node}" removed from cluster "${cluster}".\n`);
+      break;
+  }
+  return 0;
+}

@@ -1,0 +1,63 @@
+// A kubelet for one node, on the runtime the cluster uses: on Docker it
+// drives the node's containers and reports the node container's address;
+// simulated nodes live in this process and share one IP allocator.
+
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import type { KubeClient } from '../../apiserver/client/types.ts';
+import { Kubelet } from '../../kubelet/kubelet.ts';
+import type { Timings } from '../../kubelet/timings.ts';
+import { DockerRuntime } from '../../runtime/docker/dockerRuntime.ts';
+import { inspectNodeContainer } from '../../runtime/docker/nodeContainers.ts';
+import { IpAllocator } from '../../runtime/simulated/ipAllocator.ts';
+import { SimulatedRuntime } from '../../runtime/simulated/simulatedRuntime.ts';
+import { machineInfo, nodeCapacity, type EngineFacts } from './machineFacts.ts';
+import { capacityFromLabels, LABEL_NODE_ROLE, ROLE_CONTROL_PLANE } from './nodeLabels.ts';
+
+export interface KubeletContext {
+  cluster: string;
+  dataDir: string;
+  clientFor: (component: string) => KubeClient;
+  timings: Timings;
+  facts: EngineFacts;
+  /** Identifies this run of the serving process (nodeInfo.bootID). */
+  bootID: string;
+}
+
+/** PodLab's default pids limit per container: a fork bomb in a pod must not take the desktop down. */
+export const POD_PIDS_LIMIT = 4096;
+
+function common(ctx: KubeletContext, node: string, labels: Record<string, string>) {
+  return {
+    nodeName: node,
+    client: ctx.clientFor(`system:node:${node}`),
+    capacity: nodeCapacity(ctx.facts, capacityFromLabels(labels), ctx.dataDir),
+    controlPlane: labels[LABEL_NODE_ROLE] === ROLE_CONTROL_PLANE,
+    machine: machineInfo(ctx.facts, ctx.cluster, node, ctx.bootID),
+    rootDir: join(ctx.dataDir, 'kubelet', node),
+    podPidsLimit: POD_PIDS_LIMIT,
+    engineCpuMillis: ctx.facts.cpus * 1000,
+    timings: ctx.timings,
+  };
+}
+
+export function dockerKubelet(ctx: KubeletContext, docker: Docker, node: string, labels: Record<string, string>, pauseImage?: string): Kubelet {
+  const runtime = new DockerRuntime({ cluster: ctx.cluster, node, docker, ...(pauseImage ? { pauseImage } : {}) });
+  return new Kubelet({
+    ...common(ctx, node, labels),
+    runtime,
+    providerID: `podlab://docker/${ctx.cluster}/${node}`,
+    nodeAddress: async () => (await inspectNodeContainer(docker, ctx.cluster, node))?.ip,
+  });
+}
+
+export function simulatedKubelet(ctx: KubeletContext, ips: IpAllocator, node: string, controlPlane: boolean): Kubelet {
+  const nodeIp = ips.allocate();
+  const runtime = new SimulatedRuntime({ cluster: ctx.cluster, node, ips, nodeIp });
+  return new Kubelet({
+    ...common(ctx, node, controlPlane ? { [LABEL_NODE_ROLE]: ROLE_CONTROL_PLANE } : {}),
+    runtime,
+    providerID: `podlab://simulated/${ctx.cluster}/${node}`,
+    nodeAddress: async () => nodeIp,
+  });
+}

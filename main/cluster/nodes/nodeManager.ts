@@ -1,0 +1,221 @@
+// A cluster's nodes. On Docker, the node containers are the truth: the
+// manager makes sure `--nodes K` exist (node-1 … node-K, node-1 being the
+// control plane), then keeps one kubelet per running node container,
+// reconciling on every Docker event about them (and every few seconds, in
+// case the event stream broke). So `podlab node add|stop|start|rm` from
+// another shell, or `docker stop podlab-<cluster>-node-2`, takes effect here:
+// a stopped node's kubelet stops (it stops heartbeating and the node goes
+// NotReady), a new or restarted one gets a kubelet, a removed one loses its
+// Node object and whatever its pods left. With the simulated runtime the
+// nodes live in this process. The node lifecycle controller runs here too.
+
+import { randomUUID } from 'node:crypto';
+import type Docker from 'dockerode';
+import { isApiError, type KubeClient } from '../../apiserver/client/types.ts';
+import { NodeLifecycleController } from '../../controllers/nodeLifecycle.ts';
+import type { Kubelet } from '../../kubelet/kubelet.ts';
+import { NODE_LEASE_NAMESPACE } from '../../kubelet/nodeLease.ts';
+import { timingsFor, type Timings } from '../../kubelet/timings.ts';
+import { createDockerClient } from '../../runtime/docker/engine.ts';
+import { EngineUnavailableError } from '../../runtime/runtime.ts';
+import { IpAllocator } from '../../runtime/simulated/ipAllocator.ts';
+import { planAddresses } from '../../network/clusterNetwork.ts';
+import { addNode, listNodes, removeNodeLeftovers, type ListedNode } from './dockerNodes.ts';
+import { dockerKubelet, simulatedKubelet, type KubeletContext } from './kubeletFactory.ts';
+import { dockerEngineFacts, hostFacts } from './machineFacts.ts';
+import { defaultNodeName } from './nodeLabels.ts';
+import { watchNodeContainers } from './nodeContainerEvents.ts';
+
+export interface NodeManagerOptions {
+  cluster: string;
+  dataDir: string;
+  runtime: 'docker' | 'simulated';
+  /** Nodes the cluster starts with; existing extra nodes are kept. */
+  nodes: number;
+  /** The cluster network's subnet (the cluster's settings chose it). */
+  subnet: string;
+  pauseImage?: string;
+  clientFor: (component: string) => KubeClient;
+  timings?: Timings;
+  docker?: Docker;
+  onError?: (error: unknown, context: string) => void;
+}
+
+// Reconcile this often even without events, in case the engine's stream broke.
+const RESYNC_MS = 5_000;
+const EVENT_RETRY_MS = 2_000;
+
+function logOnce(): (error: unknown, context: string) => void {
+  const last = new Map<string, number>();
+  return (error, context) => {
+    const line = `podlab: nodes: ${context}: ${(error as Error)?.message ?? String(error)}`;
+    if ((last.get(line) ?? 0) > Date.now() - 60_000) return;
+    last.set(line, Date.now());
+    process.stderr.write(`${line}\n`);
+  };
+}
+
+export class NodeManager {
+  private readonly kubelets = new Map<string, Kubelet>();
+  private readonly timings: Timings;
+  private readonly onError: (error: unknown, context: string) => void;
+  private readonly abort = new AbortController();
+  private controller: NodeLifecycleController | undefined;
+  private docker: Docker | undefined;
+  private context: KubeletContext | undefined;
+  private reconciling: Promise<void> | undefined;
+  private again = false;
+  private resync: NodeJS.Timeout | undefined;
+  private watching: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: NodeManagerOptions) {
+    this.timings = options.timings ?? timingsFor();
+    this.onError = options.onError ?? logOnce();
+  }
+
+  static async start(options: NodeManagerOptions): Promise<NodeManager> {
+    const manager = new NodeManager(options);
+    await manager.begin();
+    return manager;
+  }
+
+  /** The kubelets running now, by node name. */
+  get nodeNames(): string[] {
+    return [...this.kubelets.keys()].sort();
+  }
+
+  private async begin(): Promise<void> {
+    const { options } = this;
+    this.controller = new NodeLifecycleController({
+      client: options.clientFor('node-controller'),
+      gracePeriodMs: this.timings.nodeMonitorGraceMs,
+      monitorPeriodMs: this.timings.nodeMonitorPeriodMs,
+      onError: this.onError,
+    });
+    await this.controller.start();
+    const base = { cluster: options.cluster, dataDir: options.dataDir, clientFor: options.clientFor, timings: this.timings, bootID: randomUUID() };
+    if (options.runtime === 'simulated') {
+      this.context = { ...base, facts: hostFacts() };
+      const ips = new IpAllocator(planAddresses(options.subnet).podRange);
+      for (let i = 0; i < options.nodes; i++) {
+        const kubelet = simulatedKubelet(this.context, ips, defaultNodeName(i), i === 0);
+        this.kubelets.set(kubelet.nodeName, kubelet);
+        await kubelet.start();
+      }
+      return;
+    }
+    this.docker = options.docker ?? createDockerClient();
+    try {
+      this.context = { ...base, facts: await dockerEngineFacts(this.docker) };
+      for (let i = 0; i < options.nodes; i++) {
+        await addNode(this.docker, { cluster: options.cluster, subnet: options.subnet, node: defaultNodeName(i), controlPlane: i === 0, ...(options.pauseImage ? { pauseImage: options.pauseImage } : {}) });
+      }
+    } catch (error) {
+      // The API keeps serving without nodes; they appear once the engine answers.
+      this.onError(error, error instanceof EngineUnavailableError ? 'the Docker engine is not available, nodes will start when it is' : 'creating the nodes failed');
+    }
+    this.watching = this.watchEvents();
+    this.resync = setInterval(() => this.reconcile(), RESYNC_MS);
+    await this.reconcile();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.abort.abort();
+    if (this.resync) clearInterval(this.resync);
+    await this.watching;
+    await this.reconciling;
+    await Promise.all([...this.kubelets.values()].map((k) => k.stop()));
+    this.kubelets.clear();
+    await this.controller?.stop();
+  }
+
+  /** Brings kubelets in line with the node containers; concurrent calls coalesce. */
+  reconcile(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.reconciling) {
+      this.again = true;
+      return this.reconciling;
+    }
+    this.reconciling = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.reconcileOnce();
+        } catch (error) {
+          this.onError(error, 'reconcile');
+        }
+      } while (this.again && !this.stopped);
+    })().finally(() => (this.reconciling = undefined));
+    return this.reconciling;
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    const docker = this.docker!;
+    const { cluster } = this.options;
+    this.context ??= { cluster, dataDir: this.options.dataDir, clientFor: this.options.clientFor, timings: this.timings, bootID: randomUUID(), facts: await dockerEngineFacts(docker) };
+    const listed = await listNodes(docker, cluster);
+    const byName = new Map<string, ListedNode>(listed.map((n) => [n.node, n]));
+    for (const [name, kubelet] of this.kubelets) {
+      const container = byName.get(name);
+      if (container?.running) continue;
+      this.kubelets.delete(name);
+      await kubelet.stop();
+      if (!container) await this.forgetNode(name);
+    }
+    for (const container of listed) {
+      if (!container.running || this.kubelets.has(container.node) || this.stopped) continue;
+      const kubelet = dockerKubelet(this.context, docker, container.node, container.labels, this.options.pauseImage);
+      this.kubelets.set(container.node, kubelet);
+      try {
+        await kubelet.start();
+      } catch (error) {
+        this.kubelets.delete(container.node);
+        await kubelet.stop().catch(() => undefined);
+        this.onError(error, `node ${container.node}: kubelet did not start`);
+      }
+    }
+    await this.forgetRemovedNodes(byName);
+  }
+
+  /** Node objects of this cluster's Docker nodes whose container is gone (removed while PodLab was not running, too). */
+  private async forgetRemovedNodes(containers: Map<string, ListedNode>): Promise<void> {
+    const prefix = `podlab://docker/${this.options.cluster}/`;
+    const nodes = await this.options.clientFor('node-manager').resource({ group: '', version: 'v1', plural: 'nodes' }).list();
+    for (const node of nodes.items) {
+      const providerID = String((node.spec as { providerID?: string } | undefined)?.providerID ?? '');
+      const name = node.metadata.name ?? '';
+      if (providerID.startsWith(prefix) && !containers.has(name) && !this.kubelets.has(name)) await this.forgetNode(name);
+    }
+  }
+
+  /** A removed node: its pods' leftovers go, then its Lease and Node object. */
+  private async forgetNode(name: string): Promise<void> {
+    await removeNodeLeftovers(this.docker!, this.options.cluster, name);
+    const client = this.options.clientFor('node-manager');
+    for (const [ref, namespace] of [
+      [{ group: 'coordination.k8s.io', version: 'v1', plural: 'leases' }, NODE_LEASE_NAMESPACE],
+      [{ group: '', version: 'v1', plural: 'nodes' }, undefined],
+    ] as const) {
+      try {
+        await client.resource(ref).delete(namespace, name);
+      } catch (error) {
+        if (!isApiError(error, 'NotFound')) throw error;
+      }
+    }
+  }
+
+  private async watchEvents(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await watchNodeContainers(this.docker!, this.options.cluster, this.abort.signal, () => void this.reconcile(), () => void this.reconcile());
+      } catch (error) {
+        if (this.stopped) return;
+        this.onError(error, 'watching node containers');
+      }
+      await new Promise((resolve) => setTimeout(resolve, EVENT_RETRY_MS));
+    }
+  }
+}

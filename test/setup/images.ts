@@ -2,16 +2,18 @@
 // PodLab pulls by default. No registry is reachable on the machines PodLab is
 // developed on, so each is built from a local root filesystem and imported
 // (the engine API call behind `docker import`). Later steps add rows here:
-// the cluster add-on's Node.js image, the sample workloads' images.
+// the sample workloads' images.
 
 import type Docker from 'dockerode';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ADDON_IMAGE } from '../../main/network/addonImage.ts';
 import { DEFAULT_PAUSE_IMAGE } from '../../main/runtime/docker/defaults.ts';
 import type { PackageRequirement } from './packages.ts';
 import { BUSYBOX_STATIC, buildBusyboxRootfs } from './rootfs/busybox.ts';
+import { NODEJS, buildNodeRootfs } from './rootfs/node.ts';
 import { GCC, LIBC_DEV, pauseRootfsBuilder } from './rootfs/pause.ts';
 
 export interface ImageDefinition {
@@ -41,6 +43,13 @@ export const IMAGES: ImageDefinition[] = [
     buildRootfs: pauseRootfsBuilder(DEFAULT_PAUSE_IMAGE.split(':').pop() ?? 'unknown'),
     // The upstream image runs pause as 65535 too: it needs no privilege.
     changes: ['ENTRYPOINT ["/pause"]', 'USER 65535:65535'],
+  },
+  {
+    // The cluster add-on's runtime: the upstream image is node on Alpine (busybox userland).
+    names: [ADDON_IMAGE],
+    requires: [BUSYBOX_STATIC, NODEJS],
+    buildRootfs: buildNodeRootfs,
+    changes: [STANDARD_PATH, 'CMD ["node"]'],
   },
 ];
 

@@ -25,12 +25,14 @@ after(async () => {
   await stopServe(s);
 });
 
+// Pods no node can take stay Pending whatever runs the data plane, so only the test changes them.
+const unplaceable = ['--overrides', JSON.stringify({ spec: { nodeSelector: { 'podlab.test/none': 'x' } } })];
 const podRow = (name: string) => page.locator('[role=row][data-key]', { has: page.locator('.cell-name', { hasText: new RegExp(`^${name}$`) }) });
 const nav = (view: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: view, exact: true }).click();
 
 test('the pods view lists a pod created with kubectl and follows its changes live', async () => {
   await nav('Pods');
-  await kubectlOk(s.serve.kubeconfig, ['run', 'web', '--image=busybox:1.36', '--restart=Never', '--', 'httpd', '-f', '-p', '8080']);
+  await kubectlOk(s.serve.kubeconfig, ['run', 'web', '--image=busybox:1.36', '--restart=Never', ...unplaceable, '--', 'httpd', '-f', '-p', '8080']);
   await podRow('web').waitFor({ timeout: 10_000 });
   assert.match(await podRow('web').locator('.cell-status').innerText(), /Pending/);
   assert.equal(await podRow('web').locator('.cell-ready').innerText(), '0/1');
@@ -66,7 +68,7 @@ test('the pods view lists a pod created with kubectl and follows its changes liv
 
 test('the pod detail shows the pod, its YAML and what the debugger makes of it', async () => {
   await nav('Pods');
-  await kubectlOk(s.serve.kubeconfig, ['run', 'inspect-me', '--image=busybox:1.36', '--restart=Never', '--', 'sleep', '3600']);
+  await kubectlOk(s.serve.kubeconfig, ['run', 'inspect-me', '--image=busybox:1.36', '--restart=Never', ...unplaceable, '--', 'sleep', '3600']);
   await podRow('inspect-me').click();
   await page.getByRole('heading', { name: /inspect-me/ }).waitFor();
   await page.locator('.container-card[data-container=inspect-me]').waitFor();
@@ -74,7 +76,7 @@ test('the pod detail shows the pod, its YAML and what the debugger makes of it',
   await page.getByRole('tab', { name: 'YAML' }).click();
   await page.waitForFunction(() => (document.querySelector('textarea[aria-label="Object YAML"]') as HTMLTextAreaElement | null)?.value.includes('name: inspect-me'));
   await page.getByRole('tab', { name: 'Debug' }).click();
-  await page.locator('.finding').first().waitFor();
+  await page.locator('.finding[data-rule=pending-unschedulable]', { hasText: 'nodeSelector podlab.test/none=x' }).waitFor({ timeout: 10_000 });
   await screenshot(page, 'pod-detail-debug');
   await page.getByRole('tab', { name: 'Logs' }).click();
   await page.getByRole('alert').filter({ hasText: 'not available yet' }).waitFor();
@@ -131,4 +133,49 @@ test('a sample applies with one click and its pods appear', async () => {
   const names = await page.locator('[role=row][data-key] .cell-name').allInnerTexts();
   assert.deepEqual(names, ['crashing'], 'the pods view is filtered to the sample (app=crashing)');
   await screenshot(page, 'sample-pods');
+});
+
+test('workloads: a sample Deployment and its Service show, and Scale changes spec.replicas', async () => {
+  await nav('Samples');
+  const card = page.locator('[data-sample=hello-web]');
+  await card.getByRole('button', { name: /^Apply/ }).click();
+  await card.getByRole('list', { name: 'Apply results' }).getByText('service/hello-web (default) created').waitFor({ timeout: 10_000 });
+  await nav('Workloads');
+  const row = page.locator('tr', { has: page.locator('td', { hasText: /^hello-web$/ }) }).first();
+  await row.waitFor();
+  await row.getByRole('spinbutton', { name: 'Replicas of hello-web' }).fill('3');
+  await row.getByRole('button', { name: 'Scale' }).click();
+  const deadline = Date.now() + 10_000;
+  let replicas = '';
+  while (Date.now() < deadline && replicas !== '3') {
+    replicas = await kubectlOk(s.serve.kubeconfig, ['get', 'deployment', 'hello-web', '-o', 'jsonpath={.spec.replicas}']);
+    if (replicas !== '3') await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(replicas, '3');
+  await page.locator('td', { hasText: /^hello-web$/ }).nth(1).waitFor();
+  await screenshot(page, 'workloads');
+  await nav('Nodes');
+  await page.getByRole('heading', { name: 'Nodes' }).waitFor();
+  await screenshot(page, 'nodes');
+});
+
+test('the pods table stays virtualized with hundreds of pods', async () => {
+  const count = 400;
+  const items = Array.from({ length: count }, (_, i) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `bulk-${String(i).padStart(4, '0')}`, namespace: 'default', labels: { bulk: 'yes' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } }));
+  await kubectlOk(s.serve.kubeconfig, ['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+  await nav('Pods');
+  await page.getByRole('table', { name: 'Pods' }).waitFor();
+  // The sample test left the view filtered to its pods: the chip clears it.
+  const selectorChip = page.locator('.view-head button.chip');
+  if (await selectorChip.count()) await selectorChip.click();
+  try {
+    await page.waitForFunction((n) => Number(document.querySelector('[role=table][aria-label=Pods]')?.getAttribute('aria-rowcount')) >= n, count, { timeout: 30_000 });
+  } finally {
+    await screenshot(page, 'pods-many');
+  }
+  const rendered = await page.locator('[role=row][data-key]').count();
+  assert.ok(rendered < 80, `only the rows in view are in the DOM (${rendered})`);
+  await page.locator('.vtable-body').evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await podRow('bulk-0399').waitFor();
+  await screenshot(page, 'pods-many');
 });

@@ -7,6 +7,13 @@ import { after, before, describe, test } from 'node:test';
 import type { ContainerEvent } from '../../main/runtime/runtime.ts';
 import { collect, createDockerFixture, eventually, runPod, type DockerFixture } from './runtime-docker-fixture.ts';
 
+// dd's 64 MiB buffer cannot fit in 8 MiB, so the kernel kills dd. It waits a
+// second first: the engine starts watching a container for OOM kills only
+// after it started, and an OOM kill in the first milliseconds goes unnoticed
+// (Docker then reports exit 137 without OOMKilled, and no oom event).
+const OOM_SCRIPT = 'sleep 1; exec dd if=/dev/zero of=/dev/null bs=64M count=1';
+const OOM_LIMIT = 8 * 1024 * 1024;
+
 describe('Docker runtime: container lifecycle', () => {
   let fixture: DockerFixture;
   before(async () => {
@@ -64,7 +71,7 @@ describe('Docker runtime: container lifecycle', () => {
     const { containerIds } = await runPod(fixture, fixture.pod('reasons'), [
       fixture.shell('ok', 'exit 0'),
       fixture.shell('fails', 'exit 3'),
-      fixture.shell('oom', 'dd if=/dev/zero of=/dev/null bs=64M count=1', { resources: { memoryLimitBytes: 8 * 1024 * 1024 } }),
+      fixture.shell('oom', OOM_SCRIPT, { resources: { memoryLimitBytes: OOM_LIMIT } }),
     ]);
     const [ok, fails, oom] = await Promise.all(containerIds.map(exitedStatus));
     assert.deepEqual([ok!.reason, ok!.exitCode], ['Completed', 0]);
@@ -106,7 +113,7 @@ describe('Docker runtime: container lifecycle', () => {
     const sandbox = fixture.pod('evented');
     const { sandboxId, containerIds } = await runPod(fixture, sandbox, [
       fixture.shell('dies', 'exit 4'),
-      fixture.shell('oom', 'dd if=/dev/zero of=/dev/null bs=64M count=1', { resources: { memoryLimitBytes: 8 * 1024 * 1024 } }),
+      fixture.shell('oom', OOM_SCRIPT, { resources: { memoryLimitBytes: OOM_LIMIT } }),
     ]);
     const [dies, oom] = containerIds as [string, string];
     await Promise.all(containerIds.map(exitedStatus));

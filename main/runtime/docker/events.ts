@@ -44,6 +44,13 @@ async function* readEvents(opened: Promise<Readable>, signal: AbortSignal | unde
     throw error;
   }
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  // An aborted request does not always end the response stream, and readline
+  // waits for its end: close both explicitly so the loop below finishes.
+  const stop = () => {
+    lines.close();
+    stream.destroy();
+  };
+  signal?.addEventListener('abort', stop, { once: true });
   try {
     for await (const line of lines) {
       if (!line.trim()) continue;
@@ -54,8 +61,8 @@ async function* readEvents(opened: Promise<Readable>, signal: AbortSignal | unde
     if (signal?.aborted) return;
     throw error;
   } finally {
-    lines.close();
-    stream.destroy();
+    signal?.removeEventListener('abort', stop);
+    stop();
   }
 }
 

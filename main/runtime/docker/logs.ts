@@ -27,6 +27,9 @@ export async function* containerLogs(docker: Docker, containerId: string, option
   const source = Buffer.isBuffer(answer) ? Readable.from([answer]) : (answer as Readable);
 
   const partial: Record<OutputStream, Buffer> = { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) };
+  // Ends the read below even when the aborted request leaves the response open.
+  const stop = () => source.destroy();
+  options.signal?.addEventListener('abort', stop, { once: true });
   try {
     for await (const frame of readFrames(source, tty)) {
       let buffer = Buffer.concat([partial[frame.stream], frame.data]);
@@ -41,6 +44,7 @@ export async function* containerLogs(docker: Docker, containerId: string, option
     if (options.signal?.aborted) return;
     throw error;
   } finally {
+    options.signal?.removeEventListener('abort', stop);
     source.destroy();
   }
   // A last line without its newline (the process exited mid-line).

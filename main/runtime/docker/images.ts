@@ -21,7 +21,10 @@ const NOT_FOUND = /not found|manifest unknown|repository does not exist|no such 
 export async function pullImage(docker: Docker, image: string, options: PullOptions = {}): Promise<string> {
   let stream: NodeJS.ReadableStream;
   try {
-    stream = await docker.pull(image, { authconfig: options.auth && toAuthConfig(options.auth), abortSignal: options.signal });
+    const pullOptions: Record<string, unknown> = {};
+    if (options.auth) pullOptions.authconfig = toAuthConfig(options.auth);
+    if (options.signal) pullOptions.abortSignal = options.signal;
+    stream = await docker.pull(image, pullOptions);
   } catch (error) {
     throw pullError(image, error);
   }

@@ -16,12 +16,13 @@ import { podStreamsAvailable, type PodStreams } from '../ui/podStreams.ts';
 import { SampleLibrary } from '../ui/samples.ts';
 import { SettingsStore } from '../ui/settingsStore.ts';
 import { StatusBoard } from '../ui/statusBoard.ts';
-import { connectionTo, type ClusterConnection, type UiHost } from '../ui/uiHost.ts';
+import { apiPodStreams, connectionTo, type ClusterConnection, type UiHost } from '../ui/uiHost.ts';
 
 export interface DesktopHostOptions {
   home: string;
   samplesDir: string;
-  streams: PodStreams;
+  /** Logs and exec for a started cluster (default: through its API). */
+  streams?: (cluster: Cluster) => PodStreams;
   openExternal: (url: string) => Promise<void>;
 }
 
@@ -48,7 +49,7 @@ export class DesktopHost implements UiHost {
       phase: 'stopped',
       runtime: 'docker',
       docker: { state: 'unknown', endpoint: engineEndpoint() },
-      podStreams: podStreamsAvailable(options.streams),
+      podStreams: false,
       canSwitch: true,
     });
   }
@@ -120,8 +121,9 @@ export class DesktopHost implements UiHost {
       return;
     }
     this.status.update({ progress: { step: 'connecting the UI', done: 2, total: steps } });
-    this.current = connectionTo(this.cluster, this.options.streams);
+    const streams = (this.options.streams ?? apiPodStreams)(this.cluster);
+    this.current = connectionTo(this.cluster, streams);
     writeJsonAtomic(this.stateFile, { lastCluster: name } satisfies DesktopState);
-    this.status.update({ phase: 'running', progress: undefined, apiServerUrl: this.cluster.apiServer.url, kubeconfigPath: this.cluster.paths.kubeconfig, runtime: this.cluster.settings.runtime });
+    this.status.update({ phase: 'running', progress: undefined, podStreams: podStreamsAvailable(streams), apiServerUrl: this.cluster.apiServer.url, kubeconfigPath: this.cluster.paths.kubeconfig, runtime: this.cluster.settings.runtime });
   }
 }

@@ -6,7 +6,6 @@
 import { app, BrowserWindow, session, shell } from 'electron';
 import { join } from 'node:path';
 import { podlabHome } from '../cluster/dataDir.ts';
-import { unavailablePodStreams } from '../ui/podStreams.ts';
 import { appIndexUrl } from './appOrigin.ts';
 import { registerAppScheme, serveRenderer } from './appProtocol.ts';
 import { DesktopHost } from './desktopHost.ts';
@@ -26,7 +25,6 @@ if (!app.requestSingleInstanceLock()) {
   const host = new DesktopHost({
     home: podlabHome(),
     samplesDir: join(appRoot, 'resources', 'samples'),
-    streams: unavailablePodStreams,
     openExternal: (url) => shell.openExternal(url),
   });
 

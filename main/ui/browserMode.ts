@@ -16,10 +16,11 @@ import { podlabHome } from '../cluster/dataDir.ts';
 import { BridgeSession } from './bridgeSession.ts';
 import { contentSecurityPolicy } from './csp.ts';
 import { defaultRendererDir, defaultSamplesDir } from './paths.ts';
-import { unavailablePodStreams, type PodStreams } from './podStreams.ts';
+import type { PodStreams } from './podStreams.ts';
 import { servedHost } from './servedHost.ts';
 import { serveStatic } from './staticFiles.ts';
 import { checkUpgrade } from './upgradeAuth.ts';
+import { apiPodStreams } from './uiHost.ts';
 
 export interface BrowserModeOptions {
   /** 0 or absent: any free port. */
@@ -27,7 +28,7 @@ export interface BrowserModeOptions {
   rendererDir?: string;
   samplesDir?: string;
   settingsFile?: string;
-  /** Logs and exec, once the node side provides them. */
+  /** Logs and exec; by default through the cluster's API (pods/log, pods/exec). */
   podStreams?: PodStreams;
 }
 
@@ -65,7 +66,7 @@ export async function startBrowserMode(cluster: Cluster, options: BrowserModeOpt
   const token = randomBytes(32).toString('base64url');
   const rendererDir = options.rendererDir ?? defaultRendererDir;
   const host = servedHost(cluster, {
-    streams: options.podStreams ?? unavailablePodStreams,
+    streams: options.podStreams ?? apiPodStreams(cluster),
     samplesDir: options.samplesDir ?? defaultSamplesDir,
     settingsFile: options.settingsFile ?? join(podlabHome(), 'ui-settings.json'),
   });

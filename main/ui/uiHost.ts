@@ -1,11 +1,14 @@
 // What a bridge session needs from whoever runs the UI: the desktop app
 // (which can switch clusters) or browser mode (one `podlab serve` cluster).
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ClusterSummary } from '../../preload/api.ts';
 import { adminUser } from '../apiserver/auth/user.ts';
 import type { KubeClient } from '../apiserver/client/types.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { catalogKindResolver, type KindResolver } from './apply/kindResolver.ts';
+import { kubePodStreams } from './kubePodStreams.ts';
 import type { PodStreams } from './podStreams.ts';
 import type { SampleLibrary } from './samples.ts';
 import type { SettingsStore } from './settingsStore.ts';
@@ -35,4 +38,13 @@ export interface UiHost {
  */
 export function connectionTo(cluster: Cluster, streams: PodStreams): ClusterConnection {
   return { client: cluster.apiServer.client(adminUser), kinds: catalogKindResolver(cluster.apiServer.catalog), streams };
+}
+
+/** Logs and exec through the cluster's own API (pods/log, pods/exec), as kubectl gets them. */
+export function apiPodStreams(cluster: Cluster): PodStreams {
+  return kubePodStreams({
+    url: cluster.apiServer.url,
+    caCert: readFileSync(join(cluster.paths.dataDir, 'pki', 'ca.crt'), 'utf8'),
+    token: readFileSync(cluster.paths.adminToken, 'utf8').trim(),
+  });
 }

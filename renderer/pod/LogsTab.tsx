@@ -107,8 +107,8 @@ export function LogsTab({ pod, tailLines, defaultTimestamps }: { pod: PodView; t
         <ErrorBox
           error={error}
           next={
-            status && !status.podStreams
-              ? 'Logs come from the node runtime, which this cluster does not run yet. The pod list, events and YAML work meanwhile.'
+            (status && !status.podStreams) || error.status?.code === 503
+              ? 'Logs come from the node runtime (the kubelets), which does not serve this cluster yet. The pod list, events and YAML work meanwhile.'
               : previous
                 ? 'There is no previous instance until the container has restarted once.'
                 : 'Check that the container has started (Overview tab).'

@@ -77,7 +77,7 @@ export function ShellTab({ pod }: { pod: PodView }) {
         </label>
         {sessionId ? <button onClick={disconnect}>Disconnect</button> : <button onClick={() => void connect()}>Connect</button>}
       </div>
-      {error && <ErrorBox error={error} next={status && !status.podStreams ? 'Exec needs the node runtime, which this cluster does not run yet.' : 'Check that the container is running and has this command (busybox has sh, not bash).'} />}
+      {error && <ErrorBox error={error} next={(status && !status.podStreams) || error.status?.code === 503 ? 'A shell needs the node runtime (the kubelets), which does not serve this cluster yet.' : 'Check that the container is running and has this command (busybox has sh, not bash).'} />}
       <Terminal
         label="Shell"
         onResize={(columns, rows) => {

@@ -190,3 +190,19 @@ describe('deletecollection', () => {
     }
   });
 });
+
+describe('write options of the in-process client', () => {
+  it('passes fieldValidation and dryRun as the query parameters of the same names', async () => {
+    const env = await startInProcessApi();
+    try {
+      const cms = env.client.resource(cmRef);
+      const withTypo = { ...configMap('typo'), datta: { a: '1' } } as KubeObject;
+      await assert.rejects(cms.create('default', withTypo, { fieldValidation: 'Strict' }), (e) => isApiError(e, 'BadRequest') && /unknown field "datta"/.test(e.message));
+      const dry = await cms.create('default', configMap('dry'), { dryRun: true });
+      assert.equal(dry.metadata.name, 'dry');
+      await assert.rejects(cms.get('default', 'dry'), (e) => isApiError(e, 'NotFound'));
+    } finally {
+      await env.close();
+    }
+  });
+});

@@ -7,13 +7,17 @@ import type { Dispatcher } from '../dispatcher.ts';
 import { StatusError } from '../errors.ts';
 import type { KubeList, KubeObject } from '../meta/objects.ts';
 import type { ResourceRequestInfo, Verb } from '../requestInfo.ts';
-import type { ClientWatchEvent, DeleteOptions, KubeClient, ListOptions, PatchType, ResourceClient, ResourceRef, WatchHandle, WatchOptions } from './types.ts';
+import type { ClientWatchEvent, DeleteOptions, KubeClient, ListOptions, PatchType, ResourceClient, ResourceRef, WatchHandle, WatchOptions, WriteOptions } from './types.ts';
 import { ApiError } from './types.ts';
 
 function query(options: object = {}): URLSearchParams {
   const q = new URLSearchParams();
   for (const [key, value] of Object.entries(options)) if (value !== undefined && value !== '') q.set(key, String(value));
   return q;
+}
+
+function writeQuery(options: WriteOptions = {}): URLSearchParams {
+  return query({ fieldValidation: options.fieldValidation, dryRun: options.dryRun ? 'All' : undefined });
 }
 
 async function unwrap<T>(work: () => Promise<T>): Promise<T> {
@@ -94,20 +98,20 @@ class InProcessResourceClient<T extends KubeObject> implements ResourceClient<T>
     };
   }
 
-  async create(namespace: string | undefined, obj: T): Promise<T> {
-    return (await this.call('create', namespace, '', '', query(), obj)) as T;
+  async create(namespace: string | undefined, obj: T, options?: WriteOptions): Promise<T> {
+    return (await this.call('create', namespace, '', '', writeQuery(options), obj)) as T;
   }
 
-  async update(namespace: string | undefined, obj: T): Promise<T> {
-    return (await this.call('update', namespace, obj.metadata.name ?? '', '', query(), obj)) as T;
+  async update(namespace: string | undefined, obj: T, options?: WriteOptions): Promise<T> {
+    return (await this.call('update', namespace, obj.metadata.name ?? '', '', writeQuery(options), obj)) as T;
   }
 
   async updateStatus(namespace: string | undefined, obj: T): Promise<T> {
     return (await this.call('update', namespace, obj.metadata.name ?? '', 'status', query(), obj)) as T;
   }
 
-  async patch(namespace: string | undefined, name: string, type: PatchType, patch: unknown, subresource = ''): Promise<T> {
-    return (await this.call('patch', namespace, name, subresource, query(), patch, type)) as T;
+  async patch(namespace: string | undefined, name: string, type: PatchType, patch: unknown, subresource = '', options?: WriteOptions): Promise<T> {
+    return (await this.call('patch', namespace, name, subresource, writeQuery(options), patch, type)) as T;
   }
 
   async delete(namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<KubeObject> {

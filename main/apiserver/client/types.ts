@@ -49,16 +49,24 @@ export interface DeleteOptions {
   dryRun?: string[];
 }
 
+/** Options of writes, as the query parameters of the same names. */
+export interface WriteOptions {
+  /** Strict rejects unknown fields (400), Warn (the server's default) and Ignore drop them. */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  /** Validate and admit, but store nothing. */
+  dryRun?: boolean;
+}
+
 export type PatchType = 'application/json-patch+json' | 'application/merge-patch+json' | 'application/strategic-merge-patch+json';
 
 export interface ResourceClient<T extends KubeObject = KubeObject> {
   get(namespace: string | undefined, name: string): Promise<T>;
   list(namespace?: string, options?: ListOptions): Promise<KubeList<T>>;
   watch(namespace: string | undefined, options: WatchOptions, onEvent: (event: ClientWatchEvent<T>) => void): WatchHandle;
-  create(namespace: string | undefined, obj: T): Promise<T>;
-  update(namespace: string | undefined, obj: T): Promise<T>;
+  create(namespace: string | undefined, obj: T, options?: WriteOptions): Promise<T>;
+  update(namespace: string | undefined, obj: T, options?: WriteOptions): Promise<T>;
   updateStatus(namespace: string | undefined, obj: T): Promise<T>;
-  patch(namespace: string | undefined, name: string, type: PatchType, patch: unknown, subresource?: string): Promise<T>;
+  patch(namespace: string | undefined, name: string, type: PatchType, patch: unknown, subresource?: string, options?: WriteOptions): Promise<T>;
   delete(namespace: string | undefined, name: string, options?: DeleteOptions): Promise<KubeObject>;
   /** POST to a subresource (pods/binding, pods/eviction). */
   createSubresource(namespace: string | undefined, name: string, subresource: string, body: KubeObject): Promise<KubeObject>;

@@ -8,7 +8,7 @@ import type Docker from 'dockerode';
 import type { Container, ContainerConfig, ContainerState, ContainerStatus, Mount, PodSandboxConfig } from '../runtime.ts';
 import { LABEL_SANDBOX_ID } from '../runtime.ts';
 import { CONTAINER_LOG_CONFIG } from './defaults.ts';
-import { containerLabels, containerMetadataFrom, sandboxMetadataFrom, splitLabels, withDefaults, type Placement } from './labels.ts';
+import { containerLabels, containerMetadataFrom, sandboxMetadataFrom, splitLabels, withDefaults, type Placement } from '../labels.ts';
 import { appContainerName } from './naming.ts';
 import { nodeContainerName } from './nodeContainers.ts';
 

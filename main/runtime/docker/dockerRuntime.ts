@@ -42,7 +42,8 @@ import { createDockerClient, dockerMessage, engineCall, engineCallIdempotent, ht
 import { containerEvents } from './events.ts';
 import { attachContainer, execSync, startExec } from './exec.ts';
 import { ensureImagePresent, imageStatus, listImages, pullImage, removeImage } from './images.ts';
-import { labelFilters, placementLabels, sandboxMetadataFrom, splitLabels, type Placement } from './labels.ts';
+import { labelFilters } from './labels.ts';
+import { placementLabels, sandboxMetadataFrom, splitLabels, type Placement } from '../labels.ts';
 import { containerLogs } from './logs.ts';
 import { inspectNodeContainer } from './nodeContainers.ts';
 import { sandboxCreateOptions, sandboxIp, toPodSandboxStatus, type SandboxContext } from './sandboxes.ts';

@@ -7,7 +7,8 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { CONTAINER_TYPE_SANDBOX, LABEL_CONTAINER_TYPE, type ContainerEvent, type ContainerEventStream, type ContainerEventType, type EventOptions } from '../runtime.ts';
 import { engineCall } from './engine.ts';
-import { labelFilters, placementLabels, splitLabels, type Placement } from './labels.ts';
+import { labelFilters } from './labels.ts';
+import { placementLabels, splitLabels, type Placement } from '../labels.ts';
 
 const EVENT_TYPES: Record<string, ContainerEventType> = { create: 'created', start: 'started', die: 'died', oom: 'oom', destroy: 'removed' };
 

@@ -10,7 +10,8 @@ import { LABEL_CLUSTER, LABEL_NODE, NotFoundError } from '../runtime.ts';
 import { CONTAINER_LOG_CONFIG, DEFAULT_PAUSE_IMAGE } from './defaults.ts';
 import { engineCall, engineCallIdempotent, httpStatus, toRuntimeError } from './engine.ts';
 import { ensureImagePresent } from './images.ts';
-import { labelFilters, placementLabels } from './labels.ts';
+import { labelFilters } from './labels.ts';
+import { placementLabels } from '../labels.ts';
 
 export const LABEL_ROLE = 'podlab.role';
 export const ROLE_NODE = 'node';

@@ -7,7 +7,7 @@
 import type Docker from 'dockerode';
 import type { PodSandboxConfig, PodSandboxStatus, Protocol, PublishedPort } from '../runtime.ts';
 import { CONTAINER_LOG_CONFIG } from './defaults.ts';
-import { namespacesFrom, sandboxLabels, sandboxMetadataFrom, splitLabels, withDefaults, type Placement } from './labels.ts';
+import { namespacesFrom, sandboxLabels, sandboxMetadataFrom, splitLabels, withDefaults, type Placement } from '../labels.ts';
 import { sandboxContainerName } from './naming.ts';
 import { nodeContainerName } from './nodeContainers.ts';
 

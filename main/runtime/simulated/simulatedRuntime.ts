@@ -37,7 +37,7 @@ import {
   type StreamSession,
   type VolumeSpec,
 } from '../runtime.ts';
-import { containerLabels, containerMetadataFrom, sandboxLabels, sandboxMetadataFrom, splitLabels, withDefaults, type Placement } from '../docker/labels.ts';
+import { containerLabels, containerMetadataFrom, sandboxLabels, sandboxMetadataFrom, splitLabels, withDefaults, type Placement } from '../labels.ts';
 import { EventHub } from './eventHub.ts';
 import { IpAllocator } from './ipAllocator.ts';
 import { SyntheticLogs } from './syntheticLogs.ts';

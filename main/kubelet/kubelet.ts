@@ -7,6 +7,7 @@
 
 import { EventRecorder } from '../apiserver/client/eventRecorder.ts';
 import type { KubeClient } from '../apiserver/client/types.ts';
+import { deepEqual } from '../apiserver/registry/objectMeta.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { realClock, type Clock, type Timer } from '../scheduler/clock.ts';
 import type { Informer } from '../scheduler/informer.ts';
@@ -61,6 +62,19 @@ export interface KubeletOptions {
   clock?: Clock;
   timings?: Timings;
   onError?: (error: unknown, context: string) => void;
+}
+
+/**
+ * Whether an update needs a sync: the kubelet's own status writes come back
+ * as status-only updates and need none, unless a readiness gate's condition
+ * moved (HandlePodReconcile).
+ */
+function changedBeyondStatus(old: Pod, pod: Pod): boolean {
+  const strip = ({ status: _s, metadata: { resourceVersion: _rv, managedFields: _mf, ...metadata }, ...rest }: Pod) => ({ ...rest, metadata });
+  if (!deepEqual(strip(old), strip(pod))) return true;
+  const gates = new Set((pod.spec.readinessGates ?? []).map((g) => g.conditionType));
+  const gated = (p: Pod) => (p.status?.conditions ?? []).filter((c) => gates.has(c.type)).map((c) => [c.type, c.status]);
+  return gates.size > 0 && !deepEqual(gated(old), gated(pod));
 }
 
 /** Prints each distinct problem at most once a minute: a stopped engine fails every loop at once. */
@@ -190,7 +204,7 @@ export class Kubelet {
       nodeName,
       {
         onAdd: (pod) => this.workers.update(pod),
-        onUpdate: (_old, pod) => this.workers.update(pod),
+        onUpdate: (old, pod) => this.workers.update(pod, changedBeyondStatus(old, pod)),
         onDelete: (pod) => this.workers.remove(pod),
       },
       this.clock,

@@ -52,16 +52,17 @@ export class PodWorkers {
     private readonly options: PodWorkersOptions,
   ) {}
 
-  /** A new or changed pod from the API. */
-  update(pod: Pod): void {
+  /** A new or changed pod from the API; `sync` false: only its status changed, which needs no work. */
+  update(pod: Pod, sync = true): void {
     const uid = pod.metadata.uid ?? '';
     let worker = this.workers.get(uid);
     if (!worker) {
       worker = { pod, removed: false, state: 'sync', dirty: false, finished: false };
       this.workers.set(uid, worker);
+      sync = true;
     }
     worker.pod = pod;
-    this.kick(worker);
+    if (sync) this.kick(worker);
   }
 
   /** The pod is gone from the API (deleted, or no longer bound here). */

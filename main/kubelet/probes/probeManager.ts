@@ -50,8 +50,6 @@ export interface ProbeManagerOptions {
   onLivenessFailure?(pod: Pod, container: Container, kind: 'liveness' | 'startup', containerId: string): void;
   /** A container's readiness or started state changed: recompute ContainersReady/Ready and write the status. */
   onReadinessChange?(pod: Pod): void;
-  /** Replaces the prober (tests). */
-  prober?: Pick<Prober, 'probe'>;
 }
 
 interface PodEntry {
@@ -68,19 +66,17 @@ export class ProbeManager implements ProbeResults {
   private readonly results: Record<ProbeKind, ResultsManager>;
   private readonly probeHistory: ProbeHistory;
   private readonly clock: Clock;
-  private readonly prober: Pick<Prober, 'probe'>;
+  private readonly prober: Prober;
 
   constructor(private readonly options: ProbeManagerOptions) {
     this.clock = options.clock ?? realClock;
     this.probeHistory = new ProbeHistory(options.historyLimit);
-    this.prober =
-      options.prober ??
-      new Prober({
-        runtime: options.runtime,
-        network: options.network,
-        ...(options.events ? { events: options.events } : {}),
-        ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
-      });
+    this.prober = new Prober({
+      runtime: options.runtime,
+      network: options.network,
+      ...(options.events ? { events: options.events } : {}),
+      ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
+    });
     this.results = {
       liveness: new ResultsManager((u) => this.resultChanged('liveness', u)),
       readiness: new ResultsManager((u) => this.resultChanged('readiness', u)),
@@ -128,7 +124,7 @@ export class ProbeManager implements ProbeResults {
     if (!entry) return;
     const previous = entry.instances.get(containerName);
     if (sameInstance(previous, instance)) return;
-    if (instance) entry.instances.set(containerName, { ...instance });
+    if (instance) entry.instances.set(containerName, instanceOf(instance));
     else entry.instances.delete(containerName);
     for (const kind of KINDS) entry.workers.get(workerKey(containerName, kind))?.containerChanged();
     // As UpdatePodStatus's manual trigger: a container that just began running learns its readiness now.
@@ -235,6 +231,11 @@ export class ProbeManager implements ProbeResults {
 
 function findContainer(pod: Pod, name: string): Container | undefined {
   return pod.spec.containers.find((c) => c.name === name) ?? pod.spec.initContainers?.find((c) => c.name === name);
+}
+
+/** Only what the workers read: callers may pass the kubelet's richer runtime status. */
+function instanceOf({ id, state, startedAt }: ContainerInstance): ContainerInstance {
+  return startedAt === undefined ? { id, state } : { id, state, startedAt };
 }
 
 function sameInstance(a: ContainerInstance | undefined, b: ContainerInstance | undefined): boolean {

@@ -46,8 +46,11 @@ export function openAndClose(endpoint: HostEndpoint, timeoutMs: number, settleMs
   return new Promise((resolve, reject) => {
     const socket: Socket = connect({ host: endpoint.host, port: endpoint.port });
     let settling = false;
+    let settled = false;
     let settleTimer: NodeJS.Timeout | undefined;
     const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(deadline);
       clearTimeout(settleTimer);
       signal?.removeEventListener('abort', onAbort);
@@ -61,7 +64,7 @@ export function openAndClose(endpoint: HostEndpoint, timeoutMs: number, settleMs
     signal?.addEventListener('abort', onAbort, { once: true });
     // Once connected, any hang-up before data is the proxy's: nothing listens behind it.
     const hungUp = () => fail('connection refused', 'ECONNREFUSED');
-    socket.once('error', (error) => (settling ? hungUp() : finish(error)));
+    socket.on('error', (error) => (settling ? hungUp() : finish(error)));
     socket.once('connect', () => {
       if (settleMs <= 0) return finish();
       settling = true;

@@ -27,6 +27,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return runKubeconfig(rest);
     case 'node':
       return runNode(rest);
+    case 'port-forward':
+      return (await import('./portForward.ts')).runPortForward(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -42,21 +42,29 @@ export class PodDialer {
   /** A connection to `target`, half-open allowed (see splice). */
   async dial(target: PodAddress): Promise<Socket> {
     const route = await this.route(target);
-    if (route.via === 'published') return dialTcp({ address: '127.0.0.1', port: route.hostPort });
-    return this.dialTunnel(target);
+    if (route.via === 'tunnel') return this.dialTunnel(target);
+    try {
+      return await dialTcp({ address: '127.0.0.1', port: route.hostPort });
+    } catch (error) {
+      // The cached port may belong to a pod that is gone, its IP now another pod's: read again.
+      const fresh = await this.route(target, 'now');
+      if (fresh.via === 'tunnel') return this.dialTunnel(target);
+      if (fresh.hostPort === route.hostPort) throw error;
+      return dialTcp({ address: '127.0.0.1', port: fresh.hostPort });
+    }
   }
 
-  /** How a connection to `target` would go. */
-  async route(target: PodAddress): Promise<Route> {
-    let hostPort = await this.lookup(target, false);
+  /** How a connection to `target` would go; `now` reads the engine whatever the cache holds. */
+  async route(target: PodAddress, read: 'cached' | 'now' = 'cached'): Promise<Route> {
+    let hostPort = await this.lookup(target, read === 'now' ? 0 : CACHE_MS);
     // A pod started since the last read is not in the cache yet.
-    if (hostPort === undefined) hostPort = await this.lookup(target, true);
+    if (hostPort === undefined && read === 'cached') hostPort = await this.lookup(target, CACHE_MS / 5);
     return hostPort === undefined ? { via: 'tunnel' } : { via: 'published', hostPort };
   }
 
-  private async lookup(target: PodAddress, fresh: boolean): Promise<number | undefined> {
-    const age = Date.now() - this.readAt;
-    if (age > CACHE_MS || (fresh && age > CACHE_MS / 5)) {
+  /** The published port, from a read of the engine at most `maxAgeMs` old. */
+  private async lookup(target: PodAddress, maxAgeMs: number): Promise<number | undefined> {
+    if (Date.now() - this.readAt > maxAgeMs || this.reading) {
       this.reading ??= this.readPublished().finally(() => (this.reading = undefined));
       await this.reading;
     }

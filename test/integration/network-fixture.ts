@@ -108,6 +108,7 @@ function fixtureFor(docker: DockerFixture, cluster: Cluster, networking: Network
       }
       const now = new Date().toISOString();
       object.status = {
+        ...(object.status as object),
         phase: 'Running',
         podIP: pod.ip,
         podIPs: [{ ip: pod.ip }],

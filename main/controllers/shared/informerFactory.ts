@@ -1,0 +1,40 @@
+// Hands every controller the same informer for a resource, and starts them
+// all together once every controller has registered its handlers, so each
+// handler sees the first list.
+
+import type { KubeClient, ResourceRef } from '../../apiserver/client/types.ts';
+import type { KubeObject } from '../../apiserver/meta/objects.ts';
+import type { InformerOptions } from '../../scheduler/informer.ts';
+import { refKey } from './resources.ts';
+import { SharedInformer } from './sharedInformer.ts';
+
+export class InformerFactory {
+  private readonly informers = new Map<string, SharedInformer<KubeObject>>();
+  private started = false;
+
+  constructor(
+    private readonly client: KubeClient,
+    private readonly options: InformerOptions,
+  ) {}
+
+  informer<T extends KubeObject>(ref: ResourceRef): SharedInformer<T> {
+    const key = refKey(ref);
+    let informer = this.informers.get(key);
+    if (!informer) {
+      if (this.started) throw new Error(`informer for ${key} requested after the informers started`);
+      informer = new SharedInformer(this.client.resource(ref), this.options, ref.group ? `${ref.plural}.${ref.group}` : ref.plural);
+      this.informers.set(key, informer);
+    }
+    return informer as unknown as SharedInformer<T>;
+  }
+
+  /** Resolves when every informer has delivered its first list. */
+  async start(): Promise<void> {
+    this.started = true;
+    await Promise.all([...this.informers.values()].map((i) => i.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.informers.values()].map((i) => i.stop()));
+  }
+}

@@ -1,0 +1,24 @@
+// controller.GetPodFromTemplate: a pod made from a workload's template
+// carries the template's labels, annotations and finalizers, the owner as
+// controller, and a name generated from the owner's: `<owner>-<5 chars>`.
+
+import type { OwnerReference } from '../../apiserver/meta/objects.ts';
+import type { Pod, PodTemplateSpec } from './types.ts';
+
+export function podFromTemplate(template: PodTemplateSpec, namespace: string, generateNameFrom: string, controllerRef: OwnerReference): Pod {
+  const meta = template.metadata ?? {};
+  const pod: Pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      generateName: `${generateNameFrom}-`,
+      namespace,
+      ownerReferences: [controllerRef],
+    },
+    spec: structuredClone(template.spec),
+  };
+  if (meta.labels) pod.metadata.labels = { ...meta.labels };
+  if (meta.annotations) pod.metadata.annotations = { ...meta.annotations };
+  if (meta.finalizers) pod.metadata.finalizers = [...meta.finalizers];
+  return pod;
+}

@@ -1,0 +1,95 @@
+// One list/watch per resource for every controller (client-go's shared
+// informers): the scheduler's Informer does the list/watch and keeps the
+// objects; this adds what several controllers need on top of it: more than
+// one set of handlers, and listing the cache by namespace.
+
+import type { ResourceClient } from '../../apiserver/client/types.ts';
+import type { KubeObject } from '../../apiserver/meta/objects.ts';
+import { Informer, type InformerHandlers, type InformerOptions } from '../../scheduler/informer.ts';
+
+export type EventHandlers<T extends KubeObject> = Partial<InformerHandlers<T>>;
+
+export class SharedInformer<T extends KubeObject> {
+  private readonly handlers: EventHandlers<T>[] = [];
+  /** namespace ('' for cluster-scoped) → names, so a namespace lists without a scan. */
+  private readonly index = new Map<string, Set<string>>();
+  private readonly informer: Informer<T>;
+
+  constructor(
+    resource: ResourceClient<T>,
+    private readonly options: InformerOptions,
+    readonly what: string,
+  ) {
+    this.informer = new Informer(
+      resource,
+      {
+        onAdd: (obj) => {
+          this.indexAdd(obj);
+          this.dispatch('onAdd', (h) => h.onAdd?.(obj));
+        },
+        onUpdate: (oldObj, newObj) => this.dispatch('onUpdate', (h) => h.onUpdate?.(oldObj, newObj)),
+        onDelete: (obj) => {
+          this.indexRemove(obj);
+          this.dispatch('onDelete', (h) => h.onDelete?.(obj));
+        },
+      },
+      options,
+      what,
+    );
+  }
+
+  /** Handlers added before start() see every object of the first list as an add. */
+  addEventHandler(handlers: EventHandlers<T>): void {
+    this.handlers.push(handlers);
+  }
+
+  start(): Promise<void> {
+    return this.informer.start();
+  }
+
+  stop(): Promise<void> {
+    return this.informer.stop();
+  }
+
+  get(namespace: string | undefined, name: string): T | undefined {
+    return this.informer.get(namespace ? `${namespace}/${name}` : name);
+  }
+
+  /** Every cached object of one namespace, or of all namespaces when `namespace` is undefined. */
+  list(namespace?: string): T[] {
+    const namespaces = namespace === undefined ? [...this.index.keys()] : [namespace];
+    const out: T[] = [];
+    for (const ns of namespaces) {
+      for (const name of this.index.get(ns) ?? []) {
+        const obj = this.get(ns || undefined, name);
+        if (obj) out.push(obj);
+      }
+    }
+    return out;
+  }
+
+  private indexAdd(obj: KubeObject): void {
+    const ns = obj.metadata.namespace ?? '';
+    let names = this.index.get(ns);
+    if (!names) this.index.set(ns, (names = new Set()));
+    names.add(obj.metadata.name ?? '');
+  }
+
+  private indexRemove(obj: KubeObject): void {
+    const ns = obj.metadata.namespace ?? '';
+    const names = this.index.get(ns);
+    names?.delete(obj.metadata.name ?? '');
+    if (names?.size === 0) this.index.delete(ns);
+  }
+
+  /** A failing handler must not stop the others, nor the watch. */
+  private dispatch(what: string, call: (h: EventHandlers<T>) => void): void {
+    for (const h of this.handlers) {
+      try {
+        call(h);
+      } catch (err) {
+        this.options.onError(err, `${this.what}: ${what} handler`);
+      }
+    }
+  }
+}

@@ -1,0 +1,150 @@
+// The StatefulSet controller (kube-controller-manager's statefulset-controller):
+// claims the pods named after the set that its selector matches, takes one
+// step of the ordered (or parallel) rollout, and writes the status.
+//
+// Revisions: Kubernetes records each template in a ControllerRevision named
+// `<set>-<hash>` and labels pods with that name (controller-revision-hash).
+// PodLab does not serve ControllerRevisions; the update revision is named the
+// same way from the template's hash, and the current revision is the one the
+// status last recorded.
+
+import type { EventRecorder } from '../../apiserver/client/eventRecorder.ts';
+import { isApiError, type ResourceClient } from '../../apiserver/client/types.ts';
+import type { OwnerReference } from '../../apiserver/meta/objects.ts';
+import { deepEqual } from '../../apiserver/registry/objectMeta.ts';
+import { claimObjects, recheckDeletionTimestamp } from '../shared/claim.ts';
+import { QueueController, splitKey, type ControllerContext, keyOf } from '../shared/controller.ts';
+import { controllerRefOf, resolveControllerRef } from '../shared/controllerRef.ts';
+import { computeHash } from '../shared/hash.ts';
+import { createPodFor } from '../shared/podControl.ts';
+import { podsResource, statefulSetKind, statefulSetsResource } from '../shared/resources.ts';
+import { workloadSelector } from '../shared/selectors.ts';
+import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { Pod, StatefulSet, StatefulSetStatus } from '../shared/types.ts';
+import { isMemberOf } from './statefulSetPods.ts';
+import { completeRollingUpdate, statefulSetStatusJson, statusChanged } from './statefulSetStatus.ts';
+import { updateStatefulSet, type Revisions, type StatefulPodControl } from './statefulSetUpdate.ts';
+
+/** ControllerRevisionName: `<set>-<hash of the template>`. */
+export function updateRevisionName(set: StatefulSet): string {
+  return `${set.metadata.name}-${computeHash(set.spec.template, set.status?.collisionCount ?? 0)}`;
+}
+
+export class StatefulSetController extends QueueController {
+  private readonly sets: SharedInformer<StatefulSet>;
+  private readonly pods: SharedInformer<Pod>;
+  private readonly setClient: ResourceClient<StatefulSet>;
+  private readonly podClient: ResourceClient<Pod>;
+  private readonly recorder: EventRecorder;
+  private readonly podControl: StatefulPodControl;
+
+  constructor(ctx: ControllerContext, workers = 5) {
+    super('statefulset-controller', ctx, workers);
+    this.sets = ctx.informers.informer<StatefulSet>(statefulSetsResource);
+    this.pods = ctx.informers.informer<Pod>(podsResource);
+    this.setClient = ctx.client.resource<StatefulSet>(statefulSetsResource);
+    this.podClient = ctx.client.resource<Pod>(podsResource);
+    this.recorder = ctx.recorder('statefulset-controller');
+    this.podControl = this.newPodControl();
+    this.sets.addEventHandler({
+      onAdd: (set) => this.enqueue(set),
+      onUpdate: (_old, set) => this.enqueue(set),
+      onDelete: (set) => this.enqueue(set),
+    });
+    this.pods.addEventHandler({
+      onAdd: (pod) => this.onPodChange(undefined, pod),
+      onUpdate: (old, cur) => this.onPodChange(old, cur),
+      onDelete: (pod) => this.enqueueOwner(pod.metadata.namespace, controllerRefOf(pod)),
+    });
+  }
+
+  private enqueueOwner(namespace: string | undefined, ref: OwnerReference | undefined): void {
+    const set = resolveControllerRef(this.sets, namespace, ref, statefulSetKind);
+    if (set) this.enqueue(set);
+  }
+
+  /** Owned pods wake their set; orphans wake every set that might adopt them. */
+  private onPodChange(old: Pod | undefined, cur: Pod): void {
+    const curRef = controllerRefOf(cur);
+    const oldRef = old && controllerRefOf(old);
+    const refChanged = !deepEqual(curRef, oldRef);
+    if (old && refChanged && oldRef) this.enqueueOwner(old.metadata.namespace, oldRef);
+    if (curRef) return this.enqueueOwner(cur.metadata.namespace, curRef);
+    if (old && !refChanged && deepEqual(old.metadata.labels ?? {}, cur.metadata.labels ?? {})) return;
+    for (const set of this.sets.list(cur.metadata.namespace ?? '')) {
+      try {
+        if (workloadSelector(set.spec.selector).matches(cur.metadata.labels)) this.enqueue(set);
+      } catch {
+        // An invalid selector adopts nothing.
+      }
+    }
+  }
+
+  /** StatefulPodControl with its events: "create Pod web-0 in StatefulSet web successful". */
+  private newPodControl(): StatefulPodControl {
+    const describe = (verb: string, pod: Pod, set: StatefulSet) => `${verb} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name}`;
+    const record = async (verb: string, set: StatefulSet, pod: Pod, write: () => Promise<unknown>) => {
+      try {
+        await write();
+      } catch (err) {
+        if (isApiError(err, 'NotFound')) throw err;
+        this.recorder.event(set, 'Warning', `Failed${verb}`, `${describe(verb.toLowerCase(), pod, set)} failed error: ${(err as Error).message}`);
+        throw err;
+      }
+      this.recorder.event(set, 'Normal', `Successful${verb}`, `${describe(verb.toLowerCase(), pod, set)} successful`);
+    };
+    return {
+      create: (set, pod) =>
+        createPodFor(this.podClient, this.recorder, set, pod, {
+          created: (created) => `${describe('create', created, set)} successful`,
+          failed: (failed, err) => `${describe('create', failed, set)} failed error: ${err.message}`,
+        }),
+      delete: (set, pod) => record('Delete', set, pod, () => this.podClient.delete(set.metadata.namespace, pod.metadata.name ?? '')),
+      update: (set, pod) => record('Update', set, pod, () => this.podClient.update(set.metadata.namespace, pod)),
+      event: (set, type, reason, message) => this.recorder.event(set, type, reason, message),
+    };
+  }
+
+  protected async reconcile(key: string): Promise<void> {
+    const { namespace, name } = splitKey(key);
+    const set = this.sets.get(namespace, name);
+    if (!set) return;
+    let selector;
+    try {
+      selector = workloadSelector(set.spec.selector);
+    } catch {
+      return;
+    }
+    if (selector.empty) return;
+    const pods = await claimObjects(this.pods.list(namespace), {
+      owner: set,
+      ownerKind: statefulSetKind,
+      matches: (pod) => selector.matches(pod.metadata.labels) && isMemberOf(set, pod),
+      dependents: this.podClient,
+      canAdopt: recheckDeletionTimestamp(this.setClient, set, 'StatefulSet'),
+      dependentKind: 'Pod',
+    });
+    const update = updateRevisionName(set);
+    const revisions: Revisions = { current: set.status?.currentRevision || update, update, collisionCount: set.status?.collisionCount ?? 0 };
+    const { status, error } = await updateStatefulSet(set, revisions, pods, this.podControl, this.ctx.clock.now());
+    await this.writeStatus(set, status);
+    if (error) throw error;
+    const minReadySeconds = set.spec.minReadySeconds ?? 0;
+    // Availability comes with time: look again when the pods may have become available.
+    if (minReadySeconds > 0 && status.availableReplicas !== (set.spec.replicas ?? 1)) this.queue.addAfter(keyOf(set), minReadySeconds * 1000);
+  }
+
+  /** updateStatefulSetStatus: complete a finished rolling update, and write only what changed (one retry on a fresh read). */
+  private async writeStatus(set: StatefulSet, status: StatefulSetStatus): Promise<void> {
+    completeRollingUpdate(set, status);
+    if (!statusChanged(set, status)) return;
+    const body = statefulSetStatusJson(status, set.status);
+    try {
+      await this.setClient.updateStatus(set.metadata.namespace, { ...set, status: body });
+    } catch (err) {
+      if (!isApiError(err, 'Conflict')) throw err;
+      const fresh = await this.setClient.get(set.metadata.namespace, set.metadata.name ?? '');
+      await this.setClient.updateStatus(set.metadata.namespace, { ...fresh, status: body });
+    }
+  }
+}

@@ -399,6 +399,7 @@ export class ResourceRegistry {
       });
       if (!kv) throw this.notFound(name);
       const current = this.decode(kv);
+      validatePropagationPolicy(options.propagationPolicy);
       this.checkPreconditions(current, options);
       await this.deps.admission.validate(this.attributes('DELETE', ctx, namespace, name, '', undefined, current));
       const marked = this.markForDeletion(current, options);
@@ -435,12 +436,15 @@ export class ResourceRegistry {
   /** The object as it stays while deletion waits (finalizers or grace), or undefined to delete now. */
   private markForDeletion(current: KubeObject, options: DeleteOptions): KubeObject | undefined {
     const grace = this.def.strategy.gracePeriodOnDelete?.(current, options.gracePeriodSeconds) ?? 0;
-    const hasFinalizers = (current.metadata.finalizers?.length ?? 0) > 0;
+    // The garbage collector's finalizers are decided when deletion starts, not by later deletes.
+    const finalizers = current.metadata.deletionTimestamp ? current.metadata.finalizers : deletionFinalizers(current.metadata.finalizers, options.propagationPolicy);
+    const hasFinalizers = (finalizers?.length ?? 0) > 0;
     if (grace <= 0 && !hasFinalizers) {
       // An object already being deleted gracefully is removed only by its owner's final delete (grace 0).
       return undefined;
     }
     const marked = structuredClone(current);
+    if (finalizers !== current.metadata.finalizers) marked.metadata.finalizers = finalizers;
     const now = this.deps.now();
     const existingGrace = current.metadata.deletionGracePeriodSeconds;
     if (!current.metadata.deletionTimestamp || (existingGrace !== undefined && grace < existingGrace)) {
@@ -465,6 +469,37 @@ export class ResourceRegistry {
     }
     return { ...list, items: deleted };
   }
+}
+
+const orphanFinalizer = 'orphan';
+const foregroundFinalizer = 'foregroundDeletion';
+const propagationPolicies = ['Foreground', 'Background', 'Orphan'];
+
+/** ValidateDeleteOptions: an unknown propagationPolicy is a 422 on DeleteOptions. */
+function validatePropagationPolicy(policy: string | undefined): void {
+  if (policy === undefined || propagationPolicies.includes(policy)) return;
+  throw errors.invalid('DeleteOptions', 'meta.k8s.io', '', [{ type: 'FieldValueNotSupported', field: 'propagationPolicy', value: policy, detail: 'supported values: "Foreground", "Background", "Orphan", "nil"' }]);
+}
+
+/**
+ * deletionFinalizersForGarbageCollection: propagationPolicy Orphan gives the
+ * object the `orphan` finalizer (the garbage collector strips its dependents'
+ * ownerReferences, then removes it), Foreground gives `foregroundDeletion`
+ * (dependents that block their owner's deletion go first), Background neither.
+ * Without a policy, a finalizer the object already carries decides (every kind
+ * served here defaults to Background). Returns `existing` itself when unchanged.
+ */
+export function deletionFinalizers(existing: string[] | undefined, policy: string | undefined): string[] | undefined {
+  const current = existing ?? [];
+  const firstGC = current.find((f) => f === orphanFinalizer || f === foregroundFinalizer);
+  const orphan = policy !== undefined ? policy === 'Orphan' : firstGC === orphanFinalizer;
+  const foreground = policy !== undefined ? policy === 'Foreground' : firstGC === foregroundFinalizer;
+  const next = current.filter((f) => f !== orphanFinalizer && f !== foregroundFinalizer);
+  if (orphan) next.push(orphanFinalizer);
+  if (foreground) next.push(foregroundFinalizer);
+  const same = next.length === current.length && next.every((f) => current.includes(f));
+  if (same) return existing;
+  return next.length > 0 ? next : undefined;
 }
 
 export function successStatus(def: ResourceDefinition, obj: KubeObject): Status {

@@ -1,0 +1,96 @@
+// PodLab's kube-controller-manager: every controller of the cluster in one
+// place, sharing one informer per resource. Controllers register their
+// handlers first, then the informers list and watch, and only once every
+// cache has synced do the controllers' workers start: a controller acting on
+// a half-filled cache would, say, create pods that already exist.
+
+import { EventRecorder } from '../apiserver/client/eventRecorder.ts';
+import { isApiError, type KubeClient } from '../apiserver/client/types.ts';
+import { realClock, type Clock } from '../scheduler/clock.ts';
+import { DeploymentController } from './deployment/deploymentController.ts';
+import { EndpointsController } from './endpoint/endpointsController.ts';
+import { EndpointSliceController } from './endpointslice/endpointSliceController.ts';
+import { GarbageCollector } from './garbagecollector/garbageCollector.ts';
+import { NamespaceController } from './namespace/namespaceController.ts';
+import { ReplicaSetController } from './replicaset/replicaSetController.ts';
+import { ServiceAccountsController } from './serviceaccount/serviceAccountsController.ts';
+import type { Controller, ControllerContext } from './shared/controller.ts';
+import { InformerFactory } from './shared/informerFactory.ts';
+import { StatefulSetController } from './statefulset/statefulSetController.ts';
+
+/** The controllers by the names kube-controller-manager's --controllers flag uses. */
+const controllerFactories: Record<string, (ctx: ControllerContext) => Controller> = {
+  replicaset: (ctx) => new ReplicaSetController(ctx),
+  deployment: (ctx) => new DeploymentController(ctx),
+  statefulset: (ctx) => new StatefulSetController(ctx),
+  garbagecollector: (ctx) => new GarbageCollector(ctx),
+  namespace: (ctx) => new NamespaceController(ctx),
+  serviceaccount: (ctx) => new ServiceAccountsController(ctx),
+  endpoint: (ctx) => new EndpointsController(ctx),
+  endpointslice: (ctx) => new EndpointSliceController(ctx),
+};
+
+export const controllerNames = Object.keys(controllerFactories);
+
+export interface ControllerManagerOptions {
+  clock?: Clock;
+  /** Failures that are retried; by default printed to stderr, except the routine races of controllers acting on caches (see isRoutineRace). */
+  onError?: (err: unknown, context: string) => void;
+  /** Which controllers run (default: all). */
+  controllers?: string[];
+}
+
+/**
+ * A write that lost a race: a conflict (optimistic concurrency), or an object
+ * that an informer had not yet shown gone (NotFound) or created
+ * (AlreadyExists). The retry sorts it out; Kubernetes logs these only verbosely.
+ */
+export function isRoutineRace(err: unknown): boolean {
+  return isApiError(err, 'Conflict') || isApiError(err, 'NotFound') || isApiError(err, 'AlreadyExists');
+}
+
+function logError(err: unknown, context: string): void {
+  if (isRoutineRace(err)) return;
+  process.stderr.write(`controller-manager: ${context}: ${err instanceof Error ? err.message : String(err)}\n`);
+}
+
+export class ControllerManager {
+  private readonly informers: InformerFactory;
+  private readonly recorders: EventRecorder[] = [];
+  private readonly controllers: Controller[];
+  private started = false;
+
+  constructor(client: KubeClient, options: ControllerManagerOptions = {}) {
+    const clock = options.clock ?? realClock;
+    const onError = options.onError ?? logError;
+    this.informers = new InformerFactory(client, { clock, onError });
+    const ctx: ControllerContext = {
+      client,
+      informers: this.informers,
+      clock,
+      onError,
+      recorder: (component) => {
+        const recorder = new EventRecorder(client, { component }, () => new Date(clock.now()));
+        this.recorders.push(recorder);
+        return recorder;
+      },
+    };
+    const names = options.controllers ?? controllerNames;
+    for (const name of names) if (!controllerFactories[name]) throw new Error(`unknown controller "${name}" (known: ${controllerNames.join(', ')})`);
+    this.controllers = names.map((name) => controllerFactories[name](ctx));
+  }
+
+  /** Resolves once every cache has synced and the controllers run. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.informers.start();
+    for (const controller of this.controllers) controller.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.controllers.map((c) => c.stop()));
+    await this.informers.stop();
+    await Promise.all(this.recorders.map((r) => r.flush()));
+  }
+}

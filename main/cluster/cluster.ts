@@ -21,6 +21,7 @@ import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, writeJson
 import { writeKubeconfig } from './kubeconfig.ts';
 import { loadOrCreatePki } from './pki.ts';
 import { NodeManager } from './nodes/nodeManager.ts';
+import { ControllerManager } from '../controllers/controllerManager.ts';
 
 export type RuntimeKind = 'docker' | 'simulated';
 
@@ -134,6 +135,10 @@ export class Cluster {
       const nodes = await NodeManager.start({ cluster: options.name, dataDir: paths.dataDir, runtime: settings.runtime, nodes: settings.nodes, subnet, pauseImage: options.pauseImage, clientFor: client });
       // Last started, first stopped: kubelets go before the API they report to.
       cluster.own({ name: 'nodes', stop: () => nodes.stop() });
+      // Last of all, so it is the first to stop: no controller acts on a cluster going down.
+      const controllers = new ControllerManager(cluster.client('system:kube-controller-manager'));
+      await controllers.start();
+      cluster.own({ name: 'controller-manager', stop: () => controllers.stop() });
       return cluster;
     } catch (err) {
       await cluster?.stopComponents();

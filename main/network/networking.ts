@@ -1,10 +1,15 @@
-// A cluster's networking on Docker, started as one component: the cluster
-// network, the kube-dns Service, the API server's gateway listener, the
-// add-on container (DNS, ClusterIPs, tunnel) fed with every Service and its
-// endpoints, and the host service proxy (NodePorts, LoadBalancers on
-// 127.0.0.1). Stopping it stops what runs in PodLab's process; the add-on
-// keeps running so pods keep resolving names, and a restarted PodLab adopts
-// it (`removeAddonContainer` is for deleting the cluster).
+// A cluster's networking on Docker, started as one component: the kube-dns
+// Service and the Service table (from the API alone, so the kubelets learn
+// their DNS settings whatever the engine's state), then on the engine the
+// cluster network, the API server's gateway listener, the add-on container
+// (DNS, ClusterIPs, tunnel) fed with every Service and its endpoints, and the
+// host service proxy (NodePorts, LoadBalancers on 127.0.0.1). When the engine
+// does not answer, the engine part is tried again until it does, as the node
+// manager waits for its nodes.
+//
+// Stopping it stops what runs in PodLab's process; the add-on keeps running
+// so pods keep resolving names, and a restarted PodLab adopts it
+// (`removeAddonContainer` is for deleting the cluster).
 
 import type Docker from 'dockerode';
 import { EventRecorder } from '../apiserver/client/eventRecorder.ts';
@@ -13,7 +18,7 @@ import { createDockerClient } from '../runtime/docker/engine.ts';
 import type { DnsConfig } from '../runtime/runtime.ts';
 import { ensureAddonContainer, type AddonContainer } from './addonContainer.ts';
 import { AddonSync } from './addonSync.ts';
-import { startApiGateway, type ApiGateway } from './apiGateway.ts';
+import { startApiGateway } from './apiGateway.ts';
 import { CLUSTER_DOMAIN, ensureDnsService, podDnsConfig } from './clusterDns.ts';
 import { ensureClusterNetwork, planAddresses, type ClusterNetwork } from './clusterNetwork.ts';
 import { HostServiceProxy } from './hostServiceProxy.ts';
@@ -40,6 +45,9 @@ export interface NetworkingOptions {
    */
   upstreamDns?: string[];
   addonImage?: string;
+  /** How long to wait before trying the engine part again. */
+  retryMs?: number;
+  onError?: (error: unknown) => void;
 }
 
 /** Docker's embedded DNS server, inside every container on a user-defined network. */
@@ -51,68 +59,125 @@ export interface ClusterDnsSettings {
   clusterDomain: string;
 }
 
-export interface Networking {
-  readonly name: 'networking';
-  readonly network: ClusterNetwork;
-  readonly addon: AddonContainer;
+/** What runs once the engine answered. */
+interface EngineSide {
+  network: ClusterNetwork;
+  addon: AddonContainer;
+  sync: AddonSync;
+}
+
+export class Networking {
+  readonly name = 'networking';
   /** For the kubelet: where ClusterFirst pods send their queries. */
   readonly dns: ClusterDnsSettings;
   /** Connects from the host to a pod address (published port, else the add-on's tunnel). */
   readonly dialer: PodDialer;
-  readonly services: ServiceTable;
+  private engine: EngineSide | undefined;
+  private readonly up: Promise<EngineSide>;
+  private markUp!: (engine: EngineSide) => void;
+  private readonly stops: Array<() => Promise<void> | void> = [];
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  private constructor(
+    private readonly cluster: NetworkedCluster,
+    private readonly options: NetworkingOptions,
+    private readonly docker: Docker,
+    private readonly client: KubeClient,
+    readonly services: ServiceTable,
+    dnsIP: string,
+  ) {
+    this.dns = { clusterDNS: [dnsIP], clusterDomain: CLUSTER_DOMAIN };
+    this.dialer = new PodDialer(docker, cluster.name);
+    this.up = new Promise((resolve) => (this.markUp = resolve));
+  }
+
+  /** Resolves after the first try on the engine: with a working engine, everything runs by then. */
+  static async start(cluster: NetworkedCluster, options: NetworkingOptions = {}): Promise<Networking> {
+    const client = cluster.client('system:kube-proxy');
+    const dnsIP = await ensureDnsService(client, planAddresses(cluster.settings.subnet).serviceRange);
+    const services = new ServiceTable(client);
+    await services.start();
+    const networking = new Networking(cluster, options, options.docker ?? createDockerClient(), client, services, dnsIP);
+    networking.stops.push(() => services.stop());
+    cluster.own(networking);
+    await networking.attempt();
+    return networking;
+  }
+
+  get network(): ClusterNetwork | undefined {
+    return this.engine?.network;
+  }
+
+  get addon(): AddonContainer | undefined {
+    return this.engine?.addon;
+  }
+
   /** resolv.conf settings for a ClusterFirst pod in `namespace`. */
-  podDnsConfig(namespace: string): DnsConfig;
+  podDnsConfig(namespace: string): DnsConfig {
+    return podDnsConfig(namespace, this.dns.clusterDNS[0]!);
+  }
+
   /** Resolves once the add-on has applied every Service and endpoint change made before the call. */
-  addonSettled(timeoutMs?: number): Promise<void>;
-  stop(): Promise<void>;
+  async addonSettled(timeoutMs = 15_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`cluster networking is not up after ${timeoutMs} ms`)), timeoutMs)));
+    try {
+      const engine = await Promise.race([this.up, timeout]);
+      await this.services.caughtUp(timeoutMs);
+      await engine.sync.applied(timeoutMs);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    for (const stop of this.stops.splice(0).reverse()) await stop();
+  }
+
+  /** One try at the engine part; a failed one schedules the next. */
+  private async attempt(): Promise<void> {
+    try {
+      const engine = await this.startEngineSide();
+      this.engine = engine;
+      this.markUp(engine);
+    } catch (error) {
+      if (this.stopped) return;
+      (this.options.onError ?? ((e: unknown) => console.error(`podlab: networking: ${(e as Error).message}; trying again`)))(error);
+      this.retryTimer = setTimeout(() => void this.attempt(), this.options.retryMs ?? 5000);
+    }
+  }
+
+  /** Everything that needs the engine; undone in reverse when a step fails, so a retry starts clean. */
+  private async startEngineSide(): Promise<EngineSide> {
+    const { cluster, options, docker, client, services } = this;
+    const started: Array<() => Promise<void> | void> = [];
+    try {
+      const network = await ensureClusterNetwork(docker, { cluster: cluster.name, subnet: cluster.settings.subnet, labels: options.labels ?? {} });
+      const gateway = await startApiGateway(docker, network.gateway, cluster.settings.apiPort);
+      started.push(() => gateway.stop());
+      const addon = await ensureAddonContainer(docker, { cluster: cluster.name, labels: options.labels ?? {}, ...(options.addonImage ? { image: options.addonImage } : {}) });
+      const settings = { subnet: network.subnet, dnsIP: this.dns.clusterDNS[0]!, clusterDomain: CLUSTER_DOMAIN, upstreamDns: options.upstreamDns ?? [], apiServer: { address: gateway.address, port: gateway.port } };
+      const sync = new AddonSync(docker, addon.id, services, settings);
+      started.push(() => sync.stop());
+      await sync.sync();
+      const events = new EventRecorder(client, { component: 'podlab-service-proxy' });
+      started.push(() => events.flush());
+      const hostProxy = new HostServiceProxy({ client, table: services, dial: (target) => this.dialer.dial(target), events });
+      started.push(() => hostProxy.stop());
+      await hostProxy.start();
+      if (this.stopped) throw new Error('stopped while starting');
+      this.stops.push(...started);
+      return { network, addon, sync };
+    } catch (error) {
+      for (const stop of started.reverse()) await stop();
+      throw error;
+    }
+  }
 }
 
-export async function startNetworking(cluster: NetworkedCluster, options: NetworkingOptions = {}): Promise<Networking> {
-  const docker = options.docker ?? createDockerClient();
-  const client = cluster.client('system:kube-proxy');
-  const network = await ensureClusterNetwork(docker, { cluster: cluster.name, subnet: cluster.settings.subnet, labels: options.labels ?? {} });
-  const dnsIP = await ensureDnsService(client, planAddresses(network.subnet).serviceRange);
-  const stops: Array<() => Promise<void> | void> = [];
-  const stopAll = async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-  };
-  try {
-    const gateway: ApiGateway = await startApiGateway(docker, network.gateway, cluster.settings.apiPort);
-    stops.push(() => gateway.stop());
-    const addonOptions = { cluster: cluster.name, labels: options.labels ?? {}, ...(options.addonImage ? { image: options.addonImage } : {}) };
-    const addon = await ensureAddonContainer(docker, addonOptions);
-    const services = new ServiceTable(client);
-    stops.push(() => services.stop());
-    await services.start();
-    const settings = { subnet: network.subnet, dnsIP, clusterDomain: CLUSTER_DOMAIN, upstreamDns: options.upstreamDns ?? [], apiServer: { address: gateway.address, port: gateway.port } };
-    const sync = new AddonSync(docker, addon.id, services, settings);
-    stops.push(() => sync.stop());
-    await sync.sync();
-    const dialer = new PodDialer(docker, cluster.name);
-    const events = new EventRecorder(client, { component: 'podlab-service-proxy' });
-    stops.push(() => events.flush());
-    const hostProxy = new HostServiceProxy({ client, table: services, dial: (target) => dialer.dial(target), events });
-    stops.push(() => hostProxy.stop());
-    await hostProxy.start();
-
-    const networking: Networking = {
-      name: 'networking',
-      network,
-      addon,
-      dns: { clusterDNS: [dnsIP], clusterDomain: CLUSTER_DOMAIN },
-      dialer,
-      services,
-      podDnsConfig: (namespace) => podDnsConfig(namespace, dnsIP),
-      addonSettled: async (timeoutMs) => {
-        await services.caughtUp(timeoutMs);
-        await sync.applied(timeoutMs);
-      },
-      stop: stopAll,
-    };
-    cluster.own(networking);
-    return networking;
-  } catch (error) {
-    await stopAll();
-    throw error;
-  }
+export function startNetworking(cluster: NetworkedCluster, options: NetworkingOptions = {}): Promise<Networking> {
+  return Networking.start(cluster, options);
 }

@@ -17,6 +17,7 @@ import type { Store } from '../store/store.ts';
 import { ensureKubernetesService, ensureSystemNamespaces } from './bootstrap.ts';
 import { chooseSubnet, subnetsInUse } from './subnet.ts';
 import { planAddresses } from '../network/clusterNetwork.ts';
+import { startNetworking } from '../network/networking.ts';
 import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { loadOrCreatePki } from './pki.ts';
@@ -132,7 +133,9 @@ export class Cluster {
       cluster = new Cluster(options.name, paths, store, apiServer, settings, releaseLock);
       await cluster.startComponents();
       const client = cluster.client.bind(cluster);
-      const nodes = await NodeManager.start({ cluster: options.name, dataDir: paths.dataDir, runtime: settings.runtime, nodes: settings.nodes, subnet, pauseImage: options.pauseImage, clientFor: client });
+      // Before the nodes: their kubelets give pods the cluster DNS address.
+      const networking = settings.runtime === 'docker' ? await startNetworking(cluster) : undefined;
+      const nodes = await NodeManager.start({ cluster: options.name, dataDir: paths.dataDir, runtime: settings.runtime, nodes: settings.nodes, subnet, pauseImage: options.pauseImage, clientFor: client, ...(networking ? { dns: networking.dns } : {}) });
       // Last started, first stopped: kubelets go before the API they report to.
       cluster.own({ name: 'nodes', stop: () => nodes.stop() });
       // Last of all, so it is the first to stop: no controller acts on a cluster going down.

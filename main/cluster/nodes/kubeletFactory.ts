@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { KubeClient } from '../../apiserver/client/types.ts';
 import { Kubelet } from '../../kubelet/kubelet.ts';
+import type { DnsSettings } from '../../kubelet/sandboxConfig.ts';
 import type { Timings } from '../../kubelet/timings.ts';
 import { DockerRuntime } from '../../runtime/docker/dockerRuntime.ts';
 import { inspectNodeContainer } from '../../runtime/docker/nodeContainers.ts';
@@ -22,6 +23,7 @@ export interface KubeletContext {
   facts: EngineFacts;
   /** Identifies this run of the serving process (nodeInfo.bootID). */
   bootID: string;
+  dns?: DnsSettings;
 }
 
 /** PodLab's default pids limit per container: a fork bomb in a pod must not take the desktop down. */
@@ -38,6 +40,7 @@ function common(ctx: KubeletContext, node: string, labels: Record<string, string
     podPidsLimit: POD_PIDS_LIMIT,
     engineCpuMillis: ctx.facts.cpus * 1000,
     timings: ctx.timings,
+    ...(ctx.dns ? { dns: ctx.dns } : {}),
   };
 }
 

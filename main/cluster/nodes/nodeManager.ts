@@ -14,6 +14,7 @@ import type Docker from 'dockerode';
 import { isApiError, type KubeClient } from '../../apiserver/client/types.ts';
 import { NodeLifecycleController } from '../../controllers/nodeLifecycle.ts';
 import type { Kubelet } from '../../kubelet/kubelet.ts';
+import type { DnsSettings } from '../../kubelet/sandboxConfig.ts';
 import { NODE_LEASE_NAMESPACE } from '../../kubelet/nodeLease.ts';
 import { timingsFor, type Timings } from '../../kubelet/timings.ts';
 import { createDockerClient } from '../../runtime/docker/engine.ts';
@@ -36,6 +37,8 @@ export interface NodeManagerOptions {
   subnet: string;
   pauseImage?: string;
   clientFor: (component: string) => KubeClient;
+  /** Cluster DNS for ClusterFirst pods (the networking's `dns`); absent: pods use the engine's resolver. */
+  dns?: DnsSettings;
   timings?: Timings;
   docker?: Docker;
   onError?: (error: unknown, context: string) => void;
@@ -94,7 +97,7 @@ export class NodeManager {
       onError: this.onError,
     });
     await this.controller.start();
-    const base = { cluster: options.cluster, dataDir: options.dataDir, clientFor: options.clientFor, timings: this.timings, bootID: randomUUID() };
+    const base = { cluster: options.cluster, dataDir: options.dataDir, clientFor: options.clientFor, timings: this.timings, bootID: randomUUID(), ...(options.dns ? { dns: options.dns } : {}) };
     if (options.runtime === 'simulated') {
       this.context = { ...base, facts: hostFacts() };
       const ips = new IpAllocator(planAddresses(options.subnet).podRange);

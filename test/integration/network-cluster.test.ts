@@ -1,9 +1,10 @@
-// Networking inside a whole cluster on Docker: Cluster.start runs the
-// networking before its nodes, so the kubelet gives pods the cluster DNS; a
-// pod the kubelet runs resolves Service names, reaches another pod through a
-// Service and the API server through `kubernetes`, and a NodePort reaches
-// it from the host through its published port. The test writes the
-// Endpoints itself (the endpoints controller is not part of this check).
+// Networking inside a whole cluster on Docker, kubelet and controllers
+// included: Cluster.start runs the networking before its nodes, so the
+// kubelet gives pods the cluster DNS; a pod resolves Service names and
+// reaches a Deployment's pod through its Service (endpoints from the
+// controllers, readiness from the kubelet) and the API server
+// through `kubernetes`; a NodePort reaches the Deployment from the host; a
+// port-forward to the Deployment follows its pod across `kubectl delete pod`.
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -13,6 +14,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
 import { Cluster } from '../../main/cluster/cluster.ts';
+import { startPortForward } from '../../main/network/portforward/portForward.ts';
+import { kubectlOk } from '../helpers/kubectl.ts';
 import { ADDON_IMAGE } from '../../main/network/addonImage.ts';
 import { removeClusterNetwork } from '../../main/network/clusterNetwork.ts';
 import { createDockerClient } from '../../main/runtime/docker/engine.ts';
@@ -42,6 +45,41 @@ function pod(podName: string, script: string, labels: Record<string, string> = {
       containers: [{ name: 'main', image, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', script], ports: [{ name: 'http', containerPort: 80 }] }],
     },
   };
+}
+
+// Each pod answers with its own name, so a replacement is told apart.
+const BACKEND = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: backend}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: backend}}
+  template:
+    metadata: {labels: {app: backend}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: web
+        image: busybox:1.36
+        imagePullPolicy: IfNotPresent
+        command: [sh, -c, 'mkdir -p /www && echo from-backend-$(hostname) > /www/index.html && exec httpd -f -p 80 -h /www']
+        ports: [{name: http, containerPort: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: backend}
+spec:
+  type: NodePort
+  selector: {app: backend}
+  ports: [{name: http, port: 80, targetPort: http}]
+`;
+
+async function httpGet(port: number): Promise<string | undefined> {
+  try {
+    return (await (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(3000) })).text()).trim();
+  } catch {
+    return undefined;
+  }
 }
 
 describe('networking in a cluster with Docker nodes', () => {
@@ -81,48 +119,54 @@ describe('networking in a cluster with Docker nodes', () => {
     );
   }
 
-  test('a pod the kubelet runs resolves and reaches Services, the API server, and is reached from the host', async () => {
+  test('a Deployment behind a Service: reached by name from a pod, from the host by NodePort, and by port-forward across kubectl delete pod', async () => {
     const client = cluster.client('test');
-    await client.resource(core('pods')).create('default', pod('backend', 'mkdir -p /www && echo from-backend > /www/index.html && exec httpd -f -p 80 -h /www', { app: 'backend' }));
+    await kubectlOk(cluster.paths.kubeconfig, ['apply', '-f', '-'], BACKEND);
     await client.resource(core('pods')).create('default', pod('frontend', 'exec sleep 3600', {}, ADDON_IMAGE));
-    const backendIP = await running('backend');
     await running('frontend');
-
-    const service = await client.resource(core('services')).create('default', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'backend', namespace: 'default' },
-      spec: { type: 'NodePort', ports: [{ name: 'http', port: 80, targetPort: 80 }] },
-    });
-    await client.resource(core('endpoints')).create('default', {
-      apiVersion: 'v1',
-      kind: 'Endpoints',
-      metadata: { name: 'backend', namespace: 'default' },
-      subsets: [{ addresses: [{ ip: backendIP }], ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }],
+    const nodePort = await eventually('the NodePort', async () => {
+      const service = await client.resource(core('services')).get('default', 'backend');
+      return (service.spec as { ports: Array<{ nodePort?: number }> }).ports[0]?.nodePort;
     });
 
     const resolvConf = await exec('frontend', 'cat /etc/resolv.conf');
     assert.match(resolvConf, /search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local/);
     assert.match(resolvConf, /ndots:5/);
 
-    const body = await eventually('frontend to reach backend by name', async () => {
-      const out = (await exec('frontend', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 backend 80 | tail -n 1`)).trim();
-      return out === 'from-backend' ? out : undefined;
-    });
-    assert.equal(body, 'from-backend');
-    assert.match(await exec('frontend', 'nslookup kubernetes.default.svc.cluster.local'), new RegExp(`Address:\\s+${(((await client.resource(core('services')).get('default', 'kubernetes')).spec as { clusterIP: string }).clusterIP).replace(/\./g, '\\.')}`));
+    // The endpoints controller lists the pod once the kubelet reports it Ready.
+    const body = await eventually(
+      'frontend to reach backend by name',
+      async () => {
+        const out = (await exec('frontend', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 backend 80 | tail -n 1`)).trim();
+        return out.startsWith('from-') ? out : undefined;
+      },
+      60_000,
+    );
+    assert.match(body, /^from-backend-/);
+    const kubernetesIP = ((await client.resource(core('services')).get('default', 'kubernetes')).spec as { clusterIP: string }).clusterIP;
+    assert.match(await exec('frontend', 'nslookup kubernetes.default.svc.cluster.local'), new RegExp(`Address:\\s+${kubernetesIP.replace(/\./g, '\\.')}`));
     // The frontend runs Node.js (the add-on's image) for an HTTPS client; anonymous, the API server answers 401 or 403.
     const script = `require('https').get('https://kubernetes.default.svc/version', { rejectUnauthorized: false }, (r) => { console.log(r.statusCode); process.exit(0); }).on('error', (e) => console.log(e.code))`;
     assert.match((await exec('frontend', `node -e "${script}"`)).trim(), /^(200|401|403)$/);
 
-    const nodePort = (service.spec as { ports: Array<{ nodePort: number }> }).ports[0]!.nodePort;
-    const fromHost = await eventually('the NodePort on 127.0.0.1', async () => {
-      try {
-        return await (await fetch(`http://127.0.0.1:${nodePort}/`, { signal: AbortSignal.timeout(3000) })).text();
-      } catch {
-        return undefined;
-      }
-    });
-    assert.equal(fromHost, 'from-backend\n');
+    assert.match(await eventually('the NodePort on 127.0.0.1', () => httpGet(nodePort)), /^from-backend-/);
+
+    const forward = await startPortForward(cluster, 'deploy/backend', ':http');
+    try {
+      const first = await httpGet(forward.localPort);
+      assert.match(first ?? '', /^from-backend-/);
+      await kubectlOk(cluster.paths.kubeconfig, ['delete', 'pod', '-l', 'app=backend', '--wait=false']);
+      const second = await eventually(
+        'the forward to reach the replacement pod',
+        async () => {
+          const answer = await httpGet(forward.localPort);
+          return answer && answer !== first ? answer : undefined;
+        },
+        90_000,
+      );
+      assert.match(second, /^from-backend-/);
+    } finally {
+      await forward.stop();
+    }
   });
 });

@@ -64,6 +64,9 @@ export interface KubeletOptions {
   onError?: (error: unknown, context: string) => void;
 }
 
+// How long stop() waits for pod work in flight, such as a container's grace period.
+const STOP_WAIT_MS = 2_000;
+
 /**
  * Whether an update needs a sync: the kubelet's own status writes come back
  * as status-only updates and need none, unless a readiness gate's condition
@@ -110,7 +113,11 @@ export class Kubelet {
     this.nodeName = options.nodeName;
     this.clock = options.clock ?? realClock;
     this.timings = options.timings ?? timingsFor();
-    this.onError = options.onError ?? throttledLog(this.clock);
+    const report = options.onError ?? throttledLog(this.clock);
+    // Steps still finishing after stop() meet a closed API: that is not worth a message.
+    this.onError = (error, context) => {
+      if (!this.stopped) report(error, context);
+    };
     this.allocatable = options.allocatable ?? { ...options.capacity };
     const { client, runtime, nodeName } = options;
     const now = () => this.clock.now();
@@ -232,7 +239,7 @@ export class Kubelet {
     this.housekeepingTimer?.cancel();
     this.health.stop();
     await this.informer.stop();
-    await this.workers.stop();
+    await this.workers.stop(STOP_WAIT_MS);
     await this.pleg.stop();
     await this.lease.stop();
     await this.reporter.stop();

@@ -92,11 +92,18 @@ export class PodWorkers {
     return [...this.workers.keys()];
   }
 
-  /** Stops scheduling work and waits for steps in flight. Containers are left as they are. */
-  async stop(): Promise<void> {
+  /**
+   * Stops scheduling work and waits up to `waitMs` for steps in flight (a
+   * container's grace period can be long; a stopping kubelet does not wait it
+   * out). Containers are left as they are.
+   */
+  async stop(waitMs: number): Promise<void> {
     this.stopped = true;
     for (const worker of this.workers.values()) worker.timer?.cancel();
-    await Promise.all([...this.workers.values()].map((w) => w.running));
+    let timer: Timer | undefined;
+    const waited = new Promise<void>((resolve) => (timer = this.options.clock.setTimeout(resolve, waitMs)));
+    await Promise.race([Promise.all([...this.workers.values()].map((w) => w.running)), waited]);
+    timer?.cancel();
   }
 
   private kick(worker: Worker): void {

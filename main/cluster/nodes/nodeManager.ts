@@ -71,6 +71,9 @@ export class NodeManager {
   private resync: NodeJS.Timeout | undefined;
   private watching: Promise<void> | undefined;
   private stopped = false;
+  /** Whether the `--nodes K` containers were made sure of (the engine may be down at first). */
+  private initialNodesReady = false;
+  private readonly bootID = randomUUID();
 
   constructor(private readonly options: NodeManagerOptions) {
     this.timings = options.timings ?? timingsFor();
@@ -97,9 +100,8 @@ export class NodeManager {
       onError: this.onError,
     });
     await this.controller.start();
-    const base = { cluster: options.cluster, dataDir: options.dataDir, clientFor: options.clientFor, timings: this.timings, bootID: randomUUID(), ...(options.dns ? { dns: options.dns } : {}) };
     if (options.runtime === 'simulated') {
-      this.context = { ...base, facts: hostFacts() };
+      this.context = { ...this.contextBase(), facts: hostFacts() };
       const ips = new IpAllocator(planAddresses(options.subnet).podRange);
       for (let i = 0; i < options.nodes; i++) {
         const kubelet = simulatedKubelet(this.context, ips, defaultNodeName(i), i === 0);
@@ -109,18 +111,14 @@ export class NodeManager {
       return;
     }
     this.docker = options.docker ?? createDockerClient();
-    try {
-      this.context = { ...base, facts: await dockerEngineFacts(this.docker) };
-      for (let i = 0; i < options.nodes; i++) {
-        await addNode(this.docker, { cluster: options.cluster, subnet: options.subnet, node: defaultNodeName(i), controlPlane: i === 0, ...(options.pauseImage ? { pauseImage: options.pauseImage } : {}) });
-      }
-    } catch (error) {
-      // The API keeps serving without nodes; they appear once the engine answers.
-      this.onError(error, error instanceof EngineUnavailableError ? 'the Docker engine is not available, nodes will start when it is' : 'creating the nodes failed');
-    }
     this.watching = this.watchEvents();
     this.resync = setInterval(() => this.reconcile(), RESYNC_MS);
     await this.reconcile();
+  }
+
+  private contextBase(): Omit<KubeletContext, 'facts'> {
+    const { options } = this;
+    return { cluster: options.cluster, dataDir: options.dataDir, clientFor: options.clientFor, timings: this.timings, bootID: this.bootID, ...(options.dns ? { dns: options.dns } : {}) };
   }
 
   async stop(): Promise<void> {
@@ -148,7 +146,8 @@ export class NodeManager {
         try {
           await this.reconcileOnce();
         } catch (error) {
-          this.onError(error, 'reconcile');
+          // The API keeps serving without nodes; they appear once the engine answers.
+          this.onError(error, error instanceof EngineUnavailableError ? 'the Docker engine is not available, nodes will start when it is' : 'reconcile');
         }
       } while (this.again && !this.stopped);
     })().finally(() => (this.reconciling = undefined));
@@ -158,7 +157,14 @@ export class NodeManager {
   private async reconcileOnce(): Promise<void> {
     const docker = this.docker!;
     const { cluster } = this.options;
-    this.context ??= { cluster, dataDir: this.options.dataDir, clientFor: this.options.clientFor, timings: this.timings, bootID: randomUUID(), facts: await dockerEngineFacts(docker) };
+    this.context ??= { ...this.contextBase(), facts: await dockerEngineFacts(docker) };
+    if (!this.initialNodesReady) {
+      for (let i = 0; i < this.options.nodes; i++) {
+        const pauseImage = this.options.pauseImage ? { pauseImage: this.options.pauseImage } : {};
+        await addNode(docker, { cluster, subnet: this.options.subnet, node: defaultNodeName(i), controlPlane: i === 0, ...pauseImage });
+      }
+      this.initialNodesReady = true;
+    }
     const listed = await listNodes(docker, cluster);
     const byName = new Map<string, ListedNode>(listed.map((n) => [n.node, n]));
     for (const [name, kubelet] of this.kubelets) {

@@ -103,6 +103,15 @@ export class KubeletPodSyncer implements PodSyncer {
     const uid = pod.metadata.uid ?? '';
     let runtime = await readRuntimePodStatus(deps.runtime, uid);
 
+    const deadline = this.activeDeadline(pod);
+    if (deadline !== undefined && deps.now() >= deadline) {
+      // The active deadline handler: the pod fails and is killed.
+      const message = 'Pod was active on the node longer than the specified deadline';
+      deps.events.pod(pod, 'Normal', 'DeadlineExceeded', message);
+      await deps.status.set(pod, { ...this.podStatus(pod, runtime, false), phase: 'Failed', reason: 'DeadlineExceeded', message });
+      return { terminal: true };
+    }
+
     let volumes: PodVolumes;
     try {
       volumes = await deps.volumes.setUp(pod, this.downward(pod, runtime));
@@ -131,7 +140,17 @@ export class KubeletPodSyncer implements PodSyncer {
     if (outcome.changed) runtime = await readRuntimePodStatus(deps.runtime, uid);
     const status = this.podStatus(pod, runtime, false);
     await deps.status.set(pod, status);
-    return { terminal: status.phase === 'Succeeded' || status.phase === 'Failed', nextSyncAt: this.nextSync(pod, runtime, outcome.failures) };
+    const next = this.nextSync(pod, runtime, outcome.failures);
+    const wake = next === undefined ? deadline : deadline === undefined ? next : Math.min(next, deadline);
+    return { terminal: status.phase === 'Succeeded' || status.phase === 'Failed', ...(wake !== undefined ? { nextSyncAt: wake } : {}) };
+  }
+
+  /** When the pod's activeDeadlineSeconds runs out, counted from its startTime. */
+  private activeDeadline(pod: Pod): number | undefined {
+    const seconds = pod.spec.activeDeadlineSeconds;
+    const start = this.deps.status.get(pod.metadata.uid ?? '')?.startTime ?? pod.status?.startTime;
+    if (seconds === undefined || !start) return undefined;
+    return Date.parse(start) + seconds * 1000;
   }
 
   /** The earliest moment a failed start can be retried, or shown as backing off. */

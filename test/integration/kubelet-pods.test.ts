@@ -299,6 +299,21 @@ describe('kubelet on Docker', () => {
     await pods().delete('default', 'rootless');
   });
 
+  test('a pod past its activeDeadlineSeconds fails with DeadlineExceeded and is stopped; a finished pod keeps its containers', async () => {
+    await createPod('deadline', { activeDeadlineSeconds: 2, containers: [sleeper('app')] });
+    await createPod('done', { restartPolicy: 'Never', containers: [busybox('app', 'exit 0')] });
+    const failed = await podWhere('deadline', 'DeadlineExceeded', (p) => p.status?.phase === 'Failed');
+    assert.deepEqual([failed.status?.reason, failed.status?.message], ['DeadlineExceeded', 'Pod was active on the node longer than the specified deadline']);
+    await eventually('its container stopped', async () => (await containersOf(failed)).every((c) => c.State !== 'running'));
+    assert.ok((await podEvents('deadline')).includes('DeadlineExceeded: Pod was active on the node longer than the specified deadline'));
+    const done = await podWhere('done', 'done Succeeded', (p) => p.status?.phase === 'Succeeded');
+    assert.equal(status(done)?.state.terminated?.reason, 'Completed');
+    assert.ok((await containersOf(done)).some((c) => c.Labels['io.kubernetes.docker.type'] === 'container'), 'kept for its logs until the pod is deleted');
+    await pods().delete('default', 'deadline');
+    await pods().delete('default', 'done');
+    await eventually('finished pods removed with their containers', async () => (await containersOf(failed)).length === 0 && (await containersOf(done)).length === 0);
+  });
+
   test('hostNetwork pods join the node container; shareProcessNamespace shares the sandbox PID namespace', async () => {
     await createPod('hostnet', { hostNetwork: true, containers: [sleeper('app')] });
     await createPod('shared-pid', { shareProcessNamespace: true, containers: [sleeper('app')] });

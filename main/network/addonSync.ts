@@ -23,7 +23,7 @@ export class AddonSync {
 
   constructor(
     private readonly docker: Docker,
-    private readonly containerId: string,
+    private containerId: string,
     private readonly table: ServiceTable,
     private readonly settings: AddonSettings,
     private readonly onError: (error: unknown) => void = (error) => console.error('cluster add-on: writing its configuration failed:', error),
@@ -37,6 +37,12 @@ export class AddonSync {
     while (this.writing) await this.writing;
     if (this.dirty) await this.write();
     return this.written;
+  }
+
+  /** Writes to another add-on container from now on (a recreated one), starting with the current state. */
+  async retarget(containerId: string): Promise<void> {
+    this.containerId = containerId;
+    await this.sync();
   }
 
   /** Resolves once the add-on has applied everything written so far. */

@@ -16,12 +16,14 @@ import { EventRecorder } from '../apiserver/client/eventRecorder.ts';
 import type { KubeClient } from '../apiserver/client/types.ts';
 import { createDockerClient } from '../runtime/docker/engine.ts';
 import type { DnsConfig } from '../runtime/runtime.ts';
-import { ensureAddonContainer, type AddonContainer } from './addonContainer.ts';
+import { ensureAddonContainer, findAddonContainer, type AddonContainer } from './addonContainer.ts';
 import { AddonSync } from './addonSync.ts';
 import { startApiGateway } from './apiGateway.ts';
 import { CLUSTER_DOMAIN, ensureDnsService, podDnsConfig } from './clusterDns.ts';
 import { ensureClusterNetwork, planAddresses, type ClusterNetwork } from './clusterNetwork.ts';
 import { HostServiceProxy } from './hostServiceProxy.ts';
+import { ensureKubernetesEndpoints } from './kubernetesEndpoints.ts';
+import { isIPv4 } from '../addon/ipv4.ts';
 import { PodDialer } from './podDialer.ts';
 import { ServiceTable } from './serviceTable.ts';
 
@@ -47,8 +49,12 @@ export interface NetworkingOptions {
   addonImage?: string;
   /** How long to wait before trying the engine part again. */
   retryMs?: number;
+  /** How often to check that the add-on still runs. */
+  addonCheckMs?: number;
   onError?: (error: unknown) => void;
 }
+
+const ADDON_CHECK_MS = 10_000;
 
 /** Docker's embedded DNS server, inside every container on a user-defined network. */
 export const DOCKER_EMBEDDED_DNS = '127.0.0.11';
@@ -78,6 +84,7 @@ export class Networking {
   private readonly stops: Array<() => Promise<void> | void> = [];
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private reviving = false;
 
   private constructor(
     private readonly cluster: NetworkedCluster,
@@ -145,9 +152,38 @@ export class Networking {
       this.markUp(engine);
     } catch (error) {
       if (this.stopped) return;
-      (this.options.onError ?? ((e: unknown) => console.error(`podlab: networking: ${(e as Error).message}; trying again`)))(error);
+      this.reportError(error);
       this.retryTimer = setTimeout(() => void this.attempt(), this.options.retryMs ?? 5000);
     }
+  }
+
+  /**
+   * Brings the add-on back when someone stopped or removed it (`docker rm
+   * -f`): pods' DNS and Services depend on it, and nothing else would notice.
+   */
+  private async reviveAddon(): Promise<void> {
+    const engine = this.engine;
+    if (!engine || this.reviving || this.stopped) return;
+    this.reviving = true;
+    try {
+      const found = await findAddonContainer(this.docker, this.cluster.name);
+      if (found?.running && found.id === engine.addon.id) return;
+      const addon = await ensureAddonContainer(this.docker, this.addonOptions());
+      engine.addon = addon;
+      await engine.sync.retarget(addon.id);
+    } catch (error) {
+      this.reportError(error);
+    } finally {
+      this.reviving = false;
+    }
+  }
+
+  private addonOptions() {
+    return { cluster: this.cluster.name, labels: this.options.labels ?? {}, ...(this.options.addonImage ? { image: this.options.addonImage } : {}) };
+  }
+
+  private reportError(error: unknown): void {
+    (this.options.onError ?? ((e: unknown) => console.error(`podlab: networking: ${(e as Error).message}`)))(error);
   }
 
   /** Everything that needs the engine; undone in reverse when a step fails, so a retry starts clean. */
@@ -158,7 +194,8 @@ export class Networking {
       const network = await ensureClusterNetwork(docker, { cluster: cluster.name, subnet: cluster.settings.subnet, labels: options.labels ?? {} });
       const gateway = await startApiGateway(docker, network.gateway, cluster.settings.apiPort);
       started.push(() => gateway.stop());
-      const addon = await ensureAddonContainer(docker, { cluster: cluster.name, labels: options.labels ?? {}, ...(options.addonImage ? { image: options.addonImage } : {}) });
+      if (isIPv4(gateway.address)) await ensureKubernetesEndpoints(client, gateway.address, gateway.port);
+      const addon = await ensureAddonContainer(docker, this.addonOptions());
       const settings = { subnet: network.subnet, dnsIP: this.dns.clusterDNS[0]!, clusterDomain: CLUSTER_DOMAIN, upstreamDns: options.upstreamDns ?? [], apiServer: { address: gateway.address, port: gateway.port } };
       const sync = new AddonSync(docker, addon.id, services, settings);
       started.push(() => sync.stop());
@@ -168,6 +205,8 @@ export class Networking {
       const hostProxy = new HostServiceProxy({ client, table: services, dial: (target) => this.dialer.dial(target), events });
       started.push(() => hostProxy.stop());
       await hostProxy.start();
+      const watch = setInterval(() => void this.reviveAddon(), options.addonCheckMs ?? ADDON_CHECK_MS);
+      started.push(() => clearInterval(watch));
       if (this.stopped) throw new Error('stopped while starting');
       this.stops.push(...started);
       return { network, addon, sync };

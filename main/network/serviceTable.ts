@@ -75,7 +75,7 @@ export class ServiceTable {
   private readonly informers: Array<Informer<KubeObject>>;
   private readonly client: KubeClient;
   private readonly listeners = new Set<() => void>();
-  private snapshot: ServiceView[] | undefined;
+  private snapshot: { list: ServiceView[]; byKey: Map<string, ServiceView> } | undefined;
 
   constructor(client: KubeClient, options: ServiceTableOptions = {}) {
     this.client = client;
@@ -115,12 +115,19 @@ export class ServiceTable {
 
   /** Every Service with its endpoints, sorted by namespace and name. */
   list(): ServiceView[] {
-    this.snapshot ??= [...this.services.values()].map((service) => this.view(service)).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-    return this.snapshot;
+    return this.current().list;
   }
 
   get(namespace: string, name: string): ServiceView | undefined {
-    return this.list().find((s) => s.namespace === namespace && s.name === name);
+    return this.current().byKey.get(`${namespace}/${name}`);
+  }
+
+  private current(): { list: ServiceView[]; byKey: Map<string, ServiceView> } {
+    if (!this.snapshot) {
+      const list = [...this.services.values()].map((service) => this.view(service)).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+      this.snapshot = { list, byKey: new Map(list.map((s) => [`${s.namespace}/${s.name}`, s])) };
+    }
+    return this.snapshot;
   }
 
   private handlers(store: (key: string, obj: KubeObject | undefined, old?: KubeObject) => void) {

@@ -57,7 +57,7 @@ export async function createNetworkFixture(): Promise<NetworkFixture> {
     // The cluster takes the fixture's network (a random /24) rather than choosing 10.244.0.0/16, which other clusters on this engine may use.
     writeFileSync(join(dataDir, 'cluster.json'), JSON.stringify({ subnet: docker.network.subnet }));
     cluster = await Cluster.start({ name: docker.cluster, dataDir, runtime: 'simulated', nodes: 0 });
-    const networking = await startNetworking(cluster, { docker: docker.docker, labels: TEST_LABELS });
+    const networking = await startNetworking(cluster, { docker: docker.docker, labels: TEST_LABELS, addonCheckMs: 500 });
     const client = cluster.client('network-test');
     return fixtureFor(docker, cluster, networking, client, dataDir);
   } catch (error) {

@@ -137,6 +137,26 @@ describe('cluster networking: DNS and Services', () => {
     }
   });
 
+  test('the kubernetes Service lists the API server gateway as its endpoint', async () => {
+    const endpoints = await fixture.client.resource({ group: '', version: 'v1', plural: 'endpoints' }).get('default', 'kubernetes');
+    const [subset] = endpoints.subsets as Array<{ addresses: Array<{ ip: string }>; ports: Array<{ name: string; port: number }> }>;
+    assert.equal(subset!.addresses[0]!.ip, fixture.docker.network.gateway);
+    assert.equal(subset!.ports[0]!.name, 'https');
+  });
+
+  test('a removed add-on is brought back, and Services work again', async () => {
+    await fixture.docker.docker.getContainer(fixture.networking.addon!.id).remove({ force: true });
+    const body = await eventually(
+      'the Service to answer through a new add-on',
+      async () => {
+        const out = (await shell(ncGet('web', 80))).stdout.trim();
+        return out === 'hello-from-web-1' ? out : undefined;
+      },
+      30_000,
+    );
+    assert.equal(body, 'hello-from-web-1');
+  });
+
   test('pods reach the API server through the kubernetes Service', async () => {
     const node = await fixture.runClientPod('api-client', ADDON_IMAGE);
     const script = `require('https').get('https://kubernetes.default.svc/version', { rejectUnauthorized: false }, (r) => { console.log(r.statusCode); process.exit(0); }).on('error', (e) => console.log(e.code))`;

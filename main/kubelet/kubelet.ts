@@ -11,6 +11,7 @@ import { deepEqual } from '../apiserver/registry/objectMeta.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { realClock, type Clock, type Timer } from '../scheduler/clock.ts';
 import type { Informer } from '../scheduler/informer.ts';
+import { admitPod } from './admission.ts';
 import { ContainerKiller } from './containerKiller.ts';
 import { ContainerStarter } from './containerStarter.ts';
 import { Backoff } from './backoff.ts';
@@ -104,6 +105,7 @@ export class Kubelet {
   private readonly workers: PodWorkers;
   private readonly pleg: Pleg;
   private readonly informer: Informer<Pod>;
+  private readonly status: StatusManager;
   private readonly allocatable: Record<string, string>;
   private hostIP: string | undefined;
   private housekeepingTimer: Timer | undefined;
@@ -189,10 +191,11 @@ export class Kubelet {
       node: nodeLimits,
       now,
     });
+    this.status = new StatusManager(pods, now, this.onError);
     const syncer = new KubeletPodSyncer({
       runtime,
       events: this.events,
-      status: new StatusManager(pods, now, this.onError),
+      status: this.status,
       volumes,
       images,
       starter,
@@ -210,7 +213,7 @@ export class Kubelet {
       pods,
       nodeName,
       {
-        onAdd: (pod) => this.workers.update(pod),
+        onAdd: (pod) => this.admit(pod),
         onUpdate: (old, pod) => this.workers.update(pod, changedBeyondStatus(old, pod)),
         onDelete: (pod) => this.workers.remove(pod),
       },
@@ -244,6 +247,22 @@ export class Kubelet {
     await this.lease.stop();
     await this.reporter.stop();
     await this.events.flush();
+  }
+
+  /** HandlePodAdditions: a pod new to this node runs only if it fits beside the others; else it is rejected. */
+  private admit(pod: Pod): void {
+    const uid = pod.metadata.uid ?? '';
+    const fresh = !pod.metadata.deletionTimestamp && (pod.status?.phase ?? 'Pending') === 'Pending' && !pod.status?.containerStatuses?.length;
+    if (fresh && !this.workers.has(uid)) {
+      const admission = admitPod(pod, this.nodeName, this.allocatable, this.workers.activePods());
+      if (!admission.admit) {
+        this.events.pod(pod, 'Warning', admission.reason, admission.message);
+        const qosClass = pod.status?.qosClass;
+        void this.status.set(pod, { phase: 'Failed', reason: admission.reason, message: `Pod was rejected: ${admission.message}`, ...(qosClass ? { qosClass } : {}) });
+        return;
+      }
+    }
+    this.workers.update(pod);
   }
 
   private async housekeeping(): Promise<void> {

@@ -102,6 +102,8 @@ export class KubeletPodSyncer implements PodSyncer {
     const { deps } = this;
     const uid = pod.metadata.uid ?? '';
     let runtime = await readRuntimePodStatus(deps.runtime, uid);
+    // A pod the API already shows as finished (or rejected) never starts again.
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return { terminal: true };
 
     const deadline = this.activeDeadline(pod);
     if (deadline !== undefined && deps.now() >= deadline) {

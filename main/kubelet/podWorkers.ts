@@ -92,6 +92,11 @@ export class PodWorkers {
     return [...this.workers.keys()];
   }
 
+  /** The pods still running or about to (admission counts their requests). */
+  activePods(): Pod[] {
+    return [...this.workers.values()].filter((w) => w.state === 'sync' && !w.removed).map((w) => w.pod);
+  }
+
   /**
    * Stops scheduling work and waits up to `waitMs` for steps in flight (a
    * container's grace period can be long; a stopping kubelet does not wait it

@@ -174,6 +174,15 @@ describe('podlab serve with Docker nodes', () => {
     });
     assert.deepEqual([node.status.capacity.cpu, node.status.capacity.memory, node.status.capacity.pods], ['1', '1Gi', '20']);
     await assert.rejects(podlab(['node', 'add', 'node-3']), /already exists/);
+    // Bound past the scheduler, a pod that does not fit is rejected by the kubelet itself.
+    await kubectlOk(serve.kubeconfig, ['apply', '-f', '-'], podManifest('greedy', 'node-3').replace('  - name: app\n', '  - name: app\n    resources: {requests: {cpu: "2"}}\n'));
+    const greedy = await eventually('greedy rejected', async () => {
+      const pod = await get<PodJson & { status: { reason?: string; message?: string } }>(['pod', 'greedy']);
+      return pod.status.phase === 'Failed' ? pod : undefined;
+    });
+    assert.equal(greedy.status.reason, 'OutOfcpu');
+    assert.equal(greedy.status.message, "Pod was rejected: Node didn't have enough resource: cpu, requested: 2000, used: 0, capacity: 1000");
+    await kubectlOk(serve.kubeconfig, ['delete', 'pod', 'greedy']);
     assert.match(await podlab(['node', 'rm', 'node-3']), /Node "node-3" removed/);
     await eventually('node-3 deleted', async () => (await kubectl(serve.kubeconfig, ['get', 'node', 'node-3'])).code !== 0);
   });

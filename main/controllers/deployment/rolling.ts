@@ -20,7 +20,7 @@ export async function rolloutRolling(ctx: DeploymentSyncContext, d: Deployment, 
   return syncRolloutStatus(ctx, allRSs, newRS, d);
 }
 
-async function reconcileNewReplicaSet(ctx: DeploymentSyncContext, allRSs: ReplicaSet[], newRS: ReplicaSet, d: Deployment): Promise<boolean> {
+export async function reconcileNewReplicaSet(ctx: DeploymentSyncContext, allRSs: ReplicaSet[], newRS: ReplicaSet, d: Deployment): Promise<boolean> {
   const desired = desiredReplicas(d);
   if (rsReplicas(newRS) === desired) return false;
   const target = rsReplicas(newRS) > desired ? desired : newRSNewReplicas(d, allRSs, newRS);
@@ -28,7 +28,7 @@ async function reconcileNewReplicaSet(ctx: DeploymentSyncContext, allRSs: Replic
 }
 
 /** How many old replicas may go now without dropping below desired - maxUnavailable (counting the new ReplicaSet's unavailable ones). */
-async function reconcileOldReplicaSets(ctx: DeploymentSyncContext, allRSs: ReplicaSet[], oldRSs: ReplicaSet[], newRS: ReplicaSet, d: Deployment): Promise<boolean> {
+export async function reconcileOldReplicaSets(ctx: DeploymentSyncContext, allRSs: ReplicaSet[], oldRSs: ReplicaSet[], newRS: ReplicaSet, d: Deployment): Promise<boolean> {
   if (specReplicaCount(oldRSs) === 0) return false;
   const minAvailable = desiredReplicas(d) - maxUnavailable(d);
   const newRSUnavailable = rsReplicas(newRS) - (newRS.status?.availableReplicas ?? 0);

@@ -85,6 +85,7 @@ export class Networking {
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private reviving = false;
+  private lastError = { line: '', at: 0 };
 
   private constructor(
     private readonly cluster: NetworkedCluster,
@@ -182,8 +183,13 @@ export class Networking {
     return { cluster: this.cluster.name, labels: this.options.labels ?? {}, ...(this.options.addonImage ? { image: this.options.addonImage } : {}) };
   }
 
+  /** The same failure every retry (an engine that is down) is printed once a minute, not every few seconds. */
   private reportError(error: unknown): void {
-    (this.options.onError ?? ((e: unknown) => console.error(`podlab: networking: ${(e as Error).message}`)))(error);
+    if (this.options.onError) return this.options.onError(error);
+    const line = `podlab: networking: ${(error as Error)?.message ?? String(error)}`;
+    if (line === this.lastError.line && Date.now() - this.lastError.at < 60_000) return;
+    this.lastError = { line, at: Date.now() };
+    process.stderr.write(`${line}\n`);
   }
 
   /** Everything that needs the engine; undone in reverse when a step fails, so a retry starts clean. */

@@ -18,6 +18,8 @@ export interface ApiGateway {
   /** Where the add-on connects for the `kubernetes` Service: an address or a host name. */
   address: string;
   port: number;
+  /** Why pods cannot reach the API server here (the gateway is not this machine's address: a rootless or remote engine). */
+  unavailable?: string;
   stop(): Promise<void>;
 }
 
@@ -43,9 +45,10 @@ export async function startApiGateway(docker: Docker, gateway: string, apiPort: 
   });
   let port: number;
   try {
-    port = await listen(server, gateway, apiPort);
-  } catch {
-    port = await listen(server, gateway, 0);
+    port = await listen(server, gateway, apiPort).catch(() => listen(server, gateway, 0));
+  } catch (error) {
+    // Everything else in the cluster works without it: say so rather than fail.
+    return { address: gateway, port: apiPort, unavailable: `pods cannot reach the API server: listening on the cluster network's gateway ${gateway} failed (${(error as Error).message})`, stop: async () => undefined };
   }
   return { address: gateway, port, stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }

@@ -200,7 +200,8 @@ export class Networking {
       const network = await ensureClusterNetwork(docker, { cluster: cluster.name, subnet: cluster.settings.subnet, labels: options.labels ?? {} });
       const gateway = await startApiGateway(docker, network.gateway, cluster.settings.apiPort);
       started.push(() => gateway.stop());
-      if (isIPv4(gateway.address)) await ensureKubernetesEndpoints(client, gateway.address, gateway.port);
+      if (gateway.unavailable) this.reportError(new Error(gateway.unavailable));
+      else if (isIPv4(gateway.address)) await ensureKubernetesEndpoints(client, gateway.address, gateway.port);
       const addon = await ensureAddonContainer(docker, this.addonOptions());
       const settings = { subnet: network.subnet, dnsIP: this.dns.clusterDNS[0]!, clusterDomain: CLUSTER_DOMAIN, upstreamDns: options.upstreamDns ?? [], apiServer: { address: gateway.address, port: gateway.port } };
       const sync = new AddonSync(docker, addon.id, services, settings);

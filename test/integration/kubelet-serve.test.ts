@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
+import { emptyDirVolumeName } from '../../main/kubelet/volumeManager.ts';
 import { DockerRuntime } from '../../main/runtime/docker/dockerRuntime.ts';
 import { kubectl, kubectlOk } from '../helpers/kubectl.ts';
 import { repoRoot, startPodlab, tempDir, type PodlabServe } from '../helpers/podlabProcess.ts';
@@ -131,10 +132,12 @@ describe('podlab serve with Docker nodes', () => {
     const orphanUid = randomUUID();
     const runtime = new DockerRuntime({ cluster, node: 'node-1', docker });
     await runtime.runPodSandbox({ metadata: { name: 'ghost', namespace: 'default', uid: orphanUid, attempt: 0 } });
+    await runtime.createVolume({ name: emptyDirVolumeName(orphanUid, 'data'), labels: { 'io.kubernetes.pod.uid': orphanUid } });
     assert.equal((await podContainers(orphanUid)).length, 1);
 
     serve = await startPodlab(serveArgs, dataDir);
     await eventually('the orphan removed', async () => (await podContainers(orphanUid)).length === 0);
+    await eventually('its volume removed', async () => !(await docker.listVolumes()).Volumes?.some((v) => v.Name === emptyDirVolumeName(orphanUid, 'data')));
     const after = await eventually('pods Ready again', async () => {
       const list = await get<Listed<PodJson>>(['pods']);
       return list.items.every((p) => p.status.containerStatuses?.[0]?.ready) ? list : undefined;

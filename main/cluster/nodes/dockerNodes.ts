@@ -3,7 +3,7 @@
 // removed node's leftovers (its pods' containers and volumes) cleared away.
 
 import type Docker from 'dockerode';
-import { LABEL_CLUSTER, LABEL_CONTAINER_TYPE, LABEL_NODE } from '../../runtime/runtime.ts';
+import { LABEL_CLUSTER, LABEL_CONTAINER_TYPE, LABEL_NODE, LABEL_POD_UID } from '../../runtime/runtime.ts';
 import { engineCall } from '../../runtime/docker/engine.ts';
 import { createNodeContainer, LABEL_ROLE, ROLE_NODE, startNodeContainer } from '../../runtime/docker/nodeContainers.ts';
 import { capacityLabels, LABEL_NODE_ROLE, type CapacityChoice } from './nodeLabels.ts';
@@ -54,4 +54,18 @@ export async function removeNodeLeftovers(docker: Docker, cluster: string, node:
   for (const c of ordered) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
   const volumes = await engineCall('list volumes', () => docker.listVolumes({ filters: JSON.stringify({ label: [`${LABEL_CLUSTER}=${cluster}`, `${LABEL_NODE}=${node}`] }) }));
   for (const v of volumes.Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
+}
+
+/**
+ * emptyDir volumes of pods that no longer exist (deleted while PodLab was not
+ * running: their kubelet never saw the deletion). Only volumes no container
+ * uses and whose pod the API does not know are removed.
+ */
+export async function removeOrphanVolumes(docker: Docker, cluster: string, podExists: (uid: string) => boolean): Promise<void> {
+  const filters = JSON.stringify({ label: [`${LABEL_CLUSTER}=${cluster}`, LABEL_POD_UID], dangling: ['true'] });
+  const volumes = await engineCall('list volumes', () => docker.listVolumes({ filters }));
+  for (const v of volumes.Volumes ?? []) {
+    if (podExists(v.Labels?.[LABEL_POD_UID] ?? '')) continue;
+    await docker.getVolume(v.Name).remove().catch(() => undefined);
+  }
 }

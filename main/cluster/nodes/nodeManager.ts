@@ -21,7 +21,7 @@ import { createDockerClient } from '../../runtime/docker/engine.ts';
 import { EngineUnavailableError } from '../../runtime/runtime.ts';
 import { IpAllocator } from '../../runtime/simulated/ipAllocator.ts';
 import { planAddresses } from '../../network/clusterNetwork.ts';
-import { addNode, listNodes, removeNodeLeftovers, type ListedNode } from './dockerNodes.ts';
+import { addNode, listNodes, removeNodeLeftovers, removeOrphanVolumes, type ListedNode } from './dockerNodes.ts';
 import { dockerKubelet, simulatedKubelet, type KubeletContext } from './kubeletFactory.ts';
 import { dockerEngineFacts, hostFacts } from './machineFacts.ts';
 import { defaultNodeName } from './nodeLabels.ts';
@@ -114,6 +114,18 @@ export class NodeManager {
     this.watching = this.watchEvents();
     this.resync = setInterval(() => this.reconcile(), RESYNC_MS);
     await this.reconcile();
+    await this.removeOrphanVolumes();
+  }
+
+  /** Volumes left by pods deleted while PodLab was down (their containers went with the kubelets' cleanup). */
+  private async removeOrphanVolumes(): Promise<void> {
+    try {
+      const pods = await this.options.clientFor('node-manager').resource({ group: '', version: 'v1', plural: 'pods' }).list();
+      const known = new Set(pods.items.map((p) => p.metadata.uid));
+      await removeOrphanVolumes(this.docker!, this.options.cluster, (uid) => known.has(uid));
+    } catch (error) {
+      this.onError(error, 'removing volumes of deleted pods');
+    }
   }
 
   private contextBase(): Omit<KubeletContext, 'facts'> {

@@ -46,7 +46,7 @@ function recordingContext() {
     } as unknown as ResourceClient<ReplicaSet>,
     recorder: { event: (_obj: unknown, _type: string, _reason: string, message: string) => events.push(message) } as unknown as EventRecorder,
     clock: new FakeClock(),
-  } as DeploymentSyncContext;
+  } as unknown as DeploymentSyncContext;
   return { ctx, scaled, events };
 }
 

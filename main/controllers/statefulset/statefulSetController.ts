@@ -5,8 +5,10 @@
 // Revisions: Kubernetes records each template in a ControllerRevision named
 // `<set>-<hash>` and labels pods with that name (controller-revision-hash).
 // PodLab does not serve ControllerRevisions; the update revision is named the
-// same way from the template's hash, and the current revision is the one the
-// status last recorded.
+// same way from the template's hash, the current revision is the one the
+// status last recorded, and the current revision's template is known from
+// its pods (lost if PodLab restarts when no pod runs it any more: a member
+// recreated then gets the update revision).
 
 import type { EventRecorder } from '../../apiserver/client/eventRecorder.ts';
 import { isApiError, type ResourceClient } from '../../apiserver/client/types.ts';
@@ -21,7 +23,7 @@ import { podsResource, statefulSetKind, statefulSetsResource } from '../shared/r
 import { workloadSelector } from '../shared/selectors.ts';
 import type { SharedInformer } from '../shared/sharedInformer.ts';
 import type { Pod, StatefulSet, StatefulSetStatus } from '../shared/types.ts';
-import { isMemberOf } from './statefulSetPods.ts';
+import { isMemberOf, revisionOf } from './statefulSetPods.ts';
 import { completeRollingUpdate, statefulSetStatusJson, statusChanged } from './statefulSetStatus.ts';
 import { updateStatefulSet, type Revisions, type StatefulPodControl } from './statefulSetUpdate.ts';
 
@@ -37,6 +39,12 @@ export class StatefulSetController extends QueueController {
   private readonly podClient: ResourceClient<Pod>;
   private readonly recorder: EventRecorder;
   private readonly podControl: StatefulPodControl;
+  /**
+   * The last pod seen at each revision still in use. Kubernetes keeps old
+   * templates in ControllerRevisions; here a member lost below a rolling
+   * update's partition is rebuilt from the last pod seen at its revision.
+   */
+  private readonly podsByRevision = new Map<string, Pod>();
 
   constructor(ctx: ControllerContext, workers = 5) {
     super('statefulset-controller', ctx, workers);
@@ -49,12 +57,18 @@ export class StatefulSetController extends QueueController {
     this.sets.addEventHandler({
       onAdd: (set) => this.enqueue(set),
       onUpdate: (_old, set) => this.enqueue(set),
-      onDelete: (set) => this.enqueue(set),
+      onDelete: (set) => {
+        this.forgetRevisions(set, []);
+        this.enqueue(set);
+      },
     });
     this.pods.addEventHandler({
       onAdd: (pod) => this.onPodChange(undefined, pod),
       onUpdate: (old, cur) => this.onPodChange(old, cur),
-      onDelete: (pod) => this.enqueueOwner(pod.metadata.namespace, controllerRefOf(pod)),
+      onDelete: (pod) => {
+        this.rememberRevision(pod);
+        this.enqueueOwner(pod.metadata.namespace, controllerRefOf(pod));
+      },
     });
   }
 
@@ -63,8 +77,14 @@ export class StatefulSetController extends QueueController {
     if (set) this.enqueue(set);
   }
 
+  private rememberRevision(pod: Pod): void {
+    const revision = revisionOf(pod);
+    if (revision && controllerRefOf(pod)?.kind === statefulSetKind.kind && pod.status?.phase) this.podsByRevision.set(revision, pod);
+  }
+
   /** Owned pods wake their set; orphans wake every set that might adopt them. */
   private onPodChange(old: Pod | undefined, cur: Pod): void {
+    this.rememberRevision(cur);
     const curRef = controllerRefOf(cur);
     const oldRef = old && controllerRefOf(old);
     const refChanged = !deepEqual(curRef, oldRef);
@@ -125,13 +145,22 @@ export class StatefulSetController extends QueueController {
       dependentKind: 'Pod',
     });
     const update = updateRevisionName(set);
-    const revisions: Revisions = { current: set.status?.currentRevision || update, update, collisionCount: set.status?.collisionCount ?? 0 };
+    const current = set.status?.currentRevision || update;
+    this.forgetRevisions(set, [current, update]);
+    const revisions: Revisions = { current, update, collisionCount: set.status?.collisionCount ?? 0, podAt: (revision) => this.podsByRevision.get(revision) };
     const { status, error } = await updateStatefulSet(set, revisions, pods, this.podControl, this.ctx.clock.now());
     await this.writeStatus(set, status);
     if (error) throw error;
     const minReadySeconds = set.spec.minReadySeconds ?? 0;
     // Availability comes with time: look again when the pods may have become available.
     if (minReadySeconds > 0 && status.availableReplicas !== (set.spec.replicas ?? 1)) this.queue.addAfter(keyOf(set), minReadySeconds * 1000);
+  }
+
+  /** Revisions of this set other than `keep` will not be needed again. */
+  private forgetRevisions(set: StatefulSet, keep: string[]): void {
+    for (const [revision, pod] of this.podsByRevision) {
+      if (pod.metadata.namespace === set.metadata.namespace && controllerRefOf(pod)?.uid === set.metadata.uid && !keep.includes(revision)) this.podsByRevision.delete(revision);
+    }
   }
 
   /** updateStatefulSetStatus: complete a finished rolling update, and write only what changed (one retry on a fresh read). */

@@ -35,6 +35,8 @@ export interface Revisions {
   current: string;
   update: string;
   collisionCount: number;
+  /** A pod last seen at a revision, when none of the set's pods runs it any more. */
+  podAt?(revision: string): Pod | undefined;
 }
 
 /** The status after this step, and what failed, if anything (the status is written either way). */
@@ -82,7 +84,7 @@ class StatefulSetUpdate {
     const partition = set.spec.updateStrategy?.rollingUpdate?.partition;
     const atCurrent = rolling && partition !== undefined && ordinal < startOrdinal(set) + partition && this.revisions.current !== this.revisions.update;
     if (atCurrent) {
-      const sibling = this.pods.find((p) => revisionOf(p) === this.revisions.current && isCreated(p));
+      const sibling = this.pods.find((p) => revisionOf(p) === this.revisions.current && isCreated(p)) ?? this.revisions.podAt?.(this.revisions.current);
       if (sibling) return podLikeSibling(set, sibling, ordinal);
     }
     return newStatefulSetPod(set, ordinal, this.revisions.update);

@@ -25,6 +25,8 @@ import { kubeTimestamp } from '../apiserver/registry/objectMeta.ts';
 import { realClock, type Clock, type Timer } from '../scheduler/clock.ts';
 import { Informer } from '../scheduler/informer.ts';
 import { toleratesTaint } from '../scheduler/taints.ts';
+import { podRef } from '../kubelet/events.ts';
+import { nodeRef } from '../kubelet/nodeObject.ts';
 import type { Taint, Toleration } from '../scheduler/types.ts';
 
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
@@ -185,7 +187,7 @@ export class NodeLifecycleController {
     }
     if (!health.registered) {
       health.registered = true;
-      this.nodeEvents.event(nodeRef(observed), 'Normal', 'RegisteredNode', `Node ${name} event: Registered Node ${name} in Controller`);
+      this.nodeEvents.event(nodeRef(observed.metadata.name ?? ''), 'Normal', 'RegisteredNode', `Node ${name} event: Registered Node ${name} in Controller`);
     }
     if (ready?.lastHeartbeatTime && ready.lastHeartbeatTime !== health.heartbeat) {
       health.heartbeat = ready.lastHeartbeatTime;
@@ -201,7 +203,7 @@ export class NodeLifecycleController {
     if (now > health.probeTimestamp + grace && ready?.status !== 'Unknown') {
       node = await this.markUnknown(observed, now);
       if (!ready || ready.status === 'True') {
-        this.nodeEvents.event(nodeRef(observed), 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
+        this.nodeEvents.event(nodeRef(observed.metadata.name ?? ''), 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
         await this.markPodsNotReady(name);
       }
     }
@@ -311,10 +313,3 @@ export class NodeLifecycleController {
   }
 }
 
-function nodeRef(node: KubeObject): KubeObject {
-  return { apiVersion: 'v1', kind: 'Node', metadata: { name: node.metadata.name, uid: node.metadata.name } };
-}
-
-function podRef(pod: KubeObject): KubeObject {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid, resourceVersion: pod.metadata.resourceVersion } };
-}

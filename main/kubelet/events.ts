@@ -7,7 +7,8 @@ import type { EventRecorder, EventType } from '../apiserver/client/eventRecorder
 import type { KubeObject } from '../apiserver/meta/objects.ts';
 import type { Container, Pod } from './types.ts';
 
-function podRef(pod: Pod): KubeObject {
+/** The event involvedObject for a pod. */
+export function podRef(pod: Pick<KubeObject, 'metadata'>): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',

@@ -31,6 +31,7 @@ import { RuntimeHealth } from './runtimeHealth.ts';
 import { runtimeErrors } from './runtimeState.ts';
 import type { DnsSettings } from './sandboxConfig.ts';
 import { StatusManager } from './statusManager.ts';
+import { throttledLog } from './throttledLog.ts';
 import { timingsFor, type Timings } from './timings.ts';
 import type { Pod } from './types.ts';
 import { VolumeManager } from './volumeManager.ts';
@@ -81,18 +82,6 @@ function changedBeyondStatus(old: Pod, pod: Pod): boolean {
   return gates.size > 0 && !deepEqual(gated(old), gated(pod));
 }
 
-/** Prints each distinct problem at most once a minute: a stopped engine fails every loop at once. */
-function throttledLog(clock: Clock): (error: unknown, context: string) => void {
-  const last = new Map<string, number>();
-  return (error, context) => {
-    const line = `kubelet: ${context}: ${(error as Error)?.message ?? String(error)}`;
-    const now = clock.now();
-    if ((last.get(line) ?? -Infinity) > now - 60_000) return;
-    last.set(line, now);
-    process.stderr.write(`${line}\n`);
-  };
-}
-
 export class Kubelet {
   readonly nodeName: string;
   private readonly clock: Clock;
@@ -115,7 +104,7 @@ export class Kubelet {
     this.nodeName = options.nodeName;
     this.clock = options.clock ?? realClock;
     this.timings = options.timings ?? timingsFor();
-    const report = options.onError ?? throttledLog(this.clock);
+    const report = options.onError ?? throttledLog('kubelet', () => this.clock.now());
     // Steps still finishing after stop() meet a closed API: that is not worth a message.
     this.onError = (error, context) => {
       if (!this.stopped) report(error, context);

@@ -7,6 +7,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { PublishedPort, Runtime } from '../runtime/runtime.ts';
 import { resolvePort } from './sandboxConfig.ts';
+import { goList } from './goFormat.ts';
 import { formatPod, type Container, type LifecycleHandler, type Pod } from './types.ts';
 
 export interface HookTarget {
@@ -20,7 +21,6 @@ export interface HookTarget {
 
 export class HookError extends Error {}
 
-const goList = (items: string[]) => `[${items.join(' ')}]`;
 
 export async function runHook(runtime: Runtime, handler: LifecycleHandler, target: HookTarget, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const { pod, container } = target;

@@ -3,6 +3,7 @@
 // PodScheduled, always True once a kubelet runs the pod). Reasons and
 // messages are Kubernetes' own, lists printed the way Go prints []string.
 
+import { goList } from './goFormat.ts';
 import { hasAnyRegularContainerStarted } from './podPhase.ts';
 import { isRestartableInitContainer, type ContainerStatus, type Pod, type PodCondition, type PodStatus } from './types.ts';
 
@@ -11,7 +12,6 @@ type Phase = NonNullable<PodStatus['phase']>;
 /** Conditions whose type the kubelet generates; every other condition on the pod is kept as it is. */
 export const KUBELET_CONDITIONS = new Set(['PodScheduled', 'Ready', 'Initialized', 'ContainersReady', 'PodReadyToStartContainers']);
 
-const goList = (names: string[]) => `[${names.join(' ')}]`;
 
 function condition(type: string, status: PodCondition['status'], reason?: string, message?: string): PodCondition {
   const c: PodCondition = { type, status };

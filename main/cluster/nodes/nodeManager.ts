@@ -16,6 +16,7 @@ import { NodeLifecycleController } from '../../controllers/nodeLifecycle.ts';
 import type { Kubelet } from '../../kubelet/kubelet.ts';
 import type { DnsSettings } from '../../kubelet/sandboxConfig.ts';
 import { NODE_LEASE_NAMESPACE } from '../../kubelet/nodeLease.ts';
+import { throttledLog } from '../../kubelet/throttledLog.ts';
 import { timingsFor, type Timings } from '../../kubelet/timings.ts';
 import { createDockerClient } from '../../runtime/docker/engine.ts';
 import { EngineUnavailableError } from '../../runtime/runtime.ts';
@@ -48,16 +49,6 @@ export interface NodeManagerOptions {
 const RESYNC_MS = 5_000;
 const EVENT_RETRY_MS = 2_000;
 
-function logOnce(): (error: unknown, context: string) => void {
-  const last = new Map<string, number>();
-  return (error, context) => {
-    const line = `podlab: nodes: ${context}: ${(error as Error)?.message ?? String(error)}`;
-    if ((last.get(line) ?? 0) > Date.now() - 60_000) return;
-    last.set(line, Date.now());
-    process.stderr.write(`${line}\n`);
-  };
-}
-
 export class NodeManager {
   private readonly kubelets = new Map<string, Kubelet>();
   private readonly timings: Timings;
@@ -77,7 +68,7 @@ export class NodeManager {
 
   constructor(private readonly options: NodeManagerOptions) {
     this.timings = options.timings ?? timingsFor();
-    this.onError = options.onError ?? logOnce();
+    this.onError = options.onError ?? throttledLog('podlab: nodes', Date.now);
   }
 
   static async start(options: NodeManagerOptions): Promise<NodeManager> {

@@ -1,5 +1,12 @@
-// Go's time.Duration String() for whole milliseconds, as the kubelet prints
-// durations in its messages: "523ms", "1.2s", "1m5.5s", "1h0m0s".
+// Values printed the way the kubelet's Go code prints them in messages, so
+// PodLab's read the same: durations (time.Duration's String() for whole
+// milliseconds: "523ms", "1.2s", "1m5.5s", "1h0m0s") and string lists (%v of
+// a []string: "[app sidecar]").
+
+/** fmt's %v of a []string. */
+export function goList(items: string[]): string {
+  return `[${items.join(' ')}]`;
+}
 
 export function goDuration(ms: number): string {
   const total = Math.max(0, Math.trunc(ms));

@@ -20,6 +20,7 @@ import { ADDON_IMAGE } from '../../main/network/addonImage.ts';
 import { removeClusterNetwork } from '../../main/network/clusterNetwork.ts';
 import { createDockerClient } from '../../main/runtime/docker/engine.ts';
 import { execSync } from '../../main/runtime/docker/exec.ts';
+import { freeNodePort } from './network-fixture.ts';
 import { eventually } from './runtime-docker-fixture.ts';
 
 const docker = createDockerClient();
@@ -48,7 +49,7 @@ function pod(podName: string, script: string, labels: Record<string, string> = {
 }
 
 // Each pod answers with its own name, so a replacement is told apart.
-const BACKEND = `apiVersion: apps/v1
+const backend = (nodePort: number) => `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: backend}
 spec:
@@ -71,7 +72,7 @@ metadata: {name: backend}
 spec:
   type: NodePort
   selector: {app: backend}
-  ports: [{name: http, port: 80, targetPort: http}]
+  ports: [{name: http, port: 80, targetPort: http, nodePort: ${nodePort}}]
 `;
 
 async function httpGet(port: number): Promise<string | undefined> {
@@ -121,7 +122,7 @@ describe('networking in a cluster with Docker nodes', () => {
 
   test('a Deployment behind a Service: reached by name from a pod, from the host by NodePort, and by port-forward across kubectl delete pod', async () => {
     const client = cluster.client('test');
-    await kubectlOk(cluster.paths.kubeconfig, ['apply', '-f', '-'], BACKEND);
+    await kubectlOk(cluster.paths.kubeconfig, ['apply', '-f', '-'], backend(await freeNodePort()));
     await client.resource(core('pods')).create('default', pod('frontend', 'exec sleep 3600', {}, ADDON_IMAGE));
     await running('frontend');
     const nodePort = await eventually('the NodePort', async () => {

@@ -6,6 +6,7 @@
 // no kubelet or controller decides when a pod runs or is ready.
 
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,6 +151,23 @@ function fixtureFor(docker: DockerFixture, cluster: Cluster, networking: Network
     },
   };
   return fixture;
+}
+
+/**
+ * A NodePort free on this machine now. Every cluster allocates NodePorts from
+ * 30000 up, so clusters of tests running side by side would otherwise all
+ * want 127.0.0.1:30000.
+ */
+export async function freeNodePort(): Promise<number> {
+  for (;;) {
+    const port = 30000 + Math.floor(Math.random() * 2768);
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
 }
 
 /** An HTTP/1.0 GET over nc, as busybox does it: the body, or '' when the connection is refused or reset. */

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { createServer, type Server } from 'node:net';
 import { ADDON_IMAGE } from '../../main/network/addonImage.ts';
 import { REASON_PORT_IN_USE } from '../../main/network/hostServiceProxy.ts';
-import { createNetworkFixture, eventually, ncGet, type NetworkFixture, type TestPod } from './network-fixture.ts';
+import { createNetworkFixture, eventually, freeNodePort, ncGet, type NetworkFixture, type TestPod } from './network-fixture.ts';
 
 type Exec = Awaited<ReturnType<NetworkFixture['runClientPod']>>;
 
@@ -101,8 +101,8 @@ describe('cluster networking: DNS and Services', () => {
 
   test('a NodePort Service answers on 127.0.0.1:<nodePort>, also for a port the pod does not declare', async () => {
     const hidden = await fixture.runWebPod('hidden', { body: 'hello-undeclared', port: 8081, declare: false });
-    const service = await fixture.createService('web-np', { type: 'NodePort', ports: [{ port: 80, targetPort: 8081 }] });
-    const nodePort = (service.spec as { ports: Array<{ nodePort: number }> }).ports[0]!.nodePort;
+    const nodePort = await freeNodePort();
+    await fixture.createService('web-np', { type: 'NodePort', ports: [{ port: 80, targetPort: 8081, nodePort }] });
     await fixture.setEndpoints('web-np', { port: 8081 }, [{ ip: hidden.ip }]);
     const body = await eventually('the node port to answer', () => httpGet(nodePort), 15_000);
     assert.equal(body, 'hello-undeclared\n');
@@ -110,7 +110,7 @@ describe('cluster networking: DNS and Services', () => {
 
   test('a LoadBalancer answers on 127.0.0.1:<port> and gets 127.0.0.1 as its ingress', async () => {
     const port = await freePort();
-    await fixture.createService('web-lb', { type: 'LoadBalancer', ports: [{ name: 'http', port, targetPort: 80 }] });
+    await fixture.createService('web-lb', { type: 'LoadBalancer', ports: [{ name: 'http', port, targetPort: 80, nodePort: await freeNodePort() }] });
     await fixture.setEndpoints('web-lb', { name: 'http', port: 80 }, [{ ip: web.ip }]);
     assert.equal(await eventually('the load balancer port to answer', () => httpGet(port), 15_000), 'hello-from-web-1\n');
     const ingress = await eventually('the ingress in status', async () => {
@@ -123,7 +123,7 @@ describe('cluster networking: DNS and Services', () => {
   test('a LoadBalancer port someone else holds is a Warning event, and the Service stays pending', async () => {
     const holder = await holdPort();
     try {
-      await fixture.createService('web-taken', { type: 'LoadBalancer', ports: [{ name: 'http', port: holder.port, targetPort: 80 }] });
+      await fixture.createService('web-taken', { type: 'LoadBalancer', ports: [{ name: 'http', port: holder.port, targetPort: 80, nodePort: await freeNodePort() }] });
       const event = await eventually('the PortInUse event', async () => {
         const events = await fixture.client.resource({ group: '', version: 'v1', plural: 'events' }).list('default');
         return events.items.find((e) => (e.involvedObject as { name?: string }).name === 'web-taken' && e.reason === REASON_PORT_IN_USE);

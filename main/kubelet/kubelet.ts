@@ -8,7 +8,7 @@
 import { EventRecorder } from '../apiserver/client/eventRecorder.ts';
 import type { KubeClient } from '../apiserver/client/types.ts';
 import { deepEqual } from '../apiserver/registry/objectMeta.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import type { Image, Runtime } from '../runtime/runtime.ts';
 import { realClock, type Clock, type Timer } from '../scheduler/clock.ts';
 import type { Informer } from '../scheduler/informer.ts';
 import { admitPod } from './admission.ts';
@@ -66,6 +66,8 @@ export interface KubeletOptions {
   onError?: (error: unknown, context: string) => void;
 }
 
+const IMAGE_LIST_MS = 60_000;
+
 // How long stop() waits for pod work in flight, such as a container's grace period.
 const STOP_WAIT_MS = 2_000;
 
@@ -97,6 +99,7 @@ export class Kubelet {
   private readonly status: StatusManager;
   private readonly allocatable: Record<string, string>;
   private hostIP: string | undefined;
+  private imageCache: { at: number; images: Image[] } | undefined;
   private housekeepingTimer: Timer | undefined;
   private stopped = false;
 
@@ -134,7 +137,7 @@ export class Kubelet {
             kubeletVersion: KUBELET_VERSION,
             kubeProxyVersion: '',
           },
-          images: await runtime.listImages().catch(() => []),
+          images: await this.images(),
         };
       },
       conditionInputs: () => ({
@@ -236,6 +239,16 @@ export class Kubelet {
     await this.lease.stop();
     await this.reporter.stop();
     await this.events.flush();
+  }
+
+  /** The node's images for its status, listed at most once a minute: the list only matters to the scheduler's image locality. */
+  private async images(): Promise<Image[]> {
+    const now = this.clock.now();
+    if (!this.imageCache || now - this.imageCache.at > IMAGE_LIST_MS) {
+      const images = await this.options.runtime.listImages().catch(() => undefined);
+      if (images) this.imageCache = { at: now, images };
+    }
+    return this.imageCache?.images ?? [];
   }
 
   /** HandlePodAdditions: a pod new to this node runs only if it fits beside the others; else it is rejected. */

@@ -21,7 +21,7 @@ export interface Timings {
   imagePullMaxMs: number;
   /** Every pod is synced at least this often (syncFrequency, 1 min). */
   podResyncMs: number;
-  /** Relist of the runtime's containers, beside its event stream (evented PLEG: 300 s). */
+  /** Relist of the runtime's containers, a fallback beside its event stream (evented PLEG: 300 s). */
   plegRelistMs: number;
   /** PLEG is unhealthy when no relist succeeded for this long (3 min). */
   plegUnhealthyMs: number;
@@ -45,7 +45,7 @@ export const kubernetesTimings: Timings = {
   imagePullInitialMs: 10_000,
   imagePullMaxMs: 5 * 60_000,
   podResyncMs: 60_000,
-  plegRelistMs: 5_000,
+  plegRelistMs: 10_000,
   plegUnhealthyMs: 3 * 60_000,
   runtimeCheckMs: 5_000,
   runtimeDownMs: 30_000,
@@ -64,10 +64,11 @@ export const desktopTimings: Timings = {
   crashLoopMaxMs: 60_000,
   imagePullInitialMs: 2_000,
   imagePullMaxMs: 60_000,
-  plegRelistMs: 2_000,
   plegUnhealthyMs: 60_000,
   runtimeCheckMs: 2_000,
   runtimeDownMs: 10_000,
+  // Orphans are rare on a desktop: look for them less often than the kubelet's 2 s.
+  housekeepingMs: 10_000,
   nodeMonitorPeriodMs: 2_000,
   nodeMonitorGraceMs: 20_000,
 };

@@ -21,6 +21,7 @@ import { startNetworking } from '../network/networking.ts';
 import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { loadOrCreatePki } from './pki.ts';
+import { ServiceRange } from '../apiserver/admission/serviceAllocation.ts';
 import { NodeManager } from './nodes/nodeManager.ts';
 import { ControllerManager } from '../controllers/controllerManager.ts';
 
@@ -102,9 +103,12 @@ export class Cluster {
       const previous = readJson<ClusterSettings>(paths.settings);
       const storeSpec = options.store ?? previous?.store ?? 'sqlite';
       store = await openStore(storeSpec, paths.dataDir);
-      const pki = loadOrCreatePki(paths.dataDir, options.name);
+
       const adminToken = loadOrCreateAdminToken(paths);
       const subnet = previous?.subnet ?? chooseSubnet(subnetsInUse(options.name));
+      const serviceRange = planAddresses(subnet).serviceRange;
+      // In-cluster clients reach the API server as https://<kubernetes Service IP>: the certificate must name it.
+      const pki = loadOrCreatePki(paths.dataDir, options.name, [new ServiceRange(serviceRange).apiServerIP]);
       const schema = createSchemaServices();
       apiServer = new ApiServer({
         store,
@@ -113,7 +117,7 @@ export class Cluster {
         openapi: schema.openapi(allResources),
         tls: { key: pki.serverKey, cert: pki.serverCert },
         adminToken,
-        serviceRange: planAddresses(subnet).serviceRange,
+        serviceRange,
       });
       const wanted = options.apiPort || (previous?.apiPort && (await portIsFree(previous.apiPort)) ? previous.apiPort : 0);
       const apiPort = await apiServer.listen(wanted);

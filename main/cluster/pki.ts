@@ -76,25 +76,39 @@ export function apiServerNames(clusterDomain = 'cluster.local'): { dnsNames: str
   };
 }
 
+/** Whether a serving certificate names every one of these IP addresses. */
+function coversIps(certPem: string, ips: string[]): boolean {
+  const san = forge.pki.certificateFromPem(certPem).getExtension('subjectAltName') as { altNames?: Array<{ type: number; ip?: string }> } | null;
+  const named = new Set((san?.altNames ?? []).filter((n) => n.type === 7).map((n) => n.ip));
+  return ips.every((ip) => named.has(ip));
+}
+
 /**
  * Loads the cluster's CA and serving certificate from `<dataDir>/pki`, creating
- * them on first start. `extraIps` (e.g. the kubernetes Service IP) are added
- * when the serving certificate is made.
+ * them on first start. `extraIps` (the `kubernetes` Service's ClusterIP, so
+ * in-cluster clients can verify the server) must be in the serving certificate:
+ * one made before they were known is re-issued by the same CA, so kubeconfigs
+ * (which trust the CA) stay valid.
  */
 export function loadOrCreatePki(dataDir: string, clusterName: string, extraIps: string[] = []): ClusterPki {
   const dir = join(dataDir, 'pki');
   const paths = { caCert: join(dir, 'ca.crt'), caKey: join(dir, 'ca.key'), serverCert: join(dir, 'apiserver.crt'), serverKey: join(dir, 'apiserver.key') };
-  if (existsSync(paths.caCert) && existsSync(paths.serverCert) && existsSync(paths.serverKey)) {
-    return { caCert: readFileSync(paths.caCert, 'utf8'), serverCert: readFileSync(paths.serverCert, 'utf8'), serverKey: readFileSync(paths.serverKey, 'utf8') };
-  }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const ca = createCa(clusterName);
   const names = apiServerNames();
-  const server = createServerCert(ca, [...names.ipAddresses, ...extraIps], names.dnsNames);
-  const caCert = forge.pki.certificateToPem(ca.cert);
-  writeFileSync(paths.caKey, ca.keyPem, { mode: 0o600 });
-  writeFileSync(paths.caCert, caCert, { mode: 0o644 });
+  const ips = [...names.ipAddresses, ...extraIps];
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let ca: { cert: forge.pki.Certificate; keyPem: string };
+  if (existsSync(paths.caCert) && existsSync(paths.caKey)) {
+    ca = { cert: forge.pki.certificateFromPem(readFileSync(paths.caCert, 'utf8')), keyPem: readFileSync(paths.caKey, 'utf8') };
+    if (existsSync(paths.serverCert) && existsSync(paths.serverKey) && coversIps(readFileSync(paths.serverCert, 'utf8'), ips)) {
+      return { caCert: readFileSync(paths.caCert, 'utf8'), serverCert: readFileSync(paths.serverCert, 'utf8'), serverKey: readFileSync(paths.serverKey, 'utf8') };
+    }
+  } else {
+    ca = createCa(clusterName);
+    writeFileSync(paths.caKey, ca.keyPem, { mode: 0o600 });
+    writeFileSync(paths.caCert, forge.pki.certificateToPem(ca.cert), { mode: 0o644 });
+  }
+  const server = createServerCert(ca, ips, names.dnsNames);
   writeFileSync(paths.serverKey, server.keyPem, { mode: 0o600 });
   writeFileSync(paths.serverCert, server.certPem, { mode: 0o644 });
-  return { caCert, serverCert: server.certPem, serverKey: server.keyPem };
+  return { caCert: readFileSync(paths.caCert, 'utf8'), serverCert: server.certPem, serverKey: server.keyPem };
 }

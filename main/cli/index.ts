@@ -15,6 +15,9 @@ Commands:
   kubeconfig   print a cluster's kubeconfig   [--name NAME] [--data-dir DIR]
   node         add|stop|start|rm NAME: a cluster's Docker nodes   [--name CLUSTER]
                (add: [--cpus N] [--memory QUANTITY] [--pods N])
+  port-forward (pod|svc|deploy)/NAME [LOCAL:]REMOTE...   [-n NAMESPACE] [--name CLUSTER]
+               forward 127.0.0.1:LOCAL to the target; follows a Service's or
+               Deployment's pods when they are replaced
   help         show this help
 `;
 

@@ -1,7 +1,13 @@
 // What the controller tests share: an in-process API server and controller
-// manager on one fake clock, waiting by event-loop turns (never by time), and
-// the scheduler's and kubelet's parts played by hand: bind a pod, report it
-// Running with an IP, make it Ready.
+// manager on one fake clock, waiting by event-loop turns (never by wall-clock
+// time), and the scheduler's and kubelet's parts played by hand: bind a pod,
+// report it Running with an IP, make it Ready.
+//
+// While a test waits, the fake clock creeps forward a millisecond every other
+// turn: a controller that lost a race with its informer retries after a few
+// milliseconds of backoff, and with a clock that never moved it never would.
+// A wait of thousands of turns is still only seconds of fake time, far from
+// the minReadySeconds and deadlines the tests move the clock across themselves.
 
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -24,8 +30,16 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+let waitingClock: FakeClock | undefined;
+
+async function waitTurn(i: number): Promise<void> {
+  await nextTurn();
+  if (i % 2 === 1) waitingClock?.advance(1);
+}
+
 export async function startHarness(controllers?: string[]): Promise<Harness> {
   const clock = new FakeClock(Date.UTC(2025, 0, 1, 12));
+  waitingClock = clock;
   const api = await startInProcessApi(() => new Date(clock.now()));
   const errors: string[] = [];
   const manager = new ControllerManager(api.client, {
@@ -53,21 +67,21 @@ export async function startHarness(controllers?: string[]): Promise<Harness> {
 /** Waits, by event-loop turns, until `check` holds; fails with `what` if it never does. */
 export async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, turns = 3000): Promise<T> {
   let last: unknown;
-  for (let turn = 0; turn < turns; turn++) {
+  for (let i = 0; i < turns; i++) {
     try {
       const result = await check();
       if (result !== undefined && result !== false) return result as T;
     } catch (err) {
       last = err;
     }
-    await nextTurn();
+    await waitTurn(i);
   }
   assert.fail(`never happened: ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
 }
 
 /** Lets the controllers run until nothing more happens for a while (event-loop turns, not time). */
 export async function settle(turns = 300): Promise<void> {
-  for (let i = 0; i < turns; i++) await nextTurn();
+  for (let i = 0; i < turns; i++) await waitTurn(i);
 }
 
 export function labelsSelector(labels: Record<string, string>): string {

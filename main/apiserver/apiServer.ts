@@ -34,6 +34,8 @@ export interface ApiServerOptions {
   /** Extra admission plugins, after defaulting, namespace lifecycle and service allocation. */
   admissionPlugins?: AdmissionPlugin[];
   now?: () => Date;
+  /** Whether a port is free on this machine's 127.0.0.1 (NodePorts are served there). Default: assume so. */
+  hostPortFree?: (port: number) => Promise<boolean>;
   /** How often bookmarks go to watchers that allow them (default a minute). */
   bookmarkIntervalMs?: number;
 }
@@ -53,7 +55,7 @@ export class ApiServer {
     const plugins: AdmissionPlugin[] = [
       new DefaultingPlugin(),
       new NamespaceLifecyclePlugin((name) => this.getNamespace(name)),
-      new ServiceAllocationPlugin(this.serviceRange, async () => (await this.catalog.registry('', 'v1', 'services')!.list('')).items),
+      new ServiceAllocationPlugin(this.serviceRange, async () => (await this.catalog.registry('', 'v1', 'services')!.list('')).items, options.hostPortFree),
       ...(options.admissionPlugins ?? []),
     ];
     this.catalog = new ResourceCatalog(options.definitions, { store: options.store, admission: new AdmissionChain(plugins), now });

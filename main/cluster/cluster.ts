@@ -118,6 +118,7 @@ export class Cluster {
         tls: { key: pki.serverKey, cert: pki.serverCert },
         adminToken,
         serviceRange,
+        hostPortFree: portIsFree,
       });
       const wanted = options.apiPort || (previous?.apiPort && (await portIsFree(previous.apiPort)) ? previous.apiPort : 0);
       const apiPort = await apiServer.listen(wanted);

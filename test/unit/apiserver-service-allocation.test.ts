@@ -46,3 +46,25 @@ describe('Service allocation', () => {
     assert.equal(specOf(back).ports[0].nodePort, undefined, 'a ClusterIP Service has no nodePort');
   });
 });
+
+describe('NodePorts and this machine', () => {
+  it('skips NodePorts that something else on 127.0.0.1 already holds', async () => {
+    const { ApiServer } = await import('../../main/apiserver/apiServer.ts');
+    const { SqliteStore } = await import('../../main/store/sqlite.ts');
+    const { allResources } = await import('../../main/apiserver/resources/index.ts');
+    const { createSchemaServices } = await import('../../main/apiserver/openapi/schemaServices.ts');
+    const { adminUser } = await import('../../main/apiserver/auth/user.ts');
+    const { ensureSystemNamespaces } = await import('../../main/cluster/bootstrap.ts');
+    const held = new Set([30000, 30001]);
+    const store = new SqliteStore({ path: ':memory:' });
+    const api = new ApiServer({ store, definitions: allResources, schema: createSchemaServices(), adminToken: 'x', serviceRange: '10.244.128.0/17', hostPortFree: async (p) => !held.has(p) });
+    try {
+      const client = api.client(adminUser);
+      await ensureSystemNamespaces(client);
+      const created = await client.resource({ group: '', version: 'v1', plural: 'services' }).create('default', svc('np', { type: 'NodePort' }));
+      assert.equal(specOf(created).ports[0].nodePort, 30002);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -74,6 +74,11 @@ export class ServiceAllocationPlugin implements AdmissionPlugin {
   constructor(
     private readonly range: ServiceRange,
     private readonly listServices: () => Promise<KubeObject[]>,
+    /**
+     * NodePorts are served on 127.0.0.1 of this machine, which other programs (and
+     * other PodLab clusters) share: an allocated port must also be free there.
+     */
+    private readonly hostPortFree: (port: number) => Promise<boolean> = async () => true,
   ) {}
 
   mutate(attrs: AdmissionAttributes): Promise<void> | void {
@@ -117,7 +122,7 @@ export class ServiceAllocationPlugin implements AdmissionPlugin {
     if (needsNodePorts(spec.type)) {
       const usedPorts = new Set(others.flatMap((s) => (((s.spec ?? {}) as ServiceSpec).ports ?? []).map((p) => p.nodePort).filter((p): p is number => !!p)));
       const oldPorts = new Set((oldSpec.ports ?? []).map((p) => p.nodePort));
-      ports.forEach((port, i) => {
+      for (const [i, port] of ports.entries()) {
         if (port.nodePort) {
           const keeps = oldPorts.has(port.nodePort);
           if (!keeps && (port.nodePort < nodePortRange.min || port.nodePort > nodePortRange.max)) {
@@ -126,15 +131,15 @@ export class ServiceAllocationPlugin implements AdmissionPlugin {
             fieldErrors.push({ type: 'FieldValueInvalid', field: `spec.ports[${i}].nodePort`, value: port.nodePort, detail: 'provided port is already allocated' });
           }
           usedPorts.add(port.nodePort);
-          return;
+          continue;
         }
         // A port that keeps its number across an update keeps its nodePort.
         const previous = (oldSpec.ports ?? []).find((p) => p.port === port.port && p.nodePort)?.nodePort;
-        const candidate = previous ?? this.freeNodePort(usedPorts);
+        const candidate = previous ?? (await this.freeNodePort(usedPorts));
         if (!candidate) throw errors.internal('failed to allocate a nodePort: range is full');
         port.nodePort = candidate;
         usedPorts.add(candidate);
-      });
+      }
     } else {
       for (const port of ports) delete port.nodePort;
     }
@@ -142,8 +147,8 @@ export class ServiceAllocationPlugin implements AdmissionPlugin {
     service.spec = spec;
   }
 
-  private freeNodePort(used: Set<number>): number | undefined {
-    for (let p = nodePortRange.min; p <= nodePortRange.max; p++) if (!used.has(p)) return p;
+  private async freeNodePort(used: Set<number>): Promise<number | undefined> {
+    for (let p = nodePortRange.min; p <= nodePortRange.max; p++) if (!used.has(p) && (await this.hostPortFree(p))) return p;
     return undefined;
   }
 }

@@ -26,7 +26,8 @@ import { Pleg } from './pleg.ts';
 import { apiPodObjects } from './podObjects.ts';
 import { KubeletPodSyncer } from './podSyncer.ts';
 import { PodWorkers } from './podWorkers.ts';
-import { noProbes, type ProbeResults } from './probeResults.ts';
+import { ProbeManager } from './probes/probeManager.ts';
+import { runtimePodNetwork } from './probes/podNetwork.ts';
 import { RuntimeHealth } from './runtimeHealth.ts';
 import { runtimeErrors } from './runtimeState.ts';
 import type { DnsSettings } from './sandboxConfig.ts';
@@ -60,7 +61,6 @@ export interface KubeletOptions {
   podPidsLimit?: number;
   /** CPUs the engine really has, in millicores (caps CPU limits). */
   engineCpuMillis?: number;
-  probes?: ProbeResults;
   clock?: Clock;
   timings?: Timings;
   onError?: (error: unknown, context: string) => void;
@@ -87,6 +87,8 @@ function changedBeyondStatus(old: Pod, pod: Pod): boolean {
 export class Kubelet {
   readonly nodeName: string;
   private readonly clock: Clock;
+  /** The node's probes; the UI reads their history from here without touching the store. */
+  readonly probes: ProbeManager;
   private readonly timings: Timings;
   private readonly onError: (error: unknown, context: string) => void;
   private readonly events: KubeletEvents;
@@ -184,6 +186,15 @@ export class Kubelet {
       now,
     });
     this.status = new StatusManager(pods, now, this.onError);
+    // Probe results wake the pod's worker; the sync then restarts (liveness) or writes the new readiness.
+    this.probes = new ProbeManager({
+      runtime,
+      network: runtimePodNetwork(runtime),
+      events: this.events,
+      clock: this.clock,
+      onLivenessFailure: (pod) => this.workers.trigger(pod.metadata.uid ?? ''),
+      onReadinessChange: (pod) => this.workers.trigger(pod.metadata.uid ?? ''),
+    });
     const syncer = new KubeletPodSyncer({
       runtime,
       events: this.events,
@@ -192,7 +203,7 @@ export class Kubelet {
       images,
       starter,
       killer,
-      probes: options.probes ?? noProbes,
+      probes: this.probes,
       objects: apiPodObjects(client),
       dns: options.dns ?? { clusterDNS: [], clusterDomain: 'cluster.local' },
       node: { hostIP: () => this.hostIP, allocatable: () => this.allocatable, runtimeName: () => this.health.version?.runtimeName ?? 'docker' },
@@ -235,6 +246,7 @@ export class Kubelet {
     this.health.stop();
     await this.informer.stop();
     await this.workers.stop(STOP_WAIT_MS);
+    this.probes.stop();
     await this.pleg.stop();
     await this.lease.stop();
     await this.reporter.stop();

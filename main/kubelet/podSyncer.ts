@@ -18,7 +18,7 @@ import type { PodObjects } from './podObjects.ts';
 import { generatePodStatus } from './podStatus.ts';
 import { executePodActions, type PodSyncDeps } from './podSync.ts';
 import type { PodSyncer, SyncResult } from './podWorkers.ts';
-import type { ProbeResults } from './probeResults.ts';
+import type { PodProbes } from './probeResults.ts';
 import { authForImage } from './pullSecrets.ts';
 import { readRuntimePodStatus, type RuntimePodStatus } from './runtimePodStatus.ts';
 import type { DnsSettings } from './sandboxConfig.ts';
@@ -45,7 +45,7 @@ export interface PodSyncerDeps {
   images: ImageManager;
   starter: ContainerStarter;
   killer: ContainerKiller;
-  probes: ProbeResults;
+  probes: PodProbes;
   objects: PodObjects;
   dns: DnsSettings;
   node: NodeFacts;
@@ -140,6 +140,7 @@ export class KubeletPodSyncer implements PodSyncer {
     for (const [name, reason] of outcome.failures) reasons.set(name, reason);
 
     if (outcome.changed) runtime = await readRuntimePodStatus(deps.runtime, uid);
+    deps.probes.addPod(pod, runtime.containers);
     const status = this.podStatus(pod, runtime, false);
     await deps.status.set(pod, status);
     const next = this.nextSync(pod, runtime, outcome.failures);
@@ -199,6 +200,7 @@ export class KubeletPodSyncer implements PodSyncer {
   async syncTerminatingPod(pod: Pod, removed: boolean): Promise<void> {
     const { deps } = this;
     const uid = pod.metadata.uid ?? '';
+    deps.probes.stopLivenessAndStartup(uid);
     let runtime = await readRuntimePodStatus(deps.runtime, uid);
     const sandbox = runtime.sandboxes[0];
     const published = sandbox ? ((await deps.runtime.podSandboxStatus(sandbox.id).catch(() => undefined))?.ports ?? []) : [];
@@ -231,6 +233,7 @@ export class KubeletPodSyncer implements PodSyncer {
     for (const container of await deps.runtime.listContainers(selector)) await deps.runtime.removeContainer(container.id);
     for (const sandbox of await deps.runtime.listPodSandboxes(selector)) await deps.runtime.removePodSandbox(sandbox.id);
     await deps.volumes.tearDown(uid, (pod.spec.volumes ?? []).filter((v) => v.emptyDir && v.emptyDir.medium !== 'Memory').map((v) => v.name));
+    deps.probes.removePod(uid);
     this.reasons.delete(uid);
     this.volumeBackoff.reset(uid);
     deps.images.forgetPod(uid);

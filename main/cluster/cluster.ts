@@ -23,6 +23,7 @@ import { writeKubeconfig } from './kubeconfig.ts';
 import { loadOrCreatePki } from './pki.ts';
 import { ServiceRange } from '../apiserver/admission/serviceAllocation.ts';
 import { NodeManager } from './nodes/nodeManager.ts';
+import { installPodStreaming } from '../apiserver/streaming/podStreams.ts';
 import { ControllerManager } from '../controllers/controllerManager.ts';
 
 export type RuntimeKind = 'docker' | 'simulated';
@@ -143,6 +144,7 @@ export class Cluster {
       const nodes = await NodeManager.start({ cluster: options.name, dataDir: paths.dataDir, runtime: settings.runtime, nodes: settings.nodes, subnet, pauseImage: options.pauseImage, clientFor: client, ...(networking ? { dns: networking.dns } : {}) });
       // Last started, first stopped: kubelets go before the API they report to.
       cluster.own({ name: 'nodes', stop: () => nodes.stop() });
+      installPodStreaming(apiServer, (node) => nodes.runtimeFor(node));
       // Last of all, so it is the first to stop: no controller acts on a cluster going down.
       const controllers = new ControllerManager(cluster.client('system:kube-controller-manager'));
       await controllers.start();

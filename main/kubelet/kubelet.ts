@@ -225,6 +225,11 @@ export class Kubelet {
     );
   }
 
+  /** The node's container runtime (pods/log and exec reach the node's containers through it). */
+  get runtime(): Runtime {
+    return this.options.runtime;
+  }
+
   /** Registers the node and starts every loop; resolves once the node's pods have been listed. */
   async start(): Promise<void> {
     await this.health.start();

@@ -9,6 +9,7 @@
 // Node object and whatever its pods left. With the simulated runtime the
 // nodes live in this process. The node lifecycle controller runs here too.
 
+import type { Runtime } from '../../runtime/runtime.ts';
 import { randomUUID } from 'node:crypto';
 import type Docker from 'dockerode';
 import { isApiError, type KubeClient } from '../../apiserver/client/types.ts';
@@ -75,6 +76,11 @@ export class NodeManager {
     const manager = new NodeManager(options);
     await manager.begin();
     return manager;
+  }
+
+  /** The runtime of a node whose kubelet runs here (undefined for unknown or stopped nodes). */
+  runtimeFor(nodeName: string): Runtime | undefined {
+    return this.kubelets.get(nodeName)?.runtime;
   }
 
   /** The kubelets running now, by node name. */

@@ -11,7 +11,7 @@ Commands:
   serve        run a cluster in the foreground until Ctrl-C
                [--name NAME] [--data-dir DIR] [--api-port N] [--nodes K]
                [--runtime docker|simulated] [--store sqlite|etcd://HOST:PORT]
-               [--pause-image IMAGE] [--update-kubeconfig]
+               [--pause-image IMAGE] [--update-kubeconfig] [--cluster-dns-only]
   kubeconfig   print a cluster's kubeconfig   [--name NAME] [--data-dir DIR]
   node         add|stop|start|rm NAME: a cluster's Docker nodes   [--name CLUSTER]
                (add: [--cpus N] [--memory QUANTITY] [--pods N])

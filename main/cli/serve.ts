@@ -17,6 +17,7 @@ const serveFlags = {
   store: { type: 'string' },
   'pause-image': { type: 'string' },
   'update-kubeconfig': { type: 'boolean' },
+  'cluster-dns-only': { type: 'boolean' },
 } as const;
 
 /** GET /readyz with the admin token: proves TLS, authentication and the store all answer. */
@@ -46,6 +47,7 @@ export async function runServe(args: string[]): Promise<undefined> {
     runtime,
     store: values.store,
     pauseImage: values['pause-image'],
+    upstreamDns: !values['cluster-dns-only'],
   });
   let stopping: Promise<void> | undefined;
   const stop = (signal: string) => {

@@ -17,7 +17,7 @@ import type { Store } from '../store/store.ts';
 import { ensureKubernetesService, ensureSystemNamespaces } from './bootstrap.ts';
 import { chooseSubnet, subnetsInUse } from './subnet.ts';
 import { planAddresses } from '../network/clusterNetwork.ts';
-import { startNetworking } from '../network/networking.ts';
+import { DOCKER_EMBEDDED_DNS, startNetworking } from '../network/networking.ts';
 import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { loadOrCreatePki } from './pki.ts';
@@ -38,6 +38,13 @@ export interface ClusterOptions {
   /** `sqlite` (default) or `etcd://HOST:PORT`. */
   store?: string;
   pauseImage?: string;
+  /**
+   * Whether pods resolve names outside cluster.local (through Docker's embedded
+   * resolver, as on any cluster). Off: those names get NXDOMAIN and no DNS query
+   * leaves the machine (tests run so). Default off for the library; the CLI and
+   * the desktop app turn it on.
+   */
+  upstreamDns?: boolean;
 }
 
 /** What is remembered between starts of the same cluster. */
@@ -140,7 +147,7 @@ export class Cluster {
       await cluster.startComponents();
       const client = cluster.client.bind(cluster);
       // Before the nodes: their kubelets give pods the cluster DNS address.
-      const networking = settings.runtime === 'docker' ? await startNetworking(cluster) : undefined;
+      const networking = settings.runtime === 'docker' ? await startNetworking(cluster, { upstreamDns: options.upstreamDns ? [DOCKER_EMBEDDED_DNS] : [] }) : undefined;
       const nodes = await NodeManager.start({ cluster: options.name, dataDir: paths.dataDir, runtime: settings.runtime, nodes: settings.nodes, subnet, pauseImage: options.pauseImage, clientFor: client, ...(networking ? { dns: networking.dns } : {}) });
       // Last started, first stopped: kubelets go before the API they report to.
       cluster.own({ name: 'nodes', stop: () => nodes.stop() });

@@ -115,7 +115,7 @@ export class DesktopHost implements UiHost {
     }
     this.status.update({ docker, progress: { step: 'opening the store and starting the API server', done: 1, total: steps } });
     try {
-      this.cluster = await Cluster.start({ name, dataDir, runtime });
+      this.cluster = await Cluster.start({ name, dataDir, runtime, upstreamDns: true });
     } catch (err) {
       this.status.update({ phase: 'failed', progress: undefined, message: `${(err as Error).message}. Check the data directory ${dataDir}, or pick another cluster.` });
       return;

@@ -25,7 +25,8 @@ export function tempDir(prefix: string): string {
 }
 
 export async function startPodlab(args: string[] = [], dataDir = tempDir('serve')): Promise<PodlabServe> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'podlab.js'), 'serve', '--data-dir', dataDir, ...args], {
+  // Tests keep every DNS query inside the machine: pods resolve cluster names only.
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'podlab.js'), 'serve', '--data-dir', dataDir, '--cluster-dns-only', ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, KUBECONFIG: join(dataDir, 'user-kubeconfig') },

@@ -122,6 +122,45 @@ export interface ExecEvent {
   exit?: { code?: number; error?: BridgeErrorInfo };
 }
 
+export type ProbeKind = 'startup' | 'liveness' | 'readiness';
+
+/** One run of a probe, as the kubelet recorded it. */
+export interface ProbeRun {
+  /** When the probe started, in ms since the epoch. */
+  time: number;
+  /** The container instance probed: runs before a restart name the old one. */
+  containerId: string;
+  /** `error`: the probe could not run at all (as the kubelet's "unknown"). */
+  outcome: 'success' | 'failure' | 'error';
+  latencyMs: number;
+  /** The failure or error, or what a successful probe returned. */
+  message: string;
+}
+
+export interface ContainerProbeRuns {
+  container: string;
+  kind: ProbeKind;
+  /** Oldest first; the kubelet keeps the last 50. */
+  runs: ProbeRun[];
+}
+
+export interface PodProbeHistory {
+  /** Whether a kubelet of this PodLab keeps the pod's probe runs: not before the pod is on a node, nor for a node that is stopped. */
+  available: boolean;
+  /** Why the runs are not available. */
+  message?: string;
+  /** Every probe the pod's spec declares, with the runs kept so far. */
+  probes: ContainerProbeRuns[];
+}
+
+/** A probe run as it completes, pushed while the renderer follows the pod's probes. */
+export interface ProbeEvent {
+  followId: string;
+  container: string;
+  kind: ProbeKind;
+  run: ProbeRun;
+}
+
 export interface SampleInfo {
   id: string;
   title: string;
@@ -247,6 +286,12 @@ export interface BridgeCalls {
 
   'insight.diagnose': Call<{ namespace: string; name: string }, Diagnosis>;
 
+  /** The recent runs of the pod's probes, read from the kubelet's memory (never written to the store). */
+  'probes.history': Call<{ namespace: string; name: string }, PodProbeHistory>;
+  /** The history now, then each new run as a `probes` event until `probes.unfollow`. Follow again when the pod moves to another node. */
+  'probes.follow': Call<{ namespace: string; name: string }, { followId: string; history: PodProbeHistory }>;
+  'probes.unfollow': Call<{ followId: string }, void>;
+
   'settings.get': Call<void, Settings>;
   'settings.update': Call<Partial<Settings>, Settings>;
 
@@ -283,6 +328,9 @@ export const callNames = [
   'samples.yaml',
   'samples.apply',
   'insight.diagnose',
+  'probes.history',
+  'probes.follow',
+  'probes.unfollow',
   'settings.get',
   'settings.update',
   'app.openExternal',
@@ -299,13 +347,14 @@ export interface BridgeEvents {
   watch: WatchEvent;
   logs: LogEvent;
   exec: ExecEvent;
+  probes: ProbeEvent;
   /** Status changes and progress (cluster start, stop, switch). */
   cluster: ClusterStatus;
 }
 
 export type EventName = keyof BridgeEvents;
 
-export const eventNames = ['watch', 'logs', 'exec', 'cluster'] as const satisfies readonly EventName[];
+export const eventNames = ['watch', 'logs', 'exec', 'probes', 'cluster'] as const satisfies readonly EventName[];
 
 // ---------------------------------------------------------------------------
 // What the renderer sees as `window.podlab` (Electron) or builds over a WebSocket (browser mode).

@@ -75,6 +75,7 @@ export interface ClusterComponent {
 export class Cluster {
   private stopped = false;
   private readonly components: ClusterComponent[] = [];
+  private nodes: NodeManager | undefined;
 
   private constructor(
     readonly name: string,
@@ -151,6 +152,7 @@ export class Cluster {
       const nodes = await NodeManager.start({ cluster: options.name, dataDir: paths.dataDir, runtime: settings.runtime, nodes: settings.nodes, subnet, pauseImage: options.pauseImage, clientFor: client, ...(networking ? { dns: networking.dns } : {}) });
       // Last started, first stopped: kubelets go before the API they report to.
       cluster.own({ name: 'nodes', stop: () => nodes.stop() });
+      cluster.nodes = nodes;
       installPodStreaming(apiServer, (node) => nodes.runtimeFor(node));
       // Last of all, so it is the first to stop: no controller acts on a cluster going down.
       const controllers = new ControllerManager(cluster.client('system:kube-controller-manager'));
@@ -164,6 +166,11 @@ export class Cluster {
       releaseLock();
       throw err;
     }
+  }
+
+  /** The recent probe runs of a node's kubelet, for the UI: kept in memory, never in the store (undefined when no kubelet runs that node here). */
+  probeHistory(nodeName: string): ReturnType<NodeManager['probeHistory']> {
+    return this.nodes?.probeHistory(nodeName);
   }
 
   /** A client acting as one of PodLab's components. */

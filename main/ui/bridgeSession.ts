@@ -11,6 +11,7 @@ import { diagnose } from './diagnose.ts';
 import { ExecSessions } from './execSessions.ts';
 import { LogSessions } from './logSessions.ts';
 import { deleteObject, getObject, objectYaml } from './objects.ts';
+import { podProbeHistory, ProbeFollows } from './probeHistory.ts';
 import {
   isRecord,
   objectRef,
@@ -52,6 +53,7 @@ export class BridgeSession {
   private readonly watches: WatchManager;
   private readonly logs: LogSessions;
   private readonly execs: ExecSessions;
+  private readonly probes: ProbeFollows;
   private readonly unsubscribe: () => void;
   private readonly handlers: Handlers;
   private clusterName: string;
@@ -63,6 +65,7 @@ export class BridgeSession {
     this.watches = new WatchManager((payload) => emit('watch', payload));
     this.logs = new LogSessions((payload) => emit('logs', payload));
     this.execs = new ExecSessions((payload) => emit('exec', payload));
+    this.probes = new ProbeFollows((payload) => emit('probes', payload));
     this.clusterName = host.status.get().name;
     this.unsubscribe = host.status.subscribe((status) => {
       // Watches and streams belong to one running cluster; the renderer starts new ones when it sees the change.
@@ -124,6 +127,9 @@ export class BridgeSession {
       'samples.yaml': (r) => host.samples.yaml(requiredString(r, 'id')),
       'samples.apply': (r) => applyYaml(connection().client, connection().kinds, { yaml: host.samples.yaml(requiredString(r, 'id')) }),
       'insight.diagnose': (r) => diagnose(connection(), requiredString(r, 'namespace'), requiredString(r, 'name')),
+      'probes.history': (r) => podProbeHistory(connection().client, connection().probes, requiredString(r, 'namespace'), requiredString(r, 'name')),
+      'probes.follow': (r) => this.probes.start(connection().client, connection().probes, requiredString(r, 'namespace'), requiredString(r, 'name')),
+      'probes.unfollow': (r) => this.probes.stop(requiredString(r, 'followId')),
       'settings.get': () => host.settings.get(),
       'settings.update': (r) => host.settings.update(requestObject(r)),
       'app.openExternal': (r) => host.openExternal(requiredString(r, 'url')),
@@ -145,6 +151,7 @@ export class BridgeSession {
     this.watches.stopAll();
     this.logs.stopAll();
     this.execs.stopAll();
+    this.probes.stopAll();
   }
 
   dispose(): void {

@@ -10,6 +10,7 @@ import type { Cluster } from '../cluster/cluster.ts';
 import { catalogKindResolver, type KindResolver } from './apply/kindResolver.ts';
 import { kubePodStreams } from './kubePodStreams.ts';
 import type { PodStreams } from './podStreams.ts';
+import type { ProbeHistorySource } from './probeHistory.ts';
 import type { SampleLibrary } from './samples.ts';
 import type { SettingsStore } from './settingsStore.ts';
 import type { StatusBoard } from './statusBoard.ts';
@@ -18,6 +19,8 @@ export interface ClusterConnection {
   client: KubeClient;
   kinds: KindResolver;
   streams: PodStreams;
+  /** Probe runs from the kubelets' memory; absent for a cluster whose kubelets PodLab does not run. */
+  probes?: ProbeHistorySource;
 }
 
 export interface UiHost {
@@ -37,7 +40,7 @@ export interface UiHost {
  * lose them once RBAC is enforced).
  */
 export function connectionTo(cluster: Cluster, streams: PodStreams): ClusterConnection {
-  return { client: cluster.apiServer.client(adminUser), kinds: catalogKindResolver(cluster.apiServer.catalog), streams };
+  return { client: cluster.apiServer.client(adminUser), kinds: catalogKindResolver(cluster.apiServer.catalog), streams, probes: (node) => cluster.probeHistory(node) };
 }
 
 /** Logs and exec through the cluster's own API (pods/log, pods/exec), as kubectl gets them. */

@@ -15,6 +15,7 @@ import type Docker from 'dockerode';
 import { isApiError, type KubeClient } from '../../apiserver/client/types.ts';
 import { NodeLifecycleController } from '../../controllers/nodeLifecycle.ts';
 import type { Kubelet } from '../../kubelet/kubelet.ts';
+import type { ProbeManager } from '../../kubelet/probes/probeManager.ts';
 import type { DnsSettings } from '../../kubelet/sandboxConfig.ts';
 import { NODE_LEASE_NAMESPACE } from '../../kubelet/nodeLease.ts';
 import { throttledLog } from '../../kubelet/throttledLog.ts';
@@ -81,6 +82,11 @@ export class NodeManager {
   /** The runtime of a node whose kubelet runs here (undefined for unknown or stopped nodes). */
   runtimeFor(nodeName: string): Runtime | undefined {
     return this.kubelets.get(nodeName)?.runtime;
+  }
+
+  /** The probe runs the kubelet of a node keeps in memory (undefined for unknown or stopped nodes); readers never cause a store write. */
+  probeHistory(nodeName: string): Pick<ProbeManager, 'history' | 'subscribe'> | undefined {
+    return this.kubelets.get(nodeName)?.probes;
   }
 
   /** The kubelets running now, by node name. */

@@ -13,7 +13,7 @@ import { claimObjects, recheckDeletionTimestamp } from '../shared/claim.ts';
 import { QueueController, keyOf, splitKey, type ControllerContext } from '../shared/controller.ts';
 import { controllerRefOf, resolveControllerRef } from '../shared/controllerRef.ts';
 import { deploymentKind, deploymentsResource, podsResource, replicaSetKind, replicaSetsResource } from '../shared/resources.ts';
-import { workloadSelector, type Selector } from '../shared/selectors.ts';
+import { mightAdopt, validWorkloadSelector } from '../shared/selectors.ts';
 import type { SharedInformer } from '../shared/sharedInformer.ts';
 import { timestampOf } from '../shared/time.ts';
 import type { Deployment, Pod, ReplicaSet } from '../shared/types.ts';
@@ -22,14 +22,6 @@ import { hasProgressDeadline } from './deploymentStatus.ts';
 import { rolloutRecreate } from './recreate.ts';
 import { rolloutRolling } from './rolling.ts';
 import { allOf, getAllReplicaSetsAndSyncRevision, isScalingEvent, syncDeploymentStatus, syncScaling, writeDeploymentStatus, type DeploymentSyncContext } from './sync.ts';
-
-function selectorOf(d: Deployment): Selector | undefined {
-  try {
-    return workloadSelector(d.spec.selector);
-  } catch {
-    return undefined;
-  }
-}
 
 export class DeploymentController extends QueueController {
   private readonly deployments: SharedInformer<Deployment>;
@@ -80,10 +72,7 @@ export class DeploymentController extends QueueController {
 
   /** getDeploymentsForReplicaSet: Deployments whose selector matches an orphan ReplicaSet. */
   private enqueueSelecting(rs: ReplicaSet): void {
-    for (const d of this.deployments.list(rs.metadata.namespace ?? '')) {
-      const selector = selectorOf(d);
-      if (selector && !selector.empty && selector.matches(rs.metadata.labels)) this.enqueue(d);
-    }
+    for (const d of this.deployments.list(rs.metadata.namespace ?? '')) if (mightAdopt(d.spec.selector, rs.metadata.labels)) this.enqueue(d);
   }
 
   private onReplicaSetAdd(rs: ReplicaSet): void {
@@ -115,7 +104,7 @@ export class DeploymentController extends QueueController {
   /** getPodMapForDeployment: the Deployment's pods by owning ReplicaSet, finished ones included. */
   private podMap(d: Deployment, rsList: ReplicaSet[]): Map<string, Pod[]> {
     const map = new Map<string, Pod[]>(rsList.map((rs) => [rs.metadata.uid ?? '', []]));
-    const selector = selectorOf(d);
+    const selector = validWorkloadSelector(d.spec.selector);
     if (!selector) return map;
     for (const pod of this.pods.list(d.metadata.namespace ?? '')) {
       if (!selector.matches(pod.metadata.labels)) continue;
@@ -129,7 +118,7 @@ export class DeploymentController extends QueueController {
     const cached = this.deployments.get(namespace, name);
     if (!cached) return;
     const d = structuredClone(cached);
-    const selector = selectorOf(d);
+    const selector = validWorkloadSelector(d.spec.selector);
     if (!selector) return;
     if (selector.empty) {
       this.sync.recorder.event(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');

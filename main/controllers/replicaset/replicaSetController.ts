@@ -19,7 +19,7 @@ import { createPodFor } from '../shared/podControl.ts';
 import { podFromTemplate } from '../shared/podTemplate.ts';
 import { isPodActive, isPodReady } from '../shared/podUtil.ts';
 import { podsResource, replicaSetKind, replicaSetsResource } from '../shared/resources.ts';
-import { workloadSelector } from '../shared/selectors.ts';
+import { mightAdopt, validWorkloadSelector } from '../shared/selectors.ts';
 import type { SharedInformer } from '../shared/sharedInformer.ts';
 import { timestampOf } from '../shared/time.ts';
 import type { Pod, ReplicaSet } from '../shared/types.ts';
@@ -37,7 +37,7 @@ export class ReplicaSetController extends QueueController {
   private readonly rsClient: ResourceClient<ReplicaSet>;
   private readonly podClient: ResourceClient<Pod>;
   private readonly recorder: EventRecorder;
-  readonly expectations: Expectations;
+  private readonly expectations: Expectations;
 
   constructor(ctx: ControllerContext, workers = 5) {
     super('replicaset-controller', ctx, workers);
@@ -73,14 +73,7 @@ export class ReplicaSetController extends QueueController {
 
   /** The ReplicaSets whose selector matches an orphan pod: they may want to adopt it. */
   private replicaSetsSelecting(pod: Pod): ReplicaSet[] {
-    return this.replicaSets.list(pod.metadata.namespace ?? '').filter((rs) => {
-      try {
-        const selector = workloadSelector(rs.spec.selector);
-        return !selector.empty && selector.matches(pod.metadata.labels);
-      } catch {
-        return false;
-      }
-    });
+    return this.replicaSets.list(pod.metadata.namespace ?? '').filter((rs) => mightAdopt(rs.spec.selector, pod.metadata.labels));
   }
 
   private onPodAdd(pod: Pod): void {
@@ -139,12 +132,8 @@ export class ReplicaSetController extends QueueController {
       return;
     }
     const needsSync = this.expectations.satisfied(key);
-    let selector;
-    try {
-      selector = workloadSelector(rs.spec.selector);
-    } catch {
-      return; // Invalid selectors cannot be fixed by retrying; validation keeps them out anyway.
-    }
+    const selector = validWorkloadSelector(rs.spec.selector);
+    if (!selector) return;
     const active = this.pods.list(namespace).filter(isPodActive);
     const pods = await claimObjects(active, {
       owner: rs,
@@ -225,12 +214,8 @@ export class ReplicaSetController extends QueueController {
     const related: Pod[] = [];
     for (const sibling of this.replicaSets.list(rs.metadata.namespace ?? '')) {
       if (controllerRefOf(sibling)?.uid !== ref.uid) continue;
-      let selector;
-      try {
-        selector = workloadSelector(sibling.spec.selector);
-      } catch {
-        continue;
-      }
+      const selector = validWorkloadSelector(sibling.spec.selector);
+      if (!selector) continue;
       for (const pod of this.pods.list(rs.metadata.namespace ?? '')) {
         if (!selector.matches(pod.metadata.labels) || seen.has(pod.metadata.uid ?? '')) continue;
         seen.add(pod.metadata.uid ?? '');

@@ -20,7 +20,7 @@ import { controllerRefOf, resolveControllerRef } from '../shared/controllerRef.t
 import { computeHash } from '../shared/hash.ts';
 import { createPodFor } from '../shared/podControl.ts';
 import { podsResource, statefulSetKind, statefulSetsResource } from '../shared/resources.ts';
-import { workloadSelector } from '../shared/selectors.ts';
+import { mightAdopt, validWorkloadSelector } from '../shared/selectors.ts';
 import type { SharedInformer } from '../shared/sharedInformer.ts';
 import type { Pod, StatefulSet, StatefulSetStatus } from '../shared/types.ts';
 import { isMemberOf, revisionOf } from './statefulSetPods.ts';
@@ -91,13 +91,7 @@ export class StatefulSetController extends QueueController {
     if (old && refChanged && oldRef) this.enqueueOwner(old.metadata.namespace, oldRef);
     if (curRef) return this.enqueueOwner(cur.metadata.namespace, curRef);
     if (old && !refChanged && deepEqual(old.metadata.labels ?? {}, cur.metadata.labels ?? {})) return;
-    for (const set of this.sets.list(cur.metadata.namespace ?? '')) {
-      try {
-        if (workloadSelector(set.spec.selector).matches(cur.metadata.labels)) this.enqueue(set);
-      } catch {
-        // An invalid selector adopts nothing.
-      }
-    }
+    for (const set of this.sets.list(cur.metadata.namespace ?? '')) if (mightAdopt(set.spec.selector, cur.metadata.labels)) this.enqueue(set);
   }
 
   /** StatefulPodControl with its events: "create Pod web-0 in StatefulSet web successful". */
@@ -129,13 +123,8 @@ export class StatefulSetController extends QueueController {
     const { namespace, name } = splitKey(key);
     const set = this.sets.get(namespace, name);
     if (!set) return;
-    let selector;
-    try {
-      selector = workloadSelector(set.spec.selector);
-    } catch {
-      return;
-    }
-    if (selector.empty) return;
+    const selector = validWorkloadSelector(set.spec.selector);
+    if (!selector || selector.empty) return;
     const pods = await claimObjects(this.pods.list(namespace), {
       owner: set,
       ownerKind: statefulSetKind,

@@ -392,6 +392,7 @@ export class ResourceRegistry {
    * (200 with the object while it lingers, as Kubernetes).
    */
   async delete(namespace: string, name: string, options: DeleteOptions, ctx: WriteContext): Promise<{ object: KubeObject; deleted: boolean }> {
+    validatePropagationPolicy(options.propagationPolicy);
     const key = this.key(namespace, name);
     for (let attempt = 0; ; attempt++) {
       const { kv } = await this.deps.store.get(key).catch((e) => {
@@ -399,7 +400,6 @@ export class ResourceRegistry {
       });
       if (!kv) throw this.notFound(name);
       const current = this.decode(kv);
-      validatePropagationPolicy(options.propagationPolicy);
       this.checkPreconditions(current, options);
       await this.deps.admission.validate(this.attributes('DELETE', ctx, namespace, name, '', undefined, current));
       const marked = this.markForDeletion(current, options);

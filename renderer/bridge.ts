@@ -2,8 +2,8 @@
 // script provides `window.podlab`; in a browser the same contract runs over
 // a WebSocket (wsTransport.ts). Either way: calls resolve with their result
 // or throw a BridgeError carrying the Kubernetes Status, and stream events
-// (watch, logs, exec) that arrive before their id is known are kept briefly
-// so none is lost.
+// (watch, logs, exec, probes) that arrive before their id is known are kept
+// briefly so none is lost.
 
 import type { BridgeErrorInfo, BridgeEvents, CallName, CallRequest, CallResponse, EventName, PodlabTransport, Status } from '../preload/api.ts';
 import { webSocketTransport, type ConnectionState } from './wsTransport.ts';
@@ -27,14 +27,14 @@ export function tokenFromLocation(hash = location.hash): string | undefined {
   return new URLSearchParams(hash.replace(/^#/, '')).get('token') ?? undefined;
 }
 
-type StreamEvent = 'watch' | 'logs' | 'exec';
-const idField = { watch: 'watchId', logs: 'streamId', exec: 'sessionId' } as const;
+type StreamEvent = 'watch' | 'logs' | 'exec' | 'probes';
+const idField = { watch: 'watchId', logs: 'streamId', exec: 'sessionId', probes: 'followId' } as const;
 const earlyKeepMs = 5000;
 
 export interface Bridge {
   call<K extends CallName>(name: K, ...request: CallRequest<K> extends void ? [] : [CallRequest<K>]): Promise<CallResponse<K>>;
   on<E extends EventName>(event: E, listener: (payload: BridgeEvents[E]) => void): () => void;
-  /** Events of one watch, log stream or exec session, including any that came before its id was known. */
+  /** Events of one watch, log stream, exec session or probe follow, including any that came before its id was known. */
   stream<E extends StreamEvent>(event: E, id: string, listener: (payload: BridgeEvents[E]) => void): () => void;
   onConnection(listener: (state: ConnectionState) => void): () => void;
 }

@@ -208,7 +208,17 @@ function ServicesTable({ namespace }: { namespace: string }) {
                   {ready.length ? <span className="tone-ok">{ready.join(', ')}</span> : <span className="muted">none ready</span>}
                   {notReady.length > 0 && <span className="tone-warn"> · {notReady.join(', ')}</span>}
                 </td>
-                <td>{urls.length ? urls.map((u) => <ExternalLink key={u} url={u} />) : <span className="muted">in-cluster only</span>}</td>
+                <td className="service-urls">
+                  {urls.length ? (
+                    urls.map((u) => (
+                      <div key={u.url}>
+                        <ExternalLink url={u.url} /> <span className="muted">{u.via}</span>
+                      </div>
+                    ))
+                  ) : (
+                    <span className="muted">{s.spec?.type === 'LoadBalancer' ? 'pending (see the Service events)' : 'in-cluster only'}</span>
+                  )}
+                </td>
               </tr>
             );
           })}

@@ -228,7 +228,7 @@ export interface Finding {
 export interface Diagnosis {
   namespace: string;
   pod: string;
-  /** One line on the pod as kubectl prints it: `STATUS 0/1 ready, 3 restarts`. */
+  /** One line on the pod as kubectl prints it: `CrashLoopBackOff, 0/1 ready, restarts 3 (20s ago)`. */
   summary: string;
   findings: Finding[];
 }

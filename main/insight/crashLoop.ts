@@ -36,7 +36,7 @@ export const crashLoop: Rule = (input) => {
       const liveness = livenessFailures.length > 0 || killedForLiveness !== undefined;
       const cause = liveness
         ? `The container's liveness probe fails, so the kubelet kills and restarts it${last ? ` (last exit code ${last.exitCode})` : ''}. Either the program really hangs, or the probe is wrong (port, path, or too little initialDelaySeconds/timeoutSeconds for the program to answer).`
-        : `The container keeps stopping: ${explainExit(last?.exitCode, last?.reason)}. The kubelet restarts it with a growing back-off (10s, 20s, ... up to 5 minutes), which is what CrashLoopBackOff means.`;
+        : `The container keeps stopping: ${explainExit(last?.exitCode, last?.reason)}. The kubelet restarts it after a back-off that doubles with each exit up to a cap (Waiting shows the current one), which is what CrashLoopBackOff means.`;
       const next: NextCheck[] = [
         { what: 'Read what the previous instance printed before it stopped', command: kubectlFor.previousLogs(ref, status.name) },
         { what: 'See the termination and the events', command: kubectlFor.describePod(ref) },

@@ -48,7 +48,7 @@ export const imagePull: Rule = (input) => {
         rule: 'image-pull',
         severity: 'error' as const,
         title: `${waiting.reason}: cannot pull ${image}`,
-        cause: `${classify(error, image)} The kubelet retries with a growing back-off (up to 5 minutes) and the container cannot start until a pull succeeds.`,
+        cause: `${classify(error, image)} The kubelet retries with a back-off that doubles up to a cap, and the container cannot start until a pull succeeds.`,
         evidence,
         next,
       };

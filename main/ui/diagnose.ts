@@ -45,7 +45,7 @@ export async function diagnose(connection: ClusterConnection, namespace: string,
   return {
     namespace,
     pod: name,
-    summary: `${printed.status}, ${printed.ready} ready, ${printed.restarts} restarts`,
+    summary: `${printed.status}, ${printed.ready} ready, restarts ${printed.restarts}`,
     findings: diagnosePod({ pod: pod as PodView, events: events.items, nodes: nodes.items, previousLogs: logs }, now),
   };
 }

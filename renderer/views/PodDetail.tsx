@@ -51,7 +51,7 @@ export function PodDetail({ namespace, name, initialTab, settings, onBack }: { n
         </h1>
         {printed && (
           <span className="pod-summary">
-            <StatusText status={printed.status} /> · {printed.ready} ready · {printed.restarts} restarts
+            <StatusText status={printed.status} /> · {printed.ready} ready · restarts {printed.restarts}
           </span>
         )}
         <span className="spacer" />

@@ -1,6 +1,6 @@
-// What the e2e tests share: a real `podlab serve` (simulated runtime) with
-// its UI built, Debian's Chromium driven by playwright-core, and screenshots
-// saved under test-results/ as artifacts.
+// What the e2e tests share: a real `podlab serve` (simulated runtime unless
+// told otherwise) with its UI built, Debian's Chromium driven by
+// playwright-core, and screenshots saved under test-results/ as artifacts.
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,9 +22,9 @@ export async function buildUi(): Promise<void> {
   await buildRenderer({ log: () => undefined });
 }
 
-export async function startBrowserModeServe(): Promise<BrowserModeServe> {
+export async function startBrowserModeServe(args = ['--runtime', 'simulated', '--nodes', '1'], dataDir?: string): Promise<BrowserModeServe> {
   await buildUi();
-  const serve = await startPodlab(['--runtime', 'simulated', '--nodes', '1']);
+  const serve = await startPodlab(args, dataDir);
   const deadline = Date.now() + 20_000;
   let match: RegExpExecArray | null = null;
   while (!(match = /^UI: (\S+)$/m.exec(serve.output())) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -53,4 +53,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(screenshotDir, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/** A row of the pods table by the pod's exact name (or a pattern of names). */
+export function podRow(page: Page, name: string | RegExp) {
+  return page.locator('[role=row][data-key]', { has: page.locator('.cell-name', { hasText: typeof name === 'string' ? new RegExp(`^${name}$`) : name }) });
+}
+
+export function nav(page: Page, view: string): Promise<void> {
+  return page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: view, exact: true }).click();
+}
+
+/** What an xterm.js terminal shows now (its rendered rows, one line each). */
+export function terminalText(page: Page, label: string): Promise<string> {
+  return page.locator(`.terminal[aria-label="${label}"] .xterm-rows`).innerText();
 }

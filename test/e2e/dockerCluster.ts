@@ -1,0 +1,42 @@
+// What an e2e test on the real Docker runtime needs around `podlab serve`:
+// a cluster subnet no network on this engine uses yet (PodLab picks one
+// among its own clusters only, and tests run clusters side by side), and
+// removing everything the cluster left on the engine, even after a failure.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { removeClusterNetwork } from '../../main/network/clusterNetwork.ts';
+import { LABEL_CLUSTER } from '../../main/runtime/runtime.ts';
+
+const docker = new Docker();
+
+/** A /16 in 10.160-199 that overlaps no network the engine has. */
+async function freeSubnet(): Promise<string> {
+  const used = new Set<number>();
+  for (const network of await docker.listNetworks()) {
+    for (const config of network.IPAM?.Config ?? []) {
+      const [a, b] = (config.Subnet ?? '').split('.');
+      if (a === '10') used.add(Number(b));
+    }
+  }
+  const free = Array.from({ length: 40 }, (_, i) => 160 + i).filter((b) => !used.has(b));
+  if (free.length === 0) throw new Error('no free 10.160-199.0.0/16 on this Docker engine for a test cluster');
+  return `10.${free[Math.floor(Math.random() * free.length)]}.0.0/16`;
+}
+
+/** Makes the cluster in `dataDir` start on a free subnet (cluster.json is where it remembers its subnet). */
+export async function reserveSubnet(dataDir: string): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, 'cluster.json'), JSON.stringify({ subnet: await freeSubnet() }));
+}
+
+/** Containers, volumes and the network `podlab-<cluster>`: everything labeled with the cluster. */
+export async function removeClusterObjects(cluster: string): Promise<void> {
+  const filters = JSON.stringify({ label: [`${LABEL_CLUSTER}=${cluster}`] });
+  const containers = await docker.listContainers({ all: true, filters });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  const { Volumes: volumes } = await docker.listVolumes({ filters });
+  await Promise.all((volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+  await removeClusterNetwork(docker, cluster);
+}

@@ -29,10 +29,6 @@ export function isPodActive(pod: Pod): boolean {
   return !isPodTerminal(pod) && !pod.metadata.deletionTimestamp;
 }
 
-export function isPodTerminating(pod: Pod): boolean {
-  return !!pod.metadata.deletionTimestamp;
-}
-
 /** The pod's IPs, primary first. */
 export function podIPs(pod: Pod): string[] {
   const ips = (pod.status?.podIPs ?? []).map((p) => p.ip).filter(Boolean);

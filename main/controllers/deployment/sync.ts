@@ -8,6 +8,7 @@ import type { EventRecorder } from '../../apiserver/client/eventRecorder.ts';
 import { isApiError, type ResourceClient } from '../../apiserver/client/types.ts';
 import { deepEqual } from '../../apiserver/registry/objectMeta.ts';
 import type { Clock } from '../../scheduler/clock.ts';
+import { isNamespaceTerminating } from '../shared/apiErrors.ts';
 import { newControllerRef, controllerRefOf } from '../shared/controllerRef.ts';
 import { deploymentKind } from '../shared/resources.ts';
 import { computeHash } from '../shared/hash.ts';
@@ -135,6 +136,8 @@ async function getNewReplicaSet(ctx: DeploymentSyncContext, d: Deployment, rsLis
         await writeDeploymentStatus(ctx, d).catch(() => undefined);
         throw err;
       }
+    } else if (isNamespaceTerminating(err)) {
+      throw err;
     } else {
       const message = `Failed to create new replica set "${rsName}": ${(err as Error).message}`;
       if (hasProgressDeadline(d)) {

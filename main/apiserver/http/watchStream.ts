@@ -57,6 +57,8 @@ export async function streamWatch(
   lastRevision = Math.max(lastRevision, handle.revision);
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  // Send the headers now: a client waiting on a quiet watch (kubectl rollout status, delete --wait) must see it started.
+  res.flushHeaders();
   headersWritten = true;
   for (const line of pending.splice(0)) res.write(line);
   if (ended) {

@@ -1,9 +1,10 @@
-// A pod at a glance: where it runs, its conditions, and each container's
-// state, last state, exit code, restarts and resources.
+// A pod at a glance: where it runs, its lifecycle so far, its conditions,
+// and each container's state, last state, exit code, restarts and resources.
 
 import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts';
-import type { ContainerStateView, ContainerStatusView, ContainerView, PodView } from '../../main/insight/podView.ts';
+import type { ContainerStateView, ContainerStatusView, ContainerView, EventView, PodView } from '../../main/insight/podView.ts';
 import { useNow } from '../hooks/useNow.ts';
+import { Timeline } from './Timeline.tsx';
 
 function stateText(state: ContainerStateView | undefined, now: Date): { text: string; tone: string } {
   if (!state) return { text: '—', tone: 'muted' };
@@ -65,7 +66,7 @@ function ContainerCard({ spec, status, init, now }: { spec: ContainerView; statu
   );
 }
 
-export function Overview({ pod }: { pod: PodView }) {
+export function Overview({ pod, events }: { pod: PodView; events: EventView[] }) {
   const now = useNow();
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   const find = (name: string) => statuses.find((s) => s.name === name);
@@ -108,6 +109,8 @@ export function Overview({ pod }: { pod: PodView }) {
           </>
         )}
       </dl>
+      <h3>Lifecycle</h3>
+      <Timeline pod={pod} events={events} />
       <h3>Conditions</h3>
       <table className="plain">
         <thead>

@@ -75,7 +75,7 @@ export function PodDetail({ namespace, name, initialTab, settings, onBack }: { n
             ))}
           </nav>
           <div className="tab-body">
-            {tab === 'Overview' && <Overview pod={pod} />}
+            {tab === 'Overview' && <Overview pod={pod} events={events.items} />}
             {tab === 'Probes' && <ProbesTab pod={pod} events={events.items} />}
             {tab === 'Events' && <EventsTable events={events.items} showObject={false} empty="No events for this pod yet." />}
             {tab === 'YAML' && <YamlTab target={{ resource: resources.pods, namespace, name }} resourceVersion={pod.metadata.resourceVersion} />}

@@ -15,7 +15,8 @@ import { allResources } from '../apiserver/resources/index.ts';
 import { openStore, startCompactor } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
 import { ensureKubernetesService, ensureSystemNamespaces } from './bootstrap.ts';
-import { chooseSubnet, subnetsInUse } from './subnet.ts';
+import { chooseSubnet, engineSubnets, subnetsInUse } from './subnet.ts';
+import { createDockerClient } from '../runtime/docker/engine.ts';
 import { planAddresses } from '../network/clusterNetwork.ts';
 import { DOCKER_EMBEDDED_DNS, startNetworking } from '../network/networking.ts';
 import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
@@ -114,7 +115,8 @@ export class Cluster {
       store = await openStore(storeSpec, paths.dataDir);
 
       const adminToken = loadOrCreateAdminToken(paths);
-      const subnet = previous?.subnet ?? chooseSubnet(subnetsInUse(options.name));
+      const runtime = options.runtime ?? previous?.runtime ?? 'docker';
+      const subnet = previous?.subnet ?? chooseSubnet([...subnetsInUse(options.name), ...(runtime === 'docker' ? await engineSubnets(createDockerClient()) : [])]);
       const serviceRange = planAddresses(subnet).serviceRange;
       // In-cluster clients reach the API server as https://<kubernetes Service IP>: the certificate must name it.
       const pki = loadOrCreatePki(paths.dataDir, options.name, [new ServiceRange(serviceRange).apiServerIP]);
@@ -135,7 +137,7 @@ export class Cluster {
         name: options.name,
         apiPort,
         store: storeSpec,
-        runtime: options.runtime ?? previous?.runtime ?? 'docker',
+        runtime,
         nodes: options.nodes ?? previous?.nodes ?? 1,
         subnet,
       };

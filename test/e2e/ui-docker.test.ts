@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { removeDir, tempDir } from '../helpers/podlabProcess.ts';
 import { launchChromium, nav, podRow, screenshot, startBrowserModeServe, terminalText, type BrowserModeServe } from './browserMode.ts';
-import { removeClusterObjects, reserveSubnet } from './dockerCluster.ts';
+import { removeClusterObjects, reserveSubnet } from '../helpers/dockerCluster.ts';
 
 const cluster = `uidock-${randomBytes(3).toString('hex')}`;
 const dataDir = tempDir('ui-docker');

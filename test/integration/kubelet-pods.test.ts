@@ -13,6 +13,8 @@ import { after, before, describe, test } from 'node:test';
 import Docker from 'dockerode';
 import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
 import { Cluster } from '../../main/cluster/cluster.ts';
+import { freeSubnet, removeClusterObjects } from '../helpers/dockerCluster.ts';
+
 import type { Container, ContainerStatus, Pod } from '../../main/kubelet/types.ts';
 
 const docker = new Docker();
@@ -20,26 +22,6 @@ const cluster = `kl-${randomBytes(3).toString('hex')}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'podlab-kubelet-'));
 const hostDir = mkdtempSync(join(tmpdir(), 'podlab-kubelet-host-'));
 let running: Cluster;
-
-/** A /16 of 10/8 no network on the engine overlaps (other test files make their own). */
-async function freeSubnet(): Promise<string> {
-  const used = new Set<number>();
-  for (const network of await docker.listNetworks()) {
-    for (const config of network.IPAM?.Config ?? []) {
-      const [a, b] = (config.Subnet ?? '').split('.');
-      if (a === '10') used.add(Number(b));
-    }
-  }
-  const free = Array.from({ length: 50 }, (_, i) => 100 + i).filter((b) => !used.has(b));
-  return `10.${free[Math.floor(Math.random() * free.length)]}.0.0/16`;
-}
-
-async function removeEverything(): Promise<void> {
-  const filters = JSON.stringify({ label: [`podlab.cluster=${cluster}`] });
-  for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
-  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
-  for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
-}
 
 const pods = () => running.client('test').resource<Pod>({ group: '', version: 'v1', plural: 'pods' });
 const resource = (plural: string, group = '') => running.client('test').resource({ group, version: 'v1', plural });
@@ -101,7 +83,7 @@ describe('kubelet on Docker', () => {
 
   after(async () => {
     await running?.stop();
-    await removeEverything();
+    await removeClusterObjects(cluster);
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(hostDir, { recursive: true, force: true });
   });

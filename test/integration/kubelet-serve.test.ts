@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { emptyDirVolumeName } from '../../main/kubelet/volumeManager.ts';
 import { DockerRuntime } from '../../main/runtime/docker/dockerRuntime.ts';
+import { freeSubnet, removeClusterObjects } from '../helpers/dockerCluster.ts';
 import { kubectl, kubectlOk } from '../helpers/kubectl.ts';
 import { repoRoot, startPodlab, tempDir, type PodlabServe } from '../helpers/podlabProcess.ts';
 
@@ -21,18 +22,6 @@ const docker = new Docker();
 const cluster = `kls-${randomBytes(3).toString('hex')}`;
 const dataDir = tempDir('kubelet-serve');
 let serve: PodlabServe;
-
-async function freeSubnet(): Promise<string> {
-  const used = new Set<number>();
-  for (const network of await docker.listNetworks()) {
-    for (const config of network.IPAM?.Config ?? []) {
-      const [a, b] = (config.Subnet ?? '').split('.');
-      if (a === '10') used.add(Number(b));
-    }
-  }
-  const free = Array.from({ length: 50 }, (_, i) => 100 + i).filter((b) => !used.has(b));
-  return `10.${free[Math.floor(Math.random() * free.length)]}.0.0/16`;
-}
 
 const serveArgs = ['--name', cluster, '--runtime', 'docker', '--nodes', '2'];
 
@@ -102,10 +91,7 @@ describe('podlab serve with Docker nodes', () => {
 
   after(async () => {
     await serve?.stop();
-    const filters = JSON.stringify({ label: [`podlab.cluster=${cluster}`] });
-    for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
-    for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
-    for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+    await removeClusterObjects(cluster);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -1,7 +1,8 @@
-// What an e2e test on the real Docker runtime needs around `podlab serve`:
-// a cluster subnet no network on this engine uses yet (PodLab picks one
-// among its own clusters only, and tests run clusters side by side), and
-// removing everything the cluster left on the engine, even after a failure.
+// What a test of a whole cluster on the real Docker engine needs: a subnet no
+// network on the engine uses yet, chosen at random so test files starting
+// clusters side by side do not race for the same one (PodLab itself takes
+// the first free one), and removing everything the cluster left on the
+// engine, even after a failure.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,8 +12,8 @@ import { LABEL_CLUSTER } from '../../main/runtime/runtime.ts';
 
 const docker = new Docker();
 
-/** A /16 in 10.160-199 that overlaps no network the engine has. */
-async function freeSubnet(): Promise<string> {
+/** A /16 in 10.100-199 that overlaps no network the engine has. */
+export async function freeSubnet(): Promise<string> {
   const used = new Set<number>();
   for (const network of await docker.listNetworks()) {
     for (const config of network.IPAM?.Config ?? []) {
@@ -20,8 +21,8 @@ async function freeSubnet(): Promise<string> {
       if (a === '10') used.add(Number(b));
     }
   }
-  const free = Array.from({ length: 40 }, (_, i) => 160 + i).filter((b) => !used.has(b));
-  if (free.length === 0) throw new Error('no free 10.160-199.0.0/16 on this Docker engine for a test cluster');
+  const free = Array.from({ length: 100 }, (_, i) => 100 + i).filter((b) => !used.has(b));
+  if (free.length === 0) throw new Error('no free 10.100-199.0.0/16 on this Docker engine for a test cluster');
   return `10.${free[Math.floor(Math.random() * free.length)]}.0.0/16`;
 }
 

@@ -11,6 +11,7 @@ import { startEtcd } from '../helpers/etcdServer.ts';
 import { removeDir, repoRoot, tempDir } from '../helpers/podlabProcess.ts';
 import { benchControlPlane, type Stats } from './controlPlane.ts';
 import { benchStore, type StoreBenchResult } from './store.ts';
+import { benchWorkloads } from './workloads.ts';
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const row = (s: Stats) => `${ms(s.min)} / ${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)}`;
@@ -87,6 +88,90 @@ async function main(): Promise<void> {
       `| idle control plane RSS | ${r.idleRssMiB.toFixed(0)} MiB | under 120 MB: ${verdict(r.idleRssMiB * 1.048576 < 120)} |`,
       '',
     );
+  }
+
+  if (want('workloads')) {
+    console.log('workloads: a rolling update under traffic, the host service proxy, readiness to Endpoints...');
+    const w = await benchWorkloads();
+    sections.push(
+      '## Workloads and traffic',
+      '',
+      `Against \`podlab serve --runtime docker --nodes 2\`; busybox:1.36 httpd pods (readiness probe httpGet / every 1 s, failureThreshold 3), LoadBalancer Services on 127.0.0.1. Every request is a plain HTTP GET on a new connection (Node's http, \`agent: false\`: busybox httpd closes each connection). 1-minute load average at the start: ${w.load1.toFixed(2)}.`,
+      '',
+      '| measure | result | target |',
+      '| --- | --- | --- |',
+    );
+    if (w.rollout.ok) {
+      const r = w.rollout.value;
+      sections.push(
+        `| rolling update of ${r.replicas} replicas (\`kubectl set image\` busybox:1.36 → busybox:latest, default 25% surge / 25% unavailable): \`set image\` → \`rollout status\` succeeds | ${seconds(r.rolloutMs)} | |`,
+        `| requests to the LoadBalancer port during it (4 concurrent loops, from 2 s before to 2 s after): failed / total | ${r.failed} / ${r.requests}${r.failed ? ` (${Object.entries(r.reasons).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''} | zero failed: ${verdict(r.failed === 0)} |`,
+      );
+    }
+    sections.push(...failed('rolling update under traffic', w.rollout));
+    if (w.throughput.ok) {
+      const t = w.throughput.value;
+      const ratio = t.proxyPerSec / t.directPerSec;
+      sections.push(
+        `| requests/s straight to the pod's published port (127.0.0.1:${t.directPort}), concurrency ${t.concurrency}, ${t.seconds} s in 2 rounds alternating with the proxy | ${t.directPerSec.toFixed(0)}/s (${t.directFailed} failed) | |`,
+        `| requests/s through the host service proxy (LoadBalancer → that one ready pod), same client and rounds; podlab process CPU meanwhile ${t.podlabCpuDuringProxy.toFixed(2)} cores | ${t.proxyPerSec.toFixed(0)}/s (${t.proxyFailed} failed) | |`,
+        `| proxy / direct | ${(ratio * 100).toFixed(1)}% | at least 80%: ${verdict(ratio >= 0.8)} |`,
+      );
+    }
+    sections.push(...failed('host service proxy against the pod\'s port', w.throughput));
+    if (w.readiness.ok) {
+      const r = w.readiness.value;
+      sections.push(
+        `| readiness lost → endpoint removed: the pod's Ready condition turns False (as a pod watch delivers it) → its IP leaves the Service's Endpoints addresses (as an Endpoints watch delivers it), ${r.runs} runs | ${row(r.readyToEndpointMs)} | p99 under 1 s: ${verdict(r.readyToEndpointMs.p99 < 1000)} |`,
+        `| for context: \`kubectl exec rm /www/index.html\` returned → Ready False (probe period × failureThreshold + status write) | ${row(r.execToNotReadyMs)} | |`,
+        `| for context: Ready False → the LoadBalancer stops reaching the pod (first request it does not answer, probed every 10 ms; the pod is its only endpoint) | ${r.readyToProxyStopsMs.max ? row(r.readyToProxyStopsMs) : 'not seen'} | |`,
+      );
+    }
+    sections.push(...failed('readiness to Endpoints', w.readiness));
+    sections.push('');
+  }
+
+  if (want('ui')) {
+    console.log('ui: Chromium against browser mode, 2,000 pods changing, 10,000 log lines/s...');
+    const ui = await outcome(() => benchUi());
+    console.log('ui: the log terminal through the real path on Docker...');
+    const real = await outcome(() => benchRealLogs());
+    sections.push(
+      '## UI',
+      '',
+      'Browser mode of `podlab serve --runtime simulated --nodes 2` in Debian\'s Chromium (headless, playwright-core), 1400×850. Long tasks are the page\'s PerformanceObserver `longtask` entries (50 ms and more); long animation frames (`long-animation-frame`) also count style, layout and paint.',
+      '',
+      '| measure | result | target |',
+      '| --- | --- | --- |',
+    );
+    if (ui.ok) {
+      const u = ui.value;
+      const l = u.logs;
+      sections.push(
+        `| check of the probe: a 150 ms busy task in the page is reported as | ${ms(u.probeCheckMs)} | |`,
+        `| pods view, ${(u.pods + 1).toLocaleString('en')} pods listed, ${u.churnPerSecond} status patches/s through the API (${(u.churn.patches / u.churn.seconds).toFixed(0)}/s achieved, ${u.churn.failures} failed), ${u.podsView.seconds.toFixed(0)} s: long tasks | ${tasks(u.podsView)} | none over 100 ms: ${verdict(u.podsView.longTasksOver100Ms === 0)} |`,
+        `| same: pod changes the page received / in watch batches | ${u.watchChanges} / ${u.watchMessages} | |`,
+        `| same: frames | ${frames(u.podsView)} | |`,
+        `| log terminal (pod detail, Logs tab, follow), ${l.perSecond.toLocaleString('en')} lines/s **injected in the page** as messages of the tab's real log stream (${l.messages} messages), ${(l.linesSent / l.perSecond).toFixed(0)} s, churn going on: long tasks | ${tasks(u.logsView)} | none over 100 ms: ${verdict(u.logsView.longTasksOver100Ms === 0)} |`,
+        `| same: frames (window includes the drain) | ${frames(u.logsView)} | |`,
+        `| same: lines handed over / parsed by xterm.js when the last was handed over / after the drain (drain time) | ${l.linesSent.toLocaleString('en')} / ${l.parsedAtEnd.toLocaleString('en')} / ${l.parsedAfterDrain.toLocaleString('en')} (${l.drainMs === undefined ? 'never caught up in 30 s' : ms(l.drainMs)}) | |`,
+        `| same: numbered lines the Logs tab received / the terminal's buffer shows (scrollback 50,000); page errors | ${numbered(l.received)} / ${numbered(l.shown)}; ${l.pageErrors.length} errors${l.pageErrors.length ? ` (${l.pageErrors[0]})` : ''} | no dropped lines: ${verdict(l.received.count === l.linesSent && l.received.missing === 0 && l.shown.missing === 0 && l.shown.last === l.linesSent - 1 && l.drainMs !== undefined)} |`,
+        `| page JS heap at the end | ${u.jsHeapMiB.toFixed(0)} MiB | |`,
+      );
+    }
+    sections.push(...failed('UI against the simulated runtime', ui));
+    if (real.ok) {
+      const r = real.value;
+      sections.push(
+        `| **real path** on \`--runtime docker --nodes 1\`: a busybox pod writes ${r.lines.toLocaleString('en')} numbered lines; lines/s written (Docker's timestamps) / arriving in the page; last line's lag | ${r.writtenPerSecond.toFixed(0)} / ${r.receivedPerSecond.toFixed(0)} lines/s; ${ms(r.lastLineLagMs)} | about 10,000 lines/s, kept up with |`,
+        `| same: line feeds that reached the page / parsed by xterm.js | ${r.receivedLines.toLocaleString('en')} / ${r.parsedLines.toLocaleString('en')} | |`,
+        `| same: numbered lines the Logs tab received / the terminal's buffer shows | ${numbered(r.received)} / ${numbered(r.shown)} | no dropped lines: ${verdict(r.received.missing === 0 && r.received.first === 0 && r.received.last === r.lines - 1)} |`,
+        `| same: long tasks | ${tasks(r.view)} | none over 100 ms: ${verdict(r.view.longTasksOver100Ms === 0)} |`,
+        `| same: frames; podlab CPU while the lines flowed | ${frames(r.view)}; podlab ${r.podlabCpuPercent.toFixed(0)}% of a core | |`,
+      );
+    }
+    sections.push(...failed('log terminal through the real path on Docker', real));
+    sections.push('', loadNote([['simulated UI', ui], ['real log path', real]]), '');
   }
 
   const report = `${sections.join('\n')}\n`;

@@ -3,29 +3,11 @@
 // Measured against a real `podlab serve` child process over HTTPS, as kubectl
 // would see it.
 
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { rawRequest, targetFromKubeconfig, type ApiTarget } from '../helpers/apiClient.ts';
 import { removeDir, startPodlab, tempDir } from '../helpers/podlabProcess.ts';
-
-export interface Stats {
-  min: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-export function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (f: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(f * sorted.length) - 1))] ?? 0;
-  return { min: sorted[0] ?? 0, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? 0 };
-}
-
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
-}
+import { parallel, rssMiB, stats, type Stats } from './measures.ts';
+import { benchPod } from './podManifest.ts';
 
 export interface ControlPlaneResults {
   firstStartMs: Stats;
@@ -41,24 +23,6 @@ async function timeStart(args: string[], dataDir: string): Promise<{ ms: number;
   const started = performance.now();
   const serve = await startPodlab(args, dataDir);
   return { ms: performance.now() - started, stop: () => serve.stop(), kubeconfig: serve.kubeconfig, pid: serve.process.pid! };
-}
-
-function pod(name: string): string {
-  return JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, labels: { app: 'bench' } },
-    spec: { containers: [{ name: 'app', image: 'busybox:latest', command: ['sleep', '3600'], resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
-  });
-}
-
-async function parallel(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await work(next++);
-    }),
-  );
 }
 
 export async function benchControlPlane(runs = 5): Promise<ControlPlaneResults> {
@@ -96,7 +60,7 @@ export async function benchControlPlane(runs = 5): Promise<ControlPlaneResults> 
     }
 
     await parallel(10_000, 16, async (i) => {
-      const res = await rawRequest(api, 'POST', '/api/v1/namespaces/default/pods', pod(`p-${i}`));
+      const res = await rawRequest(api, 'POST', '/api/v1/namespaces/default/pods', JSON.stringify(benchPod(`p-${i}`)));
       if (res.status !== 201) throw new Error(`pod create failed: ${res.body}`);
     });
     const listMs: number[] = [];

@@ -9,13 +9,27 @@ import { EtcdStore } from '../../main/store/etcd.ts';
 import { SqliteStore } from '../../main/store/sqlite.ts';
 import { startEtcd } from '../helpers/etcdServer.ts';
 import { removeDir, repoRoot, tempDir } from '../helpers/podlabProcess.ts';
-import { benchControlPlane, type Stats } from './controlPlane.ts';
+import { benchControlPlane } from './controlPlane.ts';
+import { benchDataPlane } from './dataPlane.ts';
+import { load1, outcome, type Outcome, type Stats } from './measures.ts';
+import { benchUi } from './ui.ts';
+import type { NumberedLines, PhaseResult } from './uiPage.ts';
+import { benchRealLogs } from './uiRealLogs.ts';
 import { benchStore, type StoreBenchResult } from './store.ts';
 import { benchWorkloads } from './workloads.ts';
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const row = (s: Stats) => `${ms(s.min)} / ${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)}`;
 const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+const seconds = (v: number) => `${(v / 1000).toFixed(1)} s`;
+/** A part that failed says what happened in its row instead of a number. */
+const loadNote = (parts: Array<[string, Outcome<{ load: number }>]>) =>
+  `Load average (1 min) at the end of each part, other work on this machine included: ${parts.map(([name, o]) => `${name} ${o.ok ? o.value.load.toFixed(1) : 'n/a'}`).join(', ')}.`;
+const tasks = (p: PhaseResult) => `${p.longTasks} (${p.longTasksOver100Ms} over 100 ms), longest ${ms(p.longestTaskMs)}`;
+const frames = (p: PhaseResult) => `${p.framesPerSecond.toFixed(0)} frames/s; gaps p50 ${ms(p.frameGapMs.p50)}, p99 ${ms(p.frameGapMs.p99)}, max ${ms(p.frameGapMs.max)}; ${p.longFrames} long animation frames, longest ${ms(p.longestFrameMs)}${p.longestFrame ? ` (${p.longestFrame})` : ''}`;
+const numbered = (n: NumberedLines) =>
+  `${n.count.toLocaleString('en')} (${n.first}–${n.last}), ${n.missing} missing, ${n.repeated} repeated${n.breaks.length ? ` (${n.breaks.join('; ')})` : ''}`;
+const failed = (what: string, o: Outcome<unknown>) => (o.ok ? [] : [`| ${what} | **failed**: ${o.error.replace(/\s+/g, ' ').replace(/\|/g, '\\|')} | |`]);
 
 async function storeBenches(): Promise<StoreBenchResult[]> {
   const results: StoreBenchResult[] = [];
@@ -46,7 +60,7 @@ async function main(): Promise<void> {
   const sections: string[] = [
     '# PodLab benchmarks',
     '',
-    `Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.`,
+    `Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load average (1 min) at the start: ${load1().toFixed(1)}.`,
     'Figures are min / p50 / p99 / max unless said otherwise. Targets come from the issues; they are goals, never test assertions.',
     '',
   ];
@@ -88,6 +102,51 @@ async function main(): Promise<void> {
       `| idle control plane RSS | ${r.idleRssMiB.toFixed(0)} MiB | under 120 MB: ${verdict(r.idleRssMiB * 1.048576 < 120)} |`,
       '',
     );
+  }
+
+  if (want('data-plane')) {
+    console.log('data plane: pod startup on Docker, a burst on 2 nodes, 10,000 simulated pods...');
+    const { startup, burst, scale } = await benchDataPlane();
+    sections.push(
+      '## Data plane',
+      '',
+      'Against `podlab serve` over HTTPS; a pod counts as Running when a watch on the API delivers `status.phase: Running`.',
+      '',
+      '| measure | result | target |',
+      '| --- | --- | --- |',
+    );
+    if (startup.ok) {
+      const s = startup.value;
+      const ratio = s.podlabMs.p50 / s.dockerMs.p50;
+      sections.push(
+        `| pod create → Running, \`--runtime docker --nodes 1\`, busybox:latest (IfNotPresent, image present) \`sleep 3600\`, ${s.runs} pods one at a time | ${row(s.podlabMs)} | |`,
+        `| the same two containers by hand: pause (\`--ipc shareable\`, cluster network) + busybox \`--network/--ipc container:<pause>\`, create+start through dockerode, interleaved with the pods | ${row(s.dockerMs)} | |`,
+        `| ratio PodLab / docker run | p50 ${ratio.toFixed(2)}×, p99 ${(s.podlabMs.p99 / s.dockerMs.p99).toFixed(2)}× | within 1.5×: ${verdict(ratio <= 1.5)} (p50) |`,
+      );
+    }
+    sections.push(...failed('pod startup next to docker run', startup));
+    if (burst.ok) {
+      const b = burst.value;
+      sections.push(
+        `| ${b.pods} pods created at once on 2 Docker nodes: all bound / all Running | ${seconds(b.allScheduledMs)} / ${seconds(b.allRunningMs)} | |`,
+        `| same, each pod's first create → its Running | ${row(b.perPodMs)} | |`,
+        `| the same ${b.pods} pause + busybox pairs by hand, all at once (dockerode, same engine and network, after the pods) | ${seconds(b.dockerAllRunningMs)} | |`,
+        `| podlab process RSS: idle with 2 nodes / peak during the burst (${b.rssSamples} samples, every 100 ms) | ${b.idleRssMiB.toFixed(0)} MiB / ${b.peakRssMiB.toFixed(0)} MiB | |`,
+      );
+    }
+    sections.push(...failed('50 pods at once on 2 Docker nodes', burst));
+    if (scale.ok) {
+      const c = scale.value;
+      sections.push(
+        `| \`podlab serve --runtime simulated --nodes ${c.nodes}\`: spawn → \`Kubeconfig:\` printed / → ${c.nodes} nodes Ready | ${seconds(c.serveReadyMs)} / ${seconds(c.nodesReadyMs)} | |`,
+        `| Deployment of ${c.pods.toLocaleString('en')} replicas: all pods created / bound / Running | ${seconds(c.allCreatedMs)} / ${seconds(c.allScheduledMs)} / ${seconds(c.allRunningMs)} | Running under 60 s: ${verdict(c.allRunningMs < 60_000)} |`,
+        `| pods created by the ReplicaSet controller / bound by the scheduler, per second (first to last) | ${c.createdPerSec.toFixed(0)} / ${c.scheduledPerSec.toFixed(0)} pods/s | |`,
+        `| scheduler binding rate over the first / the last 1,000 pods | ${c.scheduledPerSecFirst1000.toFixed(0)} / ${c.scheduledPerSecLast1000.toFixed(0)} pods/s | |`,
+        `| podlab process RSS: idle with ${c.nodes} nodes / peak with ${c.pods.toLocaleString('en')} pods | ${c.idleRssMiB.toFixed(0)} MiB / ${c.peakRssMiB.toFixed(0)} MiB | |`,
+      );
+    }
+    sections.push(...failed('10,000 pods on 100 simulated nodes', scale));
+    sections.push('', loadNote([['startup', startup], ['burst', burst], ['scale', scale]]), '');
   }
 
   if (want('workloads')) {

@@ -1,0 +1,191 @@
+// Runs inside the UI page before its own scripts (page.addInitScript), so it
+// is plain JavaScript: tsx compiles the benchmark's TypeScript with esbuild's
+// keepNames, whose helper calls break functions serialized into a page.
+//
+// It records what the user would feel: long tasks (the PerformanceObserver
+// 'longtask' entries, 50 ms and more on the main thread), long animation
+// frames and the time of every animation frame. It taps the page's WebSocket to learn the id of the
+// log stream the Logs tab starts, and can then deliver log lines at a fixed
+// rate as that stream's messages, through the same socket listener the real
+// server's messages reach. The Logs tab's refs are found through React's
+// fiber of its terminal: the xterm.js instance, to count the lines it has
+// actually parsed, and the tab's own copy of the log, to check afterwards
+// that every numbered line arrived once and in order.
+
+(() => {
+  const probe = {
+    longTasks: [],
+    longFrames: [],
+    frames: [],
+    sockets: [],
+    logStreamIds: [],
+    serverLogLines: 0,
+    /** [Date.now(), lines] for every message of the real log stream: when the server's lines arrived. */
+    serverLogArrivals: [],
+    watchMessages: 0,
+    watchChanges: 0,
+    fedLines: 0,
+    terminal: undefined,
+    injected: new WeakSet(),
+  };
+  window.__podlabBench = probe;
+
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) probe.longTasks.push({ start: entry.startTime, duration: entry.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  // Long animation frames also count style, layout and paint, which long tasks leave out.
+  if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')) {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        // Where the frame's time went: scripts (the longest named), and rendering from renderStart on.
+        const scripts = [...entry.scripts].sort((a, b) => b.duration - a.duration);
+        const top = scripts[0];
+        probe.longFrames.push({
+          start: entry.startTime,
+          duration: entry.duration,
+          scriptMs: scripts.reduce((sum, script) => sum + script.duration, 0),
+          renderMs: entry.renderStart ? entry.startTime + entry.duration - entry.renderStart : 0,
+          topScript: top ? `${top.invoker || top.invokerType} ${top.sourceFunctionName || ''} ${Math.round(top.duration)} ms`.replace(/\s+/g, ' ') : '',
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  }
+
+  const onFrame = (time) => {
+    probe.frames.push(time);
+    requestAnimationFrame(onFrame);
+  };
+  requestAnimationFrame(onFrame);
+
+  const countLines = (text) => {
+    let n = 0;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+    return n;
+  };
+
+  const NativeWebSocket = window.WebSocket;
+  class TappedWebSocket extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      probe.sockets.push(this);
+      this.addEventListener('message', (event) => {
+        const data = String(event.data);
+        // Cheap prefix tests only: parsing every pod watch batch a second time would add to the long tasks measured.
+        if (data.startsWith('{"id"') && data.includes('"streamId"')) {
+          const streamId = JSON.parse(data).result?.streamId;
+          if (streamId) probe.logStreamIds.push(streamId);
+        } else if (data.startsWith('{"event":"logs"') && !probe.injected.has(event)) {
+          const lines = countLines(JSON.parse(data).payload?.data ?? '');
+          probe.serverLogLines += lines;
+          probe.serverLogArrivals.push([Date.now(), lines]);
+        } else if (data.startsWith('{"event":"watch"')) {
+          probe.watchMessages++;
+          for (let i = data.indexOf('"type":"MODIFIED"'); i !== -1; i = data.indexOf('"type":"MODIFIED"', i + 1)) probe.watchChanges++;
+        }
+      });
+    }
+  }
+  window.WebSocket = TappedWebSocket;
+
+  /** The first value held by a useRef of the Logs tab (or another ancestor of its terminal) that `wanted` accepts. */
+  const logsTabRef = (wanted) => {
+    const element = document.querySelector('[aria-label="Log output"]');
+    if (!element) return undefined;
+    const fiberKey = Object.keys(element).find((k) => k.startsWith('__reactFiber$'));
+    for (let fiber = fiberKey ? element[fiberKey] : undefined; fiber; fiber = fiber.return) {
+      for (let hook = fiber.memoizedState; hook && typeof hook === 'object' && 'next' in hook; hook = hook.next) {
+        const value = hook.memoizedState;
+        if (value && typeof value === 'object' && 'current' in value && wanted(value.current)) return value.current;
+      }
+    }
+    return undefined;
+  };
+
+  /** Hooks onto the xterm.js Terminal the Logs tab writes to (its `handle` ref holds { term, search, fit }). */
+  probe.attachTerminal = () => {
+    const term = logsTabRef((v) => v && typeof v === 'object' && v.term)?.term;
+    if (!term) return false;
+    if (probe.terminal !== term) {
+      probe.terminal = term;
+      term.onLineFeed(() => probe.fedLines++);
+    }
+    return true;
+  };
+
+  /**
+   * The numbered lines in `text`: how many, the first and last number, how
+   * many numbers are missing (lines lost) or came again (lines repeated), and
+   * where the sequence first broke.
+   */
+  const numbered = (text) => {
+    const found = { count: 0, first: -1, last: -1, missing: 0, repeated: 0, breaks: [] };
+    for (const match of text.matchAll(/bench line (\d+):/g)) {
+      const n = Number(match[1]);
+      if (found.count > 0 && n !== found.last + 1) {
+        if (n > found.last) found.missing += n - found.last - 1;
+        else found.repeated += found.last - n + 1;
+        if (found.breaks.length < 5) found.breaks.push(`${found.last} then ${n}`);
+      }
+      if (found.count === 0) found.first = n;
+      found.last = n;
+      found.count++;
+    }
+    return found;
+  };
+
+  /** What the terminal's buffer holds (up to its scrollback), wrapped rows joined again. */
+  probe.numberedLinesShown = () => {
+    const buffer = probe.terminal?.buffer.active;
+    let text = '';
+    for (let y = 0; buffer && y < buffer.length; y++) {
+      const line = buffer.getLine(y);
+      if (line) text += (line.isWrapped || y === 0 ? '' : '\n') + line.translateToString(true);
+    }
+    return numbered(text);
+  };
+
+  /** Every line the Logs tab received: it keeps the whole log as text (its `text` ref) for Download. */
+  probe.numberedLinesReceived = () => numbered(logsTabRef((v) => typeof v === 'string') ?? '');
+
+  /**
+   * Blocks the main thread for `ms` in a task of its own: the bench checks
+   * that such a task is observed before trusting "no long tasks". (Script
+   * run by page.evaluate itself is not reported as a long task.)
+   */
+  probe.busySoon = (ms) => {
+    setTimeout(() => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    }, 0);
+  };
+
+  /**
+   * Delivers `perSecond` numbered log lines for `ms` milliseconds as messages
+   * of the latest log stream, paced by the clock (each tick sends what is
+   * due), the way chunks arrive from the server.
+   */
+  probe.driveLogs = async (perSecond, ms) => {
+    const socket = probe.sockets[probe.sockets.length - 1];
+    const streamId = probe.logStreamIds[probe.logStreamIds.length - 1];
+    if (!socket || !streamId) throw new Error('no log stream to drive');
+    const started = performance.now();
+    let sent = 0;
+    let messages = 0;
+    for (;;) {
+      const elapsed = performance.now() - started;
+      const due = Math.floor((Math.min(elapsed, ms) / 1000) * perSecond);
+      if (due > sent) {
+        let data = '';
+        const stamp = new Date().toISOString();
+        for (; sent < due; sent++) data += `${stamp} bench line ${String(sent).padStart(7, '0')}: GET /api/items?page=${sent % 97} 200 12ms bytes=${(sent * 7919) % 65536}\n`;
+        const event = new MessageEvent('message', { data: JSON.stringify({ event: 'logs', payload: { streamId, data } }) });
+        probe.injected.add(event);
+        socket.dispatchEvent(event);
+        messages++;
+      }
+      if (elapsed >= ms) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return { sent, messages, started, ended: performance.now() };
+  };
+})();

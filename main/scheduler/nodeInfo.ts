@@ -31,4 +31,13 @@ export class NodeInfo {
     addResource(this.requested, podRequests(pod));
     addResource(this.nonZeroRequested, podRequests(pod, { nonZero: true }));
   }
+
+  /** Takes back a pod added before (matched by uid). */
+  removePod(pod: Pod): void {
+    const index = this.pods.findIndex((p) => p.metadata.uid === pod.metadata.uid);
+    if (index < 0) return;
+    const [removed] = this.pods.splice(index, 1);
+    addResource(this.requested, podRequests(removed), -1);
+    addResource(this.nonZeroRequested, podRequests(removed, { nonZero: true }), -1);
+  }
 }

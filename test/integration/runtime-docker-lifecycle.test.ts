@@ -76,7 +76,16 @@ describe('Docker runtime: container lifecycle', () => {
     const [ok, fails, oom] = await Promise.all(containerIds.map(exitedStatus));
     assert.deepEqual([ok!.reason, ok!.exitCode], ['Completed', 0]);
     assert.deepEqual([fails!.reason, fails!.exitCode], ['Error', 3]);
-    assert.deepEqual([oom!.reason, oom!.exitCode], ['OOMKilled', 137]);
+    assert.equal(oom!.exitCode, 137);
+    // Docker 20.10 sometimes misses an OOM kill on a loaded machine (its OOM notice races the exit:
+    // State.OOMKilled stays false, no oom event). What PodLab maps is what the engine reports, so a
+    // miss is retried with a fresh container, a few times at most.
+    let reason = oom!.reason;
+    for (let attempt = 1; reason !== 'OOMKilled' && attempt < 4; attempt++) {
+      const again = await runPod(fixture, fixture.pod(`oom-${attempt}`), [fixture.shell('oom', OOM_SCRIPT, { resources: { memoryLimitBytes: OOM_LIMIT } })]);
+      reason = (await exitedStatus(again.containerIds[0]!))!.reason;
+    }
+    assert.equal(reason, 'OOMKilled');
   });
 
   test('a container whose program cannot start fails at start and reports ContainerCannotRun', async () => {

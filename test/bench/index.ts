@@ -26,7 +26,7 @@ const seconds = (v: number) => `${(v / 1000).toFixed(1)} s`;
 const loadNote = (parts: Array<[string, Outcome<{ load: number }>]>) =>
   `Load average (1 min) at the end of each part, other work on this machine included: ${parts.map(([name, o]) => `${name} ${o.ok ? o.value.load.toFixed(1) : 'n/a'}`).join(', ')}.`;
 const tasks = (p: PhaseResult) => `${p.longTasks} (${p.longTasksOver100Ms} over 100 ms), longest ${ms(p.longestTaskMs)}`;
-const frames = (p: PhaseResult) => `${p.framesPerSecond.toFixed(0)} frames/s; gaps p50 ${ms(p.frameGapMs.p50)}, p99 ${ms(p.frameGapMs.p99)}, max ${ms(p.frameGapMs.max)}; ${p.longFrames} long animation frames, longest ${ms(p.longestFrameMs)}${p.longestFrame ? ` (${p.longestFrame})` : ''}`;
+const frames = (p: PhaseResult) => `${p.framesPerSecond.toFixed(0)} frames/s; gaps p50 ${ms(p.frameGapMs.p50)}, p99 ${ms(p.frameGapMs.p99)}, max ${ms(p.frameGapMs.max)}`;
 const numbered = (n: NumberedLines) =>
   `${n.count.toLocaleString('en')} (${n.first}–${n.last}), ${n.missing} missing, ${n.repeated} repeated${n.breaks.length ? ` (${n.breaks.join('; ')})` : ''}`;
 const failed = (what: string, o: Outcome<unknown>) => (o.ok ? [] : [`| ${what} | **failed**: ${o.error.replace(/\s+/g, ' ').replace(/\|/g, '\\|')} | |`]);
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
     sections.push(
       '## UI',
       '',
-      'Browser mode of `podlab serve --runtime simulated --nodes 2` in Debian\'s Chromium (headless, playwright-core), 1400×850. Long tasks are the page\'s PerformanceObserver `longtask` entries (50 ms and more); long animation frames (`long-animation-frame`) also count style, layout and paint.',
+      'Browser mode of `podlab serve --runtime simulated --nodes 2` in Debian\'s Chromium (headless, playwright-core), 1400×850. Long tasks are the page\'s PerformanceObserver `longtask` entries (main-thread tasks of 50 ms and more); frame gaps are the times between `requestAnimationFrame` callbacks (16.7 ms when smooth), which also show stalls in style, layout and paint.',
       '',
       '| measure | result | target |',
       '| --- | --- | --- |',
@@ -208,14 +208,16 @@ async function main(): Promise<void> {
       const l = u.logs;
       sections.push(
         `| check of the probe: a 150 ms busy task in the page is reported as | ${ms(u.probeCheckMs)} | |`,
+        `| opening the UI: page start → all ${(u.pods + 1).toLocaleString('en')} pods listed (before any churn): time; long tasks | ${seconds(u.loadView.seconds * 1000)}; ${tasks(u.loadView)} | none over 100 ms: ${verdict(u.loadView.longTasksOver100Ms === 0)} |`,
+        `| same: frames | ${frames(u.loadView)} | |`,
         `| pods view, ${(u.pods + 1).toLocaleString('en')} pods listed, ${u.churnPerSecond} status patches/s through the API (${(u.churn.patches / u.churn.seconds).toFixed(0)}/s achieved, ${u.churn.failures} failed), ${u.podsView.seconds.toFixed(0)} s: long tasks | ${tasks(u.podsView)} | none over 100 ms: ${verdict(u.podsView.longTasksOver100Ms === 0)} |`,
-        `| same: pod changes the page received / in watch batches | ${u.watchChanges} / ${u.watchMessages} | |`,
+        `| same: pod changes the page received / in watch batches / DOM mutation records in the table | ${u.watchChanges} / ${u.watchMessages} / ${u.tableMutations} | |`,
         `| same: frames | ${frames(u.podsView)} | |`,
         `| log terminal (pod detail, Logs tab, follow), ${l.perSecond.toLocaleString('en')} lines/s **injected in the page** as messages of the tab's real log stream (${l.messages} messages), ${(l.linesSent / l.perSecond).toFixed(0)} s, churn going on: long tasks | ${tasks(u.logsView)} | none over 100 ms: ${verdict(u.logsView.longTasksOver100Ms === 0)} |`,
         `| same: frames (window includes the drain) | ${frames(u.logsView)} | |`,
         `| same: lines handed over / parsed by xterm.js when the last was handed over / after the drain (drain time) | ${l.linesSent.toLocaleString('en')} / ${l.parsedAtEnd.toLocaleString('en')} / ${l.parsedAfterDrain.toLocaleString('en')} (${l.drainMs === undefined ? 'never caught up in 30 s' : ms(l.drainMs)}) | |`,
         `| same: numbered lines the Logs tab received / the terminal's buffer shows (scrollback 50,000); page errors | ${numbered(l.received)} / ${numbered(l.shown)}; ${l.pageErrors.length} errors${l.pageErrors.length ? ` (${l.pageErrors[0]})` : ''} | no dropped lines: ${verdict(l.received.count === l.linesSent && l.received.missing === 0 && l.shown.missing === 0 && l.shown.last === l.linesSent - 1 && l.drainMs !== undefined)} |`,
-        `| page JS heap at the end | ${u.jsHeapMiB.toFixed(0)} MiB | |`,
+        `| page JS heap after a full GC, Logs tab open: before / after the ${l.linesSent.toLocaleString('en')} lines | ${u.heapBeforeLogsMiB.toFixed(0)} MiB / ${u.heapAfterLogsMiB.toFixed(0)} MiB | |`,
       );
     }
     sections.push(...failed('UI against the simulated runtime', ui));

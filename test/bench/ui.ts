@@ -18,7 +18,7 @@ import { buildUi, launchChromium } from '../e2e/browserMode.ts';
 import { load1, parallel, sleep } from './measures.ts';
 import { benchPod } from './podManifest.ts';
 import { startStatusChurn, type ChurnResult } from './statusChurn.ts';
-import { checkLongTaskProbe, inPage, jsHeapMiB, openLogsTab, openProbedPage, pageNow, phase, uiUrl, type NumberedLines, type PhaseResult } from './uiPage.ts';
+import { checkLongTaskProbe, inPage, openLogsTab, openProbedPage, pageNow, phase, retainedHeapMiB, uiUrl, type NumberedLines, type PhaseResult } from './uiPage.ts';
 import type { Page } from 'playwright-core';
 
 export interface InjectedLogResult {
@@ -42,13 +42,19 @@ export interface UiResults {
   churn: ChurnResult;
   /** A 150 ms busy task run in the page before measuring, as the long-task observer reported it. */
   probeCheckMs: number;
+  /** From the page's start to every pod listed, before any churn: opening the app on a big cluster. */
+  loadView: PhaseResult;
   /** Pod watch batches the page received during the pods phase, and the pod changes in them. */
   watchMessages: number;
   watchChanges: number;
+  /** DOM mutation records in the pods table meanwhile: the view did redraw what changed. */
+  tableMutations: number;
   podsView: PhaseResult;
   logsView: PhaseResult;
   logs: InjectedLogResult;
-  jsHeapMiB: number;
+  /** The page's heap after a full GC, with the Logs tab open before and after the lines: what the tab keeps per line. */
+  heapBeforeLogsMiB: number;
+  heapAfterLogsMiB: number;
   load: number;
 }
 
@@ -108,36 +114,43 @@ export async function benchUi(options: { pods?: number; churnPerSecond?: number;
 
     const { page, errors } = await openProbedPage(browser, await uiUrl(serve));
     await page.locator('.view-head .count', { hasText: `${pods + 1} of ${pods + 1}` }).waitFor({ timeout: 60_000 });
+    const loadView = await phase(page, 0, await pageNow(page));
     const probeCheckMs = await checkLongTaskProbe(page);
 
     const churn = startStatusChurn(api, 'default', names, churnPerSecond);
     let churnResult: ChurnResult | undefined;
     try {
       const watchBefore = await inPage<[number, number]>(page, '[bench.watchMessages, bench.watchChanges]');
+      await inPage(page, "bench.countMutations('.vtable-body')");
       const podsFrom = await pageNow(page);
       await sleep(phaseMs);
       const podsView = await phase(page, podsFrom, await pageNow(page));
+      const tableMutations = await inPage<number>(page, 'bench.stopMutations()');
       const watchAfter = await inPage<[number, number]>(page, '[bench.watchMessages, bench.watchChanges]');
 
       // The churn goes on: the pod detail no longer lists every pod, but the server keeps sending the page's other watches.
       await openLogsTab(page, 'log-source');
       await sleep(1000);
+      const heapBeforeLogsMiB = await retainedHeapMiB(page);
       const logsFrom = await pageNow(page);
       const { logs, windowEnd } = await injectLogs(page, logLinesPerSecond, phaseMs, errors);
       const logsView = await phase(page, logsFrom, windowEnd);
-      const heap = await jsHeapMiB(page);
+      const heapAfterLogsMiB = await retainedHeapMiB(page);
       churnResult = await churn.stop();
       return {
         pods,
         churnPerSecond,
         churn: churnResult,
         probeCheckMs,
+        loadView,
         watchMessages: watchAfter[0] - watchBefore[0],
         watchChanges: watchAfter[1] - watchBefore[1],
+        tableMutations,
         podsView,
         logsView,
         logs,
-        jsHeapMiB: heap,
+        heapBeforeLogsMiB,
+        heapAfterLogsMiB,
         load: load1(),
       };
     } finally {

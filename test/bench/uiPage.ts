@@ -1,7 +1,7 @@
 // The UI page as the UI benchmarks drive and read it: browser mode's URL
 // from `podlab serve`, a Chromium page with uiPageProbe.js installed, the
 // way to a pod's Logs tab, and what the probe recorded over a window of the
-// page's time (long tasks, long animation frames, frame gaps).
+// page's time (long tasks, frame gaps).
 
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -17,11 +17,6 @@ export interface PhaseResult {
   longTasks: number;
   longTasksOver100Ms: number;
   longestTaskMs: number;
-  /** Long animation frames (50 ms and more, style, layout and paint included). */
-  longFrames: number;
-  longestFrameMs: number;
-  /** Where the longest animation frame's time went, as its entry attributes it. */
-  longestFrame: string;
   /** Time between animation frames: a smooth page stays near 16.7 ms. */
   frameGapMs: Stats;
   framesPerSecond: number;
@@ -40,12 +35,6 @@ export interface NumberedLines {
 interface Timed {
   start: number;
   duration: number;
-}
-
-interface LongFrame extends Timed {
-  scriptMs: number;
-  renderMs: number;
-  topScript: string;
 }
 
 export async function uiUrl(serve: PodlabServe): Promise<string> {
@@ -101,17 +90,11 @@ export async function openLogsTab(page: Page, pod: string): Promise<void> {
   }
 }
 
-function describe(frame: LongFrame | undefined): string {
-  if (!frame) return '';
-  return `scripts ${frame.scriptMs.toFixed(0)} ms${frame.topScript ? ` (longest: ${frame.topScript})` : ''}, rendering ${frame.renderMs.toFixed(0)} ms`;
-}
-
 /** Long tasks and frames of the page between two of its performance.now() readings. */
 export async function phase(page: Page, from: number, to: number): Promise<PhaseResult> {
-  const probe = await inPage<{ longTasks: Timed[]; longFrames: LongFrame[]; frames: number[] }>(page, '({ longTasks: bench.longTasks, longFrames: bench.longFrames, frames: bench.frames })');
+  const probe = await inPage<{ longTasks: Timed[]; frames: number[] }>(page, '({ longTasks: bench.longTasks, frames: bench.frames })');
   const within = (t: Timed) => t.start >= from && t.start < to;
   const tasks = probe.longTasks.filter(within);
-  const longFrames = probe.longFrames.filter(within);
   const frames = probe.frames.filter((f) => f >= from && f < to);
   const gaps = frames.slice(1).map((f, i) => f - frames[i]!);
   const seconds = (to - from) / 1000;
@@ -120,14 +103,24 @@ export async function phase(page: Page, from: number, to: number): Promise<Phase
     longTasks: tasks.length,
     longTasksOver100Ms: tasks.filter((t) => t.duration > 100).length,
     longestTaskMs: Math.max(0, ...tasks.map((t) => t.duration)),
-    longFrames: longFrames.length,
-    longestFrameMs: Math.max(0, ...longFrames.map((t) => t.duration)),
-    longestFrame: describe(longFrames.reduce<LongFrame | undefined>((worst, f) => (!worst || f.duration > worst.duration ? f : worst), undefined)),
     frameGapMs: stats(gaps),
     framesPerSecond: frames.length / seconds,
   };
 }
 
-export async function jsHeapMiB(page: Page): Promise<number> {
-  return ((await page.evaluate('performance.memory ? performance.memory.usedJSHeapSize : 0')) as number) / 2 ** 20;
+/**
+ * The page's live JavaScript heap after a full garbage collection, through
+ * the DevTools protocol: what the page keeps, not what it has not freed yet
+ * (performance.memory is coarse and cached in Chromium).
+ */
+export async function retainedHeapMiB(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('Performance.enable');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20;
+  } finally {
+    await cdp.detach();
+  }
 }

@@ -3,11 +3,11 @@
 // keepNames, whose helper calls break functions serialized into a page.
 //
 // It records what the user would feel: long tasks (the PerformanceObserver
-// 'longtask' entries, 50 ms and more on the main thread), long animation
-// frames and the time of every animation frame. It taps the page's WebSocket to learn the id of the
-// log stream the Logs tab starts, and can then deliver log lines at a fixed
-// rate as that stream's messages, through the same socket listener the real
-// server's messages reach. The Logs tab's refs are found through React's
+// 'longtask' entries, 50 ms and more on the main thread) and the time of
+// every animation frame (a gap between two is a stall, rendering included). It taps the page's WebSocket
+// to learn the id of the log stream the Logs tab starts, and can then deliver
+// log lines at a fixed rate as that stream's messages, through the same
+// socket listener the real server's messages reach. The Logs tab's refs are found through React's
 // fiber of its terminal: the xterm.js instance, to count the lines it has
 // actually parsed, and the tab's own copy of the log, to check afterwards
 // that every numbered line arrived once and in order.
@@ -15,7 +15,6 @@
 (() => {
   const probe = {
     longTasks: [],
-    longFrames: [],
     frames: [],
     sockets: [],
     logStreamIds: [],
@@ -33,24 +32,6 @@
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) probe.longTasks.push({ start: entry.startTime, duration: entry.duration });
   }).observe({ type: 'longtask', buffered: true });
-  // Long animation frames also count style, layout and paint, which long tasks leave out.
-  if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')) {
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) {
-        // Where the frame's time went: scripts (the longest named), and rendering from renderStart on.
-        const scripts = [...entry.scripts].sort((a, b) => b.duration - a.duration);
-        const top = scripts[0];
-        probe.longFrames.push({
-          start: entry.startTime,
-          duration: entry.duration,
-          scriptMs: scripts.reduce((sum, script) => sum + script.duration, 0),
-          renderMs: entry.renderStart ? entry.startTime + entry.duration - entry.renderStart : 0,
-          topScript: top ? `${top.invoker || top.invokerType} ${top.sourceFunctionName || ''} ${Math.round(top.duration)} ms`.replace(/\s+/g, ' ') : '',
-        });
-      }
-    }).observe({ type: 'long-animation-frame', buffered: true });
-  }
-
   const onFrame = (time) => {
     probe.frames.push(time);
     requestAnimationFrame(onFrame);
@@ -146,6 +127,19 @@
 
   /** Every line the Logs tab received: it keeps the whole log as text (its `text` ref) for Download. */
   probe.numberedLinesReceived = () => numbered(logsTabRef((v) => typeof v === 'string') ?? '');
+
+  /** Counts DOM changes under `selector` until the returned function is called: proof that a view really updated. */
+  probe.countMutations = (selector) => {
+    const target = document.querySelector(selector);
+    probe.mutations = 0;
+    const observer = new MutationObserver((records) => (probe.mutations += records.length));
+    if (target) observer.observe(target, { subtree: true, childList: true, characterData: true, attributes: true });
+    probe.stopMutations = () => {
+      observer.disconnect();
+      return probe.mutations;
+    };
+    return !!target;
+  };
 
   /**
    * Blocks the main thread for `ms` in a task of its own: the bench checks

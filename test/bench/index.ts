@@ -2,7 +2,8 @@
 // and written to test/bench/REPORT.md. Targets are reported next to the
 // numbers; nothing here is a test assertion.
 
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mergeReport } from './report.ts';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { EtcdStore } from '../../main/store/etcd.ts';
@@ -236,7 +237,9 @@ async function main(): Promise<void> {
   }
 
   const report = `${sections.join('\n')}\n`;
-  writeFileSync(join(repoRoot, 'test', 'bench', 'REPORT.md'), report);
+  const path = join(repoRoot, 'test', 'bench', 'REPORT.md');
+  // A run of some sections only updates those in the report.
+  writeFileSync(path, only.length === 0 || !existsSync(path) ? report : mergeReport(readFileSync(path, 'utf8'), report));
   console.log(report);
 }
 

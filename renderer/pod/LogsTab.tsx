@@ -9,6 +9,8 @@ import { ErrorBox } from '../components/ErrorBox.tsx';
 import { Terminal, type TerminalHandle } from '../components/Terminal.tsx';
 import { useClusterStatus } from '../hooks/useClusterStatus.ts';
 
+const downloadLimitChars = 8 * 1024 * 1024;
+
 export function LogsTab({ pod, tailLines, defaultTimestamps }: { pod: PodView; tailLines: number; defaultTimestamps: boolean }) {
   const names = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name);
   const [container, setContainer] = useState(pod.spec?.containers?.[0]?.name ?? '');
@@ -43,6 +45,8 @@ export function LogsTab({ pod, tailLines, defaultTimestamps }: { pod: PodView; t
         unsubscribe = bridge.stream('logs', streamId, (event) => {
           if (event.data) {
             text.current += event.data;
+            // Download keeps the last 8 MiB: a log followed for hours must not grow the page without bound.
+            if (text.current.length > downloadLimitChars) text.current = text.current.slice(text.current.indexOf('\n', text.current.length - downloadLimitChars) + 1);
             terminal.term.write(event.data);
           }
           if (event.notice) terminal.term.write(`\x1b[2;36m── ${event.notice} ──\x1b[0m\r\n`);
@@ -61,6 +65,7 @@ export function LogsTab({ pod, tailLines, defaultTimestamps }: { pod: PodView; t
     };
   }, [namespace, name, container, follow, previous, timestamps, tailLines]);
 
+  // For more than the last 8 MiB, `kubectl logs` gives the whole log.
   const download = () => {
     const url = URL.createObjectURL(new Blob([text.current], { type: 'text/plain' }));
     const a = document.createElement('a');

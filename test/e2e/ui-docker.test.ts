@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { removeDir, tempDir } from '../helpers/podlabProcess.ts';
 import { launchChromium, nav, podRow, screenshot, startBrowserModeServe, terminalText, type BrowserModeServe } from './browserMode.ts';
 import { removeClusterObjects, reserveSubnet } from '../helpers/dockerCluster.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const cluster = `uidock-${randomBytes(3).toString('hex')}`;
 const dataDir = tempDir('ui-docker');
@@ -39,16 +40,6 @@ after(async () => {
 
 const statusBar = () => page.getByRole('contentinfo', { name: 'Status bar' });
 const helloRows = () => podRow(page, /^hello-web-/);
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 async function applySample(id: string): Promise<void> {
   await nav(page, 'Samples');

@@ -4,6 +4,7 @@
 //
 // Usage: node --import tsx test/helpers/storeCrashWriter.ts <db path> <normal|full>
 
+import { once } from 'node:events';
 import { SqliteStore } from '../../main/store/sqlite.ts';
 import type { KeyValue } from '../../main/store/store.ts';
 
@@ -27,6 +28,7 @@ for (let i = 0; ; i++) {
     kv = await store.create(`/crash/k${i}`, `v${i}-${padding}`);
     written.push(kv);
   }
-  // stdout to a pipe is synchronous on Linux: once written, the parent can read it.
-  process.stdout.write(`${kv.modRevision} ${kv.key} ${kv.value.slice(0, kv.value.indexOf('-'))}\n`);
+  // The store answers synchronously, so this loop never yields on its own: when the pipe is full
+  // (a busy parent reads slowly), wait for it to drain, or unflushed lines pile up in memory.
+  if (!process.stdout.write(`${kv.modRevision} ${kv.key} ${kv.value.slice(0, kv.value.indexOf('-'))}\n`)) await once(process.stdout, 'drain');
 }

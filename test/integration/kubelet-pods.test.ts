@@ -16,6 +16,7 @@ import { Cluster } from '../../main/cluster/cluster.ts';
 import { freeSubnet, removeClusterObjects } from '../helpers/dockerCluster.ts';
 
 import type { Container, ContainerStatus, Pod } from '../../main/kubelet/types.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const docker = new Docker();
 const cluster = `kl-${randomBytes(3).toString('hex')}`;
@@ -25,21 +26,6 @@ let running: Cluster;
 
 const pods = () => running.client('test').resource<Pod>({ group: '', version: 'v1', plural: 'pods' });
 const resource = (plural: string, group = '') => running.client('test').resource({ group, version: 'v1', plural });
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 async function createPod(name: string, spec: Partial<Pod['spec']> & { containers: Container[] }): Promise<Pod> {
   return pods().create('default', { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { test: 'kubelet' } }, spec: { nodeName: 'node-1', terminationGracePeriodSeconds: 5, ...spec } } as Pod);

@@ -17,6 +17,7 @@ import { DockerRuntime } from '../../main/runtime/docker/dockerRuntime.ts';
 import { freeSubnet, removeClusterObjects } from '../helpers/dockerCluster.ts';
 import { kubectl, kubectlOk } from '../helpers/kubectl.ts';
 import { repoRoot, startPodlab, tempDir, type PodlabServe } from '../helpers/podlabProcess.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 const docker = new Docker();
 const cluster = `kls-${randomBytes(3).toString('hex')}`;
@@ -27,21 +28,6 @@ const serveArgs = ['--name', cluster, '--runtime', 'docker', '--nodes', '2'];
 
 function podlab(args: string[]): Promise<string> {
   return promisify(execFile)(process.execPath, [join(repoRoot, 'bin', 'podlab.js'), ...args, '--name', cluster, '--data-dir', dataDir], { cwd: repoRoot }).then((r) => r.stdout);
-}
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
 }
 
 interface Listed<T> {

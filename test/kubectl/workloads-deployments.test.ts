@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { kubectl, kubectlOk } from '../helpers/kubectl.ts';
 import { removeDir, startPodlab, type PodlabServe } from '../helpers/podlabProcess.ts';
+import { eventually } from '../helpers/eventually.ts';
 
 interface Item {
   metadata: { name: string; uid: string; labels?: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: Array<{ kind: string; name: string; uid: string }> };
@@ -25,21 +26,6 @@ async function items(args: string[]): Promise<Item[]> {
 }
 
 /** Polls (this is a real process: real time passes) until `check` returns something. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const result = await check();
-      if (result !== undefined && result !== false) return result;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.fail(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
-
 /**
  * The rollout is done by kubectl's own measure (DeploymentStatusViewer and
  * StatefulSetStatusViewer), read from `kubectl get -o json`. Each test runs the

@@ -232,7 +232,7 @@ export class KubeletPodSyncer implements PodSyncer {
     const selector = { labels: { [LABEL_POD_UID]: uid } };
     for (const container of await deps.runtime.listContainers(selector)) await deps.runtime.removeContainer(container.id);
     for (const sandbox of await deps.runtime.listPodSandboxes(selector)) await deps.runtime.removePodSandbox(sandbox.id);
-    await deps.volumes.tearDown(uid, (pod.spec.volumes ?? []).filter((v) => v.emptyDir && v.emptyDir.medium !== 'Memory').map((v) => v.name));
+    await deps.volumes.tearDown(uid, (pod.spec.volumes ?? []).filter((v) => v.emptyDir).map((v) => v.name));
     deps.probes.removePod(uid);
     this.reasons.delete(uid);
     this.volumeBackoff.reset(uid);

@@ -70,13 +70,10 @@ export class VolumeManager {
   private async setUpVolume(uid: string, volume: Volume, ctx: PayloadContext): Promise<MountedVolume> {
     try {
       if (volume.emptyDir) {
-        if (volume.emptyDir.medium === 'Memory') {
-          const source: MountSource = { type: 'tmpfs' };
-          if (volume.emptyDir.sizeLimit) source.sizeBytes = quantityValue(volume.emptyDir.sizeLimit);
-          return { source, projected: false };
-        }
         const name = emptyDirVolumeName(uid, volume.name);
-        await this.runtime.createVolume({ name, labels: { 'io.kubernetes.pod.uid': uid } });
+        const memory = volume.emptyDir.medium === 'Memory';
+        const sizeBytes = memory && volume.emptyDir.sizeLimit ? quantityValue(volume.emptyDir.sizeLimit) : undefined;
+        await this.runtime.createVolume({ name, labels: { 'io.kubernetes.pod.uid': uid }, ...(memory ? { medium: 'memory' as const } : {}), ...(sizeBytes ? { sizeBytes } : {}) });
         return { source: { type: 'volume', name }, projected: false };
       }
       if (volume.hostPath) {

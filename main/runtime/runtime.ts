@@ -410,6 +410,10 @@ export interface VolumeSpec {
   name: string;
   /** Added to the runtime's own labels (cluster, node). */
   labels?: Record<string, string>;
+  /** `memory`: backed by RAM (an emptyDir with medium Memory), shared by every container that mounts it. */
+  medium?: 'disk' | 'memory';
+  /** For memory volumes: the size limit (emptyDir.sizeLimit). */
+  sizeBytes?: number;
 }
 
 export interface Runtime {

@@ -236,6 +236,36 @@ describe('kubelet on Docker', () => {
     await pods().delete('default', 'needs-cfg');
   });
 
+  test('an emptyDir with medium Memory is one tmpfs shared by the pod\'s containers, removed with the pod', async () => {
+    await createPod('shm', {
+      volumes: [{ name: 'scratch', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }],
+      containers: [
+        sleeper('writer', { command: ['sh', '-c', 'echo from-writer > /scratch/msg; sleep 3600'], volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }),
+        sleeper('reader', { volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }),
+      ],
+    });
+    const pod = await podWhere('shm', 'shm Running', (p) => p.status?.phase === 'Running', 60_000);
+    const reader = docker.getContainer(status(pod, 'reader')!.containerID!.replace('docker://', ''));
+    const read = async (cmd: string[]) => {
+      const exec = await reader.exec({ Cmd: cmd, AttachStdout: true });
+      return new Promise<string>((resolve, reject) =>
+        exec.start({}, (error, stream) => {
+          if (error || !stream) return reject(error);
+          let text = '';
+          stream.on('data', (c: Buffer) => (text += c.toString()));
+          stream.on('end', () => resolve(text));
+        }),
+      );
+    };
+    assert.match(await eventually('the writer\'s file seen by the reader', async () => ((await read(['cat', '/scratch/msg'])).includes('from-writer') ? 'ok' : undefined)), /ok/);
+    assert.match(await read(['sh', '-c', 'grep " /scratch " /proc/mounts']), /tmpfs .*size=16384k/);
+    await pods().delete('default', 'shm', { gracePeriodSeconds: 0 });
+    await eventually('the pod\'s memory volume removed', async () => {
+      const { Volumes } = await docker.listVolumes({ filters: JSON.stringify({ label: [`io.kubernetes.pod.uid=${pod.metadata.uid}`] }) });
+      return (Volumes ?? []).length === 0;
+    });
+  });
+
   test('env resolves downward API, ConfigMap keys and $(VAR); init containers run first; runAsNonRoot refuses root', async () => {
     await resource('configmaps').create('default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { MODE: 'fast' } } as KubeObject);
     await createPod('envs', {

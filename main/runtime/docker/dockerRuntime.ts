@@ -184,7 +184,11 @@ export class DockerRuntime implements Runtime {
   // -- volumes --
 
   async createVolume(spec: VolumeSpec): Promise<void> {
-    await engineCall(`create volume ${spec.name}`, () => this.docker.createVolume({ Name: spec.name, Labels: { ...spec.labels, ...placementLabels(this.placement) } }));
+    // A memory volume is the local driver's tmpfs: one filesystem for all the pod's containers, unlike a per-container tmpfs mount.
+    const driverOpts = spec.medium === 'memory' ? { type: 'tmpfs', device: 'tmpfs', o: spec.sizeBytes ? `size=${spec.sizeBytes},mode=1777` : 'mode=1777' } : undefined;
+    await engineCall(`create volume ${spec.name}`, () =>
+      this.docker.createVolume({ Name: spec.name, Labels: { ...spec.labels, ...placementLabels(this.placement) }, ...(driverOpts ? { Driver: 'local', DriverOpts: driverOpts } : {}) }),
+    );
   }
 
   async removeVolume(name: string): Promise<void> {

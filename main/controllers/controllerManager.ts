@@ -6,7 +6,7 @@
 
 import { EventRecorder } from '../apiserver/client/eventRecorder.ts';
 import { isApiError, type KubeClient } from '../apiserver/client/types.ts';
-import { realClock, type Clock } from '../scheduler/clock.ts';
+import { realClock, type Clock } from '../apiserver/client/clock.ts';
 import { DeploymentController } from './deployment/deploymentController.ts';
 import { EndpointsController } from './endpoint/endpointsController.ts';
 import { EndpointSliceController } from './endpointslice/endpointSliceController.ts';

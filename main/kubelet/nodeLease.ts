@@ -5,7 +5,7 @@
 
 import { isApiError, type ResourceClient } from '../apiserver/client/types.ts';
 import type { KubeObject } from '../apiserver/meta/objects.ts';
-import type { Clock, Timer } from '../scheduler/clock.ts';
+import type { Clock, Timer } from '../apiserver/client/clock.ts';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 

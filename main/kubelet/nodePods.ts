@@ -3,8 +3,8 @@
 // informer (which relists on 410 and retries with back-off).
 
 import type { ResourceClient } from '../apiserver/client/types.ts';
-import { Informer, type InformerHandlers } from '../scheduler/informer.ts';
-import type { Clock } from '../scheduler/clock.ts';
+import { Informer, type InformerHandlers } from '../apiserver/client/informer.ts';
+import type { Clock } from '../apiserver/client/clock.ts';
 import type { Pod } from './types.ts';
 
 /** The same resource, every list and watch narrowed by a field selector. */

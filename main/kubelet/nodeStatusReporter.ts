@@ -8,7 +8,7 @@
 import { isApiError, type ResourceClient } from '../apiserver/client/types.ts';
 import type { KubeObject } from '../apiserver/meta/objects.ts';
 import { deepEqual, kubeTimestamp } from '../apiserver/registry/objectMeta.ts';
-import type { Clock, Timer } from '../scheduler/clock.ts';
+import type { Clock, Timer } from '../apiserver/client/clock.ts';
 import type { KubeletEvents } from './events.ts';
 import { nodeConditions, type ConditionInputs, type NodeCondition } from './nodeConditions.ts';
 import { newNode, nodeRef, nodeStatus, type NodeDescription, type NodeStatusInputs } from './nodeObject.ts';

@@ -9,8 +9,8 @@ import type { AddonEndpoint, AddonService, AddonServicePort, ServiceProtocol } f
 import { portKey } from '../addon/config.ts';
 import type { KubeClient, ResourceRef } from '../apiserver/client/types.ts';
 import type { KubeObject } from '../apiserver/meta/objects.ts';
-import { realClock, type Clock } from '../scheduler/clock.ts';
-import { Informer, objectKey } from '../scheduler/informer.ts';
+import { realClock, type Clock } from '../apiserver/client/clock.ts';
+import { Informer, objectKey } from '../apiserver/client/informer.ts';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 

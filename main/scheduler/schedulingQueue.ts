@@ -11,7 +11,7 @@
 // done(): updates to it are ignored meanwhile, since the failure path re-reads
 // the latest version from the informer before requeueing it.
 
-import type { Clock, Timer } from './clock.ts';
+import type { Clock, Timer } from '../apiserver/client/clock.ts';
 import { isWildCard, matchClusterEvents, UnschedulableTimeout, type ClusterEvent } from './clusterEvents.ts';
 import type { ClusterEventWithHint } from './framework.ts';
 import { KeyedHeap } from './heap.ts';

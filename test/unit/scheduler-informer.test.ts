@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
-import { Informer } from '../../main/scheduler/informer.ts';
+import { Informer } from '../../main/apiserver/client/informer.ts';
 import { FakeClock } from '../helpers/fakeClock.ts';
 import { startInProcessApi } from '../helpers/inProcessApi.ts';
 import { InterceptingClient } from '../helpers/interceptingClient.ts';

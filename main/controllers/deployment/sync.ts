@@ -7,7 +7,7 @@
 import type { EventRecorder } from '../../apiserver/client/eventRecorder.ts';
 import { isApiError, type ResourceClient } from '../../apiserver/client/types.ts';
 import { deepEqual } from '../../apiserver/registry/objectMeta.ts';
-import type { Clock } from '../../scheduler/clock.ts';
+import type { Clock } from '../../apiserver/client/clock.ts';
 import { isNamespaceTerminating } from '../shared/apiErrors.ts';
 import { newControllerRef, controllerRefOf } from '../shared/controllerRef.ts';
 import { deploymentKind } from '../shared/resources.ts';

@@ -5,7 +5,7 @@
 import type { KubeClient } from '../../apiserver/client/types.ts';
 import type { EventRecorder } from '../../apiserver/client/eventRecorder.ts';
 import type { KubeObject } from '../../apiserver/meta/objects.ts';
-import type { Clock } from '../../scheduler/clock.ts';
+import type { Clock } from '../../apiserver/client/clock.ts';
 import type { InformerFactory } from './informerFactory.ts';
 import { WorkQueue } from './workQueue.ts';
 

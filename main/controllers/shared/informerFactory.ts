@@ -4,7 +4,7 @@
 
 import type { KubeClient, ResourceRef } from '../../apiserver/client/types.ts';
 import type { KubeObject } from '../../apiserver/meta/objects.ts';
-import type { InformerOptions } from '../../scheduler/informer.ts';
+import type { InformerOptions } from '../../apiserver/client/informer.ts';
 import { refKey } from './resources.ts';
 import { SharedInformer } from './sharedInformer.ts';
 

@@ -1,11 +1,11 @@
 // One list/watch per resource for every controller (client-go's shared
-// informers): the scheduler's Informer does the list/watch and keeps the
+// informers): the client's Informer does the list/watch and keeps the
 // objects; this adds what several controllers need on top of it: more than
 // one set of handlers, and listing the cache by namespace.
 
 import type { ResourceClient } from '../../apiserver/client/types.ts';
 import type { KubeObject } from '../../apiserver/meta/objects.ts';
-import { Informer, type InformerHandlers, type InformerOptions } from '../../scheduler/informer.ts';
+import { Informer, type InformerHandlers, type InformerOptions } from '../../apiserver/client/informer.ts';
 
 export type EventHandlers<T extends KubeObject> = Partial<InformerHandlers<T>>;
 

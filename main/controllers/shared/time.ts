@@ -2,7 +2,7 @@
 // read them back.
 
 import { kubeTimestamp } from '../../apiserver/registry/objectMeta.ts';
-import type { Clock } from '../../scheduler/clock.ts';
+import type { Clock } from '../../apiserver/client/clock.ts';
 
 export function timestampOf(clock: Clock): string {
   return kubeTimestamp(new Date(clock.now()));

@@ -5,7 +5,7 @@
 // (5 ms doubling up to 1000 s, client-go's default controller rate limiter),
 // reset once it succeeds. Delays run on the injected clock.
 
-import type { Clock, Timer } from '../../scheduler/clock.ts';
+import type { Clock, Timer } from '../../apiserver/client/clock.ts';
 
 const baseDelayMs = 5;
 const maxDelayMs = 1000 * 1000;

@@ -6,8 +6,8 @@
 // Failures are retried with backoff on the injected clock.
 
 import type { Clock, Timer } from './clock.ts';
-import { isApiError, type ClientWatchEvent, type ResourceClient, type WatchHandle } from '../apiserver/client/types.ts';
-import type { KubeObject } from '../apiserver/meta/objects.ts';
+import { isApiError, type ClientWatchEvent, type ResourceClient, type WatchHandle } from './types.ts';
+import type { KubeObject } from '../meta/objects.ts';
 
 export interface InformerHandlers<T extends KubeObject> {
   onAdd(obj: T): void;

@@ -1,34 +1,26 @@
 #!/usr/bin/env node
 // `npm start`: the desktop app when Electron can run here; otherwise one clear
-// line saying why, and the same UI in browser mode (`podlab serve`, which
-// prints the `UI:` URL to open). Arguments after `npm start --` go to
-// `podlab serve` in browser mode (e.g. `--runtime simulated`).
+// line saying why, and the same app in a browser (`podlab ui`, which prints
+// the `UI:` URL to open, then starts the last cluster with its progress on
+// the page). Arguments after `npm start --` go to `podlab ui` in that case
+// (e.g. `--runtime simulated`).
 
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildRenderer } from '../scripts/build-renderer.js';
 import { bundleDesktop } from '../scripts/bundle-desktop.js';
+import { electronBinary } from '../scripts/electron-binary.js';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 // `npm start -- --flag` passes the `--` along on some npm versions.
 const args = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
 
-/**
- * The Electron executable, found the way the electron package finds it but
- * without its fallback of downloading the binary (which, offline, only
- * prints a stack trace before failing).
- */
-function electronBinary() {
-  const pkg = join(root, 'node_modules', 'electron');
-  const pathFile = join(pkg, 'path.txt');
-  if (!existsSync(pathFile)) return { reason: 'the Electron binary was never downloaded (node_modules/electron/path.txt is missing; run `npx install-electron` where the download works)' };
-  const relative = readFileSync(pathFile, 'utf8').trim();
-  const binary = process.env.ELECTRON_OVERRIDE_DIST_PATH ? join(process.env.ELECTRON_OVERRIDE_DIST_PATH, relative) : join(pkg, 'dist', relative);
-  if (!existsSync(binary)) return { reason: `the Electron binary is missing (${binary})` };
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { reason: 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' };
-  return { binary };
+/** The Electron executable, or why the window cannot open here. */
+function startableElectron() {
+  const found = electronBinary();
+  if (found.binary && process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { reason: 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' };
+  return found;
 }
 
 function relay(child) {
@@ -37,14 +29,14 @@ function relay(child) {
 
 function browserMode(reason) {
   console.log(`Electron cannot start: ${reason}. Serving the same UI in your browser instead: open the UI: URL below.`);
-  const child = spawn(process.execPath, [join(root, 'bin', 'podlab.js'), 'serve', ...args], { cwd: root, stdio: 'inherit' });
+  const child = spawn(process.execPath, [join(root, 'bin', 'podlab.js'), 'ui', ...args], { cwd: root, stdio: 'inherit' });
   relay(child);
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }
 
 async function main() {
   await buildRenderer();
-  const { binary, reason } = electronBinary();
+  const { binary, reason } = startableElectron();
   if (!binary) return browserMode(reason);
   await bundleDesktop();
   const child = spawn(binary, [root], { cwd: root, stdio: 'inherit' });

@@ -18,16 +18,17 @@ function newest(path) {
   return readdirSync(path).reduce((max, entry) => Math.max(max, newest(join(path, entry))), stat.mtimeMs);
 }
 
-export function rendererIsCurrent() {
-  const index = join(rendererOut, 'index.html');
+export function rendererIsCurrent(outDir = rendererOut) {
+  const index = join(outDir, 'index.html');
   return existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources.map((s) => newest(join(root, s))));
 }
 
-export async function buildRenderer({ force = false, log = console.log } = {}) {
-  if (!force && rendererIsCurrent()) return false;
+/** `outDir` replaces vite.config.ts's dist/renderer (the packaging test builds into a temporary app). */
+export async function buildRenderer({ force = false, outDir = rendererOut, log = console.log } = {}) {
+  if (!force && rendererIsCurrent(outDir)) return false;
   log('Building the PodLab UI (vite)...');
   const { build } = await import('vite');
-  await build({ configFile: join(root, 'vite.config.ts') });
+  await build({ configFile: join(root, 'vite.config.ts'), build: { outDir } });
   return true;
 }
 

@@ -4,15 +4,18 @@
 // dmg on macOS, nsis on Windows; by default for the machine's own platform,
 // or pass electron-builder flags such as `-- --linux`). electron-builder
 // downloads Electron and its tools: without network access that step fails,
-// and this script says so in one line instead of a stack trace.
+// and this script says so in one line instead of a stack trace — before it
+// starts when Electron is neither installed nor downloadable.
 
 import { spawn } from 'node:child_process';
+import { lookup } from 'node:dns/promises';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildRenderer } from './build-renderer.js';
 import { bundleDesktop } from './bundle-desktop.js';
+import { electronBinary } from './electron-binary.js';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 
@@ -52,7 +55,40 @@ async function keepingNodeNativeBuild(work) {
   }
 }
 
+/**
+ * Why electron-builder cannot get Electron here, or undefined when it may.
+ * It fetches Electron's zip through @electron/get's cache, where
+ * `npx install-electron` may have left it when the binary is installed;
+ * otherwise it needs the mirror's host (github.com unless ELECTRON_MIRROR says).
+ * A local binary is no proof the rest is cached: electron-builder's own
+ * failure is still turned into one line below.
+ */
+async function electronUnobtainable() {
+  const { binary, reason } = electronBinary();
+  if (binary) return undefined;
+  let host = 'github.com';
+  const mirror = process.env.ELECTRON_MIRROR ?? process.env.npm_config_electron_mirror;
+  if (mirror) {
+    try {
+      host = new URL(mirror).hostname;
+    } catch {
+      return undefined; // electron-builder reports a bad mirror itself
+    }
+  }
+  try {
+    await lookup(host);
+    return undefined;
+  } catch (err) {
+    return `${reason}, and electron-builder cannot download it: ${host} does not resolve (${err.code ?? err.message}). Package where ${host} is reachable`;
+  }
+}
+
 async function main() {
+  const unobtainable = await electronUnobtainable();
+  if (unobtainable) {
+    console.error(`podlab: cannot package the desktop app here: ${unobtainable}.`);
+    process.exit(1);
+  }
   await bundleDesktop();
   await buildRenderer({ force: true });
   console.log('Packaging with electron-builder...');

@@ -1,6 +1,7 @@
 // The add-on's program: main/addon bundled into one ES module that a stock
 // Node.js image runs. A packaged PodLab ships it prebuilt next to this module
-// (`buildAddonProgram` makes it); from sources it is bundled on first use
+// once bundled, i.e. next to dist/main/desktop/main.js (scripts/bundle-desktop.js
+// writes it with `buildAddonProgram`); from sources it is bundled on first use
 // with esbuild, a development dependency.
 
 import { createHash } from 'node:crypto';

@@ -1,0 +1,176 @@
+// The packaged desktop app: the real bundle step (scripts/bundle-desktop.js)
+// and renderer build write a temporary app directory laid out as the one
+// electron-builder packs (package.json, dist/**, resources/**), and its files
+// are matched with electron-builder's own file matcher against the `files`
+// patterns of electron-builder.yml. Electron itself cannot run here, so what
+// the bundled main process reads at run time is checked as paths: each
+// `new URL(..., import.meta.url)` in the bundle must land on a shipped file.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, type Stats } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve, sep } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
+import { parse } from 'yaml';
+import { addonProgram, buildAddonProgram } from '../../main/network/addonProgram.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; type: string; dependencies: Record<string, string> };
+const builderConfig = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as { files: string[] };
+
+interface Metafile {
+  outputs: Record<string, { entryPoint?: string; imports: { path: string; kind: string; external?: boolean }[] }>;
+}
+interface Bundled {
+  main: string;
+  addon: string;
+  preload: string;
+  metafiles: { main: Metafile; preload: Metafile };
+}
+type FileFilter = (file: string, stat: Stats) => boolean;
+interface FileMatcherClass {
+  new (from: string, to: string, macroExpander: (s: string) => string, patterns: string[]): { createFilter(): FileFilter };
+}
+
+// electron-builder's matcher, from the app-builder-lib electron-builder itself loads.
+const builderRequire = createRequire(createRequire(import.meta.url).resolve('electron-builder'));
+const { FileMatcher } = builderRequire('app-builder-lib/out/fileMatcher') as { FileMatcher: FileMatcherClass };
+
+/** The files under `dir` that electron-builder would copy for these patterns (it skips directories the filter rejects). */
+function matchedFiles(dir: string, patterns: string[]): string[] {
+  const filter = new FileMatcher(dir, '/app', (s) => s, patterns).createFilter();
+  const found: string[] = [];
+  const walk = (path: string) => {
+    for (const entry of readdirSync(path).sort()) {
+      const full = join(path, entry);
+      const stat = statSync(full);
+      if (!filter(full, stat)) continue;
+      if (stat.isDirectory()) walk(full);
+      else found.push(relative(dir, full).split(sep).join('/'));
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+/** `@scope/name` or `name`: the npm package an import specifier loads from. */
+function packageName(specifier: string): string {
+  return specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+}
+
+function externals(metafile: Metafile): { path: string; kind: string }[] {
+  const output = Object.values(metafile.outputs).find((o) => o.entryPoint);
+  assert.ok(output, 'the metafile names the entry point output');
+  return output.imports.filter((i) => i.external).map(({ path, kind }) => ({ path, kind }));
+}
+
+describe('the packaged desktop app', () => {
+  let app: string;
+  let bundled: Bundled;
+  let shipped: string[];
+
+  before(async () => {
+    app = mkdtempSync(join(tmpdir(), 'podlab-package-'));
+    // @ts-expect-error: a plain JavaScript module without types.
+    const { bundleDesktop } = (await import('../../scripts/bundle-desktop.js')) as { bundleDesktop: (o: object) => Promise<Bundled> };
+    // @ts-expect-error: a plain JavaScript module without types.
+    const { buildRenderer } = (await import('../../scripts/build-renderer.js')) as { buildRenderer: (o: object) => Promise<boolean> };
+    bundled = await bundleDesktop({ outDir: join(app, 'dist'), log: () => undefined });
+    await buildRenderer({ outDir: join(app, 'dist', 'renderer'), force: true, log: () => undefined });
+    cpSync(join(root, 'package.json'), join(app, 'package.json'));
+    cpSync(join(root, 'resources'), join(app, 'resources'), { recursive: true });
+    shipped = matchedFiles(app, builderConfig.files);
+  });
+
+  after(() => {
+    if (app) rmSync(app, { recursive: true, force: true });
+  });
+
+  test('the main bundle is the ES module package.json names as "main"', () => {
+    assert.equal(packageJson.type, 'module');
+    assert.equal(resolve(app, packageJson.main), bundled.main);
+    assert.ok(existsSync(bundled.main));
+    execFileSync(process.execPath, ['--check', bundled.main]);
+    assert.ok(shipped.includes(packageJson.main));
+  });
+
+  test('the preload is a CommonJS script that requires only electron', () => {
+    assert.equal(relative(app, bundled.preload).split(sep).join('/'), 'dist/preload/index.cjs');
+    const code = readFileSync(bundled.preload, 'utf8');
+    // A classic script compiles only without import/export statements: the sandboxed preload cannot be a module.
+    assert.doesNotThrow(() => new Script(code, { filename: bundled.preload }));
+    assert.match(code, /require\("electron"\)/);
+    assert.deepEqual(externals(bundled.metafiles.preload), [{ path: 'electron', kind: 'require-call' }]);
+    assert.ok(shipped.includes('dist/preload/index.cjs'));
+  });
+
+  test('podlab-addon.mjs lies next to main.js, parses, and is the add-on program the sources build', async () => {
+    assert.equal(bundled.addon, join(app, 'dist', 'main', 'desktop', 'podlab-addon.mjs'));
+    assert.ok(shipped.includes('dist/main/desktop/podlab-addon.mjs'));
+    execFileSync(process.execPath, ['--check', bundled.addon]);
+    const packaged = readFileSync(bundled.addon);
+    const scratch = mkdtempSync(join(tmpdir(), 'podlab-addon-'));
+    try {
+      await buildAddonProgram(join(scratch, 'podlab-addon.mjs'));
+      assert.ok(packaged.equals(readFileSync(join(scratch, 'podlab-addon.mjs'))), 'byte-identical to buildAddonProgram');
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    // From the sources (no prebuilt program next to addonProgram.ts) the same bytes are bundled in memory,
+    // so switching between the app and `podlab serve` does not replace a cluster's add-on container.
+    assert.ok(!existsSync(join(root, 'main', 'network', 'podlab-addon.mjs')));
+    assert.ok((await addonProgram()).code.equals(packaged), 'identical to what a source run sends the add-on container');
+  });
+
+  test('every files pattern of electron-builder.yml matches a built file, and everything built but source maps ships', () => {
+    for (const pattern of builderConfig.files.filter((p) => !p.startsWith('!'))) {
+      assert.notEqual(matchedFiles(app, [pattern]).length, 0, `"${pattern}" matches nothing`);
+    }
+    const built = matchedFiles(app, ['dist/**']);
+    assert.ok(built.some((f) => f.endsWith('.map')), 'the build writes source maps');
+    assert.deepEqual(
+      built.filter((f) => !shipped.includes(f)),
+      built.filter((f) => f.endsWith('.map')),
+    );
+    for (const file of ['package.json', 'dist/renderer/index.html', 'resources/samples/index.json', 'resources/openapi/definitions.json', 'resources/icons/icon.png']) {
+      assert.ok(shipped.includes(file), `${file} ships`);
+    }
+  });
+
+  test('every path the bundled main process resolves from import.meta.url is a shipped file', () => {
+    const code = readFileSync(bundled.main, 'utf8');
+    const here = new URL('.', pathToFileURL(bundled.main));
+    // Read only when podlab-addon.mjs is missing (and then bundled with esbuild, which a package lacks).
+    const sourceFallbacks = new Set(['../addon/main.ts']);
+    const targets = [...code.matchAll(/new URL\("([^"]+)", import\.meta\.url\)/g)].map((m) => m[1]);
+    assert.ok(targets.includes('./podlab-addon.mjs'), 'the bundle looks for the add-on program');
+    for (const target of targets) {
+      if (sourceFallbacks.has(target)) continue;
+      const file = relative(app, fileURLToPath(new URL(target, here))).split(sep).join('/');
+      assert.ok(shipped.includes(file), `${target} from dist/main/desktop/main.js is ${file}, which is not shipped`);
+    }
+    // createRequire(import.meta.url) resolves packages from the app's node_modules: production dependencies only.
+    const required = [...code.matchAll(/\brequire\d*\("([^"./][^"]*)"\)/g)].map((m) => m[1]);
+    assert.ok(required.length > 0, 'the bundle requires protobufjs descriptor data through createRequire');
+    const resolveFromMain = createRequire(join(root, packageJson.main)).resolve;
+    for (const request of required) {
+      const name = packageName(request);
+      assert.ok(name in packageJson.dependencies, `${request} comes from ${name}, which is not a dependency (electron-builder ships only those)`);
+      assert.ok(existsSync(resolveFromMain(request)));
+    }
+  });
+
+  test('the main bundle imports only Node.js built-ins, electron and production dependencies', () => {
+    for (const { path, kind } of externals(bundled.metafiles.main)) {
+      if (path.startsWith('node:') || path === 'electron') continue;
+      const name = packageName(path);
+      // esbuild is only tried when the prebuilt add-on program is missing, never in a package.
+      if (name === 'esbuild' && kind === 'dynamic-import') continue;
+      assert.ok(name in packageJson.dependencies, `the main bundle imports ${path} (${kind}), which is not a dependency, so it would be missing from the package`);
+    }
+  });
+});

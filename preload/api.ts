@@ -176,10 +176,54 @@ export interface SampleInfo {
 
 export type DockerState = 'running' | 'unreachable' | 'not-used' | 'unknown';
 
+export type RuntimeKind = 'docker' | 'simulated';
+
 export interface ClusterSummary {
   name: string;
+  /** A PodLab process (this one or another) runs it now. */
   running: boolean;
   current: boolean;
+  /** As the cluster's settings recorded it at its last start (absent: never started). */
+  runtime?: RuntimeKind;
+  /** Its data directory. */
+  dataDir: string;
+}
+
+export interface NewCluster {
+  /** Lower-case letters, digits and '-', at most 40 characters. */
+  name: string;
+  runtime?: RuntimeKind;
+  /** Nodes it starts with (1-10, default 1). */
+  nodes?: number;
+}
+
+/** What a node added from the UI offers the scheduler; absent fields: the machine's (as `podlab node add`). */
+export interface NodeCapacity {
+  /** A CPU quantity: "2", "1500m". */
+  cpu?: string;
+  /** A memory quantity: "4Gi", "512Mi". */
+  memory?: string;
+  pods?: number;
+}
+
+/**
+ * A node as the host runs it: a Docker node container (or a simulated node),
+ * stopped ones included, which the API's Node objects cannot tell apart from
+ * a broken node.
+ */
+export interface NodeMachine {
+  name: string;
+  state: 'running' | 'stopped';
+  controlPlane: boolean;
+  /** The Docker container (absent for simulated nodes). */
+  container?: string;
+}
+
+/** A registry the kubelets may log in to when a pod names no imagePullSecret for it. Passwords never cross the bridge. */
+export interface RegistryCredential {
+  /** Host[:port] as image names spell it ("ghcr.io", "registry.example.com:5000"); "docker.io" for Docker Hub. */
+  server: string;
+  username: string;
 }
 
 export interface ClusterProgress {
@@ -197,11 +241,15 @@ export interface ClusterStatus {
   message?: string;
   apiServerUrl?: string;
   kubeconfigPath?: string;
-  runtime: 'docker' | 'simulated';
+  runtime: RuntimeKind;
   docker: { state: DockerState; endpoint: string; version?: string; message?: string };
+  /** Where PodLab keeps its clusters ($PODLAB_HOME, by default ~/.podlab). */
+  home: string;
+  /** The running cluster's data directory. */
+  dataDir?: string;
   /** False until the node side provides logs and exec. */
   podStreams: boolean;
-  /** Only the desktop app can switch clusters or restart with another runtime. */
+  /** The app (desktop, or `podlab ui` in a browser) can switch, create and delete clusters; `podlab serve` runs one cluster only. */
   canSwitch: boolean;
 }
 
@@ -239,6 +287,10 @@ export interface Settings {
   logTailLines: number;
   logTimestamps: boolean;
   defaultNamespace: string;
+  /** The Docker engine clusters started by the app use ("" = DOCKER_HOST, else the local socket); applies at the next cluster start. */
+  dockerEndpoint: string;
+  /** The pod sandbox image for clusters started by the app ("" = PodLab's default); applies at the next cluster start. */
+  pauseImage: string;
 }
 
 // ---------------------------------------------------------------------------
@@ -253,7 +305,26 @@ export interface BridgeCalls {
   'cluster.status': Call<void, ClusterStatus>;
   'cluster.list': Call<void, ClusterSummary[]>;
   /** Desktop: stop this cluster and start (or create) another; the renderer follows through `cluster` events. */
-  'cluster.switch': Call<{ name: string; runtime?: 'docker' | 'simulated' }, void>;
+  'cluster.switch': Call<{ name: string; runtime?: RuntimeKind }, void>;
+  /** The app: a new cluster, started at once (the current one stops). `podlab serve` refuses, saying how. */
+  'cluster.create': Call<NewCluster, void>;
+  /** Removes a cluster's containers, volumes, network and data directory (`kind delete cluster`). Refused for a cluster another process runs, and for `podlab serve`'s own. */
+  'cluster.delete': Call<{ name: string }, void>;
+
+  /** The current cluster's nodes as the host runs them. */
+  'nodes.list': Call<void, NodeMachine[]>;
+  /** `podlab node add`: a new node container (or simulated node) that registers and turns Ready. */
+  'nodes.add': Call<{ name: string } & NodeCapacity, void>;
+  /** The node's kubelet and containers stop: it goes NotReady and its pods are evicted after their tolerations. */
+  'nodes.stop': Call<{ name: string }, void>;
+  'nodes.start': Call<{ name: string }, void>;
+  /** The node, its pods' containers and its Node object go. */
+  'nodes.remove': Call<{ name: string }, void>;
+
+  'registries.list': Call<void, RegistryCredential[]>;
+  /** Adds or replaces the login for `server`; answers the list. */
+  'registries.set': Call<RegistryCredential & { password: string }, RegistryCredential[]>;
+  'registries.remove': Call<{ server: string }, RegistryCredential[]>;
 
   'objects.list': Call<Selection, KubeList>;
   'objects.get': Call<ObjectRef, KubeObject>;
@@ -307,6 +378,16 @@ export const callNames = [
   'cluster.status',
   'cluster.list',
   'cluster.switch',
+  'cluster.create',
+  'cluster.delete',
+  'nodes.list',
+  'nodes.add',
+  'nodes.stop',
+  'nodes.start',
+  'nodes.remove',
+  'registries.list',
+  'registries.set',
+  'registries.remove',
   'objects.list',
   'objects.get',
   'objects.yaml',

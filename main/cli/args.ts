@@ -2,7 +2,7 @@
 // name the flag.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { defaultDataDir } from '../cluster/dataDir.ts';
+import { defaultDataDir, validClusterName } from '../cluster/dataDir.ts';
 
 export class CliError extends Error {}
 
@@ -23,7 +23,7 @@ export const defaultClusterName = 'default';
 
 export function clusterLocation(values: { name?: string; 'data-dir'?: string }): { name: string; dataDir: string } {
   const name = values.name ?? defaultClusterName;
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 40) {
+  if (!validClusterName(name)) {
     throw new CliError(`invalid cluster name "${name}": use lower-case letters, digits and '-', at most 40 characters`);
   }
   return { name, dataDir: values['data-dir'] ?? defaultDataDir(name) };

@@ -12,6 +12,12 @@ Commands:
                [--name NAME] [--data-dir DIR] [--api-port N] [--nodes K]
                [--runtime docker|simulated] [--store sqlite|etcd://HOST:PORT]
                [--pause-image IMAGE] [--update-kubeconfig] [--cluster-dns-only]
+  ui           the app's UI in a browser (what \`npm start\` falls back to without
+               Electron): prints UI: URL, then starts the last cluster with progress;
+               switches, creates and deletes clusters
+               [--name NAME] [--runtime docker|simulated] [--port N] [--cluster-dns-only]
+  cluster      list | delete NAME: the clusters in $PODLAB_HOME; delete removes
+               a stopped cluster's containers, volumes, network and data
   kubeconfig   print a cluster's kubeconfig   [--name NAME] [--data-dir DIR]
   node         add|stop|start|rm NAME: a cluster's Docker nodes   [--name CLUSTER]
                (add: [--cpus N] [--memory QUANTITY] [--pods N])
@@ -26,6 +32,10 @@ async function main(argv: string[]): Promise<number | undefined> {
   switch (command) {
     case 'serve':
       return runServe(rest);
+    case 'ui':
+      return (await import('./ui.ts')).runUi(rest);
+    case 'cluster':
+      return (await import('./cluster.ts')).runCluster(rest);
     case 'kubeconfig':
       return runKubeconfig(rest);
     case 'node':

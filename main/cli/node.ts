@@ -3,13 +3,13 @@
 // events: a new or started node gets a kubelet, a stopped one stops
 // heartbeating and goes NotReady, a removed one loses its Node object.
 
-import { parseQuantity } from '../apiserver/validation/quantity.ts';
 import { clusterPaths, readJson } from '../cluster/dataDir.ts';
 import { addNode, removeNodeLeftovers } from '../cluster/nodes/dockerNodes.ts';
+import { checkCapacity } from '../cluster/nodes/nodeControl.ts';
 import { validNodeName, type CapacityChoice } from '../cluster/nodes/nodeLabels.ts';
 import { createDockerClient } from '../runtime/docker/engine.ts';
 import { inspectNodeContainer, nodeContainerName, removeNodeContainer, startNodeContainer, stopNodeContainer } from '../runtime/docker/nodeContainers.ts';
-import { CliError, clusterFlags, clusterLocation, intFlag, parseFlags } from './args.ts';
+import { CliError, clusterFlags, clusterLocation, parseFlags } from './args.ts';
 
 const nodeFlags = {
   ...clusterFlags,
@@ -21,28 +21,12 @@ const nodeFlags = {
 export const nodeUsage = `Usage: podlab node add|stop|start|rm NAME [--name CLUSTER] [--data-dir DIR]
        podlab node add NAME [--cpus N] [--memory QUANTITY] [--pods N]`;
 
-function isQuantity(text: string): boolean {
-  try {
-    parseQuantity(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function capacityChoice(values: { cpus?: string; memory?: string; pods?: string }): CapacityChoice {
-  const choice: CapacityChoice = {};
-  if (values.cpus !== undefined) {
-    if (!isQuantity(values.cpus) || values.cpus.startsWith('-')) throw new CliError(`--cpus must be a CPU quantity such as 2 or 1500m (got "${values.cpus}")`);
-    choice.cpu = values.cpus;
+  try {
+    return checkCapacity({ cpu: values.cpus, memory: values.memory, pods: values.pods }, { cpu: '--cpus', memory: '--memory', pods: '--pods' });
+  } catch (error) {
+    throw new CliError((error as Error).message);
   }
-  if (values.memory !== undefined) {
-    if (!isQuantity(values.memory) || values.memory.startsWith('-')) throw new CliError(`--memory must be a memory quantity such as 4Gi or 512Mi (got "${values.memory}")`);
-    choice.memory = values.memory;
-  }
-  const pods = intFlag(values.pods, 'pods', 1, 10_000);
-  if (pods !== undefined) choice.pods = pods;
-  return choice;
 }
 
 export async function runNode(args: string[]): Promise<number> {

@@ -8,6 +8,9 @@ import { defaultUserKubeconfigPath, mergeIntoKubeconfig, contextName } from '../
 import { readFileSync } from 'node:fs';
 import { CliError, clusterFlags, clusterLocation, intFlag, parseFlags } from './args.ts';
 import { startBrowserMode } from '../ui/browserMode.ts';
+import { defaultSamplesDir } from '../ui/paths.ts';
+import { servedHost } from '../ui/servedHost.ts';
+import { apiPodStreams } from '../ui/uiHost.ts';
 
 const serveFlags = {
   ...clusterFlags,
@@ -78,8 +81,12 @@ export async function runServe(args: string[]): Promise<undefined> {
   process.stdout.write(`Cluster "${name}" is running (store: ${cluster.settings.store}).\n`);
   process.stdout.write(`API server: ${cluster.apiServer.url}\n`);
   process.stdout.write(`Kubeconfig: ${cluster.paths.kubeconfig}\n`);
-  const ui = await startBrowserMode(cluster);
-  const closeUi = () => void ui.close();
+  const host = servedHost(cluster, { streams: apiPodStreams(cluster), samplesDir: defaultSamplesDir });
+  const ui = await startBrowserMode(host);
+  const closeUi = () => {
+    host.close();
+    void ui.close();
+  };
   process.once('SIGINT', closeUi);
   process.once('SIGTERM', closeUi);
   process.stdout.write(`UI: ${ui.url}\n`);

@@ -22,7 +22,9 @@ import { DOCKER_EMBEDDED_DNS, startNetworking } from '../network/networking.ts';
 import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { loadOrCreatePki } from './pki.ts';
+import { RegistryCredentials } from './registryCredentials.ts';
 import { ServiceRange } from '../apiserver/admission/serviceAllocation.ts';
+import type { NodeControl } from './nodes/nodeControl.ts';
 import { NodeManager } from './nodes/nodeManager.ts';
 import { installPodStreaming } from '../apiserver/streaming/podStreams.ts';
 import { ControllerManager } from '../controllers/controllerManager.ts';
@@ -46,6 +48,8 @@ export interface ClusterOptions {
    * the desktop app turn it on.
    */
   upstreamDns?: boolean;
+  /** Registry logins for the kubelets (default: $PODLAB_HOME/registry-auth.json). */
+  registryCredentials?: RegistryCredentials;
 }
 
 /** What is remembered between starts of the same cluster. */
@@ -151,7 +155,8 @@ export class Cluster {
       const client = cluster.client.bind(cluster);
       // Before the nodes: their kubelets give pods the cluster DNS address.
       const networking = settings.runtime === 'docker' ? await startNetworking(cluster, { upstreamDns: options.upstreamDns ? [DOCKER_EMBEDDED_DNS] : [] }) : undefined;
-      const nodes = await NodeManager.start({ cluster: options.name, dataDir: paths.dataDir, runtime: settings.runtime, nodes: settings.nodes, subnet, pauseImage: options.pauseImage, clientFor: client, ...(networking ? { dns: networking.dns } : {}) });
+      const registryCredentials = options.registryCredentials ?? new RegistryCredentials();
+      const nodes = await NodeManager.start({ cluster: options.name, dataDir: paths.dataDir, runtime: settings.runtime, nodes: settings.nodes, subnet, pauseImage: options.pauseImage, clientFor: client, ...(networking ? { dns: networking.dns } : {}), nodeCredentials: () => registryCredentials.payloads() });
       // Last started, first stopped: kubelets go before the API they report to.
       cluster.own({ name: 'nodes', stop: () => nodes.stop() });
       cluster.nodes = nodes;
@@ -173,6 +178,12 @@ export class Cluster {
   /** The recent probe runs of a node's kubelet, for the UI: kept in memory, never in the store (undefined when no kubelet runs that node here). */
   probeHistory(nodeName: string): ReturnType<NodeManager['probeHistory']> {
     return this.nodes?.probeHistory(nodeName);
+  }
+
+  /** Adding, stopping, starting and removing this cluster's nodes. */
+  get nodeControl(): NodeControl {
+    if (!this.nodes) throw new Error(`cluster "${this.name}" has not started its nodes yet`);
+    return this.nodes;
   }
 
   /** A client acting as one of PodLab's components. */

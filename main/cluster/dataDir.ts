@@ -12,6 +12,11 @@ export function podlabHome(): string {
   return process.env.PODLAB_HOME || join(homedir(), '.podlab');
 }
 
+/** Cluster names are DNS labels of at most 40 characters: they name directories, Docker networks and containers. */
+export function validClusterName(name: string): boolean {
+  return /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) && name.length <= 40;
+}
+
 export function defaultDataDir(clusterName: string): string {
   return join(podlabHome(), 'clusters', clusterName);
 }
@@ -67,17 +72,22 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** The live PodLab process that runs the cluster (this one included), if any. */
+export function lockHolder(paths: ClusterPaths): number | undefined {
+  if (!existsSync(paths.lock)) return undefined;
+  const pid = Number(readFileSync(paths.lock, 'utf8').trim());
+  return pid && processAlive(pid) ? pid : undefined;
+}
+
 /**
  * One PodLab process per cluster: two would each believe they own the
  * store's watchers and the containers. A lock left by a killed process is
  * taken over.
  */
 export function acquireLock(paths: ClusterPaths, clusterName: string): () => void {
-  if (existsSync(paths.lock)) {
-    const pid = Number(readFileSync(paths.lock, 'utf8').trim());
-    if (pid && pid !== process.pid && processAlive(pid)) {
-      throw new Error(`cluster "${clusterName}" is already running (PodLab process ${pid}, data directory ${paths.dataDir})`);
-    }
+  const pid = lockHolder(paths);
+  if (pid !== undefined && pid !== process.pid) {
+    throw new Error(`cluster "${clusterName}" is already running (PodLab process ${pid}, data directory ${paths.dataDir})`);
   }
   writeFileSync(paths.lock, `${process.pid}\n`);
   return () => {

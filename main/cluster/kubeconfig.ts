@@ -71,14 +71,30 @@ function upsert(list: Named<unknown>[], entry: Named<unknown>): Named<unknown>[]
   return [...list.filter((e) => e.name !== entry.name), entry];
 }
 
+function readKubeconfig(path: string): Kubeconfig {
+  const existing: Kubeconfig = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [] };
+  if (!existsSync(path)) return existing;
+  const parsed = parse(readFileSync(path, 'utf8')) as Partial<Kubeconfig> | null;
+  if (!parsed || typeof parsed !== 'object') return existing;
+  return { ...existing, ...parsed, clusters: parsed.clusters ?? [], users: parsed.users ?? [], contexts: parsed.contexts ?? [] };
+}
+
+/** Takes the cluster's entries out of a kubeconfig `mergeIntoKubeconfig` wrote them to (a file without them is left untouched). */
+export function removeFromKubeconfig(path: string, clusterName: string): void {
+  if (!existsSync(path)) return;
+  const existing = readKubeconfig(path);
+  const name = contextName(clusterName);
+  const without = <T extends Named<unknown>>(list: T[]) => list.filter((e) => e.name !== name);
+  if (![existing.clusters, existing.users, existing.contexts].some((list) => list.some((e) => e.name === name))) return;
+  const next: Kubeconfig = { ...existing, clusters: without(existing.clusters), users: without(existing.users), contexts: without(existing.contexts) };
+  if (next['current-context'] === name) next['current-context'] = '';
+  writePrivate(path, stringify(next));
+}
+
 /** Merges the cluster's entries into an existing kubeconfig (created if absent) and makes it the current context. */
 export function mergeIntoKubeconfig(path: string, input: KubeconfigInput): void {
   const ours = buildKubeconfig(input);
-  let existing: Kubeconfig = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [] };
-  if (existsSync(path)) {
-    const parsed = parse(readFileSync(path, 'utf8')) as Partial<Kubeconfig> | null;
-    if (parsed && typeof parsed === 'object') existing = { ...existing, ...parsed, clusters: parsed.clusters ?? [], users: parsed.users ?? [], contexts: parsed.contexts ?? [] };
-  }
+  const existing = readKubeconfig(path);
   const merged: Kubeconfig = {
     ...existing,
     clusters: upsert(existing.clusters, ours.clusters[0]),

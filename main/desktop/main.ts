@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { podlabHome } from '../cluster/dataDir.ts';
 import { appIndexUrl } from './appOrigin.ts';
 import { registerAppScheme, serveRenderer } from './appProtocol.ts';
-import { DesktopHost } from './desktopHost.ts';
+import { ClusterHost } from '../ui/clusterHost.ts';
 import { wireBridge } from './ipcBridge.ts';
 import { installMenu } from './menu.ts';
 import { mayNavigate, windowOpenDecision } from './navigationPolicy.ts';
@@ -22,7 +22,8 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   registerAppScheme();
   let window: BrowserWindow | undefined;
-  const host = new DesktopHost({
+  const host = new ClusterHost({
+    mode: 'desktop',
     home: podlabHome(),
     samplesDir: join(appRoot, 'resources', 'samples'),
     openExternal: (url) => shell.openExternal(url),

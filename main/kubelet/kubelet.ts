@@ -63,6 +63,8 @@ export interface KubeletOptions {
   engineCpuMillis?: number;
   clock?: Clock;
   timings?: Timings;
+  /** The node's registry logins (Docker config.json payloads), read at each pull. */
+  nodeCredentials?: () => Buffer[];
   onError?: (error: unknown, context: string) => void;
 }
 
@@ -205,6 +207,7 @@ export class Kubelet {
       killer,
       probes: this.probes,
       objects: apiPodObjects(client),
+      nodeCredentials: options.nodeCredentials ?? (() => []),
       dns: options.dns ?? { clusterDNS: [], clusterDomain: 'cluster.local' },
       node: { hostIP: () => this.hostIP, allocatable: () => this.allocatable, runtimeName: () => this.health.version?.runtimeName ?? 'docker' },
       now,

@@ -47,6 +47,8 @@ export interface PodSyncerDeps {
   killer: ContainerKiller;
   probes: PodProbes;
   objects: PodObjects;
+  /** The node's own registry logins (Docker config.json payloads), tried after the pod's imagePullSecrets. */
+  nodeCredentials: () => Buffer[];
   dns: DnsSettings;
   node: NodeFacts;
   now: () => number;
@@ -182,7 +184,6 @@ export class KubeletPodSyncer implements PodSyncer {
 
   private async pullAuth(pod: Pod) {
     const secrets = pod.spec.imagePullSecrets ?? [];
-    if (secrets.length === 0) return undefined;
     const payloads: Buffer[] = [];
     for (const ref of secrets) {
       try {
@@ -193,6 +194,8 @@ export class KubeletPodSyncer implements PodSyncer {
         // A missing pull secret is not an error: the pull goes without it, as in Kubernetes.
       }
     }
+    // As the kubelet's keyring: the pod's secrets win, the node's logins come after.
+    payloads.push(...this.deps.nodeCredentials());
     const images = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].map((c) => c.image);
     return images.map((image) => authForImage(image, payloads)).find((auth) => auth);
   }

@@ -14,8 +14,9 @@ export function registryHost(image: string): string {
   return first.includes('.') || first.includes(':') || first === 'localhost' ? first : DOCKER_HUB;
 }
 
-function normalizeKey(key: string): string {
-  const host = key.replace(/^[a-z]+:\/\//, '').split('/')[0] ?? '';
+/** A config.json key (`https://index.docker.io/v1/`, `ghcr.io`) as the registry host images name. */
+export function normalizeRegistryKey(key: string): string {
+  const host = key.trim().toLowerCase().replace(/^[a-z]+:\/\//, '').split('/')[0] ?? '';
   return host === 'index.docker.io' || host === 'registry-1.docker.io' ? DOCKER_HUB : host;
 }
 
@@ -39,7 +40,7 @@ export function authForImage(image: string, payloads: Buffer[]): RegistryAuth | 
     }
     const auths = (parsed.auths ?? parsed) as Record<string, DockerConfigEntry>;
     for (const [key, entry] of Object.entries(auths)) {
-      if (normalizeKey(key) !== host || typeof entry !== 'object' || entry === null) continue;
+      if (normalizeRegistryKey(key) !== host || typeof entry !== 'object' || entry === null) continue;
       const auth: RegistryAuth = { serverAddress: key };
       let { username, password } = entry;
       if (entry.auth && !username) {

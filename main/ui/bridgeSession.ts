@@ -5,6 +5,7 @@
 
 import type { BridgeEvents, CallName, CallResponse, Envelope, EventName, LogRequest } from '../../preload/api.ts';
 import { isCallName } from '../../preload/api.ts';
+import { checkCapacity } from '../cluster/nodes/nodeControl.ts';
 import { applyYaml } from './apply/applyYaml.ts';
 import { badRequest, statusFailure, toBridgeError } from './bridgeError.ts';
 import { diagnose } from './diagnose.ts';
@@ -87,6 +88,20 @@ export class BridgeSession {
         if (runtime !== undefined && runtime !== 'docker' && runtime !== 'simulated') throw badRequest('runtime must be docker or simulated');
         await host.switchCluster(requiredString(r, 'name'), runtime);
       },
+      'cluster.create': async (r) => {
+        const runtime = optionalString(r, 'runtime');
+        if (runtime !== undefined && runtime !== 'docker' && runtime !== 'simulated') throw badRequest('runtime must be docker or simulated');
+        await host.createCluster({ name: requiredString(r, 'name'), runtime, nodes: optionalInteger(r, 'nodes', 1, 10) });
+      },
+      'cluster.delete': (r) => host.deleteCluster(requiredString(r, 'name')),
+      'nodes.list': () => connection().nodes.machines(),
+      'nodes.add': (r) => connection().nodes.addNode(requiredString(r, 'name'), checkCapacity({ cpu: optionalString(r, 'cpu'), memory: optionalString(r, 'memory'), pods: optionalInteger(r, 'pods', 1, 10_000) })),
+      'nodes.stop': (r) => connection().nodes.stopNode(requiredString(r, 'name')),
+      'nodes.start': (r) => connection().nodes.startNode(requiredString(r, 'name')),
+      'nodes.remove': (r) => connection().nodes.removeNode(requiredString(r, 'name')),
+      'registries.list': () => host.registries.list(),
+      'registries.set': (r) => host.registries.set(requiredString(r, 'server'), requiredString(r, 'username'), requiredString(r, 'password')),
+      'registries.remove': (r) => host.registries.remove(requiredString(r, 'server')),
       'objects.list': async (r) => {
         const s = selection(r);
         const list = await connection().client.resource(s.resource).list(s.namespace, { labelSelector: s.labelSelector, fieldSelector: s.fieldSelector });

@@ -8,28 +8,19 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { wsProtocol, type ClientMessage } from '../../preload/api.ts';
-import type { Cluster } from '../cluster/cluster.ts';
-import { podlabHome } from '../cluster/dataDir.ts';
 import { BridgeSession } from './bridgeSession.ts';
 import { contentSecurityPolicy } from './csp.ts';
-import { defaultRendererDir, defaultSamplesDir } from './paths.ts';
-import type { PodStreams } from './podStreams.ts';
-import { servedHost } from './servedHost.ts';
+import { defaultRendererDir } from './paths.ts';
 import { serveStatic } from './staticFiles.ts';
+import type { UiHost } from './uiHost.ts';
 import { checkUpgrade } from './upgradeAuth.ts';
-import { apiPodStreams } from './uiHost.ts';
 
 export interface BrowserModeOptions {
   /** 0 or absent: any free port. */
   port?: number;
   rendererDir?: string;
-  samplesDir?: string;
-  settingsFile?: string;
-  /** Logs and exec; by default through the cluster's API (pods/log, pods/exec). */
-  podStreams?: PodStreams;
 }
 
 export interface BrowserMode {
@@ -62,14 +53,10 @@ function serveSession(ws: WebSocket, session: BridgeSession): void {
   ws.on('close', () => session.dispose());
 }
 
-export async function startBrowserMode(cluster: Cluster, options: BrowserModeOptions = {}): Promise<BrowserMode> {
+/** Serves the UI for `host` (`podlab serve`'s one cluster, or the app's ClusterHost for `podlab ui`). */
+export async function startBrowserMode(host: UiHost, options: BrowserModeOptions = {}): Promise<BrowserMode> {
   const token = randomBytes(32).toString('base64url');
   const rendererDir = options.rendererDir ?? defaultRendererDir;
-  const host = servedHost(cluster, {
-    streams: options.podStreams ?? apiPodStreams(cluster),
-    samplesDir: options.samplesDir ?? defaultSamplesDir,
-    settingsFile: options.settingsFile ?? join(podlabHome(), 'ui-settings.json'),
-  });
   let origin = '';
   let csp = '';
   const server = createServer((req, res) => {
@@ -101,7 +88,6 @@ export async function startBrowserMode(cluster: Cluster, options: BrowserModeOpt
   return {
     url: `${origin}/#token=${token}`,
     close: async () => {
-      host.close();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => {

@@ -1,12 +1,18 @@
-// The UiHost of browser mode: the one cluster `podlab serve` runs. It cannot
-// switch clusters (that would stop the process's own cluster) and does not
-// open pages itself (the page is already in a browser).
+// The UiHost of `podlab serve`: the one cluster the process runs. It cannot
+// switch to or create another (that would stop the cluster the command line
+// started; `podlab ui` can), can delete clusters no process runs, and does
+// not open pages itself (the page is already in a browser).
 
+import { join } from 'node:path';
 import type { ClusterStatus } from '../../preload/api.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { engineEndpoint } from '../runtime/docker/engine.ts';
 import { BridgeFailure } from './bridgeError.ts';
+import { podlabHome } from '../cluster/dataDir.ts';
+import { RegistryCredentials } from '../cluster/registryCredentials.ts';
+import { checkClusterName, deleteOtherCluster } from './clusterActions.ts';
 import { listClusters } from './clusterDirectory.ts';
+import { statusFailure } from './bridgeError.ts';
 import { probeDocker } from './dockerProbe.ts';
 import { podStreamsAvailable, type PodStreams } from './podStreams.ts';
 import { SampleLibrary } from './samples.ts';
@@ -20,7 +26,8 @@ export interface ServedHost extends UiHost {
   close(): void;
 }
 
-export function servedHost(cluster: Cluster, options: { streams: PodStreams; samplesDir: string; settingsFile: string }): ServedHost {
+export function servedHost(cluster: Cluster, options: { streams: PodStreams; samplesDir: string; home?: string }): ServedHost {
+  const home = options.home ?? podlabHome();
   const runtime = cluster.settings.runtime;
   const initial: ClusterStatus = {
     mode: 'browser',
@@ -30,6 +37,8 @@ export function servedHost(cluster: Cluster, options: { streams: PodStreams; sam
     kubeconfigPath: cluster.paths.kubeconfig,
     runtime,
     docker: { state: runtime === 'docker' ? 'unknown' : 'not-used', endpoint: engineEndpoint() },
+    home,
+    dataDir: cluster.paths.dataDir,
     podStreams: podStreamsAvailable(options.streams),
     canSwitch: false,
   };
@@ -45,15 +54,24 @@ export function servedHost(cluster: Cluster, options: { streams: PodStreams; sam
   return {
     connection: () => connection,
     status,
-    clusters: () => listClusters(cluster.name),
+    clusters: () => listClusters({ name: cluster.name, running: true, dataDir: cluster.paths.dataDir }, home),
     switchCluster: async (name) => {
-      throw new BridgeFailure(`browser mode serves only cluster "${cluster.name}": stop this podlab serve (Ctrl-C) and run \`podlab serve --name ${name}\`, or use the desktop app to switch`);
+      throw new BridgeFailure(`podlab serve runs only cluster "${cluster.name}": stop it (Ctrl-C) and run \`podlab serve --name ${name}\`, or use \`podlab ui\` or the desktop app, which switch clusters`);
+    },
+    createCluster: async ({ name }) => {
+      throw new BridgeFailure(`podlab serve runs only cluster "${cluster.name}": create "${name}" with \`podlab serve --name ${name}\` in another shell, or use \`podlab ui\` or the desktop app, which create clusters`);
+    },
+    deleteCluster: async (name) => {
+      checkClusterName(name);
+      if (name === cluster.name) throw statusFailure(409, 'Conflict', `cluster "${name}" is the one this podlab serve runs: stop it (Ctrl-C), then delete it with \`podlab cluster delete ${name}\``);
+      await deleteOtherCluster(home, name);
     },
     openExternal: async () => {
       throw new BridgeFailure('in browser mode the page opens links itself');
     },
-    settings: new SettingsStore(options.settingsFile),
+    settings: new SettingsStore(join(home, 'ui-settings.json')),
     samples: new SampleLibrary(options.samplesDir),
+    registries: new RegistryCredentials(join(home, 'registry-auth.json')),
     close: () => clearInterval(timer),
   };
 }

@@ -6,7 +6,12 @@ import { dirname } from 'node:path';
 import type { Settings } from '../../preload/api.ts';
 import { badRequest } from './bridgeError.ts';
 
-export const defaultSettings: Settings = { theme: 'dark', logTailLines: 500, logTimestamps: false, defaultNamespace: '' };
+export const defaultSettings: Settings = { theme: 'dark', logTailLines: 500, logTimestamps: false, defaultNamespace: '', dockerEndpoint: '', pauseImage: '' };
+
+/** What DOCKER_HOST accepts: a unix socket, tcp or ssh (docker-modem's schemes), or a Windows named pipe. */
+const DOCKER_ENDPOINT = /^(unix:\/\/\/.+|tcp:\/\/[^\s/]+|ssh:\/\/[^\s/]+|npipe:\/\/\/\/\.\/pipe\/.+)$/;
+/** An image reference: [registry[:port]/]path[:tag][@digest], no spaces. */
+const IMAGE_REFERENCE = /^[a-z0-9]+([._/:-][a-z0-9]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
 function validated(update: Record<string, unknown>): Partial<Settings> {
   const out: Partial<Settings> = {};
@@ -27,6 +32,14 @@ function validated(update: Record<string, unknown>): Partial<Settings> {
       case 'defaultNamespace':
         if (typeof value !== 'string') throw badRequest('defaultNamespace must be a string ("" for all namespaces)');
         out.defaultNamespace = value;
+        break;
+      case 'dockerEndpoint':
+        if (typeof value !== 'string' || (value !== '' && !DOCKER_ENDPOINT.test(value))) throw badRequest('dockerEndpoint must be empty (DOCKER_HOST, else the local socket) or an endpoint such as unix:///var/run/docker.sock or tcp://127.0.0.1:2375');
+        out.dockerEndpoint = value;
+        break;
+      case 'pauseImage':
+        if (typeof value !== 'string' || (value !== '' && !IMAGE_REFERENCE.test(value))) throw badRequest('pauseImage must be empty (PodLab\'s default) or an image reference such as registry.k8s.io/pause:3.10');
+        out.pauseImage = value;
         break;
       default:
         throw badRequest(`unknown setting "${key}"`);

@@ -1,12 +1,15 @@
-// What a bridge session needs from whoever runs the UI: the desktop app
-// (which can switch clusters) or browser mode (one `podlab serve` cluster).
+// What a bridge session needs from whoever runs the UI: the app (desktop
+// window or `podlab ui`, which can switch, create and delete clusters) or
+// `podlab serve` (one cluster).
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClusterSummary } from '../../preload/api.ts';
+import type { ClusterSummary, NewCluster } from '../../preload/api.ts';
 import { adminUser } from '../apiserver/auth/user.ts';
 import type { KubeClient } from '../apiserver/client/types.ts';
 import type { Cluster } from '../cluster/cluster.ts';
+import type { NodeControl } from '../cluster/nodes/nodeControl.ts';
+import type { RegistryCredentials } from '../cluster/registryCredentials.ts';
 import { catalogKindResolver, type KindResolver } from './apply/kindResolver.ts';
 import { kubePodStreams } from './kubePodStreams.ts';
 import type { PodStreams } from './podStreams.ts';
@@ -21,6 +24,8 @@ export interface ClusterConnection {
   streams: PodStreams;
   /** Probe runs from the kubelets' memory; absent for a cluster whose kubelets PodLab does not run. */
   probes?: ProbeHistorySource;
+  /** The cluster's nodes as its process runs them. */
+  nodes: NodeControl;
 }
 
 export interface UiHost {
@@ -29,9 +34,12 @@ export interface UiHost {
   status: StatusBoard;
   clusters(): ClusterSummary[];
   switchCluster(name: string, runtime?: 'docker' | 'simulated'): Promise<void>;
+  createCluster(spec: NewCluster): Promise<void>;
+  deleteCluster(name: string): Promise<void>;
   openExternal(url: string): Promise<void>;
   settings: SettingsStore;
   samples: SampleLibrary;
+  registries: RegistryCredentials;
 }
 
 /**
@@ -40,7 +48,13 @@ export interface UiHost {
  * lose them once RBAC is enforced).
  */
 export function connectionTo(cluster: Cluster, streams: PodStreams): ClusterConnection {
-  return { client: cluster.apiServer.client(adminUser), kinds: catalogKindResolver(cluster.apiServer.catalog), streams, probes: (node) => cluster.probeHistory(node) };
+  return {
+    client: cluster.apiServer.client(adminUser),
+    kinds: catalogKindResolver(cluster.apiServer.catalog),
+    streams,
+    probes: (node) => cluster.probeHistory(node),
+    nodes: cluster.nodeControl,
+  };
 }
 
 /** Logs and exec through the cluster's own API (pods/log, pods/exec), as kubectl gets them. */

@@ -7,8 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { removeClusterNetwork } from '../../main/network/clusterNetwork.ts';
-import { LABEL_CLUSTER } from '../../main/runtime/runtime.ts';
+import { removeClusterObjects as removeFromEngine } from '../../main/cluster/deleteCluster.ts';
 
 const docker = new Docker();
 
@@ -33,11 +32,6 @@ export async function reserveSubnet(dataDir: string): Promise<void> {
 }
 
 /** Containers, volumes and the network `podlab-<cluster>`: everything labeled with the cluster. */
-export async function removeClusterObjects(cluster: string): Promise<void> {
-  const filters = JSON.stringify({ label: [`${LABEL_CLUSTER}=${cluster}`] });
-  const containers = await docker.listContainers({ all: true, filters });
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
-  const { Volumes: volumes } = await docker.listVolumes({ filters });
-  await Promise.all((volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
-  await removeClusterNetwork(docker, cluster);
+export function removeClusterObjects(cluster: string): Promise<void> {
+  return removeFromEngine(docker, cluster);
 }

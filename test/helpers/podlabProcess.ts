@@ -29,7 +29,8 @@ export async function startPodlab(args: string[] = [], dataDir = tempDir('serve'
   const child = spawn(process.execPath, [join(repoRoot, 'bin', 'podlab.js'), 'serve', '--data-dir', dataDir, '--cluster-dns-only', ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, KUBECONFIG: join(dataDir, 'user-kubeconfig') },
+    // Settings, registry logins and the cluster list stay inside the test's directory, never the user's ~/.podlab.
+    env: { ...process.env, KUBECONFIG: join(dataDir, 'user-kubeconfig'), PODLAB_HOME: join(dataDir, 'podlab-home') },
   });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

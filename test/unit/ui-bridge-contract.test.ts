@@ -16,7 +16,10 @@ import { startInProcessApi, type InProcessApi } from '../helpers/inProcessApi.ts
 import { catalogKindResolver } from '../../main/ui/apply/kindResolver.ts';
 import { after, before } from 'node:test';
 import { defaultSamplesDir } from '../../main/ui/paths.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { NodeManager } from '../../main/cluster/nodes/nodeManager.ts';
+import { RegistryCredentials } from '../../main/cluster/registryCredentials.ts';
 import { join } from 'node:path';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -51,20 +54,30 @@ void typedUse;
 void (null as unknown as BridgeCalls);
 
 let api: InProcessApi;
+let nodes: NodeManager;
+const home = mkdtempSync(join(tmpdir(), 'podlab-bridge-'));
 before(async () => {
   api = await startInProcessApi();
+  nodes = await NodeManager.start({ cluster: 'test', dataDir: home, runtime: 'simulated', nodes: 1, subnet: '10.244.0.0/16', clientFor: () => api.client });
 });
-after(() => api.close());
+after(async () => {
+  await nodes.stop();
+  await api.close();
+  rmSync(home, { recursive: true, force: true });
+});
 
 function host(): UiHost {
   return {
-    connection: () => ({ client: api.client, kinds: catalogKindResolver(api.api.catalog), streams: unavailablePodStreams }),
-    status: new StatusBoard({ mode: 'browser', name: 'test', phase: 'running', runtime: 'simulated', docker: { state: 'not-used', endpoint: '' }, podStreams: false, canSwitch: false }),
+    connection: () => ({ client: api.client, kinds: catalogKindResolver(api.api.catalog), streams: unavailablePodStreams, nodes }),
+    status: new StatusBoard({ mode: 'browser', name: 'test', phase: 'running', runtime: 'simulated', docker: { state: 'not-used', endpoint: '' }, home, podStreams: false, canSwitch: false }),
     clusters: () => [],
     switchCluster: async () => undefined,
+    createCluster: async () => undefined,
+    deleteCluster: async () => undefined,
     openExternal: async () => undefined,
-    settings: new SettingsStore(join(tmpdir(), `podlab-ui-settings-${process.pid}.json`)),
+    settings: new SettingsStore(join(home, 'ui-settings.json')),
     samples: new SampleLibrary(defaultSamplesDir),
+    registries: new RegistryCredentials(join(home, 'registry-auth.json')),
   };
 }
 
@@ -101,5 +114,54 @@ test('logs and exec answer a clear 503 until the node side provides them', async
   await assert.rejects(unavailablePodStreams.exec('default', 'x', 'c', ['sh'], true), /exec is not available yet: no node runtime/);
   const iterator = unavailablePodStreams.logs('default', 'x', { container: 'c', follow: false, previous: false, timestamps: false, signal: new AbortController().signal })[Symbol.asyncIterator]();
   await assert.rejects(iterator.next(), /logs are not available yet/);
+  session.dispose();
+});
+
+test('nodes: add, stop, start and remove through the bridge, with Kubernetes-shaped errors for bad requests', async () => {
+  const session = new BridgeSession(host(), () => undefined);
+  const call = async (name: CallName, request: unknown) => session.call(name, request);
+  assert.deepEqual(await call('nodes.add', { name: 'node-2', cpu: '2', memory: '1Gi' }), { result: null });
+  const listed = await call('nodes.list', undefined);
+  assert.ok('result' in listed);
+  assert.deepEqual(listed.result, [
+    { name: 'node-1', state: 'running', controlPlane: true },
+    { name: 'node-2', state: 'running', controlPlane: false },
+  ]);
+  const node = await api.client.resource({ group: '', version: 'v1', plural: 'nodes' }).get(undefined, 'node-2');
+  assert.equal((node.status as { capacity: Record<string, string> }).capacity.cpu, '2');
+
+  const duplicate = await call('nodes.add', { name: 'node-2' });
+  assert.ok('error' in duplicate && duplicate.error.status?.code === 409 && duplicate.error.status.reason === 'AlreadyExists', JSON.stringify(duplicate));
+  const invalid = await call('nodes.add', { name: 'Node_3' });
+  assert.ok('error' in invalid && invalid.error.status?.code === 400 && /invalid node name "Node_3"/.test(invalid.error.message));
+  const badCpu = await call('nodes.add', { name: 'node-3', cpu: 'lots' });
+  assert.ok('error' in badCpu && badCpu.error.status?.code === 400 && /cpu must be a CPU quantity/.test(badCpu.error.message));
+  const missing = await call('nodes.stop', { name: 'node-9' });
+  assert.ok('error' in missing && missing.error.status?.code === 404 && /has no node "node-9"/.test(missing.error.message));
+
+  assert.deepEqual(await call('nodes.stop', { name: 'node-2' }), { result: null });
+  const afterStop = await call('nodes.list', undefined);
+  assert.ok('result' in afterStop && (afterStop.result as Array<{ name: string; state: string }>).find((m) => m.name === 'node-2')?.state === 'stopped');
+  assert.deepEqual(await call('nodes.start', { name: 'node-2' }), { result: null });
+  assert.deepEqual(await call('nodes.remove', { name: 'node-2' }), { result: null });
+  const names = await api.client.resource({ group: '', version: 'v1', plural: 'nodes' }).list();
+  assert.deepEqual(
+    names.items.map((n) => n.metadata.name),
+    ['node-1'],
+  );
+  session.dispose();
+});
+
+test('registry credentials: listed by server and username, the password never crosses the bridge', async () => {
+  const session = new BridgeSession(host(), () => undefined);
+  const set = await session.call('registries.set', { server: 'https://Registry.Example.com:5000/v2/', username: 'ada', password: 's3cret-pw' });
+  assert.deepEqual(set, { result: [{ server: 'registry.example.com:5000', username: 'ada' }] });
+  const listed = await session.call('registries.list', undefined);
+  assert.doesNotMatch(JSON.stringify(listed), /s3cret-pw/);
+  const invalid = await session.call('registries.set', { server: 'not a host', username: 'ada', password: 'x' });
+  assert.ok('error' in invalid && invalid.error.status?.code === 400 && /invalid registry server/.test(invalid.error.message));
+  const noPassword = await session.call('registries.set', { server: 'ghcr.io', username: 'ada' });
+  assert.ok('error' in noPassword && /password is required/.test(noPassword.error.message));
+  assert.deepEqual(await session.call('registries.remove', { server: 'registry.example.com:5000' }), { result: [] });
   session.dispose();
 });

@@ -13,7 +13,7 @@ import { inspectNodeContainer } from '../../runtime/docker/nodeContainers.ts';
 import { IpAllocator } from '../../runtime/simulated/ipAllocator.ts';
 import { SimulatedRuntime } from '../../runtime/simulated/simulatedRuntime.ts';
 import { machineInfo, nodeCapacity, type EngineFacts } from './machineFacts.ts';
-import { capacityFromLabels, LABEL_NODE_ROLE, ROLE_CONTROL_PLANE } from './nodeLabels.ts';
+import { capacityFromLabels, capacityLabels, LABEL_NODE_ROLE, ROLE_CONTROL_PLANE, type CapacityChoice } from './nodeLabels.ts';
 
 export interface KubeletContext {
   cluster: string;
@@ -24,6 +24,8 @@ export interface KubeletContext {
   /** Identifies this run of the serving process (nodeInfo.bootID). */
   bootID: string;
   dns?: DnsSettings;
+  /** Registry logins every node's kubelet tries after a pod's imagePullSecrets. */
+  nodeCredentials?: () => Buffer[];
 }
 
 /** PodLab's default pids limit per container: a fork bomb in a pod must not take the desktop down. */
@@ -41,6 +43,7 @@ function common(ctx: KubeletContext, node: string, labels: Record<string, string
     engineCpuMillis: ctx.facts.cpus * 1000,
     timings: ctx.timings,
     ...(ctx.dns ? { dns: ctx.dns } : {}),
+    ...(ctx.nodeCredentials ? { nodeCredentials: ctx.nodeCredentials } : {}),
   };
 }
 
@@ -54,11 +57,11 @@ export function dockerKubelet(ctx: KubeletContext, docker: Docker, node: string,
   });
 }
 
-export function simulatedKubelet(ctx: KubeletContext, ips: IpAllocator, node: string, controlPlane: boolean): Kubelet {
+export function simulatedKubelet(ctx: KubeletContext, ips: IpAllocator, node: string, controlPlane: boolean, capacity: CapacityChoice = {}): Kubelet {
   const nodeIp = ips.allocate();
   const runtime = new SimulatedRuntime({ cluster: ctx.cluster, node, ips, nodeIp });
   return new Kubelet({
-    ...common(ctx, node, controlPlane ? { [LABEL_NODE_ROLE]: ROLE_CONTROL_PLANE } : {}),
+    ...common(ctx, node, { ...capacityLabels(capacity), ...(controlPlane ? { [LABEL_NODE_ROLE]: ROLE_CONTROL_PLANE } : {}) }),
     runtime,
     providerID: `podlab://simulated/${ctx.cluster}/${node}`,
     nodeAddress: async () => nodeIp,

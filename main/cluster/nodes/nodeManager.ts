@@ -7,7 +7,9 @@
 // a stopped node's kubelet stops (it stops heartbeating and the node goes
 // NotReady), a new or restarted one gets a kubelet, a removed one loses its
 // Node object and whatever its pods left. With the simulated runtime the
-// nodes live in this process. The node lifecycle controller runs here too.
+// nodes live in this process (nodes added later last until it stops). The
+// node lifecycle controller runs here too. The UI acts on nodes through the
+// NodeControl this manager implements.
 
 import type { Runtime } from '../../runtime/runtime.ts';
 import { randomUUID } from 'node:crypto';
@@ -27,7 +29,9 @@ import { planAddresses } from '../../network/clusterNetwork.ts';
 import { addNode, listNodes, removeNodeLeftovers, removeOrphanVolumes, type ListedNode } from './dockerNodes.ts';
 import { dockerKubelet, simulatedKubelet, type KubeletContext } from './kubeletFactory.ts';
 import { dockerEngineFacts, hostFacts } from './machineFacts.ts';
-import { defaultNodeName } from './nodeLabels.ts';
+import { checkNodeName, NodeActionError, type NodeControl, type NodeMachine } from './nodeControl.ts';
+import { defaultNodeName, LABEL_NODE_ROLE, ROLE_CONTROL_PLANE, type CapacityChoice } from './nodeLabels.ts';
+import { nodeContainerName, removeNodeContainer, startNodeContainer, stopNodeContainer } from '../../runtime/docker/nodeContainers.ts';
 import { watchNodeContainers } from './nodeContainerEvents.ts';
 
 export interface NodeManagerOptions {
@@ -43,6 +47,8 @@ export interface NodeManagerOptions {
   /** Cluster DNS for ClusterFirst pods (the networking's `dns`); absent: pods use the engine's resolver. */
   dns?: DnsSettings;
   timings?: Timings;
+  /** Registry logins the kubelets try after a pod's imagePullSecrets. */
+  nodeCredentials?: () => Buffer[];
   docker?: Docker;
   onError?: (error: unknown, context: string) => void;
 }
@@ -51,8 +57,17 @@ export interface NodeManagerOptions {
 const RESYNC_MS = 5_000;
 const EVENT_RETRY_MS = 2_000;
 
-export class NodeManager {
+/** A simulated node: no container, so its existence and state are kept here. */
+interface SimulatedNode {
+  controlPlane: boolean;
+  capacity: CapacityChoice;
+  running: boolean;
+}
+
+export class NodeManager implements NodeControl {
   private readonly kubelets = new Map<string, Kubelet>();
+  private readonly simulated = new Map<string, SimulatedNode>();
+  private ips: IpAllocator | undefined;
   private readonly timings: Timings;
   private readonly onError: (error: unknown, context: string) => void;
   private readonly abort = new AbortController();
@@ -105,11 +120,10 @@ export class NodeManager {
     await this.controller.start();
     if (options.runtime === 'simulated') {
       this.context = { ...this.contextBase(), facts: hostFacts() };
-      const ips = new IpAllocator(planAddresses(options.subnet).podRange);
+      this.ips = new IpAllocator(planAddresses(options.subnet).podRange);
       for (let i = 0; i < options.nodes; i++) {
-        const kubelet = simulatedKubelet(this.context, ips, defaultNodeName(i), i === 0);
-        this.kubelets.set(kubelet.nodeName, kubelet);
-        await kubelet.start();
+        this.simulated.set(defaultNodeName(i), { controlPlane: i === 0, capacity: {}, running: true });
+        await this.startSimulated(defaultNodeName(i));
       }
       return;
     }
@@ -133,7 +147,15 @@ export class NodeManager {
 
   private contextBase(): Omit<KubeletContext, 'facts'> {
     const { options } = this;
-    return { cluster: options.cluster, dataDir: options.dataDir, clientFor: options.clientFor, timings: this.timings, bootID: this.bootID, ...(options.dns ? { dns: options.dns } : {}) };
+    return {
+      cluster: options.cluster,
+      dataDir: options.dataDir,
+      clientFor: options.clientFor,
+      timings: this.timings,
+      bootID: this.bootID,
+      ...(options.dns ? { dns: options.dns } : {}),
+      ...(options.nodeCredentials ? { nodeCredentials: options.nodeCredentials } : {}),
+    };
   }
 
   async stop(): Promise<void> {
@@ -218,6 +240,10 @@ export class NodeManager {
   /** A removed node: its pods' leftovers go, then its Lease and Node object. */
   private async forgetNode(name: string): Promise<void> {
     await removeNodeLeftovers(this.docker!, this.options.cluster, name);
+    await this.forgetNodeObjects(name);
+  }
+
+  private async forgetNodeObjects(name: string): Promise<void> {
     const client = this.options.clientFor('node-manager');
     for (const [ref, namespace] of [
       [{ group: 'coordination.k8s.io', version: 'v1', plural: 'leases' }, NODE_LEASE_NAMESPACE],
@@ -229,6 +255,81 @@ export class NodeManager {
         if (!isApiError(error, 'NotFound')) throw error;
       }
     }
+  }
+
+  private async startSimulated(name: string): Promise<void> {
+    const node = this.simulated.get(name)!;
+    const kubelet = simulatedKubelet(this.context!, this.ips!, name, node.controlPlane, node.capacity);
+    this.kubelets.set(name, kubelet);
+    node.running = true;
+    await kubelet.start();
+  }
+
+  private async stopKubelet(name: string): Promise<void> {
+    const kubelet = this.kubelets.get(name);
+    this.kubelets.delete(name);
+    await kubelet?.stop();
+  }
+
+  async machines(): Promise<NodeMachine[]> {
+    if (this.options.runtime === 'simulated') {
+      return [...this.simulated].map(([name, node]) => ({ name, state: node.running ? 'running' : 'stopped', controlPlane: node.controlPlane }));
+    }
+    const listed = await listNodes(this.docker!, this.options.cluster);
+    return listed
+      .map((n) => ({ name: n.node, state: n.running ? ('running' as const) : ('stopped' as const), controlPlane: n.labels[LABEL_NODE_ROLE] === ROLE_CONTROL_PLANE, container: nodeContainerName(this.options.cluster, n.node) }))
+      .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+  }
+
+  /** The node as it exists now; throws NotFound (or AlreadyExists, when `wanted` is false) otherwise. */
+  private async existing(name: string, wanted: boolean): Promise<NodeMachine | undefined> {
+    checkNodeName(name);
+    if (this.stopped) throw new NodeActionError('Unavailable', `cluster "${this.options.cluster}" is stopping`);
+    const machine = (await this.machines()).find((m) => m.name === name);
+    if (wanted && !machine) throw new NodeActionError('NotFound', `cluster "${this.options.cluster}" has no node "${name}"`);
+    if (!wanted && machine) throw new NodeActionError('AlreadyExists', `node "${name}" already exists in cluster "${this.options.cluster}"`);
+    return machine;
+  }
+
+  async addNode(name: string, capacity: CapacityChoice): Promise<void> {
+    await this.existing(name, false);
+    if (this.options.runtime === 'simulated') {
+      this.simulated.set(name, { controlPlane: false, capacity, running: true });
+      return this.startSimulated(name);
+    }
+    const pauseImage = this.options.pauseImage ? { pauseImage: this.options.pauseImage } : {};
+    await addNode(this.docker!, { cluster: this.options.cluster, subnet: this.options.subnet, node: name, capacity, ...pauseImage });
+    await this.reconcile();
+  }
+
+  async stopNode(name: string): Promise<void> {
+    const machine = (await this.existing(name, true))!;
+    if (machine.state === 'stopped') return;
+    if (this.options.runtime === 'simulated') {
+      this.simulated.get(name)!.running = false;
+      return this.stopKubelet(name);
+    }
+    await stopNodeContainer(this.docker!, this.options.cluster, name);
+    await this.reconcile();
+  }
+
+  async startNode(name: string): Promise<void> {
+    const machine = (await this.existing(name, true))!;
+    if (machine.state === 'running') return;
+    if (this.options.runtime === 'simulated') return this.startSimulated(name);
+    await startNodeContainer(this.docker!, this.options.cluster, name);
+    await this.reconcile();
+  }
+
+  async removeNode(name: string): Promise<void> {
+    await this.existing(name, true);
+    if (this.options.runtime === 'simulated') {
+      this.simulated.delete(name);
+      await this.stopKubelet(name);
+      return this.forgetNodeObjects(name);
+    }
+    await removeNodeContainer(this.docker!, this.options.cluster, name);
+    await this.reconcile();
   }
 
   private async watchEvents(): Promise<void> {

@@ -1,0 +1,51 @@
+// `podlab ui`: the desktop app's UI in a browser, for machines where Electron
+// cannot run (`npm start` falls back to it). Unlike `podlab serve`, the page
+// is up before any cluster: it shows the cluster starting step by step, and
+// can switch, create and delete clusters, as the desktop window does.
+
+import { podlabHome } from '../cluster/dataDir.ts';
+import { startBrowserMode } from '../ui/browserMode.ts';
+import { ClusterHost } from '../ui/clusterHost.ts';
+import { defaultSamplesDir } from '../ui/paths.ts';
+import { CliError, clusterLocation, intFlag, parseFlags } from './args.ts';
+
+const uiFlags = {
+  name: { type: 'string' },
+  runtime: { type: 'string' },
+  port: { type: 'string' },
+  'cluster-dns-only': { type: 'boolean' },
+} as const;
+
+export async function runUi(args: string[]): Promise<undefined> {
+  const { values } = parseFlags(args, uiFlags);
+  const runtime = values.runtime;
+  if (runtime !== undefined && runtime !== 'docker' && runtime !== 'simulated') throw new CliError(`--runtime must be docker or simulated (got "${runtime}")`);
+  const host = new ClusterHost({ mode: 'browser', home: podlabHome(), samplesDir: defaultSamplesDir, upstreamDns: !values['cluster-dns-only'] });
+  const name = values.name === undefined ? host.lastCluster() : clusterLocation({ name: values.name }).name;
+  const ui = await startBrowserMode(host, { port: intFlag(values.port, 'port', 0, 65535) ?? 0 });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`Received ${signal}: stopping cluster "${host.status.get().name}"...\n`);
+    void host
+      .stop()
+      .then(() => ui.close())
+      .then(
+        () => process.exit(0),
+        (err) => {
+          process.stderr.write(`podlab: error while stopping: ${(err as Error).message}\n`);
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.stdout.write(`UI: ${ui.url}\n`);
+  host.status.subscribe((status) => {
+    if (status.phase === 'running') process.stdout.write(`Cluster "${status.name}" is running. Kubeconfig: ${status.kubeconfigPath}\n`);
+    if (status.phase === 'failed') process.stdout.write(`Cluster "${status.name}" did not start: ${status.message}\n`);
+  });
+  await host.start(name, runtime);
+  return undefined;
+}

@@ -1,0 +1,52 @@
+// Deleting a cluster, as `kind delete cluster` does: every container, volume
+// and network on the engine labeled with it, then its data directory, and its
+// context in the user's kubeconfig when `--update-kubeconfig` put one there.
+// A cluster some PodLab process runs is refused: that process owns its store
+// and containers and would recreate what was removed.
+
+import { existsSync, rmSync } from 'node:fs';
+import type Docker from 'dockerode';
+import { removeClusterNetwork } from '../network/clusterNetwork.ts';
+import { engineCall, engineCallIdempotent } from '../runtime/docker/engine.ts';
+import { CONTAINER_TYPE_CONTAINER, CONTAINER_TYPE_SANDBOX, LABEL_CLUSTER, LABEL_CONTAINER_TYPE } from '../runtime/runtime.ts';
+import { clusterPaths, lockHolder, readJson } from './dataDir.ts';
+import { defaultUserKubeconfigPath, removeFromKubeconfig } from './kubeconfig.ts';
+
+export class ClusterBusyError extends Error {}
+
+export interface DeleteClusterOptions {
+  name: string;
+  dataDir: string;
+  /** Absent: the engine is not touched (a simulated cluster, or no engine at all). */
+  docker?: Docker;
+  kubeconfig?: string;
+}
+
+/** Whether the cluster ever ran on Docker (its settings say so); such clusters need the engine to be deleted cleanly. */
+export function usesDocker(dataDir: string): boolean {
+  return readJson<{ runtime?: string }>(clusterPaths(dataDir).settings)?.runtime !== 'simulated';
+}
+
+/** Containers, volumes and the network `podlab-<cluster>`: everything on the engine labeled with the cluster. */
+export async function removeClusterObjects(docker: Docker, cluster: string): Promise<void> {
+  const filters = JSON.stringify({ label: [`${LABEL_CLUSTER}=${cluster}`] });
+  const containers = await engineCall('list the cluster\'s containers', () => docker.listContainers({ all: true, filters }));
+  // App containers before the sandboxes whose namespaces they join, node containers last.
+  const rank = (labels: Record<string, string>) => [CONTAINER_TYPE_CONTAINER, CONTAINER_TYPE_SANDBOX].indexOf(labels[LABEL_CONTAINER_TYPE] ?? '') >>> 0;
+  const ordered = [...containers].sort((a, b) => rank(a.Labels) - rank(b.Labels));
+  // 404: gone meanwhile; 409: the engine is already removing it.
+  for (const c of ordered) await engineCallIdempotent(`remove container ${c.Names[0] ?? c.Id}`, () => docker.getContainer(c.Id).remove({ force: true, v: true }), [404, 409]);
+  const { Volumes: volumes } = await engineCall('list the cluster\'s volumes', () => docker.listVolumes({ filters }));
+  for (const v of volumes ?? []) await engineCallIdempotent(`remove volume ${v.Name}`, () => docker.getVolume(v.Name).remove(), [404]);
+  await removeClusterNetwork(docker, cluster);
+}
+
+/** Removes the cluster; throws ClusterBusyError while a PodLab process runs it, and leaves the data directory when the engine fails (so a retry finds the cluster again). */
+export async function deleteCluster(options: DeleteClusterOptions): Promise<void> {
+  const paths = clusterPaths(options.dataDir);
+  const holder = lockHolder(paths);
+  if (holder !== undefined) throw new ClusterBusyError(`cluster "${options.name}" is running (PodLab process ${holder}): stop it first`);
+  if (options.docker) await removeClusterObjects(options.docker, options.name);
+  removeFromKubeconfig(options.kubeconfig ?? defaultUserKubeconfigPath(), options.name);
+  if (existsSync(options.dataDir)) rmSync(options.dataDir, { recursive: true, force: true });
+}

@@ -24,29 +24,30 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `podlab-${prefix}-`));
 }
 
-export async function startPodlab(args: string[] = [], dataDir = tempDir('serve')): Promise<PodlabServe> {
-  // Tests keep every DNS query inside the machine: pods resolve cluster names only.
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'podlab.js'), 'serve', '--data-dir', dataDir, '--cluster-dns-only', ...args], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Settings, registry logins and the cluster list stay inside the test's directory, never the user's ~/.podlab.
-    env: { ...process.env, KUBECONFIG: join(dataDir, 'user-kubeconfig'), PODLAB_HOME: join(dataDir, 'podlab-home') },
-  });
+interface PodlabChild {
+  process: ChildProcess;
+  output(): string;
+  stop(): Promise<number | null>;
+  kill(): Promise<void>;
+}
+
+/** Runs `podlab ARGS` and resolves with the first match of `ready` in its stdout. */
+async function spawnPodlab(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<PodlabChild & { match: RegExpExecArray }> {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'podlab.js'), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const kubeconfig = await new Promise<string>((resolve, reject) => {
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /^Kubeconfig: (.+)$/m.exec(output);
-      if (match) resolve(match[1].trim());
+      const found = ready.exec(output);
+      if (found) resolve(found);
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then((code) => reject(new Error(`podlab serve exited (${code}) before printing its kubeconfig:\n${output}`)));
+    void exited.then((code) => reject(new Error(`podlab ${args[0]} exited (${code}) before printing ${ready}:\n${output}`)));
   });
   return {
-    kubeconfig,
-    dataDir,
+    match,
     process: child,
     output: () => output,
     stop: async () => {
@@ -58,6 +59,26 @@ export async function startPodlab(args: string[] = [], dataDir = tempDir('serve'
       await exited;
     },
   };
+}
+
+export async function startPodlab(args: string[] = [], dataDir = tempDir('serve')): Promise<PodlabServe> {
+  // Tests keep every DNS query inside the machine: pods resolve cluster names only.
+  // Settings, registry logins and the cluster list stay inside the test's directory, never the user's ~/.podlab.
+  const { match, ...child } = await spawnPodlab(['serve', '--data-dir', dataDir, '--cluster-dns-only', ...args], { KUBECONFIG: join(dataDir, 'user-kubeconfig'), PODLAB_HOME: join(dataDir, 'podlab-home') }, /^Kubeconfig: (.+)$/m);
+  return { kubeconfig: match[1]!.trim(), dataDir, ...child };
+}
+
+export interface PodlabUi extends PodlabChild {
+  /** The `UI:` URL with its token. */
+  url: string;
+  /** PODLAB_HOME of the process: its clusters live in home/clusters. */
+  home: string;
+}
+
+/** `podlab ui ARGS` with its own PODLAB_HOME: resolves once the page is served, before its cluster has started. */
+export async function startPodlabUi(args: string[] = [], home = tempDir('ui')): Promise<PodlabUi> {
+  const { match, ...child } = await spawnPodlab(['ui', '--cluster-dns-only', ...args], { KUBECONFIG: join(home, 'user-kubeconfig'), PODLAB_HOME: home }, /^UI: (\S+)$/m);
+  return { url: match[1]!, home, ...child };
 }
 
 export function removeDir(dir: string): void {

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { BridgeErrorInfo, LogRequest } from '../../preload/api.ts';
 import type { PodView } from '../../main/insight/podView.ts';
 import { errorInfo, requireBridge } from '../bridge.ts';
+import { ContainerPicker } from '../components/ContainerPicker.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { Terminal, type TerminalHandle } from '../components/Terminal.tsx';
 import { useClusterStatus } from '../hooks/useClusterStatus.ts';
@@ -78,14 +79,7 @@ export function LogsTab({ pod, tailLines, defaultTimestamps }: { pod: PodView; t
   return (
     <div className="terminal-tab">
       <div className="toolbar">
-        <label>
-          Container{' '}
-          <select value={container} onChange={(e) => setContainer(e.target.value)}>
-            {names.map((n) => (
-              <option key={n}>{n}</option>
-            ))}
-          </select>
-        </label>
+        <ContainerPicker names={names} value={container} onChange={setContainer} />
         <label>
           <input type="checkbox" checked={follow} disabled={previous} onChange={(e) => setFollow(e.target.checked)} /> Follow
         </label>

@@ -5,6 +5,7 @@ import { useRef, useState } from 'react';
 import type { BridgeErrorInfo } from '../../preload/api.ts';
 import type { PodView } from '../../main/insight/podView.ts';
 import { errorInfo, requireBridge } from '../bridge.ts';
+import { ContainerPicker } from '../components/ContainerPicker.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { Terminal, type TerminalHandle } from '../components/Terminal.tsx';
 import { useClusterStatus } from '../hooks/useClusterStatus.ts';
@@ -64,14 +65,7 @@ export function ShellTab({ pod }: { pod: PodView }) {
   return (
     <div className="terminal-tab">
       <div className="toolbar">
-        <label>
-          Container{' '}
-          <select value={container} onChange={(e) => setContainer(e.target.value)}>
-            {names.map((n) => (
-              <option key={n}>{n}</option>
-            ))}
-          </select>
-        </label>
+        <ContainerPicker names={names} value={container} onChange={setContainer} />
         <label>
           Command <input value={command} onChange={(e) => setCommand(e.target.value)} aria-label="Command" />
         </label>

@@ -10,8 +10,8 @@ import { ClusterStatusContext } from './hooks/useClusterStatus.ts';
 import { useWatch } from './hooks/useWatch.ts';
 import { resources } from './resourceTypes.ts';
 import { ApplyView } from './views/ApplyView.tsx';
+import { ClusterView } from './views/ClusterView.tsx';
 import { EventsView } from './views/EventsView.tsx';
-import { NodesView } from './views/NodesView.tsx';
 import { PodDetail } from './views/PodDetail.tsx';
 import { PodsView } from './views/PodsView.tsx';
 import { SamplesView } from './views/SamplesView.tsx';
@@ -20,7 +20,7 @@ import { StartupScreen } from './views/StartupScreen.tsx';
 import { WorkloadsView } from './views/WorkloadsView.tsx';
 import type { ConnectionState } from './wsTransport.ts';
 
-const views = ['Pods', 'Workloads', 'Nodes', 'Events', 'Apply YAML', 'Samples', 'Settings'] as const;
+const views = ['Pods', 'Workloads', 'Cluster', 'Events', 'Apply YAML', 'Samples', 'Settings'] as const;
 type View = (typeof views)[number];
 
 export function LockedScreen() {
@@ -94,8 +94,8 @@ function Workspace({ status, settings, setSettings }: { status: ClusterStatus; s
             <PodsView namespace={namespace} labelSelector={labelSelector} onClearSelector={() => setLabelSelector('')} onOpen={(ns, name) => setPod({ namespace: ns, name })} />
           ) : view === 'Workloads' ? (
             <WorkloadsView namespace={namespace} />
-          ) : view === 'Nodes' ? (
-            <NodesView />
+          ) : view === 'Cluster' ? (
+            <ClusterView />
           ) : view === 'Events' ? (
             <EventsView namespace={namespace} />
           ) : view === 'Apply YAML' ? (

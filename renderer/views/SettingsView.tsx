@@ -1,18 +1,25 @@
-// The UI's preferences, stored by the main side.
+// The UI's preferences and the app's own settings, stored by the main side;
+// where PodLab keeps its data; registry logins for image pulls.
 
 import { useState } from 'react';
 import type { BridgeErrorInfo, Settings } from '../../preload/api.ts';
 import { errorInfo, requireBridge } from '../bridge.ts';
+import { CommitInput } from '../components/CommitInput.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
+import { useClusterStatus } from '../hooks/useClusterStatus.ts';
+import { RegistryCredentials } from '../settings/RegistryCredentials.tsx';
 
 export function SettingsView({ settings, onChange }: { settings: Settings; onChange: (settings: Settings) => void }) {
   const [error, setError] = useState<BridgeErrorInfo>();
-  const update = async (change: Partial<Settings>) => {
+  const status = useClusterStatus();
+  const update = async (change: Partial<Settings>): Promise<boolean> => {
     try {
       onChange(await requireBridge().call('settings.update', change));
       setError(undefined);
+      return true;
     } catch (err) {
       setError(errorInfo(err));
+      return false;
     }
   };
   return (
@@ -41,6 +48,39 @@ export function SettingsView({ settings, onChange }: { settings: Settings; onCha
           <input value={settings.defaultNamespace} placeholder="all namespaces" onChange={(e) => void update({ defaultNamespace: e.target.value })} />
         </label>
       </div>
+      <div className="card settings" aria-label="Cluster start">
+        <div className="card-title">
+          <b>Cluster start</b> <span className="muted">applies at the next cluster start from the app</span>
+        </div>
+        <label>
+          Docker endpoint <CommitInput value={settings.dockerEndpoint} onCommit={(v) => update({ dockerEndpoint: v })} placeholder="DOCKER_HOST, else the local socket" label="Docker endpoint" />
+        </label>
+        <label>
+          Pause image <CommitInput value={settings.pauseImage} onCommit={(v) => update({ pauseImage: v })} placeholder="PodLab's default" label="Pause image" />
+        </label>
+        {status && !status.canSwitch && (
+          <p className="muted">
+            <code>podlab serve</code> does not read these: it takes <code>DOCKER_HOST</code> and <code>--pause-image</code>.
+          </p>
+        )}
+        {status && (
+          <dl className="facts">
+            <dt>Data directory</dt>
+            <dd>
+              <code className="podlab-home">{status.home}</code> <span className="muted">set PODLAB_HOME to move it</span>
+            </dd>
+            {status.dataDir && (
+              <>
+                <dt>This cluster's data</dt>
+                <dd>
+                  <code>{status.dataDir}</code>
+                </dd>
+              </>
+            )}
+          </dl>
+        )}
+      </div>
+      <RegistryCredentials />
     </section>
   );
 }

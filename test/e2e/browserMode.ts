@@ -68,3 +68,12 @@ export function nav(page: Page, view: string): Promise<void> {
 export function terminalText(page: Page, label: string): Promise<string> {
   return page.locator(`.terminal[aria-label="${label}"] .xterm-rows`).innerText();
 }
+
+/** A page of the serve's UI in `browser`, with page errors printed, once the pods view shows. */
+export async function openUi(browser: Browser, s: BrowserModeServe, viewport = { width: 1400, height: 850 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
+  await page.goto(s.url);
+  await page.getByRole('table', { name: 'Pods' }).waitFor();
+  return page;
+}

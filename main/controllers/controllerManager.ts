@@ -12,6 +12,7 @@ import { EndpointsController } from './endpoint/endpointsController.ts';
 import { EndpointSliceController } from './endpointslice/endpointSliceController.ts';
 import { GarbageCollector } from './garbagecollector/garbageCollector.ts';
 import { NamespaceController } from './namespace/namespaceController.ts';
+import { PodGCController } from './podgc/podGCController.ts';
 import { ReplicaSetController } from './replicaset/replicaSetController.ts';
 import { ServiceAccountsController } from './serviceaccount/serviceAccountsController.ts';
 import type { Controller, ControllerContext } from './shared/controller.ts';
@@ -28,6 +29,7 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => Controller
   serviceaccount: (ctx) => new ServiceAccountsController(ctx),
   endpoint: (ctx) => new EndpointsController(ctx),
   endpointslice: (ctx) => new EndpointSliceController(ctx),
+  podgc: (ctx) => new PodGCController(ctx),
 };
 
 export const controllerNames = Object.keys(controllerFactories);

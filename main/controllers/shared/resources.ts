@@ -10,6 +10,7 @@ import { allResources } from '../../apiserver/resources/index.ts';
 export const podsResource: ResourceRef = { group: '', version: 'v1', plural: 'pods' };
 export const servicesResource: ResourceRef = { group: '', version: 'v1', plural: 'services' };
 export const endpointsResource: ResourceRef = { group: '', version: 'v1', plural: 'endpoints' };
+export const nodesResource: ResourceRef = { group: '', version: 'v1', plural: 'nodes' };
 export const namespacesResource: ResourceRef = { group: '', version: 'v1', plural: 'namespaces' };
 export const serviceAccountsResource: ResourceRef = { group: '', version: 'v1', plural: 'serviceaccounts' };
 export const endpointSlicesResource: ResourceRef = { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices' };

@@ -61,6 +61,8 @@ const maxConflictRetries = 20;
 export class ResourceRegistry {
   readonly groupResource: { group: string; resource: string };
   readonly apiVersion: string;
+  /** Store events' objects decoded for selector matching, shared by the watchers of one event (see filterView). */
+  private readonly filterViews = new WeakMap<KeyValue, KubeObject>();
 
   constructor(
     readonly def: ResourceDefinition,
@@ -213,14 +215,29 @@ export class ResourceRegistry {
     };
   }
 
+  /**
+   * The object of a store event, decoded once for all the watchers the store
+   * hands that same event to, for their selectors only: with a kubelet per
+   * node each watching its own pods, most watchers drop most events, and
+   * decoding for each of them was the API server's main cost. Read-only:
+   * watchers that keep the event get their own copy.
+   */
+  private filterView(kv: KeyValue): KubeObject {
+    let view = this.filterViews.get(kv);
+    if (!view) {
+      view = this.decode(kv);
+      this.filterViews.set(kv, view);
+    }
+    return view;
+  }
+
   private convertWatchEvent(type: 'PUT' | 'DELETE', kv: KeyValue, prevKv: KeyValue | undefined, filter: ObjectFilter): RegistryWatchEvent | undefined {
-    const obj = this.decode(kv);
-    const matches = filter(obj);
-    if (type === 'DELETE') return matches ? { type: 'DELETED', object: obj } : undefined;
-    const prevMatches = prevKv ? filter(this.decode(prevKv)) : false;
-    if (matches) return { type: prevKv && prevMatches ? 'MODIFIED' : 'ADDED', object: obj };
+    const matches = filter(this.filterView(kv));
+    if (type === 'DELETE') return matches ? { type: 'DELETED', object: this.decode(kv) } : undefined;
+    const prevMatches = prevKv ? filter(this.filterView(prevKv)) : false;
+    if (matches) return { type: prevKv && prevMatches ? 'MODIFIED' : 'ADDED', object: this.decode(kv) };
     // It matched before and no longer does: for this watcher it is gone.
-    return prevMatches ? { type: 'DELETED', object: obj } : undefined;
+    return prevMatches ? { type: 'DELETED', object: this.decode(kv) } : undefined;
   }
 
   private attributes(operation: Operation, ctx: WriteContext, namespace: string, name: string, subresource: string, object?: KubeObject, oldObject?: KubeObject): AdmissionAttributes {

@@ -11,8 +11,8 @@ export type EventHandlers<T extends KubeObject> = Partial<InformerHandlers<T>>;
 
 export class SharedInformer<T extends KubeObject> {
   private readonly handlers: EventHandlers<T>[] = [];
-  /** namespace ('' for cluster-scoped) → names, so a namespace lists without a scan. */
-  private readonly index = new Map<string, Set<string>>();
+  /** namespace ('' for cluster-scoped) → name → object, so a namespace lists without a scan or a key per object (the ReplicaSet controller lists its namespace's pods on every sync). */
+  private readonly index = new Map<string, Map<string, T>>();
   private readonly informer: Informer<T>;
 
   constructor(
@@ -27,7 +27,10 @@ export class SharedInformer<T extends KubeObject> {
           this.indexAdd(obj);
           this.dispatch('onAdd', (h) => h.onAdd?.(obj));
         },
-        onUpdate: (oldObj, newObj) => this.dispatch('onUpdate', (h) => h.onUpdate?.(oldObj, newObj)),
+        onUpdate: (oldObj, newObj) => {
+          this.indexAdd(newObj);
+          this.dispatch('onUpdate', (h) => h.onUpdate?.(oldObj, newObj));
+        },
         onDelete: (obj) => {
           this.indexRemove(obj);
           this.dispatch('onDelete', (h) => h.onDelete?.(obj));
@@ -57,29 +60,24 @@ export class SharedInformer<T extends KubeObject> {
 
   /** Every cached object of one namespace, or of all namespaces when `namespace` is undefined. */
   list(namespace?: string): T[] {
-    const namespaces = namespace === undefined ? [...this.index.keys()] : [namespace];
+    if (namespace !== undefined) return [...(this.index.get(namespace)?.values() ?? [])];
     const out: T[] = [];
-    for (const ns of namespaces) {
-      for (const name of this.index.get(ns) ?? []) {
-        const obj = this.get(ns || undefined, name);
-        if (obj) out.push(obj);
-      }
-    }
+    for (const objects of this.index.values()) for (const obj of objects.values()) out.push(obj);
     return out;
   }
 
-  private indexAdd(obj: KubeObject): void {
+  private indexAdd(obj: T): void {
     const ns = obj.metadata.namespace ?? '';
-    let names = this.index.get(ns);
-    if (!names) this.index.set(ns, (names = new Set()));
-    names.add(obj.metadata.name ?? '');
+    let objects = this.index.get(ns);
+    if (!objects) this.index.set(ns, (objects = new Map()));
+    objects.set(obj.metadata.name ?? '', obj);
   }
 
-  private indexRemove(obj: KubeObject): void {
+  private indexRemove(obj: T): void {
     const ns = obj.metadata.namespace ?? '';
-    const names = this.index.get(ns);
-    names?.delete(obj.metadata.name ?? '');
-    if (names?.size === 0) this.index.delete(ns);
+    const objects = this.index.get(ns);
+    objects?.delete(obj.metadata.name ?? '');
+    if (objects?.size === 0) this.index.delete(ns);
   }
 
   /** A failing handler must not stop the others, nor the watch. */

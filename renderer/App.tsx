@@ -51,8 +51,15 @@ function NamespaceSelect({ value, onChange }: { value: string; onChange: (ns: st
   );
 }
 
-function Workspace({ status, settings, setSettings }: { status: ClusterStatus; settings: Settings; setSettings: (s: Settings) => void }) {
-  const [view, setView] = useState<View>('Pods');
+interface WorkspaceProps {
+  status: ClusterStatus;
+  settings: Settings;
+  setSettings: (s: Settings) => void;
+  view: View;
+  setView: (view: View) => void;
+}
+
+function Workspace({ status, settings, setSettings, view, setView }: WorkspaceProps) {
   const [namespace, setNamespace] = useState(settings.defaultNamespace);
   const [labelSelector, setLabelSelector] = useState('');
   const [pod, setPod] = useState<{ namespace: string; name: string }>();
@@ -123,6 +130,8 @@ export function App() {
   const [status, setStatus] = useState<ClusterStatus>();
   const [settings, setSettings] = useState<Settings>();
   const [error, setError] = useState<string>();
+  // Kept here, not in the workspace, so switching or creating a cluster from the Cluster view comes back to it.
+  const [view, setView] = useState<View>('Pods');
 
   useEffect(() => {
     if (!bridge) return;
@@ -162,7 +171,7 @@ export function App() {
   if (!status || !settings) return <main className="locked muted">Connecting…</main>;
   return (
     <ClusterStatusContext.Provider value={status}>
-      {status.phase === 'running' ? <Workspace status={status} settings={settings} setSettings={setSettings} /> : <StartupScreen status={status} />}
+      {status.phase === 'running' ? <Workspace status={status} settings={settings} setSettings={setSettings} view={view} setView={setView} /> : <StartupScreen status={status} />}
     </ClusterStatusContext.Provider>
   );
 }

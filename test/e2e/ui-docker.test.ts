@@ -71,7 +71,7 @@ test('the cluster is up, and the status bar says so with the Docker engine it us
   assert.match(text, /API https:\/\/127\.0\.0\.1:\d+/);
   assert.match(text, /kubeconfig/);
   assert.doesNotMatch(text, /not available yet/, 'logs and exec are available on Docker');
-  await nav(page, 'Nodes');
+  await nav(page, 'Cluster');
   await page.getByText('node-1').first().waitFor();
   await screenshot(page, 'docker-status-nodes');
 });

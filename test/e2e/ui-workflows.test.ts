@@ -155,7 +155,7 @@ test('workloads: a sample Deployment and its Service show, and Scale changes spe
   assert.equal(replicas, '3');
   await page.locator('td', { hasText: /^hello-web$/ }).nth(1).waitFor();
   await screenshot(page, 'workloads');
-  await nav('Nodes');
+  await nav('Cluster');
   await page.getByRole('heading', { name: 'Nodes' }).waitFor();
   await screenshot(page, 'nodes');
 });

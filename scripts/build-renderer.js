@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = join(fileURLToPath(import.meta.url), '..', '..');
 export const rendererOut = join(root, 'dist', 'renderer');
-const sources = ['renderer', 'preload/api.ts', 'main/insight', 'main/apiserver/resources/shared', 'resources/icons', 'vite.config.ts'];
+const sources = ['renderer', 'preload/api.ts', 'main/insight', 'main/apiserver/resources/shared', 'main/apiserver/validation/quantity.ts', 'resources/icons', 'vite.config.ts'];
 
 function newest(path) {
   if (!existsSync(path)) return 0;

@@ -19,7 +19,8 @@ import { runAsNonRootViolation } from './securityContext.ts';
 import { ContainerStartError } from './startErrors.ts';
 import { formatPod, type Container, type Pod } from './types.ts';
 import type { PodVolumes, VolumeManager } from './volumeManager.ts';
-import type { RegistryAuth } from '../runtime/runtime.ts';
+import { ANNOTATION_TERMINATION_MESSAGE_PATH, type RegistryAuth } from '../runtime/runtime.ts';
+import { ANNOTATION_TERMINATION_MESSAGE_POLICY } from './terminationMessage.ts';
 
 export interface StarterDeps {
   runtime: Runtime;
@@ -71,7 +72,12 @@ export class ContainerStarter {
       const env = await containerEnv(container, { ...ctx.env, pod });
       const violation = runAsNonRootViolation(pod, container, (await deps.runtime.imageStatus(withDefaultTag(container.image)))?.user);
       if (violation) throw new Error(violation);
-      config = containerConfig(pod, container, restartCount, env, deps.volumes.mounts(container, ctx.volumes), deps.node);
+      const terminationMount = deps.volumes.terminationMessageMount(pod.metadata.uid ?? '', container, restartCount);
+      const mounts = [...deps.volumes.mounts(container, ctx.volumes), ...(terminationMount ? [terminationMount] : [])];
+      config = containerConfig(pod, container, restartCount, env, mounts, deps.node);
+      if (terminationMount) {
+        config.annotations = { ...config.annotations, [ANNOTATION_TERMINATION_MESSAGE_PATH]: terminationMount.containerPath, [ANNOTATION_TERMINATION_MESSAGE_POLICY]: container.terminationMessagePolicy ?? 'File' };
+      }
     } catch (error) {
       const message = (error as Error).message;
       deps.events.container(pod, container, 'Warning', 'Failed', `Error: ${message}`);

@@ -3,6 +3,7 @@
 // newest first. The sync decision and the API status are both computed from
 // this snapshot; it is read fresh from the runtime at the start of each sync.
 
+import { ANNOTATION_TERMINATION_MESSAGE_POLICY, messageFromLogs } from './terminationMessage.ts';
 import { LABEL_POD_UID, NotFoundError, type Runtime } from '../runtime/runtime.ts';
 
 export type RuntimeContainerState = 'created' | 'running' | 'exited' | 'unknown';
@@ -93,6 +94,10 @@ export async function readRuntimePodStatus(runtime: Runtime, uid: string): Promi
       if (status.exitCode !== undefined) container.exitCode = status.exitCode;
       if (status.reason) container.reason = status.reason;
       if (status.message) container.message = status.message;
+      else if (status.state === 'exited' && status.exitCode !== 0 && status.annotations[ANNOTATION_TERMINATION_MESSAGE_POLICY] === 'FallbackToLogsOnError') {
+        const fromLogs = await messageFromLogs(runtime, status.id).catch(() => undefined);
+        if (fromLogs) container.message = fromLogs;
+      }
       const hash = status.annotations[ANNOTATION_CONTAINER_HASH];
       if (hash) container.hash = hash;
       containers.push(container);

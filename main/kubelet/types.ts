@@ -107,6 +107,9 @@ export interface Container {
   stdin?: boolean;
   stdinOnce?: boolean;
   tty?: boolean;
+  /** Defaulted by the API server to /dev/termination-log and File. */
+  terminationMessagePath?: string;
+  terminationMessagePolicy?: 'File' | 'FallbackToLogsOnError';
 }
 
 export interface KeyToPath {
@@ -126,7 +129,7 @@ export interface ProjectionSource {
   configMap?: { name?: string; items?: KeyToPath[]; optional?: boolean };
   secret?: { name?: string; items?: KeyToPath[]; optional?: boolean };
   downwardAPI?: { items?: DownwardAPIVolumeFile[] };
-  serviceAccountToken?: { path: string };
+  serviceAccountToken?: { path: string; audience?: string; expirationSeconds?: number };
 }
 
 export interface Volume {

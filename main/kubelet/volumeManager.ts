@@ -8,6 +8,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Mount, MountSource, Runtime } from '../runtime/runtime.ts';
+import { terminationMessageMount } from './terminationMessage.ts';
 import { AtomicWriter } from './atomicWriter.ts';
 import { checkHostPathType } from './hostPathCheck.ts';
 import { ContainerStartError } from './startErrors.ts';
@@ -110,6 +111,11 @@ export class VolumeManager {
       }
       return { containerPath: mount.mountPath, source, readOnly: volume.projected || mount.readOnly === true };
     });
+  }
+
+  /** A fresh termination-message file for this instance of the container, and its mount (see terminationMessage.ts). */
+  terminationMessageMount(uid: string, container: Container, restartCount: number): Mount | undefined {
+    return terminationMessageMount(this.podDir(uid), container, restartCount);
   }
 
   /** Removes what the pod's volumes left: projected files and emptyDir volumes. Its containers must be gone. */

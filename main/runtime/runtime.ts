@@ -40,6 +40,11 @@ export const ANNOTATION_LABEL_PREFIX = 'annotation.';
 
 /** The container name CRI runtimes give the sandbox (the pause container). */
 export const SANDBOX_CONTAINER_NAME = 'POD';
+/** Where the container writes its termination message (the kubelet mounts a file there): the runtime reads it back once the container exits. */
+export const ANNOTATION_TERMINATION_MESSAGE_PATH = 'io.kubernetes.container.terminationMessagePath';
+/** Kubernetes' cap on one container's termination message. */
+export const MAX_TERMINATION_MESSAGE_BYTES = 4096;
+
 export const CONTAINER_TYPE_SANDBOX = 'podsandbox';
 export const CONTAINER_TYPE_CONTAINER = 'container';
 

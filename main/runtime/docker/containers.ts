@@ -6,7 +6,8 @@
 
 import type Docker from 'dockerode';
 import type { Container, ContainerConfig, ContainerState, ContainerStatus, Mount, PodSandboxConfig } from '../runtime.ts';
-import { LABEL_SANDBOX_ID } from '../runtime.ts';
+import { ANNOTATION_TERMINATION_MESSAGE_PATH, LABEL_SANDBOX_ID } from '../runtime.ts';
+import { readTerminationMessage } from './terminationMessage.ts';
 import { CONTAINER_LOG_CONFIG } from './defaults.ts';
 import { containerLabels, containerMetadataFrom, sandboxMetadataFrom, splitLabels, withDefaults, type Placement } from '../labels.ts';
 import { appContainerName } from './naming.ts';
@@ -174,6 +175,8 @@ export function toContainerStatus(info: Docker.ContainerInspectInfo): ContainerS
   } else {
     status.state = info.State.Status === 'created' ? 'created' : toContainerState(info.State.Status);
   }
-  if (info.State.Error) status.message = info.State.Error;
+  const message = status.state === 'exited' ? readTerminationMessage(info, annotations[ANNOTATION_TERMINATION_MESSAGE_PATH]) : undefined;
+  if (message) status.message = message;
+  else if (info.State.Error) status.message = info.State.Error;
   return status;
 }

@@ -1,0 +1,40 @@
+// The kubelet's part of termination messages (kuberuntime's
+// terminationMessagePath handling): each container instance gets a file of
+// its own under the pod's directory, mounted at its terminationMessagePath
+// (default /dev/termination-log) unless a volume is mounted there; the
+// runtime reads it back once the container exits. With
+// FallbackToLogsOnError, a failed container that wrote nothing gets the last
+// lines of its log instead, as `kubectl describe pod` then shows.
+
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Mount, Runtime } from '../runtime/runtime.ts';
+import type { Container } from './types.ts';
+
+export const ANNOTATION_TERMINATION_MESSAGE_POLICY = 'io.kubernetes.container.terminationMessagePolicy';
+/** kubelet's maxTerminationMessageLogLines and maxTerminationMessageLogLength. */
+const FALLBACK_LOG_LINES = 80;
+const FALLBACK_LOG_BYTES = 2048;
+
+/** Creates the instance's empty message file and its mount; undefined when the container has no path or a volume covers it. */
+export function terminationMessageMount(podDir: string, container: Container, restartCount: number): Mount | undefined {
+  const path = container.terminationMessagePath;
+  if (!path || (container.volumeMounts ?? []).some((m) => m.mountPath === path)) return undefined;
+  const dir = join(podDir, 'containers', container.name);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `termination-log-${restartCount}`);
+  writeFileSync(file, '');
+  // The container may run as any user: it must be able to write its message.
+  chmodSync(file, 0o666);
+  return { containerPath: path, source: { type: 'hostPath', path: file }, readOnly: false };
+}
+
+/** The end of a failed container's log, for FallbackToLogsOnError. */
+export async function messageFromLogs(runtime: Runtime, containerId: string): Promise<string | undefined> {
+  const lines: string[] = [];
+  for await (const line of runtime.logs(containerId, { tailLines: FALLBACK_LOG_LINES })) lines.push(line.line);
+  const text = lines.join('\n');
+  if (!text) return undefined;
+  const bytes = Buffer.from(text);
+  return bytes.length <= FALLBACK_LOG_BYTES ? text : bytes.subarray(bytes.length - FALLBACK_LOG_BYTES).toString('utf8');
+}

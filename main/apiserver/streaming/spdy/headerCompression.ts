@@ -52,7 +52,7 @@ class ZlibContext {
       this.failCurrent = reject;
       this.stream.write(input, (error) => {
         this.failCurrent = undefined;
-        if (error) return reject(this.failure ?? error);
+        if (error || this.stream.destroyed) return reject(this.failure ?? error ?? new Error('the header compression context is closed'));
         // Anything zlib produced that the stream still holds comes out through 'data' now.
         this.stream.read();
         const block = Buffer.concat(this.output);

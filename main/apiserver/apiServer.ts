@@ -1,24 +1,41 @@
 // The API server, assembled: resource catalog over the store, the admission
-// chain, the dispatcher, the HTTPS front, and in-process clients for PodLab's
-// own components.
+// chain, authentication (the admin's token, service account tokens,
+// impersonation), authorization (system:masters, then RBAC), the dispatcher,
+// the HTTPS front, and in-process clients for PodLab's own components.
 
 import type { Store } from '../store/store.ts';
 import { AdmissionChain, type AdmissionPlugin } from './admission/admission.ts';
 import { DefaultingPlugin } from './admission/defaulting.ts';
 import { NamespaceLifecyclePlugin } from './admission/namespaceLifecycle.ts';
+import { RbacEscalationPlugin } from './admission/rbacEscalation.ts';
+import { ServiceAccountPlugin } from './admission/serviceAccount.ts';
 import { ServiceAllocationPlugin, ServiceRange } from './admission/serviceAllocation.ts';
-import { AllowAllAuthorizer, type Authorizer } from './auth/authorizer.ts';
-import { TokenAuthenticator } from './auth/tokenAuthenticator.ts';
+import type { Authorizer } from './auth/authorizer.ts';
+import { DenialLog } from './auth/denialLog.ts';
+import { RbacAuthorizer } from './auth/rbac/rbacAuthorizer.ts';
+import { storedPolicy } from './auth/rbac/storedPolicy.ts';
+import { RequestAuthenticator } from './auth/requestAuthenticator.ts';
+import { newRsaKeyPair } from './auth/rsaKeyPair.ts';
+import { ServiceAccountTokens, type SigningKey } from './auth/serviceAccountTokens.ts';
+import { StaticTokenAuthenticator } from './auth/tokenAuthenticator.ts';
+import { PrivilegedGroupAuthorizer, UnionAuthorizer } from './auth/unionAuthorizer.ts';
 import { adminUser, type UserInfo } from './auth/user.ts';
 import { InProcessClient } from './client/inProcessClient.ts';
 import type { KubeClient } from './client/types.ts';
+import { CreateOnlyResources } from './createOnly.ts';
 import { Discovery } from './discovery.ts';
 import { Dispatcher, type SchemaServices } from './dispatcher.ts';
-import { StatusError } from './errors.ts';
 import { ApiHttpServer, type OpenApiDocuments } from './http/server.ts';
 import type { ResourceDefinition } from './registry/resourceDefinition.ts';
 import { ResourceCatalog } from './resourceCatalog.ts';
+import { localsubjectaccessreviews, selfsubjectaccessreviews, selfsubjectrulesreviews, subjectaccessreviews } from './resources/authorization.k8s.io.ts';
+import { selfsubjectreviews } from './resources/authentication.k8s.io.ts';
+import { localSubjectAccessReviews, selfSubjectAccessReviews, subjectAccessReviews } from './reviews/accessReviews.ts';
+import { selfSubjectRulesReviews } from './reviews/rulesReview.ts';
+import { selfSubjectReviews } from './reviews/selfSubjectReview.ts';
+import { getIfExists } from './storedObject.ts';
 import { SubresourceHandlers } from './subresources.ts';
+import { TokenRequests } from './tokenRequest.ts';
 
 export interface ApiServerOptions {
   store: Store;
@@ -28,10 +45,19 @@ export interface ApiServerOptions {
   /** The serving certificate; needed only to listen (in-process clients need none). */
   tls?: { key: string; cert: string };
   adminToken: string;
+  /** Replaces kube-apiserver's chain (system:masters, then RBAC). */
   authorizer?: Authorizer;
   /** The Service ClusterIP range (CIDR); its first address is the `kubernetes` Service's. */
   serviceRange: string;
-  /** Extra admission plugins, after defaulting, namespace lifecycle and service allocation. */
+  /** The key service account tokens are signed with (the cluster's sa.key). Absent: one made for this process, whose tokens die with it. */
+  serviceAccountKey?: SigningKey;
+  /**
+   * The ServiceAccount admission plugin (default service account, mounted API
+   * token). Off unless asked for: it needs the serviceaccount controller to
+   * make each namespace's `default`, which bare API servers in tests do not run.
+   */
+  serviceAccountAdmission?: boolean;
+  /** Extra admission plugins, after defaulting, namespace lifecycle, service allocation and service accounts. */
   admissionPlugins?: AdmissionPlugin[];
   now?: () => Date;
   /** Whether a port is free on this machine's 127.0.0.1 (NodePorts are served there). Default: assume so. */
@@ -44,49 +70,66 @@ export class ApiServer {
   readonly catalog: ResourceCatalog;
   readonly dispatcher: Dispatcher;
   readonly subresources: SubresourceHandlers;
+  readonly serviceRange: ServiceRange;
+  /** Recent authorization denials per user, in memory: what the debugger cites. */
+  readonly denials: DenialLog;
+  readonly rbac: RbacAuthorizer;
+  /** The chain every decision comes from (reviews ask it directly, without being remembered as denials). */
+  private readonly authorizer: Authorizer;
+  /** The same chain for requests: its denials are remembered. */
+  private readonly requestAuthorizer: Authorizer;
   private http?: ApiHttpServer;
   private port = 0;
-
-  readonly serviceRange: ServiceRange;
+  private tokens?: ServiceAccountTokens;
 
   constructor(private readonly options: ApiServerOptions) {
     this.serviceRange = new ServiceRange(options.serviceRange);
     const now = options.now ?? (() => new Date());
+    const registryFor = (group: string, version: string, plural: string) => this.catalog.registry(group, version, plural);
+    this.rbac = new RbacAuthorizer(storedPolicy(registryFor));
+    this.authorizer = options.authorizer ?? new UnionAuthorizer([new PrivilegedGroupAuthorizer(), this.rbac]);
+    this.denials = new DenialLog({ now });
+    this.requestAuthorizer = this.denials.recording(this.authorizer);
     const plugins: AdmissionPlugin[] = [
       new DefaultingPlugin(),
-      new NamespaceLifecyclePlugin((name) => this.getNamespace(name)),
+      new NamespaceLifecyclePlugin((name) => getIfExists(registryFor('', 'v1', 'namespaces'), '', name)),
       new ServiceAllocationPlugin(this.serviceRange, async () => (await this.catalog.registry('', 'v1', 'services')!.list('')).items, options.hostPortFree),
+      ...(options.serviceAccountAdmission ? [new ServiceAccountPlugin({ getServiceAccount: (ns, name) => getIfExists(registryFor('', 'v1', 'serviceaccounts'), ns, name) })] : []),
+      new RbacEscalationPlugin(this.authorizer, this.rbac.resolver),
       ...(options.admissionPlugins ?? []),
     ];
     this.catalog = new ResourceCatalog(options.definitions, { store: options.store, admission: new AdmissionChain(plugins), now });
-    const authorizer = options.authorizer ?? new AllowAllAuthorizer();
     this.subresources = new SubresourceHandlers(now);
-    this.dispatcher = new Dispatcher(this.catalog, authorizer, options.schema, this.subresources);
-    this.authorizer = authorizer;
+    this.subresources.tokenRequests = new TokenRequests({ tokens: () => this.serviceAccountTokens, coreRegistry: (plural) => registryFor('', 'v1', plural), now });
+    const createOnly = new CreateOnlyResources();
+    createOnly.register(selfsubjectaccessreviews, selfSubjectAccessReviews(this.authorizer));
+    createOnly.register(subjectaccessreviews, subjectAccessReviews(this.authorizer));
+    createOnly.register(localsubjectaccessreviews, localSubjectAccessReviews(this.authorizer));
+    createOnly.register(selfsubjectrulesreviews, selfSubjectRulesReviews(this.rbac));
+    createOnly.register(selfsubjectreviews, selfSubjectReviews(now));
+    this.dispatcher = new Dispatcher(this.catalog, this.requestAuthorizer, options.schema, this.subresources, createOnly);
   }
 
-  private readonly authorizer: Authorizer;
-
-  private async getNamespace(name: string) {
-    const registry = this.catalog.registry('', 'v1', 'namespaces');
-    if (!registry) return undefined;
-    try {
-      return await registry.get('', name);
-    } catch (err) {
-      if (err instanceof StatusError && err.code === 404) return undefined;
-      throw err;
+  /** Issues and checks service account tokens; the key is made on first use when the cluster gave none. */
+  get serviceAccountTokens(): ServiceAccountTokens {
+    if (!this.tokens) {
+      const key = this.options.serviceAccountKey ?? newRsaKeyPair();
+      const registryFor = (plural: string) => this.catalog.registry('', 'v1', plural);
+      const objects = { serviceAccount: (ns: string, name: string) => getIfExists(registryFor('serviceaccounts'), ns, name), pod: (ns: string, name: string) => getIfExists(registryFor('pods'), ns, name) };
+      this.tokens = new ServiceAccountTokens(key, objects, this.options.now);
     }
+    return this.tokens;
   }
 
   /** Listens on 127.0.0.1:port (0 = any free port) and returns the port. */
   async listen(port: number): Promise<number> {
     if (!this.options.tls) throw new Error('the API server needs a serving certificate to listen');
-    const authenticator = new TokenAuthenticator();
-    authenticator.add(this.options.adminToken, adminUser);
+    const adminTokens = new StaticTokenAuthenticator();
+    adminTokens.add(this.options.adminToken, adminUser);
     this.http = new ApiHttpServer({
       tls: this.options.tls,
-      authenticator,
-      authorizer: this.authorizer,
+      authenticator: new RequestAuthenticator([adminTokens, { authenticateToken: (token) => this.serviceAccountTokens.authenticateToken(token) }], this.requestAuthorizer),
+      authorizer: this.requestAuthorizer,
       dispatcher: this.dispatcher,
       discovery: new Discovery(this.catalog, () => `127.0.0.1:${this.port}`),
       openapi: this.options.openapi,

@@ -1,12 +1,14 @@
 // Subresources that are actions rather than views: pods/binding (the
-// scheduler's decision), pods/eviction, and the streaming ones (log, exec,
-// attach, portforward) that the node side serves through a PodConnector.
+// scheduler's decision), pods/eviction, serviceaccounts/token (TokenRequest),
+// and the streaming ones (log, exec, attach, portforward) that the node side
+// serves through a PodConnector.
 
 import { errors } from './errors.ts';
 import type { KubeObject, Status } from './meta/objects.ts';
 import type { ApiRequest, ApiResult } from './dispatcher.ts';
 import type { ResourceRegistry, WriteContext } from './registry/registry.ts';
 import { kubeTimestamp } from './registry/objectMeta.ts';
+import type { TokenRequests } from './tokenRequest.ts';
 
 export interface SubresourceRequest {
   registry: ResourceRegistry;
@@ -26,6 +28,8 @@ function success(code: number): Status {
 
 export class SubresourceHandlers {
   podConnector?: PodConnector;
+  /** Issues service account tokens; set by the API server once its signing key is known. */
+  tokenRequests?: TokenRequests;
 
   constructor(private readonly now: () => Date) {}
 
@@ -41,6 +45,10 @@ export class SubresourceHandlers {
         if (req.info.verb !== 'create') throw errors.methodNotSupported(gr, req.info.verb);
         await this.evict(r);
         return { type: 'object', code: 201, object: success(201), warnings: [] };
+      case 'token':
+        if (req.info.verb !== 'create') throw errors.methodNotSupported(gr, req.info.verb);
+        if (!this.tokenRequests) throw errors.serviceUnavailable('service account tokens are not issued by this server');
+        return { type: 'object', code: 201, object: await this.tokenRequests.create(r), warnings: [] };
       default: {
         const pod = await registry.get(r.namespace, req.info.name);
         if (!this.podConnector) throw errors.serviceUnavailable(`${subresource} is not available: no node runtime is running`);

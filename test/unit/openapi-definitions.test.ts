@@ -51,7 +51,7 @@ test('kinds carry x-kubernetes-group-version-kind; only the served groups are pr
   assert.equal(committed['io.k8s.api.core.v1.PodSpec']['x-kubernetes-group-version-kind'], undefined);
   const prefixes = new Set(Object.keys(committed).map((n) => n.split('.').slice(0, -1).join('.')));
   assert.deepEqual([...prefixes].sort(), [
-    'io.k8s.api.apps.v1', 'io.k8s.api.authorization.v1', 'io.k8s.api.autoscaling.v1', 'io.k8s.api.coordination.v1', 'io.k8s.api.core.v1',
+    'io.k8s.api.apps.v1', 'io.k8s.api.authentication.v1', 'io.k8s.api.authorization.v1', 'io.k8s.api.autoscaling.v1', 'io.k8s.api.coordination.v1', 'io.k8s.api.core.v1',
     'io.k8s.api.discovery.v1', 'io.k8s.api.events.v1', 'io.k8s.api.policy.v1', 'io.k8s.api.rbac.v1',
     'io.k8s.apimachinery.pkg.api.resource', 'io.k8s.apimachinery.pkg.apis.meta.v1', 'io.k8s.apimachinery.pkg.runtime', 'io.k8s.apimachinery.pkg.util.intstr',
   ]);

@@ -1,5 +1,6 @@
-// Authorization sits behind one interface so RBAC can replace the allow-all
-// authorizer without touching the request path.
+// Authorization sits behind one interface (k8s.io/apiserver's
+// authorizer.Authorizer): the request path asks it, and kube-apiserver's
+// chain (the privileged group, then RBAC) answers.
 
 import type { UserInfo } from './user.ts';
 
@@ -20,16 +21,36 @@ export interface AuthorizationAttributes {
 
 export interface Decision {
   allowed: boolean;
+  /** Why, when the authorizer says (`RBAC: allowed by ClusterRoleBinding ...`); on a denial it ends the 403 message. */
   reason: string;
+  /** What went wrong evaluating the policy (a binding naming a missing role), as SubjectAccessReview reports it. */
+  evaluationError?: string;
 }
 
 export interface Authorizer {
   authorize(attrs: AuthorizationAttributes): Promise<Decision> | Decision;
 }
 
-/** Every authenticated request is allowed: PodLab's default until RBAC is enforced. */
-export class AllowAllAuthorizer implements Authorizer {
-  authorize(): Decision {
-    return { allowed: true, reason: '' };
-  }
+export interface ResourceRule {
+  verbs: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+}
+
+export interface NonResourceRule {
+  verbs: string[];
+  nonResourceURLs?: string[];
+}
+
+/** What a user may do in a namespace, as a SelfSubjectRulesReview lists it (authorizer.RuleResolver). */
+export interface RulesInfo {
+  resourceRules: ResourceRule[];
+  nonResourceRules: NonResourceRule[];
+  incomplete: boolean;
+  evaluationError?: string;
+}
+
+export interface RuleResolver {
+  rulesFor(user: UserInfo, namespace: string): Promise<RulesInfo>;
 }

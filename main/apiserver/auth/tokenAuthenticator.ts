@@ -1,25 +1,27 @@
-// Bearer-token authentication (kube-apiserver's --token-auth-file). Tokens are
-// compared in constant time so a local process cannot learn one byte by byte.
+// Static bearer tokens (kube-apiserver's --token-auth-file): the admin's
+// token from the kubeconfig. Tokens are compared in constant time so a local
+// process cannot learn one byte by byte.
 
 import { timingSafeEqual } from 'node:crypto';
 import type { UserInfo } from './user.ts';
 
-export class TokenAuthenticator {
+export interface TokenAuthenticator {
+  /** The user, undefined when the token is not this authenticator's; throws when it is but does not hold. */
+  authenticateToken(token: string): Promise<UserInfo | undefined> | UserInfo | undefined;
+}
+
+export class StaticTokenAuthenticator implements TokenAuthenticator {
   private readonly tokens: Array<{ token: Buffer; user: UserInfo }> = [];
 
   add(token: string, user: UserInfo): void {
     this.tokens.push({ token: Buffer.from(token), user });
   }
 
-  /** The user for an `Authorization` header value, or undefined (→ 401). */
-  authenticate(authorization: string | undefined): UserInfo | undefined {
-    if (!authorization) return undefined;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!match) return undefined;
-    const presented = Buffer.from(match[1]);
+  authenticateToken(token: string): UserInfo | undefined {
+    const presented = Buffer.from(token);
     let found: UserInfo | undefined;
-    for (const { token, user } of this.tokens) {
-      if (token.length === presented.length && timingSafeEqual(token, presented)) found = user;
+    for (const entry of this.tokens) {
+      if (entry.token.length === presented.length && timingSafeEqual(entry.token, presented)) found = entry.user;
     }
     return found;
   }

@@ -1,16 +1,18 @@
-// The HTTPS front of the API server: TLS on 127.0.0.1 only, bearer-token
-// authentication, discovery and OpenAPI documents, and resource requests
-// handed to the Dispatcher. Every error leaves as a metav1.Status.
+// The HTTPS front of the API server: TLS on 127.0.0.1 only, authentication
+// (bearer tokens, impersonation), discovery and OpenAPI documents, and
+// resource requests handed to the Dispatcher. Every error leaves as a
+// metav1.Status.
 
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { UserInfo } from '../auth/user.ts';
-import type { TokenAuthenticator } from '../auth/tokenAuthenticator.ts';
+import type { RequestAuthenticator } from '../auth/requestAuthenticator.ts';
+import { forbiddenError } from '../auth/forbidden.ts';
 import type { Authorizer } from '../auth/authorizer.ts';
 import type { Discovery } from '../discovery.ts';
 import type { Dispatcher } from '../dispatcher.ts';
-import { errors, StatusError, toStatusError } from '../errors.ts';
+import { errors, toStatusError } from '../errors.ts';
 import type { KubeObject, Status } from '../meta/objects.ts';
 import { parseRequestInfo } from '../requestInfo.ts';
 import { decodeBody, readBody } from './body.ts';
@@ -26,7 +28,7 @@ export interface OpenApiDocuments {
 
 export interface ApiHttpServerOptions {
   tls: { key: string; cert: string };
-  authenticator: TokenAuthenticator;
+  authenticator: RequestAuthenticator;
   authorizer: Authorizer;
   dispatcher: Dispatcher;
   discovery: Discovery;
@@ -96,15 +98,13 @@ export class ApiHttpServer {
     });
   }
 
-  private authenticate(req: IncomingMessage): UserInfo {
-    const user = this.options.authenticator.authenticate(req.headers.authorization);
-    if (!user) throw errors.unauthorized();
-    return user;
+  private authenticate(req: IncomingMessage): Promise<UserInfo> {
+    return this.options.authenticator.authenticate(req.headers);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://localhost');
-    const user = this.authenticate(req);
+    const user = await this.authenticate(req);
     const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
     if (!info.isResourceRequest) {
       await this.handleNonResource(url, req, res, user);
@@ -141,8 +141,9 @@ export class ApiHttpServer {
 
   private async handleNonResource(url: URL, req: IncomingMessage, res: ServerResponse, user: UserInfo): Promise<void> {
     const path = url.pathname;
-    const decision = await this.options.authorizer.authorize({ user, verb: (req.method ?? 'get').toLowerCase(), path, isResourceRequest: false });
-    if (!decision.allowed) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'Forbidden', message: `forbidden: User "${user.name}" cannot get path "${path}"`, code: 403 });
+    const attrs = { user, verb: (req.method ?? 'get').toLowerCase(), path, isResourceRequest: false };
+    const decision = await this.options.authorizer.authorize(attrs);
+    if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
     if (['/healthz', '/livez', '/readyz'].includes(path)) {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('ok');
@@ -172,7 +173,7 @@ export class ApiHttpServer {
 
   private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://localhost');
-    const user = this.authenticate(req);
+    const user = await this.authenticate(req);
     const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
     if (!info.isResourceRequest) throw errors.resourceNotFound(url.pathname);
     const result = await this.options.dispatcher.handle({ user, info, query: url.searchParams });

@@ -214,8 +214,9 @@ function subresourcePath(subresource: Subresource, c: SubresourceContext): Omit<
       return { path, operations };
     }
     case 'binding':
-    case 'eviction': {
-      const gvk = subresource === 'binding' ? { group: '', version: 'v1', kind: 'Binding' } : { group: 'policy', version: 'v1', kind: 'Eviction' };
+    case 'eviction':
+    case 'token': {
+      const gvk = { binding: { group: '', version: 'v1', kind: 'Binding' }, eviction: { group: 'policy', version: 'v1', kind: 'Eviction' }, token: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' } }[subresource];
       const definition = c.lookup.definitionName(gvk);
       if (!definition) return undefined;
       return {

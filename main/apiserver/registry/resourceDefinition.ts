@@ -6,7 +6,7 @@
 import type { FieldError, KubeObject, TableColumnDefinition } from '../meta/objects.ts';
 import type { NameValidator } from '../validation/nameValidators.ts';
 
-export type Subresource = 'status' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy';
+export type Subresource = 'status' | 'scale' | 'binding' | 'eviction' | 'token' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy';
 
 export interface TableDefinition {
   /** Columns after Name (and Namespace, which kubectl adds itself with -A). Name must be the first column here too: `{name: 'Name', type: 'string', format: 'name', priority: 0}`. */

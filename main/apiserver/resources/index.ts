@@ -2,6 +2,8 @@
 
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, nameIsPathSegment, type NameValidator } from '../validation/nameValidators.ts';
+import { selfsubjectreviews } from './authentication.k8s.io.ts';
+import { localsubjectaccessreviews, selfsubjectaccessreviews, selfsubjectrulesreviews, subjectaccessreviews } from './authorization.k8s.io.ts';
 import { clusterrolebindings } from './clusterrolebindings.ts';
 import { clusterroles } from './clusterroles.ts';
 import { configmaps } from './configmaps.ts';
@@ -54,6 +56,11 @@ const definitions: ResourceDefinition[] = [
   rolebindings,
   clusterroles,
   clusterrolebindings,
+  selfsubjectaccessreviews,
+  subjectaccessreviews,
+  localsubjectaccessreviews,
+  selfsubjectrulesreviews,
+  selfsubjectreviews,
 ];
 
 /** Every served kind, each with the name rule the registry validates metadata.name by. */

@@ -13,8 +13,8 @@ export const serviceaccounts: ResourceDefinition = {
   singular: 'serviceaccount',
   shortNames: ['sa'],
   namespaced: true,
-  // serviceaccounts/token (TokenRequest) is not served.
-  subresources: [],
+  // serviceaccounts/token: TokenRequest (tokenRequest.ts).
+  subresources: ['token'],
   strategy: {
     table: {
       columns: [nameColumn(), column('Secrets', 'string', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'), ageColumn()],

@@ -70,6 +70,12 @@ export const kubernetesPackages: KubernetesPackage[] = [
     version: 'v1',
     kinds: ['V1LocalSubjectAccessReview', 'V1SelfSubjectAccessReview', 'V1SelfSubjectRulesReview', 'V1SubjectAccessReview'],
   },
+  {
+    prefix: 'io.k8s.api.authentication.v1',
+    group: 'authentication.k8s.io',
+    version: 'v1',
+    kinds: ['V1SelfSubjectReview', 'AuthenticationV1TokenRequest', 'V1TokenReview'],
+  },
 ];
 
 /** `V1PodSpec` → `PodSpec`, `CoreV1EndpointPort` → `EndpointPort`, `EventsV1Event` → `Event`. */

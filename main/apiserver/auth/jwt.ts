@@ -1,0 +1,60 @@
+// Compact JWS with RS256, the way kube-apiserver signs service account tokens
+// (go-jose): header {"alg":"RS256","kid":...}, the key id being the unpadded
+// base64url SHA-256 of the public key's DER (keyIDFromPublicKey).
+
+import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+
+export class JwtError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JwtError';
+  }
+}
+
+function encodeSegment(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+function decodeSegment(segment: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+  } catch {
+    throw new JwtError('malformed token');
+  }
+}
+
+export function keyIdOf(publicKey: KeyObject | string): string {
+  const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
+  return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('base64url');
+}
+
+export function signJwt(payload: object, privateKeyPem: string, kid: string): string {
+  const signingInput = `${encodeSegment({ alg: 'RS256', kid })}.${encodeSegment(payload)}`;
+  return `${signingInput}.${sign('sha256', Buffer.from(signingInput), privateKeyPem).toString('base64url')}`;
+}
+
+/** The payload of a compact JWS, unverified: only to tell whether a token is ours to check. */
+export function peekJwtPayload(token: string): Record<string, unknown> | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const payload = decodeSegment(parts[1]!);
+    return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The payload, once the RS256 signature checks out against one of the keys. */
+export function verifyJwt(token: string, publicKeys: KeyObject[]): Record<string, unknown> {
+  const parts = token.split('.');
+  if (parts.length !== 3) throw new JwtError('malformed token');
+  const header = decodeSegment(parts[0]!) as { alg?: string };
+  if (header.alg !== 'RS256') throw new JwtError(`unsupported signing algorithm ${String(header.alg)}`);
+  const signingInput = Buffer.from(`${parts[0]}.${parts[1]}`);
+  const signature = Buffer.from(parts[2]!, 'base64url');
+  if (!publicKeys.some((key) => verify('sha256', signingInput, key, signature))) throw new JwtError('invalid signature');
+  const payload = decodeSegment(parts[1]!);
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new JwtError('malformed token');
+  return payload as Record<string, unknown>;
+}

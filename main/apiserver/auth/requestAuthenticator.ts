@@ -1,0 +1,42 @@
+// Who a request comes from: its bearer token, tried against each token
+// authenticator in turn (the admin's static token, then service account
+// JWTs), every authenticated user put in system:authenticated, then any
+// impersonation the headers ask for. No valid token: 401, as kube-apiserver
+// with --anonymous-auth=false answers.
+
+import type { IncomingHttpHeaders } from 'node:http';
+import { errors } from '../errors.ts';
+import type { Authorizer } from './authorizer.ts';
+import { impersonate } from './impersonation.ts';
+import type { TokenAuthenticator } from './tokenAuthenticator.ts';
+import { allAuthenticated, type UserInfo } from './user.ts';
+
+export class RequestAuthenticator {
+  constructor(
+    private readonly tokens: TokenAuthenticator[],
+    /** Decides impersonation (the same chain as every request). */
+    private readonly authorizer: Authorizer,
+  ) {}
+
+  private async fromToken(authorization: string | undefined): Promise<UserInfo | undefined> {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    if (!match) return undefined;
+    for (const authenticator of this.tokens) {
+      try {
+        const user = await authenticator.authenticateToken(match[1]!);
+        if (user) return user.groups.includes(allAuthenticated) ? user : { ...user, groups: [...user.groups, allAuthenticated] };
+      } catch {
+        // A token one authenticator rejects is rejected: the client only learns "Unauthorized".
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** The user the request acts as; throws 401 for no or a bad token, 403 for a forbidden impersonation. */
+  async authenticate(headers: IncomingHttpHeaders): Promise<UserInfo> {
+    const user = await this.fromToken(headers.authorization);
+    if (!user) throw errors.unauthorized();
+    return impersonate(user, headers, this.authorizer);
+  }
+}

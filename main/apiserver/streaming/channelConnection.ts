@@ -12,8 +12,9 @@
 
 import type { IncomingMessage } from 'node:http';
 import { Readable, type Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { errors } from '../errors.ts';
+import { acceptWebSocket, isWebSocketUpgrade, offeredProtocols } from './webSocketUpgrade.ts';
 
 export const STREAM_STDIN = 0;
 export const STREAM_STDOUT = 1;
@@ -34,26 +35,12 @@ function firstSupported(offered: Iterable<string>): string | undefined {
 // Output waits for the client past this much unsent data (a slow terminal must not grow memory without bound).
 const HIGH_WATER_BYTES = 1 << 20;
 
-const websockets = new WebSocketServer({
-  noServer: true,
-  perMessageDeflate: false,
-  maxPayload: 16 << 20,
-  handleProtocols: (offered) => firstSupported(offered) ?? false,
-});
-
-function offeredProtocols(req: IncomingMessage): string[] {
-  return (req.headers['sec-websocket-protocol'] ?? '')
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean);
-}
-
 /**
  * Checks the upgrade before taking the socket, so a refusal is an ordinary
  * Status response (kubectl then tries its SPDY fallback and prints ours).
  */
 export function chooseProtocol(req: IncomingMessage): string {
-  if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+  if (!isWebSocketUpgrade(req)) {
     throw errors.badRequest(
       `PodLab serves exec and attach over WebSocket (${SUPPORTED_PROTOCOLS.join(', ')}), not ${req.headers.upgrade ?? 'a plain request'}: use kubectl 1.30 or newer, or a client that speaks the WebSocket channel protocols`,
     );
@@ -65,8 +52,9 @@ export function chooseProtocol(req: IncomingMessage): string {
 }
 
 /** Completes the upgrade; call chooseProtocol first. */
-export function acceptChannels(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<ChannelConnection> {
-  return new Promise((resolve) => websockets.handleUpgrade(req, socket, head, (ws) => resolve(new ChannelConnection(ws))));
+export async function acceptChannels(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<ChannelConnection> {
+  const protocol = chooseProtocol(req);
+  return new ChannelConnection(await acceptWebSocket(req, socket, head, protocol), protocol);
 }
 
 /** A client's input channel as a stream: stdin, or the resize messages. */
@@ -97,10 +85,11 @@ export class ChannelConnection {
   private readonly inputs = new Map<number, ChannelInput>();
   private readonly closed: Promise<void>;
 
-  readonly protocol: string;
-
-  constructor(private readonly ws: WebSocket) {
-    this.protocol = ws.protocol;
+  constructor(
+    private readonly ws: WebSocket,
+    /** The channel subprotocol agreed on. */
+    readonly protocol: string,
+  ) {
     for (const channel of [STREAM_STDIN, STREAM_RESIZE]) this.inputs.set(channel, new ChannelInput(() => ws.resume()));
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     // A reset connection is the same as a closed one here; without a listener it would throw.

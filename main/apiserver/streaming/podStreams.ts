@@ -1,4 +1,4 @@
-// The node side of pods/log, pods/exec and pods/attach: where kube-apiserver
+// The node side of pods/log, exec, attach and portforward: where kube-apiserver
 // proxies these to the pod's kubelet, PodLab asks the Runtime of the pod's
 // node directly. Everything that can be refused is refused here, before the
 // response starts, so it reaches the client as a Status; the returned
@@ -6,7 +6,7 @@
 
 import type { ApiServer } from '../apiServer.ts';
 import type { ApiRequest, ApiResult, ConnectHandler } from '../dispatcher.ts';
-import { errors, StatusError } from '../errors.ts';
+import { errors } from '../errors.ts';
 import type { KubeObject } from '../meta/objects.ts';
 import type { PodConnector } from '../subresources.ts';
 import { NotFoundError, type Runtime } from '../../runtime/runtime.ts';
@@ -14,6 +14,8 @@ import { parseAttachOptions, parseExecOptions } from './commandOptions.ts';
 import { logsSince, parsePodLogOptions } from './logOptions.ts';
 import { LogStream } from './logStream.ts';
 import { chooseContainer, containerSpec, logContainerId, runningContainerId, type PodView } from './podContainers.ts';
+import { dialDockerPods, sandboxTarget, type PodDialLookup } from './podSandboxTarget.ts';
+import { PortForward } from './portForward.ts';
 import { RemoteCommand } from './remoteCommand.ts';
 
 export type RuntimeLookup = (nodeName: string) => Runtime | undefined;
@@ -22,6 +24,7 @@ export class PodStreams implements PodConnector {
   constructor(
     private readonly runtimeFor: RuntimeLookup,
     private readonly now: () => Date = () => new Date(),
+    private readonly dialFor: PodDialLookup = dialDockerPods,
   ) {}
 
   async connect(subresource: string, object: KubeObject, req: ApiRequest): Promise<ApiResult> {
@@ -39,15 +42,7 @@ export class PodStreams implements PodConnector {
       case 'attach':
         return this.attach(pod, req.query);
       case 'portforward':
-        throw new StatusError({
-          kind: 'Status',
-          apiVersion: 'v1',
-          metadata: {},
-          status: 'Failure',
-          reason: 'NotImplemented',
-          message: `port forwarding to pod ${pod.metadata.name} is not implemented yet in PodLab: reach the pod through a Service, or through the ports its sandbox publishes on 127.0.0.1`,
-          code: 501,
-        });
+        return this.portForward(pod);
       default:
         throw errors.resourceNotFound(`pods/${subresource}`);
     }
@@ -98,18 +93,28 @@ export class PodStreams implements PodConnector {
     });
   }
 
+  /** The kubelet's port forwarding, to the pod's running sandbox. */
+  private async portForward(pod: PodView): Promise<ConnectHandler> {
+    return new PortForward(await sandboxTarget(this.nodeRuntime(pod), pod, this.dialFor));
+  }
+
   /** streamLocation's checks, then the kubelet's: a named, scheduled, running container. */
   private runningContainer(pod: PodView, requested: string): { runtime: Runtime; containerId: string; container: string } {
     const container = chooseContainer(pod, requested);
+    const runtime = this.nodeRuntime(pod);
+    return { runtime, containerId: runningContainerId(pod, container), container };
+  }
+
+  /** The runtime of the node the pod is bound to (streamLocation: an unscheduled pod has none). */
+  private nodeRuntime(pod: PodView): Runtime {
     const nodeName = pod.spec?.nodeName;
     if (!nodeName) throw errors.badRequest(`pod ${pod.metadata.name} does not have a host assigned`);
-    const runtime = this.runtimeOf(nodeName);
-    return { runtime, containerId: runningContainerId(pod, container), container };
+    return this.runtimeOf(nodeName);
   }
 
   private runtimeOf(nodeName: string): Runtime {
     const runtime = this.runtimeFor(nodeName);
-    if (!runtime) throw errors.serviceUnavailable(`no container runtime is serving node "${nodeName}": its kubelet is not running, so pod logs, exec and attach are not available there`);
+    if (!runtime) throw errors.serviceUnavailable(`no container runtime is serving node "${nodeName}": its kubelet is not running, so pod logs, exec, attach and port forwarding are not available there`);
     return runtime;
   }
 
@@ -127,7 +132,7 @@ export class PodStreams implements PodConnector {
 }
 
 /**
- * Serves pods/log, exec and attach from the Runtime of each pod's node. The
+ * Serves pods/log, exec, attach and portforward from the Runtime of each pod's node. The
  * cluster calls this once, with the kubelets' runtime lookup.
  */
 export function installPodStreaming(apiServer: ApiServer, runtimeFor: RuntimeLookup): PodStreams {

@@ -1,8 +1,8 @@
 // One cluster: its store, API server and, on top of them, the components that
 // are clients of that API (scheduler, controllers, kubelets). Starting it
 // means: lock the data directory, open the store, serve the API on 127.0.0.1,
-// make sure the system namespaces exist, write the kubeconfig, then start the
-// components.
+// make sure the system namespaces and the default RBAC policy exist, write
+// the kubeconfig, then start the components.
 
 import { createServer } from 'node:net';
 import { ApiServer } from '../apiserver/apiServer.ts';
@@ -15,6 +15,7 @@ import { allResources } from '../apiserver/resources/index.ts';
 import { openStore, startCompactor } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
 import { ensureKubernetesService, ensureSystemNamespaces } from './bootstrap.ts';
+import { ensureBootstrapPolicy } from './bootstrapPolicy.ts';
 import { chooseSubnet, engineSubnets, subnetsInUse } from './subnet.ts';
 import { createDockerClient } from '../runtime/docker/engine.ts';
 import { planAddresses } from '../network/clusterNetwork.ts';
@@ -133,6 +134,8 @@ export class Cluster {
         tls: { key: pki.serverKey, cert: pki.serverCert },
         adminToken,
         serviceRange,
+        serviceAccountKey: pki.serviceAccountKey,
+        serviceAccountAdmission: true,
         hostPortFree: portIsFree,
       });
       const wanted = options.apiPort || (previous?.apiPort && (await portIsFree(previous.apiPort)) ? previous.apiPort : 0);
@@ -149,6 +152,7 @@ export class Cluster {
       const bootstrapClient = apiServer.client(componentUser('system:apiserver'));
       await ensureSystemNamespaces(bootstrapClient);
       await ensureKubernetesService(bootstrapClient, apiServer.serviceRange.apiServerIP, apiPort);
+      await ensureBootstrapPolicy(bootstrapClient);
       writeKubeconfig(paths.kubeconfig, { clusterName: options.name, server: apiServer.url, caCert: pki.caCert, token: adminToken });
       cluster = new Cluster(options.name, paths, store, apiServer, settings, releaseLock);
       await cluster.startComponents();
@@ -162,7 +166,7 @@ export class Cluster {
       cluster.nodes = nodes;
       installPodStreaming(apiServer, (node) => nodes.runtimeFor(node));
       // Last of all, so it is the first to stop: no controller acts on a cluster going down.
-      const controllers = new ControllerManager(cluster.client('system:kube-controller-manager'));
+      const controllers = new ControllerManager(cluster.client('system:kube-controller-manager'), { rootCA: pki.caCert });
       await controllers.start();
       cluster.own({ name: 'controller-manager', stop: () => controllers.stop() });
       return cluster;

@@ -7,6 +7,7 @@
 import { EventRecorder } from '../apiserver/client/eventRecorder.ts';
 import { isApiError, type KubeClient } from '../apiserver/client/types.ts';
 import { realClock, type Clock } from '../apiserver/client/clock.ts';
+import { ClusterRoleAggregationController } from './clusterroleaggregation/clusterRoleAggregationController.ts';
 import { DeploymentController } from './deployment/deploymentController.ts';
 import { EndpointsController } from './endpoint/endpointsController.ts';
 import { EndpointSliceController } from './endpointslice/endpointSliceController.ts';
@@ -14,6 +15,7 @@ import { GarbageCollector } from './garbagecollector/garbageCollector.ts';
 import { NamespaceController } from './namespace/namespaceController.ts';
 import { PodGCController } from './podgc/podGCController.ts';
 import { ReplicaSetController } from './replicaset/replicaSetController.ts';
+import { RootCaCertPublisher } from './rootcacertpublisher/rootCaCertPublisher.ts';
 import { ServiceAccountsController } from './serviceaccount/serviceAccountsController.ts';
 import type { Controller, ControllerContext } from './shared/controller.ts';
 import { InformerFactory } from './shared/informerFactory.ts';
@@ -30,6 +32,11 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => Controller
   endpoint: (ctx) => new EndpointsController(ctx),
   endpointslice: (ctx) => new EndpointSliceController(ctx),
   podgc: (ctx) => new PodGCController(ctx),
+  'clusterrole-aggregation': (ctx) => new ClusterRoleAggregationController(ctx),
+  'root-ca-cert-publisher': (ctx) => {
+    if (!ctx.rootCA) throw new Error('root-ca-cert-publisher needs the cluster CA (ControllerManagerOptions.rootCA)');
+    return new RootCaCertPublisher(ctx, ctx.rootCA);
+  },
 };
 
 export const controllerNames = Object.keys(controllerFactories);
@@ -38,8 +45,10 @@ export interface ControllerManagerOptions {
   clock?: Clock;
   /** Failures that are retried; by default printed to stderr, except the routine races of controllers acting on caches (see isRoutineRace). */
   onError?: (err: unknown, context: string) => void;
-  /** Which controllers run (default: all). */
+  /** Which controllers run (default: all; root-ca-cert-publisher only when rootCA is given). */
   controllers?: string[];
+  /** The cluster's CA certificate (PEM), published in every namespace as ConfigMap kube-root-ca.crt. */
+  rootCA?: string;
 }
 
 /**
@@ -71,13 +80,14 @@ export class ControllerManager {
       informers: this.informers,
       clock,
       onError,
+      ...(options.rootCA ? { rootCA: options.rootCA } : {}),
       recorder: (component) => {
         const recorder = new EventRecorder(client, { component }, () => new Date(clock.now()));
         this.recorders.push(recorder);
         return recorder;
       },
     };
-    const names = options.controllers ?? controllerNames;
+    const names = options.controllers ?? controllerNames.filter((name) => name !== 'root-ca-cert-publisher' || options.rootCA);
     for (const name of names) if (!controllerFactories[name]) throw new Error(`unknown controller "${name}" (known: ${controllerNames.join(', ')})`);
     this.controllers = names.map((name) => controllerFactories[name](ctx));
   }

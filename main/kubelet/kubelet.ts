@@ -25,6 +25,7 @@ import { removeOrphans } from './orphans.ts';
 import { Pleg } from './pleg.ts';
 import { apiPodObjects } from './podObjects.ts';
 import { KubeletPodSyncer } from './podSyncer.ts';
+import { ServiceAccountTokenManager } from './tokenManager.ts';
 import { PodWorkers } from './podWorkers.ts';
 import { ProbeManager } from './probes/probeManager.ts';
 import { runtimePodNetwork } from './probes/podNetwork.ts';
@@ -207,6 +208,7 @@ export class Kubelet {
       killer,
       probes: this.probes,
       objects: apiPodObjects(client),
+      tokens: new ServiceAccountTokenManager(client.resource({ group: '', version: 'v1', plural: 'serviceaccounts' }), now),
       nodeCredentials: options.nodeCredentials ?? (() => []),
       dns: options.dns ?? { clusterDNS: [], clusterDomain: 'cluster.local' },
       node: { hostIP: () => this.hostIP, allocatable: () => this.allocatable, runtimeName: () => this.health.version?.runtimeName ?? 'docker' },

@@ -24,6 +24,7 @@ import { readRuntimePodStatus, type RuntimePodStatus } from './runtimePodStatus.
 import type { DnsSettings } from './sandboxConfig.ts';
 import { serviceEnvVars, servicesForPod } from './serviceEnv.ts';
 import type { StatusManager } from './statusManager.ts';
+import type { ServiceAccountTokenManager } from './tokenManager.ts';
 import type { Pod, PodStatus } from './types.ts';
 import { VolumeSetupError, type PodVolumes, type VolumeManager } from './volumeManager.ts';
 
@@ -47,6 +48,8 @@ export interface PodSyncerDeps {
   killer: ContainerKiller;
   probes: PodProbes;
   objects: PodObjects;
+  /** Tokens for projected serviceAccountToken volumes. */
+  tokens?: ServiceAccountTokenManager;
   /** The node's own registry logins (Docker config.json payloads), tried after the pod's imagePullSecrets. */
   nodeCredentials: () => Buffer[];
   dns: DnsSettings;
@@ -97,6 +100,7 @@ export class KubeletPodSyncer implements PodSyncer {
       hostIPs: hostIP ? [hostIP] : [],
       allocatable: this.deps.node.allocatable(),
       objects: this.deps.objects,
+      ...(this.deps.tokens ? { tokens: this.deps.tokens } : {}),
     };
   }
 
@@ -240,6 +244,7 @@ export class KubeletPodSyncer implements PodSyncer {
     this.reasons.delete(uid);
     this.volumeBackoff.reset(uid);
     deps.images.forgetPod(uid);
+    deps.tokens?.forgetPod(uid);
     deps.status.forget(uid);
   }
 }

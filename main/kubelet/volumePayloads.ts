@@ -1,17 +1,21 @@
 // The files a ConfigMap, Secret, downward API or projected volume holds, as
 // the kubelet's volume plugins compute them (MakePayload): every key or the
 // listed items, each with its mode; a missing object or key fails the mount
-// unless the source is optional, with the plugins' own messages.
+// unless the source is optional, with the plugins' own messages. A projected
+// serviceAccountToken is the pod's token from the token manager.
 
 import type { FileProjection } from './atomicWriter.ts';
 import { containerResourceValue, podFieldValue, type DownwardContext } from './downwardApi.ts';
 import { ObjectNotFoundError, type PodObjects } from './podObjects.ts';
+import type { ServiceAccountTokenManager } from './tokenManager.ts';
 import type { DownwardAPIVolumeFile, KeyToPath, ProjectionSource, Volume } from './types.ts';
 
 export type Payload = Map<string, FileProjection>;
 
 export interface PayloadContext extends DownwardContext {
   objects: Pick<PodObjects, 'configMap' | 'secret'>;
+  /** Service account tokens for the pod (absent: a serviceAccountToken source fails the mount). */
+  tokens?: Pick<ServiceAccountTokenManager, 'token'>;
 }
 
 const DEFAULT_MODE = 0o644;
@@ -65,6 +69,12 @@ function downwardPayload(ctx: PayloadContext, items: DownwardAPIVolumeFile[] | u
   return payload;
 }
 
+async function tokenPayload(ctx: PayloadContext, projection: NonNullable<ProjectionSource['serviceAccountToken']>, mode: number): Promise<Payload> {
+  if (!ctx.tokens) throw new Error('failed to fetch token: this kubelet issues no service account tokens');
+  const token = await ctx.tokens.token(ctx.pod, projection);
+  return new Map([[projection.path, { data: Buffer.from(token, 'utf8'), mode }]]);
+}
+
 async function projectedPayload(ctx: PayloadContext, sources: ProjectionSource[] | undefined, defaultMode: number): Promise<Payload> {
   const payload: Payload = new Map();
   for (const source of sources ?? []) {
@@ -72,7 +82,7 @@ async function projectedPayload(ctx: PayloadContext, sources: ProjectionSource[]
     if (source.configMap) part = await keyedPayload(ctx, 'configmap', source.configMap.name ?? '', source.configMap.items, source.configMap.optional === true, defaultMode);
     else if (source.secret) part = await keyedPayload(ctx, 'secret', source.secret.name ?? '', source.secret.items, source.secret.optional === true, defaultMode);
     else if (source.downwardAPI) part = downwardPayload(ctx, source.downwardAPI.items, defaultMode);
-    // serviceAccountToken needs a token issuer PodLab does not have yet: the file is left out.
+    else if (source.serviceAccountToken) part = await tokenPayload(ctx, source.serviceAccountToken, defaultMode);
     for (const [path, file] of part ?? []) payload.set(path, file);
   }
   return payload;

@@ -17,6 +17,8 @@ export interface ControllerContext {
   recorder(component: string): EventRecorder;
   /** Failures that are retried (a reconcile that threw, a handler that failed). */
   onError(err: unknown, context: string): void;
+  /** The cluster's CA certificate (PEM), which root-ca-cert-publisher publishes. */
+  rootCA?: string;
 }
 
 export interface Controller {

@@ -17,6 +17,8 @@ export const endpointSlicesResource: ResourceRef = { group: 'discovery.k8s.io', 
 export const replicaSetsResource: ResourceRef = { group: 'apps', version: 'v1', plural: 'replicasets' };
 export const deploymentsResource: ResourceRef = { group: 'apps', version: 'v1', plural: 'deployments' };
 export const statefulSetsResource: ResourceRef = { group: 'apps', version: 'v1', plural: 'statefulsets' };
+export const configMapsResource: ResourceRef = { group: '', version: 'v1', plural: 'configmaps' };
+export const clusterRolesResource: ResourceRef = { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles' };
 
 export const replicaSetKind: ControllerKind = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };
 export const deploymentKind: ControllerKind = { apiVersion: 'apps/v1', kind: 'Deployment' };

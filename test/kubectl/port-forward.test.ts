@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { get as httpGet } from 'node:http';
+import { get as httpGet, request as httpRequest } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -36,7 +36,12 @@ const BIG_FILE_BYTES = 4 * 1024 * 1024;
 const httpdScript =
   'mkdir -p /www /www2 && echo "hello from $(hostname)" > /www/index.html && echo "second port" > /www2/index.html && httpd -p 8081 -h /www2 && exec httpd -f -p 8080 -h /www';
 
-const endlessCgi = '#!/bin/sh\\necho Content-Type: application/octet-stream\\necho\\nexec cat /dev/zero\\n';
+// CGI scripts for busybox httpd (their headers end in CRLF: Node's HTTP parser insists): an
+// answer that never ends, and the md5 of what was posted.
+const cgiScripts = {
+  zeros: '#!/bin/sh\nprintf "Content-Type: application/octet-stream\\r\\n\\r\\n"\nexec cat /dev/zero\n',
+  md5: '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\n"\nhead -c "$CONTENT_LENGTH" | md5sum\n',
+};
 
 function podSpec(): string {
   return `
@@ -126,6 +131,20 @@ function get(port: number, path: string): Promise<{ status: number; body: Buffer
   });
 }
 
+/** POSTs `body` to the md5 CGI script: what the pod received, as md5sum prints it. */
+function postForMd5(port: number, body: Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: '127.0.0.1', port, path: '/cgi-bin/md5', method: 'POST', agent: false, headers: { 'Content-Length': body.length } }, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => resolve(text.split(/\s/)[0]!));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
 
 /** Established connections of the podlab process to 127.0.0.1:port (the pod's published port). */
@@ -153,8 +172,9 @@ describe('kubectl port-forward', { timeout: 300_000 }, () => {
     // Written through kubectl exec, read back through the forward: several MB of random bytes.
     const sum = await kubectlOk(kc, ['exec', podName, '--', 'sh', '-c', `head -c ${BIG_FILE_BYTES} /dev/urandom > /www/big.bin && md5sum /www/big.bin`]);
     bigFileMd5 = sum.split(/\s/)[0]!;
-    // And a CGI script whose answer never ends.
-    await kubectlOk(kc, ['exec', podName, '--', 'sh', '-c', `mkdir -p /www/cgi-bin && printf '${endlessCgi}' > /www/cgi-bin/zeros && chmod +x /www/cgi-bin/zeros`]);
+    for (const [name, script] of Object.entries(cgiScripts)) {
+      await kubectlOk(kc, ['exec', '-i', podName, '--', 'sh', '-c', `mkdir -p /www/cgi-bin && cat > /www/cgi-bin/${name} && chmod +x /www/cgi-bin/${name}`], script);
+    }
   });
 
   after(async () => {
@@ -164,7 +184,7 @@ describe('kubectl port-forward', { timeout: 300_000 }, () => {
     removeDir(dataDir);
   });
 
-  it('pod/NAME LOCAL:8080 through the WebSocket tunnel: pages, a 4 MB file and concurrent connections', async () => {
+  it('pod/NAME LOCAL:8080 through the WebSocket tunnel: pages, 4 MB each way and concurrent connections', async () => {
     const local = await freePort();
     const forward = portForward([`pod/${podName}`, `${local}:8080`, '-v=6']);
     assert.equal(await forward.localPort(), local);
@@ -186,6 +206,10 @@ describe('kubectl port-forward', { timeout: 300_000 }, () => {
     assert.equal(concurrent[6]!.body.toString(), `hello from ${podName}\n`);
     assert.equal(concurrent[7]!.status, 404);
     assert.equal((forward.output().match(/^Handling connection for \d+$/gm) ?? []).length, 10);
+
+    // And the other way: megabytes posted through the forward reach the pod whole.
+    const upload = randomBytes(BIG_FILE_BYTES);
+    assert.equal(await postForMd5(local, upload), md5(upload));
     await forward.stop();
   });
 
@@ -198,15 +222,17 @@ describe('kubectl port-forward', { timeout: 300_000 }, () => {
     await forward.stop();
   });
 
-  it('the direct SPDY/3.1 upgrade (KUBECTL_PORT_FORWARD_WEBSOCKETS=false) carries the same', async () => {
+  it('the direct SPDY/3.1 upgrade (KUBECTL_PORT_FORWARD_WEBSOCKETS=false) carries the same, both ways at once', async () => {
     const local = await freePort();
     const forward = portForward([`pod/${podName}`, `${local}:8080`, '-v=6'], { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' });
     await forward.localPort();
     assert.match(forward.output(), /POST https:\/\/\S+\/namespaces\/default\/pods\/\S+\/portforward 101 Switching Protocols/);
     assert.doesNotMatch(forward.output(), /tunneling_dialer/);
-    const [big, index] = await Promise.all([get(local, '/big.bin'), get(local, '/index.html')]);
+    const upload = randomBytes(BIG_FILE_BYTES);
+    const [big, index, uploaded] = await Promise.all([get(local, '/big.bin'), get(local, '/index.html'), postForMd5(local, upload)]);
     assert.equal(md5(big.body), bigFileMd5);
     assert.equal(index.body.toString(), `hello from ${podName}\n`);
+    assert.equal(uploaded, md5(upload));
     await forward.stop();
   });
 

@@ -111,14 +111,17 @@ describe('port forwarding over SPDY', () => {
     assert.equal(client.data(next.data).toString(), 'pod got: still here?');
   });
 
-  it('serves several requests at once, each to its own connection', async () => {
-    const { client } = await startForwarding();
+  it('serves several requests at once, each to its own connection, and forgets each once it is done', async () => {
+    const { client, session } = await startForwarding();
     const pairs = await Promise.all([0, 1, 2, 3, 4].map((id) => request(client, podPort, id)));
     pairs.forEach(({ data }, i) => client.write(data, `request ${i}`, true));
-    for (const [i, { data }] of pairs.entries()) {
+    for (const [i, { data, error }] of pairs.entries()) {
       await client.until(`answer ${i}`, () => client.finished(data));
       assert.equal(client.data(data).toString(), `pod got: request ${i}`);
+      assert.equal(await errorText(client, error), '');
     }
+    await client.roundTrip(1);
+    assert.equal((await session).openStreams, 0);
   });
 
   it('a data stream the client resets closes the pod connection and the error stream', async () => {

@@ -72,6 +72,8 @@ export class PortForwardRequests {
       return;
     }
     pair[type] = stream;
+    // The client sends nothing on the error stream (kubectl closes its side at once): whatever comes is dropped.
+    if (type === 'error') stream.resume();
     if (pair.data && pair.error) {
       clearTimeout(pair.timer);
       this.pairs.delete(requestId);

@@ -112,6 +112,7 @@ export class SpdySession extends EventEmitter implements StreamHost {
   closed(stream: SpdyStream): void {
     if (this.streams.get(stream.id) !== stream) return;
     this.streams.delete(stream.id);
+    this.flow.closeStream(stream.sendWindow);
     this.release(stream);
     if (this.goAwayReceived && this.streams.size === 0) this.shutdown();
   }
@@ -204,9 +205,7 @@ export class SpdySession extends EventEmitter implements StreamHost {
       throw error;
     }
     if (this.options.accept(headers) !== undefined) return this.resetStream(id, RstStatus.refusedStream);
-    const window = this.flow.openStream();
-    const stream = new SpdyStream(id, headers, this, window, { fin: frame.fin, unidirectional: frame.unidirectional });
-    stream.once('close', () => this.flow.closeStream(window));
+    const stream = new SpdyStream(id, headers, this, this.flow.openStream(), { fin: frame.fin, unidirectional: frame.unidirectional });
     this.streams.set(id, stream);
     void this.enqueue(() => this.compressor.compress(new Map()).then((headerBlock) => encodeFrame({ type: 'synReply', streamId: id, fin: false, headerBlock }))).catch(() => undefined);
     try {

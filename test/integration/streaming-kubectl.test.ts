@@ -267,10 +267,10 @@ describe('pod streams with the real kubectl', () => {
       assert.equal(both.code, 422);
     });
 
-    test('port forwarding answers 501 until it is built', async () => {
+    test('port forwarding without an upgrade is a 400, as Kubernetes answers (test/kubectl/port-forward.test.ts forwards for real)', async () => {
       const { code, status } = await rawStatus('/api/v1/namespaces/default/pods/web-1/portforward?ports=80');
-      assert.equal(code, 501);
-      assert.match(status.message ?? '', /not implemented/);
+      assert.equal(code, 400);
+      assert.match(status.message ?? '', /Upgrade request required/);
     });
   });
 

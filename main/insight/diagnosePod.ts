@@ -6,9 +6,10 @@ import { crashLoop } from './crashLoop.ts';
 import { imagePull } from './imagePull.ts';
 import { notReady } from './notReady.ts';
 import { pendingScheduling } from './pendingScheduling.ts';
+import { rbacDenied } from './rbacDenied.ts';
 import type { DiagnosisInput, Rule } from './rule.ts';
 
-export const rules: Rule[] = [pendingScheduling, imagePull, containerCreating, crashLoop, notReady];
+export const rules: Rule[] = [pendingScheduling, imagePull, containerCreating, crashLoop, rbacDenied, notReady];
 
 const severityRank = { error: 0, warning: 1, info: 2 };
 

@@ -23,4 +23,14 @@ export const kubectlFor = {
   createConfigMap: (name: string, namespace: string) => `kubectl create configmap ${name} -n ${namespace} --from-literal=key=value`,
   createSecret: (name: string, namespace: string) => `kubectl create secret generic ${name} -n ${namespace} --from-literal=key=value`,
   endpoints: (namespace: string) => `kubectl get endpoints -n ${namespace}`,
+  /** `resource` as kubectl names it (`pods`, `deployments.apps`); an empty namespace asks cluster-wide. */
+  canI: (verb: string, resource: string, subresource: string, user: string, namespace: string) =>
+    `kubectl auth can-i ${verb} ${resource}${subresource ? ` --subresource=${subresource}` : ''} --as=${user} ${namespace ? `-n ${namespace}` : '-A'}`,
+  canIPath: (verb: string, path: string, user: string) => `kubectl auth can-i ${verb} ${path} --as=${user}`,
+  bindingsNaming: (serviceAccount: string, namespace: string) => `kubectl get rolebindings,clusterrolebindings -A -o wide | grep ${namespace}/${serviceAccount}`,
+  createRole: (name: string, verbs: string[], resources: string[], namespace: string) => `kubectl create role ${name} --verb=${verbs.join(',')} --resource=${resources.join(',')} -n ${namespace}`,
+  createRoleBinding: (name: string, role: string, serviceAccount: string, namespace: string) => `kubectl create rolebinding ${name} --role=${role} --serviceaccount=${namespace}:${serviceAccount} -n ${namespace}`,
+  createClusterRole: (name: string, verbs: string[], resources: string[], urls: string[]) =>
+    `kubectl create clusterrole ${name} --verb=${verbs.join(',')}${resources.length ? ` --resource=${resources.join(',')}` : ''}${urls.length ? ` --non-resource-url=${urls.join(',')}` : ''}`,
+  createClusterRoleBinding: (name: string, role: string, serviceAccount: string, namespace: string) => `kubectl create clusterrolebinding ${name} --clusterrole=${role} --serviceaccount=${namespace}:${serviceAccount}`,
 };

@@ -69,6 +69,7 @@ export interface PodView extends KubeObject {
     initContainers?: ContainerView[];
     volumes?: Array<{ name: string; configMap?: { name?: string; optional?: boolean }; secret?: { secretName?: string; optional?: boolean }; emptyDir?: object }>;
     restartPolicy?: string;
+    serviceAccountName?: string;
   };
   status?: {
     phase?: string;

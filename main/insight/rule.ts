@@ -2,6 +2,7 @@
 // events, nodes and previous logs always give the same findings.
 
 import type { Finding } from '../../preload/api.ts';
+import type { AuthorizationDenial } from '../apiserver/auth/denialLog.ts';
 import type { PodRef } from './kubectlCommands.ts';
 import type { EventView, NodeView, PodView } from './podView.ts';
 import { byRecency } from './podView.ts';
@@ -15,6 +16,8 @@ export interface DiagnosisInput {
   nodes: NodeView[];
   /** The last lines each container's previous instance printed, by container name. */
   previousLogs: Record<string, string[]>;
+  /** The API server's recent authorization denials of the pod's service account (absent when the API server is not PodLab's own). */
+  denials?: AuthorizationDenial[];
 }
 
 export type Rule = (input: DiagnosisInput, now: Date) => Finding[];

@@ -9,7 +9,7 @@
 //   listeners, so no extra listener is needed.
 
 import type Docker from 'dockerode';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { dialTcp, splice } from '../addon/splice.ts';
 
 export const DOCKER_DESKTOP_HOST = 'host.docker.internal';
@@ -35,7 +35,11 @@ export async function isDockerDesktop(docker: Docker): Promise<boolean> {
  */
 export async function startApiGateway(docker: Docker, gateway: string, apiPort: number): Promise<ApiGateway> {
   if (await isDockerDesktop(docker)) return { address: DOCKER_DESKTOP_HOST, port: apiPort, stop: async () => undefined };
+  // Pods keep their connections to the API server open (keep-alive, watches): stopping ends them, or close would wait for ever.
+  const clients = new Set<Socket>();
   const server = createServer({ allowHalfOpen: true }, (client) => {
+    clients.add(client);
+    client.once('close', () => clients.delete(client));
     client.on('error', () => client.destroy());
     client.pause();
     dialTcp({ address: '127.0.0.1', port: apiPort }).then(
@@ -50,7 +54,15 @@ export async function startApiGateway(docker: Docker, gateway: string, apiPort: 
     // Everything else in the cluster works without it: say so rather than fail.
     return { address: gateway, port: apiPort, unavailable: `pods cannot reach the API server: listening on the cluster network's gateway ${gateway} failed (${(error as Error).message})`, stop: async () => undefined };
   }
-  return { address: gateway, port, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    address: gateway,
+    port,
+    stop: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        for (const client of clients) client.destroy();
+      }),
+  };
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {

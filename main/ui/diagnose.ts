@@ -5,6 +5,7 @@ import type { Diagnosis, KubeObject } from '../../preload/api.ts';
 import { summarizePod } from '../apiserver/resources/shared/podPrinting.ts';
 import { diagnosePod } from '../insight/diagnosePod.ts';
 import type { PodView } from '../insight/podView.ts';
+import { podServiceAccount } from '../insight/rbacDenied.ts';
 import { chooseContainer, containerStatus } from './podContainers.ts';
 import { podStreamsAvailable } from './podStreams.ts';
 import type { ClusterConnection } from './uiHost.ts';
@@ -46,6 +47,6 @@ export async function diagnose(connection: ClusterConnection, namespace: string,
     namespace,
     pod: name,
     summary: `${printed.status}, ${printed.ready} ready, restarts ${printed.restarts}`,
-    findings: diagnosePod({ pod: pod as PodView, events: events.items, nodes: nodes.items, previousLogs: logs }, now),
+    findings: diagnosePod({ pod: pod as PodView, events: events.items, nodes: nodes.items, previousLogs: logs, denials: connection.denials?.(podServiceAccount(pod as PodView).user) }, now),
   };
 }

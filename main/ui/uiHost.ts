@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterSummary, NewCluster } from '../../preload/api.ts';
+import type { AuthorizationDenial } from '../apiserver/auth/denialLog.ts';
 import { adminUser } from '../apiserver/auth/user.ts';
 import type { KubeClient } from '../apiserver/client/types.ts';
 import type { Cluster } from '../cluster/cluster.ts';
@@ -26,6 +27,8 @@ export interface ClusterConnection {
   probes?: ProbeHistorySource;
   /** The cluster's nodes as its process runs them. */
   nodes: NodeControl;
+  /** The API server's recent authorization denials of a user (the debugger's rbac-denied rule); absent for an API server PodLab does not run. */
+  denials?: (user: string) => AuthorizationDenial[];
 }
 
 export interface UiHost {
@@ -54,6 +57,7 @@ export function connectionTo(cluster: Cluster, streams: PodStreams): ClusterConn
     streams,
     probes: (node) => cluster.probeHistory(node),
     nodes: cluster.nodeControl,
+    denials: (user) => cluster.apiServer.denials.recent(user),
   };
 }
 

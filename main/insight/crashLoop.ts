@@ -1,6 +1,9 @@
 // CrashLoopBackOff and containers that keep restarting: the last
 // termination's exit code and reason, what the previous instance printed
 // last, and whether the kubelet killed it for failing its liveness probe.
+// A container running again between restarts still counts while its
+// liveness probe fails or its last exit is recent: "Running" then only means
+// "not yet killed again".
 
 import type { NextCheck } from '../../preload/api.ts';
 import { explainExit } from './exitCodes.ts';
@@ -9,46 +12,55 @@ import { describeProbe } from './probes.ts';
 import { allContainerStatuses, containerSpec } from './podView.ts';
 import { eventEvidence, eventsWith, podRef, type Rule } from './rule.ts';
 
-export const crashLoop: Rule = (input) => {
+/** A restart this recent still matters to someone looking at the pod now. */
+const RECENT_RESTART_MS = 10 * 60_000;
+
+export const crashLoop: Rule = (input, now) => {
   const { pod, events, previousLogs } = input;
   const ref = podRef(pod);
-  return allContainerStatuses(pod)
-    .filter((s) => s.state?.waiting?.reason === 'CrashLoopBackOff' || ((s.restartCount ?? 0) > 0 && !s.state?.running))
-    .map((status) => {
-      const last = status.lastState?.terminated ?? status.state?.terminated;
-      const spec = containerSpec(pod, status.name);
-      const livenessFailures = eventsWith(events, ['Unhealthy'], /^Liveness probe failed/).filter((e) => !e.involvedObject?.fieldPath || e.involvedObject.fieldPath.includes(`{${status.name}}`));
-      const killedForLiveness = eventsWith(events, ['Killing'], /failed liveness probe/).find((e) => (e.message ?? '').includes(`Container ${status.name} `));
-      const logLines = previousLogs[status.name] ?? [];
-      const evidence = [{ label: 'Restarts', text: String(status.restartCount ?? 0) }];
-      if (last) {
-        evidence.push({
-          label: 'Last termination',
-          text: `exit code ${last.exitCode ?? '?'}${last.reason ? ` (${last.reason})` : ''}${last.finishedAt ? ` at ${last.finishedAt}` : ''}${last.message ? `: ${last.message}` : ''}`,
-        });
-      }
-      if (status.state?.waiting?.message) evidence.push({ label: 'Waiting', text: status.state.waiting.message });
-      if (logLines.length > 0) evidence.push({ label: 'Last lines of the previous instance', text: logLines.slice(-10).join('\n') });
-      if (livenessFailures[0]) evidence.push(eventEvidence(livenessFailures[0]));
-      if (killedForLiveness) evidence.push(eventEvidence(killedForLiveness));
-      if (spec?.livenessProbe) evidence.push({ label: 'Liveness probe', text: describeProbe(spec.livenessProbe) });
+  return allContainerStatuses(pod).flatMap((status) => {
+    const last = status.lastState?.terminated ?? status.state?.terminated;
+    const spec = containerSpec(pod, status.name);
+    const livenessFailures = eventsWith(events, ['Unhealthy'], /^Liveness probe failed/).filter((e) => !e.involvedObject?.fieldPath || e.involvedObject.fieldPath.includes(`{${status.name}}`));
+    const killedForLiveness = eventsWith(events, ['Killing'], /failed liveness probe/).find((e) => (e.message ?? '').includes(`Container ${status.name} `));
+    const restarted = (status.restartCount ?? 0) > 0;
+    const recentExit = last?.finishedAt !== undefined && now.getTime() - Date.parse(last.finishedAt) < RECENT_RESTART_MS;
+    const restarting =
+      status.state?.waiting?.reason === 'CrashLoopBackOff' || (restarted && (!status.state?.running || livenessFailures.length > 0 || killedForLiveness !== undefined || recentExit));
+    if (!restarting) return [];
+    const logLines = previousLogs[status.name] ?? [];
+    const evidence = [{ label: 'Restarts', text: String(status.restartCount ?? 0) }];
+    if (last) {
+      evidence.push({
+        label: 'Last termination',
+        text: `exit code ${last.exitCode ?? '?'}${last.reason ? ` (${last.reason})` : ''}${last.finishedAt ? ` at ${last.finishedAt}` : ''}${last.message ? `: ${last.message}` : ''}`,
+      });
+    }
+    if (status.state?.waiting?.message) evidence.push({ label: 'Waiting', text: status.state.waiting.message });
+    if (logLines.length > 0) evidence.push({ label: 'Last lines of the previous instance', text: logLines.slice(-10).join('\n') });
+    if (livenessFailures[0]) evidence.push(eventEvidence(livenessFailures[0]));
+    if (killedForLiveness) evidence.push(eventEvidence(killedForLiveness));
+    if (spec?.livenessProbe) evidence.push({ label: 'Liveness probe', text: describeProbe(spec.livenessProbe) });
 
-      const liveness = livenessFailures.length > 0 || killedForLiveness !== undefined;
-      const cause = liveness
-        ? `The container's liveness probe fails, so the kubelet kills and restarts it${last ? ` (last exit code ${last.exitCode})` : ''}. Either the program really hangs, or the probe is wrong (port, path, or too little initialDelaySeconds/timeoutSeconds for the program to answer).`
-        : `The container keeps stopping: ${explainExit(last?.exitCode, last?.reason)}. The kubelet restarts it after a back-off that doubles with each exit up to a cap (Waiting shows the current one), which is what CrashLoopBackOff means.`;
-      const next: NextCheck[] = [
-        { what: 'Read what the previous instance printed before it stopped', command: kubectlFor.previousLogs(ref, status.name) },
-        { what: 'See the termination and the events', command: kubectlFor.describePod(ref) },
-      ];
-      if (liveness) next.push({ what: 'Check the probe settings against the port and path the program serves', command: kubectlFor.podYaml(ref) });
-      return {
+    const liveness = livenessFailures.length > 0 || killedForLiveness !== undefined;
+    const cause = liveness
+      ? `The container's liveness probe fails, so the kubelet kills and restarts it${last ? ` (last exit code ${last.exitCode})` : ''}. Either the program really hangs, or the probe is wrong (port, path, or too little initialDelaySeconds/timeoutSeconds for the program to answer).`
+      : `The container keeps stopping: ${explainExit(last?.exitCode, last?.reason)}. The kubelet restarts it after a back-off that doubles with each exit up to a cap (Waiting shows the current one), which is what CrashLoopBackOff means.`;
+    const next: NextCheck[] = [
+      { what: 'Read what the previous instance printed before it stopped', command: kubectlFor.previousLogs(ref, status.name) },
+      { what: 'See the termination and the events', command: kubectlFor.describePod(ref) },
+    ];
+    if (liveness) next.push({ what: 'Check the probe settings against the port and path the program serves', command: kubectlFor.podYaml(ref) });
+    const state = status.state?.waiting?.reason ?? (status.state?.running ? `Running again after ${status.restartCount} restart${status.restartCount === 1 ? '' : 's'}` : 'Restarting');
+    return [
+      {
         rule: liveness ? 'liveness-failing' : 'crash-loop',
         severity: 'error' as const,
-        title: `${status.state?.waiting?.reason ?? 'Restarting'}: container ${status.name} ${liveness ? 'fails its liveness probe' : 'keeps exiting'}`,
+        title: `${state}: container ${status.name} ${liveness ? 'fails its liveness probe' : 'keeps exiting'}`,
         cause,
         evidence,
         next,
-      };
-    });
+      },
+    ];
+  });
 };

@@ -122,3 +122,35 @@ test('a healthy running pod has no findings', () => {
   });
   assert.deepEqual(diagnosePod({ pod: p, events: [], nodes: twoNodes, previousLogs: {} }), []);
 });
+
+test('a container running again after liveness kills is still diagnosed: Running only means not yet killed again', () => {
+  const p = pod('failing-liveness', { nodeName: 'n', containers: [{ name: 'app', livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 5 } }] }, {
+    phase: 'Running',
+    containerStatuses: [
+      { name: 'app', ready: true, restartCount: 1, state: { running: { startedAt: '2025-01-10T10:04:00Z' } }, lastState: { terminated: { exitCode: 137, reason: 'Error', finishedAt: '2025-01-10T10:03:59Z' } } },
+    ],
+  });
+  const events = [event(p, 'Killing', 'Container app failed liveness probe, will be restarted', { type: 'Normal' })];
+  const [finding] = diagnosePod({ pod: p, events, nodes: twoNodes, previousLogs: {} }, new Date('2025-01-10T10:04:30Z'));
+  assert.equal(finding?.rule, 'liveness-failing');
+  assert.equal(finding?.title, 'Running again after 1 restart: container app fails its liveness probe');
+});
+
+test('a restart long ago, with no probe trouble, is no finding', () => {
+  const p = pod('settled', { nodeName: 'n', containers: [{ name: 'app' }] }, {
+    phase: 'Running',
+    conditions: [{ type: 'Ready', status: 'True' }],
+    containerStatuses: [{ name: 'app', ready: true, restartCount: 1, state: { running: { startedAt: '2025-01-10T09:00:00Z' } }, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: '2025-01-10T08:59:59Z' } } }],
+  });
+  assert.deepEqual(diagnosePod({ pod: p, events: [], nodes: twoNodes, previousLogs: {} }, new Date('2025-01-10T10:00:00Z')), []);
+});
+
+test('a recent crash of a container that is running again is reported', () => {
+  const p = pod('just-crashed', { nodeName: 'n', containers: [{ name: 'app' }] }, {
+    phase: 'Running',
+    containerStatuses: [{ name: 'app', ready: true, restartCount: 2, state: { running: { startedAt: '2025-01-10T09:59:50Z' } }, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: '2025-01-10T09:59:48Z', message: 'cannot reach db' } } }],
+  });
+  const [finding] = diagnosePod({ pod: p, events: [], nodes: twoNodes, previousLogs: {} }, new Date('2025-01-10T10:00:00Z'));
+  assert.equal(finding?.rule, 'crash-loop');
+  assert.ok(finding?.evidence.some((e) => e.label === 'Last termination' && /exit code 1 \(Error\).*: cannot reach db$/.test(e.text)));
+});

@@ -94,8 +94,9 @@ export class PodStreams implements PodConnector {
   }
 
   /** The kubelet's port forwarding, to the pod's running sandbox. */
-  private async portForward(pod: PodView): Promise<ConnectHandler> {
-    return new PortForward(await sandboxTarget(this.nodeRuntime(pod), pod, this.dialFor));
+  private portForward(pod: PodView): ConnectHandler {
+    const runtime = this.nodeRuntime(pod);
+    return new PortForward(() => sandboxTarget(runtime, pod, this.dialFor));
   }
 
   /** streamLocation's checks, then the kubelet's: a named, scheduled, running container. */

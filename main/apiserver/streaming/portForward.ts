@@ -15,22 +15,24 @@ import type { SandboxTarget } from './podSandboxTarget.ts';
 import { SpdySession } from './spdy/session.ts';
 
 export class PortForward implements ConnectHandler {
-  constructor(private readonly target: SandboxTarget) {}
+  /** The sandbox is looked up only for an upgrade: as in Kubernetes, a plain request is refused before the pod's node is asked anything. */
+  constructor(private readonly findTarget: () => Promise<SandboxTarget>) {}
 
   serve(_req: IncomingMessage, _res: ServerResponse): void {
     throw errors.badRequest('Upgrade request required');
   }
 
   async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const target = await this.findTarget();
     const choice = choosePortForwardTransport(req);
     const transport = await acceptPortForwardTransport(req, socket, head, choice);
-    const requests = new PortForwardRequests(this.target);
+    const requests = new PortForwardRequests(target);
     const session = new SpdySession(transport, {
       accept: (headers) => requests.accept(headers),
       onStream: (stream) => requests.add(stream),
     });
     const watch = new AbortController();
-    void this.target.ended(watch.signal).then((ended) => ended && session.shutdown());
+    void target.ended(watch.signal).then((ended) => ended && session.shutdown());
     await session.done;
     watch.abort();
     requests.close();

@@ -2,7 +2,7 @@
 // (go-jose): header {"alg":"RS256","kid":...}, the key id being the unpadded
 // base64url SHA-256 of the public key's DER (keyIDFromPublicKey).
 
-import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 
 export class JwtError extends Error {
   constructor(message: string) {
@@ -28,9 +28,23 @@ export function keyIdOf(publicKey: KeyObject | string): string {
   return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('base64url');
 }
 
+/** Parsed signing keys by PEM: parsing the PEM at each signature tripled its cost (a token per pod). */
+const privateKeys = new Map<string, KeyObject>();
+
+function privateKeyOf(pem: string): KeyObject {
+  let key = privateKeys.get(pem);
+  if (!key) {
+    // One key per cluster; a process that made many (tests) starts over rather than keeping them all.
+    if (privateKeys.size >= 16) privateKeys.clear();
+    key = createPrivateKey(pem);
+    privateKeys.set(pem, key);
+  }
+  return key;
+}
+
 export function signJwt(payload: object, privateKeyPem: string, kid: string): string {
   const signingInput = `${encodeSegment({ alg: 'RS256', kid })}.${encodeSegment(payload)}`;
-  return `${signingInput}.${sign('sha256', Buffer.from(signingInput), privateKeyPem).toString('base64url')}`;
+  return `${signingInput}.${sign('sha256', Buffer.from(signingInput), privateKeyOf(privateKeyPem)).toString('base64url')}`;
 }
 
 /** The payload of a compact JWS, unverified: only to tell whether a token is ours to check. */

@@ -103,4 +103,49 @@ describe('WorkQueue', () => {
     assert.deepEqual(seen, [start + 300]);
     await queue.stop();
   });
+
+  it('a key whose reconcile took long cools down for twice as long before it runs again, however it is added', async () => {
+    const runs: number[] = [];
+    let addDuringRun = true;
+    const { queue, clock } = recordingQueue(async (key) => {
+      runs.push(clock.now());
+      // A long reconcile (busy for 30 ms of real time) while its objects keep changing.
+      const until = performance.now() + 30;
+      while (performance.now() < until);
+      if (addDuringRun) queue.add(key);
+      addDuringRun = false;
+    });
+    queue.start();
+    queue.add('hot');
+    await turns();
+    assert.equal(runs.length, 1);
+    assert.equal(clock.pendingTimers, 1);
+    queue.add('hot');
+    await turns();
+    assert.equal(runs.length, 1, 'ran again before cooling down');
+    clock.advance(200);
+    await turns();
+    assert.equal(runs.length, 2);
+    // Added after the reconcile ended, it still waits out the cool-down.
+    queue.add('hot');
+    await turns();
+    assert.equal(runs.length, 2);
+    clock.advance(200);
+    await turns();
+    assert.equal(runs.length, 3);
+    await queue.stop();
+  });
+
+  it('a quick reconcile added meanwhile runs again at once, as in client-go', async () => {
+    let runs = 0;
+    const { queue } = recordingQueue(async (key) => {
+      runs++;
+      if (runs === 1) queue.add(key);
+    });
+    queue.start();
+    queue.add('cold');
+    await turns();
+    assert.equal(runs, 2);
+    await queue.stop();
+  });
 });

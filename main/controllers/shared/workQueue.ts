@@ -4,11 +4,22 @@
 // first finishes; a failed key comes back after a per-key exponential delay
 // (5 ms doubling up to 1000 s, client-go's default controller rate limiter),
 // reset once it succeeds. Delays run on the injected clock.
+//
+// One addition: a key whose reconcile took long (a ReplicaSet of thousands of
+// pods, re-read at each sync) cools down for twice as long as that reconcile
+// took before it runs again, so one hot key takes at most about a third of
+// the process while its pods keep changing, instead of crowding out the
+// scheduler and the kubelets (a 10,000-pod ReplicaSet was re-synced for every
+// pod's every change). kube-controller-manager gets the same relief from its
+// client's rate limit (--kube-api-qps); PodLab's in-process clients have none.
 
 import type { Clock, Timer } from '../../apiserver/client/clock.ts';
 
 const baseDelayMs = 5;
 const maxDelayMs = 1000 * 1000;
+/** Keys whose reconcile is shorter than this are queued again at once, as client-go does. */
+const hotReconcileMs = 5;
+const coolDownFactor = 2;
 
 export interface WorkQueueOptions {
   clock: Clock;
@@ -23,6 +34,8 @@ export class WorkQueue {
   private readonly processing = new Set<string>();
   private readonly failures = new Map<string, number>();
   private readonly waiting = new Map<string, { due: number; timer: Timer }>();
+  /** Keys cooling down after a long reconcile (see above): added meanwhile, they wait. */
+  private readonly cooling = new Map<string, Timer>();
   private readonly inFlight = new Set<Promise<void>>();
   private running = false;
   private shutDown = false;
@@ -43,13 +56,15 @@ export class WorkQueue {
     this.running = false;
     for (const { timer } of this.waiting.values()) timer.cancel();
     this.waiting.clear();
+    for (const timer of this.cooling.values()) timer.cancel();
+    this.cooling.clear();
     await Promise.all(this.inFlight);
   }
 
   add(key: string): void {
     if (this.shutDown || this.dirty.has(key)) return;
     this.dirty.add(key);
-    if (this.processing.has(key)) return;
+    if (this.processing.has(key) || this.cooling.has(key)) return;
     this.queue.push(key);
     this.pump();
   }
@@ -94,6 +109,7 @@ export class WorkQueue {
   }
 
   private async process(key: string): Promise<void> {
+    const started = performance.now();
     try {
       await this.reconcile(key);
       this.forget(key);
@@ -104,8 +120,20 @@ export class WorkQueue {
       }
     } finally {
       this.processing.delete(key);
-      if (this.dirty.has(key) && !this.shutDown) this.queue.push(key);
+      const took = performance.now() - started;
+      if (took >= hotReconcileMs && !this.shutDown) this.coolDown(key, took * coolDownFactor);
+      else if (this.dirty.has(key) && !this.shutDown) this.queue.push(key);
       this.pump();
     }
+  }
+
+  private coolDown(key: string, ms: number): void {
+    const timer = this.options.clock.setTimeout(() => {
+      this.cooling.delete(key);
+      if (!this.dirty.has(key) || this.processing.has(key) || this.shutDown) return;
+      this.queue.push(key);
+      this.pump();
+    }, ms);
+    this.cooling.set(key, timer);
   }
 }

@@ -6,9 +6,11 @@ import { requireBridge } from '../bridge.ts';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { useAction } from '../hooks/useAction.ts';
-import { useCall } from '../hooks/useCall.ts';
+import { usePolledCall } from '../hooks/usePolledCall.ts';
 import { useClusterStatus } from '../hooks/useClusterStatus.ts';
 import { NewClusterForm } from './NewClusterForm.tsx';
+
+const CLUSTER_POLL_MS = 5000;
 
 /** Why a cluster cannot be switched to or deleted from here, if it cannot. */
 function blockers(cluster: ClusterSummary, status: ClusterStatus): { switchTo?: string; remove?: string } {
@@ -66,8 +68,9 @@ function ClusterRow({ cluster, status, onChanged }: { cluster: ClusterSummary; s
 
 export function ClustersCard() {
   const status = useClusterStatus()!;
-  // Listed again when the status event says the shown cluster changed (switched, stopped, started).
-  const clusters = useCall(() => requireBridge().call('cluster.list'), [status.name, status.phase]);
+  // Listed again when the status event says the shown cluster changed (switched, stopped, started),
+  // and every few seconds for clusters another PodLab process starts or stops (no event says so).
+  const clusters = usePolledCall(() => requireBridge().call('cluster.list'), CLUSTER_POLL_MS, [status.name, status.phase]);
   return (
     <div className="card clusters" aria-label="Clusters">
       <div className="card-title">
@@ -87,12 +90,12 @@ export function ClustersCard() {
           </thead>
           <tbody>
             {clusters.value.map((c) => (
-              <ClusterRow key={c.name} cluster={c} status={status} onChanged={clusters.reload} />
+              <ClusterRow key={c.name} cluster={c} status={status} onChanged={clusters.refresh} />
             ))}
           </tbody>
         </table>
       )}
-      <NewClusterForm status={status} onCreated={clusters.reload} />
+      <NewClusterForm status={status} onCreated={clusters.refresh} />
     </div>
   );
 }

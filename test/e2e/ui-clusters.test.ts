@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { kubectlOk } from '../helpers/kubectl.ts';
-import { tempDir } from '../helpers/podlabProcess.ts';
+import { startPodlab, tempDir } from '../helpers/podlabProcess.ts';
 import { launchChromium, nav as navIn, openUi, screenshot, startBrowserModeServe, stopServe, type BrowserModeServe } from './browserMode.ts';
 
 const clusterName = 'e2e-clusters';
@@ -69,6 +69,18 @@ test('another cluster that is not running is deleted after an in-page confirmati
   await confirm.getByRole('button', { name: 'Delete leftover' }).click();
   await row.waitFor({ state: 'detached', timeout: 10_000 });
   assert.equal(existsSync(leftoverDir), false, 'its data directory is gone');
+});
+
+test('a cluster another PodLab process starts shows up running, and stopped once it stops, with no click', async () => {
+  await nav('Cluster');
+  // Same PODLAB_HOME as the page's serve, so the other cluster lives in its clusters directory.
+  const other = await startPodlab(['--name', 'other', '--runtime', 'simulated', '--nodes', '1'], join(s.serve.dataDir, 'podlab-home', 'clusters', 'other'), join(s.serve.dataDir, 'podlab-home'));
+  try {
+    await clusterRow('other').locator('.cluster-state', { hasText: /^running$/ }).waitFor({ timeout: 20_000 });
+  } finally {
+    await other.stop();
+  }
+  await clusterRow('other').locator('.cluster-state', { hasText: /^stopped$/ }).waitFor({ timeout: 20_000 });
 });
 
 test('both nodes show Ready with what their pods are allocated', async () => {

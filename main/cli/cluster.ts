@@ -2,9 +2,8 @@
 // $PODLAB_HOME, and removing one with everything it left on the engine
 // (`kind get clusters`, `kind delete cluster`).
 
-import { ClusterBusyError, deleteCluster, usesDocker } from '../cluster/deleteCluster.ts';
+import { ClusterBusyError, deleteCluster } from '../cluster/deleteCluster.ts';
 import { podlabHome } from '../cluster/dataDir.ts';
-import { createDockerClient } from '../runtime/docker/engine.ts';
 import { listClusters } from '../ui/clusterDirectory.ts';
 import { CliError, clusterFlags, clusterLocation, parseFlags } from './args.ts';
 import { existsSync } from 'node:fs';
@@ -25,7 +24,7 @@ export async function runCluster(args: string[]): Promise<number> {
   const { dataDir } = clusterLocation({ name, 'data-dir': values['data-dir'] });
   if (!existsSync(dataDir)) throw new CliError(`there is no cluster "${name}" (no directory ${dataDir})`);
   try {
-    await deleteCluster({ name, dataDir, ...(usesDocker(dataDir) ? { docker: createDockerClient() } : {}) });
+    await deleteCluster({ name, dataDir });
   } catch (error) {
     if (error instanceof ClusterBusyError) throw new CliError(error.message);
     throw error;

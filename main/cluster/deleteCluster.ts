@@ -7,7 +7,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { removeClusterNetwork } from '../network/clusterNetwork.ts';
-import { engineCall, engineCallIdempotent } from '../runtime/docker/engine.ts';
+import { createDockerClient, engineCall, engineCallIdempotent } from '../runtime/docker/engine.ts';
 import { CONTAINER_TYPE_CONTAINER, CONTAINER_TYPE_SANDBOX, LABEL_CLUSTER, LABEL_CONTAINER_TYPE } from '../runtime/runtime.ts';
 import { clusterPaths, lockHolder, readJson } from './dataDir.ts';
 import { defaultUserKubeconfigPath, removeFromKubeconfig } from './kubeconfig.ts';
@@ -17,13 +17,13 @@ export class ClusterBusyError extends Error {}
 export interface DeleteClusterOptions {
   name: string;
   dataDir: string;
-  /** Absent: the engine is not touched (a simulated cluster, or no engine at all). */
+  /** Default: a client of the local engine when the cluster ever ran on Docker; a simulated cluster never touches the engine. */
   docker?: Docker;
   kubeconfig?: string;
 }
 
 /** Whether the cluster ever ran on Docker (its settings say so); such clusters need the engine to be deleted cleanly. */
-export function usesDocker(dataDir: string): boolean {
+function usesDocker(dataDir: string): boolean {
   return readJson<{ runtime?: string }>(clusterPaths(dataDir).settings)?.runtime !== 'simulated';
 }
 
@@ -46,7 +46,8 @@ export async function deleteCluster(options: DeleteClusterOptions): Promise<void
   const paths = clusterPaths(options.dataDir);
   const holder = lockHolder(paths);
   if (holder !== undefined) throw new ClusterBusyError(`cluster "${options.name}" is running (PodLab process ${holder}): stop it first`);
-  if (options.docker) await removeClusterObjects(options.docker, options.name);
+  const docker = options.docker ?? (usesDocker(options.dataDir) ? createDockerClient() : undefined);
+  if (docker) await removeClusterObjects(docker, options.name);
   removeFromKubeconfig(options.kubeconfig ?? defaultUserKubeconfigPath(), options.name);
   if (existsSync(options.dataDir)) rmSync(options.dataDir, { recursive: true, force: true });
 }

@@ -6,7 +6,7 @@
 // FallbackToLogsOnError, a failed container that wrote nothing gets the last
 // lines of its log instead, as `kubectl describe pod` then shows.
 
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Mount, Runtime } from '../runtime/runtime.ts';
 import type { Container } from './types.ts';
@@ -24,6 +24,9 @@ export function terminationMessageMount(podDir: string, container: Container, re
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `termination-log-${restartCount}`);
   writeFileSync(file, '');
+  // Only this instance's and the previous one's message are ever shown (state, lastState): a container
+  // crash-looping for days would otherwise leave a file per restart until its pod goes.
+  if (restartCount >= 2) rmSync(join(dir, `termination-log-${restartCount - 2}`), { force: true });
   // The container may run as any user: it must be able to write its message.
   chmodSync(file, 0o666);
   return { containerPath: path, source: { type: 'hostPath', path: file }, readOnly: false };

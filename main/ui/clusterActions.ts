@@ -2,9 +2,8 @@
 // requested name, and delete a stopped cluster (its engine objects and data).
 
 import { join } from 'node:path';
-import { deleteCluster, usesDocker } from '../cluster/deleteCluster.ts';
+import { deleteCluster } from '../cluster/deleteCluster.ts';
 import { validClusterName } from '../cluster/dataDir.ts';
-import { createDockerClient } from '../runtime/docker/engine.ts';
 import { statusFailure } from './bridgeError.ts';
 
 export function checkClusterName(name: string): void {
@@ -19,5 +18,5 @@ export function clusterDataDir(home: string, name: string): string {
 export async function deleteOtherCluster(home: string, name: string): Promise<void> {
   checkClusterName(name);
   const dataDir = clusterDataDir(home, name);
-  await deleteCluster({ name, dataDir, ...(usesDocker(dataDir) ? { docker: createDockerClient() } : {}) });
+  await deleteCluster({ name, dataDir });
 }

@@ -3,6 +3,8 @@
 // reports progress while doing so, and checks Docker first so a stopped
 // engine is a clear screen with a way forward rather than a failed start.
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ClusterStatus, NewCluster } from '../../preload/api.ts';
 import { Cluster, type RuntimeKind } from '../cluster/cluster.ts';
 import { clusterPaths, readJson, writeJsonAtomic } from '../cluster/dataDir.ts';
@@ -18,8 +20,6 @@ import { SampleLibrary } from './samples.ts';
 import { SettingsStore } from './settingsStore.ts';
 import { StatusBoard } from './statusBoard.ts';
 import { apiPodStreams, connectionTo, type ClusterConnection, type UiHost } from './uiHost.ts';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 
 export interface ClusterHostOptions {
   mode: ClusterStatus['mode'];

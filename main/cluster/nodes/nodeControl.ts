@@ -39,8 +39,10 @@ export function checkNodeName(name: string): void {
 }
 
 function isPositiveQuantity(text: string): boolean {
+  if (text.startsWith('-')) return false;
   try {
-    return !text.startsWith('-') && parseQuantity(text) !== undefined;
+    parseQuantity(text);
+    return true;
   } catch {
     return false;
   }

@@ -24,8 +24,10 @@ import { InProcessClient } from './client/inProcessClient.ts';
 import type { KubeClient } from './client/types.ts';
 import { CreateOnlyResources } from './createOnly.ts';
 import { Discovery } from './discovery.ts';
-import { Dispatcher, type SchemaServices } from './dispatcher.ts';
+import { Dispatcher } from './dispatcher.ts';
 import { ApiHttpServer, type OpenApiDocuments } from './http/server.ts';
+import type { Definitions } from './openapi/schema.ts';
+import type { OpenApiDocumentServer, PodLabSchemaServices } from './openapi/schemaServices.ts';
 import type { ResourceDefinition } from './registry/resourceDefinition.ts';
 import { ResourceCatalog } from './resourceCatalog.ts';
 import { localsubjectaccessreviews, selfsubjectaccessreviews, selfsubjectrulesreviews, subjectaccessreviews } from './resources/authorization.k8s.io.ts';
@@ -40,8 +42,7 @@ import { TokenRequests } from './tokenRequest.ts';
 export interface ApiServerOptions {
   store: Store;
   definitions: ResourceDefinition[];
-  schema: SchemaServices;
-  openapi?: OpenApiDocuments;
+  schema: PodLabSchemaServices;
   /** The serving certificate; needed only to listen (in-process clients need none). */
   tls?: { key: string; cert: string };
   adminToken: string;
@@ -108,6 +109,27 @@ export class ApiServer {
     createOnly.register(selfsubjectrulesreviews, selfSubjectRulesReviews(this.rbac));
     createOnly.register(selfsubjectreviews, selfSubjectReviews(now));
     this.dispatcher = new Dispatcher(this.catalog, this.requestAuthorizer, options.schema, this.subresources, createOnly);
+    this.catalog.onChange(() => options.schema.setCustomDefinitions(this.customDefinitions()));
+  }
+
+  /** Every definition the served custom resources bring: patches, field validation and OpenAPI see them as soon as the kind is served. */
+  private customDefinitions(): Definitions {
+    const all: Definitions = {};
+    for (const def of this.catalog.definitions()) Object.assign(all, def.openapiDefinitions);
+    return all;
+  }
+
+  /** /openapi/v2 and /openapi/v3, rebuilt after the served kinds change (lazily: a burst of CRDs builds them once). */
+  private openapiDocuments(): OpenApiDocuments {
+    let built: { generation: number; server: OpenApiDocumentServer } | undefined;
+    return {
+      document: (path, accept, ifNoneMatch) => {
+        if (built?.generation !== this.catalog.generation) {
+          built = { generation: this.catalog.generation, server: this.options.schema.openapi(this.catalog.definitions()) };
+        }
+        return built.server.document(path, accept, ifNoneMatch);
+      },
+    };
   }
 
   /** Issues and checks service account tokens; the key is made on first use when the cluster gave none. */
@@ -132,7 +154,7 @@ export class ApiServer {
       authorizer: this.requestAuthorizer,
       dispatcher: this.dispatcher,
       discovery: new Discovery(this.catalog, () => `127.0.0.1:${this.port}`),
-      openapi: this.options.openapi,
+      openapi: this.openapiDocuments(),
       bookmarkIntervalMs: this.options.bookmarkIntervalMs,
     });
     this.port = await this.http.listen(port);

@@ -29,6 +29,7 @@ import type { NodeControl } from './nodes/nodeControl.ts';
 import { NodeManager } from './nodes/nodeManager.ts';
 import { installPodStreaming } from '../apiserver/streaming/podStreams.ts';
 import { ControllerManager } from '../controllers/controllerManager.ts';
+import { servedResources } from '../controllers/shared/resources.ts';
 
 export type RuntimeKind = 'docker' | 'simulated';
 
@@ -130,7 +131,6 @@ export class Cluster {
         store,
         definitions: allResources,
         schema,
-        openapi: schema.openapi(allResources),
         tls: { key: pki.serverKey, cert: pki.serverCert },
         adminToken,
         serviceRange,
@@ -166,7 +166,9 @@ export class Cluster {
       cluster.nodes = nodes;
       installPodStreaming(apiServer, (node) => nodes.runtimeFor(node));
       // Last of all, so it is the first to stop: no controller acts on a cluster going down.
-      const controllers = new ControllerManager(cluster.client('system:kube-controller-manager'), { rootCA: pki.caCert });
+      const catalog = apiServer.catalog;
+      const resources = servedResources(() => catalog.definitions(), (listener) => catalog.onChange(listener));
+      const controllers = new ControllerManager(cluster.client('system:kube-controller-manager'), { rootCA: pki.caCert, resources });
       await controllers.start();
       cluster.own({ name: 'controller-manager', stop: () => controllers.stop() });
       return cluster;

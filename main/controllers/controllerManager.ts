@@ -19,6 +19,7 @@ import { RootCaCertPublisher } from './rootcacertpublisher/rootCaCertPublisher.t
 import { ServiceAccountsController } from './serviceaccount/serviceAccountsController.ts';
 import type { Controller, ControllerContext } from './shared/controller.ts';
 import { InformerFactory } from './shared/informerFactory.ts';
+import { builtInResources, type ServedResources } from './shared/resources.ts';
 import { StatefulSetController } from './statefulset/statefulSetController.ts';
 
 /** The controllers by the names kube-controller-manager's --controllers flag uses. */
@@ -49,6 +50,8 @@ export interface ControllerManagerOptions {
   controllers?: string[];
   /** The cluster's CA certificate (PEM), published in every namespace as ConfigMap kube-root-ca.crt. */
   rootCA?: string;
+  /** The kinds the API server serves, followed as they change (default: the built-in kinds). */
+  resources?: ServedResources;
 }
 
 /**
@@ -78,6 +81,7 @@ export class ControllerManager {
     const ctx: ControllerContext = {
       client,
       informers: this.informers,
+      resources: options.resources ?? builtInResources,
       clock,
       onError,
       ...(options.rootCA ? { rootCA: options.rootCA } : {}),

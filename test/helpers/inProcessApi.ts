@@ -24,7 +24,6 @@ export async function startInProcessApi(now?: () => Date): Promise<InProcessApi>
     store,
     definitions: allResources,
     schema,
-    openapi: schema.openapi(allResources),
     adminToken: 'unused',
     serviceRange: '10.244.128.0/17',
     now,

@@ -10,7 +10,7 @@ import type { UserInfo } from '../auth/user.ts';
 import type { RequestAuthenticator } from '../auth/requestAuthenticator.ts';
 import { forbiddenError } from '../auth/forbidden.ts';
 import type { Authorizer } from '../auth/authorizer.ts';
-import type { Discovery } from '../discovery.ts';
+import { aggregatedDiscoveryContentType, aggregatedDiscoveryRequested, type Discovery } from '../discovery.ts';
 import type { Dispatcher } from '../dispatcher.ts';
 import { errors, toStatusError } from '../errors.ts';
 import type { KubeObject, Status } from '../meta/objects.ts';
@@ -149,9 +149,11 @@ export class ApiHttpServer {
       res.end('ok');
       return;
     }
-    const discovery = this.options.discovery.document(path);
+    const aggregated = aggregatedDiscoveryRequested(req.headers.accept);
+    const discovery = this.options.discovery.document(path, aggregated);
     if (discovery) {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+      const contentType = aggregated && (path === '/api' || path === '/apis') ? aggregatedDiscoveryContentType(aggregated) : 'application/json';
+      res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', Vary: 'Accept' });
       res.end(discovery);
       return;
     }

@@ -11,7 +11,7 @@ import { PatchError } from '../patch/patchError.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { OpenAPIDocuments, notModified, openAPIV2ProtobufType, type ServedDocument } from './documents.ts';
 import { findUnknownFields, pruneUnknownFields } from './fieldValidation.ts';
-import type { GroupVersionKind } from './schema.ts';
+import type { Definitions, GroupVersionKind } from './schema.ts';
 import { SchemaLookup } from './schemaLookup.ts';
 
 export interface OpenApiDocumentServer extends OpenApiDocuments {
@@ -26,13 +26,22 @@ export interface OpenApiDocumentServer extends OpenApiDocuments {
 }
 
 export interface PodLabSchemaServices extends SchemaServices {
+  /** The built-in definitions plus the custom ones set last. */
   readonly lookup: SchemaLookup;
   openapi(resources: ResourceDefinition[]): OpenApiDocumentServer;
+  /** The definitions of custom resources (CRD versions), served and used from now on next to the built-in ones. */
+  setCustomDefinitions(definitions: Definitions): void;
 }
 
-export function createSchemaServices(lookup: SchemaLookup = SchemaLookup.kubernetes()): PodLabSchemaServices {
+export function createSchemaServices(base: SchemaLookup = SchemaLookup.kubernetes()): PodLabSchemaServices {
+  let lookup = base;
   return {
-    lookup,
+    get lookup() {
+      return lookup;
+    },
+    setCustomDefinitions(definitions: Definitions) {
+      lookup = Object.keys(definitions).length === 0 ? base : new SchemaLookup({ ...base.definitions, ...definitions });
+    },
     applyPatch(contentType: string, current: KubeObject, patch: unknown, gvk: GroupVersionKind): KubeObject {
       try {
         return applyPatch(contentType, current, patch, lookup, gvk);

@@ -72,9 +72,10 @@ export class ResourceRegistry {
     this.apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
   }
 
-  /** `/registry/<group>/<plural>/<namespace>/` (namespaced) or `/registry/<group>/<plural>/`. Trailing slash: `default` must not match `default2`. */
+  /** `/registry/<group>/<plural>/<namespace>/` (namespaced) or `/registry/<group>/<plural>/`, of the stored resource. Trailing slash: `default` must not match `default2`. */
   prefix(namespace?: string): string {
-    const base = `/registry/${this.def.group || 'core'}/${this.def.plural}/`;
+    const stored = this.def.storage ?? this.def;
+    const base = `/registry/${stored.group || 'core'}/${stored.plural}/`;
     return this.def.namespaced && namespace ? `${base}${namespace}/` : base;
   }
 
@@ -83,7 +84,8 @@ export class ResourceRegistry {
   }
 
   decode(kv: KeyValue): KubeObject {
-    const obj = JSON.parse(kv.value) as KubeObject;
+    const stored = JSON.parse(kv.value) as KubeObject;
+    const obj = this.def.storage ? this.def.storage.fromStorage(stored) : stored;
     obj.apiVersion = this.apiVersion;
     obj.kind = this.def.kind;
     obj.metadata.resourceVersion = String(kv.modRevision);
@@ -92,7 +94,9 @@ export class ResourceRegistry {
 
   private encode(obj: KubeObject): string {
     const { resourceVersion: _rv, ...metadata } = obj.metadata;
-    return JSON.stringify({ ...obj, apiVersion: this.apiVersion, kind: this.def.kind, metadata });
+    const served = { ...obj, apiVersion: this.apiVersion, kind: this.def.kind, metadata };
+    const storage = this.def.storage;
+    return JSON.stringify(storage ? { ...storage.toStorage(served), apiVersion: storage.apiVersion } : served);
   }
 
   private notFound(name: string): StatusError {

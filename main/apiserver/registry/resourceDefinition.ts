@@ -5,8 +5,41 @@
 
 import type { FieldError, KubeObject, TableColumnDefinition } from '../meta/objects.ts';
 import type { NameValidator } from '../validation/nameValidators.ts';
+import type { Definitions } from '../openapi/schema.ts';
 
 export type Subresource = 'status' | 'scale' | 'binding' | 'eviction' | 'token' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy';
+
+/**
+ * Where the scale subresource (autoscaling/v1 Scale) reads and writes its
+ * fields, as JSON paths (`.spec.replicas`): fixed for Deployments and friends,
+ * declared by a CRD's `subresources.scale` for custom resources.
+ */
+export interface ScalePaths {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  /** Absent: the Scale's status.selector stays empty. */
+  labelSelectorPath?: string;
+  /** Built-ins format `spec.selector` (a LabelSelector object); CRDs point at a string already formatted. */
+  selectorIsObject?: boolean;
+}
+
+/**
+ * One resource is stored once, in one version, and served in each of its
+ * versions (events.k8s.io/v1 Events are core/v1 Events in storage; a CRD's
+ * versions share its storage version). A served version that is not the
+ * storage version converts on the way in and out.
+ */
+export interface StorageVersion {
+  /** The stored resource: its objects live under `/registry/<group or core>/<plural>/`. */
+  group: string;
+  plural: string;
+  /** The apiVersion objects are stored in. */
+  apiVersion: string;
+  /** The served object as stored (apiVersion set by the caller). */
+  toStorage(obj: KubeObject): KubeObject;
+  /** The stored object in the served version (apiVersion set by the caller). */
+  fromStorage(obj: KubeObject): KubeObject;
+}
 
 export interface TableDefinition {
   /** Columns after Name (and Namespace, which kubectl adds itself with -A). Name must be the first column here too: `{name: 'Name', type: 'string', format: 'name', priority: 0}`. */
@@ -55,6 +88,12 @@ export interface ResourceDefinition {
   /** Verbs other than the standard set (create, delete, deletecollection, get, list, patch, update, watch) are not supported; this lets a kind narrow them (e.g. events have no status). */
   verbs?: string[];
   strategy: ResourceStrategy;
+  /** OpenAPI definitions this kind brings (a custom resource's models, from its CRD); built-in kinds' come from Kubernetes' published OpenAPI. */
+  openapiDefinitions?: Definitions;
+  /** Absent: stored as served, under its own group and plural. */
+  storage?: StorageVersion;
+  /** The scale subresource's field paths (required when `subresources` has 'scale'; built-ins use the spec.replicas defaults). */
+  scale?: ScalePaths;
   /** How metadata.name is validated; default DNS-1123 subdomain (namespaces use a label, services DNS-1035, RBAC kinds a path segment). */
   nameValidator?: NameValidator;
 }

@@ -1,4 +1,5 @@
-// Events as events.k8s.io/v1 serves them (regarding, note, reportingController...).
+// Events as events.k8s.io/v1 serves them (regarding, note, reportingController...),
+// stored as core/v1 Events.
 // Validation and printing run on the core/v1 shape, as Kubernetes runs them on
 // its one internal Event type.
 
@@ -6,7 +7,7 @@ import type { KubeObject } from '../meta/objects.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { eventColumns, eventRow } from './shared/eventPrinting.ts';
 import { validateEvent } from './shared/eventValidation.ts';
-import { coreEventFromEventsV1 } from './shared/eventVersions.ts';
+import { coreEventFromEventsV1, eventsV1FromCoreEvent } from './shared/eventVersions.ts';
 import { objectAt, stringAt } from './shared/json.ts';
 
 const regarding = (field: string) => (event: KubeObject) => stringAt(objectAt(event, 'regarding'), field);
@@ -20,6 +21,8 @@ export const eventsV1: ResourceDefinition = {
   shortNames: ['ev'],
   namespaced: true,
   subresources: [],
+  // One Event storage, as in Kubernetes: `kubectl get events` sees what events.k8s.io/v1 writes and the other way round.
+  storage: { group: '', plural: 'events', apiVersion: 'v1', toStorage: coreEventFromEventsV1, fromStorage: eventsV1FromCoreEvent },
   strategy: {
     validate: (event) => validateEvent(coreEventFromEventsV1(event), 'events.k8s.io'),
     validateUpdate: (event) => validateEvent(coreEventFromEventsV1(event), 'events.k8s.io'),

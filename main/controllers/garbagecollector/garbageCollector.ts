@@ -20,7 +20,7 @@ import type { KubeObject, OwnerReference } from '../../apiserver/meta/objects.ts
 import type { Controller, ControllerContext } from '../shared/controller.ts';
 import { deleteOwnerRefsPatch } from '../shared/controllerRef.ts';
 import { removeFinalizer } from '../shared/finalizers.ts';
-import { deletableKinds, kindInfo } from '../shared/resources.ts';
+import { refKey, type KindInfo } from '../shared/resources.ts';
 import { WorkQueue } from '../shared/workQueue.ts';
 import { DependencyGraph, foregroundFinalizer, hasFinalizer, identityKey, orphanFinalizer, type GraphActions, type GraphNode, type ObjectIdentity } from './graph.ts';
 
@@ -37,6 +37,9 @@ export class GarbageCollector implements Controller {
   private readonly graph = new DependencyGraph();
   private readonly attemptToDelete: WorkQueue;
   private readonly attemptToOrphan: WorkQueue;
+  /** The kinds watched into the graph (refKey → kind), following what the API server serves. */
+  private readonly monitors = new Map<string, KindInfo>();
+  private readonly unsubscribe: () => void;
   /** Owners known not to exist (by full identity), so their many dependents do not each ask the API. */
   private readonly absentOwners = new Set<string>();
 
@@ -47,10 +50,26 @@ export class GarbageCollector implements Controller {
     const onError = (what: string) => (err: unknown, uid: string) => ctx.onError(err, `${this.name}: ${what} ${this.describe(uid)}`);
     this.attemptToDelete = new WorkQueue((uid) => this.attemptToDeleteItem(uid), { clock: ctx.clock, workers, onError: onError('deleting') });
     this.attemptToOrphan = new WorkQueue((uid) => this.orphanDependents(uid), { clock: ctx.clock, workers, onError: onError('orphaning dependents of') });
-    for (const info of deletableKinds) {
+    this.syncMonitors();
+    this.unsubscribe = ctx.resources.onChange(() => this.syncMonitors());
+  }
+
+  /** resyncMonitors: an informer for every deletable kind served now (events aside); kinds gone stop being watched. */
+  private syncMonitors(): void {
+    const wanted = new Map<string, KindInfo>();
+    for (const info of this.ctx.resources.deletable()) {
       const resource = info.ref.group ? `${info.ref.plural}.${info.ref.group}` : info.ref.plural;
-      if (ignoredResources.has(resource)) continue;
-      ctx.informers.informer(info.ref).addEventHandler({
+      if (!ignoredResources.has(resource)) wanted.set(refKey(info.ref), info);
+    }
+    for (const [key, info] of this.monitors) {
+      if (wanted.has(key)) continue;
+      this.monitors.delete(key);
+      void this.ctx.informers.forget(info.ref);
+    }
+    for (const [key, info] of wanted) {
+      if (this.monitors.has(key)) continue;
+      this.monitors.set(key, info);
+      this.ctx.informers.informer(info.ref).addEventHandler({
         onAdd: (obj) => this.apply(this.graph.observe(undefined, obj)),
         onUpdate: (old, obj) => this.apply(this.graph.observe(old, obj)),
         onDelete: (obj) => this.removeNode(obj.metadata.uid ?? '', false),
@@ -64,6 +83,7 @@ export class GarbageCollector implements Controller {
   }
 
   async stop(): Promise<void> {
+    this.unsubscribe();
     await Promise.all([this.attemptToDelete.stop(), this.attemptToOrphan.stop()]);
   }
 
@@ -91,7 +111,7 @@ export class GarbageCollector implements Controller {
   }
 
   private client(apiVersion: string, kind: string): { resource: ResourceClient; namespaced: boolean } {
-    const info = kindInfo(apiVersion, kind);
+    const info = this.ctx.resources.kindInfo(apiVersion, kind);
     if (!info) throw new ItemError(`unable to get REST mapping for ${apiVersion}/${kind}`);
     return { resource: this.ctx.client.resource(info.ref), namespaced: info.namespaced };
   }

@@ -15,7 +15,7 @@ import { immortalNamespaces } from '../../apiserver/admission/namespaceLifecycle
 import type { KubeObject } from '../../apiserver/meta/objects.ts';
 import { QueueController, type ControllerContext } from '../shared/controller.ts';
 import { removeFinalizer } from '../shared/finalizers.ts';
-import { deletableKinds, namespacesResource, type KindInfo } from '../shared/resources.ts';
+import { namespacesResource, refKey, type KindInfo } from '../shared/resources.ts';
 import type { SharedInformer } from '../shared/sharedInformer.ts';
 import { parseTime, timestampOf } from '../shared/time.ts';
 import type { Pod } from '../shared/types.ts';
@@ -24,8 +24,6 @@ import { conditionsFor, mergeConditions, type DeletionTotals } from './namespace
 export const namespaceFinalizer = 'kubernetes';
 /** How long to wait for objects held by finalizers before looking again (finalizerEstimateSeconds). */
 const finalizerEstimateSeconds = 15;
-
-const namespacedKinds = deletableKinds.filter((k) => k.namespaced);
 
 function resourceName(info: KindInfo): string {
   return `${info.ref.plural}.${info.ref.group}`;
@@ -38,22 +36,44 @@ function phaseOf(ns: KubeObject): string | undefined {
 export class NamespaceController extends QueueController {
   private readonly namespaces: SharedInformer<KubeObject>;
   private readonly nsClient: ResourceClient;
+  private readonly watched = new Set<string>();
+  private readonly unsubscribe: () => void;
 
   constructor(ctx: ControllerContext, workers = 5) {
     super('namespace-controller', ctx, workers);
     this.namespaces = ctx.informers.informer(namespacesResource);
     this.nsClient = ctx.client.resource(namespacesResource);
     this.namespaces.addEventHandler({ onAdd: (ns) => this.enqueue(ns), onUpdate: (_old, ns) => this.enqueue(ns) });
-    // Kubernetes only looks again after an estimate; content going away is a better cue for a terminating namespace.
-    for (const info of namespacedKinds) {
-      if (info.ref.plural === 'events') continue;
-      ctx.informers.informer(info.ref).addEventHandler({
+    this.watchContent();
+    this.unsubscribe = ctx.resources.onChange(() => this.watchContent());
+  }
+
+  /** The namespaced kinds served now: what a namespace's deletion empties (custom resources included). */
+  private namespacedKinds(): KindInfo[] {
+    return this.ctx.resources.deletable().filter((k) => k.namespaced);
+  }
+
+  /** Kubernetes only looks again after an estimate; content going away is a better cue for a terminating namespace. */
+  private watchContent(): void {
+    const served = this.namespacedKinds();
+    // A kind that went away loses its informer; if it comes back, its new informer gets the handler again.
+    for (const key of this.watched) if (!served.some((info) => refKey(info.ref) === key)) this.watched.delete(key);
+    for (const info of served) {
+      const key = refKey(info.ref);
+      if (info.ref.plural === 'events' || this.watched.has(key)) continue;
+      this.watched.add(key);
+      this.ctx.informers.informer(info.ref).addEventHandler({
         onDelete: (obj) => {
           const ns = this.namespaces.get(undefined, obj.metadata.namespace ?? '');
           if (ns?.metadata.deletionTimestamp) this.enqueue(ns);
         },
       });
     }
+  }
+
+  override async stop(): Promise<void> {
+    this.unsubscribe();
+    await super.stop();
   }
 
   protected async reconcile(name: string): Promise<void> {
@@ -97,7 +117,7 @@ export class NamespaceController extends QueueController {
     const deletedAt = parseTime(ns.metadata.deletionTimestamp) ?? this.ctx.clock.now();
     const totals: DeletionTotals = { remainingByResource: new Map(), remainingByFinalizer: new Map(), errors: [] };
     let estimate = 0;
-    for (const info of namespacedKinds) {
+    for (const info of this.namespacedKinds()) {
       try {
         estimate = Math.max(estimate, await this.deleteAllOf(info, namespace, deletedAt, totals));
       } catch (err) {

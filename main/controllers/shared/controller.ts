@@ -7,11 +7,14 @@ import type { EventRecorder } from '../../apiserver/client/eventRecorder.ts';
 import type { KubeObject } from '../../apiserver/meta/objects.ts';
 import type { Clock } from '../../apiserver/client/clock.ts';
 import type { InformerFactory } from './informerFactory.ts';
+import type { ServedResources } from './resources.ts';
 import { WorkQueue } from './workQueue.ts';
 
 export interface ControllerContext {
   client: KubeClient;
   informers: InformerFactory;
+  /** The kinds the API server serves now (discovery), custom resources included. */
+  resources: ServedResources;
   clock: Clock;
   /** A recorder reporting as `component` (replicaset-controller, deployment-controller, ...). */
   recorder(component: string): EventRecorder;

@@ -1,6 +1,8 @@
 // Hands every controller the same informer for a resource, and starts them
 // all together once every controller has registered its handlers, so each
-// handler sees the first list.
+// handler sees the first list. Informers asked for later (a kind that came
+// with a CRD) start at once; `forget` stops the informer of a kind no longer
+// served.
 
 import type { KubeClient, ResourceRef } from '../../apiserver/client/types.ts';
 import type { KubeObject } from '../../apiserver/meta/objects.ts';
@@ -21,11 +23,21 @@ export class InformerFactory {
     const key = refKey(ref);
     let informer = this.informers.get(key);
     if (!informer) {
-      if (this.started) throw new Error(`informer for ${key} requested after the informers started`);
       informer = new SharedInformer(this.client.resource(ref), this.options, ref.group ? `${ref.plural}.${ref.group}` : ref.plural);
       this.informers.set(key, informer);
+      // Started after the others: the caller adds its handlers in the same turn, before the first list arrives.
+      if (this.started) void informer.start().catch((err) => this.options.onError?.(err, `informer ${key}`));
     }
     return informer as unknown as SharedInformer<T>;
+  }
+
+  /** Stops and drops the informer of a resource (its kind is no longer served). */
+  async forget(ref: ResourceRef): Promise<void> {
+    const key = refKey(ref);
+    const informer = this.informers.get(key);
+    if (!informer) return;
+    this.informers.delete(key);
+    await informer.stop();
   }
 
   /** Resolves when every informer has delivered its first list. */

@@ -6,6 +6,7 @@ import type { ResourceRef } from '../../apiserver/client/types.ts';
 import type { ControllerKind } from './controllerRef.ts';
 import type { ResourceDefinition } from '../../apiserver/registry/resourceDefinition.ts';
 import { allResources } from '../../apiserver/resources/index.ts';
+import { compareKubeAwareVersions } from '../../apiserver/discovery.ts';
 
 export const podsResource: ResourceRef = { group: '', version: 'v1', plural: 'pods' };
 export const servicesResource: ResourceRef = { group: '', version: 'v1', plural: 'services' };
@@ -39,18 +40,49 @@ function supports(def: ResourceDefinition, verb: string): boolean {
   return !def.verbs || def.verbs.includes(verb);
 }
 
-/** Every served kind that can be listed, watched and deleted: what namespace deletion empties and what the garbage collector may have to collect. */
-export const deletableKinds: KindInfo[] = allResources
-  .filter((def) => ['list', 'watch', 'delete'].every((verb) => supports(def, verb)))
-  .map((def) => ({ ref: { group: def.group, version: def.version, plural: def.plural }, kind: def.kind, namespaced: def.namespaced }));
-
-const byApiVersionKind = new Map(allResources.map((def) => [`${apiVersionOf(def)}/${def.kind}`, def]));
-
-/** The resource behind `apiVersion` + `kind`, or undefined when PodLab does not serve it. */
-export function kindInfo(apiVersion: string, kind: string): KindInfo | undefined {
-  const def = byApiVersionKind.get(`${apiVersion}/${kind}`);
-  return def && { ref: { group: def.group, version: def.version, plural: def.plural }, kind: def.kind, namespaced: def.namespaced };
+function infoOf(def: ResourceDefinition): KindInfo {
+  return { ref: { group: def.group, version: def.version, plural: def.plural }, kind: def.kind, namespaced: def.namespaced };
 }
+
+/**
+ * What the API server serves, as kube-controller-manager learns it from
+ * discovery: the garbage collector and the namespace controller act on every
+ * deletable kind, custom resources included, and follow kinds that come and go.
+ */
+export interface ServedResources {
+  /** Every served kind that can be listed, watched and deleted (GetDeletableResources). */
+  deletable(): KindInfo[];
+  /** The resource behind `apiVersion` + `kind`, or undefined when it is not served. */
+  kindInfo(apiVersion: string, kind: string): KindInfo | undefined;
+  /** Calls `listener` when the set changes; returns the unsubscribe. */
+  onChange(listener: () => void): () => void;
+}
+
+/** One version of each group-resource, the group's preferred one (ServerPreferredResources): a kind served in v1 and v1beta1 is one set of objects. */
+function preferredVersions(defs: ResourceDefinition[]): ResourceDefinition[] {
+  const best = new Map<string, ResourceDefinition>();
+  for (const def of defs) {
+    const key = `${def.group}/${def.plural}`;
+    const current = best.get(key);
+    if (!current || compareKubeAwareVersions(def.version, current.version) < 0) best.set(key, def);
+  }
+  return [...best.values()];
+}
+
+/** The served resources of a set of definitions that may change (`definitions()` is read at each call). */
+export function servedResources(definitions: () => ResourceDefinition[], onChange: (listener: () => void) => () => void = () => () => {}): ServedResources {
+  return {
+    deletable: () => preferredVersions(definitions().filter((def) => ['list', 'watch', 'delete'].every((verb) => supports(def, verb)))).map(infoOf),
+    kindInfo: (apiVersion, kind) => {
+      const def = definitions().find((d) => d.kind === kind && apiVersionOf(d) === apiVersion);
+      return def && infoOf(def);
+    },
+    onChange,
+  };
+}
+
+/** The built-in kinds only, for controllers run without an API server's catalog (tests). */
+export const builtInResources: ServedResources = servedResources(() => allResources);
 
 export function refKey(ref: ResourceRef): string {
   return `${ref.group}/${ref.version}/${ref.plural}`;

@@ -23,6 +23,7 @@ import { adminUser, type UserInfo } from './auth/user.ts';
 import { InProcessClient } from './client/inProcessClient.ts';
 import type { KubeClient } from './client/types.ts';
 import { CreateOnlyResources } from './createOnly.ts';
+import { CustomResourceServing } from './crd/customResourceServing.ts';
 import { Discovery } from './discovery.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { ApiHttpServer, type OpenApiDocuments } from './http/server.ts';
@@ -75,6 +76,8 @@ export class ApiServer {
   /** Recent authorization denials per user, in memory: what the debugger cites. */
   readonly denials: DenialLog;
   readonly rbac: RbacAuthorizer;
+  /** Serves the versions of established CRDs and finalizes deleted ones; `start()` it before serving requests. */
+  readonly customResources: CustomResourceServing;
   /** The chain every decision comes from (reviews ask it directly, without being remembered as denials). */
   private readonly authorizer: Authorizer;
   /** The same chain for requests: its denials are remembered. */
@@ -110,6 +113,7 @@ export class ApiServer {
     createOnly.register(selfsubjectreviews, selfSubjectReviews(now));
     this.dispatcher = new Dispatcher(this.catalog, this.requestAuthorizer, options.schema, this.subresources, createOnly);
     this.catalog.onChange(() => options.schema.setCustomDefinitions(this.customDefinitions()));
+    this.customResources = new CustomResourceServing(this.catalog, { now, onError: (err, context) => process.stderr.write(`apiextensions: ${context}: ${err instanceof Error ? err.message : String(err)}\n`) });
   }
 
   /** Every definition the served custom resources bring: patches, field validation and OpenAPI see them as soon as the kind is served. */
@@ -170,6 +174,7 @@ export class ApiServer {
   }
 
   async close(): Promise<void> {
+    this.customResources.stop();
     await this.http?.close();
   }
 }

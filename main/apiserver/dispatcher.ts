@@ -104,7 +104,7 @@ export class Dispatcher {
     switch (info.verb) {
       case 'get': {
         const obj = await registry.get(ns, info.name);
-        return ok(info.subresource === 'scale' ? scaleOf(obj) : obj);
+        return ok(info.subresource === 'scale' ? scaleOf(def, obj) : obj);
       }
       case 'list':
         return ok(await registry.list(ns, listOptions(req.query)));
@@ -138,8 +138,8 @@ export class Dispatcher {
       case 'delete': {
         const options = deleteOptions(req.query, req.body);
         const { object, deleted } = await registry.delete(ns, info.name, options, ctx);
-        // Objects that linger (finalizers, grace) come back as they are now, with 202 as Kubernetes answers.
-        if (!deleted) return ok(object, 202);
+        // Objects that linger (finalizers, grace) come back as they are now: 200, or 202 when the deprecated orphanDependents=false asked for cascading, as Kubernetes answers.
+        if (!deleted) return ok(object, options.orphanDependents === false ? 202 : 200);
         return ok(def.kind === 'Pod' ? object : successStatus(def, object));
       }
       case 'deletecollection':
@@ -164,12 +164,17 @@ export class Dispatcher {
   }
 
   private checkFields(obj: KubeObject, registry: ResourceRegistry, mode: FieldValidation, warnings: string[]): void {
+    const pruneOwn = registry.def.strategy.pruneUnknownFields;
+    if (pruneOwn) {
+      // The kind prunes by its own schema (custom resources): the same answers, from its structural schema.
+      const pruned = pruneOwn(obj);
+      if (pruned.length > 0 && mode === 'Strict') throw errors.badRequest(strictDecodingMessage(registry, pruned));
+      if (pruned.length > 0 && mode === 'Warn') warnings.push(...pruned.map((f) => `unknown field "${f}"`));
+      return;
+    }
     const gvk = { group: registry.def.group, version: registry.def.version, kind: registry.def.kind };
     const unknown = this.schema.unknownFields(obj, gvk);
-    if (unknown.length > 0 && mode === 'Strict') {
-      const list = unknown.map((f) => `unknown field "${f}"`).join(', ');
-      throw errors.badRequest(`${registry.def.kind} in version "${registry.def.version}" cannot be handled as a ${registry.def.kind}: strict decoding error: ${list}`);
-    }
+    if (unknown.length > 0 && mode === 'Strict') throw errors.badRequest(strictDecodingMessage(registry, unknown));
     if (unknown.length > 0 && mode === 'Warn') warnings.push(...unknown.map((f) => `unknown field "${f}"`));
     if (unknown.length > 0) this.schema.prune(obj, gvk);
   }
@@ -181,7 +186,7 @@ export class Dispatcher {
     const mode = fieldValidationOf(req.query);
     const gvk = { group: def.group, version: def.version, kind: def.kind };
     if (info.subresource === 'scale') {
-      const current = scaleOf(await registry.get(ns, info.name));
+      const current = scaleOf(def, await registry.get(ns, info.name));
       const patched = this.schema.applyPatch(contentType, current, req.body, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
       return updateScale(registry, ns, info.name, patched, ctx);
     }
@@ -197,6 +202,11 @@ export class Dispatcher {
       return patched;
     });
   }
+}
+
+function strictDecodingMessage(registry: ResourceRegistry, unknown: string[]): string {
+  const { kind, version } = registry.def;
+  return `${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`;
 }
 
 function asObject(body: unknown): KubeObject {
@@ -234,5 +244,6 @@ function deleteOptions(query: URLSearchParams, body: unknown): DeleteOptions {
     gracePeriodSeconds: grace !== null ? Number(grace) : fromBody.gracePeriodSeconds,
     propagationPolicy: query.get('propagationPolicy') ?? fromBody.propagationPolicy,
     preconditions: fromBody.preconditions,
+    orphanDependents: fromBody.orphanDependents,
   };
 }

@@ -138,6 +138,8 @@ export class Cluster {
         serviceAccountAdmission: true,
         hostPortFree: portIsFree,
       });
+      // Established CRDs are served from the first request on, as kube-apiserver waits for its CRD informer.
+      await apiServer.customResources.start();
       const wanted = options.apiPort || (previous?.apiPort && (await portIsFree(previous.apiPort)) ? previous.apiPort : 0);
       const apiPort = await apiServer.listen(wanted);
       const settings: ClusterSettings = {

@@ -28,6 +28,7 @@ export async function startInProcessApi(now?: () => Date): Promise<InProcessApi>
     serviceRange: '10.244.128.0/17',
     now,
   });
+  await api.customResources.start();
   const client = api.client(adminUser);
   await ensureSystemNamespaces(client);
   return {
@@ -35,6 +36,7 @@ export async function startInProcessApi(now?: () => Date): Promise<InProcessApi>
     store,
     client,
     close: async () => {
+      await api.close();
       await store.close();
     },
   };

@@ -48,6 +48,8 @@ export interface DeleteOptions {
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
   propagationPolicy?: string;
+  /** Deprecated: false asks for cascading deletion (and a 202 while the object lingers). */
+  orphanDependents?: boolean;
 }
 
 export interface RegistryDeps {
@@ -376,7 +378,8 @@ export class ResourceRegistry {
       (updated.metadata.finalizers?.length ?? 0) === 0 &&
       (current.metadata.finalizers?.length ?? 0) > 0 &&
       !!current.metadata.deletionTimestamp &&
-      current.metadata.deletionGracePeriodSeconds === 0
+      // An object deleted with a grace period (a pod) goes with its owner's final delete instead.
+      (current.metadata.deletionGracePeriodSeconds ?? 0) === 0
     );
   }
 
@@ -456,6 +459,8 @@ export class ResourceRegistry {
 
   /** The object as it stays while deletion waits (finalizers or grace), or undefined to delete now. */
   private markForDeletion(current: KubeObject, options: DeleteOptions): KubeObject | undefined {
+    const begin = this.def.strategy.beginDeletion;
+    if (begin && !current.metadata.deletionTimestamp) return begin(structuredClone(current), this.deps.now());
     const grace = this.def.strategy.gracePeriodOnDelete?.(current, options.gracePeriodSeconds) ?? 0;
     // The garbage collector's finalizers are decided when deletion starts, not by later deletes.
     const finalizers = current.metadata.deletionTimestamp ? current.metadata.finalizers : deletionFinalizers(current.metadata.finalizers, options.propagationPolicy);

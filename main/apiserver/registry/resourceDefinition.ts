@@ -68,6 +68,19 @@ export interface ResourceStrategy {
    * 0 deletes at once; more sets deletionTimestamp and leaves the final delete to the owner (the kubelet for pods).
    */
   gracePeriodOnDelete?(obj: KubeObject, requested: number | undefined): number;
+  /**
+   * A DELETE of an object not yet being deleted that the kind holds back
+   * itself (a CRD gets its cleanup finalizer and Terminating condition, as
+   * apiextensions' REST.Delete does): the object as it stays. Absent: the
+   * generic finalizer and grace rules.
+   */
+  beginDeletion?(obj: KubeObject, now: Date): KubeObject;
+  /**
+   * Removes (in place) the fields the kind's schema does not know and returns
+   * their paths (`spec.foo`); custom resources prune by their structural
+   * schema. Absent: the built-in OpenAPI definitions decide.
+   */
+  pruneUnknownFields?(obj: KubeObject): string[];
   /** Extra field selectors beyond metadata.name and metadata.namespace, e.g. `spec.nodeName` for pods. */
   selectableFields?: Record<string, (obj: KubeObject) => string | undefined>;
 }
@@ -90,6 +103,8 @@ export interface ResourceDefinition {
   strategy: ResourceStrategy;
   /** OpenAPI definitions this kind brings (a custom resource's models, from its CRD); built-in kinds' come from Kubernetes' published OpenAPI. */
   openapiDefinitions?: Definitions;
+  /** Served for a CustomResourceDefinition (unstructured: its schema validates it, Go-typed decoding does not apply). */
+  customResource?: boolean;
   /** Absent: stored as served, under its own group and plural. */
   storage?: StorageVersion;
   /** The scale subresource's field paths (required when `subresources` has 'scale'; built-ins use the spec.replicas defaults). */

@@ -1,7 +1,9 @@
-// The scale subresource (autoscaling/v1 Scale) of Deployments, ReplicaSets and
-// StatefulSets: a view of spec.replicas, status.replicas and the selector.
+// The scale subresource (autoscaling/v1 Scale): a view of an object's replicas
+// and selector through the paths its kind declares (Deployments, ReplicaSets and
+// StatefulSets use spec.replicas; a CRD names its own).
 
 import type { KubeObject } from '../meta/objects.ts';
+import type { ResourceDefinition, ScalePaths } from './resourceDefinition.ts';
 import { errors } from '../errors.ts';
 import type { ResourceRegistry, WriteContext } from './registry.ts';
 
@@ -34,9 +36,43 @@ export function formatLabelSelector(selector: LabelSelector | undefined): string
   return parts.join(',');
 }
 
-export function scaleOf(obj: KubeObject): KubeObject {
-  const spec = (obj.spec ?? {}) as { replicas?: number; selector?: LabelSelector };
-  const status = (obj.status ?? {}) as { replicas?: number };
+/** The scale paths of Deployments, ReplicaSets, StatefulSets (and ReplicationControllers): spec.replicas and a LabelSelector object. */
+export const workloadScalePaths: ScalePaths = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector', selectorIsObject: true };
+
+function segments(path: string): string[] {
+  return path.replace(/^\./, '').split('.');
+}
+
+function valueAt(obj: unknown, path: string): unknown {
+  let current = obj;
+  for (const segment of segments(path)) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+function setValueAt(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = segments(path);
+  let current = obj;
+  for (const segment of parts.slice(0, -1)) {
+    const next = current[segment];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) current[segment] = {};
+    current = current[segment] as Record<string, unknown>;
+  }
+  current[parts[parts.length - 1]] = value;
+}
+
+function pathsOf(def: ResourceDefinition): ScalePaths {
+  return def.scale ?? workloadScalePaths;
+}
+
+/** The autoscaling/v1 Scale view of an object, read through its kind's scale paths (a missing replicas count reads as 0). */
+export function scaleOf(def: ResourceDefinition, obj: KubeObject): KubeObject {
+  const paths = pathsOf(def);
+  const specReplicas = valueAt(obj, paths.specReplicasPath);
+  const statusReplicas = valueAt(obj, paths.statusReplicasPath);
+  const selector = paths.labelSelectorPath ? valueAt(obj, paths.labelSelectorPath) : undefined;
   return {
     apiVersion: 'autoscaling/v1',
     kind: 'Scale',
@@ -47,8 +83,11 @@ export function scaleOf(obj: KubeObject): KubeObject {
       resourceVersion: obj.metadata.resourceVersion,
       creationTimestamp: obj.metadata.creationTimestamp,
     },
-    spec: { replicas: spec.replicas ?? 0 },
-    status: { replicas: status.replicas ?? 0, selector: formatLabelSelector(spec.selector) },
+    spec: { replicas: typeof specReplicas === 'number' ? specReplicas : 0 },
+    status: {
+      replicas: typeof statusReplicas === 'number' ? statusReplicas : 0,
+      selector: paths.selectorIsObject ? formatLabelSelector(selector as LabelSelector | undefined) : typeof selector === 'string' ? selector : '',
+    },
   };
 }
 
@@ -59,11 +98,14 @@ export async function updateScale(registry: ResourceRegistry, namespace: string,
       { type: 'FieldValueInvalid', field: 'spec.replicas', value: replicas, detail: 'must be greater than or equal to 0' },
     ]);
   }
+  const paths = pathsOf(registry.def);
   const updated = await registry.guaranteedUpdate(namespace, name, '', ctx, (current) => {
     if (scale.metadata?.resourceVersion && scale.metadata.resourceVersion !== current.metadata.resourceVersion) {
       throw errors.staleObject(registry.groupResource, name);
     }
-    return { ...current, spec: { ...(current.spec as object), replicas } };
+    const next = structuredClone(current);
+    setValueAt(next, paths.specReplicasPath, replicas);
+    return next;
   });
-  return scaleOf(updated);
+  return scaleOf(registry.def, updated);
 }

@@ -7,6 +7,7 @@ import { localsubjectaccessreviews, selfsubjectaccessreviews, selfsubjectrulesre
 import { clusterrolebindings } from './clusterrolebindings.ts';
 import { clusterroles } from './clusterroles.ts';
 import { configmaps } from './configmaps.ts';
+import { customresourcedefinitions } from './customresourcedefinitions.ts';
 import { deployments } from './deployments.ts';
 import { endpoints } from './endpoints.ts';
 import { endpointslices } from './endpointslices.ts';
@@ -61,6 +62,7 @@ const definitions: ResourceDefinition[] = [
   localsubjectaccessreviews,
   selfsubjectrulesreviews,
   selfsubjectreviews,
+  customresourcedefinitions,
 ];
 
 /** Every served kind, each with the name rule the registry validates metadata.name by. */

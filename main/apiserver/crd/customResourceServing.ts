@@ -80,11 +80,6 @@ export class CustomResourceServing {
     this.retries.clear();
   }
 
-  /** Resolves once every queued CRD has been synced (tests and the first start wait for it). */
-  async idle(): Promise<void> {
-    while (this.draining) await this.draining;
-  }
-
   private sameGroup(crd: CustomResourceDefinition): string[] {
     return [...this.served.keys()].filter((name) => name !== crd.metadata.name && name.endsWith(`.${crd.spec.group}`));
   }

@@ -10,6 +10,7 @@ import { EtcdStore } from '../../main/store/etcd.ts';
 import { SqliteStore } from '../../main/store/sqlite.ts';
 import { startEtcd } from '../helpers/etcdServer.ts';
 import { removeDir, repoRoot, tempDir } from '../helpers/podlabProcess.ts';
+import { benchApiMachinery } from './apiMachinery.ts';
 import { benchControlPlane } from './controlPlane.ts';
 import { benchDataPlane } from './dataPlane.ts';
 import { load1, outcome, type Outcome, type Stats } from './measures.ts';
@@ -103,6 +104,34 @@ async function main(): Promise<void> {
       `| idle control plane RSS | ${r.idleRssMiB.toFixed(0)} MiB | under 120 MB: ${verdict(r.idleRssMiB * 1.048576 < 120)} |`,
       '',
     );
+  }
+
+  if (want('api-machinery')) {
+    console.log('api machinery: CRD to served kind, server-side apply, list of 10,000 custom resources...');
+    const r = await benchApiMachinery();
+    sections.push(
+      '## API machinery',
+      '',
+      'Against `podlab serve --runtime simulated` over HTTPS, raw requests (no kubectl process in the figures).',
+      '',
+      '| measure | result | target |',
+      '| --- | --- | --- |',
+    );
+    if (r.crdServed.ok) {
+      const c = r.crdServed.value;
+      sections.push(`| CRD created (POST) → its custom resources listed (first 200), ${c.runs} CRDs one after another | ${row(c.ms)} | under 1 s: ${verdict(c.ms.max < 1000)} |`);
+    }
+    sections.push(...failed('CRD created → served', r.crdServed));
+    if (r.apply.ok) {
+      const a = r.apply.value;
+      sections.push(`| server-side apply of a Deployment (PATCH application/apply-patch+yaml, replicas and an env value changing), ${a.applies} applies | ${row(a.ms)} | p99 under 20 ms: ${verdict(a.ms.p99 < 20)} |`);
+    }
+    sections.push(...failed('server-side apply of a Deployment', r.apply));
+    if (r.list10k.ok) {
+      const l = r.list10k.value;
+      sections.push(`| list of 10,000 custom resources (${(l.bytes / 2 ** 20).toFixed(1)} MiB JSON) | ${row(l.ms)} | under 300 ms: ${verdict(l.ms.p50 < 300)} |`);
+    }
+    sections.push(...failed('list of 10,000 custom resources', r.list10k), '');
   }
 
   if (want('data-plane')) {

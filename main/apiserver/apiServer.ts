@@ -37,7 +37,7 @@ import { localSubjectAccessReviews, selfSubjectAccessReviews, subjectAccessRevie
 import { selfSubjectRulesReviews } from './reviews/rulesReview.ts';
 import { selfSubjectReviews } from './reviews/selfSubjectReview.ts';
 import { getIfExists } from './storedObject.ts';
-import { SubresourceHandlers } from './subresources.ts';
+import { SubresourceServices } from './subresources.ts';
 import { TokenRequests } from './tokenRequest.ts';
 
 export interface ApiServerOptions {
@@ -71,7 +71,7 @@ export interface ApiServerOptions {
 export class ApiServer {
   readonly catalog: ResourceCatalog;
   readonly dispatcher: Dispatcher;
-  readonly subresources: SubresourceHandlers;
+  readonly subresources: SubresourceServices;
   readonly serviceRange: ServiceRange;
   /** Recent authorization denials per user, in memory: what the debugger cites. */
   readonly denials: DenialLog;
@@ -103,7 +103,7 @@ export class ApiServer {
       ...(options.admissionPlugins ?? []),
     ];
     this.catalog = new ResourceCatalog(options.definitions, { store: options.store, admission: new AdmissionChain(plugins), now });
-    this.subresources = new SubresourceHandlers(now);
+    this.subresources = new SubresourceServices(now);
     this.subresources.tokenRequests = new TokenRequests({ tokens: () => this.serviceAccountTokens, coreRegistry: (plural) => registryFor('', 'v1', plural), now });
     const createOnly = new CreateOnlyResources();
     createOnly.register(selfsubjectaccessreviews, selfSubjectAccessReviews(this.authorizer));

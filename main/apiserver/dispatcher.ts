@@ -16,7 +16,8 @@ import type { DeleteOptions, RegistryWatchEvent, ResourceRegistry, WriteContext 
 import { successStatus } from './registry/registry.ts';
 import type { ResourceCatalog } from './resourceCatalog.ts';
 import { scaleOf, updateScale } from './registry/scale.ts';
-import type { SubresourceHandlers } from './subresources.ts';
+import type { SubresourceServices } from './subresources.ts';
+import type { Subresource } from './registry/resourceDefinition.ts';
 import type { CreateOnlyResources } from './createOnly.ts';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -64,7 +65,7 @@ export class Dispatcher {
     private readonly catalog: ResourceCatalog,
     private readonly authorizer: Authorizer,
     private readonly schema: SchemaServices,
-    private readonly subresources: SubresourceHandlers,
+    private readonly subresources: SubresourceServices,
     private readonly createOnly?: CreateOnlyResources,
   ) {}
 
@@ -97,9 +98,12 @@ export class Dispatcher {
       return ok({ apiVersion: registry.apiVersion, kind: def.kind, ...answer }, 201);
     }
 
-    if (info.subresource && !['status', 'scale'].includes(info.subresource)) {
-      return this.subresources.handle(info.subresource, { registry, req, namespace: ns, ctx });
+    const action = info.subresource ? def.actions?.[info.subresource as Subresource] : undefined;
+    if (action) {
+      if (!action.verbs.includes(info.verb)) throw errors.methodNotSupported(registry.groupResource, info.verb);
+      return action.run({ registry, req, namespace: ns, ctx }, this.subresources);
     }
+    if (info.subresource && info.subresource !== 'status' && info.subresource !== 'scale') throw errors.resourceNotFound(info.path);
 
     switch (info.verb) {
       case 'get': {

@@ -6,6 +6,7 @@
 import type { FieldError, KubeObject, TableColumnDefinition } from '../meta/objects.ts';
 import type { NameValidator } from '../validation/nameValidators.ts';
 import type { Definitions } from '../openapi/schema.ts';
+import type { SubresourceAction } from '../subresources.ts';
 
 export type Subresource = 'status' | 'scale' | 'binding' | 'eviction' | 'token' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy';
 
@@ -101,6 +102,8 @@ export interface ResourceDefinition {
   /** Verbs other than the standard set (create, delete, deletecollection, get, list, patch, update, watch) are not supported; this lets a kind narrow them (e.g. events have no status). */
   verbs?: string[];
   strategy: ResourceStrategy;
+  /** The subresources that are actions (binding, eviction, token, log, exec...), by name; each must also be listed in `subresources`. */
+  actions?: Partial<Record<Subresource, SubresourceAction>>;
   /** OpenAPI definitions this kind brings (a custom resource's models, from its CRD); built-in kinds' come from Kubernetes' published OpenAPI. */
   openapiDefinitions?: Definitions;
   /** Served for a CustomResourceDefinition (unstructured: its schema validates it, Go-typed decoding does not apply). */

@@ -4,6 +4,7 @@
 
 import type { FieldError, KubeObject } from '../meta/objects.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
+import { bindingAction, evictionAction, podConnectAction } from '../subresources.ts';
 import { forbidden, invalid, notSupported, required, validateImmutableField } from '../validation/fieldErrors.ts';
 import { isDNS1123Subdomain, isQualifiedName } from '../validation/names.ts';
 import { ageColumn, column, nameColumn } from './shared/columns.ts';
@@ -88,6 +89,14 @@ export const pods: ResourceDefinition = {
   namespaced: true,
   categories: ['all'],
   subresources: ['status', 'binding', 'eviction', 'log', 'exec', 'attach', 'portforward'],
+  actions: {
+    binding: bindingAction,
+    eviction: evictionAction,
+    log: podConnectAction(['get']),
+    exec: podConnectAction(['create', 'get']),
+    attach: podConnectAction(['create', 'get']),
+    portforward: podConnectAction(['create', 'get']),
+  },
   strategy: {
     applyDefaults: (pod) => defaultPodSpec(specOf(pod), true),
     prepareForCreate,

@@ -241,7 +241,7 @@ describe('Deployment controller', () => {
     await until('old ReplicaSets cleaned up', async () => (await replicaSetsOf()).length === 2);
     const rss = await replicaSetsOf();
     assert.deepEqual(
-      rss.map((rs) => rs.spec.template.spec.containers[0].image),
+      rss.map((rs) => rs.spec.template.spec?.containers[0].image),
       ['nginx:3', 'nginx:4'],
     );
   });

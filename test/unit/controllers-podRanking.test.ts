@@ -28,7 +28,7 @@ function pod(name: string, shape: PodShape = {}): Pod {
     status: {
       phase,
       conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: ago(readySince) }],
-      containerStatuses: [{ restartCount: restarts }],
+      containerStatuses: [{ name: 'c', image: 'x', imageID: '', ready, restartCount: restarts }],
     },
   };
 }

@@ -29,7 +29,7 @@ function deletionCost(pod: Pod): number {
 }
 
 function readyTime(pod: Pod): number | undefined {
-  return isPodReady(pod) ? parseTime(podReadyCondition(pod)?.lastTransitionTime) : undefined;
+  return isPodReady(pod) ? parseTime(podReadyCondition(pod)?.lastTransitionTime ?? undefined) : undefined;
 }
 
 function maxRestarts(pod: Pod): number {

@@ -15,7 +15,8 @@ export function podFromTemplate(template: PodTemplateSpec, namespace: string, ge
       namespace,
       ownerReferences: [controllerRef],
     },
-    spec: structuredClone(template.spec),
+    // A template without a spec is refused by validation; an empty one keeps the type honest.
+    spec: structuredClone(template.spec ?? { containers: [] }),
   };
   if (meta.labels) pod.metadata.labels = { ...meta.labels };
   if (meta.annotations) pod.metadata.annotations = { ...meta.annotations };

@@ -5,58 +5,13 @@
 import type { KubeObject } from '../../apiserver/meta/objects.ts';
 import type { LabelSelectorObject } from '../../apiserver/validation/labelSelectorObject.ts';
 
-export type IntOrString = number | string;
+export type { IntOrString } from '../../kube/types/intstr.ts';
+export type { Container, ContainerPort, PodCondition, PodSpec, PodStatus, PodTemplateSpec } from '../../kube/types/core-v1.ts';
+import type { Pod as PodObject, PodSpec, PodTemplateSpec } from '../../kube/types/core-v1.ts';
+import type { IntOrString } from '../../kube/types/intstr.ts';
 
-export interface ContainerPort {
-  name?: string;
-  containerPort: number;
-  protocol?: string;
-  [field: string]: unknown;
-}
-
-export interface Container {
-  name: string;
-  image?: string;
-  ports?: ContainerPort[];
-  restartPolicy?: string;
-  [field: string]: unknown;
-}
-
-export interface PodSpec {
-  nodeName?: string;
-  hostname?: string;
-  subdomain?: string;
-  containers: Container[];
-  initContainers?: Container[];
-  terminationGracePeriodSeconds?: number;
-  [field: string]: unknown;
-}
-
-export interface PodCondition {
-  type: string;
-  status: string;
-  lastTransitionTime?: string;
-  [field: string]: unknown;
-}
-
-export interface PodStatus {
-  phase?: string;
-  conditions?: PodCondition[];
-  podIP?: string;
-  podIPs?: Array<{ ip: string }>;
-  containerStatuses?: Array<{ restartCount?: number; [field: string]: unknown }>;
-  [field: string]: unknown;
-}
-
-export interface Pod extends KubeObject {
-  spec: PodSpec;
-  status?: PodStatus;
-}
-
-export interface PodTemplateSpec {
-  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[]; [field: string]: unknown };
-  spec: PodSpec;
-}
+/** A stored pod: the API server always gives it a spec. */
+export type Pod = PodObject & KubeObject & { spec: PodSpec };
 
 export interface ReplicaSetCondition {
   type: string;

@@ -72,7 +72,7 @@ function updateStorage(set: StatefulSet, pod: Pod): void {
     return { name, persistentVolumeClaim: { claimName: `${name}-${pod.metadata.name}` } };
   });
   const names = new Set(claimVolumes.map((v) => v.name));
-  const others = ((pod.spec.volumes as Array<{ name?: string }> | undefined) ?? []).filter((v) => !names.has(v.name ?? ''));
+  const others = (pod.spec.volumes ?? []).filter((v) => !names.has(v.name));
   pod.spec.volumes = [...claimVolumes, ...others];
 }
 

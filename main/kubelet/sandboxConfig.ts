@@ -4,7 +4,7 @@
 // ports, plus the ports probes and lifecycle hooks reach, since the host
 // talks to pods only through published ports).
 
-import type { DnsConfig, PodSandboxConfig, PortMapping } from '../runtime/runtime.ts';
+import type { DnsConfig, PodSandboxConfig, PortMapping, Protocol } from '../runtime/runtime.ts';
 import { isHostNetworkPod, type Container, type LifecycleHandler, type Pod } from './types.ts';
 
 export interface DnsSettings {
@@ -42,7 +42,7 @@ function portMappings(pod: Pod): PortMapping[] {
   const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
   for (const container of containers) {
     for (const port of container.ports ?? []) {
-      const protocol = port.protocol ?? 'TCP';
+      const protocol = (port.protocol ?? 'TCP') as Protocol;
       const mapping: PortMapping = { containerPort: port.containerPort, protocol };
       if (port.hostPort) mapping.hostPort = port.hostPort;
       mappings.set(`${port.containerPort}/${protocol}`, mapping);
@@ -61,7 +61,7 @@ export function podDns(pod: Pod, settings: DnsSettings): DnsConfig | undefined {
   const extras: DnsConfig = {
     servers: extra?.nameservers ?? [],
     searches: extra?.searches ?? [],
-    options: (extra?.options ?? []).map((o) => (o.value === undefined ? o.name : `${o.name}:${o.value}`)),
+    options: (extra?.options ?? []).map((o) => (o.value === undefined ? (o.name ?? '') : `${o.name}:${o.value}`)),
   };
   const clusterFirst = policy === 'ClusterFirst' || (policy === 'ClusterFirstWithHostNet' && isHostNetworkPod(pod));
   if (policy === 'None') return extras;

@@ -73,7 +73,7 @@ export class VolumeManager {
       if (volume.emptyDir) {
         const name = emptyDirVolumeName(uid, volume.name);
         const memory = volume.emptyDir.medium === 'Memory';
-        const sizeBytes = memory && volume.emptyDir.sizeLimit ? quantityValue(volume.emptyDir.sizeLimit) : undefined;
+        const sizeBytes = memory && volume.emptyDir.sizeLimit ? quantityValue(String(volume.emptyDir.sizeLimit)) : undefined;
         await this.runtime.createVolume({ name, labels: { 'io.kubernetes.pod.uid': uid }, ...(memory ? { medium: 'memory' as const } : {}), ...(sizeBytes ? { sizeBytes } : {}) });
         return { source: { type: 'volume', name }, projected: false };
       }
@@ -82,7 +82,7 @@ export class VolumeManager {
         if (problem) throw new Error(problem);
         return { source: { type: 'hostPath', path: volume.hostPath.path }, projected: false };
       }
-      const plugin = Object.keys(PLUGIN_DIRS).find((key) => volume[key] !== undefined);
+      const plugin = Object.keys(PLUGIN_DIRS).find((key) => (volume as unknown as Record<string, unknown>)[key] !== undefined);
       const payload = await volumePayload(volume, ctx);
       if (plugin && payload) {
         const dir = join(this.podDir(uid), 'volumes', PLUGIN_DIRS[plugin]!, volume.name);

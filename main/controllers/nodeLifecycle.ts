@@ -28,6 +28,7 @@ import { toleratesTaint } from '../scheduler/taints.ts';
 import { podRef } from '../kubelet/events.ts';
 import { nodeRef } from '../kubelet/nodeObject.ts';
 import type { Taint, Toleration } from '../scheduler/types.ts';
+import type { Pod } from './shared/types.ts';
 
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -62,10 +63,7 @@ interface Health {
   registered: boolean;
 }
 
-interface PodLike extends KubeObject {
-  spec?: { nodeName?: string; tolerations?: Toleration[] };
-  status?: { phase?: string; conditions?: Array<{ type: string; status: string; lastTransitionTime?: string; reason?: string; message?: string; lastProbeTime?: string | null }> };
-}
+type PodLike = Pod;
 
 const conditionsOf = (node: KubeObject): NodeCondition[] => ((node.status as { conditions?: NodeCondition[] } | undefined)?.conditions ?? []);
 const taintsOf = (node: KubeObject): Taint[] => ((node.spec as { taints?: Taint[] } | undefined)?.taints ?? []);

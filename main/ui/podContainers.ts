@@ -4,18 +4,11 @@
 
 import type { KubeObject } from '../../preload/api.ts';
 import { BridgeFailure } from './bridgeError.ts';
+import type { ContainerStatus, Pod } from '../kube/types/core-v1.ts';
 
-interface PodShape {
-  spec?: { containers?: Array<{ name: string }>; initContainers?: Array<{ name: string }> };
-  status?: { containerStatuses?: ContainerStatusShape[]; initContainerStatuses?: ContainerStatusShape[] };
-}
+type PodShape = Pick<Pod, 'spec' | 'status'>;
 
-export interface ContainerStatusShape {
-  name: string;
-  restartCount?: number;
-  containerID?: string;
-  state?: { running?: unknown; waiting?: { reason?: string }; terminated?: { exitCode?: number } };
-}
+export type ContainerStatusShape = ContainerStatus;
 
 export function containerNames(pod: KubeObject): string[] {
   const spec = (pod as PodShape).spec;

@@ -8,6 +8,7 @@ import type { BridgeEvents, ContainerProbeRuns, KubeObject, PodProbeHistory, Pro
 import type { KubeClient } from '../apiserver/client/types.ts';
 import type { ProbeManager } from '../kubelet/probes/probeManager.ts';
 import type { ProbeRecord } from '../kubelet/probes/probeHistory.ts';
+import type { Pod } from '../kube/types/core-v1.ts';
 
 export type ProbeHistoryReader = Pick<ProbeManager, 'history' | 'subscribe'>;
 
@@ -16,17 +17,7 @@ export type ProbeHistorySource = (nodeName: string) => ProbeHistoryReader | unde
 
 type Emit = (payload: BridgeEvents['probes']) => void;
 
-interface ProbedContainer {
-  name: string;
-  startupProbe?: unknown;
-  livenessProbe?: unknown;
-  readinessProbe?: unknown;
-  restartPolicy?: string;
-}
-
-interface PodShape {
-  spec?: { nodeName?: string; containers?: ProbedContainer[]; initContainers?: ProbedContainer[] };
-}
+type PodShape = Pick<Pod, 'spec'>;
 
 const kinds: Array<[ProbeKind, 'startupProbe' | 'livenessProbe' | 'readinessProbe']> = [
   ['startup', 'startupProbe'],

@@ -13,6 +13,7 @@ import type { KubeObject } from '../../apiserver/meta/objects.ts';
 import { QueueController, type ControllerContext } from '../shared/controller.ts';
 import { nodesResource, podsResource } from '../shared/resources.ts';
 import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { Pod } from '../shared/types.ts';
 
 export const GC_CHECK_PERIOD_MS = 20_000;
 export const ORPHAN_QUARANTINE_MS = 40_000;
@@ -21,10 +22,7 @@ export const TERMINATED_POD_THRESHOLD = 12_500;
 
 const gcKey = 'gc';
 
-interface PodFields extends KubeObject {
-  spec?: { nodeName?: string };
-  status?: { phase?: string; conditions?: Array<Record<string, unknown>> };
-}
+type PodFields = Pod;
 
 export interface PodGCOptions {
   terminatedPodThreshold?: number;

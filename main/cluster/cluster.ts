@@ -27,7 +27,7 @@ import { RegistryCredentials } from './registryCredentials.ts';
 import { ServiceRange } from '../apiserver/admission/serviceAllocation.ts';
 import type { NodeControl } from './nodes/nodeControl.ts';
 import { NodeManager } from './nodes/nodeManager.ts';
-import { installPodStreaming } from '../apiserver/streaming/podStreams.ts';
+import { installPodStreaming } from '../kubelet/streaming/podStreams.ts';
 import { ControllerManager } from '../controllers/controllerManager.ts';
 import { servedResources } from '../controllers/shared/resources.ts';
 

@@ -8,7 +8,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import type { ResourceClient } from '../../main/apiserver/client/types.ts';
 import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
-import { installPodStreaming } from '../../main/apiserver/streaming/podStreams.ts';
+import { installPodStreaming } from '../../main/kubelet/streaming/podStreams.ts';
 import { Cluster } from '../../main/cluster/cluster.ts';
 import type { ContainerConfig } from '../../main/runtime/runtime.ts';
 import { rawRequest, targetFromKubeconfig, type ApiTarget } from '../helpers/apiClient.ts';

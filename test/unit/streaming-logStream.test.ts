@@ -6,8 +6,8 @@ import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { StatusError } from '../../main/apiserver/errors.ts';
-import { logsSince, parsePodLogOptions } from '../../main/apiserver/streaming/logOptions.ts';
-import { LogStream, type LogStreamSource } from '../../main/apiserver/streaming/logStream.ts';
+import { logsSince, parsePodLogOptions } from '../../main/kubelet/streaming/logOptions.ts';
+import { LogStream, type LogStreamSource } from '../../main/kubelet/streaming/logStream.ts';
 import type { LogLine, LogOptions, Runtime } from '../../main/runtime/runtime.ts';
 
 function invalid(query: string): string | undefined {

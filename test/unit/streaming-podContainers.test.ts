@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { StatusError } from '../../main/apiserver/errors.ts';
-import { chooseContainer, logContainerId, runningContainerId, type PodView } from '../../main/apiserver/streaming/podContainers.ts';
+import { chooseContainer, logContainerId, runningContainerId, type PodView } from '../../main/kubelet/streaming/podContainers.ts';
 
 function pod(status: PodView['status'], names = ['app'], initNames: string[] = []): PodView {
   return {

@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { dialTcp } from '../../main/addon/splice.ts';
-import { portDialer } from '../../main/apiserver/streaming/podSandboxTarget.ts';
-import { PortForwardRequests } from '../../main/apiserver/streaming/portForwardRequests.ts';
-import { RstStatus } from '../../main/apiserver/streaming/spdy/frames.ts';
-import { SpdySession } from '../../main/apiserver/streaming/spdy/session.ts';
+import { portDialer } from '../../main/kubelet/streaming/podSandboxTarget.ts';
+import { PortForwardRequests } from '../../main/kubelet/streaming/portForwardRequests.ts';
+import { RstStatus } from '../../main/kubelet/streaming/spdy/frames.ts';
+import { SpdySession } from '../../main/kubelet/streaming/spdy/session.ts';
 import { connectedPair, type SpdyTestClient } from './streaming-spdy-client.ts';
 
 /** The pod's port: answers what it was sent once the client has sent everything. */

@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { StatusError } from '../../main/apiserver/errors.ts';
-import { RemoteCommand, type RemoteCommandSpec } from '../../main/apiserver/streaming/remoteCommand.ts';
+import { RemoteCommand, type RemoteCommandSpec } from '../../main/kubelet/streaming/remoteCommand.ts';
 import type { StreamSession, TerminalSize } from '../../main/runtime/runtime.ts';
 
 /** A runtime session the test drives: what the "process" prints, when it exits, what it was sent. */

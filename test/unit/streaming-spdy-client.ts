@@ -4,9 +4,9 @@
 // in order) and lets a test wait for the one it expects.
 
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { encodeFrame, FrameParser, type Frame } from '../../main/apiserver/streaming/spdy/frames.ts';
-import type { SpdyHeaders } from '../../main/apiserver/streaming/spdy/headerBlock.ts';
-import { HeaderCompressor, HeaderDecompressor } from '../../main/apiserver/streaming/spdy/headerCompression.ts';
+import { encodeFrame, FrameParser, type Frame } from '../../main/kubelet/streaming/spdy/frames.ts';
+import type { SpdyHeaders } from '../../main/kubelet/streaming/spdy/headerBlock.ts';
+import { HeaderCompressor, HeaderDecompressor } from '../../main/kubelet/streaming/spdy/headerCompression.ts';
 
 export type Received = Frame & { headers?: SpdyHeaders };
 

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { INITIAL_WINDOW_SIZE, MAX_WINDOW_SIZE, ReceiveWindow, SendFlow, SendWindow } from '../../main/apiserver/streaming/spdy/flowControl.ts';
+import { INITIAL_WINDOW_SIZE, MAX_WINDOW_SIZE, ReceiveWindow, SendFlow, SendWindow } from '../../main/kubelet/streaming/spdy/flowControl.ts';
 
 describe('SPDY flow control', () => {
   it('a send window shrinks with data sent and grows with updates, refusing to pass 2^31-1', () => {

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { constants, inflateSync } from 'node:zlib';
-import { SPDY3_DICTIONARY } from '../../main/apiserver/streaming/spdy/dictionary.ts';
-import { decodeFrame, encodeFrame, FrameParser, SpdyProtocolError, type Frame } from '../../main/apiserver/streaming/spdy/frames.ts';
-import { decodeHeaderBlock, encodeHeaderBlock, HeaderBlockError } from '../../main/apiserver/streaming/spdy/headerBlock.ts';
-import { HeaderCompressor, HeaderDecompressor } from '../../main/apiserver/streaming/spdy/headerCompression.ts';
+import { SPDY3_DICTIONARY } from '../../main/kubelet/streaming/spdy/dictionary.ts';
+import { decodeFrame, encodeFrame, FrameParser, SpdyProtocolError, type Frame } from '../../main/kubelet/streaming/spdy/frames.ts';
+import { decodeHeaderBlock, encodeHeaderBlock, HeaderBlockError } from '../../main/kubelet/streaming/spdy/headerBlock.ts';
+import { HeaderCompressor, HeaderDecompressor } from '../../main/kubelet/streaming/spdy/headerCompression.ts';
 
 const every: Frame[] = [
   { type: 'data', streamId: 3, fin: false, data: Buffer.from('hello') },

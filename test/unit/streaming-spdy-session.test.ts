@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import type { Server, Socket } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
-import { GoAwayStatus, RstStatus, SETTINGS_INITIAL_WINDOW_SIZE } from '../../main/apiserver/streaming/spdy/frames.ts';
-import { headerValue } from '../../main/apiserver/streaming/spdy/headerBlock.ts';
-import { SpdySession } from '../../main/apiserver/streaming/spdy/session.ts';
-import type { SpdyStream } from '../../main/apiserver/streaming/spdy/stream.ts';
+import { GoAwayStatus, RstStatus, SETTINGS_INITIAL_WINDOW_SIZE } from '../../main/kubelet/streaming/spdy/frames.ts';
+import { headerValue } from '../../main/kubelet/streaming/spdy/headerBlock.ts';
+import { SpdySession } from '../../main/kubelet/streaming/spdy/session.ts';
+import type { SpdyStream } from '../../main/kubelet/streaming/spdy/stream.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { connectedPair, type SpdyTestClient } from './streaming-spdy-client.ts';
 

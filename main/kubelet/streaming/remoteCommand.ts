@@ -6,8 +6,8 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
-import type { ConnectHandler } from '../dispatcher.ts';
-import { errors } from '../errors.ts';
+import type { ConnectHandler } from '../../apiserver/dispatcher.ts';
+import { errors } from '../../apiserver/errors.ts';
 import type { StreamSession, TerminalSize } from '../../runtime/runtime.ts';
 import {
   acceptChannels,

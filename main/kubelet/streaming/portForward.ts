@@ -7,8 +7,8 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ConnectHandler } from '../dispatcher.ts';
-import { errors } from '../errors.ts';
+import type { ConnectHandler } from '../../apiserver/dispatcher.ts';
+import { errors } from '../../apiserver/errors.ts';
 import { acceptPortForwardTransport, choosePortForwardTransport } from './portForwardTransport.ts';
 import { PortForwardRequests } from './portForwardRequests.ts';
 import type { SandboxTarget } from './podSandboxTarget.ts';

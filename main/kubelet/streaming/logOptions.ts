@@ -3,8 +3,8 @@
 // field). insecureSkipTLSVerifyBackend is accepted and ignored: there is no
 // kubelet connection to verify.
 
-import { errors } from '../errors.ts';
-import type { FieldError } from '../meta/objects.ts';
+import { errors } from '../../apiserver/errors.ts';
+import type { FieldError } from '../../apiserver/meta/objects.ts';
 import { queryBool, queryInt, queryString, queryTime } from './queryValues.ts';
 
 export interface PodLogOptions {

@@ -5,8 +5,8 @@
 // the pod's status (validateContainerLogStatus, findContainer); both answer
 // 400 BadRequest, which is how the kubelet's errors reach kubectl.
 
-import { errors } from '../errors.ts';
-import type { KubeObject } from '../meta/objects.ts';
+import { errors } from '../../apiserver/errors.ts';
+import type { KubeObject } from '../../apiserver/meta/objects.ts';
 
 interface ContainerSpec {
   name: string;

@@ -3,7 +3,7 @@
 // that works against Kubernetes means the same thing here: a boolean is true
 // unless it is absent, "0" or "false"; a number that does not parse is a 400.
 
-import { errors } from '../errors.ts';
+import { errors } from '../../apiserver/errors.ts';
 
 /** Convert_Slice_string_To_bool: only "0" and "false" (any case) are false. */
 export function queryBool(query: URLSearchParams, name: string): boolean {

@@ -7,8 +7,8 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { errors } from '../errors.ts';
-import type { ConnectHandler } from '../dispatcher.ts';
+import { errors } from '../../apiserver/errors.ts';
+import type { ConnectHandler } from '../../apiserver/dispatcher.ts';
 import type { LogLine, LogOptions, Runtime } from '../../runtime/runtime.ts';
 
 export interface LogStreamSource {

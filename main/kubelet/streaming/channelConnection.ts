@@ -13,7 +13,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable, type Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
-import { errors } from '../errors.ts';
+import { errors } from '../../apiserver/errors.ts';
 import { acceptWebSocket, isWebSocketUpgrade, offeredProtocols } from './webSocketUpgrade.ts';
 
 export const STREAM_STDIN = 0;

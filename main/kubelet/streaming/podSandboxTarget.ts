@@ -7,8 +7,8 @@
 // the pod's 127.0.0.1 cannot be reached.
 
 import type { Socket } from 'node:net';
-import { errors } from '../errors.ts';
-import type { KubeObject } from '../meta/objects.ts';
+import { errors } from '../../apiserver/errors.ts';
+import type { KubeObject } from '../../apiserver/meta/objects.ts';
 import { PodDialer, type PodAddress } from '../../network/podDialer.ts';
 import { DockerRuntime } from '../../runtime/docker/dockerRuntime.ts';
 import { LABEL_POD_UID, NotFoundError, type Runtime } from '../../runtime/runtime.ts';

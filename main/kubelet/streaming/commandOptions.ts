@@ -2,7 +2,7 @@
 // pods/NAME/attach, with the kubelet's rules for the streams: at least one
 // of stdin, stdout, stderr, and no separate stderr on a terminal.
 
-import { errors } from '../errors.ts';
+import { errors } from '../../apiserver/errors.ts';
 import { queryBool, queryString } from './queryValues.ts';
 
 export interface CommandStreams {

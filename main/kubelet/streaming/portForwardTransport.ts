@@ -12,7 +12,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { errors, StatusError } from '../errors.ts';
+import { errors, StatusError } from '../../apiserver/errors.ts';
 import { acceptWebSocket, isWebSocketUpgrade, offeredProtocols } from './webSocketUpgrade.ts';
 import { WebSocketTunnel } from './webSocketTunnel.ts';
 

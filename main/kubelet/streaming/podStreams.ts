@@ -4,11 +4,11 @@
 // response starts, so it reaches the client as a Status; the returned
 // handler then only streams.
 
-import type { ApiServer } from '../apiServer.ts';
-import type { ApiRequest, ApiResult, ConnectHandler } from '../dispatcher.ts';
-import { errors } from '../errors.ts';
-import type { KubeObject } from '../meta/objects.ts';
-import type { PodConnector } from '../subresources.ts';
+import type { ApiServer } from '../../apiserver/apiServer.ts';
+import type { ApiRequest, ApiResult, ConnectHandler } from '../../apiserver/dispatcher.ts';
+import { errors } from '../../apiserver/errors.ts';
+import type { KubeObject } from '../../apiserver/meta/objects.ts';
+import type { PodConnector } from '../../apiserver/subresources.ts';
 import { NotFoundError, type Runtime } from '../../runtime/runtime.ts';
 import { parseAttachOptions, parseExecOptions } from './commandOptions.ts';
 import { logsSince, parsePodLogOptions } from './logOptions.ts';

@@ -57,6 +57,7 @@ export class ResourceCatalog {
     this.byPath.delete(pathKey(group, version, plural));
     const kindKey = `${group}/${version}/${registry.def.kind}`;
     if (this.byKind.get(kindKey) === registry) this.byKind.delete(kindKey);
+    registry.close();
     this.changed();
   }
 
@@ -81,6 +82,8 @@ export class ResourceCatalog {
   }
 
   private put(def: ResourceDefinition): ResourceRegistry {
+    // A replaced definition (a CRD changed) ends its watches: clients relist and see the new shape.
+    this.byPath.get(pathKey(def.group, def.version, def.plural))?.close();
     const registry = new ResourceRegistry(def, this.deps);
     this.byPath.set(pathKey(def.group, def.version, def.plural), registry);
     this.byKind.set(`${def.group}/${def.version}/${def.kind}`, registry);

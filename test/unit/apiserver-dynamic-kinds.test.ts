@@ -167,11 +167,14 @@ describe('kinds at run time (in-process)', () => {
       await env.client.resource({ group: '', version: 'v1', plural: 'namespaces' }).create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
       await widgets.create('other', widget('w2'));
     });
+    const watching = widgets.watch(undefined, {}, () => undefined);
     const marked = await crds.delete(undefined, 'widgets.example.com');
     assert.ok(marked.metadata.finalizers?.includes('customresourcecleanup.apiextensions.k8s.io'));
     await eventually('the CRD gone', () => crds.get(undefined, 'widgets.example.com').then(() => false, (err) => isApiError(err, 'NotFound')));
     assert.equal(env.api.catalog.registry('example.com', 'v1', 'widgets'), undefined);
     assert.equal((await env.store.range('/registry/example.com/widgets/')).kvs.length, 0);
     assert.ok(!discovery.document('/apis')?.includes('example.com'));
+    // A watch on the kind ends with it, as kube-apiserver closes watches on a deleted CRD's storage.
+    await watching.done;
   });
 });

@@ -63,6 +63,8 @@ const maxConflictRetries = 20;
 export class ResourceRegistry {
   readonly groupResource: { group: string; resource: string };
   readonly apiVersion: string;
+  /** Open watches, ended when the resource stops being served (its CRD was deleted). */
+  private readonly watches = new Set<{ stop(): void }>();
   /** Store events' objects decoded for selector matching, shared by the watchers of one event (see filterView). */
   private readonly filterViews = new WeakMap<KeyValue, KubeObject>();
 
@@ -194,6 +196,8 @@ export class ResourceRegistry {
       startRevision = Number(initial.metadata.resourceVersion) + 1;
     }
     let stopped = false;
+    // Assigned below, before any store event can arrive.
+    let handle: { stop(): void; revision: number } = { stop: () => undefined, revision: 0 };
     const watch = store.watch(
       prefix,
       (event) => {
@@ -206,19 +210,28 @@ export class ResourceRegistry {
         onError: (err) => {
           if (stopped) return;
           stopped = true;
+          this.watches.delete(handle);
           onEnd(isStoreError(err, 'Compacted') ? errors.expired(`too old resource version: ${requested} (${err.message})`).status : toStatusError(err).status);
         },
       },
     );
-    return {
+    handle = {
       revision: startRevision - 1,
       stop: () => {
         if (stopped) return;
         stopped = true;
+        this.watches.delete(handle);
         watch.cancel();
         onEnd();
       },
     };
+    this.watches.add(handle);
+    return handle;
+  }
+
+  /** The resource is no longer served: its watches end, as kube-apiserver closes them when a CRD's storage goes. */
+  close(): void {
+    for (const handle of [...this.watches]) handle.stop();
   }
 
   /**

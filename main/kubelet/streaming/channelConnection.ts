@@ -165,9 +165,13 @@ export class ChannelConnection {
     return new Promise((resolve) => this.ws.send(message, { binary: this.framing.binary }, () => resolve()));
   }
 
-  /** Copies a runtime stream to a channel until it ends, holding it back while the client lags. */
-  async forward(source: Readable, channel: number): Promise<void> {
-    for await (const chunk of source) {
+  /**
+   * Copies a runtime stream to a channel until it ends, holding it back while
+   * the client lags. `keepOpen` leaves the source undestroyed at its end (a
+   * half-closed pod connection that may still be written to).
+   */
+  async forward(source: Readable, channel: number, keepOpen = false): Promise<void> {
+    for await (const chunk of keepOpen ? source.iterator({ destroyOnReturn: false }) : source) {
       const sent = this.send(channel, chunk as Buffer);
       if (this.ws.bufferedAmount > HIGH_WATER_BYTES) await sent;
     }

@@ -11,6 +11,7 @@ import { resourceAttributes } from './auth/requestAttributes.ts';
 import type { UserInfo } from './auth/user.ts';
 import { errors, StatusError } from './errors.ts';
 import type { KubeObject, Status } from './meta/objects.ts';
+import { queryInt, queryOptionalBool } from './queryValues.ts';
 import type { ResourceRequestInfo } from './requestInfo.ts';
 import type { DeleteOptions, RegistryWatchEvent, ResourceRegistry, WriteContext } from './registry/registry.ts';
 import { successStatus } from './registry/registry.ts';
@@ -230,11 +231,10 @@ export function fieldValidationOf(query: URLSearchParams): FieldValidation {
 }
 
 function listOptions(query: URLSearchParams) {
-  const limit = query.get('limit');
   return {
     labelSelector: query.get('labelSelector') ?? undefined,
     fieldSelector: query.get('fieldSelector') ?? undefined,
-    limit: limit ? Number(limit) : undefined,
+    limit: queryInt(query, 'limit'),
     continue: query.get('continue') ?? undefined,
     resourceVersion: query.get('resourceVersion') ?? undefined,
     resourceVersionMatch: query.get('resourceVersionMatch') ?? undefined,
@@ -243,11 +243,10 @@ function listOptions(query: URLSearchParams) {
 
 function deleteOptions(query: URLSearchParams, body: unknown): DeleteOptions {
   const fromBody = (typeof body === 'object' && body !== null ? body : {}) as DeleteOptions & { kind?: string };
-  const grace = query.get('gracePeriodSeconds');
   return {
-    gracePeriodSeconds: grace !== null ? Number(grace) : fromBody.gracePeriodSeconds,
+    gracePeriodSeconds: queryInt(query, 'gracePeriodSeconds') ?? fromBody.gracePeriodSeconds,
     propagationPolicy: query.get('propagationPolicy') ?? fromBody.propagationPolicy,
     preconditions: fromBody.preconditions,
-    orphanDependents: fromBody.orphanDependents,
+    orphanDependents: queryOptionalBool(query, 'orphanDependents') ?? fromBody.orphanDependents,
   };
 }

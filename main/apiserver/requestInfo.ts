@@ -3,6 +3,8 @@
 // /apis/apps/v1/deployments are both "resource requests"; everything else
 // (/version, /api, /openapi/v2) is a non-resource request.
 
+import { queryBool } from './queryValues.ts';
+
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
 export interface ResourceRequestInfo {
@@ -72,8 +74,7 @@ function verbOf(method: string, name: string, query: URLSearchParams): Verb {
   switch (method.toUpperCase()) {
     case 'GET':
     case 'HEAD': {
-      const watch = query.get('watch');
-      if (watch === 'true' || watch === '1') return 'watch';
+      if (queryBool(query, 'watch')) return 'watch';
       return name ? 'get' : 'list';
     }
     case 'POST':

@@ -14,6 +14,7 @@ import { createSchemaServices } from '../apiserver/openapi/schemaServices.ts';
 import { allResources } from '../apiserver/resources/index.ts';
 import { openStore, startCompactor } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
+import { keepAPIServicesSynced } from './apiServiceRegistration.ts';
 import { ensureKubernetesService, ensureSystemNamespaces } from './bootstrap.ts';
 import { ensureBootstrapPolicy } from './bootstrapPolicy.ts';
 import { chooseSubnet, engineSubnets, subnetsInUse } from './subnet.ts';
@@ -155,8 +156,10 @@ export class Cluster {
       await ensureSystemNamespaces(bootstrapClient);
       await ensureKubernetesService(bootstrapClient, apiServer.serviceRange.apiServerIP, apiPort);
       await ensureBootstrapPolicy(bootstrapClient);
+      const stopAPIServiceSync = await keepAPIServicesSynced(bootstrapClient, apiServer.catalog, (err) => process.stderr.write(`apiservices: ${err instanceof Error ? err.message : String(err)}\n`));
       writeKubeconfig(paths.kubeconfig, { clusterName: options.name, server: apiServer.url, caCert: pki.caCert, token: adminToken });
       cluster = new Cluster(options.name, paths, store, apiServer, settings, releaseLock);
+      cluster.own({ name: 'apiservice-registration', stop: stopAPIServiceSync });
       await cluster.startComponents();
       const client = cluster.client.bind(cluster);
       // Before the nodes: their kubelets give pods the cluster DNS address.

@@ -107,6 +107,10 @@ describe('CustomResourceDefinitions with kubectl', () => {
     assert.match(out, /^crontabs\s+ct\s+stable\.example\.com\/v1\s+true\s+CronTab$/m);
     const crds = await kubectlOk(kc, ['get', 'crds']);
     assert.match(crds, /^crontabs\.stable\.example\.com\s+\d{4}-\d\d-\d\dT/m);
+    // crdregistration: the served version gets its local APIService, below every built-in group.
+    await eventually('the APIService of stable.example.com/v1', async () => (await kubectl(kc, ['get', 'apiservice', 'v1.stable.example.com'])).code === 0);
+    const apiService = JSON.parse(await kubectlOk(kc, ['get', 'apiservice', 'v1.stable.example.com', '-o', 'json']));
+    assert.deepEqual([apiService.spec.groupPriorityMinimum, apiService.spec.versionPriority, apiService.status.conditions[0].status], [1000, 100, 'True']);
   });
 
   it('creates, gets and scales a CronTab through its scale subresource', async () => {
@@ -150,6 +154,7 @@ describe('CustomResourceDefinitions with kubectl', () => {
     assert.match(crds.stderr, /NotFound/);
     const resources = await kubectlOk(kc, ['api-resources', '--api-group=stable.example.com']);
     assert.doesNotMatch(resources, /crontabs/);
+    await eventually('the APIService of the deleted CRD to go', async () => (await kubectl(kc, ['get', 'apiservice', 'v1.stable.example.com'])).code !== 0);
     // Recreated, the kind is empty: nothing was left in storage.
     await kubectlOk(kc, ['apply', '-f', '-'], cronTabCRD);
     await kubectlOk(kc, ['wait', '--for', 'condition=established', '--timeout=30s', 'crd/crontabs.stable.example.com']);

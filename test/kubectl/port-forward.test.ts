@@ -293,9 +293,13 @@ describe('kubectl port-forward', { timeout: 300_000 }, () => {
     const anonymous = { anonymous: true };
     assert.equal((await rawRequest(api, 'GET', path, undefined, { ...webSocket, 'Sec-WebSocket-Protocol': 'SPDY/3.1+portforward.k8s.io' }, anonymous)).status, 401);
     assert.equal((await rawRequest(api, 'POST', path, undefined, { ...spdy, 'X-Stream-Protocol-Version': 'portforward.k8s.io' }, anonymous)).status, 401);
+    // The plain channel protocol is the kubelet's WebSocket port forwarding: it needs ?ports=.
     const channels = await rawRequest(api, 'GET', path, undefined, { ...webSocket, 'Sec-WebSocket-Protocol': 'v4.channel.k8s.io' });
     assert.equal(channels.status, 400);
-    assert.equal(channels.json().message, 'unable to upgrade: no tunneling spdy protocols provided');
+    assert.equal(channels.json().message, 'query parameter "port" is required');
+    const badTunnel = await rawRequest(api, 'GET', path, undefined, { ...webSocket, 'Sec-WebSocket-Protocol': 'SPDY/3.1+portforward.example.com' });
+    assert.equal(badTunnel.status, 400);
+    assert.equal(badTunnel.json().message, 'unable to upgrade: no tunneling spdy protocols provided');
     const unknown = await rawRequest(api, 'POST', path, undefined, { ...spdy, 'X-Stream-Protocol-Version': 'portforward.example.com' });
     assert.equal(unknown.status, 403);
     assert.match(unknown.json().message, /unable to negotiate protocol: client supports \[portforward\.example\.com\], server accepts \[portforward\.k8s\.io\]/);

@@ -54,6 +54,7 @@ describe('catalogue', () => {
     ['selfsubjectrulesreviews.authorization.k8s.io', [], [], false],
     ['selfsubjectreviews.authentication.k8s.io', [], [], false],
     ['customresourcedefinitions.apiextensions.k8s.io', ['crd', 'crds'], ['api-extensions'], false],
+    ['apiservices.apiregistration.k8s.io', [], ['api-extensions'], false],
   ];
   for (const [name, shortNames, categories, namespaced] of expected) {
     it(`${name} is listed as kubectl api-resources shows it`, () => {

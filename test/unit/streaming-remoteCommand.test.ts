@@ -208,6 +208,41 @@ describe('exec and attach over WebSocket channels', () => {
     assert.equal(status.message, 'Internal error occurred: error attaching to container: container abc is not running');
   });
 
+  test('stdin in text messages, as the Python client sends it (chr(channel) + text), on v4 and v5', async () => {
+    for (const protocol of ['v4.channel.k8s.io', 'v5.channel.k8s.io']) {
+      const scripted = serve();
+      const client = connect(port, [protocol]);
+      await client.opened;
+      client.ws.send('\u0000echo hi\n', { binary: false });
+      client.send(0, 'and bytes\n');
+      client.ws.send('\u0000h\u00e9\n', { binary: false });
+      await until(`stdin over ${protocol}`, () => scripted.received === 'echo hi\nand bytes\nh\u00e9\n');
+      scripted.exit(0);
+      await client.closed;
+    }
+  });
+
+  test('v4.base64.channel.k8s.io: channel digits and base64 data in text messages, both ways', async () => {
+    const scripted = serve();
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/exec`, ['v4.base64.channel.k8s.io']);
+    const messages: Array<{ text: string; binary: boolean }> = [];
+    ws.on('message', (data: Buffer, binary: boolean) => messages.push({ text: data.toString(), binary }));
+    const closed = new Promise<void>((resolve) => ws.on('close', () => resolve()));
+    await new Promise((resolve, reject) => ws.on('open', resolve).on('error', reject));
+    assert.equal(ws.protocol, 'v4.base64.channel.k8s.io');
+    ws.send(`0${Buffer.from('typed\n').toString('base64')}`);
+    ws.send('0not base64!');
+    await until('stdin', () => scripted.received === 'typed\n');
+    scripted.stdout.write('out');
+    scripted.exit(0);
+    await closed;
+    assert.ok(messages.every((m) => !m.binary));
+    // The session announcement (an empty stdout message), the output, then the Status.
+    assert.deepEqual(messages.map((m) => m.text[0]), ['1', '1', '3']);
+    assert.equal(Buffer.from(messages[1]!.text.slice(1), 'base64').toString(), 'out');
+    assert.equal(Buffer.from(messages[2]!.text.slice(1), 'base64').toString(), '{"metadata":{},"status":"Success"}');
+  });
+
   test('no supported subprotocol: refused with a 400 before the upgrade', async () => {
     serve();
     const client = connect(port, ['channel.k8s.io']);

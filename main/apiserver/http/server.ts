@@ -16,6 +16,7 @@ import { errors, toStatusError } from '../errors.ts';
 import type { KubeObject, Status } from '../meta/objects.ts';
 import { parseRequestInfo } from '../requestInfo.ts';
 import { decodeBody, readBody } from './body.ts';
+import { encodeJson, encodeSerialized, prettyRequested } from './jsonEncoding.ts';
 import { tableRequested } from './negotiation.ts';
 import { toTable } from './tables.ts';
 import { streamWatch } from './watchStream.ts';
@@ -37,21 +38,23 @@ export interface ApiHttpServerOptions {
   bookmarkIntervalMs?: number;
 }
 
-export function writeStatus(res: ServerResponse, status: Status): void {
+export function writeStatus(res: ServerResponse, status: Status, pretty = false): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   res.writeHead(status.code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
-  res.end(JSON.stringify(status));
+  res.end(encodeJson(status, pretty));
 }
 
-function writeJson(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
+function writeJson(res: ServerResponse, code: number, body: unknown, warnings: string[], pretty: boolean): void {
   const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' };
   if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
   res.writeHead(code, headers);
-  res.end(JSON.stringify(body));
+  res.end(encodeJson(body, pretty));
 }
+
+const prettyFor = (req: IncomingMessage) => prettyRequested(req, new URL(req.url ?? '/', 'https://localhost').searchParams);
 
 export class ApiHttpServer {
   readonly server: Server;
@@ -59,7 +62,7 @@ export class ApiHttpServer {
 
   constructor(private readonly options: ApiHttpServerOptions) {
     this.server = createServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) => {
-      this.handle(req, res).catch((err) => writeStatus(res, toStatusError(err).status));
+      this.handle(req, res).catch((err) => writeStatus(res, toStatusError(err).status, prettyFor(req)));
     });
     // Watches are long-lived: Node's default request timeouts must not cut them.
     this.server.requestTimeout = 0;
@@ -72,7 +75,7 @@ export class ApiHttpServer {
       socket.on('error', () => socket.destroy());
       this.handleUpgrade(req, socket, head).catch((err) => {
         const status = toStatusError(err).status;
-        socket.end(`HTTP/1.1 ${status.code} ${status.reason ?? 'Error'}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(status)}`);
+        socket.end(`HTTP/1.1 ${status.code} ${status.reason ?? 'Error'}\r\nContent-Type: application/json\r\n\r\n${encodeJson(status, prettyFor(req))}`);
       });
     });
   }
@@ -125,7 +128,7 @@ export class ApiHttpServer {
       await result.handler.serve(req, res);
       return;
     }
-    writeJson(res, result.code, table && registry && !info.subresource ? this.asTable(registry, result.object, table) : result.object, result.warnings);
+    writeJson(res, result.code, table && registry && !info.subresource ? this.asTable(registry, result.object, table) : result.object, result.warnings, prettyRequested(req, url.searchParams));
   }
 
   private asTable(registry: ResourceRegistry, object: unknown, table: NonNullable<ReturnType<typeof tableRequested>>): unknown {
@@ -154,7 +157,8 @@ export class ApiHttpServer {
     if (discovery) {
       const contentType = aggregated && (path === '/api' || path === '/apis') ? aggregatedDiscoveryContentType(aggregated) : 'application/json';
       res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', Vary: 'Accept' });
-      res.end(discovery);
+      // /version is written raw (WriteRawJSON: always indented, no newline); the others like any API object.
+      res.end(path === '/version' ? discovery : encodeSerialized(discovery, prettyRequested(req, url.searchParams)));
       return;
     }
     if (path.startsWith('/openapi/') && this.options.openapi) {

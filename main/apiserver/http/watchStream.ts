@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject, Status } from '../meta/objects.ts';
 import type { WatchStarter } from '../dispatcher.ts';
 import type { ResourceRegistry } from '../registry/registry.ts';
+import { queryBool, queryInt } from '../queryValues.ts';
 
 /** Kubernetes sends a bookmark about once a minute to watchers that allow them. */
 export const defaultBookmarkIntervalMs = 60_000;
@@ -22,6 +23,9 @@ export async function streamWatch(
   registry: ResourceRegistry,
   bookmarkIntervalMs = defaultBookmarkIntervalMs,
 ): Promise<void> {
+  // ListOptions are decoded before the watch starts: a bad timeoutSeconds is a 400, not a broken stream.
+  const wantsBookmarks = queryBool(query, 'allowWatchBookmarks');
+  const requested = queryInt(query, 'timeoutSeconds');
   let lastRevision = 0;
   let ended = false;
   let first = true;
@@ -66,14 +70,12 @@ export async function streamWatch(
     return;
   }
 
-  const wantsBookmarks = query.get('allowWatchBookmarks') === 'true';
   bookmarks = setInterval(() => {
     if (!wantsBookmarks) return;
     const object = { kind: registry.def.kind, apiVersion: registry.apiVersion, metadata: { resourceVersion: String(lastRevision) } };
     write(`${JSON.stringify({ type: 'BOOKMARK', object })}\n`);
   }, bookmarkIntervalMs);
-  const requested = Number(query.get('timeoutSeconds'));
-  timeout = setTimeout(() => handle.stop(), (requested > 0 ? requested : defaultTimeoutSeconds()) * 1000);
+  timeout = setTimeout(() => handle.stop(), (requested !== undefined && requested > 0 ? requested : defaultTimeoutSeconds()) * 1000);
   const stopOnClose = () => handle.stop();
   req.on('close', stopOnClose);
   res.on('close', stopOnClose);

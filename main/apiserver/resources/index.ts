@@ -1,6 +1,7 @@
 // Every resource type PodLab serves, and the rule each one's metadata.name follows.
 
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
+import { apiservices } from './apiservices.ts';
 import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, nameIsPathSegment, type NameValidator } from '../validation/nameValidators.ts';
 import { selfsubjectreviews } from './authentication.k8s.io.ts';
 import { localsubjectaccessreviews, selfsubjectaccessreviews, selfsubjectrulesreviews, subjectaccessreviews } from './authorization.k8s.io.ts';
@@ -35,6 +36,7 @@ const nameRules = new Map<ResourceDefinition, NameValidator>([
   [clusterroles, nameIsPathSegment],
   [rolebindings, nameIsPathSegment],
   [clusterrolebindings, nameIsPathSegment],
+  [apiservices, nameIsPathSegment],
 ]);
 
 const definitions: ResourceDefinition[] = [
@@ -42,6 +44,8 @@ const definitions: ResourceDefinition[] = [
   pods,
   nodes,
   events,
+  // The aggregator's own group comes first in /apis, as kube-apiserver lists it.
+  apiservices,
   eventsV1,
   configmaps,
   secrets,

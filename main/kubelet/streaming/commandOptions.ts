@@ -3,7 +3,7 @@
 // of stdin, stdout, stderr, and no separate stderr on a terminal.
 
 import { errors } from '../../apiserver/errors.ts';
-import { queryBool, queryString } from './queryValues.ts';
+import { queryBool, queryString } from '../../apiserver/queryValues.ts';
 
 export interface CommandStreams {
   stdin: boolean;

@@ -5,7 +5,7 @@
 
 import { errors } from '../../apiserver/errors.ts';
 import type { FieldError } from '../../apiserver/meta/objects.ts';
-import { queryBool, queryInt, queryString, queryTime } from './queryValues.ts';
+import { queryBool, queryInt, queryString, queryTime } from '../../apiserver/queryValues.ts';
 
 export interface PodLogOptions {
   container: string;

@@ -16,6 +16,7 @@ import { LogStream } from './logStream.ts';
 import { chooseContainer, containerSpec, logContainerId, runningContainerId, type PodView } from './podContainers.ts';
 import { dialDockerPods, sandboxTarget, type PodDialLookup } from './podSandboxTarget.ts';
 import { PortForward } from './portForward.ts';
+import { parsePortForwardPorts } from './portForwardChannels.ts';
 import { RemoteCommand } from './remoteCommand.ts';
 
 export type RuntimeLookup = (nodeName: string) => Runtime | undefined;
@@ -42,7 +43,7 @@ export class PodStreams implements PodConnector {
       case 'attach':
         return this.attach(pod, req.query);
       case 'portforward':
-        return this.portForward(pod);
+        return this.portForward(pod, req.query);
       default:
         throw errors.resourceNotFound(`pods/${subresource}`);
     }
@@ -94,9 +95,11 @@ export class PodStreams implements PodConnector {
   }
 
   /** The kubelet's port forwarding, to the pod's running sandbox. */
-  private portForward(pod: PodView): ConnectHandler {
+  private portForward(pod: PodView, query: URLSearchParams): ConnectHandler {
+    // PodPortForwardOptions are decoded before the pod's node is asked anything.
+    const ports = parsePortForwardPorts(query);
     const runtime = this.nodeRuntime(pod);
-    return new PortForward(() => sandboxTarget(runtime, pod, this.dialFor));
+    return new PortForward(() => sandboxTarget(runtime, pod, this.dialFor), ports);
   }
 
   /** streamLocation's checks, then the kubelet's: a named, scheduled, running container. */

@@ -9,27 +9,33 @@
 //   `portforward.k8s.io`: older kubectl, client-go's SPDY dialer, and kubectl's
 //   own fallback when the WebSocket upgrade fails. The answer is the kubelet's
 //   (httpstream.Handshake, then spdy's UpgradeResponse).
+// - WebSocket with none of those: the channel protocol (`v4.channel.k8s.io`,
+//   its base64 variant, or none offered) that the kubelet serves and non-Go
+//   clients speak (portForwardChannels.ts).
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { errors, StatusError } from '../../apiserver/errors.ts';
 import { acceptWebSocket, isWebSocketUpgrade, offeredProtocols } from './webSocketUpgrade.ts';
 import { WebSocketTunnel } from './webSocketTunnel.ts';
+import { chooseProtocol } from './channelConnection.ts';
+import { PORT_FORWARD_CHANNEL_PROTOCOLS } from './portForwardChannels.ts';
 
 export const PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
 const TUNNELING_PREFIX = 'SPDY/3.1+';
 const SPDY_UPGRADE = 'SPDY/3.1';
 const PROTOCOL_HEADER = 'x-stream-protocol-version';
 
-export type PortForwardTransport = { kind: 'websocket'; protocol: string } | { kind: 'spdy'; protocol: string };
+export type PortForwardTransport = { kind: 'websocket'; protocol: string } | { kind: 'spdy'; protocol: string } | { kind: 'channels'; protocol: string };
 
 /** Throws the Status the client gets when its request cannot become a port-forward session. */
 export function choosePortForwardTransport(req: IncomingMessage): PortForwardTransport {
   if (isWebSocketUpgrade(req)) {
     // As the TunnelingHandler: the offered SPDY/3.1+*.k8s.io protocols, then the kubelet's negotiation among them.
-    const tunneled = offeredProtocols(req)
-      .filter((p) => p.startsWith(TUNNELING_PREFIX) && p.endsWith('.k8s.io'))
-      .map((p) => p.slice(TUNNELING_PREFIX.length));
+    const offered = offeredProtocols(req);
+    // kube-apiserver tunnels only requests that offer a SPDY/3.1+ protocol; the others go to the kubelet's channel server.
+    if (!offered.some((p) => p.startsWith(TUNNELING_PREFIX))) return { kind: 'channels', protocol: chooseProtocol(req, PORT_FORWARD_CHANNEL_PROTOCOLS) };
+    const tunneled = offered.filter((p) => p.startsWith(TUNNELING_PREFIX) && p.endsWith('.k8s.io')).map((p) => p.slice(TUNNELING_PREFIX.length));
     if (tunneled.length === 0) throw errors.badRequest('unable to upgrade: no tunneling spdy protocols provided');
     return { kind: 'websocket', protocol: TUNNELING_PREFIX + negotiate(tunneled) };
   }
@@ -60,7 +66,7 @@ function negotiate(offered: string[]): string {
 }
 
 /** Completes the upgrade: the byte stream the SPDY session runs on. */
-export async function acceptPortForwardTransport(req: IncomingMessage, socket: Duplex, head: Buffer, transport: PortForwardTransport): Promise<Duplex> {
+export async function acceptPortForwardTransport(req: IncomingMessage, socket: Duplex, head: Buffer, transport: PortForwardTransport & { kind: 'websocket' | 'spdy' }): Promise<Duplex> {
   if (transport.kind === 'websocket') return new WebSocketTunnel(await acceptWebSocket(req, socket, head, transport.protocol));
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${SPDY_UPGRADE}\r\nX-Stream-Protocol-Version: ${transport.protocol}\r\n\r\n`);
   // Whatever the client sent after its request (Node read it with the headers) is already SPDY.

@@ -1,15 +1,31 @@
 // Query parameters read the way kube-apiserver's parameter codec converts them
 // (k8s.io/apimachinery/pkg/runtime conversions from url.Values), so a client
-// that works against Kubernetes means the same thing here: a boolean is true
-// unless it is absent, "0" or "false"; a number that does not parse is a 400.
+// that works against Kubernetes means the same thing here: a boolean
+// (watch, allowWatchBookmarks, follow, stdin, tty, orphanDependents...) is
+// true unless it is absent, "0" or "false" in any case, so `watch=1`,
+// `watch=True` and even `watch=yes` or `watch=` are watches, and no boolean is
+// ever a 400; a number that does not parse is a 400. `pretty` alone is read
+// with strconv.ParseBool (prettyRequested in http/jsonEncoding.ts).
 
-import { errors } from '../../apiserver/errors.ts';
+import { errors } from './errors.ts';
 
-/** Convert_Slice_string_To_bool: only "0" and "false" (any case) are false. */
+/** Convert_Slice_string_To_bool: only "0" and "false" (any case) are false; absent is false. */
 export function queryBool(query: URLSearchParams, name: string): boolean {
   const value = query.get(name);
   if (value === null) return false;
   return !(value === '0' || value.toLowerCase() === 'false');
+}
+
+/** Convert_Slice_string_To_Pointer_bool, for the optional ones (orphanDependents): absent stays unset. */
+export function queryOptionalBool(query: URLSearchParams, name: string): boolean | undefined {
+  return query.has(name) ? queryBool(query, name) : undefined;
+}
+
+/** Go's strconv.ParseBool: these twelve spellings and nothing else (undefined: "invalid syntax"). */
+export function parseGoBool(value: string): boolean | undefined {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+  return undefined;
 }
 
 /** Convert_Slice_string_To_Pointer_int64: absent or empty is unset. */

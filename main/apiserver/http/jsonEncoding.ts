@@ -1,0 +1,30 @@
+// How kube-apiserver writes a JSON body (runtime/serializer/json): through
+// json.Encoder, so one compact line ending in a newline (objects, lists,
+// tables, Status errors, discovery); or, when the request asks for it
+// (responsewriters' isPrettyPrint), indented by two spaces with no newline at
+// the end (json.MarshalIndent). Clients that read line by line or compare
+// bytes (golden files, `curl | diff`) see what a real cluster sends.
+
+import type { IncomingMessage } from 'node:http';
+import { parseGoBool } from '../queryValues.ts';
+
+/**
+ * isPrettyPrint: `pretty` read with strconv.ParseBool, a value that does not
+ * parse being false (never a 400); without it, curl, Wget and browsers
+ * (User-Agent `Mozilla/5.0`) get indented JSON.
+ */
+export function prettyRequested(req: IncomingMessage, query: URLSearchParams): boolean {
+  const pretty = query.get('pretty');
+  if (pretty) return parseGoBool(pretty) ?? false;
+  const agent = req.headers['user-agent'] ?? '';
+  return agent.startsWith('curl') || agent.startsWith('Wget') || agent.startsWith('Mozilla/5.0');
+}
+
+export function encodeJson(body: unknown, pretty = false): string {
+  return pretty ? JSON.stringify(body, null, 2) : `${JSON.stringify(body)}\n`;
+}
+
+/** A document serialized once and served many times (discovery), in the encoding this request gets. */
+export function encodeSerialized(json: string, pretty = false): string {
+  return pretty ? JSON.stringify(JSON.parse(json), null, 2) : `${json}\n`;
+}

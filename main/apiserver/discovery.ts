@@ -3,6 +3,7 @@
 // apps/v1 deployments, in the legacy documents and in the aggregated
 // discovery (apidiscovery.k8s.io/v2) that kubectl 1.32 asks for first.
 
+import { compareGroups } from './groupPriorities.ts';
 import type { ResourceDefinition, Subresource } from './registry/resourceDefinition.ts';
 import type { ResourceCatalog } from './resourceCatalog.ts';
 
@@ -177,6 +178,7 @@ export class Discovery {
       else groups.push({ name: gv.group, versions: [gv.version] });
     }
     for (const group of groups) group.versions.sort(compareKubeAwareVersions);
+    groups.sort((a, b) => compareGroups({ name: a.name, version: a.versions[0] }, { name: b.name, version: b.versions[0] }));
     const groupDocument = ({ name, versions }: GroupEntry) => ({
       name,
       versions: versions.map((version) => ({ groupVersion: `${name}/${version}`, version })),

@@ -24,6 +24,7 @@ import { InProcessClient } from './client/inProcessClient.ts';
 import type { KubeClient } from './client/types.ts';
 import { CreateOnlyResources } from './createOnly.ts';
 import { CustomResourceServing } from './crd/customResourceServing.ts';
+import { versionBehaviour } from './crd/versionBehaviour.ts';
 import { Discovery } from './discovery.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { ApiHttpServer, type OpenApiDocuments } from './http/server.ts';
@@ -113,7 +114,7 @@ export class ApiServer {
     createOnly.register(selfsubjectreviews, selfSubjectReviews(now));
     this.dispatcher = new Dispatcher(this.catalog, this.requestAuthorizer, options.schema, this.subresources, createOnly);
     this.catalog.onChange(() => options.schema.setCustomDefinitions(this.customDefinitions()));
-    this.customResources = new CustomResourceServing(this.catalog, { now, onError: (err, context) => process.stderr.write(`apiextensions: ${context}: ${err instanceof Error ? err.message : String(err)}\n`) });
+    this.customResources = new CustomResourceServing(this.catalog, { now, behaviour: versionBehaviour, onError: (err, context) => process.stderr.write(`apiextensions: ${context}: ${err instanceof Error ? err.message : String(err)}\n`) });
   }
 
   /** Every definition the served custom resources bring: patches, field validation and OpenAPI see them as soon as the kind is served. */

@@ -113,6 +113,27 @@ describe('CustomResourceDefinitions with kubectl', () => {
     assert.deepEqual([apiService.spec.groupPriorityMinimum, apiService.spec.versionPriority, apiService.status.conditions[0].status], [1000, 100, 'True']);
   });
 
+  it('prints the printer columns of the CRD and explains its schema', async () => {
+    await kubectlOk(kc, ['create', '-f', '-'], cronTab('printed'));
+    const table = await kubectlOk(kc, ['get', 'crontabs', 'printed']);
+    assert.match(table, /^NAME\s+SPEC\s+REPLICAS\s+AGE$/m);
+    assert.match(table, /^printed\s+\* \* \* \* \*\/5\s+/m);
+    const explained = await kubectlOk(kc, ['explain', 'crontab.spec']);
+    assert.match(explained, /KIND:\s+CronTab/);
+    assert.match(explained, /cronSpec\s+<string>/);
+    assert.match(explained, /replicas\s+<integer>/);
+  });
+
+  it('refuses an unknown field with --validate=strict and prunes it without validation', async () => {
+    const bogus = cronTab('bogus', '  bogus: 1');
+    const strict = await kubectl(kc, ['create', '--validate=strict', '-f', '-'], bogus);
+    assert.match(strict.stderr, /CronTab in version "v1" cannot be handled as a CronTab: strict decoding error: unknown field "spec\.bogus"/);
+    await kubectlOk(kc, ['create', '--validate=false', '-f', '-'], bogus);
+    const spec = JSON.parse(await kubectlOk(kc, ['get', 'crontab', 'bogus', '-o', 'jsonpath={.spec}']));
+    assert.equal(spec.bogus, undefined);
+    assert.equal(spec.image, 'my-awesome-cron-image');
+  });
+
   it('creates, gets and scales a CronTab through its scale subresource', async () => {
     await kubectlOk(kc, ['create', '-f', '-'], cronTab('my-new-cron-object'));
     await kubectlOk(kc, ['scale', 'crontab/my-new-cron-object', '--replicas=3']);

@@ -5,7 +5,7 @@
 // (renderer/wsTransport.ts). Only types and plain constants live here, so the
 // preload bundle stays tiny and the renderer can import it.
 
-import type { KubeList, KubeObject, Status } from '../main/apiserver/meta/objects.ts';
+import type { KubeList, KubeObject, Status } from '../main/kube/meta.ts';
 
 export type { KubeList, KubeObject, Status };
 

@@ -3,7 +3,7 @@
 // not finished (PodRequests / PodLimits of k8s.io/component-helpers), summed as
 // resource.Quantity adds, against the node's allocatable.
 
-import { addQuantities, compareQuantities, formatQuantity, milliValue, parseQuantity, quantityValue, type Quantity } from '../main/apiserver/validation/quantity.ts';
+import { addQuantities, compareQuantities, formatQuantity, milliValue, parseQuantity, quantityValue, type Quantity } from '../main/kube/quantity.ts';
 import type { NodeView, PodView } from '../main/insight/podView.ts';
 
 type Totals = Record<string, Quantity>;

@@ -21,7 +21,7 @@ import { StaticTokenAuthenticator } from './auth/tokenAuthenticator.ts';
 import { PrivilegedGroupAuthorizer, UnionAuthorizer } from './auth/unionAuthorizer.ts';
 import { adminUser, type UserInfo } from './auth/user.ts';
 import { InProcessClient } from './client/inProcessClient.ts';
-import type { KubeClient } from './client/types.ts';
+import type { KubeClient } from '../kube/client/types.ts';
 import { CreateOnlyResources } from './createOnly.ts';
 import { CustomResourceServing } from './crd/customResourceServing.ts';
 import { versionBehaviour } from './crd/versionBehaviour.ts';

@@ -5,7 +5,7 @@
 // registered for the resource.
 
 import type { UserInfo } from './auth/user.ts';
-import type { KubeObject } from './meta/objects.ts';
+import type { KubeObject } from '../kube/meta.ts';
 import type { ResourceDefinition } from './registry/resourceDefinition.ts';
 
 export interface CreateOnlyHandler {

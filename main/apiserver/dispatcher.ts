@@ -10,7 +10,7 @@ import { forbiddenError } from './auth/forbidden.ts';
 import { resourceAttributes } from './auth/requestAttributes.ts';
 import type { UserInfo } from './auth/user.ts';
 import { errors, StatusError } from './errors.ts';
-import type { KubeObject, Status } from './meta/objects.ts';
+import type { KubeObject, Status } from '../kube/meta.ts';
 import { queryInt, queryOptionalBool } from './queryValues.ts';
 import type { ResourceRequestInfo } from './requestInfo.ts';
 import type { DeleteOptions, RegistryWatchEvent, ResourceRegistry, WriteContext } from './registry/registry.ts';

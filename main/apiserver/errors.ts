@@ -2,7 +2,7 @@
 // is a metav1.Status, worded as k8s.io/apimachinery/pkg/api/errors words it,
 // so kubectl prints exactly what users know ("the object has been modified").
 
-import type { FieldError, Status, StatusCause } from './meta/objects.ts';
+import type { FieldError, Status, StatusCause } from '../kube/meta.ts';
 import { formatFieldErrors, qualifiedKind } from './validation/formatFieldErrors.ts';
 import { isStoreError } from '../store/store.ts';
 

@@ -3,7 +3,7 @@
 // pods behind tokens, RBAC objects).
 
 import { StatusError } from './errors.ts';
-import type { KubeObject } from './meta/objects.ts';
+import type { KubeObject } from '../kube/meta.ts';
 import type { ResourceRegistry } from './registry/registry.ts';
 
 export async function getIfExists(registry: ResourceRegistry | undefined, namespace: string, name: string): Promise<KubeObject | undefined> {

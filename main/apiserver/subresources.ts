@@ -5,10 +5,10 @@
 // (ResourceDefinition.actions); the dispatcher only looks them up.
 
 import { errors } from './errors.ts';
-import type { KubeObject, Status } from './meta/objects.ts';
+import type { KubeObject, Status } from '../kube/meta.ts';
 import type { ApiRequest, ApiResult } from './dispatcher.ts';
 import type { ResourceRegistry, WriteContext } from './registry/registry.ts';
-import { kubeTimestamp } from './registry/objectMeta.ts';
+import { kubeTimestamp } from '../kube/time.ts';
 import type { TokenRequests } from './tokenRequest.ts';
 
 export interface SubresourceRequest {

@@ -6,8 +6,8 @@
 
 import type { ObjectRef, ServiceAccountTokens } from './auth/serviceAccountTokens.ts';
 import { errors } from './errors.ts';
-import type { KubeObject } from './meta/objects.ts';
-import { kubeTimestamp } from './registry/objectMeta.ts';
+import type { KubeObject } from '../kube/meta.ts';
+import { kubeTimestamp } from '../kube/time.ts';
 import type { ResourceRegistry } from './registry/registry.ts';
 import { authenticationGroup } from './resources/authentication.k8s.io.ts';
 import { getIfExists } from './storedObject.ts';

@@ -9,9 +9,9 @@
 // availability controller keeps them. Call syncAPIServices at start and
 // again whenever the served group-versions change.
 
-import type { KubeClient } from '../apiserver/client/types.ts';
-import { isApiError } from '../apiserver/client/types.ts';
-import type { KubeObject } from '../apiserver/meta/objects.ts';
+import type { KubeClient } from '../kube/client/types.ts';
+import { isApiError } from '../kube/client/types.ts';
+import type { KubeObject } from '../kube/meta.ts';
 import { localAvailableCondition } from '../apiserver/resources/apiservices.ts';
 import { semanticEqual } from '../apiserver/validation/fieldErrors.ts';
 import { apiServicePriorities, customPriority } from '../apiserver/groupPriorities.ts';

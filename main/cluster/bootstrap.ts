@@ -1,8 +1,8 @@
 // Objects every cluster has from its first start, as kube-apiserver's
 // bootstrap controller makes them: the system namespaces.
 
-import type { KubeClient } from '../apiserver/client/types.ts';
-import { isApiError } from '../apiserver/client/types.ts';
+import type { KubeClient } from '../kube/client/types.ts';
+import { isApiError } from '../kube/client/types.ts';
 
 export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 

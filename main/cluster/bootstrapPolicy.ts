@@ -9,9 +9,9 @@ import { covers } from '../apiserver/auth/rbac/policyComparator.ts';
 import { rulesOf } from '../apiserver/auth/rbac/policyRule.ts';
 import { autoupdateAnnotation, bootstrapClusterRoleBindings, bootstrapClusterRoles } from '../apiserver/auth/rbac/bootstrapPolicy.ts';
 import { subjectsOf, roleRefOf } from '../apiserver/auth/rbac/ruleResolver.ts';
-import { isApiError, type KubeClient, type ResourceClient } from '../apiserver/client/types.ts';
-import type { KubeObject } from '../apiserver/meta/objects.ts';
-import { deepEqual } from '../apiserver/registry/objectMeta.ts';
+import { isApiError, type KubeClient, type ResourceClient } from '../kube/client/types.ts';
+import type { KubeObject } from '../kube/meta.ts';
+import { deepEqual } from '../kube/deepEqual.ts';
 import { rbacGroup } from '../apiserver/resources/shared/rbac.ts';
 
 type Reconcile = (existing: KubeObject, expected: KubeObject) => KubeObject | 'recreate' | undefined;

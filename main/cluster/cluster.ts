@@ -7,9 +7,9 @@
 import { createServer } from 'node:net';
 import { ApiServer } from '../apiserver/apiServer.ts';
 import { componentUser } from '../apiserver/auth/user.ts';
-import { EventRecorder } from '../apiserver/client/eventRecorder.ts';
+import { EventRecorder } from '../kube/client/eventRecorder.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
-import type { KubeClient } from '../apiserver/client/types.ts';
+import type { KubeClient } from '../kube/client/types.ts';
 import { createSchemaServices } from '../apiserver/openapi/schemaServices.ts';
 import { allResources } from '../apiserver/resources/index.ts';
 import { openStore, startCompactor } from '../store/index.ts';

@@ -4,9 +4,9 @@
 // cache has synced do the controllers' workers start: a controller acting on
 // a half-filled cache would, say, create pods that already exist.
 
-import { EventRecorder } from '../apiserver/client/eventRecorder.ts';
-import { isApiError, type KubeClient } from '../apiserver/client/types.ts';
-import { realClock, type Clock } from '../apiserver/client/clock.ts';
+import { EventRecorder } from '../kube/client/eventRecorder.ts';
+import { isApiError, type KubeClient } from '../kube/client/types.ts';
+import { realClock, type Clock } from '../kube/clock.ts';
 import { ClusterRoleAggregationController } from './clusterroleaggregation/clusterRoleAggregationController.ts';
 import { DeploymentController } from './deployment/deploymentController.ts';
 import { EndpointsController } from './endpoint/endpointsController.ts';

@@ -18,12 +18,12 @@
 //   node stay Terminating until its kubelet returns to finish them, as in
 //   Kubernetes.
 
-import { EventRecorder } from '../apiserver/client/eventRecorder.ts';
-import { isApiError, type KubeClient, type ResourceClient } from '../apiserver/client/types.ts';
-import type { KubeObject } from '../apiserver/meta/objects.ts';
-import { kubeTimestamp } from '../apiserver/registry/objectMeta.ts';
-import { realClock, type Clock, type Timer } from '../apiserver/client/clock.ts';
-import { Informer } from '../apiserver/client/informer.ts';
+import { EventRecorder } from '../kube/client/eventRecorder.ts';
+import { isApiError, type KubeClient, type ResourceClient } from '../kube/client/types.ts';
+import type { KubeObject } from '../kube/meta.ts';
+import { kubeTimestamp } from '../kube/time.ts';
+import { realClock, type Clock, type Timer } from '../kube/clock.ts';
+import { Informer } from '../kube/client/informer.ts';
 import { toleratesTaint } from '../scheduler/taints.ts';
 import { podRef } from '../kubelet/events.ts';
 import { nodeRef } from '../kubelet/nodeObject.ts';

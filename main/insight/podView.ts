@@ -1,7 +1,7 @@
 // The fields of pods, events and nodes the debugger and the pod views read,
 // typed loosely: objects come from the API as JSON and any field may be absent.
 
-import type { KubeObject } from '../apiserver/meta/objects.ts';
+import type { KubeObject } from '../kube/meta.ts';
 
 export interface ContainerStateView {
   waiting?: { reason?: string; message?: string };

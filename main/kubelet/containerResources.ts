@@ -4,7 +4,7 @@
 // allocatable, the way the kubelet's kubepods cgroup holds every pod: that is
 // how a node's configured capacity is enforced on a shared Docker engine.
 
-import { milliValue, quantityValue } from '../apiserver/validation/quantity.ts';
+import { milliValue, quantityValue } from '../kube/quantity.ts';
 import type { ContainerResources } from '../runtime/runtime.ts';
 import type { Container } from './types.ts';
 

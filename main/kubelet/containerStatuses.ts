@@ -10,7 +10,7 @@ import type { ProbeResults } from './probeResults.ts';
 import { shouldContainerBeRestarted } from './podActions.ts';
 import type { RuntimeContainerStatus, RuntimePodStatus } from './runtimePodStatus.ts';
 import { isRestartableInitContainer, type Container, type ContainerState, type ContainerStatus, type Pod } from './types.ts';
-import { kubeTimestamp } from '../apiserver/registry/objectMeta.ts';
+import { kubeTimestamp } from '../kube/time.ts';
 
 export interface WaitingReason {
   reason: string;

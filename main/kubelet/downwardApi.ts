@@ -3,7 +3,7 @@
 // and resource.ExtractContainerResourceValue. Limits a container does not set
 // read as the node's allocatable, as the kubelet defaults them.
 
-import { milliValue, parseQuantity, quantityValue } from '../apiserver/validation/quantity.ts';
+import { milliValue, parseQuantity, quantityValue } from '../kube/quantity.ts';
 import type { Container, Pod, ResourceFieldSelector } from './types.ts';
 
 export interface DownwardContext {

@@ -3,8 +3,8 @@
 // container the way kubecontainer.GenerateContainerRef does, so `kubectl
 // describe pod` prints them against `spec.containers{app}`.
 
-import type { EventRecorder, EventType } from '../apiserver/client/eventRecorder.ts';
-import type { KubeObject } from '../apiserver/meta/objects.ts';
+import type { EventRecorder, EventType } from '../kube/client/eventRecorder.ts';
+import type { KubeObject } from '../kube/meta.ts';
 import type { Container, Pod } from './types.ts';
 
 /** The event involvedObject for a pod. */

@@ -5,12 +5,12 @@
 // leaves every container running, as a crashed kubelet would: the next
 // kubelet of the node re-adopts them.
 
-import { EventRecorder } from '../apiserver/client/eventRecorder.ts';
-import type { KubeClient } from '../apiserver/client/types.ts';
-import { deepEqual } from '../apiserver/registry/objectMeta.ts';
+import { EventRecorder } from '../kube/client/eventRecorder.ts';
+import type { KubeClient } from '../kube/client/types.ts';
+import { deepEqual } from '../kube/deepEqual.ts';
 import type { Image, Runtime } from '../runtime/runtime.ts';
-import { realClock, type Clock, type Timer } from '../apiserver/client/clock.ts';
-import type { Informer } from '../apiserver/client/informer.ts';
+import { realClock, type Clock, type Timer } from '../kube/clock.ts';
+import type { Informer } from '../kube/client/informer.ts';
 import { admitPod } from './admission.ts';
 import { ContainerKiller } from './containerKiller.ts';
 import { ContainerStarter } from './containerStarter.ts';

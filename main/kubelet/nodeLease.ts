@@ -3,9 +3,9 @@
 // duration. The node lifecycle controller declares the node unreachable when
 // renewals stop.
 
-import { isApiError, type ResourceClient } from '../apiserver/client/types.ts';
-import type { KubeObject } from '../apiserver/meta/objects.ts';
-import type { Clock, Timer } from '../apiserver/client/clock.ts';
+import { isApiError, type ResourceClient } from '../kube/client/types.ts';
+import type { KubeObject } from '../kube/meta.ts';
+import type { Clock, Timer } from '../kube/clock.ts';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 

@@ -2,7 +2,7 @@
 // labels, capacity and allocatable, addresses (InternalIP, Hostname),
 // nodeInfo, the images present, and the conditions.
 
-import type { KubeObject } from '../apiserver/meta/objects.ts';
+import type { KubeObject } from '../kube/meta.ts';
 import type { Image } from '../runtime/runtime.ts';
 import type { NodeCondition } from './nodeConditions.ts';
 

@@ -2,9 +2,9 @@
 // them: list and watch with `spec.nodeName=<node>`, through the shared
 // informer (which relists on 410 and retries with back-off).
 
-import type { ResourceClient } from '../apiserver/client/types.ts';
-import { Informer, type InformerHandlers } from '../apiserver/client/informer.ts';
-import type { Clock } from '../apiserver/client/clock.ts';
+import type { ResourceClient } from '../kube/client/types.ts';
+import { Informer, type InformerHandlers } from '../kube/client/informer.ts';
+import type { Clock } from '../kube/clock.ts';
 import type { Pod } from './types.ts';
 
 /** The same resource, every list and watch narrowed by a field selector. */

@@ -5,10 +5,11 @@
 // kubelet's node events (`Node node-1 status is now: NodeReady`). A Node
 // deleted under a running kubelet is registered again.
 
-import { isApiError, type ResourceClient } from '../apiserver/client/types.ts';
-import type { KubeObject } from '../apiserver/meta/objects.ts';
-import { deepEqual, kubeTimestamp } from '../apiserver/registry/objectMeta.ts';
-import type { Clock, Timer } from '../apiserver/client/clock.ts';
+import { isApiError, type ResourceClient } from '../kube/client/types.ts';
+import type { KubeObject } from '../kube/meta.ts';
+import { deepEqual } from '../kube/deepEqual.ts';
+import { kubeTimestamp } from '../kube/time.ts';
+import type { Clock, Timer } from '../kube/clock.ts';
 import type { KubeletEvents } from './events.ts';
 import { nodeConditions, type ConditionInputs, type NodeCondition } from './nodeConditions.ts';
 import { newNode, nodeRef, nodeStatus, type NodeDescription, type NodeStatusInputs } from './nodeObject.ts';

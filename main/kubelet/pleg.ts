@@ -5,7 +5,7 @@
 // relist is PLEG's health, reported on the node's Ready condition.
 
 import { LABEL_POD_UID, type Runtime } from '../runtime/runtime.ts';
-import type { Clock, Timer } from '../apiserver/client/clock.ts';
+import type { Clock, Timer } from '../kube/clock.ts';
 
 export interface PlegOptions {
   runtime: Runtime;

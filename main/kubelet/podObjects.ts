@@ -3,8 +3,8 @@
 // ObjectNotFoundError carrying the API's message (`configmap "cfg" not
 // found`), which the kubelet shows in events and waiting reasons.
 
-import { isApiError, type KubeClient } from '../apiserver/client/types.ts';
-import type { KubeObject } from '../apiserver/meta/objects.ts';
+import { isApiError, type KubeClient } from '../kube/client/types.ts';
+import type { KubeObject } from '../kube/meta.ts';
 
 export class ObjectNotFoundError extends Error {
   constructor(

@@ -6,7 +6,7 @@
 // containers are cleaned up. Each step says when it wants to run next (a
 // back-off ending); otherwise the pod is resynced periodically.
 
-import type { Clock, Timer } from '../apiserver/client/clock.ts';
+import type { Clock, Timer } from '../kube/clock.ts';
 import type { Pod } from './types.ts';
 
 export type WorkerState = 'sync' | 'terminating' | 'terminated';

@@ -3,7 +3,7 @@
 // is judged on, and the version is the node's containerRuntimeVersion.
 
 import type { Runtime, RuntimeVersion } from '../runtime/runtime.ts';
-import type { Clock, Timer } from '../apiserver/client/clock.ts';
+import type { Clock, Timer } from '../kube/clock.ts';
 
 export class RuntimeHealth {
   lastOk: number | undefined;

@@ -6,8 +6,9 @@
 // It also makes the final delete of a terminated pod (grace period 0, with
 // the pod's uid as precondition), as canBeDeleted/deletePod do.
 
-import { isApiError, type ResourceClient } from '../apiserver/client/types.ts';
-import { deepEqual, kubeTimestamp } from '../apiserver/registry/objectMeta.ts';
+import { isApiError, type ResourceClient } from '../kube/client/types.ts';
+import { deepEqual } from '../kube/deepEqual.ts';
+import { kubeTimestamp } from '../kube/time.ts';
 import { KUBELET_CONDITIONS } from './podConditions.ts';
 import type { Pod, PodCondition, PodStatus } from './types.ts';
 

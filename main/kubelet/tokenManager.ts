@@ -5,8 +5,8 @@
 // few seconds of jitter. When a refresh fails, the old token serves while it
 // is still valid.
 
-import type { KubeObject } from '../apiserver/meta/objects.ts';
-import type { ResourceClient } from '../apiserver/client/types.ts';
+import type { KubeObject } from '../kube/meta.ts';
+import type { ResourceClient } from '../kube/client/types.ts';
 import type { Pod } from './types.ts';
 
 /** ServiceAccountTokenProjection's default expirationSeconds. */

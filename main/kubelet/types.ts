@@ -2,7 +2,7 @@
 // JSON the API server stores. Only fields the kubelet acts on are listed;
 // everything else travels through untouched.
 
-import type { KubeObject } from '../apiserver/meta/objects.ts';
+import type { KubeObject } from '../kube/meta.ts';
 
 export type ResourceList = Record<string, Quantity>;
 export type {

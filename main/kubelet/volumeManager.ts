@@ -14,7 +14,7 @@ import { checkHostPathType } from './hostPathCheck.ts';
 import { ContainerStartError } from './startErrors.ts';
 import type { Container, Pod, Volume } from './types.ts';
 import { volumePayload, type PayloadContext } from './volumePayloads.ts';
-import { quantityValue } from '../apiserver/validation/quantity.ts';
+import { quantityValue } from '../kube/quantity.ts';
 
 export class VolumeSetupError extends Error {
   constructor(

@@ -4,8 +4,8 @@
 // gives ClusterFirst pods: that nameserver, Kubernetes' search domains,
 // ndots:5.
 
-import type { KubeClient } from '../apiserver/client/types.ts';
-import { isApiError } from '../apiserver/client/types.ts';
+import type { KubeClient } from '../kube/client/types.ts';
+import { isApiError } from '../kube/client/types.ts';
 import type { DnsConfig } from '../runtime/runtime.ts';
 
 export const CLUSTER_DOMAIN = 'cluster.local';

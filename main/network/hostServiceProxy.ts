@@ -13,8 +13,8 @@ import type { Socket } from 'node:net';
 import { createServer, type Server } from 'node:net';
 import { RoundRobin, readyTargets, type Target } from '../addon/backends.ts';
 import { dialFirst, splice } from '../addon/splice.ts';
-import type { EventRecorder } from '../apiserver/client/eventRecorder.ts';
-import type { KubeClient } from '../apiserver/client/types.ts';
+import type { EventRecorder } from '../kube/client/eventRecorder.ts';
+import type { KubeClient } from '../kube/client/types.ts';
 import type { ServicePortView, ServiceTable, ServiceView } from './serviceTable.ts';
 
 export const LOCALHOST = '127.0.0.1';

@@ -5,9 +5,9 @@
 // Endpoints carry skip-mirror, as kube-apiserver's do, because the slice is
 // written here too.
 
-import type { KubeClient, ResourceRef } from '../apiserver/client/types.ts';
-import { isApiError } from '../apiserver/client/types.ts';
-import type { KubeObject } from '../apiserver/meta/objects.ts';
+import type { KubeClient, ResourceRef } from '../kube/client/types.ts';
+import { isApiError } from '../kube/client/types.ts';
+import type { KubeObject } from '../kube/meta.ts';
 
 const ENDPOINTS: ResourceRef = { group: '', version: 'v1', plural: 'endpoints' };
 const ENDPOINT_SLICES: ResourceRef = { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices' };

@@ -12,8 +12,8 @@
 // (`removeAddonContainer` is for deleting the cluster).
 
 import type Docker from 'dockerode';
-import { EventRecorder } from '../apiserver/client/eventRecorder.ts';
-import type { KubeClient } from '../apiserver/client/types.ts';
+import { EventRecorder } from '../kube/client/eventRecorder.ts';
+import type { KubeClient } from '../kube/client/types.ts';
 import { createDockerClient } from '../runtime/docker/engine.ts';
 import type { DnsConfig } from '../runtime/runtime.ts';
 import { ensureAddonContainer, findAddonContainer, type AddonContainer } from './addonContainer.ts';

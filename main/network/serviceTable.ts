@@ -7,10 +7,10 @@
 
 import type { AddonEndpoint, AddonService, AddonServicePort, ServiceProtocol } from '../addon/config.ts';
 import { portKey } from '../addon/config.ts';
-import type { KubeClient, ResourceRef } from '../apiserver/client/types.ts';
-import type { KubeObject } from '../apiserver/meta/objects.ts';
-import { realClock, type Clock } from '../apiserver/client/clock.ts';
-import { Informer, objectKey } from '../apiserver/client/informer.ts';
+import type { KubeClient, ResourceRef } from '../kube/client/types.ts';
+import type { KubeObject } from '../kube/meta.ts';
+import { realClock, type Clock } from '../kube/clock.ts';
+import { Informer, objectKey } from '../kube/client/informer.ts';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 

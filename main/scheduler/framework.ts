@@ -5,7 +5,7 @@
 
 import type { ClusterEvent } from './clusterEvents.ts';
 import type { NodeInfo } from './nodeInfo.ts';
-import type { KubeObject } from '../apiserver/meta/objects.ts';
+import type { KubeObject } from '../kube/meta.ts';
 import type { Pod } from './types.ts';
 
 /**

@@ -3,7 +3,7 @@
 // affinity (terms ORed, requirements within a term ANDed); preferred terms add
 // their weight when they match.
 
-import { newRequirement, requirementMatches, type SelectorOperator } from '../apiserver/validation/labelSelector.ts';
+import { newRequirement, requirementMatches, type SelectorOperator } from '../kube/labels/labelSelector.ts';
 import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PreferredSchedulingTerm } from './types.ts';
 
 type Matcher = (values: Readonly<Record<string, string>>) => boolean;

@@ -2,7 +2,7 @@
 // ResourceLists with the API server's quantity parser, rounded up as
 // Quantity.MilliValue() (cpu) and Quantity.Value() (everything else) do.
 
-import { milliValue, quantityValue } from '../apiserver/validation/quantity.ts';
+import { milliValue, quantityValue } from '../kube/quantity.ts';
 import type { ResourceList } from './types.ts';
 
 /** framework.Resource: cpu in millicores, memory and ephemeral storage in bytes. */

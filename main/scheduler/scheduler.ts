@@ -9,12 +9,12 @@
 // back to the queue to wait for a cluster event or its backoff.
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { isApiError, type KubeClient, type ResourceClient } from '../apiserver/client/types.ts';
+import { isApiError, type KubeClient, type ResourceClient } from '../kube/client/types.ts';
 import { SchedulerCache } from './cache.ts';
-import { realClock, type Clock } from '../apiserver/client/clock.ts';
+import { realClock, type Clock } from '../kube/clock.ts';
 import { AssignedPodDelete, NodeAdd, nodeSchedulingPropertiesChange } from './clusterEvents.ts';
 import { profilePlugins, type ClusterEventWithHint, type Profile } from './framework.ts';
-import { Informer, objectKey } from '../apiserver/client/informer.ts';
+import { Informer, objectKey } from '../kube/client/informer.ts';
 import { defaultProfile } from './plugins/defaultProfile.ts';
 import { formatTime, updatePodCondition } from './podCondition.ts';
 import { schedulePod, type Rng } from './schedulePod.ts';

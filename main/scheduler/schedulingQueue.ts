@@ -11,11 +11,11 @@
 // done(): updates to it are ignored meanwhile, since the failure path re-reads
 // the latest version from the informer before requeueing it.
 
-import type { Clock, Timer } from '../apiserver/client/clock.ts';
+import type { Clock, Timer } from '../kube/clock.ts';
 import { isWildCard, matchClusterEvents, UnschedulableTimeout, type ClusterEvent } from './clusterEvents.ts';
 import type { ClusterEventWithHint } from './framework.ts';
 import { KeyedHeap } from './heap.ts';
-import type { KubeObject } from '../apiserver/meta/objects.ts';
+import type { KubeObject } from '../kube/meta.ts';
 import type { Pod } from './types.ts';
 
 export const DEFAULT_POD_INITIAL_BACKOFF_MS = 1_000;

@@ -2,7 +2,7 @@
 // objects the API server stores. Objects handed to the scheduler are never
 // mutated: the cache and the plugins memoize derived values per object.
 
-import type { KubeObject } from '../apiserver/meta/objects.ts';
+import type { KubeObject } from '../kube/meta.ts';
 
 /** Quantities travel as strings (`100m`, `1Gi`); JSON numbers are accepted as Kubernetes accepts them. */
 export type ResourceList = Record<string, string | number>;

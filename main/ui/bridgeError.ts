@@ -2,7 +2,7 @@
 // Kubernetes Status when the API server gave one (its causes name the fields).
 
 import type { BridgeErrorInfo, Status } from '../../preload/api.ts';
-import { ApiError } from '../apiserver/client/types.ts';
+import { ApiError } from '../kube/client/types.ts';
 import { ClusterBusyError } from '../cluster/deleteCluster.ts';
 import { NodeActionError } from '../cluster/nodes/nodeControl.ts';
 import { RegistryCredentialError } from '../cluster/registryCredentials.ts';

@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { BridgeEvents, ExecRequest } from '../../preload/api.ts';
-import type { KubeClient } from '../apiserver/client/types.ts';
+import type { KubeClient } from '../kube/client/types.ts';
 import { BridgeFailure, toBridgeError } from './bridgeError.ts';
 import { chooseContainer } from './podContainers.ts';
 import type { PodExecSession, PodStreams } from './podStreams.ts';

@@ -6,7 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { BridgeEvents, KubeObject, LogRequest } from '../../preload/api.ts';
-import type { KubeClient } from '../apiserver/client/types.ts';
+import type { KubeClient } from '../kube/client/types.ts';
 import { toBridgeError } from './bridgeError.ts';
 import { chooseContainer, containerStatus } from './podContainers.ts';
 import type { PodStreams } from './podStreams.ts';

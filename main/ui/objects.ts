@@ -2,7 +2,7 @@
 
 import { stringify } from 'yaml';
 import type { KubeObject, ObjectRef } from '../../preload/api.ts';
-import type { KubeClient } from '../apiserver/client/types.ts';
+import type { KubeClient } from '../kube/client/types.ts';
 
 export async function getObject(client: KubeClient, ref: ObjectRef): Promise<KubeObject> {
   return client.resource(ref.resource).get(ref.namespace, ref.name);

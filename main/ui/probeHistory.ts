@@ -5,7 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { BridgeEvents, ContainerProbeRuns, KubeObject, PodProbeHistory, ProbeKind, ProbeRun } from '../../preload/api.ts';
-import type { KubeClient } from '../apiserver/client/types.ts';
+import type { KubeClient } from '../kube/client/types.ts';
 import type { ProbeManager } from '../kubelet/probes/probeManager.ts';
 import type { ProbeRecord } from '../kubelet/probes/probeHistory.ts';
 import type { Pod } from '../kube/types/core-v1.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { ClusterSummary, NewCluster } from '../../preload/api.ts';
 import type { AuthorizationDenial } from '../apiserver/auth/denialLog.ts';
 import { adminUser } from '../apiserver/auth/user.ts';
-import type { KubeClient } from '../apiserver/client/types.ts';
+import type { KubeClient } from '../kube/client/types.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import type { NodeControl } from '../cluster/nodes/nodeControl.ts';
 import type { RegistryCredentials } from '../cluster/registryCredentials.ts';

@@ -6,7 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { BridgeEvents, KubeObject, Selection, WatchChange } from '../../preload/api.ts';
-import type { KubeClient, WatchHandle } from '../apiserver/client/types.ts';
+import type { KubeClient, WatchHandle } from '../kube/client/types.ts';
 import { toBridgeError } from './bridgeError.ts';
 
 const batchMs = 50;

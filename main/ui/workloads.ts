@@ -3,7 +3,7 @@
 // `kubectl rollout undo`, written the way kubectl writes them.
 
 import type { KubeObject, ObjectRef, RolloutRevision } from '../../preload/api.ts';
-import type { KubeClient } from '../apiserver/client/types.ts';
+import type { KubeClient } from '../kube/client/types.ts';
 import { BridgeFailure, badRequest } from './bridgeError.ts';
 
 const revisionAnnotation = 'deployment.kubernetes.io/revision';

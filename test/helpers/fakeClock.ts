@@ -1,7 +1,7 @@
 // A clock that only moves when a test says so: advance() runs the timers that
 // fall due, in due order, with now() set to each timer's due time.
 
-import type { Clock, Timer } from '../../main/apiserver/client/clock.ts';
+import type { Clock, Timer } from '../../main/kube/clock.ts';
 
 interface PendingTimer {
   due: number;

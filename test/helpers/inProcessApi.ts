@@ -3,7 +3,7 @@
 
 import { ApiServer } from '../../main/apiserver/apiServer.ts';
 import { adminUser } from '../../main/apiserver/auth/user.ts';
-import type { KubeClient } from '../../main/apiserver/client/types.ts';
+import type { KubeClient } from '../../main/kube/client/types.ts';
 import { allResources } from '../../main/apiserver/resources/index.ts';
 import { createSchemaServices } from '../../main/apiserver/openapi/schemaServices.ts';
 import { ensureSystemNamespaces } from '../../main/cluster/bootstrap.ts';

@@ -2,8 +2,8 @@
 // test do what a server or network can do to a client: fail a call, or end
 // open watches. Everything else goes through unchanged.
 
-import type { ClientWatchEvent, KubeClient, ResourceClient, ResourceRef, WatchHandle, WatchOptions } from '../../main/apiserver/client/types.ts';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { ClientWatchEvent, KubeClient, ResourceClient, ResourceRef, WatchHandle, WatchOptions } from '../../main/kube/client/types.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 
 export interface Call {
   plural: string;

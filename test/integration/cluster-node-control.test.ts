@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Docker from 'dockerode';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { Cluster } from '../../main/cluster/cluster.ts';
 import { ClusterBusyError, deleteCluster } from '../../main/cluster/deleteCluster.ts';
 import { NodeActionError } from '../../main/cluster/nodes/nodeControl.ts';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Docker from 'dockerode';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { Cluster } from '../../main/cluster/cluster.ts';
 import { freeSubnet, removeClusterObjects } from '../helpers/dockerCluster.ts';
 

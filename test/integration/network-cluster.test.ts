@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { Cluster } from '../../main/cluster/cluster.ts';
 import { startPortForward } from '../../main/network/portforward/portForward.ts';
 import { kubectlOk } from '../helpers/kubectl.ts';

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import type { ResourceClient } from '../../main/apiserver/client/types.ts';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { ResourceClient } from '../../main/kube/client/types.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { installPodStreaming } from '../../main/kubelet/streaming/podStreams.ts';
 import { Cluster } from '../../main/cluster/cluster.ts';
 import type { ContainerConfig } from '../../main/runtime/runtime.ts';

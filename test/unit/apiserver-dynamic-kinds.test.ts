@@ -6,11 +6,11 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ResourceClient } from '../../main/apiserver/client/types.ts';
-import { isApiError } from '../../main/apiserver/client/types.ts';
+import type { ResourceClient } from '../../main/kube/client/types.ts';
+import { isApiError } from '../../main/kube/client/types.ts';
 import type { CustomResourceDefinition } from '../../main/apiserver/crd/types.ts';
 import { aggregatedDiscoveryRequested, compareKubeAwareVersions, Discovery } from '../../main/apiserver/discovery.ts';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { configmaps } from '../../main/apiserver/resources/configmaps.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { startInProcessApi, type InProcessApi } from '../helpers/inProcessApi.ts';

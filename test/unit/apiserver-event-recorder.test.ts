@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { EventRecorder } from '../../main/apiserver/client/eventRecorder.ts';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import { EventRecorder } from '../../main/kube/client/eventRecorder.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { startInProcessApi, type InProcessApi } from '../helpers/inProcessApi.ts';
 
 describe('EventRecorder', () => {

@@ -5,9 +5,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ClientWatchEvent, ResourceClient } from '../../main/apiserver/client/types.ts';
-import { isApiError } from '../../main/apiserver/client/types.ts';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { ClientWatchEvent, ResourceClient } from '../../main/kube/client/types.ts';
+import { isApiError } from '../../main/kube/client/types.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { startInProcessApi, type InProcessApi } from '../helpers/inProcessApi.ts';
 
 const cmRef = { group: '', version: 'v1', plural: 'configmaps' };

@@ -12,7 +12,7 @@ import type { RbacPolicySource } from '../../main/apiserver/auth/rbac/ruleResolv
 import { serviceAccountUserInfo } from '../../main/apiserver/auth/serviceAccountUser.ts';
 import { PrivilegedGroupAuthorizer, UnionAuthorizer } from '../../main/apiserver/auth/unionAuthorizer.ts';
 import { adminUser, type UserInfo } from '../../main/apiserver/auth/user.ts';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 
 const alice: UserInfo = { name: 'alice', groups: ['devs', 'system:authenticated'] };
 const sa = serviceAccountUserInfo({ namespace: 'shop', name: 'api', uid: 'sa-uid' });

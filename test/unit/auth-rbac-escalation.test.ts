@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { compactRules, compactString, covers } from '../../main/apiserver/auth/rbac/policyComparator.ts';
 import type { UserInfo } from '../../main/apiserver/auth/user.ts';
-import { isApiError, type KubeClient } from '../../main/apiserver/client/types.ts';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import { isApiError, type KubeClient } from '../../main/kube/client/types.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { startInProcessApi, type InProcessApi } from '../helpers/inProcessApi.ts';
 
 describe('whether rules cover others', () => {

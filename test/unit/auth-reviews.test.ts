@@ -7,8 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { impersonate } from '../../main/apiserver/auth/impersonation.ts';
 import { serviceAccountUserInfo } from '../../main/apiserver/auth/serviceAccountUser.ts';
 import { adminUser, type UserInfo } from '../../main/apiserver/auth/user.ts';
-import { isApiError, type KubeClient } from '../../main/apiserver/client/types.ts';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import { isApiError, type KubeClient } from '../../main/kube/client/types.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { ensureBootstrapPolicy } from '../../main/cluster/bootstrapPolicy.ts';
 import { startInProcessApi, type InProcessApi } from '../helpers/inProcessApi.ts';
 

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { keyIdOf } from '../../main/apiserver/auth/jwt.ts';
 import { newRsaKeyPair } from '../../main/apiserver/auth/rsaKeyPair.ts';
 import { kubernetesIssuer, ServiceAccountTokens, TokenInvalidError, type TokenObjectGetter } from '../../main/apiserver/auth/serviceAccountTokens.ts';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 
 const key = newRsaKeyPair();
 const otherKey = newRsaKeyPair();

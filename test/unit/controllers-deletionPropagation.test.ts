@@ -5,8 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { isApiError, type ResourceClient } from '../../main/apiserver/client/types.ts';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import { isApiError, type ResourceClient } from '../../main/kube/client/types.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { deletionFinalizers } from '../../main/apiserver/registry/registry.ts';
 import { startInProcessApi, type InProcessApi } from '../helpers/inProcessApi.ts';
 

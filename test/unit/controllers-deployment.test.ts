@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import type { Deployment, ReplicaSet } from '../../main/controllers/shared/types.ts';
 import { bindAll, deployment, events, finishTerminating, listPods, readyAll, resources, settle, startHarness, until, type Harness } from './controllers-harness.ts';
 

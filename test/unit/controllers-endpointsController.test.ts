@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { isApiError } from '../../main/apiserver/client/types.ts';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import { isApiError } from '../../main/kube/client/types.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import type { EndpointSubset } from '../../main/controllers/endpoint/endpointsComputation.ts';
 import type { SliceEndpoint } from '../../main/controllers/endpointslice/endpointSliceComputation.ts';
 import type { Pod } from '../../main/controllers/shared/types.ts';

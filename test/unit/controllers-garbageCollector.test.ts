@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { isApiError, type ResourceClient } from '../../main/apiserver/client/types.ts';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import { isApiError, type ResourceClient } from '../../main/kube/client/types.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { bindAll, deployment, finishTerminating, listPods, resources, settle, startHarness, until, type Harness } from './controllers-harness.ts';
 
 let h: Harness;

@@ -11,9 +11,9 @@
 
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { isApiError, type KubeClient, type ResourceClient } from '../../main/apiserver/client/types.ts';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
-import { kubeTimestamp } from '../../main/apiserver/registry/objectMeta.ts';
+import { isApiError, type KubeClient, type ResourceClient } from '../../main/kube/client/types.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
+import { kubeTimestamp } from '../../main/kube/time.ts';
 import { ControllerManager, isRoutineRace } from '../../main/controllers/controllerManager.ts';
 import { deploymentsResource, podsResource, replicaSetsResource } from '../../main/controllers/shared/resources.ts';
 import type { Pod } from '../../main/controllers/shared/types.ts';

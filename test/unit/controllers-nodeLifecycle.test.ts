@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { NodeLifecycleController, TAINT_UNREACHABLE, evictionTime, readinessTaintKey } from '../../main/controllers/nodeLifecycle.ts';
 import { microTime } from '../../main/kubelet/nodeLease.ts';
 import { FakeClock } from '../helpers/fakeClock.ts';

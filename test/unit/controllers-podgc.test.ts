@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, it } from 'node:test';
-import { isApiError } from '../../main/apiserver/client/types.ts';
+import { isApiError } from '../../main/kube/client/types.ts';
 import { GC_CHECK_PERIOD_MS, ORPHAN_QUARANTINE_MS } from '../../main/controllers/podgc/podGCController.ts';
 import type { Pod } from '../../main/controllers/shared/types.ts';
 import { settle, startHarness, until, type Harness } from './controllers-harness.ts';

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { ensureBootstrapPolicy } from '../../main/cluster/bootstrapPolicy.ts';
 import { ControllerManager } from '../../main/controllers/controllerManager.ts';
 import { eventually } from '../helpers/eventually.ts';

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import type { Pod, ReplicaSet } from '../../main/controllers/shared/types.ts';
 import { events, listPods, readyAll, resources, setPodStatus, settle, startHarness, until, type Harness } from './controllers-harness.ts';
 

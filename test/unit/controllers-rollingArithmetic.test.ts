@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { EventRecorder } from '../../main/apiserver/client/eventRecorder.ts';
-import type { ResourceClient } from '../../main/apiserver/client/types.ts';
+import type { EventRecorder } from '../../main/kube/client/eventRecorder.ts';
+import type { ResourceClient } from '../../main/kube/client/types.ts';
 import { maxReplicasAnnotation, desiredReplicasAnnotation } from '../../main/controllers/deployment/annotations.ts';
 import { maxSurge, maxUnavailable, newRSNewReplicas, proportion, resolveFenceposts } from '../../main/controllers/deployment/replicaArithmetic.ts';
 import { reconcileNewReplicaSet, reconcileOldReplicaSets } from '../../main/controllers/deployment/rolling.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { EventRecorder } from '../../main/apiserver/client/eventRecorder.ts';
+import type { EventRecorder } from '../../main/kube/client/eventRecorder.ts';
 import { KubeletEvents } from '../../main/kubelet/events.ts';
 import { ImageManager } from '../../main/kubelet/imageManager.ts';
 import { ContainerStartError } from '../../main/kubelet/startErrors.ts';

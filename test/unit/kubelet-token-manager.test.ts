@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { ServiceAccountTokenManager } from '../../main/kubelet/tokenManager.ts';
 import type { Pod } from '../../main/kubelet/types.ts';
 import { volumePayload } from '../../main/kubelet/volumePayloads.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { ForwardError, TargetResolver, parsePorts, parseTarget } from '../../main/network/portforward/forwardTarget.ts';
 import { ObjectNotFound, type ObjectReader } from '../../main/network/portforward/objectReader.ts';
 

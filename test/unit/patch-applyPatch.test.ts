@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { applyPatch } from '../../main/apiserver/patch/applyPatch.ts';
 import { PatchError } from '../../main/apiserver/patch/patchError.ts';
 import { SchemaLookup } from '../../main/apiserver/openapi/schemaLookup.ts';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 
 const lookup = SchemaLookup.kubernetes();
 const deploymentGVK = { group: 'apps', version: 'v1', kind: 'Deployment' };

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { apiservices } from '../../main/apiserver/resources/apiservices.ts';
 import { AUTOMANAGED_LABEL, syncAPIServices } from '../../main/cluster/apiServiceRegistration.ts';
 import { startInProcessApi, type InProcessApi } from '../helpers/inProcessApi.ts';

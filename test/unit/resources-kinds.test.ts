@@ -3,7 +3,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { allResources, nameValidatorFor } from '../../main/apiserver/resources/index.ts';
 import { namespaces } from '../../main/apiserver/resources/namespaces.ts';
 import { nodes } from '../../main/apiserver/resources/nodes.ts';

@@ -2,7 +2,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { pods, validatePodBinding } from '../../main/apiserver/resources/pods.ts';
 import { formatFieldErrors } from '../../main/apiserver/validation/formatFieldErrors.ts';
 

@@ -2,7 +2,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { deployments } from '../../main/apiserver/resources/deployments.ts';
 import { replicasets } from '../../main/apiserver/resources/replicasets.ts';
 import { statefulsets } from '../../main/apiserver/resources/statefulsets.ts';

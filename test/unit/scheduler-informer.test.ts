@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
-import { Informer } from '../../main/apiserver/client/informer.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
+import { Informer } from '../../main/kube/client/informer.ts';
 import { FakeClock } from '../helpers/fakeClock.ts';
 import { startInProcessApi } from '../helpers/inProcessApi.ts';
 import { InterceptingClient } from '../helpers/interceptingClient.ts';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, it } from 'node:test';
-import { ApiError, type ResourceClient } from '../../main/apiserver/client/types.ts';
+import { ApiError, type ResourceClient } from '../../main/kube/client/types.ts';
 import { Scheduler } from '../../main/scheduler/scheduler.ts';
 import type { Node, Pod, PodCondition, ResourceList } from '../../main/scheduler/types.ts';
 import { FakeClock } from '../helpers/fakeClock.ts';

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { KubeObject } from '../../main/apiserver/meta/objects.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
 import { SchemaLookup } from '../../main/apiserver/openapi/schemaLookup.ts';
 import { applyYaml } from '../../main/ui/apply/applyYaml.ts';
 import { catalogKindResolver } from '../../main/ui/apply/kindResolver.ts';

@@ -2,7 +2,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalQuantity, milliValue, parseQuantity, quantityFormatError, quantityValue } from '../../main/apiserver/validation/quantity.ts';
+import { canonicalQuantity, milliValue, parseQuantity, quantityFormatError, quantityValue } from '../../main/kube/quantity.ts';
 
 describe('parseQuantity', () => {
   const values: Array<[string, number, number]> = [

@@ -2,7 +2,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatLabels, labelSelectorToString, labelsMatch, parseLabelSelector } from '../../main/apiserver/validation/labelSelector.ts';
+import { formatLabels, labelSelectorToString, labelsMatch, parseLabelSelector } from '../../main/kube/labels/labelSelector.ts';
 import { formatLabelSelectorObject, labelSelectorObjectToRequirements } from '../../main/apiserver/validation/labelSelectorObject.ts';
 import { fieldsMatch, parseFieldSelector, unsupportedFieldLabel } from '../../main/apiserver/validation/fieldSelector.ts';
 

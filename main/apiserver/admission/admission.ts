@@ -2,7 +2,7 @@
 // plugins in order, then the validating ones. A plugin rejects by throwing a
 // StatusError (Invalid, Forbidden, NotFound...), which reaches the client as is.
 
-import type { KubeObject } from '../meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import type { UserInfo } from '../auth/user.ts';
 

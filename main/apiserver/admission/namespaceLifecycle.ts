@@ -3,7 +3,7 @@
 // deleted.
 
 import { errors } from '../errors.ts';
-import type { KubeObject } from '../meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import type { AdmissionAttributes, AdmissionPlugin } from './admission.ts';
 
 export const immortalNamespaces = new Set(['default', 'kube-system', 'kube-public']);

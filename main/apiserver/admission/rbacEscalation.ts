@@ -10,8 +10,8 @@ import { rulesOf } from '../auth/rbac/policyRule.ts';
 import { roleRefOf } from '../auth/rbac/ruleResolver.ts';
 import type { RuleResolver } from '../auth/rbac/ruleResolver.ts';
 import { errors } from '../errors.ts';
-import type { KubeObject } from '../meta/objects.ts';
-import { deepEqual } from '../registry/objectMeta.ts';
+import type { KubeObject } from '../../kube/meta.ts';
+import { deepEqual } from '../../kube/deepEqual.ts';
 import { rbacGroup } from '../resources/shared/rbac.ts';
 import type { AdmissionAttributes, AdmissionPlugin } from './admission.ts';
 

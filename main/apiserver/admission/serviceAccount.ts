@@ -8,7 +8,7 @@
 // imagePullSecrets takes its service account's.
 
 import { errors } from '../errors.ts';
-import type { KubeObject } from '../meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import { generateNameSuffix } from '../registry/objectMeta.ts';
 import type { AdmissionAttributes, AdmissionPlugin } from './admission.ts';
 

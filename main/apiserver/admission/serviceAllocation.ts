@@ -8,7 +8,7 @@
 // same address.
 
 import { errors } from '../errors.ts';
-import type { FieldError, KubeObject } from '../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import type { AdmissionAttributes, AdmissionPlugin } from './admission.ts';
 
 export const nodePortRange = { min: 30000, max: 32767 };

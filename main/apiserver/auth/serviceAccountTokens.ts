@@ -7,7 +7,7 @@
 // pod it is bound to, still exist with the uids it names.
 
 import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
-import type { KubeObject } from '../meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import { keyIdOf, peekJwtPayload, signJwt, verifyJwt } from './jwt.ts';
 import type { RsaKeyPair } from './rsaKeyPair.ts';
 import { serviceAccountUserInfo, serviceAccountUsername, type ServiceAccountInfo } from './serviceAccountUser.ts';

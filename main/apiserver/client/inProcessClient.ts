@@ -5,10 +5,10 @@
 import type { UserInfo } from '../auth/user.ts';
 import type { Dispatcher } from '../dispatcher.ts';
 import { StatusError } from '../errors.ts';
-import type { KubeList, KubeObject } from '../meta/objects.ts';
+import type { KubeList, KubeObject } from '../../kube/meta.ts';
 import type { ResourceRequestInfo, Verb } from '../requestInfo.ts';
-import type { ClientWatchEvent, DeleteOptions, KubeClient, ListOptions, PatchType, ResourceClient, ResourceRef, WatchHandle, WatchOptions, WriteOptions } from './types.ts';
-import { ApiError } from './types.ts';
+import type { ClientWatchEvent, DeleteOptions, KubeClient, ListOptions, PatchType, ResourceClient, ResourceRef, WatchHandle, WatchOptions, WriteOptions } from '../../kube/client/types.ts';
+import { ApiError } from '../../kube/client/types.ts';
 
 function query(options: object = {}): URLSearchParams {
   const q = new URLSearchParams();

@@ -2,7 +2,7 @@
 // served under (acceptedNames), NamesAccepted when no other CRD of its group
 // holds one of them, and Established once its names are accepted.
 
-import { kubeTimestamp } from '../registry/objectMeta.ts';
+import { kubeTimestamp } from '../../kube/time.ts';
 import type { CustomResourceDefinition, CustomResourceDefinitionCondition, CustomResourceDefinitionNames } from './types.ts';
 
 export const cleanupFinalizer = 'customresourcecleanup.apiextensions.k8s.io';

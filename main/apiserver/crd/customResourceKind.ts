@@ -6,7 +6,7 @@
 // selectors and OpenAPI models come from the version's part of the CRD.
 
 import { StatusError } from '../errors.ts';
-import type { KubeObject } from '../meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition, ResourceStrategy, Subresource } from '../registry/resourceDefinition.ts';
 import { nameIsDNSSubdomain } from '../validation/nameValidators.ts';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from './types.ts';
@@ -50,14 +50,8 @@ export function customResourceKinds(crd: CustomResourceDefinition, options: Cust
           if (options.terminating) throw terminatingError();
           // With a status subresource, status is written only through it (customResourceStrategy.PrepareForCreate).
           if (hasStatus) delete obj.status;
+          // Custom resources count generations from 1; the registry bumps it for any change outside metadata and status.
           obj.metadata.generation = 1;
-        },
-        prepareForUpdate: (obj, old) => {
-          // Custom resources count a new generation for any change outside metadata and status.
-          const { metadata: _m, status: _s, ...rest } = obj;
-          const { metadata: _om, status: _os, ...oldRest } = old;
-          if (JSON.stringify(rest) !== JSON.stringify(oldRest)) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
-          else obj.metadata.generation = old.metadata.generation;
         },
       };
       const def: ResourceDefinition = {

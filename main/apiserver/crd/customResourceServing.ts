@@ -10,8 +10,8 @@
 
 import { componentUser } from '../auth/user.ts';
 import { StatusError } from '../errors.ts';
-import type { KubeObject } from '../meta/objects.ts';
-import { kubeTimestamp } from '../registry/objectMeta.ts';
+import type { KubeObject } from '../../kube/meta.ts';
+import { kubeTimestamp } from '../../kube/time.ts';
 import type { ResourceRegistry, WriteContext } from '../registry/registry.ts';
 import type { ResourceCatalog } from '../resourceCatalog.ts';
 import { acceptNames, cleanupFinalizer, setCondition } from './crdConditions.ts';

@@ -3,7 +3,7 @@
 // value its JSONPath finds, typed by the column (a date column shows an age).
 // A version without columns prints Name and Age.
 
-import type { KubeObject, TableColumnDefinition } from '../meta/objects.ts';
+import type { KubeObject, TableColumnDefinition } from '../../kube/meta.ts';
 import type { TableDefinition } from '../registry/resourceDefinition.ts';
 import { nameColumn } from '../resources/shared/columns.ts';
 import { ageSince } from '../resources/shared/humanDuration.ts';

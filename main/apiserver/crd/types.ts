@@ -1,6 +1,6 @@
 // The apiextensions.k8s.io/v1 CustomResourceDefinition fields PodLab reads.
 
-import type { KubeObject } from '../meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 
 export interface CustomResourceDefinitionNames {
   plural: string;

@@ -13,7 +13,7 @@ import type { Authorizer } from '../auth/authorizer.ts';
 import { aggregatedDiscoveryContentType, aggregatedDiscoveryRequested, type Discovery } from '../discovery.ts';
 import type { Dispatcher } from '../dispatcher.ts';
 import { errors, toStatusError } from '../errors.ts';
-import type { KubeObject, Status } from '../meta/objects.ts';
+import type { KubeObject, Status } from '../../kube/meta.ts';
 import { parseRequestInfo } from '../requestInfo.ts';
 import { decodeBody, readBody } from './body.ts';
 import { encodeJson, encodeSerialized, prettyRequested } from './jsonEncoding.ts';

@@ -2,7 +2,7 @@
 // kind's strategy declares (the kubectl get columns), or Name and Age for
 // kinds without their own.
 
-import type { KubeObject, Table, TableColumnDefinition, TableRow } from '../meta/objects.ts';
+import type { KubeObject, Table, TableColumnDefinition, TableRow } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import type { TableRequest } from './negotiation.ts';
 import { humanDuration } from '../resources/shared/humanDuration.ts';

@@ -4,7 +4,7 @@
 // an ERROR event carrying a 410 Status, which makes clients relist.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KubeObject, Status } from '../meta/objects.ts';
+import type { KubeObject, Status } from '../../kube/meta.ts';
 import type { WatchStarter } from '../dispatcher.ts';
 import type { ResourceRegistry } from '../registry/registry.ts';
 import { queryBool, queryInt } from '../queryValues.ts';

@@ -5,7 +5,7 @@
 import type { SchemaServices } from '../dispatcher.ts';
 import { StatusError } from '../errors.ts';
 import type { OpenApiDocuments } from '../http/server.ts';
-import type { KubeObject } from '../meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import { applyPatch } from '../patch/applyPatch.ts';
 import { PatchError } from '../patch/patchError.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';

@@ -2,7 +2,7 @@
 // from the request's Content-Type, parses the body, and applies it to the
 // stored object. Errors are PatchErrors whose `code` is the HTTP status.
 
-import type { KubeObject } from '../meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import type { GroupVersionKind } from '../openapi/schema.ts';
 import type { SchemaLookup } from '../openapi/schemaLookup.ts';
 import { applyJsonPatch } from './jsonPatch.ts';

@@ -1,7 +1,7 @@
 // ObjectMeta validation the registry applies to every kind, with the kind's
 // own rule for names.
 
-import type { FieldError, KubeObject } from '../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import { nameIsDNSSubdomain } from '../validation/nameValidators.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/objectMeta.ts';
 import type { ResourceDefinition } from './resourceDefinition.ts';

@@ -2,7 +2,9 @@
 // generic registry fill it.
 
 import { randomInt, randomUUID } from 'node:crypto';
-import type { KubeObject } from '../meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
+import { deepEqual } from '../../kube/deepEqual.ts';
+import { kubeTimestamp } from '../../kube/time.ts';
 
 // Kubernetes' utilrand alphabet: no vowels (no accidental words) and no easily confused characters.
 const generateNameAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
@@ -11,11 +13,6 @@ export function generateNameSuffix(): string {
   let suffix = '';
   for (let i = 0; i < 5; i++) suffix += generateNameAlphabet[randomInt(generateNameAlphabet.length)];
   return suffix;
-}
-
-/** RFC 3339 with second precision, as metav1.Time serializes. */
-export function kubeTimestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 export function fillCreateMetadata(obj: KubeObject, now: Date): void {
@@ -51,15 +48,4 @@ export function keepServerMetadata(obj: KubeObject, old: KubeObject): void {
 export function specOf(obj: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
   return rest;
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  const ak = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const bk = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  if (ak.length !== bk.length) return false;
-  return ak.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

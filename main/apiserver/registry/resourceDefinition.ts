@@ -3,7 +3,7 @@
 // all kinds; a kind's strategy holds only what is particular to it, as
 // Kubernetes' rest.RESTCreateStrategy / RESTUpdateStrategy / TableConvertor do.
 
-import type { FieldError, KubeObject, TableColumnDefinition } from '../meta/objects.ts';
+import type { FieldError, KubeObject, TableColumnDefinition } from '../../kube/meta.ts';
 import type { NameValidator } from '../validation/nameValidators.ts';
 import type { Definitions } from '../openapi/schema.ts';
 import type { SubresourceAction } from '../subresources.ts';

@@ -2,7 +2,7 @@
 // and selector through the paths its kind declares (Deployments, ReplicaSets and
 // StatefulSets use spec.replicas; a CRD names its own).
 
-import type { KubeObject } from '../meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition, ScalePaths } from './resourceDefinition.ts';
 import { errors } from '../errors.ts';
 import type { ResourceRegistry, WriteContext } from './registry.ts';

@@ -4,9 +4,9 @@
 // Kubernetes does ("field label not supported").
 
 import { errors } from '../errors.ts';
-import type { KubeObject } from '../meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import { FieldSelectorParseError, fieldsMatch, parseFieldSelector, unsupportedFieldLabel } from '../validation/fieldSelector.ts';
-import { labelsMatch, parseLabelSelector, SelectorParseError } from '../validation/labelSelector.ts';
+import { labelsMatch, parseLabelSelector, SelectorParseError } from '../../kube/labels/labelSelector.ts';
 import type { ResourceDefinition } from './resourceDefinition.ts';
 
 export type ObjectFilter = (obj: KubeObject) => boolean;

@@ -6,9 +6,9 @@
 // strategy marks it. APIServices naming a Service are stored, but PodLab
 // does not proxy aggregated APIs: their availability stays Unknown.
 
-import type { FieldError, KubeObject } from '../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
-import { kubeTimestamp } from '../registry/objectMeta.ts';
+import { kubeTimestamp } from '../../kube/time.ts';
 import { invalid, notSupported, required } from '../validation/fieldErrors.ts';
 import { isDNS1035Label, isDNS1123Subdomain, isValidPathSegmentName } from '../validation/names.ts';
 import { ageColumn, column, nameColumn } from './shared/columns.ts';

@@ -1,7 +1,7 @@
 // ClusterRoles (rbac.authorization.k8s.io/v1): cluster-wide rules, which may
 // name non-resource URLs, and aggregation rules.
 
-import type { FieldError, KubeObject } from '../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { required } from '../validation/fieldErrors.ts';
 import { validateLabelSelectorObject, type LabelSelectorObject } from '../validation/labelSelectorObject.ts';

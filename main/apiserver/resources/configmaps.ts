@@ -1,6 +1,6 @@
 // ConfigMaps (core/v1): key names, the 1 MiB limit, immutability, DATA column.
 
-import type { FieldError, KubeObject } from '../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { invalid, tooLong } from '../validation/fieldErrors.ts';
 import { ageColumn, column, nameColumn } from './shared/columns.ts';

@@ -1,10 +1,10 @@
 // Deployments (apps/v1): SetDefaults_Deployment, ValidateDeployment and the
 // `kubectl get deployments` columns.
 
-import type { FieldError, KubeObject } from '../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { forbidden, invalid, notSupported, required, validateNonnegativeField } from '../validation/fieldErrors.ts';
-import { labelSelectorToString } from '../validation/labelSelector.ts';
+import { labelSelectorToString } from '../../kube/labels/labelSelector.ts';
 import { labelSelectorObjectToRequirements } from '../validation/labelSelectorObject.ts';
 import { ageColumn, column, nameColumn } from './shared/columns.ts';
 import { ageSince } from './shared/humanDuration.ts';

@@ -1,7 +1,7 @@
 // Endpoints (core/v1): addresses and ports of each subset, and the
 // ENDPOINTS column ("10.0.0.1:80,10.0.0.2:80 + 3 more...").
 
-import type { FieldError, KubeObject } from '../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { invalid, notSupported, required } from '../validation/fieldErrors.ts';
 import { isDNS1123Label, isValidIP, isValidPortNum } from '../validation/names.ts';

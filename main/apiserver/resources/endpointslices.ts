@@ -1,7 +1,7 @@
 // EndpointSlices (discovery.k8s.io/v1): address type, endpoints and ports,
 // and the ADDRESSTYPE / PORTS / ENDPOINTS columns.
 
-import type { FieldError, KubeObject } from '../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { invalid, notSupported, required, tooMany } from '../validation/fieldErrors.ts';
 import { isDNS1123Subdomain, isIPv4, isIPv6, isValidPortNum } from '../validation/names.ts';

@@ -3,7 +3,7 @@
 // Validation and printing run on the core/v1 shape, as Kubernetes runs them on
 // its one internal Event type.
 
-import type { KubeObject } from '../meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { eventColumns, eventRow } from './shared/eventPrinting.ts';
 import { validateEvent } from './shared/eventValidation.ts';

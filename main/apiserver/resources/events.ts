@@ -1,6 +1,6 @@
 // Events (core/v1), the ones `kubectl get events` and `kubectl describe` read.
 
-import type { KubeObject } from '../meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { eventColumns, eventRow } from './shared/eventPrinting.ts';
 import { validateEvent } from './shared/eventValidation.ts';

@@ -1,6 +1,6 @@
 // Leases (coordination.k8s.io/v1): node heartbeats and leader election.
 
-import type { FieldError, KubeObject } from '../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { invalid } from '../validation/fieldErrors.ts';
 import { ageColumn, column, nameColumn } from './shared/columns.ts';

@@ -1,7 +1,7 @@
 // Namespaces (core/v1): the kubernetes.io/metadata.name label, Active status
 // and the "kubernetes" finalizer given on create, and their table.
 
-import type { KubeObject } from '../meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { ageColumn, column, nameColumn } from './shared/columns.ts';
 import { ageSince } from './shared/humanDuration.ts';

@@ -2,7 +2,7 @@
 // capacity, and the `kubectl get nodes` columns. Unlike most kinds a node may
 // be created with its status, as the kubelet registers it.
 
-import type { FieldError, KubeObject } from '../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { duplicate, invalid, notSupported, required } from '../validation/fieldErrors.ts';
 import { isValidLabelValue } from '../validation/names.ts';

@@ -2,7 +2,7 @@
 // create, spec validation, the narrow set of updates a running pod allows,
 // graceful deletion, and `kubectl get pods` columns.
 
-import type { FieldError, KubeObject } from '../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { bindingAction, evictionAction, podConnectAction } from '../subresources.ts';
 import { forbidden, invalid, notSupported, required, validateImmutableField } from '../validation/fieldErrors.ts';

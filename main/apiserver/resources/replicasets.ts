@@ -1,7 +1,7 @@
 // ReplicaSets (apps/v1): SetDefaults_ReplicaSet, ValidateReplicaSet and the
 // `kubectl get replicasets` columns.
 
-import type { KubeObject } from '../meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { formatLabelSelectorObject } from '../validation/labelSelectorObject.ts';
 import { ageColumn, column, nameColumn } from './shared/columns.ts';

@@ -2,7 +2,7 @@
 // the v1 conversion does), per-type required keys, the 1 MiB limit,
 // immutability, and the TYPE and DATA columns.
 
-import type { FieldError, KubeObject } from '../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { invalid, required, tooLong, validateImmutableField } from '../validation/fieldErrors.ts';
 import { ageColumn, column, nameColumn } from './shared/columns.ts';

@@ -3,10 +3,10 @@
 // `kubectl get services` columns. Allocating new ClusterIPs and NodePorts
 // belongs to the service allocator, not to this strategy.
 
-import type { FieldError, KubeObject } from '../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { duplicate, forbidden, invalid, notSupported, required } from '../validation/fieldErrors.ts';
-import { formatLabels } from '../validation/labelSelector.ts';
+import { formatLabels } from '../../kube/labels/labelSelector.ts';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidIP, isValidPortNum } from '../validation/names.ts';
 import { validateLabels } from '../validation/objectMeta.ts';
 import { ageColumn, column, nameColumn } from './shared/columns.ts';

@@ -1,7 +1,7 @@
 // StatefulSets (apps/v1): SetDefaults_StatefulSet, ValidateStatefulSet(Update)
 // and the `kubectl get statefulsets` columns.
 
-import type { FieldError, KubeObject } from '../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { forbidden, invalid, required, semanticEqual, validateNonnegativeField } from '../validation/fieldErrors.ts';
 import { ageColumn, column, nameColumn } from './shared/columns.ts';

@@ -7,7 +7,7 @@ import type { AuthorizationAttributes, Authorizer } from '../auth/authorizer.ts'
 import type { UserInfo } from '../auth/user.ts';
 import type { CreateOnlyHandler } from '../createOnly.ts';
 import { errors } from '../errors.ts';
-import type { FieldError, KubeObject } from '../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import { authorizationGroup } from '../resources/authorization.k8s.io.ts';
 import { invalid } from '../validation/fieldErrors.ts';
 

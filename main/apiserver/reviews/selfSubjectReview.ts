@@ -1,7 +1,7 @@
 // SelfSubjectReview (`kubectl auth whoami`): who the server takes the
 // requester for, after authentication and impersonation.
 
-import { kubeTimestamp } from '../registry/objectMeta.ts';
+import { kubeTimestamp } from '../../kube/time.ts';
 import type { CreateOnlyHandler } from '../createOnly.ts';
 
 export function selfSubjectReviews(now: () => Date): CreateOnlyHandler {

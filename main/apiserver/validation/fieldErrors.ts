@@ -2,7 +2,7 @@
 // one-line body ("Invalid value: \"A\": a lowercase RFC 1123 ...") each error
 // prints as, worded as k8s.io/apimachinery/pkg/util/validation/field does.
 
-import type { FieldError } from '../meta/objects.ts';
+import type { FieldError } from '../../kube/meta.ts';
 import { GoValue } from './goSyntax.ts';
 
 export function required(field: string, detail = ''): FieldError {

@@ -1,7 +1,7 @@
 // apimachinery's errors.NewInvalid: the 422 message kubectl prints
 // ("The Pod \"x\" is invalid: ...") and the StatusCause list.
 
-import type { FieldError, StatusCause } from '../meta/objects.ts';
+import type { FieldError, StatusCause } from '../../kube/meta.ts';
 import { fieldErrorBody, fieldErrorMessage } from './fieldErrors.ts';
 
 export interface InvalidDetails {

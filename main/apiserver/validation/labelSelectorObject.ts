@@ -1,10 +1,10 @@
 // metav1.LabelSelector (matchLabels + matchExpressions) as workloads carry
 // it: validation, conversion to requirements, and the printed forms.
 
-import type { FieldError } from '../meta/objects.ts';
+import type { FieldError } from '../../kube/meta.ts';
 import { forbidden, invalid, required } from './fieldErrors.ts';
 import { GoValue, goQuote, goStringMap, goStringSlice, goStruct } from './goSyntax.ts';
-import { labelSelectorToString, newRequirement, SelectorParseError, type LabelRequirement, type SelectorOperator } from './labelSelector.ts';
+import { labelSelectorToString, newRequirement, SelectorParseError, type LabelRequirement, type SelectorOperator } from '../../kube/labels/labelSelector.ts';
 import { isValidLabelValue } from './names.ts';
 import { validateLabelName, validateLabels } from './objectMeta.ts';
 

@@ -1,7 +1,7 @@
 // apimachinery's ValidateObjectMeta / ValidateObjectMetaUpdate and the label
 // and annotation checks, for the registry to run on every write.
 
-import type { FieldError, ObjectMeta, OwnerReference } from '../meta/objects.ts';
+import type { FieldError, ObjectMeta, OwnerReference } from '../../kube/meta.ts';
 import { forbidden, invalid, required, tooLong, validateImmutableField, validateNonnegativeField } from './fieldErrors.ts';
 import { goStringSlice } from './goSyntax.ts';
 import { isQualifiedName, isValidLabelValue } from './names.ts';

@@ -4,7 +4,7 @@
 
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import type { KubeClient } from '../../apiserver/client/types.ts';
+import type { KubeClient } from '../../kube/client/types.ts';
 import { Kubelet } from '../../kubelet/kubelet.ts';
 import type { DnsSettings } from '../../kubelet/sandboxConfig.ts';
 import type { Timings } from '../../kubelet/timings.ts';

@@ -8,7 +8,7 @@ import { statfsSync } from 'node:fs';
 import { cpus, release, totalmem, type as osType } from 'node:os';
 import type Docker from 'dockerode';
 import type { MachineInfo } from '../../kubelet/kubelet.ts';
-import { canonicalQuantity } from '../../apiserver/validation/quantity.ts';
+import { canonicalQuantity } from '../../kube/quantity.ts';
 import type { CapacityChoice } from './nodeLabels.ts';
 
 export interface EngineFacts {

@@ -3,7 +3,7 @@
 // Requests are checked here once, for the CLI and the UI alike, and failures
 // say which node and what to do.
 
-import { parseQuantity } from '../../apiserver/validation/quantity.ts';
+import { parseQuantity } from '../../kube/quantity.ts';
 import { validNodeName, type CapacityChoice } from './nodeLabels.ts';
 
 export interface NodeMachine {

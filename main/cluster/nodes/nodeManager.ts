@@ -14,7 +14,7 @@
 import type { Runtime } from '../../runtime/runtime.ts';
 import { randomUUID } from 'node:crypto';
 import type Docker from 'dockerode';
-import { isApiError, type KubeClient } from '../../apiserver/client/types.ts';
+import { isApiError, type KubeClient } from '../../kube/client/types.ts';
 import { NodeLifecycleController } from '../../controllers/nodeLifecycle.ts';
 import type { Kubelet } from '../../kubelet/kubelet.ts';
 import type { ProbeManager } from '../../kubelet/probes/probeManager.ts';

@@ -4,10 +4,10 @@
 // ClusterRole change can change an aggregate, so every aggregated role is
 // looked at again after each.
 
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
-import { deepEqual } from '../../apiserver/registry/objectMeta.ts';
+import type { KubeObject } from '../../kube/meta.ts';
+import { deepEqual } from '../../kube/deepEqual.ts';
 import type { LabelSelectorObject } from '../../apiserver/validation/labelSelectorObject.ts';
-import type { ResourceClient } from '../../apiserver/client/types.ts';
+import type { ResourceClient } from '../../kube/client/types.ts';
 import { QueueController, type ControllerContext } from '../shared/controller.ts';
 import { clusterRolesResource } from '../shared/resources.ts';
 import { workloadSelector } from '../shared/selectors.ts';

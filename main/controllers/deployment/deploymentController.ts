@@ -6,9 +6,9 @@
 // status; a paused one, or one whose replica count changed, is only scaled;
 // otherwise its strategy (RollingUpdate or Recreate) takes the next step.
 
-import type { ResourceClient } from '../../apiserver/client/types.ts';
-import type { OwnerReference } from '../../apiserver/meta/objects.ts';
-import { deepEqual } from '../../apiserver/registry/objectMeta.ts';
+import type { ResourceClient } from '../../kube/client/types.ts';
+import type { OwnerReference } from '../../kube/meta.ts';
+import { deepEqual } from '../../kube/deepEqual.ts';
 import { claimObjects, recheckDeletionTimestamp } from '../shared/claim.ts';
 import { QueueController, keyOf, splitKey, type ControllerContext } from '../shared/controller.ts';
 import { controllerRefOf, resolveControllerRef } from '../shared/controllerRef.ts';

@@ -5,7 +5,7 @@
 // A Deployment that may still time out is looked at again when its deadline
 // falls due: nothing else would wake it.
 
-import { deepEqual } from '../../apiserver/registry/objectMeta.ts';
+import { deepEqual } from '../../kube/deepEqual.ts';
 import { timestampOf } from '../shared/time.ts';
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from '../shared/types.ts';
 import { getCondition, newCondition, Progressing, reasons, removeCondition, ReplicaFailure, setCondition } from './conditions.ts';

@@ -4,10 +4,10 @@
 // Deployment is resized mid-rollout, cleaning up old ReplicaSets beyond
 // revisionHistoryLimit, and writing the Deployment's status.
 
-import type { EventRecorder } from '../../apiserver/client/eventRecorder.ts';
-import { isApiError, type ResourceClient } from '../../apiserver/client/types.ts';
-import { deepEqual } from '../../apiserver/registry/objectMeta.ts';
-import type { Clock } from '../../apiserver/client/clock.ts';
+import type { EventRecorder } from '../../kube/client/eventRecorder.ts';
+import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
+import { deepEqual } from '../../kube/deepEqual.ts';
+import type { Clock } from '../../kube/clock.ts';
 import { isNamespaceTerminating } from '../shared/apiErrors.ts';
 import { newControllerRef, controllerRefOf } from '../shared/controllerRef.ts';
 import { deploymentKind } from '../shared/resources.ts';

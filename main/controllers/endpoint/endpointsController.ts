@@ -5,10 +5,10 @@
 // changed, and deleted with the Service. Services without a selector keep
 // whatever Endpoints someone else wrote (the `kubernetes` Service's).
 
-import type { EventRecorder } from '../../apiserver/client/eventRecorder.ts';
-import { isApiError, type ResourceClient } from '../../apiserver/client/types.ts';
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
-import { deepEqual } from '../../apiserver/registry/objectMeta.ts';
+import type { EventRecorder } from '../../kube/client/eventRecorder.ts';
+import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
+import type { KubeObject } from '../../kube/meta.ts';
+import { deepEqual } from '../../kube/deepEqual.ts';
 import { isNamespaceTerminating } from '../shared/apiErrors.ts';
 import { QueueController, splitKey, type ControllerContext } from '../shared/controller.ts';
 import { servicesForPod } from '../shared/podServices.ts';

@@ -5,10 +5,10 @@
 // slices are reused for the same port set and only rewritten when their
 // endpoints or labels changed; slices no longer needed are deleted.
 
-import type { EventRecorder } from '../../apiserver/client/eventRecorder.ts';
-import { isApiError, type ResourceClient } from '../../apiserver/client/types.ts';
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
-import { deepEqual } from '../../apiserver/registry/objectMeta.ts';
+import type { EventRecorder } from '../../kube/client/eventRecorder.ts';
+import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
+import type { KubeObject } from '../../kube/meta.ts';
+import { deepEqual } from '../../kube/deepEqual.ts';
 import { isNamespaceTerminating } from '../shared/apiErrors.ts';
 import { QueueController, splitKey, type ControllerContext } from '../shared/controller.ts';
 import { isControlledBy, newControllerRef } from '../shared/controllerRef.ts';

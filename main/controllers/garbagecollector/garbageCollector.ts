@@ -15,8 +15,8 @@
 // dependents lose their ownerReference to it, then it loses its orphan
 // finalizer.
 
-import { isApiError, type ResourceClient } from '../../apiserver/client/types.ts';
-import type { KubeObject, OwnerReference } from '../../apiserver/meta/objects.ts';
+import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
+import type { KubeObject, OwnerReference } from '../../kube/meta.ts';
 import type { Controller, ControllerContext } from '../shared/controller.ts';
 import { deleteOwnerRefsPatch } from '../shared/controllerRef.ts';
 import { removeFinalizer } from '../shared/finalizers.ts';

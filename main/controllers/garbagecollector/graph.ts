@@ -6,8 +6,8 @@
 // dependents whose owner went away, owners whose foreground deletion may have
 // finished, owners that started an orphaning or foreground deletion.
 
-import type { KubeObject, OwnerReference } from '../../apiserver/meta/objects.ts';
-import { deepEqual } from '../../apiserver/registry/objectMeta.ts';
+import type { KubeObject, OwnerReference } from '../../kube/meta.ts';
+import { deepEqual } from '../../kube/deepEqual.ts';
 
 export const orphanFinalizer = 'orphan';
 export const foregroundFinalizer = 'foregroundDeletion';

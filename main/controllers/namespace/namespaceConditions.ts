@@ -2,7 +2,7 @@
 // namespace_condition_utils.go): each of the five is False with an "all is
 // well" reason until something fails or remains, then True with what it is.
 
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 
 export interface NamespaceCondition {
   type: string;

@@ -10,9 +10,9 @@
 // finalizer is its "finalize". `kubectl get ns` shows the same thing:
 // Terminating until the content is gone, then nothing.
 
-import { isApiError, type ResourceClient } from '../../apiserver/client/types.ts';
+import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
 import { immortalNamespaces } from '../../apiserver/admission/namespaceLifecycle.ts';
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import { QueueController, type ControllerContext } from '../shared/controller.ts';
 import { removeFinalizer } from '../shared/finalizers.ts';
 import { namespacesResource, refKey, type KindInfo } from '../shared/resources.ts';

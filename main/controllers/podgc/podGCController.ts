@@ -8,8 +8,8 @@
 // - deletes the oldest finished pods beyond the terminated-pod threshold.
 // Without it a pod of a node removed with `podlab node rm` stays forever.
 
-import { isApiError, type ResourceClient } from '../../apiserver/client/types.ts';
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
+import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import { QueueController, type ControllerContext } from '../shared/controller.ts';
 import { nodesResource, podsResource } from '../shared/resources.ts';
 import type { SharedInformer } from '../shared/sharedInformer.ts';

@@ -7,10 +7,10 @@
 // status. Expectations keep it from acting again before its own creates and
 // deletes reached the pod informer.
 
-import type { EventRecorder } from '../../apiserver/client/eventRecorder.ts';
-import { isApiError, type ResourceClient } from '../../apiserver/client/types.ts';
-import type { OwnerReference } from '../../apiserver/meta/objects.ts';
-import { deepEqual } from '../../apiserver/registry/objectMeta.ts';
+import type { EventRecorder } from '../../kube/client/eventRecorder.ts';
+import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
+import type { OwnerReference } from '../../kube/meta.ts';
+import { deepEqual } from '../../kube/deepEqual.ts';
 import { claimObjects, recheckDeletionTimestamp } from '../shared/claim.ts';
 import { QueueController, keyOf, splitKey, type ControllerContext } from '../shared/controller.ts';
 import { controllerRefOf, newControllerRef, resolveControllerRef } from '../shared/controllerRef.ts';

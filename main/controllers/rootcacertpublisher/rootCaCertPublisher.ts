@@ -3,9 +3,9 @@
 // verify the API server (their kube-api-access volume projects it as
 // ca.crt). It is made again when deleted and put back when edited.
 
-import { isApiError, type ResourceClient } from '../../apiserver/client/types.ts';
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
-import { deepEqual } from '../../apiserver/registry/objectMeta.ts';
+import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
+import type { KubeObject } from '../../kube/meta.ts';
+import { deepEqual } from '../../kube/deepEqual.ts';
 import { rootCaConfigMapName } from '../../apiserver/admission/serviceAccount.ts';
 import { isNamespaceTerminating } from '../shared/apiErrors.ts';
 import { QueueController, type ControllerContext } from '../shared/controller.ts';

@@ -3,8 +3,8 @@
 // named `default`, made when the namespace appears and again whenever it is
 // deleted. Pods name it by default (spec.serviceAccountName).
 
-import { isApiError, type ResourceClient } from '../../apiserver/client/types.ts';
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
+import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import { QueueController, type ControllerContext } from '../shared/controller.ts';
 import { isNamespaceTerminating } from '../shared/apiErrors.ts';
 import { namespacesResource, serviceAccountsResource } from '../shared/resources.ts';

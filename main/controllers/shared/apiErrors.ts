@@ -1,6 +1,6 @@
 // Errors from the API server that controllers treat specially.
 
-import { isApiError } from '../../apiserver/client/types.ts';
+import { isApiError } from '../../kube/client/types.ts';
 
 /**
  * errors.HasStatusCause(err, NamespaceTerminatingCause): a create refused

@@ -4,8 +4,8 @@
 // after a fresh read proved it is not being deleted (an owner that is going
 // away must not grab orphans the garbage collector just released).
 
-import { isApiError, type ResourceClient } from '../../apiserver/client/types.ts';
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
+import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import { adoptPatch, controllerRefOf, deleteOwnerRefsPatch, type ControllerKind } from './controllerRef.ts';
 
 export interface ClaimOptions<T extends KubeObject> {

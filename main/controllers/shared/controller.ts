@@ -2,10 +2,10 @@
 // share: a work queue of object keys drained by a level-based reconcile(key)
 // that reads the current state from the informers' caches and acts on it.
 
-import type { KubeClient } from '../../apiserver/client/types.ts';
-import type { EventRecorder } from '../../apiserver/client/eventRecorder.ts';
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
-import type { Clock } from '../../apiserver/client/clock.ts';
+import type { KubeClient } from '../../kube/client/types.ts';
+import type { EventRecorder } from '../../kube/client/eventRecorder.ts';
+import type { KubeObject } from '../../kube/meta.ts';
+import type { Clock } from '../../kube/clock.ts';
 import type { InformerFactory } from './informerFactory.ts';
 import type { ServedResources } from './resources.ts';
 import { WorkQueue } from './workQueue.ts';

@@ -3,7 +3,7 @@
 // releases dependents with. The patches carry the dependent's uid so a
 // dependent deleted and recreated under the same name is not touched.
 
-import type { KubeObject, OwnerReference } from '../../apiserver/meta/objects.ts';
+import type { KubeObject, OwnerReference } from '../../kube/meta.ts';
 
 export interface ControllerKind {
   apiVersion: string;

@@ -5,7 +5,7 @@
 // are unmet is not managed again until its informer caught up, or until five
 // minutes passed (a lost watch event must not block the controller forever).
 
-import type { Clock } from '../../apiserver/client/clock.ts';
+import type { Clock } from '../../kube/clock.ts';
 
 const expectationsTimeoutMs = 5 * 60 * 1000;
 

@@ -2,7 +2,7 @@
 // the resourceVersion it read, retried on conflict, so a finalizer another
 // controller adds or removes meanwhile is never lost.
 
-import { isApiError, type ResourceClient } from '../../apiserver/client/types.ts';
+import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
 
 /** Removes `finalizer` from the object, if it is still the object with `uid` (any, when uid is undefined). */
 export async function removeFinalizer(resource: ResourceClient, namespace: string | undefined, name: string, uid: string | undefined, finalizer: string): Promise<void> {

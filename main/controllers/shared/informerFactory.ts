@@ -4,9 +4,9 @@
 // with a CRD) start at once; `forget` stops the informer of a kind no longer
 // served.
 
-import type { KubeClient, ResourceRef } from '../../apiserver/client/types.ts';
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
-import type { InformerOptions } from '../../apiserver/client/informer.ts';
+import type { KubeClient, ResourceRef } from '../../kube/client/types.ts';
+import type { KubeObject } from '../../kube/meta.ts';
+import type { InformerOptions } from '../../kube/client/informer.ts';
 import { refKey } from './resources.ts';
 import { SharedInformer } from './sharedInformer.ts';
 

@@ -4,9 +4,9 @@
 // and nothing is worth reporting, and for a name that already exists (a pod
 // the informer has not shown yet: the controller looks again).
 
-import type { EventRecorder } from '../../apiserver/client/eventRecorder.ts';
-import { isApiError, type ResourceClient } from '../../apiserver/client/types.ts';
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
+import type { EventRecorder } from '../../kube/client/eventRecorder.ts';
+import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import { isNamespaceTerminating } from './apiErrors.ts';
 import type { Pod } from './types.ts';
 

@@ -2,7 +2,7 @@
 // carries the template's labels, annotations and finalizers, the owner as
 // controller, and a name generated from the owner's: `<owner>-<5 chars>`.
 
-import type { OwnerReference } from '../../apiserver/meta/objects.ts';
+import type { OwnerReference } from '../../kube/meta.ts';
 import type { Pod, PodTemplateSpec } from './types.ts';
 
 export function podFromTemplate(template: PodTemplateSpec, namespace: string, generateNameFrom: string, controllerRef: OwnerReference): Pod {

@@ -2,7 +2,7 @@
 // apiVersion and kind back to the resource that serves it (the REST mapping
 // the garbage collector needs to look an owner up).
 
-import type { ResourceRef } from '../../apiserver/client/types.ts';
+import type { ResourceRef } from '../../kube/client/types.ts';
 import type { ControllerKind } from './controllerRef.ts';
 import type { ResourceDefinition } from '../../apiserver/registry/resourceDefinition.ts';
 import { allResources } from '../../apiserver/resources/index.ts';

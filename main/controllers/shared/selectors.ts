@@ -1,7 +1,7 @@
 // Label selectors as controllers use them: a workload's metav1.LabelSelector
 // (matchLabels + matchExpressions) and a Service's plain map selector.
 
-import { labelsMatch } from '../../apiserver/validation/labelSelector.ts';
+import { labelsMatch } from '../../kube/labels/labelSelector.ts';
 import { labelSelectorObjectToRequirements, type LabelSelectorObject } from '../../apiserver/validation/labelSelectorObject.ts';
 
 export interface Selector {

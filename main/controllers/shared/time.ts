@@ -1,8 +1,8 @@
 // Times as controllers write them (metav1.Time: RFC 3339, whole seconds) and
 // read them back.
 
-import { kubeTimestamp } from '../../apiserver/registry/objectMeta.ts';
-import type { Clock } from '../../apiserver/client/clock.ts';
+import { kubeTimestamp } from '../../kube/time.ts';
+import type { Clock } from '../../kube/clock.ts';
 
 export function timestampOf(clock: Clock): string {
   return kubeTimestamp(new Date(clock.now()));

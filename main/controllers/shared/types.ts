@@ -2,7 +2,7 @@
 // plain JSON the API server stores. Fields a controller does not touch travel
 // through untouched (the index signatures), so an update never drops them.
 
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import type { LabelSelectorObject } from '../../apiserver/validation/labelSelectorObject.ts';
 
 export type { IntOrString } from '../../kube/types/intstr.ts';

@@ -13,7 +13,7 @@
 // pod's every change). kube-controller-manager gets the same relief from its
 // client's rate limit (--kube-api-qps); PodLab's in-process clients have none.
 
-import type { Clock, Timer } from '../../apiserver/client/clock.ts';
+import type { Clock, Timer } from '../../kube/clock.ts';
 
 const baseDelayMs = 5;
 const maxDelayMs = 1000 * 1000;

@@ -10,10 +10,10 @@
 // its pods (lost if PodLab restarts when no pod runs it any more: a member
 // recreated then gets the update revision).
 
-import type { EventRecorder } from '../../apiserver/client/eventRecorder.ts';
-import { isApiError, type ResourceClient } from '../../apiserver/client/types.ts';
-import type { OwnerReference } from '../../apiserver/meta/objects.ts';
-import { deepEqual } from '../../apiserver/registry/objectMeta.ts';
+import type { EventRecorder } from '../../kube/client/eventRecorder.ts';
+import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
+import type { OwnerReference } from '../../kube/meta.ts';
+import { deepEqual } from '../../kube/deepEqual.ts';
 import { claimObjects, recheckDeletionTimestamp } from '../shared/claim.ts';
 import { QueueController, splitKey, type ControllerContext, keyOf } from '../shared/controller.ts';
 import { controllerRefOf, resolveControllerRef } from '../shared/controllerRef.ts';

@@ -7,7 +7,7 @@
 // the partition, one pod at a time, each only after the ones above it are
 // healthy again at the new revision.
 
-import { isApiError } from '../../apiserver/client/types.ts';
+import { isApiError } from '../../kube/client/types.ts';
 import type { Pod, StatefulSet, StatefulSetStatus } from '../shared/types.ts';
 import { computeReplicaStatus } from './statefulSetStatus.ts';
 import {

@@ -15,7 +15,7 @@
 // say when, and the kubelet writes the status only then.
 
 import type { Runtime } from '../../runtime/runtime.ts';
-import { realClock, type Clock } from '../../apiserver/client/clock.ts';
+import { realClock, type Clock } from '../../kube/clock.ts';
 import type { ProbeKind, ProbeResult, ProbeResults } from '../probeResults.ts';
 import { isRestartableInitContainer, type Container, type Pod } from '../types.ts';
 import type { PodNetworkLookup } from './podNetwork.ts';

@@ -15,7 +15,7 @@
 // is left out: it exists to spread thousands of workers, and it would make
 // the first probe time unpredictable in tests.
 
-import type { Clock, Timer } from '../../apiserver/client/clock.ts';
+import type { Clock, Timer } from '../../kube/clock.ts';
 import type { ProbeKind } from '../probeResults.ts';
 import type { Container, Pod, Probe } from '../types.ts';
 import type { ProbeHistory } from './probeHistory.ts';

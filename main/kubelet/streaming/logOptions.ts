@@ -4,7 +4,7 @@
 // kubelet connection to verify.
 
 import { errors } from '../../apiserver/errors.ts';
-import type { FieldError } from '../../apiserver/meta/objects.ts';
+import type { FieldError } from '../../kube/meta.ts';
 import { queryBool, queryInt, queryString, queryTime } from '../../apiserver/queryValues.ts';
 
 export interface PodLogOptions {

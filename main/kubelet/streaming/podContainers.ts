@@ -6,7 +6,7 @@
 // 400 BadRequest, which is how the kubelet's errors reach kubectl.
 
 import { errors } from '../../apiserver/errors.ts';
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 
 interface ContainerSpec {
   name: string;

@@ -8,7 +8,7 @@
 
 import type { Socket } from 'node:net';
 import { errors } from '../../apiserver/errors.ts';
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import { PodDialer, type PodAddress } from '../../network/podDialer.ts';
 import { DockerRuntime } from '../../runtime/docker/dockerRuntime.ts';
 import { LABEL_POD_UID, NotFoundError, type Runtime } from '../../runtime/runtime.ts';

@@ -7,7 +7,7 @@
 import type { ApiServer } from '../../apiserver/apiServer.ts';
 import type { ApiRequest, ApiResult, ConnectHandler } from '../../apiserver/dispatcher.ts';
 import { errors } from '../../apiserver/errors.ts';
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 import type { PodConnector } from '../../apiserver/subresources.ts';
 import { NotFoundError, type Runtime } from '../../runtime/runtime.ts';
 import { parseAttachOptions, parseExecOptions } from './commandOptions.ts';

@@ -6,8 +6,8 @@
 // finds it gone, not ready or replaced, so a forward to a Service or a
 // Deployment keeps working across `kubectl delete pod` and rollouts.
 
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
-import { labelSelectorToString } from '../../apiserver/validation/labelSelector.ts';
+import type { KubeObject } from '../../kube/meta.ts';
+import { labelSelectorToString } from '../../kube/labels/labelSelector.ts';
 import { labelSelectorObjectToRequirements, type LabelSelectorObject } from '../../apiserver/validation/labelSelectorObject.ts';
 import { DEPLOYMENTS, ObjectNotFound, PODS, SERVICES, type ObjectReader } from './objectReader.ts';
 

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { parse } from 'yaml';
-import type { KubeClient, ResourceRef } from '../../apiserver/client/types.ts';
-import { isApiError } from '../../apiserver/client/types.ts';
-import type { KubeObject } from '../../apiserver/meta/objects.ts';
+import type { KubeClient, ResourceRef } from '../../kube/client/types.ts';
+import { isApiError } from '../../kube/client/types.ts';
+import type { KubeObject } from '../../kube/meta.ts';
 
 export const PODS: ResourceRef = { group: '', version: 'v1', plural: 'pods' };
 export const SERVICES: ResourceRef = { group: '', version: 'v1', plural: 'services' };

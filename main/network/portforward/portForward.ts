@@ -8,7 +8,7 @@
 import type Docker from 'dockerode';
 import { createServer, type Server, type Socket } from 'node:net';
 import { splice } from '../../addon/splice.ts';
-import type { KubeClient } from '../../apiserver/client/types.ts';
+import type { KubeClient } from '../../kube/client/types.ts';
 import { createDockerClient } from '../../runtime/docker/engine.ts';
 import { PodDialer, type PodAddress } from '../podDialer.ts';
 import { TargetResolver, parsePorts, parseTarget, type ResolvedPod } from './forwardTarget.ts';

@@ -10,7 +10,7 @@
 
 import { parseAllDocuments } from 'yaml';
 import type { ApplyOutcome, ApplyRequest, KubeObject } from '../../../preload/api.ts';
-import { isApiError, type KubeClient } from '../../apiserver/client/types.ts';
+import { isApiError, type KubeClient } from '../../kube/client/types.ts';
 import { findUnknownFields } from '../../apiserver/openapi/fieldValidation.ts';
 import { SchemaLookup } from '../../apiserver/openapi/schemaLookup.ts';
 import { isJsonObject, type JsonObject } from '../../apiserver/patch/json.ts';

@@ -7,7 +7,7 @@
 // here; the controllers' own roles are not, as PodLab's components are
 // system:masters.
 
-import type { KubeObject } from '../../meta/objects.ts';
+import type { KubeObject } from '../../../kube/meta.ts';
 import { rbacGroup } from '../../resources/shared/rbac.ts';
 import { allAuthenticated, allUnauthenticated, privilegedGroup } from '../user.ts';
 import type { PolicyRule } from './policyRule.ts';

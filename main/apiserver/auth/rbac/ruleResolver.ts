@@ -5,7 +5,7 @@
 // role is missing contributes an error instead of rules; rules are additive,
 // so the others still count.
 
-import type { KubeObject } from '../../meta/objects.ts';
+import type { KubeObject } from '../../../kube/meta.ts';
 import { splitServiceAccountUsername } from '../serviceAccountUser.ts';
 import type { UserInfo } from '../user.ts';
 import { rulesOf, type PolicyRule } from './policyRule.ts';

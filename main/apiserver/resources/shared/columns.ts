@@ -2,7 +2,7 @@
 // Kubernetes sends (kubectl only shows the names; clients like Lens show
 // descriptions as tooltips).
 
-import type { TableColumnDefinition } from '../../meta/objects.ts';
+import type { TableColumnDefinition } from '../../../kube/meta.ts';
 
 const nameDescription =
   'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';

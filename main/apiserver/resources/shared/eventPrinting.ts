@@ -1,8 +1,8 @@
 // printEvent: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE (and with -o wide
 // SUBOBJECT, SOURCE, FIRST SEEN, COUNT, NAME), from a core/v1-shaped event.
 
-import type { TableColumnDefinition } from '../../meta/objects.ts';
-import type { KubeObject } from '../../meta/objects.ts';
+import type { TableColumnDefinition } from '../../../kube/meta.ts';
+import type { KubeObject } from '../../../kube/meta.ts';
 import { column, nameColumn } from './columns.ts';
 import { ageSince } from './humanDuration.ts';
 import { numberAt, objectAt, stringAt } from './json.ts';

@@ -1,7 +1,7 @@
 // ValidateEventCreate / legacyValidateEvent on a core/v1-shaped event.
 // core/v1 keeps the lenient legacy rules; events.k8s.io/v1 adds the strict ones.
 
-import type { FieldError, KubeObject } from '../../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../../kube/meta.ts';
 import { invalid, required } from '../../validation/fieldErrors.ts';
 import { isDNS1123Subdomain, isQualifiedName } from '../../validation/names.ts';
 import { numberAt, objectAt, stringAt } from './json.ts';

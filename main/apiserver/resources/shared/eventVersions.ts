@@ -3,7 +3,7 @@
 // other, so both APIs can share validation, printing and (in the registry)
 // storage.
 
-import type { KubeObject } from '../../meta/objects.ts';
+import type { KubeObject } from '../../../kube/meta.ts';
 
 // events.k8s.io/v1 name → core/v1 name.
 const renames: Array<[string, string]> = [

@@ -1,7 +1,7 @@
 // ConfigMaps and Secrets hold key/value data: keys must be valid config
 // keys, the whole payload fits in 1 MiB, and `immutable: true` freezes it.
 
-import type { FieldError, KubeObject } from '../../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../../kube/meta.ts';
 import { forbidden, invalid, semanticEqual } from '../../validation/fieldErrors.ts';
 import { isConfigMapKey } from '../../validation/names.ts';
 

@@ -3,7 +3,7 @@
 // workloads. Quantities are rewritten in canonical form, as Kubernetes
 // stores them ("0.5" comes back as "500m").
 
-import { canonicalQuantity } from '../../validation/quantity.ts';
+import { canonicalQuantity } from '../../../kube/quantity.ts';
 import { ensureObject, isObject, objectAt, objectsAt, setDefault, stringAt, type JsonObject } from './json.ts';
 
 /** parsers.ParseImageName's tag: "latest" when the image names neither a tag nor a digest. */

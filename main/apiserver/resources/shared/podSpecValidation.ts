@@ -2,7 +2,7 @@
 // pkg/apis/core/validation: containers, volumes, probes, policies,
 // tolerations, with Kubernetes' messages and field paths.
 
-import type { FieldError } from '../../meta/objects.ts';
+import type { FieldError } from '../../../kube/meta.ts';
 import { duplicate, forbidden, invalid, notFound, notSupported, required, validateNonnegativeField } from '../../validation/fieldErrors.ts';
 import { isDNS1123Label, isDNS1123Subdomain, isHTTPHeaderName, isQualifiedName, isValidLabelValue, isValidPortName, isValidPortNum, inclusiveRangeError, isConfigMapKey } from '../../validation/names.ts';
 import { validateAnnotations, validateLabelName, validateLabels } from '../../validation/objectMeta.ts';

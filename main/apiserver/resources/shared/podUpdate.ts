@@ -2,7 +2,7 @@
 // activeDeadlineSeconds (only shortened), added tolerations, removed
 // scheduling gates, and terminationGracePeriodSeconds from negative to 1.
 
-import type { FieldError } from '../../meta/objects.ts';
+import type { FieldError } from '../../../kube/meta.ts';
 import { forbidden, invalid, required, semanticEqual } from '../../validation/fieldErrors.ts';
 import { inclusiveRangeError } from '../../validation/names.ts';
 import { isObject, numberAt, objectsAt, stringAt, type JsonObject } from './json.ts';

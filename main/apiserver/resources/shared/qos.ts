@@ -2,7 +2,7 @@
 // requests equal limits, BestEffort when nothing is requested or limited,
 // Burstable otherwise. Computed once, on create.
 
-import { addQuantities, compareQuantities, parseQuantity, type Quantity } from '../../validation/quantity.ts';
+import { addQuantities, compareQuantities, parseQuantity, type Quantity } from '../../../kube/quantity.ts';
 import { objectAt, objectsAt, type JsonObject } from './json.ts';
 
 const qosResources = new Set(['cpu', 'memory']);

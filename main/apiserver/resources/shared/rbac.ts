@@ -1,7 +1,7 @@
 // RBAC validation (pkg/apis/rbac/validation) and defaults shared by Roles,
 // ClusterRoles, RoleBindings and ClusterRoleBindings, and the binding table.
 
-import type { FieldError, KubeObject } from '../../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../../kube/meta.ts';
 import { invalid, notSupported, required, semanticEqual } from '../../validation/fieldErrors.ts';
 import { GoValue, goQuote, goStruct } from '../../validation/goSyntax.ts';
 import { isDNS1123Subdomain } from '../../validation/names.ts';

@@ -2,10 +2,10 @@
 // names a container may use, quantities that parse and are not negative,
 // and requests no larger than limits.
 
-import type { FieldError } from '../../meta/objects.ts';
+import type { FieldError } from '../../../kube/meta.ts';
 import { invalid, isNegativeErrorMsg, required } from '../../validation/fieldErrors.ts';
 import { isQualifiedName } from '../../validation/names.ts';
-import { compareQuantities, formatQuantity, parseQuantity, type Quantity } from '../../validation/quantity.ts';
+import { compareQuantities, formatQuantity, parseQuantity, type Quantity } from '../../../kube/quantity.ts';
 import { objectAt, type JsonObject } from './json.ts';
 
 const standardContainerResources = new Set(['cpu', 'memory', 'ephemeral-storage']);

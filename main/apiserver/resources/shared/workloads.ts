@@ -2,10 +2,10 @@
 // defaults, the selector that must select the template's labels, replica
 // counts, the immutable selector, and the template columns of their tables.
 
-import type { FieldError, KubeObject } from '../../meta/objects.ts';
+import type { FieldError, KubeObject } from '../../../kube/meta.ts';
 import { forbidden, invalid, notSupported, required, validateImmutableField, validateNonnegativeField } from '../../validation/fieldErrors.ts';
 import { GoValue, goQuote, goStringMap } from '../../validation/goSyntax.ts';
-import { labelsMatch } from '../../validation/labelSelector.ts';
+import { labelsMatch } from '../../../kube/labels/labelSelector.ts';
 import {
   goLabelSelector,
   labelSelectorObjectToRequirements,

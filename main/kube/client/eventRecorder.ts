@@ -6,8 +6,8 @@
 // "(combined from similar events): ..." event. That keeps a crash-looping pod
 // from flooding the store while `kubectl describe` still shows `x12 over 3m`.
 
-import { kubeTimestamp } from '../registry/objectMeta.ts';
-import type { KubeObject } from '../meta/objects.ts';
+import { kubeTimestamp } from '../time.ts';
+import type { KubeObject } from '../meta.ts';
 import type { KubeClient } from './types.ts';
 import { isApiError } from './types.ts';
 

@@ -5,9 +5,9 @@
 // server says that version is gone (410) or reports an error, it lists again.
 // Failures are retried with backoff on the injected clock.
 
-import type { Clock, Timer } from './clock.ts';
+import type { Clock, Timer } from '../clock.ts';
 import { isApiError, type ClientWatchEvent, type ResourceClient, type WatchHandle } from './types.ts';
-import type { KubeObject } from '../meta/objects.ts';
+import type { KubeObject } from '../meta.ts';
 
 export interface InformerHandlers<T extends KubeObject> {
   onAdd(obj: T): void;

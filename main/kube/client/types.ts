@@ -4,7 +4,7 @@
 // included), without the HTTP hop, as kube components are clients of
 // kube-apiserver.
 
-import type { KubeList, KubeObject, Status } from '../meta/objects.ts';
+import type { KubeList, KubeObject, Status } from '../meta.ts';
 
 export interface ResourceRef {
   group: string; // '' for core

@@ -2,10 +2,10 @@
 // matches them: `app=web,tier!=db,env in (a,b),!canary,has,replicas>2`.
 // Parse errors carry Kubernetes' wording ("unable to parse requirement: ...").
 
-import type { FieldError } from '../meta/objects.ts';
-import { invalid, notSupported } from './fieldErrors.ts';
-import { fieldErrorMessage } from './fieldErrors.ts';
-import { isQualifiedName, isValidLabelValue } from './names.ts';
+import type { FieldError } from '../meta.ts';
+import { invalid, notSupported } from '../../apiserver/validation/fieldErrors.ts';
+import { fieldErrorMessage } from '../../apiserver/validation/fieldErrors.ts';
+import { isQualifiedName, isValidLabelValue } from '../../apiserver/validation/names.ts';
 
 export type SelectorOperator = 'in' | 'notin' | '=' | '==' | '!=' | 'exists' | '!' | 'gt' | 'lt';
 

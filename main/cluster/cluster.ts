@@ -19,8 +19,8 @@ import { ensureKubernetesService, ensureSystemNamespaces } from './bootstrap.ts'
 import { ensureBootstrapPolicy } from './bootstrapPolicy.ts';
 import { chooseSubnet, engineSubnets, subnetsInUse } from './subnet.ts';
 import { createDockerClient } from '../runtime/docker/engine.ts';
-import { planAddresses } from '../network/clusterNetwork.ts';
-import { DOCKER_EMBEDDED_DNS, startNetworking } from '../network/networking.ts';
+import { ensureClusterNetwork, planAddresses } from '../network/clusterNetwork.ts';
+import { beginNetworking, DOCKER_EMBEDDED_DNS } from '../network/networking.ts';
 import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { loadOrCreatePki } from './pki.ts';
@@ -162,10 +162,16 @@ export class Cluster {
       cluster.own({ name: 'apiservice-registration', stop: stopAPIServiceSync });
       await cluster.startComponents();
       const client = cluster.client.bind(cluster);
+      // The cluster network first (the node containers and the add-on both join it), then the add-on and the node containers side by side.
+      if (settings.runtime === 'docker') await ensureClusterNetwork(createDockerClient(), { cluster: options.name, subnet });
       // Before the nodes: their kubelets give pods the cluster DNS address.
-      const networking = settings.runtime === 'docker' ? await startNetworking(cluster, { upstreamDns: options.upstreamDns ? [DOCKER_EMBEDDED_DNS] : [] }) : undefined;
+      const begun = settings.runtime === 'docker' ? await beginNetworking(cluster, { upstreamDns: options.upstreamDns ? [DOCKER_EMBEDDED_DNS] : [] }) : undefined;
+      const networking = begun?.networking;
       const registryCredentials = options.registryCredentials ?? new RegistryCredentials();
-      const nodes = await NodeManager.start({ cluster: options.name, dataDir: paths.dataDir, runtime: settings.runtime, nodes: settings.nodes, subnet, pauseImage: options.pauseImage, clientFor: client, ...(networking ? { dns: networking.dns } : {}), nodeCredentials: () => registryCredentials.payloads() });
+      const [nodes] = await Promise.all([
+        NodeManager.start({ cluster: options.name, dataDir: paths.dataDir, runtime: settings.runtime, nodes: settings.nodes, subnet, pauseImage: options.pauseImage, clientFor: client, ...(networking ? { dns: networking.dns } : {}), nodeCredentials: () => registryCredentials.payloads() }),
+        begun?.firstTry,
+      ]);
       // Last started, first stopped: kubelets go before the API they report to.
       cluster.own({ name: 'nodes', stop: () => nodes.stop() });
       cluster.nodes = nodes;

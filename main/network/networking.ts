@@ -102,6 +102,17 @@ export class Networking {
 
   /** Resolves after the first try on the engine: with a working engine, everything runs by then. */
   static async start(cluster: NetworkedCluster, options: NetworkingOptions = {}): Promise<Networking> {
+    const { networking, firstTry } = await Networking.begin(cluster, options);
+    await firstTry;
+    return networking;
+  }
+
+  /**
+   * Resolves once the DNS Service and the Service table are there (the
+   * kubelets need the DNS address); the engine side (network, add-on, host
+   * proxy) goes on in `firstTry`, so node containers can start meanwhile.
+   */
+  static async begin(cluster: NetworkedCluster, options: NetworkingOptions = {}): Promise<{ networking: Networking; firstTry: Promise<void> }> {
     const client = cluster.client('system:kube-proxy');
     const dnsIP = await ensureDnsService(client, planAddresses(cluster.settings.subnet).serviceRange);
     const services = new ServiceTable(client);
@@ -109,8 +120,7 @@ export class Networking {
     const networking = new Networking(cluster, options, options.docker ?? createDockerClient(), client, services, dnsIP);
     networking.stops.push(() => services.stop());
     cluster.own(networking);
-    await networking.attempt();
-    return networking;
+    return { networking, firstTry: networking.attempt() };
   }
 
   get network(): ClusterNetwork | undefined {
@@ -226,4 +236,9 @@ export class Networking {
 
 export function startNetworking(cluster: NetworkedCluster, options: NetworkingOptions = {}): Promise<Networking> {
   return Networking.start(cluster, options);
+}
+
+/** Networking whose engine side starts in the background (see Networking.begin). */
+export function beginNetworking(cluster: NetworkedCluster, options: NetworkingOptions = {}): Promise<{ networking: Networking; firstTry: Promise<void> }> {
+  return Networking.begin(cluster, options);
 }

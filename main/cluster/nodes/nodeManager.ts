@@ -196,10 +196,9 @@ export class NodeManager implements NodeControl {
     const { cluster } = this.options;
     this.context ??= { ...this.contextBase(), facts: await dockerEngineFacts(docker) };
     if (!this.initialNodesReady) {
-      for (let i = 0; i < this.options.nodes; i++) {
-        const pauseImage = this.options.pauseImage ? { pauseImage: this.options.pauseImage } : {};
-        await addNode(docker, { cluster, subnet: this.options.subnet, node: defaultNodeName(i), controlPlane: i === 0, ...pauseImage });
-      }
+      // Node containers are independent of each other: created side by side.
+      const pauseImage = this.options.pauseImage ? { pauseImage: this.options.pauseImage } : {};
+      await Promise.all(Array.from({ length: this.options.nodes }, (_, i) => addNode(docker, { cluster, subnet: this.options.subnet, node: defaultNodeName(i), controlPlane: i === 0, ...pauseImage })));
       this.initialNodesReady = true;
     }
     const listed = await listNodes(docker, cluster);
@@ -211,18 +210,21 @@ export class NodeManager implements NodeControl {
       await kubelet.stop();
       if (!container) await this.forgetNode(name);
     }
-    for (const container of listed) {
-      if (!container.running || this.kubelets.has(container.node) || this.stopped) continue;
-      const kubelet = dockerKubelet(this.context, docker, container.node, container.labels, this.options.pauseImage);
-      this.kubelets.set(container.node, kubelet);
-      try {
-        await kubelet.start();
-      } catch (error) {
-        this.kubelets.delete(container.node);
-        await kubelet.stop().catch(() => undefined);
-        this.onError(error, `node ${container.node}: kubelet did not start`);
-      }
-    }
+    const starting = listed.filter((container) => container.running && !this.kubelets.has(container.node) && !this.stopped);
+    // Each node's kubelet registers and syncs on its own: started side by side.
+    await Promise.all(
+      starting.map(async (container) => {
+        const kubelet = dockerKubelet(this.context!, docker, container.node, container.labels, this.options.pauseImage);
+        this.kubelets.set(container.node, kubelet);
+        try {
+          await kubelet.start();
+        } catch (error) {
+          this.kubelets.delete(container.node);
+          await kubelet.stop().catch(() => undefined);
+          this.onError(error, `node ${container.node}: kubelet did not start`);
+        }
+      }),
+    );
     await this.forgetRemovedNodes(byName);
   }
 

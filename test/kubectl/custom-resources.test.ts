@@ -124,6 +124,27 @@ describe('CustomResourceDefinitions with kubectl', () => {
     assert.match(explained, /replicas\s+<integer>/);
   });
 
+  it('defaults, and refuses what the schema or a CEL rule refuses, naming the field as Kubernetes does', async () => {
+    await kubectlOk(kc, ['create', '-f', '-'], cronTab('defaulted'));
+    assert.equal(await kubectlOk(kc, ['get', 'ct', 'defaulted', '-o', 'jsonpath={.spec.replicas}/{.spec.maxReplicas}']), '1/10');
+    const wrongType = await kubectl(kc, ['create', '-f', '-'], cronTab('wrong-type', '  replicas: "three"'));
+    assert.match(wrongType.stderr, /The CronTab "wrong-type" is invalid: /);
+    assert.match(wrongType.stderr, /spec\.replicas: Invalid value: "string": spec\.replicas in body must be of type integer: "string"/);
+    const pattern = await kubectl(kc, ['create', '-f', '-'], cronTab('bad-cron').replace('"* * * * */5"', '"every minute"'));
+    assert.match(pattern.stderr, /spec\.cronSpec: Invalid value: "every minute": spec\.cronSpec in body should match/);
+    const rule = await kubectl(kc, ['create', '-f', '-'], cronTab('too-many', '  replicas: 20'));
+    assert.match(rule.stderr, /The CronTab "too-many" is invalid: spec: Invalid value: "object": replicas should be smaller than or equal to maxReplicas\./);
+    const scaled = await kubectl(kc, ['scale', 'crontab/defaulted', '--replicas=11']);
+    assert.match(scaled.stderr, /replicas should be smaller than or equal to maxReplicas/);
+  });
+
+  it('refuses a CRD whose name or CEL rule is wrong', async () => {
+    const broken = cronTabCRD.replace('name: crontabs.stable.example.com', 'name: crontab.stable.example.com').replace('self.replicas <= self.maxReplicas', 'self.replicas <=');
+    const result = await kubectl(kc, ['create', '-f', '-'], broken);
+    assert.match(result.stderr, /metadata\.name: Invalid value: "crontab\.stable\.example\.com": must be spec\.names\.plural\+"\."\+spec\.group/);
+    assert.match(result.stderr, /spec\.versions\[0\]\.schema\.openAPIV3Schema\.properties\[spec\]\.x-kubernetes-validations\[0\]\.rule: Invalid value: "self\.replicas <=": compilation failed/);
+  });
+
   it('refuses an unknown field with --validate=strict and prunes it without validation', async () => {
     const bogus = cronTab('bogus', '  bogus: 1');
     const strict = await kubectl(kc, ['create', '--validate=strict', '-f', '-'], bogus);

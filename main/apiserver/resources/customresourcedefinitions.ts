@@ -4,6 +4,8 @@
 
 import { beginCrdDeletion } from '../crd/customResourceServing.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
+import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate } from '../crd/crdValidation.ts';
+import type { CustomResourceDefinition } from '../crd/types.ts';
 import { createdAtTable } from './shared/columns.ts';
 
 export const customresourcedefinitions: ResourceDefinition = {
@@ -21,6 +23,18 @@ export const customresourcedefinitions: ResourceDefinition = {
       delete crd.status;
       crd.metadata.generation = 1;
     },
+    applyDefaults: (crd) => {
+      // SetDefaults_CustomResourceDefinitionSpec: conversion None, listKind and singular from the kind.
+      const spec = (crd as CustomResourceDefinition).spec;
+      if (!spec || typeof spec !== 'object') return;
+      spec.conversion ??= { strategy: 'None' };
+      if (spec.names?.kind) {
+        spec.names.listKind ??= `${spec.names.kind}List`;
+        spec.names.singular ??= spec.names.kind.toLowerCase();
+      }
+    },
+    validate: (crd) => validateCustomResourceDefinition(crd as CustomResourceDefinition),
+    validateUpdate: (crd, old) => validateCustomResourceDefinitionUpdate(crd as CustomResourceDefinition, old as CustomResourceDefinition),
     beginDeletion: beginCrdDeletion,
     table: createdAtTable,
   },

@@ -20,6 +20,7 @@ import { scaleOf, updateScale } from './registry/scale.ts';
 import type { SubresourceServices } from './subresources.ts';
 import type { Subresource } from './registry/resourceDefinition.ts';
 import type { CreateOnlyResources } from './createOnly.ts';
+import { jsonDepth, maxJsonDepth } from './openapi/typedDecode.ts';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -30,6 +31,8 @@ export interface SchemaServices {
   unknownFields(obj: KubeObject, gvk: { group: string; version: string; kind: string }): string[];
   /** Removes unknown fields in place. */
   prune(obj: KubeObject, gvk: { group: string; version: string; kind: string }): void;
+  /** What decoding the body into the kind's Go type would refuse (a wrong type, an out-of-range number, too deep), in Go's words; undefined when nothing. */
+  decodeError(obj: unknown, gvk: { group: string; version: string; kind: string }): string | undefined;
 }
 
 export interface ApiRequest {
@@ -164,8 +167,16 @@ export class Dispatcher {
     if (obj.metadata !== undefined && (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata))) {
       throw errors.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${typeof obj.metadata} into Go struct field ${def.kind}.metadata of type v1.ObjectMeta`);
     }
+    this.checkDecodable(obj, registry);
     this.checkFields(obj, registry, fieldValidationOf(req.query), warnings);
     return obj;
+  }
+
+  /** A body Go could not decode into the kind is a 400, before anything else looks at it (custom resources are unstructured: only their depth counts). */
+  private checkDecodable(obj: unknown, registry: ResourceRegistry): void {
+    const { group, version, kind } = registry.def;
+    const problem = registry.def.customResource ? (jsonDepth(obj) > maxJsonDepth ? 'json: exceeded max depth' : undefined) : this.schema.decodeError(obj, { group, version, kind });
+    if (problem) throw errors.badRequest(`${kind} in version "${version}" cannot be handled as a ${kind}: ${problem}`);
   }
 
   private checkFields(obj: KubeObject, registry: ResourceRegistry, mode: FieldValidation, warnings: string[]): void {
@@ -198,6 +209,7 @@ export class Dispatcher {
     return registry.guaranteedUpdate(ns, info.name, info.subresource, ctx, (current) => {
       const patched = this.schema.applyPatch(contentType, current, req.body, gvk);
       if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw errors.badRequest('the patch produced something that is not an object');
+      this.checkDecodable(patched, registry);
       // Only the patch's own fields can be unknown: the stored object was already pruned.
       warnings.length = 0;
       this.checkFields(patched, registry, mode, warnings);

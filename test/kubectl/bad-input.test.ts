@@ -50,6 +50,24 @@ describe('bad input', () => {
     assert.deepEqual(await configMapNames(), []);
   });
 
+  it('answers values Go could not decode with 400 in its words, stores nothing, and survives a 10,000-deep body', async () => {
+    const deployments = '/apis/apps/v1/namespaces/default/deployments';
+    const deployment = (replicas: string) =>
+      `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"typed"},"spec":{"replicas":${replicas},"selector":{"matchLabels":{"a":"b"}},"template":{"metadata":{"labels":{"a":"b"}},"spec":{"containers":[{"name":"c","image":"x"}]}}}}`;
+    const three = assertStatus(await rawRequest(api, 'POST', deployments, deployment('"three"')), 400, 'BadRequest');
+    assert.equal(three.message, 'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32');
+    const huge = assertStatus(await rawRequest(api, 'POST', deployments, deployment('9223372036854775808')), 400, 'BadRequest');
+    assert.match(huge.message, /cannot unmarshal number 9223372036854775808 into Go struct field DeploymentSpec\.spec\.replicas of type int32/);
+    const args = assertStatus(await rawRequest(api, 'POST', '/api/v1/namespaces/default/pods', '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"x","args":[1,2]}]}}'), 400, 'BadRequest');
+    assert.match(args.message, /cannot unmarshal number into Go struct field Container\.spec\.containers\.args of type string/);
+    const deep = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep","annotations":${'['.repeat(10_050)}${']'.repeat(10_050)}}}`;
+    const tooDeep = assertStatus(await rawRequest(api, 'POST', configMaps, deep), 400, 'BadRequest');
+    assert.match(tooDeep.message, /exceeded max depth/);
+    assert.equal((await rawRequest(api, 'GET', `${deployments}/typed`)).status, 404);
+    assert.equal((await rawRequest(api, 'GET', '/api/v1/namespaces/default/pods/p')).status, 404);
+    assert.deepEqual(await configMapNames(), []);
+  });
+
   it('answers invalid names and missing required fields with 422 and field causes', async () => {
     const res = await rawRequest(api, 'POST', configMaps, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Not_Valid' } }));
     const status = assertStatus(res, 422, 'Invalid');

@@ -13,6 +13,7 @@ import { OpenAPIDocuments, notModified, openAPIV2ProtobufType, type ServedDocume
 import { findUnknownFields, pruneUnknownFields } from './fieldValidation.ts';
 import type { Definitions, GroupVersionKind } from './schema.ts';
 import { SchemaLookup } from './schemaLookup.ts';
+import { TypedDecoder } from './typedDecode.ts';
 
 export interface OpenApiDocumentServer extends OpenApiDocuments {
   /**
@@ -54,6 +55,7 @@ export function createSchemaServices(base: SchemaLookup = SchemaLookup.kubernete
     prune: (obj, gvk) => {
       pruneUnknownFields(obj, gvk, lookup);
     },
+    decodeError: (obj, gvk) => new TypedDecoder(lookup).check(obj, gvk),
     openapi(resources) {
       const documents = new OpenAPIDocuments(resources, lookup);
       return {

@@ -103,7 +103,7 @@ export class ApiServer {
       new RbacEscalationPlugin(this.authorizer, this.rbac.resolver),
       ...(options.admissionPlugins ?? []),
     ];
-    this.catalog = new ResourceCatalog(options.definitions, { store: options.store, admission: new AdmissionChain(plugins), now });
+    this.catalog = new ResourceCatalog(options.definitions, { store: options.store, admission: new AdmissionChain(plugins), now, schemaFor: (gvk) => options.schema.lookup.forKind(gvk) });
     this.subresources = new SubresourceServices(now);
     this.subresources.tokenRequests = new TokenRequests({ tokens: () => this.serviceAccountTokens, coreRegistry: (plural) => registryFor('', 'v1', plural), now });
     const createOnly = new CreateOnlyResources();

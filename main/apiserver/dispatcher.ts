@@ -21,6 +21,8 @@ import type { SubresourceServices } from './subresources.ts';
 import type { Subresource } from './registry/resourceDefinition.ts';
 import type { CreateOnlyResources } from './createOnly.ts';
 import { jsonDepth, maxJsonDepth } from './openapi/typedDecode.ts';
+import { applyConfiguration } from './fieldmanager/fieldManager.ts';
+import { queryBool } from './queryValues.ts';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -43,6 +45,8 @@ export interface ApiRequest {
   body?: unknown;
   /** For patch: the patch's media type. */
   contentType?: string;
+  /** The client's User-Agent: the field manager of writes that name none. */
+  userAgent?: string;
 }
 
 export type WatchStarter = (onEvent: (event: RegistryWatchEvent) => void, onEnd: (status?: Status) => void) => Promise<{ stop(): void; revision: number }>;
@@ -91,7 +95,7 @@ export class Dispatcher {
     if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
 
     const ns = def.namespaced ? info.namespace : '';
-    const ctx: WriteContext = { user: req.user, dryRun: req.query.getAll('dryRun').includes('All') };
+    const ctx: WriteContext = { user: req.user, dryRun: req.query.getAll('dryRun').includes('All'), manager: fieldManagerOf(req) };
     const warnings: string[] = [];
     const ok = (object: unknown, code = 200): ApiResult => ({ type: 'object', code, object, warnings });
 
@@ -141,8 +145,13 @@ export class Dispatcher {
         const obj = this.decodeObject(req, registry, warnings);
         return ok(await registry.update(ns, info.name, info.subresource, obj, ctx));
       }
-      case 'patch':
+      case 'patch': {
+        if (isApplyPatch(req.contentType) && info.subresource !== 'scale') {
+          const applied = await this.apply(req, registry, ns, ctx, warnings);
+          return ok(applied.object, applied.created ? 201 : 200);
+        }
         return ok(await this.patch(req, registry, ns, ctx, warnings));
+      }
       case 'delete': {
         const options = deleteOptions(req.query, req.body);
         const { object, deleted } = await registry.delete(ns, info.name, options, ctx);
@@ -195,6 +204,48 @@ export class Dispatcher {
     if (unknown.length > 0) this.schema.prune(obj, gvk);
   }
 
+  /**
+   * Server-side apply (PATCH application/apply-patch+yaml): creates the
+   * object when it does not exist, else merges the configuration into it by
+   * field ownership; the apply's managedFields are what gets stored.
+   */
+  private async apply(req: ApiRequest, registry: ResourceRegistry, ns: string, ctx: WriteContext, warnings: string[]): Promise<{ object: KubeObject; created: boolean }> {
+    const { info } = req;
+    const def = registry.def;
+    const manager = req.query.get('fieldManager');
+    // ValidatePatchOptions: an apply names its manager.
+    if (!manager) throw errors.invalid('PatchOptions', 'meta.k8s.io', '', [{ type: 'FieldValueRequired', field: 'fieldManager', detail: 'is required for apply patch' }]);
+    const force = queryBool(req.query, 'force');
+    const applied = this.decodeObject(req, registry, warnings);
+    if (applied.metadata.name !== undefined && applied.metadata.name !== info.name) {
+      throw errors.badRequest(`the name of the object (${String(applied.metadata.name)}) does not match the name on the URL (${info.name})`);
+    }
+    delete applied.metadata.managedFields;
+    const schema = registry.schemaNode();
+    const write = { manager, apiVersion: registry.apiVersion, subresource: info.subresource, now: new Date(), statusSubresource: def.subresources.includes('status') };
+    const options = { force, resource: registry.groupResource };
+    const holder: { entries: KubeObject['metadata']['managedFields'] } = { entries: undefined };
+    const applyCtx: WriteContext = { ...ctx, manager, appliedManagedFields: holder };
+    const existing = await registry.get(ns, info.name).catch((err) => {
+      if (err instanceof StatusError && err.code === 404 && !info.subresource) return undefined;
+      throw err;
+    });
+    if (!existing) {
+      const { object, managedFields } = applyConfiguration(undefined, applied, schema, write, options);
+      holder.entries = managedFields;
+      object.metadata.name = info.name;
+      return { object: await registry.create(ns, object, applyCtx), created: true };
+    }
+    const object = await registry.guaranteedUpdate(ns, info.name, info.subresource, applyCtx, (current) => {
+      const result = applyConfiguration(current, applied, schema, write, options);
+      holder.entries = result.managedFields;
+      // An apply is never stale unless the configuration names a resourceVersion itself.
+      if (!applied.metadata.resourceVersion) result.object.metadata.resourceVersion = current.metadata.resourceVersion;
+      return result.object;
+    });
+    return { object, created: false };
+  }
+
   private async patch(req: ApiRequest, registry: ResourceRegistry, ns: string, ctx: WriteContext, warnings: string[]): Promise<unknown> {
     const { info } = req;
     const def = registry.def;
@@ -219,6 +270,25 @@ export class Dispatcher {
       return patched;
     });
   }
+}
+
+function isApplyPatch(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase() === 'application/apply-patch+yaml';
+}
+
+/**
+ * The field manager of a write: the fieldManager parameter, else the
+ * User-Agent's product (`kubectl`, `helm`), as kube-apiserver takes it; PodLab's
+ * own components name theirs after their user (kube-controller-manager, kubelet).
+ */
+export function fieldManagerOf(req: ApiRequest): string | undefined {
+  const explicit = req.query.get('fieldManager');
+  if (explicit) return explicit;
+  if (req.userAgent) return req.userAgent.split('/')[0].slice(0, 128) || undefined;
+  const name = req.user.name;
+  if (name.startsWith('system:node:')) return 'kubelet';
+  if (name.startsWith('system:serviceaccount:')) return undefined;
+  return name.startsWith('system:') ? name.slice('system:'.length) : undefined;
 }
 
 function strictDecodingMessage(registry: ResourceRegistry, unknown: string[]): string {

@@ -164,6 +164,14 @@ describe('CustomResourceDefinitions with kubectl', () => {
     assert.equal(scale.spec.replicas, 3);
   });
 
+  it('server-side applies a CronTab, with conflicts between managers', async () => {
+    await kubectlOk(kc, ['apply', '--server-side', '-f', '-'], cronTab('applied', '  replicas: 2'));
+    await kubectlOk(kc, ['apply', '--server-side', '-f', '-'], cronTab('applied', '  replicas: 4'));
+    assert.equal(await kubectlOk(kc, ['get', 'ct', 'applied', '-o', 'jsonpath={.spec.replicas}']), '4');
+    const conflict = await kubectl(kc, ['apply', '--server-side', '--field-manager=other', '-f', '-'], cronTab('applied', '  replicas: 5'));
+    assert.match(conflict.stderr, /Apply failed with 1 conflict: conflict with "kubectl" using stable\.example\.com\/v1: \.spec\.replicas/);
+  });
+
   it('collects a custom resource whose owner is deleted', async () => {
     await kubectlOk(kc, ['create', 'configmap', 'owner']);
     const uid = await kubectlOk(kc, ['get', 'configmap', 'owner', '-o', 'jsonpath={.metadata.uid}']);

@@ -162,7 +162,6 @@ test('content types: parameters are ignored, JSON patch works, the original is n
 });
 
 const errorCases: { name: string; type: string; patch: unknown; gvk?: typeof podGVK; code: number; reason: string; message: RegExp }[] = [
-  { name: 'server-side apply', type: 'application/apply-patch+yaml', patch: 'apiVersion: v1', code: 415, reason: 'UnsupportedMediaType', message: /server-side apply .* is not supported/ },
   { name: 'an unknown patch type', type: 'application/xml', patch: '<x/>', code: 415, reason: 'UnsupportedMediaType', message: /accepted media types include/ },
   { name: 'a body that is not JSON', type: smp, patch: '{"spec":', code: 400, reason: 'BadRequest', message: /error decoding patch/ },
   { name: 'a merge patch that is not an object', type: 'application/merge-patch+json', patch: '[1]', code: 400, reason: 'BadRequest', message: /JSON object/ },

@@ -117,7 +117,7 @@ export class ApiHttpServer {
     const raw = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req) : Buffer.alloc(0);
     const body = decodeBody(raw, req.headers['content-type']);
     if (['POST', 'PUT', 'PATCH'].includes(method) && body === undefined) throw errors.badRequest('the request body must not be empty');
-    const result = await this.options.dispatcher.handle({ user, info, query: url.searchParams, body, contentType: req.headers['content-type'] });
+    const result = await this.options.dispatcher.handle({ user, info, query: url.searchParams, body, contentType: req.headers['content-type'], userAgent: req.headers['user-agent'] });
     const registry = this.options.dispatcher.registryFor(info);
     const table = tableRequested(req.headers.accept, url.searchParams);
     if (result.type === 'watch') {

@@ -18,7 +18,7 @@ export const patchContentTypes = {
 } as const;
 
 /** The patch types PodLab accepts, in the order kube-apiserver lists them in a 415. */
-export const supportedPatchTypes: string[] = [patchContentTypes.json, patchContentTypes.merge, patchContentTypes.strategic];
+export const supportedPatchTypes: string[] = [patchContentTypes.json, patchContentTypes.merge, 'application/apply-patch+yaml', patchContentTypes.strategic];
 
 /**
  * Applies `patch` (the raw request body, or an already parsed value) to
@@ -58,12 +58,6 @@ export function applyPatch(
       result = applyStrategicMergePatch(target, parseBody(patch), schema);
       break;
     }
-    case 'application/apply-patch+yaml':
-    case 'application/apply-patch+cbor':
-      throw new PatchError(
-        'UnsupportedMediaType',
-        `server-side apply (${type}) is not supported by PodLab; use client-side apply (kubectl apply without --server-side). Accepted media types include: ${supportedPatchTypes.join(', ')}`,
-      );
     default:
       throw new PatchError(
         'UnsupportedMediaType',

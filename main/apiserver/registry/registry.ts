@@ -9,7 +9,9 @@ import { isStoreError } from '../../store/store.ts';
 import type { AdmissionChain, AdmissionAttributes, Operation } from '../admission/admission.ts';
 import type { UserInfo } from '../auth/user.ts';
 import { errors, StatusError, toStatusError } from '../errors.ts';
-import type { FieldError, KubeList, KubeObject, Status } from '../../kube/meta.ts';
+import type { FieldError, KubeList, KubeObject, ManagedFieldsEntry, Status } from '../../kube/meta.ts';
+import { managedFieldsAfterUpdate } from '../fieldmanager/fieldManager.ts';
+import type { SchemaNode } from '../openapi/schemaLookup.ts';
 import { decodeContinue, encodeContinue } from './continueToken.ts';
 import { fillCreateMetadata, generateNameSuffix, keepServerMetadata, specOf } from './objectMeta.ts';
 import { deepEqual } from '../../kube/deepEqual.ts';
@@ -22,6 +24,12 @@ import { validateMetadata, validateMetadataUpdate } from './metadataValidation.t
 export interface WriteContext {
   user: UserInfo;
   dryRun: boolean;
+  /** Who owns what this write sets (managedFields): the fieldManager parameter, else the User-Agent's product. Absent: ownership is not tracked for this write. */
+  manager?: string;
+  /** The subresource the write came through, when it is not the one written (scale writes the main resource): recorded in managedFields. */
+  viaSubresource?: string;
+  /** A server-side apply computed the managedFields itself: the write keeps them. */
+  appliedManagedFields?: { entries: ManagedFieldsEntry[] | undefined };
 }
 
 export interface ListOptions {
@@ -58,6 +66,8 @@ export interface RegistryDeps {
   store: Store;
   admission: AdmissionChain;
   now: () => Date;
+  /** The schema of a kind (for field ownership); undefined: every field is a leaf. */
+  schemaFor?: (gvk: { group: string; version: string; kind: string }) => SchemaNode | undefined;
 }
 
 const maxConflictRetries = 20;
@@ -79,6 +89,11 @@ export class ResourceRegistry {
   }
 
   /** `/registry/<group>/<plural>/<namespace>/` (namespaced) or `/registry/<group>/<plural>/`, of the stored resource. Trailing slash: `default` must not match `default2`. */
+  /** The kind's schema (built-in definitions or the CRD's), for field ownership. */
+  schemaNode(): SchemaNode | undefined {
+    return this.deps.schemaFor?.({ group: this.def.group, version: this.def.version, kind: this.def.kind });
+  }
+
   prefix(namespace?: string): string {
     const stored = this.def.storage ?? this.def;
     const base = `/registry/${stored.group || 'core'}/${stored.plural}/`;
@@ -290,6 +305,7 @@ export class ResourceRegistry {
     strategy.prepareForCreate?.(obj);
     this.throwIfInvalid(obj, [...validateMetadata(obj, this.def), ...(strategy.validate?.(obj) ?? [])]);
     await this.deps.admission.validate(this.attributes('CREATE', ctx, namespace, name, '', obj));
+    this.trackOwnership(obj, undefined, undefined, '', ctx);
     if (ctx.dryRun) return { ...obj, apiVersion: this.apiVersion, kind: this.def.kind };
     for (let attempt = 0; ; attempt++) {
       try {
@@ -349,6 +365,7 @@ export class ResourceRegistry {
   private async prepareUpdate(namespace: string, name: string, subresource: string, ctx: WriteContext, desired: KubeObject, current: KubeObject): Promise<KubeObject> {
     const strategy = this.def.strategy;
     if (!desired.metadata || typeof desired.metadata !== 'object') desired.metadata = {};
+    const sentManagedFields = desired.metadata.managedFields;
     if (desired.metadata.name !== undefined && desired.metadata.name !== name) {
       throw errors.badRequest(`the name of the object (${desired.metadata.name}) does not match the name on the URL (${name})`);
     }
@@ -384,7 +401,21 @@ export class ResourceRegistry {
           : [...validateMetadataUpdate(updated, current, this.def), ...(strategy.validateUpdate?.(updated, current) ?? strategy.validate?.(updated) ?? [])];
     this.throwIfInvalid(updated, fieldErrors);
     await this.deps.admission.validate(this.attributes('UPDATE', ctx, namespace, name, subresource, updated, current));
+    this.trackOwnership(updated, current, sentManagedFields, subresource, ctx);
     return updated;
+  }
+
+  /** managedFields after this write: the apply's own, else the manager's Update entry (kept as it was when the write sets nothing new). */
+  private trackOwnership(obj: KubeObject, old: KubeObject | undefined, sent: ManagedFieldsEntry[] | undefined, subresource: string, ctx: WriteContext): void {
+    let entries: ManagedFieldsEntry[] | undefined;
+    if (ctx.appliedManagedFields) entries = ctx.appliedManagedFields.entries;
+    else if (ctx.manager) {
+      const schema = this.schemaNode();
+      const write = { manager: ctx.manager, apiVersion: this.apiVersion, subresource: ctx.viaSubresource ?? subresource, now: this.deps.now(), statusSubresource: this.def.subresources.includes('status') };
+      entries = managedFieldsAfterUpdate(obj, old, sent, schema, write);
+    } else entries = old?.metadata.managedFields;
+    if (entries) obj.metadata.managedFields = entries;
+    else delete obj.metadata.managedFields;
   }
 
   /** An object held only by finalizers goes away when the last finalizer is removed (as the generic registry's shouldDeleteDuringUpdate). */

@@ -99,7 +99,7 @@ export async function updateScale(registry: ResourceRegistry, namespace: string,
     ]);
   }
   const paths = pathsOf(registry.def);
-  const updated = await registry.guaranteedUpdate(namespace, name, '', ctx, (current) => {
+  const updated = await registry.guaranteedUpdate(namespace, name, '', { ...ctx, viaSubresource: 'scale' }, (current) => {
     if (scale.metadata?.resourceVersion && scale.metadata.resourceVersion !== current.metadata.resourceVersion) {
       throw errors.staleObject(registry.groupResource, name);
     }

@@ -11,8 +11,10 @@ import { outcome, parallel, stats, type Outcome, type Stats } from './measures.t
 export interface ApiMachineryResult {
   /** POST of a CRD → its first successful list of custom resources, per run. */
   crdServed: Outcome<{ ms: Stats; runs: number }>;
-  /** Server-side apply (PATCH application/apply-patch+yaml) of a Deployment that changes each time. */
+  /** Server-side apply (PATCH application/apply-patch+yaml) of a Deployment whose replicas (0/1) and an annotation change each time: a scale, not a rollout. */
   apply: Outcome<{ ms: Stats; applies: number }>;
+  /** The same for a ConfigMap, which no controller reacts to: the apply path alone. */
+  applyConfigMap: Outcome<{ ms: Stats; applies: number }>;
   /** GET of all 10,000 custom resources (JSON), per run. */
   list10k: Outcome<{ ms: Stats; bytes: number }>;
 }
@@ -36,11 +38,13 @@ const crd = (i: number) => ({
   },
 });
 
-const deployment = (replicas: number) => `apiVersion: apps/v1
+const deployment = (replicas: number, round: number) => `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: applied
   namespace: default
+  annotations:
+    bench/round: "${round}"
 spec:
   replicas: ${replicas}
   selector:
@@ -54,9 +58,6 @@ spec:
         image: busybox:1.36
         ports:
         - containerPort: 8080
-        env:
-        - name: ROUND
-          value: "${replicas}"
 `;
 
 async function ok(target: ApiTarget, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<string> {
@@ -83,12 +84,24 @@ async function crdServed(target: ApiTarget, runs: number): Promise<number[]> {
 async function serverSideApply(target: ApiTarget, applies: number): Promise<number[]> {
   const path = '/apis/apps/v1/namespaces/default/deployments/applied?fieldManager=bench';
   const headers = { 'Content-Type': 'application/apply-patch+yaml' };
-  await ok(target, 'PATCH', path, deployment(0), headers);
+  await ok(target, 'PATCH', path, deployment(0, 0), headers);
   const samples: number[] = [];
   for (let i = 1; i <= applies; i++) {
     const started = performance.now();
-    await ok(target, 'PATCH', path, deployment(i % 2), headers);
+    await ok(target, 'PATCH', path, deployment(i % 2, i), headers);
     samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+async function configMapApply(target: ApiTarget, applies: number): Promise<number[]> {
+  const path = '/api/v1/namespaces/default/configmaps/applied?fieldManager=bench';
+  const headers = { 'Content-Type': 'application/apply-patch+yaml' };
+  const samples: number[] = [];
+  for (let i = 0; i <= applies; i++) {
+    const started = performance.now();
+    await ok(target, 'PATCH', path, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: applied}\ndata: {round: "${i}"}\n`, headers);
+    if (i > 0) samples.push(performance.now() - started);
   }
   return samples;
 }
@@ -118,6 +131,7 @@ export async function benchApiMachinery(): Promise<ApiMachineryResult> {
     return {
       crdServed: await outcome(async () => ({ ms: stats(await crdServed(target, runs)), runs })),
       apply: await outcome(async () => ({ ms: stats(await serverSideApply(target, applies)), applies })),
+      applyConfigMap: await outcome(async () => ({ ms: stats(await configMapApply(target, applies)), applies })),
       list10k: await outcome(async () => {
         const list = await list10k(target, 10);
         return { ms: stats(list.samples), bytes: list.bytes };

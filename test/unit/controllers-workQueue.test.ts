@@ -112,29 +112,38 @@ describe('WorkQueue', () => {
   it('a key whose reconcile took long cools down for twice as long before it runs again, however it is added', async () => {
     const runs: number[] = [];
     let addDuringRun = true;
-    const { queue, clock } = recordingQueue(async (key) => {
-      runs.push(clock.now());
-      // A long reconcile (30 ms on the queue's clock) while its objects keep changing.
-      clock.advance(30);
-      if (addDuringRun) queue.add(key);
-      addDuringRun = false;
-    });
+    const timers = new FakeClock();
+    // Each reconcile takes 30 ms on the queue's clock, without firing timers meanwhile.
+    let busy = 0;
+    const clock = { now: () => timers.now() + busy, setTimeout: timers.setTimeout.bind(timers) };
+    const queue = new WorkQueue(
+      async (key) => {
+        runs.push(timers.now());
+        busy += 30;
+        if (addDuringRun) queue.add(key);
+        addDuringRun = false;
+      },
+      { clock, workers: 2, onError: () => undefined },
+    );
     queue.start();
     queue.add('hot');
     await turns();
     assert.equal(runs.length, 1);
-    assert.equal(clock.pendingTimers, 1);
+    assert.equal(timers.pendingTimers, 1);
     queue.add('hot');
     await turns();
     assert.equal(runs.length, 1, 'ran again before cooling down');
-    clock.advance(200);
+    timers.advance(59);
+    await turns();
+    assert.equal(runs.length, 1, 'ran again before twice the 30 ms');
+    timers.advance(1);
     await turns();
     assert.equal(runs.length, 2);
     // Added after the reconcile ended, it still waits out the cool-down.
     queue.add('hot');
     await turns();
     assert.equal(runs.length, 2);
-    clock.advance(200);
+    timers.advance(60);
     await turns();
     assert.equal(runs.length, 3);
     await queue.stop();

@@ -109,8 +109,6 @@ export class WorkQueue {
   }
 
   private async process(key: string): Promise<void> {
-    // Never inside the caller's turn (a timer firing, an add): the reconcile starts on its own.
-    await Promise.resolve();
     // The injected clock measures too, so tests decide how long a reconcile took.
     const started = this.options.clock.now();
     try {

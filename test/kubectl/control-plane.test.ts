@@ -74,6 +74,26 @@ describe('kubectl against podlab serve', () => {
     assert.match(version.serverVersion?.gitVersion ?? '', /^v1\.\d+\.\d+/);
   });
 
+  it('shows an Event created through events.k8s.io/v1 in kubectl get events (one Event store)', async () => {
+    await kubectlOk(kc, ['create', '-f', '-'], `apiVersion: events.k8s.io/v1
+kind: Event
+metadata: {name: through-events-v1, namespace: default}
+eventTime: "2026-01-01T00:00:00.000000Z"
+reportingController: example.com/checker
+reportingInstance: checker-1
+action: Checked
+reason: CheckedByTest
+note: seen by kubectl get events
+type: Normal
+regarding: {kind: Pod, name: somewhere, namespace: default}
+`);
+    const events = await kubectlOk(kc, ['get', 'events', '-n', 'default']);
+    assert.match(events, /CheckedByTest\s+pod\/somewhere\s+seen by kubectl get events/);
+    const core = JSON.parse(await kubectlOk(kc, ['get', 'events.v1.', 'through-events-v1', '-n', 'default', '-o', 'json']));
+    assert.equal(core.apiVersion, 'v1');
+    assert.equal(core.message, 'seen by kubectl get events');
+  });
+
   it('kubectl api-resources lists the served kinds with short names', async () => {
     const out = await kubectlOk(kc, ['api-resources']);
     for (const line of [/^pods\s+po\s+v1\s+true\s+Pod$/m, /^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m, /^nodes\s+no\s+v1\s+false\s+Node$/m, /^configmaps\s+cm\s+v1\s+true\s+ConfigMap$/m]) {

@@ -20,7 +20,6 @@ import { scaleOf, updateScale } from './registry/scale.ts';
 import type { SubresourceServices } from './subresources.ts';
 import type { Subresource } from './registry/resourceDefinition.ts';
 import type { CreateOnlyResources } from './createOnly.ts';
-import { jsonDepth, maxJsonDepth } from './openapi/typedDecode.ts';
 import { applyConfiguration } from './fieldmanager/fieldManager.ts';
 import { queryBool } from './queryValues.ts';
 
@@ -33,7 +32,11 @@ export interface SchemaServices {
   unknownFields(obj: KubeObject, gvk: { group: string; version: string; kind: string }): string[];
   /** Removes unknown fields in place. */
   prune(obj: KubeObject, gvk: { group: string; version: string; kind: string }): void;
-  /** What decoding the body into the kind's Go type would refuse (a wrong type, an out-of-range number, too deep), in Go's words; undefined when nothing. */
+  /**
+   * kube-apiserver's 400 message when the body does not decode into the kind's Go type (a wrong type, an
+   * out-of-range number, a bad quantity or time, nested too deep); undefined when it decodes. Custom resources
+   * decode unstructured: only the depth counts.
+   */
   decodeError(obj: unknown, gvk: { group: string; version: string; kind: string }): string | undefined;
 }
 
@@ -167,6 +170,7 @@ export class Dispatcher {
   private decodeObject(req: ApiRequest, registry: ResourceRegistry, warnings: string[]): KubeObject {
     const obj = asObject(req.body);
     const def = registry.def;
+    this.checkDecodable(obj, registry);
     if (obj.apiVersion !== undefined && obj.apiVersion !== registry.apiVersion && !(req.info.subresource === 'status')) {
       throw errors.badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${registry.apiVersion})`);
     }
@@ -176,16 +180,15 @@ export class Dispatcher {
     if (obj.metadata !== undefined && (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata))) {
       throw errors.badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${typeof obj.metadata} into Go struct field ${def.kind}.metadata of type v1.ObjectMeta`);
     }
-    this.checkDecodable(obj, registry);
     this.checkFields(obj, registry, fieldValidationOf(req.query), warnings);
     return obj;
   }
 
-  /** A body Go could not decode into the kind is a 400, before anything else looks at it (custom resources are unstructured: only their depth counts). */
+  /** A body Go could not decode into the kind is a 400, before anything else looks at it. */
   private checkDecodable(obj: unknown, registry: ResourceRegistry): void {
     const { group, version, kind } = registry.def;
-    const problem = registry.def.customResource ? (jsonDepth(obj) > maxJsonDepth ? 'json: exceeded max depth' : undefined) : this.schema.decodeError(obj, { group, version, kind });
-    if (problem) throw errors.badRequest(`${kind} in version "${version}" cannot be handled as a ${kind}: ${problem}`);
+    const problem = this.schema.decodeError(obj, { group, version, kind });
+    if (problem) throw errors.badRequest(problem);
   }
 
   private checkFields(obj: KubeObject, registry: ResourceRegistry, mode: FieldValidation, warnings: string[]): void {

@@ -112,6 +112,12 @@ test('the v2 document: definitions with GVKs, paths with SMP in PATCH consumes',
   const v2 = json(documents.v2().body);
   assert.equal(v2.swagger, '2.0');
   assert.deepEqual(v2.definitions['io.k8s.api.apps.v1.Deployment']['x-kubernetes-group-version-kind'], [{ group: 'apps', kind: 'Deployment', version: 'v1' }]);
+  assert.ok(v2.definitions['io.k8s.api.core.v1.PodTemplateSpec'], 'what a served kind references is there');
+  assert.equal(v2.definitions['io.k8s.api.batch.v1.Job'], undefined, 'a kind PodLab does not serve is not');
+  assert.equal(v2.definitions['io.k8s.api.apps.v1.StatefulSet'], undefined, 'nor one of a served group that is not served itself');
+  for (const ref of new Set(JSON.stringify(v2).match(/#\/definitions\/[^"]+/g))) {
+    assert.ok(v2.definitions[ref.slice('#/definitions/'.length)], `${ref} is in the document`);
+  }
   const patch = v2.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'].patch;
   assert.ok(patch.consumes.includes('application/strategic-merge-patch+json'));
   assert.ok(patch.parameters.some((p: { name: string }) => p.name === 'fieldValidation'));

@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { errors, StatusError } from '../errors.ts';
+import { rememberNumberLiterals } from './jsonNumbers.ts';
 import { decodeKubernetesProtobuf, kubernetesProtobufMediaType, ProtobufDecodeError, ProtobufSchemaUnavailableError } from '../protobuf/decode.ts';
 
 export const maxRequestBodyBytes = 3 * 1024 * 1024;
@@ -35,7 +36,9 @@ export function decodeBody(raw: Buffer, contentType: string | undefined): unknow
     }
   }
   try {
-    return JSON.parse(text);
+    const value: unknown = JSON.parse(text);
+    rememberNumberLiterals(value, text);
+    return value;
   } catch (err) {
     throw errors.badRequest(`the request body is not valid JSON: ${(err as Error).message}`);
   }

@@ -1,7 +1,8 @@
-// The swagger 2.0 document served at /openapi/v2: every definition (each
-// kind carrying x-kubernetes-group-version-kind) and the paths of the served
-// resources.
+// The swagger 2.0 document served at /openapi/v2: the paths of the served
+// resources and the definitions they reach (each kind carrying
+// x-kubernetes-group-version-kind), as kube-apiserver serves it.
 
+import { reachableDefinitions } from './reachable.ts';
 import type { Definitions, Schema } from './schema.ts';
 import { patchBodyTypes, pathParameterDescriptions, queryParameters, type ApiOperation, type ApiPath, type GroupVersionPaths } from './operations.ts';
 
@@ -14,7 +15,7 @@ export function buildOpenAPIV2(groupVersions: GroupVersionPaths[], definitions: 
     swagger: '2.0',
     info: { title: 'Kubernetes', version: 'unversioned' },
     paths,
-    definitions,
+    definitions: reachableDefinitions(paths, definitions),
     securityDefinitions: { BearerToken: { description: 'Bearer Token authentication', type: 'apiKey', name: 'authorization', in: 'header' } },
     security: [{ BearerToken: [] }],
   };

@@ -4,10 +4,8 @@
 // reference with siblings (a description, patch extensions) is wrapped in
 // allOf, and Quantity and IntOrString are oneOf, so that `kubectl explain`
 // prints `<Quantity>` and `<IntOrString>` as it does against Kubernetes.
-// A field whose description was borrowed from its type (the models lost the
-// field's own) keeps a bare `$ref` beside it instead: explain prints a field's
-// description and then its allOf type's, which would say the same thing twice.
 
+import { reachableDefinitions } from './reachable.ts';
 import type { Definitions, Schema } from './schema.ts';
 import { patchBodyTypes, pathParameterDescriptions, queryParameters, type ApiOperation, type ApiPath, type GroupVersionPaths } from './operations.ts';
 
@@ -27,28 +25,23 @@ export function buildOpenAPIV3(gv: GroupVersionPaths, definitions: Definitions):
   const paths: Record<string, object> = {};
   for (const path of gv.paths) paths[path.path] = pathItem(path);
   const schemas: Record<string, Schema> = {};
-  const pending = collectRefs(paths);
-  while (pending.length > 0) {
-    const name = pending.pop()!;
-    if (schemas[name] || !definitions[name]) continue;
-    const v2 = definitions[name];
-    schemas[name] = toV3(v3Overrides[name] ? { description: v2.description, ...v3Overrides[name] } : v2, definitions);
-    pending.push(...collectRefs(schemas[name]));
+  for (const [name, v2] of Object.entries(reachableDefinitions(paths, definitions))) {
+    schemas[name] = toV3(v3Overrides[name] ? { description: v2.description, ...v3Overrides[name] } : v2);
   }
   return {
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: 'unversioned' },
     paths,
     components: {
-      schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : 1))),
+      schemas,
       securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } },
     },
   };
 }
 
 /** Rewrites a v2 schema into v3: references move to components, and a reference with siblings is wrapped in allOf. */
-function toV3(schema: Schema, definitions: Definitions): Schema {
-  const convert = (s: Schema) => toV3(s, definitions);
+function toV3(schema: Schema): Schema {
+  const convert = (s: Schema) => toV3(s);
   const out: Schema = {};
   for (const [key, value] of Object.entries(schema) as [keyof Schema, unknown][]) {
     if (key === '$ref') continue;
@@ -61,23 +54,11 @@ function toV3(schema: Schema, definitions: Definitions): Schema {
   if (schema.$ref) {
     const ref = schema.$ref.replace(v2Prefix, v3Prefix);
     if (Object.keys(out).length === 0) return { $ref: ref };
-    const borrowed = out.description !== undefined && out.description === definitions[schema.$ref.slice(v2Prefix.length)]?.description;
-    if (borrowed) return { ...out, $ref: ref };
     out.allOf = [{ $ref: ref }];
   }
   return out;
 }
 
-function collectRefs(value: unknown, into: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((v) => collectRefs(v, into));
-  else if (value && typeof value === 'object') {
-    for (const [key, v] of Object.entries(value)) {
-      if (key === '$ref' && typeof v === 'string') into.push(v.slice(v.lastIndexOf('/') + 1));
-      else collectRefs(v, into);
-    }
-  }
-  return into;
-}
 
 const ref = (name: string): Schema => ({ $ref: `${v3Prefix}${name}` });
 

@@ -1,19 +1,21 @@
-// What the API server gets from the schema: patches, unknown-field checks and
-// the OpenAPI documents, behind the interfaces the dispatcher and the HTTP
-// front declare. Patch errors become the Status errors the front sends.
+// What the API server gets from the schema: typed decoding, patches,
+// unknown-field checks and the OpenAPI documents, behind the interfaces the
+// dispatcher and the HTTP front declare. Patch errors become the Status
+// errors the front sends.
 
 import type { SchemaServices } from '../dispatcher.ts';
-import { StatusError } from '../errors.ts';
+import { errors, StatusError } from '../errors.ts';
 import type { OpenApiDocuments } from '../http/server.ts';
-import type { KubeObject } from '../../kube/meta.ts';
-import { applyPatch } from '../patch/applyPatch.ts';
+import type { FieldError, KubeObject } from '../../kube/meta.ts';
+import { applyPatch, patchContentTypes } from '../patch/applyPatch.ts';
 import { PatchError } from '../patch/patchError.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { OpenAPIDocuments, notModified, openAPIV2ProtobufType, type ServedDocument } from './documents.ts';
 import { findUnknownFields, pruneUnknownFields } from './fieldValidation.ts';
 import type { Definitions, GroupVersionKind } from './schema.ts';
 import { SchemaLookup } from './schemaLookup.ts';
-import { TypedDecoder } from './typedDecode.ts';
+import { bodyDecodeError, goSprint, jsonDecodeError, nestingDepthError, unstructuredDecodeError } from './typedDecode.ts';
+import { invalid } from '../validation/fieldErrors.ts';
 
 export interface OpenApiDocumentServer extends OpenApiDocuments {
   /**
@@ -44,18 +46,26 @@ export function createSchemaServices(base: SchemaLookup = SchemaLookup.kubernete
       lookup = Object.keys(definitions).length === 0 ? base : new SchemaLookup({ ...base.definitions, ...definitions });
     },
     applyPatch(contentType: string, current: KubeObject, patch: unknown, gvk: GroupVersionKind): KubeObject {
+      // A decoded body may be nested deeper than the patch code can recurse; Go's decoder refuses it first.
+      const tooDeep = typeof patch === 'object' && !(patch instanceof Uint8Array) ? nestingDepthError(patch) : undefined;
+      if (tooDeep) throw errors.badRequest(tooDeep);
+      let patched: KubeObject;
       try {
-        return applyPatch(contentType, current, patch, lookup, gvk);
+        patched = applyPatch(contentType, current, patch, lookup, gvk);
       } catch (err) {
         if (err instanceof PatchError) throw toStatusError(err);
         throw err;
       }
+      // Only built-in kinds have Go types; custom resources decode as unstructured.
+      const undecodable = patchedDecodeError(contentType, patch, patched, gvk, base);
+      if (undecodable) throw undecodable;
+      return patched;
     },
     unknownFields: (obj, gvk) => findUnknownFields(obj, gvk, lookup),
     prune: (obj, gvk) => {
       pruneUnknownFields(obj, gvk, lookup);
     },
-    decodeError: (obj, gvk) => new TypedDecoder(lookup).check(obj, gvk),
+    decodeError: (obj, gvk) => bodyDecodeError(obj, gvk, base),
     openapi(resources) {
       const documents = new OpenAPIDocuments(resources, lookup);
       return {
@@ -85,6 +95,36 @@ function wantsProtobuf(accept: string | undefined): boolean {
     if (type === 'application/json' || type === '*/*' || type === 'application/*') return false;
   }
   return false;
+}
+
+/**
+ * The patched object must decode into the kind's Go type, as kube-apiserver's
+ * patchers decode it: JSON and merge patches through the JSON decoder, a
+ * strategic merge patch through the unstructured converter. Either failure is
+ * 422 Invalid on the field `patch`, whose value is the patched JSON or the
+ * patch as Go prints a map.
+ */
+function patchedDecodeError(contentType: string, patch: unknown, patched: KubeObject, gvk: GroupVersionKind, lookup: SchemaLookup): StatusError | undefined {
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  let error: FieldError | undefined;
+  if (type === patchContentTypes.strategic) {
+    const message = unstructuredDecodeError(patched, gvk, lookup);
+    if (message) error = invalid('patch', goSprint(parsed(patch)), message);
+  } else if (type === patchContentTypes.json || type === patchContentTypes.merge) {
+    const message = jsonDecodeError(patched, gvk, lookup);
+    if (message) error = invalid('patch', JSON.stringify(patched), message);
+  }
+  if (!error) return undefined;
+  const status = errors.invalid('', '', '', [error]);
+  // kube-apiserver's Status leaves out the empty kind and name.
+  delete status.status.details?.kind;
+  delete status.status.details?.name;
+  return status;
+}
+
+function parsed(patch: unknown): unknown {
+  if (typeof patch !== 'string' && !(patch instanceof Uint8Array)) return patch;
+  return JSON.parse(typeof patch === 'string' ? patch : Buffer.from(patch).toString('utf8'));
 }
 
 function toStatusError(err: PatchError): StatusError {

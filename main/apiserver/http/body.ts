@@ -30,7 +30,7 @@ export function decodeBody(raw: Buffer, contentType: string | undefined): unknow
   const text = raw.toString('utf8');
   if (type === 'application/yaml' || type === 'application/apply-patch+yaml' || type === 'text/yaml') {
     try {
-      return parseYaml(text, { maxAliasCount: 100 });
+      return parseYaml(text, { maxAliasCount: 100, prettyErrors: false });
     } catch (err) {
       throw errors.badRequest(`error converting YAML to JSON: ${(err as Error).message}`);
     }

@@ -1,7 +1,17 @@
 #!/usr/bin/env node
-// The `podlab` command. Runs PodLab's TypeScript sources through tsx, so the
-// same code runs here, in the tests and (bundled) in the desktop app.
-import { register } from 'tsx/esm/api';
+// The `podlab` command. Runs the main process as built JavaScript
+// (dist/main/cli/podlab.js, made by scripts/build-main.js), in this one
+// process: nothing compiles TypeScript at run time. What is missing, or older
+// than the sources in a checkout being worked on, is built first in a child
+// process that takes its build tools with it: the bundle, and the UI for the
+// commands that serve it.
 
-register();
-await import('../main/cli/index.ts');
+import { pathToFileURL } from 'node:url';
+import { ensureBuilt, mainOutputs } from '../scripts/build-main.js';
+
+const argv = process.argv.slice(2);
+ensureBuilt({ ui: ['serve', 'ui'].includes(argv[0]) ? 'missing' : false });
+// Stacks that name the TypeScript sources, for bug reports (PODLAB_DEBUG=1 also prints them).
+if (process.env.PODLAB_DEBUG) process.setSourceMapsEnabled(true);
+const { runPodlab } = await import(pathToFileURL(mainOutputs().cli).href);
+await runPodlab(argv);

@@ -3,13 +3,13 @@
 // line saying why, and the same app in a browser (`podlab ui`, which prints
 // the `UI:` URL to open, then starts the last cluster with its progress on
 // the page). Arguments after `npm start --` go to `podlab ui` in that case
-// (e.g. `--runtime simulated`).
+// (e.g. `--runtime simulated`), which runs in this process from its bundle.
+// The bundles and the UI are built first when missing or stale.
 
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildRenderer } from '../scripts/build-renderer.js';
-import { bundleDesktop } from '../scripts/bundle-desktop.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureBuilt, mainOutputs } from '../scripts/build-main.js';
 import { electronBinary } from '../scripts/electron-binary.js';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
@@ -27,23 +27,21 @@ function relay(child) {
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 }
 
-function browserMode(reason) {
+async function browserMode(reason) {
   console.log(`Electron cannot start: ${reason}. Serving the same UI in your browser instead: open the UI: URL below.`);
-  const child = spawn(process.execPath, [join(root, 'bin', 'podlab.js'), 'ui', ...args], { cwd: root, stdio: 'inherit' });
-  relay(child);
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+  const { runPodlab } = await import(pathToFileURL(mainOutputs().cli).href);
+  await runPodlab(['ui', ...args]);
 }
 
 async function main() {
-  await buildRenderer();
+  ensureBuilt({ ui: 'stale' });
   const { binary, reason } = startableElectron();
   if (!binary) return browserMode(reason);
-  await bundleDesktop();
   const child = spawn(binary, [root], { cwd: root, stdio: 'inherit' });
   let started = false;
   child.once('spawn', () => (started = true));
   child.once('error', (err) => {
-    if (!started) browserMode(`starting ${binary} failed (${err.message})`);
+    if (!started) void browserMode(`starting ${binary} failed (${err.message})`);
   });
   child.on('exit', (code) => {
     if (started) process.exit(code ?? 0);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run dist`: bundle the main process and preload, build the renderer,
+// `npm run dist`: build the main process bundles and preload afresh, the renderer,
 // then package installers with electron-builder (AppImage and deb on Linux,
 // dmg on macOS, nsis on Windows; by default for the machine's own platform,
 // or pass electron-builder flags such as `-- --linux`). electron-builder
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildRenderer } from './build-renderer.js';
-import { bundleDesktop } from './bundle-desktop.js';
+import { buildMain } from './build-main.js';
 import { electronBinary } from './electron-binary.js';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
@@ -89,7 +89,7 @@ async function main() {
     console.error(`podlab: cannot package the desktop app here: ${unobtainable}.`);
     process.exit(1);
   }
-  await bundleDesktop();
+  await buildMain({ clean: true });
   await buildRenderer({ force: true });
   console.log('Packaging with electron-builder...');
   const { code, output } = await keepingNodeNativeBuild(() => electronBuilder(process.argv.slice(2).filter((a) => a !== '--')));

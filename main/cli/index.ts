@@ -1,5 +1,8 @@
-// `podlab COMMAND [flags]`: the command-line face of PodLab.
+// `podlab COMMAND [flags]`: the command-line face of PodLab. bin/podlab.js runs
+// it from its bundle (dist/main/cli/podlab.js) with runPodlab; run directly
+// from its source (`node --import tsx main/cli/index.ts`), it runs itself.
 
+import { pathToFileURL } from 'node:url';
 import { runKubeconfig } from './kubeconfigCommand.ts';
 import { runNode } from './node.ts';
 import { runServe } from './serve.ts';
@@ -53,14 +56,17 @@ async function main(argv: string[]): Promise<number | undefined> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
+/** Runs one command; its outcome becomes the process's exit code (a running cluster keeps the process alive). */
+export async function runPodlab(argv: string[]): Promise<void> {
+  try {
+    const code = await main(argv);
     if (code !== undefined) process.exitCode = code;
-  },
-  (err) => {
+  } catch (err) {
     // Users get the message; PODLAB_DEBUG=1 adds the stack for bug reports.
     const detail = process.env.PODLAB_DEBUG && err instanceof Error ? err.stack : err instanceof Error ? err.message : String(err);
     process.stderr.write(`podlab: ${detail}\n`);
     process.exitCode = err instanceof CliError ? 2 : 1;
-  },
-);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await runPodlab(process.argv.slice(2));

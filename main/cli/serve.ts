@@ -8,7 +8,7 @@ import { defaultUserKubeconfigPath, mergeIntoKubeconfig, contextName } from '../
 import { readFileSync } from 'node:fs';
 import { CliError, clusterFlags, clusterLocation, intFlag, parseFlags } from './args.ts';
 import { startBrowserMode } from '../ui/browserMode.ts';
-import { defaultSamplesDir } from '../ui/paths.ts';
+import { appPaths } from '../appPaths.ts';
 import { servedHost } from '../ui/servedHost.ts';
 import { apiPodStreams } from '../ui/uiHost.ts';
 
@@ -81,7 +81,7 @@ export async function runServe(args: string[]): Promise<undefined> {
   process.stdout.write(`Cluster "${name}" is running (store: ${cluster.settings.store}).\n`);
   process.stdout.write(`API server: ${cluster.apiServer.url}\n`);
   process.stdout.write(`Kubeconfig: ${cluster.paths.kubeconfig}\n`);
-  const host = servedHost(cluster, { streams: apiPodStreams(cluster), samplesDir: defaultSamplesDir });
+  const host = servedHost(cluster, { streams: apiPodStreams(cluster), samplesDir: appPaths.samples });
   const ui = await startBrowserMode(host);
   const closeUi = () => {
     host.close();

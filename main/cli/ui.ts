@@ -6,7 +6,7 @@
 import { podlabHome } from '../cluster/dataDir.ts';
 import { startBrowserMode } from '../ui/browserMode.ts';
 import { ClusterHost } from '../ui/clusterHost.ts';
-import { defaultSamplesDir } from '../ui/paths.ts';
+import { appPaths } from '../appPaths.ts';
 import { CliError, clusterLocation, intFlag, parseFlags } from './args.ts';
 
 const uiFlags = {
@@ -20,7 +20,7 @@ export async function runUi(args: string[]): Promise<undefined> {
   const { values } = parseFlags(args, uiFlags);
   const runtime = values.runtime;
   if (runtime !== undefined && runtime !== 'docker' && runtime !== 'simulated') throw new CliError(`--runtime must be docker or simulated (got "${runtime}")`);
-  const host = new ClusterHost({ mode: 'browser', home: podlabHome(), samplesDir: defaultSamplesDir, upstreamDns: !values['cluster-dns-only'] });
+  const host = new ClusterHost({ mode: 'browser', home: podlabHome(), samplesDir: appPaths.samples, upstreamDns: !values['cluster-dns-only'] });
   const name = values.name === undefined ? host.lastCluster() : clusterLocation({ name: values.name }).name;
   const ui = await startBrowserMode(host, { port: intFlag(values.port, 'port', 0, 65535) ?? 0 });
   let stopping = false;

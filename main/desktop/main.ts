@@ -4,7 +4,7 @@
 // and quitting waits for the cluster to stop so the store closes cleanly.
 
 import { app, BrowserWindow, session, shell } from 'electron';
-import { join } from 'node:path';
+import { appPaths } from '../appPaths.ts';
 import { podlabHome } from '../cluster/dataDir.ts';
 import { appIndexUrl } from './appOrigin.ts';
 import { registerAppScheme, serveRenderer } from './appProtocol.ts';
@@ -14,9 +14,6 @@ import { installMenu } from './menu.ts';
 import { mayNavigate, windowOpenDecision } from './navigationPolicy.ts';
 import { browserWindowOptions } from './windowOptions.ts';
 
-// The bundle lives in dist/main/desktop/ of the app: everything else is found from the app's root.
-const appRoot = app.getAppPath();
-
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
@@ -25,12 +22,12 @@ if (!app.requestSingleInstanceLock()) {
   const host = new ClusterHost({
     mode: 'desktop',
     home: podlabHome(),
-    samplesDir: join(appRoot, 'resources', 'samples'),
+    samplesDir: appPaths.samples,
     openExternal: (url) => shell.openExternal(url),
   });
 
   const createWindow = () => {
-    window = new BrowserWindow(browserWindowOptions({ preload: join(appRoot, 'dist', 'preload', 'index.cjs'), icon: join(appRoot, 'resources', 'icons', 'icon.png') }));
+    window = new BrowserWindow(browserWindowOptions({ preload: appPaths.preload, icon: appPaths.icon }));
     window.webContents.on('will-navigate', (event, url) => {
       if (!mayNavigate(url)) event.preventDefault();
     });
@@ -55,7 +52,7 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     // The page needs no camera, notifications or the like: refuse every permission but writing to the clipboard.
     session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permission === 'clipboard-sanitized-write'));
-    serveRenderer(join(appRoot, 'dist', 'renderer'));
+    serveRenderer(appPaths.renderer);
     wireBridge(host);
     installMenu(() => host.status.get().kubeconfigPath);
     createWindow();

@@ -1,15 +1,16 @@
 // The add-on's program: main/addon bundled into one ES module that a stock
-// Node.js image runs. A packaged PodLab ships it prebuilt next to this module
-// once bundled, i.e. next to dist/main/desktop/main.js (scripts/bundle-desktop.js
-// writes it with `buildAddonProgram`); from sources it is bundled on first use
-// with esbuild, a development dependency.
+// Node.js image runs. The bundled main process (`podlab`, the desktop app)
+// reads it prebuilt from dist/main/podlab-addon.mjs, which scripts/build-main.js
+// writes with `buildAddonProgram` next to the bundles; a run from the sources
+// (tests) bundles main/addon itself on first use, so it never sends a stale one.
 
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { appPaths, appRoot, runsFromSources } from '../appPaths.ts';
 
-const ENTRY = fileURLToPath(new URL('../addon/main.ts', import.meta.url));
-const PREBUILT = fileURLToPath(new URL('./podlab-addon.mjs', import.meta.url));
+const ENTRY = join(appRoot, 'main', 'addon', 'main.ts');
+const PREBUILT = appPaths.addonProgram;
 /** The oldest Node.js the add-on image may carry. */
 const TARGET = 'node20';
 
@@ -30,8 +31,16 @@ export function addonProgram(): Promise<AddonProgram> {
 }
 
 async function load(): Promise<AddonProgram> {
-  const code = existsSync(PREBUILT) ? readFileSync(PREBUILT) : await bundle();
+  const code = runsFromSources ? await bundle() : readPrebuilt();
   return { code, hash: createHash('sha256').update(code).digest('hex') };
+}
+
+function readPrebuilt(): Buffer {
+  try {
+    return readFileSync(PREBUILT);
+  } catch (error) {
+    throw new Error(`the cluster add-on program is missing (${(error as Error).message}): run \`node scripts/build-main.js\` in ${appRoot}`);
+  }
 }
 
 async function bundle(outfile?: string): Promise<Buffer> {
@@ -39,7 +48,7 @@ async function bundle(outfile?: string): Promise<Buffer> {
   try {
     esbuild = await import('esbuild');
   } catch (error) {
-    throw new Error(`the cluster add-on program is neither prebuilt (${PREBUILT}) nor can it be bundled: esbuild is missing (${(error as Error).message})`);
+    throw new Error(`the cluster add-on program cannot be bundled: esbuild is missing (${(error as Error).message})`);
   }
   const result = await esbuild.build({
     entryPoints: [ENTRY],
@@ -59,7 +68,7 @@ async function bundle(outfile?: string): Promise<Buffer> {
   return Buffer.from(file.contents);
 }
 
-/** For packaging: writes the bundle to `outfile`, which must become `podlab-addon.mjs` next to this module's build. */
+/** For the build: writes the bundle to `outfile` (appPaths.addonProgram of the built app). */
 export async function buildAddonProgram(outfile: string): Promise<void> {
   await bundle(outfile);
 }

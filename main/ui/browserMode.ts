@@ -12,7 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { wsProtocol, type ClientMessage } from '../../preload/api.ts';
 import { BridgeSession } from './bridgeSession.ts';
 import { contentSecurityPolicy } from './csp.ts';
-import { defaultRendererDir } from './paths.ts';
+import { appPaths } from '../appPaths.ts';
 import { serveStatic } from './staticFiles.ts';
 import type { UiHost } from './uiHost.ts';
 import { checkUpgrade } from './upgradeAuth.ts';
@@ -56,7 +56,7 @@ function serveSession(ws: WebSocket, session: BridgeSession): void {
 /** Serves the UI for `host` (`podlab serve`'s one cluster, or the app's ClusterHost for `podlab ui`). */
 export async function startBrowserMode(host: UiHost, options: BrowserModeOptions = {}): Promise<BrowserMode> {
   const token = randomBytes(32).toString('base64url');
-  const rendererDir = options.rendererDir ?? defaultRendererDir;
+  const rendererDir = options.rendererDir ?? appPaths.renderer;
   let origin = '';
   let csp = '';
   const server = createServer((req, res) => {

@@ -1,14 +1,14 @@
-// The packaged desktop app: the real bundle step (scripts/bundle-desktop.js)
+// The packaged desktop app: the real build step (scripts/build-main.js)
 // and renderer build write a temporary app directory laid out as the one
 // electron-builder packs (package.json, dist/**, resources/**), and its files
 // are matched with electron-builder's own file matcher against the `files`
 // patterns of electron-builder.yml. Electron itself cannot run here, so what
-// the bundled main process reads at run time is checked as paths: each
-// `new URL(..., import.meta.url)` in the bundle must land on a shipped file.
+// the bundled main process reads at run time is checked as paths: everything
+// main/appPaths.ts names from the app's root must be a shipped file.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, type Stats } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
@@ -16,6 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { parse } from 'yaml';
+import { appPaths, appRoot } from '../../main/appPaths.ts';
 import { addonProgram, buildAddonProgram } from '../../main/network/addonProgram.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,6 +27,7 @@ interface Metafile {
   outputs: Record<string, { entryPoint?: string; imports: { path: string; kind: string; external?: boolean }[] }>;
 }
 interface Bundled {
+  cli: string;
   main: string;
   addon: string;
   preload: string;
@@ -62,8 +64,8 @@ function packageName(specifier: string): string {
   return specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 }
 
-function externals(metafile: Metafile): { path: string; kind: string }[] {
-  const output = Object.values(metafile.outputs).find((o) => o.entryPoint);
+function externals(metafile: Metafile, entryPoint?: string): { path: string; kind: string }[] {
+  const output = Object.values(metafile.outputs).find((o) => o.entryPoint && (!entryPoint || o.entryPoint.endsWith(entryPoint)));
   assert.ok(output, 'the metafile names the entry point output');
   return output.imports.filter((i) => i.external).map(({ path, kind }) => ({ path, kind }));
 }
@@ -72,14 +74,15 @@ describe('the packaged desktop app', () => {
   let app: string;
   let bundled: Bundled;
   let shipped: string[];
+  let build: { buildMain: (o: object) => Promise<Bundled>; mainIsCurrent: (outDir: string) => boolean };
 
   before(async () => {
     app = mkdtempSync(join(tmpdir(), 'podlab-package-'));
     // @ts-expect-error: a plain JavaScript module without types.
-    const { bundleDesktop } = (await import('../../scripts/bundle-desktop.js')) as { bundleDesktop: (o: object) => Promise<Bundled> };
+    build = await import('../../scripts/build-main.js');
     // @ts-expect-error: a plain JavaScript module without types.
     const { buildRenderer } = (await import('../../scripts/build-renderer.js')) as { buildRenderer: (o: object) => Promise<boolean> };
-    bundled = await bundleDesktop({ outDir: join(app, 'dist'), log: () => undefined });
+    bundled = await build.buildMain({ outDir: join(app, 'dist'), log: () => undefined });
     await buildRenderer({ outDir: join(app, 'dist', 'renderer'), force: true, log: () => undefined });
     cpSync(join(root, 'package.json'), join(app, 'package.json'));
     cpSync(join(root, 'resources'), join(app, 'resources'), { recursive: true });
@@ -108,9 +111,9 @@ describe('the packaged desktop app', () => {
     assert.ok(shipped.includes('dist/preload/index.cjs'));
   });
 
-  test('podlab-addon.mjs lies next to main.js, parses, and is the add-on program the sources build', async () => {
-    assert.equal(bundled.addon, join(app, 'dist', 'main', 'desktop', 'podlab-addon.mjs'));
-    assert.ok(shipped.includes('dist/main/desktop/podlab-addon.mjs'));
+  test('podlab-addon.mjs lies where appPaths looks, parses, and is the add-on program the sources build', async () => {
+    assert.equal(relative(app, bundled.addon), relative(appRoot, appPaths.addonProgram));
+    assert.ok(shipped.includes('dist/main/podlab-addon.mjs'));
     execFileSync(process.execPath, ['--check', bundled.addon]);
     const packaged = readFileSync(bundled.addon);
     const scratch = mkdtempSync(join(tmpdir(), 'podlab-addon-'));
@@ -120,9 +123,8 @@ describe('the packaged desktop app', () => {
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
-    // From the sources (no prebuilt program next to addonProgram.ts) the same bytes are bundled in memory,
-    // so switching between the app and `podlab serve` does not replace a cluster's add-on container.
-    assert.ok(!existsSync(join(root, 'main', 'network', 'podlab-addon.mjs')));
+    // From the sources the same bytes are bundled in memory, so switching between
+    // a source run (tests), `podlab serve` and the app does not replace a cluster's add-on container.
     assert.ok((await addonProgram()).code.equals(packaged), 'identical to what a source run sends the add-on container');
   });
 
@@ -132,26 +134,27 @@ describe('the packaged desktop app', () => {
     }
     const built = matchedFiles(app, ['dist/**']);
     assert.ok(built.some((f) => f.endsWith('.map')), 'the build writes source maps');
+    assert.ok(built.includes('dist/main/cli/podlab.js'), 'the build writes the podlab command');
+    // The podlab command's bundle is not the app's.
     assert.deepEqual(
       built.filter((f) => !shipped.includes(f)),
-      built.filter((f) => f.endsWith('.map')),
+      built.filter((f) => f.endsWith('.map') || f.startsWith('dist/main/cli/')),
     );
     for (const file of ['package.json', 'dist/renderer/index.html', 'resources/samples/index.json', 'resources/openapi/definitions.json', 'resources/icons/icon.png']) {
       assert.ok(shipped.includes(file), `${file} ships`);
     }
   });
 
-  test('every path the bundled main process resolves from import.meta.url is a shipped file', () => {
+  test('every file the bundled main process reads from the app root is shipped, and nothing is found another way', () => {
     const code = readFileSync(bundled.main, 'utf8');
-    const here = new URL('.', pathToFileURL(bundled.main));
-    // Read only when podlab-addon.mjs is missing (and then bundled with esbuild, which a package lacks).
-    const sourceFallbacks = new Set(['../addon/main.ts']);
-    const targets = [...code.matchAll(/new URL\("([^"]+)", import\.meta\.url\)/g)].map((m) => m[1]);
-    assert.ok(targets.includes('./podlab-addon.mjs'), 'the bundle looks for the add-on program');
-    for (const target of targets) {
-      if (sourceFallbacks.has(target)) continue;
-      const file = relative(app, fileURLToPath(new URL(target, here))).split(sep).join('/');
-      assert.ok(shipped.includes(file), `${target} from dist/main/desktop/main.js is ${file}, which is not shipped`);
+    // One helper finds files: no module of the bundle resolves a path of its own from import.meta.url.
+    assert.deepEqual([...code.matchAll(/new URL\("([^"]+)", import\.meta\.url\)/g)].map((m) => m[1]), []);
+    // appPaths walks up from the bundle to the directory whose package.json is PodLab's: the app's root.
+    assert.equal(JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')).name, 'podlab');
+    for (const [name, path] of Object.entries(appPaths)) {
+      const file = relative(appRoot, path).split(sep).join('/');
+      const isDirectory = statSync(join(app, file)).isDirectory();
+      assert.ok(isDirectory ? shipped.some((f) => f.startsWith(`${file}/`)) : shipped.includes(file), `appPaths.${name} (${file}) is not shipped`);
     }
     // createRequire(import.meta.url) resolves packages from the app's node_modules: production dependencies only.
     const required = [...code.matchAll(/\brequire\d*\("([^"./][^"]*)"\)/g)].map((m) => m[1]);
@@ -164,11 +167,20 @@ describe('the packaged desktop app', () => {
     }
   });
 
+  test('the build counts as current until an output is older than the sources', () => {
+    const outDir = join(app, 'dist');
+    assert.equal(build.mainIsCurrent(outDir), true);
+    utimesSync(bundled.cli, new Date(0), new Date(0));
+    assert.equal(build.mainIsCurrent(outDir), false);
+    rmSync(bundled.cli);
+    assert.equal(build.mainIsCurrent(outDir), false);
+  });
+
   test('the main bundle imports only Node.js built-ins, electron and production dependencies', () => {
-    for (const { path, kind } of externals(bundled.metafiles.main)) {
+    for (const { path, kind } of [...externals(bundled.metafiles.main, 'main/desktop/main.ts'), ...externals(bundled.metafiles.main, 'main/cli/index.ts')]) {
       if (path.startsWith('node:') || path === 'electron') continue;
       const name = packageName(path);
-      // esbuild is only tried when the prebuilt add-on program is missing, never in a package.
+      // esbuild is only loaded by a run from the sources, never by a bundle.
       if (name === 'esbuild' && kind === 'dynamic-import') continue;
       assert.ok(name in packageJson.dependencies, `the main bundle imports ${path} (${kind}), which is not a dependency, so it would be missing from the package`);
     }

@@ -15,7 +15,7 @@ import { unavailablePodStreams } from '../../main/ui/podStreams.ts';
 import { startInProcessApi, type InProcessApi } from '../helpers/inProcessApi.ts';
 import { catalogKindResolver } from '../../main/ui/apply/kindResolver.ts';
 import { after, before } from 'node:test';
-import { defaultSamplesDir } from '../../main/ui/paths.ts';
+import { appPaths } from '../../main/appPaths.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { NodeManager } from '../../main/cluster/nodes/nodeManager.ts';
@@ -76,7 +76,7 @@ function host(): UiHost {
     deleteCluster: async () => undefined,
     openExternal: async () => undefined,
     settings: new SettingsStore(join(home, 'ui-settings.json')),
-    samples: new SampleLibrary(defaultSamplesDir),
+    samples: new SampleLibrary(appPaths.samples),
     registries: new RegistryCredentials(join(home, 'registry-auth.json')),
   };
 }

@@ -4,9 +4,8 @@
 // schema through this.
 
 import { readFileSync } from 'node:fs';
+import { appPaths } from '../../appPaths.ts';
 import type { Definitions, GroupVersionKind, Schema } from './schema.ts';
-
-const definitionsFile = new URL('../../../resources/openapi/definitions.json', import.meta.url);
 
 /** The patch metadata of one field: `x-kubernetes-patch-strategy` (split on commas) and `x-kubernetes-patch-merge-key`. */
 export interface PatchMeta {
@@ -34,7 +33,7 @@ export class SchemaLookup {
 
   /** The lookup over resources/openapi/definitions.json, loaded once. */
   static kubernetes(): SchemaLookup {
-    SchemaLookup.shared ??= new SchemaLookup(JSON.parse(readFileSync(definitionsFile, 'utf8')) as Definitions);
+    SchemaLookup.shared ??= new SchemaLookup(JSON.parse(readFileSync(appPaths.openapiDefinitions, 'utf8')) as Definitions);
     return SchemaLookup.shared;
   }
 

@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// Builds PodLab's main process into JavaScript with esbuild, once, so nothing
+// compiles TypeScript when PodLab runs:
+//  - dist/main/cli/podlab.js: the `podlab` command (bin/podlab.js imports it);
+//  - dist/main/desktop/main.js: the Electron main process (package.json "main");
+//  - dist/main/podlab-addon.mjs: the cluster add-on's program, which the
+//    bundles read and copy into the add-on container (main/network/addonProgram.ts);
+//  - dist/preload/index.cjs: the desktop window's preload script.
+// npm packages stay external (node_modules ships them; native ones such as
+// better-sqlite3 must be loaded from there). The bundles find resources/ and
+// dist/renderer from the app's root (main/appPaths.ts), wherever they lie.
+//
+// `npm install` runs it (the `prepare` script); bin/podlab.js and `npm start`
+// run it again, in a child process, when a bundle is missing or older than
+// the sources, so a checkout being worked on never runs stale code. Outputs
+// are renamed into place, so two builds at once (parallel tests) never leave
+// a half-written file.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const root = join(fileURLToPath(import.meta.url), '..', '..');
+export const distDir = join(root, 'dist');
+
+/** What the build writes under `outDir` (a packaging test builds into a temporary app). */
+export function mainOutputs(outDir = distDir) {
+  return {
+    cli: join(outDir, 'main', 'cli', 'podlab.js'),
+    main: join(outDir, 'main', 'desktop', 'main.js'),
+    addon: join(outDir, 'main', 'podlab-addon.mjs'),
+    preload: join(outDir, 'preload', 'index.cjs'),
+  };
+}
+
+// Everything the bundles are made of; the renderer has its own build (build-renderer.js).
+const sources = ['main', 'preload', 'package.json', 'scripts/build-main.js'];
+
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((max, entry) => Math.max(max, newest(join(path, entry))), stat.mtimeMs);
+}
+
+/** Every output exists and, where the sources are here (a checkout), none is older than them. */
+export function mainIsCurrent(outDir = distDir) {
+  const outputs = Object.values(mainOutputs(outDir));
+  if (!outputs.every((file) => existsSync(file))) return false;
+  if (!existsSync(join(root, 'main'))) return true;
+  const built = Math.min(...outputs.map((file) => statSync(file).mtimeMs));
+  return built >= Math.max(...sources.map((s) => newest(join(root, s))));
+}
+
+function writeAtomically(file, contents) {
+  mkdirSync(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, file);
+}
+
+/**
+ * Builds every output (`clean`: empties dist/main and dist/preload first, for
+ * packaging, which ships all of them). Returns the output files and esbuild's
+ * metafiles (what each bundle imports from outside).
+ */
+export async function buildMain({ outDir = distDir, clean = false, log = console.log } = {}) {
+  const esbuild = await import('esbuild');
+  const outputs = mainOutputs(outDir);
+  log('Building the PodLab main process, the cluster add-on and the preload (esbuild)...');
+  if (clean) for (const dir of ['main', 'preload']) rmSync(join(outDir, dir), { recursive: true, force: true });
+  try {
+    const mainResult = await esbuild.build({
+      entryPoints: { 'cli/podlab': join(root, 'main', 'cli', 'index.ts'), 'desktop/main': join(root, 'main', 'desktop', 'main.ts') },
+      outdir: join(outDir, 'main'),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      // The oldest Node.js `podlab` runs on (package.json engines); Electron's is newer.
+      target: 'node20',
+      packages: 'external',
+      sourcemap: true,
+      metafile: true,
+      write: false,
+      logLevel: 'warning',
+    });
+    // The same bundle a source run makes on first use, so both run the same add-on (its hash names the version).
+    const addonTemporary = `${outputs.addon}.${process.pid}.tmp`;
+    mkdirSync(dirname(addonTemporary), { recursive: true });
+    const { tsImport } = await import('tsx/esm/api');
+    const { buildAddonProgram } = await tsImport('../main/network/addonProgram.ts', import.meta.url);
+    await buildAddonProgram(addonTemporary);
+    // Sandboxed preloads are classic scripts: CommonJS, with only `electron` to require.
+    const preloadResult = await esbuild.build({
+      entryPoints: [join(root, 'preload', 'index.ts')],
+      outfile: outputs.preload,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'chrome130',
+      external: ['electron'],
+      metafile: true,
+      write: false,
+      logLevel: 'warning',
+    });
+    for (const file of [...mainResult.outputFiles, ...preloadResult.outputFiles]) writeAtomically(file.path, file.contents);
+    renameSync(addonTemporary, outputs.addon);
+    return { ...outputs, metafiles: { main: mainResult.metafile, preload: preloadResult.metafile } };
+  } finally {
+    // esbuild's service process would otherwise live as long as this one.
+    await esbuild.stop();
+  }
+}
+
+/**
+ * For bin/podlab.js and `npm start`: builds the main process when it is missing
+ * or stale, and the UI when `ui` says ('missing', or 'stale' for `npm start`),
+ * each in a child process that ends with its build tools. Build messages go to
+ * stderr: stdout belongs to the command (`podlab kubeconfig > file`).
+ */
+export function ensureBuilt({ ui = false } = {}) {
+  const run = (script, args = []) => {
+    const result = spawnSync(process.execPath, [join(root, 'scripts', script), ...args], { cwd: root, stdio: ['ignore', 2, 2] });
+    if (result.status !== 0) {
+      process.stderr.write(`podlab: the build (node scripts/${script}) failed; see above.\n`);
+      process.exit(1);
+    }
+  };
+  if (!mainIsCurrent()) run('build-main.js');
+  if (ui === 'stale' || (ui === 'missing' && !existsSync(join(distDir, 'renderer', 'index.html')))) run('build-renderer.js');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  buildMain({ clean: process.argv.includes('--clean') }).catch((err) => {
+    console.error(`podlab: building the main process failed: ${err.message}`);
+    process.exit(1);
+  });
+}

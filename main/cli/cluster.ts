@@ -3,7 +3,7 @@
 // (`kind get clusters`, `kind delete cluster`).
 
 import { ClusterBusyError, deleteCluster } from '../cluster/deleteCluster.ts';
-import { podlabHome } from '../cluster/dataDir.ts';
+import { clusterPaths, findDataDir, lockHolder, podlabHome, readJson, rememberedDataDirs } from '../cluster/dataDir.ts';
 import { listClusters } from '../ui/clusterDirectory.ts';
 import { CliError, clusterFlags, clusterLocation, parseFlags } from './args.ts';
 import { existsSync } from 'node:fs';
@@ -16,13 +16,23 @@ export async function runCluster(args: string[]): Promise<number> {
   const [action, name, ...extra] = positionals;
   if (action === 'list' && !name) {
     const clusters = listClusters(undefined);
+    // Clusters started with --data-dir elsewhere (a name in the home wins, as for delete).
+    for (const [elsewhere, dataDir] of Object.entries(rememberedDataDirs())) {
+      if (clusters.some((c) => c.name === elsewhere) || !existsSync(dataDir)) continue;
+      const paths = clusterPaths(dataDir);
+      clusters.push({ name: elsewhere, current: false, dataDir, runtime: readJson<{ runtime?: 'docker' | 'simulated' }>(paths.settings)?.runtime, running: lockHolder(paths) !== undefined });
+    }
     if (clusters.length === 0) process.stdout.write(`No clusters in ${podlabHome()}.\n`);
     for (const c of clusters) process.stdout.write(`${c.name}\t${c.running ? 'running' : 'stopped'}\t${c.runtime ?? '-'}\t${c.dataDir}\n`);
     return 0;
   }
   if (action !== 'delete' || !name || extra.length > 0) throw new CliError(clusterUsage);
-  const { dataDir } = clusterLocation({ name, 'data-dir': values['data-dir'] });
-  if (!existsSync(dataDir)) throw new CliError(`there is no cluster "${name}" (no directory ${dataDir})`);
+  clusterLocation({ name });
+  // A cluster started with --data-dir was remembered there; one from an older PodLab needs the flag again.
+  const dataDir = values['data-dir'] ?? findDataDir(name);
+  if (!existsSync(dataDir)) {
+    throw new CliError(`there is no cluster "${name}" (no directory ${dataDir}); a cluster started with --data-dir DIR is deleted with: podlab cluster delete ${name} --data-dir DIR`);
+  }
   try {
     await deleteCluster({ name, dataDir });
   } catch (error) {

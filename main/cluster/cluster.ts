@@ -21,7 +21,7 @@ import { chooseSubnet, engineSubnets, subnetsInUse } from './subnet.ts';
 import { createDockerClient } from '../runtime/docker/engine.ts';
 import { ensureClusterNetwork, planAddresses } from '../network/clusterNetwork.ts';
 import { beginNetworking, DOCKER_EMBEDDED_DNS } from '../network/networking.ts';
-import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
+import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, rememberDataDir, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { loadOrCreatePki } from './pki.ts';
 import { RegistryCredentials } from './registryCredentials.ts';
@@ -113,6 +113,7 @@ export class Cluster {
   static async start(options: ClusterOptions): Promise<Cluster> {
     const paths = ensureDataDir(options.dataDir);
     const releaseLock = acquireLock(paths, options.name);
+    rememberDataDir(options.name, options.dataDir);
     let store: Store | undefined;
     let apiServer: ApiServer | undefined;
     let cluster: Cluster | undefined;

@@ -1,12 +1,14 @@
 // Where a cluster keeps its state: `$PODLAB_HOME/clusters/NAME` (default
 // ~/.podlab), holding the store, the PKI, the admin token, the kubeconfig and
 // the settings chosen at first start (so the API port, and with it every
-// kubeconfig, stays the same across restarts).
+// kubeconfig, stays the same across restarts). A cluster kept elsewhere
+// (`--data-dir`) is remembered in $PODLAB_HOME/data-dirs.json, so `podlab
+// cluster list` and `podlab cluster delete NAME` find it too.
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export function podlabHome(): string {
   return process.env.PODLAB_HOME || join(homedir(), '.podlab');
@@ -39,9 +41,48 @@ export function clusterPaths(dataDir: string): ClusterPaths {
   };
 }
 
+/** The directory, readable by its owner only: it holds the store (Secrets), keys and the admin token. */
 export function ensureDataDir(dataDir: string): ClusterPaths {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // A directory that already existed (made by hand, or by an older PodLab) keeps its mode otherwise.
+  chmodSync(dataDir, 0o700);
   return clusterPaths(dataDir);
+}
+
+const dataDirsFile = (home: string) => join(home, 'data-dirs.json');
+
+/** Clusters whose data directory is not the default one, by name (`podlab serve --data-dir`). */
+export function rememberedDataDirs(home = podlabHome()): Record<string, string> {
+  try {
+    return readJson<Record<string, string>>(dataDirsFile(home)) ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** Called when a cluster starts: remembers (or, when it is back home, forgets) where it lives. */
+export function rememberDataDir(name: string, dataDir: string, home = podlabHome()): void {
+  const known = rememberedDataDirs(home);
+  const elsewhere = resolve(dataDir) !== resolve(join(home, 'clusters', name));
+  if ((elsewhere ? resolve(dataDir) : undefined) === known[name]) return;
+  if (elsewhere) known[name] = resolve(dataDir);
+  else delete known[name];
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  writeJsonAtomic(dataDirsFile(home), known);
+}
+
+export function forgetDataDir(name: string, dataDir: string, home = podlabHome()): void {
+  const known = rememberedDataDirs(home);
+  if (known[name] !== resolve(dataDir)) return;
+  delete known[name];
+  writeJsonAtomic(dataDirsFile(home), known);
+}
+
+/** Where cluster `name` lives: its default directory, else where it was last started with `--data-dir`. */
+export function findDataDir(name: string, home = podlabHome()): string {
+  const inHome = join(home, 'clusters', name);
+  if (existsSync(inHome)) return inHome;
+  return rememberedDataDirs(home)[name] ?? inHome;
 }
 
 /** The admin bearer token: made once, kept owner-readable only. */

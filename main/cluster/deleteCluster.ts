@@ -9,7 +9,7 @@ import type Docker from 'dockerode';
 import { removeClusterNetwork } from '../network/clusterNetwork.ts';
 import { createDockerClient, engineCall, engineCallIdempotent } from '../runtime/docker/engine.ts';
 import { CONTAINER_TYPE_CONTAINER, CONTAINER_TYPE_SANDBOX, LABEL_CLUSTER, LABEL_CONTAINER_TYPE } from '../runtime/runtime.ts';
-import { clusterPaths, lockHolder, readJson } from './dataDir.ts';
+import { clusterPaths, forgetDataDir, lockHolder, readJson } from './dataDir.ts';
 import { defaultUserKubeconfigPath, removeFromKubeconfig } from './kubeconfig.ts';
 
 export class ClusterBusyError extends Error {}
@@ -50,4 +50,5 @@ export async function deleteCluster(options: DeleteClusterOptions): Promise<void
   if (docker) await removeClusterObjects(docker, options.name);
   removeFromKubeconfig(options.kubeconfig ?? defaultUserKubeconfigPath(), options.name);
   if (existsSync(options.dataDir)) rmSync(options.dataDir, { recursive: true, force: true });
+  forgetDataDir(options.name, options.dataDir);
 }

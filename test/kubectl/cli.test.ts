@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
@@ -59,6 +59,27 @@ describe('podlab CLI', () => {
     } finally {
       await etcd.stop();
       removeDir(dataDir);
+    }
+  });
+
+  it('lists and deletes a cluster started with --data-dir by its name alone', async () => {
+    const home = tempDir('cli-home');
+    const dataDir = tempDir('cli-elsewhere');
+    const env = { PODLAB_HOME: home, KUBECONFIG: join(home, 'user-kubeconfig') };
+    try {
+      const serve = await startPodlab(['--runtime', 'simulated', '--nodes', '0', '--name', 'elsewhere'], dataDir, home);
+      assert.match(podlab(['cluster', 'list'], env).stdout, new RegExp(`^elsewhere\trunning\tsimulated\t${dataDir}$`, 'm'));
+      await serve.stop();
+      const deleted = podlab(['cluster', 'delete', 'elsewhere'], env);
+      assert.equal(deleted.status, 0, deleted.stderr);
+      assert.equal(existsSync(dataDir), false);
+      assert.doesNotMatch(podlab(['cluster', 'list'], env).stdout, /elsewhere/);
+      const again = podlab(['cluster', 'delete', 'elsewhere'], env);
+      assert.equal(again.status, 2);
+      assert.match(again.stderr, /there is no cluster "elsewhere" .*podlab cluster delete elsewhere --data-dir DIR/);
+    } finally {
+      removeDir(dataDir);
+      removeDir(home);
     }
   });
 

@@ -62,7 +62,12 @@ export const errors = {
       kind: gr.resource,
     }),
   notAcceptable: (message: string) => statusOf(406, 'NotAcceptable', message),
-  unsupportedMediaType: (contentType: string) => statusOf(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got "${contentType}")`),
+  /** NewUnsupportedMediaTypeError: a body in a media type the endpoint does not decode. */
+  unsupportedMediaType: (accepted: string[]) => statusOf(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`),
+  /** go-restful's answer to a method no route serves, as kube-apiserver words it (NewGenericServerResponse). */
+  methodNotAllowed: () => statusOf(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {}),
+  /** A non-long-running request that outlived the request timeout (kube-apiserver's --request-timeout, a minute). */
+  requestTimeout: () => statusOf(504, 'Timeout', 'Timeout: request did not complete within requested timeout - context deadline exceeded', {}),
   requestEntityTooLarge: (limit: number) => statusOf(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`),
   /** 410: a watch or list from a compacted resourceVersion. */
   expired: (message: string) => statusOf(410, 'Expired', message),
@@ -94,8 +99,13 @@ export function toStatusError(err: unknown, gr?: Qualified, name?: string): Stat
         return errors.serviceUnavailable(`storage is unavailable: ${err.message}`);
       case 'FutureRevision':
         return errors.serviceUnavailable(err.message);
+      case 'TooLarge':
+        // kube-apiserver passes etcd's refusal on as an unclassified 500 (no reason), in etcd's words.
+        return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, code: 500 });
     }
   }
-  const message = err instanceof Error ? err.message : String(err);
-  return errors.internal(message);
+  // A bug or a failure below the API (a JavaScript or SQLite error): its text means nothing to a client and may
+  // reveal internals, so the client gets Kubernetes' form and the log gets the error.
+  console.error(`podlab: internal error in the API server: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  return errors.internal('the server could not complete the request; the PodLab log has the details');
 }

@@ -21,6 +21,7 @@ import {
   type Watcher,
 } from 'etcd3';
 import {
+  checkRequestSize,
   StoreError,
   isStoreError,
   type KeyValue,
@@ -67,6 +68,7 @@ function storeErrorOf(err: unknown): unknown {
   const message = err instanceof Error ? err.message : String(err);
   if (message.includes('required revision has been compacted')) return new StoreError('Compacted', message);
   if (message.includes('required revision is a future revision')) return new StoreError('FutureRevision', message);
+  if (message.includes('request is too large')) return new StoreError('TooLarge', 'etcdserver: request is too large');
   if (err instanceof ClientClosedError) return new StoreError('Closed', 'store closed');
   // isBrokenCircuitError: the client's circuit breaker (cockatiel) stopped calling a member after repeated failures.
   if (
@@ -159,6 +161,8 @@ export class EtcdStore implements Store {
   }
 
   async create(key: string, value: string): Promise<KeyValue> {
+    // A server started with a larger --max-request-bytes would store it; PodLab's limit is the default's everywhere.
+    checkRequestSize(key, value);
     const k = this.keyOf(key);
     const response = await this.txn(
       [{ key: k, target: CompareTarget.Create, result: CompareResult.Equal, create_revision: 0 }],
@@ -170,6 +174,7 @@ export class EtcdStore implements Store {
   }
 
   async update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
+    checkRequestSize(key, value);
     const k = this.keyOf(key);
     const response = await this.txn(
       [{ key: k, target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: expectedModRevision }],

@@ -9,7 +9,9 @@
 // (e.g. a diagnose command) but its writes would not reach this process' watchers.
 
 import Database from 'better-sqlite3';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import {
+  checkRequestSize,
   StoreError,
   isStoreError,
   type KeyValue,
@@ -273,6 +275,7 @@ export class SqliteStore implements Store {
   };
 
   constructor(options: SqliteStoreOptions) {
+    if (options.path !== ':memory:') ownerOnly(options.path);
     this.db = new Database(options.path);
     try {
       this.db.pragma('journal_mode = WAL');
@@ -367,6 +370,7 @@ export class SqliteStore implements Store {
 
   async create(key: string, value: string): Promise<KeyValue> {
     this.assertWritable(key);
+    checkRequestSize(key, value);
     let row: Row;
     try {
       row = this.db.transaction(() => {
@@ -385,6 +389,7 @@ export class SqliteStore implements Store {
 
   async update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
     this.assertWritable(key);
+    checkRequestSize(key, value);
     const row = this.swap(key, expectedModRevision, (latest) => ({
       name: key,
       created: 0,
@@ -540,6 +545,16 @@ export class SqliteStore implements Store {
     this.assertOpen();
     if (key === COMPACT_REV_KEY) throw new Error(`"${COMPACT_REV_KEY}" is reserved for the store's own bookkeeping`);
   }
+}
+
+/**
+ * The file holds every Secret: readable by its owner only. SQLite creates its
+ * -wal and -shm files with the database file's mode, so the database file is
+ * made first with 0600; files from an older PodLab are tightened.
+ */
+function ownerOnly(path: string): void {
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
 }
 
 export interface CompactorOptions {

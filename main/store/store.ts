@@ -64,7 +64,8 @@ export type StoreErrorCode =
   | 'Compacted' // a revision older than the compaction point → 410 Gone (Expired)
   | 'FutureRevision' // a revision newer than the store's → 504/Timeout in Kubernetes ("Too large resource version")
   | 'Closed' // store closed
-  | 'Unavailable'; // backend unreachable
+  | 'Unavailable' // backend unreachable
+  | 'TooLarge'; // a write over etcd's request limit → 500 with etcd's own words, as kube-apiserver answers
 
 export class StoreError extends Error {
   constructor(
@@ -76,6 +77,14 @@ export class StoreError extends Error {
     super(message);
     this.name = 'StoreError';
   }
+}
+
+/** etcd's default --max-request-bytes (1.5 MiB): no stored object may be larger, whichever backend holds it. */
+export const maxRequestBytes = 1.5 * 1024 * 1024;
+
+/** Refuses a write etcd would refuse, in etcd's words (rpctypes.ErrRequestTooLarge). */
+export function checkRequestSize(key: string, value: string): void {
+  if (Buffer.byteLength(key) + Buffer.byteLength(value) > maxRequestBytes) throw new StoreError('TooLarge', 'etcdserver: request is too large');
 }
 
 export function isStoreError(err: unknown, code?: StoreErrorCode): err is StoreError {

@@ -2,8 +2,13 @@
 // that is not a list of operations is a 400; an operation that does not
 // apply (missing path, failed test) is a 422, as kube-apiserver answers.
 // Messages follow evanphx/json-patch, which kube-apiserver uses.
+//
+// Bounded as in kube-apiserver (CVE-2019-1002100, where a few `copy`
+// operations doubling a value grew an object to gigabytes): at most 10,000
+// operations, and `copy` may add at most 3 MiB in all (JSONPatchMaxCopyBytes,
+// twice etcd's request limit, as a JSON body shrinks to protobuf in etcd).
 
-import { badRequest, invalid } from './patchError.ts';
+import { badRequest, invalid, PatchError } from './patchError.ts';
 import { deepCopy, deepEqual, isJsonObject, type JsonObject, type JsonValue } from './json.ts';
 
 interface Operation {
@@ -15,9 +20,15 @@ interface Operation {
 
 const operations = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
+export const maxJsonPatchOperations = 10_000;
+export const maxJsonPatchCopyBytes = 3 * 1024 * 1024;
+
 /** Checks the shape of a JSON Patch document; throws 400 if it is not one. */
 export function parseJsonPatch(patch: unknown): Operation[] {
   if (!Array.isArray(patch)) throw badRequest('json patch must be a list of operations');
+  if (patch.length > maxJsonPatchOperations) {
+    throw new PatchError('RequestEntityTooLarge', `Request entity too large: The allowed maximum operations in a JSON patch is ${maxJsonPatchOperations}, got ${patch.length}`);
+  }
   return patch.map((op, i) => {
     if (!isJsonObject(op)) throw badRequest(`json patch operation ${i} is not an object`);
     if (typeof op.op !== 'string' || !operations.has(op.op)) throw badRequest(`Unexpected kind: ${String(op.op)}`);
@@ -35,6 +46,7 @@ export function parseJsonPatch(patch: unknown): Operation[] {
 export function applyJsonPatch(document: JsonValue, patch: unknown): JsonValue {
   const ops = parseJsonPatch(patch);
   let doc = deepCopy(document);
+  let copiedBytes = 0;
   for (const op of ops) {
     switch (op.op) {
       case 'add':
@@ -56,9 +68,16 @@ export function applyJsonPatch(document: JsonValue, patch: unknown): JsonValue {
         doc = add(remove(doc, from, 'move'), op.path, value);
         break;
       }
-      case 'copy':
-        doc = add(doc, op.path, deepCopy(get(doc, op.from!, 'copy')));
+      case 'copy': {
+        const value = get(doc, op.from!, 'copy');
+        // Counted before copying: the copy itself is what must not be made.
+        copiedBytes += Buffer.byteLength(JSON.stringify(value));
+        if (copiedBytes > maxJsonPatchCopyBytes) {
+          throw invalid(`Unable to complete the copy, the accumulated size increase of copy is ${copiedBytes}, exceeding the limit ${maxJsonPatchCopyBytes}`);
+        }
+        doc = add(doc, op.path, deepCopy(value));
         break;
+      }
       case 'test': {
         const actual = lookup(doc, pointer(op.path));
         if (actual === undefined || !deepEqual(actual, op.value)) throw invalid(`testing value ${op.path} failed: test failed`);

@@ -27,7 +27,7 @@ import { CustomResourceServing } from './crd/customResourceServing.ts';
 import { versionBehaviour } from './crd/versionBehaviour.ts';
 import { Discovery } from './discovery.ts';
 import { Dispatcher } from './dispatcher.ts';
-import { ApiHttpServer, type OpenApiDocuments } from './http/server.ts';
+import { ApiHttpServer, type HttpLimits, type OpenApiDocuments } from './http/server.ts';
 import type { Definitions } from './openapi/schema.ts';
 import type { OpenApiDocumentServer, PodLabSchemaServices } from './openapi/schemaServices.ts';
 import type { ResourceDefinition } from './registry/resourceDefinition.ts';
@@ -67,6 +67,8 @@ export interface ApiServerOptions {
   hostPortFree?: (port: number) => Promise<boolean>;
   /** How often bookmarks go to watchers that allow them (default a minute). */
   bookmarkIntervalMs?: number;
+  /** Request timeout, connection cap and watch buffer bound of the HTTPS server (defaults: Kubernetes'). */
+  httpLimits?: HttpLimits;
 }
 
 export class ApiServer {
@@ -161,6 +163,7 @@ export class ApiServer {
       discovery: new Discovery(this.catalog, () => `127.0.0.1:${this.port}`),
       openapi: this.openapiDocuments(),
       bookmarkIntervalMs: this.options.bookmarkIntervalMs,
+      limits: this.options.httpLimits,
     });
     this.port = await this.http.listen(port);
     return this.port;

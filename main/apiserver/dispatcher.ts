@@ -11,7 +11,7 @@ import { resourceAttributes } from './auth/requestAttributes.ts';
 import type { UserInfo } from './auth/user.ts';
 import { errors, StatusError } from './errors.ts';
 import type { KubeObject, Status } from '../kube/meta.ts';
-import { queryInt, queryOptionalBool } from './queryValues.ts';
+import { checkResourceVersion, queryInt, queryOptionalBool } from './queryValues.ts';
 import type { ResourceRequestInfo } from './requestInfo.ts';
 import type { DeleteOptions, RegistryWatchEvent, ResourceRegistry, WriteContext } from './registry/registry.ts';
 import { successStatus } from './registry/registry.ts';
@@ -22,6 +22,8 @@ import type { Subresource } from './registry/resourceDefinition.ts';
 import type { CreateOnlyResources } from './createOnly.ts';
 import { applyConfiguration } from './fieldmanager/fieldManager.ts';
 import { queryBool } from './queryValues.ts';
+import { duplicateFields } from './http/jsonDuplicates.ts';
+import { checkPathSegmentName } from './pathSegmentName.ts';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -96,6 +98,9 @@ export class Dispatcher {
     const attrs = resourceAttributes(req.user, info, req.query);
     const decision = await this.authorizer.authorize(attrs);
     if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
+    // What storage refuses in kube-apiserver, once the request is authorized.
+    if (info.name) checkPathSegmentName(info.name);
+    if (info.verb === 'get' || info.verb === 'list' || info.verb === 'watch') checkResourceVersion(req.query);
 
     const ns = def.namespaced ? info.namespace : '';
     const ctx: WriteContext = { user: req.user, dryRun: req.query.getAll('dryRun').includes('All'), manager: fieldManagerOf(req) };
@@ -192,18 +197,22 @@ export class Dispatcher {
   }
 
   private checkFields(obj: KubeObject, registry: ResourceRegistry, mode: FieldValidation, warnings: string[]): void {
+    // A key written twice in the body is a strict decoding error too, reported with the unknown ones.
+    const duplicates = duplicateFields(obj).map((f) => `duplicate field "${f}"`);
+    const report = (unknown: string[]) => {
+      const problems = [...duplicates, ...unknown.map((f) => `unknown field "${f}"`)];
+      if (problems.length > 0 && mode === 'Strict') throw errors.badRequest(strictDecodingMessage(registry, problems));
+      if (mode === 'Warn') warnings.push(...problems);
+    };
     const pruneOwn = registry.def.strategy.pruneUnknownFields;
     if (pruneOwn) {
       // The kind prunes by its own schema (custom resources): the same answers, from its structural schema.
-      const pruned = pruneOwn(obj);
-      if (pruned.length > 0 && mode === 'Strict') throw errors.badRequest(strictDecodingMessage(registry, pruned));
-      if (pruned.length > 0 && mode === 'Warn') warnings.push(...pruned.map((f) => `unknown field "${f}"`));
+      report(pruneOwn(obj));
       return;
     }
     const gvk = { group: registry.def.group, version: registry.def.version, kind: registry.def.kind };
     const unknown = this.schema.unknownFields(obj, gvk);
-    if (unknown.length > 0 && mode === 'Strict') throw errors.badRequest(strictDecodingMessage(registry, unknown));
-    if (unknown.length > 0 && mode === 'Warn') warnings.push(...unknown.map((f) => `unknown field "${f}"`));
+    report(unknown);
     if (unknown.length > 0) this.schema.prune(obj, gvk);
   }
 
@@ -294,9 +303,9 @@ export function fieldManagerOf(req: ApiRequest): string | undefined {
   return name.startsWith('system:') ? name.slice('system:'.length) : undefined;
 }
 
-function strictDecodingMessage(registry: ResourceRegistry, unknown: string[]): string {
+function strictDecodingMessage(registry: ResourceRegistry, problems: string[]): string {
   const { kind, version } = registry.def;
-  return `${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`;
+  return `${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${problems.join(', ')}`;
 }
 
 function asObject(body: unknown): KubeObject {

@@ -51,3 +51,17 @@ export function queryTime(query: URLSearchParams, name: string): Date | undefine
 export function queryString(query: URLSearchParams, name: string): string {
   return query.get(name) ?? '';
 }
+
+/**
+ * The resourceVersion of a get, list or watch must be one an etcd revision can be
+ * (APIObjectVersioner.ParseResourceVersion: an unsigned 64-bit integer); anything else
+ * is kube-apiserver's storage 400 "invalid resource version", never silently ignored.
+ */
+export function checkResourceVersion(query: URLSearchParams): void {
+  const value = query.get('resourceVersion');
+  if (!value) return;
+  const problem = !/^\d+$/.test(value) ? 'invalid syntax' : BigInt(value) > 2n ** 64n - 1n ? 'value out of range' : undefined;
+  if (!problem) return;
+  const quoted = JSON.stringify(value);
+  throw errors.badRequest(`invalid resource version: resourceVersion: Invalid value: ${quoted}: strconv.ParseUint: parsing ${quoted}: ${problem}`);
+}

@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { errors, StatusError } from '../errors.ts';
+import { rememberDuplicateFields } from './jsonDuplicates.ts';
 import { rememberNumberLiterals } from './jsonNumbers.ts';
 import { decodeKubernetesProtobuf, kubernetesProtobufMediaType, ProtobufDecodeError, ProtobufSchemaUnavailableError } from '../protobuf/decode.ts';
 
@@ -38,6 +39,7 @@ export function decodeBody(raw: Buffer, contentType: string | undefined): unknow
   try {
     const value: unknown = JSON.parse(text);
     rememberNumberLiterals(value, text);
+    rememberDuplicateFields(value, text);
     return value;
   } catch (err) {
     throw errors.badRequest(`the request body is not valid JSON: ${(err as Error).message}`);

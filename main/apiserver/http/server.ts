@@ -36,38 +36,102 @@ export interface ApiHttpServerOptions {
   openapi?: OpenApiDocuments;
   /** How often watches that allow bookmarks get one (default: a minute, as Kubernetes). */
   bookmarkIntervalMs?: number;
+  limits?: HttpLimits;
 }
+
+/** What one client may hold of the server; defaults in `defaultHttpLimits`. */
+export interface HttpLimits {
+  /** A request that is not long-running (watch, logs, exec...) is answered 504 after this (kube-apiserver --request-timeout). */
+  requestTimeoutMs?: number;
+  /** Connections beyond this are closed at once: clients that trickle or hold connections cannot exhaust the process. */
+  maxConnections?: number;
+  /** A watcher whose unsent events pass this many bytes is ended (it relists), as kube-apiserver ends a watcher that does not keep up. */
+  watchBufferBytes?: number;
+}
+
+export const defaultHttpLimits: Required<HttpLimits> = { requestTimeoutMs: 60_000, maxConnections: 1024, watchBufferBytes: 16 * 1024 * 1024 };
+
+// kube-apiserver's long-running requests (BasicLongRunningRequestCheck): no request timeout for them.
+const longRunningSubresources = new Set(['attach', 'exec', 'proxy', 'log', 'portforward']);
+// The methods kube-apiserver routes; any other (PROPFIND, TRACE, OPTIONS...) is a 405.
+const routedMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+// The media types a create or update body may have (the serializers of built-in kinds).
+const objectMediaTypes = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
 
 export function writeStatus(res: ServerResponse, status: Status, pretty = false): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(status.code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' };
+  // A refusal before the body was read (401, 413, a timeout): the connection closes rather than reading on what the client sends.
+  if (!res.req.complete) headers.Connection = 'close';
+  res.writeHead(status.code, headers);
   res.end(encodeJson(status, pretty));
 }
 
 function writeJson(res: ServerResponse, code: number, body: unknown, warnings: string[], pretty: boolean): void {
+  // Answered already: the request timed out meanwhile.
+  if (res.headersSent) return;
   const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' };
   if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
   res.writeHead(code, headers);
   res.end(encodeJson(body, pretty));
 }
 
-const prettyFor = (req: IncomingMessage) => prettyRequested(req, new URL(req.url ?? '/', 'https://localhost').searchParams);
+const prettyFor = (req: IncomingMessage) => prettyRequested(req, requestTarget(req).query);
+
+/**
+ * The path as sent, and the query. The path is never normalized as a URL would be: `configmaps/..`
+ * (or `%2e%2e`) names a ConfigMap "..", which the dispatcher refuses, never the namespace above it.
+ */
+function requestTarget(req: IncomingMessage): { path: string; query: URLSearchParams } {
+  const target = req.url ?? '/';
+  const mark = target.indexOf('?');
+  return mark < 0 ? { path: target, query: new URLSearchParams() } : { path: target.slice(0, mark), query: new URLSearchParams(target.slice(mark + 1)) };
+}
+
+/** A path whose escapes do not decode: Go's server refuses the request line before kube-apiserver sees it. */
+function malformedPath(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function isLongRunning(req: IncomingMessage): boolean {
+  const { path, query } = requestTarget(req);
+  if (malformedPath(path)) return false;
+  const info = parseRequestInfo(req.method ?? 'GET', path, query);
+  return info.isResourceRequest && (info.verb === 'watch' || longRunningSubresources.has(info.subresource));
+}
 
 export class ApiHttpServer {
   readonly server: Server;
   private readonly upgraded = new Set<Duplex>();
 
+  private readonly limits: Required<HttpLimits>;
+
   constructor(private readonly options: ApiHttpServerOptions) {
+    this.limits = { ...defaultHttpLimits, ...options.limits };
     this.server = createServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) => {
-      this.handle(req, res).catch((err) => writeStatus(res, toStatusError(err).status, prettyFor(req)));
+      const timeout = isLongRunning(req) ? undefined : setTimeout(() => writeStatus(res, errors.requestTimeout().status, prettyFor(req)), this.limits.requestTimeoutMs);
+      this.handle(req, res)
+        .catch((err) => writeStatus(res, toStatusError(err).status, prettyFor(req)))
+        .finally(() => clearTimeout(timeout));
     });
-    // Watches are long-lived: Node's default request timeouts must not cut them.
+    // Watches are long-lived: Node's request timeout must not cut them (the one above spares them).
     this.server.requestTimeout = 0;
     this.server.headersTimeout = 60_000;
     this.server.keepAliveTimeout = 30_000;
+    this.server.maxConnections = this.limits.maxConnections;
+    // A request line Node cannot parse (or headers past its limit) gets a bare 400 and the socket closes, as from Go's server.
+    this.server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request');
+      else socket.destroy();
+    });
     this.server.on('upgrade', (req, socket, head) => {
       this.upgraded.add(socket);
       socket.once('close', () => this.upgraded.delete(socket));
@@ -106,22 +170,32 @@ export class ApiHttpServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://localhost');
+    const { path, query } = requestTarget(req);
+    if (malformedPath(path)) {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }).end('400 Bad Request');
+      return;
+    }
+    const url = { pathname: path, searchParams: query };
     const user = await this.authenticate(req);
-    const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+    const method = req.method ?? 'GET';
+    if (!routedMethods.has(method)) throw errors.methodNotAllowed();
+    const info = parseRequestInfo(method, url.pathname, url.searchParams);
     if (!info.isResourceRequest) {
       await this.handleNonResource(url, req, res, user);
       return;
     }
-    const method = req.method ?? 'GET';
+    const contentType = req.headers['content-type'];
+    if ((method === 'POST' || method === 'PUT') && contentType && !objectMediaTypes.includes(contentType.split(';')[0].trim().toLowerCase())) {
+      throw errors.unsupportedMediaType(objectMediaTypes);
+    }
     const raw = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req) : Buffer.alloc(0);
-    const body = decodeBody(raw, req.headers['content-type']);
+    const body = decodeBody(raw, contentType);
     if (['POST', 'PUT', 'PATCH'].includes(method) && body === undefined) throw errors.badRequest('the request body must not be empty');
     const result = await this.options.dispatcher.handle({ user, info, query: url.searchParams, body, contentType: req.headers['content-type'], userAgent: req.headers['user-agent'] });
     const registry = this.options.dispatcher.registryFor(info);
     const table = tableRequested(req.headers.accept, url.searchParams);
     if (result.type === 'watch') {
-      await streamWatch(result.start, req, res, url.searchParams, table ? (obj, first) => toTable(registry!.def, [obj], table, obj.metadata.resourceVersion, first) : undefined, registry!, this.options.bookmarkIntervalMs);
+      await streamWatch(result.start, req, res, url.searchParams, table ? (obj, first) => toTable(registry!.def, [obj], table, obj.metadata.resourceVersion, first) : undefined, registry!, this.options.bookmarkIntervalMs, this.limits.watchBufferBytes);
       return;
     }
     if (result.type === 'connect') {
@@ -142,7 +216,7 @@ export class ApiHttpServer {
     return object;
   }
 
-  private async handleNonResource(url: URL, req: IncomingMessage, res: ServerResponse, user: UserInfo): Promise<void> {
+  private async handleNonResource(url: { pathname: string; searchParams: URLSearchParams }, req: IncomingMessage, res: ServerResponse, user: UserInfo): Promise<void> {
     const path = url.pathname;
     const attrs = { user, verb: (req.method ?? 'get').toLowerCase(), path, isResourceRequest: false };
     const decision = await this.options.authorizer.authorize(attrs);
@@ -178,11 +252,12 @@ export class ApiHttpServer {
   }
 
   private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://localhost');
+    const { path, query } = requestTarget(req);
+    if (malformedPath(path)) throw errors.badRequest(`invalid URL escape in ${JSON.stringify(path)}`);
     const user = await this.authenticate(req);
-    const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
-    if (!info.isResourceRequest) throw errors.resourceNotFound(url.pathname);
-    const result = await this.options.dispatcher.handle({ user, info, query: url.searchParams });
+    const info = parseRequestInfo(req.method ?? 'GET', path, query);
+    if (!info.isResourceRequest) throw errors.resourceNotFound(path);
+    const result = await this.options.dispatcher.handle({ user, info, query });
     if (result.type !== 'connect') throw errors.badRequest('this resource does not accept an upgrade');
     await result.handler.upgrade(req, socket, head);
   }

@@ -1,7 +1,10 @@
 // A watch over HTTP: one JSON watch event per line on a chunked response, as
 // kube-apiserver streams them, with bookmarks when asked and an end after
 // timeoutSeconds. A watch that cannot continue (compacted history) ends with
-// an ERROR event carrying a 410 Status, which makes clients relist.
+// an ERROR event carrying a 410 Status, which makes clients relist. A watcher
+// that does not read what it is sent is cut off once its unsent events pass a
+// bound, as kube-apiserver ends a watcher whose buffer fills: it re-watches,
+// and the server never holds more than the bound for it.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject, Status } from '../../kube/meta.ts';
@@ -13,6 +16,9 @@ import { queryBool, queryInt } from '../queryValues.ts';
 export const defaultBookmarkIntervalMs = 60_000;
 // Kubernetes spreads watch lifetimes between minRequestTimeout and twice it (30–60 minutes) so clients do not reconnect in lockstep.
 const defaultTimeoutSeconds = () => 1800 + Math.floor(Math.random() * 1800);
+// Node's timers hold at most 2^31-1 ms (about 24.8 days); a longer one would fire at once.
+const maxTimerMs = 2 ** 31 - 1;
+export const defaultWatchBufferBytes = 16 * 1024 * 1024;
 
 export async function streamWatch(
   start: WatchStarter,
@@ -22,6 +28,7 @@ export async function streamWatch(
   asTable: ((obj: KubeObject, first: boolean) => unknown) | undefined,
   registry: ResourceRegistry,
   bookmarkIntervalMs = defaultBookmarkIntervalMs,
+  maxBufferBytes = defaultWatchBufferBytes,
 ): Promise<void> {
   // ListOptions are decoded before the watch starts: a bad timeoutSeconds is a 400, not a broken stream.
   const wantsBookmarks = queryBool(query, 'allowWatchBookmarks');
@@ -33,6 +40,8 @@ export async function streamWatch(
   let headersWritten = false;
   let bookmarks: NodeJS.Timeout | undefined;
   let timeout: NodeJS.Timeout | undefined;
+  // The initial events (a whole list, for a watch from "0") may exceed the bound by themselves: they are allowed on top until the socket drains once.
+  let allowedBytes = maxBufferBytes;
 
   const write = (line: string) => {
     if (ended) return;
@@ -41,6 +50,14 @@ export async function streamWatch(
       return;
     }
     res.write(line);
+    // What the socket could not send yet; a client that stopped reading lets it grow without end.
+    if (res.writableLength > allowedBytes) {
+      ended = true;
+      clearInterval(bookmarks);
+      clearTimeout(timeout);
+      handle?.stop();
+      res.destroy();
+    }
   };
 
   const end = (status?: Status) => {
@@ -52,7 +69,8 @@ export async function streamWatch(
     if (headersWritten) res.end();
   };
 
-  const handle = await start((event) => {
+  let handle: { stop(): void; revision: number } | undefined;
+  handle = await start((event) => {
     lastRevision = Math.max(lastRevision, Number(event.object.metadata.resourceVersion ?? 0));
     const object = asTable ? asTable(event.object, first) : event.object;
     first = false;
@@ -65,6 +83,8 @@ export async function streamWatch(
   res.flushHeaders();
   headersWritten = true;
   for (const line of pending.splice(0)) res.write(line);
+  allowedBytes += res.writableLength;
+  res.on('drain', () => (allowedBytes = maxBufferBytes));
   if (ended) {
     res.end();
     return;
@@ -75,8 +95,9 @@ export async function streamWatch(
     const object = { kind: registry.def.kind, apiVersion: registry.apiVersion, metadata: { resourceVersion: String(lastRevision) } };
     write(`${JSON.stringify({ type: 'BOOKMARK', object })}\n`);
   }, bookmarkIntervalMs);
-  timeout = setTimeout(() => handle.stop(), (requested !== undefined && requested > 0 ? requested : defaultTimeoutSeconds()) * 1000);
-  const stopOnClose = () => handle.stop();
+  const started = handle;
+  timeout = setTimeout(() => started.stop(), Math.min((requested !== undefined && requested > 0 ? requested : defaultTimeoutSeconds()) * 1000, maxTimerMs));
+  const stopOnClose = () => started.stop();
   req.on('close', stopOnClose);
   res.on('close', stopOnClose);
 }

@@ -15,10 +15,12 @@ Commands:
                [--name NAME] [--data-dir DIR] [--api-port N] [--nodes K]
                [--runtime docker|simulated] [--store sqlite|etcd://HOST:PORT]
                [--pause-image IMAGE] [--update-kubeconfig] [--cluster-dns-only]
+               [--hide-ui-token]
   ui           the app's UI in a browser (what \`npm start\` falls back to without
                Electron): prints UI: URL, then starts the last cluster with progress;
                switches, creates and deletes clusters
                [--name NAME] [--runtime docker|simulated] [--port N] [--cluster-dns-only]
+               [--hide-ui-token]
   cluster      list | delete NAME: the clusters in $PODLAB_HOME; delete removes
                a stopped cluster's containers, volumes, network and data
   kubeconfig   print a cluster's kubeconfig   [--name NAME] [--data-dir DIR]

@@ -11,6 +11,7 @@ import { startBrowserMode } from '../ui/browserMode.ts';
 import { appPaths } from '../appPaths.ts';
 import { servedHost } from '../ui/servedHost.ts';
 import { apiPodStreams } from '../ui/uiHost.ts';
+import { announceUiUrl, uiUrlFlags } from './uiUrl.ts';
 
 const serveFlags = {
   ...clusterFlags,
@@ -21,6 +22,7 @@ const serveFlags = {
   'pause-image': { type: 'string' },
   'update-kubeconfig': { type: 'boolean' },
   'cluster-dns-only': { type: 'boolean' },
+  ...uiUrlFlags,
 } as const;
 
 /** GET /readyz with the admin token: proves TLS, authentication and the store all answer. */
@@ -89,6 +91,6 @@ export async function runServe(args: string[]): Promise<undefined> {
   };
   process.once('SIGINT', closeUi);
   process.once('SIGTERM', closeUi);
-  process.stdout.write(`UI: ${ui.url}\n`);
+  announceUiUrl(ui.url, cluster.paths.dataDir, values['hide-ui-token']);
   return undefined;
 }

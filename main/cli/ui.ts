@@ -3,17 +3,20 @@
 // is up before any cluster: it shows the cluster starting step by step, and
 // can switch, create and delete clusters, as the desktop window does.
 
+import { mkdirSync } from 'node:fs';
 import { podlabHome } from '../cluster/dataDir.ts';
 import { startBrowserMode } from '../ui/browserMode.ts';
 import { ClusterHost } from '../ui/clusterHost.ts';
 import { appPaths } from '../appPaths.ts';
 import { CliError, clusterLocation, intFlag, parseFlags } from './args.ts';
+import { announceUiUrl, uiUrlFlags } from './uiUrl.ts';
 
 const uiFlags = {
   name: { type: 'string' },
   runtime: { type: 'string' },
   port: { type: 'string' },
   'cluster-dns-only': { type: 'boolean' },
+  ...uiUrlFlags,
 } as const;
 
 export async function runUi(args: string[]): Promise<undefined> {
@@ -41,7 +44,8 @@ export async function runUi(args: string[]): Promise<undefined> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  process.stdout.write(`UI: ${ui.url}\n`);
+  mkdirSync(podlabHome(), { recursive: true, mode: 0o700 });
+  announceUiUrl(ui.url, podlabHome(), values['hide-ui-token']);
   host.status.subscribe((status) => {
     if (status.phase === 'running') process.stdout.write(`Cluster "${status.name}" is running. Kubeconfig: ${status.kubeconfigPath}\n`);
     if (status.phase === 'failed') process.stdout.write(`Cluster "${status.name}" did not start: ${status.message}\n`);

@@ -3,10 +3,11 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { eventually } from '../helpers/eventually.ts';
 import { kubectlOk } from '../helpers/kubectl.ts';
 import { startEtcd } from '../helpers/etcdServer.ts';
 import { removeDir, repoRoot, startPodlab, tempDir } from '../helpers/podlabProcess.ts';
@@ -80,6 +81,23 @@ describe('podlab CLI', () => {
     } finally {
       removeDir(dataDir);
       removeDir(home);
+    }
+  });
+
+  it('writes the UI URL to an owner-only file, and prints it without its token under --hide-ui-token', async () => {
+    const dataDir = tempDir('cli-ui-url');
+    const serve = await startPodlab(['--runtime', 'simulated', '--nodes', '0', '--name', 'quiet', '--hide-ui-token'], dataDir);
+    try {
+      const line = await eventually('the UI: line', async () => /^UI: (.+)$/m.exec(serve.output())?.[1]);
+      const file = join(dataDir, 'ui-url');
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      const url = readFileSync(file, 'utf8').trim();
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/#token=\S+$/);
+      assert.equal(line, `${url.replace(/#.*$/, '')} (open the URL with its token, from ${file})`);
+      assert.doesNotMatch(serve.output(), /token=/);
+    } finally {
+      await serve.stop();
+      removeDir(dataDir);
     }
   });
 

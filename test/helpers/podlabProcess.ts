@@ -1,5 +1,7 @@
 // Runs the real `podlab serve` as a child process, the way a user does, and
-// waits for its `Kubeconfig: PATH` line.
+// waits for its `Kubeconfig: PATH` line. bin/podlab.js runs the built bundle
+// and rebuilds it first whenever it is older than the sources, so tests always
+// run the code as it is now (parallel rebuilds rename their files into place).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { LABEL_CLUSTER } from '../../main/runtime/runtime.ts';
+import { freeSubnet, removeClusterObjects } from '../helpers/dockerCluster.ts';
 import { targetFromKubeconfig, type ApiTarget } from '../helpers/apiClient.ts';
 import { removeDir, startPodlab, tempDir, type PodlabServe } from '../helpers/podlabProcess.ts';
 
@@ -18,30 +18,6 @@ export interface DockerServe {
   docker: Docker;
   /** Stops podlab serve and removes the cluster's containers, volumes, network and data directory. */
   cleanup(): Promise<void>;
-}
-
-/** A random 10.x.0.0/16 whose second octet no Docker network uses (the e2e fixtures take /24s in 10.150–10.249). */
-async function freeSubnet(docker: Docker): Promise<string> {
-  const used = new Set<number>();
-  for (const network of await docker.listNetworks()) {
-    for (const config of network.IPAM?.Config ?? []) {
-      const [a, b] = (config.Subnet ?? '').split('.');
-      if (a === '10') used.add(Number(b));
-    }
-  }
-  const free = Array.from({ length: 50 }, (_, i) => 100 + i).filter((b) => !used.has(b));
-  if (free.length === 0) throw new Error('no free 10.100–10.149 subnet on this Docker engine');
-  return `10.${free[Math.floor(Math.random() * free.length)]}.0.0/16`;
-}
-
-export async function removeCluster(docker: Docker, cluster: string): Promise<void> {
-  const filters = JSON.stringify({ label: [`${LABEL_CLUSTER}=${cluster}`] });
-  const containers = await docker.listContainers({ all: true, filters });
-  // App containers first: a sandbox that another container joins cannot go before it.
-  const sandboxesLast = [...containers].sort((a, b) => Number(a.Image.includes('pause')) - Number(b.Image.includes('pause')));
-  for (const c of sandboxesLast) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
-  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
-  for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
 }
 
 /** SIGTERM, or SIGKILL when the process does not stop in time: cleanup must never hang on it. */
@@ -77,12 +53,12 @@ export async function startDockerServe(prefix: string, nodes: number): Promise<D
   const cleanup = async () => {
     owed.delete(cleanup);
     if (serve) await stopServe(serve);
-    await removeCluster(docker, cluster);
+    await removeClusterObjects(cluster);
     removeDir(dataDir);
   };
   owed.add(cleanup);
   try {
-    writeFileSync(join(dataDir, 'cluster.json'), JSON.stringify({ subnet: await freeSubnet(docker) }));
+    writeFileSync(join(dataDir, 'cluster.json'), JSON.stringify({ subnet: await freeSubnet() }));
     serve = await startPodlab(['--name', cluster, '--runtime', 'docker', '--nodes', String(nodes)], dataDir);
     return { cluster, serve, api: targetFromKubeconfig(serve.kubeconfig), docker, cleanup };
   } catch (err) {

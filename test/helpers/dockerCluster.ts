@@ -8,21 +8,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { removeClusterObjects as removeFromEngine } from '../../main/cluster/deleteCluster.ts';
+import { overlaps } from '../../main/cluster/subnet.ts';
 
 const docker = new Docker();
 
-/** A /16 in 10.100-199 that overlaps no network the engine has. */
-export async function freeSubnet(): Promise<string> {
-  const used = new Set<number>();
-  for (const network of await docker.listNetworks()) {
-    for (const config of network.IPAM?.Config ?? []) {
-      const [a, b] = (config.Subnet ?? '').split('.');
-      if (a === '10') used.add(Number(b));
-    }
-  }
-  const free = Array.from({ length: 100 }, (_, i) => 100 + i).filter((b) => !used.has(b));
+/**
+ * A /16 in 10.100-199 that overlaps no network the engine has. (Tests' single
+ * networks take /24s in 10.200-249, so the two never race for one range.)
+ */
+export async function freeSubnet(engine: Docker = docker): Promise<string> {
+  const used = (await engine.listNetworks()).flatMap((network) => (network.IPAM?.Config ?? []).map((config) => config.Subnet ?? ''));
+  const free = Array.from({ length: 100 }, (_, i) => `10.${100 + i}.0.0/16`).filter((candidate) => !used.some((subnet) => overlaps(subnet, candidate)));
   if (free.length === 0) throw new Error('no free 10.100-199.0.0/16 on this Docker engine for a test cluster');
-  return `10.${free[Math.floor(Math.random() * free.length)]}.0.0/16`;
+  return free[Math.floor(Math.random() * free.length)]!;
 }
 
 /** Makes the cluster in `dataDir` start on a free subnet (cluster.json is where it remembers its subnet). */

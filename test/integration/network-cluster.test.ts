@@ -22,18 +22,11 @@ import { createDockerClient } from '../../main/runtime/docker/engine.ts';
 import { execSync } from '../../main/runtime/docker/exec.ts';
 import { freeNodePort } from './network-fixture.ts';
 import { eventually } from './runtime-docker-fixture.ts';
+import { freeSubnet } from '../helpers/dockerCluster.ts';
 
 const docker = createDockerClient();
 const name = `net-${randomBytes(3).toString('hex')}`;
 const core = (plural: string) => ({ group: '', version: 'v1', plural });
-
-async function freeSubnet(): Promise<string> {
-  const used = new Set((await docker.listNetworks()).flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet)));
-  for (;;) {
-    const subnet = `10.${150 + Math.floor(Math.random() * 100)}.${Math.floor(Math.random() * 256)}.0/24`;
-    if (!used.has(subnet)) return subnet;
-  }
-}
 
 function pod(podName: string, script: string, labels: Record<string, string> = {}, image = 'busybox:1.36'): KubeObject {
   return {

@@ -62,7 +62,8 @@ export async function createDockerFixture(): Promise<DockerFixture> {
 
 async function createNetwork(docker: Docker, cluster: string): Promise<ClusterNetwork> {
   for (let attempt = 0; ; attempt++) {
-    const subnet = `10.${150 + Math.floor(Math.random() * 100)}.${Math.floor(Math.random() * 256)}.0/24`;
+    // 10.200-249: apart from the /16s that whole-cluster tests take in 10.100-199 (test/helpers/dockerCluster.ts).
+    const subnet = `10.${200 + Math.floor(Math.random() * 50)}.${Math.floor(Math.random() * 256)}.0/24`;
     try {
       return await ensureClusterNetwork(docker, { cluster, subnet, labels: TEST_LABELS });
     } catch (error) {

@@ -80,7 +80,8 @@ export interface ApplyRequest {
 
 export interface RolloutRevision {
   revision: number;
-  replicaSet: string;
+  /** Where the revision is kept: a Deployment's ReplicaSet, or a DaemonSet's or StatefulSet's ControllerRevision. */
+  source: string;
   /** Images of the revision's pod template, for telling revisions apart. */
   images: string[];
   changeCause?: string;
@@ -342,6 +343,10 @@ export interface BridgeCalls {
   'workloads.history': Call<ObjectRef, RolloutRevision[]>;
   /** `kubectl rollout undo [--to-revision]`; answers the revision rolled back to. */
   'workloads.rollback': Call<ObjectRef & { toRevision?: number }, { revision: number }>;
+  /** `kubectl create job --from=cronjob/NAME`: a Job from the CronJob's template now; answers its name. */
+  'workloads.trigger': Call<ObjectRef, { job: string }>;
+  /** spec.suspend of a CronJob or Job (`kubectl patch ... -p '{"spec":{"suspend":true}}'`). */
+  'workloads.suspend': Call<ObjectRef & { suspend: boolean }, void>;
 
   'logs.start': Call<LogRequest, { streamId: string }>;
   'logs.stop': Call<{ streamId: string }, void>;
@@ -399,6 +404,8 @@ export const callNames = [
   'workloads.restart',
   'workloads.history',
   'workloads.rollback',
+  'workloads.trigger',
+  'workloads.suspend',
   'logs.start',
   'logs.stop',
   'exec.start',

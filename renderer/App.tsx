@@ -100,7 +100,13 @@ function Workspace({ status, settings, setSettings, view, setView }: WorkspacePr
           ) : view === 'Pods' ? (
             <PodsView namespace={namespace} labelSelector={labelSelector} onClearSelector={() => setLabelSelector('')} onOpen={(ns, name) => setPod({ namespace: ns, name })} />
           ) : view === 'Workloads' ? (
-            <WorkloadsView namespace={namespace} />
+            <WorkloadsView
+              namespace={namespace}
+              onShowPods={(selector) => {
+                setLabelSelector(selector);
+                go('Pods');
+              }}
+            />
           ) : view === 'Cluster' ? (
             <ClusterView />
           ) : view === 'Events' ? (

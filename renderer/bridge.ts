@@ -91,3 +91,8 @@ export function errorInfo(err: unknown): BridgeErrorInfo {
   if (err instanceof BridgeError) return err.status ? { message: err.message, status: err.status } : { message: err.message };
   return { message: err instanceof Error ? err.message : String(err) };
 }
+
+/** The API server does not serve the kind at all (404 on its list): views leave it out rather than show an error. */
+export function isNotServed(error: BridgeErrorInfo | undefined): boolean {
+  return error?.status?.code === 404 && error.status.reason === 'NotFound';
+}

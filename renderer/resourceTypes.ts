@@ -4,6 +4,7 @@ import type { ResourceType } from '../preload/api.ts';
 
 const core = (plural: string): ResourceType => ({ group: '', version: 'v1', plural });
 const apps = (plural: string): ResourceType => ({ group: 'apps', version: 'v1', plural });
+const batch = (plural: string): ResourceType => ({ group: 'batch', version: 'v1', plural });
 
 export const resources = {
   pods: core('pods'),
@@ -16,4 +17,9 @@ export const resources = {
   deployments: apps('deployments'),
   replicasets: apps('replicasets'),
   statefulsets: apps('statefulsets'),
+  daemonsets: apps('daemonsets'),
+  controllerrevisions: apps('controllerrevisions'),
+  jobs: batch('jobs'),
+  cronjobs: batch('cronjobs'),
+  podMetrics: { group: 'metrics.k8s.io', version: 'v1beta1', plural: 'pods' },
 } satisfies Record<string, ResourceType>;

@@ -26,7 +26,7 @@ import {
 } from './requestFields.ts';
 import type { UiHost } from './uiHost.ts';
 import { WatchManager } from './watchManager.ts';
-import { history, restart, rollback, scale } from './workloads.ts';
+import { history, restart, rollback, scale, setSuspended, triggerCronJob } from './workloads.ts';
 
 export type EventSink = <E extends EventName>(event: E, payload: BridgeEvents[E]) => void;
 
@@ -117,6 +117,8 @@ export class BridgeSession {
       'workloads.restart': (r) => restart(connection().client, objectRef(r)),
       'workloads.history': (r) => history(connection().client, objectRef(r)),
       'workloads.rollback': (r) => rollback(connection().client, objectRef(r), optionalInteger(r, 'toRevision', 1, Number.MAX_SAFE_INTEGER)),
+      'workloads.trigger': (r) => triggerCronJob(connection().client, objectRef(r)),
+      'workloads.suspend': (r) => setSuspended(connection().client, objectRef(r), optionalBoolean(r, 'suspend')),
       'logs.start': async (r) => ({ streamId: await this.logs.start(connection().client, connection().streams, logRequest(r)) }),
       'logs.stop': (r) => this.logs.stop(requiredString(r, 'streamId')),
       'exec.start': async (r) => {

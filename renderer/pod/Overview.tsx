@@ -4,6 +4,7 @@
 import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts';
 import type { ContainerStateView, ContainerStatusView, ContainerView, EventView, PodView } from '../../main/insight/podView.ts';
 import { useNow } from '../hooks/useNow.ts';
+import { UsageChart } from '../metrics/UsageChart.tsx';
 import { Timeline } from './Timeline.tsx';
 
 function stateText(state: ContainerStateView | undefined, now: Date): { text: string; tone: string } {
@@ -109,6 +110,8 @@ export function Overview({ pod, events }: { pod: PodView; events: EventView[] })
           </>
         )}
       </dl>
+      <h3>Usage</h3>
+      <UsageChart namespace={pod.metadata.namespace ?? ''} name={pod.metadata.name ?? ''} />
       <h3>Lifecycle</h3>
       <Timeline pod={pod} events={events} />
       <h3>Conditions</h3>

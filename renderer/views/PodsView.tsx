@@ -1,6 +1,7 @@
 // Every pod, live: STATUS, READY and RESTARTS computed exactly as kubectl's
 // printer does (the API server's own printing code), colored by kind of
-// trouble, in a virtualized table for clusters with thousands of pods.
+// trouble, with CPU and memory from the metrics API, in a virtualized table
+// for clusters with thousands of pods.
 
 import { useMemo, useState } from 'react';
 import { summarizePod } from '../../main/apiserver/resources/shared/podPrinting.ts';
@@ -12,6 +13,8 @@ import { VirtualTable, type Column } from '../components/VirtualTable.tsx';
 import { useNow } from '../hooks/useNow.ts';
 import { useWatch } from '../hooks/useWatch.ts';
 import { resources } from '../resourceTypes.ts';
+import { usePodMetrics } from '../metrics/usePodMetrics.ts';
+import { cpuText, memoryText, type PodUsage } from '../metrics/usage.ts';
 
 interface Row {
   pod: PodView;
@@ -26,12 +29,14 @@ interface Row {
   age: string;
   ip: string;
   node: string;
+  usage?: PodUsage;
 }
 
 export function PodsView({ namespace, labelSelector, onClearSelector, onOpen }: { namespace: string; labelSelector?: string; onClearSelector: () => void; onOpen: (namespace: string, name: string) => void }) {
   const live = useWatch<PodView>({ resource: resources.pods, namespace: namespace || undefined, labelSelector: labelSelector || undefined });
   const now = useNow();
   const [filter, setFilter] = useState('');
+  const metrics = usePodMetrics(namespace);
   const rows = useMemo<Row[]>(() => {
     const needle = filter.trim().toLowerCase();
     return live.items
@@ -51,9 +56,10 @@ export function PodsView({ namespace, labelSelector, onClearSelector, onOpen }: 
           age: ageSince(pod.metadata.creationTimestamp, now),
           ip: pod.status?.podIP ?? '<none>',
           node: pod.spec?.nodeName ?? '<none>',
+          usage: metrics?.byPod.get(`${pod.metadata.namespace}/${pod.metadata.name}`),
         };
       });
-  }, [live.items, filter, now]);
+  }, [live.items, filter, now, metrics]);
 
   const columns: Column<Row>[] = [
     { key: 'name', title: 'NAME', width: 'minmax(200px, 3fr)', render: (r) => r.name, sortValue: (r) => r.name },
@@ -64,6 +70,13 @@ export function PodsView({ namespace, labelSelector, onClearSelector, onOpen }: 
     { key: 'age', title: 'AGE', width: '70px', render: (r) => r.age, sortValue: (r) => -r.created },
     { key: 'ip', title: 'IP', width: '120px', render: (r) => r.ip },
     { key: 'node', title: 'NODE', width: 'minmax(110px, 1.2fr)', render: (r) => r.node, sortValue: (r) => r.node },
+    // kubectl top's figures, when the metrics API answers.
+    ...(metrics?.available
+      ? [
+          { key: 'cpu', title: 'CPU', width: '70px', render: (r: Row) => (r.usage ? cpuText(r.usage.cpuMilli) : ''), sortValue: (r: Row) => -(r.usage?.cpuMilli ?? -1) },
+          { key: 'memory', title: 'MEMORY', width: '80px', render: (r: Row) => (r.usage ? memoryText(r.usage.memoryBytes) : ''), sortValue: (r: Row) => -(r.usage?.memoryBytes ?? -1) },
+        ]
+      : []),
   ];
 
   return (

@@ -1,9 +1,9 @@
-// Deployments (scale, restart, roll back), ReplicaSets, StatefulSets and
-// Services with their endpoints.
+// Deployments and StatefulSets (scale, restart, roll back), DaemonSets,
+// Jobs, CronJobs, ReplicaSets and Services with their endpoints.
 
 import { useState } from 'react';
 import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts';
-import type { BridgeErrorInfo, KubeObject, ResourceType, RolloutRevision } from '../../preload/api.ts';
+import type { BridgeErrorInfo, KubeObject, ResourceType } from '../../preload/api.ts';
 import { errorInfo, requireBridge } from '../bridge.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { ExternalLink } from '../components/ExternalLink.tsx';
@@ -11,6 +11,10 @@ import { useNow } from '../hooks/useNow.ts';
 import { useWatch } from '../hooks/useWatch.ts';
 import { resources } from '../resourceTypes.ts';
 import { serviceLocalUrls } from '../serviceUrls.ts';
+import { CronJobsTable } from '../workloads/CronJobsTable.tsx';
+import { DaemonSetsTable } from '../workloads/DaemonSetsTable.tsx';
+import { JobsTable } from '../workloads/JobsTable.tsx';
+import { RolloutHistory } from '../workloads/RolloutHistory.tsx';
 
 interface Workload extends KubeObject {
   spec?: { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
@@ -48,60 +52,6 @@ function ScaleControl({ resource, object, onError }: { resource: ResourceType; o
         Scale
       </button>
     </span>
-  );
-}
-
-function History({ object, onError }: { object: Workload; onError: (e?: BridgeErrorInfo) => void }) {
-  const [revisions, setRevisions] = useState<RolloutRevision[]>();
-  const ref = { resource: resources.deployments, namespace: object.metadata.namespace, name: object.metadata.name ?? '' };
-  const load = async () => {
-    try {
-      setRevisions(await requireBridge().call('workloads.history', ref));
-    } catch (err) {
-      onError(errorInfo(err));
-    }
-  };
-  const undo = async (toRevision: number) => {
-    try {
-      await requireBridge().call('workloads.rollback', { ...ref, toRevision });
-      onError(undefined);
-      await load();
-    } catch (err) {
-      onError(errorInfo(err));
-    }
-  };
-  if (!revisions)
-    return (
-      <button className="small" onClick={() => void load()}>
-        History
-      </button>
-    );
-  return (
-    <table className="plain history">
-      <tbody>
-        {revisions.length === 0 && (
-          <tr>
-            <td className="muted">No revisions yet: the deployment controller records them in ReplicaSets.</td>
-          </tr>
-        )}
-        {revisions.map((r) => (
-          <tr key={r.revision}>
-            <td>#{r.revision}</td>
-            <td>{r.images.join(', ')}</td>
-            <td className="muted">{r.changeCause ?? ''}</td>
-            <td>
-              {r.current ? (
-                <b>current</b>
-              ) : (
-                <button className="small" onClick={() => void undo(r.revision)}>
-                  Roll back to this
-                </button>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }
 
@@ -158,7 +108,7 @@ function WorkloadTable({ title, resource, namespace, kind }: { title: string; re
                       Restart
                     </button>
                   )}
-                  {kind === 'deployment' && <History object={w} onError={setError} />}
+                  {kind !== 'replicaset' && <RolloutHistory resource={resource} object={w} onError={setError} />}
                 </td>
               </tr>
             ))}
@@ -228,7 +178,7 @@ function ServicesTable({ namespace }: { namespace: string }) {
   );
 }
 
-export function WorkloadsView({ namespace }: { namespace: string }) {
+export function WorkloadsView({ namespace, onShowPods }: { namespace: string; onShowPods?: (selector: string) => void }) {
   return (
     <section className="view scroll">
       <header className="view-head">
@@ -236,6 +186,9 @@ export function WorkloadsView({ namespace }: { namespace: string }) {
       </header>
       <WorkloadTable title="Deployments" resource={resources.deployments} namespace={namespace} kind="deployment" />
       <WorkloadTable title="StatefulSets" resource={resources.statefulsets} namespace={namespace} kind="statefulset" />
+      <DaemonSetsTable namespace={namespace} />
+      <JobsTable namespace={namespace} onShowPods={onShowPods} />
+      <CronJobsTable namespace={namespace} />
       <WorkloadTable title="ReplicaSets" resource={resources.replicasets} namespace={namespace} kind="replicaset" />
       <ServicesTable namespace={namespace} />
     </section>

@@ -151,10 +151,6 @@ export class FieldSet {
       this.children.every((c, i) => comparePathElements(c.element, other.children[i].element) === 0 && c.set.equals(other.children[i].set))
     );
   }
-
-  toString(): string {
-    return [...this.paths()].map((p) => p.map((e) => JSON.stringify(e)).join('')).join('\n');
-  }
 }
 
 function mergeSorted<T>(a: T[], b: T[], elementOf: (item: T) => PathElement, both: (x: T, y?: T) => T): T[] {

@@ -10,7 +10,8 @@ import { forbiddenError } from './auth/forbidden.ts';
 import { resourceAttributes } from './auth/requestAttributes.ts';
 import type { UserInfo } from './auth/user.ts';
 import { errors, StatusError } from './errors.ts';
-import type { KubeObject, Status } from '../kube/meta.ts';
+import type { FieldError, KubeObject, Status } from '../kube/meta.ts';
+import { forbidden, required } from './validation/fieldErrors.ts';
 import { checkResourceVersion, queryInt, queryOptionalBool } from './queryValues.ts';
 import type { ResourceRequestInfo } from './requestInfo.ts';
 import type { DeleteOptions, RegistryWatchEvent, ResourceRegistry, WriteContext } from './registry/registry.ts';
@@ -20,7 +21,8 @@ import { scaleOf, updateScale } from './registry/scale.ts';
 import type { SubresourceServices } from './subresources.ts';
 import type { Subresource } from './registry/resourceDefinition.ts';
 import type { CreateOnlyResources } from './createOnly.ts';
-import { applyConfiguration } from './fieldmanager/fieldManager.ts';
+import { fieldManagerFor } from './fieldmanager/ownership.ts';
+import { managerOrUserAgent, validateFieldManager } from './fieldmanager/managerName.ts';
 import { queryBool } from './queryValues.ts';
 import { duplicateFields } from './http/jsonDuplicates.ts';
 import { checkPathSegmentName } from './pathSegmentName.ts';
@@ -104,6 +106,7 @@ export class Dispatcher {
 
     const ns = def.namespaced ? info.namespace : '';
     const ctx: WriteContext = { user: req.user, dryRun: req.query.getAll('dryRun').includes('All'), manager: fieldManagerOf(req) };
+    validateWriteOptions(info.verb, req);
     const warnings: string[] = [];
     const ok = (object: unknown, code = 200): ApiResult => ({ type: 'object', code, object, warnings });
 
@@ -218,42 +221,36 @@ export class Dispatcher {
 
   /**
    * Server-side apply (PATCH application/apply-patch+yaml): creates the
-   * object when it does not exist, else merges the configuration into it by
-   * field ownership; the apply's managedFields are what gets stored.
+   * object when it does not exist (through the create path, admission
+   * included), else merges the configuration into it by field ownership
+   * (fieldmanager/fieldManager.ts); the apply's managedFields are what gets
+   * stored.
    */
   private async apply(req: ApiRequest, registry: ResourceRegistry, ns: string, ctx: WriteContext, warnings: string[]): Promise<{ object: KubeObject; created: boolean }> {
     const { info } = req;
-    const def = registry.def;
-    const manager = req.query.get('fieldManager');
-    // ValidatePatchOptions: an apply names its manager.
-    if (!manager) throw errors.invalid('PatchOptions', 'meta.k8s.io', '', [{ type: 'FieldValueRequired', field: 'fieldManager', detail: 'is required for apply patch' }]);
+    const manager = req.query.get('fieldManager') ?? '';
     const force = queryBool(req.query, 'force');
+    const fieldManager = fieldManagerFor(registry.def, registry.schemaNode(), info.subresource, () => new Date());
+    fieldManager.checkType(asObject(req.body));
     const applied = this.decodeObject(req, registry, warnings);
     if (applied.metadata.name !== undefined && applied.metadata.name !== info.name) {
       throw errors.badRequest(`the name of the object (${String(applied.metadata.name)}) does not match the name on the URL (${info.name})`);
     }
-    delete applied.metadata.managedFields;
-    const schema = registry.schemaNode();
-    const write = { manager, apiVersion: registry.apiVersion, subresource: info.subresource, now: new Date(), statusSubresource: def.subresources.includes('status') };
-    const options = { force, resource: registry.groupResource };
-    const holder: { entries: KubeObject['metadata']['managedFields'] } = { entries: undefined };
-    const applyCtx: WriteContext = { ...ctx, manager, appliedManagedFields: holder };
+    const applyCtx: WriteContext = { ...ctx, manager, applied: true };
     const existing = await registry.get(ns, info.name).catch((err) => {
       if (err instanceof StatusError && err.code === 404 && !info.subresource) return undefined;
       throw err;
     });
     if (!existing) {
-      const { object, managedFields } = applyConfiguration(undefined, applied, schema, write, options);
-      holder.entries = managedFields;
-      object.metadata.name = info.name;
+      const object = fieldManager.apply(undefined, applied, manager, force);
+      object.metadata.name ??= info.name;
       return { object: await registry.create(ns, object, applyCtx), created: true };
     }
     const object = await registry.guaranteedUpdate(ns, info.name, info.subresource, applyCtx, (current) => {
-      const result = applyConfiguration(current, applied, schema, write, options);
-      holder.entries = result.managedFields;
+      const merged = fieldManager.apply(current, applied, manager, force);
       // An apply is never stale unless the configuration names a resourceVersion itself.
-      if (!applied.metadata.resourceVersion) result.object.metadata.resourceVersion = current.metadata.resourceVersion;
-      return result.object;
+      if (!applied.metadata.resourceVersion) merged.metadata.resourceVersion = current.metadata.resourceVersion;
+      return merged;
     });
     return { object, created: false };
   }
@@ -290,17 +287,29 @@ function isApplyPatch(contentType: string | undefined): boolean {
 
 /**
  * The field manager of a write: the fieldManager parameter, else the
- * User-Agent's product (`kubectl`, `helm`), as kube-apiserver takes it; PodLab's
- * own components name theirs after their user (kube-controller-manager, kubelet).
+ * User-Agent's product (`kubectl`, `kube-controller-manager`), as
+ * kube-apiserver's managerOrUserAgent takes it.
  */
-export function fieldManagerOf(req: ApiRequest): string | undefined {
-  const explicit = req.query.get('fieldManager');
-  if (explicit) return explicit;
-  if (req.userAgent) return req.userAgent.split('/')[0].slice(0, 128) || undefined;
-  const name = req.user.name;
-  if (name.startsWith('system:node:')) return 'kubelet';
-  if (name.startsWith('system:serviceaccount:')) return undefined;
-  return name.startsWith('system:') ? name.slice('system:'.length) : undefined;
+export function fieldManagerOf(req: ApiRequest): string {
+  return managerOrUserAgent(req.query.get('fieldManager'), req.userAgent);
+}
+
+/** ValidateCreateOptions, ValidateUpdateOptions and ValidatePatchOptions, for their fieldManager and force. */
+function validateWriteOptions(verb: string, req: ApiRequest): void {
+  const kind = verb === 'create' ? 'CreateOptions' : verb === 'update' ? 'UpdateOptions' : verb === 'patch' ? 'PatchOptions' : undefined;
+  if (!kind) return;
+  const problems: FieldError[] = [];
+  const manager = req.query.get('fieldManager') ?? '';
+  if (verb === 'patch') {
+    if (!isApplyPatch(req.contentType)) {
+      if (req.query.has('force')) problems.push(forbidden('force', 'may not be specified for non-apply patch'));
+    } else if (!manager) {
+      // kubectl names itself; controllers that apply must name themselves too.
+      problems.push(required('fieldManager', 'is required for apply patch'));
+    }
+  }
+  problems.push(...validateFieldManager(manager, 'fieldManager'));
+  if (problems.length > 0) throw errors.invalid(kind, 'meta.k8s.io', '', problems);
 }
 
 function strictDecodingMessage(registry: ResourceRegistry, problems: string[]): string {

@@ -169,7 +169,7 @@ describe('CustomResourceDefinitions with kubectl', () => {
     await kubectlOk(kc, ['apply', '--server-side', '-f', '-'], cronTab('applied', '  replicas: 4'));
     assert.equal(await kubectlOk(kc, ['get', 'ct', 'applied', '-o', 'jsonpath={.spec.replicas}']), '4');
     const conflict = await kubectl(kc, ['apply', '--server-side', '--field-manager=other', '-f', '-'], cronTab('applied', '  replicas: 5'));
-    assert.match(conflict.stderr, /Apply failed with 1 conflict: conflict with "kubectl" using stable\.example\.com\/v1: \.spec\.replicas/);
+    assert.match(conflict.stderr, /Apply failed with 1 conflict: conflict with "kubectl": \.spec\.replicas/);
   });
 
   it('collects a custom resource whose owner is deleted', async () => {

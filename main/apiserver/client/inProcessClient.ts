@@ -9,6 +9,7 @@ import type { KubeList, KubeObject } from '../../kube/meta.ts';
 import type { ResourceRequestInfo, Verb } from '../requestInfo.ts';
 import type { ClientWatchEvent, DeleteOptions, KubeClient, ListOptions, PatchType, ResourceClient, ResourceRef, WatchHandle, WatchOptions, WriteOptions } from '../../kube/client/types.ts';
 import { ApiError } from '../../kube/client/types.ts';
+import { componentUserAgent } from './userAgent.ts';
 
 function query(options: object = {}): URLSearchParams {
   const q = new URLSearchParams();
@@ -34,6 +35,7 @@ class InProcessResourceClient<T extends KubeObject> implements ResourceClient<T>
     private readonly dispatcher: Dispatcher,
     private readonly user: UserInfo,
     private readonly ref: ResourceRef,
+    private readonly userAgent: string,
   ) {}
 
   private info(verb: Verb, namespace: string | undefined, name = '', subresource = ''): ResourceRequestInfo {
@@ -43,7 +45,7 @@ class InProcessResourceClient<T extends KubeObject> implements ResourceClient<T>
 
   private async call(verb: Verb, namespace: string | undefined, name: string, subresource: string, q: URLSearchParams, body?: unknown, contentType?: string): Promise<unknown> {
     return unwrap(async () => {
-      const result = await this.dispatcher.handle({ user: this.user, info: this.info(verb, namespace, name, subresource), query: q, body, contentType });
+      const result = await this.dispatcher.handle({ user: this.user, info: this.info(verb, namespace, name, subresource), query: q, body, contentType, userAgent: this.userAgent });
       if (result.type !== 'object') throw new Error(`unexpected ${result.type} result for ${verb}`);
       return result.object;
     });
@@ -127,9 +129,11 @@ export class InProcessClient implements KubeClient {
   constructor(
     private readonly dispatcher: Dispatcher,
     private readonly user: UserInfo,
+    /** Names the field manager of this client's writes; by default the Kubernetes component the user stands for. */
+    private readonly userAgent = componentUserAgent(user),
   ) {}
 
   resource<T extends KubeObject = KubeObject>(ref: ResourceRef): ResourceClient<T> {
-    return new InProcessResourceClient<T>(this.dispatcher, this.user, ref);
+    return new InProcessResourceClient<T>(this.dispatcher, this.user, ref, this.userAgent);
   }
 }

@@ -1,200 +1,210 @@
-// Field ownership (metadata.managedFields), kept on every write as
-// kube-apiserver's fieldmanager keeps it, and server-side apply:
-// - an Update (create, update, patch) gives its manager the fields it set or
-//   changed, and takes them from the others; removed fields leave every set;
-// - an Apply makes the applier's set exactly the fields of its configuration:
-//   fields it applied before and no longer applies are removed (unless another
-//   manager owns them), the rest is merged by the schema's list types, and a
-//   field another manager owns with another value is a conflict (409) unless
-//   forced, which takes it over.
+// The field manager of one kind, version and subresource, composed as
+// kube-apiserver's default field manager is (apimachinery's
+// NewDefaultFieldManager), outermost first:
+//   version check → last-applied updater → last-applied manager →
+//   skip-non-applied → cap managers → manager identifier → managedFields
+//   updater (times) → strip metadata → structured merge (updater.ts).
+// `update` gives the managedFields of a create, update or patch; `apply` merges
+// a server-side apply configuration and gives the object to store with its
+// managedFields.
 
-import type { KubeObject, ManagedFieldsEntry, StatusCause } from '../../kube/meta.ts';
-import { deepEqual } from '../../kube/deepEqual.ts';
+import type { KubeObject, ManagedFieldsEntry } from '../../kube/meta.ts';
 import { kubeTimestamp } from '../../kube/time.ts';
-import { StatusError } from '../errors.ts';
+import { errors } from '../errors.ts';
 import type { SchemaNode } from '../openapi/schemaLookup.ts';
-import { fieldSet, formatPath, fromFieldsV1, keyElement, listKind, removeAt, toFieldsV1, valueAt, type FieldPath } from './fieldSet.ts';
+import { capUpdateManagers } from './capManagers.ts';
+import { ConflictsError, conflictStatusError } from './conflicts.ts';
+import { withGoZeroValues } from './goZeroValues.ts';
+import { resetFieldsFilter, stripMeta } from './ignoredFields.ts';
+import { allowedConflictsFromLastApplied, buildLastApplied, hasLastApplied, kubectlApplier, setLastApplied } from './lastApplied.ts';
+import { cloneManaged, decodeManagedFields, decodeOrEmpty, emptyManaged, encodeManagedFields, managerIdentifier, type Managed } from './managed.ts';
+import { MergeError } from './merge.ts';
+import { typeOf, type SmdType } from './schemaType.ts';
+import { Updater } from './updater.ts';
 
-export interface ManagerWrite {
-  manager: string;
-  /** The apiVersion the manager wrote in (`apps/v1`). */
-  apiVersion: string;
+export interface FieldManagerScope {
+  group: string;
+  version: string;
+  kind: string;
+  /** '' for the main resource, 'status' or 'scale'. */
   subresource: string;
-  now: Date;
-  /** The kind has a status subresource: the main resource does not manage status, and status writes manage only it. */
-  statusSubresource: boolean;
+  hasStatusSubresource: boolean;
+  /** The replicas field scale writes set (`.spec.replicas`). */
+  replicasPath?: string;
+  /** The kind's schema; undefined: fields are deduced from the values. */
+  schema: SchemaNode | undefined;
+  /** A built-in kind (a Go type in Kubernetes), as opposed to a custom resource. */
+  builtIn: boolean;
+  now: () => Date;
 }
 
-const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration';
+const currentOperation = 'current-operation';
+const beforeFirstApply = 'before-first-apply';
 
-interface Owned {
-  entry: ManagedFieldsEntry;
-  set: Set<string>;
+/** isResetManagedFields: `managedFields: []`, or a list of one empty entry, asks for ownership to be dropped. */
+export function isResetManagedFields(entries: ManagedFieldsEntry[] | undefined): boolean {
+  if (!Array.isArray(entries)) return false;
+  if (entries.length === 0) return true;
+  return entries.length === 1 && Object.values(entries[0] ?? {}).every((v) => v === undefined);
 }
 
-function partOf(write: ManagerWrite): 'main' | 'status' | 'all' {
-  if (!write.statusSubresource) return 'all';
-  return write.subresource === 'status' ? 'status' : 'main';
+function withoutManagedFields(obj: KubeObject): KubeObject {
+  const { managedFields: _drop, ...metadata } = obj.metadata ?? {};
+  return { ...obj, metadata };
 }
 
-function decode(entries: ManagedFieldsEntry[] | undefined): Owned[] {
-  return (entries ?? []).filter((e) => e.fieldsType === 'FieldsV1' && e.manager !== undefined).map((entry) => ({ entry, set: fromFieldsV1(entry.fieldsV1) }));
-}
+export class FieldManager {
+  private readonly type: SmdType;
+  private readonly updater: Updater;
+  readonly apiVersion: string;
 
-function encode(owned: Owned[]): ManagedFieldsEntry[] | undefined {
-  const kept = owned.filter((o) => o.set.size > 0).map((o) => ({ ...o.entry, fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(o.set) }));
-  return kept.length > 0 ? kept : undefined;
-}
-
-function sameEntry(e: ManagedFieldsEntry, manager: string, operation: string, subresource: string): boolean {
-  return e.manager === manager && e.operation === operation && (e.subresource ?? '') === subresource;
-}
-
-function entryFor(owned: Owned[], write: ManagerWrite, operation: 'Update' | 'Apply'): Owned {
-  let found = owned.find((o) => sameEntry(o.entry, write.manager, operation, write.subresource));
-  if (!found) {
-    found = { entry: { manager: write.manager, operation, apiVersion: write.apiVersion, time: kubeTimestamp(write.now), fieldsType: 'FieldsV1', ...(write.subresource ? { subresource: write.subresource } : {}) }, set: new Set() };
-    owned.push(found);
+  constructor(private readonly scope: FieldManagerScope) {
+    this.type = typeOf(scope.schema);
+    const schema = scope.schema;
+    const normalize = scope.builtIn && schema ? (obj: unknown) => withGoZeroValues(obj, schema) : undefined;
+    this.updater = new Updater(this.type, resetFieldsFilter(scope), normalize);
+    this.apiVersion = scope.group ? `${scope.group}/${scope.version}` : scope.version;
   }
-  return found;
-}
 
-/** The managedFields after an Update by `write.manager` (create when `old` is undefined); `sent` is what the client put in the body. */
-export function managedFieldsAfterUpdate(updated: KubeObject, old: KubeObject | undefined, sent: ManagedFieldsEntry[] | undefined, schema: SchemaNode | undefined, write: ManagerWrite): ManagedFieldsEntry[] | undefined {
-  const part = partOf(write);
-  const after = fieldSet(updated, schema, part);
-  const before = old ? fieldSet(old, schema, part) : new Set<string>();
-  // managedFields: [] in a body resets ownership, as Kubernetes allows.
-  const owned = decode(Array.isArray(sent) && sent.length === 0 ? [] : old?.metadata.managedFields);
-  const changed = [...after].filter((p) => {
-    if (!before.has(p)) return true;
-    const path = JSON.parse(p) as FieldPath;
-    return path[path.length - 1] !== '.' && !deepEqual(valueAt(updated, path), valueAt(old, path));
-  });
-  const removed = [...before].filter((p) => !after.has(p));
-  for (const o of owned) {
-    for (const p of removed) o.set.delete(p);
-    if (!sameEntry(o.entry, write.manager, 'Update', write.subresource)) for (const p of changed) o.set.delete(p);
+  /** The object Kubernetes' ObjectCreater would make: only its type (a create compares against it). */
+  private emptyObject(): KubeObject {
+    return { apiVersion: this.apiVersion, kind: this.scope.kind, metadata: {} };
   }
-  if (changed.length > 0) {
-    const mine = entryFor(owned, write, 'Update');
-    for (const p of changed) mine.set.add(p);
-    mine.entry = { ...mine.entry, apiVersion: write.apiVersion, time: kubeTimestamp(write.now) };
+
+  private now(): string {
+    return kubeTimestamp(this.scope.now());
   }
-  return encode(owned);
-}
 
-/** Merges an applied configuration into the live object by the schema's list types (structured-merge-diff's merge of a set). */
-function merge(live: unknown, applied: unknown, node: SchemaNode | undefined): unknown {
-  if (Array.isArray(applied)) {
-    const kind = node ? listKind(node.schema) : ({ type: 'atomic' } as const);
-    if (kind.type === 'atomic' || !Array.isArray(live)) return structuredClone(applied);
-    if (kind.type === 'set') return [...live, ...applied.filter((item) => !live.some((l) => deepEqual(l, item)))];
-    const result = [...live];
-    for (const item of applied) {
-      if (!item || typeof item !== 'object') continue;
-      const key = keyElement(item as Record<string, unknown>, kind.keys);
-      const at = result.findIndex((l) => l && typeof l === 'object' && keyElement(l as Record<string, unknown>, kind.keys) === key);
-      if (at >= 0) result[at] = merge(result[at], item, node?.items());
-      else result.push(structuredClone(item));
-    }
-    return result;
+  private identifier(manager: string, operation: 'Update' | 'Apply'): string {
+    return managerIdentifier({ manager: manager || 'unknown', operation, apiVersion: this.apiVersion, subresource: this.scope.subresource });
   }
-  if (applied && typeof applied === 'object') {
-    if (!live || typeof live !== 'object' || Array.isArray(live) || (node && (node.schema['x-kubernetes-map-type'] === 'atomic' || node.isFreeForm))) return structuredClone(applied);
-    const result: Record<string, unknown> = { ...(live as Record<string, unknown>) };
-    for (const [key, value] of Object.entries(applied as Record<string, unknown>)) {
-      result[key] = key in result ? merge(result[key], value, node?.field(key)) : structuredClone(value);
-    }
-    return result;
-  }
-  return applied;
-}
 
-interface Conflict {
-  manager: string;
-  apiVersion: string;
-  path: FieldPath;
-}
-
-function conflictError(conflicts: Conflict[], resource: { group: string; resource: string }, name: string): StatusError {
-  const byManager = new Map<string, Conflict[]>();
-  for (const c of conflicts) byManager.set(`${c.manager}\u0000${c.apiVersion}`, [...(byManager.get(`${c.manager}\u0000${c.apiVersion}`) ?? []), c]);
-  const parts = [...byManager.values()].map((list) => {
-    const head = `conflict${list.length > 1 ? 's' : ''} with ${JSON.stringify(list[0].manager)}${list[0].apiVersion ? ` using ${list[0].apiVersion}` : ''}`;
-    return list.length === 1 ? `${head}: ${formatPath(list[0].path)}` : `${head}:\n${list.map((c) => `- ${formatPath(c.path)}`).join('\n')}`;
-  });
-  const message = `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${parts.join('\n')}`;
-  const causes: StatusCause[] = conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${JSON.stringify(c.manager)}${c.apiVersion ? ` using ${c.apiVersion}` : ''}`, field: formatPath(c.path) }));
-  return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Conflict', details: { name, group: resource.group || undefined, kind: resource.resource, causes }, code: 409 });
-}
-
-/**
- * lastAppliedManager: `kubectl apply --server-side` (manager "kubectl") takes
- * over from client-side apply without conflicts on the fields the
- * last-applied annotation records and whose live value is still the one it
- * recorded.
- */
-function allowedByLastApplied(live: KubeObject, path: FieldPath, manager: string): boolean {
-  const annotation = live.metadata.annotations?.[lastAppliedAnnotation];
-  if (manager !== 'kubectl' || !annotation) return false;
-  try {
-    const recorded = valueAt(JSON.parse(annotation), path);
-    return recorded !== undefined && deepEqual(recorded, valueAt(live, path));
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Server-side apply of `applied` over `live` (undefined: the object is being
- * created). Returns the object to write and its managedFields; throws a 409
- * naming the conflicting managers and fields unless `force`.
- */
-export function applyConfiguration(
-  live: KubeObject | undefined,
-  applied: KubeObject,
-  schema: SchemaNode | undefined,
-  write: ManagerWrite,
-  options: { force: boolean; resource: { group: string; resource: string } },
-): { object: KubeObject; managedFields: ManagedFieldsEntry[] | undefined } {
-  const part = partOf(write);
-  const wanted = fieldSet(applied, schema, part);
-  const owned = decode(live?.metadata.managedFields);
-  const mine = entryFor(owned, write, 'Apply');
-  const others = owned.filter((o) => o !== mine);
-  const conflicts: Conflict[] = [];
-  const taken = new Set<string>();
-  if (live) {
-    for (const p of wanted) {
-      const path = JSON.parse(p) as FieldPath;
-      if (path[path.length - 1] === '.') continue;
-      if (deepEqual(valueAt(applied, path), valueAt(live, path))) continue;
-      for (const o of others) {
-        if (!o.set.has(p)) continue;
-        taken.add(p);
-        if (allowedByLastApplied(live, path, write.manager)) continue;
-        conflicts.push({ manager: o.entry.manager ?? '', apiVersion: o.entry.apiVersion ?? '', path });
+  /** The Update chain below skip-non-applied: cap(identifier(times(strip(structured)))). */
+  private updateManaged(live: KubeObject, updated: KubeObject, managed: Managed, manager: string): void {
+    const id = this.identifier(manager, 'Update');
+    this.updater.updateManagers(live, updated, this.apiVersion, managed, currentOperation);
+    const took = managed.fields.get(currentOperation);
+    if (took) {
+      managed.fields.delete(currentOperation);
+      const set = stripMeta(took.set);
+      // The write changed something: the writer's entry gets what it took and a new time.
+      if (!set.empty()) {
+        const previous = managed.fields.get(id);
+        managed.fields.set(id, { set: previous ? set.union(previous.set) : set, apiVersion: took.apiVersion, applied: false });
+        managed.times.set(id, this.now());
       }
     }
+    capUpdateManagers(managed);
   }
-  if (conflicts.length > 0 && !options.force) throw conflictError(conflicts, options.resource, applied.metadata.name ?? '');
-  let object = structuredClone(live ?? ({ metadata: {} } as KubeObject));
-  // What this manager applied before and applies no more goes, unless someone else owns it: whole
-  // items and maps first (unless someone owns something inside), then single fields, deepest first.
-  const dropped = [...mine.set].filter((p) => !wanted.has(p) && !others.some((o) => o.set.has(p))).map((p) => JSON.parse(p) as FieldPath);
-  const ownedByOthers = others.flatMap((o) => [...o.set]);
-  const nodes = dropped.filter((path) => path[path.length - 1] === '.').sort((a, b) => a.length - b.length);
-  for (const path of nodes) {
-    const prefix = JSON.stringify(path.slice(0, -1)).slice(0, -1);
-    if (!ownedByOthers.some((p) => p.startsWith(prefix))) removeAt(object, path);
+
+  /**
+   * FieldManager.UpdateNoErrors: the managedFields to store after a create
+   * (`live` undefined), update or patch by `manager`. Sent managedFields are
+   * taken when they decode (subresources never take them); `managedFields: []`
+   * drops ownership; anything that fails keeps the live object's entries.
+   */
+  update(live: KubeObject | undefined, updated: KubeObject, manager: string): ManagedFieldsEntry[] | undefined {
+    try {
+      const managed = this.managedForUpdate(live, updated);
+      // skipNonApplied: an existing object nobody manages stays unmanaged until it is applied to.
+      if (managed.fields.size === 0 && live?.metadata?.uid) return undefined;
+      this.updateManaged(withoutManagedFields(live ?? this.emptyObject()), withoutManagedFields(updated), managed, manager);
+      return encodeManagedFields(managed);
+    } catch {
+      return live?.metadata?.managedFields;
+    }
   }
-  for (const path of dropped.filter((p) => p[p.length - 1] !== '.').sort((a, b) => b.length - a.length)) removeAt(object, path);
-  const { metadata: appliedMeta, ...appliedRest } = applied;
-  object = merge(object, appliedRest, schema) as KubeObject;
-  object.metadata = merge(object.metadata ?? {}, appliedMeta ?? {}, schema?.field('metadata')) as KubeObject['metadata'];
-  for (const o of others) for (const p of taken) o.set.delete(p);
-  mine.set = wanted;
-  mine.entry = { ...mine.entry, apiVersion: write.apiVersion, time: kubeTimestamp(write.now) };
-  return { object, managedFields: encode(owned) };
+
+  /** decodeLiveOrNew. */
+  private managedForUpdate(live: KubeObject | undefined, updated: KubeObject): Managed {
+    const liveEntries = live?.metadata?.managedFields;
+    if (this.scope.subresource) return decodeOrEmpty(liveEntries);
+    const sent = updated.metadata?.managedFields;
+    if (isResetManagedFields(sent)) return emptyManaged();
+    try {
+      const managed = decodeManagedFields(sent);
+      if (managed.fields.size > 0) return managed;
+    } catch {
+      // A client that does not understand managedFields must not lose them.
+    }
+    return decodeOrEmpty(liveEntries);
+  }
+
+  /** versionCheckManager: an applied configuration names this kind and version (`invalid object type: apps/v1beta1, Kind=Deployment`). */
+  checkType(config: KubeObject): void {
+    const apiVersion = typeof config.apiVersion === 'string' ? config.apiVersion : '';
+    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) : ['', apiVersion];
+    if (group !== this.scope.group || version !== this.scope.version || config.kind !== this.scope.kind) {
+      throw errors.badRequest(`invalid object type: ${group}/${version}, Kind=${typeof config.kind === 'string' ? config.kind : ''}`);
+    }
+  }
+
+  /**
+   * FieldManager.Apply: `config` merged into `live` (undefined: the object is
+   * being created), with its managedFields. Throws the 409 Conflict of
+   * Kubernetes when another manager owns a field the apply changes, unless
+   * `force`.
+   */
+  apply(live: KubeObject | undefined, config: KubeObject, manager: string, force: boolean): KubeObject {
+    this.checkType(config);
+    const current = live ?? this.emptyObject();
+    let managed: Managed;
+    try {
+      managed = decodeManagedFields(current.metadata?.managedFields);
+    } catch (err) {
+      throw errors.internal(`failed to decode managed fields: ${(err as Error).message}`);
+    }
+    if (config.metadata?.managedFields !== undefined && config.metadata.managedFields !== null) throw errors.badRequest('metadata.managedFields must be nil');
+    const liveObject = withoutManagedFields(current);
+
+    let result: { object: KubeObject; managed: Managed };
+    try {
+      result = this.applyUpgradingLastApplied(liveObject, config, managed, manager, force);
+    } catch (err) {
+      if (err instanceof ConflictsError) throw conflictStatusError(err.conflicts);
+      if (err instanceof MergeError) throw errors.internal(`failed to merge config: ${err.message}`);
+      throw err;
+    }
+    const object = result.object;
+    // lastAppliedUpdater: kubectl's server-side applies keep the client-side annotation in step.
+    if (manager === kubectlApplier && hasLastApplied(object)) setLastApplied(object, buildLastApplied(config));
+    const entries = encodeManagedFields(result.managed);
+    if (entries) object.metadata.managedFields = entries;
+    else delete object.metadata.managedFields;
+    return object;
+  }
+
+  /** lastAppliedManager: kubectl's conflicts on fields the last-applied annotation still describes are forced. */
+  private applyUpgradingLastApplied(live: KubeObject, config: KubeObject, managed: Managed, manager: string, force: boolean): { object: KubeObject; managed: Managed } {
+    try {
+      return this.applyOnce(live, config, cloneManaged(managed), manager, force);
+    } catch (err) {
+      if (manager !== kubectlApplier || !(err instanceof ConflictsError)) throw err;
+      const allowed = allowedConflictsFromLastApplied(live, this.apiVersion, this.type);
+      if (!allowed) throw err;
+      const remaining = err.conflicts.filter((c) => !allowed.has(c.path));
+      if (remaining.length > 0) throw new ConflictsError(remaining);
+      return this.applyOnce(live, config, cloneManaged(managed), manager, true);
+    }
+  }
+
+  /** skipNonApplied, then the Apply chain: identifier(times(strip(structured))). */
+  private applyOnce(live: KubeObject, config: KubeObject, managed: Managed, manager: string, force: boolean): { object: KubeObject; managed: Managed } {
+    if (managed.fields.size === 0) {
+      // The first apply to an object nobody managed: what it holds so far belongs to before-first-apply.
+      this.updateManaged(this.emptyObject(), live, managed, beforeFirstApply);
+    }
+    const id = this.identifier(manager, 'Apply');
+    const merged = this.updater.apply(live, config, this.apiVersion, managed, id, force) as KubeObject;
+    const mine = managed.fields.get(id);
+    if (mine) {
+      const set = stripMeta(mine.set);
+      if (set.empty()) managed.fields.delete(id);
+      else managed.fields.set(id, { ...mine, set });
+    }
+    managed.times.set(id, this.now());
+    const object = merged ?? this.emptyObject();
+    if (!object.metadata || typeof object.metadata !== 'object') object.metadata = {};
+    return { object, managed };
+  }
 }

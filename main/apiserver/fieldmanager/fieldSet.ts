@@ -1,181 +1,169 @@
-// The set of fields an object sets, as structured-merge-diff sees it through
-// the kind's schema: struct fields (`f:name`), map entries that also own the
-// map itself (`.`), list items by their merge keys (`k:{"name":"web"}`) or
-// value (`v:"a"`), and atomic lists and maps as one leaf. Paths are arrays of
-// those elements; a set of them encodes to and from managedFields' FieldsV1.
+// A set of field paths, shaped as structured-merge-diff's fieldpath.Set: at
+// each level, the elements that are members themselves and the elements that
+// have members below them. A list item or a map can be both (managedFields
+// writes that as `.`). Elements stay sorted, so set operations are merges and
+// the FieldsV1 encoding comes out in Kubernetes' order.
 
-import type { SchemaLookup, SchemaNode } from '../openapi/schemaLookup.ts';
+import { comparePathElements, type FieldPath, type PathElement } from './pathElement.ts';
 
-export type PathElement = string;
-export type FieldPath = PathElement[];
-
-/** How a list is merged: by keys (a map), by value (a set), or as a whole. */
-export function listKind(schema: SchemaNode['schema']): { type: 'map'; keys: string[] } | { type: 'set' } | { type: 'atomic' } {
-  const listType = schema['x-kubernetes-list-type'];
-  const keys = schema['x-kubernetes-list-map-keys'];
-  if (listType === 'map' && keys?.length) return { type: 'map', keys };
-  if (listType === 'set') return { type: 'set' };
-  const mergeKey = schema['x-kubernetes-patch-merge-key'];
-  const strategy = String(schema['x-kubernetes-patch-strategy'] ?? '');
-  // A patchMergeKey without a listType merges by that key, as Kubernetes' schema converter reads it.
-  if (!listType && mergeKey && strategy.includes('merge')) return { type: 'map', keys: [mergeKey] };
-  return { type: 'atomic' };
+interface Child {
+  element: PathElement;
+  set: FieldSet;
 }
 
-function isAtomicMap(schema: SchemaNode['schema']): boolean {
-  return schema['x-kubernetes-map-type'] === 'atomic';
-}
-
-/** `k:{"name":"web"}`: the item's key fields, in the order the schema lists them. */
-export function keyElement(item: Record<string, unknown>, keys: string[]): PathElement {
-  const parts = keys.filter((k) => item[k] !== undefined).map((k) => `${JSON.stringify(k)}:${JSON.stringify(item[k])}`);
-  return `k:{${parts.join(',')}}`;
-}
-
-/** Server-owned metadata nobody manages (fieldmanager's stripped fields). */
-const ignoredMetadata = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink', 'generateName']);
-
-/**
- * Every path `obj` sets. With `status: false` the status is left out (a
- * kind with a status subresource: the main resource does not manage it), and
- * the other way round for status writes.
- */
-export function fieldSet(obj: Record<string, unknown>, root: SchemaNode | undefined, part: 'main' | 'status' | 'all' = 'all'): Set<string> {
-  const out = new Set<string>();
-  for (const [key, value] of Object.entries(obj)) {
-    if (key === 'apiVersion' || key === 'kind' || value === undefined) continue;
-    if (part === 'main' && key === 'status') continue;
-    if (part === 'status' && key !== 'status') continue;
-    const child = root?.field(key);
-    if (key === 'metadata' && value && typeof value === 'object') {
-      // Only labels, annotations, finalizers and owner references are managed; the rest is the server's.
-      const meta = Object.fromEntries(Object.entries(value).filter(([k, v]) => !ignoredMetadata.has(k) && v !== undefined));
-      if (Object.keys(meta).length > 0) walk(meta, child, ['f:metadata'], out, true);
-      continue;
-    }
-    walk(value, child, [`f:${key}`], out, false);
+/** Index of `e` in a sorted list, or of where it would go (found: false). */
+function search<T>(list: T[], e: PathElement, elementOf: (item: T) => PathElement): { at: number; found: boolean } {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (comparePathElements(elementOf(list[mid]), e) < 0) lo = mid + 1;
+    else hi = mid;
   }
-  return out;
+  return { at: lo, found: lo < list.length && comparePathElements(elementOf(list[lo]), e) === 0 };
 }
 
-function walk(value: unknown, node: SchemaNode | undefined, path: FieldPath, out: Set<string>, isStructRoot: boolean): void {
-  const schema = node?.schema;
-  if (Array.isArray(value)) {
-    const kind = schema ? listKind(schema) : ({ type: 'atomic' } as const);
-    if (kind.type === 'atomic' || value.length === 0) return void out.add(JSON.stringify(path));
-    const items = node?.items();
-    for (const item of value) {
-      if (kind.type === 'set') {
-        out.add(JSON.stringify([...path, `v:${JSON.stringify(item)}`]));
-      } else if (item && typeof item === 'object') {
-        const itemPath = [...path, keyElement(item as Record<string, unknown>, kind.keys)];
-        out.add(JSON.stringify([...itemPath, '.']));
-        walkObject(item as Record<string, unknown>, items, itemPath, out);
+const self = (e: PathElement) => e;
+const childElement = (c: Child) => c.element;
+
+export class FieldSet {
+  constructor(
+    readonly members: PathElement[] = [],
+    readonly children: Child[] = [],
+  ) {}
+
+  static of(...paths: FieldPath[]): FieldSet {
+    const set = new FieldSet();
+    for (const p of paths) set.insert(p);
+    return set;
+  }
+
+  insert(path: FieldPath): void {
+    if (path.length === 0) return;
+    let set: FieldSet = this;
+    for (const e of path.slice(0, -1)) set = set.descend(e);
+    const last = path[path.length - 1];
+    const { at, found } = search(set.members, last, self);
+    if (!found) set.members.splice(at, 0, last);
+  }
+
+  /** The child set under `e`, created if missing. */
+  descend(e: PathElement): FieldSet {
+    const { at, found } = search(this.children, e, childElement);
+    if (found) return this.children[at].set;
+    const set = new FieldSet();
+    this.children.splice(at, 0, { element: e, set });
+    return set;
+  }
+
+  has(path: FieldPath): boolean {
+    if (path.length === 0) return false;
+    let set: FieldSet | undefined = this;
+    for (const e of path.slice(0, -1)) {
+      set = set.child(e);
+      if (!set) return false;
+    }
+    return search(set.members, path[path.length - 1], self).found;
+  }
+
+  hasMember(e: PathElement): boolean {
+    return search(this.members, e, self).found;
+  }
+
+  child(e: PathElement): FieldSet | undefined {
+    const { at, found } = search(this.children, e, childElement);
+    return found ? this.children[at].set : undefined;
+  }
+
+  /** WithPrefix: the paths under `e`, without it. */
+  withPrefix(e: PathElement): FieldSet {
+    return this.child(e) ?? new FieldSet();
+  }
+
+  empty(): boolean {
+    return this.members.length === 0 && this.children.every((c) => c.set.empty());
+  }
+
+  size(): number {
+    return this.members.length + this.children.reduce((n, c) => n + c.set.size(), 0);
+  }
+
+  union(other: FieldSet): FieldSet {
+    return new FieldSet(
+      mergeSorted(this.members, other.members, self, (a) => a),
+      mergeSorted(this.children, other.children, childElement, (a, b) => (b ? { element: a.element, set: a.set.union(b.set) } : a)),
+    );
+  }
+
+  intersection(other: FieldSet): FieldSet {
+    const members = this.members.filter((m) => other.hasMember(m));
+    const children: Child[] = [];
+    for (const c of this.children) {
+      const o = other.child(c.element);
+      if (!o) continue;
+      const set = c.set.intersection(o);
+      if (!set.empty()) children.push({ element: c.element, set });
+    }
+    return new FieldSet(members, children);
+  }
+
+  difference(other: FieldSet): FieldSet {
+    const members = this.members.filter((m) => !other.hasMember(m));
+    const children: Child[] = [];
+    for (const c of this.children) {
+      const o = other.child(c.element);
+      if (!o) children.push(c);
+      else {
+        const set = c.set.difference(o);
+        if (!set.empty()) children.push({ element: c.element, set });
       }
     }
-    return;
+    return new FieldSet(members, children);
   }
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    if (entries.length === 0 || (schema && (isAtomicMap(schema) || node?.isFreeForm))) return void out.add(JSON.stringify(path));
-    // A map (additionalProperties) owns itself too; a struct only through its fields.
-    const isMap = !!schema && !schema.properties && typeof schema.additionalProperties === 'object';
-    if (isMap && !isStructRoot) out.add(JSON.stringify([...path, '.']));
-    walkObject(value as Record<string, unknown>, node, path, out);
-    return;
-  }
-  out.add(JSON.stringify(path));
-}
 
-function walkObject(obj: Record<string, unknown>, node: SchemaNode | undefined, path: FieldPath, out: Set<string>): void {
-  for (const [key, child] of Object.entries(obj)) {
-    if (child === undefined) continue;
-    walk(child, node?.field(key), [...path, `f:${key}`], out, false);
-  }
-}
-
-/** The value at a path in `obj` (undefined when absent). */
-export function valueAt(obj: unknown, path: FieldPath): unknown {
-  let current = obj;
-  for (const element of path) {
-    if (element === '.') return current;
-    if (current === undefined || current === null) return undefined;
-    if (element.startsWith('f:')) {
-      current = typeof current === 'object' && !Array.isArray(current) ? (current as Record<string, unknown>)[element.slice(2)] : undefined;
-    } else if (element.startsWith('k:')) {
-      const keys = JSON.parse(element.slice(2)) as Record<string, unknown>;
-      current = Array.isArray(current) ? current.find((item) => item && typeof item === 'object' && Object.entries(keys).every(([k, v]) => JSON.stringify((item as Record<string, unknown>)[k]) === JSON.stringify(v))) : undefined;
-    } else if (element.startsWith('v:')) {
-      const wanted = element.slice(2);
-      current = Array.isArray(current) ? current.find((item) => JSON.stringify(item) === wanted) : undefined;
-    } else {
-      return undefined;
+  /** RecursiveDifference: like difference, and a member of `other` also takes everything below it. */
+  recursiveDifference(other: FieldSet): FieldSet {
+    const members = this.members.filter((m) => !other.hasMember(m));
+    const children: Child[] = [];
+    for (const c of this.children) {
+      if (other.hasMember(c.element)) continue;
+      const o = other.child(c.element);
+      if (!o) children.push(c);
+      else {
+        const set = c.set.recursiveDifference(o);
+        if (!set.empty()) children.push({ element: c.element, set });
+      }
     }
+    return new FieldSet(members, children);
   }
-  return current;
-}
 
-/** Removes the field at `path` from `obj` (a list item, a map entry or a struct field). */
-export function removeAt(obj: unknown, path: FieldPath): void {
-  const target = path[path.length - 1] === '.' ? path.slice(0, -1) : path;
-  if (target.length === 0) return;
-  const parent = valueAt(obj, target.slice(0, -1));
-  const last = target[target.length - 1];
-  if (last.startsWith('f:')) {
-    if (parent && typeof parent === 'object' && !Array.isArray(parent)) delete (parent as Record<string, unknown>)[last.slice(2)];
-  } else if (Array.isArray(parent)) {
-    const item = valueAt(obj, target);
-    const at = parent.indexOf(item);
-    if (at >= 0) parent.splice(at, 1);
+  /** Every member path, members of a level before the levels below it. */
+  *paths(prefix: FieldPath = []): Generator<FieldPath> {
+    for (const m of this.members) yield [...prefix, m];
+    for (const c of this.children) yield* c.set.paths([...prefix, c.element]);
   }
-}
 
-/** A set of paths as FieldsV1 (`{"f:spec":{"f:replicas":{}}}`), keys sorted as Kubernetes writes them. */
-export function toFieldsV1(paths: Iterable<string>): Record<string, unknown> {
-  const root: Record<string, unknown> = {};
-  for (const encoded of paths) {
-    let node = root;
-    for (const element of JSON.parse(encoded) as FieldPath) {
-      node[element] ??= {};
-      node = node[element] as Record<string, unknown>;
-    }
-  }
-  const sorted = (node: Record<string, unknown>): Record<string, unknown> =>
-    Object.fromEntries(
-      Object.keys(node)
-        .sort((a, b) => (a === '.' ? -1 : b === '.' ? 1 : a < b ? -1 : a > b ? 1 : 0))
-        .map((k) => [k, sorted(node[k] as Record<string, unknown>)]),
+  equals(other: FieldSet): boolean {
+    return (
+      this.members.length === other.members.length &&
+      this.members.every((m, i) => comparePathElements(m, other.members[i]) === 0) &&
+      this.children.length === other.children.length &&
+      this.children.every((c, i) => comparePathElements(c.element, other.children[i].element) === 0 && c.set.equals(other.children[i].set))
     );
-  return sorted(root);
-}
-
-/** FieldsV1 back to paths: every leaf (an empty object) is one path. */
-export function fromFieldsV1(fields: unknown): Set<string> {
-  const out = new Set<string>();
-  const visit = (node: unknown, path: FieldPath) => {
-    const entries = node && typeof node === 'object' ? Object.entries(node as Record<string, unknown>) : [];
-    if (entries.length === 0 && path.length > 0) out.add(JSON.stringify(path));
-    for (const [key, child] of entries) visit(child, [...path, key]);
-  };
-  visit(fields, []);
-  return out;
-}
-
-/** The schema of a kind, or undefined (an unknown kind's fields are all leaves). */
-export function kindSchema(lookup: SchemaLookup, gvk: { group: string; version: string; kind: string }): SchemaNode | undefined {
-  return lookup.forKind(gvk);
-}
-
-/** `.spec.replicas`, `.spec.containers[name="web"].image`: a path as conflict messages print it. */
-export function formatPath(path: FieldPath): string {
-  let text = '';
-  for (const element of path) {
-    if (element === '.') continue;
-    if (element.startsWith('f:')) text += `.${element.slice(2)}`;
-    else if (element.startsWith('k:')) {
-      const keys = JSON.parse(element.slice(2)) as Record<string, unknown>;
-      text += `[${Object.entries(keys).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
-    } else if (element.startsWith('v:')) text += `[=${element.slice(2)}]`;
   }
-  return text;
+}
+
+function mergeSorted<T>(a: T[], b: T[], elementOf: (item: T) => PathElement, both: (x: T, y?: T) => T): T[] {
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const c = comparePathElements(elementOf(a[i]), elementOf(b[j]));
+    if (c < 0) out.push(a[i++]);
+    else if (c > 0) out.push(b[j++]);
+    else out.push(both(a[i++], b[j++]));
+  }
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out;
 }

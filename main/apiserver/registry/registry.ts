@@ -10,7 +10,7 @@ import type { AdmissionChain, AdmissionAttributes, Operation } from '../admissio
 import type { UserInfo } from '../auth/user.ts';
 import { errors, StatusError, toStatusError } from '../errors.ts';
 import type { FieldError, KubeList, KubeObject, ManagedFieldsEntry, Status } from '../../kube/meta.ts';
-import { managedFieldsAfterUpdate } from '../fieldmanager/fieldManager.ts';
+import { recordOwnership } from '../fieldmanager/ownership.ts';
 import type { SchemaNode } from '../openapi/schemaLookup.ts';
 import { decodeContinue, encodeContinue } from './continueToken.ts';
 import { fillCreateMetadata, generateNameSuffix, keepServerMetadata, specOf } from './objectMeta.ts';
@@ -28,8 +28,8 @@ export interface WriteContext {
   manager?: string;
   /** The subresource the write came through, when it is not the one written (scale writes the main resource): recorded in managedFields. */
   viaSubresource?: string;
-  /** A server-side apply computed the managedFields itself: the write keeps them. */
-  appliedManagedFields?: { entries: ManagedFieldsEntry[] | undefined };
+  /** A server-side apply: the object carries the managedFields the apply computed, and the write keeps them. */
+  applied?: boolean;
 }
 
 export interface ListOptions {
@@ -287,6 +287,7 @@ export class ResourceRegistry {
   async create(namespace: string, body: KubeObject, ctx: WriteContext): Promise<KubeObject> {
     const obj = structuredClone(body);
     if (!obj.metadata || typeof obj.metadata !== 'object') obj.metadata = {};
+    const sentManagedFields = obj.metadata.managedFields;
     if (this.def.namespaced) {
       if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
         throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -305,7 +306,7 @@ export class ResourceRegistry {
     strategy.prepareForCreate?.(obj);
     this.throwIfInvalid(obj, [...validateMetadata(obj, this.def), ...(strategy.validate?.(obj) ?? [])]);
     await this.deps.admission.validate(this.attributes('CREATE', ctx, namespace, name, '', obj));
-    this.trackOwnership(obj, undefined, undefined, '', ctx);
+    this.trackOwnership(obj, undefined, sentManagedFields, '', ctx);
     if (ctx.dryRun) return { ...obj, apiVersion: this.apiVersion, kind: this.def.kind };
     for (let attempt = 0; ; attempt++) {
       try {
@@ -405,17 +406,9 @@ export class ResourceRegistry {
     return updated;
   }
 
-  /** managedFields after this write: the apply's own, else the manager's Update entry (kept as it was when the write sets nothing new). */
+  /** managedFields after this write (fieldmanager/ownership.ts). */
   private trackOwnership(obj: KubeObject, old: KubeObject | undefined, sent: ManagedFieldsEntry[] | undefined, subresource: string, ctx: WriteContext): void {
-    let entries: ManagedFieldsEntry[] | undefined;
-    if (ctx.appliedManagedFields) entries = ctx.appliedManagedFields.entries;
-    else if (ctx.manager) {
-      const schema = this.schemaNode();
-      const write = { manager: ctx.manager, apiVersion: this.apiVersion, subresource: ctx.viaSubresource ?? subresource, now: this.deps.now(), statusSubresource: this.def.subresources.includes('status') };
-      entries = managedFieldsAfterUpdate(obj, old, sent, schema, write);
-    } else entries = old?.metadata.managedFields;
-    if (entries) obj.metadata.managedFields = entries;
-    else delete obj.metadata.managedFields;
+    recordOwnership(obj, { def: this.def, schema: this.schemaNode(), now: this.deps.now, subresource: ctx.viaSubresource ?? subresource, manager: ctx.manager, applied: !!ctx.applied, live: old, sent });
   }
 
   /** An object held only by finalizers goes away when the last finalizer is removed (as the generic registry's shouldDeleteDuringUpdate). */

@@ -1,0 +1,125 @@
+// Which fields differ between two versions of an object (structured-merge-
+// diff's TypedValue.Compare): added, removed and modified leaves, plus the
+// list items and maps that appeared or went away as a whole. An Update gives
+// its manager what it added or modified and takes from everyone what it
+// removed.
+
+import { FieldSet } from './fieldSet.ts';
+import { namedItems } from './listItem.ts';
+import { serializePathElement, valuesEqual, type FieldPath, type PathElement } from './pathElement.ts';
+import { chosen, deduceAtom, deducedType, isMap, sameAtom, type Atom, type ListAtom, type MapAtom, type SmdType } from './schemaType.ts';
+
+export interface Comparison {
+  removed: FieldSet;
+  modified: FieldSet;
+  added: FieldSet;
+}
+
+export function compare(lhs: unknown, rhs: unknown, type: SmdType): Comparison {
+  const comparison = { removed: new FieldSet(), modified: new FieldSet(), added: new FieldSet() };
+  compareNode(lhs, rhs, type, [], comparison);
+  return comparison;
+}
+
+/** The comparison with `filter` applied to each of its sets (reset fields nobody owns). */
+export function filterComparison(c: Comparison, filter: (set: FieldSet) => FieldSet): Comparison {
+  return { removed: filter(c.removed), modified: filter(c.modified), added: filter(c.added) };
+}
+
+interface Walk {
+  inLeaf: boolean;
+}
+
+function compareNode(lhs: unknown, rhs: unknown, type: SmdType, path: FieldPath, c: Comparison): void {
+  const atom = type.atom();
+  const left = deduceAtom(atom, lhs);
+  const right = deduceAtom(atom, rhs);
+  const walk: Walk = { inLeaf: false };
+  if (rhs === undefined) handle(left, lhs, rhs, path, c, walk);
+  else if (lhs === undefined || sameAtom(left, right)) handle(right, lhs, rhs, path, c, walk);
+  else {
+    // The two sides have different shapes: each is walked as what it is.
+    handle(left, lhs, rhs, path, c, { inLeaf: false });
+    handle(right, lhs, rhs, path, c, walk);
+  }
+  if (!walk.inLeaf) {
+    if (lhs === undefined) c.added.insert(path);
+    else if (rhs === undefined) c.removed.insert(path);
+  }
+}
+
+function leaf(lhs: unknown, rhs: unknown, path: FieldPath, c: Comparison, walk: Walk): void {
+  if (walk.inLeaf) return;
+  walk.inLeaf = true;
+  if (lhs === undefined) c.added.insert(path);
+  else if (rhs === undefined) c.removed.insert(path);
+  else if (!valuesEqual(lhs, rhs)) c.modified.insert(path);
+}
+
+function handle(atom: Atom, lhs: unknown, rhs: unknown, path: FieldPath, c: Comparison, walk: Walk): void {
+  switch (chosen(atom)) {
+    case 'scalar':
+      return leaf(lhs, rhs, path, c, walk);
+    case 'list': {
+      const l = Array.isArray(lhs) ? lhs : undefined;
+      const r = Array.isArray(rhs) ? rhs : undefined;
+      // Both empty or null: a leaf, which keeps empty and null apart.
+      if (atom.list!.atomic || ((l?.length ?? 0) === 0 && (r?.length ?? 0) === 0)) return leaf(lhs, rhs, path, c, walk);
+      return compareListItems(atom.list!, l ?? [], r ?? [], path, c);
+    }
+    case 'map': {
+      const l = isMap(lhs) ? lhs : undefined;
+      const r = isMap(rhs) ? rhs : undefined;
+      if (atom.map!.atomic || (size(l) === 0 && size(r) === 0)) return leaf(lhs, rhs, path, c, walk);
+      return compareMapItems(atom.map!, l ?? {}, r ?? {}, path, c);
+    }
+  }
+}
+
+function size(m: Record<string, unknown> | undefined): number {
+  return m ? Object.values(m).filter((v) => v !== undefined).length : 0;
+}
+
+function compareMapItems(map: MapAtom, lhs: Record<string, unknown>, rhs: Record<string, unknown>, path: FieldPath, c: Comparison): void {
+  const keys = [...Object.keys(lhs), ...Object.keys(rhs).filter((k) => !(k in lhs))];
+  for (const key of keys) {
+    const l = lhs[key];
+    const r = rhs[key];
+    if (l === undefined && r === undefined) continue;
+    compareNode(l, r, map.fieldType(key) ?? deducedType, [...path, { field: key }], c);
+  }
+}
+
+function groupItems(list: ListAtom, items: unknown[]): Map<string, { element: PathElement; values: unknown[] }> {
+  const groups = new Map<string, { element: PathElement; values: unknown[] }>();
+  for (const { element, item } of namedItems(list, items)) {
+    const id = serializePathElement(element);
+    const group = groups.get(id);
+    if (group) group.values.push(item);
+    else groups.set(id, { element, values: [item] });
+  }
+  return groups;
+}
+
+function compareListItems(list: ListAtom, lhs: unknown[], rhs: unknown[], path: FieldPath, c: Comparison): void {
+  const left = groupItems(list, lhs);
+  const right = groupItems(list, rhs);
+  const all = new Map([...left, ...[...right].filter(([id]) => !left.has(id))]);
+  for (const [id, { element }] of all) {
+    const l = left.get(id)?.values ?? [];
+    const r = right.get(id)?.values ?? [];
+    const itemPath = [...path, element];
+    if (l.length <= 1 && r.length <= 1) {
+      compareNode(l[0], r[0], list.element(), itemPath, c);
+    } else if (l.length >= 2 && r.length >= 2) {
+      // Duplicates on both sides are compared as a whole.
+      if (l.length !== r.length || !l.every((v, i) => valuesEqual(v, r[i]))) c.modified.insert(itemPath);
+    } else if (l.length >= 2) {
+      if (r.length !== 0) compareNode(undefined, r[0], list.element(), itemPath, c);
+      c.removed.insert(itemPath);
+    } else {
+      if (l.length !== 0) compareNode(l[0], undefined, list.element(), itemPath, c);
+      c.added.insert(itemPath);
+    }
+  }
+}

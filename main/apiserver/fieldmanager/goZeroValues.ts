@@ -1,0 +1,59 @@
+// Built-in objects as kube-apiserver's field manager sees them: Go structs,
+// converted back to JSON. Go always writes struct-typed fields that are not
+// pointers (`spec`, `status`, a Deployment's `strategy`, a pod template's
+// `metadata` and `spec`) and fields without omitempty (a PodSpec's
+// `containers`, as null when empty), even when the stored JSON has nothing
+// there. Whether such a field is "added" decides whether managedFields marks
+// it (`.`), so PodLab compares objects with those fields filled in the same
+// way. Custom resources are unstructured and compared as they are.
+
+import type { SchemaNode } from '../openapi/schemaLookup.ts';
+import { isMap } from './schemaType.ts';
+
+/** Struct fields that are Go values rather than pointers, beyond a kind's metadata, spec and status and the fields the schema requires. */
+const valueStructFields: Record<string, string[]> = {
+  'io.k8s.api.core.v1.PodTemplateSpec': ['metadata', 'spec'],
+  'io.k8s.api.batch.v1.JobTemplateSpec': ['metadata', 'spec'],
+  'io.k8s.api.apps.v1.DeploymentSpec': ['strategy'],
+  'io.k8s.api.apps.v1.StatefulSetSpec': ['updateStrategy'],
+  'io.k8s.api.apps.v1.DaemonSetSpec': ['updateStrategy'],
+  'io.k8s.api.core.v1.Container': ['resources'],
+  'io.k8s.api.core.v1.EphemeralContainer': ['resources'],
+  'io.k8s.api.core.v1.ServiceStatus': ['loadBalancer'],
+  'io.k8s.api.core.v1.NodeStatus': ['daemonEndpoints', 'nodeInfo'],
+  'io.k8s.api.core.v1.NodeDaemonEndpoints': ['kubeletEndpoint'],
+  'io.k8s.api.core.v1.PersistentVolumeClaimSpec': ['resources'],
+  'io.k8s.api.core.v1.Event': ['source'],
+};
+
+const topLevel = ['metadata', 'spec', 'status'];
+
+/** A copy of `obj` with the fields Go would write filled in (`{}` for structs, null for lists); `obj` itself is not changed. */
+export function withGoZeroValues(obj: unknown, kind: SchemaNode): unknown {
+  return fill(obj, kind, true);
+}
+
+function fill(value: unknown, node: SchemaNode, isKind: boolean): unknown {
+  if (Array.isArray(value)) {
+    const items = node.items();
+    return items ? value.map((item) => fill(item, items, false)) : value;
+  }
+  if (!isMap(value)) return value;
+  const properties = node.schema.properties;
+  if (!properties) return value;
+  const always = new Set([...(node.schema.required ?? []), ...(valueStructFields[node.name ?? ''] ?? []), ...(isKind ? topLevel : [])]);
+  const out: Record<string, unknown> = { ...value };
+  for (const key of Object.keys(properties)) {
+    const child = node.field(key);
+    if (!child) continue;
+    const isStruct = !!child.schema.properties && child.schema['x-kubernetes-preserve-unknown-fields'] !== true;
+    const isList = child.schema.type === 'array';
+    if (out[key] === undefined && always.has(key)) {
+      if (isStruct) out[key] = {};
+      else if (isList) out[key] = null;
+      else continue;
+    }
+    if (out[key] !== undefined && (isStruct || isList)) out[key] = fill(out[key], child, false);
+  }
+  return out;
+}

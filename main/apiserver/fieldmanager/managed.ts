@@ -1,0 +1,107 @@
+// metadata.managedFields decoded for the field manager, as apimachinery's
+// DecodeManagedFields and encodeManagedFields do: each entry becomes a field
+// set under a manager identifier (the entry without its fields and time, and
+// without apiVersion for appliers, as JSON), and back, sorted by operation,
+// time, manager, apiVersion and subresource.
+
+import type { ManagedFieldsEntry } from '../../kube/meta.ts';
+import { FieldSet } from './fieldSet.ts';
+import { fromFieldsV1, toFieldsV1 } from './fieldsV1.ts';
+
+export interface VersionedSet {
+  set: FieldSet;
+  apiVersion: string;
+  applied: boolean;
+}
+
+export interface Managed {
+  fields: Map<string, VersionedSet>;
+  times: Map<string, string | undefined>;
+}
+
+export function emptyManaged(): Managed {
+  return { fields: new Map(), times: new Map() };
+}
+
+export function cloneManaged(m: Managed): Managed {
+  return { fields: new Map(m.fields), times: new Map(m.times) };
+}
+
+/** BuildManagerIdentifier: the entry's manager, operation, apiVersion (updates only) and subresource, as Go's JSON writes them. */
+export function managerIdentifier(entry: Pick<ManagedFieldsEntry, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
+  const id: Record<string, string> = {};
+  if (entry.manager) id.manager = entry.manager;
+  if (entry.operation) id.operation = entry.operation;
+  if (entry.apiVersion && entry.operation !== 'Apply') id.apiVersion = entry.apiVersion;
+  if (entry.subresource) id.subresource = entry.subresource;
+  return JSON.stringify(id);
+}
+
+export function parseIdentifier(id: string): { manager?: string; operation?: string; apiVersion?: string; subresource?: string } {
+  try {
+    return JSON.parse(id) as { manager?: string; operation?: string; apiVersion?: string; subresource?: string };
+  } catch {
+    return { manager: id };
+  }
+}
+
+/** DecodeManagedFields; throws on an entry Kubernetes would not decode. */
+export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined): Managed {
+  const managed = emptyManaged();
+  (entries ?? []).forEach((entry, i) => {
+    if (entry.operation !== 'Apply' && entry.operation !== 'Update') throw new Error('operation must be `Apply` or `Update`');
+    if (!entry.apiVersion) throw new Error('apiVersion must not be empty');
+    if (!entry.fieldsType) throw new Error(`missing fieldsType in managed fields entry ${i}`);
+    if (entry.fieldsType !== 'FieldsV1') throw new Error(`invalid fieldsType ${JSON.stringify(entry.fieldsType)} in managed fields entry ${i}`);
+    const id = managerIdentifier(entry);
+    managed.fields.set(id, { set: fromFieldsV1(entry.fieldsV1 ?? {}), apiVersion: entry.apiVersion, applied: entry.operation === 'Apply' });
+    managed.times.set(id, entry.time);
+  });
+  return managed;
+}
+
+/** Decoded, or empty when the entries do not decode. */
+export function decodeOrEmpty(entries: ManagedFieldsEntry[] | undefined): Managed {
+  try {
+    return decodeManagedFields(entries);
+  } catch {
+    return emptyManaged();
+  }
+}
+
+function seconds(time: string | undefined): number {
+  if (!time) return 0;
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** encodeManagedFields: undefined when nobody manages anything. */
+export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] | undefined {
+  if (managed.fields.size === 0) return undefined;
+  const entries: ManagedFieldsEntry[] = [];
+  for (const [id, versioned] of managed.fields) {
+    const parsed = parseIdentifier(id);
+    const time = managed.times.get(id);
+    const entry: ManagedFieldsEntry = {};
+    if (parsed.manager) entry.manager = parsed.manager;
+    entry.operation = versioned.applied ? 'Apply' : (parsed.operation ?? 'Update');
+    entry.apiVersion = versioned.apiVersion;
+    if (time) entry.time = time;
+    entry.fieldsType = 'FieldsV1';
+    entry.fieldsV1 = toFieldsV1(versioned.set);
+    if (parsed.subresource) entry.subresource = parsed.subresource;
+    entries.push(entry);
+  }
+  return entries.sort(
+    (p, q) =>
+      cmp(p.operation ?? '', q.operation ?? '') ||
+      seconds(p.time) - seconds(q.time) ||
+      cmp(p.manager ?? '', q.manager ?? '') ||
+      cmp(p.apiVersion ?? '', q.apiVersion ?? '') ||
+      cmp(p.subresource ?? '', q.subresource ?? ''),
+  );
+}

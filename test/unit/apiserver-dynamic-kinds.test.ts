@@ -155,7 +155,8 @@ describe('kinds at run time (in-process)', () => {
       return current.status?.conditions?.length ? current : undefined;
     });
     const accepted = crd.status?.conditions?.find((c) => c.type === 'NamesAccepted');
-    assert.deepEqual([accepted?.status, accepted?.reason, accepted?.message], ['False', 'KindConflict', '"Widget" is already in use']);
+    // The naming controller checks kind, then listKind: the last conflict found is the one reported.
+    assert.deepEqual([accepted?.status, accepted?.reason, accepted?.message], ['False', 'ListKindConflict', '"WidgetList" is already in use']);
     assert.equal(env.api.catalog.registry('example.com', 'v1', 'gizmos'), undefined);
     await crds.delete(undefined, 'gizmos.example.com');
   });

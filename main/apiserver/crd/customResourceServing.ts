@@ -14,7 +14,7 @@ import type { KubeObject } from '../../kube/meta.ts';
 import { kubeTimestamp } from '../../kube/time.ts';
 import type { ResourceRegistry, WriteContext } from '../registry/registry.ts';
 import type { ResourceCatalog } from '../resourceCatalog.ts';
-import { acceptNames, cleanupFinalizer, setCondition } from './crdConditions.ts';
+import { acceptNames, cleanupFinalizer, setCondition, terminating } from './crdConditions.ts';
 import { customResourceKinds, type VersionBehaviour } from './customResourceKind.ts';
 import type { CustomResourceDefinition } from './types.ts';
 
@@ -169,7 +169,7 @@ export class CustomResourceServing {
     const name = crd.metadata.name ?? '';
     if (!crd.metadata.finalizers?.includes(cleanupFinalizer)) return this.unserve(name);
     const now = this.options.now();
-    crd = await this.writeStatus(crd, setCondition(crd.status ?? {}, { type: 'Terminating', status: 'True', reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' }, now));
+    crd = await this.writeStatus(crd, setCondition(crd.status ?? {}, terminating.inProgress(), now));
     // Still served (creates refused) while its objects are deleted, so their deletions are seen by watchers.
     const wasEstablished = crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
     if (wasEstablished) this.serve(crd, true);
@@ -177,13 +177,13 @@ export class CustomResourceServing {
     if (registry) {
       const remaining = await this.deleteInstances(registry);
       if (remaining > 0) {
-        await this.writeStatus(crd, setCondition(crd.status ?? {}, { type: 'Terminating', status: 'True', reason: 'InstanceDeletionCheck', message: `could not confirm zero CustomResources remaining: ${remaining} remaining` }, this.options.now()));
+        await this.writeStatus(crd, setCondition(crd.status ?? {}, terminating.remaining(), this.options.now()));
         this.retryLater(name);
         return;
       }
     }
     this.unserve(name);
-    crd = await this.writeStatus(crd, setCondition(crd.status ?? {}, { type: 'Terminating', status: 'False', reason: 'InstanceDeletionCompleted', message: 'removed all instances' }, this.options.now()));
+    crd = await this.writeStatus(crd, setCondition(crd.status ?? {}, wasEstablished ? terminating.completed() : terminating.neverEstablished(), this.options.now()));
     await this.crds.guaranteedUpdate('', name, '', this.ctx, (current) => ({
       ...current,
       metadata: { ...current.metadata, finalizers: (current.metadata.finalizers ?? []).filter((f) => f !== cleanupFinalizer) },
@@ -216,6 +216,6 @@ export function beginCrdDeletion(crd: KubeObject, now: Date): KubeObject {
   const typed = crd as CustomResourceDefinition;
   typed.metadata.deletionTimestamp = kubeTimestamp(now);
   if (!typed.metadata.finalizers?.includes(cleanupFinalizer)) typed.metadata.finalizers = [...(typed.metadata.finalizers ?? []), cleanupFinalizer];
-  typed.status = setCondition(typed.status ?? {}, { type: 'Terminating', status: 'True', reason: 'InstanceDeletionPending', message: 'CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon' }, now);
+  typed.status = setCondition(typed.status ?? {}, terminating.pending(), now);
   return typed;
 }

@@ -11,6 +11,26 @@ export interface CustomResourceDefinitionNames {
   categories?: string[];
 }
 
+export interface CustomResourceColumnDefinition {
+  name: string;
+  type: string;
+  format?: string;
+  description?: string;
+  priority?: number;
+  jsonPath: string;
+}
+
+export interface CustomResourceSubresourceScale {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
+}
+
+export interface CustomResourceSubresources {
+  status?: Record<string, never>;
+  scale?: CustomResourceSubresourceScale;
+}
+
 export interface CustomResourceDefinitionVersion {
   name: string;
   served: boolean;
@@ -18,12 +38,27 @@ export interface CustomResourceDefinitionVersion {
   deprecated?: boolean;
   deprecationWarning?: string;
   schema?: { openAPIV3Schema?: Record<string, unknown> };
-  subresources?: {
-    status?: Record<string, never>;
-    scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
-  };
-  additionalPrinterColumns?: Array<{ name: string; type: string; format?: string; description?: string; priority?: number; jsonPath: string }>;
+  subresources?: CustomResourceSubresources;
+  additionalPrinterColumns?: CustomResourceColumnDefinition[];
   selectableFields?: Array<{ jsonPath: string }>;
+}
+
+export interface ServiceReference {
+  namespace: string;
+  name: string;
+  path?: string;
+  port?: number;
+}
+
+export interface WebhookClientConfig {
+  url?: string;
+  service?: ServiceReference;
+  caBundle?: string;
+}
+
+export interface CustomResourceConversion {
+  strategy: 'None' | 'Webhook';
+  webhook?: { clientConfig?: WebhookClientConfig; conversionReviewVersions?: string[] };
 }
 
 export interface CustomResourceDefinitionCondition {
@@ -34,18 +69,22 @@ export interface CustomResourceDefinitionCondition {
   message?: string;
 }
 
+export interface CustomResourceDefinitionStatus {
+  conditions?: CustomResourceDefinitionCondition[];
+  acceptedNames?: CustomResourceDefinitionNames;
+  storedVersions?: string[];
+}
+
+export interface CustomResourceDefinitionSpec {
+  group: string;
+  names: CustomResourceDefinitionNames;
+  scope: 'Namespaced' | 'Cluster';
+  versions: CustomResourceDefinitionVersion[];
+  conversion?: CustomResourceConversion;
+  preserveUnknownFields?: boolean;
+}
+
 export interface CustomResourceDefinition extends KubeObject {
-  spec: {
-    group: string;
-    names: CustomResourceDefinitionNames;
-    scope: 'Namespaced' | 'Cluster';
-    versions: CustomResourceDefinitionVersion[];
-    conversion?: { strategy: 'None' | 'Webhook'; webhook?: unknown };
-    preserveUnknownFields?: boolean;
-  };
-  status?: {
-    conditions?: CustomResourceDefinitionCondition[];
-    acceptedNames?: CustomResourceDefinitionNames;
-    storedVersions?: string[];
-  };
+  spec: CustomResourceDefinitionSpec;
+  status?: CustomResourceDefinitionStatus;
 }

@@ -99,6 +99,9 @@ export function toStatusError(err: unknown, gr?: Qualified, name?: string): Stat
         return errors.serviceUnavailable(`storage is unavailable: ${err.message}`);
       case 'FutureRevision':
         return errors.serviceUnavailable(err.message);
+      case 'NoSpace':
+        // etcd out of space (its NOSPACE alarm) reaches kube-apiserver's clients as a 500; PodLab says what to do.
+        return errors.internal(err.message);
       case 'TooLarge':
         // kube-apiserver passes etcd's refusal on as an unclassified 500 (no reason), in etcd's words.
         return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, code: 500 });

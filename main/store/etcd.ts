@@ -69,6 +69,7 @@ function storeErrorOf(err: unknown): unknown {
   if (message.includes('required revision has been compacted')) return new StoreError('Compacted', message);
   if (message.includes('required revision is a future revision')) return new StoreError('FutureRevision', message);
   if (message.includes('request is too large')) return new StoreError('TooLarge', 'etcdserver: request is too large');
+  if (message.includes('database space exceeded')) return new StoreError('NoSpace', 'etcdserver: mvcc: database space exceeded');
   if (err instanceof ClientClosedError) return new StoreError('Closed', 'store closed');
   // isBrokenCircuitError: the client's circuit breaker (cockatiel) stopped calling a member after repeated failures.
   if (

@@ -141,6 +141,20 @@ function eventOf(row: Row): WatchEvent {
   return event;
 }
 
+/**
+ * SQLite refused a write because the disk (or the file system's quota) is
+ * full. The transaction is rolled back whole, so the store stays as it was
+ * and takes writes again once there is space.
+ */
+function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  return code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR_WRITE') || code === 'SQLITE_IOERR_SHMSIZE';
+}
+
+function diskFullError(path: string): StoreError {
+  return new StoreError('NoSpace', `the disk holding the cluster's store (${path}) is full: the write was not made; free some space and retry`);
+}
+
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
@@ -254,6 +268,7 @@ class SqliteWatch implements Watch {
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  private readonly path: string;
   private readonly watches = new Set<SqliteWatch>();
   private closed = false;
 
@@ -276,6 +291,7 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') ownerOnly(options.path);
+    this.path = options.path;
     this.db = new Database(options.path);
     try {
       this.db.pragma('journal_mode = WAL');
@@ -381,6 +397,7 @@ export class SqliteStore implements Store {
       }).immediate();
     } catch (err) {
       if (isUniqueViolation(err)) throw new StoreError('KeyExists', `key ${key} already exists`);
+      if (isDiskFull(err)) throw diskFullError(this.path);
       throw err;
     }
     this.publish(row);
@@ -493,6 +510,7 @@ export class SqliteStore implements Store {
     try {
       row = attempt.immediate();
     } catch (err) {
+      if (isDiskFull(err)) throw diskFullError(this.path);
       if (!isUniqueViolation(err)) throw err;
       // Another connection appended first: report what it wrote.
       const latest = this.stmt.latest.get(key);

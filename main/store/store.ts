@@ -65,7 +65,8 @@ export type StoreErrorCode =
   | 'FutureRevision' // a revision newer than the store's → 504/Timeout in Kubernetes ("Too large resource version")
   | 'Closed' // store closed
   | 'Unavailable' // backend unreachable
-  | 'TooLarge'; // a write over etcd's request limit → 500 with etcd's own words, as kube-apiserver answers
+  | 'TooLarge' // a write over etcd's request limit → 500 with etcd's own words, as kube-apiserver answers
+  | 'NoSpace'; // the disk under the store is full: the write is refused whole, reads go on → 500 saying so (etcd's NOSPACE alarm)
 
 export class StoreError extends Error {
   constructor(

@@ -39,13 +39,22 @@ describe('NodeLifecycleController', () => {
   const nodes = () => api.client.resource({ group: '', version: 'v1', plural: 'nodes' });
   const leases = () => api.client.resource({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases' });
   const pods = () => api.client.resource({ group: '', version: 'v1', plural: 'pods' });
-  // Lets the controller's watches deliver what the test just wrote (in-process, a few event-loop turns).
-  const delivered = () => new Promise((resolve) => setTimeout(resolve, 30));
+  /**
+   * Waits until the controller's cache holds `object` as the API last wrote it: its watches deliver
+   * in a few event-loop turns, and the test must not act before (a fixed pause was flaky under load).
+   */
+  async function observed(cache: 'nodes' | 'leases' | 'pods', object: KubeObject): Promise<void> {
+    const held = controller[cache] as Map<string, KubeObject>;
+    const key = cache === 'nodes' ? object.metadata.name! : `${object.metadata.namespace}/${object.metadata.name}`;
+    for (let turns = 0; held.get(key)?.metadata.resourceVersion !== object.metadata.resourceVersion; turns++) {
+      if (turns > 2000) assert.fail(`the controller never saw ${cache} ${key} at resourceVersion ${object.metadata.resourceVersion}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
 
   async function heartbeat(): Promise<void> {
     const lease = await leases().get('kube-node-lease', 'node-1');
-    await leases().update('kube-node-lease', { ...lease, spec: { ...(lease.spec as object), renewTime: microTime(clock.now()) } });
-    await delivered();
+    await observed('leases', await leases().update('kube-node-lease', { ...lease, spec: { ...(lease.spec as object), renewTime: microTime(clock.now()) } }));
   }
 
   async function createPod(name: string, tolerations?: unknown[]): Promise<void> {
@@ -127,7 +136,8 @@ describe('NodeLifecycleController', () => {
   });
 
   it('evicts a pod once its toleration runs out, and never one that tolerates forever', async () => {
-    await delivered();
+    for (const name of ['quick', 'forever', 'patient']) await observed('pods', await pods().get('default', name));
+    await observed('nodes', await nodes().get(undefined, 'node-1'));
     clock.advance(25_000);
     await controller.monitor();
     assert.equal((await pods().get('default', 'quick')).metadata.deletionTimestamp, undefined, 'still within its 30 s');
@@ -147,7 +157,7 @@ describe('NodeLifecycleController', () => {
     const conditions = (node.status as { conditions: Array<Record<string, unknown>> }).conditions.map((c) =>
       c.type === 'Ready' ? { ...c, status: 'True', reason: 'KubeletReady', lastHeartbeatTime: stamp() } : { ...c, status: 'False', lastHeartbeatTime: stamp() },
     );
-    await nodes().updateStatus(undefined, { ...node, status: { ...(node.status as object), conditions } });
+    await observed('nodes', await nodes().updateStatus(undefined, { ...node, status: { ...(node.status as object), conditions } }));
     await heartbeat();
     await controller.monitor();
     assert.deepEqual(((await nodes().get(undefined, 'node-1')).spec as { taints?: unknown[] } | undefined)?.taints ?? [], []);

@@ -5,11 +5,11 @@ import { useState } from 'react';
 import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts';
 import type { KubeObject } from '../../preload/api.ts';
 import { isNotServed, requireBridge } from '../bridge.ts';
-import { ErrorBox } from '../components/ErrorBox.tsx';
 import { useAction } from '../hooks/useAction.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { useWatch } from '../hooks/useWatch.ts';
 import { resources } from '../resourceTypes.ts';
+import { KindCard, SuspendToggle } from './KindCard.tsx';
 
 interface CronJobObject extends KubeObject {
   spec?: { schedule?: string; timeZone?: string; suspend?: boolean };
@@ -30,57 +30,46 @@ export function CronJobsTable({ namespace }: { namespace: string }) {
   const suspend = (cj: CronJobObject, value: boolean) => action.run(`suspend ${cj.metadata.name}`, () => requireBridge().call('workloads.suspend', { ...ref(cj), suspend: value }));
   if (isNotServed(list.error)) return null;
   return (
-    <div className="card" data-table="cronjobs">
-      <div className="card-title">
-        <b>CronJobs</b> <span className="muted">{list.items.length}</span>
-        {started && <span className="tone-ok"> · started Job {started}</span>}
-      </div>
-      {(list.error ?? action.error) && <ErrorBox error={(list.error ?? action.error)!} />}
-      {list.items.length === 0 ? (
-        <p className="muted">None{namespace ? ` in ${namespace}` : ''}. A CronJob creates a Job on a schedule: try the “CronJob every minute” sample.</p>
-      ) : (
-        <table className="plain">
-          <thead>
-            <tr>
-              <th>Name</th>
-              {!namespace && <th>Namespace</th>}
-              <th>Schedule</th>
-              <th>Time zone</th>
-              <th>Suspend</th>
-              <th>Active</th>
-              <th>Last schedule</th>
-              <th>Last success</th>
-              <th>Age</th>
-              <th>Actions</th>
+    <KindCard title="CronJobs" table="cronjobs" count={list.items.length} error={list.error ?? action.error} empty={<>None{namespace ? ` in ${namespace}` : ''}. A CronJob creates a Job on a schedule: try the “CronJob every minute” sample.</>} notice={started && <span className="tone-ok"> · started Job {started}</span>}>
+      <table className="plain">
+        <thead>
+          <tr>
+            <th>Name</th>
+            {!namespace && <th>Namespace</th>}
+            <th>Schedule</th>
+            <th>Time zone</th>
+            <th>Suspend</th>
+            <th>Active</th>
+            <th>Last schedule</th>
+            <th>Last success</th>
+            <th>Age</th>
+            <th>Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.items.map((cj) => (
+            <tr key={cj.metadata.uid} data-name={cj.metadata.name}>
+              <td>{cj.metadata.name}</td>
+              {!namespace && <td>{cj.metadata.namespace}</td>}
+              <td>
+                <code>{cj.spec?.schedule}</code>
+              </td>
+              <td>{cj.spec?.timeZone ?? '<none>'}</td>
+              <td>{cj.spec?.suspend ? 'True' : 'False'}</td>
+              <td title={(cj.status?.active ?? []).map((a) => a.name).join(', ')}>{cj.status?.active?.length ?? 0}</td>
+              <td>{cj.status?.lastScheduleTime ? `${ageSince(cj.status.lastScheduleTime, now)} ago` : '<none>'}</td>
+              <td>{cj.status?.lastSuccessfulTime ? `${ageSince(cj.status.lastSuccessfulTime, now)} ago` : '<none>'}</td>
+              <td>{ageSince(cj.metadata.creationTimestamp, now)}</td>
+              <td className="actions">
+                <button className="small" disabled={!!action.pending} onClick={() => void trigger(cj)}>
+                  Run now
+                </button>
+                <SuspendToggle suspended={!!cj.spec?.suspend} busy={!!action.pending} onToggle={(value) => void suspend(cj, value)} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {list.items.map((cj) => (
-              <tr key={cj.metadata.uid} data-name={cj.metadata.name}>
-                <td>{cj.metadata.name}</td>
-                {!namespace && <td>{cj.metadata.namespace}</td>}
-                <td>
-                  <code>{cj.spec?.schedule}</code>
-                </td>
-                <td>{cj.spec?.timeZone ?? '<none>'}</td>
-                <td>{cj.spec?.suspend ? 'True' : 'False'}</td>
-                <td title={(cj.status?.active ?? []).map((a) => a.name).join(', ')}>{cj.status?.active?.length ?? 0}</td>
-                <td>{cj.status?.lastScheduleTime ? `${ageSince(cj.status.lastScheduleTime, now)} ago` : '<none>'}</td>
-                <td>{cj.status?.lastSuccessfulTime ? `${ageSince(cj.status.lastSuccessfulTime, now)} ago` : '<none>'}</td>
-                <td>{ageSince(cj.metadata.creationTimestamp, now)}</td>
-                <td className="actions">
-                  <button className="small" disabled={!!action.pending} onClick={() => void trigger(cj)}>
-                    Run now
-                  </button>
-                  <button className="small" disabled={!!action.pending} onClick={() => void suspend(cj, !cj.spec?.suspend)}>
-                    {cj.spec?.suspend ? 'Resume' : 'Suspend'}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
+          ))}
+        </tbody>
+      </table>
+    </KindCard>
   );
 }

@@ -5,11 +5,11 @@ import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts
 import { useState } from 'react';
 import type { BridgeErrorInfo, KubeObject } from '../../preload/api.ts';
 import { isNotServed, requireBridge } from '../bridge.ts';
-import { ErrorBox } from '../components/ErrorBox.tsx';
 import { useAction } from '../hooks/useAction.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { useWatch } from '../hooks/useWatch.ts';
 import { resources } from '../resourceTypes.ts';
+import { KindCard } from './KindCard.tsx';
 import { RolloutHistory } from './RolloutHistory.tsx';
 
 interface DaemonSetObject extends KubeObject {
@@ -56,56 +56,48 @@ export function DaemonSetsTable({ namespace }: { namespace: string }) {
     action.run(`restart ${ds.metadata.name}`, () => requireBridge().call('workloads.restart', { resource: resources.daemonsets, namespace: ds.metadata.namespace, name: ds.metadata.name ?? '' }));
   if (isNotServed(list.error)) return null;
   return (
-    <div className="card" data-table="daemonsets">
-      <div className="card-title">
-        <b>DaemonSets</b> <span className="muted">{list.items.length}</span>
-      </div>
-      {(list.error ?? action.error ?? historyError) && <ErrorBox error={(list.error ?? action.error ?? historyError)!} />}
-      {list.items.length === 0 ? (
-        <p className="muted">None{namespace ? ` in ${namespace}` : ''}. A DaemonSet runs one pod on every node: try the “DaemonSet log collector” sample.</p>
-      ) : (
-        <table className="plain">
-          <thead>
-            <tr>
-              <th>Name</th>
-              {!namespace && <th>Namespace</th>}
-              <th>Desired</th>
-              <th>Current</th>
-              <th>Ready</th>
-              <th>Up-to-date</th>
-              <th>Available</th>
-              <th>Node selector</th>
-              <th>Pods by node</th>
-              <th>Age</th>
-              <th>Actions</th>
+    <KindCard title="DaemonSets" table="daemonsets" count={list.items.length} error={list.error ?? action.error ?? historyError} empty={<>None{namespace ? ` in ${namespace}` : ''}. A DaemonSet runs one pod on every node: try the “DaemonSet log collector” sample.</>}>
+      <table className="plain">
+        <thead>
+          <tr>
+            <th>Name</th>
+            {!namespace && <th>Namespace</th>}
+            <th>Desired</th>
+            <th>Current</th>
+            <th>Ready</th>
+            <th>Up-to-date</th>
+            <th>Available</th>
+            <th>Node selector</th>
+            <th>Pods by node</th>
+            <th>Age</th>
+            <th>Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.items.map((ds) => (
+            <tr key={ds.metadata.uid} data-name={ds.metadata.name}>
+              <td>{ds.metadata.name}</td>
+              {!namespace && <td>{ds.metadata.namespace}</td>}
+              <td>{ds.status?.desiredNumberScheduled ?? 0}</td>
+              <td>{ds.status?.currentNumberScheduled ?? 0}</td>
+              <td>{ds.status?.numberReady ?? 0}</td>
+              <td>{ds.status?.updatedNumberScheduled ?? 0}</td>
+              <td>{ds.status?.numberAvailable ?? 0}</td>
+              <td className="muted">{nodeSelectorText(ds)}</td>
+              <td>
+                <NodePods ds={ds} pods={pods.items} />
+              </td>
+              <td>{ageSince(ds.metadata.creationTimestamp, now)}</td>
+              <td className="actions">
+                <button className="small" disabled={!!action.pending} onClick={() => void restart(ds)}>
+                  Restart
+                </button>
+                <RolloutHistory resource={resources.daemonsets} object={ds} onError={setHistoryError} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {list.items.map((ds) => (
-              <tr key={ds.metadata.uid} data-name={ds.metadata.name}>
-                <td>{ds.metadata.name}</td>
-                {!namespace && <td>{ds.metadata.namespace}</td>}
-                <td>{ds.status?.desiredNumberScheduled ?? 0}</td>
-                <td>{ds.status?.currentNumberScheduled ?? 0}</td>
-                <td>{ds.status?.numberReady ?? 0}</td>
-                <td>{ds.status?.updatedNumberScheduled ?? 0}</td>
-                <td>{ds.status?.numberAvailable ?? 0}</td>
-                <td className="muted">{nodeSelectorText(ds)}</td>
-                <td>
-                  <NodePods ds={ds} pods={pods.items} />
-                </td>
-                <td>{ageSince(ds.metadata.creationTimestamp, now)}</td>
-                <td className="actions">
-                  <button className="small" disabled={!!action.pending} onClick={() => void restart(ds)}>
-                    Restart
-                  </button>
-                  <RolloutHistory resource={resources.daemonsets} object={ds} onError={setHistoryError} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
+          ))}
+        </tbody>
+      </table>
+    </KindCard>
   );
 }

@@ -3,12 +3,12 @@
 
 import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts';
 import { isNotServed, requireBridge } from '../bridge.ts';
-import { ErrorBox } from '../components/ErrorBox.tsx';
 import { StatusText } from '../components/StatusText.tsx';
 import { useAction } from '../hooks/useAction.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { useWatch } from '../hooks/useWatch.ts';
 import { resources } from '../resourceTypes.ts';
+import { KindCard, SuspendToggle } from './KindCard.tsx';
 import { jobCompletions, jobDuration, jobProblem, jobStatus, type JobObject } from './jobStatus.ts';
 
 export function JobsTable({ namespace, onShowPods }: { namespace: string; onShowPods?: (selector: string) => void }) {
@@ -19,64 +19,54 @@ export function JobsTable({ namespace, onShowPods }: { namespace: string; onShow
     action.run(`suspend ${job.metadata.name}`, () => requireBridge().call('workloads.suspend', { resource: resources.jobs, namespace: job.metadata.namespace, name: job.metadata.name ?? '', suspend: value }));
   if (isNotServed(list.error)) return null;
   return (
-    <div className="card" data-table="jobs">
-      <div className="card-title">
-        <b>Jobs</b> <span className="muted">{list.items.length}</span>
-      </div>
-      {(list.error ?? action.error) && <ErrorBox error={(list.error ?? action.error)!} />}
-      {list.items.length === 0 ? (
-        <p className="muted">None{namespace ? ` in ${namespace}` : ''}. A Job runs pods until enough of them succeed: try the “Job: compute π” sample.</p>
-      ) : (
-        <table className="plain">
-          <thead>
-            <tr>
-              <th>Name</th>
-              {!namespace && <th>Namespace</th>}
-              <th>Status</th>
-              <th>Completions</th>
-              <th>Active</th>
-              <th>Failed</th>
-              <th>Duration</th>
-              <th>Age</th>
-              <th>Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((job) => {
-              const status = jobStatus(job);
-              const problem = jobProblem(job);
-              const finished = status === 'Complete' || status === 'Failed';
-              return (
-                <tr key={job.metadata.uid} data-name={job.metadata.name}>
-                  <td>{job.metadata.name}</td>
-                  {!namespace && <td>{job.metadata.namespace}</td>}
-                  <td title={problem}>
-                    <StatusText status={status} />
-                    {problem && <div className="muted small">{problem}</div>}
-                  </td>
-                  <td>{jobCompletions(job)}</td>
-                  <td>{job.status?.active ?? 0}</td>
-                  <td>{job.status?.failed ?? 0}</td>
-                  <td>{jobDuration(job, now)}</td>
-                  <td>{ageSince(job.metadata.creationTimestamp, now)}</td>
-                  <td className="actions">
-                    {onShowPods && job.metadata.uid && (
-                      <button className="small" onClick={() => onShowPods(`batch.kubernetes.io/controller-uid=${job.metadata.uid}`)}>
-                        Pods
-                      </button>
-                    )}
-                    {!finished && (
-                      <button className="small" disabled={!!action.pending} onClick={() => void suspend(job, !job.spec?.suspend)}>
-                        {job.spec?.suspend ? 'Resume' : 'Suspend'}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-    </div>
+    <KindCard title="Jobs" table="jobs" count={list.items.length} error={list.error ?? action.error} empty={<>None{namespace ? ` in ${namespace}` : ''}. A Job runs pods until enough of them succeed: try the “Job: compute π” sample.</>}>
+      <table className="plain">
+        <thead>
+          <tr>
+            <th>Name</th>
+            {!namespace && <th>Namespace</th>}
+            <th>Status</th>
+            <th>Completions</th>
+            <th>Active</th>
+            <th>Failed</th>
+            <th>Duration</th>
+            <th>Age</th>
+            <th>Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.items.map((job) => {
+            const status = jobStatus(job);
+            const problem = jobProblem(job);
+            const finished = status === 'Complete' || status === 'Failed';
+            return (
+              <tr key={job.metadata.uid} data-name={job.metadata.name}>
+                <td>{job.metadata.name}</td>
+                {!namespace && <td>{job.metadata.namespace}</td>}
+                <td title={problem}>
+                  <StatusText status={status} />
+                  {problem && <div className="muted small">{problem}</div>}
+                </td>
+                <td>{jobCompletions(job)}</td>
+                <td>{job.status?.active ?? 0}</td>
+                <td>{job.status?.failed ?? 0}</td>
+                <td>{jobDuration(job, now)}</td>
+                <td>{ageSince(job.metadata.creationTimestamp, now)}</td>
+                <td className="actions">
+                  {onShowPods && job.metadata.uid && (
+                    <button className="small" onClick={() => onShowPods(`batch.kubernetes.io/controller-uid=${job.metadata.uid}`)}>
+                      Pods
+                    </button>
+                  )}
+                  {!finished && (
+                    <SuspendToggle suspended={!!job.spec?.suspend} busy={!!action.pending} onToggle={(value) => void suspend(job, value)} />
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </KindCard>
   );
 }

@@ -15,6 +15,7 @@ import { DenialLog } from './auth/denialLog.ts';
 import { RbacAuthorizer } from './auth/rbac/rbacAuthorizer.ts';
 import { storedPolicy } from './auth/rbac/storedPolicy.ts';
 import { RequestAuthenticator } from './auth/requestAuthenticator.ts';
+import type { TokenAuthenticator } from './auth/tokenAuthenticator.ts';
 import { newRsaKeyPair } from './auth/rsaKeyPair.ts';
 import { ServiceAccountTokens, type SigningKey } from './auth/serviceAccountTokens.ts';
 import { StaticTokenAuthenticator } from './auth/tokenAuthenticator.ts';
@@ -33,7 +34,8 @@ import type { OpenApiDocumentServer, PodLabSchemaServices } from './openapi/sche
 import type { ResourceDefinition } from './registry/resourceDefinition.ts';
 import { ResourceCatalog } from './resourceCatalog.ts';
 import { localsubjectaccessreviews, selfsubjectaccessreviews, selfsubjectrulesreviews, subjectaccessreviews } from './resources/authorization.k8s.io.ts';
-import { selfsubjectreviews } from './resources/authentication.k8s.io.ts';
+import { selfsubjectreviews, tokenreviews } from './resources/authentication.k8s.io.ts';
+import { tokenReviews } from './reviews/tokenReview.ts';
 import { localSubjectAccessReviews, selfSubjectAccessReviews, subjectAccessReviews } from './reviews/accessReviews.ts';
 import { selfSubjectRulesReviews } from './reviews/rulesReview.ts';
 import { selfSubjectReviews } from './reviews/selfSubjectReview.ts';
@@ -46,7 +48,7 @@ export interface ApiServerOptions {
   definitions: ResourceDefinition[];
   schema: PodLabSchemaServices;
   /** The serving certificate; needed only to listen (in-process clients need none). */
-  tls?: { key: string; cert: string };
+  tls?: { key: string; cert: string; clientCA?: string };
   adminToken: string;
   /** Replaces kube-apiserver's chain (system:masters, then RBAC). */
   authorizer?: Authorizer;
@@ -114,6 +116,7 @@ export class ApiServer {
     createOnly.register(localsubjectaccessreviews, localSubjectAccessReviews(this.authorizer));
     createOnly.register(selfsubjectrulesreviews, selfSubjectRulesReviews(this.rbac));
     createOnly.register(selfsubjectreviews, selfSubjectReviews(now));
+    createOnly.register(tokenreviews, tokenReviews(() => this.tokenAuthenticators, () => this.serviceAccountTokens.audiences));
     this.dispatcher = new Dispatcher(this.catalog, this.requestAuthorizer, options.schema, this.subresources, createOnly);
     this.catalog.onChange(() => options.schema.setCustomDefinitions(this.customDefinitions()));
     this.customResources = new CustomResourceServing(this.catalog, { now, behaviour: versionBehaviour, onError: (err, context) => process.stderr.write(`apiextensions: ${context}: ${err instanceof Error ? err.message : String(err)}\n`) });
@@ -150,14 +153,19 @@ export class ApiServer {
     return this.tokens;
   }
 
+  /** The bearer tokens the server takes, in kube-apiserver's order: the admin's static token, then service account JWTs. */
+  get tokenAuthenticators(): TokenAuthenticator[] {
+    const adminTokens = new StaticTokenAuthenticator();
+    adminTokens.add(this.options.adminToken, adminUser);
+    return [adminTokens, { authenticateToken: (token, audiences) => this.serviceAccountTokens.authenticateToken(token, audiences) }];
+  }
+
   /** Listens on 127.0.0.1:port (0 = any free port) and returns the port. */
   async listen(port: number): Promise<number> {
     if (!this.options.tls) throw new Error('the API server needs a serving certificate to listen');
-    const adminTokens = new StaticTokenAuthenticator();
-    adminTokens.add(this.options.adminToken, adminUser);
     this.http = new ApiHttpServer({
       tls: this.options.tls,
-      authenticator: new RequestAuthenticator([adminTokens, { authenticateToken: (token) => this.serviceAccountTokens.authenticateToken(token) }], this.requestAuthorizer),
+      authenticator: new RequestAuthenticator(this.tokenAuthenticators, this.requestAuthorizer),
       authorizer: this.requestAuthorizer,
       dispatcher: this.dispatcher,
       discovery: new Discovery(this.catalog, () => `127.0.0.1:${this.port}`),

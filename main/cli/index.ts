@@ -24,6 +24,7 @@ Commands:
   cluster      list | delete NAME: the clusters in $PODLAB_HOME; delete removes
                a stopped cluster's containers, volumes, network and data
   kubeconfig   print a cluster's kubeconfig   [--name NAME] [--data-dir DIR]
+               [--user NAME [--group GROUP]... [--validity 24h]]: one for that user, by client certificate
   node         add|stop|start|rm NAME: a cluster's Docker nodes   [--name CLUSTER]
                (add: [--cpus N] [--memory QUANTITY] [--pods N])
   port-forward (pod|svc|deploy)/NAME [LOCAL:]REMOTE...   [-n NAMESPACE] [--name CLUSTER]

@@ -133,7 +133,7 @@ export class Cluster {
         store,
         definitions: allResources,
         schema,
-        tls: { key: pki.serverKey, cert: pki.serverCert },
+        tls: { key: pki.serverKey, cert: pki.serverCert, clientCA: pki.caCert },
         adminToken,
         serviceRange,
         serviceAccountKey: pki.serviceAccountKey,

@@ -23,7 +23,7 @@ interface Named<T> {
   context?: T;
 }
 
-interface Kubeconfig {
+export interface Kubeconfig {
   apiVersion: string;
   kind: string;
   clusters: Named<unknown>[];
@@ -56,6 +56,40 @@ function writePrivate(path: string, content: string): void {
   const temp = `${path}.tmp-${process.pid}`;
   writeFileSync(temp, content, { mode: 0o600 });
   renameSync(temp, path);
+}
+
+/** A person's client certificate, as `kubeadm kubeconfig user` writes it: user NAME, context NAME@podlab-CLUSTER. */
+export interface CertificateUser {
+  name: string;
+  certPem: string;
+  keyPem: string;
+}
+
+/** The cluster's kubeconfig with its user replaced by a client-certificate user. */
+export function buildCertificateKubeconfig(input: Omit<KubeconfigInput, 'token'>, user: CertificateUser): Kubeconfig {
+  const cluster = contextName(input.clusterName);
+  const context = `${user.name}@${cluster}`;
+  const base64 = (pem: string) => Buffer.from(pem).toString('base64');
+  return {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: cluster, cluster: { server: input.server, 'certificate-authority-data': base64(input.caCert) } }],
+    users: [{ name: user.name, user: { 'client-certificate-data': base64(user.certPem), 'client-key-data': base64(user.keyPem) } }],
+    contexts: [{ name: context, context: { cluster, user: user.name } }],
+    'current-context': context,
+    preferences: {},
+  };
+}
+
+export function kubeconfigYaml(config: Kubeconfig): string {
+  return stringify(config);
+}
+
+/** The server and CA of a kubeconfig PodLab wrote (its first cluster). */
+export function clusterOfKubeconfig(path: string): { server: string; caCert: string } {
+  const cluster = readKubeconfig(path).clusters[0]?.cluster as { server?: string; 'certificate-authority-data'?: string } | undefined;
+  if (!cluster?.server || !cluster['certificate-authority-data']) throw new Error(`${path} names no cluster with a server and a CA`);
+  return { server: cluster.server, caCert: Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8') };
 }
 
 export function writeKubeconfig(path: string, input: KubeconfigInput): void {

@@ -64,6 +64,39 @@ function createServerCert(ca: { cert: forge.pki.Certificate; keyPem: string }, i
   return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privateKeyPem };
 }
 
+export interface ClientCertificateRequest {
+  /** The user: the certificate's common name. */
+  user: string;
+  /** The groups: one organization each. */
+  groups: string[];
+  validityMs: number;
+}
+
+/**
+ * A client certificate for a user, signed by the cluster's CA (which the API
+ * server trusts for client certificates, as kube-apiserver's --client-ca-file),
+ * as `kubeadm kubeconfig user` issues one. Needs the cluster's pki directory.
+ */
+export function issueClientCertificate(dataDir: string, request: ClientCertificateRequest, now = Date.now()): { certPem: string; keyPem: string } {
+  const dir = join(dataDir, 'pki');
+  const caKeyPath = join(dir, 'ca.key');
+  if (!existsSync(caKeyPath)) throw new Error(`the cluster has no CA yet (${caKeyPath}): start it once with podlab serve`);
+  const caCert = forge.pki.certificateFromPem(readFileSync(join(dir, 'ca.crt'), 'utf8'));
+  const keys = newRsaKeyPair();
+  const cert = baseCertificate(keys.publicKeyPem, request.user);
+  cert.setSubject([...request.groups.map((value) => ({ name: 'organizationName', value })), { name: 'commonName', value: request.user }]);
+  cert.validity.notBefore = new Date(now - 60_000);
+  cert.validity.notAfter = new Date(now + request.validityMs);
+  cert.setIssuer(caCert.subject.attributes);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', clientAuth: true },
+  ]);
+  cert.sign(forge.pki.privateKeyFromPem(readFileSync(caKeyPath, 'utf8')), forge.md.sha256.create());
+  return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privateKeyPem };
+}
+
 /** The names the API server answers to: loopback, and the in-cluster `kubernetes` Service names. */
 export function apiServerNames(clusterDomain = 'cluster.local'): { dnsNames: string[]; ipAddresses: string[] } {
   return {

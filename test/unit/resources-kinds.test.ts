@@ -53,6 +53,7 @@ describe('catalogue', () => {
     ['localsubjectaccessreviews.authorization.k8s.io', [], [], true],
     ['selfsubjectrulesreviews.authorization.k8s.io', [], [], false],
     ['selfsubjectreviews.authentication.k8s.io', [], [], false],
+    ['tokenreviews.authentication.k8s.io', [], [], false],
     ['customresourcedefinitions.apiextensions.k8s.io', ['crd', 'crds'], ['api-extensions'], false],
     ['apiservices.apiregistration.k8s.io', [], ['api-extensions'], false],
   ];

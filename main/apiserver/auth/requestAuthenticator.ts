@@ -1,10 +1,13 @@
-// Who a request comes from: its bearer token, tried against each token
-// authenticator in turn (the admin's static token, then service account
-// JWTs), every authenticated user put in system:authenticated, then any
-// impersonation the headers ask for. No valid token: 401, as kube-apiserver
-// with --anonymous-auth=false answers.
+// Who a request comes from: its client certificate when the cluster's CA
+// signed it, else its bearer token, tried against each token authenticator in
+// turn (the admin's static token, then service account JWTs), as
+// kube-apiserver's union of authenticators does; every authenticated user put
+// in system:authenticated, then any impersonation the headers ask for. No
+// valid credential: 401, as kube-apiserver with --anonymous-auth=false answers.
 
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
+import { userFromClientCertificate } from './clientCertificate.ts';
 import { errors } from '../errors.ts';
 import type { Authorizer } from './authorizer.ts';
 import { impersonate } from './impersonation.ts';
@@ -33,9 +36,10 @@ export class RequestAuthenticator {
     return undefined;
   }
 
-  /** The user the request acts as; throws 401 for no or a bad token, 403 for a forbidden impersonation. */
-  async authenticate(headers: IncomingHttpHeaders): Promise<UserInfo> {
-    const user = await this.fromToken(headers.authorization);
+  /** The user the request acts as; throws 401 for no or a bad credential, 403 for a forbidden impersonation. */
+  async authenticate(headers: IncomingHttpHeaders, socket?: Socket): Promise<UserInfo> {
+    const certified = socket ? userFromClientCertificate(socket) : undefined;
+    const user = certified ? { ...certified, groups: [...certified.groups, allAuthenticated] } : await this.fromToken(headers.authorization);
     if (!user) throw errors.unauthorized();
     return impersonate(user, headers, this.authorizer);
   }

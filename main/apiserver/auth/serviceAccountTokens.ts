@@ -110,7 +110,7 @@ export class ServiceAccountTokens {
   }
 
   /** The user a token stands for; undefined when it is not a token of this issuer; TokenInvalidError when it is but does not hold. */
-  async authenticateToken(token: string): Promise<UserInfo | undefined> {
+  async authenticateToken(token: string, audiences = this.audiences): Promise<UserInfo | undefined> {
     const peeked = peekJwtPayload(token);
     if (!peeked || peeked.iss !== this.issuer) return undefined;
     let payload: Record<string, unknown>;
@@ -119,16 +119,16 @@ export class ServiceAccountTokens {
     } catch (err) {
       throw new TokenInvalidError((err as Error).message);
     }
-    return serviceAccountUserInfo(await this.validate(payload as unknown as ServiceAccountClaims));
+    return serviceAccountUserInfo(await this.validate(payload as unknown as ServiceAccountClaims, audiences));
   }
 
-  private async validate(claims: ServiceAccountClaims): Promise<ServiceAccountInfo> {
+  private async validate(claims: ServiceAccountClaims, targetAudiences: string[]): Promise<ServiceAccountInfo> {
     const now = this.now().getTime() / 1000;
     if (typeof claims.nbf === 'number' && now + leewaySeconds < claims.nbf) throw new TokenInvalidError('service account token is not valid yet');
     if (typeof claims.exp !== 'number' || now - leewaySeconds > claims.exp) throw new TokenInvalidError('service account token has expired');
     const audiences = Array.isArray(claims.aud) ? claims.aud : typeof claims.aud === 'string' ? [claims.aud] : [];
-    if (!audiences.some((a) => this.audiences.includes(a))) {
-      throw new TokenInvalidError(`token audiences ${JSON.stringify(audiences)} is invalid for the target audiences ${JSON.stringify(this.audiences)}`);
+    if (!audiences.some((a) => targetAudiences.includes(a))) {
+      throw new TokenInvalidError(`token audiences ${JSON.stringify(audiences)} is invalid for the target audiences ${JSON.stringify(targetAudiences)}`);
     }
     const private_ = claims['kubernetes.io'];
     if (!private_?.namespace || !private_.serviceaccount?.name) throw new TokenInvalidError('service account token claims could not be validated due to unexpected private claim');

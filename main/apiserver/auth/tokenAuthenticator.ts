@@ -6,8 +6,11 @@ import { timingSafeEqual } from 'node:crypto';
 import type { UserInfo } from './user.ts';
 
 export interface TokenAuthenticator {
-  /** The user, undefined when the token is not this authenticator's; throws when it is but does not hold. */
-  authenticateToken(token: string): Promise<UserInfo | undefined> | UserInfo | undefined;
+  /**
+   * The user, undefined when the token is not this authenticator's; throws when it is but does not hold.
+   * `audiences`: who the token must be meant for (a TokenReview's spec.audiences); by default the API server.
+   */
+  authenticateToken(token: string, audiences?: string[]): Promise<UserInfo | undefined> | UserInfo | undefined;
 }
 
 export class StaticTokenAuthenticator implements TokenAuthenticator {

@@ -28,7 +28,8 @@ export interface OpenApiDocuments {
 }
 
 export interface ApiHttpServerOptions {
-  tls: { key: string; cert: string };
+  /** The serving key and certificate; `clientCA` (PEM): client certificates it signed authenticate their subject. */
+  tls: { key: string; cert: string; clientCA?: string };
   authenticator: RequestAuthenticator;
   authorizer: Authorizer;
   dispatcher: Dispatcher;
@@ -116,7 +117,9 @@ export class ApiHttpServer {
 
   constructor(private readonly options: ApiHttpServerOptions) {
     this.limits = { ...defaultHttpLimits, ...options.limits };
-    this.server = createServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) => {
+    // With a client CA, clients may present a certificate; one that does not verify is not refused here, so its request can still authenticate by token.
+    const clientCertificates = options.tls.clientCA ? { ca: options.tls.clientCA, requestCert: true, rejectUnauthorized: false } : {};
+    this.server = createServer({ key: options.tls.key, cert: options.tls.cert, ...clientCertificates }, (req, res) => {
       const timeout = isLongRunning(req) ? undefined : setTimeout(() => writeStatus(res, errors.requestTimeout().status, prettyFor(req)), this.limits.requestTimeoutMs);
       this.handle(req, res)
         .catch((err) => writeStatus(res, toStatusError(err).status, prettyFor(req)))
@@ -166,7 +169,7 @@ export class ApiHttpServer {
   }
 
   private authenticate(req: IncomingMessage): Promise<UserInfo> {
-    return this.options.authenticator.authenticate(req.headers);
+    return this.options.authenticator.authenticate(req.headers, req.socket);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,5 +1,5 @@
-// authentication.k8s.io/v1 SelfSubjectReview (`kubectl auth whoami`): created
-// only, answered with the requester's user info, never stored.
+// authentication.k8s.io/v1 SelfSubjectReview (`kubectl auth whoami`) and
+// TokenReview: created only, answered with a user's info, never stored.
 
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 
@@ -11,6 +11,19 @@ export const selfsubjectreviews: ResourceDefinition = {
   kind: 'SelfSubjectReview',
   plural: 'selfsubjectreviews',
   singular: 'selfsubjectreview',
+  namespaced: false,
+  subresources: [],
+  verbs: ['create'],
+  strategy: {},
+};
+
+/** TokenReview: who a bearer token stands for, asked by webhooks and proxies (`system:auth-delegator`). */
+export const tokenreviews: ResourceDefinition = {
+  group: authenticationGroup,
+  version: 'v1',
+  kind: 'TokenReview',
+  plural: 'tokenreviews',
+  singular: 'tokenreview',
   namespaced: false,
   subresources: [],
   verbs: ['create'],

@@ -3,7 +3,7 @@
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { apiservices } from './apiservices.ts';
 import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, nameIsPathSegment, type NameValidator } from '../validation/nameValidators.ts';
-import { selfsubjectreviews } from './authentication.k8s.io.ts';
+import { selfsubjectreviews, tokenreviews } from './authentication.k8s.io.ts';
 import { localsubjectaccessreviews, selfsubjectaccessreviews, selfsubjectrulesreviews, subjectaccessreviews } from './authorization.k8s.io.ts';
 import { clusterrolebindings } from './clusterrolebindings.ts';
 import { clusterroles } from './clusterroles.ts';
@@ -65,6 +65,7 @@ const definitions: ResourceDefinition[] = [
   subjectaccessreviews,
   localsubjectaccessreviews,
   selfsubjectrulesreviews,
+  tokenreviews,
   selfsubjectreviews,
   customresourcedefinitions,
 ];

@@ -15,6 +15,7 @@ import { DenialLog } from './auth/denialLog.ts';
 import { RbacAuthorizer } from './auth/rbac/rbacAuthorizer.ts';
 import { storedPolicy } from './auth/rbac/storedPolicy.ts';
 import { RequestAuthenticator } from './auth/requestAuthenticator.ts';
+import { DefaultIngressClassPlugin } from './admission/defaultIngressClass.ts';
 import type { TokenAuthenticator } from './auth/tokenAuthenticator.ts';
 import { newRsaKeyPair } from './auth/rsaKeyPair.ts';
 import { ServiceAccountTokens, type SigningKey } from './auth/serviceAccountTokens.ts';
@@ -105,6 +106,7 @@ export class ApiServer {
       new ServiceAllocationPlugin(this.serviceRange, async () => (await this.catalog.registry('', 'v1', 'services')!.list('')).items, options.hostPortFree),
       ...(options.serviceAccountAdmission ? [new ServiceAccountPlugin({ getServiceAccount: (ns, name) => getIfExists(registryFor('', 'v1', 'serviceaccounts'), ns, name) })] : []),
       new RbacEscalationPlugin(this.authorizer, this.rbac.resolver),
+      new DefaultIngressClassPlugin(async () => (await this.catalog.registry('networking.k8s.io', 'v1', 'ingressclasses')?.list(''))?.items ?? []),
       ...(options.admissionPlugins ?? []),
     ];
     this.catalog = new ResourceCatalog(options.definitions, { store: options.store, admission: new AdmissionChain(plugins), now, schemaFor: (gvk) => options.schema.lookup.forKind(gvk) });

@@ -21,6 +21,7 @@ import { AddonSync } from './addonSync.ts';
 import { startApiGateway } from './apiGateway.ts';
 import { CLUSTER_DOMAIN, ensureDnsService, podDnsConfig } from './clusterDns.ts';
 import { ensureClusterNetwork, planAddresses, type ClusterNetwork } from './clusterNetwork.ts';
+import { IngressController } from './ingress/ingressController.ts';
 import { HostServiceProxy } from './hostServiceProxy.ts';
 import { ensureKubernetesEndpoints } from './kubernetesEndpoints.ts';
 import { isIPv4 } from '../addon/ipv4.ts';
@@ -52,6 +53,8 @@ export interface NetworkingOptions {
   /** How often to check that the add-on still runs. */
   addonCheckMs?: number;
   onError?: (error: unknown) => void;
+  /** The port the ingress controller tries first (default 80; 0: any free port, for tests). */
+  ingressHttpPort?: number;
 }
 
 const ADDON_CHECK_MS = 10_000;
@@ -78,6 +81,8 @@ export class Networking {
   readonly dns: ClusterDnsSettings;
   /** Connects from the host to a pod address (published port, else the add-on's tunnel). */
   readonly dialer: PodDialer;
+  /** Where the ingress controller listens on 127.0.0.1 (0 until the engine side has started). */
+  ingressHttpPort = 0;
   private engine: EngineSide | undefined;
   private readonly up: Promise<EngineSide>;
   private markUp!: (engine: EngineSide) => void;
@@ -222,6 +227,12 @@ export class Networking {
       const hostProxy = new HostServiceProxy({ client, table: services, dial: (target) => this.dialer.dial(target), events });
       started.push(() => hostProxy.stop());
       await hostProxy.start();
+      const ingressEvents = new EventRecorder(client, { component: 'podlab-ingress-controller' });
+      started.push(() => ingressEvents.flush());
+      const ingress = new IngressController({ client, table: services, dial: (target) => this.dialer.dial(target), events: ingressEvents, ...(options.ingressHttpPort !== undefined ? { preferredHttpPort: options.ingressHttpPort } : {}) });
+      started.push(() => ingress.stop());
+      await ingress.start();
+      this.ingressHttpPort = ingress.httpPort;
       const watch = setInterval(() => void this.reviveAddon(), options.addonCheckMs ?? ADDON_CHECK_MS);
       started.push(() => clearInterval(watch));
       if (this.stopped) throw new Error('stopped while starting');

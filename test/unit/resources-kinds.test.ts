@@ -40,6 +40,8 @@ describe('catalogue', () => {
     ['services.', ['svc'], ['all'], true],
     ['endpoints.', ['ep'], [], true],
     ['endpointslices.discovery.k8s.io', [], [], true],
+    ['ingressclasses.networking.k8s.io', [], [], false],
+    ['ingresses.networking.k8s.io', ['ing'], [], true],
     ['leases.coordination.k8s.io', [], [], true],
     ['deployments.apps', ['deploy'], ['all'], true],
     ['replicasets.apps', ['rs'], ['all'], true],

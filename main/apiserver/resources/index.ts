@@ -14,6 +14,8 @@ import { endpoints } from './endpoints.ts';
 import { endpointslices } from './endpointslices.ts';
 import { events } from './events.ts';
 import { eventsV1 } from './events.k8s.io.ts';
+import { ingressclasses } from './ingressclasses.ts';
+import { ingresses } from './ingresses.ts';
 import { leases } from './leases.ts';
 import { namespaces } from './namespaces.ts';
 import { nodes } from './nodes.ts';
@@ -53,6 +55,8 @@ const definitions: ResourceDefinition[] = [
   services,
   endpoints,
   endpointslices,
+  ingressclasses,
+  ingresses,
   leases,
   deployments,
   replicasets,

@@ -123,6 +123,33 @@ export function isDNS1123Subdomain(value: string): string[] {
   return errs;
 }
 
+const wildcardDNS1123SubdomainFmt = `\\*\\.${dns1123SubdomainFmt}`;
+const wildcardDNS1123SubdomainErrMsg =
+  "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character";
+const wildcardDNS1123SubdomainRegexp = anchored(wildcardDNS1123SubdomainFmt);
+
+/** IsWildcardDNS1123Subdomain: `*.example.com`, as Ingress hosts may be. */
+export function isWildcardDNS1123Subdomain(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > dns1123SubdomainMaxLength) errs.push(maxLenError(dns1123SubdomainMaxLength));
+  if (!wildcardDNS1123SubdomainRegexp.test(value)) errs.push(regexError(wildcardDNS1123SubdomainErrMsg, wildcardDNS1123SubdomainFmt, '*.example.com'));
+  return errs;
+}
+
+const httpPathFmt = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+";
+const httpPathRegexp = anchored(httpPathFmt);
+
+/** IsDomainPrefixedPath's checks of a non-empty value (`acme.io/foo`): the problems, each with the part they are about. */
+export function domainPrefixedPathProblems(value: string): Array<{ value: string; detail: string }> {
+  const slash = value.indexOf('/');
+  const host = slash > 0 ? value.slice(0, slash) : '';
+  const path = slash > 0 ? value.slice(slash + 1) : '';
+  if (!host || !path) return [{ value, detail: 'must be a domain-prefixed path (such as "acme.io/foo")' }];
+  const problems = isDNS1123Subdomain(host).map((detail) => ({ value: host, detail }));
+  if (!httpPathRegexp.test(path)) problems.push({ value: path, detail: regexError('Invalid path', httpPathFmt) });
+  return problems;
+}
+
 export function isDNS1035Label(value: string): string[] {
   const errs: string[] = [];
   if (byteLength(value) > dns1035LabelMaxLength) errs.push(maxLenError(dns1035LabelMaxLength));

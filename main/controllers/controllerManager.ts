@@ -21,12 +21,16 @@ import type { Controller, ControllerContext } from './shared/controller.ts';
 import { InformerFactory } from './shared/informerFactory.ts';
 import { builtInResources, type ServedResources } from './shared/resources.ts';
 import { StatefulSetController } from './statefulset/statefulSetController.ts';
+import { JobController } from './job/jobController.ts';
+import { TtlAfterFinishedController } from './ttlafterfinished/ttlAfterFinishedController.ts';
 
 /** The controllers by the names kube-controller-manager's --controllers flag uses. */
 const controllerFactories: Record<string, (ctx: ControllerContext) => Controller> = {
   replicaset: (ctx) => new ReplicaSetController(ctx),
   deployment: (ctx) => new DeploymentController(ctx),
   statefulset: (ctx) => new StatefulSetController(ctx),
+  job: (ctx) => new JobController(ctx),
+  'ttl-after-finished': (ctx) => new TtlAfterFinishedController(ctx),
   garbagecollector: (ctx) => new GarbageCollector(ctx),
   namespace: (ctx) => new NamespaceController(ctx),
   serviceaccount: (ctx) => new ServiceAccountsController(ctx),

@@ -33,9 +33,11 @@ describe('APIServices', () => {
       'v1.apps',
       'v1.authentication.k8s.io',
       'v1.authorization.k8s.io',
+      'v1.batch',
       'v1.coordination.k8s.io',
       'v1.discovery.k8s.io',
       'v1.events.k8s.io',
+      'v1.networking.k8s.io',
       'v1.rbac.authorization.k8s.io',
     ]);
     const apps = await get('v1.apps');

@@ -40,6 +40,7 @@ describe('catalogue', () => {
     ['services.', ['svc'], ['all'], true],
     ['endpoints.', ['ep'], [], true],
     ['endpointslices.discovery.k8s.io', [], [], true],
+    ['jobs.batch', [], ['all'], true],
     ['ingressclasses.networking.k8s.io', [], [], false],
     ['ingresses.networking.k8s.io', ['ing'], [], true],
     ['leases.coordination.k8s.io', [], [], true],

@@ -16,6 +16,7 @@ import { events } from './events.ts';
 import { eventsV1 } from './events.k8s.io.ts';
 import { ingressclasses } from './ingressclasses.ts';
 import { ingresses } from './ingresses.ts';
+import { jobs } from './jobs.ts';
 import { leases } from './leases.ts';
 import { namespaces } from './namespaces.ts';
 import { nodes } from './nodes.ts';
@@ -61,6 +62,7 @@ const definitions: ResourceDefinition[] = [
   deployments,
   replicasets,
   statefulsets,
+  jobs,
   roles,
   rolebindings,
   clusterroles,

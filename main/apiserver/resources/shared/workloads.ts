@@ -45,7 +45,7 @@ export function validateReplicas(spec: JsonObject): FieldError[] {
  * ValidateDeploymentSpec / ValidateReplicaSetSpec / ValidateStatefulSetSpec check them.
  * `emptyNoun` is the word in "empty selector is invalid for deployment".
  */
-export function validateSelectorAndTemplate(obj: KubeObject, emptyNoun: string, claimVolumes: string[] = []): FieldError[] {
+export function validateSelectorAndTemplate(obj: KubeObject, emptyNoun: string | undefined, claimVolumes: string[] = [], restartPolicies: string[] = ['Always']): FieldError[] {
   const spec = workloadSpec(obj);
   const selector = selectorOf(obj);
   const errs: FieldError[] = [];
@@ -53,7 +53,8 @@ export function validateSelectorAndTemplate(obj: KubeObject, emptyNoun: string, 
     errs.push(required('spec.selector'));
   } else {
     errs.push(...validateLabelSelectorObject(selector, 'spec.selector'));
-    if (Object.keys(selector.matchLabels ?? {}).length + (selector.matchExpressions ?? []).length === 0) {
+    // Jobs (no emptyNoun) allow an empty selector: theirs is generated.
+    if (emptyNoun && Object.keys(selector.matchLabels ?? {}).length + (selector.matchExpressions ?? []).length === 0) {
       errs.push(invalid('spec.selector', goLabelSelector(selector), `empty selector is invalid for ${emptyNoun}`));
     }
   }
@@ -73,8 +74,8 @@ export function validateSelectorAndTemplate(obj: KubeObject, emptyNoun: string, 
   errs.push(...validatePodTemplateSpec(template, 'spec.template', claimVolumes));
   const templateSpec = objectAt(template, 'spec');
   const restartPolicy = String(templateSpec?.restartPolicy ?? '');
-  if (restartPolicy !== 'Always') errs.push(notSupported('spec.template.spec.restartPolicy', restartPolicy, ['Always']));
-  if (templateSpec?.activeDeadlineSeconds !== undefined) {
+  if (!restartPolicies.includes(restartPolicy)) errs.push(notSupported('spec.template.spec.restartPolicy', restartPolicy, restartPolicies));
+  if (emptyNoun && templateSpec?.activeDeadlineSeconds !== undefined) {
     errs.push(forbidden('spec.template.spec.activeDeadlineSeconds', `activeDeadlineSeconds in ${emptyNoun === 'statefulset' ? 'StatefulSet' : 'ReplicaSet'} is not Supported`));
   }
   return errs;

@@ -1,0 +1,148 @@
+// Jobs (batch/v1): SetDefaults_Job, the job strategy's generated selector and
+// labels, ValidateJob / ValidateJobUpdate, and the `kubectl get jobs` columns.
+
+import type { FieldError, KubeObject } from '../../kube/meta.ts';
+import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
+import { invalid, notSupported, required, validateImmutableField, validateNonnegativeField } from '../validation/fieldErrors.ts';
+import { formatLabelSelectorObject, goLabelSelector } from '../validation/labelSelectorObject.ts';
+import { ageColumn, column, nameColumn } from './shared/columns.ts';
+import { ageSince } from './shared/humanDuration.ts';
+import { jobCompletions, jobDuration, jobStatus, type JobShape } from './shared/jobPrinting.ts';
+import { ensureObject, numberAt, objectAt, objectsAt, setDefault, type JsonObject } from './shared/json.ts';
+import { defaultPodSpec } from './shared/podSpecDefaults.ts';
+import { selectorOf, templateCells, templateColumns, validateSelectorAndTemplate } from './shared/workloads.ts';
+
+export const jobNameLabel = 'batch.kubernetes.io/job-name';
+export const controllerUidLabel = 'batch.kubernetes.io/controller-uid';
+const legacyJobNameLabel = 'job-name';
+const legacyControllerUidLabel = 'controller-uid';
+const completionModes = ['NonIndexed', 'Indexed'];
+const replacementPolicies = ['TerminatingOrFailed', 'Failed'];
+const maxParallelismForIndexed = 100_000;
+const maxCompletionsForIndexed = 100_000;
+
+function spec(job: KubeObject): JsonObject {
+  return ensureObject(job, 'spec');
+}
+
+function applyDefaults(job: KubeObject): void {
+  const s = spec(job);
+  if (numberAt(s, 'completions') === undefined && numberAt(s, 'parallelism') === undefined) {
+    s.completions = 1;
+    s.parallelism = 1;
+  }
+  setDefault(s, 'parallelism', 1);
+  setDefault(s, 'backoffLimit', numberAt(s, 'backoffLimitPerIndex') !== undefined ? 2147483647 : 6);
+  setDefault(s, 'completionMode', 'NonIndexed');
+  setDefault(s, 'suspend', false);
+  setDefault(s, 'podReplacementPolicy', objectAt(s, 'podFailurePolicy') ? 'Failed' : 'TerminatingOrFailed');
+  for (const rule of objectsAt(objectAt(s, 'podFailurePolicy'), 'rules')) for (const pattern of objectsAt(rule, 'onPodConditions')) setDefault(pattern, 'status', 'True');
+  const template = ensureObject(s, 'template');
+  const labels = objectAt(objectAt(template, 'metadata'), 'labels');
+  if (labels && Object.keys(job.metadata.labels ?? {}).length === 0) job.metadata.labels = { ...(labels as Record<string, string>) };
+  defaultPodSpec(ensureObject(template, 'spec'), false);
+}
+
+/** The job strategy's generateSelector: unless manualSelector, pods are selected by the Job's uid and labelled with its name. */
+function prepareForCreate(job: KubeObject): void {
+  job.status = {};
+  const s = spec(job);
+  if (s.manualSelector === true) return;
+  const metadata = ensureObject(ensureObject(s, 'template'), 'metadata');
+  const labels = ensureObject(metadata, 'labels') as Record<string, string>;
+  for (const key of [legacyJobNameLabel, jobNameLabel]) labels[key] ??= job.metadata.name ?? '';
+  for (const key of [legacyControllerUidLabel, controllerUidLabel]) labels[key] ??= job.metadata.uid ?? '';
+  const selector = ensureObject(s, 'selector');
+  const matchLabels = ensureObject(selector, 'matchLabels') as Record<string, string>;
+  matchLabels[controllerUidLabel] ??= job.metadata.uid ?? '';
+}
+
+function validate(job: KubeObject): FieldError[] {
+  const s = spec(job);
+  const errs: FieldError[] = [];
+  for (const key of ['parallelism', 'completions', 'activeDeadlineSeconds', 'backoffLimit', 'ttlSecondsAfterFinished', 'backoffLimitPerIndex', 'maxFailedIndexes']) {
+    errs.push(...validateNonnegativeField(numberAt(s, key), `spec.${key}`));
+  }
+  const deadline = numberAt(s, 'activeDeadlineSeconds');
+  if (deadline === 0) errs.push(invalid('spec.activeDeadlineSeconds', 0, 'must be greater than 0'));
+  const mode = s.completionMode;
+  if (typeof mode === 'string' && !completionModes.includes(mode)) errs.push(notSupported('spec.completionMode', mode, completionModes));
+  if (mode === 'Indexed') {
+    const completions = numberAt(s, 'completions');
+    const parallelism = numberAt(s, 'parallelism') ?? 0;
+    if (completions === undefined) errs.push(required('spec.completions', 'when completion mode is Indexed'));
+    else if (completions > maxCompletionsForIndexed) errs.push(invalid('spec.completions', completions, `must be less than or equal to ${maxCompletionsForIndexed} when completion mode is Indexed`));
+    if (parallelism > maxParallelismForIndexed) errs.push(invalid('spec.parallelism', parallelism, `must be less than or equal to ${maxParallelismForIndexed} when completion mode is Indexed`));
+  } else {
+    if (numberAt(s, 'backoffLimitPerIndex') !== undefined) errs.push(required('spec.completionMode', 'when backoffLimitPerIndex is specified, completionMode must be Indexed'));
+  }
+  if (numberAt(s, 'maxFailedIndexes') !== undefined && numberAt(s, 'backoffLimitPerIndex') === undefined) {
+    errs.push(required('spec.backoffLimitPerIndex', 'when maxFailedIndexes is specified'));
+  }
+  const policy = s.podReplacementPolicy;
+  if (typeof policy === 'string') {
+    if (!replacementPolicies.includes(policy)) errs.push(notSupported('spec.podReplacementPolicy', policy, replacementPolicies));
+    else if (objectAt(s, 'podFailurePolicy') && policy !== 'Failed') errs.push(notSupported('spec.podReplacementPolicy', policy, ['Failed']));
+  }
+  errs.push(...validateSelectorAndTemplate(job, undefined, [], ['OnFailure', 'Never']));
+  return errs;
+}
+
+/** Scheduling directives may change while a Job is suspended and has never started (ValidateJobUpdate's mutable template fields). */
+function templateWithoutSchedulingDirectives(job: KubeObject): unknown {
+  const template = structuredClone(objectAt(spec(job), 'template') ?? {}) as JsonObject;
+  const podSpec = objectAt(template, 'spec');
+  if (podSpec) for (const key of ['nodeSelector', 'affinity', 'tolerations', 'schedulingGates']) delete podSpec[key];
+  const metadata = objectAt(template, 'metadata');
+  if (metadata) for (const key of ['labels', 'annotations']) delete metadata[key];
+  return template;
+}
+
+function validateUpdate(job: KubeObject, old: KubeObject): FieldError[] {
+  const s = spec(job);
+  const o = spec(old);
+  const errs = validate(job);
+  errs.push(...validateImmutableField(selectorOf(job), selectorOf(old), 'spec.selector', goLabelSelector(selectorOf(job))));
+  const startedBefore = !!objectAt(old, 'status')?.startTime;
+  const mayChangeScheduling = o.suspend === true && !startedBefore;
+  const templateBefore = mayChangeScheduling ? templateWithoutSchedulingDirectives(old) : objectAt(o, 'template');
+  const templateNow = mayChangeScheduling ? templateWithoutSchedulingDirectives(job) : objectAt(s, 'template');
+  errs.push(...validateImmutableField(templateNow, templateBefore, 'spec.template'));
+  // Indexed Jobs may scale completions together with parallelism (elastic Indexed Jobs).
+  const elastic = s.completionMode === 'Indexed' && numberAt(s, 'completions') === numberAt(s, 'parallelism') && numberAt(o, 'completions') === numberAt(o, 'parallelism');
+  if (!elastic) errs.push(...validateImmutableField(s.completions, o.completions, 'spec.completions'));
+  for (const key of ['completionMode', 'podFailurePolicy', 'backoffLimitPerIndex', 'manualSelector', 'managedBy']) errs.push(...validateImmutableField(s[key], o[key], `spec.${key}`));
+  return errs;
+}
+
+export const jobs: ResourceDefinition = {
+  group: 'batch',
+  version: 'v1',
+  kind: 'Job',
+  plural: 'jobs',
+  singular: 'job',
+  namespaced: true,
+  categories: ['all'],
+  subresources: ['status'],
+  strategy: {
+    applyDefaults,
+    prepareForCreate,
+    validate,
+    validateUpdate,
+    table: {
+      columns: [
+        nameColumn(),
+        column('Status', 'string', 'Status of the job.'),
+        column('Completions', 'string', 'The completion status of the job.'),
+        column('Duration', 'string', 'Time required to complete the job.'),
+        ageColumn(),
+        ...templateColumns,
+        column('Selector', 'string', 'The selector of the job.', 1),
+      ],
+      row(job, now) {
+        const [containers, images] = templateCells(job);
+        return [job.metadata.name, jobStatus(job as JobShape), jobCompletions(job as JobShape), jobDuration(job as JobShape, now), ageSince(job.metadata.creationTimestamp, now), containers, images, formatLabelSelectorObject(selectorOf(job))];
+      },
+    },
+  },
+};

@@ -79,6 +79,20 @@ export async function until<T>(what: string, check: () => Promise<T | undefined 
   assert.fail(`never happened: ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
 }
 
+/**
+ * Like until, moving the fake clock half a second at a time (at most 30 s): a reconcile that a clock jump
+ * ran across cools down for twice its fake duration before the queue runs its key again.
+ */
+export async function untilAdvancing<T>(h: Harness, what: string, check: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 60; i++) {
+    const found = await check();
+    if (found !== undefined) return found;
+    await settle(20);
+    h.clock.advance(500);
+  }
+  return until(what, check);
+}
+
 /** Lets the controllers run until nothing more happens for a while (event-loop turns, not time). */
 export async function settle(turns = 300): Promise<void> {
   for (let i = 0; i < turns; i++) await waitTurn(i);

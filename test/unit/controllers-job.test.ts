@@ -10,7 +10,7 @@ import type { KubeObject } from '../../main/kube/meta.ts';
 import { backoffDelayMs } from '../../main/controllers/job/jobController.ts';
 import { formatIndexes, parseIndexes } from '../../main/controllers/job/completedIndexes.ts';
 import type { Pod } from '../../main/controllers/shared/types.ts';
-import { events, settle, startHarness, until, type Harness } from './controllers-harness.ts';
+import { events, settle, startHarness, until, untilAdvancing, type Harness } from './controllers-harness.ts';
 
 const jobsRef = { group: 'batch', version: 'v1', plural: 'jobs' };
 
@@ -49,20 +49,6 @@ async function finish(h: Harness, pod: Pod, exitCode: number): Promise<void> {
       containerStatuses: [{ name: 'main', image: 'busybox:1.36', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', finishedAt: at } } }],
     },
   });
-}
-
-/**
- * Like until, moving the fake clock half a second at a time (at most 30 s): a reconcile that a clock jump
- * ran across cools down for twice its fake duration before the queue runs its key again.
- */
-async function untilAdvancing<T>(h: Harness, what: string, check: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 60; i++) {
-    const found = await check();
-    if (found !== undefined) return found;
-    await settle(20);
-    h.clock.advance(500);
-  }
-  return until(what, check);
 }
 
 const conditionOf = (j: JobView, type: string) => j.status?.conditions?.find((c) => c.type === type && c.status === 'True');

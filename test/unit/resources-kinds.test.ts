@@ -41,6 +41,7 @@ describe('catalogue', () => {
     ['endpoints.', ['ep'], [], true],
     ['endpointslices.discovery.k8s.io', [], [], true],
     ['jobs.batch', [], ['all'], true],
+    ['cronjobs.batch', ['cj'], ['all'], true],
     ['ingressclasses.networking.k8s.io', [], [], false],
     ['ingresses.networking.k8s.io', ['ing'], [], true],
     ['leases.coordination.k8s.io', [], [], true],

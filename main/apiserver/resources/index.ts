@@ -8,6 +8,7 @@ import { localsubjectaccessreviews, selfsubjectaccessreviews, selfsubjectrulesre
 import { clusterrolebindings } from './clusterrolebindings.ts';
 import { clusterroles } from './clusterroles.ts';
 import { configmaps } from './configmaps.ts';
+import { cronjobs } from './cronjobs.ts';
 import { customresourcedefinitions } from './customresourcedefinitions.ts';
 import { deployments } from './deployments.ts';
 import { endpoints } from './endpoints.ts';
@@ -63,6 +64,7 @@ const definitions: ResourceDefinition[] = [
   replicasets,
   statefulsets,
   jobs,
+  cronjobs,
   roles,
   rolebindings,
   clusterroles,

@@ -1,0 +1,69 @@
+// A CronJob's schedule as Kubernetes reads it (robfig/cron's standard
+// parser): five fields, or a descriptor (@yearly, @annually, @monthly,
+// @weekly, @daily, @midnight, @hourly, @every <duration>); no TZ= or
+// CRON_TZ= prefix (spec.timeZone says that). The times come from
+// cron-parser, in spec.timeZone or else this machine's zone, as
+// kube-controller-manager uses its own.
+
+import { CronExpressionParser } from 'cron-parser';
+
+const descriptors: Record<string, string> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};
+
+export interface Schedule {
+  /** The first scheduled time strictly after `after` (ms), or undefined when none comes. */
+  next(after: number): number | undefined;
+}
+
+/** A Go duration of h, m, s (and ms): `1h30m`, `90s`. */
+function parseGoDuration(text: string): number | undefined {
+  const match = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(text);
+  if (!match || !text) return undefined;
+  const [, h, m, s, ms] = match;
+  return Number(h ?? 0) * 3_600_000 + Number(m ?? 0) * 60_000 + Number(s ?? 0) * 1000 + Number(ms ?? 0);
+}
+
+/** Parses a schedule; throws an Error worded as Kubernetes reports it. */
+export function parseSchedule(text: string, timeZone?: string): Schedule {
+  const schedule = text.trim();
+  if (/^(CRON_)?TZ=/.test(schedule)) throw new Error('cannot use TZ or CRON_TZ in schedule, use timeZone field instead');
+  if (schedule.startsWith('@every ')) {
+    const every = parseGoDuration(schedule.slice('@every '.length).trim());
+    if (!every) throw new Error(`failed to parse duration ${schedule}`);
+    // robfig rounds @every to whole seconds, at least one.
+    const step = Math.max(1000, Math.floor(every / 1000) * 1000);
+    return { next: (after) => Math.floor(after / 1000) * 1000 + step };
+  }
+  const expression = schedule.startsWith('@') ? descriptors[schedule] : schedule;
+  if (!expression) throw new Error(`unrecognized descriptor: ${schedule}`);
+  const fields = expression.split(/\s+/).filter(Boolean);
+  if (fields.length !== 5) throw new Error(`expected exactly 5 fields, found ${fields.length}: [${fields.join(' ')}]`);
+  // Checked once here, so a bad field is reported when the CronJob is written.
+  CronExpressionParser.parse(expression, { tz: timeZone });
+  return {
+    next(after) {
+      try {
+        return CronExpressionParser.parse(expression, { currentDate: new Date(after), tz: timeZone }).next().getTime();
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** Whether `zone` is an IANA time zone this runtime knows. */
+export function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

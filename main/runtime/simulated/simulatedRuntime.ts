@@ -1,6 +1,7 @@
 // The simulated runtime: the Runtime contract with no containers behind it,
 // like kwok. Sandboxes get deterministic IPs, containers "run" from start
-// until they are stopped (or a test makes them exit), logs are synthetic,
+// until they are stopped, a test makes them exit, or their program plainly
+// ends (programRun.ts: `echo`, a short `sh -c` script), logs are synthetic,
 // exec and attach say plainly that they are not supported. Everything lives
 // in memory and costs a few hundred bytes per container, so one process can
 // hold 10,000 pods. Used for scale tests and on machines without Docker.
@@ -41,6 +42,7 @@ import { containerLabels, containerMetadataFrom, sandboxLabels, sandboxMetadataF
 import { EventHub } from './eventHub.ts';
 import { IpAllocator } from './ipAllocator.ts';
 import { SyntheticLogs } from './syntheticLogs.ts';
+import { plannedExit } from './programRun.ts';
 
 export interface SimulatedRuntimeOptions {
   cluster: string;
@@ -53,6 +55,8 @@ export interface SimulatedRuntimeOptions {
   now?: () => Date;
   /** Time between synthetic heartbeat log lines. Default 10 s. */
   logIntervalMs?: number;
+  /** Runs `callback` after `ms` (a container whose program ends, see programRun.ts). Default: an unref'd setTimeout. */
+  setTimer?: (callback: () => void, ms: number) => void;
   /**
    * Whether a pull finds the image; a string is the registry's error message.
    * Default: every image exists except under the reserved `.invalid` domain.
@@ -118,8 +122,10 @@ export class SimulatedRuntime implements Runtime {
   private readonly images = new Map<string, Image>();
   private readonly volumes = new Set<string>();
   private sequence = 0;
+  private readonly setTimer: (callback: () => void, ms: number) => void;
 
   constructor(options: SimulatedRuntimeOptions) {
+    this.setTimer = options.setTimer ?? ((callback, ms) => setTimeout(callback, ms).unref());
     this.cluster = options.cluster;
     this.node = options.node;
     this.ips = options.ips ?? new IpAllocator('10.244.0.0/16');
@@ -239,6 +245,14 @@ export class SimulatedRuntime implements Runtime {
     }
     container.startedAt = this.now();
     this.emit('started', containerId, container.labels, false);
+    const exit = plannedExit(container.config);
+    if (exit) {
+      const started = container.startedAt;
+      this.setTimer(() => {
+        // Only the run it was planned for: a stopped and removed container is not ended twice.
+        if (this.containers.get(containerId) === container && container.startedAt === started) this.finish(container, exit.exitCode, exit.exitCode === 0 ? 'Completed' : 'Error');
+      }, exit.afterMs);
+    }
   }
 
   /** A simulated process handles SIGTERM at once and exits 0. */

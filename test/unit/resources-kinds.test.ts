@@ -40,6 +40,8 @@ describe('catalogue', () => {
     ['services.', ['svc'], ['all'], true],
     ['endpoints.', ['ep'], [], true],
     ['endpointslices.discovery.k8s.io', [], [], true],
+    ['daemonsets.apps', ['ds'], ['all'], true],
+    ['controllerrevisions.apps', [], [], true],
     ['jobs.batch', [], ['all'], true],
     ['cronjobs.batch', ['cj'], ['all'], true],
     ['ingressclasses.networking.k8s.io', [], [], false],

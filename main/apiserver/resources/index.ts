@@ -8,8 +8,10 @@ import { localsubjectaccessreviews, selfsubjectaccessreviews, selfsubjectrulesre
 import { clusterrolebindings } from './clusterrolebindings.ts';
 import { clusterroles } from './clusterroles.ts';
 import { configmaps } from './configmaps.ts';
+import { controllerrevisions } from './controllerrevisions.ts';
 import { cronjobs } from './cronjobs.ts';
 import { customresourcedefinitions } from './customresourcedefinitions.ts';
+import { daemonsets } from './daemonsets.ts';
 import { deployments } from './deployments.ts';
 import { endpoints } from './endpoints.ts';
 import { endpointslices } from './endpointslices.ts';
@@ -63,6 +65,8 @@ const definitions: ResourceDefinition[] = [
   deployments,
   replicasets,
   statefulsets,
+  daemonsets,
+  controllerrevisions,
   jobs,
   cronjobs,
   roles,

@@ -37,6 +37,7 @@ import { ResourceCatalog } from './resourceCatalog.ts';
 import { localsubjectaccessreviews, selfsubjectaccessreviews, selfsubjectrulesreviews, subjectaccessreviews } from './resources/authorization.k8s.io.ts';
 import { selfsubjectreviews, tokenreviews } from './resources/authentication.k8s.io.ts';
 import { tokenReviews } from './reviews/tokenReview.ts';
+import { ReadOnlyResources } from './readOnly.ts';
 import { localSubjectAccessReviews, selfSubjectAccessReviews, subjectAccessReviews } from './reviews/accessReviews.ts';
 import { selfSubjectRulesReviews } from './reviews/rulesReview.ts';
 import { selfSubjectReviews } from './reviews/selfSubjectReview.ts';
@@ -78,6 +79,8 @@ export class ApiServer {
   readonly catalog: ResourceCatalog;
   readonly dispatcher: Dispatcher;
   readonly subresources: SubresourceServices;
+  /** Kinds computed in memory (metrics.k8s.io): the cluster registers their providers once its nodes run. */
+  readonly readOnly = new ReadOnlyResources();
   readonly serviceRange: ServiceRange;
   /** Recent authorization denials per user, in memory: what the debugger cites. */
   readonly denials: DenialLog;
@@ -119,7 +122,7 @@ export class ApiServer {
     createOnly.register(selfsubjectrulesreviews, selfSubjectRulesReviews(this.rbac));
     createOnly.register(selfsubjectreviews, selfSubjectReviews(now));
     createOnly.register(tokenreviews, tokenReviews(() => this.tokenAuthenticators, () => this.serviceAccountTokens.audiences));
-    this.dispatcher = new Dispatcher(this.catalog, this.requestAuthorizer, options.schema, this.subresources, createOnly);
+    this.dispatcher = new Dispatcher(this.catalog, this.requestAuthorizer, options.schema, this.subresources, createOnly, this.readOnly);
     this.catalog.onChange(() => options.schema.setCustomDefinitions(this.customDefinitions()));
     this.customResources = new CustomResourceServing(this.catalog, { now, behaviour: versionBehaviour, onError: (err, context) => process.stderr.write(`apiextensions: ${context}: ${err instanceof Error ? err.message : String(err)}\n`) });
   }

@@ -21,6 +21,9 @@ import { scaleOf, updateScale } from './registry/scale.ts';
 import type { SubresourceServices } from './subresources.ts';
 import type { Subresource } from './registry/resourceDefinition.ts';
 import type { CreateOnlyResources } from './createOnly.ts';
+import type { ReadOnlyProvider, ReadOnlyResources } from './readOnly.ts';
+import { labelsMatch, parseLabelSelector } from '../kube/labels/labelSelector.ts';
+import { fieldsMatch, parseFieldSelector } from './validation/fieldSelector.ts';
 import { fieldManagerFor } from './fieldmanager/ownership.ts';
 import { managerOrUserAgent, validateFieldManager } from './fieldmanager/managerName.ts';
 import { queryBool } from './queryValues.ts';
@@ -82,6 +85,7 @@ export class Dispatcher {
     private readonly schema: SchemaServices,
     private readonly subresources: SubresourceServices,
     private readonly createOnly?: CreateOnlyResources,
+    private readonly readOnly?: ReadOnlyResources,
   ) {}
 
   registryFor(info: ResourceRequestInfo): ResourceRegistry | undefined {
@@ -116,6 +120,9 @@ export class Dispatcher {
       const { apiVersion: _v, kind: _k, ...answer } = await createOnly.create(req.user, this.decodeObject(req, registry, warnings), ns);
       return ok({ apiVersion: registry.apiVersion, kind: def.kind, ...answer }, 201);
     }
+
+    const provider = this.readOnly?.providerFor(def);
+    if (provider) return ok(answerReadOnly(provider, registry, info.verb, ns, info.name, req.query));
 
     const action = info.subresource ? def.actions?.[info.subresource as Subresource] : undefined;
     if (action) {
@@ -331,6 +338,26 @@ export function fieldValidationOf(query: URLSearchParams): FieldValidation {
   if (value === null || value === '') return 'Warn';
   if (value === 'Strict' || value === 'Warn' || value === 'Ignore') return value;
   throw errors.badRequest(`fieldValidation parameter unsupported: ${value}. Valid values are: Strict, Warn, Ignore`);
+}
+
+/** A get or list of a kind computed in memory (readOnly.ts), label and field selectors applied as for stored kinds. */
+function answerReadOnly(provider: ReadOnlyProvider, registry: ResourceRegistry, verb: string, namespace: string, name: string, query: URLSearchParams): unknown {
+  const items = provider.list(namespace).map((item) => ({ apiVersion: registry.apiVersion, kind: registry.def.kind, ...item }));
+  if (verb === 'get') {
+    const found = items.find((item) => item.metadata.name === name);
+    if (!found) throw errors.notFound(registry.groupResource, name);
+    return found;
+  }
+  let labels;
+  let fields;
+  try {
+    labels = parseLabelSelector(query.get('labelSelector') ?? '');
+    fields = parseFieldSelector(query.get('fieldSelector') ?? '');
+  } catch (err) {
+    throw errors.badRequest((err as Error).message);
+  }
+  const selected = items.filter((item) => labelsMatch(labels, item.metadata.labels) && fieldsMatch(fields, { 'metadata.name': item.metadata.name, 'metadata.namespace': item.metadata.namespace }));
+  return { kind: `${registry.def.kind}List`, apiVersion: registry.apiVersion, metadata: {}, items: selected.map(({ apiVersion: _a, kind: _k, ...item }) => item) };
 }
 
 function listOptions(query: URLSearchParams) {

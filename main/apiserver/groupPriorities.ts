@@ -59,6 +59,8 @@ export const apiServicePriorities: Record<string, Priority> = {
   'v1alpha1.flowcontrol.apiserver.k8s.io': { group: 16100, version: 9 },
   'v1alpha1.internal.apiserver.k8s.io': { group: 16000, version: 9 },
   'v1alpha3.resource.k8s.io': { group: 15900, version: 9 },
+  // metrics-server's own APIService (PodLab serves the group itself, at the same place in discovery).
+  'v1beta1.metrics.k8s.io': { group: 100, version: 100 },
 };
 
 /** crdregistration: CRDs sort below every built-in group, their versions kube-like among themselves. */

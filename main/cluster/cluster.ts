@@ -28,6 +28,9 @@ import { RegistryCredentials } from './registryCredentials.ts';
 import { ServiceRange } from '../apiserver/admission/serviceAllocation.ts';
 import type { NodeControl } from './nodes/nodeControl.ts';
 import { NodeManager } from './nodes/nodeManager.ts';
+import { UsageCollector } from '../metrics/usageCollector.ts';
+import { realClock } from '../kube/clock.ts';
+import { serveMetricsApi } from '../metrics/metricsApi.ts';
 import { installPodStreaming } from '../kubelet/streaming/podStreams.ts';
 import { ControllerManager } from '../controllers/controllerManager.ts';
 import { servedResources } from '../controllers/shared/resources.ts';
@@ -177,6 +180,11 @@ export class Cluster {
       cluster.own({ name: 'nodes', stop: () => nodes.stop() });
       cluster.nodes = nodes;
       installPodStreaming(apiServer, (node) => nodes.runtimeFor(node));
+      // metrics.k8s.io from the runtimes, as metrics-server would serve it: kubectl top works on a new cluster.
+      const usage = new UsageCollector({ nodeNames: () => nodes.nodeNames, runtimeFor: (node) => nodes.runtimeFor(node) }, realClock);
+      serveMetricsApi(apiServer.readOnly, usage, () => nodes.nodeNames);
+      usage.start();
+      cluster.own({ name: 'metrics', stop: () => usage.stop() });
       // Last of all, so it is the first to stop: no controller acts on a cluster going down.
       const catalog = apiServer.catalog;
       const resources = servedResources(() => catalog.definitions(), (listener) => catalog.onChange(listener));

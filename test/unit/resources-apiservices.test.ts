@@ -39,6 +39,7 @@ describe('APIServices', () => {
       'v1.events.k8s.io',
       'v1.networking.k8s.io',
       'v1.rbac.authorization.k8s.io',
+      'v1beta1.metrics.k8s.io',
     ]);
     const apps = await get('v1.apps');
     assert.deepEqual(apps.metadata.labels, { [AUTOMANAGED_LABEL]: 'onstart' });

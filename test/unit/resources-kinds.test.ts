@@ -44,6 +44,8 @@ describe('catalogue', () => {
     ['controllerrevisions.apps', [], [], true],
     ['jobs.batch', [], ['all'], true],
     ['cronjobs.batch', ['cj'], ['all'], true],
+    ['nodes.metrics.k8s.io', [], [], false],
+    ['pods.metrics.k8s.io', [], [], true],
     ['ingressclasses.networking.k8s.io', [], [], false],
     ['ingresses.networking.k8s.io', ['ing'], [], true],
     ['leases.coordination.k8s.io', [], [], true],

@@ -21,6 +21,7 @@ import { ingressclasses } from './ingressclasses.ts';
 import { ingresses } from './ingresses.ts';
 import { jobs } from './jobs.ts';
 import { leases } from './leases.ts';
+import { nodeMetrics, podMetrics } from './metrics.k8s.io.ts';
 import { namespaces } from './namespaces.ts';
 import { nodes } from './nodes.ts';
 import { pods } from './pods.ts';
@@ -80,6 +81,8 @@ const definitions: ResourceDefinition[] = [
   tokenreviews,
   selfsubjectreviews,
   customresourcedefinitions,
+  nodeMetrics,
+  podMetrics,
 ];
 
 /** Every served kind, each with the name rule the registry validates metadata.name by. */

@@ -16,6 +16,8 @@ import { RbacAuthorizer } from './auth/rbac/rbacAuthorizer.ts';
 import { storedPolicy } from './auth/rbac/storedPolicy.ts';
 import { RequestAuthenticator } from './auth/requestAuthenticator.ts';
 import { DefaultIngressClassPlugin } from './admission/defaultIngressClass.ts';
+import { LimitRangerPlugin } from './admission/limitRanger.ts';
+import { ResourceQuotaPlugin } from './admission/resourceQuota.ts';
 import type { TokenAuthenticator } from './auth/tokenAuthenticator.ts';
 import { newRsaKeyPair } from './auth/rsaKeyPair.ts';
 import { ServiceAccountTokens, type SigningKey } from './auth/serviceAccountTokens.ts';
@@ -109,8 +111,16 @@ export class ApiServer {
       new ServiceAllocationPlugin(this.serviceRange, async () => (await this.catalog.registry('', 'v1', 'services')!.list('')).items, options.hostPortFree),
       ...(options.serviceAccountAdmission ? [new ServiceAccountPlugin({ getServiceAccount: (ns, name) => getIfExists(registryFor('', 'v1', 'serviceaccounts'), ns, name) })] : []),
       new RbacEscalationPlugin(this.authorizer, this.rbac.resolver),
+      new LimitRangerPlugin(async (namespace) => (await registryFor('', 'v1', 'limitranges')?.list(namespace))?.items ?? []),
       new DefaultIngressClassPlugin(async () => (await this.catalog.registry('networking.k8s.io', 'v1', 'ingressclasses')?.list(''))?.items ?? []),
       ...(options.admissionPlugins ?? []),
+      // Last, as in kube-apiserver: the object is charged as the other plugins left it.
+      new ResourceQuotaPlugin({
+        list: async (namespace) => (await registryFor('', 'v1', 'resourcequotas')?.list(namespace))?.items ?? [],
+        updateStatus: async (quota) => {
+          await registryFor('', 'v1', 'resourcequotas')?.update(quota.metadata.namespace ?? '', quota.metadata.name ?? '', 'status', quota, { user: adminUser, dryRun: false });
+        },
+      }),
     ];
     this.catalog = new ResourceCatalog(options.definitions, { store: options.store, admission: new AdmissionChain(plugins), now, schemaFor: (gvk) => options.schema.lookup.forKind(gvk) });
     this.subresources = new SubresourceServices(now);

@@ -46,6 +46,8 @@ describe('catalogue', () => {
     ['cronjobs.batch', ['cj'], ['all'], true],
     ['nodes.metrics.k8s.io', [], [], false],
     ['pods.metrics.k8s.io', [], [], true],
+    ['resourcequotas.', ['quota'], [], true],
+    ['limitranges.', ['limits'], [], true],
     ['ingressclasses.networking.k8s.io', [], [], false],
     ['ingresses.networking.k8s.io', ['ing'], [], true],
     ['leases.coordination.k8s.io', [], [], true],

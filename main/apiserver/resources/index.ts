@@ -21,6 +21,8 @@ import { ingressclasses } from './ingressclasses.ts';
 import { ingresses } from './ingresses.ts';
 import { jobs } from './jobs.ts';
 import { leases } from './leases.ts';
+import { limitranges } from './limitranges.ts';
+import { resourcequotas } from './resourcequotas.ts';
 import { nodeMetrics, podMetrics } from './metrics.k8s.io.ts';
 import { namespaces } from './namespaces.ts';
 import { nodes } from './nodes.ts';
@@ -60,6 +62,8 @@ const definitions: ResourceDefinition[] = [
   services,
   endpoints,
   endpointslices,
+  resourcequotas,
+  limitranges,
   ingressclasses,
   ingresses,
   leases,

@@ -33,6 +33,7 @@ describe('APIServices', () => {
       'v1.apps',
       'v1.authentication.k8s.io',
       'v1.authorization.k8s.io',
+      'v1.autoscaling',
       'v1.batch',
       'v1.coordination.k8s.io',
       'v1.discovery.k8s.io',
@@ -40,6 +41,7 @@ describe('APIServices', () => {
       'v1.networking.k8s.io',
       'v1.rbac.authorization.k8s.io',
       'v1beta1.metrics.k8s.io',
+      'v2.autoscaling',
     ]);
     const apps = await get('v1.apps');
     assert.deepEqual(apps.metadata.labels, { [AUTOMANAGED_LABEL]: 'onstart' });

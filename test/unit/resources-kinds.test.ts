@@ -43,6 +43,9 @@ describe('catalogue', () => {
     ['daemonsets.apps', ['ds'], ['all'], true],
     ['controllerrevisions.apps', [], [], true],
     ['jobs.batch', [], ['all'], true],
+    ['horizontalpodautoscalers.autoscaling', ['hpa'], ['all'], true],
+    // Served as autoscaling/v2 and v1.
+    ['horizontalpodautoscalers.autoscaling', ['hpa'], ['all'], true],
     ['cronjobs.batch', ['cj'], ['all'], true],
     ['nodes.metrics.k8s.io', [], [], false],
     ['pods.metrics.k8s.io', [], [], true],

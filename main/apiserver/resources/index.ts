@@ -19,6 +19,7 @@ import { events } from './events.ts';
 import { eventsV1 } from './events.k8s.io.ts';
 import { ingressclasses } from './ingressclasses.ts';
 import { ingresses } from './ingresses.ts';
+import { horizontalpodautoscalers, horizontalpodautoscalersV1 } from './horizontalpodautoscalers.ts';
 import { jobs } from './jobs.ts';
 import { leases } from './leases.ts';
 import { limitranges } from './limitranges.ts';
@@ -74,6 +75,8 @@ const definitions: ResourceDefinition[] = [
   controllerrevisions,
   jobs,
   cronjobs,
+  horizontalpodautoscalers,
+  horizontalpodautoscalersV1,
   roles,
   rolebindings,
   clusterroles,

@@ -124,6 +124,7 @@ export class ApiServer {
     ];
     this.catalog = new ResourceCatalog(options.definitions, { store: options.store, admission: new AdmissionChain(plugins), now, schemaFor: (gvk) => options.schema.lookup.forKind(gvk) });
     this.subresources = new SubresourceServices(now);
+    this.subresources.budgets = () => this.catalog.registry('policy', 'v1', 'poddisruptionbudgets');
     this.subresources.tokenRequests = new TokenRequests({ tokens: () => this.serviceAccountTokens, coreRegistry: (plural) => registryFor('', 'v1', plural), now });
     const createOnly = new CreateOnlyResources();
     createOnly.register(selfsubjectaccessreviews, selfSubjectAccessReviews(this.authorizer));

@@ -47,6 +47,8 @@ export const errors = {
     const { message, causes } = formatFieldErrors(qualifiedKind(kind, group), name, fieldErrors);
     return statusOf(422, 'Invalid', message, { name, group: group || undefined, kind, causes });
   },
+  /** 429: a refusal to retry later (an eviction that a disruption budget does not allow yet). */
+  tooManyRequests: (message: string, causes?: StatusCause[]) => statusOf(429, 'TooManyRequests', message, causes ? { causes } : undefined),
   badRequest: (message: string, causes?: StatusCause[]) => statusOf(400, 'BadRequest', message, causes ? { causes } : undefined),
   unauthorized: () => statusOf(401, 'Unauthorized', 'Unauthorized'),
   forbidden: (gr: Qualified, name: string, why: string) =>

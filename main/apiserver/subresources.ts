@@ -10,6 +10,7 @@ import type { ApiRequest, ApiResult } from './dispatcher.ts';
 import type { ResourceRegistry, WriteContext } from './registry/registry.ts';
 import { kubeTimestamp } from '../kube/time.ts';
 import type { TokenRequests } from './tokenRequest.ts';
+import { evictPod } from './eviction.ts';
 
 export interface SubresourceRequest {
   registry: ResourceRegistry;
@@ -32,6 +33,8 @@ export class SubresourceServices {
   podConnector?: PodConnector;
   /** Issues service account tokens; set by the API server once its signing key is known. */
   tokenRequests?: TokenRequests;
+  /** The PodDisruptionBudgets evictions must respect. */
+  budgets?: () => ResourceRegistry | undefined;
 
   constructor(readonly now: () => Date) {}
 }
@@ -59,8 +62,8 @@ export const bindingAction: SubresourceAction = {
 /** pods/eviction: a delete that disruption budgets may refuse. */
 export const evictionAction: SubresourceAction = {
   verbs: ['create'],
-  run: async (r) => {
-    await evict(r);
+  run: async (r, services) => {
+    await evictPod(r.registry, services.budgets?.(), r.namespace, r.req.info.name, r.req.body, r.ctx, services.now);
     return created(success(201));
   },
 };
@@ -112,7 +115,4 @@ async function bind({ registry, req, namespace }: SubresourceRequest, now: () =>
   });
 }
 
-async function evict({ registry, req, namespace, ctx }: SubresourceRequest): Promise<void> {
-  const eviction = (req.body ?? {}) as { deleteOptions?: { gracePeriodSeconds?: number; preconditions?: { uid?: string; resourceVersion?: string } } };
-  await registry.delete(namespace, req.info.name, { gracePeriodSeconds: eviction.deleteOptions?.gracePeriodSeconds, preconditions: eviction.deleteOptions?.preconditions }, ctx);
-}
+

@@ -22,6 +22,7 @@ import { InformerFactory } from './shared/informerFactory.ts';
 import { builtInResources, type ServedResources } from './shared/resources.ts';
 import { StatefulSetController } from './statefulset/statefulSetController.ts';
 import { JobController } from './job/jobController.ts';
+import { DisruptionController } from './disruption/disruptionController.ts';
 import { HorizontalController } from './podautoscaler/horizontalController.ts';
 import { ResourceQuotaController } from './resourcequota/resourceQuotaController.ts';
 import { DaemonSetController } from './daemonset/daemonSetController.ts';
@@ -36,6 +37,7 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => Controller
   daemonset: (ctx) => new DaemonSetController(ctx),
   job: (ctx) => new JobController(ctx),
   resourcequota: (ctx) => new ResourceQuotaController(ctx),
+  disruption: (ctx) => new DisruptionController(ctx),
   'horizontal-pod-autoscaler': (ctx) => new HorizontalController(ctx),
   cronjob: (ctx) => new CronJobController(ctx),
   'ttl-after-finished': (ctx) => new TtlAfterFinishedController(ctx),

@@ -46,6 +46,7 @@ describe('catalogue', () => {
     ['horizontalpodautoscalers.autoscaling', ['hpa'], ['all'], true],
     // Served as autoscaling/v2 and v1.
     ['horizontalpodautoscalers.autoscaling', ['hpa'], ['all'], true],
+    ['poddisruptionbudgets.policy', ['pdb'], [], true],
     ['cronjobs.batch', ['cj'], ['all'], true],
     ['nodes.metrics.k8s.io', [], [], false],
     ['pods.metrics.k8s.io', [], [], true],

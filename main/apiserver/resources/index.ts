@@ -27,6 +27,7 @@ import { resourcequotas } from './resourcequotas.ts';
 import { nodeMetrics, podMetrics } from './metrics.k8s.io.ts';
 import { namespaces } from './namespaces.ts';
 import { nodes } from './nodes.ts';
+import { poddisruptionbudgets } from './poddisruptionbudgets.ts';
 import { pods } from './pods.ts';
 import { replicasets } from './replicasets.ts';
 import { rolebindings } from './rolebindings.ts';
@@ -77,6 +78,7 @@ const definitions: ResourceDefinition[] = [
   cronjobs,
   horizontalpodautoscalers,
   horizontalpodautoscalersV1,
+  poddisruptionbudgets,
   roles,
   rolebindings,
   clusterroles,

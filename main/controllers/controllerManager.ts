@@ -33,6 +33,14 @@ import { TtlAfterFinishedController } from './ttlafterfinished/ttlAfterFinishedC
 const controllerFactories: Record<string, (ctx: ControllerContext) => Controller> = {
   replicaset: (ctx) => new ReplicaSetController(ctx),
   deployment: (ctx) => new DeploymentController(ctx),
+  replicationcontroller: (ctx) =>
+    new ReplicaSetController(ctx, 5, {
+      component: 'replication-controller',
+      resource: { group: '', version: 'v1', plural: 'replicationcontrollers' },
+      kind: { apiVersion: 'v1', kind: 'ReplicationController' },
+      // An RC's selector is a plain map of labels.
+      selectorOf: (rc) => ({ matchLabels: rc.spec.selector as unknown as Record<string, string> }),
+    }),
   statefulset: (ctx) => new StatefulSetController(ctx),
   daemonset: (ctx) => new DaemonSetController(ctx),
   job: (ctx) => new JobController(ctx),

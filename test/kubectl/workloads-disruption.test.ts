@@ -47,3 +47,29 @@ describe('kubectl drain and PodDisruptionBudgets', { timeout: 180_000 }, () => {
     }, 60_000);
   });
 });
+
+describe('ReplicationControllers and PodTemplates', { timeout: 120_000 }, () => {
+  let serve: PodlabServe;
+  const dataDir = tempDir('rc');
+  before(async () => {
+    serve = await startPodlab(['--runtime', 'simulated', '--nodes', '1'], dataDir);
+  });
+  after(async () => {
+    await serve?.stop();
+    removeDir(dataDir);
+  });
+
+  it('an RC takes its selector from its template, keeps its replicas and scales with kubectl scale', async () => {
+    const kc = serve.kubeconfig;
+    await kubectlOk(kc, ['apply', '-f', '-'], 'apiVersion: v1\nkind: ReplicationController\nmetadata: {name: nginx}\nspec:\n  replicas: 2\n  template:\n    metadata: {labels: {app: nginx}}\n    spec:\n      containers: [{name: nginx, image: busybox:1.36, command: [sh, -c, "exec httpd -f -p 80"]}]\n');
+    assert.equal((await kubectlOk(kc, ['get', 'rc', 'nginx', '-o', 'jsonpath={.spec.selector.app}'])).trim(), 'nginx');
+    await kubectlOk(kc, ['scale', 'rc/nginx', '--replicas=3']);
+    const table = await eventually('three ready', async () => {
+      const out = await kubectlOk(kc, ['get', 'rc', 'nginx']);
+      return /\nnginx\s+3\s+3\s+3\s+/.test(out) ? out : undefined;
+    }, 30_000);
+    assert.match(table, /^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\n/);
+    await kubectlOk(kc, ['create', '-f', '-'], 'apiVersion: v1\nkind: PodTemplate\nmetadata: {name: tmpl}\ntemplate:\n  metadata: {labels: {app: t}}\n  spec:\n    containers: [{name: c, image: busybox:1.36}]\n');
+    assert.match(await kubectlOk(kc, ['get', 'podtemplates']), /\ntmpl\s+c\s+busybox:1.36\s+app=t\s+/);
+  });
+});

@@ -51,6 +51,8 @@ describe('catalogue', () => {
     ['nodes.metrics.k8s.io', [], [], false],
     ['pods.metrics.k8s.io', [], [], true],
     ['resourcequotas.', ['quota'], [], true],
+    ['replicationcontrollers.', ['rc'], ['all'], true],
+    ['podtemplates.', [], [], true],
     ['limitranges.', ['limits'], [], true],
     ['ingressclasses.networking.k8s.io', [], [], false],
     ['ingresses.networking.k8s.io', ['ing'], [], true],

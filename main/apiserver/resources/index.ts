@@ -28,6 +28,8 @@ import { nodeMetrics, podMetrics } from './metrics.k8s.io.ts';
 import { namespaces } from './namespaces.ts';
 import { nodes } from './nodes.ts';
 import { poddisruptionbudgets } from './poddisruptionbudgets.ts';
+import { podtemplates } from './podtemplates.ts';
+import { replicationcontrollers } from './replicationcontrollers.ts';
 import { pods } from './pods.ts';
 import { replicasets } from './replicasets.ts';
 import { rolebindings } from './rolebindings.ts';
@@ -66,6 +68,8 @@ const definitions: ResourceDefinition[] = [
   endpointslices,
   resourcequotas,
   limitranges,
+  replicationcontrollers,
+  podtemplates,
   ingressclasses,
   ingresses,
   leases,

@@ -23,6 +23,7 @@ import { mightAdopt, validWorkloadSelector } from '../shared/selectors.ts';
 import type { SharedInformer } from '../shared/sharedInformer.ts';
 import { timestampOf } from '../shared/time.ts';
 import type { Pod, ReplicaSet } from '../shared/types.ts';
+import type { LabelSelectorObject } from '../../apiserver/validation/labelSelectorObject.ts';
 import { podsToDelete } from './podsToDelete.ts';
 import { calculateReplicaSetStatus, replicaSetStatusJson } from './replicaSetStatus.ts';
 
@@ -30,6 +31,19 @@ import { calculateReplicaSetStatus, replicaSetStatusJson } from './replicaSetSta
 const burstReplicas = 500;
 /** controller.SlowStartInitialBatchSize */
 const slowStartInitialBatch = 1;
+
+/**
+ * What the controller runs for: ReplicaSets, or ReplicationControllers, which Kubernetes runs with
+ * the same code (their selector a plain map of labels).
+ */
+export interface ReplicaSetFlavor {
+  component: string;
+  resource: typeof replicaSetsResource;
+  kind: typeof replicaSetKind;
+  selectorOf(obj: ReplicaSet): LabelSelectorObject | undefined;
+}
+
+export const replicaSetFlavor: ReplicaSetFlavor = { component: 'replicaset-controller', resource: replicaSetsResource, kind: replicaSetKind, selectorOf: (rs) => rs.spec.selector };
 
 export class ReplicaSetController extends QueueController {
   private readonly replicaSets: SharedInformer<ReplicaSet>;
@@ -39,13 +53,17 @@ export class ReplicaSetController extends QueueController {
   private readonly recorder: EventRecorder;
   private readonly expectations: Expectations;
 
-  constructor(ctx: ControllerContext, workers = 5) {
-    super('replicaset-controller', ctx, workers);
-    this.replicaSets = ctx.informers.informer<ReplicaSet>(replicaSetsResource);
+  constructor(
+    ctx: ControllerContext,
+    workers = 5,
+    private readonly flavor: ReplicaSetFlavor = replicaSetFlavor,
+  ) {
+    super(flavor.component, ctx, workers);
+    this.replicaSets = ctx.informers.informer<ReplicaSet>(flavor.resource);
     this.pods = ctx.informers.informer<Pod>(podsResource);
-    this.rsClient = ctx.client.resource<ReplicaSet>(replicaSetsResource);
+    this.rsClient = ctx.client.resource<ReplicaSet>(flavor.resource);
     this.podClient = ctx.client.resource<Pod>(podsResource);
-    this.recorder = ctx.recorder('replicaset-controller');
+    this.recorder = ctx.recorder(flavor.component);
     this.expectations = new Expectations(ctx.clock);
     this.replicaSets.addEventHandler({
       onAdd: (rs) => this.enqueue(rs),
@@ -68,12 +86,12 @@ export class ReplicaSetController extends QueueController {
   }
 
   private resolve(namespace: string | undefined, ref: OwnerReference | undefined): ReplicaSet | undefined {
-    return resolveControllerRef(this.replicaSets, namespace, ref, replicaSetKind);
+    return resolveControllerRef(this.replicaSets, namespace, ref, this.flavor.kind);
   }
 
   /** The ReplicaSets whose selector matches an orphan pod: they may want to adopt it. */
   private replicaSetsSelecting(pod: Pod): ReplicaSet[] {
-    return this.replicaSets.list(pod.metadata.namespace ?? '').filter((rs) => mightAdopt(rs.spec.selector, pod.metadata.labels));
+    return this.replicaSets.list(pod.metadata.namespace ?? '').filter((rs) => mightAdopt(this.flavor.selectorOf(rs), pod.metadata.labels));
   }
 
   private onPodAdd(pod: Pod): void {
@@ -132,15 +150,15 @@ export class ReplicaSetController extends QueueController {
       return;
     }
     const needsSync = this.expectations.satisfied(key);
-    const selector = validWorkloadSelector(rs.spec.selector);
+    const selector = validWorkloadSelector(this.flavor.selectorOf(rs));
     if (!selector) return;
     const active = this.pods.list(namespace).filter(isPodActive);
     const pods = await claimObjects(active, {
       owner: rs,
-      ownerKind: replicaSetKind,
+      ownerKind: this.flavor.kind,
       matches: (pod) => selector.matches(pod.metadata.labels),
       dependents: this.podClient,
-      canAdopt: recheckDeletionTimestamp(this.rsClient, rs, 'ReplicaSet'),
+      canAdopt: recheckDeletionTimestamp(this.rsClient, rs, this.flavor.kind.kind),
       dependentKind: 'Pod',
     });
     let manageError: Error | undefined;
@@ -164,7 +182,7 @@ export class ReplicaSetController extends QueueController {
     if (diff < 0) {
       const wanted = Math.min(-diff, burstReplicas);
       this.expectations.expectCreations(key, wanted);
-      const ref = newControllerRef(rs, replicaSetKind);
+      const ref = newControllerRef(rs, this.flavor.kind);
       const { created, error } = await slowStartBatch(wanted, slowStartInitialBatch, () => this.createPod(rs, ref));
       // Pods never attempted (or failed) will not show up in the informer: stop expecting them.
       for (let i = created; i < wanted; i++) this.expectations.creationObserved(key);
@@ -214,7 +232,7 @@ export class ReplicaSetController extends QueueController {
     const related: Pod[] = [];
     for (const sibling of this.replicaSets.list(rs.metadata.namespace ?? '')) {
       if (controllerRefOf(sibling)?.uid !== ref.uid) continue;
-      const selector = validWorkloadSelector(sibling.spec.selector);
+      const selector = validWorkloadSelector(this.flavor.selectorOf(sibling));
       if (!selector) continue;
       for (const pod of this.pods.list(rs.metadata.namespace ?? '')) {
         if (!selector.matches(pod.metadata.labels) || seen.has(pod.metadata.uid ?? '')) continue;

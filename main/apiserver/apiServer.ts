@@ -17,6 +17,7 @@ import { storedPolicy } from './auth/rbac/storedPolicy.ts';
 import { RequestAuthenticator } from './auth/requestAuthenticator.ts';
 import { DefaultIngressClassPlugin } from './admission/defaultIngressClass.ts';
 import { LimitRangerPlugin } from './admission/limitRanger.ts';
+import { PriorityPlugin } from './admission/priority.ts';
 import { ResourceQuotaPlugin } from './admission/resourceQuota.ts';
 import type { TokenAuthenticator } from './auth/tokenAuthenticator.ts';
 import { newRsaKeyPair } from './auth/rsaKeyPair.ts';
@@ -111,6 +112,7 @@ export class ApiServer {
       new ServiceAllocationPlugin(this.serviceRange, async () => (await this.catalog.registry('', 'v1', 'services')!.list('')).items, options.hostPortFree),
       ...(options.serviceAccountAdmission ? [new ServiceAccountPlugin({ getServiceAccount: (ns, name) => getIfExists(registryFor('', 'v1', 'serviceaccounts'), ns, name) })] : []),
       new RbacEscalationPlugin(this.authorizer, this.rbac.resolver),
+      new PriorityPlugin(async () => (await registryFor('scheduling.k8s.io', 'v1', 'priorityclasses')?.list(''))?.items ?? []),
       new LimitRangerPlugin(async (namespace) => (await registryFor('', 'v1', 'limitranges')?.list(namespace))?.items ?? []),
       new DefaultIngressClassPlugin(async () => (await this.catalog.registry('networking.k8s.io', 'v1', 'ingressclasses')?.list(''))?.items ?? []),
       ...(options.admissionPlugins ?? []),

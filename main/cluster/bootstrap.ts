@@ -1,8 +1,9 @@
 // Objects every cluster has from its first start, as kube-apiserver's
-// bootstrap controller makes them: the system namespaces.
+// bootstrap controller makes them: the system namespaces and priority classes.
 
 import type { KubeClient } from '../kube/client/types.ts';
 import { isApiError } from '../kube/client/types.ts';
+import { systemPriorityClasses } from '../apiserver/resources/priorityclasses.ts';
 
 export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -36,6 +37,16 @@ export async function ensureKubernetesService(client: KubeClient, clusterIP: str
       kind: 'Service',
       metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
       spec: { type: 'ClusterIP', clusterIP, ports, sessionAffinity: 'None' },
+    });
+  }
+}
+
+/** The system PriorityClasses kube-apiserver creates at start (its scheduling post-start hook). */
+export async function ensureSystemPriorityClasses(client: KubeClient): Promise<void> {
+  const classes = client.resource({ group: 'scheduling.k8s.io', version: 'v1', plural: 'priorityclasses' });
+  for (const pc of systemPriorityClasses) {
+    await classes.create(undefined, structuredClone(pc)).catch((err: unknown) => {
+      if (!isApiError(err, 'AlreadyExists')) throw err;
     });
   }
 }

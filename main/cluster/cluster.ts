@@ -15,7 +15,7 @@ import { allResources } from '../apiserver/resources/index.ts';
 import { openStore, startCompactor } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
 import { keepAPIServicesSynced } from './apiServiceRegistration.ts';
-import { ensureKubernetesService, ensureSystemNamespaces } from './bootstrap.ts';
+import { ensureKubernetesService, ensureSystemNamespaces, ensureSystemPriorityClasses } from './bootstrap.ts';
 import { ensureBootstrapPolicy } from './bootstrapPolicy.ts';
 import { chooseSubnet, engineSubnets, subnetsInUse } from './subnet.ts';
 import { createDockerClient } from '../runtime/docker/engine.ts';
@@ -160,6 +160,7 @@ export class Cluster {
       await ensureSystemNamespaces(bootstrapClient);
       await ensureKubernetesService(bootstrapClient, apiServer.serviceRange.apiServerIP, apiPort);
       await ensureBootstrapPolicy(bootstrapClient);
+      await ensureSystemPriorityClasses(bootstrapClient);
       const stopAPIServiceSync = await keepAPIServicesSynced(bootstrapClient, apiServer.catalog, (err) => process.stderr.write(`apiservices: ${err instanceof Error ? err.message : String(err)}\n`));
       writeKubeconfig(paths.kubeconfig, { clusterName: options.name, server: apiServer.url, caCert: pki.caCert, token: adminToken });
       cluster = new Cluster(options.name, paths, store, apiServer, settings, releaseLock);

@@ -47,6 +47,7 @@ describe('catalogue', () => {
     // Served as autoscaling/v2 and v1.
     ['horizontalpodautoscalers.autoscaling', ['hpa'], ['all'], true],
     ['poddisruptionbudgets.policy', ['pdb'], [], true],
+    ['priorityclasses.scheduling.k8s.io', ['pc'], [], false],
     ['cronjobs.batch', ['cj'], ['all'], true],
     ['nodes.metrics.k8s.io', [], [], false],
     ['pods.metrics.k8s.io', [], [], true],

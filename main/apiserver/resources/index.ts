@@ -28,6 +28,7 @@ import { nodeMetrics, podMetrics } from './metrics.k8s.io.ts';
 import { namespaces } from './namespaces.ts';
 import { nodes } from './nodes.ts';
 import { poddisruptionbudgets } from './poddisruptionbudgets.ts';
+import { priorityclasses } from './priorityclasses.ts';
 import { podtemplates } from './podtemplates.ts';
 import { replicationcontrollers } from './replicationcontrollers.ts';
 import { pods } from './pods.ts';
@@ -83,6 +84,7 @@ const definitions: ResourceDefinition[] = [
   horizontalpodautoscalers,
   horizontalpodautoscalersV1,
   poddisruptionbudgets,
+  priorityclasses,
   roles,
   rolebindings,
   clusterroles,

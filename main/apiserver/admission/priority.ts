@@ -1,0 +1,57 @@
+// The Priority admission plugin: a new pod's priorityClassName (or the
+// cluster's global default class) becomes its spec.priority and
+// spec.preemptionPolicy; a class that does not exist, or a priority the pod
+// set itself that disagrees, is refused in Kubernetes' words. PriorityClasses
+// themselves: only one may be the global default, and the system classes may
+// not be deleted.
+
+import type { KubeObject } from '../../kube/meta.ts';
+import { errors } from '../errors.ts';
+import { systemPriorityClasses } from '../resources/priorityclasses.ts';
+import type { AdmissionAttributes, AdmissionPlugin } from './admission.ts';
+
+interface PriorityClass extends KubeObject {
+  value?: number;
+  globalDefault?: boolean;
+  preemptionPolicy?: string;
+}
+
+export class PriorityPlugin implements AdmissionPlugin {
+  readonly name = 'Priority';
+
+  constructor(private readonly listClasses: () => Promise<KubeObject[]>) {}
+
+  async mutate(attrs: AdmissionAttributes): Promise<void> {
+    if (attrs.operation !== 'CREATE' || attrs.subresource || attrs.resource.group !== '' || attrs.resource.plural !== 'pods' || !attrs.object) return;
+    const spec = ((attrs.object as { spec?: Record<string, unknown> }).spec ??= {});
+    const classes = (await this.listClasses()) as PriorityClass[];
+    let name = typeof spec.priorityClassName === 'string' && spec.priorityClassName ? spec.priorityClassName : undefined;
+    let pc: PriorityClass | undefined;
+    if (name) {
+      pc = classes.find((c) => c.metadata.name === name);
+      if (!pc) throw errors.forbidden({ group: '', resource: 'pods' }, attrs.name, `no PriorityClass with name ${name} was found`);
+    } else {
+      pc = classes.filter((c) => c.globalDefault).sort((a, b) => (a.value ?? 0) - (b.value ?? 0))[0];
+      name = pc?.metadata.name;
+    }
+    const priority = pc?.value ?? 0;
+    if (typeof spec.priority === 'number' && spec.priority !== priority) {
+      throw errors.forbidden({ group: '', resource: 'pods' }, attrs.name, `the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`);
+    }
+    spec.priority = priority;
+    if (name) spec.priorityClassName = name;
+    spec.preemptionPolicy ??= pc?.preemptionPolicy ?? 'PreemptLowerPriority';
+  }
+
+  async validate(attrs: AdmissionAttributes): Promise<void> {
+    if (attrs.resource.group !== 'scheduling.k8s.io' || attrs.resource.plural !== 'priorityclasses') return;
+    if (attrs.operation === 'DELETE' && systemPriorityClasses.some((s) => s.metadata.name === attrs.name)) {
+      throw errors.forbidden({ group: 'scheduling.k8s.io', resource: 'priorityclasses' }, attrs.name, `the ${attrs.name} system priority class cannot be deleted`);
+    }
+    const pc = attrs.object as PriorityClass | undefined;
+    if ((attrs.operation === 'CREATE' || attrs.operation === 'UPDATE') && pc?.globalDefault) {
+      const other = ((await this.listClasses()) as PriorityClass[]).find((c) => c.globalDefault && c.metadata.name !== pc.metadata.name);
+      if (other) throw errors.forbidden({ group: 'scheduling.k8s.io', resource: 'priorityclasses' }, attrs.name, `PriorityClass ${other.metadata.name} is already marked as default. Only one default can exist`);
+    }
+  }
+}

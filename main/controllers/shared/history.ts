@@ -76,10 +76,10 @@ export async function currentRevision(options: HistoryOptions): Promise<{ curren
   }
 }
 
-/** Deletes the oldest revisions beyond `limit` that are neither current nor used by a live pod. */
+/** Deletes the oldest revisions beyond `limit` that are neither current nor used by a live pod (`inUse` holds hashes or revision names). */
 export async function truncateHistory(client: ResourceClient<ControllerRevision>, revisions: ControllerRevision[], current: ControllerRevision, hashesInUse: Set<string>, limit: number): Promise<void> {
   const old = revisions
-    .filter((r) => r.metadata.name !== current.metadata.name && !hashesInUse.has(r.metadata.labels?.[controllerRevisionHashLabel] ?? ''))
+    .filter((r) => r.metadata.name !== current.metadata.name && !hashesInUse.has(r.metadata.labels?.[controllerRevisionHashLabel] ?? '') && !hashesInUse.has(r.metadata.name ?? ''))
     .sort((a, b) => revisionNumber(a) - revisionNumber(b));
   for (const revision of old.slice(0, Math.max(0, old.length - limit))) {
     try {

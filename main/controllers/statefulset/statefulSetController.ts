@@ -2,11 +2,11 @@
 // claims the pods named after the set that its selector matches, takes one
 // step of the ordered (or parallel) rollout, and writes the status.
 //
-// Revisions: Kubernetes records each template in a ControllerRevision named
-// `<set>-<hash>` and labels pods with that name (controller-revision-hash).
-// PodLab does not serve ControllerRevisions; the update revision is named the
-// same way from the template's hash, the current revision is the one the
-// status last recorded, and the current revision's template is known from
+// Revisions: each template is recorded in a ControllerRevision named
+// `<set>-<hash>` (shared/history.ts, which `kubectl rollout history/undo
+// sts/NAME` reads), and pods are labelled with that name
+// (controller-revision-hash); the current revision is the one the status
+// last recorded, and the current revision's template is known from
 // its pods (lost if PodLab restarts when no pod runs it any more: a member
 // recreated then gets the update revision).
 
@@ -18,6 +18,7 @@ import { claimObjects, recheckDeletionTimestamp } from '../shared/claim.ts';
 import { QueueController, splitKey, type ControllerContext, keyOf } from '../shared/controller.ts';
 import { controllerRefOf, resolveControllerRef } from '../shared/controllerRef.ts';
 import { computeHash } from '../shared/hash.ts';
+import { controllerRevisionsResource, currentRevision, truncateHistory, type ControllerRevision } from '../shared/history.ts';
 import { createPodFor } from '../shared/podControl.ts';
 import { podsResource, statefulSetKind, statefulSetsResource } from '../shared/resources.ts';
 import { mightAdopt, validWorkloadSelector } from '../shared/selectors.ts';
@@ -46,9 +47,14 @@ export class StatefulSetController extends QueueController {
    */
   private readonly podsByRevision = new Map<string, Pod>();
 
+  private readonly revisions: SharedInformer<ControllerRevision>;
+  private readonly revisionClient: ResourceClient<ControllerRevision>;
+
   constructor(ctx: ControllerContext, workers = 5) {
     super('statefulset-controller', ctx, workers);
     this.sets = ctx.informers.informer<StatefulSet>(statefulSetsResource);
+    this.revisions = ctx.informers.informer<ControllerRevision>(controllerRevisionsResource);
+    this.revisionClient = ctx.client.resource<ControllerRevision>(controllerRevisionsResource);
     this.pods = ctx.informers.informer<Pod>(podsResource);
     this.setClient = ctx.client.resource<StatefulSet>(statefulSetsResource);
     this.podClient = ctx.client.resource<Pod>(podsResource);
@@ -133,8 +139,12 @@ export class StatefulSetController extends QueueController {
       canAdopt: recheckDeletionTimestamp(this.setClient, set, 'StatefulSet'),
       dependentKind: 'Pod',
     });
+    const owned = this.revisions.list(namespace).filter((r) => controllerRefOf(r)?.uid === set.metadata.uid);
+    const history = await currentRevision({ client: this.revisionClient, owner: set, ownerKind: statefulSetKind, template: set.spec.template, revisions: owned, collisionCount: set.status?.collisionCount ?? 0 });
     const update = updateRevisionName(set);
     const current = set.status?.currentRevision || update;
+    const inUse = new Set([current, update, ...pods.map(revisionOf)]);
+    await truncateHistory(this.revisionClient, history.all, history.current, inUse, (set.spec.revisionHistoryLimit as number | undefined) ?? 10);
     this.forgetRevisions(set, [current, update]);
     const revisions: Revisions = { current, update, collisionCount: set.status?.collisionCount ?? 0, podAt: (revision) => this.podsByRevision.get(revision) };
     const { status, error } = await updateStatefulSet(set, revisions, pods, this.podControl, this.ctx.clock.now());

@@ -5,7 +5,7 @@
 
 import { FitError, NO_NODES_AVAILABLE, type Diagnosis } from './fitError.ts';
 import { isRejected, MAX_NODE_SCORE, newStatus, statusMessage, SUCCESS, type NodeScore, type Profile, type Status } from './framework.ts';
-import type { NodeInfo } from './nodeInfo.ts';
+import { NodeInfo } from './nodeInfo.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Pod } from './types.ts';
 
@@ -37,7 +37,7 @@ interface PreFilterOutcome {
   pluginsWithNodes: string[];
 }
 
-function runPreFilter(profile: Profile, pod: Pod): PreFilterOutcome {
+export function runPreFilter(profile: Profile, pod: Pod): PreFilterOutcome {
   const skipped = new Set<string>();
   const pluginsWithNodes: string[] = [];
   let nodeNames: Set<string> | undefined;
@@ -71,7 +71,7 @@ function runPreFilter(profile: Profile, pod: Pod): PreFilterOutcome {
 }
 
 /** The first non-success status of the filters, in profile order. */
-function runFilters(profile: Profile, pod: Pod, nodeInfo: NodeInfo, skipped: ReadonlySet<string>): Status {
+export function runFilters(profile: Profile, pod: Pod, nodeInfo: NodeInfo, skipped: ReadonlySet<string>): Status {
   for (const plugin of profile.filter) {
     if (skipped.has(plugin.name)) continue;
     const status = call(`running "${plugin.name}" filter plugin`, () => plugin.filter(pod, nodeInfo));
@@ -109,11 +109,24 @@ function selectHost(scores: readonly NodeScore[], rng: Rng): string {
   return ties[Math.min(Math.floor(rng() * ties.length), ties.length - 1)]!.name;
 }
 
+function withNominated(nodeInfo: NodeInfo, pod: Pod, nominatedOn: ((nodeName: string) => Pod[]) | undefined): NodeInfo {
+  const others = (nominatedOn?.(nodeInfo.name) ?? []).filter((p) => p.metadata.uid !== pod.metadata.uid && (p.spec.priority ?? 0) >= (pod.spec.priority ?? 0));
+  if (others.length === 0) return nodeInfo;
+  const copy = new NodeInfo(nodeInfo.node, nodeInfo.pods);
+  for (const p of others) copy.addPod(p);
+  return copy;
+}
+
 function unschedulable(fitError: FitError): ScheduleResult {
   return { status: 'Unschedulable', message: fitError.message, unschedulablePlugins: fitError.diagnosis.unschedulablePlugins, fitError };
 }
 
-export function schedulePod(pod: Pod, snapshot: Snapshot, profile: Profile, rng: Rng = Math.random): ScheduleResult {
+/**
+ * `nominatedOn`: pending pods preemption nominated to a node. A node is checked with those of them
+ * of the same or higher priority than `pod` counted on it (addNominatedPods), so a lower-priority pod
+ * never takes the room a preemption freed.
+ */
+export function schedulePod(pod: Pod, snapshot: Snapshot, profile: Profile, rng: Rng = Math.random, nominatedOn?: (nodeName: string) => Pod[]): ScheduleResult {
   // No plugin is named, so the queue retries the pod after its backoff instead of waiting for an event.
   if (snapshot.size === 0) return { status: 'Unschedulable', message: NO_NODES_AVAILABLE, unschedulablePlugins: new Set() };
   try {
@@ -137,7 +150,7 @@ export function schedulePod(pod: Pod, snapshot: Snapshot, profile: Profile, rng:
     // kube-scheduler samples nodes only in clusters of 100 nodes or more; PodLab's are smaller, so every node is filtered.
     const feasible: NodeInfo[] = [];
     for (const nodeInfo of candidates) {
-      const status = runFilters(profile, pod, nodeInfo, preFilter.skipped);
+      const status = runFilters(profile, pod, withNominated(nodeInfo, pod, nominatedOn), preFilter.skipped);
       if (status.code === 'Success') {
         feasible.push(nodeInfo);
       } else {

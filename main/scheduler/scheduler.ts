@@ -17,6 +17,7 @@ import { profilePlugins, type ClusterEventWithHint, type Profile } from './frame
 import { Informer, objectKey } from '../kube/client/informer.ts';
 import { defaultProfile } from './plugins/defaultProfile.ts';
 import { formatTime, updatePodCondition } from './podCondition.ts';
+import { findPreemption, type Preemption } from './preemption.ts';
 import { schedulePod, type Rng } from './schedulePod.ts';
 import { SchedulingQueue, type QueuedPodInfo } from './schedulingQueue.ts';
 import type { Node, Pod } from './types.ts';
@@ -145,13 +146,31 @@ export class Scheduler {
     return (pod.spec.schedulerName ?? DEFAULT_SCHEDULER_NAME) === this.schedulerName;
   }
 
+  /** Pending pods nominated to a node by preemption: the room they freed is theirs (kube-scheduler's nominator). */
+  private readonly nominated = new Map<string, Pod>();
+
+  private trackNomination(pod: Pod, gone = false): void {
+    const uid = pod.metadata.uid ?? '';
+    const nominatedNode = (pod.status as { nominatedNodeName?: string } | undefined)?.nominatedNodeName;
+    if (!gone && nominatedNode && !isAssigned(pod) && !isTerminal(pod)) this.nominated.set(uid, pod);
+    else this.nominated.delete(uid);
+  }
+
+  private nominatedOn = (nodeName: string): Pod[] => {
+    const pods: Pod[] = [];
+    for (const pod of this.nominated.values()) if ((pod.status as { nominatedNodeName?: string } | undefined)?.nominatedNodeName === nodeName) pods.push(pod);
+    return pods;
+  };
+
   private onPodAdd(pod: Pod): void {
+    this.trackNomination(pod);
     if (isTerminal(pod)) return;
     if (isAssigned(pod)) this.cache.addOrUpdatePod(pod);
     else if (this.responsibleFor(pod)) this.queue.add(pod);
   }
 
   private onPodUpdate(oldPod: Pod, newPod: Pod): void {
+    this.trackNomination(newPod);
     if (isTerminal(newPod)) {
       if (!isTerminal(oldPod)) this.onPodDelete(oldPod);
       return;
@@ -166,6 +185,7 @@ export class Scheduler {
   }
 
   private onPodDelete(pod: Pod): void {
+    this.trackNomination(pod, true);
     if (isAssigned(pod)) {
       this.cache.removePod(pod);
       this.queue.moveAllToActiveOrBackoffQueue(AssignedPodDelete, pod, undefined);
@@ -212,9 +232,17 @@ export class Scheduler {
       return;
     }
 
-    const result = schedulePod(pod, this.cache.snapshot(), this.profile, this.rng);
+    const snapshot = this.cache.snapshot();
+    const result = schedulePod(pod, snapshot, this.profile, this.rng, this.nominated.size ? this.nominatedOn : undefined);
     if (result.status === 'Unschedulable') {
-      this.handleFailure(info, 'Unschedulable', result.message, result.unschedulablePlugins);
+      // PostFilter: make room by preempting lower-priority pods, or say why that would not help.
+      let message = result.message;
+      if (result.fitError) {
+        const preemption = findPreemption(pod, snapshot, this.profile, result.fitError);
+        if ('victims' in preemption) this.track(this.preempt(pod, preemption), `preempting for pod ${objectKey(pod)}`);
+        else message = `${message} ${preemption.message}`;
+      }
+      this.handleFailure(info, 'Unschedulable', message, result.unschedulablePlugins);
       return;
     }
     if (result.status === 'Error') {
@@ -245,6 +273,34 @@ export class Scheduler {
     }
     this.queue.done(uid ?? '');
     this.event(assumed, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
+  }
+
+  /**
+   * The preemptor is nominated to the node (status.nominatedNodeName) and each victim told why and
+   * deleted gracefully; the preemptor is scheduled again once the victims are gone.
+   */
+  private async preempt(pod: Pod, preemption: Preemption): Promise<void> {
+    const { namespace, name, uid } = pod.metadata;
+    for (let attempt = 1; attempt <= STATUS_UPDATE_ATTEMPTS; attempt++) {
+      try {
+        const current = await this.pods.get(namespace, name!);
+        if (current.metadata.uid !== uid) return;
+        await this.pods.updateStatus(namespace, { ...current, status: { ...current.status, nominatedNodeName: preemption.nodeName } });
+        break;
+      } catch (err) {
+        if (isApiError(err) && err.code === 404) return;
+        if (!(isApiError(err) && err.code === 409) || attempt === STATUS_UPDATE_ATTEMPTS) throw err;
+      }
+    }
+    for (const victim of preemption.victims) {
+      const current = await this.pods.get(victim.metadata.namespace, victim.metadata.name!).catch(() => undefined);
+      if (!current || current.metadata.uid !== victim.metadata.uid) continue;
+      const conditions = (current.status?.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
+      conditions.push({ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: 'default-scheduler: preempting to accommodate a higher priority pod', lastTransitionTime: new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+      await this.pods.updateStatus(victim.metadata.namespace, { ...current, status: { ...current.status, conditions } }).catch(() => undefined);
+      await this.pods.delete(victim.metadata.namespace, victim.metadata.name!).catch(() => undefined);
+      this.event(victim, 'Normal', 'Preempted', `Preempted by pod ${uid} on node ${preemption.nodeName}`);
+    }
   }
 
   /** handleSchedulingFailure: requeue (with the latest version of the pod), report, and set PodScheduled=False. */

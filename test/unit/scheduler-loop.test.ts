@@ -136,7 +136,7 @@ describe('Scheduler', () => {
     const h = await start([node('node-1', { cpu: '1', memory: '4Gi', pods: '110' }), node('node-2', { cpu: '1', memory: '4Gi', pods: '110' })]);
     await h.pods.create('default', pod('web-1', { cpu: '2' }));
 
-    const message = '0/2 nodes are available: 2 Insufficient cpu.';
+    const message = '0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.';
     await until('PodScheduled=False', async () => (await scheduledCondition(h, 'web-1'))?.status === 'False');
     const condition = await scheduledCondition(h, 'web-1');
     assert.equal(condition?.reason, 'Unschedulable');

@@ -1,0 +1,79 @@
+// The Workloads view's new kinds in Chromium against `podlab serve
+// --runtime simulated`: the Job sample runs to Complete with 3/3, a
+// CronJob's "Run now" starts a Job and Suspend sets spec.suspend, a
+// DaemonSet shows its pod per node, and the Pods view shows CPU and memory
+// from the metrics API with a live chart on the pod's Overview.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { kubectlOk } from '../helpers/kubectl.ts';
+import { launchChromium, nav as navIn, podRow as podRowIn, screenshot, startBrowserModeServe, stopServe, type BrowserModeServe } from './browserMode.ts';
+
+let s: BrowserModeServe;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  s = await startBrowserModeServe(['--runtime', 'simulated', '--nodes', '2']);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
+  await page.goto(s.url);
+  await page.getByRole('table', { name: 'Pods' }).waitFor();
+});
+
+after(async () => {
+  await browser?.close();
+  await stopServe(s);
+});
+
+const nav = (view: string) => navIn(page, view);
+const rowIn = (table: string, name: string) => page.locator(`[data-table=${table}] tr[data-name="${name}"]`);
+
+test('the Job sample runs to Complete, and the Jobs table shows it as kubectl does', async () => {
+  await nav('Samples');
+  const card = page.locator('[data-sample=job-pi]');
+  await card.getByRole('button', { name: /^Apply/ }).click();
+  await card.getByRole('list', { name: 'Apply results' }).getByText('created').waitFor({ timeout: 10_000 });
+  await nav('Workloads');
+  const row = rowIn('jobs', 'compute-pi');
+  await row.waitFor({ timeout: 10_000 });
+  await row.locator('td', { hasText: /^3\/3$/ }).waitFor({ timeout: 60_000 });
+  assert.match(await row.innerText(), /Complete/);
+  await screenshot(page, 'workloads-jobs');
+});
+
+test('a CronJob runs now from the table and can be suspended', async () => {
+  await kubectlOk(s.serve.kubeconfig, ['create', 'cronjob', 'nightly', '--image=busybox:1.36', '--schedule=0 3 * * *', '--', 'echo', 'report']);
+  await nav('Workloads');
+  const row = rowIn('cronjobs', 'nightly');
+  await row.waitFor({ timeout: 10_000 });
+  await row.getByRole('button', { name: 'Run now' }).click();
+  await page.getByText(/started Job nightly-manual-/).waitFor({ timeout: 10_000 });
+  const jobs = await kubectlOk(s.serve.kubeconfig, ['get', 'jobs', '-o', 'jsonpath={.items[*].metadata.name}']);
+  assert.match(jobs, /nightly-manual-[0-9a-f]{5}/);
+  await row.getByRole('button', { name: 'Suspend' }).click();
+  await row.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 10_000 });
+  assert.equal((await kubectlOk(s.serve.kubeconfig, ['get', 'cronjob', 'nightly', '-o', 'jsonpath={.spec.suspend}'])).trim(), 'true');
+});
+
+test('a DaemonSet shows a pod on each node', async () => {
+  await kubectlOk(s.serve.kubeconfig, ['apply', '-f', '-'], 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec:\n      containers: [{name: agent, image: busybox:1.36, command: [sh, -c, "exec httpd -f -p 80"]}]\n');
+  await nav('Workloads');
+  const row = rowIn('daemonsets', 'agent');
+  await row.locator('.chip.tone-ok', { hasText: 'node-1' }).waitFor({ timeout: 30_000 });
+  await row.locator('.chip.tone-ok', { hasText: 'node-2' }).waitFor({ timeout: 30_000 });
+  await screenshot(page, 'workloads-daemonsets');
+});
+
+test('pods show CPU and memory from the metrics API, and a chart on their Overview', async () => {
+  await nav('Pods');
+  await page.getByRole('columnheader', { name: 'CPU' }).waitFor({ timeout: 30_000 });
+  const agent = podRowIn(page, (await kubectlOk(s.serve.kubeconfig, ['get', 'pods', '-l', 'app=agent', '-o', 'jsonpath={.items[0].metadata.name}'])).trim());
+  await agent.getByText(/^\d+m$/).waitFor({ timeout: 30_000 });
+  await agent.click();
+  await page.getByTestId('usage-chart').waitFor({ timeout: 30_000 });
+  assert.match(await page.getByTestId('usage-chart').innerText(), /CPU\s+\d+m[\s\S]*Memory\s+\d+Mi/);
+  await screenshot(page, 'pod-usage');
+});

@@ -19,6 +19,7 @@ import type { NumberedLines, PhaseResult } from './uiPage.ts';
 import { benchRealLogs } from './uiRealLogs.ts';
 import { benchStore, type StoreBenchResult } from './store.ts';
 import { benchWorkloads } from './workloads.ts';
+import { benchWorkloadKinds } from './workloadKinds.ts';
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const row = (s: Stats) => `${ms(s.min)} / ${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)}`;
@@ -137,6 +138,22 @@ async function main(): Promise<void> {
       sections.push(`| list of 10,000 custom resources (${(l.bytes / 2 ** 20).toFixed(1)} MiB JSON) | ${row(l.ms)} | under 300 ms: ${verdict(l.ms.p50 < 300)} |`);
     }
     sections.push(...failed('list of 10,000 custom resources', r.list10k), '');
+  }
+
+  if (want('workload-kinds')) {
+    console.log('workload kinds: 1,000 Jobs on 100 simulated nodes, kubectl top for 2,000 pods...');
+    const r = await benchWorkloadKinds();
+    sections.push('## Workload kinds', '', 'Against `podlab serve --runtime simulated --nodes 100` over HTTPS, raw requests.', '', '| measure | result | target |', '| --- | --- | --- |');
+    if (r.jobs.ok) {
+      const j = r.jobs.value;
+      sections.push(`| ${j.count.toLocaleString('en')} Jobs of one \`sleep 1\` pod each: all created / all Complete | ${seconds(j.createdMs)} / ${seconds(j.completeMs)} | Complete under 60 s: ${verdict(j.completeMs < 60_000)} |`);
+    }
+    sections.push(...failed('1,000 Jobs on 100 simulated nodes', r.jobs));
+    if (r.top.ok) {
+      const t = r.top.value;
+      sections.push(`| metrics.k8s.io list of ${t.pods.toLocaleString('en')} PodMetrics (what \`kubectl top pods -A\` asks) | ${row(t.ms)} | p50 under 300 ms: ${verdict(t.ms.p50 < 300)} |`);
+    }
+    sections.push(...failed('metrics for 2,000 pods', r.top), '');
   }
 
   if (want('data-plane')) {

@@ -64,6 +64,15 @@ describe('NodeLifecycleController', () => {
     await pods().updateStatus('default', { ...created, status: { ...(created.status as object), phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: stamp() }] } });
   }
 
+  /** Events are written after the change they report (the recorder's own queue): wait for the one expected. */
+  async function recorded(message: string): Promise<boolean> {
+    for (let turns = 0; turns < 2000; turns++) {
+      if ((await eventMessages()).includes(message)) return true;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return false;
+  }
+
   async function eventMessages(): Promise<string[]> {
     return (await api.client.resource({ group: '', version: 'v1', plural: 'events' }).list('default')).items.map((e) => `${e.reason}: ${e.message}`);
   }
@@ -114,7 +123,7 @@ describe('NodeLifecycleController', () => {
     await controller.monitor();
     assert.equal((await readyOf()).status, 'True');
     assert.deepEqual(((await nodes().get(undefined, 'node-1')).spec as { taints?: unknown[] } | undefined)?.taints ?? [], []);
-    assert.ok((await eventMessages()).includes('RegisteredNode: Node node-1 event: Registered Node node-1 in Controller'));
+    assert.ok(await recorded('RegisteredNode: Node node-1 event: Registered Node node-1 in Controller'));
   });
 
   it('marks a silent node Unknown after the grace period, taints it unreachable and its pods not ready', async () => {
@@ -130,9 +139,8 @@ describe('NodeLifecycleController', () => {
     assert.ok(taints.find((t) => t.effect === 'NoExecute')?.timeAdded);
     const pod = await pods().get('default', 'quick');
     assert.equal((pod.status as { conditions: Array<{ type: string; status: string }> }).conditions.find((c) => c.type === 'Ready')?.status, 'False');
-    const events = await eventMessages();
-    assert.ok(events.includes('NodeNotReady: Node node-1 status is now: NodeNotReady'));
-    assert.ok(events.includes('NodeNotReady: Node is not ready'));
+    assert.ok(await recorded('NodeNotReady: Node node-1 status is now: NodeNotReady'));
+    assert.ok(await recorded('NodeNotReady: Node is not ready'));
   });
 
   it('evicts a pod once its toleration runs out, and never one that tolerates forever', async () => {
@@ -147,7 +155,7 @@ describe('NodeLifecycleController', () => {
     assert.ok(quick.metadata.deletionTimestamp, 'deleted gracefully: the node must confirm');
     const disruption = (quick.status as { conditions: Array<{ type: string; status: string; reason?: string; message?: string }> }).conditions.find((c) => c.type === 'DisruptionTarget');
     assert.deepEqual([disruption?.status, disruption?.reason, disruption?.message], ['True', 'DeletionByTaintManager', 'Taint manager: deleting due to NoExecute taint']);
-    assert.ok((await eventMessages()).includes('TaintManagerEviction: Marking for deletion Pod default/quick'));
+    assert.ok(await recorded('TaintManagerEviction: Marking for deletion Pod default/quick'));
     assert.equal((await pods().get('default', 'forever')).metadata.deletionTimestamp, undefined);
     assert.equal((await pods().get('default', 'patient')).metadata.deletionTimestamp, undefined);
   });
@@ -162,7 +170,7 @@ describe('NodeLifecycleController', () => {
     await controller.monitor();
     assert.deepEqual(((await nodes().get(undefined, 'node-1')).spec as { taints?: unknown[] } | undefined)?.taints ?? [], []);
     await controller.monitor();
-    assert.ok((await eventMessages()).includes('TaintManagerEviction: Cancelling deletion of Pod default/patient'));
+    assert.ok(await recorded('TaintManagerEviction: Cancelling deletion of Pod default/patient'));
     clock.advance(400_000);
     await heartbeat();
     await controller.monitor();

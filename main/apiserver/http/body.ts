@@ -10,18 +10,54 @@ import { rememberNumberLiterals } from './jsonNumbers.ts';
 import { decodeKubernetesProtobuf, kubernetesProtobufMediaType, ProtobufDecodeError, ProtobufSchemaUnavailableError } from '../protobuf/decode.ts';
 
 export const maxRequestBodyBytes = 3 * 1024 * 1024;
+/** What is still read (and dropped) of a refused body, so the client, still sending, can read the 413; beyond it the connection is cut. */
+const maxDrainBytes = 4 * 1024 * 1024;
+const draining = new WeakSet<IncomingMessage>();
 
-export async function readBody(req: IncomingMessage, limit = maxRequestBodyBytes): Promise<Buffer> {
+/** Reads and drops the rest of a refused body, up to maxDrainBytes. */
+function drain(req: IncomingMessage): void {
+  let dropped = 0;
+  draining.add(req);
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > maxDrainBytes) req.destroy();
+  });
+  req.resume();
+}
+
+/** Whether the rest of this request's body is being read and dropped (the connection can then stay open for the answer). */
+export function isDrained(req: IncomingMessage): boolean {
+  return draining.has(req);
+}
+
+export function readBody(req: IncomingMessage, limit = maxRequestBodyBytes): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw errors.requestEntityTooLarge(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw errors.requestEntityTooLarge(limit);
-    chunks.push(chunk as Buffer);
+  if (declared > limit) {
+    // A body declared far too big is not read at all: the connection closes after the answer.
+    if (declared <= limit + maxDrainBytes) drain(req);
+    return Promise.reject(errors.requestEntityTooLarge(limit));
   }
-  return Buffer.concat(chunks);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      refused = true;
+      chunks.length = 0;
+      req.off('data', onData);
+      drain(req);
+      reject(errors.requestEntityTooLarge(limit));
+    };
+    req.on('data', onData);
+    req.once('end', () => {
+      if (!refused) resolve(Buffer.concat(chunks));
+    });
+    req.once('error', (err) => {
+      if (!refused) reject(err);
+    });
+  });
 }
 
 export function decodeBody(raw: Buffer, contentType: string | undefined): unknown {

@@ -15,7 +15,7 @@ import type { Dispatcher } from '../dispatcher.ts';
 import { errors, toStatusError } from '../errors.ts';
 import type { KubeObject, Status } from '../../kube/meta.ts';
 import { parseRequestInfo } from '../requestInfo.ts';
-import { decodeBody, readBody } from './body.ts';
+import { decodeBody, isDrained, readBody } from './body.ts';
 import { encodeJson, encodeSerialized, prettyRequested } from './jsonEncoding.ts';
 import { tableRequested } from './negotiation.ts';
 import { toTable } from './tables.ts';
@@ -65,8 +65,9 @@ export function writeStatus(res: ServerResponse, status: Status, pretty = false)
     return;
   }
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' };
-  // A refusal before the body was read (401, 413, a timeout): the connection closes rather than reading on what the client sends.
-  if (!res.req.complete) headers.Connection = 'close';
+  // A refusal before the body was read (401, 413, a timeout): the connection closes rather than reading on what the client sends,
+  // unless the rest of a body a little too big is being read and dropped, so the client still sending can read this answer.
+  if (!res.req.complete && !isDrained(res.req)) headers.Connection = 'close';
   res.writeHead(status.code, headers);
   res.end(encodeJson(status, pretty));
 }

@@ -173,10 +173,14 @@ export class ApiServer {
 
   /** The bearer tokens the server takes, in kube-apiserver's order: the admin's static token, then service account JWTs. */
   get tokenAuthenticators(): TokenAuthenticator[] {
-    const adminTokens = new StaticTokenAuthenticator();
-    adminTokens.add(this.options.adminToken, adminUser);
-    return [adminTokens, { authenticateToken: (token, audiences) => this.serviceAccountTokens.authenticateToken(token, audiences) }];
+    if (!this.tokenChain) {
+      const adminTokens = new StaticTokenAuthenticator();
+      adminTokens.add(this.options.adminToken, adminUser);
+      this.tokenChain = [adminTokens, { authenticateToken: (token, audiences) => this.serviceAccountTokens.authenticateToken(token, audiences) }];
+    }
+    return this.tokenChain;
   }
+  private tokenChain: TokenAuthenticator[] | undefined;
 
   /** Listens on 127.0.0.1:port (0 = any free port) and returns the port. */
   async listen(port: number): Promise<number> {

@@ -20,7 +20,8 @@ import { Expectations } from '../shared/expectations.ts';
 import { controllerRevisionHashLabel, controllerRevisionsResource, currentRevision, truncateHistory, type ControllerRevision } from '../shared/history.ts';
 import { createPodFor } from '../shared/podControl.ts';
 import { podFromTemplate } from '../shared/podTemplate.ts';
-import { isPodAvailable, isPodReady } from '../shared/podUtil.ts';
+import { isPodAvailable, isPodReady, isPodTerminal } from '../shared/podUtil.ts';
+import { scaledValue } from '../shared/intOrPercent.ts';
 import { nodesResource, podsResource } from '../shared/resources.ts';
 import type { SharedInformer } from '../shared/sharedInformer.ts';
 import type { Pod, PodTemplateSpec } from '../shared/types.ts';
@@ -38,19 +39,6 @@ export interface DaemonSet extends KubeObject {
     revisionHistoryLimit?: number;
   };
   status?: Record<string, unknown>;
-}
-
-/** An int-or-percent of the desired count: percentages round up for surge and down for unavailable, as Kubernetes does. */
-function scaled(value: number | string | undefined, total: number, roundUp: boolean): number {
-  if (value === undefined) return 0;
-  if (typeof value === 'number') return value;
-  const percent = Number.parseInt(value, 10) || 0;
-  return roundUp ? Math.ceil((percent * total) / 100) : Math.floor((percent * total) / 100);
-}
-
-function isTerminal(pod: Pod): boolean {
-  const phase = pod.status?.phase;
-  return phase === 'Succeeded' || phase === 'Failed';
 }
 
 export class DaemonSetController extends QueueController {
@@ -130,10 +118,10 @@ export class DaemonSetController extends QueueController {
     }
     for (const nodeName of eligibleNames) {
       const pods = byNode.get(nodeName) ?? [];
-      const failed = pods.filter(isTerminal);
+      const failed = pods.filter(isPodTerminal);
       for (const pod of failed) this.recorder.event(ds, 'Warning', 'FailedDaemonPod', `Found failed daemon pod ${pod.metadata.namespace}/${pod.metadata.name} on node ${nodeName}, will try to kill it`);
       toDelete.push(...failed);
-      const live = pods.filter((p) => !isTerminal(p)).sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+      const live = pods.filter((p) => !isPodTerminal(p)).sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
       if (live.length === 0) toCreate.push(nodeName);
       else if (live.length > 1 && !this.surging(ds)) toDelete.push(...live.slice(1));
     }
@@ -158,7 +146,7 @@ export class DaemonSetController extends QueueController {
   }
 
   private surging(ds: DaemonSet): boolean {
-    return ds.spec.updateStrategy?.type === 'RollingUpdate' && scaled(ds.spec.updateStrategy.rollingUpdate?.maxSurge, 1, true) > 0;
+    return ds.spec.updateStrategy?.type === 'RollingUpdate' && scaledValue(ds.spec.updateStrategy.rollingUpdate?.maxSurge, 1, true) > 0;
   }
 
   /**
@@ -175,9 +163,9 @@ export class DaemonSetController extends QueueController {
     const rolling = ds.spec.updateStrategy.rollingUpdate ?? {};
     const doomed: Pod[] = [];
     if (this.surging(ds)) {
-      let budget = scaled(rolling.maxSurge, desired, true);
+      let budget = scaledValue(rolling.maxSurge, desired, true);
       for (const node of eligible) {
-        const pods = (byNode.get(node.metadata.name ?? '') ?? []).filter((p) => !isTerminal(p));
+        const pods = (byNode.get(node.metadata.name ?? '') ?? []).filter((p) => !isPodTerminal(p));
         const fresh = pods.filter((p) => p.metadata.labels?.[controllerRevisionHashLabel] === hash);
         const old = pods.filter((p) => p.metadata.labels?.[controllerRevisionHashLabel] !== hash);
         if (old.length === 0) continue;
@@ -189,11 +177,11 @@ export class DaemonSetController extends QueueController {
       }
       return doomed;
     }
-    const maxUnavailable = Math.max(1, scaled(rolling.maxUnavailable ?? 1, desired, false));
-    let unavailable = eligible.filter((node) => !(byNode.get(node.metadata.name ?? '') ?? []).some((p) => !isTerminal(p) && available(p))).length;
+    const maxUnavailable = Math.max(1, scaledValue(rolling.maxUnavailable ?? 1, desired, false));
+    let unavailable = eligible.filter((node) => !(byNode.get(node.metadata.name ?? '') ?? []).some((p) => !isPodTerminal(p) && available(p))).length;
     for (const node of eligible) {
       if (unavailable >= maxUnavailable) break;
-      const pods = (byNode.get(node.metadata.name ?? '') ?? []).filter((p) => !isTerminal(p));
+      const pods = (byNode.get(node.metadata.name ?? '') ?? []).filter((p) => !isPodTerminal(p));
       const old = pods.filter((p) => p.metadata.labels?.[controllerRevisionHashLabel] !== hash);
       if (old.length === 0) continue;
       doomed.push(...old);
@@ -220,7 +208,7 @@ export class DaemonSetController extends QueueController {
     let updated = 0;
     let misscheduled = 0;
     for (const [node, all] of byNode) {
-      const pods = all.filter((p) => !isTerminal(p));
+      const pods = all.filter((p) => !isPodTerminal(p));
       if (pods.length === 0) continue;
       if (!eligibleNames.has(node)) {
         misscheduled++;

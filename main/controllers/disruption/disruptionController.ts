@@ -16,6 +16,7 @@ import { labelSelectorObjectToRequirements, type LabelSelectorObject } from '../
 import { QueueController, splitKey, type ControllerContext } from '../shared/controller.ts';
 import { controllerRefOf } from '../shared/controllerRef.ts';
 import { isPodReady } from '../shared/podUtil.ts';
+import { scaledValue } from '../shared/intOrPercent.ts';
 import { podsResource } from '../shared/resources.ts';
 import type { SharedInformer } from '../shared/sharedInformer.ts';
 import { parseTime, timestampOf } from '../shared/time.ts';
@@ -27,12 +28,6 @@ const deletionTimeoutMs = 2 * 60_000;
 interface Pdb extends KubeObject {
   spec?: { selector?: LabelSelectorObject; minAvailable?: number | string; maxUnavailable?: number | string };
   status?: { disruptedPods?: Record<string, string>; conditions?: Array<Record<string, unknown>> } & Record<string, unknown>;
-}
-
-function scaled(value: number | string, total: number, roundUp: boolean): number {
-  if (typeof value === 'number') return value;
-  const percent = Number.parseInt(value, 10) || 0;
-  return roundUp ? Math.ceil((percent * total) / 100) : Math.floor((percent * total) / 100);
 }
 
 export class DisruptionController extends QueueController {
@@ -105,7 +100,7 @@ export class DisruptionController extends QueueController {
       const counted = await this.expectedCount(pods, pdb);
       if (counted === undefined) return this.writeStatus(pdb, { disruptionsAllowed: 0, currentHealthy: healthy, desiredHealthy: 0, expectedPods: 0 }, disrupted, 'SyncFailed');
       expected = counted;
-      desired = maxUnavailable !== undefined ? Math.max(0, expected - scaled(maxUnavailable, expected, true)) : scaled(minAvailable!, expected, true);
+      desired = maxUnavailable !== undefined ? Math.max(0, expected - scaledValue(maxUnavailable, expected, true)) : scaledValue(minAvailable!, expected, true);
     } else if (minAvailable !== undefined) {
       desired = minAvailable;
     }

@@ -6,7 +6,7 @@
 
 import { existsSync, rmSync } from 'node:fs';
 import type Docker from 'dockerode';
-import { removeClusterNetwork } from '../network/clusterNetwork.ts';
+import { clusterNetworkName, removeClusterNetwork } from '../network/clusterNetwork.ts';
 import { createDockerClient, engineCall, engineCallIdempotent } from '../runtime/docker/engine.ts';
 import { CONTAINER_TYPE_CONTAINER, CONTAINER_TYPE_SANDBOX, LABEL_CLUSTER, LABEL_CONTAINER_TYPE } from '../runtime/runtime.ts';
 import { clusterPaths, forgetDataDir, lockHolder, readJson } from './dataDir.ts';
@@ -38,7 +38,37 @@ export async function removeClusterObjects(docker: Docker, cluster: string): Pro
   for (const c of ordered) await engineCallIdempotent(`remove container ${c.Names[0] ?? c.Id}`, () => docker.getContainer(c.Id).remove({ force: true, v: true }), [404, 409]);
   const { Volumes: volumes } = await engineCall('list the cluster\'s volumes', () => docker.listVolumes({ filters }));
   for (const v of volumes ?? []) await engineCallIdempotent(`remove volume ${v.Name}`, () => docker.getVolume(v.Name).remove(), [404]);
-  await removeClusterNetwork(docker, cluster);
+  await removeNetworkAfterContainers(docker, cluster);
+}
+
+/**
+ * The network once its containers are gone. The engine can still list an
+ * endpoint of a container it removed a moment ago (or is removing), and then
+ * refuses with "has active endpoints": such endpoints are force-disconnected,
+ * as `docker network disconnect -f` does, and the removal tried again. A
+ * container someone else attached (not the cluster's) is left alone, and its
+ * endpoint keeps the network, with Docker's own message.
+ */
+async function removeNetworkAfterContainers(docker: Docker, cluster: string, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await removeClusterNetwork(docker, cluster);
+    } catch (error) {
+      if (attempt >= attempts || !/active endpoints/.test((error as Error).message)) throw error;
+      await disconnectStaleEndpoints(docker, cluster);
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+}
+
+async function disconnectStaleEndpoints(docker: Docker, cluster: string): Promise<void> {
+  const network = docker.getNetwork(clusterNetworkName(cluster));
+  const info = await engineCall('inspect the cluster network', () => network.inspect() as Promise<{ Containers?: Record<string, { Name?: string }> }>);
+  for (const [id, endpoint] of Object.entries(info.Containers ?? {})) {
+    const owner = await docker.getContainer(id).inspect().catch(() => undefined);
+    if (owner && owner.Config?.Labels?.[LABEL_CLUSTER] !== cluster) continue;
+    await engineCallIdempotent(`disconnect ${endpoint.Name ?? id} from the cluster network`, () => network.disconnect({ Container: id, Force: true }), [404]);
+  }
 }
 
 /** Removes the cluster; throws ClusterBusyError while a PodLab process runs it, and leaves the data directory when the engine fails (so a retry finds the cluster again). */

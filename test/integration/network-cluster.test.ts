@@ -17,7 +17,7 @@ import { Cluster } from '../../main/cluster/cluster.ts';
 import { startPortForward } from '../../main/network/portforward/portForward.ts';
 import { kubectlOk } from '../helpers/kubectl.ts';
 import { ADDON_IMAGE } from '../../main/network/addonImage.ts';
-import { removeClusterNetwork } from '../../main/network/clusterNetwork.ts';
+import { removeClusterObjects } from '../../main/cluster/deleteCluster.ts';
 import { createDockerClient } from '../../main/runtime/docker/engine.ts';
 import { execSync } from '../../main/runtime/docker/exec.ts';
 import { freeNodePort } from './network-fixture.ts';
@@ -87,10 +87,7 @@ describe('networking in a cluster with Docker nodes', () => {
   });
   after(async () => {
     await cluster?.stop();
-    const filters = JSON.stringify({ label: [`podlab.cluster=${name}`] });
-    for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
-    for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
-    await removeClusterNetwork(docker, name).catch(() => undefined);
+    await removeClusterObjects(docker, name);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

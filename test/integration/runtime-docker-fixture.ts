@@ -6,7 +6,8 @@
 
 import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
-import { ensureClusterNetwork, removeClusterNetwork, type ClusterNetwork } from '../../main/network/clusterNetwork.ts';
+import { removeClusterObjects } from '../../main/cluster/deleteCluster.ts';
+import { ensureClusterNetwork, type ClusterNetwork } from '../../main/network/clusterNetwork.ts';
 import { DockerRuntime } from '../../main/runtime/docker/dockerRuntime.ts';
 import { createNodeContainer, startNodeContainer } from '../../main/runtime/docker/nodeContainers.ts';
 import { LABEL_CLUSTER, type ContainerConfig, type PodSandboxConfig } from '../../main/runtime/runtime.ts';
@@ -47,7 +48,7 @@ export async function createDockerFixture(): Promise<DockerFixture> {
       ...overrides,
       labels: { ...TEST_LABELS, ...overrides.labels },
     }),
-    cleanup: () => removeEverything(docker, cluster),
+    cleanup: () => removeClusterObjects(docker, cluster),
   };
   try {
     fixture.network = await createNetwork(docker, cluster);
@@ -71,15 +72,6 @@ async function createNetwork(docker: Docker, cluster: string): Promise<ClusterNe
       throw error;
     }
   }
-}
-
-async function removeEverything(docker: Docker, cluster: string): Promise<void> {
-  const filters = JSON.stringify({ label: [`${LABEL_CLUSTER}=${cluster}`] });
-  const containers = await docker.listContainers({ all: true, filters });
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {})));
-  const { Volumes: volumes } = await docker.listVolumes({ filters });
-  await Promise.all((volumes ?? []).map((v) => docker.getVolume(v.Name).remove().catch(() => {})));
-  await removeClusterNetwork(docker, cluster);
 }
 
 /** What the engine still holds with this cluster's label. */

@@ -65,7 +65,7 @@ describe('the Job controller', () => {
 
   it('back-off doubles from 10 s and stops at 6 min; indexes print as intervals', () => {
     assert.deepEqual([1, 2, 3, 6, 7, 12].map(backoffDelayMs), [10_000, 20_000, 40_000, 320_000, 360_000, 360_000]);
-    assert.equal(formatIndexes([5, 0, 1, 2, 7, 8]), '0-2,5,7-8');
+    assert.equal(formatIndexes([5, 0, 1, 2, 7, 8]), '0-2,5,7,8');
     assert.deepEqual([...parseIndexes('0-2,5,7-8', 8)], [0, 1, 2, 5, 7]);
   });
 
@@ -183,5 +183,113 @@ describe('the Job controller', () => {
         return true;
       }
     });
+  });
+
+  it('a FailJob rule of the podFailurePolicy ends the Job at once, naming the container, exit code and rule', async () => {
+    const rules = [{ action: 'FailJob', onExitCodes: { containerName: 'main', operator: 'In', values: [42] } }];
+    await h.client.resource(jobsRef).create('default', job('policy-failjob', { parallelism: 2, completions: 4, podFailurePolicy: { rules } }));
+    const [first] = await until('two pods', async () => {
+      const active = running(await podsOf(h, 'policy-failjob'));
+      return active.length === 2 ? active : undefined;
+    });
+    await finish(h, first!, 42);
+    const failed = await until('the Job to fail', async () => {
+      const j = await getJob(h, 'policy-failjob');
+      return conditionOf(j, 'Failed') ? j : undefined;
+    });
+    const message = `Container main for pod default/${first!.metadata.name} failed with exit code 42 matching FailJob rule at index 0`;
+    assert.deepEqual([conditionOf(failed, 'FailureTarget')?.reason, conditionOf(failed, 'Failed')?.reason, conditionOf(failed, 'Failed')?.message], ['PodFailurePolicy', 'PodFailurePolicy', message]);
+    assert.equal(running(await podsOf(h, 'policy-failjob')).length, 0, 'the other pod was deleted');
+    const warning = (await events(h, 'default')).find((e) => e.involvedObject.name === 'policy-failjob' && e.reason === 'PodFailurePolicy');
+    assert.equal(warning?.message, message);
+  });
+
+  it('an Ignore rule keeps a failure off the count: the pod is replaced at once, and backoffLimit 0 is not reached', async () => {
+    const rules = [{ action: 'Ignore', onExitCodes: { operator: 'In', values: [137] } }, { action: 'Count', onExitCodes: { operator: 'NotIn', values: [137] } }];
+    await h.client.resource(jobsRef).create('default', job('policy-ignore', { backoffLimit: 0, podFailurePolicy: { rules } }));
+    const first = await until('the first pod', async () => running(await podsOf(h, 'policy-ignore'))[0]);
+    await finish(h, first, 137);
+    const second = await until('a replacement without back-off', async () => running(await podsOf(h, 'policy-ignore')).find((p) => p.metadata.uid !== first.metadata.uid));
+    const j = await until('the ignored pod released', async () => {
+      const pods = await podsOf(h, 'policy-ignore');
+      const firstNow = pods.find((p) => p.metadata.uid === first.metadata.uid);
+      return !firstNow?.metadata.finalizers?.length ? getJob(h, 'policy-ignore') : undefined;
+    });
+    assert.equal(j.status?.failed ?? 0, 0);
+    assert.equal(conditionOf(j, 'Failed'), undefined);
+    await finish(h, second, 1);
+    const failed = await until('a counted failure fails it', async () => {
+      const latest = await getJob(h, 'policy-ignore');
+      return conditionOf(latest, 'Failed') ? latest : undefined;
+    });
+    assert.deepEqual([conditionOf(failed, 'Failed')?.reason, failed.status?.failed], ['BackoffLimitExceeded', 1]);
+  });
+
+  it('backoffLimitPerIndex: each index has its own count and back-off; a spent index fails alone, then the Job with FailedIndexes', async () => {
+    await h.client.resource(jobsRef).create('default', job('per-index', { completionMode: 'Indexed', completions: 2, parallelism: 2, backoffLimitPerIndex: 1 }));
+    const byIndex = async () => new Map(running(await podsOf(h, 'per-index')).map((p) => [p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'], p]));
+    const first = await until('both indexes running', async () => ((await byIndex()).size === 2 ? byIndex() : undefined));
+    assert.equal(first.get('0')!.metadata.annotations?.['batch.kubernetes.io/job-index-failure-count'], '0');
+    await finish(h, first.get('0')!, 1);
+    await settle();
+    assert.equal((await byIndex()).has('0'), false, 'index 0 waits out its 10 s back-off');
+    assert.equal((await getJob(h, 'per-index')).status?.failed ?? 0, 0, 'the failed pod is kept, uncounted, until its replacement exists');
+    h.clock.advance(10_000);
+    const retry = await untilAdvancing(h, 'index 0 again', async () => (await byIndex()).get('0'));
+    assert.equal(retry.metadata.annotations?.['batch.kubernetes.io/job-index-failure-count'], '1');
+    await until('the first failure counted', async () => (await getJob(h, 'per-index')).status?.failed === 1 || undefined);
+    await finish(h, retry, 1);
+    const afterSecond = await until('index 0 failed', async () => {
+      const j = await getJob(h, 'per-index');
+      return (j.status as { failedIndexes?: string } | undefined)?.failedIndexes === '0' ? j : undefined;
+    });
+    assert.equal(conditionOf(afterSecond, 'Failed'), undefined, 'index 1 still runs');
+    // A minute in small steps (a jump would leave the queue cooling down for twice as long).
+    for (let i = 0; i < 60; i++) {
+      h.clock.advance(1_000);
+      await settle(5);
+    }
+    assert.equal((await byIndex()).has('0'), false, 'a failed index is not restarted');
+    await finish(h, first.get('1')!, 0);
+    const failed = await untilAdvancing(h, 'the Job to fail', async () => {
+      const j = await getJob(h, 'per-index');
+      return conditionOf(j, 'Failed') ? j : undefined;
+    });
+    assert.deepEqual([conditionOf(failed, 'Failed')?.reason, conditionOf(failed, 'Failed')?.message, failed.status?.completedIndexes, failed.status?.failed], ['FailedIndexes', 'Job has failed indexes', '1', 2]);
+  });
+
+  it('maxFailedIndexes: one failed index too many fails the Job with MaxFailedIndexesExceeded', async () => {
+    const rules = [{ action: 'FailIndex', onExitCodes: { operator: 'In', values: [3] } }];
+    await h.client.resource(jobsRef).create('default', job('max-failed', { completionMode: 'Indexed', completions: 3, parallelism: 3, backoffLimitPerIndex: 5, maxFailedIndexes: 0, podFailurePolicy: { rules } }));
+    const pods = await until('three pods', async () => {
+      const active = running(await podsOf(h, 'max-failed'));
+      return active.length === 3 ? active : undefined;
+    });
+    await finish(h, pods[0]!, 3);
+    const failed = await until('the Job to fail', async () => {
+      const j = await getJob(h, 'max-failed');
+      return conditionOf(j, 'Failed') ? j : undefined;
+    });
+    assert.deepEqual([conditionOf(failed, 'Failed')?.reason, conditionOf(failed, 'Failed')?.message], ['MaxFailedIndexesExceeded', 'Job has exceeded the specified maximal number of failed indexes']);
+  });
+
+  it('a successPolicy ends an Indexed Job once its rule holds: SuccessCriteriaMet then Complete with SuccessPolicy', async () => {
+    await h.client.resource(jobsRef).create('default', job('leader', { completionMode: 'Indexed', completions: 3, parallelism: 3, successPolicy: { rules: [{ succeededIndexes: '0' }] } }));
+    const pods = await until('three pods', async () => {
+      const active = running(await podsOf(h, 'leader'));
+      return active.length === 3 ? active : undefined;
+    });
+    const leader = pods.find((p) => p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'] === '0')!;
+    await finish(h, leader, 0);
+    const done = await until('the Job to complete', async () => {
+      const j = await getJob(h, 'leader');
+      return conditionOf(j, 'Complete') ? j : undefined;
+    });
+    assert.deepEqual(
+      [conditionOf(done, 'SuccessCriteriaMet')?.reason, conditionOf(done, 'SuccessCriteriaMet')?.message, conditionOf(done, 'Complete')?.reason, conditionOf(done, 'Complete')?.message],
+      ['SuccessPolicy', 'Matched rules at index 0', 'SuccessPolicy', 'Matched rules at index 0'],
+    );
+    assert.equal(done.status?.completedIndexes, '0');
+    assert.equal(running(await podsOf(h, 'leader')).length, 0, 'the workers were stopped');
   });
 });

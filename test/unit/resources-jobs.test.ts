@@ -39,7 +39,7 @@ test('defaults: one completion, parallelism 1, backoffLimit 6, NonIndexed, not s
 });
 
 test("ValidateJob's words: the restart policy, Indexed without completions, negative counts", async () => {
-  assert.match(await refusal(job('always', {}, 'Always')), /spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"/);
+  assert.match(await refusal(job('always', {}, 'Always')), /spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"/);
   assert.match(await refusal(job('indexed', { completionMode: 'Indexed', parallelism: 2 })), /spec.completions: Required value: when completion mode is Indexed/);
   assert.match(await refusal(job('negative', { backoffLimit: -1 })), /spec.backoffLimit: Invalid value: -1: must be greater than or equal to 0/);
 });
@@ -52,4 +52,30 @@ test('the template and completions may not change; parallelism may', async () =>
     api.client.resource(jobs).patch('default', 'fixed', 'application/strategic-merge-patch+json', { spec: { template: { spec: { containers: [{ name: 'c', image: 'busybox:1.37' }] } } } }),
     /spec.template: Invalid value: .*: field is immutable/,
   );
+});
+
+test("podFailurePolicy and successPolicy: ValidateJob's words for each rule", async () => {
+  const policy = (rules: unknown[]) => ({ podFailurePolicy: { rules } });
+  assert.match(await refusal(job('on-failure', policy([{ action: 'FailJob', onExitCodes: { operator: 'In', values: [1] } }]), 'OnFailure')), /spec.template.spec.restartPolicy: Invalid value: "OnFailure": only "Never" is supported when podFailurePolicy is specified/);
+  const both = await refusal(job('both', policy([{ action: 'Ignore', onExitCodes: { operator: 'In', values: [1] }, onPodConditions: [{ type: 'DisruptionTarget' }] }])));
+  assert.match(both, /spec.podFailurePolicy.rules\[0\]: Invalid value: specifying both OnExitCodes and OnPodConditions is not supported/);
+  assert.match(await refusal(job('neither', policy([{ action: 'Ignore' }]))), /spec.podFailurePolicy.rules\[0\]: Invalid value: specifying one of OnExitCodes and OnPodConditions is required/);
+  const codes = await refusal(job('codes', policy([{ action: 'Panic', onExitCodes: { containerName: 'nope', operator: 'In', values: [3, 0, 3] } }])));
+  for (const expected of [
+    'spec.podFailurePolicy.rules[0].action: Unsupported value: "Panic": supported values: "Count", "FailIndex", "FailJob", "Ignore"',
+    'spec.podFailurePolicy.rules[0].onExitCodes.containerName: Invalid value: "nope": must be one of the container or initContainer names in the pod template',
+    'spec.podFailurePolicy.rules[0].onExitCodes.values[1]: Invalid value: 0: must not be 0 for the In operator',
+    'spec.podFailurePolicy.rules[0].onExitCodes.values[2]: Duplicate value: 3',
+    'spec.podFailurePolicy.rules[0].onExitCodes.values: Invalid value: []int32{3, 0, 3}: must be ordered',
+  ]) assert.ok(codes.includes(expected), `${expected}\nin ${codes}`);
+  assert.match(await refusal(job('fail-index', policy([{ action: 'FailIndex', onExitCodes: { operator: 'In', values: [1] } }]))), /spec.podFailurePolicy.rules\[0\].action: Invalid value: "FailIndex": requires the backoffLimitPerIndex to be set/);
+  assert.match(await refusal(job('per-index', { backoffLimitPerIndex: 1 })), /spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode/);
+  assert.match(await refusal(job('success-nonindexed', { successPolicy: { rules: [{ succeededCount: 1 }] } })), /spec.successPolicy: Invalid value: batch.SuccessPolicy\{.*\}: requires indexed completion mode/);
+  const indexed = { completionMode: 'Indexed', completions: 3, parallelism: 3 };
+  assert.match(await refusal(job('success-indexes', { ...indexed, successPolicy: { rules: [{ succeededIndexes: '0,5' }] } })), /spec.successPolicy.rules\[0\].succeededIndexes: Invalid value: "0,5": error parsing succeededIndexes: too large index: "5"/);
+  assert.match(await refusal(job('success-order', { ...indexed, successPolicy: { rules: [{ succeededIndexes: '2,1' }] } })), /error parsing succeededIndexes: non-increasing order, previous: 2, current: 1/);
+  assert.match(await refusal(job('success-count', { ...indexed, successPolicy: { rules: [{ succeededIndexes: '0-1', succeededCount: 3 }] } })), /spec.successPolicy.rules\[0\].succeededCount: Invalid value: 3: must be less than or equal to 2 \(the number of indexes in the specified succeededIndexes field\)/);
+  assert.match(await refusal(job('success-empty', { ...indexed, successPolicy: { rules: [{}] } })), /spec.successPolicy.rules\[0\]: Required value: at least one of succeededCount or succeededIndexes must be specified/);
+  const accepted = (await api.client.resource(jobs).create('default', job('good-policy', { ...indexed, backoffLimitPerIndex: 1, maxFailedIndexes: 1, successPolicy: { rules: [{ succeededIndexes: '0-1' }] }, ...policy([{ action: 'FailIndex', onExitCodes: { operator: 'In', values: [42] } }, { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }]) }))) as KubeObject & { spec: Record<string, any> };
+  assert.deepEqual([accepted.spec.backoffLimit, accepted.spec.podReplacementPolicy, accepted.spec.podFailurePolicy.rules[1].onPodConditions[0].status], [2147483647, 'Failed', 'True']);
 });

@@ -1,6 +1,7 @@
 // CronJobs (batch/v1): SetDefaults_CronJob, ValidateCronJob(Update) and the
 // `kubectl get cronjobs` columns.
 
+import { validateJobRestartPolicy } from './shared/jobPolicyValidation.ts';
 import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { isKnownTimeZone, parseSchedule } from '../../kube/cronSchedule.ts';
@@ -58,8 +59,7 @@ function validate(cronJob: KubeObject): FieldError[] {
   if (!template) errs.push(required('spec.jobTemplate.spec.template'));
   else {
     errs.push(...validatePodTemplateSpec(template, 'spec.jobTemplate.spec.template'));
-    const restartPolicy = String(objectAt(template, 'spec')?.restartPolicy ?? '');
-    if (restartPolicy !== 'OnFailure' && restartPolicy !== 'Never') errs.push(notSupported('spec.jobTemplate.spec.template.spec.restartPolicy', restartPolicy, ['OnFailure', 'Never']));
+    errs.push(...validateJobRestartPolicy(jobSpec ?? {}, 'spec.jobTemplate.spec.template.spec.restartPolicy'));
   }
   for (const key of ['parallelism', 'completions', 'activeDeadlineSeconds', 'backoffLimit', 'ttlSecondsAfterFinished']) errs.push(...validateNonnegativeField(numberAt(jobSpec, key), `spec.jobTemplate.spec.${key}`));
   return errs;

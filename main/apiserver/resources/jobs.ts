@@ -8,6 +8,7 @@ import { formatLabelSelectorObject, goLabelSelector } from '../validation/labelS
 import { ageColumn, column, nameColumn } from './shared/columns.ts';
 import { ageSince } from './shared/humanDuration.ts';
 import { jobCompletions, jobDuration, jobStatus, type JobShape } from './shared/jobPrinting.ts';
+import { validateJobRestartPolicy, validatePodFailurePolicy, validateSuccessPolicy } from './shared/jobPolicyValidation.ts';
 import { ensureObject, numberAt, objectAt, objectsAt, setDefault, type JsonObject } from './shared/json.ts';
 import { defaultPodSpec } from './shared/podSpecDefaults.ts';
 import { selectorOf, templateCells, templateColumns, validateSelectorAndTemplate } from './shared/workloads.ts';
@@ -20,6 +21,9 @@ const completionModes = ['NonIndexed', 'Indexed'];
 const replacementPolicies = ['TerminatingOrFailed', 'Failed'];
 const maxParallelismForIndexed = 100_000;
 const maxCompletionsForIndexed = 100_000;
+const maxFailedIndexesForIndexed = 100_000;
+const completionsSoftLimit = 100_000;
+const limitForHighCompletions = 10_000;
 
 function spec(job: KubeObject): JsonObject {
   return ensureObject(job, 'spec');
@@ -73,18 +77,39 @@ function validate(job: KubeObject): FieldError[] {
     if (completions === undefined) errs.push(required('spec.completions', 'when completion mode is Indexed'));
     else if (completions > maxCompletionsForIndexed) errs.push(invalid('spec.completions', completions, `must be less than or equal to ${maxCompletionsForIndexed} when completion mode is Indexed`));
     if (parallelism > maxParallelismForIndexed) errs.push(invalid('spec.parallelism', parallelism, `must be less than or equal to ${maxParallelismForIndexed} when completion mode is Indexed`));
+    errs.push(...validatePerIndexLimits(s, completions, parallelism));
   } else {
-    if (numberAt(s, 'backoffLimitPerIndex') !== undefined) errs.push(required('spec.completionMode', 'when backoffLimitPerIndex is specified, completionMode must be Indexed'));
+    for (const key of ['backoffLimitPerIndex', 'maxFailedIndexes']) {
+      const value = numberAt(s, key);
+      if (value !== undefined) errs.push(invalid(`spec.${key}`, value, 'requires indexed completion mode'));
+    }
   }
   if (numberAt(s, 'maxFailedIndexes') !== undefined && numberAt(s, 'backoffLimitPerIndex') === undefined) {
     errs.push(required('spec.backoffLimitPerIndex', 'when maxFailedIndexes is specified'));
   }
+  errs.push(...validatePodFailurePolicy(s), ...validateSuccessPolicy(s));
   const policy = s.podReplacementPolicy;
   if (typeof policy === 'string') {
     if (!replacementPolicies.includes(policy)) errs.push(notSupported('spec.podReplacementPolicy', policy, replacementPolicies));
     else if (objectAt(s, 'podFailurePolicy') && policy !== 'Failed') errs.push(notSupported('spec.podReplacementPolicy', policy, ['Failed']));
   }
-  errs.push(...validateSelectorAndTemplate(job, undefined, [], ['OnFailure', 'Never']));
+  errs.push(...validateSelectorAndTemplate(job, undefined, [], []));
+  errs.push(...validateJobRestartPolicy(s, 'spec.template.spec.restartPolicy'));
+  return errs;
+}
+
+/** Limits on failed indexes for Indexed Jobs, stricter above 100,000 completions with a per-index back-off limit. */
+function validatePerIndexLimits(s: JsonObject, completions: number | undefined, parallelism: number): FieldError[] {
+  const errs: FieldError[] = [];
+  const maxFailed = numberAt(s, 'maxFailedIndexes');
+  if (completions !== undefined && maxFailed !== undefined && maxFailed > completions) errs.push(invalid('spec.maxFailedIndexes', maxFailed, 'must be less than or equal to completions'));
+  if (maxFailed !== undefined && maxFailed > maxFailedIndexesForIndexed) errs.push(invalid('spec.maxFailedIndexes', maxFailed, `must be less than or equal to ${maxFailedIndexesForIndexed}`));
+  if (completions !== undefined && completions > completionsSoftLimit && numberAt(s, 'backoffLimitPerIndex') !== undefined) {
+    const high = `when completions are above ${completionsSoftLimit} and used with backoff limit per index`;
+    if (maxFailed === undefined) errs.push(required('spec.maxFailedIndexes', `must be specified when completions is above ${completionsSoftLimit}`));
+    if (parallelism > limitForHighCompletions) errs.push(invalid('spec.parallelism', parallelism, `must be less than or equal to ${limitForHighCompletions} ${high}`));
+    if (maxFailed !== undefined && maxFailed > limitForHighCompletions) errs.push(invalid('spec.maxFailedIndexes', maxFailed, `must be less than or equal to ${limitForHighCompletions} ${high}`));
+  }
   return errs;
 }
 
@@ -111,7 +136,7 @@ function validateUpdate(job: KubeObject, old: KubeObject): FieldError[] {
   // Indexed Jobs may scale completions together with parallelism (elastic Indexed Jobs).
   const elastic = s.completionMode === 'Indexed' && numberAt(s, 'completions') === numberAt(s, 'parallelism') && numberAt(o, 'completions') === numberAt(o, 'parallelism');
   if (!elastic) errs.push(...validateImmutableField(s.completions, o.completions, 'spec.completions'));
-  for (const key of ['completionMode', 'podFailurePolicy', 'backoffLimitPerIndex', 'manualSelector', 'managedBy']) errs.push(...validateImmutableField(s[key], o[key], `spec.${key}`));
+  for (const key of ['completionMode', 'podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'manualSelector', 'managedBy']) errs.push(...validateImmutableField(s[key], o[key], `spec.${key}`));
   return errs;
 }
 

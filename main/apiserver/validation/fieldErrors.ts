@@ -5,6 +5,9 @@
 import type { FieldError } from '../../kube/meta.ts';
 import { GoValue } from './goSyntax.ts';
 
+/** field.OmitValueType: an Invalid error that prints no value (`rules[0]: Invalid value: specifying ...`). */
+export const omittedValue = new GoValue('');
+
 export function required(field: string, detail = ''): FieldError {
   return { type: 'FieldValueRequired', field, detail };
 }
@@ -70,7 +73,7 @@ const valueless = new Set<FieldError['type']>(['FieldValueRequired', 'FieldValue
 /** field.Error.ErrorBody: the message without the field path. */
 export function fieldErrorBody(e: FieldError): string {
   let body = typeTitles[e.type];
-  if (!valueless.has(e.type)) body += `: ${printValue(e.value)}`;
+  if (!valueless.has(e.type) && e.value !== omittedValue) body += `: ${printValue(e.value)}`;
   if (e.detail) body += `: ${e.detail}`;
   return body;
 }

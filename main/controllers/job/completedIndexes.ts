@@ -1,5 +1,6 @@
 // An Indexed Job's status.completedIndexes (and failedIndexes): the indexes
-// as ascending intervals, `1,3-5,7`, as the Job controller writes them.
+// as ascending intervals, `1,3-5,7,8`, as the Job controller writes them (two
+// neighbours are written as a pair, not as an interval).
 
 export function parseIndexes(text: string | undefined, completions: number): Set<number> {
   const indexes = new Set<number>();
@@ -18,7 +19,7 @@ export function formatIndexes(indexes: Iterable<number>): string {
   for (let i = 0; i < sorted.length; ) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
+    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}${j === i + 1 ? ',' : '-'}${sorted[j]}`);
     i = j + 1;
   }
   return parts.join(',');

@@ -15,6 +15,11 @@ export const reasons = {
   backoffLimitExceeded: { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' },
   deadlineExceeded: { reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' },
   completionsReached: { reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' },
+  maxFailedIndexesExceeded: { reason: 'MaxFailedIndexesExceeded', message: 'Job has exceeded the specified maximal number of failed indexes' },
+  failedIndexes: { reason: 'FailedIndexes', message: 'Job has failed indexes' },
+  /** Reasons whose message names the pod or rule that decided. */
+  podFailurePolicy: 'PodFailurePolicy',
+  successPolicy: 'SuccessPolicy',
   suspended: { reason: 'JobSuspended', message: 'Job suspended' },
   resumed: { reason: 'JobResumed', message: 'Job resumed' },
 } as const;

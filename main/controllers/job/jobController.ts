@@ -26,7 +26,10 @@ import type { SharedInformer } from '../shared/sharedInformer.ts';
 import { parseTime, timestampOf } from '../shared/time.ts';
 import type { Pod, PodTemplateSpec } from '../shared/types.ts';
 import { formatIndexes, parseIndexes } from './completedIndexes.ts';
+import { absoluteFailureCount, failsIndex, replacementAnnotations } from './indexFailures.ts';
 import { findCondition, isTrue, reasons, withCondition, type JobCondition } from './jobConditions.ts';
+import { matchPodFailurePolicy, type PodFailurePolicy } from './podFailurePolicy.ts';
+import { matchSuccessPolicy, type SuccessPolicy } from './successPolicy.ts';
 
 export const jobsResource = { group: 'batch', version: 'v1', plural: 'jobs' };
 export const jobKind = { apiVersion: 'batch/v1', kind: 'Job' };
@@ -41,8 +44,13 @@ export interface JobSpec {
   completions?: number;
   completionMode?: string;
   backoffLimit?: number;
+  backoffLimitPerIndex?: number;
+  maxFailedIndexes?: number;
   activeDeadlineSeconds?: number;
   suspend?: boolean;
+  podFailurePolicy?: PodFailurePolicy;
+  successPolicy?: SuccessPolicy;
+  podReplacementPolicy?: string;
   template: PodTemplateSpec;
 }
 
@@ -55,6 +63,7 @@ export interface JobStatus {
   startTime?: string;
   completionTime?: string;
   completedIndexes?: string;
+  failedIndexes?: string;
   uncountedTerminatedPods?: { succeeded?: string[]; failed?: string[] };
   conditions?: JobCondition[];
 }
@@ -214,15 +223,40 @@ export class JobController extends QueueController {
     // Count finished pods in two steps, each one written before the next: listed as uncounted, finalizer removed, counted.
     const uncounted = { succeeded: [...(status.uncountedTerminatedPods?.succeeded ?? [])], failed: [...(status.uncountedTerminatedPods?.failed ?? [])] };
     const listed = new Set([...uncounted.succeeded, ...uncounted.failed]);
+    const tracked = pods.filter((pod) => hasFinalizer(pod) && !this.released.has(pod.metadata.uid ?? ''));
     // A pod deleted before it ended counts as failed, except one the Job's own suspension deleted.
-    const finishing = pods.filter((pod) => hasFinalizer(pod) && !this.released.has(pod.metadata.uid ?? '') && (terminalOutcome(pod) || (pod.metadata.deletionTimestamp && !job.spec.suspend)));
+    const failing = (pod: Pod) => terminalOutcome(pod) === 'failed' || (!terminalOutcome(pod) && !!pod.metadata.deletionTimestamp && !job.spec.suspend);
+    const perIndex = indexed ? job.spec.backoffLimitPerIndex : undefined;
+    if (perIndex !== undefined) {
+      const failedIndexes = parseIndexes(status.failedIndexes, completions ?? 0);
+      for (const pod of tracked) {
+        const index = indexOf(pod);
+        if (index !== undefined && failing(pod) && failsIndex(job.spec.podFailurePolicy, perIndex, pod)) failedIndexes.add(index);
+      }
+      status.failedIndexes = formatIndexes(failedIndexes);
+    }
+    const waitingForReplacement = perIndex !== undefined ? this.awaitingReplacement(job, pods, status) : new Map<number, Pod>();
+    const held = new Set([...waitingForReplacement.values()]);
+    const finishing = tracked.filter((pod) => !held.has(pod) && (terminalOutcome(pod) === 'succeeded' || failing(pod)));
     for (const pod of finishing) {
       const uid = pod.metadata.uid ?? '';
       if (listed.has(uid)) continue;
-      uncounted[terminalOutcome(pod) === 'succeeded' ? 'succeeded' : 'failed'].push(uid);
+      const outcome = terminalOutcome(pod) === 'succeeded' ? 'succeeded' : 'failed';
+      // A failure an Ignore rule matched loses its finalizer like any other, but is never counted.
+      if (outcome === 'failed' && !matchPodFailurePolicy(job.spec.podFailurePolicy, pod).counts) continue;
+      uncounted[outcome].push(uid);
       listed.add(uid);
     }
-    if (uncounted.succeeded.length + uncounted.failed.length > 0) {
+    // A FailJob rule's verdict is written with the counts, before any finalizer (and so the pod that proves it) goes.
+    if (job.spec.podFailurePolicy && !isTrue(status.conditions, 'FailureTarget') && !isTrue(status.conditions, 'SuccessCriteriaMet')) {
+      for (const pod of pods) {
+        const message = terminalOutcome(pod) === 'failed' ? matchPodFailurePolicy(job.spec.podFailurePolicy, pod).failJobMessage : undefined;
+        if (!message) continue;
+        status.conditions = withCondition(status.conditions, 'FailureTarget', 'True', { reason: reasons.podFailurePolicy, message }, stamp);
+        break;
+      }
+    }
+    if (finishing.length > 0 || uncounted.succeeded.length + uncounted.failed.length > 0) {
       status.uncountedTerminatedPods = uncountedJson(uncounted);
       const written = await this.writeStatus(current, status);
       if (!written) return;
@@ -251,7 +285,7 @@ export class JobController extends QueueController {
     status.terminating = pods.filter((pod) => !terminalOutcome(pod) && pod.metadata.deletionTimestamp).length;
 
     let conditions = status.conditions;
-    if (job.spec.suspend) {
+    if (job.spec.suspend && !isTrue(conditions, 'FailureTarget')) {
       if (!isTrue(conditions, 'Suspended')) {
         conditions = withCondition(conditions, 'Suspended', 'True', reasons.suspended, stamp);
         this.recorder.event(job, 'Normal', 'Suspended', 'Job suspended');
@@ -265,14 +299,14 @@ export class JobController extends QueueController {
         status.startTime = stamp;
       }
       status.startTime ??= stamp;
-      conditions = await this.progress(job, status, conditions, running, pods, now, stamp);
+      conditions = await this.progress(job, status, conditions, running, pods, waitingForReplacement, now, stamp);
     }
     status.conditions = conditions;
     await this.writeStatus(current, status);
   }
 
   /** Decides the Job's outcome so far and manages its pods; returns its conditions. */
-  private async progress(job: Job, status: JobStatus, conditions: JobCondition[] | undefined, running: Pod[], pods: Pod[], now: number, stamp: string): Promise<JobCondition[] | undefined> {
+  private async progress(job: Job, status: JobStatus, conditions: JobCondition[] | undefined, running: Pod[], pods: Pod[], waitingForReplacement: Map<number, Pod>, now: number, stamp: string): Promise<JobCondition[] | undefined> {
     const key = keyOf(job);
     const indexed = job.spec.completionMode === 'Indexed';
     const completions = job.spec.completions;
@@ -284,13 +318,26 @@ export class JobController extends QueueController {
     if (!target) {
       const startedMs = parseTime(status.startTime) ?? now;
       const deadlineMs = job.spec.activeDeadlineSeconds !== undefined ? startedMs + job.spec.activeDeadlineSeconds * 1000 : undefined;
-      const done = indexed ? parseIndexes(status.completedIndexes, completions ?? 0).size >= (completions ?? 0) : completions !== undefined && completions !== null ? succeeded >= completions : succeeded > 0 && running.length === 0;
+      const completedIndexes = indexed ? parseIndexes(status.completedIndexes, completions ?? 0) : new Set<number>();
+      const failedIndexes = parseIndexes(status.failedIndexes, completions ?? 0);
+      const perIndex = indexed && job.spec.backoffLimitPerIndex !== undefined;
+      const done = indexed ? completedIndexes.size >= (completions ?? 0) : completions !== undefined && completions !== null ? succeeded >= completions : succeeded > 0 && running.length === 0;
+      const successPolicyMessage = indexed ? matchSuccessPolicy(job.spec.successPolicy, completions ?? 0, completedIndexes) : undefined;
       if (failed + restarts > (job.spec.backoffLimit ?? 6)) {
         conditions = withCondition(conditions, 'FailureTarget', 'True', reasons.backoffLimitExceeded, stamp);
         target = 'failed';
       } else if (deadlineMs !== undefined && now >= deadlineMs) {
         conditions = withCondition(conditions, 'FailureTarget', 'True', reasons.deadlineExceeded, stamp);
         target = 'failed';
+      } else if (perIndex && job.spec.maxFailedIndexes !== undefined && failedIndexes.size > job.spec.maxFailedIndexes) {
+        conditions = withCondition(conditions, 'FailureTarget', 'True', reasons.maxFailedIndexesExceeded, stamp);
+        target = 'failed';
+      } else if (perIndex && failedIndexes.size > 0 && failedIndexes.size + completedIndexes.size >= (completions ?? 0)) {
+        conditions = withCondition(conditions, 'FailureTarget', 'True', reasons.failedIndexes, stamp);
+        target = 'failed';
+      } else if (successPolicyMessage) {
+        conditions = withCondition(conditions, 'SuccessCriteriaMet', 'True', { reason: reasons.successPolicy, message: successPolicyMessage }, stamp);
+        target = 'succeeded';
       } else if (done) {
         conditions = withCondition(conditions, 'SuccessCriteriaMet', 'True', reasons.completionsReached, stamp);
         target = 'succeeded';
@@ -308,19 +355,39 @@ export class JobController extends QueueController {
         conditions = withCondition(conditions, 'Failed', 'True', { reason: why.reason ?? '', message: why.message ?? '' }, stamp);
         this.recorder.event(job, 'Warning', why.reason ?? 'Failed', why.message ?? '');
       } else {
-        conditions = withCondition(conditions, 'Complete', 'True', reasons.completionsReached, stamp);
+        const why = findCondition(conditions, 'SuccessCriteriaMet')!;
+        conditions = withCondition(conditions, 'Complete', 'True', { reason: why.reason ?? '', message: why.message ?? '' }, stamp);
         status.completionTime = stamp;
         this.recorder.event(job, 'Normal', 'Completed', 'Job completed');
       }
       return conditions;
     }
     if (!this.expectations.satisfied(key)) return conditions;
-    await this.managePods(job, status, running, pods, now);
+    await this.managePods(job, status, running, pods, waitingForReplacement, now);
     return conditions;
   }
 
+  /**
+   * backoffLimitPerIndex: for each index still to run that has no pod running, its latest failed pod,
+   * kept (with its finalizer) until a replacement carries its failure count on.
+   */
+  private awaitingReplacement(job: Job, pods: Pod[], status: JobStatus): Map<number, Pod> {
+    const completions = job.spec.completions ?? 0;
+    const settled = new Set([...parseIndexes(status.completedIndexes, completions), ...parseIndexes(status.failedIndexes, completions)]);
+    const occupied = new Set(pods.filter((pod) => !terminalOutcome(pod) && !pod.metadata.deletionTimestamp).map(indexOf));
+    const latest = new Map<number, Pod>();
+    for (const pod of pods) {
+      const index = indexOf(pod);
+      if (index === undefined || index >= completions || terminalOutcome(pod) !== 'failed' || !hasFinalizer(pod)) continue;
+      if (settled.has(index) || occupied.has(index)) continue;
+      const before = latest.get(index);
+      if (!before || absoluteFailureCount(before) < absoluteFailureCount(pod) || (absoluteFailureCount(before) === absoluteFailureCount(pod) && finishedAt(pod) >= finishedAt(before))) latest.set(index, pod);
+    }
+    return latest;
+  }
+
   /** Creates or deletes pods to have the wanted number running, after the back-off that failures call for. */
-  private async managePods(job: Job, status: JobStatus, running: Pod[], pods: Pod[], now: number): Promise<void> {
+  private async managePods(job: Job, status: JobStatus, running: Pod[], pods: Pod[], waitingForReplacement: Map<number, Pod>, now: number): Promise<void> {
     const key = keyOf(job);
     const parallelism = job.spec.parallelism ?? 1;
     const completions = job.spec.completions;
@@ -328,11 +395,14 @@ export class JobController extends QueueController {
     const succeeded = status.succeeded ?? 0;
     let pending: number[] | undefined;
     let wanted: number;
+    // With podReplacementPolicy Failed, a pod being deleted still holds its place until it has failed.
+    const terminating = job.spec.podReplacementPolicy === 'Failed' ? pods.filter((pod) => !terminalOutcome(pod) && pod.metadata.deletionTimestamp) : [];
     if (indexed) {
       const done = parseIndexes(status.completedIndexes, completions ?? 0);
-      const runningIndexes = new Set(running.map(indexOf));
-      pending = Array.from({ length: completions ?? 0 }, (_, i) => i).filter((i) => !done.has(i) && !runningIndexes.has(i));
-      wanted = Math.min(parallelism, (completions ?? 0) - done.size);
+      const failedIndexes = parseIndexes(status.failedIndexes, completions ?? 0);
+      const busy = new Set([...running, ...terminating].map(indexOf));
+      pending = Array.from({ length: completions ?? 0 }, (_, i) => i).filter((i) => !done.has(i) && !failedIndexes.has(i) && !busy.has(i));
+      wanted = Math.min(parallelism, (completions ?? 0) - done.size - failedIndexes.size);
     } else if (completions !== undefined && completions !== null) {
       wanted = Math.min(parallelism, completions - succeeded);
     } else {
@@ -343,8 +413,21 @@ export class JobController extends QueueController {
       await this.deletePods(job, surplus.slice(0, running.length - wanted));
       return;
     }
-    let missing = Math.min(wanted - running.length, burst);
+    let missing = Math.min(wanted - running.length - terminating.length, burst);
     if (missing <= 0) return;
+    if (pending && job.spec.backoffLimitPerIndex !== undefined) {
+      // Each index waits out its own back-off, from its own last failure.
+      const waits = pending.map((i) => {
+        const failedPod = waitingForReplacement.get(i);
+        return failedPod ? finishedAt(failedPod) + backoffDelayMs(absoluteFailureCount(failedPod) + 1) - now : 0;
+      });
+      const later = waits.filter((w) => w > 0);
+      if (later.length > 0) this.queue.addAfter(key, Math.min(...later));
+      pending = pending.filter((_, n) => waits[n]! <= 0);
+      missing = Math.min(missing, pending.length);
+      if (missing <= 0) return;
+      return this.createPods(job, key, missing, pending, waitingForReplacement);
+    }
     const failures = pods.filter((pod) => terminalOutcome(pod) === 'failed' || (pod.metadata.deletionTimestamp && !terminalOutcome(pod)));
     if (failures.length > 0 && (status.failed ?? 0) > 0) {
       const lastFailure = Math.max(...failures.map(finishedAt));
@@ -355,20 +438,25 @@ export class JobController extends QueueController {
       }
     }
     if (pending) missing = Math.min(missing, pending.length);
-    this.expectations.expectCreations(key, missing);
+    return this.createPods(job, key, missing, pending, waitingForReplacement);
+  }
+
+  private async createPods(job: Job, key: string, count: number, indexes: number[] | undefined, waitingForReplacement: Map<number, Pod>): Promise<void> {
+    this.expectations.expectCreations(key, count);
     const ref = newControllerRef(job, jobKind);
-    const results = await Promise.allSettled(Array.from({ length: missing }, (_, i) => this.createPod(job, ref, pending?.[i])));
+    const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => this.createPod(job, ref, indexes?.[i], waitingForReplacement)));
     for (const result of results) if (result.status === 'rejected') this.expectations.creationObserved(key);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
   }
 
-  private createPod(job: Job, ref: ReturnType<typeof newControllerRef>, index: number | undefined): Promise<void> {
+  private createPod(job: Job, ref: ReturnType<typeof newControllerRef>, index: number | undefined, waitingForReplacement: Map<number, Pod>): Promise<void> {
     const name = job.metadata.name ?? '';
     const pod = podFromTemplate(job.spec.template, job.metadata.namespace ?? '', index === undefined ? name : `${name}-${index}`, ref);
     pod.metadata.finalizers = [...(pod.metadata.finalizers ?? []), trackingFinalizer];
     if (index !== undefined) {
       pod.metadata.annotations = { ...pod.metadata.annotations, [completionIndexAnnotation]: String(index) };
+      if (job.spec.backoffLimitPerIndex !== undefined) pod.metadata.annotations = { ...pod.metadata.annotations, ...replacementAnnotations(job.spec.podFailurePolicy, waitingForReplacement.get(index)) };
       pod.metadata.labels = { ...pod.metadata.labels, [completionIndexAnnotation]: String(index) };
       pod.spec.hostname ??= `${name}-${index}`;
       const indexEnv = { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: `metadata.annotations['${completionIndexAnnotation}']` } } };

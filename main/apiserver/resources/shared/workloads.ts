@@ -74,7 +74,8 @@ export function validateSelectorAndTemplate(obj: KubeObject, emptyNoun: string |
   errs.push(...validatePodTemplateSpec(template, 'spec.template', claimVolumes));
   const templateSpec = objectAt(template, 'spec');
   const restartPolicy = String(templateSpec?.restartPolicy ?? '');
-  if (!restartPolicies.includes(restartPolicy)) errs.push(notSupported('spec.template.spec.restartPolicy', restartPolicy, restartPolicies));
+  // An empty list: the caller checks the restart policy itself (Jobs word it their own way).
+  if (restartPolicies.length > 0 && !restartPolicies.includes(restartPolicy)) errs.push(notSupported('spec.template.spec.restartPolicy', restartPolicy, restartPolicies));
   if (emptyNoun && templateSpec?.activeDeadlineSeconds !== undefined) {
     errs.push(forbidden('spec.template.spec.activeDeadlineSeconds', `activeDeadlineSeconds in ${emptyNoun === 'statefulset' ? 'StatefulSet' : 'ReplicaSet'} is not Supported`));
   }

@@ -17,7 +17,7 @@ import { profilePlugins, type ClusterEventWithHint, type Profile } from './frame
 import { Informer, objectKey } from '../kube/client/informer.ts';
 import { defaultProfile } from './plugins/defaultProfile.ts';
 import { formatTime, updatePodCondition } from './podCondition.ts';
-import { findPreemption, type Preemption } from './preemption.ts';
+import { findPreemption, type DisruptionBudget, type Preemption } from './preemption.ts';
 import { schedulePod, type Rng } from './schedulePod.ts';
 import { SchedulingQueue, type QueuedPodInfo } from './schedulingQueue.ts';
 import type { Node, Pod } from './types.ts';
@@ -77,6 +77,8 @@ export class Scheduler {
   private readonly queue: SchedulingQueue;
   private readonly podInformer: Informer<Pod>;
   private readonly nodeInformer: Informer<Node>;
+  /** Budgets preemption tries not to break (kube-scheduler's PDB lister). */
+  private readonly budgetInformer: Informer<DisruptionBudget>;
   /** Bindings and status writes still running; stop() waits for them. */
   private readonly pending = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
@@ -122,6 +124,7 @@ export class Scheduler {
       informerOptions,
       'nodes',
     );
+    this.budgetInformer = new Informer(client.resource<DisruptionBudget>({ group: 'policy', version: 'v1', plural: 'poddisruptionbudgets' }), { onAdd: () => {}, onUpdate: () => {}, onDelete: () => {} }, informerOptions, 'poddisruptionbudgets');
   }
 
   /** Syncs the informers, then starts scheduling. Resolves once the loop runs. */
@@ -129,14 +132,14 @@ export class Scheduler {
     if (this.loop) throw new Error('scheduler already started');
     this.loop = Promise.resolve();
     this.queue.run();
-    await Promise.all([this.podInformer.start(), this.nodeInformer.start()]);
+    await Promise.all([this.podInformer.start(), this.nodeInformer.start(), this.budgetInformer.start()]);
     this.loop = this.run();
   }
 
   /** Stops watching and scheduling; resolves when in-flight bindings and status writes have finished. */
   async stop(): Promise<void> {
     this.queue.close();
-    await Promise.all([this.podInformer.stop(), this.nodeInformer.stop()]);
+    await Promise.all([this.podInformer.stop(), this.nodeInformer.stop(), this.budgetInformer.stop()]);
     await this.loop;
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
@@ -238,7 +241,7 @@ export class Scheduler {
       // PostFilter: make room by preempting lower-priority pods, or say why that would not help.
       let message = result.message;
       if (result.fitError) {
-        const preemption = findPreemption(pod, snapshot, this.profile, result.fitError);
+        const preemption = findPreemption(pod, snapshot, this.profile, result.fitError, this.budgetInformer.items());
         if ('victims' in preemption) this.track(this.preempt(pod, preemption), `preempting for pod ${objectKey(pod)}`);
         else message = `${message} ${preemption.message}`;
       }

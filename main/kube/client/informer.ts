@@ -68,6 +68,11 @@ export class Informer<T extends KubeObject> {
     return this.store.get(key);
   }
 
+  /** Everything the informer holds now. */
+  items(): T[] {
+    return [...this.store.values()];
+  }
+
   private async run(): Promise<void> {
     let mustList = true;
     while (!this.stopped) {

@@ -3,7 +3,7 @@
 // both `requests.cpu` and the older `cpu`), any other object its count
 // (`count/deployments.apps`, and the older `configmaps`, `services`,
 // `services.nodeports` ... for core kinds). Scopes decide which pods a
-// quota sees.
+// quota sees: its scopes and scopeSelector (PriorityClass In/NotIn, ...).
 
 import type { KubeObject } from '../kube/meta.ts';
 import { podResourceList, type PodSpecResources } from '../kube/podResources.ts';
@@ -14,8 +14,17 @@ export type Usage = Map<string, Quantity>;
 const one = () => parseQuantity('1');
 const legacyCounts = new Set(['configmaps', 'secrets', 'services', 'persistentvolumeclaims', 'replicationcontrollers', 'resourcequotas']);
 
+interface AffinityTerm {
+  namespaces?: string[];
+  namespaceSelector?: unknown;
+}
+
 interface PodShape {
-  spec?: PodSpecResources & { activeDeadlineSeconds?: number };
+  spec?: PodSpecResources & {
+    activeDeadlineSeconds?: number;
+    priorityClassName?: string;
+    affinity?: Record<'podAffinity' | 'podAntiAffinity', { requiredDuringSchedulingIgnoredDuringExecution?: AffinityTerm[]; preferredDuringSchedulingIgnoredDuringExecution?: Array<{ podAffinityTerm?: AffinityTerm }> } | undefined>;
+  };
   status?: { phase?: string };
 }
 
@@ -29,22 +38,53 @@ function isBestEffort(pod: KubeObject): boolean {
   return podResourceList(spec, 'requests').size === 0 && podResourceList(spec, 'limits').size === 0;
 }
 
-/** Whether a quota with these scopes counts the pod. */
-export function podMatchesScopes(pod: KubeObject, scopes: string[]): boolean {
-  const terminating = (pod as PodShape).spec?.activeDeadlineSeconds !== undefined;
-  return scopes.every((scope) => {
-    switch (scope) {
-      case 'Terminating':
-        return terminating;
-      case 'NotTerminating':
-        return !terminating;
-      case 'BestEffort':
-        return isBestEffort(pod);
-      case 'NotBestEffort':
-        return !isBestEffort(pod);
-      default:
-        return true;
+export interface ScopedQuotaSpec {
+  scopes?: string[];
+  scopeSelector?: { matchExpressions?: Array<{ scopeName: string; operator: string; values?: string[] }> };
+}
+
+/** Whether the pod is in one scope (PodMatchesScopeFunc): PriorityClass with In/NotIn compares its class name. */
+function podInScope(pod: KubeObject, scope: string, operator = 'Exists', values: string[] = []): boolean {
+  const spec = (pod as PodShape).spec ?? {};
+  switch (scope) {
+    case 'Terminating':
+      return spec.activeDeadlineSeconds !== undefined;
+    case 'NotTerminating':
+      return spec.activeDeadlineSeconds === undefined;
+    case 'BestEffort':
+      return isBestEffort(pod);
+    case 'NotBestEffort':
+      return !isBestEffort(pod);
+    case 'PriorityClass': {
+      const name = spec.priorityClassName ?? '';
+      if (operator === 'In') return values.includes(name);
+      if (operator === 'NotIn') return !values.includes(name);
+      if (operator === 'DoesNotExist') return name === '';
+      return name !== '';
     }
+    case 'CrossNamespacePodAffinity':
+      return usesCrossNamespaceAffinity(spec);
+    default:
+      return false;
+  }
+}
+
+/** Affinity terms that reach other namespaces (namespaces or a namespaceSelector). */
+function usesCrossNamespaceAffinity(spec: NonNullable<PodShape['spec']>): boolean {
+  const terms = [spec.affinity?.podAffinity, spec.affinity?.podAntiAffinity].flatMap((a) => [
+    ...(a?.requiredDuringSchedulingIgnoredDuringExecution ?? []),
+    ...(a?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => w.podAffinityTerm ?? {}),
+  ]);
+  return terms.some((t) => (t.namespaces?.length ?? 0) > 0 || t.namespaceSelector !== undefined);
+}
+
+/** Whether a quota counts the pod: every listed scope and every scopeSelector expression holds. */
+export function podMatchesQuota(pod: KubeObject, spec: ScopedQuotaSpec | undefined): boolean {
+  if ((spec?.scopes ?? []).some((scope) => !podInScope(pod, scope))) return false;
+  return (spec?.scopeSelector?.matchExpressions ?? []).every((e) => {
+    // DoesNotExist on a boolean scope: the pod is outside it (PriorityClass answers it itself).
+    if (e.operator === 'DoesNotExist' && e.scopeName !== 'PriorityClass') return !podInScope(pod, e.scopeName);
+    return podInScope(pod, e.scopeName, e.operator, e.values ?? []);
   });
 }
 

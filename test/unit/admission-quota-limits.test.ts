@@ -52,3 +52,28 @@ test('LimitRange defaults land in a new pod with the annotation; its maximum ref
     /pods "spiky" is forbidden: cpu max limit to request ratio per Container is 4, but provided ratio is 8.000000/,
   );
 });
+
+test('a quota with a PriorityClass scopeSelector counts only the pods of those classes', async () => {
+  await api.client.resource(namespaces).create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'scoped' } } as KubeObject);
+  for (const [name, value] of [['quota-high', 1000], ['quota-low', 10]] as const) {
+    await api.client.resource({ group: 'scheduling.k8s.io', version: 'v1', plural: 'priorityclasses' }).create(undefined, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value } as KubeObject);
+  }
+  const scopeSelector = { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['quota-high'] }] };
+  await api.client.resource(quotas).create('scoped', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'pods-high' }, spec: { hard: { pods: '1' }, scopeSelector } } as KubeObject);
+  const withClass = (name: string, priorityClassName?: string) => ({ ...pod(name), spec: { ...(pod(name).spec as object), ...(priorityClassName ? { priorityClassName } : {}) } }) as KubeObject;
+  await api.client.resource(pods).create('scoped', withClass('high-1', 'quota-high'));
+  for (const name of ['low-1', 'low-2']) await api.client.resource(pods).create('scoped', withClass(name, 'quota-low'));
+  await api.client.resource(pods).create('scoped', withClass('plain'));
+  await assert.rejects(api.client.resource(pods).create('scoped', withClass('high-2', 'quota-high')), /pods "high-2" is forbidden: exceeded quota: pods-high, requested: pods=1, used: pods=1, limited: pods=1/);
+  const refusal = async (expressions: unknown[]) => {
+    try {
+      await api.client.resource(quotas).create('scoped', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'bad' }, spec: { hard: { pods: '1' }, scopeSelector: { matchExpressions: expressions } } } as KubeObject);
+      return 'accepted';
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+  assert.match(await refusal([{ scopeName: 'PriorityClass', operator: 'In' }]), /spec.scopeSelector.matchExpressions.values: Required value: must be at least one value when `operator` is 'In' or 'NotIn' for scope selector/);
+  assert.match(await refusal([{ scopeName: 'BestEffort', operator: 'In', values: ['x'] }]), /spec.scopeSelector.matchExpressions.operator: Invalid value: "In": must be 'Exist' when scope is any of ResourceQuotaScopeTerminating/);
+  assert.match(await refusal([{ scopeName: 'Gold', operator: 'Exists' }]), /spec.scopeSelector.matchExpressions.scopeName: Invalid value: "Gold": unsupported scope/);
+});

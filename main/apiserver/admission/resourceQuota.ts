@@ -9,12 +9,12 @@
 
 import type { KubeObject } from '../../kube/meta.ts';
 import { addQuantities, compareQuantities, formatQuantity, parseQuantity, type Quantity } from '../../kube/quantity.ts';
-import { objectUsage, podMatchesScopes, type Usage } from '../../quota/usage.ts';
+import { objectUsage, podMatchesQuota, type ScopedQuotaSpec, type Usage } from '../../quota/usage.ts';
 import { errors } from '../errors.ts';
 import type { AdmissionAttributes, AdmissionPlugin } from './admission.ts';
 
 interface Quota extends KubeObject {
-  spec?: { hard?: Record<string, string>; scopes?: string[] };
+  spec?: ScopedQuotaSpec & { hard?: Record<string, string> };
   status?: { hard?: Record<string, string>; used?: Record<string, string> };
 }
 
@@ -69,7 +69,7 @@ export class ResourceQuotaPlugin implements AdmissionPlugin {
     const charged: Quota[] = [];
     for (const quota of [...quotas].sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''))) {
       const hard = quota.spec?.hard ?? {};
-      if (isPod && !podMatchesScopes(attrs.object!, quota.spec?.scopes ?? [])) continue;
+      if (isPod && !podMatchesQuota(attrs.object!, quota.spec)) continue;
       const constrained = Object.keys(hard).filter((name) => usage.has(name));
       if (isPod) {
         const missing = missingResources(attrs.object!, hard);

@@ -8,7 +8,7 @@ import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
 import { deepEqual } from '../../kube/deepEqual.ts';
 import type { KubeObject } from '../../kube/meta.ts';
 import { formatQuantity, type Quantity } from '../../kube/quantity.ts';
-import { addUsage, isTerminalPod, objectUsage, podMatchesScopes, type Usage } from '../../quota/usage.ts';
+import { addUsage, isTerminalPod, objectUsage, podMatchesQuota, type ScopedQuotaSpec, type Usage } from '../../quota/usage.ts';
 import { QueueController, keyOf, splitKey, type ControllerContext } from '../shared/controller.ts';
 import { podsResource } from '../shared/resources.ts';
 import type { SharedInformer } from '../shared/sharedInformer.ts';
@@ -17,7 +17,7 @@ const quotasResource = { group: '', version: 'v1', plural: 'resourcequotas' };
 const resyncMs = 5 * 60_000;
 
 interface Quota extends KubeObject {
-  spec?: { hard?: Record<string, string>; scopes?: string[] };
+  spec?: ScopedQuotaSpec & { hard?: Record<string, string> };
   status?: { hard?: Record<string, string>; used?: Record<string, string> };
 }
 
@@ -56,7 +56,7 @@ export class ResourceQuotaController extends QueueController {
     const wanted = Object.keys(hard);
     if (wanted.some((n) => n === 'pods' || n === 'count/pods' || n.startsWith('requests.') || n.startsWith('limits.') || n === 'cpu' || n === 'memory' || n === 'ephemeral-storage')) {
       for (const pod of this.pods.list(namespace)) {
-        if (isTerminalPod(pod) || pod.metadata.deletionTimestamp || !podMatchesScopes(pod, quota.spec?.scopes ?? [])) continue;
+        if (isTerminalPod(pod) || pod.metadata.deletionTimestamp || !podMatchesQuota(pod, quota.spec)) continue;
         addUsage(used, objectUsage('', 'pods', pod));
       }
     }

@@ -6,6 +6,7 @@
 // kube-controller-manager uses its own.
 
 import { CronExpressionParser } from 'cron-parser';
+import { checkCronFields } from './cronFields.ts';
 
 const descriptors: Record<string, string> = {
   '@yearly': '0 0 1 1 *',
@@ -45,7 +46,8 @@ export function parseSchedule(text: string, timeZone?: string): Schedule {
   if (!expression) throw new Error(`unrecognized descriptor: ${schedule}`);
   const fields = expression.split(/\s+/).filter(Boolean);
   if (fields.length !== 5) throw new Error(`expected exactly 5 fields, found ${fields.length}: [${fields.join(' ')}]`);
-  // Checked once here, so a bad field is reported when the CronJob is written.
+  // Checked once here, so a bad field is reported when the CronJob is written, in robfig's words.
+  checkCronFields(fields);
   CronExpressionParser.parse(expression, { tz: timeZone });
   return {
     next(after) {

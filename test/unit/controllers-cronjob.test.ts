@@ -64,6 +64,15 @@ describe('the CronJob controller', () => {
     assert.equal(new Date(parseSchedule('0 9 * * *', 'America/New_York').next(at)!).toISOString(), '2026-01-01T14:00:00.000Z');
     assert.throws(() => parseSchedule('* * * *'), /expected exactly 5 fields, found 4: \[\* \* \* \*\]/);
     assert.throws(() => parseSchedule('TZ=UTC * * * * *'), /cannot use TZ or CRON_TZ in schedule, use timeZone field instead/);
+    // robfig/cron's words for bad fields, as kube-apiserver returns them.
+    assert.throws(() => parseSchedule('0-70 * * * *'), /^Error: end of range \(70\) above maximum \(59\): 0-70$/);
+    assert.throws(() => parseSchedule('x * * * *'), /^Error: failed to parse int from x: strconv.Atoi: parsing "x": invalid syntax$/);
+    assert.throws(() => parseSchedule('* * 0 * *'), /^Error: beginning of range \(0\) below minimum \(1\): 0$/);
+    assert.throws(() => parseSchedule('*/0 * * * *'), /^Error: step of range should be a positive number: \*\/0$/);
+    assert.throws(() => parseSchedule('* * * * 7'), /^Error: end of range \(7\) above maximum \(6\): 7$/);
+    assert.throws(() => parseSchedule('5-2 * * * *'), /^Error: beginning of range \(5\) beyond end of range \(2\): 5-2$/);
+    assert.throws(() => parseSchedule('1-2-3 * * * *'), /^Error: too many hyphens: 1-2-3$/);
+    for (const good of ['*/15 9-17 * jan-jun mon-fri', '5/15 * ? * SUN', '0 0 1,15 * *']) assert.doesNotThrow(() => parseSchedule(good), good);
     assert.equal(jobNameFor('report', Date.parse('2026-01-01T00:01:00Z')), 'report-29453761');
   });
 

@@ -2,7 +2,7 @@
 // name the flag.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { defaultDataDir, validClusterName } from '../cluster/dataDir.ts';
+import { defaultDataDir, findDataDir, validClusterName } from '../cluster/dataDir.ts';
 
 export class CliError extends Error {}
 
@@ -27,6 +27,12 @@ export function clusterLocation(values: { name?: string; 'data-dir'?: string }):
     throw new CliError(`invalid cluster name "${name}": use lower-case letters, digits and '-', at most 40 characters`);
   }
   return { name, dataDir: values['data-dir'] ?? defaultDataDir(name) };
+}
+
+/** A cluster that exists already: without --data-dir, where it was last started (findDataDir). */
+export function existingClusterLocation(values: { name?: string; 'data-dir'?: string }): { name: string; dataDir: string } {
+  const { name } = clusterLocation(values);
+  return { name, dataDir: values['data-dir'] ?? findDataDir(name) };
 }
 
 export function intFlag(value: string | undefined, flag: string, min: number, max: number): number | undefined {

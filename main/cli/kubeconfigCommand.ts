@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { clusterPaths } from '../cluster/dataDir.ts';
 import { buildCertificateKubeconfig, clusterOfKubeconfig, kubeconfigYaml } from '../cluster/kubeconfig.ts';
 import { issueClientCertificate } from '../cluster/pki.ts';
-import { CliError, clusterFlags, clusterLocation, parseFlags } from './args.ts';
+import { CliError, clusterFlags, existingClusterLocation, parseFlags } from './args.ts';
 
 const maxValidityMs = 365 * 24 * 3600_000;
 
@@ -22,7 +22,7 @@ export function parseValidity(text: string): number {
 
 export async function runKubeconfig(args: string[]): Promise<number> {
   const { values } = parseFlags(args, { ...clusterFlags, user: { type: 'string' }, group: { type: 'string', multiple: true }, validity: { type: 'string' } });
-  const { name, dataDir } = clusterLocation(values);
+  const { name, dataDir } = existingClusterLocation(values);
   const path = clusterPaths(dataDir).kubeconfig;
   if (!existsSync(path)) throw new CliError(`cluster "${name}" has no kubeconfig yet (${path}): start it with \`podlab serve --name ${name}\``);
   if (values.user === undefined) {

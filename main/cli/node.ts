@@ -9,7 +9,7 @@ import { checkCapacity } from '../cluster/nodes/nodeControl.ts';
 import { validNodeName, type CapacityChoice } from '../cluster/nodes/nodeLabels.ts';
 import { createDockerClient } from '../runtime/docker/engine.ts';
 import { inspectNodeContainer, nodeContainerName, removeNodeContainer, startNodeContainer, stopNodeContainer } from '../runtime/docker/nodeContainers.ts';
-import { CliError, clusterFlags, clusterLocation, parseFlags } from './args.ts';
+import { CliError, clusterFlags, existingClusterLocation, parseFlags } from './args.ts';
 
 const nodeFlags = {
   ...clusterFlags,
@@ -35,7 +35,7 @@ export async function runNode(args: string[]): Promise<number> {
   if (!action || !['add', 'stop', 'start', 'rm'].includes(action) || !node || extra.length > 0) throw new CliError(nodeUsage);
   if (!validNodeName(node)) throw new CliError(`invalid node name "${node}": use lower-case letters, digits and '-', at most 63 characters`);
   if (action !== 'add' && (values.cpus ?? values.memory ?? values.pods) !== undefined) throw new CliError('--cpus, --memory and --pods apply to `podlab node add` only');
-  const { name: cluster, dataDir } = clusterLocation(values);
+  const { name: cluster, dataDir } = existingClusterLocation(values);
   const docker = createDockerClient();
   const container = nodeContainerName(cluster, node);
   const existing = await inspectNodeContainer(docker, cluster, node);

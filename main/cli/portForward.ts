@@ -10,7 +10,7 @@ import { clusterPaths } from '../cluster/dataDir.ts';
 import { readerFromKubeconfig } from '../network/portforward/objectReader.ts';
 import { ForwardError, parsePorts } from '../network/portforward/forwardTarget.ts';
 import { startPortForward, type PortForward } from '../network/portforward/portForward.ts';
-import { CliError, clusterFlags, clusterLocation, parseFlags } from './args.ts';
+import { CliError, clusterFlags, existingClusterLocation, parseFlags } from './args.ts';
 
 const portForwardFlags = {
   ...clusterFlags,
@@ -23,7 +23,7 @@ export async function runPortForward(args: string[]): Promise<undefined> {
   const { values, positionals } = parseFlags(args, portForwardFlags);
   const [target, ...ports] = positionals;
   if (!target || ports.length === 0) throw new CliError(portForwardUsage);
-  const { name: cluster, dataDir } = clusterLocation(values);
+  const { name: cluster, dataDir } = existingClusterLocation(values);
   const namespace = values.namespace ?? 'default';
   const reader = readerFromKubeconfig(clusterPaths(dataDir).kubeconfig);
   const forwards: PortForward[] = [];

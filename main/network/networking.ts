@@ -55,6 +55,8 @@ export interface NetworkingOptions {
   onError?: (error: unknown) => void;
   /** The port the ingress controller tries first (default 80; 0: any free port, for tests). */
   ingressHttpPort?: number;
+  /** Its HTTPS port to try first (default 443; 0: any free port). */
+  ingressHttpsPort?: number;
 }
 
 const ADDON_CHECK_MS = 10_000;
@@ -83,6 +85,7 @@ export class Networking {
   readonly dialer: PodDialer;
   /** Where the ingress controller listens on 127.0.0.1 (0 until the engine side has started). */
   ingressHttpPort = 0;
+  ingressHttpsPort = 0;
   private engine: EngineSide | undefined;
   private readonly up: Promise<EngineSide>;
   private markUp!: (engine: EngineSide) => void;
@@ -229,10 +232,11 @@ export class Networking {
       await hostProxy.start();
       const ingressEvents = new EventRecorder(client, { component: 'podlab-ingress-controller' });
       started.push(() => ingressEvents.flush());
-      const ingress = new IngressController({ client, table: services, dial: (target) => this.dialer.dial(target), events: ingressEvents, ...(options.ingressHttpPort !== undefined ? { preferredHttpPort: options.ingressHttpPort } : {}) });
+      const ingress = new IngressController({ client, table: services, dial: (target) => this.dialer.dial(target), events: ingressEvents, ...(options.ingressHttpPort !== undefined ? { preferredHttpPort: options.ingressHttpPort } : {}), ...(options.ingressHttpsPort !== undefined ? { preferredHttpsPort: options.ingressHttpsPort } : {}) });
       started.push(() => ingress.stop());
       await ingress.start();
       this.ingressHttpPort = ingress.httpPort;
+      this.ingressHttpsPort = ingress.httpsPort;
       const watch = setInterval(() => void this.reviveAddon(), options.addonCheckMs ?? ADDON_CHECK_MS);
       started.push(() => clearInterval(watch));
       if (this.stopped) throw new Error('stopped while starting');

@@ -3,10 +3,14 @@
 // reach two Services' pods through 127.0.0.1, only ready endpoints getting
 // traffic, 404 for what no rule matches, 503 with the reason for a Service
 // that does not exist (and a Warning event saying so), and the Ingress's
-// status naming 127.0.0.1 and the port.
+// status naming 127.0.0.1 and the port; HTTPS with the certificate of the
+// Ingress's TLS Secret, the default certificate for other names.
 
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect, type PeerCertificate } from 'node:tls';
+import { request as httpsRequest } from 'node:https';
+import { selfSignedCertificate } from '../../main/network/ingress/tlsCertificates.ts';
 import { after, before, describe, test } from 'node:test';
 import type { KubeObject } from '../../main/kube/meta.ts';
 import { createNetworkFixture, eventually, type NetworkFixture, type TestPod } from './network-fixture.ts';
@@ -119,5 +123,57 @@ describe('the built-in ingress controller', () => {
       20_000,
     );
     assert.equal((warning as { message?: string }).message, 'Service "default/nowhere" not found: requests routed to it get 503 Service Unavailable');
+  });
+
+  /** The certificate the HTTPS listener presents for `servername`. */
+  function presented(servername: string): Promise<PeerCertificate> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port: fixture.networking.ingressHttpsPort, servername, rejectUnauthorized: false }, () => {
+        resolve(socket.getPeerCertificate());
+        socket.end();
+      });
+      socket.on('error', reject);
+    });
+  }
+
+  test("HTTPS: a TLS host gets its Secret's certificate and the page; other names the default certificate", async () => {
+    const own = selfSignedCertificate('secure.localhost', ['secure.localhost']);
+    await fixture.client.resource({ group: '', version: 'v1', plural: 'secrets' }).create('default', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'secure-tls' },
+      type: 'kubernetes.io/tls',
+      data: { 'tls.crt': Buffer.from(own.cert).toString('base64'), 'tls.key': Buffer.from(own.key).toString('base64') },
+    } as KubeObject);
+    await fixture.client.resource(ingresses).create('default', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'secure' },
+      spec: {
+        tls: [{ hosts: ['secure.localhost'], secretName: 'secure-tls' }],
+        rules: [{ host: 'secure.localhost', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'front', port: { number: 80 } } } }] } }],
+      },
+    } as KubeObject);
+    const httpsPort = fixture.networking.ingressHttpsPort;
+    assert.ok(httpsPort > 0 && httpsPort !== port);
+    await eventually("the Secret's certificate", async () => ((await presented('secure.localhost')).subject?.CN === 'secure.localhost' ? true : undefined), 20_000);
+    assert.equal((await presented('elsewhere.localhost')).subject?.CN, 'PodLab Ingress Controller Fake Certificate');
+    const page = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      // The Secret's own certificate is the trust anchor: the chain and the name are checked for real.
+      const req = httpsRequest({ host: '127.0.0.1', port: httpsPort, path: '/', servername: 'secure.localhost', headers: { host: 'secure.localhost' }, ca: own.cert, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: body.trim() }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.deepEqual([page.status, page.body], [200, 'from-front']);
+    const status = await eventually('both ports in the status', async () => {
+      const ingress = await fixture.client.resource(ingresses).get('default', 'secure');
+      const lb = (ingress.status as { loadBalancer?: { ingress?: Array<{ ports?: unknown[] }> } }).loadBalancer?.ingress;
+      return lb?.[0]?.ports?.length === 2 ? lb : undefined;
+    }, 20_000);
+    assert.deepEqual(status, [{ ip: '127.0.0.1', ports: [{ port, protocol: 'TCP' }, { port: httpsPort, protocol: 'TCP' }] }]);
   });
 });

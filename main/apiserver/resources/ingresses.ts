@@ -134,6 +134,17 @@ function addressCell(ingress: KubeObject): string {
   return address.length > 16 ? `${address.slice(0, 13)}...` : address;
 }
 
+/**
+ * Kubernetes prints `80` (`80, 443` with TLS) whatever the controller listens on. PodLab's
+ * controller may not get those ports on this machine, so the ports it reports in
+ * status.loadBalancer are printed instead when there are any: the URL a user types.
+ */
+function portsCell(ingress: KubeObject, tls: boolean): string {
+  const reported = objectsAt(objectAt(objectAt(ingress, 'status'), 'loadBalancer'), 'ingress').flatMap((i) => objectsAt(i, 'ports').map((p) => p.port));
+  if (reported.length > 0) return [...new Set(reported)].join(', ');
+  return tls ? '80, 443' : '80';
+}
+
 export const ingresses: ResourceDefinition = {
   group: 'networking.k8s.io',
   version: 'v1',
@@ -165,7 +176,7 @@ export const ingresses: ResourceDefinition = {
           typeof spec.ingressClassName === 'string' ? spec.ingressClassName : '<none>',
           hostsCell(ingress),
           addressCell(ingress),
-          objectsAt(spec, 'tls').length > 0 ? '80, 443' : '80',
+          portsCell(ingress, objectsAt(spec, 'tls').length > 0),
           ageSince(ingress.metadata.creationTimestamp, now),
         ];
       },

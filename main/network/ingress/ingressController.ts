@@ -1,13 +1,15 @@
 // PodLab's built-in ingress controller: the IngressClass `podlab` (the
 // default class, as k3d ships Traefik's), an HTTP proxy on 127.0.0.1 that
 // routes by host and path to the ready endpoints of the Ingresses' Services,
-// and each Ingress's status.loadBalancer. It listens on port 80 when this
-// machine lets it, else on a port chosen once and kept on the IngressClass
-// (annotation podlab.dev/http-port), so URLs stay the same across restarts.
-// `*.localhost` hosts need no DNS set-up: browsers and curl send them to
-// 127.0.0.1.
+// and each Ingress's status.loadBalancer. It listens on port 80 (HTTP) and
+// 443 (HTTPS, with the certificates of the Ingresses' TLS Secrets) when this
+// machine lets it, else on ports chosen once and kept on the IngressClass
+// (annotations podlab.dev/http-port and podlab.dev/https-port), so URLs stay
+// the same across restarts. `*.localhost` hosts need no DNS set-up: browsers
+// and curl send them to 127.0.0.1.
 
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { RoundRobin, readyTargets, type Target } from '../../addon/backends.ts';
@@ -20,10 +22,12 @@ import type { KubeObject } from '../../kube/meta.ts';
 import { LOCALHOST } from '../hostServiceProxy.ts';
 import type { ServiceTable } from '../serviceTable.ts';
 import { RouteTable, backendOf, specOf, type BackendRef } from './routes.ts';
+import { IngressCertificates, tlsHostMatches } from './tlsCertificates.ts';
 
 export const INGRESS_CLASS = 'podlab';
 export const INGRESS_CONTROLLER = 'podlab.dev/ingress-controller';
 export const HTTP_PORT_ANNOTATION = 'podlab.dev/http-port';
+export const HTTPS_PORT_ANNOTATION = 'podlab.dev/https-port';
 const ingressesRef = { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses' };
 const ingressClassesRef = { group: 'networking.k8s.io', version: 'v1', plural: 'ingressclasses' };
 
@@ -34,6 +38,8 @@ export interface IngressControllerOptions {
   events: EventRecorder;
   /** The port to try first (default 80); 0 takes any free port. */
   preferredHttpPort?: number;
+  /** The HTTPS port to try first (default 443); 0 takes any free port. */
+  preferredHttpsPort?: number;
 }
 
 export class IngressController {
@@ -41,14 +47,17 @@ export class IngressController {
   private readonly informer: Informer<KubeObject>;
   private readonly roundRobin = new RoundRobin();
   private routes = new RouteTable([]);
-  private server: Server | undefined;
+  private readonly servers: Server[] = [];
+  private readonly certificates: IngressCertificates;
   private readonly upgraded = new Set<Duplex>();
   /** `uid/resourceVersion/reason` already reported, so each change of an Ingress makes one event per problem. */
   private readonly reported = new Set<string>();
   private unsubscribe: (() => void) | undefined;
   httpPort = 0;
+  httpsPort = 0;
 
   constructor(private readonly options: IngressControllerOptions) {
+    this.certificates = new IngressCertificates(options.client);
     const store = (key: string, obj: KubeObject | undefined) => {
       if (obj) this.ingresses.set(key, obj);
       else this.ingresses.delete(key);
@@ -65,8 +74,13 @@ export class IngressController {
 
   async start(): Promise<void> {
     const ingressClass = await this.ensureIngressClass();
-    this.httpPort = await this.listen(ingressClass);
-    await this.rememberPort(ingressClass);
+    const remembered = (annotation: string) => Number(ingressClass.metadata.annotations?.[annotation] ?? 0);
+    const http = createServer((req, res) => this.proxy(req, res, 'http'));
+    this.httpPort = await this.listen(http, [this.options.preferredHttpPort ?? 80, remembered(HTTP_PORT_ANNOTATION), 0]);
+    const https = createHttpsServer({ ...this.certificates.fallback, SNICallback: (name, done) => this.certificateFor(name).then((c) => done(null, c), (e: Error) => done(e)) }, (req, res) => this.proxy(req, res, 'https'));
+    this.httpsPort = await this.listen(https, [this.options.preferredHttpsPort ?? 443, remembered(HTTPS_PORT_ANNOTATION), 0]);
+    for (const server of [http, https]) server.on('upgrade', (req, socket, head) => this.proxyUpgrade(req, socket, head));
+    await this.rememberPorts(ingressClass);
     this.unsubscribe = this.options.table.onChange(() => this.refresh());
     await this.informer.start();
     this.refresh();
@@ -76,8 +90,13 @@ export class IngressController {
     this.unsubscribe?.();
     await this.informer.stop();
     for (const socket of this.upgraded) socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server?.closeAllConnections();
+    await Promise.all(
+      this.servers.map((server) => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        return closed;
+      }),
+    );
   }
 
   /** The Ingresses this controller serves: class `podlab`, by field or by the older annotation. */
@@ -105,12 +124,13 @@ export class IngressController {
         events.event(ingress, 'Warning', 'ServiceNotFound', `Service "${backend.namespace}/${backend.service}" not found: requests routed to it get 503 Service Unavailable`);
       }
     }
-    const wanted = [{ ip: LOCALHOST, ports: [{ port: this.httpPort, protocol: 'TCP' }] }];
+    const ports = [{ port: this.httpPort, protocol: 'TCP' }, ...(specOf(ingress).tls?.length ? [{ port: this.httpsPort, protocol: 'TCP' }] : [])];
+    const wanted = [{ ip: LOCALHOST, ports }];
     const status = (ingress as { status?: { loadBalancer?: { ingress?: unknown[] } } }).status;
     if (JSON.stringify(status?.loadBalancer?.ingress ?? []) === JSON.stringify(wanted)) return;
     try {
       await this.options.client.resource(ingressesRef).updateStatus(ingress.metadata.namespace, { ...ingress, status: { ...status, loadBalancer: { ingress: wanted } } });
-      if (once('Sync')) events.event(ingress, 'Normal', 'Sync', `Serving ${urlsOf(ingress, this.httpPort).join(', ')}`);
+      if (once('Sync')) events.event(ingress, 'Normal', 'Sync', `Serving ${urlsOf(ingress, this.httpPort, this.httpsPort).join(', ')}`);
     } catch (error) {
       if (!isApiError(error, 'Conflict') && !isApiError(error, 'NotFound')) console.error('ingress controller: status:', error);
     }
@@ -136,12 +156,9 @@ export class IngressController {
     }
   }
 
-  /** Port 80 (or the preferred one), else the one this cluster chose before, else any free port. */
-  private async listen(ingressClass: KubeObject): Promise<number> {
-    const remembered = Number(ingressClass.metadata.annotations?.[HTTP_PORT_ANNOTATION] ?? 0);
-    const server = createServer((req, res) => this.proxy(req, res));
-    server.on('upgrade', (req, socket, head) => this.proxyUpgrade(req, socket, head));
-    for (const port of [this.options.preferredHttpPort ?? 80, remembered, 0]) {
+  /** The first of `ports` this machine lets the server listen on (the preferred one, the one chosen before, any). */
+  private async listen(server: Server, ports: number[]): Promise<number> {
+    for (const port of ports) {
       try {
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
@@ -150,7 +167,7 @@ export class IngressController {
             resolve();
           });
         });
-        this.server = server;
+        this.servers.push(server);
         return (server.address() as { port: number }).port;
       } catch {
         // In use, or a privileged port this process may not bind: try the next.
@@ -159,12 +176,24 @@ export class IngressController {
     throw new Error('the ingress controller found no port to listen on');
   }
 
-  private async rememberPort(ingressClass: KubeObject): Promise<void> {
-    if (ingressClass.metadata.annotations?.[HTTP_PORT_ANNOTATION] === String(this.httpPort)) return;
+  private async rememberPorts(ingressClass: KubeObject): Promise<void> {
+    const wanted = { [HTTP_PORT_ANNOTATION]: String(this.httpPort), [HTTPS_PORT_ANNOTATION]: String(this.httpsPort) };
+    if (Object.entries(wanted).every(([k, v]) => ingressClass.metadata.annotations?.[k] === v)) return;
     await this.options.client
       .resource(ingressClassesRef)
-      .patch(undefined, INGRESS_CLASS, 'application/merge-patch+json', { metadata: { annotations: { [HTTP_PORT_ANNOTATION]: String(this.httpPort) } } })
-      .catch((error) => console.error('ingress controller: remembering the port:', error));
+      .patch(undefined, INGRESS_CLASS, 'application/merge-patch+json', { metadata: { annotations: wanted } })
+      .catch((error) => console.error('ingress controller: remembering the ports:', error));
+  }
+
+  /** The certificate for a TLS handshake: the Secret an Ingress names for that host, else the default one. */
+  private certificateFor(serverName: string) {
+    return this.certificates.contextFor(this.served(), serverName, (ref, problem) => {
+      const ingress = this.served().find((i) => i.metadata.namespace === ref.namespace && (specOf(i).tls ?? []).some((t) => t.secretName === ref.name && (t.hosts ?? []).some((h) => tlsHostMatches(h, serverName))));
+      const key = `${ingress?.metadata.uid}/${ingress?.metadata.resourceVersion}/TLS/${problem}`;
+      if (!ingress || this.reported.has(key)) return;
+      this.reported.add(key);
+      this.options.events.event(ingress, 'Warning', 'InvalidTLSSecret', `${problem}: HTTPS for ${serverName} uses the default certificate`);
+    });
   }
 
   /** The ready endpoints of the backend's Service port, in round-robin order; a reason when there are none. */
@@ -177,14 +206,14 @@ export class IngressController {
     return targets.length ? { targets } : { problem: `Service "${backend.namespace}/${backend.service}" has no ready endpoints` };
   }
 
-  private proxy(req: IncomingMessage, res: ServerResponse): void {
+  private proxy(req: IncomingMessage, res: ServerResponse, proto: 'http' | 'https'): void {
     const backend = this.routes.match(req.headers.host ?? '', req.url ?? '/');
     if (!backend) return void res.writeHead(404, { 'Content-Type': 'text/plain' }).end('default backend - 404\n');
     const found = this.targets(backend);
     if ('problem' in found) return void res.writeHead(503, { 'Content-Type': 'text/plain' }).end(`503 Service Unavailable: ${found.problem}\n`);
     dialFirst(found.targets, this.options.dial).then(
       (socket) => {
-        const upstream = httpRequest({ createConnection: () => socket, method: req.method, path: req.url, headers: forwardedHeaders(req) }, (answer) => {
+        const upstream = httpRequest({ createConnection: () => socket, method: req.method, path: req.url, headers: forwardedHeaders(req, proto) }, (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.rawHeaders as unknown as Record<string, string>);
           answer.pipe(res);
         });
@@ -205,7 +234,7 @@ export class IngressController {
     client.once('close', () => this.upgraded.delete(client));
     dialFirst(found.targets, this.options.dial).then(
       (socket) => {
-        const headers = forwardedHeaders(req);
+        const headers = forwardedHeaders(req, 'encrypted' in req.socket ? 'https' : 'http');
         const lines = [`${req.method} ${req.url} HTTP/1.1`, ...Object.entries(headers).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((one) => `${k}: ${one}`)), '', ''];
         socket.write(lines.join('\r\n'));
         if (head.length) socket.write(head);
@@ -216,13 +245,13 @@ export class IngressController {
   }
 }
 
-function forwardedHeaders(req: IncomingMessage): Record<string, string | string[]> {
+function forwardedHeaders(req: IncomingMessage, proto: 'http' | 'https'): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers[key] = value;
   const peer = req.socket.remoteAddress ?? LOCALHOST;
   headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${peer}` : peer;
   headers['x-forwarded-host'] = req.headers.host ?? '';
-  headers['x-forwarded-proto'] = 'http';
+  headers['x-forwarded-proto'] = proto;
   headers['x-real-ip'] = peer;
   return headers;
 }
@@ -233,9 +262,15 @@ function backendsOf(ingress: KubeObject): BackendRef[] {
   return all.map((backend) => backendOf(ingress, backend)).filter((ref): ref is BackendRef => ref !== undefined);
 }
 
-/** The URLs an Ingress answers on, for its Sync event: `http://hello.localhost:8080/`. */
-export function urlsOf(ingress: KubeObject, port: number): string[] {
-  const suffix = port === 80 ? '' : `:${port}`;
-  const hosts = (specOf(ingress).rules ?? []).map((r) => r.host || '127.0.0.1').map((h) => (h.startsWith('*.') ? `anything${h.slice(1)}` : h));
-  return [...new Set(hosts.length ? hosts : ['127.0.0.1'])].map((h) => `http://${h}${suffix}/`);
+/** The URLs an Ingress answers on, for its Sync event: `http://hello.localhost:8080/`, `https://` for its TLS hosts. */
+export function urlsOf(ingress: KubeObject, httpPort: number, httpsPort = 443): string[] {
+  const spec = specOf(ingress);
+  const hosts = [...new Set((spec.rules ?? []).map((r) => r.host || '127.0.0.1'))];
+  return (hosts.length ? hosts : ['127.0.0.1']).map((host) => {
+    const secure = (spec.tls ?? []).some((t) => (t.hosts ?? []).some((h) => tlsHostMatches(h, host)));
+    const port = secure ? httpsPort : httpPort;
+    const suffix = port === (secure ? 443 : 80) ? '' : `:${port}`;
+    const shown = host.startsWith('*.') ? `anything${host.slice(1)}` : host;
+    return `${secure ? 'https' : 'http'}://${shown}${suffix}/`;
+  });
 }

@@ -1,0 +1,107 @@
+// The certificates the ingress controller's HTTPS listener presents: for a
+// name an Ingress lists under spec.tls, the certificate of its
+// kubernetes.io/tls Secret (tls.crt, tls.key); for any other name, or a
+// Secret that is missing or unusable, a self-signed default certificate made
+// at start (as ingress-nginx presents its "Fake Certificate"), so a client
+// that does not check sees the page and one that checks sees why it failed.
+
+import { randomBytes } from 'node:crypto';
+import { createSecureContext, type SecureContext } from 'node:tls';
+import forge from 'node-forge';
+import { newRsaKeyPair } from '../../apiserver/auth/rsaKeyPair.ts';
+import type { KubeClient } from '../../kube/client/types.ts';
+import type { KubeObject } from '../../kube/meta.ts';
+import { specOf } from './routes.ts';
+
+const secretsRef = { group: '', version: 'v1', plural: 'secrets' };
+/** How long a Secret's certificate is used before the Secret is read again. */
+const CACHE_MS = 5_000;
+export const DEFAULT_CERTIFICATE_NAME = 'PodLab Ingress Controller Fake Certificate';
+
+export interface TlsSecretRef {
+  namespace: string;
+  name: string;
+}
+
+/** Whether an Ingress TLS host covers the name: equal, or `*.example.com` for exactly one more label. */
+export function tlsHostMatches(pattern: string, serverName: string): boolean {
+  const host = pattern.toLowerCase();
+  const name = serverName.toLowerCase();
+  if (!host.startsWith('*.')) return host === name;
+  const dot = name.indexOf('.');
+  return dot > 0 && name.slice(dot + 1) === host.slice(2);
+}
+
+/** The Secret for `serverName`: the oldest Ingress whose spec.tls lists the name wins. */
+export function tlsSecretFor(ingresses: KubeObject[], serverName: string): TlsSecretRef | undefined {
+  const byAge = [...ingresses].sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+  for (const ingress of byAge) {
+    for (const entry of specOf(ingress).tls ?? []) {
+      if (!entry.secretName) continue;
+      if ((entry.hosts ?? []).some((h) => tlsHostMatches(h, serverName))) return { namespace: ingress.metadata.namespace ?? '', name: entry.secretName };
+    }
+  }
+  return undefined;
+}
+
+export function selfSignedCertificate(commonName: string, dnsNames: string[] = []): { cert: string; key: string } {
+  const keys = newRsaKeyPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
+  const serial = randomBytes(16);
+  serial[0] &= 0x7f;
+  cert.serialNumber = serial.toString('hex');
+  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  cert.validity.notAfter = new Date(Date.now() + 365 * 24 * 3600 * 1000);
+  const subject = [{ name: 'commonName', value: commonName }, { name: 'organizationName', value: 'PodLab' }];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    ...(dnsNames.length ? [{ name: 'subjectAltName', altNames: dnsNames.map((value) => ({ type: 2, value })) }] : []),
+  ]);
+  cert.sign(forge.pki.privateKeyFromPem(keys.privateKeyPem), forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert), key: keys.privateKeyPem };
+}
+
+export class IngressCertificates {
+  readonly fallback: { cert: string; key: string } = selfSignedCertificate(DEFAULT_CERTIFICATE_NAME);
+  private readonly fallbackContext = createSecureContext(this.fallback);
+  private readonly cache = new Map<string, { at: number; context: SecureContext | undefined; problem?: string }>();
+
+  constructor(private readonly client: KubeClient) {}
+
+  /** The context for a TLS handshake naming `serverName`; `onProblem` hears why a listed Secret could not be used. */
+  async contextFor(ingresses: KubeObject[], serverName: string, onProblem: (ref: TlsSecretRef, problem: string) => void): Promise<SecureContext> {
+    const ref = tlsSecretFor(ingresses, serverName);
+    if (!ref) return this.fallbackContext;
+    const key = `${ref.namespace}/${ref.name}`;
+    let entry = this.cache.get(key);
+    if (!entry || Date.now() - entry.at > CACHE_MS) {
+      entry = await this.load(ref);
+      this.cache.set(key, entry);
+    }
+    if (entry.problem) onProblem(ref, entry.problem);
+    return entry.context ?? this.fallbackContext;
+  }
+
+  private async load(ref: TlsSecretRef): Promise<{ at: number; context: SecureContext | undefined; problem?: string }> {
+    const at = Date.now();
+    let secret: KubeObject & { type?: string; data?: Record<string, string> };
+    try {
+      secret = await this.client.resource(secretsRef).get(ref.namespace, ref.name);
+    } catch (error) {
+      return { at, context: undefined, problem: `Secret "${ref.namespace}/${ref.name}" not found: ${(error as Error).message}` };
+    }
+    const cert = secret.data?.['tls.crt'];
+    const key = secret.data?.['tls.key'];
+    if (!cert || !key) return { at, context: undefined, problem: `Secret "${ref.namespace}/${ref.name}" has no tls.crt and tls.key` };
+    try {
+      return { at, context: createSecureContext({ cert: Buffer.from(cert, 'base64'), key: Buffer.from(key, 'base64') }) };
+    } catch (error) {
+      return { at, context: undefined, problem: `Secret "${ref.namespace}/${ref.name}" holds no usable certificate and key: ${(error as Error).message}` };
+    }
+  }
+}

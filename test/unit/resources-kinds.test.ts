@@ -57,6 +57,7 @@ describe('catalogue', () => {
     ['limitranges.', ['limits'], [], true],
     ['ingressclasses.networking.k8s.io', [], [], false],
     ['ingresses.networking.k8s.io', ['ing'], [], true],
+    ['networkpolicies.networking.k8s.io', ['netpol'], [], true],
     ['leases.coordination.k8s.io', [], [], true],
     ['deployments.apps', ['deploy'], ['all'], true],
     ['replicasets.apps', ['rs'], ['all'], true],

@@ -19,6 +19,7 @@ import { events } from './events.ts';
 import { eventsV1 } from './events.k8s.io.ts';
 import { ingressclasses } from './ingressclasses.ts';
 import { ingresses } from './ingresses.ts';
+import { networkpolicies } from './networkpolicies.ts';
 import { horizontalpodautoscalers, horizontalpodautoscalersV1 } from './horizontalpodautoscalers.ts';
 import { jobs } from './jobs.ts';
 import { leases } from './leases.ts';
@@ -73,6 +74,7 @@ const definitions: ResourceDefinition[] = [
   podtemplates,
   ingressclasses,
   ingresses,
+  networkpolicies,
   leases,
   deployments,
   replicasets,

@@ -3,7 +3,9 @@
 // need. The main process writes it into the add-on container as one JSON file
 // through Docker's archive API (the container needs no route to the host);
 // the add-on re-reads it whenever it changes. Shared by both sides, so it
-// imports nothing.
+// imports types only.
+
+import type { PolicyTable } from './policy.ts';
 
 /** Where the program and its configuration live inside the add-on container. */
 export const ADDON_DIR = '/podlab';
@@ -63,6 +65,8 @@ export interface AddonConfig {
   /** Resolvers for names outside the cluster domain; empty: NXDOMAIN (nothing leaves the cluster). */
   upstreamDns: string[];
   services: AddonService[];
+  /** NetworkPolicy isolation by pod IP, for Service connections (absent: nothing isolated). */
+  policies?: PolicyTable;
 }
 
 export function portKey(name: string, protocol: string): string {

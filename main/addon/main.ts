@@ -39,7 +39,7 @@ class Addon {
     const wanted = new Set([config.dnsIP, ...config.services.flatMap((s) => (s.clusterIP ? [s.clusterIP] : []))]);
     const held = await this.addresses.sync(config.subnet, wanted);
     await this.serveDns(config.dnsIP, held);
-    this.proxy.update(config.services, held, (ip, port) => ip === config.dnsIP && port === DNS_PORT);
+    this.proxy.update(config.services, held, (ip, port) => ip === config.dnsIP && port === DNS_PORT, config.policies ?? {});
     if (held.size < wanted.size) {
       this.retry = setTimeout(() => (this.applying = this.applying.then(() => this.apply())), RETRY_MS);
     }

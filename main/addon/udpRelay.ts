@@ -18,16 +18,16 @@ interface Flow {
 export class UdpRelay {
   private readonly flows = new Map<string, Flow>();
 
-  /** `targets` gives the endpoints in the order to use for a new flow. */
+  /** `targets` gives the endpoints in the order to use for a new flow from `client` (an IP). */
   constructor(
     private readonly socket: Socket,
-    private readonly targets: () => Target[],
+    private readonly targets: (client: string) => Target[],
   ) {
     socket.on('message', (message, client) => this.forward(message, client));
     socket.on('error', (error) => console.error(`udp ${this.describe()}: ${error.message}`));
   }
 
-  static async bind(address: string, port: number, targets: () => Target[]): Promise<UdpRelay> {
+  static async bind(address: string, port: number, targets: (client: string) => Target[]): Promise<UdpRelay> {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
@@ -48,7 +48,7 @@ export class UdpRelay {
     const key = `${client.address}:${client.port}`;
     let flow = this.flows.get(key);
     if (!flow) {
-      const target = this.targets()[0];
+      const target = this.targets(client.address)[0];
       if (!target) return;
       const upstream = createSocket('udp4');
       upstream.on('message', (answer) => {

@@ -4,6 +4,7 @@
 // the API server's gateway (see apiGateway.ts), wherever its Endpoints point.
 
 import { CONFIG_VERSION, portKey, type AddonConfig, type AddonService } from '../addon/config.ts';
+import type { PolicyTable } from '../addon/policy.ts';
 import type { ServiceView } from './serviceTable.ts';
 
 export interface AddonSettings {
@@ -15,8 +16,9 @@ export interface AddonSettings {
   apiServer: { address: string; port: number };
 }
 
-export function buildAddonConfig(generation: number, settings: AddonSettings, services: ServiceView[]): AddonConfig {
+export function buildAddonConfig(generation: number, settings: AddonSettings, services: ServiceView[], policies: PolicyTable = {}): AddonConfig {
   return {
+    ...(Object.keys(policies).length ? { policies } : {}),
     version: CONFIG_VERSION,
     generation,
     clusterDomain: settings.clusterDomain,

@@ -8,6 +8,7 @@ import type Docker from 'dockerode';
 import { buildAddonConfig, type AddonSettings } from './addonConfig.ts';
 import { appliedGeneration, writeAddonConfig } from './addonContainer.ts';
 import type { ServiceTable } from './serviceTable.ts';
+import type { PolicyTable } from '../addon/policy.ts';
 
 const COALESCE_MS = 20;
 const RETRY_MS = 2000;
@@ -20,6 +21,7 @@ export class AddonSync {
   private dirty = false;
   private stopped = false;
   private readonly unsubscribe: () => void;
+  private policies: PolicyTable = {};
 
   constructor(
     private readonly docker: Docker,
@@ -37,6 +39,12 @@ export class AddonSync {
     while (this.writing) await this.writing;
     if (this.dirty) await this.write();
     return this.written;
+  }
+
+  /** NetworkPolicy isolation for the add-on's Service connections; written with the next configuration. */
+  setPolicies(policies: PolicyTable): void {
+    this.policies = policies;
+    this.schedule();
   }
 
   /** Writes to another add-on container from now on (a recreated one), starting with the current state. */
@@ -74,7 +82,7 @@ export class AddonSync {
   private write(): Promise<void> {
     this.dirty = false;
     const generation = ++this.generation;
-    const config = buildAddonConfig(generation, this.settings, this.table.list());
+    const config = buildAddonConfig(generation, this.settings, this.table.list(), this.policies);
     this.writing = writeAddonConfig(this.docker, this.containerId, config)
       .then(
         () => {

@@ -22,6 +22,7 @@ import { startApiGateway } from './apiGateway.ts';
 import { CLUSTER_DOMAIN, ensureDnsService, podDnsConfig } from './clusterDns.ts';
 import { ensureClusterNetwork, planAddresses, type ClusterNetwork } from './clusterNetwork.ts';
 import { IngressController } from './ingress/ingressController.ts';
+import { PolicyEnforcer } from './policy/policyEnforcer.ts';
 import { HostServiceProxy } from './hostServiceProxy.ts';
 import { ensureKubernetesEndpoints } from './kubernetesEndpoints.ts';
 import { isIPv4 } from '../addon/ipv4.ts';
@@ -225,6 +226,19 @@ export class Networking {
       const sync = new AddonSync(docker, addon.id, services, settings);
       started.push(() => sync.stop());
       await sync.sync();
+      const policyEvents = new EventRecorder(client, { component: 'podlab-network-policy' });
+      started.push(() => policyEvents.flush());
+      const policies = new PolicyEnforcer({
+        client,
+        docker,
+        cluster: cluster.name,
+        events: policyEvents,
+        labels: options.labels ?? {},
+        trusted: () => [this.engine?.addon.ip ?? addon.ip, network.gateway].filter((ip): ip is string => !!ip),
+        publish: (table) => sync.setPolicies(table),
+      });
+      started.push(() => policies.stop());
+      await policies.start();
       const events = new EventRecorder(client, { component: 'podlab-service-proxy' });
       started.push(() => events.flush());
       const hostProxy = new HostServiceProxy({ client, table: services, dial: (target) => this.dialer.dial(target), events });

@@ -14,6 +14,8 @@ import { DEFAULT_PAUSE_IMAGE } from '../../main/runtime/docker/defaults.ts';
 import type { PackageRequirement } from './packages.ts';
 import { BUSYBOX_STATIC, buildBusyboxRootfs } from './rootfs/busybox.ts';
 import { NODEJS, buildNodeRootfs } from './rootfs/node.ts';
+import { IPTABLES, buildIptablesRootfs } from './rootfs/iptables.ts';
+import { POLICY_IMAGE } from '../../main/network/policy/policyImage.ts';
 import { GCC, LIBC_DEV, pauseRootfsBuilder } from './rootfs/pause.ts';
 
 export interface ImageDefinition {
@@ -50,6 +52,13 @@ export const IMAGES: ImageDefinition[] = [
     requires: [BUSYBOX_STATIC, NODEJS],
     buildRootfs: buildNodeRootfs,
     changes: [STANDARD_PATH, 'CMD ["node"]'],
+  },
+  {
+    // NetworkPolicy enforcement runs iptables-restore from it (as the kube-proxy image carries iptables).
+    names: [POLICY_IMAGE],
+    requires: [IPTABLES],
+    buildRootfs: buildIptablesRootfs,
+    changes: [STANDARD_PATH, 'ENTRYPOINT ["/usr/sbin/iptables-restore"]'],
   },
 ];
 

@@ -7,6 +7,7 @@
 
 import { CronExpressionParser } from 'cron-parser';
 import { checkCronFields } from './cronFields.ts';
+import { parseGoDuration } from './goFormat.ts';
 
 const descriptors: Record<string, string> = {
   '@yearly': '0 0 1 1 *',
@@ -21,14 +22,6 @@ const descriptors: Record<string, string> = {
 export interface Schedule {
   /** The first scheduled time strictly after `after` (ms), or undefined when none comes. */
   next(after: number): number | undefined;
-}
-
-/** A Go duration of h, m, s (and ms): `1h30m`, `90s`. */
-function parseGoDuration(text: string): number | undefined {
-  const match = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(text);
-  if (!match || !text) return undefined;
-  const [, h, m, s, ms] = match;
-  return Number(h ?? 0) * 3_600_000 + Number(m ?? 0) * 60_000 + Number(s ?? 0) * 1000 + Number(ms ?? 0);
 }
 
 /** Parses a schedule; throws an Error worded as Kubernetes reports it. */

@@ -11,7 +11,7 @@ import type { ContainerKiller } from './containerKiller.ts';
 import type { NodeLimits } from './containerResources.ts';
 import { containerEnv, type EnvContext } from './envVars.ts';
 import type { KubeletEvents } from './events.ts';
-import { goDuration } from './goFormat.ts';
+import { goDuration } from '../kube/goFormat.ts';
 import { withDefaultTag, type ImageManager } from './imageManager.ts';
 import { HookError, runHook, type HookTarget } from './lifecycleHooks.ts';
 import type { RuntimePodStatus } from './runtimePodStatus.ts';

@@ -7,7 +7,7 @@
 import { EngineUnavailableError, ImagePullError, type Image, type RegistryAuth, type Runtime } from '../runtime/runtime.ts';
 import { Backoff, type BackoffSettings } from './backoff.ts';
 import type { KubeletEvents } from './events.ts';
-import { goDuration } from './goFormat.ts';
+import { goDuration } from '../kube/goFormat.ts';
 import { ContainerStartError } from './startErrors.ts';
 import type { Container, Pod } from './types.ts';
 

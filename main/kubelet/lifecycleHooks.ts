@@ -7,7 +7,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { PublishedPort, Runtime } from '../runtime/runtime.ts';
 import { resolvePort } from './sandboxConfig.ts';
-import { goList } from './goFormat.ts';
+import { goList } from '../kube/goFormat.ts';
 import { formatPod, type Container, type LifecycleHandler, type Pod } from './types.ts';
 
 export interface HookTarget {

@@ -3,7 +3,7 @@
 // PodScheduled, always True once a kubelet runs the pod). Reasons and
 // messages are Kubernetes' own, lists printed the way Go prints []string.
 
-import { goList } from './goFormat.ts';
+import { goList } from '../kube/goFormat.ts';
 import { hasAnyRegularContainerStarted } from './podPhase.ts';
 import { isRestartableInitContainer, type ContainerStatus, type Pod, type PodCondition, type PodStatus } from './types.ts';
 

@@ -4,7 +4,7 @@
 // down", "PLEG is not healthy: pleg was last seen active 3m0s ago;
 // threshold is 3m0s"), joined as Go's errors.NewAggregate prints them.
 
-import { goDuration } from './goFormat.ts';
+import { goDuration } from '../kube/goFormat.ts';
 
 export interface RuntimeHealthInputs {
   now: number;

@@ -36,8 +36,8 @@ function nodeObjects(pods: PodUsage[], nodeNames: string[]): KubeObject[] {
   });
 }
 
-/** Serves metrics.k8s.io from the collector's latest figures. */
-export function serveMetricsApi(readOnly: ReadOnlyResources, collector: UsageCollector, nodeNames: () => string[]): void {
+/** Serves metrics.k8s.io from the collector's latest figures (or any source of them: tests give their own). */
+export function serveMetricsApi(readOnly: ReadOnlyResources, collector: Pick<UsageCollector, 'podUsage'>, nodeNames: () => string[]): void {
   readOnly.register(podMetrics, { list: (namespace) => collector.podUsage().filter((p) => !namespace || p.namespace === namespace).map(podObject) });
   readOnly.register(nodeMetrics, { list: () => nodeObjects(collector.podUsage(), nodeNames()) });
 }

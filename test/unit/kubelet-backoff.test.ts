@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Backoff } from '../../main/kubelet/backoff.ts';
-import { goDuration } from '../../main/kubelet/goFormat.ts';
+import { goDuration } from '../../main/kube/goFormat.ts';
 import { desktopTimings, kubernetesTimings, timingsFor } from '../../main/kubelet/timings.ts';
 
 function clock(start = 1_000_000) {

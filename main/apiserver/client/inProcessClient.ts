@@ -51,8 +51,8 @@ class InProcessResourceClient<T extends KubeObject> implements ResourceClient<T>
     });
   }
 
-  async get(namespace: string | undefined, name: string): Promise<T> {
-    return (await this.call('get', namespace, name, '', query())) as T;
+  async get(namespace: string | undefined, name: string, subresource = ''): Promise<T> {
+    return (await this.call('get', namespace, name, subresource, query())) as T;
   }
 
   async list(namespace?: string, options: ListOptions = {}): Promise<KubeList<T>> {

@@ -1,10 +1,13 @@
 // HorizontalPodAutoscalers: autoscaling/v2 as stored, autoscaling/v1 (what
 // `kubectl autoscale` writes) converted to and from it; SetDefaults (one
-// replica at least, 80% CPU when no metric is named), the main checks of
+// replica at least, 80% CPU when no metric is named, a given behavior's
+// missing rules filled in), the main checks of
 // ValidateHorizontalPodAutoscaler, and kubectl's columns (TARGETS as
 // `cpu: 12%/50%`).
 
+import { behaviorWithDefaults } from '../../kube/autoscaling/hpaBehavior.ts';
 import type { FieldError, KubeObject } from '../../kube/meta.ts';
+import type { HorizontalPodAutoscalerBehavior } from '../../kube/types/autoscaling-v2.ts';
 import type { ResourceDefinition, ResourceStrategy } from '../registry/resourceDefinition.ts';
 import { invalid, required } from '../validation/fieldErrors.ts';
 import { ageColumn, column, nameColumn } from './shared/columns.ts';
@@ -21,6 +24,9 @@ function applyDefaults(hpa: KubeObject): void {
   const spec = ensureObject(hpa, 'spec');
   setDefault(spec, 'minReplicas', 1);
   if (objectsAt(spec, 'metrics').length === 0) spec.metrics = [cpuMetric(80)];
+  // SetDefaults_HorizontalPodAutoscalerBehavior: only a behavior that is given; none stays none.
+  const behavior = objectAt(spec, 'behavior');
+  if (behavior) spec.behavior = behaviorWithDefaults(behavior as HorizontalPodAutoscalerBehavior);
 }
 
 function validate(hpa: KubeObject): FieldError[] {

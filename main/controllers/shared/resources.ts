@@ -54,6 +54,8 @@ export interface ServedResources {
   deletable(): KindInfo[];
   /** The resource behind `apiVersion` + `kind`, or undefined when it is not served. */
   kindInfo(apiVersion: string, kind: string): KindInfo | undefined;
+  /** The resource of a group's kind in its preferred version, whatever version was asked for (RESTMapper.RESTMappings of a GroupKind). */
+  groupKindInfo(group: string, kind: string): KindInfo | undefined;
   /** Calls `listener` when the set changes; returns the unsubscribe. */
   onChange(listener: () => void): () => void;
 }
@@ -75,6 +77,10 @@ export function servedResources(definitions: () => ResourceDefinition[], onChang
     deletable: () => preferredVersions(definitions().filter((def) => ['list', 'watch', 'delete'].every((verb) => supports(def, verb)))).map(infoOf),
     kindInfo: (apiVersion, kind) => {
       const def = definitions().find((d) => d.kind === kind && apiVersionOf(d) === apiVersion);
+      return def && infoOf(def);
+    },
+    groupKindInfo: (group, kind) => {
+      const [def] = preferredVersions(definitions().filter((d) => d.group === group && d.kind === kind));
       return def && infoOf(def);
     },
     onChange,

@@ -60,7 +60,8 @@ export interface WriteOptions {
 export type PatchType = 'application/json-patch+json' | 'application/merge-patch+json' | 'application/strategic-merge-patch+json';
 
 export interface ResourceClient<T extends KubeObject = KubeObject> {
-  get(namespace: string | undefined, name: string): Promise<T>;
+  /** With `subresource` (`scale`), that subresource's object (an autoscaling/v1 Scale). */
+  get(namespace: string | undefined, name: string, subresource?: string): Promise<T>;
   list(namespace?: string, options?: ListOptions): Promise<KubeList<T>>;
   watch(namespace: string | undefined, options: WatchOptions, onEvent: (event: ClientWatchEvent<T>) => void): WatchHandle;
   create(namespace: string | undefined, obj: T, options?: WriteOptions): Promise<T>;

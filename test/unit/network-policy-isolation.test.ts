@@ -15,7 +15,7 @@ const web = pod('web', '10.0.0.3', { app: 'web' });
 const batch = pod('batch', '10.0.0.4', { app: 'batch' });
 const monitor = pod('monitor', '10.0.0.5', { app: 'prom' }, 'ops');
 const pods = [db, web, batch, monitor];
-const namespaces = new Map([
+const namespaces = new Map<string, Record<string, string>>([
   ['default', { 'kubernetes.io/metadata.name': 'default' }],
   ['ops', { 'kubernetes.io/metadata.name': 'ops', team: 'ops' }],
 ]);

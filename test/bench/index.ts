@@ -20,6 +20,7 @@ import { benchRealLogs } from './uiRealLogs.ts';
 import { benchStore, type StoreBenchResult } from './store.ts';
 import { benchWorkloads } from './workloads.ts';
 import { benchWorkloadKinds } from './workloadKinds.ts';
+import { benchVolumesIngress } from './volumesIngress.ts';
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const row = (s: Stats) => `${ms(s.min)} / ${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)}`;
@@ -154,6 +155,26 @@ async function main(): Promise<void> {
       sections.push(`| metrics.k8s.io list of ${t.pods.toLocaleString('en')} PodMetrics (what \`kubectl top pods -A\` asks) | ${row(t.ms)} | p50 under 300 ms: ${verdict(t.ms.p50 < 300)} |`);
     }
     sections.push(...failed('metrics for 2,000 pods', r.top), '');
+  }
+
+  if (want('volumes-ingress')) {
+    console.log('volumes and ingress: claim to Bound, HTTP through the ingress controller next to the pod directly...');
+    const r = await benchVolumesIngress();
+    sections.push('## Volumes and Ingress', '', `Against \`podlab serve --runtime docker --nodes 1\` over HTTPS, raw requests; load average (1 min) at the end: ${r.load.toFixed(1)}.`, '', '| measure | result | target |', '| --- | --- | --- |');
+    if (r.claims.ok) {
+      const c = r.claims.value;
+      sections.push(`| PersistentVolumeClaim created → Bound to a matching volume (Immediate), ${c.runs} claims one after another | ${row(c.boundMs)} | p50 under 200 ms: ${verdict(c.boundMs.p50 < 200)} |`);
+    }
+    sections.push(...failed('claim created → Bound', r.claims));
+    if (r.ingress.ok) {
+      const i = r.ingress.value;
+      const ratio = i.ingressPerSecond / i.directPerSecond;
+      sections.push(
+        `| ${i.requests.toLocaleString('en')} GETs one after another on one keep-alive connection, straight to the pod's published port | ${row(i.directMs)}; ${i.directPerSecond.toFixed(0)} requests/s | |`,
+        `| the same through the ingress controller (Host: bench.localhost) | ${row(i.ingressMs)}; ${i.ingressPerSecond.toFixed(0)} requests/s (${(ratio * 100).toFixed(0)}% of direct) | at least 80% of direct: ${verdict(ratio >= 0.8)} |`,
+      );
+    }
+    sections.push(...failed('ingress next to direct', r.ingress), '');
   }
 
   if (want('data-plane')) {

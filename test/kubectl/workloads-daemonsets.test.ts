@@ -81,8 +81,10 @@ describe('DaemonSets with kubectl on Docker nodes', { timeout: 300_000 }, () => 
     await kubectlOk(kc, ['rollout', 'undo', 'ds/collector']);
     await kubectlOk(kc, ['rollout', 'status', 'ds/collector', '--timeout=180s']);
     assert.equal((await kubectlOk(kc, ['get', 'ds', 'collector', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).trim(), 'busybox:1.36');
-    const images = await kubectlOk(kc, ['get', 'pods', '-l', 'app=collector', '-o', 'jsonpath={range .items[*]}{.spec.containers[0].image}{"\\n"}{end}']);
-    assert.deepEqual(images.split('\n').filter(Boolean), ['busybox:1.36', 'busybox:1.36', 'busybox:1.36']);
+    // rollout status does not wait for replaced pods to be gone: a terminating one may still be listed for a moment.
+    const images = async () => (await kubectlOk(kc, ['get', 'pods', '-l', 'app=collector', '-o', 'jsonpath={range .items[*]}{.spec.containers[0].image}{"\\n"}{end}'])).split('\n').filter(Boolean);
+    await eventually('only the three rolled-back pods', async () => ((await images()).length === 3 ? true : undefined), 60_000);
+    assert.deepEqual(await images(), ['busybox:1.36', 'busybox:1.36', 'busybox:1.36']);
     assert.match(await kubectlOk(kc, ['get', 'controllerrevisions']), /collector-\S+\s+daemonset.apps\/collector\s+3\s+/);
   });
 });

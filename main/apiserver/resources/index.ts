@@ -16,6 +16,13 @@ import { events } from './events.ts';
 import { eventsV1 } from './events.k8s.io.ts';
 import { leases } from './leases.ts';
 import { namespaces } from './namespaces.ts';
+import { csidrivers } from './csidrivers.ts';
+import { csinodes } from './csinodes.ts';
+import { csistoragecapacities } from './csistoragecapacities.ts';
+import { persistentvolumeclaims } from './persistentvolumeclaims.ts';
+import { persistentvolumes } from './persistentvolumes.ts';
+import { storageclasses } from './storageclasses.ts';
+import { volumeattachments } from './volumeattachments.ts';
 import { nodes } from './nodes.ts';
 import { pods } from './pods.ts';
 import { replicasets } from './replicasets.ts';
@@ -53,6 +60,13 @@ const definitions: ResourceDefinition[] = [
   services,
   endpoints,
   endpointslices,
+  persistentvolumes,
+  persistentvolumeclaims,
+  storageclasses,
+  csidrivers,
+  csinodes,
+  volumeattachments,
+  csistoragecapacities,
   leases,
   deployments,
   replicasets,

@@ -3,6 +3,7 @@
 
 import type { KubeClient } from '../kube/client/types.ts';
 import { isApiError } from '../kube/client/types.ts';
+import { standardStorageClass } from '../controllers/volume/localPath.ts';
 
 export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -37,5 +38,14 @@ export async function ensureKubernetesService(client: KubeClient, clusterIP: str
       metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
       spec: { type: 'ClusterIP', clusterIP, ports, sessionAffinity: 'None' },
     });
+  }
+}
+
+/** kind's default StorageClass `standard` (rancher.io/local-path, WaitForFirstConsumer, Delete), recreated at start when missing. */
+export async function ensureStandardStorageClass(client: KubeClient): Promise<void> {
+  try {
+    await client.resource({ group: 'storage.k8s.io', version: 'v1', plural: 'storageclasses' }).create(undefined, standardStorageClass());
+  } catch (err) {
+    if (!isApiError(err, 'AlreadyExists')) throw err;
   }
 }

@@ -4,7 +4,8 @@
 // the volume's storage on that node and a hostPath PV pre-bound to the claim,
 // with required node affinity on that node and the class's reclaim policy; a
 // Released volume it provisioned with policy Delete loses its storage and
-// its PV object.
+// its PV object (on Docker only once no container, even of a finished pod
+// not yet deleted, still references its named volume).
 
 import type { EventRecorder } from '../../kube/client/eventRecorder.ts';
 import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
@@ -107,7 +108,13 @@ export class LocalPathProvisioner extends QueueController {
     if (!isLocalPathVolume(volume) || volume.status?.phase !== 'Released' || volume.spec?.persistentVolumeReclaimPolicy !== 'Delete') return;
     if (volume.metadata.deletionTimestamp) return;
     const node = volume.spec.nodeAffinity?.required?.nodeSelectorTerms?.[0]?.matchExpressions?.[0]?.values?.[0] ?? '';
-    await this.storage.remove(localPathVolumeName(volume.metadata.name ?? ''), node);
+    try {
+      await this.storage.remove(localPathVolumeName(volume.metadata.name ?? ''), node);
+    } catch (err) {
+      // On Docker a volume some container still references (a finished pod not yet deleted) cannot go: retried with backoff.
+      this.events.event(volume, 'Warning', 'VolumeFailedDelete', (err as Error).message);
+      throw err;
+    }
     try {
       await this.volumeClient.delete(undefined, volume.metadata.name ?? '');
     } catch (err) {

@@ -118,17 +118,17 @@ export class VolumeManager {
     throw new VolumeSetupError(volume.name, `volume type ${kind} is not supported by PodLab`);
   }
 
-  /** The container's mounts; a subPath into a runtime volume cannot be expressed and fails the container. */
+  /** The container's mounts, each subPath resolved against its volume. */
   mounts(container: Container, volumes: PodVolumes): Mount[] {
     return (container.volumeMounts ?? []).map((mount) => {
       const volume = volumes.get(mount.name);
       if (!volume) throw new ContainerStartError('CreateContainerConfigError', `cannot find volume "${mount.name}" to mount into container "${container.name}"`);
       let source = volume.source;
       if (mount.subPath) {
-        if (source.type !== 'hostPath') {
-          throw new ContainerStartError('CreateContainerConfigError', `failed to prepare subPath for volumeMount "${mount.name}" of container "${container.name}": subPath is supported only for hostPath, configMap, secret, downwardAPI and projected volumes`);
-        }
-        source = { type: 'hostPath', path: join(source.path, mount.subPath) };
+        // Engine volumes (emptyDir, local-path claims) take the subPath through the runtime, which makes it safely.
+        if (source.type === 'volume') source = { ...source, subPath: mount.subPath };
+        else if (source.type === 'hostPath') source = { type: 'hostPath', path: join(source.path, mount.subPath) };
+        else throw new ContainerStartError('CreateContainerConfigError', `failed to prepare subPath for volumeMount "${mount.name}" of container "${container.name}": subPath is not supported for memory mounts`);
       }
       return { containerPath: mount.mountPath, source, readOnly: volume.projected || volume.readOnly === true || mount.readOnly === true };
     });

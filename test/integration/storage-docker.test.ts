@@ -105,6 +105,31 @@ describe('storage on Docker', () => {
     assert.equal(reader.status?.containerStatuses?.[0]?.state?.terminated?.message?.trim(), 'kept');
   });
 
+  test('subPath works into emptyDir and claim volumes, made when missing', async () => {
+    await claims().create('default', claim('sub'));
+    const container = {
+      name: 'c',
+      image: 'busybox:1.36',
+      imagePullPolicy: 'IfNotPresent',
+      command: ['sh', '-c', "echo -n 1 > /s/f && echo -n 2 > /c/f && cat /all/a/b/f /call/x/f > /dev/termination-log"],
+      volumeMounts: [
+        { name: 'scratch', mountPath: '/s', subPath: 'a/b' },
+        { name: 'scratch', mountPath: '/all' },
+        { name: 'data', mountPath: '/c', subPath: 'x' },
+        { name: 'data', mountPath: '/call', readOnly: true },
+      ],
+    };
+    await pods().create('default', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'subpaths' },
+      spec: { restartPolicy: 'Never', containers: [container], volumes: [{ name: 'scratch', emptyDir: {} }, { name: 'data', persistentVolumeClaim: { claimName: 'sub' } }] },
+    } as unknown as Pod);
+    const done = await podWhere('subpaths', 'subpaths finished', (p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed');
+    assert.equal(done.status?.containerStatuses?.[0]?.state?.terminated?.message, '12', JSON.stringify(done.status));
+    await pods().delete('default', 'subpaths', { gracePeriodSeconds: 0 });
+  });
+
   test('a StatefulSet of 2 gets data-web-0 and data-web-1 Bound', async () => {
     await resource('statefulsets', 'apps').create('default', {
       apiVersion: 'apps/v1',

@@ -233,7 +233,14 @@ export class Scheduler {
     const { namespace, name, uid } = assumed.metadata;
     try {
       const node = this.nodeInformer.get(nodeName);
-      for (const plugin of this.profile.preBind ?? []) if (node) await plugin.preBind(assumed, node);
+      for (const plugin of this.profile.preBind ?? []) {
+        if (!node) continue;
+        try {
+          await plugin.preBind(assumed, node);
+        } catch (err) {
+          throw new Error(`running PreBind plugin "${plugin.name}": ${errorMessage(err)}`);
+        }
+      }
       await this.pods.createSubresource(namespace, name!, 'binding', {
         apiVersion: 'v1',
         kind: 'Binding',

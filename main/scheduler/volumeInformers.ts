@@ -20,13 +20,18 @@ export class VolumeInformers implements VolumeState {
   private readonly claims: Informer<PersistentVolumeClaim>;
   private readonly pvs: Informer<PersistentVolume>;
   private readonly classes: Informer<StorageClass>;
+  private readonly waiters = new Set<() => void>();
 
   constructor(
     private readonly client: KubeClient,
-    options: { clock: Clock; onError: (err: unknown, context: string) => void },
+    private readonly options: { clock: Clock; onError: (err: unknown, context: string) => void },
     onChange: () => void,
   ) {
-    const handlers = { onAdd: onChange, onUpdate: onChange, onDelete: onChange };
+    const changed = () => {
+      for (const wake of [...this.waiters]) wake();
+      onChange();
+    };
+    const handlers = { onAdd: changed, onUpdate: changed, onDelete: changed };
     this.claims = new Informer(client.resource<PersistentVolumeClaim>(persistentVolumeClaimsResource), handlers, options, 'persistentvolumeclaims');
     this.pvs = new Informer(client.resource<PersistentVolume>(persistentVolumesResource), handlers, options, 'persistentvolumes');
     this.classes = new Informer(client.resource<StorageClass>(storageClassesResource), handlers, options, 'storageclasses');
@@ -61,6 +66,22 @@ export class VolumeInformers implements VolumeState {
     await this.client.resource(persistentVolumesResource).patch(undefined, volume.metadata.name ?? '', 'application/merge-patch+json', {
       metadata: { resourceVersion: volume.metadata.resourceVersion, annotations: { 'pv.kubernetes.io/bound-by-controller': 'yes' } },
       spec: { claimRef },
+    });
+  }
+
+  waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (check()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const finish = (result: boolean) => {
+        this.waiters.delete(wake);
+        timer.cancel();
+        resolve(result);
+      };
+      const wake = () => {
+        if (check()) finish(true);
+      };
+      const timer = this.options.clock.setTimeout(() => finish(false), timeoutMs);
+      this.waiters.add(wake);
     });
   }
 

@@ -8,15 +8,28 @@ import { VolumeBinding, type VolumeState } from '../../main/scheduler/plugins/vo
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../main/controllers/volume/volumeTypes.ts';
 import { makeNode, makePod } from '../helpers/schedulerFixtures.ts';
 
-function fakeState(claims: PersistentVolumeClaim[], volumes: PersistentVolume[], classes: StorageClass[]) {
+/** The PV controller's part played at once: a claim pre-bound or given a node is Bound (unless `binds` is false). */
+function fakeState(claims: PersistentVolumeClaim[], volumes: PersistentVolume[], classes: StorageClass[], binds = true) {
   const writes: string[] = [];
+  const bind = (pvc: PersistentVolumeClaim, volumeName: string) => {
+    if (!binds) return;
+    pvc.spec = { ...pvc.spec, volumeName };
+    pvc.status = { phase: 'Bound' };
+  };
   const state: VolumeState = {
     claim: (ns, name) => claims.find((c) => c.metadata.namespace === ns && c.metadata.name === name),
     volume: (name) => volumes.find((v) => v.metadata.name === name),
     volumes: () => volumes,
     storageClass: (name) => classes.find((c) => c.metadata.name === name),
-    preBindVolume: async (pv, pvc) => void writes.push(`prebind ${pv.metadata.name} to ${pvc.metadata.name}`),
-    selectNode: async (pvc, node) => void writes.push(`select ${node} for ${pvc.metadata.name}`),
+    preBindVolume: async (pv, pvc) => {
+      writes.push(`prebind ${pv.metadata.name} to ${pvc.metadata.name}`);
+      bind(pvc, pv.metadata.name ?? '');
+    },
+    selectNode: async (pvc, node) => {
+      writes.push(`select ${node} for ${pvc.metadata.name}`);
+      bind(pvc, `pvc-${pvc.metadata.uid}`);
+    },
+    waitUntil: async (check) => check(),
   };
   return { state, writes };
 }
@@ -73,6 +86,11 @@ describe('VolumeBinding', () => {
     await plugin.preBind(podWith('a'), makeNode('n2'));
     await plugin.preBind(podWith('b'), makeNode('n1'));
     assert.deepEqual(writes, ['prebind local-n2 to a', 'select n1 for b']);
+  });
+
+  it('PreBind fails when the claims are not bound in time, as kube-scheduler words it', async () => {
+    const { state } = fakeState([claim('a', { storageClassName: 'standard' })], [], [wffc], false);
+    await assert.rejects(new VolumeBinding(state).preBind(podWith('a'), makeNode('n1')), /^Error: binding volumes: context deadline exceeded$/);
   });
 
   it('without a provisioner, a WaitForFirstConsumer claim fits only nodes with a matching volume', () => {

@@ -30,7 +30,12 @@ export interface VolumeState {
   preBindVolume(volume: PersistentVolume, claim: PersistentVolumeClaim): Promise<void>;
   /** Sets volume.kubernetes.io/selected-node on the claim for its provisioner. */
   selectNode(claim: PersistentVolumeClaim, node: string): Promise<void>;
+  /** Resolves true once `check` holds (tried again on every storage change), false after `timeoutMs`. */
+  waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean>;
 }
+
+/** The scheduler's --bind-timeout-seconds default: how long PreBind waits for the claims to be bound. */
+export const BIND_TIMEOUT_MS = 600_000;
 
 interface PodClaims {
   bound: PersistentVolume[];
@@ -98,15 +103,26 @@ export class VolumeBinding implements PreFilterPlugin, FilterPlugin {
     return findMatchingVolume(claim, this.state.volumes(), { delayBinding: true, node });
   }
 
-  /** AssumePodVolumes + BindPodVolumes, before the pod is bound to `nodeName`. */
+  /**
+   * AssumePodVolumes + BindPodVolumes, before the pod is bound to the node:
+   * the writes, then the wait until the PV controller (and a provisioner)
+   * have bound every claim, so the kubelet never sees the pod before its
+   * volumes exist.
+   */
   async preBind(pod: Pod, node: Node): Promise<void> {
     const claims = this.podClaims(pod);
-    if ('code' in claims) return;
+    if ('code' in claims || claims.delayed.length === 0) return;
     for (const claim of claims.delayed) {
       const volume = this.staticVolumeFor(claim, node);
       if (volume) await this.state.preBindVolume(volume, claim);
       else if (claim.metadata.annotations?.[annSelectedNode] !== node.metadata.name) await this.state.selectNode(claim, node.metadata.name ?? '');
     }
+    const allBound = () =>
+      claims.delayed.every((c) => {
+        const current = this.state.claim(c.metadata.namespace ?? '', c.metadata.name ?? '');
+        return current?.status?.phase === 'Bound' && !!current.spec?.volumeName;
+      });
+    if (!(await this.state.waitUntil(allBound, BIND_TIMEOUT_MS))) throw new Error('binding volumes: context deadline exceeded');
   }
 
   eventsToRegister(): ClusterEventWithHint[] {

@@ -63,6 +63,23 @@ describe('persistentvolume-binder and friends', () => {
     assert.equal((await pvs.get(undefined, 'big')).status?.phase, 'Available');
   });
 
+  it('a bound volume keeps its pv-protection finalizer; once it is gone anyway its claim is Lost', async () => {
+    await pvs.create(undefined, volume('doomed', '3Gi'));
+    await pvcs.create('default', claim('victim', { storageClassName: '', volumeName: 'doomed' }));
+    await until('victim Bound', async () => (await pvcs.get('default', 'victim')).status?.phase === 'Bound');
+    await pvs.delete(undefined, 'doomed');
+    for (let i = 0; i < 200; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual((await pvs.get(undefined, 'doomed')).metadata.finalizers, ['kubernetes.io/pv-protection'], 'held while Bound');
+    await pvs.patch(undefined, 'doomed', 'application/merge-patch+json', { metadata: { finalizers: null } });
+    const lost = await until('victim Lost', async () => {
+      const c = await pvcs.get('default', 'victim');
+      return c.status?.phase === 'Lost' ? c : undefined;
+    });
+    assert.equal(lost.metadata.annotations?.['pv.kubernetes.io/bound-by-controller'], undefined, 'the user named the volume');
+    const event = (await events(h, 'default')).find((e) => e.reason === 'ClaimLost' && e.involvedObject.name === 'victim');
+    assert.equal(event?.message, 'Bound claim has lost its PersistentVolume. Data on the volume is lost!');
+  });
+
   it('a claim nothing fits and no class says so with FailedBinding and stays Pending', async () => {
     await pvcs.create('default', claim('huge', { storageClassName: '', resources: { requests: { storage: '100Gi' } } }));
     const event = await until('FailedBinding', async () => (await events(h, 'default')).find((e) => e.reason === 'FailedBinding' && e.involvedObject.name === 'huge'));

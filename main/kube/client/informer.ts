@@ -68,6 +68,11 @@ export class Informer<T extends KubeObject> {
     return this.store.get(key);
   }
 
+  /** Every cached object. */
+  values(): T[] {
+    return [...this.store.values()];
+  }
+
   private async run(): Promise<void> {
     let mustList = true;
     while (!this.stopped) {

@@ -5,6 +5,9 @@
 
 import type { Store } from '../store/store.ts';
 import { AdmissionChain, type AdmissionPlugin } from './admission/admission.ts';
+import { DefaultStorageClassPlugin } from './admission/defaultStorageClass.ts';
+import { PersistentVolumeClaimResizePlugin } from './admission/persistentVolumeClaimResize.ts';
+import { StorageObjectInUseProtectionPlugin } from './admission/storageObjectInUseProtection.ts';
 import { DefaultingPlugin } from './admission/defaulting.ts';
 import { NamespaceLifecyclePlugin } from './admission/namespaceLifecycle.ts';
 import { RbacEscalationPlugin } from './admission/rbacEscalation.ts';
@@ -111,6 +114,9 @@ export class ApiServer {
       new NamespaceLifecyclePlugin((name) => getIfExists(registryFor('', 'v1', 'namespaces'), '', name)),
       new ServiceAllocationPlugin(this.serviceRange, async () => (await this.catalog.registry('', 'v1', 'services')!.list('')).items, options.hostPortFree),
       ...(options.serviceAccountAdmission ? [new ServiceAccountPlugin({ getServiceAccount: (ns, name) => getIfExists(registryFor('', 'v1', 'serviceaccounts'), ns, name) })] : []),
+      new DefaultStorageClassPlugin(async () => (await registryFor('storage.k8s.io', 'v1', 'storageclasses')!.list('')).items),
+      new StorageObjectInUseProtectionPlugin(),
+      new PersistentVolumeClaimResizePlugin((name) => getIfExists(registryFor('storage.k8s.io', 'v1', 'storageclasses'), '', name)),
       new RbacEscalationPlugin(this.authorizer, this.rbac.resolver),
       new PriorityPlugin(async () => (await registryFor('scheduling.k8s.io', 'v1', 'priorityclasses')?.list(''))?.items ?? []),
       new LimitRangerPlugin(async (namespace) => (await registryFor('', 'v1', 'limitranges')?.list(namespace))?.items ?? []),

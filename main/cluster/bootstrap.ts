@@ -1,9 +1,11 @@
 // Objects every cluster has from its first start, as kube-apiserver's
-// bootstrap controller makes them: the system namespaces and priority classes.
+// bootstrap controller makes them: the system namespaces and priority classes,
+// and kind's default StorageClass.
 
 import type { KubeClient } from '../kube/client/types.ts';
 import { isApiError } from '../kube/client/types.ts';
 import { systemPriorityClasses } from '../apiserver/resources/priorityclasses.ts';
+import { standardStorageClass } from '../controllers/volume/localPath.ts';
 
 export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -48,5 +50,14 @@ export async function ensureSystemPriorityClasses(client: KubeClient): Promise<v
     await classes.create(undefined, structuredClone(pc)).catch((err: unknown) => {
       if (!isApiError(err, 'AlreadyExists')) throw err;
     });
+  }
+}
+
+/** kind's default StorageClass `standard` (rancher.io/local-path, WaitForFirstConsumer, Delete), recreated at start when missing. */
+export async function ensureStandardStorageClass(client: KubeClient): Promise<void> {
+  try {
+    await client.resource({ group: 'storage.k8s.io', version: 'v1', plural: 'storageclasses' }).create(undefined, standardStorageClass());
+  } catch (err) {
+    if (!isApiError(err, 'AlreadyExists')) throw err;
   }
 }

@@ -15,10 +15,11 @@ import { allResources } from '../apiserver/resources/index.ts';
 import { openStore, startCompactor } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
 import { keepAPIServicesSynced } from './apiServiceRegistration.ts';
-import { ensureKubernetesService, ensureSystemNamespaces, ensureSystemPriorityClasses } from './bootstrap.ts';
+import { ensureKubernetesService, ensureStandardStorageClass, ensureSystemNamespaces, ensureSystemPriorityClasses } from './bootstrap.ts';
 import { ensureBootstrapPolicy } from './bootstrapPolicy.ts';
 import { chooseSubnet, engineSubnets, subnetsInUse } from './subnet.ts';
 import { createDockerClient } from '../runtime/docker/engine.ts';
+import { nodeRuntimeStorage } from './nodes/localPathStorage.ts';
 import { ensureClusterNetwork, planAddresses } from '../network/clusterNetwork.ts';
 import { beginNetworking, DOCKER_EMBEDDED_DNS } from '../network/networking.ts';
 import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, rememberDataDir, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
@@ -161,6 +162,7 @@ export class Cluster {
       await ensureKubernetesService(bootstrapClient, apiServer.serviceRange.apiServerIP, apiPort);
       await ensureBootstrapPolicy(bootstrapClient);
       await ensureSystemPriorityClasses(bootstrapClient);
+      await ensureStandardStorageClass(bootstrapClient);
       const stopAPIServiceSync = await keepAPIServicesSynced(bootstrapClient, apiServer.catalog, (err) => process.stderr.write(`apiservices: ${err instanceof Error ? err.message : String(err)}\n`));
       writeKubeconfig(paths.kubeconfig, { clusterName: options.name, server: apiServer.url, caCert: pki.caCert, token: adminToken });
       cluster = new Cluster(options.name, paths, store, apiServer, settings, releaseLock);
@@ -189,7 +191,7 @@ export class Cluster {
       // Last of all, so it is the first to stop: no controller acts on a cluster going down.
       const catalog = apiServer.catalog;
       const resources = servedResources(() => catalog.definitions(), (listener) => catalog.onChange(listener));
-      const controllers = new ControllerManager(cluster.client('system:kube-controller-manager'), { rootCA: pki.caCert, resources });
+      const controllers = new ControllerManager(cluster.client('system:kube-controller-manager'), { rootCA: pki.caCert, resources, localPathStorage: nodeRuntimeStorage(nodes) });
       await controllers.start();
       cluster.own({ name: 'controller-manager', stop: () => controllers.stop() });
       return cluster;

@@ -28,6 +28,11 @@ import { ResourceQuotaController } from './resourcequota/resourceQuotaController
 import { DaemonSetController } from './daemonset/daemonSetController.ts';
 import { CronJobController } from './cronjob/cronJobController.ts';
 import { TtlAfterFinishedController } from './ttlafterfinished/ttlAfterFinishedController.ts';
+import type { LocalPathStorage } from './volume/localPath.ts';
+import { LocalPathProvisioner } from './volume/localPathProvisioner.ts';
+import { PersistentVolumeController } from './volume/persistentVolumeController.ts';
+import { PvcProtectionController } from './volume/pvcProtectionController.ts';
+import { PvProtectionController } from './volume/pvProtectionController.ts';
 
 /** The controllers by the names kube-controller-manager's --controllers flag uses. */
 const controllerFactories: Record<string, (ctx: ControllerContext) => Controller> = {
@@ -56,6 +61,14 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => Controller
   endpointslice: (ctx) => new EndpointSliceController(ctx),
   podgc: (ctx) => new PodGCController(ctx),
   'clusterrole-aggregation': (ctx) => new ClusterRoleAggregationController(ctx),
+  'persistentvolume-binder': (ctx) => new PersistentVolumeController(ctx),
+  'pvc-protection': (ctx) => new PvcProtectionController(ctx),
+  'pv-protection': (ctx) => new PvProtectionController(ctx),
+  // Not a kube-controller-manager controller: kind runs it as a pod; PodLab runs it here, next to the binder.
+  'local-path-provisioner': (ctx) => {
+    if (!ctx.localPathStorage) throw new Error('local-path-provisioner needs the node runtimes (ControllerManagerOptions.localPathStorage)');
+    return new LocalPathProvisioner(ctx, ctx.localPathStorage);
+  },
   'root-ca-cert-publisher': (ctx) => {
     if (!ctx.rootCA) throw new Error('root-ca-cert-publisher needs the cluster CA (ControllerManagerOptions.rootCA)');
     return new RootCaCertPublisher(ctx, ctx.rootCA);
@@ -74,6 +87,8 @@ export interface ControllerManagerOptions {
   rootCA?: string;
   /** The kinds the API server serves, followed as they change (default: the built-in kinds). */
   resources?: ServedResources;
+  /** Where local-path volumes keep their data; the local-path provisioner runs only when given. */
+  localPathStorage?: LocalPathStorage;
 }
 
 /**
@@ -107,13 +122,14 @@ export class ControllerManager {
       clock,
       onError,
       ...(options.rootCA ? { rootCA: options.rootCA } : {}),
+      ...(options.localPathStorage ? { localPathStorage: options.localPathStorage } : {}),
       recorder: (component) => {
         const recorder = new EventRecorder(client, { component }, () => new Date(clock.now()));
         this.recorders.push(recorder);
         return recorder;
       },
     };
-    const names = options.controllers ?? controllerNames.filter((name) => name !== 'root-ca-cert-publisher' || options.rootCA);
+    const names = options.controllers ?? controllerNames.filter((name) => (name !== 'root-ca-cert-publisher' || options.rootCA) && (name !== 'local-path-provisioner' || options.localPathStorage));
     for (const name of names) if (!controllerFactories[name]) throw new Error(`unknown controller "${name}" (known: ${controllerNames.join(', ')})`);
     this.controllers = names.map((name) => controllerFactories[name](ctx));
   }

@@ -29,6 +29,13 @@ export interface PodObjects {
   secret(namespace: string, name: string): Promise<Map<string, Buffer>>;
   /** Services with a cluster IP, in this namespace and the default one. */
   services(namespace: string): Promise<ServiceInfo[]>;
+  /** A claim and, once it is bound, its volume (absent claim: undefined). */
+  claimedVolume?(namespace: string, claimName: string): Promise<ClaimedVolume | undefined>;
+}
+
+export interface ClaimedVolume {
+  claim: KubeObject;
+  volume?: KubeObject;
 }
 
 function decode(obj: KubeObject, textKey: string | undefined, base64Key: string): Map<string, Buffer> {
@@ -43,6 +50,16 @@ export function apiPodObjects(client: KubeClient): PodObjects {
   const configMaps = client.resource({ group: '', version: 'v1', plural: 'configmaps' });
   const secrets = client.resource({ group: '', version: 'v1', plural: 'secrets' });
   const services = client.resource({ group: '', version: 'v1', plural: 'services' });
+  const claims = client.resource({ group: '', version: 'v1', plural: 'persistentvolumeclaims' });
+  const volumes = client.resource({ group: '', version: 'v1', plural: 'persistentvolumes' });
+  const getOrUndefined = async (read: () => Promise<KubeObject>): Promise<KubeObject | undefined> => {
+    try {
+      return await read();
+    } catch (error) {
+      if (isApiError(error, 'NotFound')) return undefined;
+      throw error;
+    }
+  };
   const get = async (kind: 'configmap' | 'secret', namespace: string, name: string): Promise<KubeObject> => {
     try {
       return await (kind === 'configmap' ? configMaps : secrets).get(namespace, name);
@@ -55,6 +72,13 @@ export function apiPodObjects(client: KubeClient): PodObjects {
     configMap: async (namespace, name) => decode(await get('configmap', namespace, name), 'data', 'binaryData'),
     // stringData is write-only: the API server has folded it into data already.
     secret: async (namespace, name) => decode(await get('secret', namespace, name), undefined, 'data'),
+    async claimedVolume(namespace, claimName) {
+      const claim = await getOrUndefined(() => claims.get(namespace, claimName));
+      if (!claim) return undefined;
+      const volumeName = (claim.spec as { volumeName?: string } | undefined)?.volumeName;
+      const bound = (claim.status as { phase?: string } | undefined)?.phase === 'Bound';
+      return { claim, ...(bound && volumeName ? { volume: await getOrUndefined(() => volumes.get(undefined, volumeName)) } : {}) };
+    },
     async services(namespace) {
       const namespaces = namespace === 'default' ? ['default'] : [namespace, 'default'];
       const found: ServiceInfo[] = [];

@@ -15,13 +15,16 @@ import { ContainerStartError } from './startErrors.ts';
 import type { Container, Pod, Volume } from './types.ts';
 import { volumePayload, type PayloadContext } from './volumePayloads.ts';
 import { quantityValue } from '../kube/quantity.ts';
+import { ClaimNotReadyError, claimMountSource } from './claimVolumes.ts';
 
 export class VolumeSetupError extends Error {
   constructor(
     readonly volume: string,
     readonly detail: string,
+    /** The whole message, when it is not a SetUp failure (a claim not yet bound). */
+    message?: string,
   ) {
-    super(`MountVolume.SetUp failed for volume "${volume}" : ${detail}`);
+    super(message ?? `MountVolume.SetUp failed for volume "${volume}" : ${detail}`);
     this.name = 'VolumeSetupError';
   }
 }
@@ -30,6 +33,8 @@ interface MountedVolume {
   source: MountSource;
   /** Files the kubelet projects: always mounted read-only. */
   projected: boolean;
+  /** persistentVolumeClaim.readOnly: every mount of it read-only. */
+  readOnly?: boolean;
 }
 
 export type PodVolumes = Map<string, MountedVolume>;
@@ -62,8 +67,24 @@ export class VolumeManager {
   async setUp(pod: Pod, ctx: PayloadContext): Promise<PodVolumes> {
     const uid = pod.metadata.uid ?? '';
     const volumes: PodVolumes = new Map();
+    const unbound: Array<{ volume: string; detail: string }> = [];
     for (const volume of pod.spec.volumes ?? []) {
+      if (volume.persistentVolumeClaim) {
+        try {
+          const source = await claimMountSource(this.runtime, ctx.objects, pod.metadata.namespace ?? 'default', volume.persistentVolumeClaim.claimName);
+          volumes.set(volume.name, { source, projected: false, readOnly: volume.persistentVolumeClaim.readOnly === true });
+        } catch (error) {
+          if (error instanceof ClaimNotReadyError) unbound.push({ volume: volume.name, detail: error.message });
+          else throw new VolumeSetupError(volume.name, (error as Error).message);
+        }
+        continue;
+      }
       volumes.set(volume.name, await this.setUpVolume(uid, volume, ctx));
+    }
+    if (unbound.length > 0) {
+      // The volume manager waits for every volume before any container starts, as WaitForAttachAndMount does.
+      const names = unbound.map((u) => u.volume).join(' ');
+      throw new VolumeSetupError(unbound[0]!.volume, unbound[0]!.detail, `Unable to attach or mount volumes: unmounted volumes=[${names}], unattached volumes=[${names}], failed to process volumes=[${names}]: ${unbound.map((u) => u.detail).join('; ')}`);
     }
     return volumes;
   }
@@ -97,19 +118,19 @@ export class VolumeManager {
     throw new VolumeSetupError(volume.name, `volume type ${kind} is not supported by PodLab`);
   }
 
-  /** The container's mounts; a subPath into a runtime volume cannot be expressed and fails the container. */
+  /** The container's mounts, each subPath resolved against its volume. */
   mounts(container: Container, volumes: PodVolumes): Mount[] {
     return (container.volumeMounts ?? []).map((mount) => {
       const volume = volumes.get(mount.name);
       if (!volume) throw new ContainerStartError('CreateContainerConfigError', `cannot find volume "${mount.name}" to mount into container "${container.name}"`);
       let source = volume.source;
       if (mount.subPath) {
-        if (source.type !== 'hostPath') {
-          throw new ContainerStartError('CreateContainerConfigError', `failed to prepare subPath for volumeMount "${mount.name}" of container "${container.name}": subPath is supported only for hostPath, configMap, secret, downwardAPI and projected volumes`);
-        }
-        source = { type: 'hostPath', path: join(source.path, mount.subPath) };
+        // Engine volumes (emptyDir, local-path claims) take the subPath through the runtime, which makes it safely.
+        if (source.type === 'volume') source = { ...source, subPath: mount.subPath };
+        else if (source.type === 'hostPath') source = { type: 'hostPath', path: join(source.path, mount.subPath) };
+        else throw new ContainerStartError('CreateContainerConfigError', `failed to prepare subPath for volumeMount "${mount.name}" of container "${container.name}": subPath is not supported for memory mounts`);
       }
-      return { containerPath: mount.mountPath, source, readOnly: volume.projected || mount.readOnly === true };
+      return { containerPath: mount.mountPath, source, readOnly: volume.projected || volume.readOnly === true || mount.readOnly === true };
     });
   }
 

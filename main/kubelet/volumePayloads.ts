@@ -13,7 +13,7 @@ import type { DownwardAPIVolumeFile, KeyToPath, ProjectionSource, Volume } from 
 export type Payload = Map<string, FileProjection>;
 
 export interface PayloadContext extends DownwardContext {
-  objects: Pick<PodObjects, 'configMap' | 'secret'>;
+  objects: Pick<PodObjects, 'configMap' | 'secret' | 'claimedVolume'>;
   /** Service account tokens for the pod (absent: a serviceAccountToken source fails the mount). */
   tokens?: Pick<ServiceAccountTokenManager, 'token'>;
 }

@@ -150,8 +150,8 @@ export interface ContainerMetadata {
 export type MountSource =
   /** A directory or file of the machine running the engine. */
   | { type: 'hostPath'; path: string }
-  /** An engine volume created with Runtime.createVolume (emptyDir). */
-  | { type: 'volume'; name: string }
+  /** An engine volume created with Runtime.createVolume (emptyDir, local-path claims); `subPath`: only that path inside it, made when missing. */
+  | { type: 'volume'; name: string; subPath?: string }
   /** A memory-backed filesystem (emptyDir with medium Memory). */
   | { type: 'tmpfs'; sizeBytes?: number };
 

@@ -34,6 +34,8 @@ export const NodeSpecUnschedulableChange: ClusterEvent = { resource: 'Node', act
 /** An assigned pod was deleted, finished (Succeeded/Failed), or an assumed pod's binding failed: its node has room again. */
 export const AssignedPodDelete: ClusterEvent = { resource: 'AssignedPod', actionType: ActionType.Delete, label: 'AssignedPodDelete' };
 /** Pods left in unschedulablePods longer than the limit move on this wildcard event, whatever rejected them. */
+/** A claim, volume or class changed: pods waiting for their claims (VolumeBinding) get another try. */
+export const StorageChange: ClusterEvent = { resource: '*', actionType: ActionType.All, label: 'StorageChange' };
 export const UnschedulableTimeout: ClusterEvent = { resource: '*', actionType: ActionType.All, label: 'UnschedulableTimeout' };
 
 export function isWildCard(event: ClusterEvent): boolean {

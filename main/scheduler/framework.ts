@@ -6,7 +6,7 @@
 import type { ClusterEvent } from './clusterEvents.ts';
 import type { NodeInfo } from './nodeInfo.ts';
 import type { KubeObject } from '../kube/meta.ts';
-import type { Pod } from './types.ts';
+import type { Node, Pod } from './types.ts';
 
 /**
  * Unschedulable: another pod's removal (preemption) could help.
@@ -73,6 +73,11 @@ export interface FilterPlugin extends Plugin {
   filter(pod: Pod, nodeInfo: NodeInfo): Status;
 }
 
+/** PreBind: what must be written before the pod is bound to the node it was given (VolumeBinding's claims). */
+export interface PreBindPlugin extends Plugin {
+  preBind(pod: Pod, node: Node): Promise<void>;
+}
+
 export interface NodeScore {
   name: string;
   score: number;
@@ -96,9 +101,10 @@ export interface Profile {
   preFilter: readonly PreFilterPlugin[];
   filter: readonly FilterPlugin[];
   score: readonly WeightedScorePlugin[];
+  preBind?: readonly PreBindPlugin[];
 }
 
 /** Each plugin once, for wiring the events they register into the queue. */
 export function profilePlugins(profile: Profile): Plugin[] {
-  return [...new Set<Plugin>([...profile.preFilter, ...profile.filter, ...profile.score.map((entry) => entry.plugin)])];
+  return [...new Set<Plugin>([...profile.preFilter, ...profile.filter, ...profile.score.map((entry) => entry.plugin), ...(profile.preBind ?? [])])];
 }

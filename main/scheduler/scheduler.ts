@@ -12,7 +12,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isApiError, type KubeClient, type ResourceClient } from '../kube/client/types.ts';
 import { SchedulerCache } from './cache.ts';
 import { realClock, type Clock } from '../kube/clock.ts';
-import { AssignedPodDelete, NodeAdd, nodeSchedulingPropertiesChange } from './clusterEvents.ts';
+import { AssignedPodDelete, NodeAdd, nodeSchedulingPropertiesChange, StorageChange } from './clusterEvents.ts';
+import { VolumeInformers } from './volumeInformers.ts';
 import { profilePlugins, type ClusterEventWithHint, type Profile } from './framework.ts';
 import { Informer, objectKey } from '../kube/client/informer.ts';
 import { defaultProfile } from './plugins/defaultProfile.ts';
@@ -82,15 +83,17 @@ export class Scheduler {
   /** Bindings and status writes still running; stop() waits for them. */
   private readonly pending = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
+  private readonly volumeInformers: VolumeInformers;
 
   constructor(client: KubeClient, options: SchedulerOptions) {
     this.schedulerName = options.schedulerName ?? DEFAULT_SCHEDULER_NAME;
     this.clock = options.clock ?? realClock;
     this.rng = options.rng ?? Math.random;
-    this.profile = options.profile ?? defaultProfile();
     this.recordEvent = options.recordEvent;
     this.onError = options.onError ?? ((err, context) => console.error(`scheduler: ${context}:`, err));
     this.pods = client.resource<Pod>({ group: '', version: 'v1', plural: 'pods' });
+    this.volumeInformers = new VolumeInformers(client, { clock: this.clock, onError: this.onError }, () => this.queue?.moveAllToActiveOrBackoffQueue(StorageChange, undefined, undefined));
+    this.profile = options.profile ?? defaultProfile(this.volumeInformers);
 
     const pluginEvents = new Map<string, ClusterEventWithHint[]>();
     for (const plugin of profilePlugins(this.profile)) pluginEvents.set(plugin.name, plugin.eventsToRegister?.() ?? []);
@@ -132,14 +135,14 @@ export class Scheduler {
     if (this.loop) throw new Error('scheduler already started');
     this.loop = Promise.resolve();
     this.queue.run();
-    await Promise.all([this.podInformer.start(), this.nodeInformer.start(), this.budgetInformer.start()]);
+    await Promise.all([this.podInformer.start(), this.nodeInformer.start(), this.budgetInformer.start(), this.volumeInformers.start()]);
     this.loop = this.run();
   }
 
   /** Stops watching and scheduling; resolves when in-flight bindings and status writes have finished. */
   async stop(): Promise<void> {
     this.queue.close();
-    await Promise.all([this.podInformer.stop(), this.nodeInformer.stop(), this.budgetInformer.stop()]);
+    await Promise.all([this.podInformer.stop(), this.nodeInformer.stop(), this.budgetInformer.stop(), this.volumeInformers.stop()]);
     await this.loop;
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
@@ -241,7 +244,7 @@ export class Scheduler {
       // PostFilter: make room by preempting lower-priority pods, or say why that would not help.
       let message = result.message;
       if (result.fitError) {
-        const preemption = findPreemption(pod, snapshot, this.profile, result.fitError, this.budgetInformer.items());
+        const preemption = findPreemption(pod, snapshot, this.profile, result.fitError, this.budgetInformer.values());
         if ('victims' in preemption) this.track(this.preempt(pod, preemption), `preempting for pod ${objectKey(pod)}`);
         else message = `${message} ${preemption.message}`;
       }
@@ -260,6 +263,15 @@ export class Scheduler {
   private async bind(info: QueuedPodInfo, assumed: Pod, nodeName: string): Promise<void> {
     const { namespace, name, uid } = assumed.metadata;
     try {
+      const node = this.nodeInformer.get(nodeName);
+      for (const plugin of this.profile.preBind ?? []) {
+        if (!node) continue;
+        try {
+          await plugin.preBind(assumed, node);
+        } catch (err) {
+          throw new Error(`running PreBind plugin "${plugin.name}": ${errorMessage(err)}`);
+        }
+      }
       await this.pods.createSubresource(namespace, name!, 'binding', {
         apiVersion: 'v1',
         kind: 'Binding',

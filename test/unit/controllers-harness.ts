@@ -14,7 +14,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isApiError, type KubeClient, type ResourceClient } from '../../main/kube/client/types.ts';
 import type { KubeObject } from '../../main/kube/meta.ts';
 import { kubeTimestamp } from '../../main/kube/time.ts';
-import { ControllerManager, isRoutineRace } from '../../main/controllers/controllerManager.ts';
+import { ControllerManager, isRoutineRace, type ControllerManagerOptions } from '../../main/controllers/controllerManager.ts';
 import { deploymentsResource, podsResource, replicaSetsResource } from '../../main/controllers/shared/resources.ts';
 import type { Pod } from '../../main/controllers/shared/types.ts';
 import { FakeClock } from '../helpers/fakeClock.ts';
@@ -37,7 +37,7 @@ async function waitTurn(i: number): Promise<void> {
   if (i % 2 === 1) waitingClock?.advance(1);
 }
 
-export async function startHarness(controllers?: string[]): Promise<Harness> {
+export async function startHarness(controllers?: string[], extra: Pick<ControllerManagerOptions, 'localPathStorage'> = {}): Promise<Harness> {
   const clock = new FakeClock(Date.UTC(2025, 0, 1, 12));
   waitingClock = clock;
   const api = await startInProcessApi(() => new Date(clock.now()));
@@ -45,6 +45,7 @@ export async function startHarness(controllers?: string[]): Promise<Harness> {
   const manager = new ControllerManager(api.client, {
     clock,
     controllers,
+    ...extra,
     onError: (err, context) => {
       if (!isRoutineRace(err)) errors.push(`${context}: ${(err as Error).message}`);
     },

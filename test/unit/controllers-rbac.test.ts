@@ -46,7 +46,16 @@ describe('RBAC and service account controllers', () => {
     assert.ok(restored.some((r) => r.resources?.includes('selfsubjectreviews')), 'the lost permission is back');
     assert.ok(restored.some((r) => r.resources?.includes('pods')), "the user's own addition stays");
     const bindings = await api.client.resource({ ...clusterRoles, plural: 'clusterrolebindings' }).list();
-    assert.deepEqual(bindings.items.map((b) => b.metadata.name).sort(), ['cluster-admin', 'system:basic-user', 'system:discovery', 'system:public-info-viewer']);
+    assert.deepEqual(bindings.items.map((b) => b.metadata.name).sort(), [
+      'cluster-admin',
+      'system:basic-user',
+      'system:controller:persistent-volume-binder',
+      'system:controller:pv-protection-controller',
+      'system:controller:pvc-protection-controller',
+      'system:discovery',
+      'system:public-info-viewer',
+      'system:volume-scheduler',
+    ]);
   });
 
   it('fills admin, edit and view with the rules of the roles their selectors match', async () => {

@@ -42,6 +42,7 @@ describe('APIServices', () => {
       'v1.policy',
       'v1.rbac.authorization.k8s.io',
       'v1.scheduling.k8s.io',
+      'v1.storage.k8s.io',
       'v1beta1.metrics.k8s.io',
       'v2.autoscaling',
     ]);

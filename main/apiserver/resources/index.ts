@@ -27,6 +27,13 @@ import { limitranges } from './limitranges.ts';
 import { resourcequotas } from './resourcequotas.ts';
 import { nodeMetrics, podMetrics } from './metrics.k8s.io.ts';
 import { namespaces } from './namespaces.ts';
+import { csidrivers } from './csidrivers.ts';
+import { csinodes } from './csinodes.ts';
+import { csistoragecapacities } from './csistoragecapacities.ts';
+import { persistentvolumeclaims } from './persistentvolumeclaims.ts';
+import { persistentvolumes } from './persistentvolumes.ts';
+import { storageclasses } from './storageclasses.ts';
+import { volumeattachments } from './volumeattachments.ts';
 import { nodes } from './nodes.ts';
 import { poddisruptionbudgets } from './poddisruptionbudgets.ts';
 import { priorityclasses } from './priorityclasses.ts';
@@ -75,6 +82,13 @@ const definitions: ResourceDefinition[] = [
   ingressclasses,
   ingresses,
   networkpolicies,
+  persistentvolumes,
+  persistentvolumeclaims,
+  storageclasses,
+  csidrivers,
+  csinodes,
+  volumeattachments,
+  csistoragecapacities,
   leases,
   deployments,
   replicasets,

@@ -9,6 +9,7 @@ import type { Clock } from '../../kube/clock.ts';
 import type { InformerFactory } from './informerFactory.ts';
 import type { ServedResources } from './resources.ts';
 import { WorkQueue } from './workQueue.ts';
+import type { LocalPathStorage } from '../volume/localPath.ts';
 
 export interface ControllerContext {
   client: KubeClient;
@@ -22,6 +23,8 @@ export interface ControllerContext {
   onError(err: unknown, context: string): void;
   /** The cluster's CA certificate (PEM), which root-ca-cert-publisher publishes. */
   rootCA?: string;
+  /** Where local-path volumes keep their data (the node runtimes'); absent, the local-path provisioner does not run. */
+  localPathStorage?: LocalPathStorage;
 }
 
 export interface Controller {

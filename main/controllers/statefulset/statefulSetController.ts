@@ -24,7 +24,9 @@ import { podsResource, statefulSetKind, statefulSetsResource } from '../shared/r
 import { mightAdopt, validWorkloadSelector } from '../shared/selectors.ts';
 import type { SharedInformer } from '../shared/sharedInformer.ts';
 import type { Pod, StatefulSet, StatefulSetStatus } from '../shared/types.ts';
-import { isMemberOf, revisionOf } from './statefulSetPods.ts';
+import { isMemberOf, ordinalOf, revisionOf } from './statefulSetPods.ts';
+import { claimsForOrdinal, retentionOwnerReferences } from './statefulSetClaims.ts';
+import { persistentVolumeClaimsResource, type PersistentVolumeClaim } from '../volume/volumeTypes.ts';
 import { completeRollingUpdate, statefulSetStatusJson, statusChanged } from './statefulSetStatus.ts';
 import { updateStatefulSet, type Revisions, type StatefulPodControl } from './statefulSetUpdate.ts';
 
@@ -38,6 +40,7 @@ export class StatefulSetController extends QueueController {
   private readonly pods: SharedInformer<Pod>;
   private readonly setClient: ResourceClient<StatefulSet>;
   private readonly podClient: ResourceClient<Pod>;
+  private readonly claimClient: ResourceClient<PersistentVolumeClaim>;
   private readonly recorder: EventRecorder;
   private readonly podControl: StatefulPodControl;
   /**
@@ -58,6 +61,7 @@ export class StatefulSetController extends QueueController {
     this.pods = ctx.informers.informer<Pod>(podsResource);
     this.setClient = ctx.client.resource<StatefulSet>(statefulSetsResource);
     this.podClient = ctx.client.resource<Pod>(podsResource);
+    this.claimClient = ctx.client.resource<PersistentVolumeClaim>(persistentVolumeClaimsResource);
     this.recorder = ctx.recorder('statefulset-controller');
     this.podControl = this.newPodControl();
     this.sets.addEventHandler({
@@ -114,15 +118,59 @@ export class StatefulSetController extends QueueController {
       this.recorder.event(set, 'Normal', `Successful${verb}`, `${describe(verb.toLowerCase(), pod, set)} successful`);
     };
     return {
-      create: (set, pod) =>
-        createPodFor(this.podClient, this.recorder, set, pod, {
+      create: async (set, pod) => {
+        // The claims first: a pod whose claim is missing would wait for it in ContainerCreating.
+        await this.createClaims(set, pod);
+        await createPodFor(this.podClient, this.recorder, set, pod, {
           created: (created) => `${describe('create', created, set)} successful`,
           failed: (failed, err) => `${describe('create', failed, set)} failed error: ${err.message}`,
-        }),
+        });
+      },
+      retainClaims: (set, pod) => this.retainClaims(set, pod),
       delete: (set, pod) => record('Delete', set, pod, () => this.podClient.delete(set.metadata.namespace, pod.metadata.name ?? '')),
       update: (set, pod) => record('Update', set, pod, () => this.podClient.update(set.metadata.namespace, pod)),
       event: (set, type, reason, message) => this.recorder.event(set, type, reason, message),
     };
+  }
+
+  /** createPersistentVolumeClaims: each missing claim of the member, with its retention owner references. */
+  private async createClaims(set: StatefulSet, pod: Pod): Promise<void> {
+    for (const claim of claimsForOrdinal(set, ordinalOf(pod))) {
+      const name = claim.metadata.name ?? '';
+      try {
+        const existing = await this.claimClient.get(set.metadata.namespace, name);
+        if (existing.metadata.deletionTimestamp) throw new Error(`pvc ${name} is being deleted`);
+        continue;
+      } catch (err) {
+        if (!isApiError(err, 'NotFound')) throw err;
+      }
+      const refs = retentionOwnerReferences(set, pod);
+      if (refs.length > 0) claim.metadata.ownerReferences = refs;
+      try {
+        await this.claimClient.create(set.metadata.namespace, claim);
+      } catch (err) {
+        if (isApiError(err, 'AlreadyExists')) continue;
+        this.recorder.event(set, 'Warning', 'FailedCreate', `create Claim ${name} for Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${(err as Error).message}`);
+        throw err;
+      }
+      this.recorder.event(set, 'Normal', 'SuccessfulCreate', `create Claim ${name} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} success`);
+    }
+  }
+
+  /** UpdatePodClaimForRetentionPolicy for a member about to be scaled away. */
+  private async retainClaims(set: StatefulSet, pod: Pod): Promise<void> {
+    for (const claim of claimsForOrdinal(set, ordinalOf(pod))) {
+      let current: PersistentVolumeClaim;
+      try {
+        current = await this.claimClient.get(set.metadata.namespace, claim.metadata.name ?? '');
+      } catch (err) {
+        if (isApiError(err, 'NotFound')) continue;
+        throw err;
+      }
+      const refs = retentionOwnerReferences(set, pod, current.metadata.ownerReferences ?? []);
+      if (deepEqual(refs, current.metadata.ownerReferences ?? [])) continue;
+      await this.claimClient.update(set.metadata.namespace, { ...current, metadata: { ...current.metadata, ownerReferences: refs } });
+    }
   }
 
   protected async reconcile(key: string): Promise<void> {

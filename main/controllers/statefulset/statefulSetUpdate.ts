@@ -28,6 +28,8 @@ export interface StatefulPodControl {
   create(set: StatefulSet, pod: Pod): Promise<void>;
   delete(set: StatefulSet, pod: Pod): Promise<void>;
   update(set: StatefulSet, pod: Pod): Promise<void>;
+  /** Gives a condemned member's claims the owner references its retention policy asks for, before it goes. */
+  retainClaims(set: StatefulSet, pod: Pod): Promise<void>;
   event(set: StatefulSet, type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
 
@@ -162,6 +164,7 @@ class StatefulSetUpdate {
     if (this.monotonic && pod !== this.firstUnhealthy) {
       if (!isRunningAndReady(pod) || !isRunningAndAvailable(pod, this.minReadySeconds, this.now)) return true;
     }
+    await this.control.retainClaims(this.set, pod);
     await this.control.delete(this.set, pod);
     return this.monotonic;
   }

@@ -68,8 +68,8 @@ export class Informer<T extends KubeObject> {
     return this.store.get(key);
   }
 
-  /** Everything the informer holds now. */
-  items(): T[] {
+  /** Every cached object. */
+  values(): T[] {
     return [...this.store.values()];
   }
 

@@ -92,7 +92,8 @@ function toDockerMount(mount: Mount): Docker.MountSettings {
     case 'hostPath':
       return { ...target, Type: 'bind', Source: mount.source.path };
     case 'volume':
-      return { ...target, Type: 'volume', Source: mount.source.name };
+      // Only reached with a subPath on engines that mount volume subpaths themselves (see volumeSubPath.ts).
+      return { ...target, Type: 'volume', Source: mount.source.name, ...(mount.source.subPath ? { VolumeOptions: { Subpath: mount.source.subPath } as Docker.MountSettings['VolumeOptions'] } : {}) };
     case 'tmpfs':
       // 1777 like /tmp: an emptyDir is writable by whatever user the container runs as.
       return { ...target, Type: 'tmpfs', Source: '', TmpfsOptions: { SizeBytes: mount.source.sizeBytes ?? 0, Mode: 0o1777 } };

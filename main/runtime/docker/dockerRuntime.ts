@@ -37,6 +37,7 @@ import {
   type VolumeSpec,
 } from '../runtime.ts';
 import { containerCreateOptions, toContainer, toContainerStatus } from './containers.ts';
+import { resolveVolumeSubPaths } from './volumeSubPath.ts';
 import { DEFAULT_PAUSE_IMAGE } from './defaults.ts';
 import { createDockerClient, dockerMessage, engineCall, engineCallIdempotent, httpStatus, toRuntimeError } from './engine.ts';
 import { containerEvents } from './events.ts';
@@ -147,7 +148,8 @@ export class DockerRuntime implements Runtime {
   async createContainer(sandboxId: string, config: ContainerConfig, sandboxConfig: PodSandboxConfig): Promise<string> {
     const security = config.securityContext;
     const imageUser = security?.runAsGroup !== undefined && security.runAsUser === undefined ? (await this.imageStatus(config.image))?.user : undefined;
-    const options = containerCreateOptions(sandboxId, config, sandboxConfig, this.placement, imageUser);
+    const mounts = config.mounts ? await resolveVolumeSubPaths(this.docker, config.mounts, async () => (await this.version()).runtimeApiVersion) : undefined;
+    const options = containerCreateOptions(sandboxId, { ...config, ...(mounts ? { mounts } : {}) }, sandboxConfig, this.placement, imageUser);
     try {
       return (await this.docker.createContainer(options)).id;
     } catch (error) {

@@ -10,17 +10,21 @@ import { NodeResourcesBalancedAllocation } from './nodeResourcesBalancedAllocati
 import { NodeResourcesFit } from './nodeResourcesFit.ts';
 import { NodeUnschedulable } from './nodeUnschedulable.ts';
 import { TaintToleration } from './taintToleration.ts';
+import { VolumeBinding, type VolumeState } from './volumeBinding.ts';
 
-export function defaultProfile(): Profile {
+/** `volumes`: the storage state VolumeBinding reads; without it (bare scheduler tests) pods' claims are not checked. */
+export function defaultProfile(volumes?: VolumeState): Profile {
   const nodeUnschedulable = new NodeUnschedulable();
   const nodeName = new NodeName();
   const taintToleration = new TaintToleration();
   const nodeAffinity = new NodeAffinity();
   const nodeResourcesFit = new NodeResourcesFit();
   const balancedAllocation = new NodeResourcesBalancedAllocation();
+  const volumeBinding = volumes ? [new VolumeBinding(volumes)] : [];
   return {
-    preFilter: [nodeAffinity],
-    filter: [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodeResourcesFit],
+    preFilter: [nodeAffinity, ...volumeBinding],
+    filter: [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodeResourcesFit, ...volumeBinding],
+    preBind: volumeBinding,
     score: [
       { plugin: taintToleration, weight: 3 },
       { plugin: nodeAffinity, weight: 2 },

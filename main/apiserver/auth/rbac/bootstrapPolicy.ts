@@ -2,15 +2,16 @@
 // (plugin/pkg/auth/authorizer/rbac/bootstrappolicy): cluster-admin for
 // system:masters; admin, edit and view, aggregated from the
 // system:aggregate-to-* roles by their labels; and what every user may do
-// (system:basic-user, system:discovery, system:public-info-viewer). Only the
-// roles that bear on what PodLab serves and how users are authorized are
-// here; the controllers' own roles are not, as PodLab's components are
-// system:masters.
+// (system:basic-user, system:discovery, system:public-info-viewer); and the
+// storage roles (storageRoles.ts). Only the roles that bear on what PodLab
+// serves and how users are authorized are here; most controllers' own roles
+// are not, as PodLab's components are system:masters.
 
 import type { KubeObject } from '../../../kube/meta.ts';
 import { rbacGroup } from '../../resources/shared/rbac.ts';
 import { allAuthenticated, allUnauthenticated, privilegedGroup } from '../user.ts';
 import type { PolicyRule } from './policyRule.ts';
+import { storageRoleObjects } from './storageRoles.ts';
 
 const read = ['get', 'list', 'watch'];
 const write = ['create', 'delete', 'deletecollection', 'patch', 'update'];
@@ -42,14 +43,20 @@ function clusterRole(name: string, rules: PolicyRule[] | null, extra: { labels?:
 }
 
 function clusterRoleBinding(role: string, groups: string[]): KubeObject {
+  return bindingTo(role, groups.map((name) => ({ apiGroup: rbacGroup, kind: 'Group', name })));
+}
+
+function bindingTo(role: string, subjects: Array<Record<string, string>>): KubeObject {
   return {
     apiVersion: `${rbacGroup}/v1`,
     kind: 'ClusterRoleBinding',
     metadata: { name: role, labels: { ...bootstrapLabels }, annotations: { [autoupdateAnnotation]: 'true' } },
     roleRef: { apiGroup: rbacGroup, kind: 'ClusterRole', name: role },
-    subjects: groups.map((name) => ({ apiGroup: rbacGroup, kind: 'Group', name })),
+    subjects,
   };
 }
+
+const storage = storageRoleObjects((name, rules) => clusterRole(name, rules), bindingTo);
 
 export const bootstrapClusterRoles: KubeObject[] = [
   clusterRole('cluster-admin', [rule(['*'], ['*'], ['*']), urls(['*'], ['*'])]),
@@ -99,6 +106,7 @@ export const bootstrapClusterRoles: KubeObject[] = [
   clusterRole('system:auth-delegator', [rule(['create'], ['authentication.k8s.io'], ['tokenreviews']), rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews'])]),
   clusterRole('system:discovery', [urls(['get'], ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'])]),
   clusterRole('system:public-info-viewer', [urls(['get'], ['/healthz', '/livez', '/readyz', '/version', '/version/'])]),
+  ...storage.roles,
 ];
 
 export const bootstrapClusterRoleBindings: KubeObject[] = [
@@ -106,4 +114,5 @@ export const bootstrapClusterRoleBindings: KubeObject[] = [
   clusterRoleBinding('system:discovery', [allAuthenticated]),
   clusterRoleBinding('system:basic-user', [allAuthenticated]),
   clusterRoleBinding('system:public-info-viewer', [allAuthenticated, allUnauthenticated]),
+  ...storage.bindings,
 ];

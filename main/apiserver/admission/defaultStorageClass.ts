@@ -1,0 +1,32 @@
+// The DefaultStorageClass admission plugin
+// (plugin/pkg/admission/storage/storageclass/setdefault): a claim created
+// without a class (storageClassName absent, not "") gets the default one;
+// with several defaults the newest wins, as GetDefaultClass picks it.
+
+import type { KubeObject } from '../../kube/meta.ts';
+import { annBetaStorageClass, isDefaultStorageClass } from '../../kube/storage/volumeHelpers.ts';
+import type { AdmissionAttributes, AdmissionPlugin } from './admission.ts';
+
+/** GetDefaultClass: the newest default class (by creation time, then name), if any. */
+export function defaultStorageClass(classes: KubeObject[]): KubeObject | undefined {
+  const defaults = classes.filter(isDefaultStorageClass);
+  defaults.sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+  return defaults[0];
+}
+
+export class DefaultStorageClassPlugin implements AdmissionPlugin {
+  readonly name = 'DefaultStorageClass';
+
+  constructor(private readonly listStorageClasses: () => Promise<KubeObject[]>) {}
+
+  async mutate(attrs: AdmissionAttributes): Promise<void> {
+    if (attrs.operation !== 'CREATE' || attrs.subresource !== '' || attrs.resource.group !== '' || attrs.resource.plural !== 'persistentvolumeclaims') return;
+    const pvc = attrs.object;
+    if (!pvc) return;
+    const spec = (pvc.spec ??= {}) as { storageClassName?: string | null };
+    if (spec.storageClassName !== undefined && spec.storageClassName !== null) return;
+    if (pvc.metadata.annotations?.[annBetaStorageClass] !== undefined) return;
+    const found = defaultStorageClass(await this.listStorageClasses());
+    if (found?.metadata.name) spec.storageClassName = found.metadata.name;
+  }
+}

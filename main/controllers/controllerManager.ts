@@ -33,6 +33,7 @@ import { LocalPathProvisioner } from './volume/localPathProvisioner.ts';
 import { PersistentVolumeController } from './volume/persistentVolumeController.ts';
 import { PvcProtectionController } from './volume/pvcProtectionController.ts';
 import { PvProtectionController } from './volume/pvProtectionController.ts';
+import { VolumeExpander } from './volume/volumeExpander.ts';
 
 /** The controllers by the names kube-controller-manager's --controllers flag uses. */
 const controllerFactories: Record<string, (ctx: ControllerContext) => Controller> = {
@@ -64,6 +65,7 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => Controller
   'persistentvolume-binder': (ctx) => new PersistentVolumeController(ctx),
   'pvc-protection': (ctx) => new PvcProtectionController(ctx),
   'pv-protection': (ctx) => new PvProtectionController(ctx),
+  'persistentvolume-expander': (ctx) => new VolumeExpander(ctx),
   // Not a kube-controller-manager controller: kind runs it as a pod; PodLab runs it here, next to the binder.
   'local-path-provisioner': (ctx) => {
     if (!ctx.localPathStorage) throw new Error('local-path-provisioner needs the node runtimes (ControllerManagerOptions.localPathStorage)');

@@ -29,7 +29,7 @@ describe('persistentvolume-binder and friends', () => {
   let pvcs: ResourceClient<PersistentVolumeClaim>;
   const storage: string[] = [];
   before(async () => {
-    h = await startHarness(['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'local-path-provisioner'], {
+    h = await startHarness(['persistentvolume-binder', 'pvc-protection', 'pv-protection', 'local-path-provisioner', 'persistentvolume-expander'], {
       localPathStorage: {
         create: async (name, node) => void storage.push(`create ${name} on ${node}`),
         remove: async (name, node) => void storage.push(`remove ${name} on ${node}`),
@@ -138,5 +138,28 @@ describe('persistentvolume-binder and friends', () => {
     await until('PV deleted', async () => (await pvs.list()).items.every((v) => v.metadata.name !== pvName));
     assert.deepEqual(storage.slice(1), [`remove podlab-${pvName} on node-1`]);
     assert.deepEqual(h.errors, []);
+  });
+
+  it('grows a bound local-path claim in a class that allows it, and leaves other volumes to their own resizer', async () => {
+    await h.client.resource({ group: 'storage.k8s.io', version: 'v1', plural: 'storageclasses' }).create(undefined, { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'growable' }, provisioner: 'rancher.io/local-path', allowVolumeExpansion: true, volumeBindingMode: 'Immediate' } as KubeObject);
+    const localPath = { storageClassName: 'growable' };
+    await pvs.create(undefined, { ...volume('grow-lp', '1Gi', localPath), metadata: { name: 'grow-lp', annotations: { 'pv.kubernetes.io/provisioned-by': 'rancher.io/local-path' } } } as KubeObject);
+    await pvs.create(undefined, volume('grow-static', '1Gi', localPath));
+    await pvcs.create('default', claim('grow-a', { storageClassName: 'growable', volumeName: 'grow-lp' }));
+    await pvcs.create('default', claim('grow-b', { storageClassName: 'growable', volumeName: 'grow-static' }));
+    for (const name of ['grow-a', 'grow-b']) await until(`${name} Bound`, async () => ((await pvcs.get('default', name)).status?.phase === 'Bound' ? true : undefined));
+    for (const name of ['grow-a', 'grow-b']) await pvcs.patch('default', name, 'application/merge-patch+json', { spec: { resources: { requests: { storage: '5Gi' } } } });
+    const grown = await until('grow-a at 5Gi', async () => {
+      const c = await pvcs.get('default', 'grow-a');
+      return c.status?.capacity?.storage === '5Gi' ? c : undefined;
+    });
+    assert.equal(grown.status?.allocatedResources?.storage, '5Gi');
+    assert.equal((await pvs.get(undefined, 'grow-lp')).spec?.capacity?.storage, '5Gi');
+    const said = await until('the events', async () => {
+      const all = (await events(h, 'default')).filter((e) => ['grow-a', 'grow-b'].includes(e.involvedObject.name ?? ''));
+      return all.some((e) => e.reason === 'VolumeResizeSuccessful') && all.some((e) => e.reason === 'ExternalExpanding') ? all : undefined;
+    });
+    assert.deepEqual(said.filter((e) => e.involvedObject.name === 'grow-b').map((e) => `${e.reason}: ${e.message}`), ['ExternalExpanding: waiting for an external controller to expand this PVC']);
+    assert.equal((await pvcs.get('default', 'grow-b')).status?.capacity?.storage, '1Gi');
   });
 });

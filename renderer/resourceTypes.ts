@@ -21,5 +21,9 @@ export const resources = {
   controllerrevisions: apps('controllerrevisions'),
   jobs: batch('jobs'),
   cronjobs: batch('cronjobs'),
+  ingresses: { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses' },
+  networkpolicies: { group: 'networking.k8s.io', version: 'v1', plural: 'networkpolicies' },
+  persistentvolumeclaims: core('persistentvolumeclaims'),
+  persistentvolumes: core('persistentvolumes'),
   podMetrics: { group: 'metrics.k8s.io', version: 'v1beta1', plural: 'pods' },
 } satisfies Record<string, ResourceType>;

@@ -1,5 +1,5 @@
 // Deployments and StatefulSets (scale, restart, roll back), DaemonSets,
-// Jobs, CronJobs, ReplicaSets and Services with their endpoints.
+// Jobs, CronJobs, ReplicaSets, Services with their endpoints, and Ingresses.
 
 import { useState } from 'react';
 import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts';
@@ -13,6 +13,7 @@ import { resources } from '../resourceTypes.ts';
 import { serviceLocalUrls } from '../serviceUrls.ts';
 import { CronJobsTable } from '../workloads/CronJobsTable.tsx';
 import { DaemonSetsTable } from '../workloads/DaemonSetsTable.tsx';
+import { IngressesTable } from '../workloads/IngressesTable.tsx';
 import { JobsTable } from '../workloads/JobsTable.tsx';
 import { RolloutHistory } from '../workloads/RolloutHistory.tsx';
 
@@ -191,6 +192,7 @@ export function WorkloadsView({ namespace, onShowPods }: { namespace: string; on
       <CronJobsTable namespace={namespace} />
       <WorkloadTable title="ReplicaSets" resource={resources.replicasets} namespace={namespace} kind="replicaset" />
       <ServicesTable namespace={namespace} />
+      <IngressesTable namespace={namespace} />
     </section>
   );
 }

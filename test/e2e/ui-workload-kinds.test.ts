@@ -77,3 +77,17 @@ test('pods show CPU and memory from the metrics API, and a chart on their Overvi
   assert.match(await page.getByTestId('usage-chart').innerText(), /CPU\s+\d+m[\s\S]*Memory\s+\d+Mi/);
   await screenshot(page, 'pod-usage');
 });
+
+test('an Ingress lists its rules, and warns about a backend Service that does not exist', async () => {
+  await kubectlOk(s.serve.kubeconfig, ['create', 'service', 'clusterip', 'front', '--tcp=80:80']);
+  await kubectlOk(s.serve.kubeconfig, ['create', 'ingress', 'site', '--rule=hello.localhost/*=front:80', '--rule=hello.localhost/api=missing:8080']);
+  await nav('Workloads');
+  const rows = page.locator('[data-table=ingresses] tr[data-ingress=site]');
+  await rows.nth(1).waitFor({ timeout: 10_000 });
+  assert.match(await rows.nth(0).innerText(), /hello\.localhost\s*\/\s*\(Prefix\)[\s\S]*front:80/);
+  const second = await rows.nth(1).innerText();
+  assert.match(second, /\/api \(Exact\)/);
+  assert.match(second, /Service "missing" not found: requests get 503/);
+  assert.doesNotMatch(await rows.nth(0).innerText(), /not found/);
+  await screenshot(page, 'workloads-ingresses');
+});

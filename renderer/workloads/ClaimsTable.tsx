@@ -60,7 +60,10 @@ export function ClaimsTable({ namespace }: { namespace: string }) {
                   <span className={`status tone-${chain.tone}`}>{chain.phase}</span>
                   {chain.problem && <div className="muted small">{chain.problem}</div>}
                 </td>
-                <td>{chain.volume?.name ?? ''}</td>
+                <td>
+                  {chain.volume?.name ?? ''}
+                  {chain.volume && volumes.synced && !chain.volume.found && <span className="tone-bad"> (does not exist)</span>}
+                </td>
                 <td>{chain.capacity ?? (chain.requested ? <span className="muted">{chain.requested} requested</span> : '')}</td>
                 <td>{chain.accessModes}</td>
                 <td className={chain.classMissing ? 'tone-bad' : ''}>{chain.storageClass || <span className="muted">&lt;none&gt;</span>}</td>

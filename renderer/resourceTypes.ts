@@ -5,6 +5,7 @@ import type { ResourceType } from '../preload/api.ts';
 const core = (plural: string): ResourceType => ({ group: '', version: 'v1', plural });
 const apps = (plural: string): ResourceType => ({ group: 'apps', version: 'v1', plural });
 const batch = (plural: string): ResourceType => ({ group: 'batch', version: 'v1', plural });
+const storage = (plural: string): ResourceType => ({ group: 'storage.k8s.io', version: 'v1', plural });
 
 export const resources = {
   pods: core('pods'),
@@ -14,6 +15,8 @@ export const resources = {
   services: core('services'),
   endpoints: core('endpoints'),
   configmaps: core('configmaps'),
+  persistentvolumeclaims: core('persistentvolumeclaims'),
+  persistentvolumes: core('persistentvolumes'),
   deployments: apps('deployments'),
   replicasets: apps('replicasets'),
   statefulsets: apps('statefulsets'),
@@ -23,7 +26,6 @@ export const resources = {
   cronjobs: batch('cronjobs'),
   ingresses: { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses' },
   networkpolicies: { group: 'networking.k8s.io', version: 'v1', plural: 'networkpolicies' },
-  persistentvolumeclaims: core('persistentvolumeclaims'),
-  persistentvolumes: core('persistentvolumes'),
+  storageclasses: storage('storageclasses'),
   podMetrics: { group: 'metrics.k8s.io', version: 'v1beta1', plural: 'pods' },
 } satisfies Record<string, ResourceType>;

@@ -1,11 +1,13 @@
 // A pod at a glance: where it runs, its lifecycle so far, its conditions,
-// and each container's state, last state, exit code, restarts and resources.
+// each container's state, last state, exit code, restarts and resources, and
+// its volumes down to where a claim's data is.
 
 import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts';
 import type { ContainerStateView, ContainerStatusView, ContainerView, EventView, PodView } from '../../main/insight/podView.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { UsageChart } from '../metrics/UsageChart.tsx';
 import { Timeline } from './Timeline.tsx';
+import { VolumesSection } from './VolumesSection.tsx';
 
 function stateText(state: ContainerStateView | undefined, now: Date): { text: string; tone: string } {
   if (!state) return { text: '—', tone: 'muted' };
@@ -151,6 +153,8 @@ export function Overview({ pod, events }: { pod: PodView; events: EventView[] })
       {(pod.spec?.containers ?? []).map((c) => (
         <ContainerCard key={c.name} spec={c} status={find(c.name)} init={false} now={now} />
       ))}
+      <h3>Volumes</h3>
+      <VolumesSection pod={pod} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 // Deployments and StatefulSets (scale, restart, roll back), DaemonSets,
-// Jobs, CronJobs, ReplicaSets, Services with their endpoints, and Ingresses.
+// Jobs, CronJobs, ReplicaSets, Services with their endpoints, Ingresses, and
+// the storage pods claim: PersistentVolumeClaims and PersistentVolumes.
 
 import { useState } from 'react';
 import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts';
@@ -11,10 +12,12 @@ import { useNow } from '../hooks/useNow.ts';
 import { useWatch } from '../hooks/useWatch.ts';
 import { resources } from '../resourceTypes.ts';
 import { serviceLocalUrls } from '../serviceUrls.ts';
+import { ClaimsTable } from '../workloads/ClaimsTable.tsx';
 import { CronJobsTable } from '../workloads/CronJobsTable.tsx';
 import { DaemonSetsTable } from '../workloads/DaemonSetsTable.tsx';
 import { IngressesTable } from '../workloads/IngressesTable.tsx';
 import { JobsTable } from '../workloads/JobsTable.tsx';
+import { PersistentVolumesTable } from '../workloads/PersistentVolumesTable.tsx';
 import { RolloutHistory } from '../workloads/RolloutHistory.tsx';
 
 interface Workload extends KubeObject {
@@ -193,6 +196,8 @@ export function WorkloadsView({ namespace, onShowPods }: { namespace: string; on
       <WorkloadTable title="ReplicaSets" resource={resources.replicasets} namespace={namespace} kind="replicaset" />
       <ServicesTable namespace={namespace} />
       <IngressesTable namespace={namespace} />
+      <ClaimsTable namespace={namespace} />
+      <PersistentVolumesTable namespace={namespace} />
     </section>
   );
 }

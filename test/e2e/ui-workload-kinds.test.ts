@@ -1,8 +1,12 @@
 // The Workloads view's new kinds in Chromium against `podlab serve
 // --runtime simulated`: the Job sample runs to Complete with 3/3, a
 // CronJob's "Run now" starts a Job and Suspend sets spec.suspend, a
-// DaemonSet shows its pod per node, and the Pods view shows CPU and memory
-// from the metrics API with a live chart on the pod's Overview.
+// DaemonSet shows its pod per node, the Pods view shows CPU and memory
+// from the metrics API with a live chart on the pod's Overview, and the
+// storage samples: a claim of the default class Bound to the volume the
+// local-path provisioner made (which the simulated runtime only records),
+// followed claim → volume → data on the pod's Overview, and a claim for a
+// missing StorageClass left Pending with the reason shown.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -90,4 +94,68 @@ test('an Ingress lists its rules, and warns about a backend Service that does no
   assert.match(second, /Service "missing" not found: requests get 503/);
   assert.doesNotMatch(await rows.nth(0).innerText(), /not found/);
   await screenshot(page, 'workloads-ingresses');
+});
+
+/** Applies a sample from the gallery and waits until its objects are created. */
+async function applySample(id: string): Promise<void> {
+  await nav('Samples');
+  const card = page.locator(`[data-sample=${id}]`);
+  await card.getByRole('button', { name: /^Apply/ }).click();
+  await card.getByRole('list', { name: 'Apply results' }).getByText('created').first().waitFor({ timeout: 10_000 });
+}
+
+async function openPodOverview(name: string): Promise<void> {
+  await nav('Pods');
+  await podRowIn(page, name).click();
+  await page.locator('.volume-card').first().waitFor({ timeout: 10_000 });
+}
+
+test('a claim of the default class is Bound to a local-path volume, followed to its data on the pod Overview', async () => {
+  await applySample('stateful-visits');
+  await nav('Workloads');
+  const claimRow = rowIn('persistentvolumeclaims', 'visits-data');
+  await claimRow.locator('.status', { hasText: 'Bound' }).waitFor({ timeout: 30_000 });
+  const uid = (await kubectlOk(s.serve.kubeconfig, ['get', 'pvc', 'visits-data', '-o', 'jsonpath={.metadata.uid}'])).trim();
+  const pvName = `pvc-${uid}`;
+  const pod = (await kubectlOk(s.serve.kubeconfig, ['get', 'pods', '-l', 'app=visits', '-o', 'jsonpath={.items[0].metadata.name} {.items[0].spec.nodeName}'])).trim().split(' ');
+  const [podName, node] = pod;
+  await claimRow.locator('.chip', { hasText: podName }).waitFor({ timeout: 10_000 });
+  assert.match(await claimRow.innerText(), new RegExp(`${pvName}\\s+64Mi\\s+RWO\\s+standard`));
+  // The provisioner's volume: its data would be the Docker volume podlab-<pv>; the simulated runtime only records it.
+  const pvRow = rowIn('persistentvolumes', pvName);
+  await pvRow.waitFor({ timeout: 10_000 });
+  const pvText = await pvRow.innerText();
+  assert.match(pvText, /Delete\s+Bound\s+default\/visits-data\s+standard/);
+  assert.ok(pvText.includes(`volume podlab-${pvName} on node ${node} (simulated runtime`), pvText);
+  await pvRow.scrollIntoViewIfNeeded();
+  await screenshot(page, 'workloads-storage');
+
+  await openPodOverview(podName);
+  const card = page.locator('.volume-card[data-volume=data]');
+  await card.locator('[data-claim-phase=Bound]').waitFor({ timeout: 10_000 });
+  const text = await card.innerText();
+  assert.match(text, /persistentVolumeClaim/);
+  assert.match(text, /web: \/data/);
+  assert.match(text, /visits-data\s+Bound/);
+  assert.ok(text.includes(`${pvName} · Bound · reclaim policy Delete`), text);
+  assert.ok((await card.getByTestId('claim-data-location').innerText()).startsWith(`volume podlab-${pvName} on node ${node}`));
+  await card.scrollIntoViewIfNeeded();
+  await screenshot(page, 'pod-overview-claim');
+});
+
+test('a claim for a StorageClass that does not exist stays Pending, and the UI says why', async () => {
+  await applySample('missing-storageclass');
+  await nav('Workloads');
+  const claimRow = rowIn('persistentvolumeclaims', 'fast-data');
+  await claimRow.getByText('storageclass.storage.k8s.io "fast-ssd" not found', { exact: false }).waitFor({ timeout: 30_000 });
+  assert.match(await claimRow.innerText(), /Pending[\s\S]*StorageClass "fast-ssd" does not exist/);
+
+  await openPodOverview('fast-app');
+  const card = page.locator('.volume-card.volume-warn[data-volume=data]');
+  await card.locator('[data-claim-phase=Pending]').waitFor({ timeout: 10_000 });
+  assert.match(await card.getByTestId('claim-problem').innerText(), /^StorageClass "fast-ssd" does not exist/);
+  assert.match(await card.innerText(), /fast-ssd \(does not exist\)[\s\S]*64Mi requested[\s\S]*none bound yet/);
+  assert.equal((await kubectlOk(s.serve.kubeconfig, ['get', 'pod', 'fast-app', '-o', 'jsonpath={.status.phase}'])).trim(), 'Pending');
+  await card.scrollIntoViewIfNeeded();
+  await screenshot(page, 'pod-overview-claim-pending');
 });

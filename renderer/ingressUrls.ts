@@ -31,8 +31,30 @@ export interface IngressRoute {
   url?: string;
 }
 
+export interface IngressAddress {
+  /** `127.0.0.1`, as kubectl's ADDRESS column. */
+  address: string;
+  /** As kubectl's PORTS column: HTTP, then HTTPS when the Ingress has TLS. */
+  ports: number[];
+}
+
+/** Where the controller serves the Ingress, from its status; none until a controller has taken it. */
+export function ingressAddress(ingress: KubeObject): IngressAddress | undefined {
+  const first = (ingress as IngressShape).status?.loadBalancer?.ingress?.[0];
+  if (!first) return undefined;
+  return { address: first.ip ?? first.hostname ?? '', ports: (first.ports ?? []).map((p) => p.port) };
+}
+
+// Same rule as the controller's tlsHostMatches (names are case-insensitive;
+// `*.example.com` covers exactly one more label), so https shows exactly
+// where the controller answers with TLS.
 function tlsCovers(patterns: string[], host: string): boolean {
-  return patterns.some((p) => p === host || (p.startsWith('*.') && host.slice(host.indexOf('.') + 1) === p.slice(2) && host.indexOf('.') > 0));
+  const name = host.toLowerCase();
+  const dot = name.indexOf('.');
+  return patterns.some((raw) => {
+    const p = raw.toLowerCase();
+    return p.startsWith('*.') ? dot > 0 && name.slice(dot + 1) === p.slice(2) : p === name;
+  });
 }
 
 function backendText(backend: BackendShape | undefined): { text: string; service?: string } {
@@ -42,30 +64,32 @@ function backendText(backend: BackendShape | undefined): { text: string; service
 }
 
 export function ingressRoutes(ingress: KubeObject): IngressRoute[] {
-  const { spec, status } = ingress as IngressShape;
-  const address = status?.loadBalancer?.ingress?.[0];
-  const [httpPort, httpsPort] = (address?.ports ?? []).map((p) => p.port);
+  const { spec } = ingress as IngressShape;
+  const address = ingressAddress(ingress);
+  // The controller reports HTTP first and HTTPS second (only with spec.tls).
+  const [httpPort, httpsPort] = address?.ports ?? [];
   const tlsHosts = (spec?.tls ?? []).flatMap((t) => t.hosts ?? []);
   const urlFor = (host: string, path: string): string | undefined => {
     if (!address) return undefined;
-    const shown = !host ? address.ip ?? address.hostname ?? '127.0.0.1' : host.startsWith('*.') ? `anything${host.slice(1)}` : host;
+    const shown = !host ? address.address || '127.0.0.1' : host.startsWith('*.') ? `anything${host.slice(1)}` : host;
     const secure = !!host && httpsPort !== undefined && tlsCovers(tlsHosts, shown);
     const port = secure ? httpsPort : httpPort;
     if (port === undefined) return undefined;
     const portPart = (secure && port === 443) || (!secure && port === 80) ? '' : `:${port}`;
     return `${secure ? 'https' : 'http'}://${shown}${portPart}${path.startsWith('/') ? path : `/${path}`}`;
   };
+  const route = (host: string, path: string, pathType: string, urlPath: string, shape: BackendShape | undefined): IngressRoute => {
+    const backend = backendText(shape);
+    const url = urlFor(host, urlPath);
+    return { host, path, pathType, backend: backend.text, ...(backend.service ? { service: backend.service } : {}), ...(url ? { url } : {}) };
+  };
   const routes: IngressRoute[] = [];
   for (const rule of spec?.rules ?? []) {
     for (const entry of rule.http?.paths ?? []) {
       const path = entry.path || '/';
-      const backend = backendText(entry.backend);
-      routes.push({ host: rule.host ?? '', path, pathType: entry.pathType ?? 'ImplementationSpecific', backend: backend.text, ...(backend.service ? { service: backend.service } : {}), ...(urlFor(rule.host ?? '', path) ? { url: urlFor(rule.host ?? '', path)! } : {}) });
+      routes.push(route(rule.host ?? '', path, entry.pathType ?? 'ImplementationSpecific', path, entry.backend));
     }
   }
-  if (spec?.defaultBackend) {
-    const backend = backendText(spec.defaultBackend);
-    routes.push({ host: '', path: '(default backend)', pathType: '', backend: backend.text, ...(backend.service ? { service: backend.service } : {}), ...(urlFor('', '/') ? { url: urlFor('', '/')! } : {}) });
-  }
+  if (spec?.defaultBackend) routes.push(route('', '(default backend)', '', '/', spec.defaultBackend));
   return routes;
 }

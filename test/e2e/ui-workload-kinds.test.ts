@@ -2,11 +2,12 @@
 // --runtime simulated`: the Job sample runs to Complete with 3/3, a
 // CronJob's "Run now" starts a Job and Suspend sets spec.suspend, a
 // DaemonSet shows its pod per node, the Pods view shows CPU and memory
-// from the metrics API with a live chart on the pod's Overview, and the
-// storage samples: a claim of the default class Bound to the volume the
-// local-path provisioner made (which the simulated runtime only records),
-// followed claim → volume → data on the pod's Overview, and a claim for a
-// missing StorageClass left Pending with the reason shown.
+// from the metrics API with a live chart on the pod's Overview, Ingresses
+// list their rules (flagging a missing backend Service), and the storage
+// samples: a claim of the default class Bound to the volume the local-path
+// provisioner made (which the simulated runtime only records), followed
+// claim → volume → data on the pod's Overview, and a claim for a missing
+// StorageClass left Pending with the reason shown.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -88,11 +89,45 @@ test('an Ingress lists its rules, and warns about a backend Service that does no
   await nav('Workloads');
   const rows = page.locator('[data-table=ingresses] tr[data-ingress=site]');
   await rows.nth(1).waitFor({ timeout: 10_000 });
-  assert.match(await rows.nth(0).innerText(), /hello\.localhost\s*\/\s*\(Prefix\)[\s\S]*front:80/);
-  const second = await rows.nth(1).innerText();
-  assert.match(second, /\/api \(Exact\)/);
-  assert.match(second, /Service "missing" not found: requests get 503/);
+  // The simulated runtime has no Docker networking, so no ingress controller: no address, no URL.
+  assert.match(await rows.nth(0).innerText(), /site[\s\S]*no address yet[\s\S]*hello\.localhost\s*\/\s*\(Prefix\)[\s\S]*front:80/);
+  assert.equal(await rows.locator('a, button.link').count(), 0);
+  // The missing-Service check waits for the Services list, so wait for the warning rather than read once.
+  await rows.nth(1).getByText('Service "missing" not found: requests get 503').waitFor({ timeout: 10_000 });
+  assert.match(await rows.nth(1).innerText(), /\/api \(Exact\)[\s\S]*missing:8080/);
   assert.doesNotMatch(await rows.nth(0).innerText(), /not found/);
+});
+
+test('an Ingress whose rules have hosts but no paths still shows', async () => {
+  const yaml = 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: hosts-only}\nspec:\n  rules: [{host: bare.localhost}]\n';
+  await kubectlOk(s.serve.kubeconfig, ['apply', '-f', '-'], yaml);
+  await nav('Workloads');
+  const row = page.locator('[data-table=ingresses] tr[data-ingress=hosts-only]');
+  await row.waitFor({ timeout: 10_000 });
+  assert.match(await row.innerText(), /no paths and no default backend/);
+});
+
+test('the two Ingress samples: two hosts with their backends, and the one pointing at a missing Service', async () => {
+  await nav('Samples');
+  for (const id of ['ingress-two-hosts', 'ingress-missing-service']) {
+    const card = page.locator(`[data-sample=${id}]`);
+    await card.getByRole('button', { name: /^Apply/ }).click();
+    await card.getByRole('list', { name: 'Apply results' }).getByText('created').first().waitFor({ timeout: 10_000 });
+  }
+  await nav('Workloads');
+  const twoHosts = page.locator('[data-table=ingresses] tr[data-ingress=two-hosts]');
+  await twoHosts.nth(2).waitFor({ timeout: 10_000 });
+  const routes = await twoHosts.allInnerTexts();
+  assert.equal(routes.length, 3);
+  assert.match(routes[0]!, /ingress-demo[\s\S]*hello\.localhost\s*\/\s*\(Prefix\)[\s\S]*hello:http/);
+  assert.match(routes[1]!, /hello\.localhost\s*\/api\s*\(Prefix\)[\s\S]*api:80/);
+  assert.match(routes[2]!, /api\.localhost\s*\/\s*\(Prefix\)[\s\S]*api:80/);
+  const missing = page.locator('[data-table=ingresses] tr[data-ingress=missing-backend]');
+  await missing.getByText('Service "storefront" not found: requests get 503').waitFor({ timeout: 10_000 });
+  assert.match(await missing.innerText(), /missing\.localhost/);
+  // Both Services of the two-hosts sample exist: no warning there.
+  assert.doesNotMatch((await twoHosts.allInnerTexts()).join('\n'), /not found/);
+  await page.locator('[data-table=ingresses]').scrollIntoViewIfNeeded();
   await screenshot(page, 'workloads-ingresses');
 });
 

@@ -1,11 +1,11 @@
 // The URLs the Workloads view offers for an Ingress: the ports the
 // controller reports, https for TLS hosts, wildcard and host-less rules,
-// and nothing before the Ingress has an address.
+// and nothing before the Ingress has an address; the address itself.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../../preload/api.ts';
-import { ingressRoutes } from '../../renderer/ingressUrls.ts';
+import { ingressAddress, ingressRoutes } from '../../renderer/ingressUrls.ts';
 
 const backend = (name: string, port: number | string) => ({ service: { name, port: typeof port === 'number' ? { number: port } : { name: port } } });
 
@@ -50,4 +50,18 @@ test('no address yet: the rules without URLs', () => {
   assert.equal(routes.length, 5);
   assert.ok(routes.every((r) => r.url === undefined));
   assert.equal(routes[1]!.service, 'api');
+});
+
+test('the address and ports as kubectl get ingress shows them', () => {
+  assert.deepEqual(ingressAddress(ingress([8080, 8443])), { address: '127.0.0.1', ports: [8080, 8443] });
+  assert.equal(ingressAddress(ingress(undefined)), undefined);
+});
+
+test('TLS hosts match as the controller matches them: case-insensitive, a wildcard covers one label', () => {
+  const site = ingress([80, 443]) as KubeObject & { spec: { tls: Array<{ hosts: string[] }>; rules: Array<{ host: string; http: unknown }> } };
+  site.spec.tls = [{ hosts: ['Secure.localhost', '*.apps.localhost'] }];
+  assert.deepEqual(
+    ingressRoutes(site).map((r) => r.url),
+    ['http://hello.localhost/', 'http://hello.localhost/api', 'https://secure.localhost/', 'https://anything.apps.localhost/', 'http://127.0.0.1/'],
+  );
 });

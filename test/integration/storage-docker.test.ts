@@ -105,6 +105,27 @@ describe('storage on Docker', () => {
     assert.equal(reader.status?.containerStatuses?.[0]?.state?.terminated?.message?.trim(), 'kept');
   });
 
+  test('a static hostPath PersistentVolume is bound by name and its host directory mounted', async () => {
+    const hostDir = mkdtempSync(join(tmpdir(), 'podlab-static-pv-'));
+    writeFileSync(join(hostDir, 'greeting'), 'from the host');
+    try {
+      await resource('persistentvolumes').create(undefined, {
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
+        metadata: { name: `static-${cluster}` },
+        spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], storageClassName: '', persistentVolumeReclaimPolicy: 'Retain', hostPath: { path: hostDir, type: 'Directory' } },
+      });
+      await claims().create('default', { ...claim('static'), spec: { accessModes: ['ReadWriteOnce'], storageClassName: '', volumeName: `static-${cluster}`, resources: { requests: { storage: '1Gi' } } } });
+      await claimPhase('static', 'Bound');
+      await pods().create('default', podUsing('static-reader', 'static', 'cat /data/greeting > /dev/termination-log'));
+      const reader = await podWhere('static-reader', 'static reader Succeeded', (p) => p.status?.phase === 'Succeeded');
+      assert.equal(reader.status?.containerStatuses?.[0]?.state?.terminated?.message?.trim(), 'from the host');
+    } finally {
+      await pods().delete('default', 'static-reader', { gracePeriodSeconds: 0 }).catch(() => undefined);
+      rmSync(hostDir, { recursive: true, force: true });
+    }
+  });
+
   test('subPath works into emptyDir and claim volumes, made when missing', async () => {
     await claims().create('default', claim('sub'));
     const container = {

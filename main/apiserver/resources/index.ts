@@ -15,6 +15,7 @@ import { endpointslices } from './endpointslices.ts';
 import { events } from './events.ts';
 import { eventsV1 } from './events.k8s.io.ts';
 import { leases } from './leases.ts';
+import { mutatingwebhookconfigurations } from './mutatingwebhookconfigurations.ts';
 import { namespaces } from './namespaces.ts';
 import { nodes } from './nodes.ts';
 import { pods } from './pods.ts';
@@ -25,6 +26,7 @@ import { secrets } from './secrets.ts';
 import { serviceaccounts } from './serviceaccounts.ts';
 import { services } from './services.ts';
 import { statefulsets } from './statefulsets.ts';
+import { validatingwebhookconfigurations } from './validatingwebhookconfigurations.ts';
 
 // The name rule of each kind (the ValidateXxxName Kubernetes passes to ValidateObjectMeta);
 // kinds not listed use DNS subdomains.
@@ -67,6 +69,8 @@ const definitions: ResourceDefinition[] = [
   selfsubjectrulesreviews,
   selfsubjectreviews,
   customresourcedefinitions,
+  mutatingwebhookconfigurations,
+  validatingwebhookconfigurations,
 ];
 
 /** Every served kind, each with the name rule the registry validates metadata.name by. */

@@ -10,6 +10,9 @@ import { NamespaceLifecyclePlugin } from './admission/namespaceLifecycle.ts';
 import { RbacEscalationPlugin } from './admission/rbacEscalation.ts';
 import { ServiceAccountPlugin } from './admission/serviceAccount.ts';
 import { ServiceAllocationPlugin, ServiceRange } from './admission/serviceAllocation.ts';
+import { MutatingWebhookPlugin } from './admission/webhook/mutatingWebhooks.ts';
+import { ValidatingWebhookPlugin } from './admission/webhook/validatingWebhooks.ts';
+import type { WebhookServices } from './admission/webhook/webhookInvocation.ts';
 import type { Authorizer } from './auth/authorizer.ts';
 import { DenialLog } from './auth/denialLog.ts';
 import { RbacAuthorizer } from './auth/rbac/rbacAuthorizer.ts';
@@ -97,13 +100,24 @@ export class ApiServer {
     this.authorizer = options.authorizer ?? new UnionAuthorizer([new PrivilegedGroupAuthorizer(), this.rbac]);
     this.denials = new DenialLog({ now });
     this.requestAuthorizer = this.denials.recording(this.authorizer);
+    const getNamespace = (name: string) => getIfExists(registryFor('', 'v1', 'namespaces'), '', name);
+    const webhookServices: WebhookServices = {
+      definitions: () => this.catalog.definitions(),
+      getNamespace,
+      getService: (ns, name) => getIfExists(registryFor('', 'v1', 'services'), ns, name),
+      getEndpoints: (ns, name) => getIfExists(registryFor('', 'v1', 'endpoints'), ns, name),
+    };
+    const listAdmissionConfigurations = (plural: string) => async () => (await registryFor('admissionregistration.k8s.io', 'v1', plural)?.list(''))?.items ?? [];
     const plugins: AdmissionPlugin[] = [
       new DefaultingPlugin(),
-      new NamespaceLifecyclePlugin((name) => getIfExists(registryFor('', 'v1', 'namespaces'), '', name)),
+      new NamespaceLifecyclePlugin(getNamespace),
       new ServiceAllocationPlugin(this.serviceRange, async () => (await this.catalog.registry('', 'v1', 'services')!.list('')).items, options.hostPortFree),
       ...(options.serviceAccountAdmission ? [new ServiceAccountPlugin({ getServiceAccount: (ns, name) => getIfExists(registryFor('', 'v1', 'serviceaccounts'), ns, name) })] : []),
       new RbacEscalationPlugin(this.authorizer, this.rbac.resolver),
       ...(options.admissionPlugins ?? []),
+      // The dynamic plugins come last, in kube-apiserver's order: webhooks see the object as the built-in plugins left it.
+      new MutatingWebhookPlugin(listAdmissionConfigurations('mutatingwebhookconfigurations'), webhookServices),
+      new ValidatingWebhookPlugin(listAdmissionConfigurations('validatingwebhookconfigurations'), webhookServices),
     ];
     this.catalog = new ResourceCatalog(options.definitions, { store: options.store, admission: new AdmissionChain(plugins), now, schemaFor: (gvk) => options.schema.lookup.forKind(gvk) });
     this.subresources = new SubresourceServices(now);

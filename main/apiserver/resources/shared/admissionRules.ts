@@ -5,6 +5,7 @@
 
 import type { FieldError } from '../../../kube/meta.ts';
 import { duplicate, invalid, notSupported, required, tooMany } from '../../validation/fieldErrors.ts';
+import { GoValue, goStringSlice } from '../../validation/goSyntax.ts';
 import { isQualifiedName } from '../../validation/names.ts';
 import { compileCel } from '../../admission/cel/celPrograms.ts';
 import { isObject, objectsAt, type JsonObject } from './json.ts';
@@ -16,6 +17,11 @@ export const maxMatchConditions = 64;
 /** SetDefaults_Rule: a rule without a scope covers both. */
 export function defaultRuleScopes(rules: JsonObject[]): void {
   for (const rule of rules) if (rule.scope === undefined) rule.scope = '*';
+}
+
+/** A []string as Go's %#v prints it in field errors. */
+export function goSlice(values: string[]): GoValue {
+  return new GoValue(goStringSlice(values));
 }
 
 function strings(value: unknown): string[] {
@@ -54,8 +60,8 @@ function validateResources(resources: string[], field: string): FieldError[] {
     if (sub === '*') resourcesWithWildcardSubresources.add(res);
     if (res === '*') subresourcesWithWildcardResource.add(sub);
   });
-  if (resources.length > 1 && hasDoubleWildcard) errs.push(invalid(field, resources, "if '*/*' is present, must not specify other resources"));
-  if (hasSingleWildcard && hasResourceWithoutSubresource) errs.push(invalid(field, resources, "if '*' is present, must not specify other resources without subresources"));
+  if (resources.length > 1 && hasDoubleWildcard) errs.push(invalid(field, goSlice(resources), "if '*/*' is present, must not specify other resources"));
+  if (hasSingleWildcard && hasResourceWithoutSubresource) errs.push(invalid(field, goSlice(resources), "if '*' is present, must not specify other resources without subresources"));
   return errs;
 }
 
@@ -64,10 +70,10 @@ function validateRule(rule: JsonObject, field: string): FieldError[] {
   const errs: FieldError[] = [];
   const groups = strings(rule.apiGroups);
   if (groups.length === 0) errs.push(required(`${field}.apiGroups`, ''));
-  if (groups.length > 1 && hasWildcard(groups)) errs.push(invalid(`${field}.apiGroups`, groups, "if '*' is present, must not specify other API groups"));
+  if (groups.length > 1 && hasWildcard(groups)) errs.push(invalid(`${field}.apiGroups`, goSlice(groups), "if '*' is present, must not specify other API groups"));
   const versions = strings(rule.apiVersions);
   if (versions.length === 0) errs.push(required(`${field}.apiVersions`, ''));
-  if (versions.length > 1 && hasWildcard(versions)) errs.push(invalid(`${field}.apiVersions`, versions, "if '*' is present, must not specify other API versions"));
+  if (versions.length > 1 && hasWildcard(versions)) errs.push(invalid(`${field}.apiVersions`, goSlice(versions), "if '*' is present, must not specify other API versions"));
   versions.forEach((v, i) => {
     if (v === '') errs.push(required(`${field}.apiVersions[${i}]`, ''));
   });
@@ -81,7 +87,7 @@ export function validateRuleWithOperations(rule: JsonObject, field: string): Fie
   const errs: FieldError[] = [];
   const ops = strings(rule.operations);
   if (ops.length === 0) errs.push(required(`${field}.operations`, ''));
-  if (ops.length > 1 && hasWildcard(ops)) errs.push(invalid(`${field}.operations`, ops, "if '*' is present, must not specify other operations"));
+  if (ops.length > 1 && hasWildcard(ops)) errs.push(invalid(`${field}.operations`, goSlice(ops), "if '*' is present, must not specify other operations"));
   ops.forEach((op, i) => {
     if (!operations.includes(op)) errs.push(notSupported(`${field}.operations[${i}]`, op, operations));
   });

@@ -9,7 +9,7 @@ import type { TableDefinition } from '../../registry/resourceDefinition.ts';
 import { duplicate, invalid, notSupported, required } from '../../validation/fieldErrors.ts';
 import { validateLabelSelectorObject, type LabelSelectorObject } from '../../validation/labelSelectorObject.ts';
 import { isDNS1123Label, isDNS1123Subdomain, isValidPortNum } from '../../validation/names.ts';
-import { defaultRuleScopes, validateMatchConditions, validateRuleWithOperations } from './admissionRules.ts';
+import { defaultRuleScopes, goSlice, validateMatchConditions, validateRuleWithOperations } from './admissionRules.ts';
 import { ageColumn, column, nameColumn } from './columns.ts';
 import { ageSince } from './humanDuration.ts';
 import { arrayAt, isObject, objectAt, objectsAt, type JsonObject } from './json.ts';
@@ -104,7 +104,7 @@ function validateAdmissionReviewVersions(hook: JsonObject, field: string): Field
     if (v === '') errs.push(required(`${field}[${i}]`, ''));
     else errs.push(...isDNS1123Label(v).map((msg) => invalid(`${field}[${i}]`, v, msg)));
   });
-  if (!versions.some((v) => admissionReviewVersions.includes(v))) errs.push(invalid(field, versions, `must include at least one of ${admissionReviewVersions.join(', ')}`));
+  if (!versions.some((v) => admissionReviewVersions.includes(v))) errs.push(invalid(field, goSlice(versions), `must include at least one of ${admissionReviewVersions.join(', ')}`));
   return errs;
 }
 

@@ -10,6 +10,7 @@ import { NamespaceLifecyclePlugin } from './admission/namespaceLifecycle.ts';
 import { RbacEscalationPlugin } from './admission/rbacEscalation.ts';
 import { ServiceAccountPlugin } from './admission/serviceAccount.ts';
 import { ServiceAllocationPlugin, ServiceRange } from './admission/serviceAllocation.ts';
+import { PodSecurityPlugin } from './admission/podSecurity/podSecurityPlugin.ts';
 import { MutatingWebhookPlugin } from './admission/webhook/mutatingWebhooks.ts';
 import { ValidatingWebhookPlugin } from './admission/webhook/validatingWebhooks.ts';
 import type { WebhookServices } from './admission/webhook/webhookInvocation.ts';
@@ -115,6 +116,7 @@ export class ApiServer {
       ...(options.serviceAccountAdmission ? [new ServiceAccountPlugin({ getServiceAccount: (ns, name) => getIfExists(registryFor('', 'v1', 'serviceaccounts'), ns, name) })] : []),
       new RbacEscalationPlugin(this.authorizer, this.rbac.resolver),
       ...(options.admissionPlugins ?? []),
+      new PodSecurityPlugin({ getNamespace, listPods: async (ns) => (await registryFor('', 'v1', 'pods')!.list(ns)).items }),
       // The dynamic plugins come last, in kube-apiserver's order: webhooks see the object as the built-in plugins left it.
       new MutatingWebhookPlugin(listAdmissionConfigurations('mutatingwebhookconfigurations'), webhookServices),
       new ValidatingWebhookPlugin(listAdmissionConfigurations('validatingwebhookconfigurations'), webhookServices),

@@ -12,6 +12,7 @@ import { ServiceAccountPlugin } from './admission/serviceAccount.ts';
 import { ServiceAllocationPlugin, ServiceRange } from './admission/serviceAllocation.ts';
 import { PodSecurityPlugin } from './admission/podSecurity/podSecurityPlugin.ts';
 import { MutatingWebhookPlugin } from './admission/webhook/mutatingWebhooks.ts';
+import { ValidatingPolicyPlugin } from './admission/validatingPolicy/validatingPolicyPlugin.ts';
 import { ValidatingWebhookPlugin } from './admission/webhook/validatingWebhooks.ts';
 import type { WebhookServices } from './admission/webhook/webhookInvocation.ts';
 import type { Authorizer } from './auth/authorizer.ts';
@@ -119,6 +120,13 @@ export class ApiServer {
       new PodSecurityPlugin({ getNamespace, listPods: async (ns) => (await registryFor('', 'v1', 'pods')!.list(ns)).items }),
       // The dynamic plugins come last, in kube-apiserver's order: webhooks see the object as the built-in plugins left it.
       new MutatingWebhookPlugin(listAdmissionConfigurations('mutatingwebhookconfigurations'), webhookServices),
+      new ValidatingPolicyPlugin({
+        definitions: () => this.catalog.definitions(),
+        registry: registryFor,
+        getNamespace,
+        listPolicies: listAdmissionConfigurations('validatingadmissionpolicies'),
+        listBindings: listAdmissionConfigurations('validatingadmissionpolicybindings'),
+      }),
       new ValidatingWebhookPlugin(listAdmissionConfigurations('validatingwebhookconfigurations'), webhookServices),
     ];
     this.catalog = new ResourceCatalog(options.definitions, { store: options.store, admission: new AdmissionChain(plugins), now, schemaFor: (gvk) => options.schema.lookup.forKind(gvk) });

@@ -26,6 +26,8 @@ import { secrets } from './secrets.ts';
 import { serviceaccounts } from './serviceaccounts.ts';
 import { services } from './services.ts';
 import { statefulsets } from './statefulsets.ts';
+import { validatingadmissionpolicies } from './validatingadmissionpolicies.ts';
+import { validatingadmissionpolicybindings } from './validatingadmissionpolicybindings.ts';
 import { validatingwebhookconfigurations } from './validatingwebhookconfigurations.ts';
 
 // The name rule of each kind (the ValidateXxxName Kubernetes passes to ValidateObjectMeta);
@@ -71,6 +73,8 @@ const definitions: ResourceDefinition[] = [
   customresourcedefinitions,
   mutatingwebhookconfigurations,
   validatingwebhookconfigurations,
+  validatingadmissionpolicies,
+  validatingadmissionpolicybindings,
 ];
 
 /** Every served kind, each with the name rule the registry validates metadata.name by. */

@@ -94,7 +94,7 @@ export function validateRuleWithOperations(rule: JsonObject, field: string): Fie
   return [...errs, ...validateRule(rule, field)];
 }
 
-/** validateMatchConditions: at most 64, unique qualified names, CEL expressions that compile. */
+/** validateMatchConditions: at most 64; each an expression that compiles and a qualified name, unique. */
 export function validateMatchConditions(conditions: unknown, field: string): FieldError[] {
   const errs: FieldError[] = [];
   const list = Array.isArray(conditions) ? conditions : [];
@@ -103,14 +103,14 @@ export function validateMatchConditions(conditions: unknown, field: string): Fie
   list.forEach((condition, i) => {
     const path = `${field}[${i}]`;
     const c = isObject(condition) ? condition : {};
+    errs.push(...validateCelExpression(c.expression, `${path}.expression`));
     const name = typeof c.name === 'string' ? c.name : '';
     if (name === '') errs.push(required(`${path}.name`, ''));
-    else {
-      errs.push(...isQualifiedName(name).map((msg) => invalid(`${path}.name`, name, msg)));
+    else errs.push(...isQualifiedName(name).map((msg) => invalid(`${path}.name`, name, msg)));
+    if (name !== '') {
       if (seen.has(name)) errs.push(duplicate(`${path}.name`, name));
       seen.add(name);
     }
-    errs.push(...validateCelExpression(c.expression, `${path}.expression`));
   });
   return errs;
 }
@@ -119,7 +119,7 @@ export function validateMatchConditions(conditions: unknown, field: string): Fie
 export function validateCelExpression(expression: unknown, field: string): FieldError[] {
   const text = typeof expression === 'string' ? expression : '';
   if (text.trim() === '') return [required(field, '')];
-  const compiled = compileCel(text);
+  const compiled = compileCel(text.trim());
   return compiled.error ? [invalid(field, text, `compilation failed: ${compiled.error}`)] : [];
 }
 

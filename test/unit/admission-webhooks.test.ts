@@ -9,6 +9,7 @@ import type { ApiResult } from '../../main/apiserver/dispatcher.ts';
 import { StatusError } from '../../main/apiserver/errors.ts';
 import { adminUser } from '../../main/apiserver/auth/user.ts';
 import type { Verb } from '../../main/apiserver/requestInfo.ts';
+import { ensureBootstrapPolicy } from '../../main/cluster/bootstrapPolicy.ts';
 import { startInProcessApi, type InProcessApi } from '../helpers/inProcessApi.ts';
 import { startWebhookServer, type TestWebhookServer } from '../helpers/webhookServer.ts';
 
@@ -127,6 +128,23 @@ describe('webhook configurations', () => {
       `webhooks[2].clientConfig.service.path: Invalid value: "x": must start with a '/'`,
     ]) {
       assert.ok(message.includes(expected), `missing ${expected} in ${message}`);
+    }
+  });
+
+  it('RBAC: only cluster-admin writes admission configurations, as in Kubernetes bootstrap policy (not admin, edit or view)', async () => {
+    await ensureBootstrapPolicy(env.client);
+    await call(env, {
+      verb: 'create',
+      group: 'rbac.authorization.k8s.io',
+      resource: 'clusterrolebindings',
+      body: { metadata: { name: 'alice-admin' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' }, subjects: [{ kind: 'User', name: 'alice', apiGroup: 'rbac.authorization.k8s.io' }] },
+    });
+    const alice = { name: 'alice', groups: ['system:authenticated'] };
+    for (const resource of ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings']) {
+      const info = { isResourceRequest: true as const, path: '', ...admissionGroup, namespace: '', resource, name: '', subresource: '', verb: 'list' as const };
+      const err = await failure(env.api.dispatcher.handle({ user: alice, info, query: new URLSearchParams() }));
+      assert.equal(err.code, 403);
+      assert.match(err.message, new RegExp(`^${resource}.admissionregistration.k8s.io is forbidden: User "alice" cannot list resource "${resource}" in API group "admissionregistration.k8s.io" at the cluster scope`));
     }
   });
 

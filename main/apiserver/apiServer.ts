@@ -13,6 +13,11 @@ import { NamespaceLifecyclePlugin } from './admission/namespaceLifecycle.ts';
 import { RbacEscalationPlugin } from './admission/rbacEscalation.ts';
 import { ServiceAccountPlugin } from './admission/serviceAccount.ts';
 import { ServiceAllocationPlugin, ServiceRange } from './admission/serviceAllocation.ts';
+import { PodSecurityPlugin } from './admission/podSecurity/podSecurityPlugin.ts';
+import { MutatingWebhookPlugin } from './admission/webhook/mutatingWebhooks.ts';
+import { ValidatingPolicyPlugin } from './admission/validatingPolicy/validatingPolicyPlugin.ts';
+import { ValidatingWebhookPlugin } from './admission/webhook/validatingWebhooks.ts';
+import type { WebhookServices } from './admission/webhook/webhookInvocation.ts';
 import type { Authorizer } from './auth/authorizer.ts';
 import { DenialLog } from './auth/denialLog.ts';
 import { RbacAuthorizer } from './auth/rbac/rbacAuthorizer.ts';
@@ -109,19 +114,41 @@ export class ApiServer {
     this.authorizer = options.authorizer ?? new UnionAuthorizer([new PrivilegedGroupAuthorizer(), this.rbac]);
     this.denials = new DenialLog({ now });
     this.requestAuthorizer = this.denials.recording(this.authorizer);
+    const getNamespace = (name: string) => getIfExists(registryFor('', 'v1', 'namespaces'), '', name);
+    const webhookServices: WebhookServices = {
+      definitions: () => this.catalog.definitions(),
+      getNamespace,
+      getService: (ns, name) => getIfExists(registryFor('', 'v1', 'services'), ns, name),
+      getEndpoints: (ns, name) => getIfExists(registryFor('', 'v1', 'endpoints'), ns, name),
+    };
+    const listAdmissionConfigurations = (plural: string) => async () => (await registryFor('admissionregistration.k8s.io', 'v1', plural)?.list(''))?.items ?? [];
+    // kube-apiserver's plugin order (AllOrderedPlugins): NamespaceLifecycle, LimitRanger, ServiceAccount, PodSecurity, Priority,
+    // DefaultStorageClass, StorageObjectInUseProtection, PersistentVolumeClaimResize, DefaultIngressClass; then the dynamic ones,
+    // MutatingAdmissionWebhook last among the mutating, ValidatingAdmissionPolicy and ValidatingAdmissionWebhook, and ResourceQuota last.
     const plugins: AdmissionPlugin[] = [
       new DefaultingPlugin(),
-      new NamespaceLifecyclePlugin((name) => getIfExists(registryFor('', 'v1', 'namespaces'), '', name)),
+      new NamespaceLifecyclePlugin(getNamespace),
       new ServiceAllocationPlugin(this.serviceRange, async () => (await this.catalog.registry('', 'v1', 'services')!.list('')).items, options.hostPortFree),
+      new LimitRangerPlugin(async (namespace) => (await registryFor('', 'v1', 'limitranges')?.list(namespace))?.items ?? []),
       ...(options.serviceAccountAdmission ? [new ServiceAccountPlugin({ getServiceAccount: (ns, name) => getIfExists(registryFor('', 'v1', 'serviceaccounts'), ns, name) })] : []),
+      new PodSecurityPlugin({ getNamespace, listPods: async (ns) => (await registryFor('', 'v1', 'pods')!.list(ns)).items }),
+      new PriorityPlugin(async () => (await registryFor('scheduling.k8s.io', 'v1', 'priorityclasses')?.list(''))?.items ?? []),
       new DefaultStorageClassPlugin(async () => (await registryFor('storage.k8s.io', 'v1', 'storageclasses')!.list('')).items),
       new StorageObjectInUseProtectionPlugin(),
       new PersistentVolumeClaimResizePlugin((name) => getIfExists(registryFor('storage.k8s.io', 'v1', 'storageclasses'), '', name)),
       new RbacEscalationPlugin(this.authorizer, this.rbac.resolver),
-      new PriorityPlugin(async () => (await registryFor('scheduling.k8s.io', 'v1', 'priorityclasses')?.list(''))?.items ?? []),
-      new LimitRangerPlugin(async (namespace) => (await registryFor('', 'v1', 'limitranges')?.list(namespace))?.items ?? []),
       new DefaultIngressClassPlugin(async () => (await this.catalog.registry('networking.k8s.io', 'v1', 'ingressclasses')?.list(''))?.items ?? []),
       ...(options.admissionPlugins ?? []),
+      // The dynamic plugins come after the built-in ones: webhooks and policies see the object as those left it.
+      new MutatingWebhookPlugin(listAdmissionConfigurations('mutatingwebhookconfigurations'), webhookServices),
+      new ValidatingPolicyPlugin({
+        definitions: () => this.catalog.definitions(),
+        registry: registryFor,
+        getNamespace,
+        listPolicies: listAdmissionConfigurations('validatingadmissionpolicies'),
+        listBindings: listAdmissionConfigurations('validatingadmissionpolicybindings'),
+      }),
+      new ValidatingWebhookPlugin(listAdmissionConfigurations('validatingwebhookconfigurations'), webhookServices),
       // Last, as in kube-apiserver: the object is charged as the other plugins left it.
       new ResourceQuotaPlugin({
         list: async (namespace) => (await registryFor('', 'v1', 'resourcequotas')?.list(namespace))?.items ?? [],

@@ -3,6 +3,7 @@
 // here, so authorization, admission, validation and storage behave the same
 // for all of them.
 
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Authorizer } from './auth/authorizer.ts';
@@ -93,6 +94,17 @@ export class Dispatcher {
   }
 
   async handle(req: ApiRequest): Promise<ApiResult> {
+    const warnings: string[] = [];
+    try {
+      return await this.serve(req, warnings);
+    } catch (err) {
+      // Admission's warnings reach the client with its refusal too, as kube-apiserver's warning recorder sends them.
+      if (err instanceof StatusError && warnings.length > 0) err.warnings = [...warnings];
+      throw err;
+    }
+  }
+
+  private async serve(req: ApiRequest, warnings: string[]): Promise<ApiResult> {
     const { info } = req;
     const registry = this.catalog.registry(info.group, info.version, info.resource);
     if (!registry) throw errors.resourceNotFound(info.path);
@@ -109,9 +121,8 @@ export class Dispatcher {
     if (info.verb === 'get' || info.verb === 'list' || info.verb === 'watch') checkResourceVersion(req.query);
 
     const ns = def.namespaced ? info.namespace : '';
-    const ctx: WriteContext = { user: req.user, dryRun: req.query.getAll('dryRun').includes('All'), manager: fieldManagerOf(req) };
+    const ctx: WriteContext = { user: req.user, dryRun: req.query.getAll('dryRun').includes('All'), manager: fieldManagerOf(req), requestUid: randomUUID(), warnings };
     validateWriteOptions(info.verb, req);
-    const warnings: string[] = [];
     const ok = (object: unknown, code = 200): ApiResult => ({ type: 'object', code, object, warnings });
 
     const createOnly = this.createOnly?.handlerFor(def);

@@ -7,6 +7,9 @@ import { formatFieldErrors, qualifiedKind } from './validation/formatFieldErrors
 import { isStoreError } from '../store/store.ts';
 
 export class StatusError extends Error {
+  /** Warnings gathered before the request failed (admission's), sent with the error as `Warning:` headers. */
+  warnings?: string[];
+
   constructor(readonly status: Status) {
     super(status.message);
     this.name = 'StatusError';

@@ -29,6 +29,7 @@ describe('APIServices', () => {
     const names = (await list()).map((s) => s.metadata.name).sort();
     assert.deepEqual(names, [
       'v1.',
+      'v1.admissionregistration.k8s.io',
       'v1.apiextensions.k8s.io',
       'v1.apps',
       'v1.authentication.k8s.io',

@@ -81,6 +81,10 @@ describe('catalogue', () => {
     ['tokenreviews.authentication.k8s.io', [], [], false],
     ['customresourcedefinitions.apiextensions.k8s.io', ['crd', 'crds'], ['api-extensions'], false],
     ['apiservices.apiregistration.k8s.io', [], ['api-extensions'], false],
+    ['mutatingwebhookconfigurations.admissionregistration.k8s.io', [], ['api-extensions'], false],
+    ['validatingwebhookconfigurations.admissionregistration.k8s.io', [], ['api-extensions'], false],
+    ['validatingadmissionpolicies.admissionregistration.k8s.io', [], ['api-extensions'], false],
+    ['validatingadmissionpolicybindings.admissionregistration.k8s.io', [], ['api-extensions'], false],
   ];
   for (const [name, shortNames, categories, namespaced] of expected) {
     it(`${name} is listed as kubectl api-resources shows it`, () => {

@@ -20,6 +20,16 @@ export interface AdmissionAttributes {
   oldObject?: KubeObject;
   user: UserInfo;
   dryRun: boolean;
+  /** One id per API request, shared by its admission phases (AdmissionReview's request.uid). */
+  uid?: string;
+  /** The subresource a write came through when the registry writes the main resource (scale). */
+  viaSubresource?: string;
+  /** The request's field manager (CreateOptions/UpdateOptions.fieldManager). */
+  fieldManager?: string;
+  /** DELETE's options, as the client sent them. */
+  deleteOptions?: Record<string, unknown>;
+  /** Where plugins put warnings for the client (`Warning:` headers). Absent for in-process writes that show none. */
+  warnings?: string[];
 }
 
 export interface AdmissionPlugin {

@@ -59,12 +59,13 @@ const routedMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'])
 // The media types a create or update body may have (the serializers of built-in kinds).
 const objectMediaTypes = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
 
-export function writeStatus(res: ServerResponse, status: Status, pretty = false): void {
+export function writeStatus(res: ServerResponse, status: Status, pretty = false, warnings: string[] = []): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' };
+  const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' };
+  if (warnings.length) headers.Warning = warningHeaders(warnings);
   // A refusal before the body was read (401, 413, a timeout): the connection closes rather than reading on what the client sends,
   // unless the rest of a body a little too big is being read and dropped, so the client still sending can read this answer.
   if (!res.req.complete && !isDrained(res.req)) headers.Connection = 'close';
@@ -76,9 +77,13 @@ function writeJson(res: ServerResponse, code: number, body: unknown, warnings: s
   // Answered already: the request timed out meanwhile.
   if (res.headersSent) return;
   const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' };
-  if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  if (warnings.length) headers.Warning = warningHeaders(warnings);
   res.writeHead(code, headers);
   res.end(encodeJson(body, pretty));
+}
+
+function warningHeaders(warnings: string[]): string[] {
+  return warnings.map((w) => `299 - ${JSON.stringify(w)}`);
 }
 
 const prettyFor = (req: IncomingMessage) => prettyRequested(req, requestTarget(req).query);
@@ -123,7 +128,10 @@ export class ApiHttpServer {
     this.server = createServer({ key: options.tls.key, cert: options.tls.cert, ...clientCertificates }, (req, res) => {
       const timeout = isLongRunning(req) ? undefined : setTimeout(() => writeStatus(res, errors.requestTimeout().status, prettyFor(req)), this.limits.requestTimeoutMs);
       this.handle(req, res)
-        .catch((err) => writeStatus(res, toStatusError(err).status, prettyFor(req)))
+        .catch((err) => {
+          const status = toStatusError(err);
+          writeStatus(res, status.status, prettyFor(req), status.warnings);
+        })
         .finally(() => clearTimeout(timeout));
     });
     // Watches are long-lived: Node's request timeout must not cut them (the one above spares them).

@@ -30,6 +30,10 @@ export interface WriteContext {
   viaSubresource?: string;
   /** A server-side apply: the object carries the managedFields the apply computed, and the write keeps them. */
   applied?: boolean;
+  /** The API request's id, for admission (AdmissionReview request.uid); absent: one per admission call. */
+  requestUid?: string;
+  /** Warnings admission adds, passed to the client as `Warning:` headers. */
+  warnings?: string[];
 }
 
 export interface ListOptions {
@@ -276,8 +280,23 @@ export class ResourceRegistry {
     return prevMatches ? { type: 'DELETED', object: this.decode(kv) } : undefined;
   }
 
-  private attributes(operation: Operation, ctx: WriteContext, namespace: string, name: string, subresource: string, object?: KubeObject, oldObject?: KubeObject): AdmissionAttributes {
-    return { operation, resource: this.def, subresource, namespace, name, object, oldObject, user: ctx.user, dryRun: ctx.dryRun };
+  private attributes(operation: Operation, ctx: WriteContext, namespace: string, name: string, subresource: string, object?: KubeObject, oldObject?: KubeObject, deleteOptions?: DeleteOptions): AdmissionAttributes {
+    return {
+      operation,
+      resource: this.def,
+      subresource,
+      namespace,
+      name,
+      object,
+      oldObject,
+      user: ctx.user,
+      dryRun: ctx.dryRun,
+      uid: ctx.requestUid,
+      viaSubresource: ctx.viaSubresource,
+      fieldManager: ctx.manager,
+      deleteOptions: deleteOptions as Record<string, unknown> | undefined,
+      warnings: ctx.warnings,
+    };
   }
 
   private throwIfInvalid(obj: KubeObject, fieldErrors: FieldError[]): void {
@@ -464,7 +483,7 @@ export class ResourceRegistry {
       if (!kv) throw this.notFound(name);
       const current = this.decode(kv);
       this.checkPreconditions(current, options);
-      await this.deps.admission.validate(this.attributes('DELETE', ctx, namespace, name, '', undefined, current));
+      await this.deps.admission.validate(this.attributes('DELETE', ctx, namespace, name, '', undefined, current, options));
       const marked = this.markForDeletion(current, options);
       try {
         if (marked) {

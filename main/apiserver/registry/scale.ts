@@ -91,6 +91,11 @@ export function scaleOf(def: ResourceDefinition, obj: KubeObject): KubeObject {
   };
 }
 
+/** Writes a Scale's spec.replicas into its object, through the kind's scale paths (admission mutating a Scale). */
+export function setScaleReplicas(def: ResourceDefinition, obj: KubeObject, replicas: unknown): void {
+  setValueAt(obj, pathsOf(def).specReplicasPath, replicas);
+}
+
 export async function updateScale(registry: ResourceRegistry, namespace: string, name: string, scale: KubeObject, ctx: WriteContext): Promise<KubeObject> {
   const replicas = (scale.spec as { replicas?: unknown } | undefined)?.replicas;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {

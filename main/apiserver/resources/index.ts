@@ -26,6 +26,7 @@ import { leases } from './leases.ts';
 import { limitranges } from './limitranges.ts';
 import { resourcequotas } from './resourcequotas.ts';
 import { nodeMetrics, podMetrics } from './metrics.k8s.io.ts';
+import { mutatingwebhookconfigurations } from './mutatingwebhookconfigurations.ts';
 import { namespaces } from './namespaces.ts';
 import { csidrivers } from './csidrivers.ts';
 import { csinodes } from './csinodes.ts';
@@ -47,6 +48,9 @@ import { secrets } from './secrets.ts';
 import { serviceaccounts } from './serviceaccounts.ts';
 import { services } from './services.ts';
 import { statefulsets } from './statefulsets.ts';
+import { validatingadmissionpolicies } from './validatingadmissionpolicies.ts';
+import { validatingadmissionpolicybindings } from './validatingadmissionpolicybindings.ts';
+import { validatingwebhookconfigurations } from './validatingwebhookconfigurations.ts';
 
 // The name rule of each kind (the ValidateXxxName Kubernetes passes to ValidateObjectMeta);
 // kinds not listed use DNS subdomains.
@@ -112,6 +116,10 @@ const definitions: ResourceDefinition[] = [
   tokenreviews,
   selfsubjectreviews,
   customresourcedefinitions,
+  mutatingwebhookconfigurations,
+  validatingwebhookconfigurations,
+  validatingadmissionpolicies,
+  validatingadmissionpolicybindings,
   nodeMetrics,
   podMetrics,
 ];

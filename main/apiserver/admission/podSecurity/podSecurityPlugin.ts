@@ -1,0 +1,139 @@
+// The PodSecurity admission plugin (k8s.io/pod-security-admission/admission,
+// as kube-apiserver runs it, without exemptions by default): pods are checked
+// against their namespace's enforce level (refused with 403) and warn level
+// (`Warning: would violate PodSecurity ...`); workload pod templates get the
+// warnings only; a namespace whose enforce level tightens lists the existing
+// pods that would violate it.
+
+import type { KubeObject } from '../../../kube/meta.ts';
+import type { PodSpec } from '../../../kube/types/core-v1.ts';
+import type { ObjectMeta } from '../../../kube/types/meta-v1.ts';
+import { errors } from '../../errors.ts';
+import { objectAt } from '../../resources/shared/json.ts';
+import type { AdmissionAttributes, AdmissionPlugin } from '../admission.ts';
+import { aggregate, evaluatePod } from './checkRegistry.ts';
+import { compareLevels, levelVersionString, policyToEvaluate, sameLevelVersion, type LevelVersion, type Policy } from './policy.ts';
+import { podSecurityWarningsForNamespace } from './namespacePods.ts';
+
+/** Pod subresources that never change what the pod runs. */
+const ignoredPodSubresources = new Set(['exec', 'attach', 'binding', 'eviction', 'log', 'portforward', 'proxy', 'status']);
+
+/** Where each kind with a pod template keeps it (DefaultPodSpecExtractor). */
+const templatePaths: Record<string, string[]> = {
+  '/replicationcontrollers': ['spec', 'template'],
+  '/podtemplates': ['template'],
+  'apps/replicasets': ['spec', 'template'],
+  'apps/deployments': ['spec', 'template'],
+  'apps/statefulsets': ['spec', 'template'],
+  'apps/daemonsets': ['spec', 'template'],
+  'batch/jobs': ['spec', 'template'],
+  'batch/cronjobs': ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+export interface PodSecurityServices {
+  getNamespace(name: string): Promise<KubeObject | undefined>;
+  listPods(namespace: string): Promise<KubeObject[]>;
+}
+
+function templateOf(obj: KubeObject, path: string[]): { metadata: ObjectMeta; spec: PodSpec } | undefined {
+  let current: unknown = obj;
+  for (const key of path) current = objectAt(current, key);
+  if (!current) return undefined;
+  const template = current as { metadata?: ObjectMeta; spec?: PodSpec };
+  return { metadata: template.metadata ?? {}, spec: template.spec ?? ({ containers: [] } as PodSpec) };
+}
+
+/** Only a changed image makes a pod update worth checking again (isSignificantPodUpdate). */
+function isSignificantPodUpdate(pod: PodSpec, old: PodSpec): boolean {
+  const containers = pod.containers ?? [];
+  const oldContainers = old.containers ?? [];
+  const inits = pod.initContainers ?? [];
+  const oldInits = old.initContainers ?? [];
+  if (containers.length !== oldContainers.length || inits.length !== oldInits.length) return true;
+  if (containers.some((c, i) => c.image !== oldContainers[i].image)) return true;
+  if (inits.some((c, i) => c.image !== oldInits[i].image)) return true;
+  return (pod.ephemeralContainers ?? []).some((c) => {
+    const before = (old.ephemeralContainers ?? []).find((o) => o.name === c.name);
+    return !before || before.image !== c.image;
+  });
+}
+
+export class PodSecurityPlugin implements AdmissionPlugin {
+  readonly name = 'PodSecurity';
+
+  constructor(private readonly services: PodSecurityServices) {}
+
+  async validate(attrs: AdmissionAttributes): Promise<void> {
+    if (attrs.operation !== 'CREATE' && attrs.operation !== 'UPDATE') return;
+    const { group, plural } = attrs.resource;
+    if (group === '' && plural === 'namespaces') return this.validateNamespace(attrs);
+    if (group === '' && plural === 'pods') return this.validatePod(attrs);
+    const path = templatePaths[`${group}/${plural}`];
+    if (path) return this.validatePodController(attrs, path);
+  }
+
+  private async validateNamespace(attrs: AdmissionAttributes): Promise<void> {
+    if (attrs.subresource || !attrs.object) return;
+    const { policy, errors: policyErrors } = policyToEvaluate(attrs.object.metadata.labels);
+    if (attrs.operation === 'CREATE') {
+      if (policyErrors.length > 0) throw errors.invalid('Namespace', '', attrs.name, policyErrors);
+      return;
+    }
+    const old = policyToEvaluate(attrs.oldObject?.metadata.labels);
+    if (policyErrors.length > 0 && (old.errors.length === 0 || JSON.stringify(policyErrors) !== JSON.stringify(old.errors))) {
+      throw errors.invalid('Namespace', '', attrs.name, policyErrors);
+    }
+    const enforce = policy.enforce;
+    const before = old.policy.enforce;
+    if (sameLevelVersion(enforce, before) || enforce.level === 'privileged') return;
+    // Loosening the level at the same version cannot make running pods violate it.
+    if (enforce.version === before.version && compareLevels(enforce.level, before.level) < 1) return;
+    const pods = await this.services.listPods(attrs.name);
+    attrs.warnings?.push(...podSecurityWarningsForNamespace(attrs.name, enforce, pods));
+  }
+
+  private async validatePod(attrs: AdmissionAttributes): Promise<void> {
+    if (ignoredPodSubresources.has(attrs.subresource) || !attrs.object) return;
+    const namespace = await this.services.getNamespace(attrs.namespace);
+    if (!namespace) throw errors.internal(`failed to lookup namespace "${attrs.namespace}"`);
+    const { policy, errors: policyErrors } = policyToEvaluate(namespace.metadata.labels);
+    if (policyErrors.length === 0 && isFullyPrivileged(policy)) return;
+    const spec = (attrs.object.spec ?? {}) as PodSpec;
+    if (attrs.operation === 'UPDATE' && attrs.oldObject && !isSignificantPodUpdate(spec, (attrs.oldObject.spec ?? {}) as PodSpec)) return;
+    this.evaluate(attrs, policy, attrs.object.metadata as ObjectMeta, spec, true);
+  }
+
+  private async validatePodController(attrs: AdmissionAttributes, path: string[]): Promise<void> {
+    if (attrs.subresource || attrs.viaSubresource || !attrs.object) return;
+    const namespace = await this.services.getNamespace(attrs.namespace);
+    if (!namespace) return;
+    const { policy, errors: policyErrors } = policyToEvaluate(namespace.metadata.labels);
+    if (policyErrors.length === 0 && policy.warn.level === 'privileged' && policy.audit.level === 'privileged') return;
+    const template = templateOf(attrs.object, path);
+    if (!template) return;
+    this.evaluate(attrs, policy, template.metadata, template.spec, false);
+  }
+
+  private evaluate(attrs: AdmissionAttributes, policy: Policy, meta: ObjectMeta, spec: PodSpec, enforce: boolean): void {
+    const results = new Map<string, ReturnType<typeof aggregate>>();
+    const resultFor = (lv: LevelVersion) => {
+      const key = levelVersionString(lv);
+      let result = results.get(key);
+      if (!result) results.set(key, (result = aggregate(evaluatePod(lv, meta, spec))));
+      return result;
+    };
+    if (enforce) {
+      const result = resultFor(policy.enforce);
+      if (!result.allowed) {
+        throw errors.forbidden({ group: attrs.resource.group, resource: attrs.resource.plural }, attrs.name, `violates PodSecurity "${levelVersionString(policy.enforce)}": ${result.forbiddenDetail}`);
+      }
+    }
+    // Audit violations go to the audit log in Kubernetes; PodLab keeps none.
+    const warn = resultFor(policy.warn);
+    if (!warn.allowed) attrs.warnings?.push(`would violate PodSecurity "${levelVersionString(policy.warn)}": ${warn.forbiddenDetail}`);
+  }
+}
+
+function isFullyPrivileged(policy: Policy): boolean {
+  return policy.enforce.level === 'privileged' && policy.audit.level === 'privileged' && policy.warn.level === 'privileged';
+}

@@ -1,0 +1,71 @@
+// The MutatingAdmissionWebhook plugin: the matching webhooks of every
+// MutatingWebhookConfiguration, one after the other (configurations by name,
+// then webhook order), each JSONPatch answer applied to the object before
+// the next call. A webhook with reinvocationPolicy IfNeeded is called once
+// more when a webhook after it changed the object, as kube-apiserver's
+// reinvocation does.
+
+import type { KubeObject } from '../../../kube/meta.ts';
+import { deepEqual } from '../../../kube/deepEqual.ts';
+import { errors } from '../../errors.ts';
+import { applyJsonPatch } from '../../patch/jsonPatch.ts';
+import type { JsonValue } from '../../patch/json.ts';
+import type { AdmissionAttributes, AdmissionPlugin } from '../admission.ts';
+import { admissionRequest, admissionView, isAdmissionConfigurationResource } from '../admissionRequest.ts';
+import { checkDryRun, failureIgnored, invokeWebhook, matchConditionsAllow, matchWebhook, rejection, WebhookFailure, type WebhookServices } from './webhookInvocation.ts';
+import { configuredWebhooks, type ConfigurationLister, type ConfiguredWebhook } from './webhookSource.ts';
+
+export class MutatingWebhookPlugin implements AdmissionPlugin {
+  readonly name = 'MutatingAdmissionWebhook';
+
+  constructor(
+    private readonly configurations: ConfigurationLister,
+    private readonly services: WebhookServices,
+  ) {}
+
+  async mutate(attrs: AdmissionAttributes): Promise<void> {
+    if (isAdmissionConfigurationResource(attrs)) return;
+    const hooks = await configuredWebhooks(this.configurations);
+    if (hooks.length === 0) return;
+    const previouslyInvoked = new Set<string>();
+    const reinvoke = new Set<string>();
+    for (const webhook of hooks) {
+      const changed = await this.run(webhook, attrs);
+      // A change sends every IfNeeded webhook called before it round once more.
+      if (changed) for (const key of previouslyInvoked) reinvoke.add(key);
+      if (webhook.hook.reinvocationPolicy === 'IfNeeded') previouslyInvoked.add(webhook.key);
+    }
+    for (const webhook of hooks) if (reinvoke.has(webhook.key)) await this.run(webhook, attrs);
+  }
+
+  /** Calls one webhook if it matches; whether it changed the object. */
+  private async run({ hook }: ConfiguredWebhook, attrs: AdmissionAttributes): Promise<boolean> {
+    const requested = admissionView(attrs);
+    try {
+      const view = await matchWebhook(hook, requested, attrs.resource, this.services);
+      if (!view) return false;
+      const request = admissionRequest(attrs, view, requested);
+      if (!matchConditionsAllow(hook, request)) return false;
+      checkDryRun(hook, attrs);
+      const answer = await invokeWebhook(hook, request, true, this.services);
+      attrs.warnings?.push(...answer.warnings);
+      if (!answer.allowed) throw rejection(hook, answer.status);
+      if (!answer.patch || !view.object) return false;
+      let patched: KubeObject;
+      try {
+        patched = applyJsonPatch(view.object as unknown as JsonValue, answer.patch) as unknown as KubeObject;
+      } catch (err) {
+        throw errors.internal((err as Error).message);
+      }
+      if (deepEqual(patched, view.object)) return false;
+      view.writeBack(patched);
+      return true;
+    } catch (err) {
+      if (err instanceof WebhookFailure) {
+        if (failureIgnored(hook)) return false;
+        throw errors.internal(err.message);
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+// The ValidatingAdmissionWebhook plugin: the matching webhooks of every
+// ValidatingWebhookConfiguration, called in parallel once the object is final
+// (after mutation and validation); any refusal refuses the request, failures
+// to call follow each webhook's failurePolicy.
+
+import { errors } from '../../errors.ts';
+import type { AdmissionAttributes, AdmissionPlugin } from '../admission.ts';
+import { admissionRequest, admissionView, isAdmissionConfigurationResource } from '../admissionRequest.ts';
+import { checkDryRun, failureIgnored, invokeWebhook, matchConditionsAllow, matchWebhook, rejection, WebhookFailure, type WebhookServices } from './webhookInvocation.ts';
+import { configuredWebhooks, type ConfigurationLister, type ConfiguredWebhook } from './webhookSource.ts';
+
+export class ValidatingWebhookPlugin implements AdmissionPlugin {
+  readonly name = 'ValidatingAdmissionWebhook';
+
+  constructor(
+    private readonly configurations: ConfigurationLister,
+    private readonly services: WebhookServices,
+  ) {}
+
+  async validate(attrs: AdmissionAttributes): Promise<void> {
+    if (isAdmissionConfigurationResource(attrs)) return;
+    const hooks = await configuredWebhooks(this.configurations);
+    if (hooks.length === 0) return;
+    const outcomes = await Promise.allSettled(hooks.map((webhook) => this.run(webhook, attrs)));
+    // Every webhook was heard; the first refusal in webhook order is the answer.
+    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+  }
+
+  private async run({ hook }: ConfiguredWebhook, attrs: AdmissionAttributes): Promise<void> {
+    const requested = admissionView(attrs);
+    try {
+      const view = await matchWebhook(hook, requested, attrs.resource, this.services);
+      if (!view) return;
+      const request = admissionRequest(attrs, view, requested);
+      if (!matchConditionsAllow(hook, request)) return;
+      checkDryRun(hook, attrs);
+      const answer = await invokeWebhook(hook, request, false, this.services);
+      attrs.warnings?.push(...answer.warnings);
+      if (!answer.allowed) throw rejection(hook, answer.status);
+    } catch (err) {
+      if (err instanceof WebhookFailure) {
+        if (failureIgnored(hook)) return;
+        throw errors.internal(err.message);
+      }
+      throw err;
+    }
+  }
+}

@@ -282,6 +282,52 @@ export interface Diagnosis {
   findings: Finding[];
 }
 
+// ---------------------------------------------------------------------------
+// A pod's journey: spans recorded by PodLab's own components (never by a
+// cluster that is not PodLab's), grouped by the seed's seven steps.
+
+/** The seed's pod creation flow: request, auth & webhooks, persist, schedule, execution on the node, status, service. */
+export type JourneyStep = 'request' | 'admission' | 'persist' | 'schedule' | 'node' | 'status' | 'service';
+
+/** Structured detail a span can carry beyond its attributes. */
+export type TraceSpanDetail =
+  /** A mutating step's change to the object: JSON Patch operations and the YAML before and after. */
+  | { kind: 'patch'; operations: unknown[]; before: string; after: string }
+  /** The scheduler's view of every node: why a node was filtered out, or its final score. */
+  | { kind: 'nodes'; nodes: { name: string; passed: boolean; reason?: string; score?: number }[] };
+
+export interface TraceSpan {
+  /** 16 hex digits, unique within the trace (OpenTelemetry span id). */
+  spanId: string;
+  parentSpanId?: string;
+  step: JourneyStep;
+  /** Who recorded it, named as its Kubernetes counterpart: kube-apiserver, kube-scheduler, kubelet, endpoint-controller, kube-proxy. */
+  component: string;
+  /** What happened: `authenticate`, `mutating webhook inject.sidecar.podlab.dev`, `pull busybox:1.36`, `probe readiness app`. */
+  name: string;
+  /** Epoch milliseconds, fractional (sub-millisecond precision where the clock gives it). */
+  startMs: number;
+  endMs: number;
+  /** error: the step failed (a refusal, a failed pull, a failed probe); the message says why. */
+  status: 'ok' | 'error';
+  message?: string;
+  /** The facts a reader wants next to the bar: user, rule, revision, node, ip, bytes, exitCode... */
+  attributes: Record<string, string | number | boolean>;
+  detail?: TraceSpanDetail;
+}
+
+export interface PodTrace {
+  /** 32 hex digits (OpenTelemetry trace id). */
+  traceId: string;
+  namespace: string;
+  name: string;
+  /** Empty until the pod is stored (admission runs before the uid exists). */
+  uid: string;
+  spans: TraceSpan[];
+  /** Spans not kept because the pod reached the per-pod bound (a crash-looping pod's restarts). */
+  droppedSpans: number;
+}
+
 export interface Settings {
   theme: 'dark' | 'light';
   /** Lines loaded before following a log. */

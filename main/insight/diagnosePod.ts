@@ -4,12 +4,13 @@ import type { Finding } from '../../preload/api.ts';
 import { containerCreating } from './containerCreating.ts';
 import { crashLoop } from './crashLoop.ts';
 import { imagePull } from './imagePull.ts';
+import { nodeNotReady } from './nodeNotReady.ts';
 import { notReady } from './notReady.ts';
 import { pendingScheduling } from './pendingScheduling.ts';
 import { rbacDenied } from './rbacDenied.ts';
 import type { DiagnosisInput, Rule } from './rule.ts';
 
-export const rules: Rule[] = [pendingScheduling, imagePull, containerCreating, crashLoop, rbacDenied, notReady];
+export const rules: Rule[] = [nodeNotReady, pendingScheduling, imagePull, containerCreating, crashLoop, rbacDenied, notReady];
 
 const severityRank = { error: 0, warning: 1, info: 2 };
 

@@ -58,13 +58,15 @@ export interface TaintView {
   key: string;
   value?: string;
   effect: string;
+  /** RFC 3339; set on NoExecute taints, where eviction counts from it. */
+  timeAdded?: string;
 }
 
 export interface PodView extends KubeObject {
   spec?: {
     nodeName?: string;
     nodeSelector?: Record<string, string>;
-    tolerations?: Array<{ key?: string; operator?: string; value?: string; effect?: string }>;
+    tolerations?: Array<{ key?: string; operator?: string; value?: string; effect?: string; tolerationSeconds?: number }>;
     containers?: ContainerView[];
     initContainers?: ContainerView[];
     volumes?: Array<{ name: string; configMap?: { name?: string; optional?: boolean }; secret?: { secretName?: string; optional?: boolean }; emptyDir?: object }>;

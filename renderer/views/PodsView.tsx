@@ -6,9 +6,9 @@
 import { useMemo, useState } from 'react';
 import { summarizePod } from '../../main/apiserver/resources/shared/podPrinting.ts';
 import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts';
-import type { PodView } from '../../main/insight/podView.ts';
+import type { NodeView, PodView } from '../../main/insight/podView.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
-import { StatusText } from '../components/StatusText.tsx';
+import { podHealth, type PodHealth } from '../podHealth.ts';
 import { VirtualTable, type Column } from '../components/VirtualTable.tsx';
 import { useNow } from '../hooks/useNow.ts';
 import { useWatch } from '../hooks/useWatch.ts';
@@ -23,6 +23,7 @@ interface Row {
   namespace: string;
   ready: string;
   status: string;
+  health: PodHealth;
   restarts: string;
   restartCount: number;
   created: number;
@@ -34,6 +35,9 @@ interface Row {
 
 export function PodsView({ namespace, labelSelector, onClearSelector, onOpen }: { namespace: string; labelSelector?: string; onClearSelector: () => void; onOpen: (namespace: string, name: string) => void }) {
   const live = useWatch<PodView>({ resource: resources.pods, namespace: namespace || undefined, labelSelector: labelSelector || undefined });
+  // Node readiness colors the rows: a pod on a stopped node still prints Running.
+  const nodes = useWatch<NodeView>({ resource: resources.nodes });
+  const nodesByName = useMemo(() => new Map(nodes.items.map((n) => [n.metadata.name ?? '', n])), [nodes.items]);
   const now = useNow();
   const [filter, setFilter] = useState('');
   const metrics = usePodMetrics(namespace);
@@ -50,6 +54,7 @@ export function PodsView({ namespace, labelSelector, onClearSelector, onOpen }: 
           namespace: pod.metadata.namespace ?? '',
           ready: printed.ready,
           status: printed.status,
+          health: podHealth(pod, printed.status, printed.ready, nodesByName),
           restarts: printed.restarts,
           restartCount: Number.parseInt(printed.restarts, 10) || 0,
           created: Date.parse(pod.metadata.creationTimestamp ?? '') || 0,
@@ -59,13 +64,13 @@ export function PodsView({ namespace, labelSelector, onClearSelector, onOpen }: 
           usage: metrics?.byPod.get(`${pod.metadata.namespace}/${pod.metadata.name}`),
         };
       });
-  }, [live.items, filter, now, metrics]);
+  }, [live.items, filter, now, metrics, nodesByName]);
 
   const columns: Column<Row>[] = [
     { key: 'name', title: 'NAME', width: 'minmax(200px, 3fr)', render: (r) => r.name, sortValue: (r) => r.name },
     ...(namespace ? [] : [{ key: 'namespace', title: 'NAMESPACE', width: 'minmax(110px, 1.2fr)', render: (r: Row) => r.namespace, sortValue: (r: Row) => r.namespace }]),
     { key: 'ready', title: 'READY', width: '70px', render: (r) => r.ready },
-    { key: 'status', title: 'STATUS', width: 'minmax(150px, 1.6fr)', render: (r) => <StatusText status={r.status} />, sortValue: (r) => r.status },
+    { key: 'status', title: 'STATUS', width: 'minmax(150px, 1.6fr)', render: (r) => <StatusCell status={r.status} health={r.health} />, sortValue: (r) => r.status },
     { key: 'restarts', title: 'RESTARTS', width: '120px', render: (r) => r.restarts, sortValue: (r) => r.restartCount },
     { key: 'age', title: 'AGE', width: '70px', render: (r) => r.age, sortValue: (r) => -r.created },
     { key: 'ip', title: 'IP', width: '120px', render: (r) => r.ip },
@@ -98,8 +103,17 @@ export function PodsView({ namespace, labelSelector, onClearSelector, onOpen }: 
         columns={columns}
         rowKey={(r) => r.key}
         onRowClick={(r) => onOpen(r.namespace, r.name)}
-        empty={live.synced ? <>No pods{namespace ? ` in namespace ${namespace}` : ''}. Apply a sample from the <b>Samples</b> view, or run <code>kubectl run web --image=busybox:1.36 -- httpd -f -p 8080</code>.</> : 'Loading…'}
+        empty={live.synced && live.items.length > 0 ? <>No pod name contains “{filter.trim()}”{namespace ? ` in namespace ${namespace}` : ''}.</> : live.synced ? <>No pods{namespace ? ` in namespace ${namespace}` : ''}. Apply a sample from the <b>Samples</b> view, or run <code>kubectl run web --image=busybox:1.36 -- httpd -f -p 8080</code>.</> : 'Loading…'}
       />
     </section>
+  );
+}
+
+function StatusCell({ status, health }: { status: string; health: PodHealth }) {
+  return (
+    <span className={`status tone-${health.tone}`} title={health.note ? `${status}: ${health.note}` : status}>
+      {status}
+      {health.note && <span className="status-note"> · {health.note}</span>}
+    </span>
   );
 }

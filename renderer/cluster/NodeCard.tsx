@@ -3,13 +3,14 @@
 // Remove.
 
 import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts';
-import type { NodeView } from '../../main/insight/podView.ts';
+import type { NodeView, PodView } from '../../main/insight/podView.ts';
 import type { NodeMachine } from '../../preload/api.ts';
 import { requireBridge } from '../bridge.ts';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { useAction, type ActionState } from '../hooks/useAction.ts';
 import { allocationText, type NodeAllocation } from '../nodeAllocation.ts';
+import { nodeStopQuestion } from './nodeStopImpact.ts';
 
 export interface NodeRow {
   name: string;
@@ -18,6 +19,8 @@ export interface NodeRow {
   /** Absent until the node's kubelet registers it. */
   node?: NodeView;
   allocation?: NodeAllocation;
+  /** The node's bound, unfinished pods. */
+  pods: PodView[];
 }
 
 function readiness(node: NodeView): { text: string; tone: string } {
@@ -35,16 +38,21 @@ function resourceList(list?: Record<string, string>): string {
 
 const stoppedHint = 'Its kubelet no longer heartbeats: the node goes NotReady once the node lifecycle controller notices, and its pods are evicted after their tolerations.';
 
-function NodeActions({ machine, action }: { machine: NodeMachine; action: ActionState }) {
+function NodeActions({ machine, pods, action }: { machine: NodeMachine; pods: PodView[]; action: ActionState }) {
   const bridge = requireBridge();
   const name = machine.name;
   const busy = !!action.pending;
   return (
     <span className="actions node-actions">
       {machine.state === 'running' ? (
-        <button className="small" disabled={busy} onClick={() => void action.run('stop', () => bridge.call('nodes.stop', { name }))}>
-          {action.pending === 'stop' ? 'Stopping…' : 'Stop'}
-        </button>
+        <ConfirmButton
+          label="Stop"
+          question={nodeStopQuestion('Stop', name, pods)}
+          confirmLabel={`Stop ${name}`}
+          busyLabel={action.pending === 'stop' ? 'Stopping…' : undefined}
+          disabled={busy}
+          onConfirm={() => void action.run('stop', () => bridge.call('nodes.stop', { name }))}
+        />
       ) : (
         <button className="small" disabled={busy} onClick={() => void action.run('start', () => bridge.call('nodes.start', { name }))}>
           {action.pending === 'start' ? 'Starting…' : 'Start'}
@@ -52,7 +60,7 @@ function NodeActions({ machine, action }: { machine: NodeMachine; action: Action
       )}
       <ConfirmButton
         label="Remove"
-        question={`Remove node ${name}? Its pods' containers and its Node object go.`}
+        question={nodeStopQuestion('Remove', name, pods)}
         confirmLabel={`Remove ${name}`}
         busyLabel={action.pending === 'remove' ? 'Removing…' : undefined}
         disabled={busy}
@@ -86,7 +94,7 @@ export function NodeCard({ row, machinesKnown, now, onChanged }: { row: NodeRow;
           </span>
         )}
         <span className="spacer" />
-        {machine && <NodeActions machine={machine} action={action} />}
+        {machine && <NodeActions machine={machine} pods={row.pods} action={action} />}
       </div>
       {action.error && <ErrorBox error={action.error} />}
       {!node && <p className="muted">{machine?.state === 'stopped' ? 'Stopped before its kubelet registered the node.' : 'Its kubelet has not registered the node yet.'}</p>}
@@ -108,6 +116,7 @@ export function NodeCard({ row, machinesKnown, now, onChanged }: { row: NodeRow;
               <dd className="node-pods">
                 {allocation.pods}
                 {node.status?.allocatable?.pods ? ` of ${node.status.allocatable.pods}` : ''} non-terminated
+                {row.pods.length > 0 && <div className="node-pod-names muted">{row.pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).join(' · ')}</div>}
               </dd>
             </>
           )}

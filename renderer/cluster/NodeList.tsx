@@ -34,13 +34,14 @@ function allocations(nodes: NodeView[], pods: PodView[]): Map<string, NodeAlloca
   return new Map(nodes.map((n) => [n.metadata.name ?? '', nodeAllocation(n, podsByNode.get(n.metadata.name ?? '') ?? [])]));
 }
 
-function nodeRows(machines: NodeMachine[] | undefined, nodes: NodeView[], allocated: Map<string, NodeAllocation>): NodeRow[] {
+function nodeRows(machines: NodeMachine[] | undefined, nodes: NodeView[], allocated: Map<string, NodeAllocation>, pods: PodView[]): NodeRow[] {
   const rows = new Map<string, NodeRow>();
   for (const node of nodes) {
     const name = node.metadata.name ?? '';
-    rows.set(name, { name, node, allocation: allocated.get(name) });
+    rows.set(name, { name, node, allocation: allocated.get(name), pods: [] });
   }
-  for (const machine of machines ?? []) rows.set(machine.name, { ...rows.get(machine.name), name: machine.name, machine });
+  for (const machine of machines ?? []) rows.set(machine.name, { pods: [], ...rows.get(machine.name), name: machine.name, machine });
+  for (const pod of pods) rows.get(pod.spec?.nodeName ?? '')?.pods.push(pod);
   return [...rows.values()].sort(byName);
 }
 
@@ -60,7 +61,7 @@ export function NodeList() {
   const now = useNow();
   // Recomputed when an object changes, not on every tick of the clock or poll of the machines.
   const allocated = useMemo(() => allocations(nodes.items, pods.items), [nodes.items, pods.items]);
-  const rows = useMemo(() => nodeRows(machines.value, nodes.items, allocated), [machines.value, nodes.items, allocated]);
+  const rows = useMemo(() => nodeRows(machines.value, nodes.items, allocated, pods.items), [machines.value, nodes.items, allocated, pods.items]);
   return (
     <>
       <header className="view-head">

@@ -92,7 +92,7 @@ test('both nodes show Ready with what their pods are allocated', async () => {
   await nodeCard('node-2').locator('.allocated-requests', { hasText: /^requests cpu 250m \(\d+%\) · memory 64Mi \(\d+%\)$/ }).waitFor({ timeout: 10_000 });
   assert.match(await nodeCard('node-2').locator('.allocated-limits').innerText(), /^limits cpu 500m \(\d+%\) · memory 128Mi \(\d+%\)$/);
   assert.match(await nodeCard('node-1').locator('.allocated-requests').innerText(), /^requests cpu \S+ \(\d+%\) · memory \S+ \(\d+%\)$/);
-  assert.match(await nodeCard('node-2').locator('.node-pods').innerText(), /^1 of \d+ non-terminated$/);
+  assert.match(await nodeCard('node-2').locator('.node-pods').innerText(), /^1 of \d+ non-terminated\ndefault\/allocated$/);
   await screenshot(page, 'cluster-nodes-allocated');
 });
 
@@ -100,6 +100,10 @@ test('Stop shows the node stopped, Start brings it back Ready', async () => {
   await nav('Cluster');
   const card = nodeCard('node-2');
   await card.getByRole('button', { name: 'Stop', exact: true }).click();
+  // The raw pod bound there above: the confirmation says no controller will bring it back.
+  const question = card.getByRole('group', { name: /Stop node node-2\?/ });
+  assert.match(await question.innerText(), /No controller owns default\/allocated: it is lost once evicted\./);
+  await question.getByRole('button', { name: 'Stop node-2' }).click();
   await page.locator('.node-card[data-node="node-2"][data-machine-state=stopped]').waitFor({ timeout: 10_000 });
   assert.equal(await card.locator('.machine-state').innerText(), 'stopped');
   await card.getByRole('button', { name: 'Start', exact: true }).waitFor();

@@ -76,3 +76,19 @@ test('pod rows: Running 1/1 on an unreachable node is bad, Running 0/1 or Ready=
   assert.deepEqual(podHealth(notReady, 'Running', '1/1', nodes), { tone: 'ok' });
   assert.deepEqual(podHealth(notReady, 'CrashLoopBackOff', '0/1', nodes), { tone: 'bad' });
 });
+
+test('stopping a node names the pods replaced elsewhere, the DaemonSet pods that stay, and the raw pods that are lost', async () => {
+  const { nodeStopQuestion } = await import('../../renderer/cluster/nodeStopImpact.ts');
+  const owned = runningOn('node-2', true);
+  const daemon = runningOn('node-2', true);
+  daemon.metadata.name = 'logs-x';
+  daemon.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'logs', uid: 'ds', controller: true }];
+  const raw = runningOn('node-2', false);
+  raw.metadata.name = 'scratch';
+  const question = nodeStopQuestion('Stop', 'node-2', [owned, daemon, raw]);
+  assert.match(question, /^Stop node node-2\? /);
+  assert.match(question, /Replaced on another node by their controllers: shop\/web-1\./);
+  assert.match(question, /DaemonSet pods that stay with the node: shop\/logs-x\./);
+  assert.match(question, /No controller owns shop\/scratch: it is lost once evicted\.$/);
+  assert.match(nodeStopQuestion('Remove', 'node-2', []), /No pods run on it\.$/);
+});

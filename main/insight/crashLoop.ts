@@ -8,6 +8,7 @@
 import type { NextCheck } from '../../preload/api.ts';
 import { explainExit } from './exitCodes.ts';
 import { kubectlFor } from './kubectlCommands.ts';
+import { probeMismatch } from './probeMismatch.ts';
 import { describeProbe } from './probes.ts';
 import { allContainerStatuses, containerSpec } from './podView.ts';
 import { eventEvidence, eventsWith, podRef, type Rule } from './rule.ts';
@@ -41,15 +42,19 @@ export const crashLoop: Rule = (input, now) => {
     if (livenessFailures[0]) evidence.push(eventEvidence(livenessFailures[0]));
     if (killedForLiveness) evidence.push(eventEvidence(killedForLiveness));
     if (spec?.livenessProbe) evidence.push({ label: 'Liveness probe', text: describeProbe(spec.livenessProbe) });
+    const memoryLimit = spec?.resources?.limits?.memory;
+    if (last?.reason === 'OOMKilled') evidence.push({ label: 'Memory limit', text: memoryLimit ? `${memoryLimit} (the kernel killed the container when its memory reached it)` : 'none on the container: the node itself ran out of memory' });
 
     const liveness = livenessFailures.length > 0 || killedForLiveness !== undefined;
+    const mismatch = livenessFailures[0] ? probeMismatch(spec?.livenessProbe, spec, (livenessFailures[0].message ?? '').replace(/^Liveness probe failed: ?/, '')) : undefined;
     const cause = liveness
-      ? `The container's liveness probe fails, so the kubelet kills and restarts it${last ? ` (last exit code ${last.exitCode})` : ''}. Either the program really hangs, or the probe is wrong (port, path, or too little initialDelaySeconds/timeoutSeconds for the program to answer).`
+      ? `The container's liveness probe fails, so the kubelet kills and restarts it${last ? ` (last exit code ${last.exitCode})` : ''}. ${mismatch ?? 'Either the program really hangs, or the probe is wrong (port, path, or too little initialDelaySeconds/timeoutSeconds for the program to answer).'}`
       : `The container keeps stopping: ${explainExit(last?.exitCode, last?.reason)}. The kubelet restarts it after a back-off that doubles with each exit up to a cap (Waiting shows the current one), which is what CrashLoopBackOff means.`;
     const next: NextCheck[] = [
       { what: 'Read what the previous instance printed before it stopped', command: kubectlFor.previousLogs(ref, status.name) },
       { what: 'See the termination and the events', command: kubectlFor.describePod(ref) },
     ];
+    if (last?.reason === 'OOMKilled') next.push({ what: 'Compare with what the container uses while it runs', command: `kubectl top pod ${ref.name} -n ${ref.namespace} --containers` });
     if (liveness) next.push({ what: 'Check the probe settings against the port and path the program serves', command: kubectlFor.podYaml(ref) });
     const state = status.state?.waiting?.reason ?? (status.state?.running ? `Running again after ${status.restartCount} restart${status.restartCount === 1 ? '' : 's'}` : 'Restarting');
     return [

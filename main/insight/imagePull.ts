@@ -25,6 +25,16 @@ function classify(error: string, image: string): string {
   return `The kubelet could not pull "${image}".`;
 }
 
+/** The policy the kubelet applies: as set, else Always for :latest or no tag, IfNotPresent otherwise (SetDefaults_Container). */
+function pullPolicy(image: string, set: string | undefined): string {
+  if (set) return set;
+  if (image.includes('@')) return 'IfNotPresent';
+  const tag = /:([^/:]+)$/.exec(image)?.[1];
+  return !tag || tag === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+const unreachable = /no such host|dial tcp|i\/o timeout|connection refused|TLS handshake|network is unreachable|context deadline exceeded/i;
+
 export const imagePull: Rule = (input) => {
   const { pod } = input;
   const ref = podRef(pod);
@@ -44,11 +54,19 @@ export const imagePull: Rule = (input) => {
         { what: 'Try the pull yourself to see the registry\'s answer', command: `docker pull ${image}` },
         { what: 'See every pull attempt', command: kubectlFor.describePod(ref) },
       ];
+      const policy = pullPolicy(image, containerSpec(pod, status.name)?.imagePullPolicy);
+      // With Always the kubelet asks the registry even when the node has the image: offline, that alone fails the pod.
+      let always = '';
+      if (policy === 'Always' && unreachable.test(error)) {
+        evidence.push({ label: 'imagePullPolicy', text: `Always${containerSpec(pod, status.name)?.imagePullPolicy ? '' : ` (the default for ${image.includes(':') ? 'the :latest tag' : 'an image without a tag'})`}` });
+        always = ` With imagePullPolicy Always the kubelet asks the registry at every start, even when the image is already on the node: if \`docker images\` lists it there, set imagePullPolicy: IfNotPresent${image.includes(':') && !image.endsWith(':latest') ? '' : ' (and pin a version tag instead of latest)'}.`;
+        next.unshift({ what: 'See whether the node already has the image', command: `docker images ${image.replace(/:[^/:]+$/, '')}` });
+      }
       return {
         rule: 'image-pull',
         severity: 'error' as const,
         title: `${waiting.reason}: cannot pull ${image}`,
-        cause: `${classify(error, image)} The kubelet retries with a back-off that doubles up to a cap, and the container cannot start until a pull succeeds.`,
+        cause: `${classify(error, image)}${always} The kubelet retries with a back-off that doubles up to a cap, and the container cannot start until a pull succeeds.`,
         evidence,
         next,
       };

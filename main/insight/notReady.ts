@@ -4,6 +4,7 @@
 
 import type { NextCheck } from '../../preload/api.ts';
 import { kubectlFor } from './kubectlCommands.ts';
+import { probeMismatch } from './probeMismatch.ts';
 import { describeProbe } from './probes.ts';
 import { containerSpec } from './podView.ts';
 import { eventEvidence, eventsWith, podRef, type Rule } from './rule.ts';
@@ -15,7 +16,8 @@ export const notReady: Rule = (input) => {
   return (pod.status.containerStatuses ?? [])
     .filter((s) => s.state?.running && s.ready === false)
     .map((status) => {
-      const probe = containerSpec(pod, status.name)?.readinessProbe;
+      const container = containerSpec(pod, status.name);
+      const probe = container?.readinessProbe;
       const failures = eventsWith(events, ['Unhealthy'], /^Readiness probe failed/).filter((e) => !e.involvedObject?.fieldPath || e.involvedObject.fieldPath.includes(`{${status.name}}`));
       const evidence = [{ label: `Container ${status.name}`, text: `running, not ready${status.started === false ? ' (startup probe not passed yet)' : ''}` }];
       if (probe) evidence.push({ label: 'Readiness probe', text: describeProbe(probe) });
@@ -25,8 +27,10 @@ export const notReady: Rule = (input) => {
         { what: 'See that the pod is missing from its Services\' endpoints', command: kubectlFor.endpoints(ref.namespace) },
         { what: 'Read what the program says', command: kubectlFor.logs(ref, status.name) },
       ];
+      const failure = failures[0]?.message?.replace(/^Readiness probe failed: ?/, '') ?? '';
+      const mismatch = failures[0] ? probeMismatch(probe, container, failure) : undefined;
       const cause = failures[0]
-        ? `The readiness probe fails (${failures[0].message?.replace(/^Readiness probe failed: ?/, '') || 'no detail'}), so the pod is not Ready and its Services send it no traffic. The program runs: check that the probe's port and path match what it serves.`
+        ? `The readiness probe fails (${failure || 'no detail'}), so the pod is not Ready and its Services send it no traffic. ${mismatch ?? "The program runs: check that the probe's port and path match what it serves."}`
         : probe
           ? 'The readiness probe has not succeeded yet, so the pod is not Ready and gets no Service traffic.'
           : 'The container runs but is not ready.';

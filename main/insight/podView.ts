@@ -36,6 +36,7 @@ export interface ProbeView {
 export interface ContainerView {
   name: string;
   image?: string;
+  imagePullPolicy?: string;
   command?: string[];
   args?: string[];
   ports?: Array<{ name?: string; containerPort?: number; protocol?: string }>;

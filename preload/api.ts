@@ -272,6 +272,78 @@ export interface Finding {
   cause: string;
   evidence: DiagnosisEvidence[];
   next: NextCheck[];
+  /** Concrete changes that clear the finding; offered only when the API server's dry run accepts them. */
+  fixes?: Fix[];
+}
+
+/** One change a fix makes. */
+export type FixChange =
+  /** A new object: the missing ConfigMap, a Role and its RoleBinding. */
+  | { action: 'create'; object: KubeObject }
+  /**
+   * A strategic merge patch of the failing pod's spec. It lands on the pod template of whatever
+   * controls the pod (the Deployment over its ReplicaSet, a StatefulSet, a DaemonSet, a CronJob),
+   * or replaces a pod no controller owns, since a pod's spec cannot change in place.
+   */
+  | { action: 'podSpec'; patch: Record<string, unknown> };
+
+export interface Fix {
+  /** "Point the readiness probe of web at port 80". */
+  title: string;
+  /** Why this clears the finding, and anything the user must still fill in. */
+  explanation: string;
+  changes: FixChange[];
+}
+
+/** A change as it is sent: the object it lands on, and its YAML before and after (from the server's dry run). */
+export interface FixStep {
+  verb: 'create' | 'patch' | 'replace';
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** Empty for a create. */
+  before: string;
+  after: string;
+}
+
+export interface FixPreview {
+  steps: FixStep[];
+  /** The dry run's refusal, in the API server's words; nothing can be applied then. */
+  refused?: string;
+}
+
+export interface FixRequest {
+  /** The pod the finding is about. */
+  namespace: string;
+  pod: string;
+  fix: Fix;
+}
+
+export interface FixApplied {
+  steps: FixStep[];
+  /** RFC 3339: pods created from then on carry the fix. */
+  appliedAt: string;
+  /** The uid of the controller whose template changed: its new pods are the ones to check. */
+  ownerUid?: string;
+}
+
+export interface FixCheckRequest {
+  namespace: string;
+  pod: string;
+  /** The finding's rule: the fix worked when no pod of the workload shows it and the pod is Ready. */
+  rule: string;
+  appliedAt: string;
+  title: string;
+  /** From FixApplied: where to find the new pods once the old one is gone. */
+  ownerUid?: string;
+}
+
+export interface FixCheck {
+  /** waiting: no pod carries the fix yet, or it is still starting; fixed: it is Ready; failing: the finding came back. */
+  state: 'waiting' | 'fixed' | 'failing';
+  /** The pod looked at: the same one, or the controller's new one. */
+  pod?: string;
+  message: string;
 }
 
 export interface Diagnosis {
@@ -407,6 +479,12 @@ export interface BridgeCalls {
   'samples.apply': Call<{ id: string }, ApplyOutcome[]>;
 
   'insight.diagnose': Call<{ namespace: string; name: string }, Diagnosis>;
+  /** A fix's changes as the server's dry run (dryRun=All) would make them, or its refusal. */
+  'fixes.preview': Call<FixRequest, FixPreview>;
+  /** Applies the fix as the user, and records it on the pod's events (reason FixApplied). */
+  'fixes.apply': Call<FixRequest, FixApplied>;
+  /** Whether the fix worked: the pod (or its replacement) Ready without the finding. A success is recorded on its events (FixVerified). */
+  'fixes.check': Call<FixCheckRequest, FixCheck>;
 
   /** The recent runs of the pod's probes, read from the kubelet's memory (never written to the store). */
   'probes.history': Call<{ namespace: string; name: string }, PodProbeHistory>;
@@ -462,6 +540,9 @@ export const callNames = [
   'samples.yaml',
   'samples.apply',
   'insight.diagnose',
+  'fixes.preview',
+  'fixes.apply',
+  'fixes.check',
   'probes.history',
   'probes.follow',
   'probes.unfollow',

@@ -3,12 +3,52 @@
 // The kubelet's FailedMount event names it: `MountVolume.SetUp failed for
 // volume "config" : configmap "app-config" not found`.
 
-import type { Finding, NextCheck } from '../../preload/api.ts';
+import type { Finding, Fix, NextCheck } from '../../preload/api.ts';
+import { createFix } from './fixBuilders.ts';
 import { kubectlFor } from './kubectlCommands.ts';
-import { allContainerStatuses } from './podView.ts';
+import { allContainerStatuses, type PodView } from './podView.ts';
 import { eventEvidence, eventsWith, podRef, type Rule } from './rule.ts';
 
 const missingObject = /(configmap|secret)s? "([^"]+)" not found/i;
+
+type Json = Record<string, unknown>;
+const asList = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
+const asObject = (value: unknown): Json => (value && typeof value === 'object' ? (value as Json) : {});
+
+/** The keys the pod reads from the ConfigMap or Secret `name`: env key refs and volume items, projected ones included. */
+export function referencedKeys(pod: PodView, kind: 'configmap' | 'secret', name: string): string[] {
+  const spec = asObject(pod.spec);
+  const keys = new Set<string>();
+  const refField = kind === 'secret' ? 'secretKeyRef' : 'configMapKeyRef';
+  for (const container of [...asList(spec.containers), ...asList(spec.initContainers)]) {
+    for (const env of asList(container.env)) {
+      const ref = asObject(asObject(env.valueFrom)[refField]);
+      if (ref.name === name && typeof ref.key === 'string') keys.add(ref.key);
+    }
+  }
+  const volumeSources = asList(spec.volumes).flatMap((v) => [v, ...asList(asObject(v.projected).sources)]);
+  for (const source of volumeSources) {
+    const volume = asObject(kind === 'secret' ? source.secret : source.configMap);
+    if ((kind === 'secret' ? volume.secretName ?? volume.name : volume.name) !== name) continue;
+    for (const item of asList(volume.items)) if (typeof item.key === 'string') keys.add(item.key);
+  }
+  return [...keys].sort();
+}
+
+function missingObjectFix(pod: PodView, kind: 'configmap' | 'secret', name: string, namespace: string): Fix {
+  const keys = referencedKeys(pod, kind, name);
+  const values = Object.fromEntries(keys.map((k) => [k, '']));
+  const object =
+    kind === 'secret'
+      ? { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'Opaque', ...(keys.length && { stringData: values }) }
+      : { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, ...(keys.length && { data: values }) };
+  const what = kind === 'secret' ? 'Secret' : 'ConfigMap';
+  return createFix(
+    `Create ${what} ${name}${keys.length ? ` with the keys the pod reads (${keys.join(', ')})` : ''}`,
+    `The kubelet retries the pod's mounts and env by itself, so the pod starts once ${name} exists. ${keys.length ? 'The values are empty: set the real ones afterwards (the pod reads them at start, so restart it then).' : 'The pod reads it whole (envFrom or a whole volume): add the entries it needs afterwards.'}`,
+    [object as never],
+  );
+}
 
 export const containerCreating: Rule = (input) => {
   const { pod, events } = input;
@@ -40,6 +80,7 @@ export const containerCreating: Rule = (input) => {
       cause: `The pod ${volume ? `mounts volume "${volume}" from` : 'reads'} ${kind === 'secret' ? 'Secret' : 'ConfigMap'} "${name}", which does not exist in namespace ${ref.namespace}. The kubelet retries until it appears; the containers cannot start before. Create it, fix the name, or mark the reference optional.`,
       evidence,
       next,
+      fixes: [missingObjectFix(pod, kind, name, ref.namespace)],
     });
   } else if (mountFailures[0] || sandboxFailures[0] || configErrors[0]) {
     const event = mountFailures[0] ?? sandboxFailures[0];

@@ -8,7 +8,10 @@
 import type { NextCheck } from '../../preload/api.ts';
 import { explainExit } from './exitCodes.ts';
 import { kubectlFor } from './kubectlCommands.ts';
-import { probeMismatch } from './probeMismatch.ts';
+import type { Fix } from '../../preload/api.ts';
+import { parseQuantity, formatQuantity } from '../kube/quantity.ts';
+import { containerSpecFix } from './fixBuilders.ts';
+import { probeMismatch, probePortFix } from './probeMismatch.ts';
 import { describeProbe } from './probes.ts';
 import { allContainerStatuses, containerSpec } from './podView.ts';
 import { eventEvidence, eventsWith, podRef, type Rule } from './rule.ts';
@@ -48,7 +51,7 @@ export const crashLoop: Rule = (input, now) => {
     const liveness = livenessFailures.length > 0 || killedForLiveness !== undefined;
     const mismatch = livenessFailures[0] ? probeMismatch(spec?.livenessProbe, spec, (livenessFailures[0].message ?? '').replace(/^Liveness probe failed: ?/, '')) : undefined;
     const cause = liveness
-      ? `The container's liveness probe fails, so the kubelet kills and restarts it${last ? ` (last exit code ${last.exitCode})` : ''}. ${mismatch ?? 'Either the program really hangs, or the probe is wrong (port, path, or too little initialDelaySeconds/timeoutSeconds for the program to answer).'}`
+      ? `The container's liveness probe fails, so the kubelet kills and restarts it${last ? ` (last exit code ${last.exitCode})` : ''}. ${mismatch?.cause ?? 'Either the program really hangs, or the probe is wrong (port, path, or too little initialDelaySeconds/timeoutSeconds for the program to answer).'}`
       : `The container keeps stopping: ${explainExit(last?.exitCode, last?.reason)}. The kubelet restarts it after a back-off that doubles with each exit up to a cap (Waiting shows the current one), which is what CrashLoopBackOff means.`;
     const next: NextCheck[] = [
       { what: 'Read what the previous instance printed before it stopped', command: kubectlFor.previousLogs(ref, status.name) },
@@ -56,6 +59,10 @@ export const crashLoop: Rule = (input, now) => {
     ];
     if (last?.reason === 'OOMKilled') next.push({ what: 'Compare with what the container uses while it runs', command: `kubectl top pod ${ref.name} -n ${ref.namespace} --containers` });
     if (liveness) next.push({ what: 'Check the probe settings against the port and path the program serves', command: kubectlFor.podYaml(ref) });
+    const fixes: Fix[] = [];
+    if (liveness && spec?.livenessProbe && mismatch?.port !== undefined) fixes.push(probePortFix('livenessProbe', spec.livenessProbe, status.name, mismatch.port));
+    const oomFix = last?.reason === 'OOMKilled' && memoryLimit ? memoryLimitFix(status.name, memoryLimit) : undefined;
+    if (oomFix) fixes.push(oomFix);
     const state = status.state?.waiting?.reason ?? (status.state?.running ? `Running again after ${status.restartCount} restart${status.restartCount === 1 ? '' : 's'}` : 'Restarting');
     return [
       {
@@ -65,7 +72,25 @@ export const crashLoop: Rule = (input, now) => {
         cause,
         evidence,
         next,
+        ...(fixes.length > 0 && { fixes }),
       },
     ];
   });
 };
+
+/** Twice the limit the container hit, requests left as they are (a request above it would be refused, and the dry run says so). */
+function memoryLimitFix(container: string, limit: string): Fix | undefined {
+  let doubled: string;
+  try {
+    const quantity = parseQuantity(limit);
+    doubled = formatQuantity({ ...quantity, nano: quantity.nano * 2n });
+  } catch {
+    return undefined;
+  }
+  return containerSpecFix(
+    `Raise the memory limit of ${container} from ${limit} to ${doubled}`,
+    `The kernel kills the container when it reaches its limit. Twice the limit gives it room; if it is killed again, the program's memory grows without bound (a leak) or needs still more: compare with kubectl top.`,
+    container,
+    { resources: { limits: { memory: doubled } } },
+  );
+}

@@ -4,6 +4,7 @@
 // registry, and each has its own fix.
 
 import type { NextCheck } from '../../preload/api.ts';
+import { containerSpecFix } from './fixBuilders.ts';
 import { kubectlFor } from './kubectlCommands.ts';
 import { allContainerStatuses, containerSpec } from './podView.ts';
 import { eventEvidence, eventsWith, podRef, type Rule } from './rule.ts';
@@ -57,10 +58,20 @@ export const imagePull: Rule = (input) => {
       const policy = pullPolicy(image, containerSpec(pod, status.name)?.imagePullPolicy);
       // With Always the kubelet asks the registry even when the node has the image: offline, that alone fails the pod.
       let always = '';
+      let fixes;
       if (policy === 'Always' && unreachable.test(error)) {
         evidence.push({ label: 'imagePullPolicy', text: `Always${containerSpec(pod, status.name)?.imagePullPolicy ? '' : ` (the default for ${image.includes(':') ? 'the :latest tag' : 'an image without a tag'})`}` });
         always = ` With imagePullPolicy Always the kubelet asks the registry at every start, even when the image is already on the node: if \`docker images\` lists it there, set imagePullPolicy: IfNotPresent${image.includes(':') && !image.endsWith(':latest') ? '' : ' (and pin a version tag instead of latest)'}.`;
         next.unshift({ what: 'See whether the node already has the image', command: `docker images ${image.replace(/:[^/:]+$/, '')}` });
+        fixes = [
+          containerSpecFix(
+            `Use the node's copy of ${image} (imagePullPolicy: IfNotPresent)`,
+            'The kubelet then starts the container from the image the node already has and asks the registry only when it has none. If the node has no copy either, load the image into Docker first.',
+            status.name,
+            { imagePullPolicy: 'IfNotPresent' },
+            pod.spec?.initContainers?.some((c) => c.name === status.name),
+          ),
+        ];
       }
       return {
         rule: 'image-pull',
@@ -69,6 +80,7 @@ export const imagePull: Rule = (input) => {
         cause: `${classify(error, image)}${always} The kubelet retries with a back-off that doubles up to a cap, and the container cannot start until a pull succeeds.`,
         evidence,
         next,
+        ...(fixes && { fixes }),
       };
     });
 };

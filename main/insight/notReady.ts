@@ -4,7 +4,7 @@
 
 import type { NextCheck } from '../../preload/api.ts';
 import { kubectlFor } from './kubectlCommands.ts';
-import { probeMismatch } from './probeMismatch.ts';
+import { probeMismatch, probePortFix } from './probeMismatch.ts';
 import { describeProbe } from './probes.ts';
 import { containerSpec } from './podView.ts';
 import { eventEvidence, eventsWith, podRef, type Rule } from './rule.ts';
@@ -30,10 +30,11 @@ export const notReady: Rule = (input) => {
       const failure = failures[0]?.message?.replace(/^Readiness probe failed: ?/, '') ?? '';
       const mismatch = failures[0] ? probeMismatch(probe, container, failure) : undefined;
       const cause = failures[0]
-        ? `The readiness probe fails (${failure || 'no detail'}), so the pod is not Ready and its Services send it no traffic. ${mismatch ?? "The program runs: check that the probe's port and path match what it serves."}`
+        ? `The readiness probe fails (${failure || 'no detail'}), so the pod is not Ready and its Services send it no traffic. ${mismatch?.cause ?? "The program runs: check that the probe's port and path match what it serves."}`
         : probe
           ? 'The readiness probe has not succeeded yet, so the pod is not Ready and gets no Service traffic.'
           : 'The container runs but is not ready.';
-      return { rule: 'not-ready', severity: 'warning' as const, title: `Not Ready: container ${status.name} fails its readiness probe`, cause, evidence, next };
+      const fixes = probe && mismatch?.port !== undefined ? [probePortFix('readinessProbe', probe, status.name, mismatch.port)] : undefined;
+      return { rule: 'not-ready', severity: 'warning' as const, title: `Not Ready: container ${status.name} fails its readiness probe`, cause, evidence, next, ...(fixes && { fixes }) };
     });
 };

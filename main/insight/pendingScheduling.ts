@@ -4,7 +4,8 @@
 // untolerated taint {node-role.kubernetes.io/control-plane: }.` Each reason
 // becomes a cause with the numbers behind it.
 
-import type { Finding, NextCheck } from '../../preload/api.ts';
+import type { Finding, Fix, NextCheck } from '../../preload/api.ts';
+import { podSpecFix } from './fixBuilders.ts';
 import { podRequests } from '../scheduler/podRequests.ts';
 import { resourceFromList, type Resource } from '../scheduler/resources.ts';
 import type { Pod } from '../scheduler/types.ts';
@@ -64,7 +65,7 @@ function insufficient(pod: PodView, nodes: NodeView[], resource: string): { caus
   return { cause, evidence };
 }
 
-function causeFor(reason: string, input: Parameters<Rule>[0], next: NextCheck[]): { cause: string; evidence?: string } {
+function causeFor(reason: string, input: Parameters<Rule>[0], next: NextCheck[], fixes: Fix[]): { cause: string; evidence?: string } {
   const { pod, nodes } = input;
   const ref = podRef(pod);
   const insufficientMatch = /^Insufficient (\S+)$/.exec(reason);
@@ -80,6 +81,15 @@ function causeFor(reason: string, input: Parameters<Rule>[0], next: NextCheck[])
     const effect = tainted[0]?.spec?.taints?.find((t) => t.key === key)?.effect ?? 'NoSchedule';
     next.push({ what: 'See which nodes carry which taints', command: kubectlFor.nodeTaints() });
     if (tainted[0]) next.push({ what: `Or remove the taint from ${tainted[0].metadata.name}`, command: kubectlFor.removeTaint(tainted[0].metadata.name ?? '', key, effect) });
+    // tolerations is a list without a merge key: the patch carries the pod's own ones too.
+    const toleration = value ? { key, operator: 'Equal', value, effect } : { key, operator: 'Exists', effect };
+    fixes.push(
+      podSpecFix(
+        `Tolerate the taint ${key}${value ? `=${value}` : ''}:${effect}`,
+        `A toleration lets the pod onto nodes with that taint (it does not send it there). Taints keep pods off nodes on purpose, such as a control plane: tolerate one only when the pod belongs there.`,
+        { tolerations: [...(pod.spec?.tolerations ?? []), toleration] },
+      ),
+    );
     return {
       cause: `Node(s) ${tainted.map((n) => n.metadata.name).join(', ') || ''} carry the taint ${key}${value ? `=${value}` : ''}:${effect}, and the pod has no toleration for it. Add a toleration to the pod spec (key "${key}", effect "${effect}") or remove the taint.`,
     };
@@ -147,8 +157,9 @@ export const pendingScheduling: Rule = (input) => {
       },
     ];
   }
+  const fixes: Fix[] = [];
   const causes = reasons.map(({ count, reason }) => {
-    const explained = causeFor(reason, input, next);
+    const explained = causeFor(reason, input, next, fixes);
     if (explained.evidence) evidence.push({ label: `${count} node(s): ${reason}`, text: explained.evidence });
     return explained.cause;
   });
@@ -160,6 +171,7 @@ export const pendingScheduling: Rule = (input) => {
       cause: causes.length ? causes.join(' ') : `The scheduler says: ${message}`,
       evidence,
       next,
+      ...(fixes.length > 0 && { fixes }),
     },
   ];
 };

@@ -3,6 +3,8 @@
 // answers but not at that path, or it answers too slowly. Each has its own
 // change to the probe.
 
+import type { Fix } from '../../preload/api.ts';
+import { containerSpecFix } from './fixBuilders.ts';
 import type { ContainerView, ProbeView } from './podView.ts';
 
 function probePort(probe: ProbeView): number | string | undefined {
@@ -14,8 +16,39 @@ function declaredPorts(container: ContainerView | undefined): string {
   return (container?.ports ?? []).map((p) => `${p.containerPort}${p.name ? ` (${p.name})` : ''}`).join(', ');
 }
 
-/** One sentence on what the probe's failure message says is wrong, or undefined when it says nothing specific. */
-export function probeMismatch(probe: ProbeView | undefined, container: ContainerView | undefined, message: string): string | undefined {
+export interface ProbeMismatch {
+  /** One sentence on what is wrong. */
+  cause: string;
+  /** The port to probe instead, when the container declares exactly one other. */
+  port?: number;
+}
+
+/** The only port the container declares, when the probe points elsewhere. */
+function onlyOtherPort(container: ContainerView | undefined, probed: number | string | undefined): number | undefined {
+  const ports = (container?.ports ?? []).map((p) => p.containerPort).filter((p): p is number => typeof p === 'number');
+  return ports.length === 1 && ports[0] !== probed ? ports[0] : undefined;
+}
+
+/** What the probe's failure message says is wrong, or undefined when it says nothing specific. */
+export function probeMismatch(probe: ProbeView | undefined, container: ContainerView | undefined, message: string): ProbeMismatch | undefined {
+  const cause = mismatchCause(probe, container, message);
+  if (!cause || !probe) return undefined;
+  const refused = /connection refused|connection reset|does not declare/i.test(cause);
+  return { cause, ...(refused && { port: onlyOtherPort(container, probePort(probe)) }) };
+}
+
+/** The change that points the probe at the container's declared port. */
+export function probePortFix(kind: 'readinessProbe' | 'livenessProbe', probe: ProbeView, container: string, port: number): Fix {
+  const handler = probe.httpGet ? 'httpGet' : probe.tcpSocket ? 'tcpSocket' : 'grpc';
+  return containerSpecFix(
+    `Point the ${kind === 'readinessProbe' ? 'readiness' : 'liveness'} probe of ${container} at port ${port}`,
+    `Port ${port} is the one port the container declares, so that is where the program should answer. If the program serves another port, change the probe to that one instead.`,
+    container,
+    { [kind]: { [handler]: { port } } },
+  );
+}
+
+function mismatchCause(probe: ProbeView | undefined, container: ContainerView | undefined, message: string): string | undefined {
   if (!probe) return undefined;
   const port = probePort(probe);
   const declared = declaredPorts(container);

@@ -5,7 +5,8 @@
 // with the missing permission bound to the service account (a ClusterRole
 // and ClusterRoleBinding when the request was cluster-wide).
 
-import type { NextCheck } from '../../preload/api.ts';
+import type { Fix, NextCheck } from '../../preload/api.ts';
+import { createFix } from './fixBuilders.ts';
 import type { AuthorizationDenial } from '../apiserver/auth/denialLog.ts';
 import { serviceAccountUsername } from '../apiserver/auth/serviceAccountUser.ts';
 import { kubectlFor } from './kubectlCommands.ts';
@@ -58,6 +59,37 @@ function fix(denials: AuthorizationDenial[], sa: { namespace: string; name: stri
   ];
 }
 
+/** The same grant as objects: one rule per API group with the denied verbs and resources, and the binding to the service account. */
+function grantFix(denials: AuthorizationDenial[], sa: { namespace: string; name: string }): Fix {
+  const latest = denials[0]!;
+  const namespace = latest.isResourceRequest ? latest.namespace : undefined;
+  const same = denials.filter((d) => (namespace ? d.isResourceRequest && d.namespace === namespace : !d.isResourceRequest || !d.namespace));
+  const verbs = unique(same.map((d) => d.verb));
+  const byGroup = new Map<string, string[]>();
+  for (const d of same.filter((d) => d.isResourceRequest)) byGroup.set(d.group ?? '', unique([...(byGroup.get(d.group ?? '') ?? []), d.subresource ? `${d.resource}/${d.subresource}` : (d.resource ?? '')]));
+  const urls = unique(same.filter((d) => !d.isResourceRequest).map((d) => d.path ?? ''));
+  const rules = [
+    ...[...byGroup].map(([group, resources]) => ({ apiGroups: [group], resources, verbs })),
+    ...(urls.length ? [{ nonResourceURLs: urls, verbs }] : []),
+  ];
+  const name = roleName(sa.name, verbs, [...[...byGroup.values()].flat(), ...(urls.length ? ['urls'] : [])]);
+  const subject = { kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace };
+  const objects = namespace
+    ? [
+        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace }, rules },
+        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name, namespace }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: [subject] },
+      ]
+    : [
+        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules },
+        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: [subject] },
+      ];
+  return createFix(
+    `Grant ${sa.namespace}/${sa.name} ${verbs.join(', ')} on ${[...[...byGroup.values()].flat(), ...urls].join(', ')}${namespace ? ` in ${namespace}` : ' cluster-wide'}`,
+    `A ${namespace ? 'Role' : 'ClusterRole'} allowing exactly what was denied, bound to the pod's service account. The next request is allowed at once; grant no more than the program needs.`,
+    objects as never[],
+  );
+}
+
 export const rbacDenied: Rule = (input, now) => {
   const { pod } = input;
   const sa = podServiceAccount(pod);
@@ -91,6 +123,7 @@ export const rbacDenied: Rule = (input, now) => {
         ...denials.slice(0, shownDenials).map((d) => ({ label: `403 Forbidden${d.count > 1 ? ` (x${d.count})` : ''}, last at ${d.lastAt}`, text: d.message })),
       ],
       next,
+      ...(!missingRole && { fixes: [grantFix(denials, sa)] }),
     },
   ];
 };

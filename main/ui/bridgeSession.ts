@@ -9,6 +9,9 @@ import { checkCapacity } from '../cluster/nodes/nodeControl.ts';
 import { applyYaml } from './apply/applyYaml.ts';
 import { badRequest, statusFailure, toBridgeError } from './bridgeError.ts';
 import { diagnose } from './diagnose.ts';
+import { applyFix, previewFix } from './fixes/applyFix.ts';
+import { checkFix } from './fixes/checkFix.ts';
+import { fixCheckRequest, fixRequest } from './fixes/fixRequest.ts';
 import { ExecSessions } from './execSessions.ts';
 import { LogSessions } from './logSessions.ts';
 import { deleteObject, getObject, objectYaml } from './objects.ts';
@@ -144,6 +147,9 @@ export class BridgeSession {
       'samples.yaml': (r) => host.samples.yaml(requiredString(r, 'id')),
       'samples.apply': (r) => applyYaml(connection().client, connection().kinds, { yaml: host.samples.yaml(requiredString(r, 'id')) }),
       'insight.diagnose': (r) => diagnose(connection(), requiredString(r, 'namespace'), requiredString(r, 'name')),
+      'fixes.preview': (r) => previewFix(connection().client, connection().kinds, fixRequest(r)),
+      'fixes.apply': (r) => applyFix(connection().client, connection().kinds, fixRequest(r)),
+      'fixes.check': (r) => checkFix(connection().client, (namespace, name) => diagnose(connection(), namespace, name), fixCheckRequest(r)),
       'probes.history': (r) => podProbeHistory(connection().client, connection().probes, requiredString(r, 'namespace'), requiredString(r, 'name')),
       'probes.follow': (r) => this.probes.start(connection().client, connection().probes, requiredString(r, 'namespace'), requiredString(r, 'name')),
       'probes.unfollow': (r) => this.probes.stop(requiredString(r, 'followId')),

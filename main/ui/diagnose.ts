@@ -1,11 +1,12 @@
 // Gathers what the guided debugger's rules read — the pod, its events, the
 // nodes, the previous instance's last log lines — and runs them.
 
-import type { Diagnosis, KubeObject } from '../../preload/api.ts';
+import type { Diagnosis, Finding, KubeObject } from '../../preload/api.ts';
 import { summarizePod } from '../apiserver/resources/shared/podPrinting.ts';
 import { diagnosePod } from '../insight/diagnosePod.ts';
 import type { PodView } from '../insight/podView.ts';
 import { podServiceAccount } from '../insight/rbacDenied.ts';
+import { previewFix } from './fixes/applyFix.ts';
 import { chooseContainer, containerStatus } from './podContainers.ts';
 import { podStreamsAvailable } from './podStreams.ts';
 import type { ClusterConnection } from './uiHost.ts';
@@ -43,10 +44,26 @@ export async function diagnose(connection: ClusterConnection, namespace: string,
     previousLogs(connection, pod),
   ]);
   const printed = summarizePod(pod, now);
+  const findings = diagnosePod({ pod: pod as PodView, events: events.items, nodes: nodes.items, previousLogs: logs, denials: connection.denials?.(podServiceAccount(pod as PodView).user) }, now);
   return {
     namespace,
     pod: name,
     summary: `${printed.status}, ${printed.ready} ready, restarts ${printed.restarts}`,
-    findings: diagnosePod({ pod: pod as PodView, events: events.items, nodes: nodes.items, previousLogs: logs, denials: connection.denials?.(podServiceAccount(pod as PodView).user) }, now),
+    findings: await Promise.all(findings.map((finding) => withAcceptedFixes(connection, namespace, name, finding))),
   };
+}
+
+/** Only fixes the API server's dry run accepts are offered: a fix that cannot be applied is no fix. */
+async function withAcceptedFixes(connection: ClusterConnection, namespace: string, pod: string, finding: Finding): Promise<Finding> {
+  if (!finding.fixes?.length) return finding;
+  const accepted = [];
+  for (const fix of finding.fixes) {
+    try {
+      if (!(await previewFix(connection.client, connection.kinds, { namespace, pod, fix })).refused) accepted.push(fix);
+    } catch {
+      // The objects the fix needs went away meanwhile: offer it no more than a refused one.
+    }
+  }
+  const { fixes: _all, ...rest } = finding;
+  return accepted.length ? { ...rest, fixes: accepted } : rest;
 }

@@ -1,9 +1,12 @@
 // The guided debugger: why this pod is stuck, the evidence, and the exact
 // commands to check next. Re-runs whenever the pod or its events change.
 
+import { useState } from 'react';
 import type { Diagnosis } from '../../preload/api.ts';
 import { requireBridge } from '../bridge.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
+import { FixCard } from '../debugger/FixCard.tsx';
+import { FixProgress, type AppliedFix } from '../debugger/FixProgress.tsx';
 import { useCall } from '../hooks/useCall.ts';
 
 function CopyButton({ text }: { text: string }) {
@@ -16,11 +19,15 @@ function CopyButton({ text }: { text: string }) {
 
 export function DebuggerPanel({ namespace, name, version }: { namespace: string; name: string; version: string }) {
   const diagnosis = useCall<Diagnosis>(() => requireBridge().call('insight.diagnose', { namespace, name }), [namespace, name, version]);
-  if (diagnosis.error) return <ErrorBox error={diagnosis.error} />;
+  const [applied, setApplied] = useState<AppliedFix[]>([]);
+  const progress = applied.map((fix) => <FixProgress key={fix.applied.appliedAt + fix.title} fix={fix} onDismiss={() => setApplied((all) => all.filter((f) => f !== fix))} />);
+  // The pod a fix replaced is gone: its progress still shows.
+  if (diagnosis.error) return (<>{progress}<ErrorBox error={diagnosis.error} /></>);
   const value = diagnosis.value;
-  if (!value) return <p className="muted">Looking at the pod…</p>;
+  if (!value) return (<>{progress}<p className="muted">Looking at the pod…</p></>);
   return (
     <div className="debugger" aria-label="Diagnosis">
+      {progress}
       <p className="summary">
         <b>{value.pod}</b>: {value.summary}
       </p>
@@ -41,6 +48,9 @@ export function DebuggerPanel({ namespace, name, version }: { namespace: string;
               ))}
             </dl>
           )}
+          {f.fixes?.map((fix, j) => (
+            <FixCard key={j} namespace={namespace} pod={name} finding={f} fix={fix} onApplied={(result) => setApplied((all) => [...all, { namespace, pod: name, rule: f.rule, title: fix.title, applied: result }])} />
+          ))}
           <h4>Next checks</h4>
           <ul className="next-checks">
             {f.next.map((n, j) => (

@@ -326,7 +326,14 @@ export class ResourceRegistry {
     this.throwIfInvalid(obj, [...validateMetadata(obj, this.def), ...(strategy.validate?.(obj) ?? [])]);
     await this.deps.admission.validate(this.attributes('CREATE', ctx, namespace, name, '', obj));
     this.trackOwnership(obj, undefined, sentManagedFields, '', ctx);
-    if (ctx.dryRun) return { ...obj, apiVersion: this.apiVersion, kind: this.def.kind };
+    if (ctx.dryRun) {
+      // As kube-apiserver's dry-run storage: a name already taken is AlreadyExists, even though nothing would be written.
+      const { kv } = await this.deps.store.get(this.key(namespace, name)).catch((e) => {
+        throw this.storeError(e, name);
+      });
+      if (kv) throw errors.alreadyExists(this.groupResource, name);
+      return { ...obj, apiVersion: this.apiVersion, kind: this.def.kind };
+    }
     for (let attempt = 0; ; attempt++) {
       try {
         const kv = await this.deps.store.create(this.key(namespace, obj.metadata.name!), this.encode(obj));

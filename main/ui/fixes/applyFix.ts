@@ -1,0 +1,126 @@
+// A debugger fix made real: each change resolved to the request it becomes
+// (a create, a strategic merge patch of the controlling object's pod
+// template, or a pod replaced because its spec cannot change), sent as a
+// server dry run to preview it, then for real as the user. The API server
+// judges every change (validation, admission, quota) exactly as for kubectl.
+
+import type { FixApplied, FixChange, FixPreview, FixRequest, FixStep } from '../../../preload/api.ts';
+import { applyPatch } from '../../apiserver/patch/applyPatch.ts';
+import { SchemaLookup } from '../../apiserver/openapi/schemaLookup.ts';
+import { ApiError, type KubeClient } from '../../kube/client/types.ts';
+import type { KubeObject } from '../../kube/meta.ts';
+import type { KindResolver } from '../apply/kindResolver.ts';
+import { objectYaml } from '../objects.ts';
+import { recordFixEvent } from './fixEvents.ts';
+import { ownerResource, templateOwner, type TemplateOwner } from './templateOwner.ts';
+
+const podResource = { group: '', version: 'v1', plural: 'pods' };
+const strategic = 'application/strategic-merge-patch+json';
+
+/** A request ready to send, with the object before it (for the diff). */
+type PlannedStep =
+  | { verb: 'create'; resource: { group: string; version: string; plural: string }; namespace?: string; object: KubeObject }
+  | { verb: 'patch'; owner: TemplateOwner; before: KubeObject; patch: Record<string, unknown> }
+  | { verb: 'replace'; before: KubeObject; object: KubeObject };
+
+function nest(path: string[], value: Record<string, unknown>): Record<string, unknown> {
+  return path.reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), value);
+}
+
+/** The pod as it is created again: the patched spec, without what the server set on the old one. */
+function replacementPod(pod: KubeObject, patch: Record<string, unknown>): KubeObject {
+  const patched = applyPatch(strategic, pod, { spec: patch }, SchemaLookup.kubernetes(), { group: '', version: 'v1', kind: 'Pod' }) as KubeObject & { spec?: Record<string, unknown> };
+  const { name, namespace, labels, annotations } = patched.metadata;
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, ...(labels && { labels }), ...(annotations && { annotations }) }, spec: patched.spec } as KubeObject;
+}
+
+async function plan(client: KubeClient, kinds: KindResolver, request: FixRequest): Promise<{ steps: PlannedStep[]; ownerUid?: string }> {
+  const pod = await client.resource(podResource).get(request.namespace, request.pod);
+  const steps: PlannedStep[] = [];
+  let ownerUid: string | undefined;
+  for (const change of request.fix.changes as FixChange[]) {
+    if (change.action === 'create') {
+      const info = kinds.resolve(change.object.apiVersion ?? '', change.object.kind ?? '');
+      if (!info) throw new Error(`${change.object.kind} (${change.object.apiVersion}) is not served by this cluster`);
+      steps.push({ verb: 'create', resource: info.resource, namespace: info.namespaced ? (change.object.metadata.namespace ?? request.namespace) : undefined, object: change.object });
+      continue;
+    }
+    const owner = await templateOwner(client, pod);
+    if (owner.kind === 'Pod') steps.push({ verb: 'replace', before: pod, object: replacementPod(pod, change.patch) });
+    else {
+      const before = await client.resource(ownerResource(owner.kind)!).get(owner.namespace, owner.name);
+      steps.push({ verb: 'patch', owner, before, patch: nest(owner.specPath, change.patch) });
+      ownerUid = owner.uid;
+    }
+  }
+  return { steps, ownerUid };
+}
+
+function described(step: PlannedStep, after: KubeObject): FixStep {
+  const target = step.verb === 'create' ? step.object : step.before;
+  return {
+    verb: step.verb,
+    kind: target.kind ?? '',
+    ...(target.metadata.namespace && { namespace: target.metadata.namespace }),
+    name: target.metadata.name ?? '',
+    before: step.verb === 'create' ? '' : objectYaml(step.before),
+    after: objectYaml(after),
+  };
+}
+
+async function send(client: KubeClient, step: PlannedStep, dryRun: boolean): Promise<KubeObject> {
+  switch (step.verb) {
+    case 'create':
+      return client.resource(step.resource).create(step.namespace, step.object, { dryRun });
+    case 'patch':
+      return client.resource(ownerResource(step.owner.kind)!).patch(step.owner.namespace, step.owner.name, strategic, step.patch, undefined, { dryRun });
+    case 'replace': {
+      const pods = client.resource(podResource);
+      const namespace = step.before.metadata.namespace;
+      if (dryRun) {
+        // The name is still taken by the pod being replaced: admit the new spec under a generated name instead.
+        const { name, ...metadata } = step.object.metadata;
+        const admitted = await pods.create(namespace, { ...step.object, metadata: { ...metadata, generateName: `${name}-` } }, { dryRun: true });
+        return { ...admitted, metadata: { ...admitted.metadata, name } };
+      }
+      await pods.delete(namespace, step.before.metadata.name ?? '', { preconditions: { uid: step.before.metadata.uid } });
+      return createWhenNameFree(client, namespace, step.object);
+    }
+  }
+}
+
+/** The deleted pod keeps its name while it terminates: retry the create until the name is free. */
+async function createWhenNameFree(client: KubeClient, namespace: string | undefined, pod: KubeObject, attempts = 120): Promise<KubeObject> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.resource(podResource).create(namespace, pod);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.reason === 'AlreadyExists') || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+export async function previewFix(client: KubeClient, kinds: KindResolver, request: FixRequest): Promise<FixPreview> {
+  const { steps } = await plan(client, kinds, request);
+  const previewed: FixStep[] = [];
+  for (const step of steps) {
+    try {
+      previewed.push(described(step, await send(client, step, true)));
+    } catch (error) {
+      if (error instanceof ApiError) return { steps: previewed, refused: error.message };
+      throw error;
+    }
+  }
+  return { steps: previewed };
+}
+
+export async function applyFix(client: KubeClient, kinds: KindResolver, request: FixRequest, now: () => Date = () => new Date()): Promise<FixApplied> {
+  const { steps, ownerUid } = await plan(client, kinds, request);
+  const appliedAt = now().toISOString();
+  const done: FixStep[] = [];
+  for (const step of steps) done.push(described(step, await send(client, step, false)));
+  const what = done.map((s) => `${s.verb === 'create' ? 'created' : s.verb === 'patch' ? 'patched' : 'replaced'} ${s.kind} ${s.name}`).join(', ');
+  await recordFixEvent(client, request.namespace, request.pod, 'FixApplied', `The debugger applied "${request.fix.title}": ${what}`);
+  return { steps: done, appliedAt, ...(ownerUid && { ownerUid }) };
+}

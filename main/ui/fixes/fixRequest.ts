@@ -1,0 +1,30 @@
+// The shape checks of a fix request from the renderer (the fix travels
+// there and back with the finding; the API server still judges its content).
+
+import type { Fix, FixChange, FixCheckRequest, FixRequest } from '../../../preload/api.ts';
+import type { KubeObject } from '../../kube/meta.ts';
+import { badRequest } from '../bridgeError.ts';
+import { isRecord, optionalString, requestObject, requiredString } from '../requestFields.ts';
+
+function change(value: unknown, index: number): FixChange {
+  if (!isRecord(value)) throw badRequest(`fix.changes[${index}] must be an object`);
+  if (value.action === 'create' && isRecord(value.object) && isRecord(value.object.metadata)) return { action: 'create', object: value.object as unknown as KubeObject };
+  if (value.action === 'podSpec' && isRecord(value.patch)) return { action: 'podSpec', patch: value.patch };
+  throw badRequest(`fix.changes[${index}] must be {action: create, object} or {action: podSpec, patch}`);
+}
+
+function fix(value: unknown): Fix {
+  if (!isRecord(value) || !Array.isArray(value.changes) || value.changes.length === 0) throw badRequest('fix must be {title, explanation, changes: [...]}');
+  return { title: requiredString(value, 'title'), explanation: typeof value.explanation === 'string' ? value.explanation : '', changes: value.changes.map(change) };
+}
+
+export function fixRequest(request: unknown): FixRequest {
+  return { namespace: requiredString(request, 'namespace'), pod: requiredString(request, 'pod'), fix: fix(requestObject(request).fix) };
+}
+
+export function fixCheckRequest(request: unknown): FixCheckRequest {
+  const appliedAt = requiredString(request, 'appliedAt');
+  if (Number.isNaN(Date.parse(appliedAt))) throw badRequest('appliedAt must be an RFC 3339 time');
+  const ownerUid = optionalString(request, 'ownerUid');
+  return { namespace: requiredString(request, 'namespace'), pod: requiredString(request, 'pod'), rule: requiredString(request, 'rule'), appliedAt, title: requiredString(request, 'title'), ...(ownerUid && { ownerUid }) };
+}

@@ -54,7 +54,9 @@ export const containerCreating: Rule = (input) => {
   const { pod, events } = input;
   const ref = podRef(pod);
   const stuck = allContainerStatuses(pod).filter((s) => ['ContainerCreating', 'CreateContainerConfigError', 'PodInitializing'].includes(s.state?.waiting?.reason ?? ''));
-  const mountFailures = eventsWith(events, ['FailedMount', 'FailedAttachVolume']);
+  // Past FailedMount events stay on record after the volume came up: they matter only while the pod has not started.
+  const started = pod.status?.phase !== 'Pending' && stuck.length === 0;
+  const mountFailures = started ? [] : eventsWith(events, ['FailedMount', 'FailedAttachVolume']);
   const sandboxFailures = eventsWith(events, ['FailedCreatePodSandBox']);
   const configErrors = stuck.filter((s) => s.state?.waiting?.reason === 'CreateContainerConfigError');
   if (!pod.spec?.nodeName || (stuck.length === 0 && mountFailures.length === 0)) return [];

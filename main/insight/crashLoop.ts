@@ -11,7 +11,7 @@ import { kubectlFor } from './kubectlCommands.ts';
 import type { Fix } from '../../preload/api.ts';
 import { parseQuantity, formatQuantity } from '../kube/quantity.ts';
 import { containerSpecFix } from './fixBuilders.ts';
-import { probeMismatch, probePortFix } from './probeMismatch.ts';
+import { probeMismatch, probePathFix, probePortFix } from './probeMismatch.ts';
 import { describeProbe } from './probes.ts';
 import { allContainerStatuses, containerSpec } from './podView.ts';
 import { eventEvidence, eventsWith, podRef, type Rule } from './rule.ts';
@@ -61,6 +61,7 @@ export const crashLoop: Rule = (input, now) => {
     if (liveness) next.push({ what: 'Check the probe settings against the port and path the program serves', command: kubectlFor.podYaml(ref) });
     const fixes: Fix[] = [];
     if (liveness && spec?.livenessProbe && mismatch?.port !== undefined) fixes.push(probePortFix('livenessProbe', spec.livenessProbe, status.name, mismatch.port));
+    else if (liveness && mismatch?.path) fixes.push(probePathFix('livenessProbe', status.name, mismatch.path));
     const oomFix = last?.reason === 'OOMKilled' && memoryLimit ? memoryLimitFix(status.name, memoryLimit) : undefined;
     if (oomFix) fixes.push(oomFix);
     const state = status.state?.waiting?.reason ?? (status.state?.running ? `Running again after ${status.restartCount} restart${status.restartCount === 1 ? '' : 's'}` : 'Restarting');

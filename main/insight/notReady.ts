@@ -4,7 +4,7 @@
 
 import type { NextCheck } from '../../preload/api.ts';
 import { kubectlFor } from './kubectlCommands.ts';
-import { probeMismatch, probePortFix } from './probeMismatch.ts';
+import { probeMismatch, probePathFix, probePortFix } from './probeMismatch.ts';
 import { describeProbe } from './probes.ts';
 import { containerSpec } from './podView.ts';
 import { eventEvidence, eventsWith, podRef, type Rule } from './rule.ts';
@@ -34,7 +34,8 @@ export const notReady: Rule = (input) => {
         : probe
           ? 'The readiness probe has not succeeded yet, so the pod is not Ready and gets no Service traffic.'
           : 'The container runs but is not ready.';
-      const fixes = probe && mismatch?.port !== undefined ? [probePortFix('readinessProbe', probe, status.name, mismatch.port)] : undefined;
+      const fixes =
+        probe && mismatch?.port !== undefined ? [probePortFix('readinessProbe', probe, status.name, mismatch.port)] : mismatch?.path ? [probePathFix('readinessProbe', status.name, mismatch.path)] : undefined;
       return { rule: 'not-ready', severity: 'warning' as const, title: `Not Ready: container ${status.name} fails its readiness probe`, cause, evidence, next, ...(fixes && { fixes }) };
     });
 };

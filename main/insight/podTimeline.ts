@@ -40,6 +40,10 @@ const eventSteps: Record<string, { step: TimelineStep; tone: TimelineTone }> = {
   Killing: { step: 'container', tone: 'warn' },
   Unhealthy: { step: 'probe', tone: 'bad' },
   ProbeWarning: { step: 'probe', tone: 'warn' },
+  // The debugger's own fixes, recorded on the pod (source podlab-debugger).
+  FixApplied: { step: 'api', tone: 'progress' },
+  FixVerified: { step: 'ready', tone: 'ok' },
+  FixFailed: { step: 'ready', tone: 'bad' },
 };
 
 /** Failed and BackOff name either an image pull or a container, which their message tells apart. */

@@ -21,6 +21,8 @@ export interface ProbeMismatch {
   cause: string;
   /** The port to probe instead, when the container declares exactly one other. */
   port?: number;
+  /** The path to probe instead of one answering 404: the root, which a web program serves. */
+  path?: string;
 }
 
 /** The only port the container declares, when the probe points elsewhere. */
@@ -33,8 +35,9 @@ function onlyOtherPort(container: ContainerView | undefined, probed: number | st
 export function probeMismatch(probe: ProbeView | undefined, container: ContainerView | undefined, message: string): ProbeMismatch | undefined {
   const cause = mismatchCause(probe, container, message);
   if (!cause || !probe) return undefined;
-  const refused = /connection refused|connection reset|does not declare/i.test(cause);
-  return { cause, ...(refused && { port: onlyOtherPort(container, probePort(probe)) }) };
+  const refused = /connection refused|connection reset/i.test(message) || /does not declare/.test(cause);
+  const notFound = /\(404 Not Found\)/.test(cause) && probe.httpGet?.path && probe.httpGet.path !== '/';
+  return { cause, ...(refused && { port: onlyOtherPort(container, probePort(probe)) }), ...(notFound && { path: '/' }) };
 }
 
 /** The change that points the probe at the container's declared port. */
@@ -45,6 +48,16 @@ export function probePortFix(kind: 'readinessProbe' | 'livenessProbe', probe: Pr
     `Port ${port} is the one port the container declares, so that is where the program should answer. If the program serves another port, change the probe to that one instead.`,
     container,
     { [kind]: { [handler]: { port } } },
+  );
+}
+
+/** The change that probes the root path instead of one the program does not serve. */
+export function probePathFix(kind: 'readinessProbe' | 'livenessProbe', container: string, path: string): Fix {
+  return containerSpecFix(
+    `Probe ${path} of ${container} instead`,
+    `The program answers on the probed port but not at that path. Its root page is the likeliest to answer; if the program has a real health endpoint, put that path in the probe instead. The check after applying shows whether the pod turns Ready.`,
+    container,
+    { [kind]: { httpGet: { path } } },
   );
 }
 

@@ -62,3 +62,14 @@ test('an unreachable registry with the default Always policy of :latest suggests
   const [pinned] = diagnosePod({ pod: p, events: [], nodes: twoNodes, previousLogs: {} }, now);
   assert.doesNotMatch(pinned.cause, /imagePullPolicy/);
 });
+
+test('probe fixes: the one declared port for a refused connection, the root path for a 404', () => {
+  const refused = notReadyPod({ httpGet: { path: '/', port: 8080 } }, [{ containerPort: 80 }]);
+  const [port] = diagnosePod({ pod: refused, events: [event(refused, 'Unhealthy', 'Readiness probe failed: Get "http://10.244.1.5:8080/": dial tcp 10.244.1.5:8080: connect: connection refused')], nodes: twoNodes, previousLogs: {} }, now);
+  assert.deepEqual(port.fixes?.[0]?.changes, [{ action: 'podSpec', patch: { containers: [{ name: 'web', readinessProbe: { httpGet: { port: 80 } } }] } }]);
+
+  const missing = notReadyPod({ httpGet: { path: '/healthz', port: 80 } }, [{ containerPort: 80 }]);
+  const [path] = diagnosePod({ pod: missing, events: [event(missing, 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 404')], nodes: twoNodes, previousLogs: {} }, now);
+  assert.equal(path.fixes?.[0]?.title, 'Probe / of web instead');
+  assert.deepEqual(path.fixes?.[0]?.changes, [{ action: 'podSpec', patch: { containers: [{ name: 'web', readinessProbe: { httpGet: { path: '/' } } }] } }]);
+});

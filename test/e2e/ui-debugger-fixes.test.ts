@@ -1,0 +1,61 @@
+// The debugger's fix loop in Chromium: a broken sample's finding offers a
+// fix, its preview is the API server's dry run as a diff, Apply makes the
+// change as the user, and the debugger then says whether the pod is healthy,
+// with both steps on the pod's events.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { kubectlOk } from '../helpers/kubectl.ts';
+import { launchChromium, nav, podRow, screenshot, startBrowserModeServe, stopServe, type BrowserModeServe } from './browserMode.ts';
+
+let s: BrowserModeServe;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  s = await startBrowserModeServe();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
+  await page.goto(s.url);
+  await page.getByRole('table', { name: 'Pods' }).waitFor();
+});
+
+after(async () => {
+  await browser?.close();
+  await stopServe(s);
+});
+
+test('missing ConfigMap: the fix creates it, and the debugger sees the pod turn Ready', async () => {
+  await nav(page, 'Samples');
+  const card = page.locator('[data-sample=missing-configmap]');
+  await card.getByRole('button', { name: /^Apply/ }).click();
+  await card.getByRole('list', { name: 'Apply results' }).getByText('created').waitFor({ timeout: 10_000 });
+  await card.getByRole('button', { name: 'Show its pods' }).click();
+  await podRow(page, 'missing-config').click();
+  await page.getByRole('tab', { name: 'Debug' }).click();
+  const finding = page.locator('.finding[data-rule=missing-config]');
+  await finding.waitFor({ timeout: 30_000 });
+  const fix = finding.locator('.fix');
+  assert.match(await fix.locator('.fix-title').innerText(), /Create ConfigMap app-settings/);
+  assert.equal(await fix.getByRole('button', { name: 'Apply' }).isDisabled(), true, 'Apply waits for a preview');
+
+  await fix.getByRole('button', { name: 'Preview' }).click();
+  await fix.getByText("The API server's dry run accepts it").waitFor();
+  const diff = await fix.getByLabel('Changes to ConfigMap app-settings').innerText();
+  assert.match(diff, /\+ kind: ConfigMap/);
+  // The dry run stored nothing.
+  const before = await kubectlOk(s.serve.kubeconfig, ['get', 'configmaps', '-o', 'name']);
+  assert.doesNotMatch(before, /app-settings/);
+  await screenshot(page, 'debugger-fix-preview');
+
+  await fix.getByRole('button', { name: 'Apply' }).click();
+  await page.locator('.fix-progress[data-fix-state=fixed]').waitFor({ timeout: 60_000 });
+  assert.match(await page.locator('.fix-progress').innerText(), /Fixed: pod missing-config is Ready/);
+  await screenshot(page, 'debugger-fix-verified');
+
+  const events = await kubectlOk(s.serve.kubeconfig, ['get', 'events', '--field-selector', 'involvedObject.name=missing-config', '-o', 'jsonpath={range .items[*]}{.reason}{"\\n"}{end}']);
+  assert.match(events, /FixApplied/);
+  assert.match(events, /FixVerified/);
+});

@@ -285,7 +285,9 @@ export type FixChange =
    * controls the pod (the Deployment over its ReplicaSet, a StatefulSet, a DaemonSet, a CronJob),
    * or replaces a pod no controller owns, since a pod's spec cannot change in place.
    */
-  | { action: 'podSpec'; patch: Record<string, unknown> };
+  | { action: 'podSpec'; patch: Record<string, unknown> }
+  /** A strategic merge patch of the controller that owns the pod's template (spec.replicas of a Deployment); refused for a pod no controller owns. */
+  | { action: 'ownerPatch'; patch: Record<string, unknown> };
 
 export interface Fix {
   /** "Point the readiness probe of web at port 80". */
@@ -352,6 +354,8 @@ export interface Diagnosis {
   /** One line on the pod as kubectl prints it: `CrashLoopBackOff, 0/1 ready, restarts 3 (20s ago)`. */
   summary: string;
   findings: Finding[];
+  /** The seed's best practices this pod or its workload does not follow, each with why (and a fix where one is clear). */
+  advice?: Finding[];
 }
 
 // ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import type { PodView } from '../insight/podView.ts';
 import { podServiceAccount } from '../insight/rbacDenied.ts';
 import { previewFix } from './fixes/applyFix.ts';
 import { chooseContainer, containerStatus } from './podContainers.ts';
+import { podPractices } from './practices.ts';
 import { podStreamsAvailable } from './podStreams.ts';
 import type { ClusterConnection } from './uiHost.ts';
 
@@ -50,6 +51,7 @@ export async function diagnose(connection: ClusterConnection, namespace: string,
     pod: name,
     summary: `${printed.status}, ${printed.ready} ready, restarts ${printed.restarts}`,
     findings: await Promise.all(findings.map((finding) => withAcceptedFixes(connection, namespace, name, finding))),
+    advice: await Promise.all((await podPractices(client, pod)).map((finding) => withAcceptedFixes(connection, namespace, name, finding))),
   };
 }
 

@@ -5,17 +5,10 @@ import { useState } from 'react';
 import type { Diagnosis } from '../../preload/api.ts';
 import { requireBridge } from '../bridge.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
-import { FixCard } from '../debugger/FixCard.tsx';
+import { FindingCard } from '../debugger/FindingCard.tsx';
 import { FixProgress, type AppliedFix } from '../debugger/FixProgress.tsx';
 import { useCall } from '../hooks/useCall.ts';
 
-function CopyButton({ text }: { text: string }) {
-  return (
-    <button className="small" onClick={() => void navigator.clipboard?.writeText(text)} title="Copy">
-      Copy
-    </button>
-  );
-}
 
 export function DebuggerPanel({ namespace, name, version }: { namespace: string; name: string; version: string }) {
   const diagnosis = useCall<Diagnosis>(() => requireBridge().call('insight.diagnose', { namespace, name }), [namespace, name, version]);
@@ -33,34 +26,20 @@ export function DebuggerPanel({ namespace, name, version }: { namespace: string;
       </p>
       {value.findings.length === 0 && <p className="tone-ok">Nothing looks wrong: the pod is scheduled, its images are pulled and its containers are running and ready (or it has not got that far yet without an error).</p>}
       {value.findings.map((f, i) => (
-        <div key={i} className={`finding finding-${f.severity}`} data-rule={f.rule}>
-          <h3>{f.title}</h3>
-          <p className="cause">{f.cause}</p>
-          {f.evidence.length > 0 && (
-            <dl className="evidence">
-              {f.evidence.map((e, j) => (
-                <div key={j}>
-                  <dt>{e.label}</dt>
-                  <dd>
-                    <pre>{e.text}</pre>
-                  </dd>
-                </div>
-              ))}
-            </dl>
-          )}
-          {f.fixes?.map((fix, j) => (
-            <FixCard key={j} namespace={namespace} pod={name} finding={f} fix={fix} onApplied={(result) => setApplied((all) => [...all, { namespace, pod: name, rule: f.rule, title: fix.title, applied: result }])} />
-          ))}
-          <h4>Next checks</h4>
-          <ul className="next-checks">
-            {f.next.map((n, j) => (
-              <li key={j}>
-                {n.what}: <code>{n.command}</code> <CopyButton text={n.command} />
-              </li>
-            ))}
-          </ul>
-        </div>
+        <FindingCard key={i} finding={f} namespace={namespace} pod={name} onApplied={(title, result) => setApplied((all) => [...all, { namespace, pod: name, rule: f.rule, title, applied: result }])} />
       ))}
+      {value.advice && (
+        <section className="advice" aria-label="Best practices">
+          <h2>Best practices</h2>
+          {value.advice.length === 0 ? (
+            <p className="tone-ok">This pod follows the best practices PodLab checks: a controller, requests and limits, probes, no root, pinned images, a disruption budget, and Pod Security restricted.</p>
+          ) : (
+            value.advice.map((f, i) => (
+              <FindingCard key={i} finding={f} namespace={namespace} pod={name} onApplied={(title, result) => setApplied((all) => [...all, { namespace, pod: name, rule: f.rule, title, applied: result }])} />
+            ))
+          )}
+        </section>
+      )}
     </div>
   );
 }

@@ -46,7 +46,12 @@ async function plan(client: KubeClient, kinds: KindResolver, request: FixRequest
       continue;
     }
     const owner = await templateOwner(client, pod);
-    if (owner.kind === 'Pod') steps.push({ verb: 'replace', before: pod, object: replacementPod(pod, change.patch) });
+    if (change.action === 'ownerPatch') {
+      if (owner.kind === 'Pod') throw new Error(`pod ${request.pod} has no controller to change`);
+      const before = await client.resource(ownerResource(owner.kind)!).get(owner.namespace, owner.name);
+      steps.push({ verb: 'patch', owner, before, patch: change.patch });
+      ownerUid = owner.uid;
+    } else if (owner.kind === 'Pod') steps.push({ verb: 'replace', before: pod, object: replacementPod(pod, change.patch) });
     else {
       const before = await client.resource(ownerResource(owner.kind)!).get(owner.namespace, owner.name);
       steps.push({ verb: 'patch', owner, before, patch: nest(owner.specPath, change.patch) });

@@ -9,8 +9,8 @@ import { isRecord, optionalString, requestObject, requiredString } from '../requ
 function change(value: unknown, index: number): FixChange {
   if (!isRecord(value)) throw badRequest(`fix.changes[${index}] must be an object`);
   if (value.action === 'create' && isRecord(value.object) && isRecord(value.object.metadata)) return { action: 'create', object: value.object as unknown as KubeObject };
-  if (value.action === 'podSpec' && isRecord(value.patch)) return { action: 'podSpec', patch: value.patch };
-  throw badRequest(`fix.changes[${index}] must be {action: create, object} or {action: podSpec, patch}`);
+  if ((value.action === 'podSpec' || value.action === 'ownerPatch') && isRecord(value.patch)) return { action: value.action, patch: value.patch };
+  throw badRequest(`fix.changes[${index}] must be {action: create, object} or {action: podSpec or ownerPatch, patch}`);
 }
 
 function fix(value: unknown): Fix {

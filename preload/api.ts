@@ -348,6 +348,20 @@ export interface FixCheck {
   message: string;
 }
 
+/** Where a problem lives: a pod, or the workload whose pods share the advice. */
+export interface ProblemSubject {
+  kind: string;
+  namespace: string;
+  name: string;
+  /** The pod to open for it (a workload's newest pod). */
+  pod: string;
+}
+
+export interface Problem {
+  subject: ProblemSubject;
+  finding: Finding;
+}
+
 export interface Diagnosis {
   namespace: string;
   pod: string;
@@ -483,6 +497,8 @@ export interface BridgeCalls {
   'samples.apply': Call<{ id: string }, ApplyOutcome[]>;
 
   'insight.diagnose': Call<{ namespace: string; name: string }, Diagnosis>;
+  /** Every finding and piece of advice across the cluster (or one namespace), most severe first. */
+  'insight.problems': Call<{ namespace?: string }, Problem[]>;
   /** A fix's changes as the server's dry run (dryRun=All) would make them, or its refusal. */
   'fixes.preview': Call<FixRequest, FixPreview>;
   /** Applies the fix as the user, and records it on the pod's events (reason FixApplied). */
@@ -544,6 +560,7 @@ export const callNames = [
   'samples.yaml',
   'samples.apply',
   'insight.diagnose',
+  'insight.problems',
   'fixes.preview',
   'fixes.apply',
   'fixes.check',

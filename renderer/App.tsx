@@ -12,15 +12,16 @@ import { resources } from './resourceTypes.ts';
 import { ApplyView } from './views/ApplyView.tsx';
 import { ClusterView } from './views/ClusterView.tsx';
 import { EventsView } from './views/EventsView.tsx';
-import { PodDetail } from './views/PodDetail.tsx';
+import { PodDetail, type PodTab } from './views/PodDetail.tsx';
 import { PodsView } from './views/PodsView.tsx';
+import { ProblemsView } from './views/ProblemsView.tsx';
 import { SamplesView } from './views/SamplesView.tsx';
 import { SettingsView } from './views/SettingsView.tsx';
 import { StartupScreen } from './views/StartupScreen.tsx';
 import { WorkloadsView } from './views/WorkloadsView.tsx';
 import type { ConnectionState } from './wsTransport.ts';
 
-const views = ['Pods', 'Workloads', 'Cluster', 'Events', 'Apply YAML', 'Samples', 'Settings'] as const;
+const views = ['Pods', 'Workloads', 'Problems', 'Cluster', 'Events', 'Apply YAML', 'Samples', 'Settings'] as const;
 type View = (typeof views)[number];
 
 export function LockedScreen() {
@@ -62,7 +63,7 @@ interface WorkspaceProps {
 function Workspace({ status, settings, setSettings, view, setView }: WorkspaceProps) {
   const [namespace, setNamespace] = useState(settings.defaultNamespace);
   const [labelSelector, setLabelSelector] = useState('');
-  const [pod, setPod] = useState<{ namespace: string; name: string }>();
+  const [pod, setPod] = useState<{ namespace: string; name: string; tab?: PodTab }>();
   const [notice, setNotice] = useState<string>();
   const go = (next: View) => {
     setView(next);
@@ -96,7 +97,7 @@ function Workspace({ status, settings, setSettings, view, setView }: WorkspacePr
         </div>
         <div className="content">
           {pod ? (
-            <PodDetail key={`${pod.namespace}/${pod.name}`} namespace={pod.namespace} name={pod.name} settings={settings} onBack={() => setPod(undefined)} />
+            <PodDetail key={`${pod.namespace}/${pod.name}`} namespace={pod.namespace} name={pod.name} initialTab={pod.tab} settings={settings} onBack={() => setPod(undefined)} />
           ) : view === 'Pods' ? (
             <PodsView namespace={namespace} labelSelector={labelSelector} onClearSelector={() => setLabelSelector('')} onOpen={(ns, name) => setPod({ namespace: ns, name })} />
           ) : view === 'Workloads' ? (
@@ -107,6 +108,8 @@ function Workspace({ status, settings, setSettings, view, setView }: WorkspacePr
                 go('Pods');
               }}
             />
+          ) : view === 'Problems' ? (
+            <ProblemsView namespace={namespace} onOpen={(ns, name) => setPod({ namespace: ns, name, tab: 'Debug' })} />
           ) : view === 'Cluster' ? (
             <ClusterView />
           ) : view === 'Events' ? (

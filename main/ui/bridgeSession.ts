@@ -11,6 +11,7 @@ import { badRequest, statusFailure, toBridgeError } from './bridgeError.ts';
 import { diagnose } from './diagnose.ts';
 import { applyFix, previewFix } from './fixes/applyFix.ts';
 import { checkFix } from './fixes/checkFix.ts';
+import { listProblems } from './problems.ts';
 import { fixCheckRequest, fixRequest } from './fixes/fixRequest.ts';
 import { ExecSessions } from './execSessions.ts';
 import { LogSessions } from './logSessions.ts';
@@ -147,6 +148,7 @@ export class BridgeSession {
       'samples.yaml': (r) => host.samples.yaml(requiredString(r, 'id')),
       'samples.apply': (r) => applyYaml(connection().client, connection().kinds, { yaml: host.samples.yaml(requiredString(r, 'id')) }),
       'insight.diagnose': (r) => diagnose(connection(), requiredString(r, 'namespace'), requiredString(r, 'name')),
+      'insight.problems': (r) => listProblems(connection().client, optionalString(r, 'namespace')),
       'fixes.preview': (r) => previewFix(connection().client, connection().kinds, fixRequest(r)),
       'fixes.apply': (r) => applyFix(connection().client, connection().kinds, fixRequest(r)),
       'fixes.check': (r) => checkFix(connection().client, (namespace, name) => diagnose(connection(), namespace, name), fixCheckRequest(r)),

@@ -59,3 +59,24 @@ test('missing ConfigMap: the fix creates it, and the debugger sees the pod turn 
   assert.match(events, /FixApplied/);
   assert.match(events, /FixVerified/);
 });
+
+test('the Problems view lists a broken sample with its cause, advice on a bare pod, nothing on hello-web; Debug opens the pod', async () => {
+  await nav(page, 'Samples');
+  for (const sample of ['unschedulable', 'hello-web']) {
+    const card = page.locator(`[data-sample=${sample}]`);
+    await card.getByRole('button', { name: /^Apply/ }).click();
+    await card.getByRole('list', { name: 'Apply results' }).getByText('created').first().waitFor({ timeout: 10_000 });
+  }
+  await nav(page, 'Problems');
+  const list = page.getByRole('list', { name: 'Problems' });
+  const pending = list.locator('.problem[data-rule=pending-unschedulable]');
+  await pending.waitFor({ timeout: 20_000 });
+  assert.match(await pending.innerText(), /error/);
+  await list.locator('.problem[data-rule=practice-controller]').first().waitFor();
+  assert.equal(await list.locator('.problem[data-subject^="Deployment/default/hello-web"]').count(), 0, 'hello-web follows every practice');
+  await screenshot(page, 'problems-view');
+
+  await pending.getByRole('button', { name: 'Debug' }).click();
+  await page.locator('.finding[data-rule=pending-unschedulable]').waitFor({ timeout: 10_000 });
+  await page.getByRole('region', { name: 'Best practices' }).waitFor();
+});

@@ -11,7 +11,7 @@ test('a raw root pod without limits: each practice named, with its fix', () => {
   const advice = bestPractices({ pod: raw, disruptionBudget: false });
   assert.deepEqual(advice.map((a) => a.rule), ['practice-controller', 'practice-requests', 'practice-limits', 'practice-probes', 'practice-root', 'practice-latest-tag', 'practice-pod-security']);
   const controller = advice[0]!;
-  const deployment = (controller.fixes![0]!.changes[0] as { object: { kind: string; spec: { template: { spec: object } } } }).object;
+  const deployment = (controller.fixes![0]!.changes[0] as unknown as { object: { kind: string; spec: { template: { spec: object } } } }).object;
   assert.equal(deployment.kind, 'Deployment');
   assert.deepEqual(deployment.spec.template.spec, raw.spec);
   assert.deepEqual(advice.find((a) => a.rule === 'practice-probes')!.fixes![0]!.changes, [{ action: 'podSpec', patch: { containers: [{ name: 'app', readinessProbe: { tcpSocket: { port: 80 }, periodSeconds: 10 } }] } }]);
@@ -27,7 +27,7 @@ test('a single-replica Deployment without a budget gets two replicas and a PodDi
   const disruption = advice.find((a) => a.rule === 'practice-disruption')!;
   assert.equal(disruption.title, 'Deployment web has a single replica and no disruption budget');
   assert.deepEqual(disruption.fixes![0]!.changes[0], { action: 'ownerPatch', patch: { spec: { replicas: 2 } } });
-  assert.deepEqual((disruption.fixes![0]!.changes[1] as { object: { spec: object } }).object.spec, { minAvailable: 1, selector: { matchLabels: { app: 'web' } } });
+  assert.deepEqual((disruption.fixes![0]!.changes[1] as unknown as { object: { spec: object } }).object.spec, { minAvailable: 1, selector: { matchLabels: { app: 'web' } } });
   assert.equal(bestPractices({ pod: owned, owner: { kind: 'Deployment', name: 'web', replicas: 3, selector: { app: 'web' } }, disruptionBudget: true }).some((a) => a.rule === 'practice-disruption'), false);
   // A Job's pods finish on their own: no probes asked of them.
   assert.equal(bestPractices({ pod: owned, owner: { kind: 'Job', name: 'migrate' }, disruptionBudget: false }).some((a) => a.rule === 'practice-probes'), false);

@@ -1,0 +1,86 @@
+// Every problem in the cluster at once: each pod's findings (the debugger's
+// rules, without what only a single pod's diagnosis fetches: previous logs
+// and the API server's denial memory), and the best-practice advice once per
+// workload rather than once per replica. Pure and linear in the pods, so it
+// stays fast for thousands of them.
+
+import type { Problem } from '../../preload/api.ts';
+import type { KubeObject } from '../kube/meta.ts';
+import { bestPractices } from './bestPractices.ts';
+import { rules } from './diagnosePod.ts';
+import type { EventView, NodeView, PodView } from './podView.ts';
+
+export type { Problem };
+
+export interface ClusterObjects {
+  pods: PodView[];
+  events: EventView[];
+  nodes: NodeView[];
+  /** ReplicaSets (to find the Deployment above a pod), Deployments and StatefulSets (replicas, selector), PodDisruptionBudgets. */
+  replicaSets: KubeObject[];
+  workloads: KubeObject[];
+  disruptionBudgets: KubeObject[];
+}
+
+interface WorkloadSpec {
+  replicas?: number;
+  selector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
+}
+
+const severityRank = { error: 0, warning: 1, info: 2 };
+
+function controllerOf(object: KubeObject) {
+  return object.metadata.ownerReferences?.find((o) => o.controller);
+}
+
+/** Each matchLabels-only budget's labels; a pod is covered when one's labels are all on it. */
+function budgetSelectors(budgets: KubeObject[]): Array<Record<string, string> | 'other'> {
+  return budgets.map((b) => {
+    const selector = (b as KubeObject & { spec?: WorkloadSpec }).spec?.selector;
+    return selector?.matchLabels && !selector.matchExpressions?.length ? selector.matchLabels : 'other';
+  });
+}
+
+export function clusterProblems(objects: ClusterObjects, now: Date): Problem[] {
+  const eventsByUid = new Map<string, EventView[]>();
+  for (const event of objects.events) {
+    const uid = event.involvedObject?.uid;
+    if (!uid) continue;
+    const list = eventsByUid.get(uid);
+    if (list) list.push(event);
+    else eventsByUid.set(uid, [event]);
+  }
+  const replicaSets = new Map(objects.replicaSets.map((rs) => [rs.metadata.uid ?? '', rs]));
+  const workloads = new Map(objects.workloads.map((w) => [w.metadata.uid ?? '', w]));
+  const budgets = budgetSelectors(objects.disruptionBudgets);
+  const budgetNamespaces = objects.disruptionBudgets.map((b) => b.metadata.namespace);
+  const problems: Problem[] = [];
+  const advisedWorkloads = new Set<string>();
+
+  // Newest pods first, so a workload's advice comes from its newest replica.
+  const pods = [...objects.pods].sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''));
+  for (const pod of pods) {
+    const namespace = pod.metadata.namespace ?? 'default';
+    const name = pod.metadata.name ?? '';
+    const podSubject = { kind: 'Pod', namespace, name, pod: name };
+    const input = { pod, events: eventsByUid.get(pod.metadata.uid ?? '') ?? [], nodes: objects.nodes, previousLogs: {} };
+    for (const rule of rules) for (const finding of rule(input, now)) problems.push({ subject: podSubject, finding });
+
+    let ref = controllerOf(pod);
+    if (ref?.kind === 'ReplicaSet') {
+      const above = controllerOf(replicaSets.get(ref.uid) ?? { metadata: {} });
+      if (above?.kind === 'Deployment') ref = above;
+    }
+    const key = ref ? ref.uid : `pod/${namespace}/${name}`;
+    if (advisedWorkloads.has(key)) continue;
+    advisedWorkloads.add(key);
+    const workload = ref ? (workloads.get(ref.uid) as (KubeObject & { spec?: WorkloadSpec }) | undefined) : undefined;
+    const selector = workload?.spec?.selector;
+    const plain = selector?.matchLabels && !selector.matchExpressions?.length ? selector.matchLabels : undefined;
+    const disruptionBudget = budgets.some((b, i) => budgetNamespaces[i] === namespace && (b === 'other' || Object.entries(b).every(([k, v]) => pod.metadata.labels?.[k] === v)));
+    const owner = ref && { kind: ref.kind, name: ref.name, replicas: workload?.spec?.replicas, ...(plain && { selector: plain }) };
+    const subject = ref ? { kind: ref.kind, namespace, name: ref.name, pod: name } : podSubject;
+    for (const finding of bestPractices({ pod, owner, disruptionBudget })) problems.push({ subject, finding });
+  }
+  return problems.sort((a, b) => severityRank[a.finding.severity] - severityRank[b.finding.severity]);
+}

@@ -14,13 +14,15 @@ import { ClusterView } from './views/ClusterView.tsx';
 import { EventsView } from './views/EventsView.tsx';
 import { PodDetail } from './views/PodDetail.tsx';
 import { PodsView } from './views/PodsView.tsx';
+import { ResourcesView } from './views/ResourcesView.tsx';
+import { isPodLink, locationOf, type ResourceLocation } from './resources/location.ts';
 import { SamplesView } from './views/SamplesView.tsx';
 import { SettingsView } from './views/SettingsView.tsx';
 import { StartupScreen } from './views/StartupScreen.tsx';
 import { WorkloadsView } from './views/WorkloadsView.tsx';
 import type { ConnectionState } from './wsTransport.ts';
 
-const views = ['Pods', 'Workloads', 'Cluster', 'Events', 'Apply YAML', 'Samples', 'Settings'] as const;
+const views = ['Pods', 'Workloads', 'Resources', 'Cluster', 'Events', 'Apply YAML', 'Samples', 'Settings'] as const;
 type View = (typeof views)[number];
 
 export function LockedScreen() {
@@ -64,6 +66,7 @@ function Workspace({ status, settings, setSettings, view, setView }: WorkspacePr
   const [labelSelector, setLabelSelector] = useState('');
   const [pod, setPod] = useState<{ namespace: string; name: string }>();
   const [notice, setNotice] = useState<string>();
+  const [resourcesAt, setResourcesAt] = useState<ResourceLocation>();
   const go = (next: View) => {
     setView(next);
     setPod(undefined);
@@ -107,10 +110,21 @@ function Workspace({ status, settings, setSettings, view, setView }: WorkspacePr
                 go('Pods');
               }}
             />
+          ) : view === 'Resources' ? (
+            <ResourcesView namespace={namespace} location={resourcesAt} onLocation={setResourcesAt} onOpenPod={(ns, name) => setPod({ namespace: ns, name })} />
           ) : view === 'Cluster' ? (
             <ClusterView />
           ) : view === 'Events' ? (
-            <EventsView namespace={namespace} />
+            <EventsView
+              namespace={namespace}
+              onOpenObject={(link) => {
+                if (isPodLink(link) && link.namespace && link.name) return setPod({ namespace: link.namespace, name: link.name });
+                const at = locationOf(link);
+                if (!at) return;
+                setResourcesAt(at);
+                go('Resources');
+              }}
+            />
           ) : view === 'Apply YAML' ? (
             <ApplyView namespace={namespace} />
           ) : view === 'Samples' ? (

@@ -110,6 +110,9 @@ describe('kinds from discovery', () => {
     );
     assert.deepEqual(table.rows[0]!.cells.slice(0, 3), ['my-new-cron-object', '* * * * */5', 1]);
     assert.equal(table.rows[0]!.object.name, 'my-new-cron-object');
+    // The detail view asks for its one row by name, as for any kind.
+    const one = await resourceTable(api.api.tableClient(adminUser), { resource: cronTabs, namespace: 'default', fieldSelector: 'metadata.name=my-new-cron-object' });
+    assert.equal(one.rows.length, 1);
 
     const impact = await deleteImpact(api.client, await kinds(), { resource: crds, name: 'crontabs.stable.example.com' });
     assert.deepEqual(impact.counts, [{ kind: 'CronTab', count: 1 }]);

@@ -5,9 +5,9 @@
 // (renderer/wsTransport.ts). Only types and plain constants live here, so the
 // preload bundle stays tiny and the renderer can import it.
 
-import type { KubeList, KubeObject, Status } from '../main/kube/meta.ts';
+import type { KubeList, KubeObject, Status, TableColumnDefinition } from '../main/kube/meta.ts';
 
-export type { KubeList, KubeObject, Status };
+export type { KubeList, KubeObject, Status, TableColumnDefinition };
 
 // ---------------------------------------------------------------------------
 // Errors: they cross as data ({error}) and are thrown again renderer-side.
@@ -58,6 +58,97 @@ export interface WatchEvent {
   changes?: WatchChange[];
   /** The watch could not go on and will retry: what happened. */
   error?: BridgeErrorInfo;
+}
+
+/** One kind the API serves, as discovery describes it, in its group's preferred version that serves it. */
+export interface ApiKind {
+  resource: ResourceType;
+  kind: string;
+  namespaced: boolean;
+  /** What the server lets clients do with it: `list` to browse it, `update` to edit it, `delete` to delete it. */
+  verbs: string[];
+  shortNames?: string[];
+  categories?: string[];
+}
+
+/** An API group ('' for the core group) and the kinds it serves, in discovery's order. */
+export interface ApiGroupKinds {
+  group: string;
+  /** The group's preferred version. */
+  preferredVersion: string;
+  kinds: ApiKind[];
+}
+
+/** The identity of a table row's object (the rest of its metadata stays on the server). */
+export interface RowObject {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+}
+
+/** A list printed by the server (a meta.k8s.io/v1 Table): columns as the server defines them, cells as it formats them. */
+export interface ResourceTable {
+  /** `priority` 0 columns are what `kubectl get` shows; the others only with `-o wide`. */
+  columns: TableColumnDefinition[];
+  rows: Array<{ cells: unknown[]; object: RowObject }>;
+  resourceVersion?: string;
+}
+
+/** One line of a line diff: kept (' '), removed ('-') or added ('+'). */
+export interface DiffLine {
+  op: ' ' | '-' | '+';
+  text: string;
+}
+
+/** An edited object's YAML, to send as an update (PUT) of the object `ref` names. */
+export interface EditRequest extends ObjectRef {
+  yaml: string;
+}
+
+/** What the server would store (dry run), and how its YAML differs from the object's now (managedFields left out). */
+export interface DryRunEdit {
+  object: KubeObject;
+  before: string;
+  after: string;
+  diff: DiffLine[];
+  /** The server would store something different from what it has. */
+  changed: boolean;
+}
+
+export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
+
+export interface DeleteRequest extends ObjectRef {
+  /** How the garbage collector treats what the object owns (default Background, as kubectl). */
+  propagationPolicy?: PropagationPolicy;
+  /** Delete only this object (a precondition): not another one created under the same name since. */
+  uid?: string;
+}
+
+/** An object that goes (or, with Orphan, stays) when another is deleted. */
+export interface AffectedObject {
+  resource: ResourceType;
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** 1: owned by the deleted object; 2: owned by one of those; ... */
+  depth: number;
+}
+
+/** What a delete takes with it. */
+export interface DeleteImpact {
+  /** The objects deleted with it (or orphaned, with Orphan), nearest first; the first 200 of them. */
+  objects: AffectedObject[];
+  /** How many of each kind, all of them counted, most first. */
+  counts: Array<{ kind: string; count: number }>;
+  total: number;
+  /** True when `objects` lists fewer than `total`. */
+  truncated: boolean;
+  /** With Orphan: the objects listed stay, losing their owner reference. */
+  orphaned: boolean;
+  /** What else to know: finalizers holding it, volumes and their data, claims kept. */
+  notes: string[];
 }
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged' | 'failed';
@@ -467,8 +558,22 @@ export interface BridgeCalls {
   'objects.get': Call<ObjectRef, KubeObject>;
   /** The object as YAML for reading and editing (managedFields left out, as `kubectl get -o yaml` shows by default). */
   'objects.yaml': Call<ObjectRef, string>;
-  'objects.delete': Call<ObjectRef, void>;
+  /** Deletes as kubectl delete does, with its propagation policy. */
+  'objects.delete': Call<DeleteRequest, void>;
   'objects.apply': Call<ApplyRequest, ApplyOutcome[]>;
+
+  /** Every kind the API serves, grouped by API group, from discovery (read again for kinds added or removed, such as CRDs). */
+  'resources.kinds': Call<void, ApiGroupKinds[]>;
+  /** A list as the server prints it (a server-side Table, as `kubectl get`). */
+  'resources.table': Call<Selection, ResourceTable>;
+  /** The objects whose ownerReferences name this one (its owned objects, one level down). */
+  'resources.owned': Call<ObjectRef, AffectedObject[]>;
+  /** The edited YAML sent as an update with dryRun=All: the server's result and a line diff; or its Status error with field causes. */
+  'resources.dryRunEdit': Call<EditRequest, DryRunEdit>;
+  /** The edited YAML sent as an update (PUT); answers the stored object. A stale resourceVersion is a 409 Conflict. */
+  'resources.update': Call<EditRequest, KubeObject>;
+  /** What deleting the object would take with it, under the propagation policy given (default Background). */
+  'resources.deleteImpact': Call<ObjectRef & { propagationPolicy?: PropagationPolicy }, DeleteImpact>;
 
   'watch.start': Call<Selection, { watchId: string }>;
   'watch.stop': Call<{ watchId: string }, void>;
@@ -542,6 +647,12 @@ export const callNames = [
   'objects.yaml',
   'objects.delete',
   'objects.apply',
+  'resources.kinds',
+  'resources.table',
+  'resources.owned',
+  'resources.dryRunEdit',
+  'resources.update',
+  'resources.deleteImpact',
   'watch.start',
   'watch.stop',
   'workloads.scale',

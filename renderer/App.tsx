@@ -15,13 +15,15 @@ import { EventsView } from './views/EventsView.tsx';
 import { PodDetail, type PodTab } from './views/PodDetail.tsx';
 import { PodsView } from './views/PodsView.tsx';
 import { ProblemsView } from './views/ProblemsView.tsx';
+import { ResourcesView } from './views/ResourcesView.tsx';
+import { isPodLink, locationOf, type ResourceLocation } from './resources/location.ts';
 import { SamplesView } from './views/SamplesView.tsx';
 import { SettingsView } from './views/SettingsView.tsx';
 import { StartupScreen } from './views/StartupScreen.tsx';
 import { WorkloadsView } from './views/WorkloadsView.tsx';
 import type { ConnectionState } from './wsTransport.ts';
 
-const views = ['Pods', 'Workloads', 'Problems', 'Cluster', 'Events', 'Apply YAML', 'Samples', 'Settings'] as const;
+const views = ['Pods', 'Workloads', 'Resources', 'Problems', 'Cluster', 'Events', 'Apply YAML', 'Samples', 'Settings'] as const;
 type View = (typeof views)[number];
 
 export function LockedScreen() {
@@ -65,6 +67,7 @@ function Workspace({ status, settings, setSettings, view, setView }: WorkspacePr
   const [labelSelector, setLabelSelector] = useState('');
   const [pod, setPod] = useState<{ namespace: string; name: string; tab?: PodTab }>();
   const [notice, setNotice] = useState<string>();
+  const [resourcesAt, setResourcesAt] = useState<ResourceLocation>();
   const go = (next: View) => {
     setView(next);
     setPod(undefined);
@@ -108,12 +111,23 @@ function Workspace({ status, settings, setSettings, view, setView }: WorkspacePr
                 go('Pods');
               }}
             />
+          ) : view === 'Resources' ? (
+            <ResourcesView namespace={namespace} location={resourcesAt} onLocation={setResourcesAt} onOpenPod={(ns, name) => setPod({ namespace: ns, name })} />
           ) : view === 'Problems' ? (
             <ProblemsView namespace={namespace} onOpen={(ns, name) => setPod({ namespace: ns, name, tab: 'Debug' })} />
           ) : view === 'Cluster' ? (
             <ClusterView />
           ) : view === 'Events' ? (
-            <EventsView namespace={namespace} />
+            <EventsView
+              namespace={namespace}
+              onOpenObject={(link) => {
+                if (isPodLink(link) && link.namespace && link.name) return setPod({ namespace: link.namespace, name: link.name });
+                const at = locationOf(link);
+                if (!at) return;
+                setResourcesAt(at);
+                go('Resources');
+              }}
+            />
           ) : view === 'Apply YAML' ? (
             <ApplyView namespace={namespace} />
           ) : view === 'Samples' ? (

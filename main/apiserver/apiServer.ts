@@ -34,6 +34,11 @@ import { StaticTokenAuthenticator } from './auth/tokenAuthenticator.ts';
 import { PrivilegedGroupAuthorizer, UnionAuthorizer } from './auth/unionAuthorizer.ts';
 import { adminUser, type UserInfo } from './auth/user.ts';
 import { InProcessClient } from './client/inProcessClient.ts';
+import { InProcessDiscovery } from './client/inProcessDiscovery.ts';
+import { InProcessTables } from './client/inProcessTables.ts';
+import { componentUserAgent } from './client/userAgent.ts';
+import type { DiscoveryClient } from '../kube/client/discovery.ts';
+import type { TableClient } from '../kube/client/tables.ts';
 import type { KubeClient } from '../kube/client/types.ts';
 import { CreateOnlyResources } from './createOnly.ts';
 import { CustomResourceServing } from './crd/customResourceServing.ts';
@@ -238,6 +243,18 @@ export class ApiServer {
 
   client(user: UserInfo): KubeClient {
     return new InProcessClient(this.dispatcher, user);
+  }
+
+  /** Aggregated discovery as `user` reads it, without HTTP (the documents are this process's own, so its address is not needed). */
+  discoveryClient(user: UserInfo): DiscoveryClient {
+    this.inProcessDiscovery ??= new Discovery(this.catalog, () => `127.0.0.1:${this.port}`);
+    return new InProcessDiscovery(this.inProcessDiscovery, this.requestAuthorizer, user);
+  }
+  private inProcessDiscovery: Discovery | undefined;
+
+  /** Lists printed as server-side Tables, as `user` would get them over HTTPS. */
+  tableClient(user: UserInfo): TableClient {
+    return new InProcessTables(this.dispatcher, user, componentUserAgent(user));
   }
 
   async close(): Promise<void> {

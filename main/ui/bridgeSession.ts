@@ -17,9 +17,17 @@ import { ExecSessions } from './execSessions.ts';
 import { LogSessions } from './logSessions.ts';
 import { deleteObject, getObject, objectYaml } from './objects.ts';
 import { podProbeHistory, ProbeFollows } from './probeHistory.ts';
+import { deleteImpact } from './resources/deleteImpact.ts';
+import { dryRunEdit, updateObject } from './resources/edit.ts';
+import { servedKinds } from './resources/kinds.ts';
+import { ownedObjects } from './resources/ownership.ts';
+import { resourceTable } from './resources/table.ts';
 import {
+  deleteRequest,
+  editRequest,
   isRecord,
   objectRef,
+  optionalPropagationPolicy,
   optionalBoolean,
   optionalInteger,
   optionalString,
@@ -113,8 +121,21 @@ export class BridgeSession {
       },
       'objects.get': (r) => getObject(connection().client, objectRef(r)),
       'objects.yaml': async (r) => objectYaml(await getObject(connection().client, objectRef(r))),
-      'objects.delete': (r) => deleteObject(connection().client, objectRef(r)),
+      'objects.delete': (r) => deleteObject(connection().client, deleteRequest(r)),
       'objects.apply': (r) => applyYaml(connection().client, connection().kinds, { yaml: requiredString(r, 'yaml'), namespace: optionalString(r, 'namespace') }),
+      'resources.kinds': () => servedKinds(connection().discovery),
+      'resources.table': (r) => resourceTable(connection().tables, selection(r)),
+      'resources.owned': async (r) => {
+        const ref = objectRef(r);
+        return ownedObjects(connection().client, await servedKinds(connection().discovery), ref);
+      },
+      'resources.dryRunEdit': (r) => dryRunEdit(connection().client, editRequest(r)),
+      'resources.update': (r) => updateObject(connection().client, editRequest(r)),
+      'resources.deleteImpact': async (r) => {
+        const ref = objectRef(r);
+        const policy = optionalPropagationPolicy(r);
+        return deleteImpact(connection().client, await servedKinds(connection().discovery), ref, policy);
+      },
       'watch.start': (r) => ({ watchId: this.watches.start(connection().client, selection(r)) }),
       'watch.stop': (r) => this.watches.stop(requiredString(r, 'watchId')),
       'workloads.scale': (r) => scale(connection().client, objectRef(r), requiredInteger(r, 'replicas', 0, 10_000)),

@@ -1,7 +1,7 @@
 // Reading, showing and deleting single objects for the views.
 
 import { stringify } from 'yaml';
-import type { KubeObject, ObjectRef } from '../../preload/api.ts';
+import type { DeleteRequest, KubeObject, ObjectRef } from '../../preload/api.ts';
 import type { KubeClient } from '../kube/client/types.ts';
 
 export async function getObject(client: KubeClient, ref: ObjectRef): Promise<KubeObject> {
@@ -14,6 +14,10 @@ export function objectYaml(object: KubeObject): string {
   return stringify({ ...object, metadata }, { lineWidth: 0 });
 }
 
-export async function deleteObject(client: KubeClient, ref: ObjectRef): Promise<void> {
-  await client.resource(ref.resource).delete(ref.namespace, ref.name, { propagationPolicy: 'Background' });
+/** As `kubectl delete` (propagation Background unless asked otherwise); with a uid, only that object, not one recreated under its name. */
+export async function deleteObject(client: KubeClient, request: DeleteRequest): Promise<void> {
+  await client.resource(request.resource).delete(request.namespace, request.name, {
+    propagationPolicy: request.propagationPolicy ?? 'Background',
+    ...(request.uid ? { preconditions: { uid: request.uid } } : {}),
+  });
 }

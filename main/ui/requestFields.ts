@@ -2,7 +2,7 @@
 // WebSocket): their types are a promise, not a proof. These checks turn a
 // malformed request into a 400 that says which field is wrong.
 
-import type { ObjectRef, ResourceType, Selection } from '../../preload/api.ts';
+import type { DeleteRequest, EditRequest, ObjectRef, PropagationPolicy, ResourceType, Selection } from '../../preload/api.ts';
 import { badRequest } from './bridgeError.ts';
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -68,4 +68,22 @@ export function selection(request: unknown): Selection {
     labelSelector: optionalString(request, 'labelSelector'),
     fieldSelector: optionalString(request, 'fieldSelector'),
   };
+}
+
+const propagationPolicies: readonly PropagationPolicy[] = ['Background', 'Foreground', 'Orphan'];
+
+export function optionalPropagationPolicy(request: unknown): PropagationPolicy | undefined {
+  const value = optionalString(request, 'propagationPolicy');
+  if (value !== undefined && !propagationPolicies.includes(value as PropagationPolicy)) throw badRequest(`propagationPolicy must be one of ${propagationPolicies.join(', ')}`);
+  return value as PropagationPolicy | undefined;
+}
+
+export function deleteRequest(request: unknown): DeleteRequest {
+  const uid = optionalString(request, 'uid');
+  const propagationPolicy = optionalPropagationPolicy(request);
+  return { ...objectRef(request), ...(propagationPolicy ? { propagationPolicy } : {}), ...(uid ? { uid } : {}) };
+}
+
+export function editRequest(request: unknown): EditRequest {
+  return { ...objectRef(request), yaml: requiredString(request, 'yaml') };
 }

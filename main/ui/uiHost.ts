@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { ClusterSummary, NewCluster } from '../../preload/api.ts';
 import type { AuthorizationDenial } from '../apiserver/auth/denialLog.ts';
 import { adminUser } from '../apiserver/auth/user.ts';
+import type { DiscoveryClient } from '../kube/client/discovery.ts';
+import type { TableClient } from '../kube/client/tables.ts';
 import type { KubeClient } from '../kube/client/types.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import type { NodeControl } from '../cluster/nodes/nodeControl.ts';
@@ -21,6 +23,10 @@ import type { StatusBoard } from './statusBoard.ts';
 
 export interface ClusterConnection {
   client: KubeClient;
+  /** The API's discovery, for the kinds it serves now. */
+  discovery: DiscoveryClient;
+  /** Lists as the server prints them (server-side Tables). */
+  tables: TableClient;
   kinds: KindResolver;
   streams: PodStreams;
   /** Probe runs from the kubelets' memory; absent for a cluster whose kubelets PodLab does not run. */
@@ -53,6 +59,8 @@ export interface UiHost {
 export function connectionTo(cluster: Cluster, streams: PodStreams): ClusterConnection {
   return {
     client: cluster.apiServer.client(adminUser),
+    discovery: cluster.apiServer.discoveryClient(adminUser),
+    tables: cluster.apiServer.tableClient(adminUser),
     kinds: catalogKindResolver(cluster.apiServer.catalog),
     streams,
     probes: (node) => cluster.probeHistory(node),

@@ -6,7 +6,15 @@ import { eventTime, type EventView } from '../../main/insight/podView.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { VirtualTable, type Column } from './VirtualTable.tsx';
 
-export function EventsTable({ events, showObject, empty }: { events: EventView[]; showObject: boolean; empty: string }) {
+interface Props {
+  events: EventView[];
+  showObject: boolean;
+  empty: string;
+  /** Present: the OBJECT cell links to the event's object. */
+  onOpenObject?: (event: EventView) => void;
+}
+
+export function EventsTable({ events, showObject, empty, onOpenObject }: Props) {
   const now = useNow();
   const rows = useMemo(() => [...events].sort((a, b) => Date.parse(eventTime(b) || '0') - Date.parse(eventTime(a) || '0')), [events]);
   const columns: Column<EventView>[] = [
@@ -14,7 +22,22 @@ export function EventsTable({ events, showObject, empty }: { events: EventView[]
     { key: 'type', title: 'TYPE', width: '80px', render: (e) => <span className={e.type === 'Warning' ? 'tone-bad' : 'tone-muted'}>{e.type}</span> },
     { key: 'reason', title: 'REASON', width: 'minmax(120px, 1fr)', render: (e) => e.reason },
     ...(showObject
-      ? [{ key: 'object', title: 'OBJECT', width: 'minmax(160px, 1.5fr)', render: (e: EventView) => `${(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? ''}` }]
+      ? [
+          {
+            key: 'object',
+            title: 'OBJECT',
+            width: 'minmax(160px, 1.5fr)',
+            render: (e: EventView) => {
+              const name = `${(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? ''}`;
+              if (!onOpenObject || !e.involvedObject?.kind || !e.involvedObject.name) return name;
+              return (
+                <button className="link" title={`Open ${name}`} onClick={() => onOpenObject(e)}>
+                  {name}
+                </button>
+              );
+            },
+          },
+        ]
       : []),
     { key: 'from', title: 'FROM', width: 'minmax(100px, 1fr)', render: (e) => e.source?.component ?? (e.metadata as { reportingController?: string }).reportingController ?? '' },
     { key: 'count', title: 'COUNT', width: '60px', render: (e) => e.count ?? 1 },

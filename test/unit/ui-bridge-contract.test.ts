@@ -14,6 +14,7 @@ import type { UiHost } from '../../main/ui/uiHost.ts';
 import { unavailablePodStreams } from '../../main/ui/podStreams.ts';
 import { startInProcessApi, type InProcessApi } from '../helpers/inProcessApi.ts';
 import { catalogKindResolver } from '../../main/ui/apply/kindResolver.ts';
+import { adminUser } from '../../main/apiserver/auth/user.ts';
 import { after, before } from 'node:test';
 import { appPaths } from '../../main/appPaths.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -68,7 +69,14 @@ after(async () => {
 
 function host(): UiHost {
   return {
-    connection: () => ({ client: api.client, kinds: catalogKindResolver(api.api.catalog), streams: unavailablePodStreams, nodes }),
+    connection: () => ({
+      client: api.client,
+      discovery: api.api.discoveryClient(adminUser),
+      tables: api.api.tableClient(adminUser),
+      kinds: catalogKindResolver(api.api.catalog),
+      streams: unavailablePodStreams,
+      nodes,
+    }),
     status: new StatusBoard({ mode: 'browser', name: 'test', phase: 'running', runtime: 'simulated', docker: { state: 'not-used', endpoint: '' }, home, podStreams: false, canSwitch: false }),
     clusters: () => [],
     switchCluster: async () => undefined,

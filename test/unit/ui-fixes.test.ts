@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Fix } from '../../preload/api.ts';
+import { adminUser } from '../../main/apiserver/auth/user.ts';
 import { catalogKindResolver } from '../../main/ui/apply/kindResolver.ts';
 import { diagnose } from '../../main/ui/diagnose.ts';
 import { applyFix, previewFix } from '../../main/ui/fixes/applyFix.ts';
@@ -24,7 +25,7 @@ const container = { name: 'web', image: 'busybox:latest', command: ['sleep', '36
 
 before(async () => {
   api = await startInProcessApi();
-  connection = { client: api.client, kinds: catalogKindResolver(api.api.catalog), streams: unavailablePodStreams, nodes: undefined as never };
+  connection = { client: api.client, kinds: catalogKindResolver(api.api.catalog), discovery: api.api.discoveryClient(adminUser), tables: api.api.tableClient(adminUser), streams: unavailablePodStreams, nodes: undefined as never };
   await api.client.resource({ group: '', version: 'v1', plural: 'namespaces' }).create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
 });
 after(() => api.close());

@@ -6,29 +6,18 @@ import type { Finding, Fix, FixApplied, FixPreview, FixStep } from '../../preloa
 import { requireBridge } from '../bridge.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { useAction } from '../hooks/useAction.ts';
-import { changedWithContext, lineDiff } from '../lineDiff.ts';
+import { lineDiff } from '../../main/ui/resources/lineDiff.ts';
+import { DiffView } from '../resources/DiffView.tsx';
 
 export function StepDiff({ step }: { step: FixStep }) {
-  const lines = changedWithContext(lineDiff(step.before, step.after));
   const verb = step.verb === 'create' ? 'Create' : step.verb === 'patch' ? 'Patch' : 'Replace (delete and create again)';
   return (
-    <div className="fix-step">
+    <div className="fix-step" aria-label={`Changes to ${step.kind} ${step.name}`}>
       <div className="fix-step-target">
         {verb} {step.kind} <b>{step.name}</b>
         {step.namespace ? ` in ${step.namespace}` : ''}
       </div>
-      <pre className="diff" aria-label={`Changes to ${step.kind} ${step.name}`}>
-        {lines.map((line, i) =>
-          line === 'gap' ? (
-            <div key={i} className="diff-gap">…</div>
-          ) : (
-            <div key={i} className={`diff-${line.kind}`}>
-              {line.kind === 'added' ? '+ ' : line.kind === 'removed' ? '- ' : '  '}
-              {line.text}
-            </div>
-          ),
-        )}
-      </pre>
+      <DiffView diff={lineDiff(step.before, step.after)} />
     </div>
   );
 }

@@ -43,8 +43,8 @@ test('missing ConfigMap: the fix creates it, and the debugger sees the pod turn 
 
   await fix.getByRole('button', { name: 'Preview' }).click();
   await fix.getByText("The API server's dry run accepts it").waitFor();
-  const diff = await fix.getByLabel('Changes to ConfigMap app-settings').innerText();
-  assert.match(diff, /\+ kind: ConfigMap/);
+  const added = await fix.getByLabel('Changes to ConfigMap app-settings').locator('.diff-added').allInnerTexts();
+  assert.ok(added.some((line) => /kind: ConfigMap/.test(line)), added.join('\n'));
   // The dry run stored nothing.
   const before = await kubectlOk(s.serve.kubeconfig, ['get', 'configmaps', '-o', 'name']);
   assert.doesNotMatch(before, /app-settings/);

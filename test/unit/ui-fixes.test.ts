@@ -14,7 +14,7 @@ import { checkFix } from '../../main/ui/fixes/checkFix.ts';
 import { unavailablePodStreams } from '../../main/ui/podStreams.ts';
 import type { ClusterConnection } from '../../main/ui/uiHost.ts';
 import type { KubeObject } from '../../main/kube/meta.ts';
-import { changedWithContext, lineDiff } from '../../renderer/lineDiff.ts';
+import { lineDiff } from '../../main/ui/resources/lineDiff.ts';
 import { startInProcessApi, type InProcessApi } from '../helpers/inProcessApi.ts';
 
 let api: InProcessApi;
@@ -49,7 +49,7 @@ test('a pod spec fix lands on the Deployment template, previewed as a diff, appl
   const preview = await previewFix(connection.client, connection.kinds, request);
   assert.equal(preview.refused, undefined);
   assert.deepEqual(preview.steps.map((s) => [s.verb, s.kind, s.name]), [['patch', 'Deployment', 'web']]);
-  const added = lineDiff(preview.steps[0]!.before, preview.steps[0]!.after).filter((l) => l.kind === 'added').map((l) => l.text.trim());
+  const added = lineDiff(preview.steps[0]!.before, preview.steps[0]!.after).filter((l) => l.op === '+').map((l) => l.text.trim());
   assert.ok(added.includes('imagePullPolicy: IfNotPresent'), added.join('\n'));
   const stored = (await api.client.resource({ group: 'apps', version: 'v1', plural: 'deployments' }).get('shop', 'web')) as never as { metadata: KubeObject['metadata']; spec: { template: { spec: { containers: { imagePullPolicy?: string }[] } } } };
   assert.equal(stored.spec.template.spec.containers[0]!.imagePullPolicy, 'Always', 'the dry run stores nothing');
@@ -113,14 +113,4 @@ test('a fix the dry run refuses is reported as refused and never offered by the 
   await api.client.resource({ group: '', version: 'v1', plural: 'configmaps' }).create('shop', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app-config' }, data: { mode: 'x' } } as never);
   const again = await diagnose(connection, 'shop', 'needs-config');
   assert.equal(again.findings.find((f) => f.rule === 'missing-config')?.fixes, undefined);
-});
-
-test('line diff: changed lines with context, gaps elided', () => {
-  const before = 'a\nb\nc\nd\ne\nf\ng\nh\n';
-  const after = 'a\nb\nc\nd\nE\nf\ng\nh\n';
-  const lines = lineDiff(before, after);
-  assert.deepEqual(lines.filter((l) => l.kind !== 'same'), [{ kind: 'removed', text: 'e' }, { kind: 'added', text: 'E' }]);
-  const shown = changedWithContext(lines, 1);
-  assert.deepEqual(shown, ['gap', { kind: 'same', text: 'd' }, { kind: 'removed', text: 'e' }, { kind: 'added', text: 'E' }, { kind: 'same', text: 'f' }, 'gap']);
-  assert.deepEqual(lineDiff('', 'x\n'), [{ kind: 'added', text: 'x' }]);
 });

@@ -178,6 +178,8 @@ export interface RolloutRevision {
   changeCause?: string;
   createdAt?: string;
   current: boolean;
+  /** What differs from the revision before it ("web image a → b", "web env", "restarted at ..."); absent for the first. */
+  changes?: string[];
 }
 
 export interface LogRequest {

@@ -5,6 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { KubeObject, ObjectRef, RolloutRevision } from '../../preload/api.ts';
+import { templateChanges, type TemplateShape } from './templateChanges.ts';
 import type { KubeClient } from '../kube/client/types.ts';
 import { BridgeFailure, badRequest } from './bridgeError.ts';
 
@@ -80,13 +81,14 @@ async function revisionsOf(client: KubeClient, ref: ObjectRef): Promise<{ owner:
 
 export async function history(client: KubeClient, ref: ObjectRef): Promise<RolloutRevision[]> {
   const { revisions, current } = await revisionsOf(client, ref);
-  return revisions.map((r) => ({
+  return revisions.map((r, i) => ({
     revision: r.revision,
     source: r.holder.metadata.name ?? '',
     images: (r.template?.spec?.containers ?? []).map((c) => c.image ?? ''),
     changeCause: r.holder.metadata.annotations?.[changeCauseAnnotation],
     createdAt: r.holder.metadata.creationTimestamp,
     current: r.revision === current,
+    ...(i > 0 && { changes: templateChanges(revisions[i - 1]!.template as TemplateShape, r.template as TemplateShape) }),
   }));
 }
 

@@ -5,6 +5,7 @@ import { summarizePod } from '../../main/apiserver/resources/shared/podPrinting.
 import type { EventView, PodView } from '../../main/insight/podView.ts';
 import type { BridgeErrorInfo, Settings } from '../../preload/api.ts';
 import { errorInfo, requireBridge } from '../bridge.ts';
+import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { EventsTable } from '../components/EventsTable.tsx';
 import { StatusText } from '../components/StatusText.tsx';
@@ -21,6 +22,14 @@ import { DebuggerPanel } from './DebuggerPanel.tsx';
 const tabs = ['Overview', 'Probes', 'Events', 'YAML', 'Logs', 'Shell', 'Debug'] as const;
 export type PodTab = (typeof tabs)[number];
 
+/** What deleting the pod leads to: a replacement from its controller, or nothing. */
+function deleteQuestion(pod: PodView): string {
+  const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
+  if (!owner) return `Delete pod ${pod.metadata.name}? No controller owns it: it is gone for good, with its containers and their logs.`;
+  if (owner.kind === 'DaemonSet' || owner.kind === 'StatefulSet') return `Delete pod ${pod.metadata.name}? Its ${owner.kind} ${owner.name} creates it again under the same name.`;
+  return `Delete pod ${pod.metadata.name}? Its ${owner.kind} ${owner.name} replaces it with a new pod.`;
+}
+
 export function PodDetail({ namespace, name, initialTab, settings, onBack }: { namespace: string; name: string; initialTab?: PodTab; settings: Settings; onBack: () => void }) {
   const [tab, setTab] = useState<PodTab>(initialTab ?? 'Overview');
   const [actionError, setActionError] = useState<BridgeErrorInfo>();
@@ -30,7 +39,6 @@ export function PodDetail({ namespace, name, initialTab, settings, onBack }: { n
   const now = useNow();
 
   const remove = async () => {
-    if (!confirm(`Delete pod ${name}? A controller (Deployment, ReplicaSet) will replace it.`)) return;
     try {
       await requireBridge().call('objects.delete', { resource: resources.pods, namespace, name });
     } catch (err) {
@@ -56,9 +64,7 @@ export function PodDetail({ namespace, name, initialTab, settings, onBack }: { n
         )}
         <span className="spacer" />
         {pod && (
-          <button className="danger" onClick={() => void remove()}>
-            Delete
-          </button>
+          <ConfirmButton label="Delete" question={deleteQuestion(pod)} confirmLabel={`Delete ${name}`} onConfirm={() => void remove()} />
         )}
       </header>
       {actionError && <ErrorBox error={actionError} />}

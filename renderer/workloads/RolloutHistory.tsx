@@ -4,10 +4,13 @@
 
 import { useState } from 'react';
 import type { BridgeErrorInfo, KubeObject, ResourceType, RolloutRevision } from '../../preload/api.ts';
+import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts';
 import { errorInfo, requireBridge } from '../bridge.ts';
+import { useNow } from '../hooks/useNow.ts';
 
 export function RolloutHistory({ resource, object, onError }: { resource: ResourceType; object: KubeObject; onError: (e?: BridgeErrorInfo) => void }) {
   const [revisions, setRevisions] = useState<RolloutRevision[]>();
+  const now = useNow();
   const ref = { resource, namespace: object.metadata.namespace, name: object.metadata.name ?? '' };
   const load = async () => {
     try {
@@ -43,7 +46,8 @@ export function RolloutHistory({ resource, object, onError }: { resource: Resour
           <tr key={r.revision}>
             <td>#{r.revision}</td>
             <td>{r.images.join(', ')}</td>
-            <td className="muted">{r.changeCause ?? ''}</td>
+            <td className="muted" title={r.createdAt}>{r.createdAt ? `${ageSince(r.createdAt, now)} ago` : ''}</td>
+            <td className="revision-changes">{r.changes ? (r.changes.length ? r.changes.join('; ') : 'same template') : 'first revision'}{r.changeCause ? <span className="muted"> ({r.changeCause})</span> : null}</td>
             <td>
               {r.current ? (
                 <b>current</b>

@@ -100,7 +100,7 @@ function Workspace({ status, settings, setSettings, view, setView }: WorkspacePr
         </div>
         <div className="content">
           {pod ? (
-            <PodDetail key={`${pod.namespace}/${pod.name}`} namespace={pod.namespace} name={pod.name} initialTab={pod.tab} settings={settings} onBack={() => setPod(undefined)} />
+            <PodDetail key={`${pod.namespace}/${pod.name}`} namespace={pod.namespace} name={pod.name} initialTab={pod.tab} settings={settings} onBack={() => setPod(undefined)} onOpenPod={(ns, name) => setPod({ namespace: ns, name })} />
           ) : view === 'Pods' ? (
             <PodsView namespace={namespace} labelSelector={labelSelector} onClearSelector={() => setLabelSelector('')} onOpen={(ns, name) => setPod({ namespace: ns, name })} />
           ) : view === 'Workloads' ? (

@@ -6,8 +6,9 @@
 
 import { randomUUID } from 'node:crypto';
 import type { BridgeEvents, KubeObject, LogRequest } from '../../preload/api.ts';
-import type { KubeClient } from '../kube/client/types.ts';
+import { isApiError, type KubeClient } from '../kube/client/types.ts';
 import { toBridgeError } from './bridgeError.ts';
+import { finalStop, noLogYet } from './logNotices.ts';
 import { chooseContainer, containerStatus } from './podContainers.ts';
 import type { PodStreams } from './podStreams.ts';
 
@@ -63,6 +64,8 @@ export class LogSessions {
     };
     void (async () => {
       let tailLines = request.tailLines;
+      const unscheduled = noLogYet(pod);
+      if (unscheduled) send({ notice: unscheduled });
       for (;;) {
         const instance = instanceOf(pod, container);
         try {
@@ -73,6 +76,20 @@ export class LogSessions {
           break;
         }
         if (!request.follow || request.previous || signal.aborted) {
+          send({ end: {} });
+          break;
+        }
+        // The instance's stream ended: read the pod now to tell a final stop from a restart to come.
+        const current = await client.resource(pods).get(request.namespace, request.pod).catch((err) => (isApiError(err, 'NotFound') ? undefined : pod));
+        if (!current) {
+          send({ notice: `pod ${request.pod} is gone: the log ends here` });
+          send({ end: {} });
+          break;
+        }
+        pod = current;
+        const final = finalStop(pod, container);
+        if (final) {
+          send({ notice: final });
           send({ end: {} });
           break;
         }

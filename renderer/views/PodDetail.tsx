@@ -1,6 +1,6 @@
 // One pod, live, with everything about it in tabs.
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { summarizePod } from '../../main/apiserver/resources/shared/podPrinting.ts';
 import type { EventView, PodView } from '../../main/insight/podView.ts';
 import type { BridgeErrorInfo, Settings } from '../../preload/api.ts';
@@ -22,6 +22,32 @@ import { DebuggerPanel } from './DebuggerPanel.tsx';
 const tabs = ['Overview', 'Probes', 'Events', 'YAML', 'Logs', 'Shell', 'Debug'] as const;
 export type PodTab = (typeof tabs)[number];
 
+/** A deleted pod's banner: what stays shown, and the pod its controller made to replace it. */
+function DeletedNotice({ pod, onOpenPod }: { pod: PodView; onOpenPod?: (namespace: string, name: string) => void }) {
+  const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
+  const namespace = pod.metadata.namespace ?? 'default';
+  const siblings = useWatch<PodView>(owner ? { resource: resources.pods, namespace } : undefined);
+  const replacement = siblings.items
+    .filter((p) => p.metadata.uid !== pod.metadata.uid && !p.metadata.deletionTimestamp && p.metadata.ownerReferences?.some((o) => o.uid === owner?.uid) && (p.metadata.creationTimestamp ?? '') >= (pod.metadata.creationTimestamp ?? ''))
+    .sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''))[0];
+  return (
+    <p className="banner tone-warn deleted-notice" role="status">
+      Pod {pod.metadata.name} was deleted: this is how it was last seen, with the log lines already loaded.{' '}
+      {owner ? (
+        replacement ? (
+          <button className="small" onClick={() => onOpenPod?.(namespace, replacement.metadata.name ?? '')}>
+            Open its replacement {replacement.metadata.name}
+          </button>
+        ) : (
+          <span className="muted">Waiting for {owner.kind} {owner.name} to create its replacement…</span>
+        )
+      ) : (
+        <span className="muted">No controller owned it, so nothing replaces it.</span>
+      )}
+    </p>
+  );
+}
+
 /** What deleting the pod leads to: a replacement from its controller, or nothing. */
 function deleteQuestion(pod: PodView): string {
   const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
@@ -30,11 +56,17 @@ function deleteQuestion(pod: PodView): string {
   return `Delete pod ${pod.metadata.name}? Its ${owner.kind} ${owner.name} replaces it with a new pod.`;
 }
 
-export function PodDetail({ namespace, name, initialTab, settings, onBack }: { namespace: string; name: string; initialTab?: PodTab; settings: Settings; onBack: () => void }) {
+export function PodDetail({ namespace, name, initialTab, settings, onBack, onOpenPod }: { namespace: string; name: string; initialTab?: PodTab; settings: Settings; onBack: () => void; onOpenPod?: (namespace: string, name: string) => void }) {
   const [tab, setTab] = useState<PodTab>(initialTab ?? 'Overview');
   const [actionError, setActionError] = useState<BridgeErrorInfo>();
   const live = useWatch<PodView>({ resource: resources.pods, namespace, fieldSelector: `metadata.name=${name}` });
-  const pod = live.items[0];
+  // A deleted pod stays on screen as last seen (its loaded log lines with it), marked deleted.
+  const [lastSeen, setLastSeen] = useState<PodView>();
+  useEffect(() => {
+    if (live.items[0]) setLastSeen(live.items[0]);
+  }, [live.items]);
+  const deleted = live.synced && !live.items[0] && !!lastSeen;
+  const pod = live.items[0] ?? (deleted ? lastSeen : undefined);
   const events = useWatch<EventView>(pod?.metadata.uid ? { resource: resources.events, namespace, fieldSelector: `involvedObject.uid=${pod.metadata.uid}` } : undefined);
   const now = useNow();
 
@@ -63,13 +95,14 @@ export function PodDetail({ namespace, name, initialTab, settings, onBack }: { n
           </span>
         )}
         <span className="spacer" />
-        {pod && (
+        {pod && !deleted && (
           <ConfirmButton label="Delete" question={deleteQuestion(pod)} confirmLabel={`Delete ${name}`} onConfirm={() => void remove()} />
         )}
       </header>
       {actionError && <ErrorBox error={actionError} />}
       {live.error && <ErrorBox error={live.error} />}
       {live.synced && !pod && <p className="muted">Pod {name} does not exist (any more) in namespace {namespace}.</p>}
+      {deleted && lastSeen && <DeletedNotice pod={lastSeen} onOpenPod={onOpenPod} />}
       {pod && (
         <>
           <nav className="tabs" role="tablist">

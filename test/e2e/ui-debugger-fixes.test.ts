@@ -80,3 +80,26 @@ test('the Problems view lists a broken sample with its cause, advice on a bare p
   await page.locator('.finding[data-rule=pending-unschedulable]').waitFor({ timeout: 10_000 });
   await page.getByRole('region', { name: 'Best practices' }).waitFor();
 });
+
+test('a deleted pod stays shown as last seen and links to the pod its Deployment made to replace it', async () => {
+  await kubectlOk(s.serve.kubeconfig, ['create', 'deployment', 'phoenix', '--image=busybox:1.36', '--', 'sleep', '3600']);
+  await nav(page, 'Pods');
+  // An earlier test left the list filtered to its sample's pods.
+  const chip = page.getByTitle('Show all pods');
+  if (await chip.count()) await chip.click();
+  const row = podRow(page, /^phoenix-/);
+  await row.first().waitFor({ timeout: 20_000 });
+  const first = (await row.first().locator('.cell-name').innerText()).trim();
+  await row.first().click();
+  await page.getByRole('tab', { name: 'Overview' }).waitFor();
+  await kubectlOk(s.serve.kubeconfig, ['delete', 'pod', first, '--wait=false']);
+  const notice = page.locator('.deleted-notice');
+  await notice.getByRole('button', { name: /^Open its replacement phoenix-/ }).waitFor({ timeout: 30_000 });
+  assert.match(await notice.innerText(), new RegExp(`Pod ${first} was deleted`));
+  assert.equal(await page.getByRole('tab', { name: 'Logs' }).count(), 1, 'the tabs stay');
+  await notice.getByRole('button', { name: /^Open its replacement/ }).click();
+  await page.locator('.deleted-notice').waitFor({ state: 'detached' });
+  const heading = await page.locator('.pod-detail h1').innerText();
+  assert.match(heading, /phoenix-/);
+  assert.doesNotMatch(heading, new RegExp(first));
+});

@@ -37,7 +37,7 @@ function waitFor(events: LogEvent[], predicate: (e: LogEvent) => boolean): Promi
 }
 
 test('following a log across a container restart', async () => {
-  await api.client.resource(pods).create('default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'looper' }, spec: { containers: [{ name: 'app', image: 'busybox:1.36' }] } });
+  await api.client.resource(pods).create('default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'looper' }, spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'busybox:1.36' }] } });
   await setInstance(0, 'docker://first');
   const calls: PodLogOptions[] = [];
   const instances = ['first instance\n', 'second instance\n'];

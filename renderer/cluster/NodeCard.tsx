@@ -10,6 +10,7 @@ import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { useAction, type ActionState } from '../hooks/useAction.ts';
 import { allocationText, type NodeAllocation } from '../nodeAllocation.ts';
+import { resourceText } from '../quantityText.ts';
 import { nodeStopQuestion } from './nodeStopImpact.ts';
 
 export interface NodeRow {
@@ -32,7 +33,7 @@ function readiness(node: NodeView): { text: string; tone: string } {
 
 function resourceList(list?: Record<string, string>): string {
   return Object.entries(list ?? {})
-    .map(([k, v]) => `${k} ${v}`)
+    .map(([k, v]) => resourceText(k, v))
     .join(' · ');
 }
 

@@ -80,3 +80,12 @@ test('quantities add as resource.Quantity does: canonical forms, mixed suffixes,
     ],
   );
 });
+
+test('node quantities in bytes read in binary units beside the exact value', async () => {
+  const { resourceText, bytesText } = await import('../../renderer/quantityText.ts');
+  assert.equal(resourceText('memory', '8029876Ki'), 'memory 8029876Ki (7.7 GiB)');
+  assert.equal(resourceText('ephemeral-storage', '102400Mi'), 'ephemeral-storage 102400Mi (100 GiB)');
+  assert.equal(resourceText('cpu', '4'), 'cpu 4');
+  assert.equal(resourceText('pods', '110'), 'pods 110');
+  assert.equal(bytesText(512), '512 B');
+});

@@ -446,8 +446,8 @@ export interface ProblemSubject {
   kind: string;
   namespace: string;
   name: string;
-  /** The pod to open for it (a workload's newest pod). */
-  pod: string;
+  /** The pod to open for it (a workload's newest pod); absent for an object no pod stands for (a Service without pods, a claim). */
+  pod?: string;
 }
 
 export interface Problem {

@@ -7,12 +7,13 @@
 import type { Problem } from '../../preload/api.ts';
 import type { KubeObject } from '../kube/meta.ts';
 import { bestPractices } from './bestPractices.ts';
+import { objectProblems, type ObjectProblemInput } from './objectProblems.ts';
 import { rules } from './diagnosePod.ts';
 import type { EventView, NodeView, PodView } from './podView.ts';
 
 export type { Problem };
 
-export interface ClusterObjects {
+export interface ClusterObjects extends Partial<Omit<ObjectProblemInput, 'pods' | 'eventsByUid'>> {
   pods: PodView[];
   events: EventView[];
   nodes: NodeView[];
@@ -82,5 +83,17 @@ export function clusterProblems(objects: ClusterObjects, now: Date): Problem[] {
     const subject = ref ? { kind: ref.kind, namespace, name: ref.name, pod: name } : podSubject;
     for (const finding of bestPractices({ pod, owner, disruptionBudget })) problems.push({ subject, finding });
   }
+  problems.push(
+    ...objectProblems({
+      services: objects.services ?? [],
+      pods: objects.pods,
+      jobs: objects.jobs ?? [],
+      cronJobs: objects.cronJobs ?? [],
+      daemonSets: objects.daemonSets ?? [],
+      claims: objects.claims ?? [],
+      ingresses: objects.ingresses ?? [],
+      eventsByUid,
+    }),
+  );
   return problems.sort((a, b) => severityRank[a.finding.severity] - severityRank[b.finding.severity]);
 }

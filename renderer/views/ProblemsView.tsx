@@ -61,10 +61,21 @@ function ProblemRow({ problem, onOpen }: { problem: Problem; onOpen: (namespace:
         {subject.kind} {subject.namespace}/{subject.name}
       </span>
       {finding.fixes?.length ? <span className="chip" title="Its fix is offered in Debug once the API server's dry run accepts it">fix</span> : null}
-      <button className="small" onClick={() => onOpen(subject.namespace, subject.pod)} title={`Open pod ${subject.pod} in Debug`}>
-        Debug
-      </button>
+      {subject.pod && (
+        <button className="small" onClick={() => onOpen(subject.namespace, subject.pod!)} title={`Open pod ${subject.pod} in Debug`}>
+          Debug
+        </button>
+      )}
       {open && <p className="cause">{finding.cause}</p>}
+      {open && finding.next.length > 0 && (
+        <ul className="next-checks">
+          {finding.next.map((n, i) => (
+            <li key={i}>
+              {n.what}: <code>{n.command}</code>
+            </li>
+          ))}
+        </ul>
+      )}
     </li>
   );
 }

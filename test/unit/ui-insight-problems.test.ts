@@ -42,3 +42,26 @@ test('problems: findings per pod, advice once per workload, errors first', () =>
   const covered = clusterProblems({ pods: [a.pod], events: [], nodes: twoNodes, replicaSets: [a.rs], workloads: [deployment], disruptionBudgets: [budget] }, now);
   assert.deepEqual(covered, []);
 });
+
+test('object problems: a Service selecting nothing or nothing ready, a named targetPort no pod has, a failed Job, a Pending claim, an Ingress without its Service', () => {
+  const ready = pod('api-1', { containers: [{ name: 'api', image: 'busybox:1.36', ports: [{ name: 'http', containerPort: 8080 }] }] }, { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] });
+  ready.metadata.labels = { app: 'api' };
+  const svc = (name: string, selector: Record<string, string>, targetPort: number | string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop', uid: `svc-${name}` }, spec: { selector, ports: [{ port: 80, targetPort }] } }) as never;
+  const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'shop', uid: 'job-1' }, status: { conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }] } } as never;
+  const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'shop', uid: 'pvc-1' }, status: { phase: 'Pending' } } as never;
+  const ingress = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'shop', uid: 'ing-1' }, spec: { rules: [{ http: { paths: [{ path: '/', backend: { service: { name: 'storefront' } } }] } }] } } as never;
+  const provisioning = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e', namespace: 'shop' }, involvedObject: { kind: 'PersistentVolumeClaim', name: 'data', uid: 'pvc-1' }, reason: 'ProvisioningFailed', message: 'storageclass.storage.k8s.io "fast-ssd" not found', type: 'Warning' } as never;
+  const problems = clusterProblems(
+    { pods: [ready], events: [provisioning], nodes: twoNodes, replicaSets: [], workloads: [], disruptionBudgets: [], services: [svc('typo', { app: 'apii' }, 80), svc('api', { app: 'api' }, 'web')], jobs: [job], claims: [claim], ingresses: [ingress] },
+    now,
+  ).filter((p) => !p.finding.rule.startsWith('practice-'));
+  const byRule = Object.fromEntries(problems.map((p) => [p.finding.rule, p]));
+  assert.match(byRule['service-no-pods']!.finding.cause, /selector app=apii matches no pod in namespace shop/);
+  assert.match(byRule['service-target-port']!.finding.title, /targetPort "web" is not a port of its pods/);
+  assert.match(byRule['service-not-ready']!.finding.cause, /1 pod\(s\) match its selector but none is Ready/);
+  assert.equal(byRule['service-not-ready']!.subject.pod, 'api-1');
+  assert.equal(byRule['job-failed']!.finding.title, 'Job migrate failed (BackoffLimitExceeded)');
+  assert.equal(byRule['claim-pending']!.finding.cause, 'storageclass.storage.k8s.io "fast-ssd" not found');
+  assert.equal(byRule['claim-pending']!.subject.pod, undefined);
+  assert.match(byRule['ingress-backend']!.finding.title, /Service "storefront" not found/);
+});

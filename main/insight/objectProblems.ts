@@ -1,0 +1,199 @@
+// Problems that belong to objects other than pods, read from their status,
+// their events and the pods they select, as `kubectl describe` would show
+// them: a Service with no ready endpoint (and why), a failed Job, a CronJob
+// missing its schedules, DaemonSet pods that cannot land, a claim that stays
+// Pending, an Ingress whose backend Service does not exist.
+
+import type { Finding, Problem } from '../../preload/api.ts';
+import type { KubeObject } from '../kube/meta.ts';
+import type { EventView, PodView } from './podView.ts';
+
+// Objects of several kinds, read defensively (every field may be missing).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = KubeObject & Record<string, any>;
+
+export interface ObjectProblemInput {
+  services: KubeObject[];
+  pods: PodView[];
+  jobs: KubeObject[];
+  cronJobs: KubeObject[];
+  daemonSets: KubeObject[];
+  claims: KubeObject[];
+  ingresses: KubeObject[];
+  /** Events by the uid of the object they are about. */
+  eventsByUid: Map<string, EventView[]>;
+}
+
+function problem(object: KubeObject, finding: Omit<Finding, 'next'> & { next?: Finding['next'] }, pod?: string): Problem {
+  const namespace = object.metadata.namespace ?? '';
+  return { subject: { kind: object.kind ?? '', namespace, name: object.metadata.name ?? '', ...(pod && { pod }) }, finding: { next: [], ...finding } };
+}
+
+const describe = (kind: string, object: KubeObject) => ({ what: `See it as kubectl describes it`, command: `kubectl describe ${kind} ${object.metadata.name} -n ${object.metadata.namespace}` });
+
+function isReady(pod: PodView): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+}
+
+function serviceProblems(input: ObjectProblemInput): Problem[] {
+  const problems: Problem[] = [];
+  for (const service of input.services as Json[]) {
+    const selector: Record<string, string> | undefined = service.spec?.selector;
+    if (!selector || Object.keys(selector).length === 0 || service.spec?.type === 'ExternalName') continue;
+    const namespace = service.metadata.namespace;
+    const selected = input.pods.filter((p) => p.metadata.namespace === namespace && !p.metadata.deletionTimestamp && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
+    const ready = selected.filter(isReady);
+    const selectorText = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+    const next = [describe('service', service), { what: 'See its endpoints', command: `kubectl get endpointslices -n ${namespace} -l kubernetes.io/service-name=${service.metadata.name}` }];
+    if (selected.length === 0) {
+      problems.push(
+        problem(service, {
+          rule: 'service-no-pods',
+          severity: 'warning',
+          title: `Service ${service.metadata.name} selects no pod`,
+          cause: `Its selector ${selectorText} matches no pod in namespace ${namespace}, so it has no endpoints and connections to it fail. Check the selector against the pods' labels (a typo, or the pods live in another namespace).`,
+          evidence: [{ label: 'Selector', text: selectorText }],
+          next: [...next, { what: 'Compare with the pods\' labels', command: `kubectl get pods -n ${namespace} --show-labels` }],
+        }),
+      );
+      continue;
+    }
+    // A named targetPort must be a container port name on the pods; a number is used as it is.
+    const missingNames = ((service.spec?.ports ?? []) as Json[])
+      .map((p) => p.targetPort)
+      .filter((t): t is string => typeof t === 'string')
+      .filter((name) => !selected.some((p) => (p.spec?.containers ?? []).some((c) => (c.ports ?? []).some((cp) => cp.name === name))));
+    if (missingNames.length) {
+      problems.push(
+        problem(
+          service,
+          {
+            rule: 'service-target-port',
+            severity: 'warning',
+            title: `Service ${service.metadata.name}: targetPort ${missingNames.map((n) => `"${n}"`).join(', ')} is not a port of its pods`,
+            cause: `A named targetPort must match a containerPort name on the selected pods; none of the ${selected.length} pod(s) declares ${missingNames.join(', ')}, so the Service has no endpoint for that port.`,
+            evidence: [{ label: 'Pods', text: selected.map((p) => p.metadata.name).join(', ') }],
+            next,
+          },
+          selected[0]!.metadata.name,
+        ),
+      );
+    }
+    if (ready.length === 0) {
+      problems.push(
+        problem(
+          service,
+          {
+            rule: 'service-not-ready',
+            severity: 'warning',
+            title: `Service ${service.metadata.name} has no ready endpoint`,
+            cause: `${selected.length} pod(s) match its selector but none is Ready, so the Service sends traffic nowhere. Open a pod's Debug to see why it is not Ready.`,
+            evidence: [{ label: 'Pods', text: selected.map((p) => `${p.metadata.name} (${p.status?.phase ?? 'Pending'})`).join(', ') }],
+            next,
+          },
+          selected[0]!.metadata.name,
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
+function jobProblems(input: ObjectProblemInput): Problem[] {
+  return (input.jobs as Json[]).flatMap((job) => {
+    const failed = (job.status?.conditions ?? []).find((c: Json) => c.type === 'Failed' && c.status === 'True');
+    if (!failed) return [];
+    return [
+      problem(job, {
+        rule: 'job-failed',
+        severity: 'error',
+        title: `Job ${job.metadata.name} failed (${failed.reason})`,
+        cause: `${failed.message ?? failed.reason}. Its pods' logs say why each attempt failed; a Job does not run again once Failed (create a new one after fixing it).`,
+        evidence: [{ label: 'Condition Failed', text: `${failed.reason}: ${failed.message ?? ''}` }],
+        next: [describe('job', job), { what: 'Read the last attempt\'s log', command: `kubectl logs job/${job.metadata.name} -n ${job.metadata.namespace}` }],
+      }),
+    ];
+  });
+}
+
+function eventProblems(objects: KubeObject[], kind: string, reasons: string[], rule: string, title: (o: KubeObject, e: EventView) => string, input: ObjectProblemInput): Problem[] {
+  return objects.flatMap((object) => {
+    const event = (input.eventsByUid.get(object.metadata.uid ?? '') ?? []).filter((e) => reasons.includes(e.reason ?? '')).sort((a, b) => (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? ''))[0];
+    if (!event) return [];
+    return [problem(object, { rule, severity: 'warning', title: title(object, event), cause: event.message ?? '', evidence: [{ label: `Event ${event.reason}${event.count && event.count > 1 ? ` (x${event.count})` : ''}`, text: event.message ?? '' }], next: [describe(kind, object)] })];
+  });
+}
+
+function daemonSetProblems(input: ObjectProblemInput): Problem[] {
+  return (input.daemonSets as Json[]).flatMap((ds) => {
+    const desired = ds.status?.desiredNumberScheduled ?? 0;
+    const misscheduled = ds.status?.numberMisscheduled ?? 0;
+    const failedEvents = (input.eventsByUid.get(ds.metadata.uid ?? '') ?? []).filter((e) => e.reason === 'FailedDaemonPod' || e.reason === 'FailedCreate');
+    if (!failedEvents.length && !misscheduled) return [];
+    const event = failedEvents[0];
+    return [
+      problem(ds, {
+        rule: 'daemonset-pods',
+        severity: 'warning',
+        title: `DaemonSet ${ds.metadata.name}: ${ds.status?.numberAvailable ?? 0} of ${desired} daemon pods available`,
+        cause: event ? (event.message ?? '') : `${misscheduled} pod(s) run on nodes they should not.`,
+        evidence: event ? [{ label: `Event ${event.reason}`, text: event.message ?? '' }] : [],
+        next: [describe('daemonset', ds)],
+      }),
+    ];
+  });
+}
+
+function claimProblems(input: ObjectProblemInput): Problem[] {
+  return (input.claims as Json[]).flatMap((claim) => {
+    if (claim.status?.phase !== 'Pending') return [];
+    const events = input.eventsByUid.get(claim.metadata.uid ?? '') ?? [];
+    const failed = events.find((e) => e.reason === 'ProvisioningFailed' || e.reason === 'FailedBinding');
+    const waiting = events.find((e) => e.reason === 'WaitForFirstConsumer');
+    if (!failed && waiting) return [];
+    return [
+      problem(claim, {
+        rule: 'claim-pending',
+        severity: failed ? 'error' : 'warning',
+        title: `PersistentVolumeClaim ${claim.metadata.name} is Pending`,
+        cause: failed?.message ?? 'No volume is bound to it yet, and no event says why: check its storageClassName against kubectl get storageclass.',
+        evidence: failed ? [{ label: `Event ${failed.reason}`, text: failed.message ?? '' }] : [],
+        next: [describe('pvc', claim), { what: 'See the classes this cluster has', command: 'kubectl get storageclass' }],
+      }),
+    ];
+  });
+}
+
+function ingressProblems(input: ObjectProblemInput): Problem[] {
+  const services = new Set(input.services.map((s) => `${s.metadata.namespace}/${s.metadata.name}`));
+  return (input.ingresses as Json[]).flatMap((ingress) => {
+    const namespace = ingress.metadata.namespace;
+    const backends: string[] = [
+      ingress.spec?.defaultBackend?.service?.name,
+      ...((ingress.spec?.rules ?? []) as Json[]).flatMap((r) => ((r.http?.paths ?? []) as Json[]).map((p) => p.backend?.service?.name)),
+    ].filter((n): n is string => typeof n === 'string');
+    const missing = [...new Set(backends.filter((name) => !services.has(`${namespace}/${name}`)))];
+    if (!missing.length) return [];
+    return [
+      problem(ingress, {
+        rule: 'ingress-backend',
+        severity: 'error',
+        title: `Ingress ${ingress.metadata.name}: Service ${missing.map((m) => `"${m}"`).join(', ')} not found`,
+        cause: `Requests routed to ${missing.join(', ')} get 503 Service Unavailable: no such Service in namespace ${namespace}. Create it, or point the rule at an existing Service.`,
+        evidence: [{ label: 'Backends', text: backends.join(', ') }],
+        next: [describe('ingress', ingress), { what: 'List the Services there', command: `kubectl get services -n ${namespace}` }],
+      }),
+    ];
+  });
+}
+
+export function objectProblems(input: ObjectProblemInput): Problem[] {
+  return [
+    ...serviceProblems(input),
+    ...jobProblems(input),
+    ...eventProblems(input.cronJobs, 'cronjob', ['MissSchedule', 'TooManyMissedTimes'], 'cronjob-missed', (o) => `CronJob ${o.metadata.name} missed its schedule`, input),
+    ...daemonSetProblems(input),
+    ...claimProblems(input),
+    ...ingressProblems(input),
+  ];
+}

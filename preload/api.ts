@@ -574,6 +574,8 @@ export interface BridgeCalls {
   'resources.dryRunEdit': Call<EditRequest, DryRunEdit>;
   /** The edited YAML sent as an update (PUT); answers the stored object. A stale resourceVersion is a 409 Conflict. */
   'resources.update': Call<EditRequest, KubeObject>;
+  /** A bare pod's edit that changes what a pod cannot change in place: the pod deleted and created again with it (dryRun: only checked). */
+  'resources.replacePod': Call<EditRequest & { dryRun?: boolean }, DryRunEdit>;
   /** What deleting the object would take with it, under the propagation policy given (default Background). */
   'resources.deleteImpact': Call<ObjectRef & { propagationPolicy?: PropagationPolicy }, DeleteImpact>;
 
@@ -654,6 +656,7 @@ export const callNames = [
   'resources.owned',
   'resources.dryRunEdit',
   'resources.update',
+  'resources.replacePod',
   'resources.deleteImpact',
   'watch.start',
   'watch.stop',

@@ -18,7 +18,7 @@ import { LogSessions } from './logSessions.ts';
 import { deleteObject, getObject, objectYaml } from './objects.ts';
 import { podProbeHistory, ProbeFollows } from './probeHistory.ts';
 import { deleteImpact } from './resources/deleteImpact.ts';
-import { dryRunEdit, updateObject } from './resources/edit.ts';
+import { dryRunEdit, updateObject, replaceEditedPod } from './resources/edit.ts';
 import { servedKinds } from './resources/kinds.ts';
 import { ownedObjects } from './resources/ownership.ts';
 import { resourceTable } from './resources/table.ts';
@@ -131,6 +131,7 @@ export class BridgeSession {
       },
       'resources.dryRunEdit': (r) => dryRunEdit(connection().client, editRequest(r)),
       'resources.update': (r) => updateObject(connection().client, editRequest(r)),
+      'resources.replacePod': (r) => replaceEditedPod(connection().client, editRequest(r), optionalBoolean(r, 'dryRun')),
       'resources.deleteImpact': async (r) => {
         const ref = objectRef(r);
         const policy = optionalPropagationPolicy(r);

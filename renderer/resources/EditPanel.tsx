@@ -25,6 +25,64 @@ function versionIn(yaml: string): string | undefined {
   return object?.metadata?.resourceVersion;
 }
 
+/** The controller named in the edited pod's ownerReferences, if any. */
+function ownerIn(yaml: string): { kind: string; name: string } | undefined {
+  try {
+    const object = parse(yaml) as { metadata?: { ownerReferences?: Array<{ kind: string; name: string; controller?: boolean }> } } | null;
+    return object?.metadata?.ownerReferences?.find((o) => o.controller);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A pod's spec cannot change in place: the way forward is its controller's
+ * template, or for a bare pod, replacing it (checked by a dry run first).
+ */
+function ImmutablePodEdit({ target, text, error, owner, onReplaced }: { target: ObjectRef; text: string; error: BridgeErrorInfo; owner?: { kind: string; name: string }; onReplaced: () => void }) {
+  const [checked, setChecked] = useState<DryRunEdit>();
+  const [failure, setFailure] = useState<BridgeErrorInfo>();
+  const [busy, setBusy] = useState(false);
+  const replace = async (dryRun: boolean) => {
+    setBusy(true);
+    try {
+      const result = await requireBridge().call('resources.replacePod', { ...target, yaml: text, dryRun });
+      setFailure(undefined);
+      if (dryRun) setChecked(result);
+      else onReplaced();
+    } catch (err) {
+      setFailure(errorInfo(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="error-box immutable-pod" role="alert">
+      <div className="error-message">{error.message.split('\n')[0]}</div>
+      {owner ? (
+        <p>
+          This pod belongs to {owner.kind} <b>{owner.name}</b>: change the pod template there (Relations tab, then its owner). The controller then replaces its pods with the change; an edit here would be undone by the next one it creates.
+        </p>
+      ) : (
+        <>
+          <p>A pod's spec cannot change once it exists (only images, activeDeadlineSeconds, tolerations and a few others can). This pod has no controller, so the way to change it is to replace it: delete it and create it again with this spec. Its containers restart and their logs go.</p>
+          <div className="toolbar">
+            <button onClick={() => void replace(true)} disabled={busy}>
+              Check the replacement
+            </button>
+            <button className="danger" onClick={() => void replace(false)} disabled={busy || !checked}>
+              Replace the pod
+            </button>
+          </div>
+          {checked && <p className="tone-ok">The server accepts the new pod (dry run).</p>}
+          {checked && <DiffView diff={checked.diff} />}
+        </>
+      )}
+      {failure && <ErrorBox error={failure} />}
+    </div>
+  );
+}
+
 export function EditPanel({ target, kind, resourceVersion }: Props) {
   const [text, setText] = useState('');
   const [loadedVersion, setLoadedVersion] = useState<string>();
@@ -80,6 +138,7 @@ export function EditPanel({ target, kind, resourceVersion }: Props) {
   };
 
   const current = preview && preview.text === text ? preview.result : undefined;
+  const immutablePod = kind === 'Pod' && error?.status?.code === 422 && /pod updates may not change fields/.test(error.message);
   const marks = error ? applyMarks(text, [{ document: 0, kind, name: target.name, action: 'failed', error }]) : [];
   return (
     <div className="edit-panel">
@@ -100,7 +159,8 @@ export function EditPanel({ target, kind, resourceVersion }: Props) {
         )}
         {loadedVersion !== undefined && resourceVersion !== undefined && resourceVersion !== loadedVersion && <span className="tone-warn">The object changed since this YAML was loaded: applying it will be refused as a conflict; Reload to edit the latest.</span>}
       </div>
-      {error && <ErrorBox error={error} next={error.status?.code === 409 ? 'Reload to edit the object as it is now.' : 'Fix the marked field and preview again.'} />}
+      {error && !immutablePod && <ErrorBox error={error} next={error.status?.code === 409 ? 'Reload to edit the object as it is now.' : 'Fix the marked field and preview again.'} />}
+      {error && immutablePod && <ImmutablePodEdit target={target} text={text} error={error} owner={ownerIn(text)} onReplaced={() => void load()} />}
       {current && (
         <div className="edit-preview" aria-label="Dry-run result">
           <p className={current.changed ? '' : 'muted'}>{current.changed ? 'The server accepts this change (dry run: nothing stored yet). It would store:' : 'No change: the server would store the object as it is.'}</p>

@@ -114,3 +114,25 @@ test('a fix the dry run refuses is reported as refused and never offered by the 
   const again = await diagnose(connection, 'shop', 'needs-config');
   assert.equal(again.findings.find((f) => f.rule === 'missing-config')?.fixes, undefined);
 });
+
+test('an edit to what a pod cannot change: refused in place, then the bare pod replaced with it; a controlled pod is sent to its controller', async () => {
+  const { dryRunEdit, replaceEditedPod } = await import('../../main/ui/resources/edit.ts');
+  const { stringify } = await import('yaml');
+  await api.client.resource(pods).create('shop', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'editme' }, spec: { containers: [container] } } as never);
+  const live = (await api.client.resource(pods).get('shop', 'editme')) as never as { metadata: KubeObject['metadata']; spec: { containers: { command: string[] }[] } };
+  live.spec.containers[0]!.command = ['sleep', '7200'];
+  const request = { resource: pods, namespace: 'shop', name: 'editme', yaml: stringify(live) };
+  await assert.rejects(dryRunEdit(api.client, request), /pod updates may not change fields/);
+
+  const checked = await replaceEditedPod(api.client, request, true);
+  assert.ok(checked.diff.some((l) => l.op === '+' && l.text.includes('7200')));
+  assert.deepEqual(((await api.client.resource(pods).get('shop', 'editme')) as never as { spec: { containers: { command: string[] }[] } }).spec.containers[0]!.command, ['sleep', '3600'], 'the check changes nothing');
+  await replaceEditedPod(api.client, request, false);
+  const replaced = (await api.client.resource(pods).get('shop', 'editme')) as never as { metadata: KubeObject['metadata']; spec: { containers: { command: string[] }[] } };
+  assert.deepEqual(replaced.spec.containers[0]!.command, ['sleep', '7200']);
+  assert.notEqual(replaced.metadata.uid, live.metadata.uid);
+
+  const { pod } = await deployment('owned');
+  const ownedYaml = stringify(await api.client.resource(pods).get('shop', pod.metadata.name!));
+  await assert.rejects(replaceEditedPod(api.client, { resource: pods, namespace: 'shop', name: pod.metadata.name!, yaml: ownedYaml }, true), /belongs to ReplicaSet owned-abc: change the pod template there/);
+});

@@ -12,6 +12,7 @@ import type { KubeObject } from '../../kube/meta.ts';
 import type { KindResolver } from '../apply/kindResolver.ts';
 import { objectYaml } from '../objects.ts';
 import { recordFixEvent } from './fixEvents.ts';
+import { freshPod, replacePod } from './replacePod.ts';
 import { ownerResource, templateOwner, type TemplateOwner } from './templateOwner.ts';
 
 const podResource = { group: '', version: 'v1', plural: 'pods' };
@@ -27,11 +28,9 @@ function nest(path: string[], value: Record<string, unknown>): Record<string, un
   return path.reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), value);
 }
 
-/** The pod as it is created again: the patched spec, without what the server set on the old one. */
+/** The pod as it is created again, with the patched spec. */
 function replacementPod(pod: KubeObject, patch: Record<string, unknown>): KubeObject {
-  const patched = applyPatch(strategic, pod, { spec: patch }, SchemaLookup.kubernetes(), { group: '', version: 'v1', kind: 'Pod' }) as KubeObject & { spec?: Record<string, unknown> };
-  const { name, namespace, labels, annotations } = patched.metadata;
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, ...(labels && { labels }), ...(annotations && { annotations }) }, spec: patched.spec } as KubeObject;
+  return freshPod(applyPatch(strategic, pod, { spec: patch }, SchemaLookup.kubernetes(), { group: '', version: 'v1', kind: 'Pod' }) as KubeObject & { spec?: unknown });
 }
 
 async function plan(client: KubeClient, kinds: KindResolver, request: FixRequest): Promise<{ steps: PlannedStep[]; ownerUid?: string }> {
@@ -79,30 +78,8 @@ async function send(client: KubeClient, step: PlannedStep, dryRun: boolean): Pro
       return client.resource(step.resource).create(step.namespace, step.object, { dryRun });
     case 'patch':
       return client.resource(ownerResource(step.owner.kind)!).patch(step.owner.namespace, step.owner.name, strategic, step.patch, undefined, { dryRun });
-    case 'replace': {
-      const pods = client.resource(podResource);
-      const namespace = step.before.metadata.namespace;
-      if (dryRun) {
-        // The name is still taken by the pod being replaced: admit the new spec under a generated name instead.
-        const { name, ...metadata } = step.object.metadata;
-        const admitted = await pods.create(namespace, { ...step.object, metadata: { ...metadata, generateName: `${name}-` } }, { dryRun: true });
-        return { ...admitted, metadata: { ...admitted.metadata, name } };
-      }
-      await pods.delete(namespace, step.before.metadata.name ?? '', { preconditions: { uid: step.before.metadata.uid } });
-      return createWhenNameFree(client, namespace, step.object);
-    }
-  }
-}
-
-/** The deleted pod keeps its name while it terminates: retry the create until the name is free. */
-async function createWhenNameFree(client: KubeClient, namespace: string | undefined, pod: KubeObject, attempts = 120): Promise<KubeObject> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await client.resource(podResource).create(namespace, pod);
-    } catch (error) {
-      if (!(error instanceof ApiError && error.reason === 'AlreadyExists') || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    case 'replace':
+      return replacePod(client, step.before, step.object, dryRun);
   }
 }
 

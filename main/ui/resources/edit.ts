@@ -10,6 +10,7 @@ import type { KubeClient } from '../../kube/client/types.ts';
 import { isJsonObject } from '../../apiserver/patch/json.ts';
 import { badRequest } from '../bridgeError.ts';
 import { objectYaml } from '../objects.ts';
+import { freshPod, replacePod } from '../fixes/replacePod.ts';
 import { lineDiff } from './lineDiff.ts';
 
 /** The one object the edited text holds, or a 400 that says what is wrong with the text. */
@@ -40,4 +41,22 @@ export async function dryRunEdit(client: KubeClient, request: EditRequest): Prom
 
 export async function updateObject(client: KubeClient, request: EditRequest): Promise<KubeObject> {
   return client.resource(request.resource).update(request.namespace, editedObject(request), { fieldValidation: 'Strict' });
+}
+
+/**
+ * A pod edit the server refuses because a pod's spec is immutable, made the
+ * only way it can be: the pod replaced by one with the edited spec (dry run
+ * first, like any edit). Only for pods no controller owns: a controller
+ * would replace it from its own template, losing the edit.
+ */
+export async function replaceEditedPod(client: KubeClient, request: EditRequest, dryRun: boolean): Promise<DryRunEdit> {
+  if (request.resource.group !== '' || request.resource.plural !== 'pods') throw badRequest('only a pod is replaced this way');
+  const object = editedObject(request);
+  const current = await client.resource(request.resource).get(request.namespace, request.name);
+  const owner = current.metadata.ownerReferences?.find((o) => o.controller);
+  if (owner) throw badRequest(`pod ${request.name} belongs to ${owner.kind} ${owner.name}: change the pod template there, and the controller replaces its pods`);
+  const result = await replacePod(client, current, freshPod(object as KubeObject & { spec?: unknown }), dryRun);
+  const before = objectYaml(current);
+  const after = objectYaml(result);
+  return { object: result, before, after, diff: lineDiff(before, after), changed: true };
 }

@@ -5,7 +5,7 @@
 // becomes a cause with the numbers behind it.
 
 import type { Finding, Fix, NextCheck } from '../../preload/api.ts';
-import { podSpecFix } from './fixBuilders.ts';
+import { containerSpecFix, podSpecFix } from './fixBuilders.ts';
 import { podRequests } from '../scheduler/podRequests.ts';
 import { resourceFromList, type Resource } from '../scheduler/resources.ts';
 import type { Pod } from '../scheduler/types.ts';
@@ -53,11 +53,41 @@ function formatAmount(name: string, amount: number): string {
   return String(amount);
 }
 
-function insufficient(pod: PodView, nodes: NodeView[], resource: string): { cause: string; evidence: string } {
+/** The request that fits: a quarter of the largest node's allocatable (room for the pods already there), rounded down to 100m or 16Mi. */
+function fittingRequest(resource: string, largest: number): string | undefined {
+  if (resource === 'cpu') {
+    const milli = Math.floor(largest / 4 / 100) * 100;
+    return milli > 0 ? `${milli}m` : undefined;
+  }
+  if (resource === 'memory') {
+    const mebibytes = Math.floor(largest / 4 / 2 ** 20 / 16) * 16;
+    return mebibytes > 0 ? `${mebibytes}Mi` : undefined;
+  }
+  return undefined;
+}
+
+/** Lower each container's request of `resource` so the pod's total is `request` at most (shared in proportion). */
+function lowerRequestFix(pod: PodView, resource: string, request: string, largestNode: string): Fix | undefined {
+  const containers = (pod.spec?.containers ?? []).filter((c) => c.resources?.requests?.[resource]);
+  if (containers.length !== 1) return undefined;
+  const container = containers[0]!;
+  const limit = container.resources?.limits?.[resource];
+  return containerSpecFix(
+    `Request ${request} of ${resource} for ${container.name} instead of ${container.resources!.requests![resource]}`,
+    `A request is what the scheduler reserves on a node; ${largestNode} can allocate more than this. Request what the container needs at rest (kubectl top shows it once it runs)${limit ? '; the limit stays' : ''}.`,
+    container.name,
+    { resources: { requests: { [resource]: request } } },
+  );
+}
+
+function insufficient(pod: PodView, nodes: NodeView[], resource: string, fixes: Fix[] = []): { cause: string; evidence: string } {
   const requested = resourceAmount(podRequests(pod as Pod), resource);
   const allocatable = nodes.map((n) => ({ name: n.metadata.name ?? '', amount: resourceAmount(resourceFromList(n.status?.allocatable), resource) }));
   const largest = allocatable.reduce((best, n) => (n.amount > best.amount ? n : best), { name: '', amount: 0 });
   const evidence = `the pod requests ${formatAmount(resource, requested)} of ${resource}; ${largest.name ? `the largest node (${largest.name}) can allocate ${formatAmount(resource, largest.amount)}` : 'no node reports any'}`;
+  const fitting = requested > largest.amount && largest.name ? fittingRequest(resource, largest.amount) : undefined;
+  const lower = fitting ? lowerRequestFix(pod, resource, fitting, largest.name) : undefined;
+  if (lower) fixes.push(lower);
   const cause =
     requested > largest.amount
       ? `No node has enough ${resource}: the pod asks for ${formatAmount(resource, requested)}, more than any node can offer (at most ${formatAmount(resource, largest.amount)}). It will stay Pending until the request is lowered or a bigger node joins.`
@@ -72,7 +102,7 @@ function causeFor(reason: string, input: Parameters<Rule>[0], next: NextCheck[],
   if (insufficientMatch) {
     next.push({ what: 'See the requests of each container', command: `kubectl get pod ${ref.name} -n ${ref.namespace} -o jsonpath='{.spec.containers[*].resources.requests}'` });
     next.push({ what: "Compare with the nodes' allocatable resources", command: kubectlFor.describeNodes() });
-    return insufficient(pod, nodes, insufficientMatch[1]);
+    return insufficient(pod, nodes, insufficientMatch[1]!, fixes);
   }
   const taintMatch = /had untolerated taint \{([^:}]*): ?([^}]*)\}/.exec(reason);
   if (taintMatch) {

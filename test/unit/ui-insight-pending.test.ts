@@ -70,3 +70,13 @@ test('a scheduled pod gets no scheduling finding', () => {
   const placed = pod('placed', { nodeName: 'podlab-worker', containers: [{ name: 'app' }] }, { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] });
   assert.deepEqual(diagnosePod({ pod: placed, events: [], nodes: twoNodes, previousLogs: {} }), []);
 });
+
+test('a request no node can hold gets a fix lowering it to a quarter of the largest node', async () => {
+  const { diagnosePod } = await import('../../main/insight/diagnosePod.ts');
+  const { event, pod, twoNodes } = await import('./ui-insight-fixtures.ts');
+  const p = pod('too-big', { containers: [{ name: 'app', image: 'busybox:1.36', resources: { requests: { cpu: '100', memory: '64Mi' } } }] }, { phase: 'Pending' });
+  const failed = event(p, 'FailedScheduling', '0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.');
+  const [finding] = diagnosePod({ pod: p, events: [failed], nodes: twoNodes, previousLogs: {} });
+  assert.equal(finding!.fixes?.[0]?.title, 'Request 1000m of cpu for app instead of 100');
+  assert.deepEqual(finding!.fixes?.[0]?.changes, [{ action: 'podSpec', patch: { containers: [{ name: 'app', resources: { requests: { cpu: '1000m' } } }] } }]);
+});

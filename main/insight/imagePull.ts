@@ -6,7 +6,7 @@
 import type { NextCheck } from '../../preload/api.ts';
 import { containerSpecFix } from './fixBuilders.ts';
 import { kubectlFor } from './kubectlCommands.ts';
-import { allContainerStatuses, containerSpec } from './podView.ts';
+import { allContainerStatuses, containerSpec, type NodeView } from './podView.ts';
 import { eventEvidence, eventsWith, podRef, type Rule } from './rule.ts';
 
 const pullReasons = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
@@ -34,6 +34,23 @@ function pullPolicy(image: string, set: string | undefined): string {
   return !tag || tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
+/** `busybox` of `docker.io/library/busybox:1.36`: the repository as people write it. */
+function repository(image: string): string {
+  const withoutDigest = image.split('@')[0]!;
+  const slash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.lastIndexOf(':');
+  const bare = colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
+  return bare.replace(/^docker\.io\//, '').replace(/^library\//, '');
+}
+
+/** Another tag of the same repository that a node already has, pinned versions before latest. */
+function tagOnNodes(image: string, nodes: NodeView[]): string | undefined {
+  const wanted = repository(image);
+  const names = nodes.flatMap((n) => (n.status?.images ?? []).flatMap((i) => i.names ?? [])).filter((n) => !n.includes('@') && n !== image && repository(n) === wanted && n.includes(':'));
+  const short = [...new Set(names.map((n) => `${wanted}:${n.slice(n.lastIndexOf(':') + 1)}`))].filter((n) => n !== image);
+  return short.sort((a, b) => Number(a.endsWith(':latest')) - Number(b.endsWith(':latest')) || b.localeCompare(a, undefined, { numeric: true }))[0];
+}
+
 const unreachable = /no such host|dial tcp|i\/o timeout|connection refused|TLS handshake|network is unreachable|context deadline exceeded/i;
 
 export const imagePull: Rule = (input) => {
@@ -59,6 +76,19 @@ export const imagePull: Rule = (input) => {
       // With Always the kubelet asks the registry even when the node has the image: offline, that alone fails the pod.
       let always = '';
       let fixes;
+      const isInit = pod.spec?.initContainers?.some((c) => c.name === status.name);
+      const available = /not found|manifest unknown|does not exist/i.test(error) ? tagOnNodes(image, input.nodes) : undefined;
+      if (available) {
+        fixes = [
+          containerSpecFix(
+            `Use ${available}, which the nodes already have`,
+            `${image} does not exist, but ${available} is on the nodes. If you meant another version, set that one instead; the check after applying shows whether the container starts.`,
+            status.name,
+            { image: available },
+            isInit,
+          ),
+        ];
+      }
       if (policy === 'Always' && unreachable.test(error)) {
         evidence.push({ label: 'imagePullPolicy', text: `Always${containerSpec(pod, status.name)?.imagePullPolicy ? '' : ` (the default for ${image.includes(':') ? 'the :latest tag' : 'an image without a tag'})`}` });
         always = ` With imagePullPolicy Always the kubelet asks the registry at every start, even when the image is already on the node: if \`docker images\` lists it there, set imagePullPolicy: IfNotPresent${image.includes(':') && !image.endsWith(':latest') ? '' : ' (and pin a version tag instead of latest)'}.`;
@@ -69,7 +99,7 @@ export const imagePull: Rule = (input) => {
             'The kubelet then starts the container from the image the node already has and asks the registry only when it has none. If the node has no copy either, load the image into Docker first.',
             status.name,
             { imagePullPolicy: 'IfNotPresent' },
-            pod.spec?.initContainers?.some((c) => c.name === status.name),
+            isInit,
           ),
         ];
       }

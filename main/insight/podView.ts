@@ -108,6 +108,8 @@ export interface NodeView extends KubeObject {
     conditions?: ConditionView[];
     addresses?: Array<{ type: string; address: string }>;
     nodeInfo?: Record<string, string>;
+    /** The images on the node, as its kubelet reports them (names include tags and digests). */
+    images?: Array<{ names?: string[]; sizeBytes?: number }>;
   };
 }
 

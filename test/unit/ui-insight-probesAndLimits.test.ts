@@ -73,3 +73,15 @@ test('probe fixes: the one declared port for a refused connection, the root path
   assert.equal(path.fixes?.[0]?.title, 'Probe / of web instead');
   assert.deepEqual(path.fixes?.[0]?.changes, [{ action: 'podSpec', patch: { containers: [{ name: 'web', readinessProbe: { httpGet: { path: '/' } } }] } }]);
 });
+
+test('an image tag that does not exist gets a fix using a tag of the same image the nodes have, pinned before latest', () => {
+  const p = pod('bad-image', { nodeName: 'podlab-worker', containers: [{ name: 'app', image: 'busybox:no-such-tag' }] }, {
+    phase: 'Pending',
+    containerStatuses: [{ name: 'app', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "busybox:no-such-tag"' } } }],
+  });
+  const failed = event(p, 'Failed', 'Failed to pull image "busybox:no-such-tag": Error response from daemon: manifest for busybox:no-such-tag not found: manifest unknown');
+  const nodes = twoNodes.map((n) => ({ ...n, status: { ...n.status, images: [{ names: ['docker.io/library/busybox:latest', 'docker.io/library/busybox:1.36', 'busybox@sha256:abc'] }, { names: ['registry.k8s.io/pause:3.10'] }] } }));
+  const [finding] = diagnosePod({ pod: p, events: [failed], nodes, previousLogs: {} }, now);
+  assert.equal(finding!.fixes?.[0]?.title, 'Use busybox:1.36, which the nodes already have');
+  assert.deepEqual(finding!.fixes?.[0]?.changes, [{ action: 'podSpec', patch: { containers: [{ name: 'app', image: 'busybox:1.36' }] } }]);
+});

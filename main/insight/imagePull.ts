@@ -77,12 +77,13 @@ export const imagePull: Rule = (input) => {
       let always = '';
       let fixes;
       const isInit = pod.spec?.initContainers?.some((c) => c.name === status.name);
-      const available = /not found|manifest unknown|does not exist/i.test(error) ? tagOnNodes(image, input.nodes) : undefined;
+      // A tag the registry lacks, or a registry out of reach: either way a tag of the same image already on the nodes runs.
+      const available = /not found|manifest unknown|does not exist/i.test(error) || unreachable.test(error) ? tagOnNodes(image, input.nodes) : undefined;
       if (available) {
         fixes = [
           containerSpecFix(
             `Use ${available}, which the nodes already have`,
-            `${image} does not exist, but ${available} is on the nodes. If you meant another version, set that one instead; the check after applying shows whether the container starts.`,
+            `${image} cannot be pulled, but ${available} is already on the nodes. If you meant another version, set that one instead; the check after applying shows whether the container starts.`,
             status.name,
             { image: available },
             isInit,

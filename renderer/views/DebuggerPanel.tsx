@@ -8,10 +8,15 @@ import { ErrorBox } from '../components/ErrorBox.tsx';
 import { FindingCard } from '../debugger/FindingCard.tsx';
 import { FixProgress, type AppliedFix } from '../debugger/FixProgress.tsx';
 import { useCall } from '../hooks/useCall.ts';
+import { useNow } from '../hooks/useNow.ts';
+
+const refreshMs = 5000;
 
 
 export function DebuggerPanel({ namespace, name, version }: { namespace: string; name: string; version: string }) {
-  const diagnosis = useCall<Diagnosis>(() => requireBridge().call('insight.diagnose', { namespace, name }), [namespace, name, version]);
+  // Some evidence changes neither the pod nor its events (the API server's RBAC denials of its requests): look again now and then too.
+  const tick = useNow(refreshMs);
+  const diagnosis = useCall<Diagnosis>(() => requireBridge().call('insight.diagnose', { namespace, name }), [namespace, name, version, tick.getTime()]);
   const [applied, setApplied] = useState<AppliedFix[]>([]);
   const progress = applied.map((fix) => <FixProgress key={fix.applied.appliedAt + fix.title} fix={fix} onDismiss={() => setApplied((all) => all.filter((f) => f !== fix))} />);
   // The pod a fix replaced is gone: its progress still shows.

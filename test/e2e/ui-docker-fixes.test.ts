@@ -1,0 +1,82 @@
+// The debugger's fixes proven on Docker, as a user checks them: each broken
+// sample applied with one click, its pod's Debug tab offers a fix, Preview
+// shows the server's dry run, Apply makes the change, and the debugger says
+// the pod (or its replacement) is Ready. One cluster for the whole file.
+
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { removeDir, tempDir } from '../helpers/podlabProcess.ts';
+import { kubectlOk } from '../helpers/kubectl.ts';
+import { launchChromium, nav, podRow, screenshot, startBrowserModeServe, type BrowserModeServe } from './browserMode.ts';
+import { removeClusterObjects, reserveSubnet } from '../helpers/dockerCluster.ts';
+
+const cluster = `uifix-${randomBytes(3).toString('hex')}`;
+const dataDir = tempDir('ui-docker-fixes');
+let s: BrowserModeServe | undefined;
+let browser: Browser | undefined;
+let page: Page;
+
+before(async () => {
+  await reserveSubnet(dataDir);
+  s = await startBrowserModeServe(['--name', cluster, '--runtime', 'docker', '--nodes', '1'], dataDir);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
+  await page.goto(s.url);
+  await page.getByRole('table', { name: 'Pods' }).waitFor();
+});
+
+after(async () => {
+  await browser?.close();
+  await s?.serve.stop();
+  await removeClusterObjects(cluster);
+  removeDir(dataDir);
+});
+
+async function fixSample(sample: string, pod: string, rule: string, fixTitle: RegExp): Promise<void> {
+  await nav(page, 'Samples');
+  const card = page.locator(`[data-sample=${sample}]`);
+  await card.getByRole('button', { name: /^Apply/ }).click();
+  await card.getByRole('list', { name: 'Apply results' }).getByText('created').first().waitFor({ timeout: 15_000 });
+  await card.getByRole('button', { name: 'Show its pods' }).click();
+  await podRow(page, pod).click();
+  await page.getByRole('tab', { name: 'Debug' }).click();
+  const finding = page.locator(`.finding[data-rule=${rule}]`);
+  // The kubelet has to fail first (a pull, a probe, a mount) before the debugger can say why.
+  const fix = finding.locator('.fix', { has: page.locator('.fix-title', { hasText: fixTitle }) });
+  await fix.waitFor({ timeout: 90_000 }).catch(async (error: unknown) => {
+    await screenshot(page, `docker-fix-${sample}-missing`);
+    throw error;
+  });
+  await fix.getByRole('button', { name: 'Preview' }).click();
+  await fix.getByText("The API server's dry run accepts it").waitFor({ timeout: 15_000 });
+  await fix.getByRole('button', { name: 'Apply' }).click();
+  const progress = page.locator('.fix-progress', { hasText: fixTitle });
+  await progress.and(page.locator('[data-fix-state=fixed]')).waitFor({ timeout: 120_000 });
+  assert.match(await progress.innerText(), /Fixed: pod \S+ is Ready/);
+  await screenshot(page, `docker-fix-${sample}`);
+  await page.getByRole('button', { name: 'Back to pods' }).click();
+}
+
+test('ImagePullBackOff: the fix uses a tag the node has, and the replaced pod runs', async () => {
+  await fixSample('bad-image', 'bad-image', 'image-pull', /Use busybox:\S+, which the nodes already have/);
+  const image = await kubectlOk(s!.serve.kubeconfig, ['get', 'pod', 'bad-image', '-o', 'jsonpath={.spec.containers[0].image}']);
+  assert.match(image, /^busybox:(1\.36|latest)$/);
+});
+
+test('Pending for 100 CPUs: the fix lowers the request, and the replaced pod is scheduled and runs', async () => {
+  await fixSample('unschedulable', 'too-big', 'pending-unschedulable', /Request \d+m of cpu for app/);
+});
+
+test('never Ready (probe on a missing page): the fix probes /, and the pod turns Ready', async () => {
+  await fixSample('never-ready', 'never-ready', 'not-ready', /Probe \/ of web instead/);
+  const events = await kubectlOk(s!.serve.kubeconfig, ['get', 'events', '--field-selector', 'involvedObject.name=never-ready', '-o', 'jsonpath={range .items[*]}{.reason}{"\\n"}{end}']);
+  assert.match(events, /FixApplied/);
+  assert.match(events, /FixVerified/);
+});
+
+test('denied by RBAC: the fix grants what was denied, and the pod\'s next request is allowed', async () => {
+  await fixSample('rbac-denied', 'pod-lister', 'rbac-denied', /Grant default\/pod-lister list on pods in default/);
+});

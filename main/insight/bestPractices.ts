@@ -9,6 +9,7 @@ import type { Finding, Fix } from '../../preload/api.ts';
 import { evaluatePod, aggregate } from '../apiserver/admission/podSecurity/checkRegistry.ts';
 import type { PodSpec } from '../kube/types/core-v1.ts';
 import { containerSpecFix, createFix, podSpecFix } from './fixBuilders.ts';
+import { restrictedPatch } from './podSecurityFix.ts';
 import type { ContainerView, PodView } from './podView.ts';
 
 export interface PracticeInput {
@@ -139,11 +140,16 @@ function podSecurityAdvice(pod: PodView): Finding[] {
   if (restricted.allowed) return [];
   const level = baseline.allowed ? 'baseline' : 'privileged';
   const missing = baseline.allowed ? restricted.forbiddenDetail : baseline.forbiddenDetail;
+  const { patch, remaining } = restrictedPatch(pod);
+  const fixes = patch && !remaining
+    ? [podSpecFix('Set the securityContext that passes restricted', 'Runs as a non-root user (1000 where the pod names none) with the RuntimeDefault seccomp profile, no privilege escalation and no capabilities. A program that needs root or writes where only root may write fails then, and the check after applying shows it.', patch)]
+    : [];
   return [
     advice(
       'pod-security',
       `Pod Security: passes ${level}, not restricted`,
-      `A namespace enforcing restricted (the standard for workloads that need no special rights) would refuse this pod: ${restricted.forbiddenDetail}.${level === 'privileged' ? ` Even baseline refuses it: ${missing}.` : ''} Label a namespace pod-security.kubernetes.io/warn=restricted to see this on every write.`,
+      `A namespace enforcing restricted (the standard for workloads that need no special rights) would refuse this pod: ${restricted.forbiddenDetail}.${level === 'privileged' ? ` Even baseline refuses it: ${missing}.` : ''}${remaining ? ` No securityContext changes this part: ${remaining}.` : ''} Label a namespace pod-security.kubernetes.io/warn=restricted to see this on every write.`,
+      fixes,
     ),
   ];
 }

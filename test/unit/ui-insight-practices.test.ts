@@ -42,3 +42,22 @@ test('the hello-web sample follows every practice PodLab checks', () => {
   const advice = bestPractices({ pod: podFromTemplate, owner: { kind: 'Deployment', name: 'hello-web', replicas: deployment.spec.replicas, selector: deployment.spec.selector.matchLabels }, disruptionBudget: true });
   assert.deepEqual(advice.map((a) => `${a.rule}: ${a.title}`), []);
 });
+
+test('the restricted securityContext fix makes a root pod pass restricted, checked by Pod Security itself; host namespaces get no fix', async () => {
+  const { restrictedPatch } = await import('../../main/insight/podSecurityFix.ts');
+  const { applyPatch } = await import('../../main/apiserver/patch/applyPatch.ts');
+  const { SchemaLookup } = await import('../../main/apiserver/openapi/schemaLookup.ts');
+  const { aggregate, evaluatePod } = await import('../../main/apiserver/admission/podSecurity/checkRegistry.ts');
+  const root = pod('root', { containers: [{ name: 'app', image: 'busybox:1.36', securityContext: { capabilities: { add: ['NET_ADMIN'] } } } as never] }, {});
+  const { patch, remaining } = restrictedPatch(root);
+  assert.equal(remaining, undefined);
+  const patched = applyPatch('application/strategic-merge-patch+json', root, { spec: patch }, SchemaLookup.kubernetes(), { group: '', version: 'v1', kind: 'Pod' }) as typeof root;
+  assert.equal(aggregate(evaluatePod({ level: 'restricted', version: 'latest' }, {}, patched.spec as never)).allowed, true);
+  const advice = bestPractices({ pod: root, disruptionBudget: false }).find((a) => a.rule === 'practice-pod-security')!;
+  assert.equal(advice.fixes?.[0]?.title, 'Set the securityContext that passes restricted');
+
+  const host = pod('host', { hostNetwork: true, containers: [{ name: 'app', image: 'busybox:1.36' }] } as never, {});
+  const hostAdvice = bestPractices({ pod: host, disruptionBudget: false }).find((a) => a.rule === 'practice-pod-security')!;
+  assert.equal(hostAdvice.fixes, undefined);
+  assert.match(hostAdvice.cause, /No securityContext changes this part: host namespaces/);
+});

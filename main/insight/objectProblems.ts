@@ -13,6 +13,10 @@ import type { EventView, PodView } from './podView.ts';
 type Json = KubeObject & Record<string, any>;
 
 export interface ObjectProblemInput {
+  /** ReplicaSets, StatefulSets, DaemonSets and Jobs: the controllers that create pods, for their FailedCreate events. */
+  podCreators: KubeObject[];
+  /** The Deployments above ReplicaSets, by uid. */
+  deployments: Map<string, KubeObject>;
   services: KubeObject[];
   pods: PodView[];
   jobs: KubeObject[];
@@ -187,8 +191,48 @@ function ingressProblems(input: ObjectProblemInput): Problem[] {
   });
 }
 
+/**
+ * A controller whose pod creates are refused (a quota, Pod Security, a
+ * webhook, a policy): no pod exists to debug, only its FailedCreate events
+ * say why. Reported on the object a person edits (the Deployment over a
+ * ReplicaSet).
+ */
+function failedCreateProblems(input: ObjectProblemInput): Problem[] {
+  return input.podCreators.flatMap((creator) => {
+    const event = (input.eventsByUid.get(creator.metadata.uid ?? '') ?? []).filter((e) => e.reason === 'FailedCreate').sort((a, b) => (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? ''))[0];
+    if (!event) return [];
+    // A controller that has since created its pods (status.replicas caught up) no longer fails.
+    const status = (creator as Json).status ?? {};
+    const wanted = (creator as Json).spec?.replicas;
+    if (typeof wanted === 'number' && typeof status.replicas === 'number' && status.replicas >= wanted) return [];
+    const above = creator.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'Deployment');
+    const subject = (above && input.deployments.get(above.uid)) || creator;
+    const message = event.message ?? '';
+    const why = /exceeded quota/.test(message)
+      ? 'A ResourceQuota in the namespace refuses it: lower the replicas or the requests, or raise the quota.'
+      : /violates PodSecurity/.test(message)
+        ? "The namespace's Pod Security level refuses the pod template: set the securityContext it names (Problems shows the template's advice once a pod exists; the pod-security-restricted sample shows the passing settings)."
+        : /admission webhook|failed calling webhook/.test(message)
+          ? 'An admission webhook refuses it, or cannot be reached: see the webhook configuration and its Service.'
+          : /ValidatingAdmissionPolicy/.test(message)
+            ? 'A ValidatingAdmissionPolicy refuses it: its message says which rule.'
+            : 'The API server refuses the pods the controller creates.';
+    return [
+      problem(subject, {
+        rule: 'failed-create',
+        severity: 'error',
+        title: `${subject.kind} ${subject.metadata.name} cannot create its pods`,
+        cause: `${why} The controller keeps retrying.`,
+        evidence: [{ label: `Event FailedCreate on ${creator.kind} ${creator.metadata.name}${event.count && event.count > 1 ? ` (x${event.count})` : ''}`, text: message }],
+        next: [{ what: 'See the refusals', command: `kubectl describe ${creator.kind?.toLowerCase()} ${creator.metadata.name} -n ${creator.metadata.namespace}` }],
+      }),
+    ];
+  });
+}
+
 export function objectProblems(input: ObjectProblemInput): Problem[] {
   return [
+    ...failedCreateProblems(input),
     ...serviceProblems(input),
     ...jobProblems(input),
     ...eventProblems(input.cronJobs, 'cronjob', ['MissSchedule', 'TooManyMissedTimes'], 'cronjob-missed', (o) => `CronJob ${o.metadata.name} missed its schedule`, input),

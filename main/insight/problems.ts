@@ -6,14 +6,16 @@
 
 import type { Problem } from '../../preload/api.ts';
 import type { KubeObject } from '../kube/meta.ts';
+import type { AuthorizationDenial } from '../apiserver/auth/denialLog.ts';
 import { bestPractices } from './bestPractices.ts';
+import { podServiceAccount } from './rbacDenied.ts';
 import { objectProblems, type ObjectProblemInput } from './objectProblems.ts';
 import { rules } from './diagnosePod.ts';
 import type { EventView, NodeView, PodView } from './podView.ts';
 
 export type { Problem };
 
-export interface ClusterObjects extends Partial<Omit<ObjectProblemInput, 'pods' | 'eventsByUid'>> {
+export interface ClusterObjects extends Partial<Omit<ObjectProblemInput, 'pods' | 'eventsByUid' | 'podCreators' | 'deployments'>> {
   pods: PodView[];
   events: EventView[];
   nodes: NodeView[];
@@ -21,6 +23,8 @@ export interface ClusterObjects extends Partial<Omit<ObjectProblemInput, 'pods' 
   replicaSets: KubeObject[];
   workloads: KubeObject[];
   disruptionBudgets: KubeObject[];
+  /** The API server's recent RBAC denials of a user, where the API server is PodLab's. */
+  denials?: (user: string) => AuthorizationDenial[];
 }
 
 interface WorkloadSpec {
@@ -64,7 +68,7 @@ export function clusterProblems(objects: ClusterObjects, now: Date): Problem[] {
     const namespace = pod.metadata.namespace ?? 'default';
     const name = pod.metadata.name ?? '';
     const podSubject = { kind: 'Pod', namespace, name, pod: name };
-    const input = { pod, events: eventsByUid.get(pod.metadata.uid ?? '') ?? [], nodes: objects.nodes, previousLogs: {} };
+    const input = { pod, events: eventsByUid.get(pod.metadata.uid ?? '') ?? [], nodes: objects.nodes, previousLogs: {}, denials: objects.denials?.(podServiceAccount(pod).user) };
     for (const rule of rules) for (const finding of rule(input, now)) problems.push({ subject: podSubject, finding });
 
     let ref = controllerOf(pod);
@@ -85,6 +89,8 @@ export function clusterProblems(objects: ClusterObjects, now: Date): Problem[] {
   }
   problems.push(
     ...objectProblems({
+      podCreators: [...objects.replicaSets, ...objects.workloads.filter((w) => w.kind === 'StatefulSet'), ...(objects.daemonSets ?? []), ...(objects.jobs ?? [])],
+      deployments: new Map(objects.workloads.filter((w) => w.kind === 'Deployment').map((d) => [d.metadata.uid ?? '', d])),
       services: objects.services ?? [],
       pods: objects.pods,
       jobs: objects.jobs ?? [],

@@ -170,7 +170,7 @@ export class BridgeSession {
       'samples.yaml': (r) => host.samples.yaml(requiredString(r, 'id')),
       'samples.apply': (r) => applyYaml(connection().client, connection().kinds, { yaml: host.samples.yaml(requiredString(r, 'id')) }),
       'insight.diagnose': (r) => diagnose(connection(), requiredString(r, 'namespace'), requiredString(r, 'name')),
-      'insight.problems': (r) => listProblems(connection().client, optionalString(r, 'namespace')),
+      'insight.problems': (r) => listProblems(connection(), optionalString(r, 'namespace')),
       'fixes.preview': (r) => previewFix(connection().client, connection().kinds, fixRequest(r)),
       'fixes.apply': (r) => applyFix(connection().client, connection().kinds, fixRequest(r)),
       'fixes.check': (r) => checkFix(connection().client, (namespace, name) => diagnose(connection(), namespace, name), fixCheckRequest(r)),

@@ -2,34 +2,37 @@
 // computation over all of them.
 
 import type { Problem } from '../../preload/api.ts';
-import { isApiError, type KubeClient } from '../kube/client/types.ts';
+import { isApiError } from '../kube/client/types.ts';
+import type { ClusterConnection } from './uiHost.ts';
 import { clusterProblems } from '../insight/problems.ts';
 import type { EventView, NodeView, PodView } from '../insight/podView.ts';
 
-export async function listProblems(client: KubeClient, namespace: string | undefined, now = new Date()): Promise<Problem[]> {
+export async function listProblems(connection: Pick<ClusterConnection, 'client' | 'denials'>, namespace: string | undefined, now = new Date()): Promise<Problem[]> {
+  const { client } = connection;
+  // Items of a list carry no kind over HTTP (kube-apiserver leaves it to the list): stamp it, the rules name objects by it.
   // A kind the user may not list (RBAC on someone else's cluster) or the server does not serve counts as none.
-  const list = (group: string, plural: string, ns = namespace) =>
+  const list = (group: string, plural: string, kind: string, ns = namespace) =>
     client
       .resource({ group, version: 'v1', plural })
       .list(ns)
       .then(
-        (l) => l.items,
+        (l) => l.items.map((item) => ({ ...item, kind, apiVersion: group ? `${group}/v1` : 'v1' })),
         (err) => (isApiError(err) && (err.code === 403 || err.code === 404) ? [] : Promise.reject(err)),
       );
   const [pods, events, nodes, replicaSets, deployments, statefulSets, disruptionBudgets, services, jobs, cronJobs, daemonSets, claims, ingresses] = await Promise.all([
-    list('', 'pods'),
-    list('', 'events'),
-    list('', 'nodes', undefined),
-    list('apps', 'replicasets'),
-    list('apps', 'deployments'),
-    list('apps', 'statefulsets'),
-    list('policy', 'poddisruptionbudgets'),
-    list('', 'services'),
-    list('batch', 'jobs'),
-    list('batch', 'cronjobs'),
-    list('apps', 'daemonsets'),
-    list('', 'persistentvolumeclaims'),
-    list('networking.k8s.io', 'ingresses'),
+    list('', 'pods', 'Pod'),
+    list('', 'events', 'Event'),
+    list('', 'nodes', 'Node', undefined),
+    list('apps', 'replicasets', 'ReplicaSet'),
+    list('apps', 'deployments', 'Deployment'),
+    list('apps', 'statefulsets', 'StatefulSet'),
+    list('policy', 'poddisruptionbudgets', 'PodDisruptionBudget'),
+    list('', 'services', 'Service'),
+    list('batch', 'jobs', 'Job'),
+    list('batch', 'cronjobs', 'CronJob'),
+    list('apps', 'daemonsets', 'DaemonSet'),
+    list('', 'persistentvolumeclaims', 'PersistentVolumeClaim'),
+    list('networking.k8s.io', 'ingresses', 'Ingress'),
   ]);
   return clusterProblems(
     {
@@ -45,6 +48,7 @@ export async function listProblems(client: KubeClient, namespace: string | undef
       daemonSets,
       claims,
       ingresses,
+      denials: connection.denials,
     },
     now,
   );

@@ -65,3 +65,16 @@ test('object problems: a Service selecting nothing or nothing ready, a named tar
   assert.equal(byRule['claim-pending']!.subject.pod, undefined);
   assert.match(byRule['ingress-backend']!.finding.title, /Service "storefront" not found/);
 });
+
+test('a Deployment whose ReplicaSet cannot create pods (quota, Pod Security) is a problem on the Deployment, gone once the pods exist', () => {
+  const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'capped', namespace: 'shop', uid: 'dep-9' }, spec: { replicas: 3 } } as never as KubeObject;
+  const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'capped-7f', namespace: 'shop', uid: 'rs-9', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'capped', uid: 'dep-9', controller: true }] }, spec: { replicas: 3 }, status: { replicas: 2 } } as never as KubeObject;
+  const refused = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e', namespace: 'shop' }, involvedObject: { kind: 'ReplicaSet', name: 'capped-7f', uid: 'rs-9' }, reason: 'FailedCreate', type: 'Warning', count: 4, lastTimestamp: '2025-01-10T10:05:00Z', message: 'pods "capped-7f-x" is forbidden: exceeded quota: two-pods, requested: pods=1, used: pods=2, limited: pods=2' } as never;
+  const [failed] = clusterProblems({ pods: [], events: [refused], nodes: twoNodes, replicaSets: [rs], workloads: [deployment], disruptionBudgets: [] }, now);
+  assert.equal(failed!.finding.rule, 'failed-create');
+  assert.deepEqual(failed!.subject, { kind: 'Deployment', namespace: 'shop', name: 'capped' });
+  assert.match(failed!.finding.cause, /A ResourceQuota in the namespace refuses it/);
+  assert.match(failed!.finding.evidence[0]!.label, /FailedCreate on ReplicaSet capped-7f \(x4\)/);
+  const caughtUp = { ...rs, status: { replicas: 3 } } as never as KubeObject;
+  assert.deepEqual(clusterProblems({ pods: [], events: [refused], nodes: twoNodes, replicaSets: [caughtUp], workloads: [deployment], disruptionBudgets: [] }, now), []);
+});

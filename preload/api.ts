@@ -408,9 +408,11 @@ export interface FixPreview {
 }
 
 export interface FixRequest {
-  /** The pod the finding is about. */
   namespace: string;
+  /** The pod the finding is about ('' for a finding on a controller, named in `owner`). */
   pod: string;
+  /** For a finding on a controller with no pod to start from (its pods are refused): the object whose template changes. */
+  owner?: { kind: string; name: string };
   fix: Fix;
 }
 

@@ -4,7 +4,8 @@
 // missing its schedules, DaemonSet pods that cannot land, a claim that stays
 // Pending, an Ingress whose backend Service does not exist.
 
-import type { Finding, Problem } from '../../preload/api.ts';
+import type { Finding, Fix, Problem } from '../../preload/api.ts';
+import { restrictedPatch } from './podSecurityFix.ts';
 import type { KubeObject } from '../kube/meta.ts';
 import type { EventView, PodView } from './podView.ts';
 
@@ -191,6 +192,30 @@ function ingressProblems(input: ObjectProblemInput): Problem[] {
   });
 }
 
+/** Changes that let the controller create its pods: fewer replicas within a quota, or a template that passes Pod Security. */
+function failedCreateFixes(message: string, subject: Json, created: unknown): Fix[] {
+  const fixes: Fix[] = [];
+  if (/exceeded quota/.test(message) && typeof created === 'number' && created > 0 && typeof subject.spec?.replicas === 'number' && subject.spec.replicas > created) {
+    fixes.push({
+      title: `Scale ${subject.kind} ${subject.metadata.name} to ${created}, what the quota lets it run`,
+      explanation: `The quota is full at ${created} pod(s); asking for ${subject.spec.replicas} only keeps the controller failing. Raise the quota instead (kubectl edit resourcequota) if the namespace should run more.`,
+      changes: [{ action: 'ownerPatch', patch: { spec: { replicas: created } } }],
+    });
+  }
+  const template = subject.kind === 'CronJob' ? subject.spec?.jobTemplate?.spec?.template : subject.spec?.template;
+  if (/violates PodSecurity/.test(message) && template?.spec) {
+    const { patch, remaining } = restrictedPatch({ metadata: { ...(template.metadata ?? {}), name: subject.metadata.name }, spec: template.spec } as PodView);
+    if (patch && !remaining) {
+      fixes.push({
+        title: `Give ${subject.kind} ${subject.metadata.name}'s pods the securityContext that passes restricted`,
+        explanation: 'Runs as a non-root user (1000 where the template names none) with the RuntimeDefault seccomp profile, no privilege escalation and no capabilities; the controller then creates its pods. A program that needs root fails then, and its pods show why.',
+        changes: [{ action: 'podSpec', patch }],
+      });
+    }
+  }
+  return fixes;
+}
+
 /**
  * A controller whose pod creates are refused (a quota, Pod Security, a
  * webhook, a policy): no pod exists to debug, only its FailedCreate events
@@ -217,8 +242,10 @@ function failedCreateProblems(input: ObjectProblemInput): Problem[] {
           : /ValidatingAdmissionPolicy/.test(message)
             ? 'A ValidatingAdmissionPolicy refuses it: its message says which rule.'
             : 'The API server refuses the pods the controller creates.';
+    const fixes = failedCreateFixes(message, subject, status.replicas);
     return [
       problem(subject, {
+        ...(fixes.length > 0 && { fixes }),
         rule: 'failed-create',
         severity: 'error',
         title: `${subject.kind} ${subject.metadata.name} cannot create its pods`,

@@ -22,14 +22,15 @@ export function StepDiff({ step }: { step: FixStep }) {
   );
 }
 
-export function FixCard({ namespace, pod, finding, fix, onApplied }: { namespace: string; pod: string; finding: Finding; fix: Fix; onApplied: (applied: FixApplied) => void }) {
+export function FixCard({ namespace, pod, owner, finding, fix, onApplied }: { namespace: string; pod: string; owner?: { kind: string; name: string }; finding: Finding; fix: Fix; onApplied: (applied: FixApplied) => void }) {
   const [preview, setPreview] = useState<FixPreview>();
   const action = useAction();
   const busy = action.pending;
   const run = (what: 'preview' | 'apply') =>
     action.run(what, async () => {
-      if (what === 'preview') setPreview(await requireBridge().call('fixes.preview', { namespace, pod, fix }));
-      else onApplied(await requireBridge().call('fixes.apply', { namespace, pod, fix }));
+      const request = { namespace, pod, ...(owner && { owner }), fix };
+      if (what === 'preview') setPreview(await requireBridge().call('fixes.preview', request));
+      else onApplied(await requireBridge().call('fixes.apply', request));
     });
   return (
     <div className="fix" data-fix-rule={finding.rule}>

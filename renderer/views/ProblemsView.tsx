@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import type { Problem } from '../../preload/api.ts';
 import { requireBridge } from '../bridge.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
+import { FixCard } from '../debugger/FixCard.tsx';
 import { usePolledCall } from '../hooks/usePolledCall.ts';
 
 const refreshMs = 5000;
@@ -51,6 +52,7 @@ export function ProblemsView({ namespace, onOpen }: { namespace: string; onOpen:
 function ProblemRow({ problem, onOpen }: { problem: Problem; onOpen: (namespace: string, pod: string) => void }) {
   const { subject, finding } = problem;
   const [open, setOpen] = useState(false);
+  const [applied, setApplied] = useState<string>();
   const tone = finding.severity === 'error' ? 'bad' : finding.severity === 'warning' ? 'warn' : 'muted';
   return (
     <li className="problem" data-rule={finding.rule} data-subject={`${subject.kind}/${subject.namespace}/${subject.name}`}>
@@ -67,6 +69,16 @@ function ProblemRow({ problem, onOpen }: { problem: Problem; onOpen: (namespace:
         </button>
       )}
       {open && <p className="cause">{finding.cause}</p>}
+      {open && !subject.pod && finding.fixes?.map((fix, i) => (
+        <div key={i} className="problem-fix">
+          <FixCard namespace={subject.namespace} pod="" owner={{ kind: subject.kind, name: subject.name }} finding={finding} fix={fix} onApplied={(result) => setApplied(result.steps.map((s) => `${s.verb === 'create' ? 'created' : s.verb === 'patch' ? 'patched' : 'replaced'} ${s.kind} ${s.name}`).join(', '))} />
+        </div>
+      ))}
+      {applied && (
+        <p className="tone-ok problem-applied" role="status">
+          Applied ({applied}): this list shows within seconds whether the problem is gone.
+        </p>
+      )}
       {open && finding.next.length > 0 && (
         <ul className="next-checks">
           {finding.next.map((n, i) => (

@@ -103,3 +103,37 @@ test('a deleted pod stays shown as last seen and links to the pod its Deployment
   assert.match(heading, /phoenix-/);
   assert.doesNotMatch(heading, new RegExp(first));
 });
+
+async function applySample(id: string): Promise<void> {
+  await nav(page, 'Samples');
+  const card = page.locator(`[data-sample=${id}]`);
+  await card.getByRole('button', { name: /^Apply/ }).click();
+  await card.getByRole('list', { name: 'Apply results' }).getByText('created').first().waitFor({ timeout: 10_000 });
+}
+
+/** The failed-create problem of a Deployment in the Problems view, its fix previewed and applied; the problem then goes. */
+async function fixRefusedDeployment(namespace: string, deployment: string, fixTitle: RegExp): Promise<void> {
+  await nav(page, 'Problems');
+  const row = page.locator(`.problem[data-rule=failed-create][data-subject="Deployment/${namespace}/${deployment}"]`);
+  await row.waitFor({ timeout: 30_000 });
+  await row.locator('.problem-title').click();
+  const fix = row.locator('.fix', { has: page.locator('.fix-title', { hasText: fixTitle }) });
+  await fix.getByRole('button', { name: 'Preview' }).click();
+  await fix.getByText("The API server's dry run accepts it").waitFor({ timeout: 10_000 });
+  await fix.getByRole('button', { name: 'Apply' }).click();
+  await row.waitFor({ state: 'detached', timeout: 60_000 });
+}
+
+test('refused by a quota: the Problems view offers to scale the Deployment to what the quota allows, and the problem goes', async () => {
+  await page.getByRole('combobox', { name: 'Namespace' }).selectOption('');
+  await applySample('quota-refused');
+  await fixRefusedDeployment('quota-demo', 'over-quota', /Scale Deployment over-quota to 2/);
+  assert.equal(await kubectlOk(s.serve.kubeconfig, ['-n', 'quota-demo', 'get', 'deployment', 'over-quota', '-o', 'jsonpath={.spec.replicas}']), '2');
+});
+
+test('refused by Pod Security: the fix gives the template the restricted securityContext, and the Deployment gets its pod', async () => {
+  await applySample('pod-security-restricted');
+  await fixRefusedDeployment('psa-demo', 'root-app', /securityContext that passes restricted/);
+  const ready = await kubectlOk(s.serve.kubeconfig, ['-n', 'psa-demo', 'rollout', 'status', 'deployment/root-app', '--timeout=60s']);
+  assert.match(ready, /successfully rolled out/);
+});

@@ -13,7 +13,7 @@ import type { KindResolver } from '../apply/kindResolver.ts';
 import { objectYaml } from '../objects.ts';
 import { recordFixEvent } from './fixEvents.ts';
 import { freshPod, replacePod } from './replacePod.ts';
-import { ownerResource, templateOwner, type TemplateOwner } from './templateOwner.ts';
+import { namedTemplateOwner, ownerResource, templateOwner, type TemplateOwner } from './templateOwner.ts';
 
 const podResource = { group: '', version: 'v1', plural: 'pods' };
 const strategic = 'application/strategic-merge-patch+json';
@@ -34,7 +34,12 @@ function replacementPod(pod: KubeObject, patch: Record<string, unknown>): KubeOb
 }
 
 async function plan(client: KubeClient, kinds: KindResolver, request: FixRequest): Promise<{ steps: PlannedStep[]; ownerUid?: string }> {
-  const pod = await client.resource(podResource).get(request.namespace, request.pod);
+  const pod = request.pod ? await client.resource(podResource).get(request.namespace, request.pod) : undefined;
+  const ownerOf = async (): Promise<TemplateOwner> => {
+    if (pod) return templateOwner(client, pod);
+    if (request.owner) return namedTemplateOwner(client, request.namespace, request.owner.kind, request.owner.name);
+    throw new Error('a fix that changes a pod template needs the pod or its controller');
+  };
   const steps: PlannedStep[] = [];
   let ownerUid: string | undefined;
   for (const change of request.fix.changes as FixChange[]) {
@@ -44,13 +49,13 @@ async function plan(client: KubeClient, kinds: KindResolver, request: FixRequest
       steps.push({ verb: 'create', resource: info.resource, namespace: info.namespaced ? (change.object.metadata.namespace ?? request.namespace) : undefined, object: change.object });
       continue;
     }
-    const owner = await templateOwner(client, pod);
+    const owner = await ownerOf();
     if (change.action === 'ownerPatch') {
       if (owner.kind === 'Pod') throw new Error(`pod ${request.pod} has no controller to change`);
       const before = await client.resource(ownerResource(owner.kind)!).get(owner.namespace, owner.name);
       steps.push({ verb: 'patch', owner, before, patch: change.patch });
       ownerUid = owner.uid;
-    } else if (owner.kind === 'Pod') steps.push({ verb: 'replace', before: pod, object: replacementPod(pod, change.patch) });
+    } else if (owner.kind === 'Pod' && pod) steps.push({ verb: 'replace', before: pod, object: replacementPod(pod, change.patch) });
     else {
       const before = await client.resource(ownerResource(owner.kind)!).get(owner.namespace, owner.name);
       steps.push({ verb: 'patch', owner, before, patch: nest(owner.specPath, change.patch) });
@@ -103,6 +108,6 @@ export async function applyFix(client: KubeClient, kinds: KindResolver, request:
   const done: FixStep[] = [];
   for (const step of steps) done.push(described(step, await send(client, step, false)));
   const what = done.map((s) => `${s.verb === 'create' ? 'created' : s.verb === 'patch' ? 'patched' : 'replaced'} ${s.kind} ${s.name}`).join(', ');
-  await recordFixEvent(client, request.namespace, request.pod, 'FixApplied', `The debugger applied "${request.fix.title}": ${what}`);
+  if (request.pod) await recordFixEvent(client, request.namespace, request.pod, 'FixApplied', `The debugger applied "${request.fix.title}": ${what}`);
   return { steps: done, appliedAt, ...(ownerUid && { ownerUid }) };
 }

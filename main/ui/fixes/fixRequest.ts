@@ -19,7 +19,10 @@ function fix(value: unknown): Fix {
 }
 
 export function fixRequest(request: unknown): FixRequest {
-  return { namespace: requiredString(request, 'namespace'), pod: requiredString(request, 'pod'), fix: fix(requestObject(request).fix) };
+  const pod = optionalString(request, 'pod') ?? '';
+  const owner = requestObject(request).owner;
+  if (!pod && !(isRecord(owner) && typeof owner.kind === 'string' && typeof owner.name === 'string' && owner.kind && owner.name)) throw badRequest('pod, or owner {kind, name}, is required');
+  return { namespace: requiredString(request, 'namespace'), pod, ...(!pod && isRecord(owner) && { owner: { kind: String(owner.kind), name: String(owner.name) } }), fix: fix(requestObject(request).fix) };
 }
 
 export function fixCheckRequest(request: unknown): FixCheckRequest {

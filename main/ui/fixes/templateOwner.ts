@@ -53,3 +53,11 @@ export async function templateOwner(client: KubeClient, pod: KubeObject): Promis
   }
   return owner;
 }
+
+/** A controller named directly (a problem on a Deployment that has no pod to start from). */
+export async function namedTemplateOwner(client: KubeClient, namespace: string, kind: string, name: string): Promise<TemplateOwner> {
+  const owner = owners[kind];
+  if (!owner) throw new Error(`${kind} has no pod template PodLab can change`);
+  const object = await client.resource(ownerResource(kind)!).get(namespace, name);
+  return { kind, apiVersion: object.apiVersion ?? `${owner.group ? `${owner.group}/` : ''}${owner.version}`, namespace, name, uid: object.metadata.uid ?? '', specPath: owner.specPath };
+}

@@ -46,7 +46,7 @@ describe('OTLP/JSON export of a journey', () => {
     ]);
     assert.equal(api!.scopeSpans[0]!.scope.name, JOURNEY_SCOPE);
     assert.equal(api!.scopeSpans[0]!.spans.length, 2);
-    assert.equal(kubelet!.resource.attributes[0]!.value.stringValue, 'kubelet');
+    assert.deepEqual(kubelet!.resource.attributes[0]!.value, { stringValue: 'kubelet' });
   });
 
   it('maps each span: ids, parent, kind, times, status and typed attributes', () => {

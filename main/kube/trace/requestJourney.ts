@@ -46,9 +46,9 @@ export class RequestJourney implements SpanTarget {
     else this.droppedSpans++;
   }
 
-  /** A step of the request, as a child of its root span. */
-  start(step: SpanStart['step'], name: string, attributes?: SpanAttributes, component = API_SERVER): ActiveSpan {
-    return new ActiveSpan(this, { step, component, name, parentSpanId: this.root.spanId, ...(attributes ? { attributes } : {}) });
+  /** A step of the request, as a child of its root span; `startMs` when it began before the span could be started. */
+  start(step: SpanStart['step'], name: string, attributes?: SpanAttributes, startMs?: number): ActiveSpan {
+    return new ActiveSpan(this, { step, component: API_SERVER, name, parentSpanId: this.root.spanId, ...(attributes ? { attributes } : {}), ...(startMs !== undefined ? { startMs } : {}) });
   }
 
   /** The object's namespace and name as admission sees them. */

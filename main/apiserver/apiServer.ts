@@ -60,6 +60,8 @@ import { selfSubjectReviews } from './reviews/selfSubjectReview.ts';
 import { getIfExists } from './storedObject.ts';
 import { SubresourceServices } from './subresources.ts';
 import { TokenRequests } from './tokenRequest.ts';
+import { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
+import { PodTraceEndpoint } from './podTraceEndpoint.ts';
 
 export interface ApiServerOptions {
   store: Store;
@@ -89,6 +91,8 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** Request timeout, connection cap and watch buffer bound of the HTTPS server (defaults: Kubernetes'). */
   httpLimits?: HttpLimits;
+  /** Where pods' journeys are recorded (the cluster shares it with its other components); default: one of the API server's own. */
+  journeys?: JourneyRecorder;
 }
 
 export class ApiServer {
@@ -103,6 +107,10 @@ export class ApiServer {
   readonly rbac: RbacAuthorizer;
   /** Serves the versions of established CRDs and finalizes deleted ones; `start()` it before serving requests. */
   readonly customResources: CustomResourceServing;
+  /** Every recent pod's journey: the API server records its part and serves the whole at /podlab/v1/.../trace. */
+  readonly journeys: JourneyRecorder;
+  /** GET /podlab/v1/namespaces/NS/pods/NAME/trace: PodLab's own endpoint, outside the discovered API groups. */
+  readonly podTraces: PodTraceEndpoint;
   /** The chain every decision comes from (reviews ask it directly, without being remembered as denials). */
   private readonly authorizer: Authorizer;
   /** The same chain for requests: its denials are remembered. */
@@ -113,6 +121,7 @@ export class ApiServer {
 
   constructor(private readonly options: ApiServerOptions) {
     this.serviceRange = new ServiceRange(options.serviceRange);
+    this.journeys = options.journeys ?? new JourneyRecorder();
     const now = options.now ?? (() => new Date());
     const registryFor = (group: string, version: string, plural: string) => this.catalog.registry(group, version, plural);
     this.rbac = new RbacAuthorizer(storedPolicy(registryFor));
@@ -173,7 +182,8 @@ export class ApiServer {
     createOnly.register(selfsubjectrulesreviews, selfSubjectRulesReviews(this.rbac));
     createOnly.register(selfsubjectreviews, selfSubjectReviews(now));
     createOnly.register(tokenreviews, tokenReviews(() => this.tokenAuthenticators, () => this.serviceAccountTokens.audiences));
-    this.dispatcher = new Dispatcher(this.catalog, this.requestAuthorizer, options.schema, this.subresources, createOnly, this.readOnly);
+    this.dispatcher = new Dispatcher(this.catalog, this.requestAuthorizer, options.schema, this.subresources, createOnly, this.readOnly, this.journeys);
+    this.podTraces = new PodTraceEndpoint({ journeys: this.journeys, authorizer: this.requestAuthorizer, pods: () => this.catalog.registry('', 'v1', 'pods') });
     this.catalog.onChange(() => options.schema.setCustomDefinitions(this.customDefinitions()));
     this.customResources = new CustomResourceServing(this.catalog, { now, behaviour: versionBehaviour, onError: (err, context) => process.stderr.write(`apiextensions: ${context}: ${err instanceof Error ? err.message : String(err)}\n`) });
   }
@@ -232,6 +242,8 @@ export class ApiServer {
       openapi: this.openapiDocuments(),
       bookmarkIntervalMs: this.options.bookmarkIntervalMs,
       limits: this.options.httpLimits,
+      journeyClock: this.journeys.clock,
+      podTraces: this.podTraces,
     });
     this.port = await this.http.listen(port);
     return this.port;

@@ -30,6 +30,9 @@ import { managerOrUserAgent, validateFieldManager } from './fieldmanager/manager
 import { queryBool } from './queryValues.ts';
 import { duplicateFields } from './http/jsonDuplicates.ts';
 import { checkPathSegmentName } from './pathSegmentName.ts';
+import type { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
+import type { RequestJourney } from '../kube/trace/requestJourney.ts';
+import { beginPodRequest, endAuthorization, mayCreatePod, podRequestAnswered, podRequestRefused, startAuthorization } from './podRequestJourney.ts';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -58,6 +61,16 @@ export interface ApiRequest {
   contentType?: string;
   /** The client's User-Agent: the field manager of writes that name none. */
   userAgent?: string;
+  /** How the HTTPS front took the request in (a pod's journey starts there); absent for in-process clients. */
+  arrival?: RequestArrival;
+}
+
+export interface RequestArrival {
+  /** When the request arrived and when it was authenticated, on the journey recorder's clock. */
+  receivedMs: number;
+  authenticatedMs: number;
+  method: string;
+  impersonatedBy?: string;
 }
 
 export type WatchStarter = (onEvent: (event: RegistryWatchEvent) => void, onEnd: (status?: Status) => void) => Promise<{ stop(): void; revision: number }>;
@@ -87,6 +100,8 @@ export class Dispatcher {
     private readonly subresources: SubresourceServices,
     private readonly createOnly?: CreateOnlyResources,
     private readonly readOnly?: ReadOnlyResources,
+    /** Where requests that create pods record their part of the pod's journey. */
+    private readonly journeys?: JourneyRecorder,
   ) {}
 
   registryFor(info: ResourceRequestInfo): ResourceRegistry | undefined {
@@ -95,16 +110,20 @@ export class Dispatcher {
 
   async handle(req: ApiRequest): Promise<ApiResult> {
     const warnings: string[] = [];
+    const journey = this.journeys && mayCreatePod(req) ? beginPodRequest(this.journeys, req) : undefined;
     try {
-      return await this.serve(req, warnings);
+      const result = await this.serve(req, warnings, journey);
+      if (journey) podRequestAnswered(this.journeys!, journey, result);
+      return result;
     } catch (err) {
+      if (journey) podRequestRefused(this.journeys!, journey, req, err);
       // Admission's warnings reach the client with its refusal too, as kube-apiserver's warning recorder sends them.
       if (err instanceof StatusError && warnings.length > 0) err.warnings = [...warnings];
       throw err;
     }
   }
 
-  private async serve(req: ApiRequest, warnings: string[]): Promise<ApiResult> {
+  private async serve(req: ApiRequest, warnings: string[], journey?: RequestJourney): Promise<ApiResult> {
     const { info } = req;
     const registry = this.catalog.registry(info.group, info.version, info.resource);
     if (!registry) throw errors.resourceNotFound(info.path);
@@ -114,14 +133,16 @@ export class Dispatcher {
     if (def.verbs && !def.verbs.includes(info.verb)) throw errors.methodNotSupported(registry.groupResource, info.verb);
 
     const attrs = resourceAttributes(req.user, info, req.query);
+    const authorizing = journey && startAuthorization(journey, attrs);
     const decision = await this.authorizer.authorize(attrs);
+    if (authorizing) endAuthorization(authorizing, attrs, decision);
     if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
     // What storage refuses in kube-apiserver, once the request is authorized.
     if (info.name) checkPathSegmentName(info.name);
     if (info.verb === 'get' || info.verb === 'list' || info.verb === 'watch') checkResourceVersion(req.query);
 
     const ns = def.namespaced ? info.namespace : '';
-    const ctx: WriteContext = { user: req.user, dryRun: req.query.getAll('dryRun').includes('All'), manager: fieldManagerOf(req), requestUid: randomUUID(), warnings };
+    const ctx: WriteContext = { user: req.user, dryRun: req.query.getAll('dryRun').includes('All'), manager: fieldManagerOf(req), requestUid: randomUUID(), warnings, ...(journey ? { journey } : {}) };
     validateWriteOptions(info.verb, req);
     const ok = (object: unknown, code = 200): ApiResult => ({ type: 'object', code, object, warnings });
 
@@ -166,7 +187,7 @@ export class Dispatcher {
             ),
         };
       case 'create': {
-        const obj = this.decodeObject(req, registry, warnings);
+        const obj = this.decodeObject(req, registry, warnings, journey);
         return ok(await registry.create(ns, obj, ctx), 201);
       }
       case 'update': {
@@ -193,7 +214,22 @@ export class Dispatcher {
     }
   }
 
-  private decodeObject(req: ApiRequest, registry: ResourceRegistry, warnings: string[]): KubeObject {
+  private decodeObject(req: ApiRequest, registry: ResourceRegistry, warnings: string[], journey?: RequestJourney): KubeObject {
+    if (!journey) return this.decodeChecked(req, registry, warnings);
+    const span = journey.start('admission', 'decode and check the schema', { fieldValidation: fieldValidationOf(req.query) });
+    const warned = warnings.length;
+    try {
+      const obj = this.decodeChecked(req, registry, warnings);
+      span.end({ attributes: { warnings: warnings.slice(warned).join('; ') || undefined } });
+      return obj;
+    } catch (err) {
+      span.fail(err);
+      throw err;
+    }
+  }
+
+  /** The body as the kind it must be: Go-decodable, the right apiVersion and kind, unknown fields refused, warned or pruned. */
+  private decodeChecked(req: ApiRequest, registry: ResourceRegistry, warnings: string[]): KubeObject {
     const obj = asObject(req.body);
     const def = registry.def;
     this.checkDecodable(obj, registry);
@@ -250,7 +286,7 @@ export class Dispatcher {
     const force = queryBool(req.query, 'force');
     const fieldManager = fieldManagerFor(registry.def, registry.schemaNode(), info.subresource, () => new Date());
     fieldManager.checkType(asObject(req.body));
-    const applied = this.decodeObject(req, registry, warnings);
+    const applied = this.decodeObject(req, registry, warnings, ctx.journey);
     if (applied.metadata.name !== undefined && applied.metadata.name !== info.name) {
       throw errors.badRequest(`the name of the object (${String(applied.metadata.name)}) does not match the name on the URL (${info.name})`);
     }
@@ -259,6 +295,8 @@ export class Dispatcher {
       if (err instanceof StatusError && err.code === 404 && !info.subresource) return undefined;
       throw err;
     });
+    // An apply to an existing pod is no part of its creation: its admission is not traced.
+    if (existing) delete applyCtx.journey;
     if (!existing) {
       const object = fieldManager.apply(undefined, applied, manager, force);
       object.metadata.name ??= info.name;

@@ -109,7 +109,7 @@ export class Cluster {
     this.own({ name: 'compactor', stop: startCompactor(this.store, { intervalMs: 5 * 60_000, keepRevisions: 1000 }) });
     const schedulerClient = this.client('system:kube-scheduler');
     const schedulerEvents = new EventRecorder(schedulerClient, { component: 'default-scheduler' });
-    const scheduler = new Scheduler(schedulerClient, { recordEvent: (pod, type, reason, message) => schedulerEvents.event(pod, type, reason, message) });
+    const scheduler = new Scheduler(schedulerClient, { recordEvent: (pod, type, reason, message) => schedulerEvents.event(pod, type, reason, message), journeys: this.apiServer.journeys });
     await scheduler.start();
     this.own({ name: 'scheduler', stop: () => scheduler.stop() });
   }

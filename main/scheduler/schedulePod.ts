@@ -7,10 +7,11 @@ import { FitError, NO_NODES_AVAILABLE, type Diagnosis } from './fitError.ts';
 import { isRejected, MAX_NODE_SCORE, newStatus, statusMessage, SUCCESS, type NodeScore, type Profile, type Status } from './framework.ts';
 import { NodeInfo } from './nodeInfo.ts';
 import type { Snapshot } from './snapshot.ts';
+import { nodeVerdicts, type NodeVerdict } from './nodeVerdicts.ts';
 import type { Pod } from './types.ts';
 
 export type ScheduleResult =
-  | { status: 'Scheduled'; nodeName: string; evaluatedNodes: number; feasibleNodes: number }
+  | { status: 'Scheduled'; nodeName: string; evaluatedNodes: number; feasibleNodes: number; nodes: NodeVerdict[] }
   /** Rejected by the plugins (reason Unschedulable); `fitError` is absent when the cluster has no nodes. */
   | { status: 'Unschedulable'; message: string; unschedulablePlugins: ReadonlySet<string>; fitError?: FitError }
   /** A plugin failed (reason SchedulerError); the pod is retried after backoff. */
@@ -160,10 +161,13 @@ export function schedulePod(pod: Pod, snapshot: Snapshot, profile: Profile, rng:
     }
     const evaluatedNodes = feasible.length + diagnosis.nodeToStatus.size;
     if (feasible.length === 0) return unschedulable(new FitError(snapshot.size, diagnosis));
-    if (feasible.length === 1) return { status: 'Scheduled', nodeName: feasible[0]!.name, evaluatedNodes, feasibleNodes: 1 };
+    const feasibleNames = new Set(feasible.map((n) => n.name));
+    // One feasible node needs no scoring, as in kube-scheduler.
+    if (feasible.length === 1) return { status: 'Scheduled', nodeName: feasible[0]!.name, evaluatedNodes, feasibleNodes: 1, nodes: nodeVerdicts(snapshot, diagnosis, undefined, feasibleNames) };
 
-    const nodeName = selectHost(prioritizeNodes(profile, pod, feasible), rng);
-    return { status: 'Scheduled', nodeName, evaluatedNodes, feasibleNodes: feasible.length };
+    const scores = prioritizeNodes(profile, pod, feasible);
+    const nodeName = selectHost(scores, rng);
+    return { status: 'Scheduled', nodeName, evaluatedNodes, feasibleNodes: feasible.length, nodes: nodeVerdicts(snapshot, diagnosis, scores, feasibleNames) };
   } catch (err) {
     if (err instanceof PluginError) return { status: 'Error', message: err.message };
     throw err;

@@ -22,6 +22,8 @@ import { findPreemption, type DisruptionBudget, type Preemption } from './preemp
 import { schedulePod, type Rng } from './schedulePod.ts';
 import { SchedulingQueue, type QueuedPodInfo } from './schedulingQueue.ts';
 import type { Node, Pod } from './types.ts';
+import type { JourneyRecorder, PodSpans } from '../kube/trace/journeyRecorder.ts';
+import { nodeVerdicts } from './nodeVerdicts.ts';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
@@ -45,7 +47,11 @@ export interface SchedulerOptions {
   recordEvent: (pod: Pod, type: EventType, reason: string, message: string) => void;
   /** Failures that are retried (watch errors, status writes); defaults to console.error. */
   onError?: (err: unknown, context: string) => void;
+  /** Where each pod's scheduling (every node's verdict, the choice, the binding) is recorded. */
+  journeys?: JourneyRecorder;
 }
+
+const COMPONENT = 'kube-scheduler';
 
 function truncateMessage(message: string): string {
   if (message.length <= NOTE_LENGTH_LIMIT) return message;
@@ -84,8 +90,10 @@ export class Scheduler {
   private readonly pending = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
   private readonly volumeInformers: VolumeInformers;
+  private readonly journeys: JourneyRecorder | undefined;
 
   constructor(client: KubeClient, options: SchedulerOptions) {
+    this.journeys = options.journeys;
     this.schedulerName = options.schedulerName ?? DEFAULT_SCHEDULER_NAME;
     this.clock = options.clock ?? realClock;
     this.rng = options.rng ?? Math.random;
@@ -239,7 +247,14 @@ export class Scheduler {
     }
 
     const snapshot = this.cache.snapshot();
+    const spans = this.spansFor(pod);
+    // Repeatable: a pod retried while nothing changes fails the same way, counted on one span.
+    const cycle = spans?.startRepeatable('schedule', 'schedule', { nodes: snapshot.size, attempt: info.attempts, queuedMs: Math.max(0, Math.round(this.clock.now() - info.timestamp)) });
     const result = schedulePod(pod, snapshot, this.profile, this.rng, this.nominated.size ? this.nominatedOn : undefined);
+    if (cycle) {
+      if (result.status === 'Scheduled') cycle.end({ attributes: { node: result.nodeName, feasibleNodes: result.feasibleNodes }, detail: { kind: 'nodes', nodes: result.nodes } });
+      else cycle.end({ status: 'error', message: result.message, ...(result.status === 'Unschedulable' && result.fitError ? { detail: { kind: 'nodes', nodes: nodeVerdicts(snapshot, result.fitError.diagnosis) } } : {}) });
+    }
     if (result.status === 'Unschedulable') {
       // PostFilter: make room by preempting lower-priority pods, or say why that would not help.
       let message = result.message;
@@ -257,11 +272,17 @@ export class Scheduler {
     }
     const assumed: Pod = { ...pod, spec: { ...pod.spec, nodeName: result.nodeName } };
     this.cache.assumePod(assumed);
-    this.track(this.bind(info, assumed, result.nodeName), `binding pod ${objectKey(pod)}`);
+    this.track(this.bind(info, assumed, result.nodeName, spans), `binding pod ${objectKey(pod)}`);
   }
 
-  private async bind(info: QueuedPodInfo, assumed: Pod, nodeName: string): Promise<void> {
+  private spansFor(pod: Pod): PodSpans | undefined {
+    const { namespace = '', name = '', uid = '' } = pod.metadata;
+    return this.journeys?.forPod({ namespace, name, uid }, COMPONENT);
+  }
+
+  private async bind(info: QueuedPodInfo, assumed: Pod, nodeName: string, spans?: PodSpans): Promise<void> {
     const { namespace, name, uid } = assumed.metadata;
+    const binding = spans?.start('schedule', 'bind', { node: nodeName });
     try {
       const node = this.nodeInformer.get(nodeName);
       for (const plugin of this.profile.preBind ?? []) {
@@ -279,7 +300,9 @@ export class Scheduler {
         metadata: { name, namespace, uid },
         target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
       });
+      binding?.end();
     } catch (err) {
+      binding?.fail(err);
       this.cache.forgetPod(uid ?? '');
       // The assumed pod held room on the node that other pods may now use.
       this.queue.moveAllToActiveOrBackoffQueue(AssignedPodDelete, assumed, undefined);

@@ -5,6 +5,8 @@
 import type { KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import type { UserInfo } from '../auth/user.ts';
+import type { RequestJourney } from '../../kube/trace/requestJourney.ts';
+import { tracedMutate, tracedValidate } from './admissionSpans.ts';
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 
@@ -30,6 +32,8 @@ export interface AdmissionAttributes {
   deleteOptions?: Record<string, unknown>;
   /** Where plugins put warnings for the client (`Warning:` headers). Absent for in-process writes that show none. */
   warnings?: string[];
+  /** The request creates a pod: plugins that do something record it as a span of the pod's journey. */
+  journey?: RequestJourney;
 }
 
 export interface AdmissionPlugin {
@@ -42,10 +46,12 @@ export class AdmissionChain {
   constructor(private readonly plugins: AdmissionPlugin[]) {}
 
   async mutate(attrs: AdmissionAttributes): Promise<void> {
+    if (attrs.journey) return tracedMutate(this.plugins, attrs, attrs.journey);
     for (const plugin of this.plugins) if (plugin.mutate) await plugin.mutate(attrs);
   }
 
   async validate(attrs: AdmissionAttributes): Promise<void> {
+    if (attrs.journey) return tracedValidate(this.plugins, attrs, attrs.journey);
     for (const plugin of this.plugins) if (plugin.validate) await plugin.validate(attrs);
   }
 }

@@ -14,6 +14,13 @@ import { impersonate } from './impersonation.ts';
 import type { TokenAuthenticator } from './tokenAuthenticator.ts';
 import { allAuthenticated, type UserInfo } from './user.ts';
 
+/** Who the request acts as, how the credential was presented, and who asked when it impersonates. */
+export interface Authentication {
+  user: UserInfo;
+  method: 'x509 client certificate' | 'bearer token';
+  impersonatedBy?: string;
+}
+
 export class RequestAuthenticator {
   constructor(
     private readonly tokens: TokenAuthenticator[],
@@ -38,9 +45,16 @@ export class RequestAuthenticator {
 
   /** The user the request acts as; throws 401 for no or a bad credential, 403 for a forbidden impersonation. */
   async authenticate(headers: IncomingHttpHeaders, socket?: Socket): Promise<UserInfo> {
+    return (await this.authenticateRequest(headers, socket)).user;
+  }
+
+  /** authenticate, telling also how (the pod journey shows it). */
+  async authenticateRequest(headers: IncomingHttpHeaders, socket?: Socket): Promise<Authentication> {
     const certified = socket ? userFromClientCertificate(socket) : undefined;
     const user = certified ? { ...certified, groups: [...certified.groups, allAuthenticated] } : await this.fromToken(headers.authorization);
     if (!user) throw errors.unauthorized();
-    return impersonate(user, headers, this.authorizer);
+    const method = certified ? 'x509 client certificate' : 'bearer token';
+    const actingAs = await impersonate(user, headers, this.authorizer);
+    return actingAs === user ? { user, method } : { user: actingAs, method, impersonatedBy: user.name };
   }
 }

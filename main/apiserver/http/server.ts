@@ -21,6 +21,8 @@ import { tableRequested } from './negotiation.ts';
 import { toTable } from './tables.ts';
 import { streamWatch } from './watchStream.ts';
 import type { ResourceRegistry } from '../registry/registry.ts';
+import type { TraceClock } from '../../kube/trace/traceClock.ts';
+import type { PodTraceEndpoint } from '../podTraceEndpoint.ts';
 
 /** Serves /openapi/v2 and /openapi/v3/... documents in the encoding the client accepts, with an ETag. */
 export interface OpenApiDocuments {
@@ -38,6 +40,10 @@ export interface ApiHttpServerOptions {
   /** How often watches that allow bookmarks get one (default: a minute, as Kubernetes). */
   bookmarkIntervalMs?: number;
   limits?: HttpLimits;
+  /** The pod journeys' clock: a request's arrival and authentication are its first spans. */
+  journeyClock?: TraceClock;
+  /** PodLab's own /podlab/v1/.../trace endpoint. */
+  podTraces?: PodTraceEndpoint;
 }
 
 /** What one client may hold of the server; defaults in `defaultHttpLimits`. */
@@ -188,7 +194,10 @@ export class ApiHttpServer {
       return;
     }
     const url = { pathname: path, searchParams: query };
-    const user = await this.authenticate(req);
+    const receivedMs = this.options.journeyClock?.now() ?? 0;
+    const authentication = await this.options.authenticator.authenticateRequest(req.headers, req.socket);
+    const user = authentication.user;
+    const arrival = { receivedMs, authenticatedMs: this.options.journeyClock?.now() ?? 0, method: authentication.method, ...(authentication.impersonatedBy ? { impersonatedBy: authentication.impersonatedBy } : {}) };
     const method = req.method ?? 'GET';
     if (!routedMethods.has(method)) throw errors.methodNotAllowed();
     const info = parseRequestInfo(method, url.pathname, url.searchParams);
@@ -203,7 +212,7 @@ export class ApiHttpServer {
     const raw = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req) : Buffer.alloc(0);
     const body = decodeBody(raw, contentType);
     if (['POST', 'PUT', 'PATCH'].includes(method) && body === undefined) throw errors.badRequest('the request body must not be empty');
-    const result = await this.options.dispatcher.handle({ user, info, query: url.searchParams, body, contentType: req.headers['content-type'], userAgent: req.headers['user-agent'] });
+    const result = await this.options.dispatcher.handle({ user, info, query: url.searchParams, body, contentType: req.headers['content-type'], userAgent: req.headers['user-agent'], ...(this.options.journeyClock ? { arrival } : {}) });
     const registry = this.options.dispatcher.registryFor(info);
     const table = tableRequested(req.headers.accept, url.searchParams);
     if (result.type === 'watch') {
@@ -230,6 +239,14 @@ export class ApiHttpServer {
 
   private async handleNonResource(url: { pathname: string; searchParams: URLSearchParams }, req: IncomingMessage, res: ServerResponse, user: UserInfo): Promise<void> {
     const path = url.pathname;
+    // A pod's trace is authorized as reading the pod, not as a non-resource URL.
+    const tracedPod = this.options.podTraces?.match(path);
+    if (tracedPod) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw errors.methodNotAllowed();
+      const answer = await this.options.podTraces!.serve(user, tracedPod.namespace, tracedPod.name, url.searchParams);
+      writeJson(res, 200, answer, [], prettyRequested(req, url.searchParams));
+      return;
+    }
     const attrs = { user, verb: (req.method ?? 'get').toLowerCase(), path, isResourceRequest: false };
     const decision = await this.options.authorizer.authorize(attrs);
     if (!decision.allowed) throw forbiddenError(attrs, decision.reason);

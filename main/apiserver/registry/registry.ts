@@ -20,6 +20,7 @@ import type { ResourceDefinition } from './resourceDefinition.ts';
 import type { ObjectFilter } from './selection.ts';
 import { compileFilter } from './selection.ts';
 import { validateMetadata, validateMetadataUpdate } from './metadataValidation.ts';
+import type { RequestJourney } from '../../kube/trace/requestJourney.ts';
 
 export interface WriteContext {
   user: UserInfo;
@@ -34,6 +35,8 @@ export interface WriteContext {
   requestUid?: string;
   /** Warnings admission adds, passed to the client as `Warning:` headers. */
   warnings?: string[];
+  /** The request creates a pod: admission, validation and the store write are recorded as its journey's spans. */
+  journey?: RequestJourney;
 }
 
 export interface ListOptions {
@@ -296,6 +299,7 @@ export class ResourceRegistry {
       fieldManager: ctx.manager,
       deleteOptions: deleteOptions as Record<string, unknown> | undefined,
       warnings: ctx.warnings,
+      ...(ctx.journey ? { journey: ctx.journey } : {}),
     };
   }
 
@@ -320,10 +324,18 @@ export class ResourceRegistry {
     const generated = !obj.metadata.name && !!obj.metadata.generateName;
     if (generated) obj.metadata.name = `${obj.metadata.generateName}${generateNameSuffix()}`;
     const name = obj.metadata.name ?? '';
+    ctx.journey?.identify(namespace, name);
     // Mutating admission (defaulting first) before the strategy, as Kubernetes defaults at decode time.
     await this.deps.admission.mutate(this.attributes('CREATE', ctx, namespace, name, '', obj));
     strategy.prepareForCreate?.(obj);
-    this.throwIfInvalid(obj, [...validateMetadata(obj, this.def), ...(strategy.validate?.(obj) ?? [])]);
+    const validating = ctx.journey?.start('admission', `validate ${this.def.kind}`, { kind: this.def.kind });
+    try {
+      this.throwIfInvalid(obj, [...validateMetadata(obj, this.def), ...(strategy.validate?.(obj) ?? [])]);
+    } catch (err) {
+      validating?.fail(err);
+      throw err;
+    }
+    validating?.end();
     await this.deps.admission.validate(this.attributes('CREATE', ctx, namespace, name, '', obj));
     this.trackOwnership(obj, undefined, sentManagedFields, '', ctx);
     if (ctx.dryRun) {
@@ -335,10 +347,14 @@ export class ResourceRegistry {
       return { ...obj, apiVersion: this.apiVersion, kind: this.def.kind };
     }
     for (let attempt = 0; ; attempt++) {
+      const key = this.key(namespace, obj.metadata.name!);
+      const writing = ctx.journey?.start('persist', 'write to store', { key });
       try {
-        const kv = await this.deps.store.create(this.key(namespace, obj.metadata.name!), this.encode(obj));
+        const kv = await this.deps.store.create(key, this.encode(obj));
+        writing?.end({ attributes: { revision: kv.modRevision, resourceVersion: String(kv.modRevision) } });
         return this.decode(kv);
       } catch (err) {
+        writing?.fail(err);
         // A generated name that collided gets another suffix, as Kubernetes retries.
         if (generated && isStoreError(err, 'KeyExists') && attempt < 5) {
           obj.metadata.name = `${obj.metadata.generateName}${generateNameSuffix()}`;

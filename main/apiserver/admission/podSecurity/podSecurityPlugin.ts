@@ -94,13 +94,26 @@ export class PodSecurityPlugin implements AdmissionPlugin {
 
   private async validatePod(attrs: AdmissionAttributes): Promise<void> {
     if (ignoredPodSubresources.has(attrs.subresource) || !attrs.object) return;
-    const namespace = await this.services.getNamespace(attrs.namespace);
-    if (!namespace) throw errors.internal(`failed to lookup namespace "${attrs.namespace}"`);
-    const { policy, errors: policyErrors } = policyToEvaluate(namespace.metadata.labels);
-    if (policyErrors.length === 0 && isFullyPrivileged(policy)) return;
-    const spec = (attrs.object.spec ?? {}) as PodSpec;
-    if (attrs.operation === 'UPDATE' && attrs.oldObject && !isSignificantPodUpdate(spec, (attrs.oldObject.spec ?? {}) as PodSpec)) return;
-    this.evaluate(attrs, policy, attrs.object.metadata as ObjectMeta, spec, true);
+    // In a pod's journey: the namespace's levels and what they made of the pod.
+    const span = attrs.journey?.start('admission', 'PodSecurity', { plugin: this.name });
+    let levels: Record<string, string> = {};
+    try {
+      const namespace = await this.services.getNamespace(attrs.namespace);
+      if (!namespace) throw errors.internal(`failed to lookup namespace "${attrs.namespace}"`);
+      const { policy, errors: policyErrors } = policyToEvaluate(namespace.metadata.labels);
+      levels = { enforce: levelVersionString(policy.enforce), warn: levelVersionString(policy.warn), audit: levelVersionString(policy.audit) };
+      if (policyErrors.length === 0 && isFullyPrivileged(policy)) {
+        span?.end({ attributes: { ...levels, result: 'allowed (privileged: nothing to check)' } });
+        return;
+      }
+      const spec = (attrs.object.spec ?? {}) as PodSpec;
+      if (attrs.operation === 'UPDATE' && attrs.oldObject && !isSignificantPodUpdate(spec, (attrs.oldObject.spec ?? {}) as PodSpec)) return;
+      const warning = this.evaluate(attrs, policy, attrs.object.metadata as ObjectMeta, spec, true);
+      span?.end({ attributes: { ...levels, result: warning ? 'allowed, with a warning' : 'allowed', warning } });
+    } catch (err) {
+      span?.fail(err, { ...levels, result: 'denied' });
+      throw err;
+    }
   }
 
   private async validatePodController(attrs: AdmissionAttributes, path: string[]): Promise<void> {
@@ -114,7 +127,8 @@ export class PodSecurityPlugin implements AdmissionPlugin {
     this.evaluate(attrs, policy, template.metadata, template.spec, false);
   }
 
-  private evaluate(attrs: AdmissionAttributes, policy: Policy, meta: ObjectMeta, spec: PodSpec, enforce: boolean): void {
+  /** Throws when the enforce level refuses; returns the warning the warn level gives, if any. */
+  private evaluate(attrs: AdmissionAttributes, policy: Policy, meta: ObjectMeta, spec: PodSpec, enforce: boolean): string | undefined {
     const results = new Map<string, ReturnType<typeof aggregate>>();
     const resultFor = (lv: LevelVersion) => {
       const key = levelVersionString(lv);
@@ -130,7 +144,10 @@ export class PodSecurityPlugin implements AdmissionPlugin {
     }
     // Audit violations go to the audit log in Kubernetes; PodLab keeps none.
     const warn = resultFor(policy.warn);
-    if (!warn.allowed) attrs.warnings?.push(`would violate PodSecurity "${levelVersionString(policy.warn)}": ${warn.forbiddenDetail}`);
+    if (warn.allowed) return undefined;
+    const warning = `would violate PodSecurity "${levelVersionString(policy.warn)}": ${warn.forbiddenDetail}`;
+    attrs.warnings?.push(warning);
+    return warning;
   }
 }
 

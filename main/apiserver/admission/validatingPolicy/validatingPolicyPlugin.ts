@@ -47,8 +47,19 @@ export class ValidatingPolicyPlugin implements AdmissionPlugin {
       if (!view) continue;
       for (const binding of own) {
         if (binding.spec?.matchResources && !(await matchResources(binding.spec.matchResources, requested, attrs.resource, this.services.definitions(), this.services.getNamespace))) continue;
-        const failures = await this.evaluate(policy, binding, attrs, view, requested);
         const actions = binding.spec?.validationActions ?? [];
+        const span = attrs.journey?.start('admission', `ValidatingAdmissionPolicy ${policy.metadata.name}`, { policy: policy.metadata.name, binding: binding.metadata.name, validationActions: actions.join(', ') });
+        let failures: PolicyFailure[];
+        try {
+          failures = await this.evaluate(policy, binding, attrs, view, requested);
+        } catch (err) {
+          span?.fail(err);
+          throw err;
+        }
+        if (span) {
+          const verdict = failures.length === 0 ? 'allowed' : actions.includes('Deny') ? 'denied' : actions.includes('Warn') ? 'warned' : 'audited';
+          span.end({ status: verdict === 'denied' ? 'error' : 'ok', message: failures.map((f) => f.message).join('; '), attributes: { verdict, failures: failures.length } });
+        }
         for (const failure of failures) {
           if (actions.includes('Deny')) denied ??= this.refusal(attrs, policy, binding, failure);
           if (actions.includes('Warn')) attrs.warnings?.push(`Validation failed for ValidatingAdmissionPolicy '${policy.metadata.name}' with binding '${binding.metadata.name}': ${failure.message}`);

@@ -14,6 +14,7 @@ import type { AdmissionAttributes, AdmissionPlugin } from '../admission.ts';
 import { admissionRequest, admissionView, isAdmissionConfigurationResource } from '../admissionRequest.ts';
 import { checkDryRun, failureIgnored, invokeWebhook, matchConditionsAllow, matchWebhook, rejection, WebhookFailure, type WebhookServices } from './webhookInvocation.ts';
 import { configuredWebhooks, type ConfigurationLister, type ConfiguredWebhook } from './webhookSource.ts';
+import { webhookCallSpan } from './webhookSpans.ts';
 
 export class MutatingWebhookPlugin implements AdmissionPlugin {
   readonly name = 'MutatingAdmissionWebhook';
@@ -35,36 +36,48 @@ export class MutatingWebhookPlugin implements AdmissionPlugin {
       if (changed) for (const key of previouslyInvoked) reinvoke.add(key);
       if (webhook.hook.reinvocationPolicy === 'IfNeeded') previouslyInvoked.add(webhook.key);
     }
-    for (const webhook of hooks) if (reinvoke.has(webhook.key)) await this.run(webhook, attrs);
+    for (const webhook of hooks) if (reinvoke.has(webhook.key)) await this.run(webhook, attrs, true);
   }
 
   /** Calls one webhook if it matches; whether it changed the object. */
-  private async run({ hook }: ConfiguredWebhook, attrs: AdmissionAttributes): Promise<boolean> {
+  private async run({ hook, configuration }: ConfiguredWebhook, attrs: AdmissionAttributes, reinvocation = false): Promise<boolean> {
     const requested = admissionView(attrs);
+    let span: ReturnType<typeof webhookCallSpan>;
     try {
       const view = await matchWebhook(hook, requested, attrs.resource, this.services);
       if (!view) return false;
       const request = admissionRequest(attrs, view, requested);
       if (!matchConditionsAllow(hook, request)) return false;
       checkDryRun(hook, attrs);
+      span = webhookCallSpan(attrs.journey, 'mutating', hook, configuration, reinvocation);
       const answer = await invokeWebhook(hook, request, true, this.services);
       attrs.warnings?.push(...answer.warnings);
       if (!answer.allowed) throw rejection(hook, answer.status);
-      if (!answer.patch || !view.object) return false;
+      if (!answer.patch || !view.object) {
+        span?.end({ attributes: { allowed: true, patched: false } });
+        return false;
+      }
       let patched: KubeObject;
       try {
         patched = applyJsonPatch(view.object as unknown as JsonValue, answer.patch) as unknown as KubeObject;
       } catch (err) {
         throw errors.internal((err as Error).message);
       }
-      if (deepEqual(patched, view.object)) return false;
+      if (deepEqual(patched, view.object)) {
+        span?.end({ attributes: { allowed: true, patched: false } });
+        return false;
+      }
+      span?.patched(answer.patch, view.object, patched);
       view.writeBack(patched);
       return true;
     } catch (err) {
       if (err instanceof WebhookFailure) {
-        if (failureIgnored(hook)) return false;
+        const ignored = failureIgnored(hook);
+        span?.failed(err, ignored);
+        if (ignored) return false;
         throw errors.internal(err.message);
       }
+      span?.failed(err, false);
       throw err;
     }
   }

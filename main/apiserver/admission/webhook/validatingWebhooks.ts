@@ -8,6 +8,7 @@ import type { AdmissionAttributes, AdmissionPlugin } from '../admission.ts';
 import { admissionRequest, admissionView, isAdmissionConfigurationResource } from '../admissionRequest.ts';
 import { checkDryRun, failureIgnored, invokeWebhook, matchConditionsAllow, matchWebhook, rejection, WebhookFailure, type WebhookServices } from './webhookInvocation.ts';
 import { configuredWebhooks, type ConfigurationLister, type ConfiguredWebhook } from './webhookSource.ts';
+import { webhookCallSpan } from './webhookSpans.ts';
 
 export class ValidatingWebhookPlugin implements AdmissionPlugin {
   readonly name = 'ValidatingAdmissionWebhook';
@@ -26,22 +27,28 @@ export class ValidatingWebhookPlugin implements AdmissionPlugin {
     for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
   }
 
-  private async run({ hook }: ConfiguredWebhook, attrs: AdmissionAttributes): Promise<void> {
+  private async run({ hook, configuration }: ConfiguredWebhook, attrs: AdmissionAttributes): Promise<void> {
     const requested = admissionView(attrs);
+    let span: ReturnType<typeof webhookCallSpan>;
     try {
       const view = await matchWebhook(hook, requested, attrs.resource, this.services);
       if (!view) return;
       const request = admissionRequest(attrs, view, requested);
       if (!matchConditionsAllow(hook, request)) return;
       checkDryRun(hook, attrs);
+      span = webhookCallSpan(attrs.journey, 'validating', hook, configuration, false);
       const answer = await invokeWebhook(hook, request, false, this.services);
       attrs.warnings?.push(...answer.warnings);
       if (!answer.allowed) throw rejection(hook, answer.status);
+      span?.end({ attributes: { allowed: true } });
     } catch (err) {
       if (err instanceof WebhookFailure) {
-        if (failureIgnored(hook)) return;
+        const ignored = failureIgnored(hook);
+        span?.failed(err, ignored);
+        if (ignored) return;
         throw errors.internal(err.message);
       }
+      span?.failed(err, false);
       throw err;
     }
   }

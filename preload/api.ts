@@ -610,6 +610,10 @@ export interface BridgeCalls {
   'insight.diagnose': Call<{ namespace: string; name: string }, Diagnosis>;
   /** Every finding and piece of advice across the cluster (or one namespace), most severe first. */
   'insight.problems': Call<{ namespace?: string }, Problem[]>;
+  /** The pod's journey as PodLab's components recorded it; null on a cluster that is not PodLab's, or once the pod has left the trace memory. */
+  'insight.trace': Call<{ namespace: string; name: string }, PodTrace | null>;
+  /** The same journey as OpenTelemetry OTLP/JSON text, to save as a file. */
+  'insight.traceExport': Call<{ namespace: string; name: string }, string>;
   /** A fix's changes as the server's dry run (dryRun=All) would make them, or its refusal. */
   'fixes.preview': Call<FixRequest, FixPreview>;
   /** Applies the fix as the user, and records it on the pod's events (reason FixApplied). */
@@ -679,6 +683,8 @@ export const callNames = [
   'samples.apply',
   'insight.diagnose',
   'insight.problems',
+  'insight.trace',
+  'insight.traceExport',
   'fixes.preview',
   'fixes.apply',
   'fixes.check',

@@ -12,6 +12,7 @@ import { diagnose } from './diagnose.ts';
 import { applyFix, previewFix } from './fixes/applyFix.ts';
 import { checkFix } from './fixes/checkFix.ts';
 import { listProblems } from './problems.ts';
+import { podTrace, podTraceOtlp } from './podTrace.ts';
 import { fixCheckRequest, fixRequest } from './fixes/fixRequest.ts';
 import { ExecSessions } from './execSessions.ts';
 import { LogSessions } from './logSessions.ts';
@@ -170,6 +171,8 @@ export class BridgeSession {
       'samples.yaml': (r) => host.samples.yaml(requiredString(r, 'id')),
       'samples.apply': (r) => applyYaml(connection().client, connection().kinds, { yaml: host.samples.yaml(requiredString(r, 'id')) }),
       'insight.diagnose': (r) => diagnose(connection(), requiredString(r, 'namespace'), requiredString(r, 'name')),
+      'insight.trace': (r) => podTrace(connection(), requiredString(r, 'namespace'), requiredString(r, 'name')),
+      'insight.traceExport': (r) => podTraceOtlp(connection(), requiredString(r, 'namespace'), requiredString(r, 'name')),
       'insight.problems': (r) => listProblems(connection(), optionalString(r, 'namespace')),
       'fixes.preview': (r) => previewFix(connection().client, connection().kinds, fixRequest(r)),
       'fixes.apply': (r) => applyFix(connection().client, connection().kinds, fixRequest(r)),

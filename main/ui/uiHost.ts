@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClusterSummary, NewCluster } from '../../preload/api.ts';
+import type { ClusterSummary, NewCluster, PodTrace } from '../../preload/api.ts';
 import type { AuthorizationDenial } from '../apiserver/auth/denialLog.ts';
 import { adminUser } from '../apiserver/auth/user.ts';
 import type { DiscoveryClient } from '../kube/client/discovery.ts';
@@ -35,6 +35,8 @@ export interface ClusterConnection {
   nodes: NodeControl;
   /** The API server's recent authorization denials of a user (the debugger's rbac-denied rule); absent for an API server PodLab does not run. */
   denials?: (user: string) => AuthorizationDenial[];
+  /** Pods' journeys as PodLab's components record them; absent for a cluster that is not PodLab's. */
+  journeys?: { trace(namespace: string, name: string, uid?: string): PodTrace | undefined };
 }
 
 export interface UiHost {
@@ -66,6 +68,7 @@ export function connectionTo(cluster: Cluster, streams: PodStreams): ClusterConn
     probes: (node) => cluster.probeHistory(node),
     nodes: cluster.nodeControl,
     denials: (user) => cluster.apiServer.denials.recent(user),
+    journeys: cluster.apiServer.journeys,
   };
 }
 

@@ -6,6 +6,7 @@ import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts
 import type { ContainerStateView, ContainerStatusView, ContainerView, EventView, PodView } from '../../main/insight/podView.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { UsageChart } from '../metrics/UsageChart.tsx';
+import { PodJourney } from './PodJourney.tsx';
 import { Timeline } from './Timeline.tsx';
 import { VolumesSection } from './VolumesSection.tsx';
 
@@ -114,6 +115,7 @@ export function Overview({ pod, events }: { pod: PodView; events: EventView[] })
       </dl>
       <h3>Usage</h3>
       <UsageChart namespace={pod.metadata.namespace ?? ''} name={pod.metadata.name ?? ''} />
+      <PodJourney namespace={pod.metadata.namespace ?? 'default'} name={pod.metadata.name ?? ''} uid={pod.metadata.uid} />
       <h3>Lifecycle</h3>
       <Timeline pod={pod} events={events} />
       <h3>Conditions</h3>

@@ -137,3 +137,20 @@ test('refused by Pod Security: the fix gives the template the restricted securit
   const ready = await kubectlOk(s.serve.kubeconfig, ['-n', 'psa-demo', 'rollout', 'status', 'deployment/root-app', '--timeout=60s']);
   assert.match(ready, /successfully rolled out/);
 });
+
+test('a pod\'s Overview shows its journey: the request, admission, the store write and the scheduler\'s verdict per node, in milliseconds', async () => {
+  await kubectlOk(s.serve.kubeconfig, ['run', 'traced', '--image=busybox:1.36', '--', 'sleep', '3600']);
+  await nav(page, 'Pods');
+  const chip = page.getByTitle('Show all pods');
+  if (await chip.count()) await chip.click();
+  await page.getByRole('combobox', { name: 'Namespace' }).selectOption('default');
+  await podRow(page, 'traced').click();
+  const journey = page.getByRole('region', { name: 'Journey' });
+  await journey.waitFor({ timeout: 15_000 });
+  for (const step of ['request', 'admission', 'persist', 'schedule']) await journey.locator(`.waterfall-step[data-step=${step}]`).waitFor({ timeout: 15_000 });
+  assert.match(await journey.locator('.waterfall-duration').first().innerText(), /^\d[\d.,]* ms$/);
+  const scheduling = journey.locator('.waterfall-step[data-step=schedule] .waterfall-label').first();
+  await scheduling.click();
+  await journey.getByRole('table', { name: 'Nodes considered' }).getByText(/\(chosen\)/).waitFor();
+  await screenshot(page, 'pod-journey');
+});

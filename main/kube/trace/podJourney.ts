@@ -44,9 +44,9 @@ export class PodJourney {
     this.add(span, max);
   }
 
-  /** A copy for readers, spans in the order they started (they are recorded as they end). */
+  /** A copy for readers, spans in the order they started (they are recorded as they end); of two that start together, the enclosing one first. */
   snapshot(): PodTrace {
-    const spans = this.spans.map((s) => ({ ...s, attributes: { ...s.attributes } })).sort((a, b) => a.startMs - b.startMs);
+    const spans = this.spans.map((s) => ({ ...s, attributes: { ...s.attributes } })).sort((a, b) => a.startMs - b.startMs || b.endMs - a.endMs);
     return { traceId: this.traceId, namespace: this.namespace, name: this.name, uid: this.uid, spans, droppedSpans: this.droppedSpans };
   }
 }

@@ -172,11 +172,11 @@ export class Cluster {
       // The cluster network first (the node containers and the add-on both join it), then the add-on and the node containers side by side.
       if (settings.runtime === 'docker') await ensureClusterNetwork(createDockerClient(), { cluster: options.name, subnet });
       // Before the nodes: their kubelets give pods the cluster DNS address.
-      const begun = settings.runtime === 'docker' ? await beginNetworking(cluster, { upstreamDns: options.upstreamDns ? [DOCKER_EMBEDDED_DNS] : [] }) : undefined;
+      const begun = settings.runtime === 'docker' ? await beginNetworking(cluster, { upstreamDns: options.upstreamDns ? [DOCKER_EMBEDDED_DNS] : [], journeys: apiServer.journeys }) : undefined;
       const networking = begun?.networking;
       const registryCredentials = options.registryCredentials ?? new RegistryCredentials();
       const [nodes] = await Promise.all([
-        NodeManager.start({ cluster: options.name, dataDir: paths.dataDir, runtime: settings.runtime, nodes: settings.nodes, subnet, pauseImage: options.pauseImage, clientFor: client, ...(networking ? { dns: networking.dns } : {}), nodeCredentials: () => registryCredentials.payloads() }),
+        NodeManager.start({ cluster: options.name, dataDir: paths.dataDir, runtime: settings.runtime, nodes: settings.nodes, subnet, pauseImage: options.pauseImage, clientFor: client, ...(networking ? { dns: networking.dns } : {}), nodeCredentials: () => registryCredentials.payloads(), journeys: apiServer.journeys }),
         begun?.firstTry,
       ]);
       // Last started, first stopped: kubelets go before the API they report to.
@@ -191,7 +191,7 @@ export class Cluster {
       // Last of all, so it is the first to stop: no controller acts on a cluster going down.
       const catalog = apiServer.catalog;
       const resources = servedResources(() => catalog.definitions(), (listener) => catalog.onChange(listener));
-      const controllers = new ControllerManager(cluster.client('system:kube-controller-manager'), { rootCA: pki.caCert, resources, localPathStorage: nodeRuntimeStorage(nodes) });
+      const controllers = new ControllerManager(cluster.client('system:kube-controller-manager'), { rootCA: pki.caCert, resources, localPathStorage: nodeRuntimeStorage(nodes), journeys: apiServer.journeys });
       await controllers.start();
       cluster.own({ name: 'controller-manager', stop: () => controllers.stop() });
       return cluster;

@@ -34,6 +34,7 @@ import { PersistentVolumeController } from './volume/persistentVolumeController.
 import { PvcProtectionController } from './volume/pvcProtectionController.ts';
 import { PvProtectionController } from './volume/pvProtectionController.ts';
 import { VolumeExpander } from './volume/volumeExpander.ts';
+import type { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
 
 /** The controllers by the names kube-controller-manager's --controllers flag uses. */
 const controllerFactories: Record<string, (ctx: ControllerContext) => Controller> = {
@@ -91,6 +92,8 @@ export interface ControllerManagerOptions {
   resources?: ServedResources;
   /** Where local-path volumes keep their data; the local-path provisioner runs only when given. */
   localPathStorage?: LocalPathStorage;
+  /** The cluster's pod journeys (the endpoint controllers add to them). */
+  journeys?: JourneyRecorder;
 }
 
 /**
@@ -125,6 +128,7 @@ export class ControllerManager {
       onError,
       ...(options.rootCA ? { rootCA: options.rootCA } : {}),
       ...(options.localPathStorage ? { localPathStorage: options.localPathStorage } : {}),
+      ...(options.journeys ? { journeys: options.journeys } : {}),
       recorder: (component) => {
         const recorder = new EventRecorder(client, { component }, () => new Date(clock.now()));
         this.recorders.push(recorder);

@@ -21,6 +21,8 @@ import { formatPod, type Container, type Pod } from './types.ts';
 import type { PodVolumes, VolumeManager } from './volumeManager.ts';
 import { ANNOTATION_TERMINATION_MESSAGE_PATH, type RegistryAuth } from '../runtime/runtime.ts';
 import { ANNOTATION_TERMINATION_MESSAGE_POLICY } from './terminationMessage.ts';
+import type { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
+import { kubeletSpans, shortId } from './journeySpans.ts';
 
 export interface StarterDeps {
   runtime: Runtime;
@@ -31,6 +33,8 @@ export interface StarterDeps {
   crashBackoff: Backoff;
   node: NodeLimits;
   now: () => number;
+  /** Where each container's create and start go in the pod's journey. */
+  journeys?: JourneyRecorder;
 }
 
 export interface StartContext {
@@ -56,7 +60,15 @@ export class ContainerStarter {
   async start(container: Container, ctx: StartContext): Promise<void> {
     const { deps } = this;
     const { pod } = ctx;
-    this.checkBackOff(container, ctx);
+    const spans = kubeletSpans(deps.journeys, pod);
+    const init = (pod.spec.initContainers ?? []).includes(container) || undefined;
+    try {
+      this.checkBackOff(container, ctx);
+    } catch (error) {
+      // Each back-off is a sync that did not start the container; repeats of the same wait count on one span.
+      spans?.startRepeatable('node', `back-off ${container.name}`, { container: container.name }).fail(error);
+      throw error;
+    }
 
     try {
       await deps.images.ensureImageExists(pod, container, ctx.auth);
@@ -67,6 +79,7 @@ export class ContainerStarter {
 
     const newest = ctx.status.containers.find((c) => c.name === container.name);
     const restartCount = newest ? newest.attempt + 1 : 0;
+    const creating = spans?.start('node', `create container ${container.name}`, { container: container.name, image: container.image, restartCount, init });
     let config;
     try {
       const env = await containerEnv(container, { ...ctx.env, pod });
@@ -80,6 +93,7 @@ export class ContainerStarter {
       }
     } catch (error) {
       const message = (error as Error).message;
+      creating?.end({ status: 'error', message, attributes: { reason: 'CreateContainerConfigError' } });
       deps.events.container(pod, container, 'Warning', 'Failed', `Error: ${message}`);
       throw new ContainerStartError('CreateContainerConfigError', message);
     }
@@ -89,24 +103,32 @@ export class ContainerStarter {
       id = await deps.runtime.createContainer(ctx.sandboxId, config, ctx.sandboxConfig);
     } catch (error) {
       const message = (error as Error).message;
+      creating?.end({ status: 'error', message, attributes: { reason: 'CreateContainerError' } });
       deps.events.container(pod, container, 'Warning', 'Failed', `Error: ${message}`);
       throw new ContainerStartError('CreateContainerError', message);
     }
+    creating?.end({ attributes: { containerId: shortId(id) } });
     deps.events.container(pod, container, 'Normal', 'Created', `Created container ${container.name}`, id);
+    const starting = spans?.start('node', `start container ${container.name}`, { container: container.name, containerId: shortId(id), init });
     try {
       await deps.runtime.startContainer(id);
     } catch (error) {
       const message = (error as Error).message;
+      starting?.end({ status: 'error', message, attributes: { reason: 'RunContainerError' } });
       deps.events.container(pod, container, 'Warning', 'Failed', `Error: ${message}`, id);
       throw new ContainerStartError('RunContainerError', message);
     }
+    starting?.end();
     deps.events.container(pod, container, 'Normal', 'Started', `Started container ${container.name}`, id);
 
     const postStart = container.lifecycle?.postStart;
     if (postStart) {
+      const hook = spans?.start('node', `postStart hook ${container.name}`, { container: container.name });
       try {
         await runHook(deps.runtime, postStart, { ...ctx.hook, pod, container, containerId: id }, 2 * 60_000);
+        hook?.end();
       } catch (error) {
+        hook?.end({ status: 'error', message: 'PostStartHook failed' });
         // The hook's own message may hold secrets: the event does not repeat it.
         deps.events.container(pod, container, 'Warning', 'FailedPostStartHook', 'PostStartHook failed', id);
         await deps.killer.killContainer(pod, { id, container, message: 'FailedPostStartHook' }, ctx.hook).catch(() => undefined);

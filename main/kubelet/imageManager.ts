@@ -10,12 +10,16 @@ import type { KubeletEvents } from './events.ts';
 import { goDuration } from '../kube/goFormat.ts';
 import { ContainerStartError } from './startErrors.ts';
 import type { Container, Pod } from './types.ts';
+import type { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
+import { kubeletSpans } from './journeySpans.ts';
 
 export interface ImageManagerOptions {
   runtime: Runtime;
   events: KubeletEvents;
   backoff: BackoffSettings;
   now: () => number;
+  /** Where each image step (present, pulled with its time and size, failed) goes in the pod's journey. */
+  journeys?: JourneyRecorder;
 }
 
 /** parsers.ParseImageName: the image with `:latest` when it names neither a tag nor a digest. */
@@ -42,8 +46,12 @@ export class ImageManager {
   async ensureImageExists(pod: Pod, container: Container, auth: RegistryAuth | undefined): Promise<string> {
     const { runtime, events } = this.options;
     const image = container.image;
+    const spans = kubeletSpans(this.options.journeys, pod);
+    const policy = container.imagePullPolicy ?? 'IfNotPresent';
+    const checking = spans?.start('node', `image ${image}`, { container: container.name, image, policy });
     if (!image.trim()) {
       const message = `Failed to apply default image tag "${image}": couldn't parse image name "${image}": invalid reference format`;
+      checking?.end({ status: 'error', message, attributes: { reason: 'InvalidImageName' } });
       events.container(pod, container, 'Warning', 'InspectFailed', message);
       throw new ContainerStartError('InvalidImageName', message);
     }
@@ -51,18 +59,20 @@ export class ImageManager {
     try {
       present = await runtime.imageStatus(withDefaultTag(image));
     } catch (error) {
+      checking?.fail(error);
       if (error instanceof EngineUnavailableError) throw error;
       const message = `Failed to inspect image "${image}": ${(error as Error).message}`;
       events.container(pod, container, 'Warning', 'InspectFailed', message);
       throw new ContainerStartError('ImageInspectError', message);
     }
-    const policy = container.imagePullPolicy ?? 'IfNotPresent';
     if (policy === 'Never' || (policy === 'IfNotPresent' && present)) {
       if (present) {
+        checking?.end({ attributes: { present: true, bytes: present.sizeBytes, imageId: present.id } });
         events.container(pod, container, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
         return present.id;
       }
       const message = `Container image "${image}" is not present with pull policy of Never`;
+      checking?.end({ status: 'error', message, attributes: { present: false, reason: 'ErrImageNeverPull' } });
       events.container(pod, container, 'Warning', 'ErrImageNeverPull', message);
       throw new ContainerStartError('ErrImageNeverPull', message);
     }
@@ -73,13 +83,18 @@ export class ImageManager {
       const event = `Back-off pulling image "${image}"`;
       events.container(pod, container, 'Normal', 'BackOff', event);
       const previous = this.previousPullError.get(key);
-      throw new ContainerStartError('ImagePullBackOff', previous ? `${event}: ${previous}` : event);
+      const message = previous ? `${event}: ${previous}` : event;
+      // Repeats of the same back-off count on one span.
+      spans?.startRepeatable('node', `pull back-off ${image}`, { container: container.name, image }).end({ status: 'error', message, attributes: { reason: 'ImagePullBackOff' } });
+      throw new ContainerStartError('ImagePullBackOff', message);
     }
     this.previousPullError.delete(key);
 
     events.container(pod, container, 'Normal', 'Pulling', `Pulling image "${image}"`);
     const requested = this.options.now();
     let pullStarted = requested;
+    // The pull's span replaces the inspection's: a failing pull retried the same way counts on one span.
+    const pulling = spans?.startRepeatable('node', `pull ${image}`, { container: container.name, image, policy, present: present !== undefined });
     try {
       const imageId = await this.serially(async () => {
         pullStarted = this.options.now();
@@ -87,6 +102,7 @@ export class ImageManager {
       });
       const finished = this.options.now();
       const size = (await runtime.imageStatus(withDefaultTag(image)))?.sizeBytes ?? 0;
+      pulling?.end({ attributes: { bytes: size, imageId, waitedMs: pullStarted - requested, pullMs: finished - pullStarted } });
       events.container(
         pod,
         container,
@@ -97,8 +113,12 @@ export class ImageManager {
       this.backoff.gc();
       return imageId;
     } catch (error) {
-      if (error instanceof EngineUnavailableError) throw error;
+      if (error instanceof EngineUnavailableError) {
+        pulling?.fail(error);
+        throw error;
+      }
       const message = error instanceof ImagePullError ? error.message : String((error as Error).message ?? error);
+      pulling?.end({ status: 'error', message, attributes: { reason: 'ErrImagePull' } });
       events.container(pod, container, 'Warning', 'Failed', `Failed to pull image "${image}": ${message}`);
       this.backoff.next(key, this.options.now());
       this.previousPullError.set(key, `ErrImagePull: ${message}`);

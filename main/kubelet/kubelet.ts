@@ -37,6 +37,9 @@ import { throttledLog } from './throttledLog.ts';
 import { timingsFor, type Timings } from './timings.ts';
 import type { Pod } from './types.ts';
 import { VolumeManager } from './volumeManager.ts';
+import type { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
+import { kubeletSpans } from './journeySpans.ts';
+import { recordProbeSpans } from './probes/probeSpans.ts';
 
 export type MachineInfo = Omit<NodeSystemInfo, 'containerRuntimeVersion' | 'kubeletVersion' | 'kubeProxyVersion'>;
 
@@ -67,6 +70,8 @@ export interface KubeletOptions {
   /** The node's registry logins (Docker config.json payloads), read at each pull. */
   nodeCredentials?: () => Buffer[];
   onError?: (error: unknown, context: string) => void;
+  /** Where the kubelet records its part of each pod's journey (admission, sandbox, images, containers, status, probes). */
+  journeys?: JourneyRecorder;
 }
 
 const IMAGE_LIST_MS = 60_000;
@@ -107,6 +112,7 @@ export class Kubelet {
   private imageCache: { at: number; images: Image[] } | undefined;
   private housekeepingTimer: Timer | undefined;
   private stopped = false;
+  private readonly stopProbeSpans: (() => void) | undefined;
 
   constructor(private readonly options: KubeletOptions) {
     this.nodeName = options.nodeName;
@@ -175,7 +181,8 @@ export class Kubelet {
 
     const pods = client.resource<Pod>({ group: '', version: 'v1', plural: 'pods' });
     const volumes = new VolumeManager(runtime, options.rootDir);
-    const images = new ImageManager({ runtime, events: this.events, backoff: { initialMs: this.timings.imagePullInitialMs, maxMs: this.timings.imagePullMaxMs }, now });
+    const journeys = options.journeys;
+    const images = new ImageManager({ runtime, events: this.events, backoff: { initialMs: this.timings.imagePullInitialMs, maxMs: this.timings.imagePullMaxMs }, now, journeys });
     const killer = new ContainerKiller(runtime, this.events, now);
     const nodeLimits = { allocatable: this.allocatable, podPidsLimit: options.podPidsLimit ?? 0, ...(options.engineCpuMillis ? { engineCpuMillis: options.engineCpuMillis } : {}) };
     const starter = new ContainerStarter({
@@ -187,8 +194,9 @@ export class Kubelet {
       crashBackoff: new Backoff({ initialMs: this.timings.crashLoopInitialMs, maxMs: this.timings.crashLoopMaxMs }, now),
       node: nodeLimits,
       now,
+      journeys,
     });
-    this.status = new StatusManager(pods, now, this.onError);
+    this.status = new StatusManager(pods, now, this.onError, journeys);
     // Probe results wake the pod's worker; the sync then restarts (liveness) or writes the new readiness.
     this.probes = new ProbeManager({
       runtime,
@@ -198,6 +206,7 @@ export class Kubelet {
       onLivenessFailure: (pod) => this.workers.trigger(pod.metadata.uid ?? ''),
       onReadinessChange: (pod) => this.workers.trigger(pod.metadata.uid ?? ''),
     });
+    this.stopProbeSpans = journeys && recordProbeSpans(this.probes, journeys);
     const syncer = new KubeletPodSyncer({
       runtime,
       events: this.events,
@@ -214,6 +223,7 @@ export class Kubelet {
       node: { hostIP: () => this.hostIP, allocatable: () => this.allocatable, runtimeName: () => this.health.version?.runtimeName ?? 'docker' },
       now,
       errorRetryMs: this.timings.crashLoopInitialMs,
+      journeys,
     });
     this.workers = new PodWorkers(syncer, { clock: this.clock, resyncMs: this.timings.podResyncMs, errorRetryMs: this.timings.crashLoopInitialMs, onError: this.onError });
     this.pleg = new Pleg({ runtime, clock: this.clock, relistMs: this.timings.plegRelistMs, onPodEvent: (uid) => this.workers.trigger(uid), onError: this.onError });
@@ -257,6 +267,7 @@ export class Kubelet {
     await this.informer.stop();
     await this.workers.stop(STOP_WAIT_MS);
     this.probes.stop();
+    this.stopProbeSpans?.();
     await this.pleg.stop();
     await this.lease.stop();
     await this.reporter.stop();
@@ -278,7 +289,10 @@ export class Kubelet {
     const uid = pod.metadata.uid ?? '';
     const fresh = !pod.metadata.deletionTimestamp && (pod.status?.phase ?? 'Pending') === 'Pending' && !pod.status?.containerStatuses?.length;
     if (fresh && !this.workers.has(uid)) {
+      const admitting = kubeletSpans(this.options.journeys, pod)?.start('node', 'admit', { node: this.nodeName });
       const admission = admitPod(pod, this.nodeName, this.allocatable, this.workers.activePods());
+      if (admission.admit) admitting?.end();
+      else admitting?.end({ status: 'error', message: admission.message, attributes: { reason: admission.reason } });
       if (!admission.admit) {
         this.events.pod(pod, 'Warning', admission.reason, admission.message);
         const qosClass = pod.status?.qosClass;

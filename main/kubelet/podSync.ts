@@ -14,6 +14,8 @@ import type { RuntimePodStatus } from './runtimePodStatus.ts';
 import { sandboxConfig, type DnsSettings } from './sandboxConfig.ts';
 import { ContainerStartError } from './startErrors.ts';
 import { isRestartableInitContainer, type Container, type Pod } from './types.ts';
+import type { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
+import { kubeletSpans, shortId } from './journeySpans.ts';
 
 export interface SyncOutcome {
   /** Containers that failed to start, by name. */
@@ -30,6 +32,8 @@ export interface PodSyncDeps {
   killer: ContainerKiller;
   starter: ContainerStarter;
   dns: DnsSettings;
+  /** Where the sandbox and the pod IP go in the pod's journey. */
+  journeys?: JourneyRecorder;
 }
 
 export type StartInputs = Omit<StartContext, 'pod' | 'status' | 'sandboxId' | 'sandboxConfig' | 'hook'>;
@@ -60,14 +64,23 @@ export async function executePodActions(deps: PodSyncDeps, pod: Pod, status: Run
   let sandboxId = actions.sandboxId;
   const config = sandboxConfig(pod, actions.createSandbox ? actions.attempt : (newestSandbox?.attempt ?? 0), deps.dns);
   if (actions.createSandbox) {
+    const spans = kubeletSpans(deps.journeys, pod);
+    const hostNetwork = pod.spec.hostNetwork === true;
+    const creating = spans?.start('node', 'create sandbox', { attempt: config.metadata.attempt, hostNetwork });
     try {
       sandboxId = await deps.runtime.runPodSandbox(config);
     } catch (error) {
+      creating?.fail(error);
       deps.events.pod(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(error as Error).message}`);
       throw error;
     }
+    creating?.end({ attributes: { sandbox: shortId(sandboxId) } });
     outcome.changed = true;
-    podIP = (await deps.runtime.podSandboxStatus(sandboxId)).ip;
+    // The address the network step gave the sandbox (the engine's IPAM on the cluster network): the pod IP.
+    const network = spans?.start('node', 'pod network', { hostNetwork });
+    const sandbox = await deps.runtime.podSandboxStatus(sandboxId);
+    podIP = sandbox.ip;
+    network?.end({ status: podIP ? 'ok' : 'error', ...(podIP ? {} : { message: 'the sandbox has no IP address' }), attributes: { ip: podIP, publishedPorts: sandbox.ports.length || undefined } });
   }
   const hook = await hookBase(sandboxId);
   const ctx: StartContext = {

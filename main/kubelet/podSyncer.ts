@@ -27,6 +27,7 @@ import type { StatusManager } from './statusManager.ts';
 import type { ServiceAccountTokenManager } from './tokenManager.ts';
 import type { Pod, PodStatus } from './types.ts';
 import { VolumeSetupError, type PodVolumes, type VolumeManager } from './volumeManager.ts';
+import type { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
 
 // The volume manager's retry back-off (nestedpendingoperations: 500 ms doubling to 2m2s).
 const VOLUME_BACKOFF = { initialMs: 500, maxMs: 122_000 };
@@ -57,6 +58,7 @@ export interface PodSyncerDeps {
   now: () => number;
   /** After a failure with no back-off of its own (the kubelet's backOffPeriod). */
   errorRetryMs: number;
+  journeys?: JourneyRecorder;
 }
 
 export class KubeletPodSyncer implements PodSyncer {
@@ -133,7 +135,7 @@ export class KubeletPodSyncer implements PodSyncer {
     }
 
     const actions = computePodActions(pod, runtime, deps.probes, hashContainer);
-    const syncDeps: PodSyncDeps = { runtime: deps.runtime, events: deps.events, killer: deps.killer, starter: deps.starter, dns: deps.dns };
+    const syncDeps: PodSyncDeps = { runtime: deps.runtime, events: deps.events, killer: deps.killer, starter: deps.starter, dns: deps.dns, ...(deps.journeys ? { journeys: deps.journeys } : {}) };
     const enableServiceLinks = pod.spec.enableServiceLinks !== false;
     const services = servicesForPod(await deps.objects.services(pod.metadata.namespace ?? 'default'), pod.metadata.namespace ?? 'default', enableServiceLinks);
     const outcome = await executePodActions(syncDeps, pod, runtime, actions, {

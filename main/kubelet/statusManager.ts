@@ -11,6 +11,8 @@ import { deepEqual } from '../kube/deepEqual.ts';
 import { kubeTimestamp } from '../kube/time.ts';
 import { KUBELET_CONDITIONS } from './podConditions.ts';
 import type { Pod, PodCondition, PodStatus } from './types.ts';
+import type { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
+import { kubeletSpans } from './journeySpans.ts';
 
 const CONFLICT_RETRIES = 3;
 
@@ -21,6 +23,8 @@ export class StatusManager {
     private readonly pods: ResourceClient<Pod>,
     private readonly now: () => number,
     private readonly onError: (error: unknown, context: string) => void,
+    /** Where each status write goes in the pod's journey. */
+    private readonly journeys?: JourneyRecorder,
   ) {}
 
   /** The last status set for the pod, if any (the base for the next one, as GetPodStatus). */
@@ -38,9 +42,18 @@ export class StatusManager {
     const old = this.statuses.get(uid) ?? pod.status ?? {};
     const status = this.stamp(generated, old, pod.status ?? {});
     this.statuses.set(uid, status);
+    const spans = kubeletSpans(this.journeys, pod);
+    // Started before the write, recorded only if a write happened: most syncs change nothing.
+    const writing = spans?.start('status', `status ${status.phase ?? 'Pending'}`);
     try {
-      await this.write(pod, status);
+      const written = await this.write(pod, status);
+      if (written && writing) {
+        const ready = written.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+        writing.end({ attributes: statusFacts(written) });
+        if (ready) spans!.markReady();
+      }
     } catch (error) {
+      writing?.fail(error);
       this.onError(error, `pod ${pod.metadata.namespace}/${pod.metadata.name}: status update`);
     }
   }
@@ -58,26 +71,26 @@ export class StatusManager {
     return stamped;
   }
 
-  private async write(pod: Pod, status: PodStatus): Promise<void> {
+  /** The pod as written, or undefined when the API already held this status (or the pod is gone). */
+  private async write(pod: Pod, status: PodStatus): Promise<Pod | undefined> {
     const { namespace, name, uid } = pod.metadata;
     for (let attempt = 0; ; attempt++) {
       let fresh: Pod;
       try {
         fresh = await this.pods.get(namespace, name ?? '');
       } catch (error) {
-        if (isApiError(error, 'NotFound')) return;
+        if (isApiError(error, 'NotFound')) return undefined;
         throw error;
       }
       // Same name, another pod: this status is not its.
-      if (fresh.metadata.uid !== uid) return;
+      if (fresh.metadata.uid !== uid) return undefined;
       const merged = mergeStatus(fresh.status ?? {}, status);
-      if (deepEqual(merged, fresh.status ?? {})) return;
+      if (deepEqual(merged, fresh.status ?? {})) return undefined;
       try {
-        await this.pods.updateStatus(namespace, { ...fresh, status: merged });
-        return;
+        return await this.pods.updateStatus(namespace, { ...fresh, status: merged });
       } catch (error) {
         if (isApiError(error, 'Conflict') && attempt < CONFLICT_RETRIES) continue;
-        if (isApiError(error, 'NotFound')) return;
+        if (isApiError(error, 'NotFound')) return undefined;
         throw error;
       }
     }
@@ -92,6 +105,22 @@ export class StatusManager {
       this.onError(error, `pod ${pod.metadata.namespace}/${pod.metadata.name}: final delete`);
     }
   }
+}
+
+/** What a status write said, as the journey shows it next to the bar. */
+function statusFacts(pod: Pod): Record<string, string | number | undefined> {
+  const status = pod.status ?? {};
+  const condition = (type: string) => status.conditions?.find((c) => c.type === type)?.status;
+  const containers = status.containerStatuses ?? [];
+  return {
+    phase: status.phase,
+    podIP: status.podIP,
+    ready: condition('Ready'),
+    containersReady: `${containers.filter((c) => c.ready).length}/${containers.length}`,
+    restarts: containers.reduce((sum, c) => sum + (c.restartCount ?? 0), 0) || undefined,
+    reason: status.reason,
+    resourceVersion: pod.metadata.resourceVersion,
+  };
 }
 
 /** The kubelet's status over the API's: its own fields and conditions replace, others' conditions stay as the API has them. */

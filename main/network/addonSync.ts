@@ -9,6 +9,7 @@ import { buildAddonConfig, type AddonSettings } from './addonConfig.ts';
 import { appliedGeneration, writeAddonConfig } from './addonContainer.ts';
 import type { ServiceTable } from './serviceTable.ts';
 import type { PolicyTable } from '../addon/policy.ts';
+import type { ServiceProxyJourney } from './serviceProxyJourney.ts';
 
 const COALESCE_MS = 20;
 const RETRY_MS = 2000;
@@ -29,6 +30,8 @@ export class AddonSync {
     private readonly table: ServiceTable,
     private readonly settings: AddonSettings,
     private readonly onError: (error: unknown) => void = (error) => console.error('cluster add-on: writing its configuration failed:', error),
+    /** Records, in pods' journeys, the write that took their address in as a ready endpoint. */
+    private readonly journey?: ServiceProxyJourney,
   ) {
     this.unsubscribe = table.onChange(() => this.schedule());
   }
@@ -82,13 +85,17 @@ export class AddonSync {
   private write(): Promise<void> {
     this.dirty = false;
     const generation = ++this.generation;
-    const config = buildAddonConfig(generation, this.settings, this.table.list(), this.policies);
+    const services = this.table.list();
+    const config = buildAddonConfig(generation, this.settings, services, this.policies);
+    const recorded = this.journey?.begin(services);
     this.writing = writeAddonConfig(this.docker, this.containerId, config)
       .then(
         () => {
           this.written = generation;
+          recorded?.written({ generation, proxy: 'cluster add-on' });
         },
         (error: unknown) => {
+          recorded?.failed(error);
           this.onError(error);
           if (!this.stopped) this.schedule(RETRY_MS);
         },

@@ -28,6 +28,8 @@ import { ensureKubernetesEndpoints } from './kubernetesEndpoints.ts';
 import { isIPv4 } from '../addon/ipv4.ts';
 import { PodDialer } from './podDialer.ts';
 import { ServiceTable } from './serviceTable.ts';
+import { ServiceProxyJourney } from './serviceProxyJourney.ts';
+import type { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
 
 /** What networking needs of a Cluster (cluster.ts's Cluster fits). */
 export interface NetworkedCluster {
@@ -49,6 +51,8 @@ export interface NetworkingOptions {
    */
   upstreamDns?: string[];
   addonImage?: string;
+  /** The cluster's pod journeys: the service proxy records taking a pod's address in. */
+  journeys?: JourneyRecorder;
   /** How long to wait before trying the engine part again. */
   retryMs?: number;
   /** How often to check that the add-on still runs. */
@@ -223,7 +227,7 @@ export class Networking {
       else if (isIPv4(gateway.address)) await ensureKubernetesEndpoints(client, gateway.address, gateway.port);
       const addon = await ensureAddonContainer(docker, this.addonOptions());
       const settings = { subnet: network.subnet, dnsIP: this.dns.clusterDNS[0]!, clusterDomain: CLUSTER_DOMAIN, upstreamDns: options.upstreamDns ?? [], apiServer: { address: gateway.address, port: gateway.port } };
-      const sync = new AddonSync(docker, addon.id, services, settings);
+      const sync = new AddonSync(docker, addon.id, services, settings, undefined, options.journeys && new ServiceProxyJourney(options.journeys));
       started.push(() => sync.stop());
       await sync.sync();
       const policyEvents = new EventRecorder(client, { component: 'podlab-network-policy' });

@@ -29,6 +29,14 @@ export interface ServiceView extends AddonService {
   ports: ServicePortView[];
   /** The Service as stored, for events and status updates. */
   object: KubeObject;
+  /** The pod behind each endpoint address, where the slice or Endpoints names one (targetRef): whose journey a proxy change is part of. */
+  endpointPods?: Map<string, EndpointPod>;
+}
+
+export interface EndpointPod {
+  namespace: string;
+  name: string;
+  uid: string;
 }
 
 interface ServiceSpec {
@@ -45,15 +53,24 @@ interface EndpointPort {
   protocol?: string;
 }
 
+interface TargetRef {
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  uid?: string;
+}
+
 interface SliceEndpoint {
   addresses?: string[];
   conditions?: { ready?: boolean };
   hostname?: string;
+  targetRef?: TargetRef;
 }
 
 interface EndpointAddress {
   ip?: string;
   hostname?: string;
+  targetRef?: TargetRef;
 }
 
 interface EndpointSubset {
@@ -186,8 +203,35 @@ export class ServiceTable {
     if (spec.publishNotReadyAddresses) view.publishNotReadyAddresses = true;
     const slices = [...(this.slices.get(key)?.values() ?? [])];
     view.endpoints = slices.length > 0 ? slices.flatMap(sliceEndpoints) : endpointsOf(this.endpoints.get(key));
+    view.endpointPods = slices.length > 0 ? slicePods(slices) : endpointsPods(this.endpoints.get(key));
     return view;
   }
+}
+
+function podOf(ref: TargetRef | undefined): EndpointPod | undefined {
+  return ref?.kind === 'Pod' && ref.uid && ref.name ? { namespace: ref.namespace ?? '', name: ref.name, uid: ref.uid } : undefined;
+}
+
+function slicePods(slices: KubeObject[]): Map<string, EndpointPod> {
+  const pods = new Map<string, EndpointPod>();
+  for (const slice of slices) {
+    for (const endpoint of (slice.endpoints ?? []) as SliceEndpoint[]) {
+      const pod = podOf(endpoint.targetRef);
+      if (pod) for (const address of endpoint.addresses ?? []) pods.set(address, pod);
+    }
+  }
+  return pods;
+}
+
+function endpointsPods(endpoints: KubeObject | undefined): Map<string, EndpointPod> {
+  const pods = new Map<string, EndpointPod>();
+  for (const subset of (endpoints?.subsets ?? []) as EndpointSubset[]) {
+    for (const address of [...(subset.addresses ?? []), ...(subset.notReadyAddresses ?? [])]) {
+      const pod = podOf(address.targetRef);
+      if (pod && address.ip) pods.set(address.ip, pod);
+    }
+  }
+  return pods;
 }
 
 function versions(objects: KubeObject[]): string {

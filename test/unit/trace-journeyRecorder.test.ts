@@ -133,6 +133,21 @@ describe('JourneyRecorder', () => {
     assert.equal(journeys.hasBeenReady(ref.uid), true);
   });
 
+  it('lists spans by start, the enclosing one first when two start together', () => {
+    const { clock, journeys } = recorder();
+    const spans = journeys.forPod(pod('web'), 'kubelet');
+    const outer = spans.start('node', 'outer');
+    const inner = spans.start('node', 'inner');
+    clock.advance(1);
+    inner.end();
+    clock.advance(1);
+    outer.end();
+    assert.deepEqual(
+      journeys.trace('default', 'web')!.spans.map((s) => s.name),
+      ['outer', 'inner'],
+    );
+  });
+
   it('hands out copies: readers cannot change the record', () => {
     const { journeys } = recorder();
     journeys.forPod(pod('web'), 'kubelet').start('node', 'x', { a: 1 }).end();

@@ -14,6 +14,7 @@ import { IpAllocator } from '../../runtime/simulated/ipAllocator.ts';
 import { SimulatedRuntime } from '../../runtime/simulated/simulatedRuntime.ts';
 import { machineInfo, nodeCapacity, type EngineFacts } from './machineFacts.ts';
 import { capacityFromLabels, capacityLabels, LABEL_NODE_ROLE, ROLE_CONTROL_PLANE, type CapacityChoice } from './nodeLabels.ts';
+import type { JourneyRecorder } from '../../kube/trace/journeyRecorder.ts';
 
 export interface KubeletContext {
   cluster: string;
@@ -26,6 +27,8 @@ export interface KubeletContext {
   dns?: DnsSettings;
   /** Registry logins every node's kubelet tries after a pod's imagePullSecrets. */
   nodeCredentials?: () => Buffer[];
+  /** The cluster's pod journeys, which every kubelet adds to. */
+  journeys?: JourneyRecorder;
 }
 
 /** PodLab's default pids limit per container: a fork bomb in a pod must not take the desktop down. */
@@ -44,6 +47,7 @@ function common(ctx: KubeletContext, node: string, labels: Record<string, string
     timings: ctx.timings,
     ...(ctx.dns ? { dns: ctx.dns } : {}),
     ...(ctx.nodeCredentials ? { nodeCredentials: ctx.nodeCredentials } : {}),
+    ...(ctx.journeys ? { journeys: ctx.journeys } : {}),
   };
 }
 

@@ -33,6 +33,7 @@ import { checkNodeName, NodeActionError, type NodeControl, type NodeMachine } fr
 import { defaultNodeName, LABEL_NODE_ROLE, ROLE_CONTROL_PLANE, type CapacityChoice } from './nodeLabels.ts';
 import { nodeContainerName, removeNodeContainer, startNodeContainer, stopNodeContainer } from '../../runtime/docker/nodeContainers.ts';
 import { watchNodeContainers } from './nodeContainerEvents.ts';
+import type { JourneyRecorder } from '../../kube/trace/journeyRecorder.ts';
 
 export interface NodeManagerOptions {
   cluster: string;
@@ -51,6 +52,8 @@ export interface NodeManagerOptions {
   nodeCredentials?: () => Buffer[];
   docker?: Docker;
   onError?: (error: unknown, context: string) => void;
+  /** The cluster's pod journeys, which the kubelets add to. */
+  journeys?: JourneyRecorder;
 }
 
 // Reconcile this often even without events, in case the engine's stream broke.
@@ -155,6 +158,7 @@ export class NodeManager implements NodeControl {
       bootID: this.bootID,
       ...(options.dns ? { dns: options.dns } : {}),
       ...(options.nodeCredentials ? { nodeCredentials: options.nodeCredentials } : {}),
+      ...(options.journeys ? { journeys: options.journeys } : {}),
     };
   }
 

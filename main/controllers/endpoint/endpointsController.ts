@@ -18,6 +18,8 @@ import { serviceSelector } from '../shared/servicePods.ts';
 import type { SharedInformer } from '../shared/sharedInformer.ts';
 import type { Pod, Service } from '../shared/types.ts';
 import { computeSubsets, endpointsLabels } from './endpointsComputation.ts';
+import { endpointsAddresses, startReadinessSpans, writeWithSpans } from '../shared/endpointJourney.ts';
+import type { JourneyRecorder } from '../../kube/trace/journeyRecorder.ts';
 
 export class EndpointsController extends QueueController {
   private readonly services: SharedInformer<Service>;
@@ -25,9 +27,11 @@ export class EndpointsController extends QueueController {
   private readonly endpoints: SharedInformer<KubeObject>;
   private readonly client: ResourceClient;
   private readonly recorder: EventRecorder;
+  private readonly journeys: JourneyRecorder | undefined;
 
   constructor(ctx: ControllerContext, workers = 5) {
     super('endpoint-controller', ctx, workers);
+    this.journeys = ctx.journeys;
     this.services = ctx.informers.informer<Service>(servicesResource);
     this.pods = ctx.informers.informer<Pod>(podsResource);
     this.endpoints = ctx.informers.informer(endpointsResource);
@@ -66,9 +70,9 @@ export class EndpointsController extends QueueController {
       metadata: current ? { ...current.metadata, labels } : { name, namespace, labels },
       ...(subsets.length > 0 ? { subsets } : {}),
     };
+    const spans = startReadinessSpans(this.journeys, 'endpoint-controller', 'Endpoints', `${namespace}/${name}`, endpointsAddresses(current?.subsets), endpointsAddresses(subsets));
     try {
-      if (current) await this.client.update(namespace, desired);
-      else await this.client.create(namespace, desired);
+      await writeWithSpans(spans, () => (current ? this.client.update(namespace, desired) : this.client.create(namespace, desired)), (written) => ({ resourceVersion: written.metadata.resourceVersion }));
     } catch (err) {
       // Creates in a namespace being deleted fail until it is gone: nothing to retry.
       if (!current && isNamespaceTerminating(err)) return;

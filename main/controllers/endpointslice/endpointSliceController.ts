@@ -18,6 +18,8 @@ import { mapSelectorMatches } from '../shared/selectors.ts';
 import { serviceSelector } from '../shared/servicePods.ts';
 import type { SharedInformer } from '../shared/sharedInformer.ts';
 import type { Pod, Service } from '../shared/types.ts';
+import { sliceAddresses, startReadinessSpans, writeWithSpans } from '../shared/endpointJourney.ts';
+import type { JourneyRecorder } from '../../kube/trace/journeyRecorder.ts';
 import { controllerName, desiredSlices, managedByLabel, portsKey, serviceNameLabel, sliceLabels, type DesiredSlice, type SlicePort } from './endpointSliceComputation.ts';
 
 interface EndpointSlice extends KubeObject {
@@ -32,9 +34,11 @@ export class EndpointSliceController extends QueueController {
   private readonly slices: SharedInformer<EndpointSlice>;
   private readonly client: ResourceClient<EndpointSlice>;
   private readonly recorder: EventRecorder;
+  private readonly journeys: JourneyRecorder | undefined;
 
   constructor(ctx: ControllerContext, workers = 5) {
     super('endpointslice-controller', ctx, workers);
+    this.journeys = ctx.journeys;
     this.services = ctx.informers.informer<Service>(servicesResource);
     this.pods = ctx.informers.informer<Pod>(podsResource);
     this.slices = ctx.informers.informer<EndpointSlice>(endpointSlicesResource);
@@ -63,8 +67,10 @@ export class EndpointSliceController extends QueueController {
     const pods = this.pods.list(namespace).filter((pod) => mapSelectorMatches(selector, pod.metadata.labels));
     const desired = desiredSlices(service, pods);
     if (desired.length === 0) desired.push({ ports: [], endpoints: [] });
+    const current = this.slices.list(namespace).filter((slice) => slice.metadata.labels?.[serviceNameLabel] === name && slice.metadata.labels?.[managedByLabel] === controllerName && !slice.metadata.deletionTimestamp);
+    const spans = startReadinessSpans(this.journeys, 'endpointslice-controller', 'EndpointSlice', `${namespace}/${name}`, sliceAddresses(current), sliceAddresses(desired));
     try {
-      await this.apply(service, desired);
+      await writeWithSpans(spans, () => this.apply(service, desired));
     } catch (err) {
       if (isNamespaceTerminating(err)) return;
       this.recorder.event(service, 'Warning', 'FailedToUpdateEndpointSlices', `Error updating Endpoint Slices for Service ${namespace}/${name}: ${(err as Error).message}`);

@@ -10,6 +10,7 @@ import type { InformerFactory } from './informerFactory.ts';
 import type { ServedResources } from './resources.ts';
 import { WorkQueue } from './workQueue.ts';
 import type { LocalPathStorage } from '../volume/localPath.ts';
+import type { JourneyRecorder } from '../../kube/trace/journeyRecorder.ts';
 
 export interface ControllerContext {
   client: KubeClient;
@@ -25,6 +26,8 @@ export interface ControllerContext {
   rootCA?: string;
   /** Where local-path volumes keep their data (the node runtimes'); absent, the local-path provisioner does not run. */
   localPathStorage?: LocalPathStorage;
+  /** The cluster's pod journeys: the endpoint controllers record a pod's address becoming ready for its Services. */
+  journeys?: JourneyRecorder;
 }
 
 export interface Controller {

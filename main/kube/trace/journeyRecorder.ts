@@ -57,9 +57,19 @@ export class PodSpans implements SpanTarget {
     return new ActiveSpan(this, { step, component: this.component, name, ...(attributes ? { attributes } : {}), ...(parentSpanId ? { parentSpanId } : {}) });
   }
 
-  /** A span that may repeat an earlier one (a retry failing the same way): see PodJourney.addOrRepeat. */
-  startRepeatable(step: SpanStart['step'], name: string, attributes?: SpanAttributes): ActiveSpan {
-    return new ActiveSpan({ now: () => this.recorder.now(), add: (span) => this.recorder.add(this.pod, span, true) }, { step, component: this.component, name, ...(attributes ? { attributes } : {}) });
+  /** The pod has been Ready (see PodJourney.ready). */
+  markReady(): void {
+    this.recorder.markReady(this.pod);
+  }
+
+  hasBeenReady(): boolean {
+    return this.recorder.hasBeenReady(this.pod.uid);
+  }
+
+  /** A span that may repeat an earlier one (a retry failing the same way): see PodJourney.addOrRepeat. `startMs`: when it began, if before now. */
+  startRepeatable(step: SpanStart['step'], name: string, attributes?: SpanAttributes, startMs?: number): ActiveSpan {
+    const target = { now: () => this.recorder.now(), add: (span: TraceSpan) => this.recorder.add(this.pod, span, true) };
+    return new ActiveSpan(target, { step, component: this.component, name, ...(attributes ? { attributes } : {}), ...(startMs !== undefined ? { startMs } : {}) });
   }
 }
 

@@ -3,7 +3,8 @@
 // the ones kept: how the pod came to be is what a reader looks for, and the
 // later ones repeat. A step that fails the same way again (a pull in
 // back-off, an unschedulable retry) extends its last span and counts the
-// repeat instead of taking another slot.
+// repeat instead of taking another slot; successes are never merged, their
+// durations are what a reader compares.
 
 import type { PodTrace, TraceSpan } from '../../../preload/api.ts';
 
@@ -28,8 +29,9 @@ export class PodJourney {
     else this.droppedSpans++;
   }
 
-  /** Adds the span, or, when the component's last span of that name ended the same way, extends that one. */
+  /** Adds the span, or, when it is a failure and the component's last span of that name failed the same way, extends that one. */
   addOrRepeat(span: TraceSpan, max: number): void {
+    if (span.status !== 'error') return this.add(span, max);
     const stop = Math.max(0, this.spans.length - REPEAT_LOOKBACK);
     for (let i = this.spans.length - 1; i >= stop; i--) {
       const earlier = this.spans[i]!;
@@ -42,9 +44,9 @@ export class PodJourney {
     this.add(span, max);
   }
 
-  /** A copy for readers, spans in the order they started (they are recorded as they end). */
+  /** A copy for readers, spans in the order they started (they are recorded as they end); of two that start together, the enclosing one first. */
   snapshot(): PodTrace {
-    const spans = this.spans.map((s) => ({ ...s, attributes: { ...s.attributes } })).sort((a, b) => a.startMs - b.startMs);
+    const spans = this.spans.map((s) => ({ ...s, attributes: { ...s.attributes } })).sort((a, b) => a.startMs - b.startMs || b.endMs - a.endMs);
     return { traceId: this.traceId, namespace: this.namespace, name: this.name, uid: this.uid, spans, droppedSpans: this.droppedSpans };
   }
 }

@@ -157,6 +157,11 @@ export class ProbeManager implements ProbeResults {
     for (const uid of [...this.pods.keys()]) this.removePod(uid);
   }
 
+  /** The pod whose probes run here under this uid. */
+  pod(podUid: string): Pod | undefined {
+    return this.pods.get(podUid)?.pod;
+  }
+
   /** Whether the container counts as ready, as UpdatePodStatus computes it: running, started, and its readiness probe (if any) passing. */
   readiness(podUid: string, containerName: string): boolean {
     const entry = this.pods.get(podUid);

@@ -33,9 +33,9 @@ export interface JourneyLayout {
   errors: number;
 }
 
-/** The span that says the pod turned Ready: a status span named or marked so. */
+/** The first status write that made the pod Ready (the kubelet records the Ready condition on each). */
 function readySpan(spans: TraceSpan[]): TraceSpan | undefined {
-  return spans.find((s) => s.step === 'status' && s.status === 'ok' && (/\bready\b/i.test(s.name) || s.attributes.ready === true || s.attributes.condition === 'Ready'));
+  return spans.find((s) => s.step === 'status' && s.status === 'ok' && (s.attributes.ready === 'True' || s.attributes.ready === true));
 }
 
 export function journeyLayout(trace: PodTrace): JourneyLayout {

@@ -18,7 +18,8 @@ test('the waterfall: steps in the seed\'s order, bars on one axis from the first
       span('schedule', 'schedule', 1010, 1012),
       span('request', 'authenticate', 1000, 1000.4),
       span('persist', 'store write', 1003, 1004),
-      span('status', 'pod Ready', 1100, 1150, { component: 'kubelet' }),
+      span('status', 'status Pending', 1050, 1060, { component: 'kubelet', attributes: { ready: 'False' } }),
+      span('status', 'status Running', 1100, 1150, { component: 'kubelet', attributes: { ready: 'True' } }),
       span('admission', 'mutating webhook inject', 1001, 1002.5, { status: 'error', message: 'timeout' }),
     ],
   };

@@ -192,6 +192,35 @@ function ingressProblems(input: ObjectProblemInput): Problem[] {
   });
 }
 
+/**
+ * Which admission webhook or policy refused, and why, from the refusal's
+ * words (kube-apiserver's): a webhook that denied, one that cannot be
+ * reached (no ready endpoints, nothing listening, a certificate the caBundle
+ * does not verify, a timeout), or a ValidatingAdmissionPolicy.
+ */
+export function admissionRefusal(message: string): string | undefined {
+  const denied = /admission webhook "([^"]+)" denied the request:?\s*(.*)$/s.exec(message);
+  if (denied) return `The admission webhook ${denied[1]} refuses the pod: ${denied[2] || 'it gave no reason'}. Change the pod template to satisfy it, or ask whoever runs the webhook.`;
+  const failed = /failed calling webhook "([^"]+)": (.*)$/s.exec(message);
+  if (failed) {
+    const [, webhook, detail] = failed;
+    const service = /no endpoints available for service "([^"]+)"/.exec(detail ?? '')?.[1];
+    const cause = service
+      ? `its Service ${service} has no ready endpoint (the webhook's pods are scaled to 0, not Ready, or the Service selects none)`
+      : /x509|certificate/i.test(detail ?? '')
+        ? "its server's certificate is not one the configuration's caBundle verifies, or not for the Service's name"
+        : /connection refused/i.test(detail ?? '')
+          ? 'nothing listens on the port the Service sends it to'
+          : /timeout|deadline exceeded/i.test(detail ?? '')
+            ? 'it did not answer within timeoutSeconds'
+            : `the call failed (${detail})`;
+    return `The admission webhook ${webhook} cannot be reached: ${cause}. Its failurePolicy is Fail, so the API server refuses every pod it matches. Bring the webhook back (kubectl get mutatingwebhookconfigurations,validatingwebhookconfigurations, then its Service and pods), or set failurePolicy: Ignore if pods may go in unchecked.`;
+  }
+  const policy = /ValidatingAdmissionPolicy '([^']+)' with binding '([^']+)' denied request: (.*)$/s.exec(message);
+  if (policy) return `The ValidatingAdmissionPolicy ${policy[1]} (binding ${policy[2]}) refuses the pod: ${policy[3]}. Change the template so the expression holds, or the policy or its binding.`;
+  return undefined;
+}
+
 /** Changes that let the controller create its pods: fewer replicas within a quota, or a template that passes Pod Security. */
 function failedCreateFixes(message: string, subject: Json, created: unknown): Fix[] {
   const fixes: Fix[] = [];
@@ -233,7 +262,7 @@ function failedCreateProblems(input: ObjectProblemInput): Problem[] {
     const above = creator.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'Deployment');
     const subject = (above && input.deployments.get(above.uid)) || creator;
     const message = event.message ?? '';
-    const why = /exceeded quota/.test(message)
+    const why = admissionRefusal(message) ?? (/exceeded quota/.test(message)
       ? 'A ResourceQuota in the namespace refuses it: lower the replicas or the requests, or raise the quota.'
       : /violates PodSecurity/.test(message)
         ? "The namespace's Pod Security level refuses the pod template: set the securityContext it names (Problems shows the template's advice once a pod exists; the pod-security-restricted sample shows the passing settings)."
@@ -241,7 +270,7 @@ function failedCreateProblems(input: ObjectProblemInput): Problem[] {
           ? 'An admission webhook refuses it, or cannot be reached: see the webhook configuration and its Service.'
           : /ValidatingAdmissionPolicy/.test(message)
             ? 'A ValidatingAdmissionPolicy refuses it: its message says which rule.'
-            : 'The API server refuses the pods the controller creates.';
+            : 'The API server refuses the pods the controller creates.');
     const fixes = failedCreateFixes(message, subject, status.replicas);
     return [
       problem(subject, {

@@ -78,3 +78,12 @@ test('a Deployment whose ReplicaSet cannot create pods (quota, Pod Security) is 
   const caughtUp = { ...rs, status: { replicas: 3 } } as never as KubeObject;
   assert.deepEqual(clusterProblems({ pods: [], events: [refused], nodes: twoNodes, replicaSets: [caughtUp], workloads: [deployment], disruptionBudgets: [] }, now), []);
 });
+
+test('admission refusals name the webhook or policy and why: a denial, no endpoints, a certificate, a policy', async () => {
+  const { admissionRefusal } = await import('../../main/insight/objectProblems.ts');
+  assert.match(admissionRefusal('pods "x" is forbidden: admission webhook "pinned-images.podlab.dev" denied the request: container "app" uses image "busybox:latest": pin a version tag')!, /^The admission webhook pinned-images\.podlab\.dev refuses the pod: container "app" uses image "busybox:latest"/);
+  assert.match(admissionRefusal('Internal error occurred: failed calling webhook "sidecar-injector.podlab.dev": failed to call webhook: Post "https://admission-demo.webhook-demo.svc:443/mutate?timeout=5s": no endpoints available for service "admission-demo"')!, /sidecar-injector\.podlab\.dev cannot be reached: its Service admission-demo has no ready endpoint/);
+  assert.match(admissionRefusal('Internal error occurred: failed calling webhook "w.example.com": failed to call webhook: Post "https://w.ns.svc:443/?timeout=10s": tls: failed to verify certificate: x509: certificate signed by unknown authority')!, /certificate is not one the configuration's caBundle verifies/);
+  assert.match(admissionRefusal("deployments.apps \"web\" is forbidden: ValidatingAdmissionPolicy 'replica-cap' with binding 'replica-cap-binding' denied request: failed expression: object.spec.replicas <= 5")!, /ValidatingAdmissionPolicy replica-cap \(binding replica-cap-binding\) refuses the pod: failed expression/);
+  assert.equal(admissionRefusal('pods "x" is forbidden: exceeded quota: q'), undefined);
+});

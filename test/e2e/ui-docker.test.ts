@@ -146,7 +146,8 @@ test('its Probes tab shows the readiness checks that succeeded, live', async () 
 test('the exec terminal runs hostname and shows the pod name', async () => {
   await page.getByRole('tab', { name: 'Shell' }).click();
   await page.getByRole('button', { name: 'Connect' }).click();
-  await eventually('the shell prompt', async () => /#\s*$/m.test(await terminalText(page, 'Shell')));
+  // hello-web runs as user 1000: busybox sh prompts with $ (root's is #).
+  await eventually('the shell prompt', async () => /[#$]\s*$/m.test(await terminalText(page, 'Shell')));
   await page.keyboard.type('hostname\n');
   await eventually(`${helloPod} printed`, async () => new RegExp(`^${helloPod}\\s*$`, 'm').test(await terminalText(page, 'Shell')), 10_000);
   await screenshot(page, 'docker-hello-shell');

@@ -295,8 +295,11 @@ export class Dispatcher {
       if (err instanceof StatusError && err.code === 404 && !info.subresource) return undefined;
       throw err;
     });
-    // An apply to an existing pod is no part of its creation: its admission is not traced.
-    if (existing) delete applyCtx.journey;
+    // An apply to an existing pod is no part of its creation: neither its admission nor its outcome is traced.
+    if (existing) {
+      ctx.journey?.discard();
+      delete applyCtx.journey;
+    }
     if (!existing) {
       const object = fieldManager.apply(undefined, applied, manager, force);
       object.metadata.name ??= info.name;

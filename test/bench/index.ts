@@ -23,6 +23,7 @@ import { benchWorkloadKinds } from './workloadKinds.ts';
 import { benchVolumesIngress } from './volumesIngress.ts';
 import { benchProblems } from './problems.ts';
 import { benchAdmission } from './admission.ts';
+import { benchJourneys, journeyBounds } from './journeys.ts';
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const row = (s: Stats) => `${ms(s.min)} / ${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)}`;
@@ -298,6 +299,29 @@ async function main(): Promise<void> {
     }
     sections.push(...failed('readiness to Endpoints', w.readiness));
     sections.push('');
+  }
+
+  if (want('journeys')) {
+    console.log('pod journeys: heap per pod for 2,000 recorded journeys...');
+    const r = await outcome(benchJourneys);
+    sections.push(
+      '## Pod journeys',
+      '',
+      `One real journey from \`podlab serve --runtime simulated\` (a pod behind a Service, read back from /podlab/v1/.../trace), then ${journeyBounds.maxPods.toLocaleString('en')} pods' journeys of that shape (own names, uids, addresses, span ids) recorded through the recorder's API; heap measured after full collections. The recorder keeps at most ${journeyBounds.maxPods.toLocaleString('en')} pods, ${journeyBounds.maxSpansPerPod} spans each.`,
+      '',
+      '| measure | result | target |',
+      '| --- | --- | --- |',
+    );
+    if (r.ok) {
+      const j = r.value;
+      sections.push(
+        `| heap per pod with a full journey (${j.spansPerPod} spans: ${j.steps}) | ${(j.heapBytesPerPod / 1024).toFixed(1)} KiB | bounded memory |`,
+        `| heap for ${j.pods.toLocaleString('en')} pods' journeys | ${j.heapMiB.toFixed(1)} MiB | |`,
+        `| after 1,000 more pods than the bound: journeys kept / heap | ${j.keptAfterOverflow.toLocaleString('en')} / ${j.heapMiBAfterOverflow.toFixed(1)} MiB | kept at the bound: ${verdict(j.keptAfterOverflow === j.pods)} |`,
+        `| recording cost (time in the recorder's calls / spans) | ${j.microsPerSpan.toFixed(2)} µs per span | |`,
+      );
+    }
+    sections.push(...failed('pod journeys', r), '');
   }
 
   if (want('ui')) {

@@ -127,6 +127,19 @@ describe('the pod trace endpoint', () => {
     assert.equal((await call('POST', '/podlab/v1/namespaces/default/pods/web/trace', {})).status, 405);
   });
 
+  it('traces a server-side apply that creates a pod, and nothing of a later apply to it, refused or not', async () => {
+    const apply = (body: unknown, manager: string) => call('PATCH', `/api/v1/namespaces/default/pods/applied?fieldManager=${manager}`, body, { 'Content-Type': 'application/apply-patch+yaml' });
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'applied' }, spec: { containers: [{ name: 'app', image: 'busybox:1.36' }] } };
+    const created = await apply(pod, 'first');
+    assert.equal(created.status, 201);
+    const conflicting = await apply({ ...pod, spec: { containers: [{ name: 'app', image: 'busybox:1.37' }] } }, 'second');
+    assert.equal(conflicting.status, 409);
+    const trace = api.journeys.trace('default', 'applied')!;
+    assert.equal(trace.uid, created.json.metadata.uid, 'the refused apply to the existing pod is not filed as a refused creation');
+    assert.equal(trace.spans[0]!.name, 'PATCH /api/v1/namespaces/default/pods/applied');
+    assert.equal(trace.spans.filter((s) => s.step === 'request').length, 1);
+  });
+
   it('is not an API group: discovery stays as it was', async () => {
     const groups = await call('GET', '/apis');
     assert.ok(!JSON.stringify(groups.json).includes('podlab'), 'no podlab group in /apis');

@@ -100,6 +100,16 @@ describe('JourneyRecorder', () => {
     assert.equal(journeys.size, 1);
   });
 
+  it('files nothing of a request that turned out not to create a pod', () => {
+    const { journeys } = recorder();
+    const request = journeys.beginRequest({ name: 'PATCH /api/v1/namespaces/default/pods/web' });
+    request.start('admission', 'authorize').end();
+    request.discard();
+    journeys.refused(request, 'default', 'web', 'conflict');
+    journeys.stored(request, pod('web'));
+    assert.equal(journeys.size, 0);
+  });
+
   it('finds a pod by uid only when namespace and name match, else by the newest journey of the name', () => {
     const { journeys } = recorder();
     journeys.forPod(pod('web', 'old'), 'kubelet').start('node', 'x').end();

@@ -103,6 +103,7 @@ export class JourneyRecorder {
 
   /** The request wrote the pod: its spans open the pod's journey, under the request's trace id. */
   stored(request: RequestJourney, pod: PodRef, attributes?: SpanAttributes): void {
+    if (request.discarded) return;
     request.root.end({ attributes: { ...attributes, uid: pod.uid } });
     const journey = this.journeys.get(pod.uid) ?? this.create(pod.uid, pod, request.traceId);
     this.file(pod.uid, journey, request);
@@ -110,6 +111,7 @@ export class JourneyRecorder {
 
   /** The request was refused: kept under the pod's name (uid ''), with the refusal as the root span's error. */
   refused(request: RequestJourney, namespace: string, name: string, message: string, attributes?: SpanAttributes): void {
+    if (request.discarded) return;
     request.root.end({ status: 'error', message, ...(attributes ? { attributes } : {}) });
     const key = refusedKey(namespace, name);
     this.journeys.delete(key);

@@ -28,6 +28,8 @@ export class RequestJourney implements SpanTarget {
   /** The pod the request writes, once admission has named it (generateName is resolved by then). */
   namespace = '';
   name = '';
+  /** The request turned out not to create a pod (an apply to one that exists): nothing of it is filed. */
+  discarded = false;
 
   constructor(
     private readonly clock: TraceClock,
@@ -49,6 +51,10 @@ export class RequestJourney implements SpanTarget {
   /** A step of the request, as a child of its root span; `startMs` when it began before the span could be started. */
   start(step: SpanStart['step'], name: string, attributes?: SpanAttributes, startMs?: number): ActiveSpan {
     return new ActiveSpan(this, { step, component: API_SERVER, name, parentSpanId: this.root.spanId, ...(attributes ? { attributes } : {}), ...(startMs !== undefined ? { startMs } : {}) });
+  }
+
+  discard(): void {
+    this.discarded = true;
   }
 
   /** The object's namespace and name as admission sees them. */

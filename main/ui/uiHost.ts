@@ -36,7 +36,7 @@ export interface ClusterConnection {
   /** The API server's recent authorization denials of a user (the debugger's rbac-denied rule); absent for an API server PodLab does not run. */
   denials?: (user: string) => AuthorizationDenial[];
   /** Pods' journeys as PodLab's components record them; absent for a cluster that is not PodLab's. */
-  journeys?: { trace(namespace: string, name: string, uid?: string): PodTrace | undefined };
+  journeys?: { trace(namespace: string, name: string, uid?: string): PodTrace | undefined; refusals(): PodTrace[] };
 }
 
 export interface UiHost {

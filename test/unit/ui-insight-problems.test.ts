@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { clusterProblems } from '../../main/insight/problems.ts';
 import type { KubeObject } from '../../main/kube/meta.ts';
+import type { PodTrace } from '../../preload/api.ts';
 import type { PodView } from '../../main/insight/podView.ts';
 import { event, pod, twoNodes } from './ui-insight-fixtures.ts';
 
@@ -86,4 +87,33 @@ test('admission refusals name the webhook or policy and why: a denial, no endpoi
   assert.match(admissionRefusal('Internal error occurred: failed calling webhook "w.example.com": failed to call webhook: Post "https://w.ns.svc:443/?timeout=10s": tls: failed to verify certificate: x509: certificate signed by unknown authority')!, /certificate is not one the configuration's caBundle verifies/);
   assert.match(admissionRefusal("deployments.apps \"web\" is forbidden: ValidatingAdmissionPolicy 'replica-cap' with binding 'replica-cap-binding' denied request: failed expression: object.spec.replicas <= 5")!, /ValidatingAdmissionPolicy replica-cap \(binding replica-cap-binding\) refuses the pod: failed expression/);
   assert.equal(admissionRefusal('pods "x" is forbidden: exceeded quota: q'), undefined);
+});
+
+test('pods refused when a person created them are problems with the refusal explained; controllers\' refused creates and old refusals are not', async () => {
+  const { refusalProblems } = await import('../../main/insight/admissionRefusals.ts');
+  const refused = (name: string, user: string, message: string, endMs: number): PodTrace => ({
+    traceId: 't'.repeat(32),
+    namespace: 'demo',
+    name,
+    uid: '',
+    droppedSpans: 0,
+    spans: [
+      { spanId: '1', step: 'request', component: 'kube-apiserver', name: 'POST /api/v1/namespaces/demo/pods', startMs: endMs - 5, endMs, status: 'error', message, attributes: {} },
+      { spanId: '2', step: 'admission', component: 'kube-apiserver', name: 'authenticate', startMs: endMs - 5, endMs: endMs - 4, status: 'ok', attributes: { user } },
+    ],
+  });
+  const at = Date.parse('2025-01-10T10:06:00Z');
+  const problems = refusalProblems(
+    [
+      refused('root', 'kubernetes-admin', 'pods "root" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "root" must set securityContext.allowPrivilegeEscalation=false), runAsNonRoot != true (pod or container "root" must set securityContext.runAsNonRoot=true)', at - 1000),
+      refused('floating', 'kubernetes-admin', 'admission webhook "pinned-images.podlab.dev" denied the request: container "floating" uses image "busybox:latest": pin a version tag', at - 2000),
+      refused('web-7f-abcde', 'system:kube-controller-manager', 'pods "web-7f-abcde" is forbidden: exceeded quota: q', at - 1000),
+      refused('ancient', 'kubernetes-admin', 'denied', at - 3_600_000),
+    ],
+    now,
+  );
+  assert.deepEqual(problems.map((p) => p.subject.name), ['root', 'floating']);
+  assert.match(problems[0]!.finding.cause, /enforces Pod Security restricted:latest, and the pod fails these checks: allowPrivilegeEscalation != false/);
+  assert.match(problems[1]!.finding.cause, /admission webhook pinned-images\.podlab\.dev refuses the pod/);
+  assert.equal(problems[0]!.subject.pod, undefined);
 });

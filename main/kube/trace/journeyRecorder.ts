@@ -149,6 +149,11 @@ export class JourneyRecorder {
     return this.journeys.get(uid)?.ready ?? false;
   }
 
+  /** The refused creates still kept (uid ''), newest first. */
+  refusals(): PodTrace[] {
+    return [...this.journeys.values()].filter((j) => j.uid === '').reverse().map((j) => j.snapshot());
+  }
+
   /** The journey of the pod with this uid, else the newest one recorded under the name (a refused or deleted pod's). */
   trace(namespace: string, name: string, uid?: string): PodTrace | undefined {
     if (uid) {

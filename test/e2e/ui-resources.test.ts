@@ -36,6 +36,8 @@ async function openKind(group: string, title: string): Promise<void> {
   await nav('Resources');
   await page.getByRole('navigation', { name: 'Kinds' }).getByRole('group', { name: group, exact: true }).getByRole('button', { name: title, exact: true }).click();
   await page.getByRole('table', { name: title }).waitFor();
+  // The table shows before the server's columns arrive: wait for them.
+  await page.getByRole('table', { name: title }).getByRole('columnheader').first().waitFor();
 }
 
 function row(table: string, name: string) {

@@ -41,8 +41,9 @@ export function ProblemsView({ namespace, onOpen }: { namespace: string; onOpen:
       {problems.error && <ErrorBox error={problems.error} next="The list retries every few seconds." />}
       {problems.value && shown.length === 0 && <p className="tone-ok">{problems.value.length === 0 ? `Nothing to report${namespace ? ` in namespace ${namespace}` : ''}: every pod is healthy and follows the practices PodLab checks.` : 'Nothing matches the filter.'}</p>}
       <ul className="problem-list" aria-label="Problems">
-        {shown.map((p, i) => (
-          <ProblemRow key={`${p.subject.kind}/${p.subject.namespace}/${p.subject.name}/${p.finding.rule}/${i}`} problem={p} onOpen={onOpen} />
+        {shown.map((p) => (
+          // Keyed by what the problem is about, not its place: a row keeps its expansion when the list refreshes in another order.
+          <ProblemRow key={`${p.subject.kind}/${p.subject.namespace}/${p.subject.name}/${p.finding.rule}/${p.finding.title}`} problem={p} onOpen={onOpen} />
         ))}
       </ul>
     </section>

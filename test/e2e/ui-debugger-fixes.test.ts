@@ -115,7 +115,8 @@ async function applySample(id: string): Promise<void> {
 async function fixRefusedDeployment(namespace: string, deployment: string, fixTitle: RegExp): Promise<void> {
   await nav(page, 'Problems');
   const row = page.locator(`.problem[data-rule=failed-create][data-subject="Deployment/${namespace}/${deployment}"]`);
-  await row.waitFor({ timeout: 30_000 });
+  // The fix comes once the controller's status says how many pods it has (the quota fix scales to that).
+  await row.locator('.chip', { hasText: 'fix' }).waitFor({ timeout: 30_000 });
   await row.locator('.problem-title').click();
   const fix = row.locator('.fix', { has: page.locator('.fix-title', { hasText: fixTitle }) });
   await fix.getByRole('button', { name: 'Preview' }).click();

@@ -44,7 +44,11 @@ export class ResourceQuotaController extends QueueController {
     const podChanged = (pod: KubeObject) => {
       for (const quota of this.quotas.list(pod.metadata.namespace ?? '')) this.enqueue(quota);
     };
-    this.pods.addEventHandler({ onAdd: podChanged, onUpdate: (_old, pod) => podChanged(pod), onDelete: podChanged });
+    // Replenishment only, as kube-controller-manager: a pod that goes or finishes frees its share. A new
+    // pod was charged at admission already; recounting on its arrival from a cache that has not seen
+    // the pods admitted meanwhile would lower status.used and let the next create past the quota.
+    const terminal = (pod: KubeObject) => ['Succeeded', 'Failed'].includes((pod as { status?: { phase?: string } }).status?.phase ?? '');
+    this.pods.addEventHandler({ onAdd: () => undefined, onUpdate: (old, pod) => (!terminal(old) && terminal(pod) ? podChanged(pod) : undefined), onDelete: podChanged });
   }
 
   protected async reconcile(key: string): Promise<void> {

@@ -1,17 +1,13 @@
-// Admission's cost on pod creates, and the journey trace's memory: pods
-// created one after another on an in-process API server (the HTTP front
-// left out, so only admission differs) in a plain namespace, in one
-// enforcing Pod Security restricted, and in one where a mutating and a
-// validating webhook (a local HTTPS server, as a webhook pod would answer)
-// are called; then the heap that 2,000 full pod journeys take.
+// Admission's cost on pod creates: pods created one after another on an
+// in-process API server (the HTTP front left out, so only admission
+// differs) in a plain namespace, in one enforcing Pod Security restricted,
+// and in one where a mutating and a validating webhook (a local HTTPS
+// server, as a webhook pod would answer) are called. The journeys' memory
+// is the `journeys` benchmark's.
 
 import { createServer, type Server } from 'node:https';
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { selfSignedCertificate } from '../../main/network/ingress/tlsCertificates.ts';
-import { JourneyRecorder } from '../../main/kube/trace/journeyRecorder.ts';
-import type { TraceSpan } from '../../preload/api.ts';
 import { startInProcessApi } from '../helpers/inProcessApi.ts';
 import { stats, type Stats } from './measures.ts';
 
@@ -20,8 +16,6 @@ export interface AdmissionBenchResult {
   plainMs: Stats;
   podSecurityMs: Stats;
   webhooksMs: Stats;
-  journeyBytesPerPod: number;
-  spansPerJourney: number;
 }
 
 /** A webhook server answering both paths: a one-operation JSONPatch, and allowed. */
@@ -49,42 +43,6 @@ const pod = (name: string) => ({
     containers: [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'], securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
   },
 });
-
-function heapUsed(): number {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
-
-/** A journey's later steps as the scheduler, kubelet and endpoint controllers record them, for the memory measure. */
-function laterSpans(startMs: number): TraceSpan[] {
-  const names: Array<[TraceSpan['step'], string, string]> = [
-    ['schedule', 'kube-scheduler', 'schedule'],
-    ['schedule', 'kube-scheduler', 'bind'],
-    ['node', 'kubelet', 'admit'],
-    ['node', 'kubelet', 'sandbox'],
-    ['node', 'kubelet', 'image busybox:1.36'],
-    ['node', 'kubelet', 'create container app'],
-    ['node', 'kubelet', 'start container app'],
-    ['status', 'kubelet', 'status Pending'],
-    ['status', 'kubelet', 'probe readiness app'],
-    ['status', 'kubelet', 'status Running'],
-    ['service', 'endpoint-controller', 'EndpointSlice web-abcde'],
-    ['service', 'kube-proxy', 'service table'],
-  ];
-  return names.map(([step, component, name], i) => ({
-    spanId: `${i}`.padStart(16, '0'),
-    step,
-    component,
-    name,
-    startMs: startMs + i,
-    endMs: startMs + i + 0.5,
-    status: 'ok',
-    attributes: { node: 'node-1', podIP: '10.244.0.9', phase: 'Running', ready: 'True' },
-  }));
-}
 
 export async function benchAdmission(runs = 300): Promise<AdmissionBenchResult> {
   const api = await startInProcessApi();
@@ -120,20 +78,7 @@ export async function benchAdmission(runs = 300): Promise<AdmissionBenchResult> 
     }
     const [plainMs, podSecurityMs, webhooksMs] = samples.map(stats) as [Stats, Stats, Stats];
 
-    const recorder = new JourneyRecorder();
-    const baseline = heapUsed();
-    const pods2000 = 2000;
-    // The request part of each journey as the API server records it, copied from a real one, plus the later steps.
-    const sample = api.api.journeys.trace('hooked', 'p-0');
-    const requestSpans = sample?.spans ?? [];
-    for (let i = 0; i < pods2000; i++) {
-      const ref = { namespace: 'bench', name: `pod-${i}`, uid: `uid-${i}` };
-      for (const span of [...requestSpans, ...laterSpans(i)]) recorder.add(ref, { ...span, spanId: `${span.spanId}`.slice(0, 12) + `${i}`.padStart(4, '0').slice(-4) });
-    }
-    const used = heapUsed() - baseline;
-    // Read after measuring, so the journeys are still held when the heap is.
-    if (recorder.size !== pods2000) throw new Error(`the recorder kept ${recorder.size} journeys, not ${pods2000}`);
-    return { runs, plainMs, podSecurityMs, webhooksMs, journeyBytesPerPod: used / pods2000, spansPerJourney: requestSpans.length + laterSpans(0).length };
+    return { runs, plainMs, podSecurityMs, webhooksMs };
   } finally {
     server.close();
     await api.close();

@@ -181,12 +181,12 @@ async function main(): Promise<void> {
   }
 
   if (want('admission')) {
-    console.log('admission: pod creates plain, under Pod Security restricted, with a mutating and a validating webhook; journey memory...');
+    console.log('admission: pod creates plain, under Pod Security restricted, with a mutating and a validating webhook...');
     const r = await benchAdmission();
     const signed = (v: number) => `${v < 0 ? '−' : '+'}${Math.abs(v).toFixed(1)} ms`;
     const over = (s: Stats) => `${signed(s.p50 - r.plainMs.p50)} p50, ${signed(s.p99 - r.plainMs.p99)} p99`;
     sections.push(
-      '## Admission and the pod journey',
+      '## Admission',
       '',
       `${r.runs} pod creates one after another on an in-process API server (no HTTP front, so only admission differs), each namespace after 20 warm-up creates; the webhooks are a local HTTPS server answering as a webhook pod would (a one-operation JSONPatch, then allowed).`,
       '',
@@ -195,7 +195,6 @@ async function main(): Promise<void> {
       `| pod create, no Pod Security level, no webhook | ${row(r.plainMs)} | |`,
       `| pod create in a namespace enforcing restricted | ${row(r.podSecurityMs)} | ${over(r.podSecurityMs)} |`,
       `| pod create with one mutating and one validating webhook called | ${row(r.webhooksMs)} | ${over(r.webhooksMs)} |`,
-      `| a pod's journey in memory (${r.spansPerJourney} spans: the API server's real request spans plus the scheduler's, kubelet's and endpoints' steps), 2,000 pods | ${(r.journeyBytesPerPod / 1024).toFixed(1)} KiB per pod | |`,
       '',
     );
   }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { kubectlOk } from '../helpers/kubectl.ts';
-import { launchChromium, nav, podRow, screenshot, startBrowserModeServe, stopServe, type BrowserModeServe } from './browserMode.ts';
+import { launchChromium, nav, openUi, podRow, screenshot, startBrowserModeServe, stopServe, type BrowserModeServe } from './browserMode.ts';
 
 let s: BrowserModeServe;
 let browser: Browser;
@@ -16,10 +16,7 @@ let page: Page;
 before(async () => {
   s = await startBrowserModeServe();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
-  await page.goto(s.url);
-  await page.getByRole('table', { name: 'Pods' }).waitFor();
+  page = await openUi(browser, s, { width: 1400, height: 900 });
 });
 
 after(async () => {

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { removeDir, tempDir } from '../helpers/podlabProcess.ts';
 import { kubectlOk } from '../helpers/kubectl.ts';
-import { launchChromium, nav, podRow, screenshot, startBrowserModeServe, type BrowserModeServe } from './browserMode.ts';
+import { launchChromium, nav, openUi, podRow, screenshot, startBrowserModeServe, type BrowserModeServe } from './browserMode.ts';
 import { removeClusterObjects, reserveSubnet } from '../helpers/dockerCluster.ts';
 
 const cluster = `uifix-${randomBytes(3).toString('hex')}`;
@@ -22,10 +22,7 @@ before(async () => {
   await reserveSubnet(dataDir);
   s = await startBrowserModeServe(['--name', cluster, '--runtime', 'docker', '--nodes', '1'], dataDir);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
-  await page.goto(s.url);
-  await page.getByRole('table', { name: 'Pods' }).waitFor();
+  page = await openUi(browser, s!, { width: 1400, height: 900 });
 });
 
 after(async () => {

@@ -59,6 +59,8 @@ export async function checkFix(client: KubeClient, diagnose: Diagnoser, request:
   const key = `${namespace}/${name}/${request.rule}/${request.appliedAt}`;
   if (isReady(pod) && !findings.some((f) => f.severity === 'error')) {
     if (!verified.has(key)) {
+      // Bounded: only the checks of the last few fixes are still polling.
+      if (verified.size >= 1000) verified.clear();
       verified.add(key);
       await recordFixEvent(client, namespace, name, 'FixVerified', `The debugger's fix "${request.title}" worked: the pod is Ready and "${request.rule}" is gone`);
     }

@@ -17,6 +17,7 @@ import { PodSecurityPlugin } from './admission/podSecurity/podSecurityPlugin.ts'
 import { MutatingWebhookPlugin } from './admission/webhook/mutatingWebhooks.ts';
 import { ValidatingPolicyPlugin } from './admission/validatingPolicy/validatingPolicyPlugin.ts';
 import { ValidatingWebhookPlugin } from './admission/webhook/validatingWebhooks.ts';
+import type { EndpointDialer } from './admission/webhook/webhookCall.ts';
 import type { WebhookServices } from './admission/webhook/webhookInvocation.ts';
 import type { Authorizer } from './auth/authorizer.ts';
 import { DenialLog } from './auth/denialLog.ts';
@@ -111,6 +112,13 @@ export class ApiServer {
   readonly journeys: JourneyRecorder;
   /** GET /podlab/v1/namespaces/NS/pods/NAME/trace: PodLab's own endpoint, outside the discovered API groups. */
   readonly podTraces: PodTraceEndpoint;
+  /**
+   * How the API server reaches a pod address on the cluster network (the
+   * endpoint of a webhook's Service), as kube-apiserver dials pod IPs from
+   * the control-plane node. The cluster's networking sets it while it runs;
+   * unset, the address is dialed directly.
+   */
+  clusterDialer: EndpointDialer | undefined;
   /** The chain every decision comes from (reviews ask it directly, without being remembered as denials). */
   private readonly authorizer: Authorizer;
   /** The same chain for requests: its denials are remembered. */
@@ -134,6 +142,7 @@ export class ApiServer {
       getNamespace,
       getService: (ns, name) => getIfExists(registryFor('', 'v1', 'services'), ns, name),
       getEndpoints: (ns, name) => getIfExists(registryFor('', 'v1', 'endpoints'), ns, name),
+      endpointDialer: () => this.clusterDialer,
     };
     const listAdmissionConfigurations = (plural: string) => async () => (await registryFor('admissionregistration.k8s.io', 'v1', plural)?.list(''))?.items ?? [];
     // kube-apiserver's plugin order (AllOrderedPlugins): NamespaceLifecycle, LimitRanger, ServiceAccount, PodSecurity, Priority,

@@ -12,6 +12,7 @@
 // (`removeAddonContainer` is for deleting the cluster).
 
 import type Docker from 'dockerode';
+import type { EndpointDialer } from '../apiserver/admission/webhook/webhookCall.ts';
 import { EventRecorder } from '../kube/client/eventRecorder.ts';
 import type { KubeClient } from '../kube/client/types.ts';
 import { createDockerClient } from '../runtime/docker/engine.ts';
@@ -37,6 +38,8 @@ export interface NetworkedCluster {
   readonly settings: { subnet: string; apiPort: number };
   client(component: string): KubeClient;
   own(component: { name: string; stop(): Promise<void> | void }): void;
+  /** Its API server, which reaches webhooks behind Services through this networking's dialer. */
+  readonly apiServer?: { clusterDialer: EndpointDialer | undefined };
 }
 
 export interface NetworkingOptions {
@@ -132,6 +135,12 @@ export class Networking {
     await services.start();
     const networking = new Networking(cluster, options, options.docker ?? createDockerClient(), client, services, dnsIP);
     networking.stops.push(() => services.stop());
+    const apiServer = cluster.apiServer;
+    if (apiServer) {
+      // Webhooks named by a Service: the API server reaches the endpoint's pod as the host reaches any pod.
+      apiServer.clusterDialer = ({ host, port }) => networking.dialer.dial({ address: host, port });
+      networking.stops.push(() => (apiServer.clusterDialer = undefined));
+    }
     cluster.own(networking);
     return { networking, firstTry: networking.attempt() };
   }

@@ -5,6 +5,8 @@
 
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import type { ApiResult } from '../../main/apiserver/dispatcher.ts';
 import { StatusError } from '../../main/apiserver/errors.ts';
 import { adminUser } from '../../main/apiserver/auth/user.ts';
@@ -405,6 +407,57 @@ describe('webhook dispatch', () => {
     await configure(env, 'Validating', 'service', [{ ...hook(server, 'service.podlab.dev', '/'), clientConfig: { service: { name: 'missing', namespace: 'default', path: '/x' }, caBundle: server.caBundle } }]);
     const missing = await failure(createPod(env, ns, pod('y')));
     assert.equal(missing.message, 'Internal error occurred: failed calling webhook "service.podlab.dev": failed to call webhook: Post "https://missing.default.svc:443/x?timeout=10s": service "missing" not found');
+  });
+
+  it("a Service's endpoint is reached through the cluster network's dialer, the certificate still checked against the Service's name", async () => {
+    // A pod address the process could not reach itself: only the dialer gets there.
+    const upsert = async (resource: string, body: Record<string, unknown>) => {
+      const name = (body.metadata as { name: string }).name;
+      await call(env, { verb: 'delete', resource, namespace: 'default', name }).catch(() => undefined);
+      await call(env, { verb: 'create', resource, namespace: 'default', body });
+    };
+    for (const name of ['kubernetes', 'webhook-elsewhere']) {
+      await upsert('services', { metadata: { name }, spec: { ports: [{ name: 'https', port: 443, targetPort: 8443 }] } });
+      await upsert('endpoints', { metadata: { name }, subsets: [{ addresses: [{ ip: '192.0.2.10' }], ports: [{ name: 'https', port: 8443 }] }] });
+    }
+    const dialed: string[] = [];
+    let refuse: Error | undefined;
+    env.api.clusterDialer = async ({ host, port }) => {
+      dialed.push(`${host}:${port}`);
+      if (refuse) throw refuse;
+      const socket = connect({ host: '127.0.0.1', port: server.port });
+      await once(socket, 'connect');
+      return socket;
+    };
+    try {
+      server.handle('/dialed', () => ({ allowed: false, status: { message: 'reached through the dialer' } }));
+      const serviceHook = (name: string) => ({ ...hook(server, 'dialed.podlab.dev', '/'), clientConfig: { service: { name, namespace: 'default', path: '/dialed' }, caBundle: server.caBundle } });
+      await configure(env, 'Validating', 'dialed', [serviceHook('kubernetes')]);
+      const err = await failure(createPod(env, ns, pod('x')));
+      assert.equal(err.message, 'admission webhook "dialed.podlab.dev" denied the request: reached through the dialer');
+      assert.deepEqual(dialed, ['192.0.2.10:8443']);
+
+      // The dialer's failures read as Go's dialer words them, for the pod address.
+      refuse = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:32768'), { code: 'ECONNREFUSED' });
+      const refused = await failure(createPod(env, ns, pod('y')));
+      assert.equal(refused.message, 'Internal error occurred: failed calling webhook "dialed.podlab.dev": failed to call webhook: Post "https://kubernetes.default.svc:443/dialed?timeout=10s": dial tcp 192.0.2.10:8443: connect: connection refused');
+      refuse = new Error('192.0.2.10:8443: connect ECONNREFUSED 192.0.2.10:8443');
+      assert.equal((await failure(createPod(env, ns, pod('y')))).message, refused.message);
+      refuse = undefined;
+
+      // The same server behind a Service its certificate does not name: refused by TLS, as kube-apiserver refuses it.
+      await call(env, { verb: 'delete', ...admissionGroup, resource: 'validatingwebhookconfigurations', name: 'dialed' });
+      await configure(env, 'Validating', 'dialed', [serviceHook('webhook-elsewhere')]);
+      const untrusted = await failure(createPod(env, ns, pod('z')));
+      // Go lists the certificate's DNS names for a name (its IP addresses only for an IP).
+      assert.equal(
+        untrusted.message,
+        'Internal error occurred: failed calling webhook "dialed.podlab.dev": failed to call webhook: Post "https://webhook-elsewhere.default.svc:443/dialed?timeout=10s": ' +
+          'tls: failed to verify certificate: x509: certificate is valid for localhost, kubernetes, kubernetes.default, kubernetes.default.svc, kubernetes.default.svc.cluster.local, host.docker.internal, not webhook-elsewhere.default.svc',
+      );
+    } finally {
+      env.api.clusterDialer = undefined;
+    }
   });
 
   it('webhook configurations themselves are never sent to webhooks', async () => {

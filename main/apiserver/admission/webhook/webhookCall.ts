@@ -1,17 +1,28 @@
 // One call of an admission webhook: the AdmissionReview POSTed over HTTPS to
 // its URL (or its Service's endpoint, verified as `<svc>.<ns>.svc`), trusting
-// its caBundle, with `?timeout=<n>s` and the deadline enforced. Failures read
+// its caBundle, with `?timeout=<n>s` and the deadline enforced. A Service's
+// endpoint is a pod address on the cluster network, which PodLab's process
+// does not reach directly (Docker Desktop's engine runs in a VM): the
+// cluster's dialer opens the connection and TLS runs over it. Failures read
 // as Go's HTTP client words them, for kube-apiserver's message
 // `failed to call webhook: Post "<url>": <cause>`.
 
-import { request as httpsRequest } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { EndpointResolutionError } from './serviceEndpoint.ts';
+
+/** Opens a TCP connection to an address on the cluster network (a pod's IP and port). */
+export type EndpointDialer = (endpoint: { host: string; port: number }) => Promise<Duplex>;
 
 export interface WebhookTarget {
   /** The URL as kube-apiserver names it in messages (the Service's DNS name and port for services). */
   url: string;
   /** Where to connect, when not the URL's host (a Service's endpoint). */
   resolve?: () => Promise<{ host: string; port: number }>;
+  /** How to reach the resolved endpoint; absent: a direct TCP connection. */
+  dial?: EndpointDialer;
   /** PEM certificates to trust; absent: the system's roots. */
   ca?: string;
   timeoutSeconds: number;
@@ -29,8 +40,12 @@ const tlsVerificationErrors: Record<string, string> = {
   CERT_NOT_YET_VALID: 'x509: certificate has expired or is not yet valid',
 };
 
-/** A Node network or TLS error, worded as Go's net and crypto/tls packages word it. */
-function goCause(err: NodeJS.ErrnoException & { host?: string; cert?: { subjectaltname?: string } }, host: string, port: number): string {
+/**
+ * A Node network or TLS error, worded as Go's net and crypto/tls packages word
+ * it: `host:port` is the address dialed, `verifiedName` the name (or IP) the
+ * certificate was checked against.
+ */
+function goCause(err: NodeJS.ErrnoException & { host?: string; cert?: { subjectaltname?: string } }, host: string, port: number, verifiedName: string): string {
   const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   switch (err.code) {
     case 'ECONNREFUSED':
@@ -44,14 +59,29 @@ function goCause(err: NodeJS.ErrnoException & { host?: string; cert?: { subjecta
       return `dial tcp: lookup ${host}: no such host`;
     case 'ECONNRESET':
       return `read tcp ${address}: read: connection reset by peer`;
-    case 'ERR_TLS_CERT_ALTNAME_INVALID': {
-      const names = (err.cert?.subjectaltname ?? '').split(', ').map((n) => n.replace(/^(DNS|IP Address):/, '')).filter(Boolean);
-      return `tls: failed to verify certificate: x509: certificate is valid for ${names.join(', ')}, not ${host}`;
-    }
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `tls: failed to verify certificate: ${hostnameError(err.cert?.subjectaltname ?? '', verifiedName)}`;
   }
   const tls = err.code ? tlsVerificationErrors[err.code] : undefined;
   if (tls) return `tls: failed to verify certificate: ${tls}`;
+  // The cluster's dialer may report a failure beyond its tunnel in words only (`10.0.0.5:8443: connect ECONNREFUSED 10.0.0.5:8443`).
+  if (!err.code) {
+    if (/\bECONNREFUSED\b/.test(err.message)) return `dial tcp ${address}: connect: connection refused`;
+    if (/\bEHOSTUNREACH\b/.test(err.message)) return `dial tcp ${address}: connect: no route to host`;
+    if (/\btimed out\b|\bETIMEDOUT\b/.test(err.message)) return `dial tcp ${address}: i/o timeout`;
+  }
   return err.message;
+}
+
+/** x509.HostnameError: a name is checked against the DNS names, an IP against the IP addresses. */
+function hostnameError(subjectAltName: string, wanted: string): string {
+  const entries = subjectAltName.split(', ').filter(Boolean);
+  const ip = isIP(wanted) !== 0;
+  const prefix = ip ? 'IP Address:' : 'DNS:';
+  const valid = entries.filter((e) => e.startsWith(prefix)).map((e) => e.slice(prefix.length));
+  if (ip && valid.length === 0) return `x509: cannot validate certificate for ${wanted} because it doesn't contain any IP SANs`;
+  if (valid.length === 0) return `x509: certificate is not valid for any names, but wanted to match ${wanted}`;
+  return `x509: certificate is valid for ${valid.join(', ')}, not ${wanted}`;
 }
 
 /** `10s`: a Go duration of whole seconds, as the timeout parameter carries it. */
@@ -77,23 +107,37 @@ export async function callWebhook(target: WebhookTarget, review: unknown): Promi
     }
   }
   const payload = Buffer.from(JSON.stringify(review));
+  // The certificate is checked against the name in the URL (the Service's DNS name), whatever address was dialed.
+  const verifiedName = url.hostname.replace(/^\[|\]$/g, '');
+  const servername = /^[\d.]+$|:/.test(verifiedName) ? undefined : verifiedName;
+  const options: RequestOptions = {
+    host,
+    port,
+    method: 'POST',
+    path: `${url.pathname}${url.search}`,
+    servername,
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json, */*', 'Content-Length': payload.length, Host: url.host },
+    ca: target.ca,
+    signal: deadline,
+  };
+  const dial = target.dial;
+  if (dial) {
+    // No agent: the request takes the connection made here, TLS over the dialed one.
+    options.createConnection = (_args, done) => {
+      dial({ host, port }).then(
+        (socket) => done(null, tlsConnect({ socket, host: verifiedName, servername, ca: target.ca })),
+        (err: Error) => done(err, undefined as unknown as Duplex),
+      );
+      return undefined;
+    };
+  }
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
-      {
-        host,
-        port,
-        method: 'POST',
-        path: `${url.pathname}${url.search}`,
-        // The certificate is checked against the name in the URL (the Service's DNS name), whatever address was dialed.
-        servername: /^[\d.]+$|:/.test(url.hostname) ? undefined : url.hostname,
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json, */*', 'Content-Length': payload.length, Host: url.host },
-        ca: target.ca,
-        signal: deadline,
-      },
+      options,
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (err) => reject(new WebhookCallError(`${shown}: ${goCause(err, host, port)}`)));
+        res.on('error', (err) => reject(new WebhookCallError(`${shown}: ${goCause(err, host, port, verifiedName)}`)));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let body: unknown;
@@ -108,7 +152,7 @@ export async function callWebhook(target: WebhookTarget, review: unknown): Promi
     );
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (deadline.aborted || err.name === 'AbortError') reject(new WebhookCallError(`${shown}: context deadline exceeded`));
-      else reject(new WebhookCallError(`${shown}: ${goCause(err, host, port)}`));
+      else reject(new WebhookCallError(`${shown}: ${goCause(err, host, port, verifiedName)}`));
     });
     req.end(payload);
   });

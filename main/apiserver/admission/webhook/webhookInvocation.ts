@@ -17,7 +17,7 @@ import { equivalentViews } from '../equivalentResources.ts';
 import { namespaceSelectorMatches, objectSelectorMatches, type NamespaceGetter } from '../objectSelection.ts';
 import { ruleMatches, type AdmissionRule } from '../ruleMatching.ts';
 import { resolveServiceEndpoint, type ObjectGetter } from './serviceEndpoint.ts';
-import { callWebhook, WebhookCallError, type WebhookTarget } from './webhookCall.ts';
+import { callWebhook, WebhookCallError, type EndpointDialer, type WebhookTarget } from './webhookCall.ts';
 import type { Webhook } from './webhookSource.ts';
 
 export interface WebhookServices {
@@ -25,6 +25,8 @@ export interface WebhookServices {
   getNamespace: NamespaceGetter;
   getService: ObjectGetter;
   getEndpoints: ObjectGetter;
+  /** How a Service's endpoint is reached (the cluster network's dialer); absent or undefined: directly. */
+  endpointDialer?: () => EndpointDialer | undefined;
 }
 
 /** kube-apiserver's ErrCallingWebhook: `failed calling webhook "NAME": REASON`. */
@@ -70,9 +72,11 @@ function targetOf(hook: Webhook, services: WebhookServices): WebhookTarget {
   const service = config.service!;
   const port = service.port ?? 443;
   const path = service.path ?? '';
+  const dial = services.endpointDialer?.();
   return {
     url: `https://${service.name}.${service.namespace}.svc:${port}${path}`,
     resolve: () => resolveServiceEndpoint(services.getService, services.getEndpoints, service.namespace, service.name, port),
+    ...(dial ? { dial } : {}),
     ca,
     timeoutSeconds,
   };

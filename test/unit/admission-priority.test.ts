@@ -30,6 +30,9 @@ test("a pod's class becomes its priority; a missing class or a contradicting pri
   const high = await api.client.resource(pods).create('default', pod('high', { priorityClassName: 'high' }));
   assert.deepEqual([(high.spec as any).priority, (high.spec as any).preemptionPolicy], [1000, 'PreemptLowerPriority']);
   await assert.rejects(api.client.resource(pods).create('default', pod('nope', { priorityClassName: 'nope' })), /pods "nope" is forbidden: no PriorityClass with name nope was found/);
+  // A pod with generateName has no name yet during mutating admission: the refusal names its generateName, as kube-apiserver's does.
+  const generated = { ...pod('', { priorityClassName: 'nope' }), metadata: { generateName: 'web-7d4b9-' } } as KubeObject;
+  await assert.rejects(api.client.resource(pods).create('default', generated), (err: Error) => err.message === 'pods "web-7d4b9-" is forbidden: no PriorityClass with name nope was found');
   await assert.rejects(
     api.client.resource(pods).create('default', pod('liar', { priorityClassName: 'high', priority: 7 })),
     /the integer value of priority \(7\) must not be provided in pod spec; priority admission controller computed 1000 from the given PriorityClass name/,

@@ -228,6 +228,21 @@ describe('webhook dispatch', () => {
     assert.deepEqual(result.warnings, ['labelled by the webhook']);
   });
 
+  it('a create with generateName: mutating webhooks see no name yet, validating ones the generated name (as kube-apiserver, which generates it between the two)', async () => {
+    server.handle('/seen', () => ({ allowed: true }));
+    await configure(env, 'Mutating', 'seen-m', [hook(server, 'seen-m.podlab.dev', '/seen')]);
+    await configure(env, 'Validating', 'seen-v', [hook(server, 'seen-v.podlab.dev', '/seen')]);
+    const created = await createPod(env, ns, { ...pod(''), metadata: { generateName: 'web-7d4b9-' } });
+    const name = (created.object as { metadata: { name: string } }).metadata.name;
+    assert.match(name, /^web-7d4b9-[a-z0-9]{5}$/);
+    const [mutating, validating] = server.reviews.map((r) => r.request);
+    assert.equal(mutating!.name, '');
+    assert.equal(mutating!.object?.metadata.name, undefined);
+    assert.equal(mutating!.object?.metadata.generateName, 'web-7d4b9-');
+    assert.equal(validating!.name, name);
+    assert.equal(validating!.object?.metadata.name, name);
+  });
+
   it('mutating webhooks run by configuration name, then webhook order; validating ones see the result', async () => {
     const append = (mark: string) => (req: { object: Record<string, any> | null }) => {
       const trail = req.object?.metadata.annotations?.trail;

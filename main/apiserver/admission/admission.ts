@@ -36,6 +36,15 @@ export interface AdmissionAttributes {
   journey?: RequestJourney;
 }
 
+/**
+ * The name a refusal names (admission.NewForbidden's extractResourceName): the
+ * object's name, or during mutating admission of a create with generateName,
+ * where no name is generated yet, the generateName (`pods "web-7d4b9-" is forbidden`).
+ */
+export function refusedName(attrs: AdmissionAttributes): string {
+  return attrs.object?.metadata?.name || attrs.object?.metadata?.generateName || attrs.name;
+}
+
 export interface AdmissionPlugin {
   readonly name: string;
   mutate?(attrs: AdmissionAttributes): Promise<void> | void;

@@ -8,7 +8,7 @@
 import type { KubeObject } from '../../kube/meta.ts';
 import { errors } from '../errors.ts';
 import { systemPriorityClasses } from '../resources/priorityclasses.ts';
-import type { AdmissionAttributes, AdmissionPlugin } from './admission.ts';
+import { refusedName, type AdmissionAttributes, type AdmissionPlugin } from './admission.ts';
 
 interface PriorityClass extends KubeObject {
   value?: number;
@@ -29,14 +29,14 @@ export class PriorityPlugin implements AdmissionPlugin {
     let pc: PriorityClass | undefined;
     if (name) {
       pc = classes.find((c) => c.metadata.name === name);
-      if (!pc) throw errors.forbidden({ group: '', resource: 'pods' }, attrs.name, `no PriorityClass with name ${name} was found`);
+      if (!pc) throw errors.forbidden({ group: '', resource: 'pods' }, refusedName(attrs), `no PriorityClass with name ${name} was found`);
     } else {
       pc = classes.filter((c) => c.globalDefault).sort((a, b) => (a.value ?? 0) - (b.value ?? 0))[0];
       name = pc?.metadata.name;
     }
     const priority = pc?.value ?? 0;
     if (typeof spec.priority === 'number' && spec.priority !== priority) {
-      throw errors.forbidden({ group: '', resource: 'pods' }, attrs.name, `the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`);
+      throw errors.forbidden({ group: '', resource: 'pods' }, refusedName(attrs), `the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`);
     }
     spec.priority = priority;
     if (name) spec.priorityClassName = name;

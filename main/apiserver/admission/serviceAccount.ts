@@ -10,7 +10,7 @@
 import { errors } from '../errors.ts';
 import type { KubeObject } from '../../kube/meta.ts';
 import { generateNameSuffix } from '../registry/objectMeta.ts';
-import type { AdmissionAttributes, AdmissionPlugin } from './admission.ts';
+import { refusedName, type AdmissionAttributes, type AdmissionPlugin } from './admission.ts';
 
 export const defaultServiceAccountName = 'default';
 export const apiTokenMountPath = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -91,7 +91,7 @@ export class ServiceAccountPlugin implements AdmissionPlugin {
       const sa = await this.options.getServiceAccount(attrs.namespace, name);
       if (sa) return sa;
     }
-    throw errors.forbidden({ group: '', resource: 'pods' }, attrs.name, `error looking up service account ${attrs.namespace}/${name}: serviceaccount "${name}" not found`);
+    throw errors.forbidden({ group: '', resource: 'pods' }, refusedName(attrs), `error looking up service account ${attrs.namespace}/${name}: serviceaccount "${name}" not found`);
   }
 
   async mutate(attrs: AdmissionAttributes): Promise<void> {

@@ -321,12 +321,16 @@ export class ResourceRegistry {
     }
     const strategy = this.def.strategy;
     fillCreateMetadata(obj, this.deps.now());
+    // Mutating admission (defaulting first) before the strategy, as Kubernetes defaults at decode time. A
+    // generateName is no name yet: mutating admission (webhooks included) sees none, as in kube-apiserver,
+    // which generates it afterwards (rest.BeforeCreate), so validating admission sees the generated name.
+    // Until then a refused create's journey is filed under the generateName, the name it was asked for.
+    ctx.journey?.identify(namespace, obj.metadata.name ?? obj.metadata.generateName ?? '');
+    await this.deps.admission.mutate(this.attributes('CREATE', ctx, namespace, obj.metadata.name ?? '', '', obj));
     const generated = !obj.metadata.name && !!obj.metadata.generateName;
     if (generated) obj.metadata.name = `${obj.metadata.generateName}${generateNameSuffix()}`;
     const name = obj.metadata.name ?? '';
     ctx.journey?.identify(namespace, name);
-    // Mutating admission (defaulting first) before the strategy, as Kubernetes defaults at decode time.
-    await this.deps.admission.mutate(this.attributes('CREATE', ctx, namespace, name, '', obj));
     strategy.prepareForCreate?.(obj);
     const validating = ctx.journey?.start('admission', `validate ${this.def.kind}`, { kind: this.def.kind });
     try {

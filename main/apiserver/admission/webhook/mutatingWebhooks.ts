@@ -12,7 +12,7 @@ import { applyJsonPatch } from '../../patch/jsonPatch.ts';
 import type { JsonValue } from '../../patch/json.ts';
 import type { AdmissionAttributes, AdmissionPlugin } from '../admission.ts';
 import { admissionRequest, admissionView, isAdmissionConfigurationResource } from '../admissionRequest.ts';
-import { checkDryRun, failureIgnored, invokeWebhook, matchConditionsAllow, matchWebhook, rejection, WebhookFailure, type WebhookServices } from './webhookInvocation.ts';
+import { callFailure, checkDryRun, failureIgnored, invokeWebhook, matchConditionsAllow, matchWebhook, rejection, WebhookFailure, type WebhookServices } from './webhookInvocation.ts';
 import { configuredWebhooks, type ConfigurationLister, type ConfiguredWebhook } from './webhookSource.ts';
 
 export class MutatingWebhookPlugin implements AdmissionPlugin {
@@ -39,7 +39,8 @@ export class MutatingWebhookPlugin implements AdmissionPlugin {
   }
 
   /** Calls one webhook if it matches; whether it changed the object. */
-  private async run({ hook }: ConfiguredWebhook, attrs: AdmissionAttributes): Promise<boolean> {
+  private async run({ hook, configuration }: ConfiguredWebhook, attrs: AdmissionAttributes): Promise<boolean> {
+    const source = { configuration, configurationKind: 'MutatingWebhookConfiguration' } as const;
     const requested = admissionView(attrs);
     try {
       const view = await matchWebhook(hook, requested, attrs.resource, this.services);
@@ -49,7 +50,7 @@ export class MutatingWebhookPlugin implements AdmissionPlugin {
       checkDryRun(hook, attrs);
       const answer = await invokeWebhook(hook, request, true, this.services);
       attrs.warnings?.push(...answer.warnings);
-      if (!answer.allowed) throw rejection(hook, answer.status);
+      if (!answer.allowed) throw rejection(hook, answer.status, source);
       if (!answer.patch || !view.object) return false;
       let patched: KubeObject;
       try {
@@ -63,7 +64,7 @@ export class MutatingWebhookPlugin implements AdmissionPlugin {
     } catch (err) {
       if (err instanceof WebhookFailure) {
         if (failureIgnored(hook)) return false;
-        throw errors.internal(err.message);
+        throw callFailure(hook, err, source);
       }
       throw err;
     }

@@ -3,10 +3,9 @@
 // (after mutation and validation); any refusal refuses the request, failures
 // to call follow each webhook's failurePolicy.
 
-import { errors } from '../../errors.ts';
 import type { AdmissionAttributes, AdmissionPlugin } from '../admission.ts';
 import { admissionRequest, admissionView, isAdmissionConfigurationResource } from '../admissionRequest.ts';
-import { checkDryRun, failureIgnored, invokeWebhook, matchConditionsAllow, matchWebhook, rejection, WebhookFailure, type WebhookServices } from './webhookInvocation.ts';
+import { callFailure, checkDryRun, failureIgnored, invokeWebhook, matchConditionsAllow, matchWebhook, rejection, WebhookFailure, type WebhookServices } from './webhookInvocation.ts';
 import { configuredWebhooks, type ConfigurationLister, type ConfiguredWebhook } from './webhookSource.ts';
 
 export class ValidatingWebhookPlugin implements AdmissionPlugin {
@@ -26,7 +25,8 @@ export class ValidatingWebhookPlugin implements AdmissionPlugin {
     for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
   }
 
-  private async run({ hook }: ConfiguredWebhook, attrs: AdmissionAttributes): Promise<void> {
+  private async run({ hook, configuration }: ConfiguredWebhook, attrs: AdmissionAttributes): Promise<void> {
+    const source = { configuration, configurationKind: 'ValidatingWebhookConfiguration' } as const;
     const requested = admissionView(attrs);
     try {
       const view = await matchWebhook(hook, requested, attrs.resource, this.services);
@@ -36,11 +36,11 @@ export class ValidatingWebhookPlugin implements AdmissionPlugin {
       checkDryRun(hook, attrs);
       const answer = await invokeWebhook(hook, request, false, this.services);
       attrs.warnings?.push(...answer.warnings);
-      if (!answer.allowed) throw rejection(hook, answer.status);
+      if (!answer.allowed) throw rejection(hook, answer.status, source);
     } catch (err) {
       if (err instanceof WebhookFailure) {
         if (failureIgnored(hook)) return;
-        throw errors.internal(err.message);
+        throw callFailure(hook, err, source);
       }
       throw err;
     }

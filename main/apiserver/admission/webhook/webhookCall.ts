@@ -5,7 +5,7 @@
 // `failed to call webhook: Post "<url>": <cause>`.
 
 import { request as httpsRequest } from 'node:https';
-import { EndpointResolutionError } from './serviceEndpoint.ts';
+import { EndpointResolutionError, type EndpointProblem } from './serviceEndpoint.ts';
 
 export interface WebhookTarget {
   /** The URL as kube-apiserver names it in messages (the Service's DNS name and port for services). */
@@ -17,41 +17,61 @@ export interface WebhookTarget {
   timeoutSeconds: number;
 }
 
-export class WebhookCallError extends Error {}
+/** Why a call failed, as a class the debugger explains (the message keeps Go's words). */
+export type WebhookCallProblem =
+  | EndpointProblem
+  | 'connection-refused'
+  | 'unreachable'
+  | 'no-such-host'
+  | 'connection-reset'
+  | 'tls-unknown-authority'
+  | 'tls-name-mismatch'
+  | 'tls-expired'
+  | 'timeout'
+  | 'other';
 
-const tlsVerificationErrors: Record<string, string> = {
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'x509: certificate signed by unknown authority',
-  SELF_SIGNED_CERT_IN_CHAIN: 'x509: certificate signed by unknown authority',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'x509: certificate signed by unknown authority',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'x509: certificate signed by unknown authority',
-  CERT_SIGNATURE_FAILURE: 'x509: certificate signed by unknown authority',
-  CERT_HAS_EXPIRED: 'x509: certificate has expired or is not yet valid',
-  CERT_NOT_YET_VALID: 'x509: certificate has expired or is not yet valid',
+export class WebhookCallError extends Error {
+  constructor(
+    readonly problem: WebhookCallProblem,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const tlsVerificationErrors: Record<string, { problem: WebhookCallProblem; text: string }> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: { problem: 'tls-unknown-authority', text: 'x509: certificate signed by unknown authority' },
+  SELF_SIGNED_CERT_IN_CHAIN: { problem: 'tls-unknown-authority', text: 'x509: certificate signed by unknown authority' },
+  DEPTH_ZERO_SELF_SIGNED_CERT: { problem: 'tls-unknown-authority', text: 'x509: certificate signed by unknown authority' },
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: { problem: 'tls-unknown-authority', text: 'x509: certificate signed by unknown authority' },
+  CERT_SIGNATURE_FAILURE: { problem: 'tls-unknown-authority', text: 'x509: certificate signed by unknown authority' },
+  CERT_HAS_EXPIRED: { problem: 'tls-expired', text: 'x509: certificate has expired or is not yet valid' },
+  CERT_NOT_YET_VALID: { problem: 'tls-expired', text: 'x509: certificate has expired or is not yet valid' },
 };
 
 /** A Node network or TLS error, worded as Go's net and crypto/tls packages word it. */
-function goCause(err: NodeJS.ErrnoException & { host?: string; cert?: { subjectaltname?: string } }, host: string, port: number): string {
+function goCause(err: NodeJS.ErrnoException & { host?: string; cert?: { subjectaltname?: string } }, host: string, port: number): { problem: WebhookCallProblem; text: string } {
   const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   switch (err.code) {
     case 'ECONNREFUSED':
-      return `dial tcp ${address}: connect: connection refused`;
+      return { problem: 'connection-refused', text: `dial tcp ${address}: connect: connection refused` };
     case 'EHOSTUNREACH':
-      return `dial tcp ${address}: connect: no route to host`;
+      return { problem: 'unreachable', text: `dial tcp ${address}: connect: no route to host` };
     case 'ENETUNREACH':
-      return `dial tcp ${address}: connect: network is unreachable`;
+      return { problem: 'unreachable', text: `dial tcp ${address}: connect: network is unreachable` };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `dial tcp: lookup ${host}: no such host`;
+      return { problem: 'no-such-host', text: `dial tcp: lookup ${host}: no such host` };
     case 'ECONNRESET':
-      return `read tcp ${address}: read: connection reset by peer`;
+      return { problem: 'connection-reset', text: `read tcp ${address}: read: connection reset by peer` };
     case 'ERR_TLS_CERT_ALTNAME_INVALID': {
       const names = (err.cert?.subjectaltname ?? '').split(', ').map((n) => n.replace(/^(DNS|IP Address):/, '')).filter(Boolean);
-      return `tls: failed to verify certificate: x509: certificate is valid for ${names.join(', ')}, not ${host}`;
+      return { problem: 'tls-name-mismatch', text: `tls: failed to verify certificate: x509: certificate is valid for ${names.join(', ')}, not ${host}` };
     }
   }
   const tls = err.code ? tlsVerificationErrors[err.code] : undefined;
-  if (tls) return `tls: failed to verify certificate: ${tls}`;
-  return err.message;
+  if (tls) return { problem: tls.problem, text: `tls: failed to verify certificate: ${tls.text}` };
+  return { problem: 'other', text: err.message };
 }
 
 /** `10s`: a Go duration of whole seconds, as the timeout parameter carries it. */
@@ -72,7 +92,7 @@ export async function callWebhook(target: WebhookTarget, review: unknown): Promi
     try {
       ({ host, port } = await target.resolve());
     } catch (err) {
-      if (err instanceof EndpointResolutionError) throw new WebhookCallError(`${shown}: ${err.message}`);
+      if (err instanceof EndpointResolutionError) throw new WebhookCallError(err.problem, `${shown}: ${err.message}`);
       throw err;
     }
   }
@@ -93,7 +113,10 @@ export async function callWebhook(target: WebhookTarget, review: unknown): Promi
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (err) => reject(new WebhookCallError(`${shown}: ${goCause(err, host, port)}`)));
+        res.on('error', (err) => {
+          const cause = goCause(err, host, port);
+          reject(new WebhookCallError(cause.problem, `${shown}: ${cause.text}`));
+        });
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let body: unknown;
@@ -107,8 +130,9 @@ export async function callWebhook(target: WebhookTarget, review: unknown): Promi
       },
     );
     req.on('error', (err: NodeJS.ErrnoException) => {
-      if (deadline.aborted || err.name === 'AbortError') reject(new WebhookCallError(`${shown}: context deadline exceeded`));
-      else reject(new WebhookCallError(`${shown}: ${goCause(err, host, port)}`));
+      if (deadline.aborted || err.name === 'AbortError') return reject(new WebhookCallError('timeout', `${shown}: context deadline exceeded`));
+      const cause = goCause(err, host, port);
+      reject(new WebhookCallError(cause.problem, `${shown}: ${cause.text}`));
     });
     req.end(payload);
   });

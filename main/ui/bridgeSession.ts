@@ -6,6 +6,7 @@
 import type { BridgeEvents, CallName, CallResponse, Envelope, EventName, LogRequest } from '../../preload/api.ts';
 import { isCallName } from '../../preload/api.ts';
 import { checkCapacity } from '../cluster/nodes/nodeControl.ts';
+import { diagnoseWorkload, refusedRequests } from './admissionDiagnosis.ts';
 import { applyYaml } from './apply/applyYaml.ts';
 import { badRequest, statusFailure, toBridgeError } from './bridgeError.ts';
 import { diagnose } from './diagnose.ts';
@@ -144,6 +145,8 @@ export class BridgeSession {
       'samples.yaml': (r) => host.samples.yaml(requiredString(r, 'id')),
       'samples.apply': (r) => applyYaml(connection().client, connection().kinds, { yaml: host.samples.yaml(requiredString(r, 'id')) }),
       'insight.diagnose': (r) => diagnose(connection(), requiredString(r, 'namespace'), requiredString(r, 'name')),
+      'insight.diagnoseWorkload': (r) => diagnoseWorkload(connection(), objectRef(r)),
+      'insight.refusals': (r) => refusedRequests(connection(), optionalString(r, 'namespace')),
       'probes.history': (r) => podProbeHistory(connection().client, connection().probes, requiredString(r, 'namespace'), requiredString(r, 'name')),
       'probes.follow': (r) => this.probes.start(connection().client, connection().probes, requiredString(r, 'namespace'), requiredString(r, 'name')),
       'probes.unfollow': (r) => this.probes.stop(requiredString(r, 'followId')),

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterSummary, NewCluster } from '../../preload/api.ts';
+import type { AdmissionDenial } from '../apiserver/admission/admissionDenials.ts';
 import type { AuthorizationDenial } from '../apiserver/auth/denialLog.ts';
 import { adminUser } from '../apiserver/auth/user.ts';
 import type { KubeClient } from '../kube/client/types.ts';
@@ -29,6 +30,8 @@ export interface ClusterConnection {
   nodes: NodeControl;
   /** The API server's recent authorization denials of a user (the debugger's rbac-denied rule); absent for an API server PodLab does not run. */
   denials?: (user: string) => AuthorizationDenial[];
+  /** The API server's recent admission refusals, a namespace's or all (the debugger's refused requests); absent for an API server PodLab does not run. */
+  admissionDenials?: (namespace?: string) => AdmissionDenial[];
 }
 
 export interface UiHost {
@@ -58,6 +61,7 @@ export function connectionTo(cluster: Cluster, streams: PodStreams): ClusterConn
     probes: (node) => cluster.probeHistory(node),
     nodes: cluster.nodeControl,
     denials: (user) => cluster.apiServer.denials.recent(user),
+    admissionDenials: (namespace) => cluster.apiServer.admissionDenials.recent(namespace),
   };
 }
 

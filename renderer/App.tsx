@@ -3,7 +3,7 @@
 // mode without the token) or no running cluster yet.
 
 import { useEffect, useState } from 'react';
-import type { ClusterStatus, KubeObject, Settings } from '../preload/api.ts';
+import type { ClusterStatus, KubeObject, ObjectRef, Settings } from '../preload/api.ts';
 import { bridge, errorInfo, requireBridge } from './bridge.ts';
 import { StatusBar } from './components/StatusBar.tsx';
 import { ClusterStatusContext } from './hooks/useClusterStatus.ts';
@@ -11,6 +11,7 @@ import { useWatch } from './hooks/useWatch.ts';
 import { resources } from './resourceTypes.ts';
 import { ApplyView } from './views/ApplyView.tsx';
 import { ClusterView } from './views/ClusterView.tsx';
+import { DebuggerView } from './views/DebuggerView.tsx';
 import { EventsView } from './views/EventsView.tsx';
 import { PodDetail } from './views/PodDetail.tsx';
 import { PodsView } from './views/PodsView.tsx';
@@ -20,7 +21,7 @@ import { StartupScreen } from './views/StartupScreen.tsx';
 import { WorkloadsView } from './views/WorkloadsView.tsx';
 import type { ConnectionState } from './wsTransport.ts';
 
-const views = ['Pods', 'Workloads', 'Cluster', 'Events', 'Apply YAML', 'Samples', 'Settings'] as const;
+const views = ['Pods', 'Workloads', 'Debugger', 'Cluster', 'Events', 'Apply YAML', 'Samples', 'Settings'] as const;
 type View = (typeof views)[number];
 
 export function LockedScreen() {
@@ -63,6 +64,7 @@ function Workspace({ status, settings, setSettings, view, setView }: WorkspacePr
   const [namespace, setNamespace] = useState(settings.defaultNamespace);
   const [labelSelector, setLabelSelector] = useState('');
   const [pod, setPod] = useState<{ namespace: string; name: string }>();
+  const [workload, setWorkload] = useState<ObjectRef>();
   const [notice, setNotice] = useState<string>();
   const go = (next: View) => {
     setView(next);
@@ -106,7 +108,13 @@ function Workspace({ status, settings, setSettings, view, setView }: WorkspacePr
                 setLabelSelector(selector);
                 go('Pods');
               }}
+              onDebug={(ref) => {
+                setWorkload(ref);
+                go('Debugger');
+              }}
             />
+          ) : view === 'Debugger' ? (
+            <DebuggerView namespace={namespace} workload={workload} onCloseWorkload={() => setWorkload(undefined)} />
           ) : view === 'Cluster' ? (
             <ClusterView />
           ) : view === 'Events' ? (

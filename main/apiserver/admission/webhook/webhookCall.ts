@@ -66,7 +66,8 @@ function goCause(err: NodeJS.ErrnoException & { host?: string; cert?: { subjecta
       return { problem: 'connection-reset', text: `read tcp ${address}: read: connection reset by peer` };
     case 'ERR_TLS_CERT_ALTNAME_INVALID': {
       const names = (err.cert?.subjectaltname ?? '').split(', ').map((n) => n.replace(/^(DNS|IP Address):/, '')).filter(Boolean);
-      return { problem: 'tls-name-mismatch', text: `tls: failed to verify certificate: x509: certificate is valid for ${names.join(', ')}, not ${host}` };
+      // Go checks the certificate against the URL's host (a Service's DNS name), not the address dialed.
+      return { problem: 'tls-name-mismatch', text: `tls: failed to verify certificate: x509: certificate is valid for ${names.join(', ')}, not ${err.host ?? host}` };
     }
   }
   const tls = err.code ? tlsVerificationErrors[err.code] : undefined;

@@ -187,7 +187,8 @@ export async function refusedRequests(connection: ClusterConnection, namespace: 
     const owners = new Map<string, Promise<KubeObject | undefined>>();
     refusals = await Promise.all(connection.admissionDenials(namespace).slice(0, shownRefusals).map((d) => rememberedRefusal(client, d, owners)));
   } else {
-    refusals = creatorRefusals(await eventCreators(client, namespace));
+    // Newest first, as the memory lists them.
+    refusals = creatorRefusals(await eventCreators(client, namespace)).sort((a, b) => Date.parse(b.lastAt ?? '') - Date.parse(a.lastAt ?? ''));
   }
   const diagnosed = await findingsFor(connection, refusals, now);
   const items: RefusedRequest[] = await Promise.all(

@@ -51,7 +51,7 @@ export const podSecurityViolation: RefusalRule = (r) => {
   const workload = isWorkload(r);
   const target = r.target;
   const where = `${target.kind} ${target.name}${target.podSpecPath ? `'s ${target.podSpecPath.join('.')}` : ''}`;
-  let cause_ =
+  let explanation =
     `Namespace "${ns}" enforces the Pod Security level "${cause.level}" (label ${label}). ` +
     (workload
       ? `The ${r.owner?.kind ?? 'controller'} ${r.owner?.name ?? ''} creates the ${target.kind}'s pods and the API server refuses every one (${r.count} time${r.count === 1 ? '' : 's'} so far), so the ${target.kind} runs no pods. The ${target.kind} itself was admitted with a warning: Pod Security refuses pods, not templates. `
@@ -69,8 +69,8 @@ export const podSecurityViolation: RefusalRule = (r) => {
     for (const f of fix.fixes) if (f.yaml) changes.push({ what: `Passes "${f.check.reason}" (in ${target.kind} ${target.name})`, text: f.yaml });
     changes.push({ what: `The corrected securityContext of the pod and each container: put it in ${where}`, text: fix.corrected });
     const advice = fix.fixes.flatMap((f) => f.advice);
-    if (fix.remaining.length === 0) cause_ += ` The changes below pass every check (run through Kubernetes' Pod Security checks with the changes made); each one says which check it passes.`;
-    else cause_ += ` The changes below pass all but ${fix.remaining.map((c) => c.reason).join(', ')}, which no securityContext field fixes: ${advice.join(' ')}`;
+    if (fix.remaining.length === 0) explanation += ` The changes below pass every check (run through Kubernetes' Pod Security checks with the changes made); each one says which check it passes.`;
+    else explanation += ` The changes below pass all but ${fix.remaining.map((c) => c.reason).join(', ')}, which no securityContext field fixes: ${advice.join(' ')}`;
     if (workload && fix.remaining.length === 0) {
       next.push({ what: `Make every change in the ${target.kind}'s template at once (a strategic merge patch: containers merge by name); it rolls out pods that pass`, command: admissionKubectl.strategicPatch(target.resource, target.name, target.namespace, fix.patch) });
       if (fix.rootImagePatch) {
@@ -80,9 +80,9 @@ export const podSecurityViolation: RefusalRule = (r) => {
         });
       }
     }
-    if (!workload) next.push({ what: 'With the changes in your manifest, ask the API server without creating anything (a server dry run runs admission)', command: admissionKubectl.dryRunApply(`${target.resource}.yaml`) });
+    if (!workload) next.push({ what: 'With the changes in your manifest, ask the API server without creating anything (a server dry run runs admission)', command: admissionKubectl.dryRunApply(`${target.kind.toLowerCase()}.yaml`) });
   } else if (checks.length === 0) {
-    cause_ += ` It fails: ${cause.detail}`;
+    explanation += ` It fails: ${cause.detail}`;
   }
   if (workload && r.owner) next.push({ what: `See the ${r.owner.kind}'s refused creates`, command: admissionKubectl.failedCreates(r.owner.kind, r.owner.name, ns) });
   next.push({ what: "See the namespace's Pod Security labels", command: admissionKubectl.namespaceLabels(ns) });
@@ -98,7 +98,7 @@ export const podSecurityViolation: RefusalRule = (r) => {
       rule: 'pod-security-violation',
       severity: 'error',
       title: `Refused by Pod Security "${levelName}"`,
-      cause: cause_,
+      cause: explanation,
       evidence,
       changes,
       next,

@@ -93,7 +93,7 @@ export const policyDenied: RefusalRule = (r, cluster) => {
   ];
   if (paramRef) next.push({ what: 'See the params the expression read', command: admissionKubectl.getYaml(kubectlResource(paramRef.kind, paramRef.kind.toLowerCase()), paramRef.name, paramRef.namespace) });
   if (isWorkload(r)) next.push({ what: `Change the ${r.target.kind}'s pod template so the expression holds; the ${r.owner?.kind ?? 'controller'} creates its pods again`, command: admissionKubectl.getYaml(r.target.resource, r.target.name, r.target.namespace) });
-  else next.push({ what: 'With the object changed so the expression holds, ask again without writing anything (a server dry run runs the policy)', command: admissionKubectl.dryRunApply(`${r.target.resource}.yaml`) });
+  else next.push({ what: 'With the object changed so the expression holds, ask again without writing anything (a server dry run runs the policy)', command: admissionKubectl.dryRunApply(`${r.target.kind.toLowerCase()}.yaml`) });
   if (binding && paramRef && clauses.some((c) => c.comparison && (reads(c.comparison.left, 'params') || reads(c.comparison.right, 'params')))) {
     next.push({ what: `Or, knowingly, change the limit itself in the params (it holds for everything the binding covers)`, command: `kubectl edit ${kubectlResource(paramRef.kind, paramRef.kind.toLowerCase())} ${paramRef.name}${paramRef.namespace ? ` -n ${paramRef.namespace}` : ''}` });
   }

@@ -37,7 +37,7 @@ export const webhookDenied: RefusalRule = (r, cluster) => {
   else next.push({ what: 'Find the configuration that holds the webhook', command: admissionKubectl.webhookConfigurations() });
   if (target?.service && selector) next.push({ what: "Read the webhook's own log of its decision", command: admissionKubectl.logs(target.service.namespace, selectorText(selector)) });
   if (isWorkload(r)) next.push({ what: `Change the ${r.target.kind}'s pod template as the webhook's message asks; the ${r.owner?.kind ?? 'controller'}'s next create is sent to it again`, command: admissionKubectl.getYaml(r.target.resource, r.target.name, r.target.namespace) });
-  else next.push({ what: 'With the object changed as the message asks, ask again without creating anything (a dry run reaches webhooks that have no side effects)', command: admissionKubectl.dryRunApply(`${r.target.resource}.yaml`) });
+  else next.push({ what: 'With the object changed as the message asks, ask again without creating anything (a dry run reaches webhooks that have no side effects)', command: admissionKubectl.dryRunApply(`${r.target.kind.toLowerCase()}.yaml`) });
   return [
     {
       rule: 'webhook-denied',

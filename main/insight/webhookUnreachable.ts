@@ -12,7 +12,7 @@
 import type { DiagnosisEvidence, NextCheck } from '../../preload/api.ts';
 import type { KubeObject } from '../kube/meta.ts';
 import { admissionKubectl } from './admissionCommands.ts';
-import { findWebhook, selectorText, type FoundWebhook } from './admissionCluster.ts';
+import { findWebhook, selectorText, type AdmissionCluster, type FoundWebhook } from './admissionCluster.ts';
 import type { Refusal, WebhookCause } from './admissionRefusal.ts';
 import { refusalEvidence, refusedWrite, type RefusalRule } from './refusalRule.ts';
 import { caBundleView, containerPorts, webhookBackend, type WebhookBackend } from './webhookBackend.ts';
@@ -136,7 +136,7 @@ function connectionRefused(target: WebhookTarget | undefined, b: WebhookBackend 
   return { why: `The call reached ${dialed ?? 'the endpoint'}, and nothing listened there: the webhook process is not listening on targetPort ${targetPort} (not started yet, crashed, or on another port).`, evidence, next };
 }
 
-function explain(cause: CallFailed, found: FoundWebhook | undefined, target: WebhookTarget | undefined, cluster: Parameters<RefusalRule>[1], r: Refusal, now: Date): Diagnosis {
+function explain(cause: CallFailed, found: FoundWebhook | undefined, target: WebhookTarget | undefined, cluster: AdmissionCluster, r: Refusal, now: Date): Diagnosis {
   const b = target?.service ? webhookBackend(cluster, target) : undefined;
   const svc = target?.service;
   const service = svc ? `Service ${svc.namespace}/${svc.name}` : '';

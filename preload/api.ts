@@ -357,6 +357,12 @@ export interface NextCheck {
   command: string;
 }
 
+/** A change to make, as text to paste (a YAML fragment at its place in the manifest). */
+export interface ProposedChange {
+  what: string;
+  text: string;
+}
+
 export interface Finding {
   /** Stable id of the rule (pending-resources, image-pull, crash-loop, ...). */
   rule: string;
@@ -364,6 +370,8 @@ export interface Finding {
   title: string;
   cause: string;
   evidence: DiagnosisEvidence[];
+  /** Changes that fix it, checked where PodLab can check them (Pod Security's own checks pass them). */
+  changes?: ProposedChange[];
   next: NextCheck[];
   /** Concrete changes that clear the finding; offered only when the API server's dry run accepts them. */
   fixes?: Fix[];
@@ -465,6 +473,49 @@ export interface Diagnosis {
   findings: Finding[];
   /** The seed's best practices this pod or its workload does not follow, each with why (and a fix where one is clear). */
   advice?: Finding[];
+}
+
+/** A workload (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob) whose controller's creates may be refused. */
+export interface WorkloadDiagnosis {
+  namespace: string;
+  kind: string;
+  name: string;
+  /** One line on the workload as kubectl prints it, and whether its creates are refused. */
+  summary: string;
+  findings: Finding[];
+}
+
+/** A write admission refused: it never became an object, so only this says what happened. */
+export interface RefusedRequest {
+  /** Who asked; absent when only a FailedCreate event tells (the controller named in `owner` asked). */
+  user?: string;
+  operation: string;
+  kind: string;
+  namespace?: string;
+  /** The object's name, or the generateName it was to be made from. */
+  name: string;
+  generateName?: string;
+  /** The controller that tried to create it (a ReplicaSet for a Deployment's pods). */
+  owner?: { kind: string; name: string };
+  dryRun: boolean;
+  /** The admission stage that refused: PodSecurity, ValidatingAdmissionWebhook, MutatingAdmissionWebhook, ValidatingAdmissionPolicy, or another plugin. */
+  stage: string;
+  /** The refusal, exactly as the client got it. */
+  message: string;
+  count: number;
+  firstAt?: string;
+  lastAt?: string;
+  /** What tells: the API server's memory (PodLab's own) or a FailedCreate event (any cluster). */
+  source: 'api-server' | 'event';
+  /** Set when the object exists now: a later write was admitted. */
+  resolved?: string;
+  findings: Finding[];
+}
+
+export interface RefusedRequests {
+  /** Whether the API server remembers refused requests (PodLab's does); otherwise only controllers' FailedCreate events tell. */
+  remembered: boolean;
+  refusals: RefusedRequest[];
 }
 
 // ---------------------------------------------------------------------------
@@ -620,6 +671,10 @@ export interface BridgeCalls {
   'fixes.apply': Call<FixRequest, FixApplied>;
   /** Whether the fix worked: the pod (or its replacement) Ready without the finding. A success is recorded on its events (FixVerified). */
   'fixes.check': Call<FixCheckRequest, FixCheck>;
+  /** Why a workload has fewer pods than it asks for when its controller's creates are refused (FailedCreate), with the fix. */
+  'insight.diagnoseWorkload': Call<ObjectRef, WorkloadDiagnosis>;
+  /** The writes admission refused lately (a namespace's, or all), newest first, each with its findings. */
+  'insight.refusals': Call<{ namespace?: string }, RefusedRequests>;
 
   /** The recent runs of the pod's probes, read from the kubelet's memory (never written to the store). */
   'probes.history': Call<{ namespace: string; name: string }, PodProbeHistory>;
@@ -688,6 +743,8 @@ export const callNames = [
   'fixes.preview',
   'fixes.apply',
   'fixes.check',
+  'insight.diagnoseWorkload',
+  'insight.refusals',
   'probes.history',
   'probes.follow',
   'probes.unfollow',

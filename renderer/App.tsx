@@ -3,7 +3,7 @@
 // mode without the token) or no running cluster yet.
 
 import { useEffect, useState } from 'react';
-import type { ClusterStatus, KubeObject, Settings } from '../preload/api.ts';
+import type { ClusterStatus, KubeObject, ObjectRef, Settings } from '../preload/api.ts';
 import { bridge, errorInfo, requireBridge } from './bridge.ts';
 import { StatusBar } from './components/StatusBar.tsx';
 import { ClusterStatusContext } from './hooks/useClusterStatus.ts';
@@ -11,6 +11,7 @@ import { useWatch } from './hooks/useWatch.ts';
 import { resources } from './resourceTypes.ts';
 import { ApplyView } from './views/ApplyView.tsx';
 import { ClusterView } from './views/ClusterView.tsx';
+import { DebuggerView } from './views/DebuggerView.tsx';
 import { EventsView } from './views/EventsView.tsx';
 import { PodDetail, type PodTab } from './views/PodDetail.tsx';
 import { PodsView } from './views/PodsView.tsx';
@@ -23,7 +24,7 @@ import { StartupScreen } from './views/StartupScreen.tsx';
 import { WorkloadsView } from './views/WorkloadsView.tsx';
 import type { ConnectionState } from './wsTransport.ts';
 
-const views = ['Pods', 'Workloads', 'Resources', 'Problems', 'Cluster', 'Events', 'Apply YAML', 'Samples', 'Settings'] as const;
+const views = ['Pods', 'Workloads', 'Debugger', 'Resources', 'Problems', 'Cluster', 'Events', 'Apply YAML', 'Samples', 'Settings'] as const;
 type View = (typeof views)[number];
 
 export function LockedScreen() {
@@ -66,6 +67,7 @@ function Workspace({ status, settings, setSettings, view, setView }: WorkspacePr
   const [namespace, setNamespace] = useState(settings.defaultNamespace);
   const [labelSelector, setLabelSelector] = useState('');
   const [pod, setPod] = useState<{ namespace: string; name: string; tab?: PodTab }>();
+  const [workload, setWorkload] = useState<ObjectRef>();
   const [notice, setNotice] = useState<string>();
   const [resourcesAt, setResourcesAt] = useState<ResourceLocation>();
   const go = (next: View) => {
@@ -110,11 +112,17 @@ function Workspace({ status, settings, setSettings, view, setView }: WorkspacePr
                 setLabelSelector(selector);
                 go('Pods');
               }}
+              onDebug={(ref) => {
+                setWorkload(ref);
+                go('Debugger');
+              }}
             />
           ) : view === 'Resources' ? (
             <ResourcesView namespace={namespace} location={resourcesAt} onLocation={setResourcesAt} onOpenPod={(ns, name) => setPod({ namespace: ns, name })} />
           ) : view === 'Problems' ? (
             <ProblemsView namespace={namespace} onOpen={(ns, name) => setPod({ namespace: ns, name, tab: 'Debug' })} />
+          ) : view === 'Debugger' ? (
+            <DebuggerView namespace={namespace} workload={workload} onCloseWorkload={() => setWorkload(undefined)} />
           ) : view === 'Cluster' ? (
             <ClusterView />
           ) : view === 'Events' ? (

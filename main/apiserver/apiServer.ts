@@ -5,6 +5,7 @@
 
 import type { Store } from '../store/store.ts';
 import { AdmissionChain, type AdmissionPlugin } from './admission/admission.ts';
+import { AdmissionDenials } from './admission/admissionDenials.ts';
 import { DefaultStorageClassPlugin } from './admission/defaultStorageClass.ts';
 import { PersistentVolumeClaimResizePlugin } from './admission/persistentVolumeClaimResize.ts';
 import { StorageObjectInUseProtectionPlugin } from './admission/storageObjectInUseProtection.ts';
@@ -105,6 +106,8 @@ export class ApiServer {
   readonly serviceRange: ServiceRange;
   /** Recent authorization denials per user, in memory: what the debugger cites. */
   readonly denials: DenialLog;
+  /** Recent admission refusals (webhooks, Pod Security, policies, every plugin), in memory: the debugger's refused requests. */
+  readonly admissionDenials: AdmissionDenials;
   readonly rbac: RbacAuthorizer;
   /** Serves the versions of established CRDs and finalizes deleted ones; `start()` it before serving requests. */
   readonly customResources: CustomResourceServing;
@@ -136,6 +139,7 @@ export class ApiServer {
     this.authorizer = options.authorizer ?? new UnionAuthorizer([new PrivilegedGroupAuthorizer(), this.rbac]);
     this.denials = new DenialLog({ now });
     this.requestAuthorizer = this.denials.recording(this.authorizer);
+    this.admissionDenials = new AdmissionDenials({ now });
     const getNamespace = (name: string) => getIfExists(registryFor('', 'v1', 'namespaces'), '', name);
     const webhookServices: WebhookServices = {
       definitions: () => this.catalog.definitions(),
@@ -180,7 +184,8 @@ export class ApiServer {
         },
       }),
     ];
-    this.catalog = new ResourceCatalog(options.definitions, { store: options.store, admission: new AdmissionChain(plugins), now, schemaFor: (gvk) => options.schema.lookup.forKind(gvk) });
+    const admission = new AdmissionChain(plugins.map((plugin) => this.admissionDenials.recording(plugin)));
+    this.catalog = new ResourceCatalog(options.definitions, { store: options.store, admission, now, schemaFor: (gvk) => options.schema.lookup.forKind(gvk) });
     this.subresources = new SubresourceServices(now);
     this.subresources.budgets = () => this.catalog.registry('policy', 'v1', 'poddisruptionbudgets');
     this.subresources.tokenRequests = new TokenRequests({ tokens: () => this.serviceAccountTokens, coreRegistry: (plural) => registryFor('', 'v1', plural), now });

@@ -6,6 +6,7 @@
 import type { BridgeEvents, CallName, CallResponse, Envelope, EventName, LogRequest } from '../../preload/api.ts';
 import { isCallName } from '../../preload/api.ts';
 import { checkCapacity } from '../cluster/nodes/nodeControl.ts';
+import { diagnoseWorkload, refusedRequests } from './admissionDiagnosis.ts';
 import { applyYaml } from './apply/applyYaml.ts';
 import { badRequest, statusFailure, toBridgeError } from './bridgeError.ts';
 import { diagnose } from './diagnose.ts';
@@ -177,6 +178,8 @@ export class BridgeSession {
       'fixes.preview': (r) => previewFix(connection().client, connection().kinds, fixRequest(r)),
       'fixes.apply': (r) => applyFix(connection().client, connection().kinds, fixRequest(r)),
       'fixes.check': (r) => checkFix(connection().client, (namespace, name) => diagnose(connection(), namespace, name), fixCheckRequest(r)),
+      'insight.diagnoseWorkload': (r) => diagnoseWorkload(connection(), objectRef(r)),
+      'insight.refusals': (r) => refusedRequests(connection(), optionalString(r, 'namespace')),
       'probes.history': (r) => podProbeHistory(connection().client, connection().probes, requiredString(r, 'namespace'), requiredString(r, 'name')),
       'probes.follow': (r) => this.probes.start(connection().client, connection().probes, requiredString(r, 'namespace'), requiredString(r, 'name')),
       'probes.unfollow': (r) => this.probes.stop(requiredString(r, 'followId')),

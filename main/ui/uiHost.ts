@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterSummary, NewCluster, PodTrace } from '../../preload/api.ts';
+import type { AdmissionDenial } from '../apiserver/admission/admissionDenials.ts';
 import type { AuthorizationDenial } from '../apiserver/auth/denialLog.ts';
 import { adminUser } from '../apiserver/auth/user.ts';
 import type { DiscoveryClient } from '../kube/client/discovery.ts';
@@ -37,6 +38,8 @@ export interface ClusterConnection {
   denials?: (user: string) => AuthorizationDenial[];
   /** Pods' journeys as PodLab's components record them; absent for a cluster that is not PodLab's. */
   journeys?: { trace(namespace: string, name: string, uid?: string): PodTrace | undefined; refusals(): PodTrace[] };
+  /** The API server's recent admission refusals, a namespace's or all (the debugger's refused requests); absent for an API server PodLab does not run. */
+  admissionDenials?: (namespace?: string) => AdmissionDenial[];
 }
 
 export interface UiHost {
@@ -69,6 +72,7 @@ export function connectionTo(cluster: Cluster, streams: PodStreams): ClusterConn
     nodes: cluster.nodeControl,
     denials: (user) => cluster.apiServer.denials.recent(user),
     journeys: cluster.apiServer.journeys,
+    admissionDenials: (namespace) => cluster.apiServer.admissionDenials.recent(namespace),
   };
 }
 

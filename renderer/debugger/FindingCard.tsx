@@ -1,10 +1,12 @@
-// One finding (or piece of advice): its cause, the evidence, its fixes, and
-// the kubectl commands to check by hand.
+// One finding (or piece of advice), however it was found (a pod, a workload,
+// a refused request): its cause, the evidence in Kubernetes' own words, its
+// fixes (where there is a pod to prove them on), the changes to paste, and the
+// kubectl commands to check by hand.
 
 import type { Finding, FixApplied } from '../../preload/api.ts';
 import { FixCard } from './FixCard.tsx';
 
-function CopyButton({ text }: { text: string }) {
+export function CopyButton({ text }: { text: string }) {
   return (
     <button className="small" onClick={() => void navigator.clipboard?.writeText(text)} title="Copy">
       Copy
@@ -12,7 +14,14 @@ function CopyButton({ text }: { text: string }) {
   );
 }
 
-export function FindingCard({ finding, namespace, pod, onApplied }: { finding: Finding; namespace: string; pod: string; onApplied: (title: string, applied: FixApplied) => void }) {
+/** Where a finding's fixes apply, and who hears they were applied; without it only the changes to paste show. */
+export interface FixTarget {
+  namespace: string;
+  pod: string;
+  onApplied: (finding: Finding, title: string, applied: FixApplied) => void;
+}
+
+export function FindingCard({ finding, target }: { finding: Finding; target?: FixTarget }) {
   const f = finding;
   return (
     <div className={`finding finding-${f.severity}`} data-rule={f.rule}>
@@ -30,7 +39,22 @@ export function FindingCard({ finding, namespace, pod, onApplied }: { finding: F
           ))}
         </dl>
       )}
-      {f.fixes?.map((fix, j) => <FixCard key={j} namespace={namespace} pod={pod} finding={f} fix={fix} onApplied={(result) => onApplied(fix.title, result)} />)}
+      {target && f.fixes?.map((fix, j) => <FixCard key={j} namespace={target.namespace} pod={target.pod} finding={f} fix={fix} onApplied={(result) => target.onApplied(f, fix.title, result)} />)}
+      {f.changes && f.changes.length > 0 && (
+        <>
+          <h4>Changes</h4>
+          <ul className="changes" aria-label="Changes">
+            {f.changes.map((c, j) => (
+              <li key={j} className="change">
+                <div>
+                  {c.what} <CopyButton text={c.text} />
+                </div>
+                <pre className="change-text">{c.text}</pre>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       {f.next.length > 0 && (
         <>
           <h4>Next checks</h4>
@@ -44,5 +68,15 @@ export function FindingCard({ finding, namespace, pod, onApplied }: { finding: F
         </>
       )}
     </div>
+  );
+}
+
+export function FindingList({ findings, target }: { findings: Finding[]; target?: FixTarget }) {
+  return (
+    <>
+      {findings.map((f, i) => (
+        <FindingCard key={i} finding={f} {...(target && { target })} />
+      ))}
+    </>
   );
 }

@@ -4,7 +4,7 @@
 
 import { useState } from 'react';
 import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts';
-import type { BridgeErrorInfo, KubeObject, ResourceType } from '../../preload/api.ts';
+import type { BridgeErrorInfo, KubeObject, ObjectRef, ResourceType } from '../../preload/api.ts';
 import { errorInfo, requireBridge } from '../bridge.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { ExternalLink } from '../components/ExternalLink.tsx';
@@ -18,6 +18,7 @@ import { DaemonSetsTable } from '../workloads/DaemonSetsTable.tsx';
 import { IngressesTable } from '../workloads/IngressesTable.tsx';
 import { JobsTable } from '../workloads/JobsTable.tsx';
 import { PersistentVolumesTable } from '../workloads/PersistentVolumesTable.tsx';
+import { DebugButton, RefusedBadge, useRefusedCreates, type RefusedCheck } from '../workloads/RefusedCreates.tsx';
 import { RolloutHistory } from '../workloads/RolloutHistory.tsx';
 
 interface Workload extends KubeObject {
@@ -59,7 +60,14 @@ function ScaleControl({ resource, object, onError }: { resource: ResourceType; o
   );
 }
 
-function WorkloadTable({ title, resource, namespace, kind }: { title: string; resource: ResourceType; namespace: string; kind: 'deployment' | 'replicaset' | 'statefulset' }) {
+const kindNames = { deployment: 'Deployment', replicaset: 'ReplicaSet', statefulset: 'StatefulSet' } as const;
+
+interface DebugProps {
+  refused: RefusedCheck;
+  onDebug?: (ref: ObjectRef) => void;
+}
+
+function WorkloadTable({ title, resource, namespace, kind, refused, onDebug }: { title: string; resource: ResourceType; namespace: string; kind: 'deployment' | 'replicaset' | 'statefulset' } & DebugProps) {
   const list = useWatch<Workload>({ resource, namespace: namespace || undefined });
   const now = useNow();
   const [error, setError] = useState<BridgeErrorInfo>();
@@ -72,7 +80,7 @@ function WorkloadTable({ title, resource, namespace, kind }: { title: string; re
     }
   };
   return (
-    <div className="card">
+    <div className="card" data-table={resource.plural}>
       <div className="card-title">
         <b>{title}</b> <span className="muted">{list.items.length}</span>
       </div>
@@ -95,8 +103,11 @@ function WorkloadTable({ title, resource, namespace, kind }: { title: string; re
           </thead>
           <tbody>
             {list.items.map((w) => (
-              <tr key={w.metadata.uid}>
-                <td>{w.metadata.name}</td>
+              <tr key={w.metadata.uid} data-name={w.metadata.name}>
+                <td>
+                  {w.metadata.name}
+                  <RefusedBadge message={refused(w, kindNames[kind])} />
+                </td>
                 {!namespace && <td>{w.metadata.namespace}</td>}
                 <td>
                   {w.status?.readyReplicas ?? 0}/{w.spec?.replicas ?? 0}
@@ -113,6 +124,7 @@ function WorkloadTable({ title, resource, namespace, kind }: { title: string; re
                     </button>
                   )}
                   {kind !== 'replicaset' && <RolloutHistory resource={resource} object={w} onError={setError} />}
+                  <DebugButton resource={resource} object={w} onDebug={onDebug} />
                 </td>
               </tr>
             ))}
@@ -182,18 +194,20 @@ function ServicesTable({ namespace }: { namespace: string }) {
   );
 }
 
-export function WorkloadsView({ namespace, onShowPods }: { namespace: string; onShowPods?: (selector: string) => void }) {
+export function WorkloadsView({ namespace, onShowPods, onDebug }: { namespace: string; onShowPods?: (selector: string) => void; onDebug?: (ref: ObjectRef) => void }) {
+  const refused = useRefusedCreates(namespace);
+  const debug = { refused, onDebug };
   return (
     <section className="view scroll">
       <header className="view-head">
         <h1>Workloads</h1>
       </header>
-      <WorkloadTable title="Deployments" resource={resources.deployments} namespace={namespace} kind="deployment" />
-      <WorkloadTable title="StatefulSets" resource={resources.statefulsets} namespace={namespace} kind="statefulset" />
-      <DaemonSetsTable namespace={namespace} />
-      <JobsTable namespace={namespace} onShowPods={onShowPods} />
-      <CronJobsTable namespace={namespace} />
-      <WorkloadTable title="ReplicaSets" resource={resources.replicasets} namespace={namespace} kind="replicaset" />
+      <WorkloadTable title="Deployments" resource={resources.deployments} namespace={namespace} kind="deployment" {...debug} />
+      <WorkloadTable title="StatefulSets" resource={resources.statefulsets} namespace={namespace} kind="statefulset" {...debug} />
+      <DaemonSetsTable namespace={namespace} {...debug} />
+      <JobsTable namespace={namespace} onShowPods={onShowPods} {...debug} />
+      <CronJobsTable namespace={namespace} {...debug} />
+      <WorkloadTable title="ReplicaSets" resource={resources.replicasets} namespace={namespace} kind="replicaset" {...debug} />
       <ServicesTable namespace={namespace} />
       <IngressesTable namespace={namespace} />
       <ClaimsTable namespace={namespace} />

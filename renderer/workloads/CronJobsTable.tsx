@@ -3,20 +3,21 @@
 
 import { useState } from 'react';
 import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts';
-import type { KubeObject } from '../../preload/api.ts';
+import type { KubeObject, ObjectRef } from '../../preload/api.ts';
 import { isNotServed, requireBridge } from '../bridge.ts';
 import { useAction } from '../hooks/useAction.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { useWatch } from '../hooks/useWatch.ts';
 import { resources } from '../resourceTypes.ts';
 import { KindCard, SuspendToggle } from './KindCard.tsx';
+import { DebugButton, RefusedBadge, type RefusedCheck } from './RefusedCreates.tsx';
 
 interface CronJobObject extends KubeObject {
   spec?: { schedule?: string; timeZone?: string; suspend?: boolean };
   status?: { active?: Array<{ name?: string }>; lastScheduleTime?: string; lastSuccessfulTime?: string };
 }
 
-export function CronJobsTable({ namespace }: { namespace: string }) {
+export function CronJobsTable({ namespace, refused, onDebug }: { namespace: string; refused?: RefusedCheck; onDebug?: (ref: ObjectRef) => void }) {
   const list = useWatch<CronJobObject>({ resource: resources.cronjobs, namespace: namespace || undefined });
   const now = useNow();
   const action = useAction();
@@ -49,7 +50,10 @@ export function CronJobsTable({ namespace }: { namespace: string }) {
         <tbody>
           {list.items.map((cj) => (
             <tr key={cj.metadata.uid} data-name={cj.metadata.name}>
-              <td>{cj.metadata.name}</td>
+              <td>
+                {cj.metadata.name}
+                <RefusedBadge message={refused?.(cj, 'CronJob')} />
+              </td>
               {!namespace && <td>{cj.metadata.namespace}</td>}
               <td>
                 <code>{cj.spec?.schedule}</code>
@@ -65,6 +69,7 @@ export function CronJobsTable({ namespace }: { namespace: string }) {
                   Run now
                 </button>
                 <SuspendToggle suspended={!!cj.spec?.suspend} busy={!!action.pending} onToggle={(value) => void suspend(cj, value)} />
+                <DebugButton resource={resources.cronjobs} object={cj} onDebug={onDebug} />
               </td>
             </tr>
           ))}

@@ -3,7 +3,7 @@
 
 import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts';
 import { useState } from 'react';
-import type { BridgeErrorInfo, KubeObject } from '../../preload/api.ts';
+import type { BridgeErrorInfo, KubeObject, ObjectRef } from '../../preload/api.ts';
 import { isNotServed, requireBridge } from '../bridge.ts';
 import { useAction } from '../hooks/useAction.ts';
 import { useNow } from '../hooks/useNow.ts';
@@ -11,6 +11,7 @@ import { useWatch } from '../hooks/useWatch.ts';
 import { resources } from '../resourceTypes.ts';
 import { KindCard } from './KindCard.tsx';
 import { RolloutHistory } from './RolloutHistory.tsx';
+import { DebugButton, RefusedBadge, type RefusedCheck } from './RefusedCreates.tsx';
 
 interface DaemonSetObject extends KubeObject {
   spec?: { template?: { spec?: { nodeSelector?: Record<string, string> } } };
@@ -46,7 +47,7 @@ function NodePods({ ds, pods }: { ds: DaemonSetObject; pods: PodObject[] }) {
   );
 }
 
-export function DaemonSetsTable({ namespace }: { namespace: string }) {
+export function DaemonSetsTable({ namespace, refused, onDebug }: { namespace: string; refused?: RefusedCheck; onDebug?: (ref: ObjectRef) => void }) {
   const list = useWatch<DaemonSetObject>({ resource: resources.daemonsets, namespace: namespace || undefined });
   const pods = useWatch<PodObject>(list.items.length ? { resource: resources.pods, namespace: namespace || undefined } : undefined);
   const now = useNow();
@@ -76,7 +77,10 @@ export function DaemonSetsTable({ namespace }: { namespace: string }) {
         <tbody>
           {list.items.map((ds) => (
             <tr key={ds.metadata.uid} data-name={ds.metadata.name}>
-              <td>{ds.metadata.name}</td>
+              <td>
+                {ds.metadata.name}
+                <RefusedBadge message={refused?.(ds, 'DaemonSet')} />
+              </td>
               {!namespace && <td>{ds.metadata.namespace}</td>}
               <td>{ds.status?.desiredNumberScheduled ?? 0}</td>
               <td>{ds.status?.currentNumberScheduled ?? 0}</td>
@@ -93,6 +97,7 @@ export function DaemonSetsTable({ namespace }: { namespace: string }) {
                   Restart
                 </button>
                 <RolloutHistory resource={resources.daemonsets} object={ds} onError={setHistoryError} />
+                <DebugButton resource={resources.daemonsets} object={ds} onDebug={onDebug} />
               </td>
             </tr>
           ))}

@@ -10,8 +10,10 @@ import { useWatch } from '../hooks/useWatch.ts';
 import { resources } from '../resourceTypes.ts';
 import { KindCard, SuspendToggle } from './KindCard.tsx';
 import { jobCompletions, jobDuration, jobProblem, jobStatus, type JobObject } from './jobStatus.ts';
+import type { ObjectRef } from '../../preload/api.ts';
+import { DebugButton, RefusedBadge, type RefusedCheck } from './RefusedCreates.tsx';
 
-export function JobsTable({ namespace, onShowPods }: { namespace: string; onShowPods?: (selector: string) => void }) {
+export function JobsTable({ namespace, onShowPods, refused, onDebug }: { namespace: string; onShowPods?: (selector: string) => void; refused?: RefusedCheck; onDebug?: (ref: ObjectRef) => void }) {
   const list = useWatch<JobObject>({ resource: resources.jobs, namespace: namespace || undefined });
   const now = useNow();
   const action = useAction();
@@ -41,7 +43,10 @@ export function JobsTable({ namespace, onShowPods }: { namespace: string; onShow
             const finished = status === 'Complete' || status === 'Failed';
             return (
               <tr key={job.metadata.uid} data-name={job.metadata.name}>
-                <td>{job.metadata.name}</td>
+                <td>
+                  {job.metadata.name}
+                  <RefusedBadge message={refused?.(job, 'Job')} />
+                </td>
                 {!namespace && <td>{job.metadata.namespace}</td>}
                 <td title={problem}>
                   <StatusText status={status} />
@@ -61,6 +66,7 @@ export function JobsTable({ namespace, onShowPods }: { namespace: string; onShow
                   {!finished && (
                     <SuspendToggle suspended={!!job.spec?.suspend} busy={!!action.pending} onToggle={(value) => void suspend(job, value)} />
                   )}
+                  <DebugButton resource={resources.jobs} object={job} onDebug={onDebug} />
                 </td>
               </tr>
             );

@@ -27,6 +27,11 @@ export function compileCel(text: string): { program?: CelProgram; error?: string
   return compiled;
 }
 
+/** Plans one node of a parsed expression (a part of a validation, to show what it evaluated to). */
+export function planCelNode(node: Parameters<typeof plan>[1]): CelProgram {
+  return plan(env, node) as CelProgram;
+}
+
 /** A JSON value as CEL input: objects become maps, whole numbers ints. */
 export function toCel(value: unknown): CelInput {
   if (value === null || value === undefined) return null;

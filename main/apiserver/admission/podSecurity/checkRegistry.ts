@@ -38,9 +38,9 @@ function versionAt(check: Check, minor: number): VersionedCheck | undefined {
   return found;
 }
 
-const cache = new Map<string, CheckPod[]>();
+const cache = new Map<string, Array<{ id: string; checkPod: CheckPod }>>();
 
-function checksFor(level: 'baseline' | 'restricted', minor: number): CheckPod[] {
+function checksFor(level: 'baseline' | 'restricted', minor: number): Array<{ id: string; checkPod: CheckPod }> {
   const key = `${level}:${minor}`;
   let fns = cache.get(key);
   if (fns) return fns;
@@ -57,15 +57,34 @@ function checksFor(level: 'baseline' | 'restricted', minor: number): CheckPod[] 
       for (const overridden of v.overrides ?? []) active.delete(overridden);
     }
   }
-  fns = orderedIds.filter((id) => active.has(id)).map((id) => active.get(id)!.checkPod);
+  fns = orderedIds.filter((id) => active.has(id)).map((id) => ({ id, checkPod: active.get(id)!.checkPod }));
   cache.set(key, fns);
   return fns;
 }
 
+function minorOf(lv: LevelVersion): number {
+  return lv.version === 'latest' ? maxPolicyVersion : Math.min(lv.version, maxPolicyVersion);
+}
+
 export function evaluatePod(lv: LevelVersion, meta: ObjectMeta, spec: PodSpec): CheckResult[] {
   if (lv.level === 'privileged') return [];
-  const minor = lv.version === 'latest' ? maxPolicyVersion : Math.min(lv.version, maxPolicyVersion);
-  return checksFor(lv.level, minor).map((check) => check(meta, spec));
+  return checksFor(lv.level, minorOf(lv)).map((check) => check.checkPod(meta, spec));
+}
+
+/** A check the pod fails: its ID, and its reason and detail as Kubernetes prints them. */
+export interface FailedCheck {
+  id: string;
+  reason: string;
+  detail: string;
+}
+
+/** The checks of the level the pod fails, in the order the refusal lists them. */
+export function failedChecks(lv: LevelVersion, meta: ObjectMeta, spec: PodSpec): FailedCheck[] {
+  if (lv.level === 'privileged') return [];
+  return checksFor(lv.level, minorOf(lv)).flatMap(({ id, checkPod }) => {
+    const result = checkPod(meta, spec);
+    return result.allowed ? [] : [{ id, reason: result.forbiddenReason || 'unknown forbidden reason', detail: result.forbiddenDetail ?? '' }];
+  });
 }
 
 /** AggregateCheckResult: its reasons, and `reason (detail), reason (detail)`. */

@@ -11,7 +11,9 @@ import type { ObjectMeta } from '../../../kube/types/meta-v1.ts';
 import { errors } from '../../errors.ts';
 import { objectAt } from '../../resources/shared/json.ts';
 import type { AdmissionAttributes, AdmissionPlugin } from '../admission.ts';
-import { aggregate, evaluatePod } from './checkRegistry.ts';
+import { refusedBecause } from '../admissionDenials.ts';
+import { checkedFields } from './checkedFields.ts';
+import { aggregate, evaluatePod, failedChecks } from './checkRegistry.ts';
 import { compareLevels, levelVersionString, policyToEvaluate, sameLevelVersion, type LevelVersion, type Policy } from './policy.ts';
 import { podSecurityWarningsForNamespace } from './namespacePods.ts';
 
@@ -139,7 +141,13 @@ export class PodSecurityPlugin implements AdmissionPlugin {
     if (enforce) {
       const result = resultFor(policy.enforce);
       if (!result.allowed) {
-        throw errors.forbidden({ group: attrs.resource.group, resource: attrs.resource.plural }, attrs.name, `violates PodSecurity "${levelVersionString(policy.enforce)}": ${result.forbiddenDetail}`);
+        throw refusedBecause(errors.forbidden({ group: attrs.resource.group, resource: attrs.resource.plural }, attrs.name, `violates PodSecurity "${levelVersionString(policy.enforce)}": ${result.forbiddenDetail}`), {
+          stage: 'podSecurity',
+          level: policy.enforce.level,
+          version: policy.enforce.version === 'latest' ? 'latest' : `v1.${policy.enforce.version}`,
+          checks: failedChecks(policy.enforce, meta, spec),
+          pod: checkedFields(meta, spec),
+        });
       }
     }
     // Audit violations go to the audit log in Kubernetes; PodLab keeps none.

@@ -6,6 +6,7 @@
 
 import type { Validation, Variable } from '../../../kube/types/admissionregistration-v1.ts';
 import { compileCel, evaluateCel, toCel, type CelBindings } from '../cel/celPrograms.ts';
+import { failedClauses, type FailedClause } from '../cel/failedClauses.ts';
 import { evaluateMatchConditions, type MatchCondition } from '../cel/matchConditions.ts';
 
 export interface PolicyFailure {
@@ -13,6 +14,10 @@ export interface PolicyFailure {
   reason: string;
   /** An expression that could not be evaluated (the failurePolicy decides), not a false one. */
   evaluationError: boolean;
+  /** The validation's expression, when it is one that failed. */
+  expression?: string;
+  /** For a false expression: its parts that were false and the values they compared. */
+  clauses?: FailedClause[];
 }
 
 export type PolicyOutcome = { skipped: true } | { skipped: false; failures: PolicyFailure[] };
@@ -72,9 +77,10 @@ export function evaluatePolicy(
       continue;
     }
     const outcome = evaluateCel(program, bindings);
-    if (!outcome.ok) failures.push({ message: `expression '${validation.expression}' resulted in error: ${outcome.error}`, reason, evaluationError: true });
-    else if (typeof outcome.value !== 'boolean') failures.push({ message: `expression '${validation.expression}' resulted in non-boolean value`, reason, evaluationError: true });
-    else if (!outcome.value) failures.push({ message: messageOf(validation, bindings), reason, evaluationError: false });
+    const expression = validation.expression;
+    if (!outcome.ok) failures.push({ message: `expression '${expression}' resulted in error: ${outcome.error}`, reason, evaluationError: true, expression });
+    else if (typeof outcome.value !== 'boolean') failures.push({ message: `expression '${expression}' resulted in non-boolean value`, reason, evaluationError: true, expression });
+    else if (!outcome.value) failures.push({ message: messageOf(validation, bindings), reason, evaluationError: false, expression, clauses: failedClauses(expression, bindings) });
   }
   return { skipped: false, failures };
 }

@@ -11,6 +11,7 @@ import type { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from
 import { errors, StatusError } from '../../errors.ts';
 import type { AdmissionAttributes, AdmissionPlugin } from '../admission.ts';
 import { admissionRequest, admissionView, isAdmissionConfigurationResource, type AdmissionView } from '../admissionRequest.ts';
+import { refusedBecause } from '../admissionDenials.ts';
 import { namespaceObjectOf, type NamespaceGetter } from '../objectSelection.ts';
 import { matchResources } from './matchResources.ts';
 import { collectParams, PolicyConfigurationError, type ParamServices } from './policyParams.ts';
@@ -23,6 +24,9 @@ export interface PolicyServices extends ParamServices {
 }
 
 const reasonCodes: Record<string, number> = { Unauthorized: 401, Forbidden: 403, Invalid: 422, RequestEntityTooLarge: 413 };
+
+/** A failure with the parameter object it was evaluated with. */
+type BoundFailure = PolicyFailure & { param?: KubeObject | null };
 
 function byName<T extends { metadata: { name?: string } }>(a: T, b: T): number {
   return (a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1;
@@ -71,7 +75,7 @@ export class ValidatingPolicyPlugin implements AdmissionPlugin {
   }
 
   /** The failures of one binding (for every parameter object), after the failurePolicy. */
-  private async evaluate(policy: ValidatingAdmissionPolicy, binding: ValidatingAdmissionPolicyBinding, attrs: AdmissionAttributes, view: AdmissionView, requested: AdmissionView): Promise<PolicyFailure[]> {
+  private async evaluate(policy: ValidatingAdmissionPolicy, binding: ValidatingAdmissionPolicyBinding, attrs: AdmissionAttributes, view: AdmissionView, requested: AdmissionView): Promise<BoundFailure[]> {
     const failClosed = (policy.spec?.failurePolicy ?? 'Fail') === 'Fail';
     let params: Array<KubeObject | null>;
     try {
@@ -82,7 +86,7 @@ export class ValidatingPolicyPlugin implements AdmissionPlugin {
     }
     const request = admissionRequest(attrs, view, requested);
     const namespaceObject = (await namespaceObjectOf(view, this.services.getNamespace)) ?? null;
-    const failures: PolicyFailure[] = [];
+    const failures: BoundFailure[] = [];
     for (const param of params) {
       const outcome = evaluatePolicy(policy.spec ?? {}, { object: view.object ?? null, oldObject: view.oldObject ?? null, params: param, namespaceObject, request });
       if ('matchConditionError' in outcome) {
@@ -90,18 +94,28 @@ export class ValidatingPolicyPlugin implements AdmissionPlugin {
         continue;
       }
       if (outcome.skipped) continue;
-      failures.push(...outcome.failures.filter((f) => !f.evaluationError || failClosed));
+      failures.push(...outcome.failures.filter((f) => !f.evaluationError || failClosed).map((f) => ({ ...f, param })));
     }
     return failures;
   }
 
-  private refusal(attrs: AdmissionAttributes, policy: ValidatingAdmissionPolicy, binding: ValidatingAdmissionPolicyBinding, failure: PolicyFailure): StatusError {
+  private refusal(attrs: AdmissionAttributes, policy: ValidatingAdmissionPolicy, binding: ValidatingAdmissionPolicyBinding, failure: BoundFailure): StatusError {
     const message = `ValidatingAdmissionPolicy '${policy.metadata.name}' with binding '${binding.metadata.name}' denied request: ${failure.message}`;
     const err = errors.forbidden({ group: attrs.resource.group, resource: attrs.resource.plural }, attrs.name, message);
     const reason = failure.reason || 'Invalid';
     err.status.reason = reason;
     err.status.code = reasonCodes[reason] ?? 422;
     err.status.details = { ...err.status.details, causes: [...(err.status.details?.causes ?? []), { message }] };
-    return err;
+    const param = failure.param;
+    return refusedBecause(err, {
+      stage: 'validatingAdmissionPolicy',
+      policy: policy.metadata.name ?? '',
+      binding: binding.metadata.name ?? '',
+      ...(failure.expression ? { expression: failure.expression } : {}),
+      message: failure.message,
+      reason,
+      ...(param ? { params: { apiVersion: param.apiVersion ?? '', kind: param.kind ?? '', ...(param.metadata.namespace ? { namespace: param.metadata.namespace } : {}), name: param.metadata.name ?? '' } } : {}),
+      ...(failure.clauses?.length ? { clauses: failure.clauses } : {}),
+    });
   }
 }

@@ -12,7 +12,7 @@ import { applyJsonPatch } from '../../patch/jsonPatch.ts';
 import type { JsonValue } from '../../patch/json.ts';
 import type { AdmissionAttributes, AdmissionPlugin } from '../admission.ts';
 import { admissionRequest, admissionView, isAdmissionConfigurationResource } from '../admissionRequest.ts';
-import { checkDryRun, failureIgnored, invokeWebhook, matchConditionsAllow, matchWebhook, rejection, WebhookFailure, type WebhookServices } from './webhookInvocation.ts';
+import { callFailure, checkDryRun, failureIgnored, invokeWebhook, matchConditionsAllow, matchWebhook, rejection, WebhookFailure, type WebhookServices } from './webhookInvocation.ts';
 import { configuredWebhooks, type ConfigurationLister, type ConfiguredWebhook } from './webhookSource.ts';
 import { webhookCallSpan } from './webhookSpans.ts';
 
@@ -41,6 +41,7 @@ export class MutatingWebhookPlugin implements AdmissionPlugin {
 
   /** Calls one webhook if it matches; whether it changed the object. */
   private async run({ hook, configuration }: ConfiguredWebhook, attrs: AdmissionAttributes, reinvocation = false): Promise<boolean> {
+    const source = { configuration, configurationKind: 'MutatingWebhookConfiguration' } as const;
     const requested = admissionView(attrs);
     let span: ReturnType<typeof webhookCallSpan>;
     try {
@@ -52,7 +53,7 @@ export class MutatingWebhookPlugin implements AdmissionPlugin {
       span = webhookCallSpan(attrs.journey, 'mutating', hook, configuration, reinvocation);
       const answer = await invokeWebhook(hook, request, true, this.services);
       attrs.warnings?.push(...answer.warnings);
-      if (!answer.allowed) throw rejection(hook, answer.status);
+      if (!answer.allowed) throw rejection(hook, answer.status, source);
       if (!answer.patch || !view.object) {
         span?.end({ attributes: { allowed: true, patched: false } });
         return false;
@@ -75,7 +76,7 @@ export class MutatingWebhookPlugin implements AdmissionPlugin {
         const ignored = failureIgnored(hook);
         span?.failed(err, ignored);
         if (ignored) return false;
-        throw errors.internal(err.message);
+        throw callFailure(hook, err, source);
       }
       span?.failed(err, false);
       throw err;

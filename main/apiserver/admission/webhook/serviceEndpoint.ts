@@ -8,7 +8,17 @@ import { arrayAt, objectAt, objectsAt, stringAt } from '../../resources/shared/j
 
 export type ObjectGetter = (namespace: string, name: string) => Promise<KubeObject | undefined>;
 
-export class EndpointResolutionError extends Error {}
+/** What kept the Service from giving an address: the class the debugger explains. */
+export type EndpointProblem = 'service-not-found' | 'unsupported-service-type' | 'no-service-port' | 'endpoints-not-found' | 'no-ready-endpoints';
+
+export class EndpointResolutionError extends Error {
+  constructor(
+    readonly problem: EndpointProblem,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export async function resolveServiceEndpoint(
   services: ObjectGetter,
@@ -18,19 +28,19 @@ export async function resolveServiceEndpoint(
   port: number,
 ): Promise<{ host: string; port: number }> {
   const service = await services(namespace, name);
-  if (!service) throw new EndpointResolutionError(`service "${name}" not found`);
+  if (!service) throw new EndpointResolutionError('service-not-found', `service "${name}" not found`);
   const type = stringAt(objectAt(service, 'spec'), 'type') || 'ClusterIP';
-  if (!['ClusterIP', 'NodePort', 'LoadBalancer'].includes(type)) throw new EndpointResolutionError(`unsupported service type "${type}"`);
+  if (!['ClusterIP', 'NodePort', 'LoadBalancer'].includes(type)) throw new EndpointResolutionError('unsupported-service-type', `unsupported service type "${type}"`);
   const servicePort = objectsAt(objectAt(service, 'spec'), 'ports').find((p) => p.port === port);
-  if (!servicePort) throw new EndpointResolutionError(`no service port ${port} found for service "${name}"`);
+  if (!servicePort) throw new EndpointResolutionError('no-service-port', `no service port ${port} found for service "${name}"`);
   const portName = stringAt(servicePort, 'name');
   const eps = await endpoints(namespace, name);
-  if (!eps) throw new EndpointResolutionError(`endpoints "${name}" not found`);
+  if (!eps) throw new EndpointResolutionError('endpoints-not-found', `endpoints "${name}" not found`);
   for (const subset of objectsAt(eps, 'subsets')) {
     const addresses = arrayAt(subset, 'addresses');
     const match = objectsAt(subset, 'ports').find((p) => stringAt(p, 'name') === portName);
     const first = addresses[0] as { ip?: string } | undefined;
     if (match && first?.ip && typeof match.port === 'number') return { host: first.ip, port: match.port };
   }
-  throw new EndpointResolutionError(`no endpoints available for service "${name}"`);
+  throw new EndpointResolutionError('no-ready-endpoints', `no endpoints available for service "${name}"`);
 }

@@ -3,10 +3,9 @@
 // (after mutation and validation); any refusal refuses the request, failures
 // to call follow each webhook's failurePolicy.
 
-import { errors } from '../../errors.ts';
 import type { AdmissionAttributes, AdmissionPlugin } from '../admission.ts';
 import { admissionRequest, admissionView, isAdmissionConfigurationResource } from '../admissionRequest.ts';
-import { checkDryRun, failureIgnored, invokeWebhook, matchConditionsAllow, matchWebhook, rejection, WebhookFailure, type WebhookServices } from './webhookInvocation.ts';
+import { callFailure, checkDryRun, failureIgnored, invokeWebhook, matchConditionsAllow, matchWebhook, rejection, WebhookFailure, type WebhookServices } from './webhookInvocation.ts';
 import { configuredWebhooks, type ConfigurationLister, type ConfiguredWebhook } from './webhookSource.ts';
 import { webhookCallSpan } from './webhookSpans.ts';
 
@@ -28,6 +27,7 @@ export class ValidatingWebhookPlugin implements AdmissionPlugin {
   }
 
   private async run({ hook, configuration }: ConfiguredWebhook, attrs: AdmissionAttributes): Promise<void> {
+    const source = { configuration, configurationKind: 'ValidatingWebhookConfiguration' } as const;
     const requested = admissionView(attrs);
     let span: ReturnType<typeof webhookCallSpan>;
     try {
@@ -39,14 +39,14 @@ export class ValidatingWebhookPlugin implements AdmissionPlugin {
       span = webhookCallSpan(attrs.journey, 'validating', hook, configuration, false);
       const answer = await invokeWebhook(hook, request, false, this.services);
       attrs.warnings?.push(...answer.warnings);
-      if (!answer.allowed) throw rejection(hook, answer.status);
+      if (!answer.allowed) throw rejection(hook, answer.status, source);
       span?.end({ attributes: { allowed: true } });
     } catch (err) {
       if (err instanceof WebhookFailure) {
         const ignored = failureIgnored(hook);
         span?.failed(err, ignored);
         if (ignored) return;
-        throw errors.internal(err.message);
+        throw callFailure(hook, err, source);
       }
       span?.failed(err, false);
       throw err;

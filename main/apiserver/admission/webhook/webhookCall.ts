@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { EndpointResolutionError } from './serviceEndpoint.ts';
+import { EndpointResolutionError, type EndpointProblem } from './serviceEndpoint.ts';
 
 /** Opens a TCP connection to an address on the cluster network (a pod's IP and port). */
 export type EndpointDialer = (endpoint: { host: string; port: number }) => Promise<Duplex>;
@@ -28,16 +28,36 @@ export interface WebhookTarget {
   timeoutSeconds: number;
 }
 
-export class WebhookCallError extends Error {}
+/** Why a call failed, as a class the debugger explains (the message keeps Go's words). */
+export type WebhookCallProblem =
+  | EndpointProblem
+  | 'connection-refused'
+  | 'unreachable'
+  | 'no-such-host'
+  | 'connection-reset'
+  | 'tls-unknown-authority'
+  | 'tls-name-mismatch'
+  | 'tls-expired'
+  | 'timeout'
+  | 'other';
 
-const tlsVerificationErrors: Record<string, string> = {
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'x509: certificate signed by unknown authority',
-  SELF_SIGNED_CERT_IN_CHAIN: 'x509: certificate signed by unknown authority',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'x509: certificate signed by unknown authority',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'x509: certificate signed by unknown authority',
-  CERT_SIGNATURE_FAILURE: 'x509: certificate signed by unknown authority',
-  CERT_HAS_EXPIRED: 'x509: certificate has expired or is not yet valid',
-  CERT_NOT_YET_VALID: 'x509: certificate has expired or is not yet valid',
+export class WebhookCallError extends Error {
+  constructor(
+    readonly problem: WebhookCallProblem,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const tlsVerificationErrors: Record<string, { problem: WebhookCallProblem; text: string }> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: { problem: 'tls-unknown-authority', text: 'x509: certificate signed by unknown authority' },
+  SELF_SIGNED_CERT_IN_CHAIN: { problem: 'tls-unknown-authority', text: 'x509: certificate signed by unknown authority' },
+  DEPTH_ZERO_SELF_SIGNED_CERT: { problem: 'tls-unknown-authority', text: 'x509: certificate signed by unknown authority' },
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: { problem: 'tls-unknown-authority', text: 'x509: certificate signed by unknown authority' },
+  CERT_SIGNATURE_FAILURE: { problem: 'tls-unknown-authority', text: 'x509: certificate signed by unknown authority' },
+  CERT_HAS_EXPIRED: { problem: 'tls-expired', text: 'x509: certificate has expired or is not yet valid' },
+  CERT_NOT_YET_VALID: { problem: 'tls-expired', text: 'x509: certificate has expired or is not yet valid' },
 };
 
 /**
@@ -45,32 +65,32 @@ const tlsVerificationErrors: Record<string, string> = {
  * it: `host:port` is the address dialed, `verifiedName` the name (or IP) the
  * certificate was checked against.
  */
-function goCause(err: NodeJS.ErrnoException & { host?: string; cert?: { subjectaltname?: string } }, host: string, port: number, verifiedName: string): string {
+function goCause(err: NodeJS.ErrnoException & { host?: string; cert?: { subjectaltname?: string } }, host: string, port: number, verifiedName: string): { problem: WebhookCallProblem; text: string } {
   const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   switch (err.code) {
     case 'ECONNREFUSED':
-      return `dial tcp ${address}: connect: connection refused`;
+      return { problem: 'connection-refused', text: `dial tcp ${address}: connect: connection refused` };
     case 'EHOSTUNREACH':
-      return `dial tcp ${address}: connect: no route to host`;
+      return { problem: 'unreachable', text: `dial tcp ${address}: connect: no route to host` };
     case 'ENETUNREACH':
-      return `dial tcp ${address}: connect: network is unreachable`;
+      return { problem: 'unreachable', text: `dial tcp ${address}: connect: network is unreachable` };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `dial tcp: lookup ${host}: no such host`;
+      return { problem: 'no-such-host', text: `dial tcp: lookup ${host}: no such host` };
     case 'ECONNRESET':
-      return `read tcp ${address}: read: connection reset by peer`;
+      return { problem: 'connection-reset', text: `read tcp ${address}: read: connection reset by peer` };
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `tls: failed to verify certificate: ${hostnameError(err.cert?.subjectaltname ?? '', verifiedName)}`;
+      return { problem: 'tls-name-mismatch', text: `tls: failed to verify certificate: ${hostnameError(err.cert?.subjectaltname ?? '', verifiedName)}` };
   }
   const tls = err.code ? tlsVerificationErrors[err.code] : undefined;
-  if (tls) return `tls: failed to verify certificate: ${tls}`;
+  if (tls) return { problem: tls.problem, text: `tls: failed to verify certificate: ${tls.text}` };
   // The cluster's dialer may report a failure beyond its tunnel in words only (`10.0.0.5:8443: connect ECONNREFUSED 10.0.0.5:8443`).
   if (!err.code) {
-    if (/\bECONNREFUSED\b/.test(err.message)) return `dial tcp ${address}: connect: connection refused`;
-    if (/\bEHOSTUNREACH\b/.test(err.message)) return `dial tcp ${address}: connect: no route to host`;
-    if (/\btimed out\b|\bETIMEDOUT\b/.test(err.message)) return `dial tcp ${address}: i/o timeout`;
+    if (/\bECONNREFUSED\b/.test(err.message)) return { problem: 'connection-refused', text: `dial tcp ${address}: connect: connection refused` };
+    if (/\bEHOSTUNREACH\b/.test(err.message)) return { problem: 'unreachable', text: `dial tcp ${address}: connect: no route to host` };
+    if (/\btimed out\b|\bETIMEDOUT\b/.test(err.message)) return { problem: 'timeout', text: `dial tcp ${address}: i/o timeout` };
   }
-  return err.message;
+  return { problem: 'other', text: err.message };
 }
 
 /** x509.HostnameError: a name is checked against the DNS names, an IP against the IP addresses. */
@@ -102,7 +122,7 @@ export async function callWebhook(target: WebhookTarget, review: unknown): Promi
     try {
       ({ host, port } = await target.resolve());
     } catch (err) {
-      if (err instanceof EndpointResolutionError) throw new WebhookCallError(`${shown}: ${err.message}`);
+      if (err instanceof EndpointResolutionError) throw new WebhookCallError(err.problem, `${shown}: ${err.message}`);
       throw err;
     }
   }
@@ -137,7 +157,10 @@ export async function callWebhook(target: WebhookTarget, review: unknown): Promi
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (err) => reject(new WebhookCallError(`${shown}: ${goCause(err, host, port, verifiedName)}`)));
+        res.on('error', (err) => {
+          const cause = goCause(err, host, port, verifiedName);
+          reject(new WebhookCallError(cause.problem, `${shown}: ${cause.text}`));
+        });
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let body: unknown;
@@ -151,8 +174,9 @@ export async function callWebhook(target: WebhookTarget, review: unknown): Promi
       },
     );
     req.on('error', (err: NodeJS.ErrnoException) => {
-      if (deadline.aborted || err.name === 'AbortError') reject(new WebhookCallError(`${shown}: context deadline exceeded`));
-      else reject(new WebhookCallError(`${shown}: ${goCause(err, host, port, verifiedName)}`));
+      if (deadline.aborted || err.name === 'AbortError') return reject(new WebhookCallError('timeout', `${shown}: context deadline exceeded`));
+      const cause = goCause(err, host, port, verifiedName);
+      reject(new WebhookCallError(cause.problem, `${shown}: ${cause.text}`));
     });
     req.end(payload);
   });

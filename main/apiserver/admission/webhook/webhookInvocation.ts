@@ -10,6 +10,7 @@ import { StatusError, errors } from '../../errors.ts';
 import type { ResourceDefinition } from '../../registry/resourceDefinition.ts';
 import type { LabelSelectorObject } from '../../validation/labelSelectorObject.ts';
 import type { AdmissionAttributes } from '../admission.ts';
+import { refusedBecause, type WebhookFailureProblem, type WebhookSource } from '../admissionDenials.ts';
 import type { AdmissionView } from '../admissionRequest.ts';
 import { toCel } from '../cel/celPrograms.ts';
 import { evaluateMatchConditions } from '../cel/matchConditions.ts';
@@ -33,6 +34,7 @@ export interface WebhookServices {
 export class WebhookFailure extends Error {
   constructor(
     readonly webhook: string,
+    readonly problem: WebhookFailureProblem,
     reason: string,
   ) {
     super(`failed calling webhook "${webhook}": ${reason}`);
@@ -53,7 +55,7 @@ export async function matchWebhook(hook: Webhook, view: AdmissionView, def: Reso
 export function matchConditionsAllow(hook: Webhook, request: Record<string, unknown>): boolean {
   if (!hook.matchConditions?.length) return true;
   const outcome = evaluateMatchConditions(hook.matchConditions, { object: toCel(request.object), oldObject: toCel(request.oldObject), request: toCel(request) });
-  if (outcome.error !== undefined) throw new WebhookFailure(hook.name, `failed to evaluate match conditions: ${outcome.error}`);
+  if (outcome.error !== undefined) throw new WebhookFailure(hook.name, 'match-conditions', `failed to evaluate match conditions: ${outcome.error}`);
   return outcome.matches;
 }
 
@@ -91,7 +93,7 @@ export interface WebhookAnswer {
 
 /** webhookutil.VerifyAdmissionResponse for admission.k8s.io/v1. */
 function verifyResponse(hook: Webhook, uid: string, mutating: boolean, body: unknown): WebhookAnswer {
-  const invalid = (why: string) => new WebhookFailure(hook.name, `received invalid webhook response: ${why}`);
+  const invalid = (why: string) => new WebhookFailure(hook.name, 'invalid-response', `received invalid webhook response: ${why}`);
   const review = (typeof body === 'object' && body !== null ? body : {}) as { apiVersion?: string; kind?: string; response?: Record<string, unknown> };
   const response = review.response;
   if (!response) throw invalid('webhook response was absent');
@@ -119,11 +121,11 @@ function verifyResponse(hook: Webhook, uid: string, mutating: boolean, body: unk
 }
 
 /** webhookerrors.ToStatusErr: the webhook's refusal, its code kept (at least 400). */
-export function rejection(hook: Webhook, status: Partial<Status> | undefined): StatusError {
+export function rejection(hook: Webhook, status: Partial<Status> | undefined, source: WebhookSource): StatusError {
   const deniedBy = `admission webhook "${hook.name}" denied the request`;
   const code = typeof status?.code === 'number' && status.code >= 400 ? status.code : 400;
   const message = status?.message ? `${deniedBy}: ${status.message}` : status?.reason ? `${deniedBy}: ${status.reason}` : `${deniedBy} without explanation`;
-  return new StatusError({
+  const err = new StatusError({
     kind: 'Status',
     apiVersion: 'v1',
     metadata: {},
@@ -133,6 +135,22 @@ export function rejection(hook: Webhook, status: Partial<Status> | undefined): S
     ...(status?.details ? { details: status.details } : {}),
     code,
   });
+  return refusedBecause(err, { stage: 'webhook', webhook: hook.name, outcome: 'denied', ...source });
+}
+
+/** A webhook that could not be called under failurePolicy Fail: kube-apiserver's 500, with what failed. */
+export function callFailure(hook: Webhook, failure: WebhookFailure, source: WebhookSource): StatusError {
+  const service = hook.clientConfig.service;
+  return refusedBecause(errors.internal(failure.message), {
+    stage: 'webhook',
+    webhook: hook.name,
+    outcome: 'call-failed',
+    problem: failure.problem,
+    failurePolicy: hook.failurePolicy ?? 'Fail',
+    timeoutSeconds: hook.timeoutSeconds ?? 10,
+    clientConfig: hook.clientConfig.url ? { url: hook.clientConfig.url } : { service: { namespace: service?.namespace ?? '', name: service?.name ?? '', port: service?.port ?? 443, ...(service?.path ? { path: service.path } : {}) } },
+    ...source,
+  });
 }
 
 /** Sends the review and returns the webhook's verified answer. */
@@ -141,7 +159,7 @@ export async function invokeWebhook(hook: Webhook, request: Record<string, unkno
   try {
     result = await callWebhook(targetOf(hook, services), { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request });
   } catch (err) {
-    if (err instanceof WebhookCallError) throw new WebhookFailure(hook.name, `failed to call webhook: ${err.message}`);
+    if (err instanceof WebhookCallError) throw new WebhookFailure(hook.name, err.problem, `failed to call webhook: ${err.message}`);
     throw err;
   }
   if (result.status < 200 || result.status > 299) {
@@ -152,7 +170,7 @@ export async function invokeWebhook(hook: Webhook, request: Record<string, unkno
         : result.status === 404
           ? 'the server could not find the requested resource'
           : `an error on the server (${JSON.stringify(result.text.slice(0, 1024))}) has prevented the request from succeeding`;
-    throw new WebhookFailure(hook.name, `failed to call webhook: ${cause}`);
+    throw new WebhookFailure(hook.name, 'http-error', `failed to call webhook: ${cause}`);
   }
   return verifyResponse(hook, String(request.uid), mutating, result.body);
 }

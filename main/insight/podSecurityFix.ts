@@ -1,14 +1,17 @@
 // The securityContext that makes a pod pass Pod Security's restricted level,
-// as a strategic merge patch of its spec: for the pod, runAsNonRoot (with a
-// non-root user when none is set, since the kubelet refuses to start an
-// image that runs as root) and the RuntimeDefault seccomp profile; for each
-// container, no privilege escalation, no privileged mode, and every
-// capability dropped (NET_BIND_SERVICE may stay). What no securityContext can
-// change (host namespaces, hostPath volumes, host ports) is named instead.
+// as a strategic merge patch of its spec, for the best-practice advice and a
+// refused workload's template: securityContextFix.ts builds the change for
+// each failed check and proves it with the real checks. Only checks a
+// securityContext answers are fixed this way (with a non-root user where the
+// pod names none, since the kubelet refuses to start an image that runs as
+// root); what it cannot change (host namespaces, hostPath volumes, host
+// ports, sysctls) is named instead, for the user to decide.
 
-import { aggregate, evaluatePod } from '../apiserver/admission/podSecurity/checkRegistry.ts';
-import type { Container, PodSpec } from '../kube/types/core-v1.ts';
+import { failedChecks } from '../apiserver/admission/podSecurity/checkRegistry.ts';
+import { checkedFields } from '../apiserver/admission/podSecurity/checkedFields.ts';
+import type { PodSpec } from '../kube/types/core-v1.ts';
 import type { PodView } from './podView.ts';
+import { fixPodSecurity } from './securityContextFix.ts';
 
 export interface RestrictedPatch {
   /** The change, or undefined when the pod passes already. */
@@ -17,44 +20,18 @@ export interface RestrictedPatch {
   remaining?: string;
 }
 
-function containerPatch(container: Container): Record<string, unknown> | undefined {
-  const context = container.securityContext ?? {};
-  const wanted: Record<string, unknown> = {};
-  if (context.allowPrivilegeEscalation !== false) wanted.allowPrivilegeEscalation = false;
-  if (context.privileged) wanted.privileged = false;
-  const drop = context.capabilities?.drop ?? [];
-  const add = context.capabilities?.add ?? [];
-  const keptAdds = add.filter((c) => c === 'NET_BIND_SERVICE');
-  if (!drop.includes('ALL') || keptAdds.length !== add.length) wanted.capabilities = { drop: ['ALL'], ...(add.length ? { add: keptAdds } : {}) };
-  if (context.runAsUser === 0) wanted.runAsUser = 1000;
-  if (context.runAsNonRoot === false) wanted.runAsNonRoot = true;
-  if (context.seccompProfile && context.seccompProfile.type !== 'RuntimeDefault' && context.seccompProfile.type !== 'Localhost') wanted.seccompProfile = { type: 'RuntimeDefault' };
-  return Object.keys(wanted).length ? { name: container.name, securityContext: wanted } : undefined;
-}
+const securityContextChecks = new Set(['allowPrivilegeEscalation', 'privileged', 'capabilities_baseline', 'capabilities_restricted', 'runAsNonRoot', 'runAsUser', 'seccompProfile_baseline', 'seccompProfile_restricted', 'procMount', 'seLinuxOptions']);
 
 export function restrictedPatch(pod: PodView): RestrictedPatch {
-  const spec = (pod.spec ?? {}) as PodSpec;
-  const meta = { labels: pod.metadata.labels, annotations: pod.metadata.annotations };
-  if (aggregate(evaluatePod({ level: 'restricted', version: 'latest' }, meta, spec)).allowed) return {};
-  const podContext = spec.securityContext ?? {};
-  const podWanted: Record<string, unknown> = {};
-  if (podContext.runAsNonRoot !== true) podWanted.runAsNonRoot = true;
-  if (!podContext.runAsUser) podWanted.runAsUser = 1000;
-  if (podContext.seccompProfile?.type !== 'RuntimeDefault' && podContext.seccompProfile?.type !== 'Localhost') podWanted.seccompProfile = { type: 'RuntimeDefault' };
-  const containers = (spec.containers ?? []).map(containerPatch).filter((c) => c !== undefined);
-  const initContainers = (spec.initContainers ?? []).map(containerPatch).filter((c) => c !== undefined);
-  const patch: Record<string, unknown> = {
-    ...(Object.keys(podWanted).length && { securityContext: podWanted }),
-    ...(containers.length && { containers }),
-    ...(initContainers.length && { initContainers }),
-  };
-  // What the patched pod would still fail: the same checks over the spec as the patch leaves it.
-  const patched: PodSpec = {
-    ...spec,
-    securityContext: { ...podContext, ...podWanted },
-    containers: (spec.containers ?? []).map((c) => ({ ...c, securityContext: { ...c.securityContext, ...(containerPatch(c)?.securityContext as object) } })),
-    initContainers: spec.initContainers?.map((c) => ({ ...c, securityContext: { ...c.securityContext, ...(containerPatch(c)?.securityContext as object) } })),
-  };
-  const after = aggregate(evaluatePod({ level: 'restricted', version: 'latest' }, meta, patched));
-  return { patch, ...(!after.allowed && { remaining: after.forbiddenDetail }) };
+  const level = { level: 'restricted', version: 'latest' } as const;
+  const checked = checkedFields({ ...(pod.metadata.annotations && { annotations: pod.metadata.annotations }) }, (pod.spec ?? {}) as PodSpec);
+  const failed = failedChecks(level, checked.metadata, checked.spec);
+  if (failed.length === 0) return {};
+  const fixable = failed.filter((c) => securityContextChecks.has(c.id));
+  const others = failed.filter((c) => !securityContextChecks.has(c.id));
+  const remaining = others.length ? others.map((c) => `${c.reason} (${c.detail})`).join(', ') : undefined;
+  if (fixable.length === 0) return { ...(remaining && { remaining }) };
+  const fix = fixPodSecurity(level, checked, fixable, ['spec']);
+  const spec = ((fix.rootImagePatch ?? fix.patch).spec ?? {}) as Record<string, unknown>;
+  return { patch: spec, ...(remaining && { remaining }) };
 }

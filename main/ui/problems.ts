@@ -5,10 +5,11 @@ import type { Problem } from '../../preload/api.ts';
 import { isApiError } from '../kube/client/types.ts';
 import type { ClusterConnection } from './uiHost.ts';
 import { refusalProblems } from '../insight/admissionRefusals.ts';
+import { refusedRequests } from './admissionDiagnosis.ts';
 import { clusterProblems } from '../insight/problems.ts';
 import type { EventView, NodeView, PodView } from '../insight/podView.ts';
 
-export async function listProblems(connection: Pick<ClusterConnection, 'client' | 'denials' | 'journeys'>, namespace: string | undefined, now = new Date()): Promise<Problem[]> {
+export async function listProblems(connection: ClusterConnection, namespace: string | undefined, now = new Date()): Promise<Problem[]> {
   const { client } = connection;
   // Items of a list carry no kind over HTTP (kube-apiserver leaves it to the list): stamp it, the rules name objects by it.
   // A kind the user may not list (RBAC on someone else's cluster) or the server does not serve counts as none.
@@ -35,7 +36,8 @@ export async function listProblems(connection: Pick<ClusterConnection, 'client' 
     list('', 'persistentvolumeclaims', 'PersistentVolumeClaim'),
     list('networking.k8s.io', 'ingresses', 'Ingress'),
   ]);
-  const refused = refusalProblems((connection.journeys?.refusals() ?? []).filter((t) => !namespace || t.namespace === namespace), now);
+  // Only PodLab's API server remembers who was refused; elsewhere controllers' FailedCreate events tell, below.
+  const refused = connection.admissionDenials ? refusalProblems((await refusedRequests(connection, namespace, now)).refusals, now) : [];
   const severityRank = { error: 0, warning: 1, info: 2 };
   return [...refused, ...clusterProblems(
     {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { clusterProblems } from '../../main/insight/problems.ts';
 import type { KubeObject } from '../../main/kube/meta.ts';
-import type { PodTrace } from '../../preload/api.ts';
+import type { Finding, RefusedRequest } from '../../preload/api.ts';
 import type { PodView } from '../../main/insight/podView.ts';
 import { event, pod, twoNodes } from './ui-insight-fixtures.ts';
 
@@ -89,31 +89,41 @@ test('admission refusals name the webhook or policy and why: a denial, no endpoi
   assert.equal(admissionRefusal('pods "x" is forbidden: exceeded quota: q'), undefined);
 });
 
-test('pods refused when a person created them are problems with the refusal explained; controllers\' refused creates and old refusals are not', async () => {
+test('writes refused when a person made them are problems with the refusal explained; controllers\' refused creates, dry runs, writes made good since and old refusals are not', async () => {
   const { refusalProblems } = await import('../../main/insight/admissionRefusals.ts');
-  const refused = (name: string, user: string, message: string, endMs: number): PodTrace => ({
-    traceId: 't'.repeat(32),
+  const at = Date.parse('2025-01-10T10:06:00Z');
+  const refused = (name: string, user: string | undefined, message: string, agoMs: number, more: Partial<RefusedRequest> = {}): RefusedRequest => ({
+    ...(user ? { user } : {}),
+    operation: 'CREATE',
+    kind: 'Pod',
     namespace: 'demo',
     name,
-    uid: '',
-    droppedSpans: 0,
-    spans: [
-      { spanId: '1', step: 'request', component: 'kube-apiserver', name: 'POST /api/v1/namespaces/demo/pods', startMs: endMs - 5, endMs, status: 'error', message, attributes: {} },
-      { spanId: '2', step: 'admission', component: 'kube-apiserver', name: 'authenticate', startMs: endMs - 5, endMs: endMs - 4, status: 'ok', attributes: { user } },
-    ],
+    dryRun: false,
+    stage: 'PodSecurity',
+    message,
+    count: 1,
+    lastAt: new Date(at - agoMs).toISOString(),
+    source: 'api-server',
+    findings: [],
+    ...more,
   });
-  const at = Date.parse('2025-01-10T10:06:00Z');
+  const explained: Finding = { rule: 'pod-security-violation', severity: 'error', title: 'Pod Security restricted refuses the pod', cause: 'The namespace enforces restricted: set allowPrivilegeEscalation: false.', evidence: [], changes: [{ what: 'corrected', text: 'securityContext: {}' }], next: [] };
   const problems = refusalProblems(
     [
-      refused('root', 'kubernetes-admin', 'pods "root" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "root" must set securityContext.allowPrivilegeEscalation=false), runAsNonRoot != true (pod or container "root" must set securityContext.runAsNonRoot=true)', at - 1000),
-      refused('floating', 'kubernetes-admin', 'admission webhook "pinned-images.podlab.dev" denied the request: container "floating" uses image "busybox:latest": pin a version tag', at - 2000),
-      refused('web-7f-abcde', 'system:kube-controller-manager', 'pods "web-7f-abcde" is forbidden: exceeded quota: q', at - 1000),
-      refused('ancient', 'kubernetes-admin', 'denied', at - 3_600_000),
+      refused('root', 'kubernetes-admin', 'pods "root" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false', 1000, { findings: [explained] }),
+      refused('floating', 'kubernetes-admin', 'admission webhook "pinned-images.podlab.dev" denied the request: pin a version tag', 2000, { stage: 'ValidatingAdmissionWebhook' }),
+      refused('web-7f-abcde', 'system:kube-controller-manager', 'pods "web-7f-abcde" is forbidden: exceeded quota: q', 1000),
+      refused('tried', 'kubernetes-admin', 'denied', 1000, { dryRun: true }),
+      refused('fixed', 'kubernetes-admin', 'denied', 1000, { resolved: 'Pod demo/fixed exists now' }),
+      refused('from-event', undefined, 'denied', 1000, { source: 'event' }),
+      refused('ancient', 'kubernetes-admin', 'denied', 3_600_000),
     ],
-    now,
+    new Date(at),
   );
   assert.deepEqual(problems.map((p) => p.subject.name), ['root', 'floating']);
-  assert.match(problems[0]!.finding.cause, /enforces Pod Security restricted:latest, and the pod fails these checks: allowPrivilegeEscalation != false/);
-  assert.match(problems[1]!.finding.cause, /admission webhook pinned-images\.podlab\.dev refuses the pod/);
+  assert.equal(problems[0]!.finding.rule, 'pod-security-violation');
+  assert.match(problems[0]!.finding.cause, /enforces restricted/);
+  assert.equal(problems[0]!.finding.changes?.length, 1);
+  assert.equal(problems[1]!.finding.cause, 'admission webhook "pinned-images.podlab.dev" denied the request: pin a version tag');
   assert.equal(problems[0]!.subject.pod, undefined);
 });

@@ -20,6 +20,7 @@ import { ValidatingPolicyPlugin } from './admission/validatingPolicy/validatingP
 import { ValidatingWebhookPlugin } from './admission/webhook/validatingWebhooks.ts';
 import type { EndpointDialer } from './admission/webhook/webhookCall.ts';
 import type { WebhookServices } from './admission/webhook/webhookInvocation.ts';
+import { conversionWebhook } from './crd/conversionWebhook.ts';
 import type { Authorizer } from './auth/authorizer.ts';
 import { DenialLog } from './auth/denialLog.ts';
 import { RbacAuthorizer } from './auth/rbac/rbacAuthorizer.ts';
@@ -199,7 +200,7 @@ export class ApiServer {
     this.dispatcher = new Dispatcher(this.catalog, this.requestAuthorizer, options.schema, this.subresources, createOnly, this.readOnly, this.journeys);
     this.podTraces = new PodTraceEndpoint({ journeys: this.journeys, authorizer: this.requestAuthorizer, pods: () => this.catalog.registry('', 'v1', 'pods') });
     this.catalog.onChange(() => options.schema.setCustomDefinitions(this.customDefinitions()));
-    this.customResources = new CustomResourceServing(this.catalog, { now, behaviour: versionBehaviour, onError: (err, context) => process.stderr.write(`apiextensions: ${context}: ${err instanceof Error ? err.message : String(err)}\n`) });
+    this.customResources = new CustomResourceServing(this.catalog, { now, behaviour: versionBehaviour, conversionWebhook: (crd) => conversionWebhook(crd, webhookServices), onError: (err, context) => process.stderr.write(`apiextensions: ${context}: ${err instanceof Error ? err.message : String(err)}\n`) });
   }
 
   /** Every definition the served custom resources bring: patches, field validation and OpenAPI see them as soon as the kind is served. */

@@ -37,6 +37,15 @@ export interface WebhookReply {
 
 export type WebhookHandler = (request: AdmissionReviewRequest) => WebhookReply;
 
+export interface ConversionReviewRequest {
+  uid: string;
+  desiredAPIVersion: string;
+  objects: Array<Record<string, any>>;
+}
+
+/** A CRD conversion webhook's answer: the whole ConversionReview body (so a test can also answer it wrongly). */
+export type ConversionHandler = (request: ConversionReviewRequest) => unknown;
+
 export interface TestWebhookServer {
   port: number;
   url(path: string): string;
@@ -44,6 +53,9 @@ export interface TestWebhookServer {
   caBundle: string;
   reviews: Array<{ path: string; request: AdmissionReviewRequest }>;
   handle(path: string, handler: WebhookHandler): void;
+  /** ConversionReviews sent to the path, answered by the handler. */
+  conversions: Array<{ path: string; request: ConversionReviewRequest }>;
+  handleConversion(path: string, handler: ConversionHandler): void;
   close(): Promise<void>;
 }
 
@@ -52,11 +64,20 @@ export async function startWebhookServer(port = 0): Promise<TestWebhookServer> {
   const pki = loadOrCreatePki(dir, 'webhook');
   const handlers = new Map<string, WebhookHandler>();
   const reviews: TestWebhookServer['reviews'] = [];
+  const conversionHandlers = new Map<string, ConversionHandler>();
+  const conversions: TestWebhookServer['conversions'] = [];
   const server: Server = createServer({ key: pki.serverKey, cert: pki.serverCert }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = new URL(req.url ?? '/', 'https://x').pathname;
+      const conversion = conversionHandlers.get(path);
+      if (conversion) {
+        const { request } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { request: ConversionReviewRequest };
+        conversions.push({ path, request });
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        return res.end(JSON.stringify(conversion(request)));
+      }
       const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { request: AdmissionReviewRequest };
       reviews.push({ path, request: review.request });
       const handler = handlers.get(path);
@@ -81,6 +102,8 @@ export async function startWebhookServer(port = 0): Promise<TestWebhookServer> {
     caBundle: Buffer.from(pki.caCert).toString('base64'),
     reviews,
     handle: (path, handler) => handlers.set(path, handler),
+    conversions,
+    handleConversion: (path, handler) => conversionHandlers.set(path, handler),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

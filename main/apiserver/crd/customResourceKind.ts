@@ -1,7 +1,8 @@
 // The served versions of one CustomResourceDefinition as resource definitions
 // the generic registry serves like any built-in kind: names from the CRD's
 // accepted names, scope, status and scale subresources, one storage in the
-// storage version (conversion None: only apiVersion changes between versions).
+// storage version (conversion None: only apiVersion changes between versions;
+// Webhook: the CRD's conversion webhook converts on the way in and out).
 // The schema (validation, pruning, defaulting, CEL), printer columns, field
 // selectors and OpenAPI models come from the version's part of the CRD.
 
@@ -9,6 +10,7 @@ import { StatusError } from '../errors.ts';
 import type { KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition, ResourceStrategy, Subresource } from '../registry/resourceDefinition.ts';
 import { nameIsDNSSubdomain } from '../validation/nameValidators.ts';
+import type { ObjectConverter } from './conversionWebhook.ts';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from './types.ts';
 
 /** What the schema side gives a custom resource version (validation, pruning, defaulting, printing, OpenAPI). */
@@ -18,6 +20,8 @@ export interface CustomResourceKindOptions {
   /** Whether the CRD is being deleted: creates are refused, as apiextensions refuses them. */
   terminating: boolean;
   behaviour?: VersionBehaviour;
+  /** The CRD's conversion webhook, when its strategy is Webhook. */
+  converter?: ObjectConverter;
 }
 
 export function storageVersionOf(crd: CustomResourceDefinition): string {
@@ -65,7 +69,7 @@ export function customResourceKinds(crd: CustomResourceDefinition, options: Cust
         namespaced: scope === 'Namespaced',
         subresources,
         ...(scale ? { scale: { specReplicasPath: scale.specReplicasPath, statusReplicasPath: scale.statusReplicasPath, ...(scale.labelSelectorPath ? { labelSelectorPath: scale.labelSelectorPath } : {}) } } : {}),
-        storage: { group, plural: names.plural, apiVersion: storageApiVersion, toStorage: sameObject, fromStorage: sameObject },
+        storage: { group, plural: names.plural, apiVersion: storageApiVersion, toStorage: sameObject, fromStorage: sameObject, ...(options.converter ? { convert: options.converter } : {}) },
         ...(openapiDefinitions ? { openapiDefinitions } : {}),
         customResource: true,
         strategy,

@@ -15,6 +15,7 @@ import { kubeTimestamp } from '../../kube/time.ts';
 import type { ResourceRegistry, WriteContext } from '../registry/registry.ts';
 import type { ResourceCatalog } from '../resourceCatalog.ts';
 import { acceptNames, cleanupFinalizer, setCondition, terminating } from './crdConditions.ts';
+import type { ObjectConverter } from './conversionWebhook.ts';
 import { customResourceKinds, type VersionBehaviour } from './customResourceKind.ts';
 import type { CustomResourceDefinition } from './types.ts';
 
@@ -31,6 +32,8 @@ export interface CustomResourceServingOptions {
   now: () => Date;
   /** Validation, pruning, defaulting, printing and OpenAPI of each version, from its schema. */
   behaviour?: VersionBehaviour;
+  /** The conversion webhook of a CRD whose conversion strategy is Webhook. */
+  conversionWebhook?: (crd: CustomResourceDefinition) => ObjectConverter;
   /** Where failures of a sync go (they are retried). */
   onError?: (err: unknown, context: string) => void;
 }
@@ -148,7 +151,8 @@ export class CustomResourceServing {
     const fingerprint = JSON.stringify([crd.spec, crd.status?.acceptedNames, terminating]);
     const previous = this.served.get(name);
     if (previous?.fingerprint === fingerprint) return;
-    const defs = customResourceKinds(crd, { terminating, behaviour: this.options.behaviour });
+    const converter = crd.spec.conversion?.strategy === 'Webhook' ? this.options.conversionWebhook?.(crd) : undefined;
+    const defs = customResourceKinds(crd, { terminating, behaviour: this.options.behaviour, ...(converter ? { converter } : {}) });
     const paths = defs.map((d) => ({ group: d.group, version: d.version, plural: d.plural }));
     for (const old of previous?.paths ?? []) {
       if (!paths.some((p) => p.group === old.group && p.version === old.version && p.plural === old.plural)) this.catalog.remove(old.group, old.version, old.plural);

@@ -111,19 +111,38 @@ export class ResourceRegistry {
     return this.def.namespaced ? `${this.prefix(namespace)}${name}` : `${this.prefix()}${name}`;
   }
 
-  decode(kv: KeyValue): KubeObject {
-    const stored = JSON.parse(kv.value) as KubeObject;
-    const obj = this.def.storage ? this.def.storage.fromStorage(stored) : stored;
-    obj.apiVersion = this.apiVersion;
-    obj.kind = this.def.kind;
+  /** The object as stored (in the storage version), with the store's revision as its resourceVersion. */
+  private stored(kv: KeyValue): KubeObject {
+    const obj = JSON.parse(kv.value) as KubeObject;
     obj.metadata.resourceVersion = String(kv.modRevision);
     return obj;
   }
 
-  private encode(obj: KubeObject): string {
+  /** A stored object in the served version, for what only reads it (selectors); a conversion webhook is not called here. */
+  decode(kv: KeyValue): KubeObject {
+    const stored = this.stored(kv);
+    const obj = this.def.storage ? this.def.storage.fromStorage(stored) : stored;
+    obj.apiVersion = this.apiVersion;
+    obj.kind = this.def.kind;
+    return obj;
+  }
+
+  /** Stored objects in the served version; a conversion webhook gets one call for all that are stored in another version. */
+  private async served(kvs: KeyValue[]): Promise<KubeObject[]> {
+    const convert = this.def.storage?.convert;
+    if (!convert) return kvs.map((kv) => this.decode(kv));
+    return convert(kvs.map((kv) => this.stored(kv)), this.apiVersion);
+  }
+
+  private async servedOne(kv: KeyValue): Promise<KubeObject> {
+    return (await this.served([kv]))[0]!;
+  }
+
+  private async encode(obj: KubeObject): Promise<string> {
     const { resourceVersion: _rv, ...metadata } = obj.metadata;
     const served = { ...obj, apiVersion: this.apiVersion, kind: this.def.kind, metadata };
     const storage = this.def.storage;
+    if (storage?.convert) return JSON.stringify((await storage.convert([served], storage.apiVersion))[0]);
     return JSON.stringify(storage ? { ...storage.toStorage(served), apiVersion: storage.apiVersion } : served);
   }
 
@@ -140,7 +159,7 @@ export class ResourceRegistry {
       throw this.storeError(e, name);
     });
     if (!kv) throw this.notFound(name);
-    return this.decode(kv);
+    return this.servedOne(kv);
   }
 
   async list(namespace: string, options: ListOptions = {}): Promise<KubeList> {
@@ -164,10 +183,10 @@ export class ResourceRegistry {
       for (;;) {
         const page = await this.deps.store.range(prefix, { revision, startKey, limit: limit ? limit - items.length : 0 });
         revision = page.revision;
-        for (const kv of page.kvs) {
+        const objects = await this.served(page.kvs);
+        for (const [i, kv] of page.kvs.entries()) {
           lastKey = kv.key;
-          const obj = this.decode(kv);
-          if (filter(obj)) items.push(obj);
+          if (filter(objects[i]!)) items.push(objects[i]!);
         }
         if (!page.more) break;
         startKey = `${lastKey}\x00`;
@@ -222,12 +241,29 @@ export class ResourceRegistry {
     let stopped = false;
     // Assigned below, before any store event can arrive.
     let handle: { stop(): void; revision: number } = { stop: () => undefined, revision: 0 };
+    const convert = this.def.storage?.convert;
+    // With a conversion webhook, events are converted one after another, so they still arrive in order.
+    let converting = Promise.resolve();
     const watch = store.watch(
       prefix,
       (event) => {
         if (stopped) return;
         const converted = this.convertWatchEvent(event.type, event.kv, event.prevKv, filter);
-        if (converted) onEvent(converted);
+        if (!converted) return;
+        if (!convert) return onEvent(converted);
+        converting = converting.then(async () => {
+          if (stopped) return;
+          try {
+            const object = await this.servedOne(event.kv);
+            if (!stopped) onEvent({ type: converted.type, object });
+          } catch (err) {
+            if (stopped) return;
+            stopped = true;
+            this.watches.delete(handle);
+            watch.cancel();
+            onEnd(toStatusError(err).status);
+          }
+        });
       },
       {
         startRevision,
@@ -354,9 +390,9 @@ export class ResourceRegistry {
       const key = this.key(namespace, obj.metadata.name!);
       const writing = ctx.journey?.start('persist', 'write to store', { key });
       try {
-        const kv = await this.deps.store.create(key, this.encode(obj));
+        const kv = await this.deps.store.create(key, await this.encode(obj));
         writing?.end({ attributes: { revision: kv.modRevision, resourceVersion: String(kv.modRevision) } });
-        return this.decode(kv);
+        return this.servedOne(kv);
       } catch (err) {
         writing?.fail(err);
         // A generated name that collided gets another suffix, as Kubernetes retries.
@@ -388,7 +424,7 @@ export class ResourceRegistry {
         throw this.storeError(e, name);
       });
       if (!kv) throw this.notFound(name);
-      const current = this.decode(kv);
+      const current = await this.servedOne(kv);
       const desired = structuredClone(await tryUpdate(structuredClone(current)));
       const requestedVersion = desired.metadata?.resourceVersion;
       if (requestedVersion && requestedVersion !== current.metadata.resourceVersion) throw errors.staleObject(this.groupResource, name);
@@ -398,9 +434,9 @@ export class ResourceRegistry {
       try {
         if (this.shouldDeleteDuringUpdate(updated, current)) {
           const deleted = await this.deps.store.delete(key, kv.modRevision);
-          return this.decode(deleted);
+          return this.servedOne(deleted);
         }
-        return this.decode(await this.deps.store.update(key, this.encode(updated), kv.modRevision));
+        return this.servedOne(await this.deps.store.update(key, await this.encode(updated), kv.modRevision));
       } catch (err) {
         if (isStoreError(err, 'Conflict') && !requestedVersion && attempt < maxConflictRetries) continue;
         if (isStoreError(err, 'Conflict')) throw errors.staleObject(this.groupResource, name);
@@ -480,9 +516,9 @@ export class ResourceRegistry {
         throw this.storeError(e, name);
       });
       if (!kv) throw this.notFound(name);
-      const updated = mutate(this.decode(kv));
+      const updated = mutate(await this.servedOne(kv));
       try {
-        return this.decode(await this.deps.store.update(key, this.encode(updated), kv.modRevision));
+        return this.servedOne(await this.deps.store.update(key, await this.encode(updated), kv.modRevision));
       } catch (err) {
         if (isStoreError(err, 'Conflict') && attempt < maxConflictRetries) continue;
         throw this.storeError(err, name);
@@ -508,18 +544,18 @@ export class ResourceRegistry {
         throw this.storeError(e, name);
       });
       if (!kv) throw this.notFound(name);
-      const current = this.decode(kv);
+      const current = await this.servedOne(kv);
       this.checkPreconditions(current, options);
       await this.deps.admission.validate(this.attributes('DELETE', ctx, namespace, name, '', undefined, current, options));
       const marked = this.markForDeletion(current, options);
       try {
         if (marked) {
           if (ctx.dryRun || deepEqual(marked, current)) return { object: marked, deleted: false };
-          const kvAfter = await this.deps.store.update(key, this.encode(marked), kv.modRevision);
-          return { object: this.decode(kvAfter), deleted: false };
+          const kvAfter = await this.deps.store.update(key, await this.encode(marked), kv.modRevision);
+          return { object: await this.servedOne(kvAfter), deleted: false };
         }
         if (ctx.dryRun) return { object: current, deleted: true };
-        return { object: this.decode(await this.deps.store.delete(key, kv.modRevision)), deleted: true };
+        return { object: await this.servedOne(await this.deps.store.delete(key, kv.modRevision)), deleted: true };
       } catch (err) {
         if (isStoreError(err, 'Conflict') && attempt < maxConflictRetries) continue;
         if (isStoreError(err, 'KeyNotFound')) throw this.notFound(name);

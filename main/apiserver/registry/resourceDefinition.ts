@@ -40,6 +40,11 @@ export interface StorageVersion {
   toStorage(obj: KubeObject): KubeObject;
   /** The stored object in the served version (apiVersion set by the caller). */
   fromStorage(obj: KubeObject): KubeObject;
+  /**
+   * Conversion done elsewhere (a CRD's conversion webhook), in place of toStorage and fromStorage:
+   * objects in any version to `toApiVersion`, many in one call, those already in it untouched.
+   */
+  convert?(objects: KubeObject[], toApiVersion: string): Promise<KubeObject[]>;
 }
 
 export interface TableDefinition {

@@ -104,6 +104,14 @@ function hostnameError(subjectAltName: string, wanted: string): string {
   return `x509: certificate is valid for ${valid.join(', ')}, not ${wanted}`;
 }
 
+/** Why a webhook answered with an HTTP error, as client-go's REST client words it (the Status it sent, or the code's text). */
+export function httpFailureCause(result: { status: number; body: unknown; text: string }): string {
+  const status = result.body as { kind?: string; message?: string } | undefined;
+  if (status?.kind === 'Status' && status.message) return status.message;
+  if (result.status === 404) return 'the server could not find the requested resource';
+  return `an error on the server (${JSON.stringify(result.text.slice(0, 1024))}) has prevented the request from succeeding`;
+}
+
 /** `10s`: a Go duration of whole seconds, as the timeout parameter carries it. */
 function goSeconds(seconds: number): string {
   return `${seconds}s`;
@@ -151,7 +159,9 @@ export async function callWebhook(target: WebhookTarget, review: unknown): Promi
       return undefined;
     };
   }
-  return new Promise((resolve, reject) => {
+  // A kept-alive connection the server has just closed fails before anything is read: Go's transport sends
+  // the request again on a new connection then, and so does this (once).
+  const send = (retried: boolean): Promise<{ status: number; body: unknown; text: string }> => new Promise((resolve, reject) => {
     const req = httpsRequest(
       options,
       (res) => {
@@ -174,10 +184,12 @@ export async function callWebhook(target: WebhookTarget, review: unknown): Promi
       },
     );
     req.on('error', (err: NodeJS.ErrnoException) => {
+      if (req.reusedSocket && !retried && err.code === 'ECONNRESET' && !deadline.aborted) return resolve(send(true));
       if (deadline.aborted || err.name === 'AbortError') return reject(new WebhookCallError('timeout', `${shown}: context deadline exceeded`));
       const cause = goCause(err, host, port, verifiedName);
       reject(new WebhookCallError(cause.problem, `${shown}: ${cause.text}`));
     });
     req.end(payload);
   });
+  return send(false);
 }

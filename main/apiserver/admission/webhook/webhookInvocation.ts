@@ -18,7 +18,7 @@ import { equivalentViews } from '../equivalentResources.ts';
 import { namespaceSelectorMatches, objectSelectorMatches, type NamespaceGetter } from '../objectSelection.ts';
 import { ruleMatches, type AdmissionRule } from '../ruleMatching.ts';
 import { resolveServiceEndpoint, type ObjectGetter } from './serviceEndpoint.ts';
-import { callWebhook, WebhookCallError, type EndpointDialer, type WebhookTarget } from './webhookCall.ts';
+import { callWebhook, httpFailureCause, WebhookCallError, type EndpointDialer, type WebhookTarget } from './webhookCall.ts';
 import type { Webhook } from './webhookSource.ts';
 
 export interface WebhookServices {
@@ -66,10 +66,9 @@ export function checkDryRun(hook: Webhook, attrs: AdmissionAttributes): void {
   }
 }
 
-function targetOf(hook: Webhook, services: WebhookServices): WebhookTarget {
-  const config = hook.clientConfig;
+/** Where a webhook's clientConfig points: its URL, or its Service reached through the cluster network. */
+export function clientTarget(config: Webhook['clientConfig'], timeoutSeconds: number, services: WebhookServices): WebhookTarget {
   const ca = config.caBundle ? Buffer.from(config.caBundle, 'base64').toString('utf8') : undefined;
-  const timeoutSeconds = hook.timeoutSeconds ?? 10;
   if (config.url) return { url: config.url, ca, timeoutSeconds };
   const service = config.service!;
   const port = service.port ?? 443;
@@ -157,21 +156,12 @@ export function callFailure(hook: Webhook, failure: WebhookFailure, source: Webh
 export async function invokeWebhook(hook: Webhook, request: Record<string, unknown>, mutating: boolean, services: WebhookServices): Promise<WebhookAnswer> {
   let result;
   try {
-    result = await callWebhook(targetOf(hook, services), { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request });
+    result = await callWebhook(clientTarget(hook.clientConfig, hook.timeoutSeconds ?? 10, services), { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request });
   } catch (err) {
     if (err instanceof WebhookCallError) throw new WebhookFailure(hook.name, err.problem, `failed to call webhook: ${err.message}`);
     throw err;
   }
-  if (result.status < 200 || result.status > 299) {
-    const status = result.body as Partial<Status> | undefined;
-    const cause =
-      status?.kind === 'Status' && status.message
-        ? status.message
-        : result.status === 404
-          ? 'the server could not find the requested resource'
-          : `an error on the server (${JSON.stringify(result.text.slice(0, 1024))}) has prevented the request from succeeding`;
-    throw new WebhookFailure(hook.name, 'http-error', `failed to call webhook: ${cause}`);
-  }
+  if (result.status < 200 || result.status > 299) throw new WebhookFailure(hook.name, 'http-error', `failed to call webhook: ${httpFailureCause(result)}`);
   return verifyResponse(hook, String(request.uid), mutating, result.body);
 }
 

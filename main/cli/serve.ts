@@ -81,6 +81,7 @@ export async function runServe(args: string[]): Promise<undefined> {
     process.stdout.write(`Set kubectl context to "${contextName(name)}" in ${target}\n`);
   }
   process.stdout.write(`Cluster "${name}" is running (store: ${cluster.settings.store}).\n`);
+  if (process.env.PODLAB_STARTUP_TIMING && cluster.startup) process.stderr.write(`Start, step by step:\n${cluster.startup.text()}\n`);
   process.stdout.write(`API server: ${cluster.apiServer.url}\n`);
   process.stdout.write(`Kubeconfig: ${cluster.paths.kubeconfig}\n`);
   const host = servedHost(cluster, { streams: apiPodStreams(cluster), samplesDir: appPaths.samples });

@@ -4,6 +4,7 @@
 // make sure the system namespaces and the default RBAC policy exist, write
 // the kubeconfig, then start the components.
 
+import { StartupPhases } from './startupPhases.ts';
 import { createServer } from 'node:net';
 import { ApiServer } from '../apiserver/apiServer.ts';
 import { componentUser } from '../apiserver/auth/user.ts';
@@ -24,7 +25,8 @@ import { ensureClusterNetwork, planAddresses } from '../network/clusterNetwork.t
 import { beginNetworking, DOCKER_EMBEDDED_DNS } from '../network/networking.ts';
 import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, rememberDataDir, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
-import { loadOrCreatePki } from './pki.ts';
+import { loadOrCreatePki, missingPkiKeys } from './pki.ts';
+import { prepareRsaKeyPairs } from '../apiserver/auth/rsaKeyPair.ts';
 import { RegistryCredentials } from './registryCredentials.ts';
 import { ServiceRange } from '../apiserver/admission/serviceAllocation.ts';
 import type { NodeControl } from './nodes/nodeControl.ts';
@@ -88,6 +90,8 @@ export class Cluster {
   private stopped = false;
   private readonly components: ClusterComponent[] = [];
   private nodes: NodeManager | undefined;
+  /** How long each step of the start took. */
+  startup: StartupPhases | undefined;
 
   private constructor(
     readonly name: string,
@@ -115,7 +119,10 @@ export class Cluster {
   }
 
   static async start(options: ClusterOptions): Promise<Cluster> {
+    const startup = new StartupPhases();
     const paths = ensureDataDir(options.dataDir);
+    // A new cluster's keys are made side by side while the store opens and the engine is asked for its subnets.
+    const keysMade = startup.time('keys', prepareRsaKeyPairs(missingPkiKeys(paths.dataDir)));
     const releaseLock = acquireLock(paths, options.name);
     rememberDataDir(options.name, options.dataDir);
     let store: Store | undefined;
@@ -124,14 +131,18 @@ export class Cluster {
     try {
       const previous = readJson<ClusterSettings>(paths.settings);
       const storeSpec = options.store ?? previous?.store ?? 'sqlite';
-      store = await openStore(storeSpec, paths.dataDir);
+      store = await startup.time('store', openStore(storeSpec, paths.dataDir));
 
       const adminToken = loadOrCreateAdminToken(paths);
       const runtime = options.runtime ?? previous?.runtime ?? 'docker';
-      const subnet = previous?.subnet ?? chooseSubnet([...subnetsInUse(options.name), ...(runtime === 'docker' ? await engineSubnets(createDockerClient()) : [])]);
+      const subnet = previous?.subnet ?? chooseSubnet([...subnetsInUse(options.name), ...(runtime === 'docker' ? await startup.time('engine subnets', engineSubnets(createDockerClient())) : [])]);
       const serviceRange = planAddresses(subnet).serviceRange;
+      // The cluster network is made while the API server starts: the add-on and the node containers join it later.
+      const networkCreated = runtime === 'docker' ? startup.time('cluster network', ensureClusterNetwork(createDockerClient(), { cluster: options.name, subnet })) : undefined;
+      networkCreated?.catch(() => undefined);
       // In-cluster clients reach the API server as https://<kubernetes Service IP>: the certificate must name it.
-      const pki = loadOrCreatePki(paths.dataDir, options.name, [new ServiceRange(serviceRange).apiServerIP]);
+      await keysMade;
+      const pki = await startup.time('pki', async () => loadOrCreatePki(paths.dataDir, options.name, [new ServiceRange(serviceRange).apiServerIP]));
       const schema = createSchemaServices();
       apiServer = new ApiServer({
         store,
@@ -145,9 +156,9 @@ export class Cluster {
         hostPortFree: portIsFree,
       });
       // Established CRDs are served from the first request on, as kube-apiserver waits for its CRD informer.
-      await apiServer.customResources.start();
+      await startup.time('custom resources', apiServer.customResources.start());
       const wanted = options.apiPort || (previous?.apiPort && (await portIsFree(previous.apiPort)) ? previous.apiPort : 0);
-      const apiPort = await apiServer.listen(wanted);
+      const apiPort = await startup.time('api listening', apiServer.listen(wanted));
       const settings: ClusterSettings = {
         name: options.name,
         apiPort,
@@ -158,26 +169,29 @@ export class Cluster {
       };
       writeJsonAtomic(paths.settings, settings);
       const bootstrapClient = apiServer.client(componentUser('system:apiserver'));
-      await ensureSystemNamespaces(bootstrapClient);
-      await ensureKubernetesService(bootstrapClient, apiServer.serviceRange.apiServerIP, apiPort);
-      await ensureBootstrapPolicy(bootstrapClient);
-      await ensureSystemPriorityClasses(bootstrapClient);
-      await ensureStandardStorageClass(bootstrapClient);
+      await startup.time('bootstrap objects', async () => {
+        await ensureSystemNamespaces(bootstrapClient);
+        await ensureKubernetesService(bootstrapClient, apiServer!.serviceRange.apiServerIP, apiPort);
+        await ensureBootstrapPolicy(bootstrapClient);
+        await ensureSystemPriorityClasses(bootstrapClient);
+        await ensureStandardStorageClass(bootstrapClient);
+      });
       const stopAPIServiceSync = await keepAPIServicesSynced(bootstrapClient, apiServer.catalog, (err) => process.stderr.write(`apiservices: ${err instanceof Error ? err.message : String(err)}\n`));
       writeKubeconfig(paths.kubeconfig, { clusterName: options.name, server: apiServer.url, caCert: pki.caCert, token: adminToken });
       cluster = new Cluster(options.name, paths, store, apiServer, settings, releaseLock);
       cluster.own({ name: 'apiservice-registration', stop: stopAPIServiceSync });
-      await cluster.startComponents();
+      await startup.time('scheduler', cluster.startComponents());
       const client = cluster.client.bind(cluster);
       // The cluster network first (the node containers and the add-on both join it), then the add-on and the node containers side by side.
-      if (settings.runtime === 'docker') await ensureClusterNetwork(createDockerClient(), { cluster: options.name, subnet });
+      await networkCreated;
       // Before the nodes: their kubelets give pods the cluster DNS address.
-      const begun = settings.runtime === 'docker' ? await beginNetworking(cluster, { upstreamDns: options.upstreamDns ? [DOCKER_EMBEDDED_DNS] : [], journeys: apiServer.journeys }) : undefined;
+      const networked = cluster;
+      const begun = settings.runtime === 'docker' ? await startup.time('networking begun', () => beginNetworking(networked, { upstreamDns: options.upstreamDns ? [DOCKER_EMBEDDED_DNS] : [], journeys: apiServer!.journeys })) : undefined;
       const networking = begun?.networking;
       const registryCredentials = options.registryCredentials ?? new RegistryCredentials();
       const [nodes] = await Promise.all([
-        NodeManager.start({ cluster: options.name, dataDir: paths.dataDir, runtime: settings.runtime, nodes: settings.nodes, subnet, pauseImage: options.pauseImage, clientFor: client, ...(networking ? { dns: networking.dns } : {}), nodeCredentials: () => registryCredentials.payloads(), journeys: apiServer.journeys }),
-        begun?.firstTry,
+        startup.time('nodes', NodeManager.start({ cluster: options.name, dataDir: paths.dataDir, runtime: settings.runtime, nodes: settings.nodes, subnet, pauseImage: options.pauseImage, clientFor: client, ...(networking ? { dns: networking.dns } : {}), nodeCredentials: () => registryCredentials.payloads(), journeys: apiServer.journeys })),
+        begun ? startup.time('add-on first try', begun.firstTry) : undefined,
       ]);
       // Last started, first stopped: kubelets go before the API they report to.
       cluster.own({ name: 'nodes', stop: () => nodes.stop() });
@@ -192,8 +206,9 @@ export class Cluster {
       const catalog = apiServer.catalog;
       const resources = servedResources(() => catalog.definitions(), (listener) => catalog.onChange(listener));
       const controllers = new ControllerManager(cluster.client('system:kube-controller-manager'), { rootCA: pki.caCert, resources, localPathStorage: nodeRuntimeStorage(nodes), journeys: apiServer.journeys });
-      await controllers.start();
+      await startup.time('controllers', controllers.start());
       cluster.own({ name: 'controller-manager', stop: () => controllers.stop() });
+      cluster.startup = startup;
       return cluster;
     } catch (err) {
       await cluster?.stopComponents();

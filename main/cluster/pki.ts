@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
+import { signCertificate } from './certificateSigning.ts';
 import { newRsaKeyPair, type RsaKeyPair } from '../apiserver/auth/rsaKeyPair.ts';
 
 export interface ClusterPki {
@@ -43,7 +44,7 @@ function createCa(clusterName: string): { cert: forge.pki.Certificate; keyPem: s
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  cert.sign(forge.pki.privateKeyFromPem(keys.privateKeyPem), forge.md.sha256.create());
+  signCertificate(cert, keys.privateKeyPem);
   return { cert, keyPem: keys.privateKeyPem };
 }
 
@@ -60,7 +61,7 @@ function createServerCert(ca: { cert: forge.pki.Certificate; keyPem: string }, i
       altNames: [...dnsNames.map((value) => ({ type: 2, value })), ...ipAddresses.map((ip) => ({ type: 7, ip }))],
     },
   ]);
-  cert.sign(forge.pki.privateKeyFromPem(ca.keyPem), forge.md.sha256.create());
+  signCertificate(cert, ca.keyPem);
   return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privateKeyPem };
 }
 
@@ -93,7 +94,7 @@ export function issueClientCertificate(dataDir: string, request: ClientCertifica
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', clientAuth: true },
   ]);
-  cert.sign(forge.pki.privateKeyFromPem(readFileSync(caKeyPath, 'utf8')), forge.md.sha256.create());
+  signCertificate(cert, readFileSync(caKeyPath, 'utf8'));
   return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privateKeyPem };
 }
 
@@ -122,6 +123,13 @@ function loadOrCreateServiceAccountKey(dir: string): RsaKeyPair {
   writeFileSync(paths.privateKey, key.privateKeyPem, { mode: 0o600 });
   writeFileSync(paths.publicKey, key.publicKeyPem, { mode: 0o644 });
   return key;
+}
+
+/** How many key pairs loadOrCreatePki will make for this data directory (all three for a new cluster). */
+export function missingPkiKeys(dataDir: string): number {
+  const dir = join(dataDir, 'pki');
+  if (!existsSync(join(dir, 'ca.key'))) return 3;
+  return (existsSync(join(dir, 'apiserver.key')) ? 0 : 1) + (existsSync(join(dir, 'sa.key')) ? 0 : 1);
 }
 
 /**

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import forge from 'node-forge';
+import { signCertificate } from '../../cluster/certificateSigning.ts';
 import { newRsaKeyPair } from '../../apiserver/auth/rsaKeyPair.ts';
 import type { KubeClient } from '../../kube/client/types.ts';
 import type { KubeObject } from '../../kube/meta.ts';
@@ -62,7 +63,7 @@ export function selfSignedCertificate(commonName: string, dnsNames: string[] = [
     { name: 'extKeyUsage', serverAuth: true },
     ...(dnsNames.length ? [{ name: 'subjectAltName', altNames: dnsNames.map((value) => ({ type: 2, value })) }] : []),
   ]);
-  cert.sign(forge.pki.privateKeyFromPem(keys.privateKeyPem), forge.md.sha256.create());
+  signCertificate(cert, keys.privateKeyPem);
   return { cert: forge.pki.certificateToPem(cert), key: keys.privateKeyPem };
 }
 

@@ -37,7 +37,8 @@ async function main() {
   ensureBuilt({ ui: 'stale' });
   const { binary, reason } = startableElectron();
   if (!binary) return browserMode(reason);
-  const child = spawn(binary, [root], { cwd: root, stdio: 'inherit' });
+  // The same small young generation as the podlab command (bin/podlab.js says why).
+  const child = spawn(binary, ['--js-flags=--max-semi-space-size=4', root], { cwd: root, stdio: 'inherit' });
   let started = false;
   child.once('spawn', () => (started = true));
   child.once('error', (err) => {

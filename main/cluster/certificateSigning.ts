@@ -4,15 +4,18 @@
 // of its PKI time.
 
 import { sign } from 'node:crypto';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { lazyModule } from '../lazyModule.ts';
 
-export function signCertificate(cert: forge.pki.Certificate, privateKeyPem: string): void {
-  const oid = forge.pki.oids.sha256WithRSAEncryption!;
+const nodeForge = lazyModule<typeof Forge>('node-forge');
+
+export function signCertificate(cert: Forge.pki.Certificate, privateKeyPem: string): void {
+  const oid = nodeForge().pki.oids.sha256WithRSAEncryption!;
   cert.siginfo.algorithmOid = oid;
   cert.signatureOid = oid;
   // What forge signs: the DER of the TBSCertificate, which then also goes into the PEM as is.
-  const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
-  (cert as unknown as { tbsCertificate: forge.asn1.Asn1 }).tbsCertificate = tbs;
-  const der = Buffer.from(forge.asn1.toDer(tbs).getBytes(), 'binary');
+  const tbs = (nodeForge().pki as unknown as { getTBSCertificate(c: Forge.pki.Certificate): Forge.asn1.Asn1 }).getTBSCertificate(cert);
+  (cert as unknown as { tbsCertificate: Forge.asn1.Asn1 }).tbsCertificate = tbs;
+  const der = Buffer.from(nodeForge().asn1.toDer(tbs).getBytes(), 'binary');
   cert.signature = sign('sha256', der, privateKeyPem).toString('binary');
 }

@@ -8,9 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import forge from 'node-forge';
+import { X509Certificate } from 'node:crypto';
+import type Forge from 'node-forge';
+import { lazyModule } from '../lazyModule.ts';
 import { signCertificate } from './certificateSigning.ts';
 import { newRsaKeyPair, type RsaKeyPair } from '../apiserver/auth/rsaKeyPair.ts';
+
+const nodeForge = lazyModule<typeof Forge>('node-forge');
 
 export interface ClusterPki {
   caCert: string;
@@ -22,9 +26,9 @@ export interface ClusterPki {
 
 const validityYears = 10;
 
-function baseCertificate(publicKeyPem: string, commonName: string): forge.pki.Certificate {
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
+function baseCertificate(publicKeyPem: string, commonName: string): Forge.pki.Certificate {
+  const cert = nodeForge().pki.createCertificate();
+  cert.publicKey = nodeForge().pki.publicKeyFromPem(publicKeyPem);
   // Positive serial: the top bit cleared keeps the DER integer unsigned.
   const serial = randomBytes(16);
   serial[0] &= 0x7f;
@@ -35,7 +39,7 @@ function baseCertificate(publicKeyPem: string, commonName: string): forge.pki.Ce
   return cert;
 }
 
-function createCa(clusterName: string): { cert: forge.pki.Certificate; keyPem: string } {
+function createCa(clusterName: string): { cert: Forge.pki.Certificate; keyPem: string } {
   const keys = newRsaKeyPair();
   const cert = baseCertificate(keys.publicKeyPem, `podlab-${clusterName}-ca`);
   cert.setIssuer(cert.subject.attributes);
@@ -48,7 +52,7 @@ function createCa(clusterName: string): { cert: forge.pki.Certificate; keyPem: s
   return { cert, keyPem: keys.privateKeyPem };
 }
 
-function createServerCert(ca: { cert: forge.pki.Certificate; keyPem: string }, ipAddresses: string[], dnsNames: string[]): { certPem: string; keyPem: string } {
+function createServerCert(ca: { cert: Forge.pki.Certificate; keyPem: string }, ipAddresses: string[], dnsNames: string[]): { certPem: string; keyPem: string } {
   const keys = newRsaKeyPair();
   const cert = baseCertificate(keys.publicKeyPem, 'kube-apiserver');
   cert.setIssuer(ca.cert.subject.attributes);
@@ -62,7 +66,7 @@ function createServerCert(ca: { cert: forge.pki.Certificate; keyPem: string }, i
     },
   ]);
   signCertificate(cert, ca.keyPem);
-  return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privateKeyPem };
+  return { certPem: nodeForge().pki.certificateToPem(cert), keyPem: keys.privateKeyPem };
 }
 
 export interface ClientCertificateRequest {
@@ -82,7 +86,7 @@ export function issueClientCertificate(dataDir: string, request: ClientCertifica
   const dir = join(dataDir, 'pki');
   const caKeyPath = join(dir, 'ca.key');
   if (!existsSync(caKeyPath)) throw new Error(`the cluster has no CA yet (${caKeyPath}): start it once with podlab serve`);
-  const caCert = forge.pki.certificateFromPem(readFileSync(join(dir, 'ca.crt'), 'utf8'));
+  const caCert = nodeForge().pki.certificateFromPem(readFileSync(join(dir, 'ca.crt'), 'utf8'));
   const keys = newRsaKeyPair();
   const cert = baseCertificate(keys.publicKeyPem, request.user);
   cert.setSubject([...request.groups.map((value) => ({ name: 'organizationName', value })), { name: 'commonName', value: request.user }]);
@@ -95,7 +99,7 @@ export function issueClientCertificate(dataDir: string, request: ClientCertifica
     { name: 'extKeyUsage', clientAuth: true },
   ]);
   signCertificate(cert, readFileSync(caKeyPath, 'utf8'));
-  return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privateKeyPem };
+  return { certPem: nodeForge().pki.certificateToPem(cert), keyPem: keys.privateKeyPem };
 }
 
 /** The names the API server answers to: loopback, and the in-cluster `kubernetes` Service names. */
@@ -108,8 +112,8 @@ export function apiServerNames(clusterDomain = 'cluster.local'): { dnsNames: str
 
 /** Whether a serving certificate names every one of these IP addresses. */
 function coversIps(certPem: string, ips: string[]): boolean {
-  const san = forge.pki.certificateFromPem(certPem).getExtension('subjectAltName') as { altNames?: Array<{ type: number; ip?: string }> } | null;
-  const named = new Set((san?.altNames ?? []).filter((n) => n.type === 7).map((n) => n.ip));
+  // Node prints them `DNS:localhost, IP Address:127.0.0.1`.
+  const named = new Set((new X509Certificate(certPem).subjectAltName ?? '').split(', ').filter((n) => n.startsWith('IP Address:')).map((n) => n.slice('IP Address:'.length)));
   return ips.every((ip) => named.has(ip));
 }
 
@@ -145,16 +149,16 @@ export function loadOrCreatePki(dataDir: string, clusterName: string, extraIps: 
   const names = apiServerNames();
   const ips = [...names.ipAddresses, ...extraIps];
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  let ca: { cert: forge.pki.Certificate; keyPem: string };
+  let ca: { cert: Forge.pki.Certificate; keyPem: string };
   if (existsSync(paths.caCert) && existsSync(paths.caKey)) {
-    ca = { cert: forge.pki.certificateFromPem(readFileSync(paths.caCert, 'utf8')), keyPem: readFileSync(paths.caKey, 'utf8') };
     if (existsSync(paths.serverCert) && existsSync(paths.serverKey) && coversIps(readFileSync(paths.serverCert, 'utf8'), ips)) {
       return { caCert: readFileSync(paths.caCert, 'utf8'), serverCert: readFileSync(paths.serverCert, 'utf8'), serverKey: readFileSync(paths.serverKey, 'utf8'), serviceAccountKey: loadOrCreateServiceAccountKey(dir) };
     }
+    ca = { cert: nodeForge().pki.certificateFromPem(readFileSync(paths.caCert, 'utf8')), keyPem: readFileSync(paths.caKey, 'utf8') };
   } else {
     ca = createCa(clusterName);
     writeFileSync(paths.caKey, ca.keyPem, { mode: 0o600 });
-    writeFileSync(paths.caCert, forge.pki.certificateToPem(ca.cert), { mode: 0o644 });
+    writeFileSync(paths.caCert, nodeForge().pki.certificateToPem(ca.cert), { mode: 0o644 });
   }
   const server = createServerCert(ca, ips, names.dnsNames);
   writeFileSync(paths.serverKey, server.keyPem, { mode: 0o600 });

@@ -5,7 +5,10 @@
 // cron-parser, in spec.timeZone or else this machine's zone, as
 // kube-controller-manager uses its own.
 
-import { CronExpressionParser } from 'cron-parser';
+import type * as CronParser from 'cron-parser';
+import { lazyModule } from '../lazyModule.ts';
+
+const cronParser = lazyModule<typeof CronParser>('cron-parser');
 import { checkCronFields } from './cronFields.ts';
 import { parseGoDuration } from './goFormat.ts';
 
@@ -41,11 +44,11 @@ export function parseSchedule(text: string, timeZone?: string): Schedule {
   if (fields.length !== 5) throw new Error(`expected exactly 5 fields, found ${fields.length}: [${fields.join(' ')}]`);
   // Checked once here, so a bad field is reported when the CronJob is written, in robfig's words.
   checkCronFields(fields);
-  CronExpressionParser.parse(expression, { tz: timeZone });
+  cronParser().CronExpressionParser.parse(expression, { tz: timeZone });
   return {
     next(after) {
       try {
-        return CronExpressionParser.parse(expression, { currentDate: new Date(after), tz: timeZone }).next().getTime();
+        return cronParser().CronExpressionParser.parse(expression, { currentDate: new Date(after), tz: timeZone }).next().getTime();
       } catch {
         return undefined;
       }

@@ -35,7 +35,8 @@ interface PodlabChild {
 
 /** Runs `podlab ARGS` and resolves with the first match of `ready` in its stdout. */
 async function spawnPodlab(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<PodlabChild & { match: RegExpExecArray }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'podlab.js'), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  // As the podlab command runs itself (its shebang's V8 flag).
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', join(repoRoot, 'bin', 'podlab.js'), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {

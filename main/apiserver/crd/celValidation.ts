@@ -5,8 +5,8 @@
 // optionalOldSelf). Failures are field errors worded as kube-apiserver words
 // them: `spec: Invalid value: "object": <message>` or `failed rule: <rule>`.
 
-import { celEnv, isCelError, parse, plan, type CelInput } from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
+import type { CelInput } from '@bufbuild/cel';
+import { cel, celEnvironment } from '../admission/cel/celLibrary.ts';
 import type { FieldError } from '../../kube/meta.ts';
 import { jsonType, type JSONSchemaProps } from './schemaValidation.ts';
 
@@ -20,11 +20,10 @@ interface CompiledRule {
   compileError?: string;
 }
 
-const env = celEnv({ funcs: strings });
 
 function compile(text: string): { program?: (bindings: Record<string, CelInput>) => unknown; error?: string } {
   try {
-    const run = plan(env, parse(text)) as (bindings: Record<string, CelInput>) => unknown;
+    const run = cel().plan(celEnvironment(), cel().parse(text)) as (bindings: Record<string, CelInput>) => unknown;
     return { program: run };
   } catch (err) {
     return { error: (err as Error).message };
@@ -103,7 +102,7 @@ function evaluate(value: unknown, old: unknown, schema: JSONSchemaProps, path: s
       const field = c.rule.fieldPath ? `${path}${c.rule.fieldPath}` : path;
       const type = reasonTypes[c.rule.reason ?? ''] ?? 'FieldValueInvalid';
       let detail: string;
-      if (isCelError(result)) detail = String((result as { message?: string }).message ?? result);
+      if (cel().isCelError(result)) detail = String((result as { message?: string }).message ?? result);
       else if (c.message) {
         const text = c.message(bindings);
         detail = typeof text === 'string' && text ? text : (c.rule.message ?? `failed rule: ${c.rule.rule}`);

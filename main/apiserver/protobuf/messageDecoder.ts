@@ -2,7 +2,10 @@
 // driven by the descriptors rather than generated code, so any kind kubectl
 // knows decodes.
 
-import protobuf from 'protobufjs';
+import type Protobuf from 'protobufjs';
+import { lazyModule } from '../../lazyModule.ts';
+
+const protobufjs = lazyModule<typeof Protobuf>('protobufjs');
 import { ProtobufDecodeError } from './errors.ts';
 import { jsonFormOf } from './jsonForms.ts';
 import { FieldType, type KubernetesProtoSchema, type ProtoField, type ProtoMessage } from './schema.ts';
@@ -38,8 +41,8 @@ function wireTypeOf(type: number): number {
 }
 
 /** A 64-bit value as a JSON number (exact up to 2^53), whether or not protobufjs found the `long` package. */
-function toNumber(value: protobuf.Long | number, unsigned = false): number {
-  return typeof value === 'number' ? value : protobuf.util.LongBits.from(value).toNumber(unsigned);
+function toNumber(value: Protobuf.Long | number, unsigned = false): number {
+  return typeof value === 'number' ? value : protobufjs().util.LongBits.from(value).toNumber(unsigned);
 }
 
 export class MessageDecoder {
@@ -77,7 +80,7 @@ export class MessageDecoder {
   readFields(message: ProtoMessage, bytes: Uint8Array, depth: number): Map<ProtoField, unknown> {
     if (depth > maxDepth) throw new ProtobufDecodeError(`objects nested more than ${maxDepth} levels deep`);
     const values = new Map<ProtoField, unknown>();
-    const reader = protobuf.Reader.create(bytes);
+    const reader = protobufjs().Reader.create(bytes);
     while (reader.pos < reader.len) {
       const tag = reader.uint32();
       const wireType = tag & 7;
@@ -142,7 +145,7 @@ export class MessageDecoder {
     return field.type === FieldType.bool ? false : 0;
   }
 
-  private readScalar(reader: protobuf.Reader, type: number): unknown {
+  private readScalar(reader: Protobuf.Reader, type: number): unknown {
     switch (type) {
       case FieldType.double:
         return reader.double();

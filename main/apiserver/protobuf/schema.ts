@@ -3,7 +3,10 @@
 // pointers, which are inlined, and the few JSON names that differ.
 
 import { createRequire } from 'node:module';
-import protobuf from 'protobufjs';
+import type Protobuf from 'protobufjs';
+import { lazyModule } from '../../lazyModule.ts';
+
+const protobufjs = lazyModule<typeof Protobuf>('protobufjs');
 import type { EmbeddedProtoFile, KubectlDescriptors } from './descriptorSource.ts';
 
 /** google.protobuf.FieldDescriptorProto.Type values. */
@@ -76,19 +79,19 @@ interface FileDescriptor {
 
 const labelRepeated = 3;
 
-let fileDescriptorType: protobuf.Type | undefined;
+let fileDescriptorType: Protobuf.Type | undefined;
 
-function fileDescriptorProto(): protobuf.Type {
+function fileDescriptorProto(): Protobuf.Type {
   if (!fileDescriptorType) {
     const require = createRequire(import.meta.url);
-    const root = protobuf.Root.fromJSON(require('protobufjs/google/protobuf/descriptor.json') as protobuf.INamespace);
+    const root = protobufjs().Root.fromJSON(require('protobufjs/google/protobuf/descriptor.json') as Protobuf.INamespace);
     // go-to-protobuf records the Go side of each field in gogoproto's field
     // options (github.com/gogo/protobuf/gogoproto/gogo.proto numbers them):
     // nullable=false marks a non-pointer field, customname the Go field name.
     root
       .lookupType('google.protobuf.FieldOptions')
-      .add(new protobuf.Field('gogoNullable', 65001, 'bool'))
-      .add(new protobuf.Field('gogoCustomname', 65004, 'string'));
+      .add(new (protobufjs().Field)('gogoNullable', 65001, 'bool'))
+      .add(new (protobufjs().Field)('gogoCustomname', 65004, 'string'));
     fileDescriptorType = root.lookupType('google.protobuf.FileDescriptorProto');
   }
   return fileDescriptorType;

@@ -7,12 +7,15 @@
 
 import { randomBytes } from 'node:crypto';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { lazyModule } from '../../lazyModule.ts';
 import { signCertificate } from '../../cluster/certificateSigning.ts';
 import { newRsaKeyPair } from '../../apiserver/auth/rsaKeyPair.ts';
 import type { KubeClient } from '../../kube/client/types.ts';
 import type { KubeObject } from '../../kube/meta.ts';
 import { specOf } from './routes.ts';
+
+const nodeForge = lazyModule<typeof Forge>('node-forge');
 
 const secretsRef = { group: '', version: 'v1', plural: 'secrets' };
 /** How long a Secret's certificate is used before the Secret is read again. */
@@ -47,8 +50,8 @@ export function tlsSecretFor(ingresses: KubeObject[], serverName: string): TlsSe
 
 export function selfSignedCertificate(commonName: string, dnsNames: string[] = []): { cert: string; key: string } {
   const keys = newRsaKeyPair();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
+  const cert = nodeForge().pki.createCertificate();
+  cert.publicKey = nodeForge().pki.publicKeyFromPem(keys.publicKeyPem);
   const serial = randomBytes(16);
   serial[0] &= 0x7f;
   cert.serialNumber = serial.toString('hex');
@@ -64,7 +67,7 @@ export function selfSignedCertificate(commonName: string, dnsNames: string[] = [
     ...(dnsNames.length ? [{ name: 'subjectAltName', altNames: dnsNames.map((value) => ({ type: 2, value })) }] : []),
   ]);
   signCertificate(cert, keys.privateKeyPem);
-  return { cert: forge.pki.certificateToPem(cert), key: keys.privateKeyPem };
+  return { cert: nodeForge().pki.certificateToPem(cert), key: keys.privateKeyPem };
 }
 
 export class IngressCertificates {

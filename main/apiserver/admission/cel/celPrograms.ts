@@ -3,13 +3,13 @@
 // handed to CEL as maps, with whole numbers as CEL ints (as Kubernetes'
 // unstructured-to-CEL conversion sees int64 fields).
 
-import { celEnv, isCelError, parse, plan, type CelInput } from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
+import type * as Cel from '@bufbuild/cel';
+import type { CelInput } from '@bufbuild/cel';
+import { cel, celEnvironment } from './celLibrary.ts';
 
 export type CelBindings = Record<string, CelInput>;
 export type CelProgram = (bindings: CelBindings) => unknown;
 
-const env = celEnv({ funcs: strings });
 const cache = new Map<string, { program?: CelProgram; error?: string }>();
 
 /** Parses and plans an expression; the error is the parser's message. */
@@ -17,7 +17,7 @@ export function compileCel(text: string): { program?: CelProgram; error?: string
   let compiled = cache.get(text);
   if (!compiled) {
     try {
-      compiled = { program: plan(env, parse(text)) as CelProgram };
+      compiled = { program: cel().plan(celEnvironment(), cel().parse(text)) as CelProgram };
     } catch (err) {
       compiled = { error: (err as Error).message };
     }
@@ -28,8 +28,8 @@ export function compileCel(text: string): { program?: CelProgram; error?: string
 }
 
 /** Plans one node of a parsed expression (a part of a validation, to show what it evaluated to). */
-export function planCelNode(node: Parameters<typeof plan>[1]): CelProgram {
-  return plan(env, node) as CelProgram;
+export function planCelNode(node: Parameters<typeof Cel.plan>[1]): CelProgram {
+  return cel().plan(celEnvironment(), node) as CelProgram;
 }
 
 /** A JSON value as CEL input: objects become maps, whole numbers ints. */
@@ -51,7 +51,7 @@ export type CelOutcome = { ok: true; value: unknown } | { ok: false; error: stri
 export function evaluateCel(program: CelProgram, bindings: CelBindings): CelOutcome {
   try {
     const value = program(bindings);
-    if (isCelError(value)) return { ok: false, error: String((value as { message?: string }).message ?? value) };
+    if (cel().isCelError(value)) return { ok: false, error: String((value as { message?: string }).message ?? value) };
     return { ok: true, value };
   } catch (err) {
     return { ok: false, error: (err as Error).message };

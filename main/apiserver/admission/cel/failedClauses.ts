@@ -4,10 +4,11 @@
 // person needs to see what would pass. Conjunctions are followed down to the
 // parts that were false; anything else is reported whole.
 
-import { isCelError, isCelList, isCelMap, isCelUint, parse, unparse } from '@bufbuild/cel';
+import type * as Cel from '@bufbuild/cel';
+import { cel } from './celLibrary.ts';
 import { evaluateCel, planCelNode, type CelBindings } from './celPrograms.ts';
 
-type Parsed = ReturnType<typeof parse>;
+type Parsed = ReturnType<typeof Cel.parse>;
 type Node = Parsed['expr'];
 
 export type ComparisonOperator = '<' | '<=' | '>' | '>=' | '==' | '!=';
@@ -33,10 +34,10 @@ function literal(value: unknown): string {
   if (typeof value === 'bigint') return String(value);
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (isCelUint(value)) return `${value.value}u`;
+  if (cel().isCelUint(value)) return `${value.value}u`;
   if (value instanceof Uint8Array) return `b${JSON.stringify(Buffer.from(value).toString('utf8'))}`;
-  if (isCelList(value)) return `[${[...value].map(literal).join(', ')}]`;
-  if (isCelMap(value)) return `{${[...value.entries()].map(([k, v]) => `${literal(k)}: ${literal(v)}`).join(', ')}}`;
+  if (cel().isCelList(value)) return `[${[...value].map(literal).join(', ')}]`;
+  if (cel().isCelMap(value)) return `{${[...value.entries()].map(([k, v]) => `${literal(k)}: ${literal(v)}`).join(', ')}}`;
   return String(value);
 }
 
@@ -47,11 +48,11 @@ function shown(text: string): string {
 export function failedClauses(text: string, bindings: CelBindings): FailedClause[] {
   let parsed: Parsed;
   try {
-    parsed = parse(text.trim());
+    parsed = cel().parse(text.trim());
   } catch {
     return [];
   }
-  const source = (node: Node) => unparse({ expr: node, sourceInfo: parsed.sourceInfo } as Parsed);
+  const source = (node: Node) => cel().unparse({ expr: node, sourceInfo: parsed.sourceInfo } as Parsed);
   const evaluate = (node: Node) => {
     try {
       return evaluateCel(planCelNode(node), bindings);
@@ -61,7 +62,7 @@ export function failedClauses(text: string, bindings: CelBindings): FailedClause
   };
   const side = (node: Node): ClauseSide => {
     const outcome = evaluate(node);
-    return { expression: source(node), value: shown(outcome.ok && !isCelError(outcome.value) ? literal(outcome.value) : `error: ${outcome.ok ? String(outcome.value) : outcome.error}`) };
+    return { expression: source(node), value: shown(outcome.ok && !cel().isCelError(outcome.value) ? literal(outcome.value) : `error: ${outcome.ok ? String(outcome.value) : outcome.error}`) };
   };
   const visit = (node: Node): FailedClause[] => {
     const outcome = evaluate(node);

@@ -204,6 +204,11 @@ describe('robustness of the API server against bad input', () => {
     assert.equal((await call('GET', `${configMaps}?resourceVersion=0`)).status, 200);
   });
 
+  it('answers a limit beyond int64 with 400 as Go ParseInt does, and one near 2^63 as no limit', async () => {
+    assertStatus(await call('GET', `${configMaps}?limit=99999999999999999999`), 400, 'BadRequest', 'strconv.ParseInt: parsing "99999999999999999999": value out of range');
+    assert.equal((await call('GET', `${configMaps}?limit=9223372036854775807`)).status, 200);
+  });
+
   it('keeps a watch with a huge timeoutSeconds open (no timer overflow)', async () => {
     await client().create('default', configMap('watched'));
     const socket = await rawSocket(api);

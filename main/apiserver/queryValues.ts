@@ -28,11 +28,16 @@ export function parseGoBool(value: string): boolean | undefined {
   return undefined;
 }
 
+const maxInt64 = 2n ** 63n - 1n;
+
 /** Convert_Slice_string_To_Pointer_int64: absent or empty is unset. */
 export function queryInt(query: URLSearchParams, name: string): number | undefined {
   const value = query.get(name)?.trim();
   if (!value) return undefined;
   if (!/^[+-]?\d+$/.test(value)) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(value)}: invalid syntax`);
+  // Beyond int64 Go refuses it; here it would reach SQLite or a timer as a double that is no integer.
+  const parsed = BigInt(value);
+  if (parsed > maxInt64 || parsed < -maxInt64 - 1n) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(value)}: value out of range`);
   return Number(value);
 }
 

@@ -364,7 +364,8 @@ export class SqliteStore implements Store {
 
   async range(prefix: string, options: RangeOptions = {}): Promise<RangeResult> {
     this.assertOpen();
-    const limit = options.limit && options.limit > 0 ? options.limit : 0;
+    // A limit beyond any safe integer (an int64 near 2^63 arrives as a double) is no limit: SQLite binds only integers to LIMIT.
+    const limit = options.limit && options.limit > 0 && options.limit < Number.MAX_SAFE_INTEGER ? options.limit : 0;
     return this.db.transaction(() => {
       const rev = this.readableRevision(options.revision);
       const end = prefixEnd(prefix);

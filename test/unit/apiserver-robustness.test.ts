@@ -204,6 +204,25 @@ describe('robustness of the API server against bad input', () => {
     assert.equal((await call('GET', `${configMaps}?resourceVersion=0`)).status, 200);
   });
 
+  it('answers a limit beyond int64 with 400 as Go ParseInt does, and one near 2^63 as no limit', async () => {
+    assertStatus(await call('GET', `${configMaps}?limit=99999999999999999999`), 400, 'BadRequest', 'strconv.ParseInt: parsing "99999999999999999999": value out of range');
+    assert.equal((await call('GET', `${configMaps}?limit=9223372036854775807`)).status, 200);
+  });
+
+  it('refuses YAML nested too deep in go-yaml words before parsing it, and goes on parsing YAML', async () => {
+    // The yaml library overflowed the stack some 800 levels deep; the parse after such an overflow aborted the whole process.
+    const deep = (n: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata: ${'['.repeat(n)}${']'.repeat(n)}\n`;
+    const yaml = { 'Content-Type': 'application/yaml' };
+    for (let i = 0; i < 3; i++) assertStatus(await call('POST', configMaps, deep(2000), yaml), 400, 'BadRequest', 'error converting YAML to JSON: yaml: line 5: exceeded max depth of 256');
+    const apply = { 'Content-Type': 'application/apply-patch+yaml' };
+    assertStatus(await call('PATCH', `${configMaps}/deep?fieldManager=robust`, '- '.repeat(1000) + 'x', apply), 400, 'BadRequest', 'error converting YAML to JSON: yaml: exceeded max depth of 256');
+    assert.equal((await call('GET', `${configMaps}/deep`)).status, 404);
+    // A key written twice keeps its last value, as go-yaml decodes it (checking keys for uniqueness took the library quadratic time).
+    const twice = await call('POST', configMaps, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yaml-twice\ndata:\n  k: first\n  k: last\n', yaml);
+    assert.equal(twice.status, 201, twice.body);
+    assert.deepEqual(twice.json().data, { k: 'last' });
+  });
+
   it('keeps a watch with a huge timeoutSeconds open (no timer overflow)', async () => {
     await client().create('default', configMap('watched'));
     const socket = await rawSocket(api);

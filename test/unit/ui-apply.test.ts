@@ -66,6 +66,17 @@ test('YAML that does not parse says which document', async () => {
   await assert.rejects(apply('# only a comment\n'), /nothing to apply/);
 });
 
+test('YAML nested too deep is refused before parsing, and YAML parses after it', async () => {
+  // The parser overflowed the stack some 800 levels deep, and the parse after such an overflow aborted the process.
+  for (let i = 0; i < 3; i++) {
+    const [outcome] = await apply(configMap(`  k: ${'['.repeat(2000)}${']'.repeat(2000)}\n`));
+    assert.equal(outcome.action, 'failed');
+    assert.equal(outcome.error?.message, 'the YAML cannot be parsed: yaml: line 6: exceeded max depth of 256');
+  }
+  const [created] = await apply(configMap('  k: v\n').replace('settings', 'after-deep'));
+  assert.equal(created.action, 'created');
+});
+
 test('the patch deletes list elements merged by key that the configuration dropped', () => {
   const pod = SchemaLookup.kubernetes().forKind({ group: '', version: 'v1', kind: 'Pod' });
   const before: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: { a: '1', b: '2' } }, spec: { containers: [{ name: 'app', image: 'x' }, { name: 'sidecar', image: 'y' }] } };

@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { errors, StatusError } from '../errors.ts';
 import { rememberDuplicateFields } from './jsonDuplicates.ts';
 import { rememberNumberLiterals } from './jsonNumbers.ts';
+import { yamlNestingProblem } from '../../kube/yamlNesting.ts';
 import { decodeKubernetesProtobuf, kubernetesProtobufMediaType, ProtobufDecodeError, ProtobufSchemaUnavailableError } from '../protobuf/decode.ts';
 
 export const maxRequestBodyBytes = 3 * 1024 * 1024;
@@ -66,8 +67,12 @@ export function decodeBody(raw: Buffer, contentType: string | undefined): unknow
   if (type === kubernetesProtobufMediaType) return decodeProtobuf(raw);
   const text = raw.toString('utf8');
   if (type === 'application/yaml' || type === 'application/apply-patch+yaml' || type === 'text/yaml') {
+    const tooDeep = yamlNestingProblem(text);
+    if (tooDeep) throw errors.badRequest(`error converting YAML to JSON: ${tooDeep}`);
     try {
-      return parseYaml(text, { maxAliasCount: 100, prettyErrors: false });
+      // A key written twice keeps its last value, as go-yaml's (non-strict) decoding keeps it; checking keys for
+      // uniqueness is quadratic in the library (a 2 MB flow map took 16 s of the event loop).
+      return parseYaml(text, { maxAliasCount: 100, prettyErrors: false, uniqueKeys: false });
     } catch (err) {
       throw errors.badRequest(`error converting YAML to JSON: ${(err as Error).message}`);
     }

@@ -9,6 +9,7 @@
 // silently dropped misspelt field is the worst possible answer.
 
 import { parseAllDocuments } from 'yaml';
+import { yamlNestingProblem } from '../../kube/yamlNesting.ts';
 import type { ApplyOutcome, ApplyRequest, KubeObject } from '../../../preload/api.ts';
 import { isApiError, type KubeClient } from '../../kube/client/types.ts';
 import { findUnknownFields } from '../../apiserver/openapi/fieldValidation.ts';
@@ -28,6 +29,9 @@ interface Candidate {
 
 function candidates(yaml: string): Candidate[] {
   const found: Candidate[] = [];
+  // Refused before parsing: text nested too deep overflows the parser's stack (and may abort the process after).
+  const tooDeep = yamlNestingProblem(yaml);
+  if (tooDeep) return [{ document: 0, error: `the YAML cannot be parsed: ${tooDeep}` }];
   parseAllDocuments(yaml).forEach((doc, document) => {
     if (doc.errors.length > 0) {
       found.push({ document, error: `YAML document ${document + 1} cannot be parsed: ${doc.errors[0].message}` });

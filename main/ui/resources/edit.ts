@@ -5,6 +5,7 @@
 // would store: its answer, and a line diff of the YAML before and after.
 
 import { parseAllDocuments } from 'yaml';
+import { yamlNestingProblem } from '../../kube/yamlNesting.ts';
 import type { DryRunEdit, EditRequest, KubeObject } from '../../../preload/api.ts';
 import type { KubeClient } from '../../kube/client/types.ts';
 import { isJsonObject } from '../../apiserver/patch/json.ts';
@@ -15,6 +16,8 @@ import { lineDiff } from './lineDiff.ts';
 
 /** The one object the edited text holds, or a 400 that says what is wrong with the text. */
 export function editedObject(request: EditRequest): KubeObject {
+  const tooDeep = yamlNestingProblem(request.yaml);
+  if (tooDeep) throw badRequest(`the edited YAML cannot be parsed: ${tooDeep}`);
   const documents = parseAllDocuments(request.yaml).filter((doc) => doc.contents !== null || doc.errors.length > 0);
   if (documents.length !== 1) throw badRequest(`the edited YAML must hold exactly one object, not ${documents.length}`);
   const [doc] = documents;

@@ -68,7 +68,7 @@ export function withKubeconfigContexts(inner: UiHost, options: KubeconfigHostOpt
       });
   }
 
-  return {
+  const host: UiHost = {
     status,
     settings: inner.settings,
     samples: inner.samples,
@@ -87,13 +87,16 @@ export function withKubeconfigContexts(inner: UiHost, options: KubeconfigHostOpt
       return [...podlab, ...contexts(new Set(podlab.map((c) => c.name)))];
     },
 
-    switchCluster: (name, runtime) =>
-      serial(async () => {
+    switchCluster: (name, runtime) => {
+      // A kubeconfig context picked where clusters are switched (the status bar) opens as a context: it never becomes a new PodLab cluster.
+      if (runtime === undefined && !inner.clusters().some((c) => c.name === name) && loadKubeconfig(paths()).contexts.has(name)) return host.useContext!(name);
+      return serial(async () => {
         const own = inner.status.get();
         if (shown && name === own.name && own.phase === 'running' && runtime === undefined) return showPodlab();
         showPodlab();
         await inner.switchCluster(name, runtime);
-      }),
+      });
+    },
 
     useContext: (name) =>
       serial(async () => {
@@ -118,4 +121,5 @@ export function withKubeconfigContexts(inner: UiHost, options: KubeconfigHostOpt
         status.update(next);
       }),
   };
+  return host;
 }

@@ -279,8 +279,23 @@ export interface ClusterSummary {
   current: boolean;
   /** As the cluster's settings recorded it at its last start (absent: never started). */
   runtime?: RuntimeKind;
-  /** Its data directory. */
+  /** Its data directory ('' for a kubeconfig context). */
   dataDir: string;
+  /** This process runs it, though a kubeconfig context is shown now: switching back is instant. */
+  runsHere?: boolean;
+  /** Present for a context of the user's kubeconfig (a cluster PodLab does not run): where it points, never its credentials. */
+  context?: KubeconfigContextSummary;
+}
+
+/** A kubeconfig context as the clusters list shows it. */
+export interface KubeconfigContextSummary {
+  server: string;
+  /** The context's namespace (default when it names none). */
+  namespace: string;
+  /** The kubeconfig's current-context (what kubectl uses): PodLab never changes it. */
+  kubectlCurrent: boolean;
+  /** Why it cannot be opened (a user or cluster entry PodLab cannot use), if it cannot. */
+  problem?: string;
 }
 
 export interface NewCluster {
@@ -345,6 +360,16 @@ export interface ClusterStatus {
   podStreams: boolean;
   /** The app (desktop, or `podlab ui` in a browser) can switch, create and delete clusters; `podlab serve` runs one cluster only. */
   canSwitch: boolean;
+  /** Present while the UI shows a kubeconfig context rather than a PodLab cluster (`name` is the context's). */
+  context?: ShownContext;
+}
+
+/** The kubeconfig context shown: a cluster PodLab reads through its API alone. */
+export interface ShownContext {
+  server: string;
+  namespace: string;
+  /** Why PodLab-only parts (nodes' actions, journeys, Docker notes) are hidden. */
+  podlabOnly: string;
 }
 
 export interface DiagnosisEvidence {
@@ -591,6 +616,8 @@ export interface BridgeCalls {
   'cluster.switch': Call<{ name: string; runtime?: RuntimeKind }, void>;
   /** The app: a new cluster, started at once (the current one stops). `podlab serve` refuses, saying how. */
   'cluster.create': Call<NewCluster, void>;
+  /** Shows a context of the user's kubeconfig (read through its API with that context's credentials); the kubeconfig file is never written. cluster.switch goes back to a PodLab cluster. */
+  'cluster.useContext': Call<{ context: string }, void>;
   /** Removes a cluster's containers, volumes, network and data directory (`kind delete cluster`). Refused for a cluster another process runs, and for `podlab serve`'s own. */
   'cluster.delete': Call<{ name: string }, void>;
 
@@ -698,6 +725,7 @@ export const callNames = [
   'cluster.list',
   'cluster.switch',
   'cluster.create',
+  'cluster.useContext',
   'cluster.delete',
   'nodes.list',
   'nodes.add',

@@ -70,6 +70,12 @@ function Workspace({ status, settings, setSettings, view, setView }: WorkspacePr
   const [workload, setWorkload] = useState<ObjectRef>();
   const [notice, setNotice] = useState<string>();
   const [resourcesAt, setResourcesAt] = useState<ResourceLocation>();
+  // A kubeconfig context opens in its own namespace, as kubectl uses it (its user may see no other); PodLab's clusters in the setting's.
+  const contextNamespace = status.context?.namespace;
+  useEffect(() => {
+    setNamespace(contextNamespace ?? settings.defaultNamespace);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a changed setting applies on the next switch, not mid-view
+  }, [status.name, contextNamespace]);
   const go = (next: View) => {
     setView(next);
     setPod(undefined);

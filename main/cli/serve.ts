@@ -10,6 +10,7 @@ import { CliError, clusterFlags, clusterLocation, intFlag, parseFlags } from './
 import { startBrowserMode } from '../ui/browserMode.ts';
 import { appPaths } from '../appPaths.ts';
 import { servedHost } from '../ui/servedHost.ts';
+import { withKubeconfigContexts } from '../ui/kubeconfigHost.ts';
 import { apiPodStreams } from '../ui/uiHost.ts';
 import { announceUiUrl, uiUrlFlags } from './uiUrl.ts';
 
@@ -85,7 +86,7 @@ export async function runServe(args: string[]): Promise<undefined> {
   process.stdout.write(`API server: ${cluster.apiServer.url}\n`);
   process.stdout.write(`Kubeconfig: ${cluster.paths.kubeconfig}\n`);
   const host = servedHost(cluster, { streams: apiPodStreams(cluster), samplesDir: appPaths.samples });
-  const ui = await startBrowserMode(host);
+  const ui = await startBrowserMode(withKubeconfigContexts(host));
   const closeUi = () => {
     host.close();
     void ui.close();

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { podlabHome } from '../cluster/dataDir.ts';
 import { startBrowserMode } from '../ui/browserMode.ts';
 import { ClusterHost } from '../ui/clusterHost.ts';
+import { withKubeconfigContexts } from '../ui/kubeconfigHost.ts';
 import { appPaths } from '../appPaths.ts';
 import { CliError, clusterLocation, intFlag, parseFlags } from './args.ts';
 import { announceUiUrl, uiUrlFlags } from './uiUrl.ts';
@@ -25,7 +26,7 @@ export async function runUi(args: string[]): Promise<undefined> {
   if (runtime !== undefined && runtime !== 'docker' && runtime !== 'simulated') throw new CliError(`--runtime must be docker or simulated (got "${runtime}")`);
   const host = new ClusterHost({ mode: 'browser', home: podlabHome(), samplesDir: appPaths.samples, upstreamDns: !values['cluster-dns-only'] });
   const name = values.name === undefined ? host.lastCluster() : clusterLocation({ name: values.name }).name;
-  const ui = await startBrowserMode(host, { port: intFlag(values.port, 'port', 0, 65535) ?? 0 });
+  const ui = await startBrowserMode(withKubeconfigContexts(host), { port: intFlag(values.port, 'port', 0, 65535) ?? 0 });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -13,6 +13,7 @@ import { wireBridge } from './ipcBridge.ts';
 import { installMenu } from './menu.ts';
 import { mayNavigate, windowOpenDecision } from './navigationPolicy.ts';
 import { browserWindowOptions } from './windowOptions.ts';
+import { withKubeconfigContexts } from '../ui/kubeconfigHost.ts';
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -53,7 +54,7 @@ if (!app.requestSingleInstanceLock()) {
     // The page needs no camera, notifications or the like: refuse every permission but writing to the clipboard.
     session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permission === 'clipboard-sanitized-write'));
     serveRenderer(appPaths.renderer);
-    wireBridge(host);
+    wireBridge(withKubeconfigContexts(host));
     installMenu(() => host.status.get().kubeconfigPath);
     createWindow();
     void host.start(host.lastCluster());

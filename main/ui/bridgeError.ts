@@ -7,6 +7,7 @@ import { ClusterBusyError } from '../cluster/deleteCluster.ts';
 import { NodeActionError } from '../cluster/nodes/nodeControl.ts';
 import { RegistryCredentialError } from '../cluster/registryCredentials.ts';
 import { EngineUnavailableError } from '../runtime/runtime.ts';
+import { forbiddenMessage } from './forbiddenAdvice.ts';
 
 /** An error raised by the bridge itself, optionally in Kubernetes' Status shape. */
 export class BridgeFailure extends Error {
@@ -40,7 +41,7 @@ function domainFailure(err: unknown): BridgeFailure | undefined {
 
 export function toBridgeError(err: unknown): BridgeErrorInfo {
   err = domainFailure(err) ?? err;
-  if (err instanceof ApiError) return { message: err.message, status: err.status };
+  if (err instanceof ApiError) return { message: forbiddenMessage(err.status), status: err.status };
   if (err instanceof BridgeFailure) return err.status ? { message: err.message, status: err.status } : { message: err.message };
   if (err instanceof Error) return { message: err.message };
   return { message: String(err) };

@@ -5,7 +5,7 @@
 
 import type { BridgeEvents, CallName, CallResponse, Envelope, EventName, LogRequest } from '../../preload/api.ts';
 import { isCallName } from '../../preload/api.ts';
-import { checkCapacity } from '../cluster/nodes/nodeControl.ts';
+import { checkCapacity, type NodeControl } from '../cluster/nodes/nodeControl.ts';
 import { diagnoseWorkload, refusedRequests } from './admissionDiagnosis.ts';
 import { applyYaml } from './apply/applyYaml.ts';
 import { badRequest, statusFailure, toBridgeError } from './bridgeError.ts';
@@ -38,7 +38,7 @@ import {
   requiredString,
   selection,
 } from './requestFields.ts';
-import type { UiHost } from './uiHost.ts';
+import type { ClusterConnection, UiHost } from './uiHost.ts';
 import { WatchManager } from './watchManager.ts';
 import { history, restart, rollback, scale, setSuspended, triggerCronJob } from './workloads.ts';
 
@@ -62,6 +62,12 @@ function command(request: unknown): string[] {
   const value = requestObject(request).command;
   if (!Array.isArray(value) || !value.every((part) => typeof part === 'string')) throw badRequest('command must be a list of strings');
   return value;
+}
+
+/** Node actions exist only where PodLab runs the nodes. */
+function nodesOf(connection: ClusterConnection): NodeControl {
+  if (!connection.nodes) throw statusFailure(501, 'NotImplemented', 'PodLab does not run the nodes of this cluster: node actions (stop, start, add, remove) are for PodLab clusters only');
+  return connection.nodes;
 }
 
 export class BridgeSession {
@@ -108,11 +114,15 @@ export class BridgeSession {
         await host.createCluster({ name: requiredString(r, 'name'), runtime, nodes: optionalInteger(r, 'nodes', 1, 10) });
       },
       'cluster.delete': (r) => host.deleteCluster(requiredString(r, 'name')),
-      'nodes.list': () => connection().nodes.machines(),
-      'nodes.add': (r) => connection().nodes.addNode(requiredString(r, 'name'), checkCapacity({ cpu: optionalString(r, 'cpu'), memory: optionalString(r, 'memory'), pods: optionalInteger(r, 'pods', 1, 10_000) })),
-      'nodes.stop': (r) => connection().nodes.stopNode(requiredString(r, 'name')),
-      'nodes.start': (r) => connection().nodes.startNode(requiredString(r, 'name')),
-      'nodes.remove': (r) => connection().nodes.removeNode(requiredString(r, 'name')),
+      'cluster.useContext': async (r) => {
+        if (!host.useContext) throw statusFailure(501, 'NotImplemented', 'this PodLab process does not open kubeconfig contexts');
+        await host.useContext(requiredString(r, 'context'));
+      },
+      'nodes.list': () => nodesOf(connection()).machines(),
+      'nodes.add': (r) => nodesOf(connection()).addNode(requiredString(r, 'name'), checkCapacity({ cpu: optionalString(r, 'cpu'), memory: optionalString(r, 'memory'), pods: optionalInteger(r, 'pods', 1, 10_000) })),
+      'nodes.stop': (r) => nodesOf(connection()).stopNode(requiredString(r, 'name')),
+      'nodes.start': (r) => nodesOf(connection()).startNode(requiredString(r, 'name')),
+      'nodes.remove': (r) => nodesOf(connection()).removeNode(requiredString(r, 'name')),
       'registries.list': () => host.registries.list(),
       'registries.set': (r) => host.registries.set(requiredString(r, 'server'), requiredString(r, 'username'), requiredString(r, 'password')),
       'registries.remove': (r) => host.registries.remove(requiredString(r, 'server')),

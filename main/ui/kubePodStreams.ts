@@ -10,14 +10,9 @@
 import { request } from 'node:https';
 import WebSocket from 'ws';
 import type { Status } from '../../preload/api.ts';
+import { connectionOptions, fixedEndpoint, type ApiEndpoint, type EndpointSource } from '../kube/client/apiEndpoint.ts';
 import { BridgeFailure, statusFailure } from './bridgeError.ts';
 import type { PodExecSession, PodLogOptions, PodStreams } from './podStreams.ts';
-
-export interface ApiEndpoint {
-  url: string;
-  caCert: string;
-  token: string;
-}
 
 const channel = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4 } as const;
 
@@ -84,8 +79,9 @@ export function exitCodeOf(status: Status): number {
   throw new BridgeFailure(status.message ?? 'the command failed', status);
 }
 
-export function kubePodStreams(endpoint: ApiEndpoint): PodStreams {
-  const headers = { Authorization: `Bearer ${endpoint.token}` };
+/** `endpoint`: fixed credentials, or a source that renews them (a kubeconfig user's exec plugin). */
+export function kubePodStreams(endpoint: ApiEndpoint | EndpointSource): PodStreams {
+  const source = 'current' in endpoint ? endpoint : fixedEndpoint(endpoint);
   return {
     logs(namespace, pod, options: PodLogOptions) {
       const query = new URLSearchParams({ container: options.container });
@@ -94,38 +90,44 @@ export function kubePodStreams(endpoint: ApiEndpoint): PodStreams {
       if (options.timestamps) query.set('timestamps', 'true');
       if (options.tailLines !== undefined) query.set('tailLines', String(options.tailLines));
       const out = pushIterable<string>();
-      const req = request(`${endpoint.url}${podPath(namespace, pod, 'log')}?${query}`, { ca: endpoint.caCert, headers, signal: options.signal }, (res) => {
-        res.setEncoding('utf8');
-        if (res.statusCode !== 200) {
-          let body = '';
-          res.on('data', (chunk: string) => (body += chunk));
-          res.on('end', () => out.end(failureFrom(res.statusCode ?? 500, body)));
-          return;
-        }
-        // Whole lines only, so a terminal never gets half a line to redraw.
-        let partial = '';
-        res.on('data', (chunk: string) => {
-          const text = partial + chunk;
-          const cut = text.lastIndexOf('\n') + 1;
-          partial = text.slice(cut);
-          if (cut > 0) out.push(text.slice(0, cut));
-        });
-        res.on('end', () => {
-          if (partial) out.push(partial);
-          out.end();
-        });
-        res.on('error', (err) => out.end(options.signal.aborted ? undefined : err));
-      });
-      req.on('error', (err) => out.end(options.signal.aborted ? undefined : err));
-      req.end();
+      void source.current().then(
+        (endpoint) => {
+          const req = request(`${endpoint.url}${podPath(namespace, pod, 'log')}?${query}`, { ...connectionOptions(endpoint), signal: options.signal }, (res) => {
+            res.setEncoding('utf8');
+            if (res.statusCode !== 200) {
+              let body = '';
+              res.on('data', (chunk: string) => (body += chunk));
+              res.on('end', () => out.end(failureFrom(res.statusCode ?? 500, body)));
+              return;
+            }
+            // Whole lines only, so a terminal never gets half a line to redraw.
+            let partial = '';
+            res.on('data', (chunk: string) => {
+              const text = partial + chunk;
+              const cut = text.lastIndexOf('\n') + 1;
+              partial = text.slice(cut);
+              if (cut > 0) out.push(text.slice(0, cut));
+            });
+            res.on('end', () => {
+              if (partial) out.push(partial);
+              out.end();
+            });
+            res.on('error', (err) => out.end(options.signal.aborted ? undefined : err));
+          });
+          req.on('error', (err) => out.end(options.signal.aborted ? undefined : err));
+          req.end();
+        },
+        (err: Error) => out.end(err),
+      );
       return out.iterable;
     },
 
-    exec(namespace, pod, container, command, tty) {
+    async exec(namespace, pod, container, command, tty) {
+      const endpoint = await source.current();
       const query = new URLSearchParams({ container, stdin: 'true', stdout: 'true', tty: String(tty) });
       if (!tty) query.set('stderr', 'true');
       for (const part of command) query.append('command', part);
-      const ws = new WebSocket(`${endpoint.url.replace(/^http/, 'ws')}${podPath(namespace, pod, 'exec')}?${query}`, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], { ca: endpoint.caCert, headers });
+      const ws = new WebSocket(`${endpoint.url.replace(/^http/, 'ws')}${podPath(namespace, pod, 'exec')}?${query}`, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], connectionOptions(endpoint));
       const output = pushIterable<string>();
       const decoder = { [channel.stdout]: new TextDecoder(), [channel.stderr]: new TextDecoder() };
       let resolveExit!: (code: number) => void;

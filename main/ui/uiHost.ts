@@ -32,8 +32,8 @@ export interface ClusterConnection {
   streams: PodStreams;
   /** Probe runs from the kubelets' memory; absent for a cluster whose kubelets PodLab does not run. */
   probes?: ProbeHistorySource;
-  /** The cluster's nodes as its process runs them. */
-  nodes: NodeControl;
+  /** The cluster's nodes as its process runs them; absent for a cluster whose nodes PodLab does not run. */
+  nodes?: NodeControl;
   /** The API server's recent authorization denials of a user (the debugger's rbac-denied rule); absent for an API server PodLab does not run. */
   denials?: (user: string) => AuthorizationDenial[];
   /** Pods' journeys as PodLab's components record them; absent for a cluster that is not PodLab's. */
@@ -48,6 +48,8 @@ export interface UiHost {
   status: StatusBoard;
   clusters(): ClusterSummary[];
   switchCluster(name: string, runtime?: 'docker' | 'simulated'): Promise<void>;
+  /** Shows a context of the user's kubeconfig; absent where the host offers none. */
+  useContext?(context: string): Promise<void>;
   createCluster(spec: NewCluster): Promise<void>;
   deleteCluster(name: string): Promise<void>;
   openExternal(url: string): Promise<void>;

@@ -5,9 +5,10 @@
 // (history compacted) or any error is answered by listing again.
 
 import { randomUUID } from 'node:crypto';
-import type { BridgeEvents, KubeObject, Selection, WatchChange } from '../../preload/api.ts';
+import type { BridgeEvents, KubeObject, Selection, Status, WatchChange } from '../../preload/api.ts';
 import type { KubeClient, WatchHandle } from '../kube/client/types.ts';
 import { toBridgeError } from './bridgeError.ts';
+import { forbiddenMessage } from './forbiddenAdvice.ts';
 
 const batchMs = 50;
 const retryMs = 1000;
@@ -71,9 +72,9 @@ class LiveSelection {
     const handle = this.resource.watch(namespace, { labelSelector, fieldSelector, resourceVersion: this.resourceVersion, allowWatchBookmarks: true }, (event) => {
       const object = event.object as KubeObject;
       if (event.type === 'ERROR') {
-        const status = object as unknown as { code?: number; message?: string };
+        const status = object as unknown as Status;
         relistAfter = status.code === 410 ? 0 : retryMs;
-        if (status.code !== 410) this.emit({ watchId: this.id, error: { message: status.message ?? 'the watch failed' } });
+        if (status.code !== 410) this.emit({ watchId: this.id, error: { message: forbiddenMessage({ ...status, message: status.message ?? 'the watch failed' }) } });
         return;
       }
       if (object.metadata?.resourceVersion) this.resourceVersion = object.metadata.resourceVersion;

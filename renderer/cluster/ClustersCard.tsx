@@ -1,5 +1,8 @@
 // The clusters this user has: which one is shown, which run, switching to
-// one and deleting one; and the form for a new one.
+// one and deleting one; and the form for a new one. The contexts of the
+// user's kubeconfig are listed after PodLab's own clusters: opening one shows
+// that cluster through its API (nothing is started, the kubeconfig is not
+// changed).
 
 import type { ClusterStatus, ClusterSummary } from '../../preload/api.ts';
 import { requireBridge } from '../bridge.ts';
@@ -14,6 +17,7 @@ const CLUSTER_POLL_MS = 5000;
 
 /** Why a cluster cannot be switched to or deleted from here, if it cannot. */
 function blockers(cluster: ClusterSummary, status: ClusterStatus): { switchTo?: string; remove?: string } {
+  if (cluster.runsHere) return { remove: 'This PodLab process runs it: stop it first' };
   if (cluster.current)
     return {
       switchTo: 'This is the cluster shown now',
@@ -24,6 +28,41 @@ function blockers(cluster: ClusterSummary, status: ClusterStatus): { switchTo?: 
     switchTo: elsewhere ?? (status.canSwitch ? undefined : 'podlab serve runs a single cluster: use podlab ui or the desktop app to switch'),
     remove: elsewhere,
   };
+}
+
+function ContextRow({ cluster, onChanged }: { cluster: ClusterSummary; onChanged: () => void }) {
+  const action = useAction(onChanged);
+  const context = cluster.context!;
+  const blocked = cluster.current ? 'This is the context shown now' : context.problem;
+  return (
+    <>
+      <tr data-cluster={cluster.name} data-context="true">
+        <td title={context.server}>
+          <b>{cluster.name}</b> {cluster.current && <span className="chip">current</span>}{' '}
+          {context.kubectlCurrent && (
+            <span className="chip muted" title="kubectl's current-context in your kubeconfig (PodLab never changes it)">
+              kubectl
+            </span>
+          )}
+        </td>
+        <td>
+          <span className="status cluster-state tone-muted">kubeconfig</span>
+        </td>
+        <td className="muted">{context.server}</td>
+        <td className="muted">namespace {context.namespace}</td>
+        <td className="actions">
+          <button className="small" disabled={!!blocked || !!action.pending} title={blocked ?? `Open ${cluster.name} with its kubeconfig credentials`} onClick={() => void action.run('open', () => requireBridge().call('cluster.useContext', { context: cluster.name }))}>
+            {action.pending === 'open' ? 'Opening…' : 'Open'}
+          </button>
+        </td>
+      </tr>
+      {(action.error || context.problem) && (
+        <tr>
+          <td colSpan={5}>{action.error ? <ErrorBox error={action.error} /> : <span className="muted context-problem">{context.problem}</span>}</td>
+        </tr>
+      )}
+    </>
+  );
 }
 
 function ClusterRow({ cluster, status, onChanged }: { cluster: ClusterSummary; status: ClusterStatus; onChanged: () => void }) {
@@ -89,9 +128,9 @@ export function ClustersCard() {
             </tr>
           </thead>
           <tbody>
-            {clusters.value.map((c) => (
-              <ClusterRow key={c.name} cluster={c} status={status} onChanged={clusters.refresh} />
-            ))}
+            {clusters.value.map((c) =>
+              c.context ? <ContextRow key={`context:${c.name}`} cluster={c} onChanged={clusters.refresh} /> : <ClusterRow key={c.name} cluster={c} status={status} onChanged={clusters.refresh} />,
+            )}
           </tbody>
         </table>
       )}

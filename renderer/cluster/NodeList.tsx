@@ -7,7 +7,7 @@ import type { NodeView, PodView } from '../../main/insight/podView.ts';
 import type { NodeMachine } from '../../preload/api.ts';
 import { requireBridge } from '../bridge.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
-import { useClusterKey } from '../hooks/useClusterStatus.ts';
+import { useClusterKey, useClusterStatus } from '../hooks/useClusterStatus.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { usePolledCall } from '../hooks/usePolledCall.ts';
 import { useWatch } from '../hooks/useWatch.ts';
@@ -53,7 +53,35 @@ function freeNodeName(rows: NodeRow[]): string {
   return `node-${n}`;
 }
 
+/** A cluster PodLab does not run: its Node objects only, and why there are no node actions. */
+function ForeignNodeList({ reason }: { reason: string }) {
+  const nodes = useWatch<NodeView>({ resource: resources.nodes });
+  const pods = useWatch<PodView>({ resource: resources.pods, fieldSelector: activePods });
+  const now = useNow();
+  const allocated = useMemo(() => allocations(nodes.items, pods.items), [nodes.items, pods.items]);
+  const rows = useMemo(() => nodeRows(undefined, nodes.items, allocated, pods.items), [nodes.items, allocated, pods.items]);
+  return (
+    <>
+      <header className="view-head">
+        <h2>Nodes</h2>
+        <span className="count">{rows.length}</span>
+      </header>
+      <p className="muted podlab-only-note">Node actions (stop, start, add, remove) are hidden: {reason}.</p>
+      {nodes.error && <ErrorBox error={nodes.error} />}
+      {pods.error && <ErrorBox error={pods.error} next="The Allocated lines need the pods list." />}
+      {rows.map((row) => (
+        <NodeCard key={row.name} row={row} machinesKnown={false} now={now} onChanged={() => undefined} />
+      ))}
+    </>
+  );
+}
+
 export function NodeList() {
+  const foreign = useClusterStatus()?.context;
+  return foreign ? <ForeignNodeList reason={foreign.podlabOnly} /> : <PodlabNodeList />;
+}
+
+function PodlabNodeList() {
   const clusterKey = useClusterKey();
   const nodes = useWatch<NodeView>({ resource: resources.nodes });
   const pods = useWatch<PodView>({ resource: resources.pods, fieldSelector: activePods });

@@ -6,6 +6,7 @@ import type { ClusterStatus, ClusterSummary } from '../../preload/api.ts';
 import { errorInfo, requireBridge } from '../bridge.ts';
 
 function dockerText(status: ClusterStatus): { text: string; tone: string; title?: string } {
+  if (status.context) return { text: `kubeconfig context, namespace ${status.context.namespace}`, tone: 'muted', title: status.context.podlabOnly };
   if (status.runtime === 'simulated') return { text: 'simulated runtime (no containers)', tone: 'muted' };
   switch (status.docker.state) {
     case 'running':
@@ -23,7 +24,9 @@ export function StatusBar({ status, onError }: { status: ClusterStatus; onError:
   const docker = dockerText(status);
   const copy = () => {
     if (!status.kubeconfigPath) return;
-    void navigator.clipboard?.writeText(`export KUBECONFIG=${status.kubeconfigPath}`).then(() => {
+    // A context is named, not made current: PodLab never changes the kubeconfig, and neither does this line.
+    const line = status.context ? `export KUBECONFIG=${status.kubeconfigPath}; kubectl --context '${status.name}' get pods` : `export KUBECONFIG=${status.kubeconfigPath}`;
+    void navigator.clipboard?.writeText(line).then(() => {
       setCopied(true);
       setTimeout(() => setCopied(false), 1500);
     });
@@ -49,6 +52,7 @@ export function StatusBar({ status, onError }: { status: ClusterStatus; onError:
             {(clusters ?? [{ name: status.name, running: true, current: true }]).map((c) => (
               <option key={c.name} value={c.name}>
                 {c.name}
+                {'context' in c && c.context ? ' (kubeconfig)' : ''}
               </option>
             ))}
           </select>

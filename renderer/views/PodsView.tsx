@@ -96,7 +96,12 @@ export function PodsView({ namespace, labelSelector, onClearSelector, onOpen }: 
         )}
         <input className="filter" placeholder="Filter by name" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter pods by name" />
       </header>
-      {live.error && <ErrorBox error={live.error} next="The list retries by itself; if this stays, check that the cluster is running (status bar)." />}
+      {live.error && (
+        <ErrorBox
+          error={live.error}
+          next={live.error.status?.code === 403 ? 'A RoleBinding that grants this right shows the pods: the list retries by itself.' : 'The list retries by itself; if this stays, check that the cluster is running (status bar).'}
+        />
+      )}
       <VirtualTable
         label="Pods"
         rows={rows}

@@ -1,0 +1,147 @@
+// The UI on a cluster it does not run, reached only through the user's
+// kubeconfig: a second PodLab cluster (its own process) with three users in
+// the kubeconfig the page's serve reads: alice with a client certificate
+// (`podlab kubeconfig --user alice`, certificate and CA as files relative to
+// the kubeconfig), a token user, and an exec-plugin user. The Cluster view
+// lists the contexts beside PodLab's own cluster; opening one shows its pods
+// and logs; alice without a RoleBinding is told what she may not see and how
+// to check it, and sees the pods once a RoleBinding grants them; switching
+// back is instant; the kubeconfig file is never written.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { parse, stringify } from 'yaml';
+import { eventually } from '../helpers/eventually.ts';
+import { kubectlOk } from '../helpers/kubectl.ts';
+import { removeDir, repoRoot, startPodlab, tempDir, type PodlabServe } from '../helpers/podlabProcess.ts';
+import { launchChromium, nav as navIn, openUi, podRow, screenshot, startBrowserModeServe, stopServe, terminalText, type BrowserModeServe } from './browserMode.ts';
+
+let remote: PodlabServe;
+let s: BrowserModeServe;
+let browser: Browser;
+let page: Page;
+let kubeconfigPath: string;
+let kubeconfigText: string;
+
+const base64 = (text: string) => Buffer.from(text, 'base64').toString('utf8');
+
+/** The page's kubeconfig: three users of the remote cluster, files beside it referenced by relative paths. */
+function writeUserKubeconfig(dir: string): void {
+  const admin = parse(readFileSync(remote.kubeconfig, 'utf8'));
+  const server: string = admin.clusters[0].cluster.server;
+  const token: string = admin.users[0].user.token;
+  const printed = spawnSync(process.execPath, [join(repoRoot, 'bin', 'podlab.js'), 'kubeconfig', '--user', 'alice', '--data-dir', remote.dataDir, '--name', 'remote'], { encoding: 'utf8' });
+  assert.equal(printed.status, 0, printed.stderr);
+  const alice = parse(printed.stdout).users[0].user;
+  mkdirSync(join(dir, 'certs'), { recursive: true });
+  writeFileSync(join(dir, 'certs', 'remote-ca.crt'), base64(admin.clusters[0].cluster['certificate-authority-data']));
+  writeFileSync(join(dir, 'certs', 'alice.crt'), base64(alice['client-certificate-data']));
+  writeFileSync(join(dir, 'certs', 'alice.key'), base64(alice['client-key-data']));
+  mkdirSync(join(dir, 'bin'), { recursive: true });
+  const plugin = join(dir, 'bin', 'remote-login');
+  writeFileSync(plugin, `#!/bin/sh\nprintf '%s' '${JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token } })}'\n`);
+  chmodSync(plugin, 0o755);
+  kubeconfigPath = join(dir, 'user-kubeconfig');
+  kubeconfigText = stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': 'token@remote',
+    clusters: [{ name: 'remote', cluster: { server, 'certificate-authority': 'certs/remote-ca.crt' } }],
+    users: [
+      { name: 'alice', user: { 'client-certificate': 'certs/alice.crt', 'client-key': 'certs/alice.key' } },
+      { name: 'token-user', user: { token } },
+      { name: 'exec-user', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './bin/remote-login', interactiveMode: 'Never' } } },
+    ],
+    contexts: [
+      { name: 'alice@remote', context: { cluster: 'remote', user: 'alice', namespace: 'default' } },
+      { name: 'token@remote', context: { cluster: 'remote', user: 'token-user' } },
+      { name: 'exec@remote', context: { cluster: 'remote', user: 'exec-user' } },
+    ],
+  });
+  writeFileSync(kubeconfigPath, kubeconfigText);
+}
+
+before(async () => {
+  remote = await startPodlab(['--name', 'remote', '--runtime', 'simulated', '--nodes', '1']);
+  await kubectlOk(remote.kubeconfig, ['run', 'remote-web', '--image=busybox:1.36', '--', 'httpd', '-f']);
+  const dataDir = tempDir('ui-contexts');
+  writeUserKubeconfig(dataDir);
+  s = await startBrowserModeServe(['--name', 'home', '--runtime', 'simulated', '--nodes', '1'], dataDir);
+  browser = await launchChromium();
+  page = await openUi(browser, s, { width: 1400, height: 1000 });
+});
+
+after(async () => {
+  await browser?.close();
+  await stopServe(s);
+  await remote?.stop();
+  if (remote) removeDir(remote.dataDir);
+});
+
+const nav = (view: string) => navIn(page, view);
+const row = (name: string) => page.locator(`tr[data-cluster="${name}"]`);
+
+async function open(context: string): Promise<void> {
+  await nav('Cluster');
+  await row(context).getByRole('button', { name: 'Open' }).click();
+  await row(context).getByText('current', { exact: true }).waitFor({ timeout: 20_000 });
+}
+
+test('the Cluster view lists the kubeconfig contexts beside PodLab\'s cluster, kubectl\'s current one marked', async () => {
+  await nav('Cluster');
+  await row('home').waitFor();
+  assert.match(await row('home').innerText(), /current/);
+  for (const context of ['alice@remote', 'token@remote', 'exec@remote']) {
+    const r = row(context);
+    await r.waitFor();
+    assert.match(await r.innerText(), /kubeconfig/);
+    assert.match(await r.innerText(), /https:\/\/127\.0\.0\.1:\d+/);
+  }
+  assert.match(await row('token@remote').innerText(), /kubectl/);
+  assert.doesNotMatch(await row('alice@remote').innerText(), /kubectl/);
+  await screenshot(page, 'contexts-list');
+});
+
+test('a token user\'s context shows the remote cluster\'s pods and a pod\'s logs', async () => {
+  await open('token@remote');
+  assert.match(await page.locator('body').innerText(), /Node actions \(stop, start, add, remove\) are hidden: PodLab does not run this cluster/);
+  await nav('Pods');
+  await podRow(page, 'remote-web').waitFor({ timeout: 20_000 });
+  await podRow(page, 'remote-web').click();
+  await page.getByRole('tab', { name: 'Logs' }).click();
+  await eventually('the remote pod\'s log', async () => /simulated container remote-web of pod default\/remote-web started/.test(await terminalText(page, 'Log output')), 20_000);
+  await screenshot(page, 'context-token-logs');
+  await page.getByRole('button', { name: 'Back to pods' }).click();
+});
+
+test('an exec-plugin user\'s context shows the pods', async () => {
+  await open('exec@remote');
+  await nav('Pods');
+  await podRow(page, 'remote-web').waitFor({ timeout: 20_000 });
+});
+
+test('alice without a RoleBinding is told what she may not see and how to check it; with one she sees the pods', async () => {
+  await open('alice@remote');
+  await nav('Pods');
+  const alert = page.getByRole('alert');
+  await alert.filter({ hasText: 'cannot list resource "pods"' }).waitFor({ timeout: 20_000 });
+  assert.match(await alert.first().innerText(), /User "alice" cannot list resource "pods" in API group "" in the namespace "default".*kubectl auth can-i list pods -n default/s);
+  await screenshot(page, 'context-alice-forbidden');
+  await kubectlOk(remote.kubeconfig, ['create', 'rolebinding', 'alice-view', '--clusterrole=view', '--user=alice', '-n', 'default']);
+  await podRow(page, 'remote-web').waitFor({ timeout: 20_000 });
+  await screenshot(page, 'context-alice-pods');
+});
+
+test('switching back to PodLab\'s own cluster is instant, and the kubeconfig was never written', async () => {
+  await nav('Cluster');
+  await row('home').getByRole('button', { name: 'Switch to' }).click();
+  await row('home').getByText('current', { exact: true }).waitFor({ timeout: 5_000 });
+  await nav('Pods');
+  await page.getByRole('table', { name: 'Pods' }).waitFor();
+  assert.equal(await podRow(page, 'remote-web').count(), 0);
+  assert.equal(readFileSync(kubeconfigPath, 'utf8'), kubeconfigText);
+});

@@ -13,6 +13,7 @@ import { removeDir, repoRoot, tempDir } from '../helpers/podlabProcess.ts';
 import { benchApiMachinery } from './apiMachinery.ts';
 import { benchControlPlane } from './controlPlane.ts';
 import { benchDataPlane } from './dataPlane.ts';
+import { benchStartup } from './startup.ts';
 import { load1, outcome, type Outcome, type Stats } from './measures.ts';
 import { benchUi } from './ui.ts';
 import type { NumberedLines, PhaseResult } from './uiPage.ts';
@@ -195,6 +196,29 @@ async function main(): Promise<void> {
       `| pod create, no Pod Security level, no webhook | ${row(r.plainMs)} | |`,
       `| pod create in a namespace enforcing restricted | ${row(r.podSecurityMs)} | ${over(r.podSecurityMs)} |`,
       `| pod create with one mutating and one validating webhook called | ${row(r.webhooksMs)} | ${over(r.webhooksMs)} |`,
+      '',
+    );
+  }
+
+  if (want('startup')) {
+    console.log('startup: a new 2-node Docker cluster, a restart, idle memory...');
+    const r = await benchStartup();
+    sections.push(
+      '## Start and idle memory',
+      '',
+      `\`podlab serve --runtime docker --nodes 2\` as a user runs it (the bundle, V8 flags of the podlab command), ${r.runs} runs; the clock starts when the process is spawned. The desktop window cannot start on this machine (no Electron binary); its browser-mode page is timed in "UI" below.`,
+      '',
+      '| measure | result | target |',
+      '| --- | --- | --- |',
+      `| new cluster: spawn → both nodes Ready | ${row(r.newClusterReadyMs)} | 2.0 s: ${verdict(r.newClusterReadyMs.p50 <= 2000)} (p50) |`,
+      `| existing cluster: spawn → API answering | ${row(r.restartApiMs)} | 0.3 s: ${verdict(r.restartApiMs.p50 <= 300)} (p50) |`,
+      `| idle RSS of PodLab's process tree, 2 Docker nodes, 20 s after start | ${r.idleTreeRssMiB.toFixed(0)} MiB | 100 MB: ${verdict(r.idleTreeRssMiB * 1.048576 <= 100)} |`,
+      '',
+      'The slowest new-cluster start, step by step (`PODLAB_STARTUP_TIMING=1`; steps overlap where they run side by side):',
+      '',
+      '```',
+      r.newClusterSteps,
+      '```',
       '',
     );
   }

@@ -1,0 +1,147 @@
+// Start time and idle memory as a user meets them (issue 14): `podlab serve
+// --runtime docker --nodes 2` on a new cluster until both nodes are Ready, the
+// same cluster started again until its API answers and its nodes are Ready,
+// and the resident memory of PodLab's whole process tree once idle. The clock
+// starts when the process is spawned, so Node's own start and the bundle's
+// loading count, as they do for the user. Each start also prints its steps
+// (PODLAB_STARTUP_TIMING=1): the report keeps the slowest run's.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
+import { rawRequest, targetFromKubeconfig, type ApiTarget } from '../helpers/apiClient.ts';
+import { freeSubnet, removeClusterObjects } from '../helpers/dockerCluster.ts';
+import { removeDir, repoRoot, tempDir } from '../helpers/podlabProcess.ts';
+import { rssMiB, sleep, stats, type Stats } from './measures.ts';
+
+export interface StartupResult {
+  runs: number;
+  newClusterReadyMs: Stats;
+  restartApiMs: Stats;
+  idleTreeRssMiB: number;
+  /** The step-by-step lines of the slowest new-cluster start. */
+  newClusterSteps: string;
+}
+
+interface Serving {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<void>;
+}
+
+function serve(cluster: string, dataDir: string): Serving {
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', join(repoRoot, 'bin', 'podlab.js'), 'serve', '--name', cluster, '--runtime', 'docker', '--nodes', '2', '--data-dir', dataDir, '--cluster-dns-only'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PODLAB_STARTUP_TIMING: '1', PODLAB_HOME: join(dataDir, 'podlab-home'), KUBECONFIG: join(dataDir, 'user-kubeconfig') },
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return { child, output: () => output, exited };
+}
+
+/** GETs until one answers 200; a server not listening yet refuses the connection. */
+async function answered(target: () => ApiTarget | undefined, path: string, accept: (body: any) => boolean, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const api = target();
+    if (api) {
+      try {
+        const res = await rawRequest(api, 'GET', path);
+        if (res.status === 200 && accept(res.json())) return;
+      } catch {
+        // Not listening yet.
+      }
+    }
+    if (performance.now() > deadline) throw new Error(`no answer to ${path} within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+const twoReady = (list: { items: Array<{ status?: { conditions?: Array<{ type: string; status: string }> } }> }) =>
+  list.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length >= 2;
+
+/** The kubeconfig once written (a new cluster writes it when its API listens). */
+function targetIn(dataDir: string): () => ApiTarget | undefined {
+  const path = join(dataDir, 'kubeconfig');
+  return () => (existsSync(path) ? targetFromKubeconfig(path) : undefined);
+}
+
+/** RSS of a process and every descendant, from /proc. */
+function treeRssMiB(root: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  let total = 0;
+  const stack = [root];
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    total += rssMiB(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+function steps(output: string): string {
+  const at = output.indexOf('Start, step by step:');
+  if (at < 0) return '';
+  return output
+    .slice(at)
+    .split('\n')
+    .slice(1)
+    .filter((line) => /\bms\b/.test(line))
+    .join('\n');
+}
+
+async function stop(s: Serving): Promise<void> {
+  s.child.kill('SIGTERM');
+  await s.exited;
+}
+
+export async function benchStartup(runs = 3): Promise<StartupResult> {
+  const newMs: number[] = [];
+  const apiMs: number[] = [];
+  let idle = 0;
+  let slowest = { ms: 0, steps: '' };
+  for (let run = 0; run < runs; run++) {
+    const cluster = `bench-start-${randomBytes(3).toString('hex')}`;
+    const dataDir = tempDir('bench-start');
+    try {
+      writeFileSync(join(dataDir, 'cluster.json'), JSON.stringify({ subnet: await freeSubnet() }));
+      let t0 = performance.now();
+      let s = serve(cluster, dataDir);
+      await answered(targetIn(dataDir), '/api/v1/nodes', twoReady, 120_000);
+      const ms = performance.now() - t0;
+      newMs.push(ms);
+      await answered(() => (/^Kubeconfig:/m.test(s.output()) ? targetIn(dataDir)() : undefined), '/api', () => true, 60_000);
+      if (ms >= slowest.ms) slowest = { ms, steps: steps(s.output()) };
+      if (run === 0) {
+        // Idle: the start's work done, only heartbeats, leases and resyncs go on.
+        await sleep(20_000);
+        idle = treeRssMiB(s.child.pid!);
+      }
+      await stop(s);
+      t0 = performance.now();
+      s = serve(cluster, dataDir);
+      await answered(targetIn(dataDir), '/api', () => true, 60_000);
+      apiMs.push(performance.now() - t0);
+      await answered(() => (/^Kubeconfig:/m.test(s.output()) ? targetIn(dataDir)() : undefined), '/api', () => true, 60_000);
+      await stop(s);
+    } finally {
+      await removeClusterObjects(cluster);
+      removeDir(dataDir);
+    }
+  }
+  return { runs, newClusterReadyMs: stats(newMs), restartApiMs: stats(apiMs), idleTreeRssMiB: idle, newClusterSteps: slowest.steps };
+}

@@ -203,14 +203,14 @@ export class Dispatcher {
         return ok(await this.patch(req, registry, ns, ctx, warnings));
       }
       case 'delete': {
-        const options = deleteOptions(req.query, req.body);
+        const options = this.deleteOptions(req.query, req.body);
         const { object, deleted } = await registry.delete(ns, info.name, options, ctx);
         // Objects that linger (finalizers, grace) come back as they are now: 200, or 202 when the deprecated orphanDependents=false asked for cascading, as Kubernetes answers.
         if (!deleted) return ok(object, options.orphanDependents === false ? 202 : 200);
         return ok(def.kind === 'Pod' ? object : successStatus(def, object));
       }
       case 'deletecollection':
-        return ok(await registry.deleteCollection(ns, listOptions(req.query), deleteOptions(req.query, req.body), ctx));
+        return ok(await registry.deleteCollection(ns, listOptions(req.query), this.deleteOptions(req.query, req.body), ctx));
     }
   }
 
@@ -244,6 +244,15 @@ export class Dispatcher {
     }
     this.checkFields(obj, registry, fieldValidationOf(req.query), warnings);
     return obj;
+  }
+
+  /** A delete's options: a body Go could not decode into DeleteOptions is a 400 before anything is deleted. */
+  private deleteOptions(query: URLSearchParams, body: unknown): DeleteOptions {
+    if (body !== undefined) {
+      const problem = this.schema.decodeError(body, { group: '', version: 'v1', kind: 'DeleteOptions' });
+      if (problem) throw errors.badRequest(problem);
+    }
+    return deleteOptions(query, body);
   }
 
   /** A body Go could not decode into the kind is a 400, before anything else looks at it. */

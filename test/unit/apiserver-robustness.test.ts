@@ -161,6 +161,16 @@ describe('robustness of the API server against bad input', () => {
     assert.equal((await call('GET', `${configMaps}/kept`)).status, 200);
   });
 
+  it('refuses delete options Go cannot decode with a 400 before deleting anything', async () => {
+    await client().create('default', configMap('still-here'));
+    // Node frames a DELETE body only when told its length.
+    const withBody = (body: string) => ({ 'Content-Length': String(Buffer.byteLength(body)) });
+    assertStatus(await call('DELETE', `${configMaps}/still-here`, '{"gracePeriodSeconds":"x"}', withBody('{"gracePeriodSeconds":"x"}')), 400, 'BadRequest', 'DeleteOptions in version "v1" cannot be handled as a DeleteOptions: json: cannot unmarshal string into Go struct field DeleteOptions.gracePeriodSeconds of type int64');
+    assertStatus(await call('DELETE', configMaps, '{"preconditions":"x"}', withBody('{"preconditions":"x"}')), 400, 'BadRequest', /cannot unmarshal string into Go struct field DeleteOptions\.preconditions/);
+    assert.equal((await call('GET', `${configMaps}/still-here`)).status, 200);
+    assert.equal((await call('DELETE', `${configMaps}/still-here`, '{"gracePeriodSeconds":0}', withBody('{"gracePeriodSeconds":0}'))).status, 200);
+  });
+
   it('answers a path whose escapes do not decode as Go server does: a bare 400, connection closed', async () => {
     const socket = await rawSocket(api);
     const answer = untilClosed(socket);

@@ -15,24 +15,12 @@ import { podsSettled, removeClusterObjects, reserveSubnet, type ApiPod } from '.
 import { EngineProxy } from '../helpers/engineProxy.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { kubectlOk } from '../helpers/kubectl.ts';
+import { deploymentYaml, sleepingContainer } from '../helpers/manifests.ts';
 import { removeDir, startPodlab, tempDir, type PodlabServe } from '../helpers/podlabProcess.ts';
 
 const cluster = `faults-${randomBytes(3).toString('hex')}`;
 const dataDir = tempDir('faults-engine');
 const proxy = new EngineProxy(join(dataDir, 'docker.sock'));
-
-const deployment = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers: [{name: main, image: busybox:1.36, imagePullPolicy: IfNotPresent, command: [sleep, '3600']}]
-`;
 
 describe('the Docker engine connection lost while pods run', { timeout: 300_000 }, () => {
   let serve: PodlabServe | undefined;
@@ -46,7 +34,7 @@ describe('the Docker engine connection lost while pods run', { timeout: 300_000 
     await reserveSubnet(dataDir);
     await proxy.open();
     serve = await startPodlab(['--name', cluster, '--runtime', 'docker', '--nodes', '1'], dataDir, undefined, { DOCKER_HOST: proxy.url });
-    await kubectlOk(serve.kubeconfig, ['apply', '-f', '-'], deployment);
+    await kubectlOk(serve.kubeconfig, ['apply', '-f', '-'], deploymentYaml('web', 3, sleepingContainer, 1));
   });
   after(async () => {
     await proxy.open();

@@ -13,23 +13,11 @@ import Database from 'better-sqlite3';
 import { podsOnEngine, podsSettled, removeClusterObjects, reserveSubnet } from '../helpers/dockerCluster.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { kubectlOk } from '../helpers/kubectl.ts';
+import { deploymentYaml, sleepingContainer } from '../helpers/manifests.ts';
 import { removeDir, startPodlab, tempDir, type PodlabServe } from '../helpers/podlabProcess.ts';
 
 const cluster = `faults-${randomBytes(3).toString('hex')}`;
 const dataDir = tempDir('faults-sigkill');
-
-const deployment = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: burst}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: burst}}
-  template:
-    metadata: {labels: {app: burst}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers: [{name: main, image: busybox:1.36, imagePullPolicy: IfNotPresent, command: [sleep, '3600']}]
-`;
 
 describe('PodLab killed with SIGKILL', { timeout: 600_000 }, () => {
   let serve: PodlabServe | undefined;
@@ -60,7 +48,7 @@ describe('PodLab killed with SIGKILL', { timeout: 600_000 }, () => {
   before(async () => {
     await reserveSubnet(dataDir);
     serve = await start();
-    await kubectl(['apply', '-f', '-'], deployment);
+    await kubectl(['apply', '-f', '-'], deploymentYaml('burst', 1, sleepingContainer, 1));
     await podsSettled(serve.kubeconfig, cluster, 1);
   });
   after(async () => {

@@ -105,10 +105,9 @@ export function toStatusError(err: unknown, gr?: Qualified, name?: string): Stat
       case 'FutureRevision':
         return errors.serviceUnavailable(err.message);
       case 'NoSpace':
-        // etcd out of space (its NOSPACE alarm) reaches kube-apiserver's clients as a 500; PodLab says what to do.
-        return errors.internal(err.message);
       case 'TooLarge':
-        // kube-apiserver passes etcd's refusal on as an unclassified 500 (no reason), in etcd's words.
+        // kube-apiserver passes etcd's refusals (its NOSPACE alarm, a request too large) on as an unclassified 500
+        // (no reason), in etcd's words: kubectl prints "Error from server: etcdserver: mvcc: database space exceeded".
         return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, code: 500 });
     }
   }

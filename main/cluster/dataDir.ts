@@ -78,6 +78,12 @@ export function forgetDataDir(name: string, dataDir: string, home = podlabHome()
   writeJsonAtomic(dataDirsFile(home), known);
 }
 
+/** Every existing data directory of a cluster called `name`: its default one and the one it was last started in with `--data-dir`. */
+export function dataDirsNamed(name: string, home = podlabHome()): string[] {
+  const dirs = [join(home, 'clusters', name), rememberedDataDirs(home)[name]].filter((dir): dir is string => dir !== undefined && existsSync(dir));
+  return [...new Set(dirs.map((dir) => resolve(dir)))];
+}
+
 /** Where cluster `name` lives: its default directory, else where it was last started with `--data-dir`. */
 export function findDataDir(name: string, home = podlabHome()): string {
   const inHome = join(home, 'clusters', name);

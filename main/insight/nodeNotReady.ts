@@ -47,10 +47,14 @@ export const nodeNotReady: Rule = (input, now) => {
   const notReadyEvent = eventsWith(events, ['NodeNotReady'])[0];
   if (notReadyEvent) evidence.push(eventEvidence(notReadyEvent));
   const owner = controllerOf(pod);
+  // The kubelet still posts status, but cannot reach Docker: the node container is fine, the engine is not.
+  const runtimeDown = !unreachable && /container runtime is down/.test(ready.message ?? '');
   const next: NextCheck[] = [
     { what: `See the node's conditions and taints`, command: kubectlFor.describeNode(nodeName) },
     { what: 'See every pod on that node', command: kubectlFor.podsOnNode(nodeName) },
-    { what: 'On PodLab, start the stopped node again (its pods come back with it)', command: `podlab node start ${nodeName}` },
+    runtimeDown
+      ? { what: 'Check that the Docker engine answers (start Docker again if it stopped): the kubelet adopts the containers that survived', command: 'docker info' }
+      : { what: 'On PodLab, start the stopped node again (its pods come back with it)', command: `podlab node start ${nodeName}` },
   ];
 
   if (pod.metadata.deletionTimestamp) {
@@ -81,7 +85,7 @@ export const nodeNotReady: Rule = (input, now) => {
       rule: 'node-not-ready',
       severity: 'error',
       title: `On ${state} node ${nodeName}`,
-      cause: `The node ${nodeName} is ${state}${unreachable ? ' (its kubelet stopped posting status)' : ''}, so the pod is no longer Ready and gets no Service traffic, even though kubectl may still print it Running: nobody can tell whether its containers still run. ${outcome}`,
+      cause: `The node ${nodeName} is ${state}${unreachable ? ' (its kubelet stopped posting status)' : runtimeDown ? ': its kubelet cannot reach its container runtime (the Docker engine does not answer)' : ''}, so the pod is no longer Ready and gets no Service traffic, even though kubectl may still print it Running: nobody can tell whether its containers still run. ${outcome}`,
       evidence,
       next,
     },

@@ -13,6 +13,7 @@
 
 import type Docker from 'dockerode';
 import type { EndpointDialer } from '../apiserver/admission/webhook/webhookCall.ts';
+import { realClock, type Clock, type Timer } from '../kube/clock.ts';
 import { EventRecorder } from '../kube/client/eventRecorder.ts';
 import type { KubeClient } from '../kube/client/types.ts';
 import { createDockerClient } from '../runtime/docker/engine.ts';
@@ -58,6 +59,8 @@ export interface NetworkingOptions {
   journeys?: JourneyRecorder;
   /** How long to wait before trying the engine part again. */
   retryMs?: number;
+  /** What the retries wait on (default: real time). */
+  clock?: Clock;
   /** How often to check that the add-on still runs. */
   addonCheckMs?: number;
   onError?: (error: unknown) => void;
@@ -98,7 +101,7 @@ export class Networking {
   private readonly up: Promise<EngineSide>;
   private markUp!: (engine: EngineSide) => void;
   private readonly stops: Array<() => Promise<void> | void> = [];
-  private retryTimer: NodeJS.Timeout | undefined;
+  private retryTimer: Timer | undefined;
   private stopped = false;
   private reviving = false;
   private lastError = { line: '', at: 0 };
@@ -173,7 +176,7 @@ export class Networking {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.retryTimer);
+    this.retryTimer?.cancel();
     for (const stop of this.stops.splice(0).reverse()) await stop();
   }
 
@@ -186,7 +189,7 @@ export class Networking {
     } catch (error) {
       if (this.stopped) return;
       this.reportError(error);
-      this.retryTimer = setTimeout(() => void this.attempt(), this.options.retryMs ?? 5000);
+      this.retryTimer = (this.options.clock ?? realClock).setTimeout(() => void this.attempt(), this.options.retryMs ?? 5000);
     }
   }
 

@@ -151,8 +151,9 @@ function isDiskFull(err: unknown): boolean {
   return code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR_WRITE') || code === 'SQLITE_IOERR_SHMSIZE';
 }
 
+/** etcd's words for its NOSPACE alarm first (what scripts and people search for), then what they mean here. */
 function diskFullError(path: string): StoreError {
-  return new StoreError('NoSpace', `the disk holding the cluster's store (${path}) is full: the write was not made; free some space and retry`);
+  return new StoreError('NoSpace', `etcdserver: mvcc: database space exceeded (the disk holding the cluster's store, ${path}, is full: the write was not made; free some space and retry)`);
 }
 
 function isUniqueViolation(err: unknown): boolean {

@@ -64,11 +64,11 @@ async function spawnPodlab(args: string[], env: NodeJS.ProcessEnv, ready: RegExp
   };
 }
 
-/** `home`: PODLAB_HOME, by default inside the data directory. */
-export async function startPodlab(args: string[] = [], dataDir = tempDir('serve'), home = join(dataDir, 'podlab-home')): Promise<PodlabServe> {
+/** `home`: PODLAB_HOME, by default inside the data directory; `env`: more of the process's environment (DOCKER_HOST). */
+export async function startPodlab(args: string[] = [], dataDir = tempDir('serve'), home = join(dataDir, 'podlab-home'), env: NodeJS.ProcessEnv = {}): Promise<PodlabServe> {
   // Tests keep every DNS query inside the machine: pods resolve cluster names only.
   // Settings, registry logins and the cluster list stay inside the test's directory, never the user's ~/.podlab.
-  const { match, ...child } = await spawnPodlab(['serve', '--data-dir', dataDir, '--cluster-dns-only', ...args], { KUBECONFIG: join(dataDir, 'user-kubeconfig'), PODLAB_HOME: home }, /^Kubeconfig: (.+)$/m);
+  const { match, ...child } = await spawnPodlab(['serve', '--data-dir', dataDir, '--cluster-dns-only', ...args], { KUBECONFIG: join(dataDir, 'user-kubeconfig'), PODLAB_HOME: home, ...env }, /^Kubeconfig: (.+)$/m);
   return { kubeconfig: match[1]!.trim(), dataDir, ...child };
 }
 

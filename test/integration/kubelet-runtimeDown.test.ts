@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -14,36 +13,9 @@ import Docker from 'dockerode';
 import { Kubelet } from '../../main/kubelet/kubelet.ts';
 import { desktopTimings } from '../../main/kubelet/timings.ts';
 import { DockerRuntime } from '../../main/runtime/docker/dockerRuntime.ts';
+import { EngineProxy } from '../helpers/engineProxy.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { startInProcessApi, type InProcessApi } from '../helpers/inProcessApi.ts';
-
-const ENGINE_SOCKET = '/var/run/docker.sock';
-
-/** A unix socket forwarding to the engine's, which can be cut (engine gone) and restored. */
-class EngineProxy {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  constructor(readonly path: string) {}
-
-  open(): Promise<void> {
-    this.server = createServer((client) => {
-      const upstream = connect(ENGINE_SOCKET);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    return new Promise((resolve) => this.server!.listen(this.path, resolve));
-  }
-
-  async cut(): Promise<void> {
-    // close() waits for open connections (the event stream never ends): drop them first.
-    const closed = new Promise((resolve) => this.server?.close(resolve));
-    for (const socket of this.sockets) socket.destroy();
-    await closed;
-  }
-}
 
 describe('kubelet when the container runtime goes away', () => {
   const dir = mkdtempSync(join(tmpdir(), 'podlab-engine-'));
@@ -56,16 +28,6 @@ describe('kubelet when the container runtime goes away', () => {
     const n = await api.client.resource({ group: '', version: 'v1', plural: 'nodes' }).get(undefined, node);
     return (n.status as { conditions: Array<{ type: string; status: string; reason: string; message: string }> }).conditions.find((c) => c.type === 'Ready')!;
   };
-  async function eventually<T>(what: string, check: () => Promise<T | false>): Promise<T> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const value = await check().catch(() => false as const);
-      if (value !== false) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-
   before(async () => {
     await proxy.open();
     api = await startInProcessApi();

@@ -343,15 +343,14 @@ describe('pod streams with the real kubectl', () => {
   });
 
   // Last: it stops the API server.
-  test('stopping the API server ends open exec sessions instead of waiting for them', async () => {
-    const session = background(['exec', 'web-1', '--', 'sleep', '60']);
+  test('stopping the API server ends open exec sessions instead of waiting for them', { timeout: 60_000 }, async () => {
+    // The session would never end by itself: a stop that waited for it would never finish (the test's timeout says so).
+    const session = background(['exec', 'web-1', '--', 'sleep', '86400']);
     await eventually('the exec session to start', async () => {
       const { stdout } = await kubectl(kc, ['exec', 'web-1', '--', 'ps']);
-      return /sleep 60/.test(stdout) ? true : undefined;
+      return /sleep 86400/.test(stdout) ? true : undefined;
     });
-    const started = Date.now();
     await cluster.stop();
-    assert.ok(Date.now() - started < 5000, `stop took ${Date.now() - started} ms`);
     assert.notEqual(await session.exit, 0);
   });
 });

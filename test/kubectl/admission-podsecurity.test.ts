@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { eventually } from '../helpers/eventually.ts';
 import { kubectl, kubectlOk } from '../helpers/kubectl.ts';
 import { removeDir, startPodlab, tempDir, type PodlabServe } from '../helpers/podlabProcess.ts';
+import { deploymentYaml } from '../helpers/manifests.ts';
 
 // What the restricted level says of a container that sets no securityContext (pod-security-admission v1.32).
 const violations = (container: string) =>
@@ -49,17 +50,7 @@ spec:
   validationActions: [Deny]
 `;
 
-const deployment = (name: string, replicas: number) => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}}
-spec:
-  replicas: ${replicas}
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata: {labels: {app: ${name}}}
-    spec:
-      containers: [{name: web, image: busybox:1.36, command: [sh, -c, 'exec httpd -f -p 80']}]
-`;
+const deployment = (name: string, replicas: number) => deploymentYaml(name, replicas, `{name: web, image: busybox:1.36, command: [sh, -c, 'exec httpd -f -p 80']}`);
 
 describe('admission through kubectl', { timeout: 240_000 }, () => {
   let serve: PodlabServe;

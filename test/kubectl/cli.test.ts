@@ -84,6 +84,30 @@ describe('podlab CLI', () => {
     }
   });
 
+  it('asks which one to delete when a cluster in the home and one started with --data-dir share a name', async () => {
+    const home = tempDir('cli-home');
+    const dataDir = tempDir('cli-elsewhere');
+    const env = { PODLAB_HOME: home, KUBECONFIG: join(home, 'user-kubeconfig') };
+    try {
+      // The one in the home first: starting it later would make PodLab forget the other's directory.
+      await (await startPodlab(['--runtime', 'simulated', '--nodes', '0', '--name', 'twin'], join(home, 'clusters', 'twin'), home)).stop();
+      await (await startPodlab(['--runtime', 'simulated', '--nodes', '0', '--name', 'twin'], dataDir, home)).stop();
+      const listed = podlab(['cluster', 'list'], env).stdout;
+      assert.match(listed, new RegExp(`^twin\tstopped\tsimulated\t${join(home, 'clusters', 'twin')}$`, 'm'));
+      assert.match(listed, new RegExp(`^twin\tstopped\tsimulated\t${dataDir}$`, 'm'));
+      const ambiguous = podlab(['cluster', 'delete', 'twin'], env);
+      assert.equal(ambiguous.status, 2);
+      assert.equal(ambiguous.stderr.trim(), `podlab: two clusters are called "twin" (${join(home, 'clusters', 'twin')} and ${dataDir}): say which one, for example: podlab cluster delete twin --data-dir ${dataDir}`);
+      assert.equal(podlab(['cluster', 'delete', 'twin', '--data-dir', dataDir], env).status, 0);
+      assert.equal(existsSync(dataDir), false);
+      assert.equal(podlab(['cluster', 'delete', 'twin'], env).status, 0);
+      assert.equal(existsSync(join(home, 'clusters', 'twin')), false);
+    } finally {
+      removeDir(dataDir);
+      removeDir(home);
+    }
+  });
+
   it('writes the UI URL to an owner-only file, and prints it without its token under --hide-ui-token', async () => {
     const dataDir = tempDir('cli-ui-url');
     const serve = await startPodlab(['--runtime', 'simulated', '--nodes', '0', '--name', 'quiet', '--hide-ui-token'], dataDir);

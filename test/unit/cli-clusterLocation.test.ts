@@ -3,12 +3,12 @@
 // port-forward) also find one last started with --data-dir elsewhere.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { clusterLocation, existingClusterLocation } from '../../main/cli/args.ts';
-import { rememberDataDir } from '../../main/cluster/dataDir.ts';
+import { dataDirsNamed, rememberDataDir } from '../../main/cluster/dataDir.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'podlab-home-'));
 const previous = process.env.PODLAB_HOME;
@@ -25,4 +25,18 @@ test('a cluster started with --data-dir is found by name afterwards', () => {
   assert.equal(existingClusterLocation({ name: 'elsewhere', 'data-dir': '/x' }).dataDir, '/x');
   assert.equal(clusterLocation({ name: 'elsewhere' }).dataDir, join(home, 'clusters', 'elsewhere'));
   assert.equal(existingClusterLocation({ name: 'never-started' }).dataDir, join(home, 'clusters', 'never-started'));
+});
+
+test('every data directory of a name: the one in the home and the one started with --data-dir', () => {
+  const elsewhere = mkdtempSync(join(tmpdir(), 'podlab-elsewhere-'));
+  try {
+    assert.deepEqual(dataDirsNamed('twice', home), []);
+    rememberDataDir('twice', elsewhere, home);
+    assert.deepEqual(dataDirsNamed('twice', home), [elsewhere]);
+    mkdirSync(join(home, 'clusters', 'twice'), { recursive: true });
+    assert.deepEqual(dataDirsNamed('twice', home), [join(home, 'clusters', 'twice'), elsewhere]);
+  } finally {
+    rmSync(elsewhere, { recursive: true, force: true });
+  }
+  assert.deepEqual(dataDirsNamed('twice', home), [join(home, 'clusters', 'twice')], 'a remembered directory removed since is not one');
 });

@@ -11,8 +11,10 @@ const ingresses = { group: 'networking.k8s.io', version: 'v1', plural: 'ingresse
 const classes = { group: 'networking.k8s.io', version: 'v1', plural: 'ingressclasses' };
 
 let api: InProcessApi;
+// The API server's clock: creation timestamps have one-second precision, so a test moves it instead of waiting.
+let now = Date.UTC(2025, 0, 1, 12);
 before(async () => {
-  api = await startInProcessApi();
+  api = await startInProcessApi(() => new Date(now));
 });
 after(() => api.close());
 
@@ -79,7 +81,7 @@ test('an IngressClass needs a domain-prefixed controller, which never changes; a
     } as KubeObject);
   const first = await make('first', true);
   assert.equal((first.spec as { parameters: { scope?: string } }).parameters.scope, 'Cluster', 'parameters.scope defaults to Cluster');
-  await new Promise((resolve) => setTimeout(resolve, 1100)); // creation timestamps have one-second precision
+  now += 1000;
   await make('second', true);
   await make('other', false);
   const created = await api.client.resource(ingresses).create('default', ingress('classless', { defaultBackend: { service: { name: 'web', port: { number: 80 } } } }));

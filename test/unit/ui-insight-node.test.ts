@@ -92,3 +92,14 @@ test('stopping a node names the pods replaced elsewhere, the DaemonSet pods that
   assert.match(question, /No controller owns shop\/scratch: it is lost once evicted\.$/);
   assert.match(nodeStopQuestion('Remove', 'node-2', []), /No pods run on it\.$/);
 });
+
+test('a pod on a node whose kubelet cannot reach Docker: the runtime named, and Docker to check rather than the node to start', () => {
+  const n = node('podlab-worker', { cpu: '4' });
+  n.status!.conditions = [{ type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: 'container runtime is down', lastTransitionTime: '2025-01-10T10:10:00Z' }];
+  const [finding] = diagnosePod({ pod: runningOn('podlab-worker', true), events: [], nodes: [n], previousLogs: {} }, new Date('2025-01-10T10:11:00Z'));
+  assert.equal(finding.title, 'On NotReady node podlab-worker');
+  assert.match(finding.cause, /^The node podlab-worker is NotReady: its kubelet cannot reach its container runtime \(the Docker engine does not answer\)/);
+  assert.ok(finding.evidence.some((e) => e.text.startsWith('False (KubeletNotReady): container runtime is down')));
+  assert.ok(finding.next.some((n) => n.command === 'docker info'));
+  assert.ok(!finding.next.some((n) => n.command.startsWith('podlab node start')));
+});

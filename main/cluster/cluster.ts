@@ -137,9 +137,6 @@ export class Cluster {
       const runtime = options.runtime ?? previous?.runtime ?? 'docker';
       const subnet = previous?.subnet ?? chooseSubnet([...subnetsInUse(options.name), ...(runtime === 'docker' ? await startup.time('engine subnets', engineSubnets(createDockerClient())) : [])]);
       const serviceRange = planAddresses(subnet).serviceRange;
-      // The cluster network is made while the API server starts: the add-on and the node containers join it later.
-      const networkCreated = runtime === 'docker' ? startup.time('cluster network', ensureClusterNetwork(createDockerClient(), { cluster: options.name, subnet })) : undefined;
-      networkCreated?.catch(() => undefined);
       // In-cluster clients reach the API server as https://<kubernetes Service IP>: the certificate must name it.
       await keysMade;
       const pki = await startup.time('pki', async () => loadOrCreatePki(paths.dataDir, options.name, [new ServiceRange(serviceRange).apiServerIP]));
@@ -159,6 +156,9 @@ export class Cluster {
       await startup.time('custom resources', apiServer.customResources.start());
       const wanted = options.apiPort || (previous?.apiPort && (await portIsFree(previous.apiPort)) ? previous.apiPort : 0);
       const apiPort = await startup.time('api listening', apiServer.listen(wanted));
+      // The cluster network is made while the cluster's own objects are written: the add-on and the node containers join it later.
+      const networkCreated = runtime === 'docker' ? startup.time('cluster network', ensureClusterNetwork(createDockerClient(), { cluster: options.name, subnet })) : undefined;
+      networkCreated?.catch(() => undefined);
       const settings: ClusterSettings = {
         name: options.name,
         apiPort,

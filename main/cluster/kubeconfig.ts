@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { yaml } from '../kube/yamlLibrary.ts';
 
 export interface KubeconfigInput {
   clusterName: string;
@@ -82,7 +82,7 @@ export function buildCertificateKubeconfig(input: Omit<KubeconfigInput, 'token'>
 }
 
 export function kubeconfigYaml(config: Kubeconfig): string {
-  return stringify(config);
+  return yaml().stringify(config);
 }
 
 /** The server and CA of a kubeconfig PodLab wrote (its first cluster). */
@@ -93,7 +93,7 @@ export function clusterOfKubeconfig(path: string): { server: string; caCert: str
 }
 
 export function writeKubeconfig(path: string, input: KubeconfigInput): void {
-  writePrivate(path, stringify(buildKubeconfig(input)));
+  writePrivate(path, yaml().stringify(buildKubeconfig(input)));
 }
 
 export function defaultUserKubeconfigPath(): string {
@@ -108,7 +108,7 @@ function upsert(list: Named<unknown>[], entry: Named<unknown>): Named<unknown>[]
 function readKubeconfig(path: string): Kubeconfig {
   const existing: Kubeconfig = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [] };
   if (!existsSync(path)) return existing;
-  const parsed = parse(readFileSync(path, 'utf8')) as Partial<Kubeconfig> | null;
+  const parsed = yaml().parse(readFileSync(path, 'utf8')) as Partial<Kubeconfig> | null;
   if (!parsed || typeof parsed !== 'object') return existing;
   return { ...existing, ...parsed, clusters: parsed.clusters ?? [], users: parsed.users ?? [], contexts: parsed.contexts ?? [] };
 }
@@ -122,7 +122,7 @@ export function removeFromKubeconfig(path: string, clusterName: string): void {
   if (![existing.clusters, existing.users, existing.contexts].some((list) => list.some((e) => e.name === name))) return;
   const next: Kubeconfig = { ...existing, clusters: without(existing.clusters), users: without(existing.users), contexts: without(existing.contexts) };
   if (next['current-context'] === name) next['current-context'] = '';
-  writePrivate(path, stringify(next));
+  writePrivate(path, yaml().stringify(next));
 }
 
 /** Merges the cluster's entries into an existing kubeconfig (created if absent) and makes it the current context. */
@@ -136,5 +136,5 @@ export function mergeIntoKubeconfig(path: string, input: KubeconfigInput): void 
     contexts: upsert(existing.contexts, ours.contexts[0]),
     'current-context': ours['current-context'],
   };
-  writePrivate(path, stringify(merged));
+  writePrivate(path, yaml().stringify(merged));
 }

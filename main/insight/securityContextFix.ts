@@ -6,7 +6,7 @@
 // the whole change. Every change is checked with Kubernetes' own checks
 // (checkRegistry.ts) on the pod as changed: what still fails is reported.
 
-import { Document, isScalar, visit } from 'yaml';
+import { yaml } from '../kube/yamlLibrary.ts';
 import { failedChecks, type FailedCheck } from '../apiserver/admission/podSecurity/checkRegistry.ts';
 import type { CheckedPod } from '../apiserver/admission/podSecurity/checkedFields.ts';
 import type { LevelVersion } from '../apiserver/admission/podSecurity/policy.ts';
@@ -237,10 +237,10 @@ const imageUserComment = ' the kubelet then refuses an image whose USER is root:
 
 /** YAML with removals and runAsNonRoot explained in comments. */
 export function commentedYaml(value: Json, runAsUserSet: boolean): string {
-  const doc = new Document(value);
-  visit(doc, {
+  const doc = new (yaml().Document)(value);
+  yaml().visit(doc, {
     Pair(_key, pair) {
-      if (!isScalar(pair.key) || !isScalar(pair.value)) return;
+      if (!yaml().isScalar(pair.key) || !yaml().isScalar(pair.value)) return;
       if (pair.value.value === null) pair.value.comment = removeComment;
       else if (pair.key.value === 'runAsNonRoot' && pair.value.value === true && !runAsUserSet) pair.value.comment = imageUserComment;
     },

@@ -7,7 +7,7 @@
 // safely from deep in a request's stack. Kubernetes objects nest a few dozen
 // levels; CRD schemas somewhat more.
 
-import { Lexer, Parser } from 'yaml';
+import { yaml } from './yamlLibrary.ts';
 
 export const maxYamlNesting = 256;
 
@@ -18,8 +18,8 @@ export const maxYamlNesting = 256;
  * this needs no recursion and stops at the first level too deep.
  */
 export function yamlNestingProblem(text: string): string | undefined {
-  const parser = new Parser();
-  for (const lexeme of new Lexer().lex(text)) {
+  const parser = new (yaml().Parser)();
+  for (const lexeme of new (yaml().Lexer)().lex(text)) {
     for (const _ of parser.next(lexeme));
     // The stack holds the document, then one entry per open collection.
     if (parser.stack.length - 1 > maxYamlNesting) {

@@ -3,23 +3,20 @@
 // request: compare-and-swap writes are transactions whose failure branch reads the
 // key, so a Conflict carries the current value without a second round trip.
 
-import {
-  ClientClosedError,
-  CompareResult,
-  CompareTarget,
+import type * as Etcd3Client from 'etcd3';
+import type {
   Etcd3,
-  GRPCDeadlineExceededError,
-  GRPCUnavailableError,
-  type ICompare,
-  type IKeyValue,
-  type IRangeRequest,
-  type IRequestOp,
-  type IResponseHeader,
-  type ITxnResponse,
-  type IEvent,
-  type IWatchResponse,
-  type Watcher,
+  ICompare,
+  IKeyValue,
+  IRangeRequest,
+  IRequestOp,
+  IResponseHeader,
+  ITxnResponse,
+  IEvent,
+  IWatchResponse,
+  Watcher,
 } from 'etcd3';
+import { lazyModule } from '../lazyModule.ts';
 import {
   checkRequestSize,
   StoreError,
@@ -32,6 +29,9 @@ import {
   type WatchEvent,
   type WatchOptions,
 } from './store.ts';
+
+// etcd3 brings gRPC (some 300 modules): loaded only when a cluster is configured with an etcd store.
+const etcd3 = lazyModule<typeof Etcd3Client>('etcd3');
 
 export interface EtcdStoreOptions {
   /** `HOST:PORT` or `http(s)://HOST:PORT` of each member. */
@@ -70,11 +70,11 @@ function storeErrorOf(err: unknown): unknown {
   if (message.includes('required revision is a future revision')) return new StoreError('FutureRevision', message);
   if (message.includes('request is too large')) return new StoreError('TooLarge', 'etcdserver: request is too large');
   if (message.includes('database space exceeded')) return new StoreError('NoSpace', 'etcdserver: mvcc: database space exceeded');
-  if (err instanceof ClientClosedError) return new StoreError('Closed', 'store closed');
+  if (err instanceof etcd3().ClientClosedError) return new StoreError('Closed', 'store closed');
   // isBrokenCircuitError: the client's circuit breaker (cockatiel) stopped calling a member after repeated failures.
   if (
-    err instanceof GRPCUnavailableError ||
-    err instanceof GRPCDeadlineExceededError ||
+    err instanceof etcd3().GRPCUnavailableError ||
+    err instanceof etcd3().GRPCDeadlineExceededError ||
     (err as { isBrokenCircuitError?: boolean } | null)?.isBrokenCircuitError === true
   ) {
     return new StoreError('Unavailable', `etcd unreachable: ${message}`);
@@ -98,7 +98,7 @@ export class EtcdStore implements Store {
   constructor(options: EtcdStoreOptions) {
     if (options.endpoints.length === 0) throw new Error('EtcdStore needs at least one endpoint');
     const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
-    this.client = new Etcd3({
+    this.client = new (etcd3().Etcd3)({
       hosts: options.endpoints.map((e) => (e.includes('://') ? e : `http://${e}`)),
       dialTimeout: requestTimeoutMs,
       defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + requestTimeoutMs }),
@@ -166,7 +166,7 @@ export class EtcdStore implements Store {
     checkRequestSize(key, value);
     const k = this.keyOf(key);
     const response = await this.txn(
-      [{ key: k, target: CompareTarget.Create, result: CompareResult.Equal, create_revision: 0 }],
+      [{ key: k, target: etcd3().CompareTarget.Create, result: etcd3().CompareResult.Equal, create_revision: 0 }],
       { request_put: { key: k, value: Buffer.from(value) } },
     );
     if (!response.succeeded) throw new StoreError('KeyExists', `key ${key} already exists`);
@@ -178,7 +178,7 @@ export class EtcdStore implements Store {
     checkRequestSize(key, value);
     const k = this.keyOf(key);
     const response = await this.txn(
-      [{ key: k, target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: expectedModRevision }],
+      [{ key: k, target: etcd3().CompareTarget.Mod, result: etcd3().CompareResult.Equal, mod_revision: expectedModRevision }],
       { request_put: { key: k, value: Buffer.from(value), prev_kv: true } },
     );
     if (!response.succeeded) this.throwSwapFailure(key, expectedModRevision, response);
@@ -190,8 +190,8 @@ export class EtcdStore implements Store {
     const k = this.keyOf(key);
     const compare: ICompare =
       expectedModRevision === undefined
-        ? { key: k, target: CompareTarget.Create, result: CompareResult.Greater, create_revision: 0 }
-        : { key: k, target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: expectedModRevision };
+        ? { key: k, target: etcd3().CompareTarget.Create, result: etcd3().CompareResult.Greater, create_revision: 0 }
+        : { key: k, target: etcd3().CompareTarget.Mod, result: etcd3().CompareResult.Equal, mod_revision: expectedModRevision };
     const response = await this.txn([compare], { request_delete_range: { key: k, prev_kv: true } });
     if (!response.succeeded) this.throwSwapFailure(key, expectedModRevision, response);
     const previous = response.responses[0]!.response_delete_range.prev_kvs[0]!;

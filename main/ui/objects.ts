@@ -1,6 +1,6 @@
 // Reading, showing and deleting single objects for the views.
 
-import { stringify } from 'yaml';
+import { yaml } from '../kube/yamlLibrary.ts';
 import type { DeleteRequest, KubeObject, ObjectRef } from '../../preload/api.ts';
 import type { KubeClient } from '../kube/client/types.ts';
 
@@ -11,7 +11,7 @@ export async function getObject(client: KubeClient, ref: ObjectRef): Promise<Kub
 /** As `kubectl get -o yaml` shows it since 1.21: managedFields left out, they are noise when reading or editing. */
 export function objectYaml(object: KubeObject): string {
   const { managedFields: _managedFields, ...metadata } = object.metadata;
-  return stringify({ ...object, metadata }, { lineWidth: 0 });
+  return yaml().stringify({ ...object, metadata }, { lineWidth: 0 });
 }
 
 /** As `kubectl delete` (propagation Background unless asked otherwise); with a uid, only that object, not one recreated under its name. */

@@ -3,7 +3,7 @@
 // as 400 BadRequest.
 
 import type { IncomingMessage } from 'node:http';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../../kube/yamlLibrary.ts';
 import { errors, StatusError } from '../errors.ts';
 import { rememberDuplicateFields } from './jsonDuplicates.ts';
 import { rememberNumberLiterals } from './jsonNumbers.ts';
@@ -72,7 +72,7 @@ export function decodeBody(raw: Buffer, contentType: string | undefined): unknow
     try {
       // A key written twice keeps its last value, as go-yaml's (non-strict) decoding keeps it; checking keys for
       // uniqueness is quadratic in the library (a 2 MB flow map took 16 s of the event loop).
-      return parseYaml(text, { maxAliasCount: 100, prettyErrors: false, uniqueKeys: false });
+      return yaml().parse(text, { maxAliasCount: 100, prettyErrors: false, uniqueKeys: false });
     } catch (err) {
       throw errors.badRequest(`error converting YAML to JSON: ${(err as Error).message}`);
     }

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { yaml } from '../yamlLibrary.ts';
 
 export interface KubeconfigCluster {
   server?: string;
@@ -105,7 +105,7 @@ export function loadKubeconfig(paths: string[] = kubeconfigPaths()): MergedKubec
     if (!existsSync(file)) continue;
     let raw: RawFile | null;
     try {
-      raw = parse(readFileSync(file, 'utf8')) as RawFile | null;
+      raw = yaml().parse(readFileSync(file, 'utf8')) as RawFile | null;
     } catch (err) {
       merged.problems.push(`${file}: ${(err as Error).message}`);
       continue;

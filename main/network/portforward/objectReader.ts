@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { parse } from 'yaml';
+import { yaml } from '../../kube/yamlLibrary.ts';
 import type { KubeClient, ResourceRef } from '../../kube/client/types.ts';
 import { isApiError } from '../../kube/client/types.ts';
 import type { KubeObject } from '../../kube/meta.ts';
@@ -47,7 +47,7 @@ interface Kubeconfig {
 
 /** A reader for the API named by a kubeconfig's current context (bearer token and CA data, as PodLab writes them). */
 export function readerFromKubeconfig(path: string): ObjectReader {
-  const config = parse(readFileSync(path, 'utf8')) as Kubeconfig;
+  const config = yaml().parse(readFileSync(path, 'utf8')) as Kubeconfig;
   const context = config.contexts?.find((c) => c.name === config['current-context'])?.context ?? config.contexts?.[0]?.context;
   const cluster = config.clusters?.find((c) => c.name === context?.cluster)?.cluster;
   const token = config.users?.find((u) => u.name === context?.user)?.user.token;

@@ -2,11 +2,15 @@
 // into the runtime's typed errors. DOCKER_HOST is honored the way the docker
 // CLI honors it (docker-modem reads it); otherwise the local socket.
 
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { lazyModule } from '../../lazyModule.ts';
+
+// dockerode brings ssh2, gRPC and protobufjs (some 500 modules): loaded when a Docker engine is first needed.
+const dockerode = lazyModule<typeof Docker>('dockerode');
 import { ConflictError, EngineUnavailableError, NotFoundError, RuntimeError } from '../runtime.ts';
 
 export function createDockerClient(): Docker {
-  return new Docker();
+  return new (dockerode())();
 }
 
 /** Where the client talks to, for messages: `unix:///var/run/docker.sock` or DOCKER_HOST. */

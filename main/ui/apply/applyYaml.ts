@@ -8,7 +8,7 @@
 // client has no `fieldValidation=Strict` to ask the server for it, and a
 // silently dropped misspelt field is the worst possible answer.
 
-import { parseAllDocuments } from 'yaml';
+import { yaml as yamlLibrary } from '../../kube/yamlLibrary.ts';
 import { yamlNestingProblem } from '../../kube/yamlNesting.ts';
 import type { ApplyOutcome, ApplyRequest, KubeObject } from '../../../preload/api.ts';
 import { isApiError, type KubeClient } from '../../kube/client/types.ts';
@@ -32,7 +32,7 @@ function candidates(yaml: string): Candidate[] {
   // Refused before parsing: text nested too deep overflows the parser's stack (and may abort the process after).
   const tooDeep = yamlNestingProblem(yaml);
   if (tooDeep) return [{ document: 0, error: `the YAML cannot be parsed: ${tooDeep}` }];
-  parseAllDocuments(yaml).forEach((doc, document) => {
+  yamlLibrary().parseAllDocuments(yaml).forEach((doc, document) => {
     if (doc.errors.length > 0) {
       found.push({ document, error: `YAML document ${document + 1} cannot be parsed: ${doc.errors[0].message}` });
       return;

@@ -4,7 +4,7 @@
 // Before it is stored for real, a dry run (dryRun=All) shows what the server
 // would store: its answer, and a line diff of the YAML before and after.
 
-import { parseAllDocuments } from 'yaml';
+import { yaml as yamlLibrary } from '../../kube/yamlLibrary.ts';
 import { yamlNestingProblem } from '../../kube/yamlNesting.ts';
 import type { DryRunEdit, EditRequest, KubeObject } from '../../../preload/api.ts';
 import type { KubeClient } from '../../kube/client/types.ts';
@@ -18,7 +18,7 @@ import { lineDiff } from './lineDiff.ts';
 export function editedObject(request: EditRequest): KubeObject {
   const tooDeep = yamlNestingProblem(request.yaml);
   if (tooDeep) throw badRequest(`the edited YAML cannot be parsed: ${tooDeep}`);
-  const documents = parseAllDocuments(request.yaml).filter((doc) => doc.contents !== null || doc.errors.length > 0);
+  const documents = yamlLibrary().parseAllDocuments(request.yaml).filter((doc) => doc.contents !== null || doc.errors.length > 0);
   if (documents.length !== 1) throw badRequest(`the edited YAML must hold exactly one object, not ${documents.length}`);
   const [doc] = documents;
   if (doc!.errors.length > 0) throw badRequest(`the edited YAML cannot be parsed: ${doc!.errors[0]!.message}`);

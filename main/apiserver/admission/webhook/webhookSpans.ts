@@ -3,7 +3,7 @@
 // with the object before and after it as YAML, so the journey can show the
 // change as a diff.
 
-import { stringify } from 'yaml';
+import { yaml } from '../../../kube/yamlLibrary.ts';
 import type { KubeObject } from '../../../kube/meta.ts';
 import { errorText } from '../../../kube/trace/activeSpan.ts';
 import type { RequestJourney } from '../../../kube/trace/requestJourney.ts';
@@ -12,7 +12,7 @@ import type { Webhook } from './webhookSource.ts';
 /** The object as a reader compares it: managedFields are noise in a diff. */
 function yamlOf(obj: KubeObject): string {
   const { managedFields: _m, ...metadata } = obj.metadata ?? {};
-  return stringify({ ...obj, metadata });
+  return yaml().stringify({ ...obj, metadata });
 }
 
 export interface WebhookCallSpan {

@@ -26,6 +26,7 @@ import { beginNetworking, DOCKER_EMBEDDED_DNS } from '../network/networking.ts';
 import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, rememberDataDir, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { loadOrCreatePki, missingPkiKeys } from './pki.ts';
+import { addInitialNodes } from './nodes/dockerNodes.ts';
 import { prepareRsaKeyPairs } from '../apiserver/auth/rsaKeyPair.ts';
 import { RegistryCredentials } from './registryCredentials.ts';
 import { ServiceRange } from '../apiserver/admission/serviceAllocation.ts';
@@ -137,6 +138,11 @@ export class Cluster {
       const runtime = options.runtime ?? previous?.runtime ?? 'docker';
       const subnet = previous?.subnet ?? chooseSubnet([...subnetsInUse(options.name), ...(runtime === 'docker' ? await startup.time('engine subnets', engineSubnets(createDockerClient())) : [])]);
       const serviceRange = planAddresses(subnet).serviceRange;
+      // A new Docker cluster's network and node containers are made as soon as its subnet is known, while its keys are made
+      // and its API server starts (loading the Docker client costs this start nothing: choosing the subnet needed it).
+      const nodeCount = options.nodes ?? previous?.nodes ?? 1;
+      const nodesCreated = runtime === 'docker' && previous?.runtime === undefined ? startup.time('node containers', addInitialNodes(createDockerClient(), { cluster: options.name, subnet, nodes: nodeCount, ...(options.pauseImage ? { pauseImage: options.pauseImage } : {}) })) : undefined;
+      nodesCreated?.catch(() => undefined);
       // In-cluster clients reach the API server as https://<kubernetes Service IP>: the certificate must name it.
       await keysMade;
       const pki = await startup.time('pki', async () => loadOrCreatePki(paths.dataDir, options.name, [new ServiceRange(serviceRange).apiServerIP]));
@@ -157,14 +163,16 @@ export class Cluster {
       const wanted = options.apiPort || (previous?.apiPort && (await portIsFree(previous.apiPort)) ? previous.apiPort : 0);
       const apiPort = await startup.time('api listening', apiServer.listen(wanted));
       // The cluster network is made while the cluster's own objects are written: the add-on and the node containers join it later.
-      const networkCreated = runtime === 'docker' ? startup.time('cluster network', ensureClusterNetwork(createDockerClient(), { cluster: options.name, subnet })) : undefined;
+      // Node containers that could not be made early are the node manager's to make (and report); the network must be there.
+      const ensureNetwork = () => startup.time('cluster network', ensureClusterNetwork(createDockerClient(), { cluster: options.name, subnet }));
+      const networkCreated = runtime === 'docker' ? (nodesCreated ? nodesCreated.catch(ensureNetwork) : ensureNetwork()) : undefined;
       networkCreated?.catch(() => undefined);
       const settings: ClusterSettings = {
         name: options.name,
         apiPort,
         store: storeSpec,
         runtime,
-        nodes: options.nodes ?? previous?.nodes ?? 1,
+        nodes: nodeCount,
         subnet,
       };
       writeJsonAtomic(paths.settings, settings);

@@ -117,14 +117,15 @@ export async function benchStartup(runs = 3): Promise<StartupResult> {
   for (let run = 0; run < runs; run++) {
     const cluster = `bench-start-${randomBytes(3).toString('hex')}`;
     const dataDir = tempDir('bench-start');
+    let s: Serving | undefined;
     try {
       writeFileSync(join(dataDir, 'cluster.json'), JSON.stringify({ subnet: await freeSubnet() }));
       let t0 = performance.now();
-      let s = serve(cluster, dataDir);
+      s = serve(cluster, dataDir);
       await answered(targetIn(dataDir), '/api/v1/nodes', twoReady, 120_000);
       const ms = performance.now() - t0;
       newMs.push(ms);
-      await answered(() => (/^Kubeconfig:/m.test(s.output()) ? targetIn(dataDir)() : undefined), '/api', () => true, 60_000);
+      await answered(() => (/^Kubeconfig:/m.test(s!.output()) ? targetIn(dataDir)() : undefined), '/api', () => true, 60_000);
       if (ms >= slowest.ms) slowest = { ms, steps: steps(s.output()) };
       if (run === 0) {
         // Idle: the start's work done, only heartbeats, leases and resyncs go on.
@@ -136,9 +137,14 @@ export async function benchStartup(runs = 3): Promise<StartupResult> {
       s = serve(cluster, dataDir);
       await answered(targetIn(dataDir), '/api', () => true, 60_000);
       apiMs.push(performance.now() - t0);
-      await answered(() => (/^Kubeconfig:/m.test(s.output()) ? targetIn(dataDir)() : undefined), '/api', () => true, 60_000);
+      await answered(() => (/^Kubeconfig:/m.test(s!.output()) ? targetIn(dataDir)() : undefined), '/api', () => true, 60_000);
       await stop(s);
     } finally {
+      // A run that failed leaves its serve running: it goes before its containers do.
+      if (s && s.child.exitCode === null && s.child.signalCode === null) {
+        s.child.kill('SIGKILL');
+        await s.exited;
+      }
       await removeClusterObjects(cluster);
       removeDir(dataDir);
     }

@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import { LABEL_CLUSTER, LABEL_CONTAINER_TYPE, LABEL_NODE, LABEL_POD_UID } from '../../runtime/runtime.ts';
 import { engineCall } from '../../runtime/docker/engine.ts';
 import { createNodeContainer, LABEL_ROLE, ROLE_NODE, startNodeContainer } from '../../runtime/docker/nodeContainers.ts';
-import { capacityLabels, LABEL_NODE_ROLE, type CapacityChoice } from './nodeLabels.ts';
+import { capacityLabels, defaultNodeName, LABEL_NODE_ROLE, type CapacityChoice } from './nodeLabels.ts';
 import { ensureClusterNetwork } from '../../network/clusterNetwork.ts';
 
 export interface ListedNode {
@@ -43,6 +43,19 @@ export async function addNode(docker: Docker, spec: NewNode): Promise<void> {
     labels: { ...spec.labels, ...capacityLabels(spec.capacity ?? {}), ...(spec.controlPlane ? { [LABEL_NODE_ROLE]: 'control-plane' } : {}) },
   });
   await startNodeContainer(docker, spec.cluster, spec.node);
+}
+
+/**
+ * The nodes a cluster starts with (node-1 the control plane), created and
+ * started side by side when missing. A new cluster calls it as soon as it has
+ * its subnet, so the containers start while its keys are made and its API
+ * server starts; the node manager calls it again and finds them there.
+ */
+export async function addInitialNodes(docker: Docker, spec: { cluster: string; subnet: string; nodes: number; pauseImage?: string }): Promise<void> {
+  const pauseImage = spec.pauseImage ? { pauseImage: spec.pauseImage } : {};
+  // Once, before the nodes: two creates of the same network at once would both try to claim its subnet.
+  await ensureClusterNetwork(docker, { cluster: spec.cluster, subnet: spec.subnet });
+  await Promise.all(Array.from({ length: spec.nodes }, (_, i) => addNode(docker, { cluster: spec.cluster, subnet: spec.subnet, node: defaultNodeName(i), controlPlane: i === 0, ...pauseImage })));
 }
 
 /** Removes the pod containers and volumes a node left behind (the node container itself is gone or going). */

@@ -26,7 +26,7 @@ import { createDockerClient } from '../../runtime/docker/engine.ts';
 import { EngineUnavailableError } from '../../runtime/runtime.ts';
 import { IpAllocator } from '../../runtime/simulated/ipAllocator.ts';
 import { planAddresses } from '../../network/clusterNetwork.ts';
-import { addNode, listNodes, removeNodeLeftovers, removeOrphanVolumes, type ListedNode } from './dockerNodes.ts';
+import { addInitialNodes, addNode, listNodes, removeNodeLeftovers, removeOrphanVolumes, type ListedNode } from './dockerNodes.ts';
 import { dockerKubelet, simulatedKubelet, type KubeletContext } from './kubeletFactory.ts';
 import { dockerEngineFacts, hostFacts } from './machineFacts.ts';
 import { checkNodeName, NodeActionError, type NodeControl, type NodeMachine } from './nodeControl.ts';
@@ -200,9 +200,7 @@ export class NodeManager implements NodeControl {
     const { cluster } = this.options;
     this.context ??= { ...this.contextBase(), facts: await dockerEngineFacts(docker) };
     if (!this.initialNodesReady) {
-      // Node containers are independent of each other: created side by side.
-      const pauseImage = this.options.pauseImage ? { pauseImage: this.options.pauseImage } : {};
-      await Promise.all(Array.from({ length: this.options.nodes }, (_, i) => addNode(docker, { cluster, subnet: this.options.subnet, node: defaultNodeName(i), controlPlane: i === 0, ...pauseImage })));
+      await addInitialNodes(docker, { cluster, subnet: this.options.subnet, nodes: this.options.nodes, ...(this.options.pauseImage ? { pauseImage: this.options.pauseImage } : {}) });
       this.initialNodesReady = true;
     }
     const listed = await listNodes(docker, cluster);

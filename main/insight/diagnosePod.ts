@@ -8,9 +8,10 @@ import { nodeNotReady } from './nodeNotReady.ts';
 import { notReady } from './notReady.ts';
 import { pendingScheduling } from './pendingScheduling.ts';
 import { rbacDenied } from './rbacDenied.ts';
+import { runFailed } from './runFailed.ts';
 import type { DiagnosisInput, Rule } from './rule.ts';
 
-export const rules: Rule[] = [nodeNotReady, pendingScheduling, imagePull, containerCreating, crashLoop, rbacDenied, notReady];
+export const rules: Rule[] = [nodeNotReady, pendingScheduling, imagePull, containerCreating, crashLoop, runFailed, rbacDenied, notReady];
 
 const severityRank = { error: 0, warning: 1, info: 2 };
 

@@ -2,8 +2,10 @@
 
 import type { Finding } from '../../preload/api.ts';
 import { containerCreating } from './containerCreating.ts';
+import { claimClass } from './claimClass.ts';
 import { crashLoop } from './crashLoop.ts';
 import { imagePull } from './imagePull.ts';
+import { ingressBackend } from './ingressBackend.ts';
 import { nodeNotReady } from './nodeNotReady.ts';
 import { notReady } from './notReady.ts';
 import { pendingScheduling } from './pendingScheduling.ts';
@@ -11,7 +13,7 @@ import { rbacDenied } from './rbacDenied.ts';
 import { runFailed } from './runFailed.ts';
 import type { DiagnosisInput, Rule } from './rule.ts';
 
-export const rules: Rule[] = [nodeNotReady, pendingScheduling, imagePull, containerCreating, crashLoop, runFailed, rbacDenied, notReady];
+export const rules: Rule[] = [nodeNotReady, claimClass, pendingScheduling, imagePull, containerCreating, crashLoop, runFailed, rbacDenied, notReady, ingressBackend];
 
 const severityRank = { error: 0, warning: 1, info: 2 };
 

@@ -10,7 +10,8 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { removeDir, tempDir } from '../helpers/podlabProcess.ts';
 import { kubectlOk } from '../helpers/kubectl.ts';
-import { launchChromium, nav, openUi, podRow, screenshot, startBrowserModeServe, type BrowserModeServe } from './browserMode.ts';
+import { launchChromium, nav, openUi, podRow, screenshot, startBrowserModeServe, terminalText, type BrowserModeServe } from './browserMode.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { removeClusterObjects, reserveSubnet } from '../helpers/dockerCluster.ts';
 
 const cluster = `uifix-${randomBytes(3).toString('hex')}`;
@@ -108,4 +109,37 @@ test('a claim of a StorageClass that does not exist: the fix replaces it with th
   await fixSample('missing-storageclass', 'fast-app', 'claim-storageclass', /Replace claim fast-data with one of StorageClass standard, and pod fast-app/);
   const phase = await kubectlOk(s!.serve.kubeconfig, ['get', 'pvc', 'fast-data', '-o', 'jsonpath={.status.phase} {.spec.storageClassName}']);
   assert.equal(phase, 'Bound standard');
+});
+
+test('the label filter "Show its pods" set stays shown in the Pods view, says why the list is empty, and clears', async () => {
+  await nav(page, 'Workloads');
+  await nav(page, 'Pods');
+  const chip = page.getByRole('button', { name: 'Clear label filter app=fast-app' });
+  await chip.waitFor({ timeout: 10_000 });
+  assert.match(await chip.innerText(), /^Label filter: app=fast-app/);
+  await kubectlOk(s!.serve.kubeconfig, ['delete', 'pod', 'fast-app', '--grace-period=1', '--wait']);
+  await page.getByText('No pods with labels app=fast-app').waitFor({ timeout: 30_000 });
+  await chip.click();
+  await chip.waitFor({ state: 'detached' });
+  await podRow(page, 'crashing').waitFor({ timeout: 10_000 });
+});
+
+test('a long log line wraps in the log terminal and reads back whole', async () => {
+  const line = Array.from({ length: 60 }, (_, i) => `part${String(i).padStart(2, '0')}-`).join('') + 'END';
+  await kubectlOk(s!.serve.kubeconfig, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'long-line' }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'app', image: 'busybox:1.36', command: ['sh', '-c', `echo before; echo ${line}; echo after; sleep 3600`] }] } }));
+  await nav(page, 'Pods');
+  await podRow(page, 'long-line').click();
+  await page.getByRole('tab', { name: 'Logs' }).click();
+  const rows = await eventually('the three lines in the terminal', async () => {
+    const text = await terminalText(page, 'Log output');
+    return /after/.test(text) ? text.split('\n') : undefined;
+  });
+  const first = rows.findIndex((r) => r.startsWith('part00-'));
+  const last = rows.findIndex((r) => r.includes('END'));
+  assert.ok(first >= 0 && last > first, `the line wraps over several rows:\n${rows.join('\n')}`);
+  assert.equal(rows.slice(first, last + 1).map((r) => r.trimEnd()).join(''), line);
+  assert.equal(rows[first - 1]?.trim(), 'before');
+  assert.equal(rows[last + 1]?.trim(), 'after');
+  await screenshot(page, 'docker-long-log-line');
+  await page.getByRole('button', { name: 'Back to pods' }).click();
 });

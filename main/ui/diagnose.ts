@@ -1,5 +1,7 @@
 // Gathers what the guided debugger's rules read — the pod, its events, the
-// nodes, the previous instance's last log lines — and runs them.
+// nodes, the last finished instance's log lines, the objects it leans on
+// (its controllers, ConfigMaps, claims and classes, Services and Ingresses)
+// and the kubelet's kept probe runs — and runs them.
 
 import type { ContainerProbeRuns, Diagnosis, Finding, KubeObject } from '../../preload/api.ts';
 import { isApiError, type KubeClient } from '../kube/client/types.ts';

@@ -127,12 +127,17 @@ test('the label filter "Show its pods" set stays shown in the Pods view, says wh
 test('a long log line wraps in the log terminal and reads back whole', async () => {
   const line = Array.from({ length: 60 }, (_, i) => `part${String(i).padStart(2, '0')}-`).join('') + 'END';
   await kubectlOk(s!.serve.kubeconfig, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'long-line' }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'app', image: 'busybox:1.36', command: ['sh', '-c', `echo before; echo ${line}; echo after; sleep 3600`] }] } }));
+  // A log asked for before the container starts ends at once: open it once the pod runs.
+  await eventually('pod long-line running', async () => (await kubectlOk(s!.serve.kubeconfig, ['get', 'pod', 'long-line', '-o', 'jsonpath={.status.phase}'])) === 'Running');
   await nav(page, 'Pods');
   await podRow(page, 'long-line').click();
   await page.getByRole('tab', { name: 'Logs' }).click();
   const rows = await eventually('the three lines in the terminal', async () => {
     const text = await terminalText(page, 'Log output');
     return /after/.test(text) ? text.split('\n') : undefined;
+  }, 30_000).catch(async (error: unknown) => {
+    await screenshot(page, 'docker-long-log-line-missing');
+    throw error;
   });
   const first = rows.findIndex((r) => r.startsWith('part00-'));
   const last = rows.findIndex((r) => r.includes('END'));

@@ -413,7 +413,28 @@ export type FixChange =
    */
   | { action: 'podSpec'; patch: Record<string, unknown> }
   /** A strategic merge patch of the controller that owns the pod's template (spec.replicas of a Deployment); refused for a pod no controller owns. */
-  | { action: 'ownerPatch'; patch: Record<string, unknown> };
+  | { action: 'ownerPatch'; patch: Record<string, unknown> }
+  /** A JSON Patch (RFC 6902, with `test` operations guarding what it expects) of another object: an Ingress backend, a ConfigMap's missing key. */
+  | { action: 'patch'; target: FixTarget; patch: JsonPatchOperation[] }
+  /**
+   * An object deleted (propagationPolicy Background) and created again as given, as `kubectl replace --force` does,
+   * for what cannot change in place: a Job to run again, a claim's storageClassName. A fix's deletes all happen before its creates.
+   */
+  | { action: 'replace'; object: KubeObject };
+
+/** The object a `patch` change lands on. */
+export interface FixTarget {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+export interface JsonPatchOperation {
+  op: 'add' | 'remove' | 'replace' | 'test';
+  path: string;
+  value?: unknown;
+}
 
 export interface Fix {
   /** "Point the readiness probe of web at port 80". */
@@ -453,7 +474,7 @@ export interface FixApplied {
   steps: FixStep[];
   /** RFC 3339: pods created from then on carry the fix. */
   appliedAt: string;
-  /** The uid of the controller whose template changed: its new pods are the ones to check. */
+  /** The uid of the controller whose template changed, or of the one created again (a Job run again): its new pods are the ones to check. */
   ownerUid?: string;
 }
 
@@ -469,7 +490,7 @@ export interface FixCheckRequest {
 }
 
 export interface FixCheck {
-  /** waiting: no pod carries the fix yet, or it is still starting; fixed: it is Ready; failing: the finding came back. */
+  /** waiting: no pod carries the fix yet, or it is still starting; fixed: it is Ready (a Job's pod: Succeeded); failing: the finding came back. */
   state: 'waiting' | 'fixed' | 'failing';
   /** The pod looked at: the same one, or the controller's new one. */
   pod?: string;

@@ -10,7 +10,10 @@ import { explainExit } from './exitCodes.ts';
 import { kubectlFor } from './kubectlCommands.ts';
 import type { Fix } from '../../preload/api.ts';
 import { parseQuantity, formatQuantity } from '../kube/quantity.ts';
-import { containerSpecFix } from './fixBuilders.ts';
+import { containerSpecFix, workloadName } from './fixBuilders.ts';
+import { missingFile, missingFileFix } from './missingFile.ts';
+import { missingKeyFix } from './runFailed.ts';
+import { livenessBudget, slowStart, startupProbeFix } from './slowStart.ts';
 import { probeMismatch, probePathFix, probePortFix } from './probeMismatch.ts';
 import { describeProbe } from './probes.ts';
 import { allContainerStatuses, containerSpec } from './podView.ts';
@@ -49,8 +52,13 @@ export const crashLoop: Rule = (input, now) => {
     if (last?.reason === 'OOMKilled') evidence.push({ label: 'Memory limit', text: memoryLimit ? `${memoryLimit} (the kernel killed the container when its memory reached it)` : 'none on the container: the node itself ran out of memory' });
 
     const liveness = livenessFailures.length > 0 || killedForLiveness !== undefined;
+    const slow = liveness && spec?.livenessProbe && !spec.startupProbe ? slowStart(status, spec.livenessProbe, input.probeRuns) : undefined;
+    if (slow) evidence.push({ label: 'Never passed', text: slow.evidence });
+    const missing = liveness ? undefined : missingFile(logLines);
     const mismatch = livenessFailures[0] ? probeMismatch(spec?.livenessProbe, spec, (livenessFailures[0].message ?? '').replace(/^Liveness probe failed: ?/, '')) : undefined;
-    const cause = liveness
+    const cause = slow
+      ? `The kubelet kills the container for failing its liveness probe before the probe ever passed: the program is still starting when the probe's budget (${livenessBudget(spec!.livenessProbe!)}s) runs out, so it starts over and never gets there. A slow start needs a startupProbe (or a program that answers sooner), not a longer-lived liveness probe.`
+      : liveness
       ? `The container's liveness probe fails, so the kubelet kills and restarts it${last ? ` (last exit code ${last.exitCode})` : ''}. ${mismatch?.cause ?? 'Either the program really hangs, or the probe is wrong (port, path, or too little initialDelaySeconds/timeoutSeconds for the program to answer).'}`
       : `The container keeps stopping: ${explainExit(last?.exitCode, last?.reason)}. The kubelet restarts it after a back-off that doubles with each exit up to a cap (Waiting shows the current one), which is what CrashLoopBackOff means.`;
     const next: NextCheck[] = [
@@ -60,16 +68,23 @@ export const crashLoop: Rule = (input, now) => {
     if (last?.reason === 'OOMKilled') next.push({ what: 'Compare with what the container uses while it runs', command: `kubectl top pod ${ref.name} -n ${ref.namespace} --containers` });
     if (liveness) next.push({ what: 'Check the probe settings against the port and path the program serves', command: kubectlFor.podYaml(ref) });
     const fixes: Fix[] = [];
-    if (liveness && spec?.livenessProbe && mismatch?.port !== undefined) fixes.push(probePortFix('livenessProbe', spec.livenessProbe, status.name, mismatch.port));
+    if (slow) fixes.push(startupProbeFix(status.name, spec!.livenessProbe!, slow));
+    else if (liveness && spec?.livenessProbe && mismatch?.port !== undefined) fixes.push(probePortFix('livenessProbe', spec.livenessProbe, status.name, mismatch.port));
     else if (liveness && mismatch?.path) fixes.push(probePathFix('livenessProbe', status.name, mismatch.path));
     const oomFix = last?.reason === 'OOMKilled' && memoryLimit ? memoryLimitFix(status.name, memoryLimit) : undefined;
     if (oomFix) fixes.push(oomFix);
+    const fileFix = missing && missingFileFix(pod, status.name, missing, `${workloadName(pod, input.related?.owners)}-config`, input.related?.configMaps);
+    if (missing) evidence.push({ label: 'Missing file', text: `${missing.path} (${missing.line.trim()})` });
+    if (fileFix) fixes.push(fileFix);
+    const keyFix = liveness ? undefined : missingKeyFix(pod, status, logLines, input.related?.owners ?? [], input.related?.configMaps ?? []);
+    if (keyFix) evidence.push({ label: 'Missing configuration', text: keyFix.evidence });
+    if (keyFix?.fix) fixes.push(keyFix.fix);
     const state = status.state?.waiting?.reason ?? (status.state?.running ? `Running again after ${status.restartCount} restart${status.restartCount === 1 ? '' : 's'}` : 'Restarting');
     return [
       {
-        rule: liveness ? 'liveness-failing' : 'crash-loop',
+        rule: slow ? 'liveness-slow-start' : liveness ? 'liveness-failing' : 'crash-loop',
         severity: 'error' as const,
-        title: `${state}: container ${status.name} ${liveness ? 'fails its liveness probe' : 'keeps exiting'}`,
+        title: `${state}: container ${status.name} ${slow ? 'is killed by its liveness probe before it ever passes' : liveness ? 'fails its liveness probe' : missing ? `exits: ${missing.path} is missing` : 'keeps exiting'}`,
         cause,
         evidence,
         next,

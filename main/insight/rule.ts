@@ -1,7 +1,8 @@
 // What every diagnosis rule reads and returns. Rules are pure: the same pod,
 // events, nodes and previous logs always give the same findings.
 
-import type { Finding } from '../../preload/api.ts';
+import type { ContainerProbeRuns, Finding } from '../../preload/api.ts';
+import type { KubeObject } from '../kube/meta.ts';
 import type { AuthorizationDenial } from '../apiserver/auth/denialLog.ts';
 import type { PodRef } from './kubectlCommands.ts';
 import type { EventView, NodeView, PodView } from './podView.ts';
@@ -14,10 +15,26 @@ export interface DiagnosisInput {
   /** Events whose involvedObject is this pod. */
   events: EventView[];
   nodes: NodeView[];
-  /** The last lines each container's previous instance printed, by container name. */
+  /** The last lines each container's last finished instance printed, by container name: the previous instance, or the current one when it has terminated without a restart (a Job's failed attempt). */
   previousLogs: Record<string, string[]>;
+  /** The objects the pod leans on, where the gatherer read them (absent in the cluster-wide Problems pass). */
+  related?: RelatedObjects;
+  /** The kubelet's kept probe runs (PodLab's own kubelets only). */
+  probeRuns?: ContainerProbeRuns[];
   /** The API server's recent authorization denials of the pod's service account (absent when the API server is not PodLab's own). */
   denials?: AuthorizationDenial[];
+}
+
+/** The objects of the pod's namespace (and the cluster's StorageClasses) that some rules read; each list may be empty. */
+export interface RelatedObjects {
+  /** The pod's controller and the one above it (a Job; a ReplicaSet and its Deployment), nearest first. */
+  owners: KubeObject[];
+  configMaps: KubeObject[];
+  claims: KubeObject[];
+  storageClasses: KubeObject[];
+  services: KubeObject[];
+  ingresses: KubeObject[];
+  deployments: KubeObject[];
 }
 
 export type Rule = (input: DiagnosisInput, now: Date) => Finding[];

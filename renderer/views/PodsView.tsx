@@ -90,8 +90,8 @@ export function PodsView({ namespace, labelSelector, onClearSelector, onOpen }: 
         <h1>Pods</h1>
         <span className="count">{live.synced ? `${rows.length} of ${live.items.length}` : 'loading…'}</span>
         {labelSelector && (
-          <button className="chip" onClick={onClearSelector} title="Show all pods">
-            {labelSelector} ✕
+          <button className="chip" onClick={onClearSelector} title="Show all pods" aria-label={`Clear label filter ${labelSelector}`}>
+            Label filter: {labelSelector} ✕
           </button>
         )}
         <input className="filter" placeholder="Filter by name" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter pods by name" />
@@ -108,7 +108,7 @@ export function PodsView({ namespace, labelSelector, onClearSelector, onOpen }: 
         columns={columns}
         rowKey={(r) => r.key}
         onRowClick={(r) => onOpen(r.namespace, r.name)}
-        empty={live.synced && live.items.length > 0 ? <>No pod name contains “{filter.trim()}”{namespace ? ` in namespace ${namespace}` : ''}.</> : live.synced ? <>No pods{namespace ? ` in namespace ${namespace}` : ''}. Apply a sample from the <b>Samples</b> view, or run <code>kubectl run web --image=busybox:1.36 -- httpd -f -p 8080</code>.</> : 'Loading…'}
+        empty={live.synced && live.items.length > 0 ? <>No pod name contains “{filter.trim()}”{namespace ? ` in namespace ${namespace}` : ''}.</> : live.synced && labelSelector ? <>No pods with labels {labelSelector}{namespace ? ` in namespace ${namespace}` : ''}: <button className="small" onClick={onClearSelector}>Clear the label filter</button> to see every pod.</> : live.synced ? <>No pods{namespace ? ` in namespace ${namespace}` : ''}. Apply a sample from the <b>Samples</b> view, or run <code>kubectl run web --image=busybox:1.36 -- httpd -f -p 8080</code>.</> : 'Loading…'}
       />
     </section>
   );

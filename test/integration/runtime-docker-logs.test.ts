@@ -37,6 +37,17 @@ describe('Docker runtime: logs', () => {
     }
   });
 
+  test('a line longer than the engine keeps in one entry (16 KiB) comes back whole, without the timestamp of its second part', async () => {
+    const { containerIds } = await runPod(fixture, fixture.pod('long-line'), [
+      fixture.shell('main', 'i=0; s=""; while [ $i -lt 2000 ]; do s="${s}abcdefghi-"; i=$((i+1)); done; echo "START${s}END"; echo next'),
+    ]);
+    await exited(containerIds[0]!);
+    for (const follow of [false, true]) {
+      const lines = await collect(fixture.runtime.logs(containerIds[0]!, { follow }));
+      assert.deepEqual(lines.map((l) => l.line), [`START${'abcdefghi-'.repeat(2000)}END`, 'next']);
+    }
+  });
+
   test('tailLines returns only the last lines', async () => {
     const { containerIds } = await runPod(fixture, fixture.pod('tail'), [fixture.shell('main', 'for i in 1 2 3 4 5; do echo "line $i"; done')]);
     await exited(containerIds[0]!);

@@ -15,6 +15,7 @@ import { unavailablePodStreams } from '../../main/ui/podStreams.ts';
 import type { ClusterConnection } from '../../main/ui/uiHost.ts';
 import type { KubeObject } from '../../main/kube/meta.ts';
 import { lineDiff } from '../../main/ui/resources/lineDiff.ts';
+import { freshJob } from '../../main/insight/jobRerun.ts';
 import { startInProcessApi, type InProcessApi } from '../helpers/inProcessApi.ts';
 
 let api: InProcessApi;
@@ -135,4 +136,32 @@ test('an edit to what a pod cannot change: refused in place, then the bare pod r
   const { pod } = await deployment('owned');
   const ownedYaml = stringify(await api.client.resource(pods).get('shop', pod.metadata.name!));
   await assert.rejects(replaceEditedPod(api.client, { resource: pods, namespace: 'shop', name: pod.metadata.name!, yaml: ownedYaml }, true), /belongs to ReplicaSet owned-abc: change the pod template there/);
+});
+
+test('a Job run again is replaced as kubectl replace --force does, and a patch guarded by a stale version is refused by the dry run', async () => {
+  const jobs = { group: 'batch', version: 'v1', plural: 'jobs' };
+  const configMaps = { group: '', version: 'v1', plural: 'configmaps' };
+  const job = await api.client.resource(jobs).create('shop', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate' }, spec: { backoffLimit: 0, template: { metadata: { labels: { app: 'migrate' } }, spec: { restartPolicy: 'Never', containers: [container] } } } } as never);
+  const rerun: Fix = {
+    title: 'Create the key and run the Job again',
+    explanation: '',
+    changes: [
+      { action: 'create', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'migrate-config', namespace: 'shop' }, data: { DATABASE_URL: 'change-me' } } as never },
+      { action: 'replace', object: freshJob(job) },
+    ],
+  };
+  const preview = await previewFix(connection.client, connection.kinds, { namespace: 'shop', pod: '', fix: rerun });
+  assert.equal(preview.refused, undefined);
+  assert.deepEqual(preview.steps.map((s) => [s.verb, s.kind, s.name]), [['create', 'ConfigMap', 'migrate-config'], ['replace', 'Job', 'migrate']]);
+  assert.equal((await api.client.resource(jobs).get('shop', 'migrate')).metadata.uid, job.metadata.uid, 'the dry run replaces nothing');
+
+  const applied = await applyFix(connection.client, connection.kinds, { namespace: 'shop', pod: '', fix: rerun });
+  const again = await api.client.resource(jobs).get('shop', 'migrate');
+  assert.notEqual(again.metadata.uid, job.metadata.uid);
+  assert.equal(applied.ownerUid, again.metadata.uid, 'the new Job\'s pods are the ones to check');
+
+  const stored = await api.client.resource(configMaps).get('shop', 'migrate-config');
+  const guarded = (version: string): Fix => ({ title: 'Add a key', explanation: '', changes: [{ action: 'patch', target: { apiVersion: 'v1', kind: 'ConfigMap', name: 'migrate-config', namespace: 'shop' }, patch: [{ op: 'test', path: '/metadata/resourceVersion', value: version }, { op: 'add', path: '/data/MODE', value: 'x' }] }] });
+  assert.equal((await previewFix(connection.client, connection.kinds, { namespace: 'shop', pod: '', fix: guarded(stored.metadata.resourceVersion!) })).refused, undefined);
+  assert.ok((await previewFix(connection.client, connection.kinds, { namespace: 'shop', pod: '', fix: guarded('1') })).refused);
 });

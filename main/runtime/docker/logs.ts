@@ -32,7 +32,7 @@ export async function* containerLogs(docker: Docker, containerId: string, option
   options.signal?.addEventListener('abort', stop, { once: true });
   try {
     for await (const frame of readFrames(source, tty)) {
-      let buffer = Buffer.concat([partial[frame.stream], frame.data]);
+      let buffer = Buffer.concat([partial[frame.stream], continuation(frame.data, partial[frame.stream].length > 0, tty)]);
       let end: number;
       while ((end = buffer.indexOf(NEWLINE)) >= 0) {
         yield toLogLine(frame.stream, buffer.subarray(0, end), tty);
@@ -51,6 +51,19 @@ export async function* containerLogs(docker: Docker, containerId: string, option
   for (const stream of ['stdout', 'stderr'] as const) {
     if (partial[stream].length > 0) yield toLogLine(stream, partial[stream], tty);
   }
+}
+
+const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /;
+
+/**
+ * The engine stores a line longer than 16 KiB as several partial entries and
+ * prints each with its own timestamp: the frame that goes on with a line
+ * left unfinished starts with one, which is not part of the line.
+ */
+function continuation(data: Buffer, midLine: boolean, tty: boolean): Buffer {
+  if (!midLine || tty) return data;
+  const match = TIMESTAMP.exec(data.subarray(0, 40).toString('latin1'));
+  return match ? data.subarray(match[0].length) : data;
 }
 
 function toLogLine(stream: OutputStream, bytes: Buffer, tty: boolean): LogLine {

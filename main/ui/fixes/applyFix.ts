@@ -7,22 +7,23 @@
 import type { FixApplied, FixChange, FixPreview, FixRequest, FixStep } from '../../../preload/api.ts';
 import { applyPatch } from '../../apiserver/patch/applyPatch.ts';
 import { SchemaLookup } from '../../apiserver/openapi/schemaLookup.ts';
-import { ApiError, type KubeClient } from '../../kube/client/types.ts';
+import { ApiError, type KubeClient, type PatchType } from '../../kube/client/types.ts';
 import type { KubeObject } from '../../kube/meta.ts';
 import type { KindResolver } from '../apply/kindResolver.ts';
 import { objectYaml } from '../objects.ts';
 import { recordFixEvent } from './fixEvents.ts';
-import { freshPod, replacePod } from './replacePod.ts';
+import { createReplacement, deleteReplaced, freshPod, type Resource } from './replacePod.ts';
 import { namedTemplateOwner, ownerResource, templateOwner, type TemplateOwner } from './templateOwner.ts';
 
 const podResource = { group: '', version: 'v1', plural: 'pods' };
-const strategic = 'application/strategic-merge-patch+json';
+const strategic: PatchType = 'application/strategic-merge-patch+json';
+const jsonPatch: PatchType = 'application/json-patch+json';
 
 /** A request ready to send, with the object before it (for the diff). */
 type PlannedStep =
-  | { verb: 'create'; resource: { group: string; version: string; plural: string }; namespace?: string; object: KubeObject }
-  | { verb: 'patch'; owner: TemplateOwner; before: KubeObject; patch: Record<string, unknown> }
-  | { verb: 'replace'; before: KubeObject; object: KubeObject };
+  | { verb: 'create'; resource: Resource; namespace?: string; object: KubeObject }
+  | { verb: 'patch'; resource: Resource; before: KubeObject; contentType: PatchType; patch: unknown }
+  | { verb: 'replace'; resource: Resource; before: KubeObject; object: KubeObject };
 
 function nest(path: string[], value: Record<string, unknown>): Record<string, unknown> {
   return path.reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), value);
@@ -42,23 +43,35 @@ async function plan(client: KubeClient, kinds: KindResolver, request: FixRequest
   };
   const steps: PlannedStep[] = [];
   let ownerUid: string | undefined;
+  const served = (object: { apiVersion?: string; kind?: string }) => {
+    const info = kinds.resolve(object.apiVersion ?? '', object.kind ?? '');
+    if (!info) throw new Error(`${object.kind} (${object.apiVersion}) is not served by this cluster`);
+    return info;
+  };
   for (const change of request.fix.changes as FixChange[]) {
     if (change.action === 'create') {
-      const info = kinds.resolve(change.object.apiVersion ?? '', change.object.kind ?? '');
-      if (!info) throw new Error(`${change.object.kind} (${change.object.apiVersion}) is not served by this cluster`);
+      const info = served(change.object);
       steps.push({ verb: 'create', resource: info.resource, namespace: info.namespaced ? (change.object.metadata.namespace ?? request.namespace) : undefined, object: change.object });
+      continue;
+    }
+    if (change.action === 'patch' || change.action === 'replace') {
+      const target = change.action === 'patch' ? change.target : { apiVersion: change.object.apiVersion ?? '', kind: change.object.kind ?? '', name: change.object.metadata.name ?? '', namespace: change.object.metadata.namespace };
+      const info = served(target);
+      const before = await client.resource(info.resource).get(info.namespaced ? (target.namespace ?? request.namespace) : undefined, target.name);
+      if (change.action === 'patch') steps.push({ verb: 'patch', resource: info.resource, before, contentType: jsonPatch, patch: change.patch });
+      else steps.push({ verb: 'replace', resource: info.resource, before, object: { ...change.object, metadata: { ...change.object.metadata, namespace: before.metadata.namespace } } });
       continue;
     }
     const owner = await ownerOf();
     if (change.action === 'ownerPatch') {
       if (owner.kind === 'Pod') throw new Error(`pod ${request.pod} has no controller to change`);
-      const before = await client.resource(ownerResource(owner.kind)!).get(owner.namespace, owner.name);
-      steps.push({ verb: 'patch', owner, before, patch: change.patch });
+      const resource = ownerResource(owner.kind)!;
+      steps.push({ verb: 'patch', resource, before: await client.resource(resource).get(owner.namespace, owner.name), contentType: strategic, patch: change.patch });
       ownerUid = owner.uid;
-    } else if (owner.kind === 'Pod' && pod) steps.push({ verb: 'replace', before: pod, object: replacementPod(pod, change.patch) });
+    } else if (owner.kind === 'Pod' && pod) steps.push({ verb: 'replace', resource: podResource, before: pod, object: replacementPod(pod, change.patch) });
     else {
-      const before = await client.resource(ownerResource(owner.kind)!).get(owner.namespace, owner.name);
-      steps.push({ verb: 'patch', owner, before, patch: nest(owner.specPath, change.patch) });
+      const resource = ownerResource(owner.kind)!;
+      steps.push({ verb: 'patch', resource, before: await client.resource(resource).get(owner.namespace, owner.name), contentType: strategic, patch: nest(owner.specPath, change.patch) });
       ownerUid = owner.uid;
     }
   }
@@ -82,9 +95,9 @@ async function send(client: KubeClient, step: PlannedStep, dryRun: boolean): Pro
     case 'create':
       return client.resource(step.resource).create(step.namespace, step.object, { dryRun });
     case 'patch':
-      return client.resource(ownerResource(step.owner.kind)!).patch(step.owner.namespace, step.owner.name, strategic, step.patch, undefined, { dryRun });
+      return client.resource(step.resource).patch(step.before.metadata.namespace, step.before.metadata.name ?? '', step.contentType, step.patch, undefined, { dryRun });
     case 'replace':
-      return replacePod(client, step.before, step.object, dryRun);
+      return createReplacement(client, step.resource, step.object, dryRun);
   }
 }
 
@@ -103,10 +116,19 @@ export async function previewFix(client: KubeClient, kinds: KindResolver, reques
 }
 
 export async function applyFix(client: KubeClient, kinds: KindResolver, request: FixRequest, now: () => Date = () => new Date()): Promise<FixApplied> {
-  const { steps, ownerUid } = await plan(client, kinds, request);
+  const planned = await plan(client, kinds, request);
+  const steps = planned.steps;
+  let ownerUid = planned.ownerUid;
   const appliedAt = now().toISOString();
   const done: FixStep[] = [];
-  for (const step of steps) done.push(described(step, await send(client, step, false)));
+  // Deletes first: a claim cannot go while a pod the fix also replaces still holds it.
+  for (const step of steps) if (step.verb === 'replace') await deleteReplaced(client, step.resource, step.before);
+  for (const step of steps) {
+    const after = await send(client, step, false);
+    done.push(described(step, after));
+    // A controller created again (a Job to run again): its pods are the ones to check.
+    if (step.verb === 'replace' && ownerResource(after.kind ?? '')) ownerUid = after.metadata.uid;
+  }
   const what = done.map((s) => `${s.verb === 'create' ? 'created' : s.verb === 'patch' ? 'patched' : 'replaced'} ${s.kind} ${s.name}`).join(', ');
   if (request.pod) await recordFixEvent(client, request.namespace, request.pod, 'FixApplied', `The debugger applied "${request.fix.title}": ${what}`);
   return { steps: done, appliedAt, ...(ownerUid && { ownerUid }) };

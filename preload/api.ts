@@ -266,6 +266,8 @@ export interface SampleInfo {
   /** Label selector of the pods to open, in the sample's namespace. */
   pods: string;
   namespace: string;
+  /** Why it shows what it shows only on a PodLab cluster (its Docker nodes, service proxy, ingress or add-on); such samples are hidden on a kubeconfig context. */
+  podlabOnly?: string;
 }
 
 export type DockerState = 'running' | 'unreachable' | 'not-used' | 'unknown';

@@ -243,6 +243,8 @@ export interface PodProbeHistory {
   available: boolean;
   /** Why the runs are not available. */
   message?: string;
+  /** The cluster's kubelets are not PodLab's: its probe history is what their Unhealthy and Killing events report (failures only, counted, to the second). */
+  fromEvents?: boolean;
   /** Every probe the pod's spec declares, with the runs kept so far. */
   probes: ContainerProbeRuns[];
 }

@@ -591,6 +591,8 @@ export interface PodTrace {
   spans: TraceSpan[];
   /** Spans not kept because the pod reached the per-pod bound (a crash-looping pod's restarts). */
   droppedSpans: number;
+  /** Set (to what it says about its precision) when no PodLab trace exists and the journey was rebuilt from the pod's timestamps, conditions and events. */
+  rebuilt?: string;
 }
 
 export interface Settings {

@@ -16,8 +16,16 @@ export interface DiagnosisInput {
   nodes: NodeView[];
   /** The last lines each container's previous instance printed, by container name. */
   previousLogs: Record<string, string[]>;
-  /** The API server's recent authorization denials of the pod's service account (absent when the API server is not PodLab's own). */
-  denials?: AuthorizationDenial[];
+  /** Recent authorization denials of the pod's service account: PodLab's API server's memory of them, or the 403s the pod's log and events quote. */
+  denials?: SeenDenial[];
+}
+
+/** A denial as the debugger knows it: from PodLab's API server (no `seenIn`), or read from text and checked with a SubjectAccessReview. */
+export interface SeenDenial extends AuthorizationDenial {
+  /** Where the 403 was quoted, when no API server memory of it exists: `the pod's log`, `its events`. */
+  seenIn?: string;
+  /** What a SubjectAccessReview for the same request answered now; `unchecked` says why none could be made. */
+  review?: { allowed: false; reason?: string } | { unchecked: string };
 }
 
 export type Rule = (input: DiagnosisInput, now: Date) => Finding[];

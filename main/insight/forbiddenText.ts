@@ -12,19 +12,8 @@ import type { AuthorizationDenial } from '../apiserver/auth/denialLog.ts';
 const forbidden =
   /(?:(?<resourceWord>[\w.-]+)(?: "(?<name>[^"]+)")? is forbidden|forbidden): User "(?<user>[^"]+)" cannot (?<verb>[\w-]+) (?:resource "(?<resource>[^"]+)" in API group "(?<group>[^"]*)"(?: in the namespace "(?<namespace>[^"]+)"| at the cluster scope)?|path "(?<path>[^"]+)")(?<reason>: [^\n]*)?/;
 
-export interface ForbiddenRequest {
-  user: string;
-  verb: string;
-  isResourceRequest: boolean;
-  group?: string;
-  resource?: string;
-  subresource?: string;
-  namespace?: string;
-  name?: string;
-  path?: string;
-  /** The 403's message, from its first word to the end of the line. */
-  message: string;
-}
+/** The request a 403 refused, in the shape of PodLab's own memory of denials (its message from its first word to the end of the line). */
+export type ForbiddenRequest = Pick<AuthorizationDenial, 'user' | 'verb' | 'isResourceRequest' | 'group' | 'resource' | 'subresource' | 'namespace' | 'name' | 'path' | 'message'>;
 
 /** The request an RBAC 403's message describes, if this text quotes one. */
 export function parseForbidden(text: string): ForbiddenRequest | undefined {

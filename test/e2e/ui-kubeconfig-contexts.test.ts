@@ -90,6 +90,13 @@ after(async () => {
 const nav = (view: string) => navIn(page, view);
 const row = (name: string) => page.locator(`tr[data-cluster="${name}"]`);
 
+/** A pod's detail on one tab, from the Pods view. */
+async function openPodTab(pod: string, tab: string | RegExp): Promise<void> {
+  await nav('Pods');
+  await podRow(page, pod).click({ timeout: 20_000 });
+  await page.getByRole('tab', { name: tab }).click();
+}
+
 async function open(context: string): Promise<void> {
   await nav('Cluster');
   await row(context).getByRole('button', { name: 'Open' }).click();
@@ -124,9 +131,7 @@ test('a token user\'s context shows the remote cluster\'s pods and a pod\'s logs
 });
 
 test('on a context a pod\'s journey is rebuilt from its timestamps and events, and its events are listed', async () => {
-  await nav('Pods');
-  await podRow(page, 'remote-web').click();
-  await page.getByRole('tab', { name: 'Overview' }).click();
+  await openPodTab('remote-web', 'Overview');
   const journey = page.getByRole('region', { name: 'Journey' });
   await journey.getByText(/Rebuilt from the pod's timestamps, conditions and events/).waitFor({ timeout: 20_000 });
   await journey.locator('[data-step="schedule"]').getByText('bind to').waitFor();
@@ -143,9 +148,7 @@ test('on a context the probe tab shows the kubelet\'s Unhealthy and Killing even
   // Written as the kubelet writes its probe failures (a simulated kubelet runs no probes).
   const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   await kubectlOk(remote.kubeconfig, ['create', '-f', '-'], stringify({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'remote-probed.unhealthy', namespace: 'default' }, involvedObject: { kind: 'Pod', namespace: 'default', name: 'remote-probed', uid: pod.metadata.uid, fieldPath: 'spec.containers{app}' }, reason: 'Unhealthy', type: 'Warning', message: 'Readiness probe failed: HTTP probe failed with statuscode: 404', count: 7, firstTimestamp: at, lastTimestamp: at, source: { component: 'kubelet', host: 'node-1' } }));
-  await nav('Pods');
-  await podRow(page, 'remote-probed').click({ timeout: 20_000 });
-  await page.getByRole('tab', { name: 'Probes' }).click();
+  await openPodTab('remote-probed', 'Probes');
   await page.getByText(/from their Unhealthy and Killing events: coarser than PodLab's own probe history/).waitFor({ timeout: 20_000 });
   const events = page.locator('[data-probe="app/readiness"]').getByRole('list', { name: 'Probe events' });
   await events.getByText(/failed x7 \(event\).*Readiness probe failed: HTTP probe failed with statuscode: 404/).waitFor({ timeout: 20_000 });
@@ -154,9 +157,7 @@ test('on a context the probe tab shows the kubelet\'s Unhealthy and Killing even
 });
 
 test('on a context exec goes to the remote API with the context\'s credentials, and samples needing PodLab are hidden with their reason', async () => {
-  await nav('Pods');
-  await podRow(page, 'remote-web').click();
-  await page.getByRole('tab', { name: 'Shell' }).click();
+  await openPodTab('remote-web', 'Shell');
   await page.getByRole('button', { name: 'Connect' }).click();
   // The remote cluster's own answer, over pods/exec: its simulated runtime runs no processes.
   await page.getByRole('alert').filter({ hasText: 'not supported in the simulated runtime' }).waitFor({ timeout: 20_000 });
@@ -188,8 +189,7 @@ test('alice without a RoleBinding is told what she may not see and how to check 
 });
 
 test('alice with view: her exec is refused with its can-i, and the debugger names what she may not read with the reviews\' answers', async () => {
-  await podRow(page, 'remote-web').click();
-  await page.getByRole('tab', { name: 'Shell' }).click();
+  await openPodTab('remote-web', 'Shell');
   await page.getByRole('button', { name: 'Connect' }).click();
   // A WebSocket upgrade is a GET: the API server checks get on pods/exec (kube-apiserver 1.32 also checks create).
   const refused = page.getByRole('alert').filter({ hasText: /cannot (get|create) resource "pods\/exec"/ });

@@ -243,6 +243,8 @@ export interface PodProbeHistory {
   available: boolean;
   /** Why the runs are not available. */
   message?: string;
+  /** The cluster's kubelets are not PodLab's: its probe history is what their Unhealthy and Killing events report (failures only, counted, to the second). */
+  fromEvents?: boolean;
   /** Every probe the pod's spec declares, with the runs kept so far. */
   probes: ContainerProbeRuns[];
 }
@@ -266,6 +268,8 @@ export interface SampleInfo {
   /** Label selector of the pods to open, in the sample's namespace. */
   pods: string;
   namespace: string;
+  /** Why it shows what it shows only on a PodLab cluster (its Docker nodes, service proxy, ingress or add-on); such samples are hidden on a kubeconfig context. */
+  podlabOnly?: string;
 }
 
 export type DockerState = 'running' | 'unreachable' | 'not-used' | 'unknown';
@@ -608,6 +612,8 @@ export interface PodTrace {
   spans: TraceSpan[];
   /** Spans not kept because the pod reached the per-pod bound (a crash-looping pod's restarts). */
   droppedSpans: number;
+  /** Set (to what it says about its precision) when no PodLab trace exists and the journey was rebuilt from the pod's timestamps, conditions and events. */
+  rebuilt?: string;
 }
 
 export interface Settings {

@@ -1,6 +1,8 @@
 // Denied by RBAC: the pod's own program calls the API with its service
 // account token and gets 403 Forbidden. Nothing in the pod's status shows
-// it; the API server's memory of recent denials does. The finding quotes the
+// it; PodLab's API server's memory of recent denials does, and on any
+// cluster the 403 the program logged does (checked with a
+// SubjectAccessReview: see main/ui/serviceAccountDenials.ts). The finding quotes the
 // 403s, names the service account, and gives the check and the fix: a Role
 // with the missing permission bound to the service account (a ClusterRole
 // and ClusterRoleBinding when the request was cluster-wide).
@@ -11,7 +13,7 @@ import type { AuthorizationDenial } from '../apiserver/auth/denialLog.ts';
 import { serviceAccountUsername } from '../apiserver/auth/serviceAccountUser.ts';
 import { kubectlFor } from './kubectlCommands.ts';
 import type { PodView } from './podView.ts';
-import type { Rule } from './rule.ts';
+import type { Rule, SeenDenial } from './rule.ts';
 
 /** Denials older than this no longer describe what the pod is doing. */
 const recentMs = 15 * 60_000;
@@ -90,6 +92,13 @@ function grantFix(denials: AuthorizationDenial[], sa: { namespace: string; name:
   );
 }
 
+/** What the API server says of the same request now, for a 403 read from text. */
+function reviewEvidence(d: SeenDenial): Array<{ label: string; text: string }> {
+  if (!d.review) return [];
+  if ('unchecked' in d.review) return [{ label: 'SubjectAccessReview', text: `not checked: ${d.review.unchecked}` }];
+  return [{ label: 'SubjectAccessReview', text: `still denied now${d.review.reason ? `: ${d.review.reason}` : ''}` }];
+}
+
 export const rbacDenied: Rule = (input, now) => {
   const { pod } = input;
   const sa = podServiceAccount(pod);
@@ -98,6 +107,7 @@ export const rbacDenied: Rule = (input, now) => {
   );
   if (denials.length === 0) return [];
   const total = denials.reduce((sum, d) => sum + d.count, 0);
+  const seenIn = denials.find((d) => d.seenIn)?.seenIn;
   const missingRole = denials.map((d) => /RBAC: (?:\[)?(cluster)?role\.rbac\.authorization\.k8s\.io "([^"]+)" not found/.exec(d.message)).find((m) => m);
   const latest = denials[0]!;
   const next: NextCheck[] = [
@@ -114,13 +124,13 @@ export const rbacDenied: Rule = (input, now) => {
       severity: 'error',
       title: 'Denied by RBAC',
       cause:
-        `The pod calls the Kubernetes API as its service account ${sa.namespace}/${sa.name} (user "${sa.user}"), and the API server answered 403 Forbidden ${total === 1 ? 'once' : `${total} times`} in the last minutes. ` +
+        `The pod calls the Kubernetes API as its service account ${sa.namespace}/${sa.name} (user "${sa.user}"), and ${seenIn ? `${seenIn} shows that ` : ''}the API server answered 403 Forbidden ${total === 1 ? 'once' : `${total} times`} in the last minutes. ` +
         (missingRole
           ? `A binding for it names the ${missingRole[1] ? 'ClusterRole' : 'Role'} "${missingRole[2]}", which does not exist, so it grants nothing. Create that role or fix the binding's roleRef.`
           : 'RBAC allows only what a Role or ClusterRole bound to the service account grants, and no binding grants this. Bind a role that allows it (below), or change the program so it does not need it.'),
       evidence: [
         { label: 'Service account', text: `${sa.namespace}/${sa.name} (user ${sa.user})` },
-        ...denials.slice(0, shownDenials).map((d) => ({ label: `403 Forbidden${d.count > 1 ? ` (x${d.count})` : ''}, last at ${d.lastAt}`, text: d.message })),
+        ...denials.slice(0, shownDenials).flatMap((d) => [{ label: `403 Forbidden${d.count > 1 ? ` (x${d.count})` : ''}${d.seenIn ? ` in ${d.seenIn}` : ''}, last at ${d.lastAt}`, text: d.message }, ...reviewEvidence(d)]),
       ],
       next,
       ...(!missingRole && { fixes: [grantFix(denials, sa)] }),

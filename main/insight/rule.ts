@@ -21,8 +21,16 @@ export interface DiagnosisInput {
   related?: RelatedObjects;
   /** The kubelet's kept probe runs (PodLab's own kubelets only). */
   probeRuns?: ContainerProbeRuns[];
-  /** The API server's recent authorization denials of the pod's service account (absent when the API server is not PodLab's own). */
-  denials?: AuthorizationDenial[];
+  /** Recent authorization denials of the pod's service account: PodLab's API server's memory of them, or the 403s the pod's log and events quote. */
+  denials?: SeenDenial[];
+}
+
+/** A denial as the debugger knows it: from PodLab's API server (no `seenIn`), or read from text and checked with a SubjectAccessReview. */
+export interface SeenDenial extends AuthorizationDenial {
+  /** Where the 403 was quoted, when no API server memory of it exists: `the pod's log`, `its events`. */
+  seenIn?: string;
+  /** What a SubjectAccessReview for the same request answered now; `unchecked` says why none could be made. */
+  review?: { allowed: false; reason?: string } | { unchecked: string };
 }
 
 /** The objects of the pod's namespace (and the cluster's StorageClasses) that some rules read; each list may be empty. */

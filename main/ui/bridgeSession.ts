@@ -180,7 +180,7 @@ export class BridgeSession {
       'exec.stop': (r) => this.execs.stop(requiredString(r, 'sessionId')),
       'samples.list': () => host.samples.list(),
       'samples.yaml': (r) => host.samples.yaml(requiredString(r, 'id')),
-      'samples.apply': (r) => applyYaml(connection().client, connection().kinds, { yaml: host.samples.yaml(requiredString(r, 'id')) }),
+      'samples.apply': (r) => applyYaml(connection().client, connection().kinds, { yaml: host.samples.yamlToApply(requiredString(r, 'id'), host.status.get().context !== undefined) }),
       'insight.diagnose': (r) => diagnose(connection(), requiredString(r, 'namespace'), requiredString(r, 'name')),
       'insight.trace': (r) => podTrace(connection(), requiredString(r, 'namespace'), requiredString(r, 'name')),
       'insight.traceExport': (r) => podTraceOtlp(connection(), requiredString(r, 'namespace'), requiredString(r, 'name')),

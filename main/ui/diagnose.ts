@@ -9,17 +9,20 @@ import type { RelatedObjects } from '../insight/rule.ts';
 import { ownerResource } from './fixes/templateOwner.ts';
 import { podProbeHistory } from './probeHistory.ts';
 import { summarizePod } from '../apiserver/resources/shared/podPrinting.ts';
+import { accessLimited, type RefusedRead } from '../insight/accessLimited.ts';
 import { diagnosePod } from '../insight/diagnosePod.ts';
-import type { PodView } from '../insight/podView.ts';
-import { podServiceAccount } from '../insight/rbacDenied.ts';
+import { parseForbidden } from '../insight/forbiddenText.ts';
+import type { EventView, NodeView, PodView } from '../insight/podView.ts';
+import { forbiddenStatus, namespaceRights, selfAccessReview } from './accessReviews.ts';
 import { previewFix } from './fixes/applyFix.ts';
-import { chooseContainer, containerStatus } from './podContainers.ts';
+import { logTail } from './logTail.ts';
+import { containerStatus } from './podContainers.ts';
 import { podPractices } from './practices.ts';
 import { podStreamsAvailable } from './podStreams.ts';
+import { serviceAccountDenials } from './serviceAccountDenials.ts';
 import type { ClusterConnection } from './uiHost.ts';
 
 const previousLogLines = 20;
-const previousLogTimeoutMs = 3000;
 
 /** Whose log tells why a container stopped: the previous instance after a restart, the current one when it ended without one. */
 function finishedInstance(pod: KubeObject, container: string): { previous: boolean } | undefined {
@@ -28,23 +31,17 @@ function finishedInstance(pod: KubeObject, container: string): { previous: boole
   return status?.state?.terminated ? { previous: false } : undefined;
 }
 
-async function previousLogs(connection: ClusterConnection, pod: KubeObject): Promise<Record<string, string[]>> {
+async function previousLogs(connection: ClusterConnection, pod: KubeObject, refused: RefusedRead[]): Promise<Record<string, string[]>> {
   const logs: Record<string, string[]> = {};
   if (!podStreamsAvailable(connection.streams)) return logs;
-  const namespace = pod.metadata.namespace ?? 'default';
   for (const container of ((pod as PodView).spec?.containers ?? []).map((c) => c.name)) {
     const instance = finishedInstance(pod, container);
     if (!instance) continue;
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), previousLogTimeoutMs);
     try {
-      let text = '';
-      for await (const chunk of connection.streams.logs(namespace, pod.metadata.name ?? '', { container: chooseContainer(pod, container), follow: false, previous: instance.previous, timestamps: false, tailLines: previousLogLines, signal: abort.signal })) text += chunk;
-      logs[container] = text.split('\n').filter((line) => line !== '');
-    } catch {
-      // Without the previous log the other evidence still stands.
-    } finally {
-      clearTimeout(timer);
+      logs[container] = await logTail(connection.streams, pod, container, { previous: instance.previous, timestamps: false, lines: previousLogLines });
+    } catch (err) {
+      // Without the last log the other evidence still stands; a refusal is said.
+      noteRefusal(refused, `the last log of container ${container}`)(err);
     }
   }
   return logs;
@@ -95,27 +92,51 @@ async function probeRuns(connection: ClusterConnection, namespace: string, name:
   }
 }
 
+/** A read RBAC refused is noted (the debugger goes on without it); any other failure is thrown. */
+function noteRefusal(refused: RefusedRead[], purpose: string): (err: unknown) => undefined {
+  return (err) => {
+    const request = parseForbidden(forbiddenStatus(err)?.message ?? '');
+    if (!request) throw err;
+    refused.push({ purpose, request });
+    return undefined;
+  };
+}
+
+/** The finding about the connecting user's own refusals, with the authorization API's answers (each left out if it too is refused). */
+async function accessFinding(connection: ClusterConnection, namespace: string, refused: RefusedRead[]): Promise<Finding> {
+  const reviewed = await Promise.all(refused.map(async (r) => ({ ...r, review: await selfAccessReview(connection.client, r.request).catch(() => undefined) })));
+  return accessLimited(reviewed, await namespaceRights(connection.client, namespace).catch(() => undefined));
+}
+
 export async function diagnose(connection: ClusterConnection, namespace: string, name: string, now = new Date()): Promise<Diagnosis> {
   const { client } = connection;
   const pod = await client.resource({ group: '', version: 'v1', plural: 'pods' }).get(namespace, name);
+  // On a cluster the user does not own, RBAC may refuse some reads: the rules run on what could be read, and a finding says what was not.
+  const refused: RefusedRead[] = [];
   const [events, nodes, logs, related, probes] = await Promise.all([
-    client.resource({ group: '', version: 'v1', plural: 'events' }).list(namespace, { fieldSelector: `involvedObject.uid=${pod.metadata.uid}` }),
-    client.resource({ group: '', version: 'v1', plural: 'nodes' }).list(),
-    previousLogs(connection, pod),
+    client
+      .resource({ group: '', version: 'v1', plural: 'events' })
+      .list(namespace, { fieldSelector: `involvedObject.uid=${pod.metadata.uid}` })
+      .then((list) => list.items as EventView[], noteRefusal(refused, 'the pod\'s events')),
+    client
+      .resource({ group: '', version: 'v1', plural: 'nodes' })
+      .list()
+      .then((list) => list.items as NodeView[], noteRefusal(refused, 'the nodes (their conditions and taints)')),
+    previousLogs(connection, pod, refused),
     relatedObjects(client, pod),
     probeRuns(connection, namespace, name),
   ]);
+  const denials = await serviceAccountDenials(connection, pod, events ?? [], logs, refused, now);
   const printed = summarizePod(pod, now);
-  const findings = diagnosePod(
-    { pod: pod as PodView, events: events.items, nodes: nodes.items, previousLogs: logs, related, ...(probes && { probeRuns: probes }), denials: connection.denials?.(podServiceAccount(pod as PodView).user) },
-    now,
-  );
+  const findings = diagnosePod({ pod: pod as PodView, events: events ?? [], nodes: nodes ?? [], previousLogs: logs, related, ...(probes && { probeRuns: probes }), denials }, now);
+  const advice = (await podPractices(client, pod).catch(noteRefusal(refused, 'the pod\'s owner and PodDisruptionBudgets (for the best-practice advice)'))) ?? [];
+  if (refused.length > 0) findings.push(await accessFinding(connection, namespace, refused));
   return {
     namespace,
     pod: name,
     summary: `${printed.status}, ${printed.ready} ready, restarts ${printed.restarts}`,
     findings: await Promise.all(findings.map((finding) => withAcceptedFixes(connection, namespace, name, finding))),
-    advice: await Promise.all((await podPractices(client, pod)).map((finding) => withAcceptedFixes(connection, namespace, name, finding))),
+    advice: await Promise.all(advice.map((finding) => withAcceptedFixes(connection, namespace, name, finding))),
   };
 }
 

@@ -6,18 +6,15 @@
 // "" in the namespace "default"`), and kube-apiserver words it the same.
 
 import type { Status } from '../../preload/api.ts';
-
-const refusal = /cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]+)")?/;
+import { parseForbidden } from '../insight/forbiddenText.ts';
 
 /** The `kubectl auth can-i` command for a Forbidden Status, if it names what was refused. */
 export function canICommand(status: Status): string | undefined {
   if (status.code !== 403) return undefined;
-  const match = refusal.exec(status.message ?? '');
-  if (!match) return undefined;
-  const [, verb, resource, group, namespace] = match;
-  const [plural, subresource] = resource!.split('/');
-  const target = `${plural}${group ? `.${group}` : ''}${subresource ? ` --subresource=${subresource}` : ''}`;
-  return `kubectl auth can-i ${verb} ${target} ${namespace ? `-n ${namespace}` : '--all-namespaces'}`;
+  const refused = parseForbidden(status.message ?? '');
+  if (!refused?.isResourceRequest) return undefined;
+  const target = `${refused.resource}${refused.group ? `.${refused.group}` : ''}${refused.subresource ? ` --subresource=${refused.subresource}` : ''}`;
+  return `kubectl auth can-i ${refused.verb} ${target} ${refused.namespace ? `-n ${refused.namespace}` : '--all-namespaces'}`;
 }
 
 /** The Status's message with what to run to check the right; unchanged when it is no RBAC refusal. */

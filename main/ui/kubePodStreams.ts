@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import type { Status } from '../../preload/api.ts';
 import { connectionOptions, fixedEndpoint, type ApiEndpoint, type EndpointSource } from '../kube/client/apiEndpoint.ts';
 import { BridgeFailure, statusFailure } from './bridgeError.ts';
+import { forbiddenMessage } from './forbiddenAdvice.ts';
 import type { PodExecSession, PodLogOptions, PodStreams } from './podStreams.ts';
 
 const channel = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4 } as const;
@@ -23,7 +24,8 @@ function podPath(namespace: string, pod: string, subresource: string): string {
 function failureFrom(code: number, body: string): BridgeFailure {
   try {
     const status = JSON.parse(body) as Status;
-    if (status.kind === 'Status') return new BridgeFailure(status.message ?? `HTTP ${code}`, status);
+    // A 403 says which right the kubeconfig user lacks and how to check it, as the views' own requests do.
+    if (status.kind === 'Status') return new BridgeFailure(forbiddenMessage({ ...status, message: status.message ?? `HTTP ${code}` }), status);
   } catch {
     // Not a Status: fall through to the raw answer.
   }

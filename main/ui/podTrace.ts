@@ -1,12 +1,13 @@
 // A pod's journey for the UI: PodLab's own clusters keep one for each
 // recent pod (the API server serves the same at /podlab/v1/.../trace); any
-// other cluster has none, and the UI shows the timeline it can rebuild from
-// timestamps, conditions and events instead.
+// other cluster has none, and the UI rebuilds one from the pod's
+// timestamps, conditions and events instead (the export does the same).
 
 import type { PodTrace } from '../../preload/api.ts';
+import type { EventView, PodView } from '../insight/podView.ts';
+import { rebuiltJourney } from '../insight/rebuiltJourney.ts';
 import { isApiError } from '../kube/client/types.ts';
 import { toOtlp } from '../kube/trace/otlp.ts';
-import { BridgeFailure } from './bridgeError.ts';
 import type { ClusterConnection } from './uiHost.ts';
 
 export async function podTrace(connection: ClusterConnection, namespace: string, name: string): Promise<PodTrace | null> {
@@ -23,7 +24,13 @@ export async function podTrace(connection: ClusterConnection, namespace: string,
 
 /** The journey as OpenTelemetry OTLP/JSON, for Jaeger, Tempo or any OTLP tool. */
 export async function podTraceOtlp(connection: ClusterConnection, namespace: string, name: string): Promise<string> {
-  const trace = await podTrace(connection, namespace, name);
-  if (!trace) throw new BridgeFailure(`no journey recorded for pod ${namespace}/${name}: PodLab keeps the journeys of recent pods of its own clusters`);
+  const trace = (await podTrace(connection, namespace, name)) ?? (await rebuiltTrace(connection, namespace, name));
   return `${JSON.stringify(toOtlp(trace), null, 2)}\n`;
+}
+
+/** The journey rebuilt from the pod and its events, where no PodLab trace exists. */
+async function rebuiltTrace(connection: ClusterConnection, namespace: string, name: string): Promise<PodTrace> {
+  const pod = (await connection.client.resource({ group: '', version: 'v1', plural: 'pods' }).get(namespace, name)) as PodView;
+  const events = await connection.client.resource({ group: '', version: 'v1', plural: 'events' }).list(namespace, { fieldSelector: `involvedObject.uid=${pod.metadata.uid}` });
+  return rebuiltJourney(pod, events.items as EventView[]);
 }

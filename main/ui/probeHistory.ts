@@ -36,10 +36,13 @@ function toRun(record: ProbeRecord): ProbeRun {
   return { time: record.time, containerId: record.containerId, outcome: record.outcome, latencyMs: record.latencyMs, message: record.message };
 }
 
+const fromEventsNote =
+  "this cluster's kubelets are not PodLab's, so what follows is from their Unhealthy and Killing events: coarser than PodLab's own probe history, since events report failures only, fold repeats of one message into a count and keep whole seconds";
+
 /** Where the pod's probe runs are kept, or why they cannot be read. */
-function readerFor(pod: KubeObject, source: ProbeHistorySource | undefined): { reader: ProbeHistoryReader } | { message: string } {
+function readerFor(pod: KubeObject, source: ProbeHistorySource | undefined): { reader: ProbeHistoryReader } | { message: string; fromEvents?: true } {
   const node = (pod as PodShape).spec?.nodeName;
-  if (!source) return { message: "probe runs are kept by PodLab's own kubelets, and this cluster's are not reachable from here: the Events tab lists the failures the kubelet reported" };
+  if (!source) return { message: fromEventsNote, fromEvents: true };
   if (!node) return { message: 'the pod is not on a node yet: its probes start once its containers run' };
   const reader = source(node);
   if (!reader) return { message: `the kubelet of node ${node} is not running (the node is stopped or gone), so nobody probes this pod now` };
@@ -53,7 +56,7 @@ function historyOf(pod: KubeObject, found: ReturnType<typeof readerFor>): PodPro
     kind,
     runs: 'reader' in found ? found.reader.history(uid, container, kind).map(toRun) : [],
   }));
-  return 'reader' in found ? { available: true, probes } : { available: false, message: found.message, probes };
+  return 'reader' in found ? { available: true, probes } : { available: false, ...found, probes };
 }
 
 const pods = { group: '', version: 'v1', plural: 'pods' };

@@ -22,8 +22,19 @@ export class SampleLibrary {
   }
 
   yaml(id: string): string {
+    return readFileSync(join(this.dir, this.entry(id).file), 'utf8');
+  }
+
+  /** The YAML to apply to the cluster shown; `foreign`: a kubeconfig context, where a sample that needs PodLab's own components would show nothing of what it describes. */
+  yamlToApply(id: string, foreign: boolean): string {
+    const entry = this.entry(id);
+    if (foreign && entry.podlabOnly) throw new BridgeFailure(`the sample "${entry.title}" needs a PodLab cluster: ${entry.podlabOnly}`);
+    return this.yaml(id);
+  }
+
+  private entry(id: string): SampleEntry {
     const entry = this.entries().find((e) => e.id === id);
     if (!entry) throw new BridgeFailure(`there is no sample "${id}": pick one from the gallery`);
-    return readFileSync(join(this.dir, entry.file), 'utf8');
+    return entry;
   }
 }

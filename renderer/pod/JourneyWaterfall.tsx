@@ -10,7 +10,7 @@ import { requireBridge } from '../bridge.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { useAction } from '../hooks/useAction.ts';
 import { DiffView } from '../resources/DiffView.tsx';
-import { journeyLayout, millis } from './journeyLayout.ts';
+import { journeyLayout, millis, seconds } from './journeyLayout.ts';
 
 function SpanDetail({ span }: { span: TraceSpan }) {
   const detail = span.detail;
@@ -62,6 +62,8 @@ function SpanDetail({ span }: { span: TraceSpan }) {
 
 export function JourneyWaterfall({ trace, namespace, name }: { trace: PodTrace; namespace: string; name: string }) {
   const layout = journeyLayout(trace);
+  // A rebuilt journey knows whole seconds only: milliseconds would claim a precision it does not have.
+  const time = trace.rebuilt ? seconds : millis;
   const [open, setOpen] = useState<string>();
   const exporting = useAction();
   const exportOtlp = () =>
@@ -79,7 +81,7 @@ export function JourneyWaterfall({ trace, namespace, name }: { trace: PodTrace; 
       <div className="journey-head">
         <h3>Journey</h3>
         <span className="journey-total">
-          {layout.readyMs !== undefined ? `request → Ready in ${millis(layout.readyMs)}` : trace.uid === '' ? 'refused at admission' : `${millis(layout.totalMs)} so far`}
+          {layout.readyMs !== undefined ? `${trace.rebuilt ? 'created' : 'request'} → Ready in ${time(layout.readyMs)}` : trace.uid === '' ? 'refused at admission' : `${time(layout.totalMs)} so far`}
         </span>
         {layout.errors > 0 && <span className="tone-bad">{layout.errors} failed step{layout.errors === 1 ? '' : 's'}</span>}
         {trace.droppedSpans > 0 && <span className="muted">{trace.droppedSpans} later spans not kept</span>}
@@ -88,6 +90,7 @@ export function JourneyWaterfall({ trace, namespace, name }: { trace: PodTrace; 
           Export (OTLP JSON)
         </button>
       </div>
+      {trace.rebuilt && <p className="muted journey-rebuilt">{trace.rebuilt}</p>}
       {exporting.error && <ErrorBox error={exporting.error} />}
       <div className="waterfall" role="list">
         {layout.groups.map((group) => (
@@ -102,14 +105,14 @@ export function JourneyWaterfall({ trace, namespace, name }: { trace: PodTrace; 
                     className={`waterfall-label link ${bar.span.status === 'error' ? 'tone-bad' : ''}`}
                     aria-expanded={expanded}
                     onClick={() => setOpen(expanded ? undefined : id)}
-                    title={`${bar.span.name}: ${millis(bar.durationMs)}, at +${millis(bar.offsetMs)}`}
+                    title={`${bar.span.name}: ${time(bar.durationMs)}, at +${time(bar.offsetMs)}`}
                   >
                     {bar.span.name}
                   </button>
                   <div className="waterfall-track" aria-hidden="true">
                     <div className={`waterfall-bar ${bar.span.status === 'error' ? 'bar-error' : ''}`} style={{ left: `${bar.left * 100}%`, width: `${bar.width * 100}%` }} />
                   </div>
-                  <span className="waterfall-duration">{millis(bar.durationMs)}</span>
+                  <span className="waterfall-duration">{time(bar.durationMs)}</span>
                   {expanded && <SpanDetail span={bar.span} />}
                 </div>
               );

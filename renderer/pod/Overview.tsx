@@ -115,7 +115,7 @@ export function Overview({ pod, events }: { pod: PodView; events: EventView[] })
       </dl>
       <h3>Usage</h3>
       <UsageChart namespace={pod.metadata.namespace ?? ''} name={pod.metadata.name ?? ''} />
-      <PodJourney namespace={pod.metadata.namespace ?? 'default'} name={pod.metadata.name ?? ''} uid={pod.metadata.uid} />
+      <PodJourney pod={pod} events={events} />
       <h3>Lifecycle</h3>
       <Timeline pod={pod} events={events} />
       <h3>Conditions</h3>

@@ -1,9 +1,12 @@
 // The Overview's journey: PodLab's trace of the pod, read every second
 // until the pod is Ready (or was refused), then kept as it is. A cluster
-// that is not PodLab's keeps no trace: the lifecycle timeline below, built
-// from timestamps, conditions and events, is what there is then.
+// that is not PodLab's keeps no trace: the journey is then rebuilt here from
+// the pod and its events as the view already watches them (no request of its
+// own), to the second, and says so.
 
 import { useEffect, useState } from 'react';
+import type { EventView, PodView } from '../../main/insight/podView.ts';
+import { rebuiltJourney } from '../../main/insight/rebuiltJourney.ts';
 import type { PodTrace } from '../../preload/api.ts';
 import { requireBridge } from '../bridge.ts';
 import { JourneyWaterfall } from './JourneyWaterfall.tsx';
@@ -11,7 +14,10 @@ import { journeyComplete } from './journeyLayout.ts';
 
 const pollMs = 1000;
 
-export function PodJourney({ namespace, name, uid }: { namespace: string; name: string; uid?: string }) {
+export function PodJourney({ pod, events }: { pod: PodView; events: EventView[] }) {
+  const namespace = pod.metadata.namespace ?? 'default';
+  const name = pod.metadata.name ?? '';
+  const uid = pod.metadata.uid;
   const [trace, setTrace] = useState<PodTrace | null>();
   useEffect(() => {
     let stopped = false;
@@ -35,6 +41,5 @@ export function PodJourney({ namespace, name, uid }: { namespace: string; name: 
     };
   }, [namespace, name, uid]);
   if (trace === undefined) return null;
-  if (trace === null) return <p className="muted journey-none">No journey trace for this pod: PodLab records one for the recent pods of its own clusters. The lifecycle below is rebuilt from the pod's timestamps, conditions and events.</p>;
-  return <JourneyWaterfall trace={trace} namespace={namespace} name={name} />;
+  return <JourneyWaterfall trace={trace ?? rebuiltJourney(pod, events)} namespace={namespace} name={name} />;
 }

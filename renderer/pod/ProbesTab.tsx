@@ -1,11 +1,14 @@
 // Each container's probes: their settings as `kubectl describe` prints them,
 // the current result (ready/started), every recent run live from the
-// kubelet's memory (successes and failures), and the failures the kubelet
-// reported as Unhealthy events (those outlive the runs it keeps).
+// kubelet's memory (successes and failures), and the failures and restarts
+// the kubelet reported as Unhealthy and Killing events (those outlive the
+// runs it keeps, and are all there is on a cluster whose kubelets are not
+// PodLab's).
 
 import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts';
+import { probeEventHistory, probeEvents, type ProbeEventEntry } from '../../main/insight/probeEvents.ts';
 import { describeProbe } from '../../main/insight/probes.ts';
-import { eventTime, type EventView, type PodView, type ProbeView } from '../../main/insight/podView.ts';
+import type { EventView, PodView, ProbeView } from '../../main/insight/podView.ts';
 import type { ProbeKind } from '../../preload/api.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { useNow } from '../hooks/useNow.ts';
@@ -18,10 +21,17 @@ const kinds = [
   ['readinessProbe', 'Readiness', 'readiness'],
 ] as const satisfies ReadonlyArray<readonly [string, string, ProbeKind]>;
 
-function unhealthyEvents(events: EventView[], container: string, label: string): EventView[] {
-  return events
-    .filter((e) => e.reason === 'Unhealthy' && (e.message ?? '').startsWith(`${label} probe failed`) && (!e.involvedObject?.fieldPath || e.involvedObject.fieldPath.includes(`{${container}}`)))
-    .sort((a, b) => Date.parse(eventTime(b) || '0') - Date.parse(eventTime(a) || '0'));
+function EventHistory({ entries, now }: { entries: ProbeEventEntry[]; now: Date }) {
+  return (
+    <ul className="probe-history" aria-label="Probe events">
+      {entries.map((e, i) => (
+        <li key={i} data-outcome={e.outcome}>
+          <span className={e.outcome === 'restarted' ? 'tone-warn' : 'tone-bad'}>{e.outcome === 'restarted' ? 'restarted' : 'failed'}</span> x{e.count} (event)
+          {e.count > 1 ? `, first ${ageSince(e.firstAt, now)} ago` : ''}, last {ageSince(e.lastAt, now)} ago: {e.message}
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 export function ProbesTab({ pod, events }: { pod: PodView; events: EventView[] }) {
@@ -31,10 +41,11 @@ export function ProbesTab({ pod, events }: { pod: PodView; events: EventView[] }
   const withProbes = containers.filter((c) => kinds.some(([field]) => c[field]));
   if (withProbes.length === 0) return <p className="muted">No container of this pod has a probe. Without a readiness probe a container counts as ready as soon as it runs.</p>;
   const history = live.history;
+  const reported = probeEventHistory(events);
   return (
     <div>
       {live.error && <ErrorBox error={live.error} />}
-      {history && !history.available && <p className="muted">Probe runs: {history.message}.</p>}
+      {history && !history.available && <p className={`muted ${history.fromEvents ? 'probe-events-note' : ''}`}>Probe runs: {history.message}.</p>}
       {withProbes.map((c) => {
         const status = pod.status?.containerStatuses?.find((s) => s.name === c.name);
         return (
@@ -47,22 +58,14 @@ export function ProbesTab({ pod, events }: { pod: PodView; events: EventView[] }
               const probe = c[field] as ProbeView | undefined;
               if (!probe) return null;
               const runs = history?.probes.find((p) => p.container === c.name && p.kind === kind)?.runs;
-              const failures = unhealthyEvents(events, c.name, label);
+              const failures = probeEvents(reported, c.name, kind);
               return (
                 <div className="probe" key={field} data-probe={`${c.name}/${kind}`}>
                   <div>
                     <b>{label}</b> <code>{describeProbe(probe)}</code>
                   </div>
                   {history?.available && runs && <ProbeRuns runs={runs} currentContainerId={status?.containerID} now={now} />}
-                  {failures.length > 0 && (
-                    <ul className="probe-history" aria-label="Unhealthy events">
-                      {failures.map((e) => (
-                        <li key={e.metadata.uid ?? e.metadata.name}>
-                          <span className="tone-bad">failed</span> x{e.count ?? 1} (event), last {ageSince(eventTime(e), now)} ago: {e.message}
-                        </li>
-                      ))}
-                    </ul>
-                  )}
+                  {failures.length > 0 && <EventHistory entries={failures} now={now} />}
                   {!history?.available && failures.length === 0 && <div className="muted">No failure reported{status?.state?.running ? '' : ' (the container is not running)'}.</div>}
                 </div>
               );

@@ -75,6 +75,12 @@ export function millis(ms: number): string {
   return `${Math.round(ms).toLocaleString('en')} ms`;
 }
 
+/** `0 s`, `3 s`, `2 min 5 s`: a rebuilt journey's times, as precise as the API's whole seconds. */
+export function seconds(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
 /** Whether the journey is over: Ready (or a refusal) recorded, nothing more to wait for. */
 export function journeyComplete(trace: PodTrace): boolean {
   return readySpan(trace.spans) !== undefined || (trace.uid === '' && trace.spans.some((s) => s.status === 'error'));

@@ -6,11 +6,16 @@ import { errorInfo, requireBridge } from '../bridge.ts';
 import { ApplyResults } from '../components/ApplyResults.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { useCall } from '../hooks/useCall.ts';
+import { useClusterStatus } from '../hooks/useClusterStatus.ts';
 
 export function SamplesView({ onOpenPods }: { onOpenPods: (namespace: string, labelSelector: string) => void }) {
   const samples = useCall<SampleInfo[]>(() => requireBridge().call('samples.list'), []);
   const [results, setResults] = useState<Record<string, { outcomes?: ApplyOutcome[]; error?: BridgeErrorInfo; busy?: boolean }>>({});
   const [shown, setShown] = useState<{ id: string; yaml: string }>();
+  // On a kubeconfig context, samples that need PodLab's own components are hidden, each with its reason.
+  const foreign = useClusterStatus()?.context !== undefined;
+  const hidden = foreign ? (samples.value ?? []).filter((s) => s.podlabOnly) : [];
+  const offered = (samples.value ?? []).filter((s) => !hidden.includes(s));
 
   const apply = async (sample: SampleInfo) => {
     setResults((r) => ({ ...r, [sample.id]: { busy: true } }));
@@ -33,8 +38,20 @@ export function SamplesView({ onOpenPods }: { onOpenPods: (namespace: string, la
         <span className="muted">Healthy workloads, and pods broken on purpose to see how each failure looks.</span>
       </header>
       {samples.error && <ErrorBox error={samples.error} />}
+      {hidden.length > 0 && (
+        <div className="muted podlab-only-note" aria-label="Samples hidden on this cluster">
+          Hidden here, since PodLab does not run this cluster:
+          <ul>
+            {hidden.map((s) => (
+              <li key={s.id} data-hidden-sample={s.id}>
+                <b>{s.title}</b>: {s.podlabOnly}.
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <div className="gallery">
-        {(samples.value ?? []).map((sample) => {
+        {offered.map((sample) => {
           const result = results[sample.id];
           const applied = result?.outcomes?.every((o) => o.action !== 'failed');
           return (

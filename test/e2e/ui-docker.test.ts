@@ -171,7 +171,8 @@ test('the crashing sample: CrashLoopBackOff with climbing restarts; the log foll
 
   await page.getByRole('tab', { name: 'Debug' }).click();
   const finding = page.locator('.finding[data-rule=crash-loop]');
-  await finding.getByText('fatal: config file /etc/app/config.yaml not found').waitFor({ timeout: 15_000 });
+  // In the last lines, and again as the missing file's evidence.
+  await finding.getByText('fatal: config file /etc/app/config.yaml not found').first().waitFor({ timeout: 15_000 });
   const text = await finding.innerText();
   assert.match(text, /exit code 1/);
   assert.match(text, /starting app v1\.2/);

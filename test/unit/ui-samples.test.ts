@@ -24,3 +24,11 @@ for (const sample of library.list()) {
     }
   });
 }
+
+test('on a kubeconfig context a sample that needs PodLab\'s own components is refused with its reason; the others apply', () => {
+  const podlabOnly = library.list().filter((s) => s.podlabOnly).map((s) => s.id);
+  assert.deepEqual(podlabOnly.sort(), ['hello-web', 'ingress-missing-service', 'ingress-two-hosts', 'network-policy', 'stateful-visits', 'statefulset-web']);
+  assert.throws(() => library.yamlToApply('hello-web', true), /the sample "Hello web \(Deployment \+ Service\)" needs a PodLab cluster: its LoadBalancer Service answers on 127\.0\.0\.1:8080 through PodLab's own service proxy/);
+  assert.equal(library.yamlToApply('hello-web', false), library.yaml('hello-web'));
+  assert.equal(library.yamlToApply('crashing', true), library.yaml('crashing'));
+});

@@ -84,6 +84,8 @@ function fixtureFor(docker: DockerFixture, cluster: Cluster, networking: Network
       const sandbox = docker.pod(name, { portMappings, metadata: { name, namespace: options.namespace ?? 'default', uid: randomBytes(8).toString('hex'), attempt: 0 } });
       const web: ContainerConfig = docker.shell('web', `mkdir -p /www && echo ${body} > /www/index.html && exec httpd -f -p ${port} -h /www`);
       const { sandboxId, containerIds } = await runPod(docker, sandbox, [web]);
+      // A started container is not yet a listening server: on a busy machine the first request came too soon.
+      await eventually(`${name} serving`, async () => ((await runtime.execSync(containerIds[0]!, ['wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${port}/`], 5_000).catch(() => undefined))?.exitCode === 0) || undefined);
       const ip = (await runtime.podSandboxStatus(sandboxId)).ip!;
       return { name, uid: sandbox.metadata.uid, ip, sandboxId, containerIds };
     },

@@ -169,7 +169,7 @@ export class Dispatcher {
         return ok(info.subresource === 'scale' ? scaleOf(def, obj) : obj);
       }
       case 'list':
-        return ok(await registry.list(ns, listOptions(req.query)));
+        return ok(await registry.listServed(ns, listOptions(req.query)));
       case 'watch':
         return {
           type: 'watch',

@@ -53,6 +53,14 @@ const CATCH_UP_PAGE = 500;
 const COMPACT_BATCH = 1000;
 /** Events handed to one watcher per event-loop turn, so one busy watcher cannot starve the rest. */
 const DELIVERY_BATCH = 1000;
+/**
+ * Ranges of at most this many keys are kept in memory until a write under their
+ * prefix: admission reads the same few, mostly empty, prefixes (webhook
+ * configurations, policies, quotas, limit ranges) on every write.
+ */
+const CACHED_RANGE_MAX_KEYS = 64;
+/** Cached ranges at most; the cache is emptied when it is full. */
+const CACHED_RANGES_MAX = 512;
 
 interface Row {
   id: number;
@@ -83,9 +91,9 @@ const SCHEMA = [
   `CREATE UNIQUE INDEX IF NOT EXISTS kine_name_prev_revision_uindex ON kine (name, prev_revision)`,
 ];
 
-/** The newest row of each key in [lo, hi) at @rev: what a range at that revision sees. */
+/** The newest row of each key in [lo, hi) at @rev: what a range at that revision sees (without old_value, which a range never shows). */
 function latestRowsSql(bounded: boolean): string {
-  return `SELECT kv.* FROM kine AS kv
+  return `SELECT kv.id, kv.name, kv.created, kv.deleted, kv.create_revision, kv.prev_revision, kv.value FROM kine AS kv
     JOIN (
       SELECT MAX(m.id) AS id FROM kine AS m
       WHERE m.name >= @prefix AND m.name >= @startKey ${bounded ? 'AND m.name < @end' : ''}
@@ -272,9 +280,19 @@ export class SqliteStore implements Store {
   private readonly path: string;
   private readonly watches = new Set<SqliteWatch>();
   private closed = false;
+  /**
+   * The newest revision, kept as writes commit. It and the range cache are valid
+   * while PRAGMA data_version is `dataVersion`: another connection's commit
+   * changes it, and both are then read again.
+   */
+  private revision = 0;
+  private dataVersion = -1;
+  /** Small ranges at the newest revision (no start key, no limit), by prefix; a write under the prefix drops its entry. */
+  private readonly rangeCache = new Map<string, KeyValue[]>();
 
   private readonly stmt: {
     currentRevision: Database.Statement<[], { seq: number }>;
+    dataVersion: Database.Statement<[], number>;
     compactRevision: Database.Statement<[], { prev_revision: number }>;
     latest: Database.Statement<[string], Row>;
     latestAt: Database.Statement<[string, number], Row>;
@@ -315,6 +333,7 @@ export class SqliteStore implements Store {
     this.stmt = {
       // AUTOINCREMENT's counter: the newest revision ever written, even if compaction removed its row.
       currentRevision: this.db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'kine'`),
+      dataVersion: this.db.prepare<[], number>('PRAGMA data_version').pluck(),
       compactRevision: this.db.prepare(`SELECT prev_revision FROM kine WHERE name = '${COMPACT_REV_KEY}'`),
       latest: this.db.prepare(`SELECT * FROM kine WHERE name = ? ORDER BY id DESC LIMIT 1`),
       latestAt: this.db.prepare(`SELECT * FROM kine WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1`),
@@ -355,26 +374,33 @@ export class SqliteStore implements Store {
 
   async get(key: string, revision?: number): Promise<{ kv?: KeyValue; revision: number }> {
     this.assertOpen();
-    return this.db.transaction(() => {
-      const rev = this.readableRevision(revision);
-      const row = revision ? this.stmt.latestAt.get(key, rev) : this.stmt.latest.get(key);
-      const kv = row && !row.deleted && row.name !== COMPACT_REV_KEY ? keyValueOf(row) : undefined;
-      return kv ? { kv, revision: rev } : { revision: rev };
-    })();
+    // One statement, so no explicit transaction: this process is the only writer and
+    // runs synchronously, so nothing commits between reading the revision and the row.
+    const rev = this.readableRevision(revision);
+    const row = revision ? this.stmt.latestAt.get(key, rev) : this.stmt.latest.get(key);
+    const kv = row && !row.deleted && row.name !== COMPACT_REV_KEY ? keyValueOf(row) : undefined;
+    return kv ? { kv, revision: rev } : { revision: rev };
   }
 
   async range(prefix: string, options: RangeOptions = {}): Promise<RangeResult> {
     this.assertOpen();
     // A limit beyond any safe integer (an int64 near 2^63 arrives as a double) is no limit: SQLite binds only integers to LIMIT.
     const limit = options.limit && options.limit > 0 && options.limit < Number.MAX_SAFE_INTEGER ? options.limit : 0;
-    return this.db.transaction(() => {
-      const rev = this.readableRevision(options.revision);
-      const end = prefixEnd(prefix);
-      const params = { prefix, startKey: options.startKey ?? '', rev, limit: limit ? limit + 1 : -1 };
-      const rows = end === undefined ? this.stmt.rangeUnbounded.all(params) : this.stmt.range.all({ ...params, end });
-      const more = limit > 0 && rows.length > limit;
-      return { kvs: (more ? rows.slice(0, limit) : rows).map(keyValueOf), revision: rev, more };
-    })();
+    const rev = this.readableRevision(options.revision);
+    const latest = rev === this.revision && !options.startKey;
+    const cached = latest ? this.rangeCache.get(prefix) : undefined;
+    if (cached && (!limit || cached.length <= limit)) return { kvs: cached.map((kv) => ({ ...kv })), revision: rev, more: false };
+    // One statement: a consistent snapshot without an explicit transaction.
+    const end = prefixEnd(prefix);
+    const params = { prefix, startKey: options.startKey ?? '', rev, limit: limit ? limit + 1 : -1 };
+    const rows = end === undefined ? this.stmt.rangeUnbounded.all(params) : this.stmt.range.all({ ...params, end });
+    const more = limit > 0 && rows.length > limit;
+    const kvs = (more ? rows.slice(0, limit) : rows).map(keyValueOf);
+    if (latest && !more && kvs.length <= CACHED_RANGE_MAX_KEYS) {
+      if (this.rangeCache.size >= CACHED_RANGES_MAX) this.rangeCache.clear();
+      this.rangeCache.set(prefix, kvs.map((kv) => ({ ...kv })));
+    }
+    return { kvs, revision: rev, more };
   }
 
   async count(prefix: string): Promise<number> {
@@ -529,14 +555,25 @@ export class SqliteStore implements Store {
   }
 
   private publish(row: Row): void {
+    if (row.id > this.revision) this.revision = row.id;
+    for (const prefix of this.rangeCache.keys()) {
+      if (row.name.startsWith(prefix)) this.rangeCache.delete(prefix);
+    }
     const event = eventOf(row);
     for (const watch of this.watches) {
       if (row.name.startsWith(watch.prefix)) watch.notify(event);
     }
   }
 
+  /** The newest revision: from memory unless another connection has committed since it was read. */
   private readCurrentRevision(): number {
-    return this.stmt.currentRevision.get()?.seq ?? 0;
+    const version = this.stmt.dataVersion.get()!;
+    if (version !== this.dataVersion) {
+      this.dataVersion = version;
+      this.revision = this.stmt.currentRevision.get()?.seq ?? 0;
+      this.rangeCache.clear();
+    }
+    return this.revision;
   }
 
   private readCompactRevision(): number {

@@ -64,6 +64,22 @@ describe('JSON on the wire and query booleans', () => {
     return JSON.parse(answer.body);
   };
 
+  it('a list spliced from the stored JSON is byte for byte the list decoded and stringified', async () => {
+    const client = api.client(adminUser);
+    const configmaps = client.resource({ group: '', version: 'v1', plural: 'configmaps' });
+    // Braces, brackets, quotes and escapes inside strings; an empty and a nested metadata; an Event whose reference carries a resourceVersion.
+    await client.resource({ group: '', version: 'v1', plural: 'namespaces' }).create('', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wire-list' } });
+    await configmaps.create('wire-list', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'tricky', labels: { a: 'b' }, annotations: { 'x/y': '{"}]\\\\"[' } }, data: { brace: '{}}]', q: '"\\' } });
+    await configmaps.create('wire-list', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' } });
+    await client.resource({ group: '', version: 'v1', plural: 'events' }).create('wire-list', { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e1' }, involvedObject: { kind: 'ConfigMap', namespace: 'wire-list', name: 'plain', resourceVersion: '7' }, reason: 'Made', message: 'm' });
+    for (const path of ['/api/v1/namespaces/wire-list/configmaps', '/api/v1/configmaps', '/api/v1/namespaces/wire-list/events', '/api/v1/namespaces/nothing-here/configmaps']) {
+      const answer = await call('GET', path);
+      assert.equal(answer.status, 200);
+      const decoded = await (path.includes('events') ? client.resource({ group: '', version: 'v1', plural: 'events' }) : configmaps).list(path.includes('/namespaces/') ? path.split('/')[4]! : '');
+      assert.equal(answer.body, `${JSON.stringify(decoded)}\n`, path);
+    }
+  });
+
   it('objects, lists, created objects and Status errors are one line ending in a newline', async () => {
     assert.equal(oneLine(await call('GET', '/api/v1/namespaces/default/configmaps/settings')).data.a, '1');
     assert.equal(oneLine(await call('GET', '/api/v1/namespaces/default/configmaps')).kind, 'ConfigMapList');

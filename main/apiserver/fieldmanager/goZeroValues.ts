@@ -33,6 +33,34 @@ export function withGoZeroValues(obj: unknown, kind: SchemaNode): unknown {
   return fill(obj, kind, true);
 }
 
+interface FieldPlan {
+  key: string;
+  child: SchemaNode;
+  isStruct: boolean;
+  isList: boolean;
+  always: boolean;
+}
+
+/** Each node's fields worked out once (for the node as a kind, and as a field), not on every write. */
+const plans = [new WeakMap<SchemaNode, FieldPlan[]>(), new WeakMap<SchemaNode, FieldPlan[]>()];
+
+function planOf(node: SchemaNode, properties: NonNullable<SchemaNode['schema']['properties']>, isKind: boolean): FieldPlan[] {
+  const cache = plans[isKind ? 1 : 0]!;
+  let plan = cache.get(node);
+  if (plan) return plan;
+  const always = new Set([...(node.schema.required ?? []), ...(valueStructFields[node.name ?? ''] ?? []), ...(isKind ? topLevel : [])]);
+  plan = [];
+  for (const key of Object.keys(properties)) {
+    const child = node.field(key);
+    if (!child) continue;
+    const isStruct = !!child.schema.properties && child.schema['x-kubernetes-preserve-unknown-fields'] !== true;
+    const isList = child.schema.type === 'array';
+    plan.push({ key, child, isStruct, isList, always: always.has(key) });
+  }
+  cache.set(node, plan);
+  return plan;
+}
+
 function fill(value: unknown, node: SchemaNode, isKind: boolean): unknown {
   if (Array.isArray(value)) {
     const items = node.items();
@@ -41,14 +69,9 @@ function fill(value: unknown, node: SchemaNode, isKind: boolean): unknown {
   if (!isMap(value)) return value;
   const properties = node.schema.properties;
   if (!properties) return value;
-  const always = new Set([...(node.schema.required ?? []), ...(valueStructFields[node.name ?? ''] ?? []), ...(isKind ? topLevel : [])]);
   const out: Record<string, unknown> = { ...value };
-  for (const key of Object.keys(properties)) {
-    const child = node.field(key);
-    if (!child) continue;
-    const isStruct = !!child.schema.properties && child.schema['x-kubernetes-preserve-unknown-fields'] !== true;
-    const isList = child.schema.type === 'array';
-    if (out[key] === undefined && always.has(key)) {
+  for (const { key, child, isStruct, isList, always } of planOf(node, properties, isKind)) {
+    if (out[key] === undefined && always) {
       if (isStruct) out[key] = {};
       else if (isList) out[key] = null;
       else continue;

@@ -15,6 +15,12 @@ export interface PatchMeta {
 
 export class SchemaLookup {
   private readonly byGVK = new Map<string, string>();
+  /**
+   * Each schema's node, made once: field ownership walks a pod's schema on every
+   * write. The definitions never change under a lookup (new kinds make a new one).
+   */
+  private readonly wrapped = new WeakMap<Schema, SchemaNode>();
+  private readonly named = new Map<string, SchemaNode>();
 
   constructor(
     readonly definitions: Definitions,
@@ -48,8 +54,13 @@ export class SchemaLookup {
   }
 
   node(name: string): SchemaNode | undefined {
+    const known = this.named.get(name);
+    if (known) return known;
     const schema = this.definitions[name];
-    return schema ? new SchemaNode(this, schema, name) : undefined;
+    if (!schema) return undefined;
+    const node = new SchemaNode(this, schema, name);
+    this.named.set(name, node);
+    return node;
   }
 
   /** Follows `$ref` and single-entry `allOf` to the schema that has the type and fields. */
@@ -72,8 +83,13 @@ export class SchemaLookup {
   }
 
   wrap(schema: Schema): SchemaNode {
-    const resolved = this.resolve(schema);
-    return new SchemaNode(this, resolved.schema, resolved.name);
+    let node = this.wrapped.get(schema);
+    if (!node) {
+      const resolved = this.resolve(schema);
+      node = new SchemaNode(this, resolved.schema, resolved.name);
+      this.wrapped.set(schema, node);
+    }
+    return node;
   }
 }
 

@@ -79,6 +79,53 @@ export interface RegistryDeps {
 
 const maxConflictRetries = 20;
 
+/**
+ * A list answered from the stored JSON text (listServed): its items' text, each
+ * item exactly as JSON.stringify of the decoded object writes it, so the HTTP
+ * answer splices them instead of parsing and stringifying 10,000 pods.
+ */
+export const servedItemsJson = Symbol.for('podlab.servedItemsJson');
+
+/** What a list answered by listServed carries under servedItemsJson; `parsed` once something read its items (which may then change). */
+export interface ServedItemsJson {
+  texts: string[];
+  parsed: boolean;
+}
+
+/**
+ * The served text of a stored object: the stored JSON with its resourceVersion
+ * added where decode() puts it, last in metadata. Undefined when the text is not
+ * of the shape this relies on (apiVersion, kind, then metadata, as encode() writes
+ * them); the caller then decodes it.
+ */
+function servedText(value: string, head: string, revision: number): string | undefined {
+  // A resourceVersion already in the text (only object references carry one) is left to decode().
+  if (!value.startsWith(head) || value.includes('"resourceVersion"')) return undefined;
+  // The end of metadata: the first `}` after the head at nesting depth 0, strings skipped.
+  let depth = 0;
+  for (let i = head.length; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: skip to its closing quote, over escapes.
+      for (i++; i < value.length; i++) {
+        const d = value.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+    } else if (c === 0x7d || c === 0x5d) {
+      if (depth === 0) {
+        if (c !== 0x7d) return undefined;
+        const rv = `"resourceVersion":"${revision}"`;
+        return `${value.slice(0, i)}${i === head.length ? rv : `,${rv}`}${value.slice(i)}`;
+      }
+      depth--;
+    }
+  }
+  return undefined;
+}
+
 export class ResourceRegistry {
   readonly groupResource: { group: string; resource: string };
   readonly apiVersion: string;
@@ -160,6 +207,42 @@ export class ResourceRegistry {
     });
     if (!kv) throw this.notFound(name);
     return this.servedOne(kv);
+  }
+
+  /**
+   * list() for an answer that is only serialized (a list over HTTP): with no
+   * conversion and no selector, the items stay the stored JSON text (plus their
+   * resourceVersion) and are parsed only if something reads `items`.
+   */
+  async listServed(namespace: string, options: ListOptions = {}): Promise<KubeList> {
+    const plain = !this.def.storage && !options.labelSelector && !options.fieldSelector && !options.limit && !options.continue && options.resourceVersionMatch !== 'Exact';
+    if (!plain) return this.list(namespace, options);
+    const page = await this.deps.store.range(this.prefix(namespace)).catch((err) => {
+      throw this.storeError(err, '');
+    });
+    const head = `{"apiVersion":${JSON.stringify(this.apiVersion)},"kind":${JSON.stringify(this.def.kind)},"metadata":{`;
+    const texts: string[] = [];
+    for (const kv of page.kvs) {
+      const text = servedText(kv.value, head, kv.modRevision);
+      if (text === undefined) return this.list(namespace, options);
+      texts.push(text);
+    }
+    let items: KubeObject[] | undefined;
+    const served: ServedItemsJson = { texts, parsed: false };
+    return Object.defineProperties({ apiVersion: this.apiVersion, kind: `${this.def.kind}List`, metadata: { resourceVersion: String(page.revision) } } as KubeList, {
+      items: {
+        enumerable: true,
+        get: () => {
+          served.parsed = true;
+          return (items ??= texts.map((text) => JSON.parse(text) as KubeObject));
+        },
+        set: (value: KubeObject[]) => {
+          served.parsed = true;
+          items = value;
+        },
+      },
+      [servedItemsJson]: { value: served },
+    });
   }
 
   async list(namespace: string, options: ListOptions = {}): Promise<KubeList> {

@@ -6,13 +6,13 @@ import { isPodAvailable, isPodReady } from '../shared/podUtil.ts';
 import type { Pod, ReplicaSet, ReplicaSetStatus } from '../shared/types.ts';
 
 export function calculateReplicaSetStatus(rs: ReplicaSet, pods: Pod[], manageError: Error | undefined, now: number, timestamp: string): ReplicaSetStatus {
-  const templateLabels = rs.spec.template.metadata?.labels ?? {};
+  const templateLabels = Object.entries(rs.spec.template.metadata?.labels ?? {});
   const minReadySeconds = rs.spec.minReadySeconds ?? 0;
   let fullyLabeled = 0;
   let ready = 0;
   let available = 0;
   for (const pod of pods) {
-    if (Object.entries(templateLabels).every(([k, v]) => pod.metadata.labels?.[k] === v)) fullyLabeled++;
+    if (templateLabels.every(([k, v]) => pod.metadata.labels?.[k] === v)) fullyLabeled++;
     if (isPodReady(pod)) {
       ready++;
       if (isPodAvailable(pod, minReadySeconds, now)) available++;

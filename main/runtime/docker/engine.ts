@@ -3,10 +3,7 @@
 // CLI honors it (docker-modem reads it); otherwise the local socket.
 
 import type Docker from 'dockerode';
-import { lazyModule } from '../../lazyModule.ts';
-
-// dockerode brings ssh2, gRPC and protobufjs (some 500 modules): loaded when a Docker engine is first needed.
-const dockerode = lazyModule<typeof Docker>('dockerode');
+import { dockerode } from './dockerodeModule.ts';
 import { ConflictError, EngineUnavailableError, NotFoundError, RuntimeError } from '../runtime.ts';
 
 export function createDockerClient(): Docker {

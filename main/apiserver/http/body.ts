@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { yaml } from '../../kube/yamlLibrary.ts';
 import { errors, StatusError } from '../errors.ts';
+import { cutBeyondDepthLimit } from './jsonDepthLimit.ts';
 import { rememberDuplicateFields } from './jsonDuplicates.ts';
 import { rememberNumberLiterals } from './jsonNumbers.ts';
 import { yamlNestingProblem } from '../../kube/yamlNesting.ts';
@@ -78,9 +79,10 @@ export function decodeBody(raw: Buffer, contentType: string | undefined): unknow
     }
   }
   try {
-    const value: unknown = JSON.parse(text);
-    rememberNumberLiterals(value, text);
-    rememberDuplicateFields(value, text);
+    const json = cutBeyondDepthLimit(text);
+    const value: unknown = JSON.parse(json);
+    rememberNumberLiterals(value, json);
+    rememberDuplicateFields(value, json);
     return value;
   } catch (err) {
     throw errors.badRequest(`the request body is not valid JSON: ${(err as Error).message}`);

@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
 // The `podlab` command. Runs the main process as built JavaScript
-// (dist/main/cli/podlab.js, made by scripts/build-main.js), in this one
+// (dist/main/cli/podlab.cjs, made by scripts/build-main.js), in this one
 // process: nothing compiles TypeScript at run time. What is missing, or older
 // than the sources in a checkout being worked on, is built first in a child
 // process that takes its build tools with it: the bundle, and the UI for the
@@ -10,12 +10,12 @@
 // cluster allocates little, and the default 16 MB semi-spaces held ~15 MB of
 // memory for nothing (the benchmark report has the figures).
 
-import { pathToFileURL } from 'node:url';
 import { ensureBuilt, mainOutputs } from '../scripts/build-main.js';
+import { loadBundle } from '../scripts/load-bundle.js';
 
 const argv = process.argv.slice(2);
 ensureBuilt({ ui: ['serve', 'ui'].includes(argv[0]) ? 'missing' : false });
 // Stacks that name the TypeScript sources, for bug reports (PODLAB_DEBUG=1 also prints them).
 if (process.env.PODLAB_DEBUG) process.setSourceMapsEnabled(true);
-const { runPodlab } = await import(pathToFileURL(mainOutputs().cli).href);
+const { runPodlab } = loadBundle(mainOutputs().cli);
 await runPodlab(argv);

@@ -8,8 +8,9 @@
 
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { ensureBuilt, mainOutputs } from '../scripts/build-main.js';
+import { loadBundle } from '../scripts/load-bundle.js';
 import { electronBinary } from '../scripts/electron-binary.js';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
@@ -29,7 +30,7 @@ function relay(child) {
 
 async function browserMode(reason) {
   console.log(`Electron cannot start: ${reason}. Serving the same UI in your browser instead: open the UI: URL below.`);
-  const { runPodlab } = await import(pathToFileURL(mainOutputs().cli).href);
+  const { runPodlab } = loadBundle(mainOutputs().cli);
   await runPodlab(['ui', ...args]);
 }
 

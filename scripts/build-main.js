@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Builds PodLab's main process into JavaScript with esbuild, once, so nothing
 // compiles TypeScript when PodLab runs:
-//  - dist/main/cli/podlab.js: the `podlab` command (bin/podlab.js imports it);
+//  - dist/main/cli/podlab.cjs: the `podlab` command (bin/podlab.js loads it
+//    with V8's code cache, scripts/load-bundle.js: only a classic script can
+//    have one in Node 20, so this bundle is CommonJS);
 //  - dist/main/desktop/main.js: the Electron main process (package.json "main");
 //  - dist/main/podlab-addon.mjs: the cluster add-on's program, which the
 //    bundles read and copy into the add-on container (main/network/addonProgram.ts);
@@ -27,7 +29,7 @@ export const distDir = join(root, 'dist');
 /** What the build writes under `outDir` (a packaging test builds into a temporary app). */
 export function mainOutputs(outDir = distDir) {
   return {
-    cli: join(outDir, 'main', 'cli', 'podlab.js'),
+    cli: join(outDir, 'main', 'cli', 'podlab.cjs'),
     main: join(outDir, 'main', 'desktop', 'main.js'),
     addon: join(outDir, 'main', 'podlab-addon.mjs'),
     preload: join(outDir, 'preload', 'index.cjs'),
@@ -71,12 +73,9 @@ export async function buildMain({ outDir = distDir, clean = false, log = console
   log('Building the PodLab main process, the cluster add-on and the preload (esbuild)...');
   if (clean) for (const dir of ['main', 'preload']) rmSync(join(outDir, dir), { recursive: true, force: true });
   try {
-    const mainResult = await esbuild.build({
-      entryPoints: { 'cli/podlab': join(root, 'main', 'cli', 'index.ts'), 'desktop/main': join(root, 'main', 'desktop', 'main.ts') },
-      outdir: join(outDir, 'main'),
+    const nodeBundle = {
       bundle: true,
       platform: 'node',
-      format: 'esm',
       // The oldest Node.js `podlab` runs on (package.json engines); Electron's is newer.
       target: 'node20',
       packages: 'external',
@@ -84,6 +83,16 @@ export async function buildMain({ outDir = distDir, clean = false, log = console
       metafile: true,
       write: false,
       logLevel: 'warning',
+    };
+    const mainResult = await esbuild.build({ ...nodeBundle, entryPoints: [join(root, 'main', 'desktop', 'main.ts')], outfile: outputs.main, format: 'esm' });
+    const cliResult = await esbuild.build({
+      ...nodeBundle,
+      entryPoints: [join(root, 'main', 'cli', 'index.ts')],
+      outfile: outputs.cli,
+      format: 'cjs',
+      // The sources' import.meta.url (appPaths, createRequire), as the ES module form would have it.
+      define: { 'import.meta.url': '__podlabBundleUrl' },
+      banner: { js: 'var __podlabBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
     });
     // The same bundle a source run makes on first use, so both run the same add-on (its hash names the version).
     const addonTemporary = `${outputs.addon}.${process.pid}.tmp`;
@@ -104,9 +113,9 @@ export async function buildMain({ outDir = distDir, clean = false, log = console
       write: false,
       logLevel: 'warning',
     });
-    for (const file of [...mainResult.outputFiles, ...preloadResult.outputFiles]) writeAtomically(file.path, file.contents);
+    for (const file of [...mainResult.outputFiles, ...cliResult.outputFiles, ...preloadResult.outputFiles]) writeAtomically(file.path, file.contents);
     renameSync(addonTemporary, outputs.addon);
-    return { ...outputs, metafiles: { main: mainResult.metafile, preload: preloadResult.metafile } };
+    return { ...outputs, metafiles: { main: mainResult.metafile, cli: cliResult.metafile, preload: preloadResult.metafile } };
   } finally {
     // esbuild's service process would otherwise live as long as this one.
     await esbuild.stop();

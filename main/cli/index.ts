@@ -1,5 +1,5 @@
 // `podlab COMMAND [flags]`: the command-line face of PodLab. bin/podlab.js runs
-// it from its bundle (dist/main/cli/podlab.js) with runPodlab; run directly
+// it from its bundle (dist/main/cli/podlab.cjs) with runPodlab; run directly
 // from its source (`node --import tsx main/cli/index.ts`), it runs itself.
 
 import { pathToFileURL } from 'node:url';
@@ -72,4 +72,5 @@ export async function runPodlab(argv: string[]): Promise<void> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await runPodlab(process.argv.slice(2));
+// No top-level await: the command's bundle is CommonJS (scripts/build-main.js says why); runPodlab reports its own errors.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) void runPodlab(process.argv.slice(2));

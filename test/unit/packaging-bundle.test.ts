@@ -31,7 +31,7 @@ interface Bundled {
   main: string;
   addon: string;
   preload: string;
-  metafiles: { main: Metafile; preload: Metafile };
+  metafiles: { main: Metafile; cli: Metafile; preload: Metafile };
 }
 type FileFilter = (file: string, stat: Stats) => boolean;
 interface FileMatcherClass {
@@ -134,7 +134,7 @@ describe('the packaged desktop app', () => {
     }
     const built = matchedFiles(app, ['dist/**']);
     assert.ok(built.some((f) => f.endsWith('.map')), 'the build writes source maps');
-    assert.ok(built.includes('dist/main/cli/podlab.js'), 'the build writes the podlab command');
+    assert.ok(built.includes('dist/main/cli/podlab.cjs'), 'the build writes the podlab command');
     // The podlab command's bundle is not the app's.
     assert.deepEqual(
       built.filter((f) => !shipped.includes(f)),
@@ -177,7 +177,7 @@ describe('the packaged desktop app', () => {
   });
 
   test('the main bundle imports only Node.js built-ins, electron and production dependencies', () => {
-    for (const { path, kind } of [...externals(bundled.metafiles.main, 'main/desktop/main.ts'), ...externals(bundled.metafiles.main, 'main/cli/index.ts')]) {
+    for (const { path, kind } of [...externals(bundled.metafiles.main, 'main/desktop/main.ts'), ...externals(bundled.metafiles.cli, 'main/cli/index.ts')]) {
       if (path.startsWith('node:') || path === 'electron') continue;
       const name = packageName(path);
       // esbuild is only loaded by a run from the sources, never by a bundle.

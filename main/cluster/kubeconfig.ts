@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { yaml } from '../kube/yamlLibrary.ts';
+import { plainYaml } from '../kube/plainYaml.ts';
 
 export interface KubeconfigInput {
   clusterName: string;
@@ -82,7 +83,7 @@ export function buildCertificateKubeconfig(input: Omit<KubeconfigInput, 'token'>
 }
 
 export function kubeconfigYaml(config: Kubeconfig): string {
-  return yaml().stringify(config);
+  return plainYaml(config);
 }
 
 /** The server and CA of a kubeconfig PodLab wrote (its first cluster). */
@@ -93,7 +94,7 @@ export function clusterOfKubeconfig(path: string): { server: string; caCert: str
 }
 
 export function writeKubeconfig(path: string, input: KubeconfigInput): void {
-  writePrivate(path, yaml().stringify(buildKubeconfig(input)));
+  writePrivate(path, plainYaml(buildKubeconfig(input)));
 }
 
 export function defaultUserKubeconfigPath(): string {

@@ -4,6 +4,7 @@
 // make sure the system namespaces and the default RBAC policy exist, write
 // the kubeconfig, then start the components.
 
+import { join } from 'node:path';
 import { StartupPhases } from './startupPhases.ts';
 import { createServer } from 'node:net';
 import { ApiServer } from '../apiserver/apiServer.ts';
@@ -26,6 +27,7 @@ import { beginNetworking, DOCKER_EMBEDDED_DNS } from '../network/networking.ts';
 import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, rememberDataDir, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { loadOrCreatePki, missingPkiKeys } from './pki.ts';
+import { defaultCertificateMissing } from '../network/ingress/tlsCertificates.ts';
 import { addInitialNodes } from './nodes/dockerNodes.ts';
 import { prepareRsaKeyPairs } from '../apiserver/auth/rsaKeyPair.ts';
 import { RegistryCredentials } from './registryCredentials.ts';
@@ -122,20 +124,23 @@ export class Cluster {
   static async start(options: ClusterOptions): Promise<Cluster> {
     const startup = new StartupPhases();
     const paths = ensureDataDir(options.dataDir);
-    // A new cluster's keys are made side by side while the store opens and the engine is asked for its subnets.
+    const previous = readJson<ClusterSettings>(paths.settings);
+    const runtime = options.runtime ?? previous?.runtime ?? 'docker';
+    const pkiDir = join(paths.dataDir, 'pki');
+    // A new cluster's keys are made side by side while the store opens and the engine is asked for its subnets;
+    // a Docker cluster's ingress certificate's key too, needed later (nothing waits for it here).
     const keysMade = startup.time('keys', prepareRsaKeyPairs(missingPkiKeys(paths.dataDir)));
+    if (runtime === 'docker' && defaultCertificateMissing(pkiDir)) prepareRsaKeyPairs(1).catch(() => undefined);
     const releaseLock = acquireLock(paths, options.name);
     rememberDataDir(options.name, options.dataDir);
     let store: Store | undefined;
     let apiServer: ApiServer | undefined;
     let cluster: Cluster | undefined;
     try {
-      const previous = readJson<ClusterSettings>(paths.settings);
       const storeSpec = options.store ?? previous?.store ?? 'sqlite';
       store = await startup.time('store', openStore(storeSpec, paths.dataDir));
 
       const adminToken = loadOrCreateAdminToken(paths);
-      const runtime = options.runtime ?? previous?.runtime ?? 'docker';
       const subnet = previous?.subnet ?? chooseSubnet([...subnetsInUse(options.name), ...(runtime === 'docker' ? await startup.time('engine subnets', engineSubnets(createDockerClient())) : [])]);
       const serviceRange = planAddresses(subnet).serviceRange;
       // A new Docker cluster's network and node containers are made as soon as its subnet is known, while its keys are made
@@ -194,7 +199,7 @@ export class Cluster {
       await networkCreated;
       // Before the nodes: their kubelets give pods the cluster DNS address.
       const networked = cluster;
-      const begun = settings.runtime === 'docker' ? await startup.time('networking begun', () => beginNetworking(networked, { upstreamDns: options.upstreamDns ? [DOCKER_EMBEDDED_DNS] : [], journeys: apiServer!.journeys })) : undefined;
+      const begun = settings.runtime === 'docker' ? await startup.time('networking begun', () => beginNetworking(networked, { upstreamDns: options.upstreamDns ? [DOCKER_EMBEDDED_DNS] : [], journeys: apiServer!.journeys, ingressCertificateDir: pkiDir })) : undefined;
       const networking = begun?.networking;
       const registryCredentials = options.registryCredentials ?? new RegistryCredentials();
       const [nodes] = await Promise.all([

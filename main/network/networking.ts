@@ -68,6 +68,8 @@ export interface NetworkingOptions {
   ingressHttpPort?: number;
   /** Its HTTPS port to try first (default 443; 0: any free port). */
   ingressHttpsPort?: number;
+  /** Where the ingress controller keeps its default certificate (the cluster's pki directory). */
+  ingressCertificateDir?: string;
 }
 
 const ADDON_CHECK_MS = 10_000;
@@ -262,7 +264,7 @@ export class Networking {
       await hostProxy.start();
       const ingressEvents = new EventRecorder(client, { component: 'podlab-ingress-controller' });
       started.push(() => ingressEvents.flush());
-      const ingress = new IngressController({ client, table: services, dial: (target) => this.dialer.dial(target), events: ingressEvents, ...(options.ingressHttpPort !== undefined ? { preferredHttpPort: options.ingressHttpPort } : {}), ...(options.ingressHttpsPort !== undefined ? { preferredHttpsPort: options.ingressHttpsPort } : {}) });
+      const ingress = new IngressController({ client, table: services, dial: (target) => this.dialer.dial(target), events: ingressEvents, ...(options.ingressHttpPort !== undefined ? { preferredHttpPort: options.ingressHttpPort } : {}), ...(options.ingressHttpsPort !== undefined ? { preferredHttpsPort: options.ingressHttpsPort } : {}), ...(options.ingressCertificateDir ? { certificateDir: options.ingressCertificateDir } : {}) });
       started.push(() => ingress.stop());
       await ingress.start();
       this.ingressHttpPort = ingress.httpPort;

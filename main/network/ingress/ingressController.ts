@@ -40,6 +40,8 @@ export interface IngressControllerOptions {
   preferredHttpPort?: number;
   /** The HTTPS port to try first (default 443); 0 takes any free port. */
   preferredHttpsPort?: number;
+  /** Where the default certificate is kept (the cluster's pki directory); without it, one is made at each start. */
+  certificateDir?: string;
 }
 
 export class IngressController {
@@ -57,7 +59,7 @@ export class IngressController {
   httpsPort = 0;
 
   constructor(private readonly options: IngressControllerOptions) {
-    this.certificates = new IngressCertificates(options.client);
+    this.certificates = new IngressCertificates(options.client, options.certificateDir);
     const store = (key: string, obj: KubeObject | undefined) => {
       if (obj) this.ingresses.set(key, obj);
       else this.ingresses.delete(key);

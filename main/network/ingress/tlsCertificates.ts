@@ -1,11 +1,16 @@
 // The certificates the ingress controller's HTTPS listener presents: for a
 // name an Ingress lists under spec.tls, the certificate of its
 // kubernetes.io/tls Secret (tls.crt, tls.key); for any other name, or a
-// Secret that is missing or unusable, a self-signed default certificate made
-// at start (as ingress-nginx presents its "Fake Certificate"), so a client
-// that does not check sees the page and one that checks sees why it failed.
+// Secret that is missing or unusable, a self-signed default certificate (as
+// ingress-nginx presents its "Fake Certificate"), so a client that does not
+// check sees the page and one that checks sees why it failed. The default
+// certificate is kept with the cluster's keys and made again only when it is
+// missing or near its end: making it took a 2048-bit RSA key, made on the
+// event loop, and node-forge at every start (half a second of CPU).
 
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type Forge from 'node-forge';
 import { lazyModule } from '../../lazyModule.ts';
@@ -70,12 +75,46 @@ export function selfSignedCertificate(commonName: string, dnsNames: string[] = [
   return { cert: nodeForge().pki.certificateToPem(cert), key: keys.privateKeyPem };
 }
 
+const DEFAULT_CERTIFICATE_FILES = { cert: 'ingress-default.crt', key: 'ingress-default.key' };
+/** A kept default certificate this close to its end is made again. */
+const RENEW_BEFORE_MS = 30 * 24 * 3600 * 1000;
+
+/** Whether `dir` lacks a usable default certificate (a start then makes one, and the key for it can be made ahead). */
+export function defaultCertificateMissing(dir: string): boolean {
+  const certFile = join(dir, DEFAULT_CERTIFICATE_FILES.cert);
+  if (!existsSync(certFile) || !existsSync(join(dir, DEFAULT_CERTIFICATE_FILES.key))) return true;
+  try {
+    return Date.parse(new X509Certificate(readFileSync(certFile)).validTo) - Date.now() < RENEW_BEFORE_MS;
+  } catch {
+    return true;
+  }
+}
+
+/** The default certificate kept in `dir` (made there when missing or near its end); without a directory, one made now. */
+export function loadOrCreateDefaultCertificate(dir: string | undefined): { cert: string; key: string } {
+  if (!dir) return selfSignedCertificate(DEFAULT_CERTIFICATE_NAME);
+  const paths = { cert: join(dir, DEFAULT_CERTIFICATE_FILES.cert), key: join(dir, DEFAULT_CERTIFICATE_FILES.key) };
+  if (!defaultCertificateMissing(dir)) return { cert: readFileSync(paths.cert, 'utf8'), key: readFileSync(paths.key, 'utf8') };
+  const made = selfSignedCertificate(DEFAULT_CERTIFICATE_NAME);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(paths.key, made.key, { mode: 0o600 });
+  writeFileSync(paths.cert, made.cert);
+  return made;
+}
+
 export class IngressCertificates {
-  readonly fallback: { cert: string; key: string } = selfSignedCertificate(DEFAULT_CERTIFICATE_NAME);
-  private readonly fallbackContext = createSecureContext(this.fallback);
+  readonly fallback: { cert: string; key: string };
+  private readonly fallbackContext: SecureContext;
   private readonly cache = new Map<string, { at: number; context: SecureContext | undefined; problem?: string }>();
 
-  constructor(private readonly client: KubeClient) {}
+  /** `certificateDir`: where the default certificate is kept (the cluster's pki directory). */
+  constructor(
+    private readonly client: KubeClient,
+    certificateDir?: string,
+  ) {
+    this.fallback = loadOrCreateDefaultCertificate(certificateDir);
+    this.fallbackContext = createSecureContext(this.fallback);
+  }
 
   /** The context for a TLS handshake naming `serverName`; `onProblem` hears why a listed Secret could not be used. */
   async contextFor(ingresses: KubeObject[], serverName: string, onProblem: (ref: TlsSecretRef, problem: string) => void): Promise<SecureContext> {

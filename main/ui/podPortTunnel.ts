@@ -79,7 +79,11 @@ export function openPodPortTunnel(endpoint: ApiEndpoint, namespace: string, pod:
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => reject(apiFailure(res.statusCode ?? 500, body, { namespace, subresource: 'portforward' })));
+      res.on('end', () => {
+        reject(apiFailure(res.statusCode ?? 500, body, { namespace, subresource: 'portforward' }));
+        // ws leaves a refused handshake's connection to its caller.
+        ws.terminate();
+      });
     });
     ws.once('error', reject);
     ws.once('open', () => {

@@ -5,7 +5,8 @@
 // http://127.0.0.1:PORT link that this test fetches; a port typed in the
 // field forwards from the local port given; Stop and switching the cluster
 // close the local port; a user without pods/portforward sees the 403 with its
-// can-i on the forward.
+// can-i on the forward. The remote's own UI (a PodLab cluster, not a context)
+// forwards the same way.
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -19,12 +20,12 @@ import { parse, stringify } from 'yaml';
 import { removeClusterObjects, reserveSubnet } from '../helpers/dockerCluster.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { kubectlOk } from '../helpers/kubectl.ts';
-import { removeDir, repoRoot, startPodlab, tempDir, type PodlabServe } from '../helpers/podlabProcess.ts';
+import { removeDir, repoRoot, tempDir } from '../helpers/podlabProcess.ts';
 import { launchChromium, nav as navIn, openUi, podRow, screenshot, startBrowserModeServe, stopServe, type BrowserModeServe } from './browserMode.ts';
 
 const remoteName = `uipfw-${randomBytes(3).toString('hex')}`;
 const remoteDir = tempDir('ui-forward-remote');
-let remote: PodlabServe | undefined;
+let remote: BrowserModeServe | undefined;
 let s: BrowserModeServe | undefined;
 let browser: Browser | undefined;
 let page: Page;
@@ -45,7 +46,7 @@ spec:
 
 /** The page's kubeconfig: the remote's admin token, and alice's client certificate (she may read pods, not forward them). */
 function writeUserKubeconfig(dir: string): void {
-  const admin = parse(readFileSync(remote!.kubeconfig, 'utf8'));
+  const admin = parse(readFileSync(remote!.serve.kubeconfig, 'utf8'));
   const cluster = admin.clusters[0].cluster;
   const printed = spawnSync(process.execPath, [join(repoRoot, 'bin', 'podlab.js'), 'kubeconfig', '--user', 'alice', '--data-dir', remoteDir, '--name', remoteName], { encoding: 'utf8' });
   assert.equal(printed.status, 0, printed.stderr);
@@ -70,21 +71,21 @@ function writeUserKubeconfig(dir: string): void {
 
 before(async () => {
   await reserveSubnet(remoteDir);
-  remote = await startPodlab(['--name', remoteName, '--runtime', 'docker', '--nodes', '1'], remoteDir);
-  await kubectlOk(remote.kubeconfig, ['apply', '-f', '-'], webPod);
-  await kubectlOk(remote.kubeconfig, ['create', 'rolebinding', 'alice-view', '--clusterrole=view', '--user=alice', '-n', 'default']);
+  remote = await startBrowserModeServe(['--name', remoteName, '--runtime', 'docker', '--nodes', '1'], remoteDir);
+  await kubectlOk(remote.serve.kubeconfig, ['apply', '-f', '-'], webPod);
+  await kubectlOk(remote.serve.kubeconfig, ['create', 'rolebinding', 'alice-view', '--clusterrole=view', '--user=alice', '-n', 'default']);
   const dataDir = tempDir('ui-forward');
   writeUserKubeconfig(dataDir);
   s = await startBrowserModeServe(['--name', 'home', '--runtime', 'simulated', '--nodes', '1'], dataDir);
   browser = await launchChromium();
   page = await openUi(browser, s, { width: 1400, height: 1000 });
-  await kubectlOk(remote.kubeconfig, ['wait', '--for=condition=Ready', 'pod/web', '--timeout=120s']);
+  await kubectlOk(remote.serve.kubeconfig, ['wait', '--for=condition=Ready', 'pod/web', '--timeout=120s']);
 });
 
 after(async () => {
   await browser?.close();
   await stopServe(s);
-  await remote?.stop();
+  await stopServe(remote);
   await removeClusterObjects(remoteName);
   removeDir(remoteDir);
 });
@@ -161,4 +162,15 @@ test('a user who may read pods but not forward them sees the 403 with its can-i 
   await screenshot(page, 'port-forward-forbidden');
   await forwardRows().first().getByRole('button', { name: 'Stop' }).click();
   await forwardRows().first().waitFor({ state: 'detached' });
+});
+
+test('on PodLab\'s own cluster (the remote\'s own UI) Forward works the same', async () => {
+  page = await openUi(browser!, remote!, { width: 1400, height: 1000 });
+  await openWebPod();
+  await section().locator('li[data-port="8080"]').getByRole('button', { name: 'Forward' }).click();
+  const url = await forwardUrl();
+  assert.equal(await (await fetch(url)).text(), 'hello-from-remote\n');
+  await page.close();
+  // The page's bridge session ends with it, and its forwards with that.
+  await eventually('the local port closed with the page', async () => refused(url), 10_000, 100);
 });

@@ -216,6 +216,37 @@ export interface ExecEvent {
   exit?: { code?: number; error?: BridgeErrorInfo };
 }
 
+/** A local port on 127.0.0.1 forwarded to a pod's port through the API (pods/portforward). */
+export interface PortForwardRequest {
+  namespace: string;
+  pod: string;
+  /** The pod's port. */
+  port: number;
+  /** The local port; absent: a free one. */
+  localPort?: number;
+}
+
+export interface PortForwardInfo {
+  forwardId: string;
+  namespace: string;
+  pod: string;
+  port: number;
+  localPort: number;
+  /** http://127.0.0.1:LOCALPORT */
+  url: string;
+  /** Connections open now, and accepted since the start. */
+  connections: number;
+  totalConnections: number;
+  /** The last connection's failure (a refused upgrade, the node's error for the port), if any. */
+  error?: BridgeErrorInfo;
+}
+
+/** A forward's new state; `ended`: it stopped (asked to, or its cluster went away) and listens no more. */
+export interface PortForwardEvent {
+  forward: PortForwardInfo;
+  ended?: boolean;
+}
+
 export type ProbeKind = 'startup' | 'liveness' | 'readiness';
 
 /** One run of a probe, as the kubelet recorded it. */
@@ -708,6 +739,13 @@ export interface BridgeCalls {
   'exec.resize': Call<{ sessionId: string; columns: number; rows: number }, void>;
   'exec.stop': Call<{ sessionId: string }, void>;
 
+  /** Listens on 127.0.0.1 (the port asked, or a free one); each connection goes to the pod's port over pods/portforward. */
+  'portForward.start': Call<PortForwardRequest, PortForwardInfo>;
+  /** This window's forwards, one pod's or all. */
+  'portForward.list': Call<{ namespace?: string; pod?: string }, PortForwardInfo[]>;
+  /** Closes the listener and the forward's connections. */
+  'portForward.stop': Call<{ forwardId: string }, void>;
+
   'samples.list': Call<void, SampleInfo[]>;
   'samples.yaml': Call<{ id: string }, string>;
   'samples.apply': Call<{ id: string }, ApplyOutcome[]>;
@@ -788,6 +826,9 @@ export const callNames = [
   'exec.input',
   'exec.resize',
   'exec.stop',
+  'portForward.start',
+  'portForward.list',
+  'portForward.stop',
   'samples.list',
   'samples.yaml',
   'samples.apply',
@@ -819,6 +860,7 @@ export interface BridgeEvents {
   watch: WatchEvent;
   logs: LogEvent;
   exec: ExecEvent;
+  portForward: PortForwardEvent;
   probes: ProbeEvent;
   /** Status changes and progress (cluster start, stop, switch). */
   cluster: ClusterStatus;
@@ -826,7 +868,7 @@ export interface BridgeEvents {
 
 export type EventName = keyof BridgeEvents;
 
-export const eventNames = ['watch', 'logs', 'exec', 'probes', 'cluster'] as const satisfies readonly EventName[];
+export const eventNames = ['watch', 'logs', 'exec', 'portForward', 'probes', 'cluster'] as const satisfies readonly EventName[];
 
 // ---------------------------------------------------------------------------
 // What the renderer sees as `window.podlab` (Electron) or builds over a WebSocket (browser mode).

@@ -188,6 +188,7 @@ export class ApiServer {
     const admission = new AdmissionChain(plugins.map((plugin) => this.admissionDenials.recording(plugin)));
     this.catalog = new ResourceCatalog(options.definitions, { store: options.store, admission, now, schemaFor: (gvk) => options.schema.lookup.forKind(gvk) });
     this.subresources = new SubresourceServices(now);
+    this.subresources.authorizer = this.requestAuthorizer;
     this.subresources.budgets = () => this.catalog.registry('policy', 'v1', 'poddisruptionbudgets');
     this.subresources.tokenRequests = new TokenRequests({ tokens: () => this.serviceAccountTokens, coreRegistry: (plural) => registryFor('', 'v1', plural), now });
     const createOnly = new CreateOnlyResources();

@@ -11,6 +11,9 @@ import type { ResourceRegistry, WriteContext } from './registry/registry.ts';
 import { kubeTimestamp } from '../kube/time.ts';
 import type { TokenRequests } from './tokenRequest.ts';
 import { evictPod } from './eviction.ts';
+import type { Authorizer } from './auth/authorizer.ts';
+import { ensureAuthorizedForVerb } from './auth/connectCreateCheck.ts';
+import { resourceAttributes } from './auth/requestAttributes.ts';
 
 export interface SubresourceRequest {
   registry: ResourceRegistry;
@@ -35,6 +38,8 @@ export class SubresourceServices {
   tokenRequests?: TokenRequests;
   /** The PodDisruptionBudgets evictions must respect. */
   budgets?: () => ResourceRegistry | undefined;
+  /** The request path's authorizer, for checks a subresource adds to the filter's (pods/exec's `create`). */
+  authorizer?: Authorizer;
 
   constructor(readonly now: () => Date) {}
 }
@@ -77,11 +82,15 @@ export const tokenAction: SubresourceAction = {
   },
 };
 
-/** pods/log, exec, attach, portforward: served by the node side through the PodConnector. */
-export function podConnectAction(verbs: string[]): SubresourceAction {
+/**
+ * pods/log, exec, attach, portforward: served by the node side through the PodConnector.
+ * `requireCreate`: a request authorized as another verb (a WebSocket's GET) must also be allowed `create`, before the pod is looked up.
+ */
+export function podConnectAction(verbs: string[], options: { requireCreate?: boolean } = {}): SubresourceAction {
   return {
     verbs,
     run: async (r, services) => {
+      if (options.requireCreate) await ensureAuthorizedForVerb(services.authorizer, resourceAttributes(r.req.user, r.req.info, r.req.query), 'create');
       const pod = await r.registry.get(r.namespace, r.req.info.name);
       if (!services.podConnector) throw errors.serviceUnavailable(`${r.req.info.subresource} is not available: no node runtime is running`);
       return services.podConnector.connect(r.req.info.subresource, pod, r.req);

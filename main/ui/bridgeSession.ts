@@ -17,6 +17,7 @@ import { podTrace, podTraceOtlp } from './podTrace.ts';
 import { fixCheckRequest, fixRequest } from './fixes/fixRequest.ts';
 import { ExecSessions } from './execSessions.ts';
 import { LogSessions } from './logSessions.ts';
+import { PortForwards } from './portForwards.ts';
 import { deleteObject, getObject, objectYaml } from './objects.ts';
 import { podProbeHistory, ProbeFollows } from './probeHistory.ts';
 import { deleteImpact } from './resources/deleteImpact.ts';
@@ -74,6 +75,7 @@ export class BridgeSession {
   private readonly watches: WatchManager;
   private readonly logs: LogSessions;
   private readonly execs: ExecSessions;
+  private readonly forwards: PortForwards;
   private readonly probes: ProbeFollows;
   private readonly unsubscribe: () => void;
   private readonly handlers: Handlers;
@@ -86,6 +88,7 @@ export class BridgeSession {
     this.watches = new WatchManager((payload) => emit('watch', payload));
     this.logs = new LogSessions((payload) => emit('logs', payload));
     this.execs = new ExecSessions((payload) => emit('exec', payload));
+    this.forwards = new PortForwards((payload) => emit('portForward', payload));
     this.probes = new ProbeFollows((payload) => emit('probes', payload));
     this.clusterName = host.status.get().name;
     this.unsubscribe = host.status.subscribe((status) => {
@@ -178,6 +181,15 @@ export class BridgeSession {
       },
       'exec.resize': (r) => this.execs.resize(requiredString(r, 'sessionId'), requiredInteger(r, 'columns', 1, 1000), requiredInteger(r, 'rows', 1, 1000)),
       'exec.stop': (r) => this.execs.stop(requiredString(r, 'sessionId')),
+      'portForward.start': (r) =>
+        this.forwards.start(connection().client, connection().streams, {
+          namespace: requiredString(r, 'namespace'),
+          pod: requiredString(r, 'pod'),
+          port: requiredInteger(r, 'port', 1, 65535),
+          localPort: optionalInteger(r, 'localPort', 1, 65535),
+        }),
+      'portForward.list': (r) => this.forwards.list(optionalString(r, 'namespace'), optionalString(r, 'pod')),
+      'portForward.stop': (r) => this.forwards.stop(requiredString(r, 'forwardId')),
       'samples.list': () => host.samples.list(),
       'samples.yaml': (r) => host.samples.yaml(requiredString(r, 'id')),
       'samples.apply': (r) => applyYaml(connection().client, connection().kinds, { yaml: host.samples.yamlToApply(requiredString(r, 'id'), host.status.get().context !== undefined) }),
@@ -214,6 +226,7 @@ export class BridgeSession {
     this.watches.stopAll();
     this.logs.stopAll();
     this.execs.stopAll();
+    void this.forwards.stopAll();
     this.probes.stopAll();
   }
 

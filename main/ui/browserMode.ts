@@ -67,6 +67,7 @@ export async function startBrowserMode(host: UiHost, options: BrowserModeOptions
     serveStatic(rendererDir, csp, req, res);
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, handleProtocols: (protocols) => (protocols.has(wsProtocol) ? wsProtocol : false) });
+  const sessions = new Set<BridgeSession>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const decision = checkUpgrade(req, { origin, token });
     if (!decision.ok) return refuse(socket, decision.status, decision.reason);
@@ -74,6 +75,8 @@ export async function startBrowserMode(host: UiHost, options: BrowserModeOptions
       const session = new BridgeSession(host, (event, payload) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
       });
+      sessions.add(session);
+      ws.on('close', () => sessions.delete(session));
       serveSession(ws, session);
     });
   });
@@ -88,6 +91,8 @@ export async function startBrowserMode(host: UiHost, options: BrowserModeOptions
   return {
     url: `${origin}/#token=${token}`,
     close: async () => {
+      // At once, not on each socket's close event: a session's port forwards must not outlive the UI server.
+      for (const session of sessions) session.dispose();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => {

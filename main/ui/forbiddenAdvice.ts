@@ -23,3 +23,15 @@ export function forbiddenMessage(status: Status): string {
   const message = status.message ?? 'Forbidden';
   return command ? `${message}. Your kubeconfig user lacks this right; check with: ${command}` : message;
 }
+
+/**
+ * A refused WebSocket to pods/exec, attach or portforward. The authorization
+ * filter's 403 names the `get` it refused; kube-apiserver's added `create`
+ * check (AuthorizePodWebsocketUpgradeCreatePermission) answers only `pods
+ * "NAME" is forbidden: ` with RBAC's reason, so the can-i comes from what was asked.
+ */
+export function podUpgradeForbiddenMessage(status: Status, namespace: string, subresource: string): string {
+  if (canICommand(status)) return forbiddenMessage(status);
+  const message = (status.message ?? 'Forbidden').replace(/:\s*$/, '');
+  return `${message}: a WebSocket to pods/${subresource} needs both get and create on it; check with: kubectl auth can-i create pods --subresource=${subresource} -n ${namespace}`;
+}

@@ -1,7 +1,8 @@
 // PodStreams over the Kubernetes API itself, as kubectl reaches them:
 // GET pods/NAME/log (chunked text) and pods/NAME/exec over a WebSocket with
 // the v5.channel.k8s.io subprotocol (first byte of each message: 0 stdin,
-// 1 stdout, 2 stderr, 3 the final Status, 4 terminal size). Going through the
+// 1 stdout, 2 stderr, 3 the final Status, 4 terminal size); a pod's port
+// through pods/NAME/portforward (podPortTunnel.ts). Going through the
 // API server rather than the runtime keeps the UI a client like any other:
 // the same code serves a remote cluster from a kubeconfig, and whatever the
 // API answers (403, 404, 503 "no container runtime is serving node ...")
@@ -11,25 +12,15 @@ import { request } from 'node:https';
 import WebSocket from 'ws';
 import type { Status } from '../../preload/api.ts';
 import { connectionOptions, fixedEndpoint, type ApiEndpoint, type EndpointSource } from '../kube/client/apiEndpoint.ts';
-import { BridgeFailure, statusFailure } from './bridgeError.ts';
-import { forbiddenMessage } from './forbiddenAdvice.ts';
+import { apiFailure } from './apiFailure.ts';
+import { BridgeFailure } from './bridgeError.ts';
+import { openPodPortTunnel } from './podPortTunnel.ts';
 import type { PodExecSession, PodLogOptions, PodStreams } from './podStreams.ts';
 
 const channel = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4 } as const;
 
 function podPath(namespace: string, pod: string, subresource: string): string {
   return `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/${subresource}`;
-}
-
-function failureFrom(code: number, body: string): BridgeFailure {
-  try {
-    const status = JSON.parse(body) as Status;
-    // A 403 says which right the kubeconfig user lacks and how to check it, as the views' own requests do.
-    if (status.kind === 'Status') return new BridgeFailure(forbiddenMessage({ ...status, message: status.message ?? `HTTP ${code}` }), status);
-  } catch {
-    // Not a Status: fall through to the raw answer.
-  }
-  return statusFailure(code, 'Unknown', body.trim() || `the API server answered HTTP ${code}`);
 }
 
 /** A queue an async iterator reads from: what a callback API pushes, a for-await loop pulls. */
@@ -99,7 +90,7 @@ export function kubePodStreams(endpoint: ApiEndpoint | EndpointSource): PodStrea
             if (res.statusCode !== 200) {
               let body = '';
               res.on('data', (chunk: string) => (body += chunk));
-              res.on('end', () => out.end(failureFrom(res.statusCode ?? 500, body)));
+              res.on('end', () => out.end(apiFailure(res.statusCode ?? 500, body)));
               return;
             }
             // Whole lines only, so a terminal never gets half a line to redraw.
@@ -141,7 +132,7 @@ export function kubePodStreams(endpoint: ApiEndpoint | EndpointSource): PodStrea
           let body = '';
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => (body += chunk));
-          res.on('end', () => reject(failureFrom(res.statusCode ?? 500, body)));
+          res.on('end', () => reject(apiFailure(res.statusCode ?? 500, body, { namespace, subresource: 'exec' })));
         });
         ws.on('error', (err) => {
           reject(err);
@@ -174,6 +165,10 @@ export function kubePodStreams(endpoint: ApiEndpoint | EndpointSource): PodStrea
           }),
         );
       });
+    },
+
+    async portForward(namespace, pod, port) {
+      return openPodPortTunnel(await source.current(), namespace, pod, port);
     },
   };
 }

@@ -4,6 +4,7 @@
 // PodConnector); until they run, every call answers 503 with a sentence
 // saying why, and the UI shows that instead of a dead terminal.
 
+import type { Duplex } from 'node:stream';
 import { statusFailure } from './bridgeError.ts';
 
 export interface PodLogOptions {
@@ -33,6 +34,8 @@ export interface PodStreams {
   /** Chunks of log text, each ending at a line end; ends when the container's output ends (or at once unless following). */
   logs(namespace: string, pod: string, options: PodLogOptions): AsyncIterable<string>;
   exec(namespace: string, pod: string, container: string, command: string[], tty: boolean): Promise<PodExecSession>;
+  /** One connection to the pod's port (pods/portforward): its bytes both ways; destroyed with the node's error when the port cannot be reached. */
+  portForward(namespace: string, pod: string, port: number): Promise<Duplex>;
 }
 
 const notYet = 'not available yet: no node runtime is running in this cluster (logs and exec come from the kubelets)';
@@ -48,6 +51,9 @@ export const unavailablePodStreams: PodStreams & { unavailable: true } = {
   },
   exec() {
     return Promise.reject(statusFailure(503, 'ServiceUnavailable', `exec is ${notYet}`));
+  },
+  portForward() {
+    return Promise.reject(statusFailure(503, 'ServiceUnavailable', `port forwarding is ${notYet}`));
   },
 };
 

@@ -1,12 +1,14 @@
 // A pod at a glance: where it runs, its lifecycle so far, its conditions,
-// each container's state, last state, exit code, restarts and resources, and
-// its volumes down to where a claim's data is.
+// each container's state, last state, exit code, restarts and resources, its
+// ports forwarded to this machine, and its volumes down to where a claim's
+// data is.
 
 import { ageSince } from '../../main/apiserver/resources/shared/humanDuration.ts';
 import type { ContainerStateView, ContainerStatusView, ContainerView, EventView, PodView } from '../../main/insight/podView.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { UsageChart } from '../metrics/UsageChart.tsx';
 import { PodJourney } from './PodJourney.tsx';
+import { PortForwardSection } from './PortForwardSection.tsx';
 import { Timeline } from './Timeline.tsx';
 import { VolumesSection } from './VolumesSection.tsx';
 
@@ -155,6 +157,7 @@ export function Overview({ pod, events }: { pod: PodView; events: EventView[] })
       {(pod.spec?.containers ?? []).map((c) => (
         <ContainerCard key={c.name} spec={c} status={find(c.name)} init={false} now={now} />
       ))}
+      <PortForwardSection pod={pod} />
       <h3>Volumes</h3>
       <VolumesSection pod={pod} />
     </div>

@@ -5,11 +5,16 @@
 
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ResourceClient } from '../../main/kube/client/types.ts';
 import type { KubeObject } from '../../main/kube/meta.ts';
 import { installPodStreaming } from '../../main/kubelet/streaming/podStreams.ts';
 import { Cluster } from '../../main/cluster/cluster.ts';
+import { buildCertificateKubeconfig, clusterOfKubeconfig, kubeconfigYaml } from '../../main/cluster/kubeconfig.ts';
+import { issueClientCertificate } from '../../main/cluster/pki.ts';
+import WebSocket from 'ws';
 import type { ContainerConfig } from '../../main/runtime/runtime.ts';
 import { rawRequest, targetFromKubeconfig, type ApiTarget } from '../helpers/apiClient.ts';
 import { kubectl, kubectlBinary, kubectlOk } from '../helpers/kubectl.ts';
@@ -290,6 +295,36 @@ describe('pod streams with the real kubectl', () => {
       const result = await kubectl(kc, ['exec', 'web-1', '--', 'sh', '-c', 'exit 3']);
       assert.equal(result.code, 3);
       assert.equal(result.stderr.trim(), 'command terminated with exit code 3');
+    });
+
+    test('a WebSocket exec needs create beside get on pods/exec, as kube-apiserver\'s AuthorizePodWebsocketUpgradeCreatePermission', async () => {
+      const user = 'exec-getter';
+      const { certPem, keyPem } = issueClientCertificate(dataDir, { user, groups: [], validityMs: 3_600_000 });
+      const { server, caCert } = clusterOfKubeconfig(kc);
+      const userKubeconfig = join(dataDir, 'exec-getter.kubeconfig');
+      writeFileSync(userKubeconfig, kubeconfigYaml(buildCertificateKubeconfig({ clusterName: fixture.cluster, server, caCert }, { name: user, certPem, keyPem })));
+      await kubectlOk(kc, ['create', 'role', 'exec-get', '--verb=get', '--resource=pods,pods/exec']);
+      await kubectlOk(kc, ['create', 'rolebinding', 'exec-get', '--role=exec-get', `--user=${user}`]);
+      // The upgrade is a GET, allowed as `get`; the added check asks `create` and answers NewForbidden with RBAC's (empty) reason.
+      const refused = await new Promise<{ code: number; body: string }>((resolve, reject) => {
+        const ws = new WebSocket(`${server.replace(/^https/, 'wss')}/api/v1/namespaces/default/pods/web-1/exec?command=hostname&stdout=true`, ['v5.channel.k8s.io'], { ca: caCert, cert: certPem, key: keyPem });
+        ws.on('unexpected-response', (_req, res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+        });
+        ws.on('open', () => reject(new Error('the exec WebSocket was accepted with get alone')));
+        ws.on('error', reject);
+      });
+      assert.equal(refused.code, 403);
+      assert.deepEqual(JSON.parse(refused.body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'pods "web-1" is forbidden: ', reason: 'Forbidden', details: { name: 'web-1', kind: 'pods' }, code: 403 });
+      // kubectl falls back to SPDY's POST, which the filter itself refuses as create.
+      const spdy = await kubectl(userKubeconfig, ['exec', 'web-1', '--', 'hostname']);
+      assert.notEqual(spdy.code, 0);
+      assert.match(spdy.stderr, /User "exec-getter" cannot create resource "pods\/exec" in API group "" in the namespace "default"/);
+      await kubectlOk(kc, ['create', 'role', 'exec-create', '--verb=create', '--resource=pods/exec']);
+      await kubectlOk(kc, ['create', 'rolebinding', 'exec-create', '--role=exec-create', `--user=${user}`]);
+      assert.equal(await kubectlOk(userKubeconfig, ['exec', 'web-1', '--', 'hostname']), 'web-1\n');
     });
 
     test('-i passes stdin through, and its end as EOF', async () => {

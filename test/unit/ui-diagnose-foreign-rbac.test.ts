@@ -28,6 +28,7 @@ const streams: PodStreams = {
     yield `2025-01-10T10:09:50.000000001Z 2025-01-10T10:09:50.000Z 403 Forbidden: ${denied}\n2025-01-10T10:09:55.000000001Z 2025-01-10T10:09:55.000Z 403 Forbidden: ${denied}\n`;
   },
   exec: () => Promise.reject(new Error('no exec here')),
+  portForward: () => Promise.reject(new Error('no port forwarding here')),
 };
 
 function connectionAs(user: UserInfo): ClusterConnection {

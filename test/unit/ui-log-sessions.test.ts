@@ -47,6 +47,7 @@ test('following a log across a container restart', async () => {
       yield instances[calls.length - 1] ?? '';
     },
     exec: () => Promise.reject(new Error('unused')),
+    portForward: () => Promise.reject(new Error('unused')),
   };
   const events: LogEvent[] = [];
   const sessions = new LogSessions((e) => events.push(e));

@@ -93,9 +93,9 @@ export const pods: ResourceDefinition = {
     binding: bindingAction,
     eviction: evictionAction,
     log: podConnectAction(['get']),
-    exec: podConnectAction(['create', 'get']),
-    attach: podConnectAction(['create', 'get']),
-    portforward: podConnectAction(['create', 'get']),
+    exec: podConnectAction(['create', 'get'], { requireCreate: true }),
+    attach: podConnectAction(['create', 'get'], { requireCreate: true }),
+    portforward: podConnectAction(['create', 'get'], { requireCreate: true }),
   },
   strategy: {
     applyDefaults: (pod) => defaultPodSpec(specOf(pod), true),

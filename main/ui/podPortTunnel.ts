@@ -1,0 +1,94 @@
+// One connection to a pod's port through the Kubernetes API, as the
+// JavaScript and Python clients open it: a WebSocket to
+// pods/NAME/portforward?ports=PORT with the kubelet's channel protocol
+// (v4.channel.k8s.io; pkg/kubelet/cri/streaming/portforward/websocket.go).
+// Each message starts with its channel: 0 carries the data, 1 an error in
+// words; the first two bytes on each channel are the port (little-endian),
+// not payload. kube-apiserver hands this to the kubelet unchanged, and
+// PodLab's API server serves it too. v4 has no half-close: the end of either
+// side ends the WebSocket, and the tunnel with it.
+
+import { Duplex } from 'node:stream';
+import WebSocket from 'ws';
+import { connectionOptions, type ApiEndpoint } from '../kube/client/apiEndpoint.ts';
+import { apiFailure } from './apiFailure.ts';
+import { BridgeFailure } from './bridgeError.ts';
+
+const DATA = 0;
+const ERROR = 1;
+const PORT_PREFIX_BYTES = 2;
+
+export const PORT_FORWARD_CHANNEL_PROTOCOL = 'v4.channel.k8s.io';
+
+/** The pod's port as a byte stream; destroyed with the error-channel text (a BridgeFailure) when the node reports one. */
+class PodPortTunnel extends Duplex {
+  /** Bytes of the port prefix still to skip, per channel. */
+  private readonly prefix = { [DATA]: PORT_PREFIX_BYTES, [ERROR]: PORT_PREFIX_BYTES };
+  private errorText = '';
+
+  constructor(private readonly ws: WebSocket) {
+    super({ allowHalfOpen: false });
+    ws.on('message', (data: Buffer) => {
+      const channel = data[0];
+      if (channel !== DATA && channel !== ERROR) return;
+      const skip = Math.min(this.prefix[channel], data.length - 1);
+      this.prefix[channel] -= skip;
+      const payload = data.subarray(1 + skip);
+      if (payload.length === 0) return;
+      if (channel === ERROR) {
+        this.errorText += payload.toString();
+        this.destroy(new BridgeFailure(this.errorText));
+      } else if (!this.push(payload)) ws.pause();
+    });
+    ws.on('close', () => {
+      this.push(null);
+      if (!this.writableFinished) this.destroy();
+    });
+    ws.on('error', (error) => this.destroy(error));
+  }
+
+  override _read(): void {
+    this.ws.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return callback(new Error('the port-forward WebSocket is closed'));
+    this.ws.send(Buffer.concat([Buffer.from([DATA]), chunk]), { binary: true }, (error) => callback(error ?? null));
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.close(1000);
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
+      if (error && !(error instanceof BridgeFailure)) this.ws.terminate();
+      else this.ws.close(1000);
+    }
+    callback(error);
+  }
+}
+
+/** Resolves once the API server accepted the upgrade; rejects with its answer (403 with the can-i, 404, 400) when it did not. */
+export function openPodPortTunnel(endpoint: ApiEndpoint, namespace: string, pod: string, port: number): Promise<Duplex> {
+  const url = `${endpoint.url.replace(/^http/, 'ws')}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/portforward?ports=${port}`;
+  const ws = new WebSocket(url, [PORT_FORWARD_CHANNEL_PROTOCOL], connectionOptions(endpoint));
+  return new Promise((resolve, reject) => {
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        reject(apiFailure(res.statusCode ?? 500, body, { namespace, subresource: 'portforward' }));
+        // ws leaves a refused handshake's connection to its caller.
+        ws.terminate();
+      });
+    });
+    ws.once('error', reject);
+    ws.once('open', () => {
+      ws.off('error', reject);
+      resolve(new PodPortTunnel(ws));
+    });
+  });
+}

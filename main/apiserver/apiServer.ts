@@ -4,6 +4,7 @@
 // the HTTPS front, and in-process clients for PodLab's own components.
 
 import type { Store } from '../store/store.ts';
+import { featureGateDefaults, type FeatureGates } from './featureGates.ts';
 import { AdmissionChain, type AdmissionPlugin } from './admission/admission.ts';
 import { AdmissionDenials } from './admission/admissionDenials.ts';
 import { DefaultStorageClassPlugin } from './admission/defaultStorageClass.ts';
@@ -68,6 +69,8 @@ import { PodTraceEndpoint } from './podTraceEndpoint.ts';
 
 export interface ApiServerOptions {
   store: Store;
+  /** Kubernetes feature gates that change what clients see; absent ones keep 1.32's defaults. */
+  featureGates?: Partial<FeatureGates>;
   definitions: ResourceDefinition[];
   schema: PodLabSchemaServices;
   /** The serving certificate; needed only to listen (in-process clients need none). */
@@ -189,6 +192,7 @@ export class ApiServer {
     this.catalog = new ResourceCatalog(options.definitions, { store: options.store, admission, now, schemaFor: (gvk) => options.schema.lookup.forKind(gvk) });
     this.subresources = new SubresourceServices(now);
     this.subresources.authorizer = this.requestAuthorizer;
+    this.subresources.websocketUpgradeNeedsCreate = options.featureGates?.AuthorizePodWebsocketUpgradeCreatePermission ?? featureGateDefaults.AuthorizePodWebsocketUpgradeCreatePermission;
     this.subresources.budgets = () => this.catalog.registry('policy', 'v1', 'poddisruptionbudgets');
     this.subresources.tokenRequests = new TokenRequests({ tokens: () => this.serviceAccountTokens, coreRegistry: (plural) => registryFor('', 'v1', plural), now });
     const createOnly = new CreateOnlyResources();

@@ -40,6 +40,8 @@ export class SubresourceServices {
   budgets?: () => ResourceRegistry | undefined;
   /** The request path's authorizer, for checks a subresource adds to the filter's (pods/exec's `create`). */
   authorizer?: Authorizer;
+  /** AuthorizePodWebsocketUpgradeCreatePermission (off, as in 1.32): `requireCreate` below applies only when on. */
+  websocketUpgradeNeedsCreate = false;
 
   constructor(readonly now: () => Date) {}
 }
@@ -84,13 +86,14 @@ export const tokenAction: SubresourceAction = {
 
 /**
  * pods/log, exec, attach, portforward: served by the node side through the PodConnector.
- * `requireCreate`: a request authorized as another verb (a WebSocket's GET) must also be allowed `create`, before the pod is looked up.
+ * `requireCreate`: with AuthorizePodWebsocketUpgradeCreatePermission on, a request authorized as another verb (a WebSocket's
+ * GET) must also be allowed `create`, before the pod is looked up.
  */
 export function podConnectAction(verbs: string[], options: { requireCreate?: boolean } = {}): SubresourceAction {
   return {
     verbs,
     run: async (r, services) => {
-      if (options.requireCreate) await ensureAuthorizedForVerb(services.authorizer, resourceAttributes(r.req.user, r.req.info, r.req.query), 'create');
+      if (options.requireCreate && services.websocketUpgradeNeedsCreate) await ensureAuthorizedForVerb(services.authorizer, resourceAttributes(r.req.user, r.req.info, r.req.query), 'create');
       const pod = await r.registry.get(r.namespace, r.req.info.name);
       if (!services.podConnector) throw errors.serviceUnavailable(`${r.req.info.subresource} is not available: no node runtime is running`);
       return services.podConnector.connect(r.req.info.subresource, pod, r.req);

@@ -15,7 +15,7 @@ Commands:
                [--name NAME] [--data-dir DIR] [--api-port N] [--nodes K]
                [--runtime docker|simulated] [--store sqlite|etcd://HOST:PORT]
                [--pause-image IMAGE] [--update-kubeconfig] [--cluster-dns-only]
-               [--hide-ui-token]
+               [--hide-ui-token] [--feature-gates AuthorizePodWebsocketUpgradeCreatePermission=true]
   ui           the app's UI in a browser (what \`npm start\` falls back to without
                Electron): prints UI: URL, then starts the last cluster with progress;
                switches, creates and deletes clusters

@@ -3,6 +3,7 @@
 // HTTPS request, so scripts can wait for that line and then use kubectl.
 
 import { request } from 'node:https';
+import { parseFeatureGates, type FeatureGates } from '../apiserver/featureGates.ts';
 import { Cluster, type RuntimeKind } from '../cluster/cluster.ts';
 import { defaultUserKubeconfigPath, mergeIntoKubeconfig, contextName } from '../cluster/kubeconfig.ts';
 import { readFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ const serveFlags = {
   'pause-image': { type: 'string' },
   'update-kubeconfig': { type: 'boolean' },
   'cluster-dns-only': { type: 'boolean' },
+  'feature-gates': { type: 'string' },
   ...uiUrlFlags,
 } as const;
 
@@ -45,7 +47,14 @@ export async function runServe(args: string[]): Promise<undefined> {
   const { name, dataDir } = clusterLocation(values);
   const runtime = values.runtime as RuntimeKind | undefined;
   if (runtime !== undefined && runtime !== 'docker' && runtime !== 'simulated') throw new CliError(`--runtime must be docker or simulated (got "${runtime}")`);
+  let featureGates: FeatureGates | undefined;
+  try {
+    featureGates = values['feature-gates'] === undefined ? undefined : parseFeatureGates(values['feature-gates']);
+  } catch (error) {
+    throw new CliError(`--feature-gates: ${(error as Error).message}`);
+  }
   const cluster = await Cluster.start({
+    ...(featureGates ? { featureGates } : {}),
     name,
     dataDir,
     apiPort: intFlag(values['api-port'], 'api-port', 0, 65535),

@@ -5,6 +5,7 @@
 // the kubeconfig, then start the components.
 
 import { join } from 'node:path';
+import type { FeatureGates } from '../apiserver/featureGates.ts';
 import { StartupPhases } from './startupPhases.ts';
 import { createServer } from 'node:net';
 import { ApiServer } from '../apiserver/apiServer.ts';
@@ -45,6 +46,8 @@ export type RuntimeKind = 'docker' | 'simulated';
 
 export interface ClusterOptions {
   name: string;
+  /** Kubernetes feature gates (`podlab serve --feature-gates`); absent ones keep 1.32's defaults. */
+  featureGates?: Partial<FeatureGates>;
   dataDir: string;
   /** 0 or absent: the port used last time if it is free, else any free port. */
   apiPort?: number;
@@ -162,6 +165,7 @@ export class Cluster {
         serviceAccountKey: pki.serviceAccountKey,
         serviceAccountAdmission: true,
         hostPortFree: portIsFree,
+        ...(options.featureGates ? { featureGates: options.featureGates } : {}),
       });
       // Established CRDs are served from the first request on, as kube-apiserver waits for its CRD informer.
       await startup.time('custom resources', apiServer.customResources.start());

@@ -191,7 +191,7 @@ test('alice without a RoleBinding is told what she may not see and how to check 
 test('alice with view: her exec is refused with its can-i, and the debugger names what she may not read with the reviews\' answers', async () => {
   await openPodTab('remote-web', 'Shell');
   await page.getByRole('button', { name: 'Connect' }).click();
-  // A WebSocket upgrade is a GET: the API server checks get on pods/exec, then create (kube-apiserver 1.35's AuthorizePodWebsocketUpgradeCreatePermission).
+  // A WebSocket upgrade is a GET: a 1.32 API server checks get on pods/exec; 1.35 (AuthorizePodWebsocketUpgradeCreatePermission) create too.
   const refused = page.getByRole('alert').filter({ hasText: /cannot (get|create) resource "pods\/exec"/ });
   await screenshot(page, 'context-alice-exec');
   await refused.waitFor({ timeout: 20_000 }).catch(async (err) => {

@@ -297,7 +297,7 @@ describe('pod streams with the real kubectl', () => {
       assert.equal(result.stderr.trim(), 'command terminated with exit code 3');
     });
 
-    test('a WebSocket exec needs create beside get on pods/exec, as kube-apiserver\'s AuthorizePodWebsocketUpgradeCreatePermission', async () => {
+    test('a WebSocket exec is authorized as get, as in kube-apiserver 1.32; with AuthorizePodWebsocketUpgradeCreatePermission (1.35) on, create too', async (t) => {
       const user = 'exec-getter';
       const { certPem, keyPem } = issueClientCertificate(dataDir, { user, groups: [], validityMs: 3_600_000 });
       const { server, caCert } = clusterOfKubeconfig(kc);
@@ -305,7 +305,11 @@ describe('pod streams with the real kubectl', () => {
       writeFileSync(userKubeconfig, kubeconfigYaml(buildCertificateKubeconfig({ clusterName: fixture.cluster, server, caCert }, { name: user, certPem, keyPem })));
       await kubectlOk(kc, ['create', 'role', 'exec-get', '--verb=get', '--resource=pods,pods/exec']);
       await kubectlOk(kc, ['create', 'rolebinding', 'exec-get', '--role=exec-get', `--user=${user}`]);
-      // The upgrade is a GET, allowed as `get`; the added check asks `create` and answers NewForbidden with RBAC's (empty) reason.
+      // 1.32: kubectl's WebSocket upgrade is a GET, and get is all it needs.
+      assert.equal(await kubectlOk(userKubeconfig, ['exec', 'web-1', '--', 'hostname']), 'web-1\n');
+      cluster.apiServer.subresources.websocketUpgradeNeedsCreate = true;
+      t.after(() => (cluster.apiServer.subresources.websocketUpgradeNeedsCreate = false));
+      // With the gate: the added check asks `create` and answers NewForbidden with RBAC's (empty) reason.
       const refused = await new Promise<{ code: number; body: string }>((resolve, reject) => {
         const ws = new WebSocket(`${server.replace(/^https/, 'wss')}/api/v1/namespaces/default/pods/web-1/exec?command=hostname&stdout=true`, ['v5.channel.k8s.io'], { ca: caCert, cert: certPem, key: keyPem });
         ws.on('unexpected-response', (_req, res) => {

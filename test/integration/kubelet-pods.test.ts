@@ -57,6 +57,19 @@ async function containersOf(pod: Pod): Promise<Docker.ContainerInfo[]> {
   return docker.listContainers({ all: true, filters: JSON.stringify({ label: [`io.kubernetes.pod.uid=${pod.metadata.uid}`] }) });
 }
 
+/** What a command run in the container prints (stdout and stderr, in Docker's multiplexed frames). */
+async function execOutput(containerID: string, cmd: string[]): Promise<string> {
+  const exec = await docker.getContainer(containerID.replace('docker://', '')).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  return new Promise<string>((resolve, reject) =>
+    exec.start({}, (error, stream) => {
+      if (error || !stream) return reject(error);
+      let text = '';
+      stream.on('data', (c: Buffer) => (text += c.toString()));
+      stream.on('end', () => resolve(text));
+    }),
+  );
+}
+
 const busybox = (name: string, script: string, extra: Partial<Container> = {}): Container => ({ name, image: 'busybox:1.36', command: ['sh', '-c', script], ...extra });
 // PID 1 ignores SIGTERM unless it traps it: these exit at once, so deletions are quick.
 const sleeper = (name: string, extra: Partial<Container> = {}) => busybox(name, "trap 'exit 0' TERM; while true; do sleep 1; done", extra);
@@ -245,18 +258,7 @@ describe('kubelet on Docker', () => {
       ],
     });
     const pod = await podWhere('shm', 'shm Running', (p) => p.status?.phase === 'Running', 60_000);
-    const reader = docker.getContainer(status(pod, 'reader')!.containerID!.replace('docker://', ''));
-    const read = async (cmd: string[]) => {
-      const exec = await reader.exec({ Cmd: cmd, AttachStdout: true });
-      return new Promise<string>((resolve, reject) =>
-        exec.start({}, (error, stream) => {
-          if (error || !stream) return reject(error);
-          let text = '';
-          stream.on('data', (c: Buffer) => (text += c.toString()));
-          stream.on('end', () => resolve(text));
-        }),
-      );
-    };
+    const read = (cmd: string[]) => execOutput(status(pod, 'reader')!.containerID!, cmd);
     assert.match(await eventually('the writer\'s file seen by the reader', async () => ((await read(['cat', '/scratch/msg'])).includes('from-writer') ? 'ok' : undefined)), /ok/);
     assert.match(await read(['sh', '-c', 'grep " /scratch " /proc/mounts']), /tmpfs .*size=16384k/);
     await pods().delete('default', 'shm', { gracePeriodSeconds: 0 });
@@ -264,6 +266,22 @@ describe('kubelet on Docker', () => {
       const { Volumes } = await docker.listVolumes({ filters: JSON.stringify({ label: [`io.kubernetes.pod.uid=${pod.metadata.uid}`] }) });
       return (Volumes ?? []).length === 0;
     });
+  });
+
+  test('an emptyDir is 0777 as the kubelet makes it: a container running as user 1000 writes there, another reads it', async () => {
+    await createPod('nonroot', {
+      securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
+      volumes: [{ name: 'shared', emptyDir: {} }],
+      containers: [
+        sleeper('writer', { command: ['sh', '-c', "echo from-1000 > /shared/msg; trap 'exit 0' TERM; while true; do sleep 1; done"], volumeMounts: [{ name: 'shared', mountPath: '/shared' }] }),
+        sleeper('reader', { volumeMounts: [{ name: 'shared', mountPath: '/shared' }] }),
+      ],
+    });
+    const pod = await podWhere('nonroot', 'nonroot Running', (p) => p.status?.phase === 'Running', 60_000);
+    const read = (cmd: string[]) => execOutput(status(pod, 'reader')!.containerID!, cmd);
+    assert.match(await eventually('the file user 1000 wrote, seen by the other container', async () => ((await read(['cat', '/shared/msg'])).includes('from-1000') ? 'ok' : undefined)), /ok/);
+    assert.match(await read(['stat', '-c', '%a %u', '/shared']), /\b777 0\b/);
+    await pods().delete('default', 'nonroot', { gracePeriodSeconds: 0 });
   });
 
   test('env resolves downward API, ConfigMap keys and $(VAR); init containers run first; runAsNonRoot refuses root', async () => {

@@ -249,18 +249,23 @@ describe('kubelet on Docker', () => {
     await pods().delete('default', 'needs-cfg');
   });
 
-  test('an emptyDir with medium Memory is one tmpfs shared by the pod\'s containers, removed with the pod', async () => {
-    await createPod('shm', {
-      volumes: [{ name: 'scratch', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }],
-      containers: [
-        sleeper('writer', { command: ['sh', '-c', 'echo from-writer > /scratch/msg; sleep 3600'], volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }),
-        sleeper('reader', { volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }),
-      ],
+  /** Pod `name` of two containers sharing an emptyDir at /shared: `writer` writes `text` there; resolves once `reader` reads it back. */
+  async function sharedEmptyDir(name: string, emptyDir: object, text: string, extra: Partial<Pod['spec']> = {}) {
+    const volumeMounts = [{ name: 'shared', mountPath: '/shared' }];
+    await createPod(name, {
+      ...extra,
+      volumes: [{ name: 'shared', emptyDir }],
+      containers: [sleeper('writer', { command: ['sh', '-c', `echo ${text} > /shared/msg; trap 'exit 0' TERM; while true; do sleep 1; done`], volumeMounts }), sleeper('reader', { volumeMounts })],
     });
-    const pod = await podWhere('shm', 'shm Running', (p) => p.status?.phase === 'Running', 60_000);
+    const pod = await podWhere(name, `${name} Running`, (p) => p.status?.phase === 'Running', 60_000);
     const read = (cmd: string[]) => execOutput(status(pod, 'reader')!.containerID!, cmd);
-    assert.match(await eventually('the writer\'s file seen by the reader', async () => ((await read(['cat', '/scratch/msg'])).includes('from-writer') ? 'ok' : undefined)), /ok/);
-    assert.match(await read(['sh', '-c', 'grep " /scratch " /proc/mounts']), /tmpfs .*size=16384k/);
+    await eventually(`the writer's file seen by the reader in ${name}`, async () => (await read(['cat', '/shared/msg'])).includes(text));
+    return { pod, read };
+  }
+
+  test('an emptyDir with medium Memory is one tmpfs shared by the pod\'s containers, removed with the pod', async () => {
+    const { pod, read } = await sharedEmptyDir('shm', { medium: 'Memory', sizeLimit: '16Mi' }, 'from-writer');
+    assert.match(await read(['sh', '-c', 'grep " /shared " /proc/mounts']), /tmpfs .*size=16384k/);
     await pods().delete('default', 'shm', { gracePeriodSeconds: 0 });
     await eventually('the pod\'s memory volume removed', async () => {
       const { Volumes } = await docker.listVolumes({ filters: JSON.stringify({ label: [`io.kubernetes.pod.uid=${pod.metadata.uid}`] }) });
@@ -269,17 +274,7 @@ describe('kubelet on Docker', () => {
   });
 
   test('an emptyDir is 0777 as the kubelet makes it: a container running as user 1000 writes there, another reads it', async () => {
-    await createPod('nonroot', {
-      securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
-      volumes: [{ name: 'shared', emptyDir: {} }],
-      containers: [
-        sleeper('writer', { command: ['sh', '-c', "echo from-1000 > /shared/msg; trap 'exit 0' TERM; while true; do sleep 1; done"], volumeMounts: [{ name: 'shared', mountPath: '/shared' }] }),
-        sleeper('reader', { volumeMounts: [{ name: 'shared', mountPath: '/shared' }] }),
-      ],
-    });
-    const pod = await podWhere('nonroot', 'nonroot Running', (p) => p.status?.phase === 'Running', 60_000);
-    const read = (cmd: string[]) => execOutput(status(pod, 'reader')!.containerID!, cmd);
-    assert.match(await eventually('the file user 1000 wrote, seen by the other container', async () => ((await read(['cat', '/shared/msg'])).includes('from-1000') ? 'ok' : undefined)), /ok/);
+    const { read } = await sharedEmptyDir('nonroot', {}, 'from-1000', { securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 } });
     assert.match(await read(['stat', '-c', '%a %u', '/shared']), /\b777 0\b/);
     await pods().delete('default', 'nonroot', { gracePeriodSeconds: 0 });
   });

@@ -7,6 +7,7 @@ import type { LogEvent } from '../../preload/api.ts';
 import { LogSessions } from '../../main/ui/logSessions.ts';
 import type { PodLogOptions, PodStreams } from '../../main/ui/podStreams.ts';
 import { startInProcessApi, type InProcessApi } from '../helpers/inProcessApi.ts';
+import { InterceptingClient } from '../helpers/interceptingClient.ts';
 
 let api: InProcessApi;
 before(async () => {
@@ -135,4 +136,22 @@ test('a log waiting for a container that never starts ends when the pod fails', 
   await log.seen((e) => e.end !== undefined);
   assert.deepEqual(log.events.map((e) => e.notice ?? e.end), ['container "app" is waiting to start (PodInitializing): the log opens once it runs', 'pod doomed has failed: its containers do not run again', {}]);
   assert.equal(streams.calls, 0);
+});
+
+test('a log waiting for its container outlives a watch the server ends', async () => {
+  await api.client.resource(pods).create('default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'patient' }, spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'busybox:1.36' }] } });
+  await setContainerState('patient', 'Pending', { waiting: { reason: 'ContainerCreating' } });
+  const client = new InterceptingClient(api.client);
+  const streams = apiLikeStreams('at last\n');
+  const log = eventLog();
+  const sessions = new LogSessions((e) => log.push(e));
+  const id = await sessions.start(client, streams, { namespace: 'default', pod: 'patient', follow: true });
+  await log.seen((e) => e.notice?.includes('waiting to start') ?? false);
+  assert.equal(client.openWatches, 1);
+  // As kube-apiserver ends a watch at its request timeout.
+  client.endWatches();
+  await setContainerState('patient', 'Running', { running: { startedAt: '2025-01-10T10:00:00Z' } });
+  await log.seen((e) => e.data === 'at last\n' || e.end !== undefined);
+  assert.deepEqual(log.events.map((e) => e.data ?? e.notice ?? e.end).slice(0, 3), ['container "app" is waiting to start (ContainerCreating): the log opens once it runs', 'container "app" started', 'at last\n']);
+  sessions.stop(id);
 });

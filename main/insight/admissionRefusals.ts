@@ -11,10 +11,19 @@ import type { Problem, RefusedRequest } from '../../preload/api.ts';
 /** Refusals older than this no longer describe what the user is doing. */
 const recentMs = 15 * 60_000;
 
+/**
+ * A person's real write refused lately: what the memory holds is chosen by
+ * this before anything is read, so refusals never shown cost no request.
+ * Both the memory's entries and the explained requests have these fields.
+ */
+export function isPersonsRecentRefusal<T extends { user?: string; dryRun: boolean; lastAt?: string }>(r: T, now: Date): r is T & { user: string } {
+  const at = Date.parse(r.lastAt ?? '');
+  return !!r.user && !r.user.startsWith('system:') && !r.dryRun && now.getTime() - at <= recentMs;
+}
+
 export function refusalProblems(refusals: RefusedRequest[], now: Date): Problem[] {
   return refusals.flatMap((r) => {
-    const at = Date.parse(r.lastAt ?? '');
-    if (r.source !== 'api-server' || !r.user || r.user.startsWith('system:') || r.dryRun || r.resolved || !(now.getTime() - at <= recentMs)) return [];
+    if (r.source !== 'api-server' || r.resolved || !isPersonsRecentRefusal(r, now)) return [];
     const explained = r.findings[0];
     return [
       {

@@ -7,7 +7,9 @@
 import type { ObjectRef, RefusedRequest, RefusedRequests, ResourceType, WorkloadDiagnosis } from '../../preload/api.ts';
 import type { KubeClient } from '../kube/client/types.ts';
 import type { KubeObject } from '../kube/meta.ts';
+import type { AdmissionDenial } from '../apiserver/admission/admissionDenials.ts';
 import { withWebhookSource } from '../insight/admissionCluster.ts';
+import { isPersonsRecentRefusal } from '../insight/admissionRefusals.ts';
 import { editTarget, refusalFromDenial, type EditTarget, type Refusal } from '../insight/admissionRefusal.ts';
 import { creatorRefusals, podTemplateOf, type PodCreator } from '../insight/creatorRefusals.ts';
 import { diagnoseRefusal } from '../insight/diagnoseRefusal.ts';
@@ -179,40 +181,60 @@ async function resolution(connection: ClusterConnection, r: Refusal): Promise<st
   return obj ? `${r.object.kind} ${r.object.name} exists now (created ${obj.metadata.creationTimestamp}): a later create was admitted.` : undefined;
 }
 
+/** Remembered refusals, with the workloads to edit for controllers' requests. */
+function rememberedRefusals(client: KubeClient, denials: AdmissionDenial[]): Promise<Refusal[]> {
+  const owners = new Map<string, Promise<KubeObject | undefined>>();
+  return Promise.all(denials.map((d) => rememberedRefusal(client, d, owners)));
+}
+
+/** Refusals as the views show them, explained; `unresolvedOnly` drops those a later write made good before their findings are built. */
+async function explained(connection: ClusterConnection, refusals: Refusal[], now: Date, unresolvedOnly: boolean): Promise<RefusedRequest[]> {
+  const checked = await Promise.all(refusals.map(async (refusal) => ({ refusal, resolved: await resolution(connection, refusal) })));
+  const kept = unresolvedOnly ? checked.filter((c) => !c.resolved) : checked;
+  const diagnosed = await findingsFor(connection, kept.map((c) => c.refusal), now);
+  return diagnosed.map(({ refusal: r, findings }, i) => {
+    const resolved = kept[i]!.resolved;
+    return {
+      ...(r.user ? { user: r.user } : {}),
+      operation: r.operation,
+      kind: r.object.kind,
+      ...(r.object.namespace ? { namespace: r.object.namespace } : {}),
+      name: r.object.generateName ? `${r.object.generateName}*` : r.object.name,
+      ...(r.object.generateName ? { generateName: r.object.generateName } : {}),
+      ...(r.owner ? { owner: { kind: r.owner.kind, name: r.owner.name } } : {}),
+      dryRun: r.dryRun,
+      stage: r.plugin || 'unknown',
+      message: r.message,
+      count: r.count,
+      ...(r.firstAt ? { firstAt: r.firstAt } : {}),
+      ...(r.lastAt ? { lastAt: r.lastAt } : {}),
+      source: r.source,
+      ...(resolved ? { resolved } : {}),
+      findings,
+    };
+  });
+}
+
 export async function refusedRequests(connection: ClusterConnection, namespace: string | undefined, now = new Date()): Promise<RefusedRequests> {
   const { client } = connection;
   const remembered = connection.admissionDenials !== undefined;
   let refusals: Refusal[];
   if (connection.admissionDenials) {
-    const owners = new Map<string, Promise<KubeObject | undefined>>();
-    refusals = await Promise.all(connection.admissionDenials(namespace).slice(0, shownRefusals).map((d) => rememberedRefusal(client, d, owners)));
+    refusals = await rememberedRefusals(client, connection.admissionDenials(namespace).slice(0, shownRefusals));
   } else {
     // Newest first, as the memory lists them.
     refusals = creatorRefusals(await eventCreators(client, namespace)).sort((a, b) => Date.parse(b.lastAt ?? '') - Date.parse(a.lastAt ?? ''));
   }
-  const diagnosed = await findingsFor(connection, refusals, now);
-  const items: RefusedRequest[] = await Promise.all(
-    diagnosed.map(async ({ refusal: r, findings }) => {
-      const resolved = await resolution(connection, r);
-      return {
-        ...(r.user ? { user: r.user } : {}),
-        operation: r.operation,
-        kind: r.object.kind,
-        ...(r.object.namespace ? { namespace: r.object.namespace } : {}),
-        name: r.object.generateName ? `${r.object.generateName}*` : r.object.name,
-        ...(r.object.generateName ? { generateName: r.object.generateName } : {}),
-        ...(r.owner ? { owner: { kind: r.owner.kind, name: r.owner.name } } : {}),
-        dryRun: r.dryRun,
-        stage: r.plugin || 'unknown',
-        message: r.message,
-        count: r.count,
-        ...(r.firstAt ? { firstAt: r.firstAt } : {}),
-        ...(r.lastAt ? { lastAt: r.lastAt } : {}),
-        source: r.source,
-        ...(resolved ? { resolved } : {}),
-        findings,
-      };
-    }),
-  );
-  return { remembered, refusals: items };
+  return { remembered, refusals: await explained(connection, refusals, now, false) };
+}
+
+/**
+ * The remembered refusals the Problems view lists (a person's real writes,
+ * lately, not made good since), chosen from the memory first: controllers'
+ * refusals, dry runs and old ones cost no read.
+ */
+export async function personsRefusals(connection: ClusterConnection, namespace: string | undefined, now = new Date()): Promise<RefusedRequest[]> {
+  if (!connection.admissionDenials) return [];
+  const denials = connection.admissionDenials(namespace).filter((d) => isPersonsRecentRefusal(d, now)).slice(0, shownRefusals);
+  return explained(connection, await rememberedRefusals(connection.client, denials), now, true);
 }

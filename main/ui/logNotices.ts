@@ -11,11 +11,28 @@ interface PodShape {
   status?: { phase?: string };
 }
 
+/**
+ * Whether the API has a log of the container to give, as the kubelet decides
+ * (validateContainerLogStatus): it runs or ran, now or in its last instance.
+ */
+export function hasLog(pod: KubeObject, container: string): boolean {
+  const status = containerStatus(pod, container);
+  return !!(status?.state?.running || status?.state?.terminated || status?.lastState?.terminated);
+}
+
+/** A pod whose containers never run again. */
+export function isFinished(pod: KubeObject): boolean {
+  const phase = (pod as KubeObject & PodShape).status?.phase;
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
 /** Before reading: why there is no log yet, when there cannot be one. */
-export function noLogYet(pod: KubeObject): string | undefined {
+export function noLogYet(pod: KubeObject, container: string): string | undefined {
   const shape = pod as KubeObject & PodShape;
   if (!shape.spec?.nodeName) return `pod ${pod.metadata.name} is not scheduled on a node yet: there is no log until one runs it (see Debug for why it waits)`;
-  return undefined;
+  if (hasLog(pod, container)) return undefined;
+  const reason = containerStatus(pod, container)?.state?.waiting?.reason;
+  return `container "${container}" is waiting to start${reason ? ` (${reason})` : ''}: the log opens once it runs`;
 }
 
 /** After a followed instance ended: undefined when another instance will start, else why the log ends here. */
@@ -23,7 +40,7 @@ export function finalStop(pod: KubeObject, container: string): string | undefine
   const shape = pod as KubeObject & PodShape;
   const terminated = containerStatus(pod, container)?.state?.terminated;
   const phase = shape.status?.phase;
-  if (phase === 'Succeeded' || phase === 'Failed') return `pod ${pod.metadata.name} has ${phase === 'Succeeded' ? 'completed' : 'failed'}: its containers do not run again`;
+  if (isFinished(pod)) return `pod ${pod.metadata.name} has ${phase === 'Succeeded' ? 'completed' : 'failed'}: its containers do not run again`;
   const init = shape.spec?.initContainers?.find((c) => c.name === container);
   // A sidecar (an init container with restartPolicy Always) restarts like a regular container.
   if (init && init.restartPolicy !== 'Always' && terminated?.exitCode === 0) return `init container "${container}" finished (exit code 0): it does not run again; the app containers have their own logs`;

@@ -2,15 +2,18 @@
 // instance: when the container exits, the stream waits for the kubelet to
 // start the next instance (restartCount goes up, or a new containerID) and
 // follows that one, saying so between the two — what `kubectl logs -f`
-// cannot do and what a person debugging a crash loop wants.
+// cannot do and what a person debugging a crash loop wants. A log opened
+// before the container first runs (ContainerCreating, init containers still
+// running) waits for it the same way, where kubectl answers 400.
 
 import { randomUUID } from 'node:crypto';
 import type { BridgeEvents, KubeObject, LogRequest } from '../../preload/api.ts';
 import { isApiError, type KubeClient } from '../kube/client/types.ts';
 import { toBridgeError } from './bridgeError.ts';
-import { finalStop, noLogYet } from './logNotices.ts';
+import { finalStop, hasLog, isFinished, noLogYet } from './logNotices.ts';
 import { chooseContainer, containerStatus } from './podContainers.ts';
 import type { PodStreams } from './podStreams.ts';
+import { watchPodUntil } from './podWatch.ts';
 
 type Emit = (payload: BridgeEvents['logs']) => void;
 const pods = { group: '', version: 'v1', plural: 'pods' };
@@ -25,26 +28,21 @@ function instanceOf(pod: KubeObject, container: string): Instance {
   return { restartCount: status?.restartCount ?? 0, containerID: status?.containerID ?? '' };
 }
 
-/** Resolves with the pod once a new instance of the container runs; undefined when the pod is gone or the wait is aborted. */
-function nextInstance(client: KubeClient, namespace: string, name: string, container: string, after: Instance, signal: AbortSignal): Promise<KubeObject | undefined> {
-  return new Promise((resolve) => {
-    const handle = client.resource(pods).watch(namespace, { fieldSelector: `metadata.name=${name}` }, (event) => {
-      if (event.type === 'DELETED') return finish(undefined);
-      if (event.type !== 'ADDED' && event.type !== 'MODIFIED') return;
-      const pod = event.object as KubeObject;
-      const now = instanceOf(pod, container);
-      const running = containerStatus(pod, container)?.state?.running !== undefined;
-      if (running && (now.restartCount > after.restartCount || (now.containerID !== '' && now.containerID !== after.containerID))) finish(pod);
-    });
-    const onAbort = () => finish(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    void handle.done.then(() => finish(undefined));
-    function finish(pod: KubeObject | undefined) {
-      signal.removeEventListener('abort', onAbort);
-      handle.stop();
-      resolve(pod);
-    }
-  });
+/** A new instance of the container runs: restartCount went up, or its containerID changed. */
+function isNextInstance(container: string, after: Instance) {
+  return (pod: KubeObject) => {
+    const now = instanceOf(pod, container);
+    const running = containerStatus(pod, container)?.state?.running !== undefined;
+    return running && (now.restartCount > after.restartCount || (now.containerID !== '' && now.containerID !== after.containerID));
+  };
+}
+
+/** The pod once the container has a log to read, else why it never will. */
+async function firstStart(client: KubeClient, request: LogRequest, container: string, signal: AbortSignal): Promise<KubeObject | string> {
+  const pod = await watchPodUntil(client, request.namespace, request.pod, (p) => hasLog(p, container) || isFinished(p), signal);
+  if (!pod) return `pod ${request.pod} is gone: the log ends here`;
+  if (hasLog(pod, container)) return pod;
+  return finalStop(pod, container) ?? `container "${container}" never started`;
 }
 
 export class LogSessions {
@@ -64,8 +62,20 @@ export class LogSessions {
     };
     void (async () => {
       let tailLines = request.tailLines;
-      const unscheduled = noLogYet(pod);
-      if (unscheduled) send({ notice: unscheduled });
+      // The API answers 400 "waiting to start" before the container first runs: wait for it on the pod's status instead.
+      const notYet = request.previous ? undefined : noLogYet(pod, container);
+      if (notYet) {
+        send({ notice: notYet });
+        const started = await firstStart(client, request, container, signal);
+        if (typeof started === 'string') {
+          send({ notice: started });
+          send({ end: {} });
+          this.running.delete(streamId);
+          return;
+        }
+        pod = started;
+        send({ notice: `container "${container}" started` });
+      }
       for (;;) {
         const instance = instanceOf(pod, container);
         try {
@@ -94,7 +104,7 @@ export class LogSessions {
           break;
         }
         send({ notice: `container "${container}" stopped; waiting for its next start...` });
-        const next = await nextInstance(client, request.namespace, request.pod, container, instance, signal);
+        const next = await watchPodUntil(client, request.namespace, request.pod, isNextInstance(container, instance), signal);
         if (!next) {
           send({ notice: `pod ${request.pod} is gone: the log ends here` });
           send({ end: {} });

@@ -5,7 +5,7 @@ import type { Problem } from '../../preload/api.ts';
 import { isApiError } from '../kube/client/types.ts';
 import type { ClusterConnection } from './uiHost.ts';
 import { refusalProblems } from '../insight/admissionRefusals.ts';
-import { refusedRequests } from './admissionDiagnosis.ts';
+import { personsRefusals } from './admissionDiagnosis.ts';
 import { clusterProblems } from '../insight/problems.ts';
 import type { EventView, NodeView, PodView } from '../insight/podView.ts';
 
@@ -37,7 +37,7 @@ export async function listProblems(connection: ClusterConnection, namespace: str
     list('networking.k8s.io', 'ingresses', 'Ingress'),
   ]);
   // Only PodLab's API server remembers who was refused; elsewhere controllers' FailedCreate events tell, below.
-  const refused = connection.admissionDenials ? refusalProblems((await refusedRequests(connection, namespace, now)).refusals, now) : [];
+  const refused = refusalProblems(await personsRefusals(connection, namespace, now), now);
   const severityRank = { error: 0, warning: 1, info: 2 };
   return [...refused, ...clusterProblems(
     {

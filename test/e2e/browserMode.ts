@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { removeDir, repoRoot, startPodlab, type PodlabServe } from '../helpers/podlabProcess.ts';
+import { removeClusterObjects, reserveSubnet } from '../helpers/dockerCluster.ts';
+import { removeDir, repoRoot, startPodlab, tempDir, type PodlabServe } from '../helpers/podlabProcess.ts';
 
 export const screenshotDir = join(repoRoot, 'test-results', 'e2e');
 
@@ -76,4 +77,49 @@ export async function openUi(browser: Browser, s: BrowserModeServe, viewport = {
   await page.goto(s.url);
   await page.getByRole('table', { name: 'Pods' }).waitFor();
   return page;
+}
+
+export interface BrowserModeSession {
+  s: BrowserModeServe;
+  browser: Browser;
+  page: Page;
+  /** Closes the browser, stops the serve and removes what it left (a Docker cluster's containers, volumes and network too). */
+  close(): Promise<void>;
+}
+
+export interface BrowserModeOptions {
+  /** `podlab serve`'s flags; default: the simulated runtime, one node. Ignored with `dockerCluster`. */
+  args?: string[];
+  /** A cluster of that name on the real Docker engine (one node), on a subnet no network uses yet. */
+  dockerCluster?: string;
+  viewport?: { width: number; height: number };
+}
+
+/**
+ * What a test file's `before` sets up: a `podlab serve` and a Chromium page
+ * on its UI, once the pods view shows. A failure part way removes what was
+ * started, so `after` has only the session's close to call.
+ */
+export async function openBrowserMode(options: BrowserModeOptions = {}): Promise<BrowserModeSession> {
+  const cluster = options.dockerCluster;
+  const dataDir = cluster ? tempDir(cluster) : undefined;
+  let s: BrowserModeServe | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await s?.serve.stop();
+    if (cluster) await removeClusterObjects(cluster);
+    const dir = s?.serve.dataDir ?? dataDir;
+    if (dir) removeDir(dir);
+  };
+  try {
+    if (dataDir) await reserveSubnet(dataDir);
+    s = await startBrowserModeServe(cluster ? ['--name', cluster, '--runtime', 'docker', '--nodes', '1'] : options.args, dataDir);
+    browser = await launchChromium();
+    const page = await openUi(browser, s, options.viewport);
+    return { s, browser, page, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

@@ -8,14 +8,14 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { eventually } from '../helpers/eventually.ts';
 import { kubectl, kubectlOk } from '../helpers/kubectl.ts';
-import { launchChromium, nav as navIn, screenshot, startBrowserModeServe, stopServe, type BrowserModeServe } from './browserMode.ts';
+import { nav as navIn, openBrowserMode, screenshot, type BrowserModeServe, type BrowserModeSession } from './browserMode.ts';
 
 let s: BrowserModeServe;
-let browser: Browser;
 let page: Page;
+let ui: BrowserModeSession | undefined;
 
 const namespace = 'strict';
 const deployment = `apiVersion: apps/v1
@@ -31,22 +31,14 @@ spec:
 `;
 
 before(async () => {
-  s = await startBrowserModeServe();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
-  await page.goto(s.url);
-  await page.getByRole('table', { name: 'Pods' }).waitFor();
+  ({ s, page } = ui = await openBrowserMode({ viewport: { width: 1400, height: 900 } }));
   await kubectlOk(s.serve.kubeconfig, ['create', 'namespace', namespace]);
   await kubectlOk(s.serve.kubeconfig, ['label', 'namespace', namespace, 'pod-security.kubernetes.io/enforce=restricted']);
   await page.getByRole('combobox', { name: 'Namespace' }).locator(`option[value=${namespace}]`).waitFor({ state: 'attached', timeout: 10_000 });
   await page.getByRole('combobox', { name: 'Namespace' }).selectOption(namespace);
 });
 
-after(async () => {
-  await browser?.close();
-  await stopServe(s);
-});
+after(() => ui?.close());
 
 const nav = (view: string) => navIn(page, view);
 /** An evidence line that is exactly these words (the refusal's whole message contains them too). */

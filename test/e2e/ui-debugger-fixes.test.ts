@@ -5,24 +5,16 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { kubectlOk } from '../helpers/kubectl.ts';
-import { launchChromium, nav, openUi, podRow, screenshot, startBrowserModeServe, stopServe, type BrowserModeServe } from './browserMode.ts';
+import { nav, openBrowserMode, podRow, screenshot, type BrowserModeServe, type BrowserModeSession } from './browserMode.ts';
 
 let s: BrowserModeServe;
-let browser: Browser;
 let page: Page;
+let ui: BrowserModeSession | undefined;
 
-before(async () => {
-  s = await startBrowserModeServe();
-  browser = await launchChromium();
-  page = await openUi(browser, s, { width: 1400, height: 900 });
-});
-
-after(async () => {
-  await browser?.close();
-  await stopServe(s);
-});
+before(async () => ({ s, page } = ui = await openBrowserMode({ viewport: { width: 1400, height: 900 } })));
+after(() => ui?.close());
 
 test('missing ConfigMap: the fix creates it, and the debugger sees the pod turn Ready', async () => {
   await nav(page, 'Samples');

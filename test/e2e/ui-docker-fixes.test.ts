@@ -7,32 +7,18 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { removeDir, tempDir } from '../helpers/podlabProcess.ts';
+import type { Page } from 'playwright-core';
 import { kubectlOk } from '../helpers/kubectl.ts';
-import { launchChromium, nav, openUi, podRow, screenshot, startBrowserModeServe, terminalText, type BrowserModeServe } from './browserMode.ts';
+import { nav, openBrowserMode, podRow, screenshot, terminalText, type BrowserModeServe, type BrowserModeSession } from './browserMode.ts';
 import { eventually } from '../helpers/eventually.ts';
-import { removeClusterObjects, reserveSubnet } from '../helpers/dockerCluster.ts';
 
 const cluster = `uifix-${randomBytes(3).toString('hex')}`;
-const dataDir = tempDir('ui-docker-fixes');
-let s: BrowserModeServe | undefined;
-let browser: Browser | undefined;
+let s: BrowserModeServe;
 let page: Page;
+let ui: BrowserModeSession | undefined;
 
-before(async () => {
-  await reserveSubnet(dataDir);
-  s = await startBrowserModeServe(['--name', cluster, '--runtime', 'docker', '--nodes', '1'], dataDir);
-  browser = await launchChromium();
-  page = await openUi(browser, s!, { width: 1400, height: 900 });
-});
-
-after(async () => {
-  await browser?.close();
-  await s?.serve.stop();
-  await removeClusterObjects(cluster);
-  removeDir(dataDir);
-});
+before(async () => ({ s, page } = ui = await openBrowserMode({ dockerCluster: cluster, viewport: { width: 1400, height: 900 } })));
+after(() => ui?.close());
 
 async function fixSample(sample: string, pod: string | RegExp, rule: string, fixTitle: RegExp, fixed = /Fixed: pod \S+ is Ready/): Promise<void> {
   await nav(page, 'Samples');
@@ -64,7 +50,7 @@ async function fixSample(sample: string, pod: string | RegExp, rule: string, fix
 
 test('ImagePullBackOff: the fix uses a tag the node has, and the replaced pod runs', async () => {
   await fixSample('bad-image', 'bad-image', 'image-pull', /Use busybox:\S+, which the nodes already have/);
-  const image = await kubectlOk(s!.serve.kubeconfig, ['get', 'pod', 'bad-image', '-o', 'jsonpath={.spec.containers[0].image}']);
+  const image = await kubectlOk(s.serve.kubeconfig, ['get', 'pod', 'bad-image', '-o', 'jsonpath={.spec.containers[0].image}']);
   assert.match(image, /^busybox:(1\.36|latest)$/);
 });
 
@@ -74,7 +60,7 @@ test('Pending for 100 CPUs: the fix lowers the request, and the replaced pod is 
 
 test('never Ready (probe on a missing page): the fix probes /, and the pod turns Ready', async () => {
   await fixSample('never-ready', 'never-ready', 'not-ready', /Probe \/ of web instead/);
-  const events = await kubectlOk(s!.serve.kubeconfig, ['get', 'events', '--field-selector', 'involvedObject.name=never-ready', '-o', 'jsonpath={range .items[*]}{.reason}{"\\n"}{end}']);
+  const events = await kubectlOk(s.serve.kubeconfig, ['get', 'events', '--field-selector', 'involvedObject.name=never-ready', '-o', 'jsonpath={range .items[*]}{.reason}{"\\n"}{end}']);
   assert.match(events, /FixApplied/);
   assert.match(events, /FixVerified/);
 });
@@ -85,19 +71,19 @@ test('denied by RBAC: the fix grants what was denied, and the pod\'s next reques
 
 test('CrashLoopBackOff on a missing config file: the fix mounts a ConfigMap with it, and the replaced pod keeps running', async () => {
   await fixSample('crashing', 'crashing', 'crash-loop', /Create ConfigMap crashing-config with config\.yaml and mount it at \/etc\/app/);
-  const data = await kubectlOk(s!.serve.kubeconfig, ['get', 'configmap', 'crashing-config', '-o', 'jsonpath={.data}']);
+  const data = await kubectlOk(s.serve.kubeconfig, ['get', 'configmap', 'crashing-config', '-o', 'jsonpath={.data}']);
   assert.match(data, /config\.yaml/);
 });
 
 test('a liveness probe that kills a slow start before it ever passes: the fix adds a startupProbe, and the replaced pod turns Ready', async () => {
   await fixSample('failing-liveness', 'failing-liveness', 'liveness-slow-start', /Add a startupProbe to app allowing \d+s to start/);
-  const startup = await kubectlOk(s!.serve.kubeconfig, ['get', 'pod', 'failing-liveness', '-o', 'jsonpath={.spec.containers[0].startupProbe.failureThreshold}']);
+  const startup = await kubectlOk(s.serve.kubeconfig, ['get', 'pod', 'failing-liveness', '-o', 'jsonpath={.spec.containers[0].startupProbe.failureThreshold}']);
   assert.ok(Number(startup) * 5 > 25, startup);
 });
 
 test('a Job failing on an unset DATABASE_URL: the fix creates the ConfigMap key and runs the Job again, whose pod completes', async () => {
   await fixSample('job-backoff', /^failing-migration-/, 'run-failed', /Create ConfigMap migration-config with key DATABASE_URL and run the Job again/, /Fixed: pod failing-migration-\S+ completed \(Succeeded\)/);
-  const complete = await kubectlOk(s!.serve.kubeconfig, ['get', 'job', 'failing-migration', '-o', 'jsonpath={.status.succeeded}']);
+  const complete = await kubectlOk(s.serve.kubeconfig, ['get', 'job', 'failing-migration', '-o', 'jsonpath={.status.succeeded}']);
   assert.equal(complete, '1');
 });
 
@@ -107,7 +93,7 @@ test('an Ingress whose backend Service does not exist: the fix creates it for th
 
 test('a claim of a StorageClass that does not exist: the fix replaces it with the default class and the pod with it, which then runs', async () => {
   await fixSample('missing-storageclass', 'fast-app', 'claim-storageclass', /Replace claim fast-data with one of StorageClass standard, and pod fast-app/);
-  const phase = await kubectlOk(s!.serve.kubeconfig, ['get', 'pvc', 'fast-data', '-o', 'jsonpath={.status.phase} {.spec.storageClassName}']);
+  const phase = await kubectlOk(s.serve.kubeconfig, ['get', 'pvc', 'fast-data', '-o', 'jsonpath={.status.phase} {.spec.storageClassName}']);
   assert.equal(phase, 'Bound standard');
 });
 
@@ -117,7 +103,7 @@ test('the label filter "Show its pods" set stays shown in the Pods view, says wh
   const chip = page.getByRole('button', { name: 'Clear label filter app=fast-app' });
   await chip.waitFor({ timeout: 10_000 });
   assert.match(await chip.innerText(), /^Label filter: app=fast-app/);
-  await kubectlOk(s!.serve.kubeconfig, ['delete', 'pod', 'fast-app', '--grace-period=1', '--wait']);
+  await kubectlOk(s.serve.kubeconfig, ['delete', 'pod', 'fast-app', '--grace-period=1', '--wait']);
   await page.getByText('No pods with labels app=fast-app').waitFor({ timeout: 30_000 });
   await chip.click();
   await chip.waitFor({ state: 'detached' });
@@ -126,9 +112,9 @@ test('the label filter "Show its pods" set stays shown in the Pods view, says wh
 
 test('a long log line wraps in the log terminal and reads back whole', async () => {
   const line = Array.from({ length: 60 }, (_, i) => `part${String(i).padStart(2, '0')}-`).join('') + 'END';
-  await kubectlOk(s!.serve.kubeconfig, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'long-line' }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'app', image: 'busybox:1.36', command: ['sh', '-c', `echo before; echo ${line}; echo after; sleep 3600`] }] } }));
+  await kubectlOk(s.serve.kubeconfig, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'long-line' }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'app', image: 'busybox:1.36', command: ['sh', '-c', `echo before; echo ${line}; echo after; sleep 3600`] }] } }));
   // A log asked for before the container starts ends at once: open it once the pod runs.
-  await eventually('pod long-line running', async () => (await kubectlOk(s!.serve.kubeconfig, ['get', 'pod', 'long-line', '-o', 'jsonpath={.status.phase}'])) === 'Running');
+  await eventually('pod long-line running', async () => (await kubectlOk(s.serve.kubeconfig, ['get', 'pod', 'long-line', '-o', 'jsonpath={.status.phase}'])) === 'Running');
   await nav(page, 'Pods');
   await podRow(page, 'long-line').click();
   await page.getByRole('tab', { name: 'Logs' }).click();

@@ -9,34 +9,16 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { removeDir, tempDir } from '../helpers/podlabProcess.ts';
-import { launchChromium, nav, podRow, screenshot, startBrowserModeServe, terminalText, type BrowserModeServe } from './browserMode.ts';
-import { removeClusterObjects, reserveSubnet } from '../helpers/dockerCluster.ts';
+import type { Page } from 'playwright-core';
+import { nav, openBrowserMode, podRow, screenshot, terminalText, type BrowserModeSession } from './browserMode.ts';
 import { eventually } from '../helpers/eventually.ts';
 
 const cluster = `uidock-${randomBytes(3).toString('hex')}`;
-const dataDir = tempDir('ui-docker');
-let s: BrowserModeServe | undefined;
-let browser: Browser | undefined;
 let page: Page;
+let ui: BrowserModeSession | undefined;
 
-before(async () => {
-  await reserveSubnet(dataDir);
-  s = await startBrowserModeServe(['--name', cluster, '--runtime', 'docker', '--nodes', '1'], dataDir);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
-  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
-  await page.goto(s.url);
-  await page.getByRole('table', { name: 'Pods' }).waitFor();
-});
-
-after(async () => {
-  await browser?.close();
-  await s?.serve.stop();
-  await removeClusterObjects(cluster);
-  removeDir(dataDir);
-});
+before(async () => ({ page } = ui = await openBrowserMode({ dockerCluster: cluster })));
+after(() => ui?.close());
 
 const statusBar = () => page.getByRole('contentinfo', { name: 'Status bar' });
 const helloRows = () => podRow(page, /^hello-web-/);

@@ -7,27 +7,16 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { kubectlOk } from '../helpers/kubectl.ts';
-import { launchChromium, nav as navIn, screenshot, startBrowserModeServe, stopServe, type BrowserModeServe } from './browserMode.ts';
+import { nav as navIn, openBrowserMode, screenshot, type BrowserModeServe, type BrowserModeSession } from './browserMode.ts';
 
 let s: BrowserModeServe;
-let browser: Browser;
 let page: Page;
+let ui: BrowserModeSession | undefined;
 
-before(async () => {
-  s = await startBrowserModeServe(['--runtime', 'simulated', '--nodes', '1']);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
-  await page.goto(s.url);
-  await page.getByRole('table', { name: 'Pods' }).waitFor();
-});
-
-after(async () => {
-  await browser?.close();
-  await stopServe(s);
-});
+before(async () => ({ s, page } = ui = await openBrowserMode({ viewport: { width: 1500, height: 900 } })));
+after(() => ui?.close());
 
 const kubectl = (args: string[], input?: string) => kubectlOk(s.serve.kubeconfig, args, input);
 const nav = (view: string) => navIn(page, view);

@@ -3,27 +3,16 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { kubectlOk } from '../helpers/kubectl.ts';
-import { launchChromium, nav as navIn, podRow as podRowIn, screenshot, startBrowserModeServe, stopServe, type BrowserModeServe } from './browserMode.ts';
+import { nav as navIn, openBrowserMode, podRow as podRowIn, screenshot, terminalText, type BrowserModeServe, type BrowserModeSession } from './browserMode.ts';
 
 let s: BrowserModeServe;
-let browser: Browser;
 let page: Page;
+let ui: BrowserModeSession | undefined;
 
-before(async () => {
-  s = await startBrowserModeServe();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
-  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
-  await page.goto(s.url);
-  await page.getByRole('table', { name: 'Pods' }).waitFor();
-});
-
-after(async () => {
-  await browser?.close();
-  await stopServe(s);
-});
+before(async () => ({ s, page } = ui = await openBrowserMode()));
+after(() => ui?.close());
 
 // Pods no node can take stay Pending whatever runs the data plane, so only the test changes them.
 const unplaceable = ['--overrides', JSON.stringify({ spec: { nodeSelector: { 'podlab.test/none': 'x' } } })];
@@ -79,9 +68,29 @@ test('the pod detail shows the pod, its YAML and what the debugger makes of it',
   await page.locator('.finding[data-rule=pending-unschedulable]', { hasText: 'nodeSelector podlab.test/none=x' }).waitFor({ timeout: 10_000 });
   await screenshot(page, 'pod-detail-debug');
   await page.getByRole('tab', { name: 'Logs' }).click();
-  // A pod with no node has no logs yet: the API answers an empty log, as kube-apiserver does, and the terminal stays empty.
+  // A pod with no node has no log yet: the terminal says so and waits for a node to run it.
   await page.locator('.xterm').first().waitFor();
   await screenshot(page, 'pod-detail-logs-pending');
+  await page.getByRole('button', { name: 'Back to pods' }).click();
+});
+
+test('the Logs tab opened before its container starts says it waits, then shows the log once the container runs', async () => {
+  await nav('Pods');
+  // The ConfigMap it reads is missing: the kubelet holds the container (CreateContainerConfigError) until it exists.
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'late-start' }, spec: { containers: [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'], env: [{ name: 'MODE', valueFrom: { configMapKeyRef: { name: 'late-settings', key: 'MODE' } } }] }] } };
+  await kubectlOk(s.serve.kubeconfig, ['apply', '-f', '-'], JSON.stringify(pod));
+  await podRow('late-start').click();
+  await page.getByRole('tab', { name: 'Logs' }).click();
+  await page.locator('.terminal[aria-label="Log output"] .xterm-rows', { hasText: 'container "app" is waiting to start' }).waitFor({ timeout: 10_000 });
+  await screenshot(page, 'pod-detail-logs-waiting');
+
+  await kubectlOk(s.serve.kubeconfig, ['create', 'configmap', 'late-settings', '--from-literal=MODE=fast']);
+  await page.locator('.terminal[aria-label="Log output"] .xterm-rows', { hasText: 'simulated container app of pod default/late-start started' }).waitFor({ timeout: 30_000 });
+  const text = await terminalText(page, 'Log output');
+  assert.match(text, /container "app" started/);
+  assert.equal(await page.getByText('log ended').count(), 0, 'the followed log stays open');
+  assert.equal(await page.locator('.terminal-tab .error-box').count(), 0);
+  await screenshot(page, 'pod-detail-logs-started');
   await page.getByRole('button', { name: 'Back to pods' }).click();
 });
 

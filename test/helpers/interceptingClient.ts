@@ -18,6 +18,8 @@ export class InterceptingClient implements KubeClient {
   private readonly interceptors: Interceptor[] = [];
   private readonly watches = new Set<WatchHandle>();
   private held: (() => void)[] | undefined;
+  /** Every call made through this client but watches, in order: for tests that count requests. */
+  readonly calls: Call[] = [];
 
   constructor(private readonly inner: KubeClient) {}
 
@@ -53,6 +55,7 @@ export class InterceptingClient implements KubeClient {
   resource<T extends KubeObject = KubeObject>(ref: ResourceRef): ResourceClient<T> {
     const inner = this.inner.resource<T>(ref);
     const intercept = (method: keyof ResourceClient, args: unknown[]) => {
+      this.calls.push({ plural: ref.plural, method, args });
       for (const interceptor of [...this.interceptors]) {
         const error = interceptor({ plural: ref.plural, method, args });
         if (error) return error;

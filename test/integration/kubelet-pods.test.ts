@@ -57,6 +57,19 @@ async function containersOf(pod: Pod): Promise<Docker.ContainerInfo[]> {
   return docker.listContainers({ all: true, filters: JSON.stringify({ label: [`io.kubernetes.pod.uid=${pod.metadata.uid}`] }) });
 }
 
+/** What a command run in the container prints (stdout and stderr, in Docker's multiplexed frames). */
+async function execOutput(containerID: string, cmd: string[]): Promise<string> {
+  const exec = await docker.getContainer(containerID.replace('docker://', '')).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  return new Promise<string>((resolve, reject) =>
+    exec.start({}, (error, stream) => {
+      if (error || !stream) return reject(error);
+      let text = '';
+      stream.on('data', (c: Buffer) => (text += c.toString()));
+      stream.on('end', () => resolve(text));
+    }),
+  );
+}
+
 const busybox = (name: string, script: string, extra: Partial<Container> = {}): Container => ({ name, image: 'busybox:1.36', command: ['sh', '-c', script], ...extra });
 // PID 1 ignores SIGTERM unless it traps it: these exit at once, so deletions are quick.
 const sleeper = (name: string, extra: Partial<Container> = {}) => busybox(name, "trap 'exit 0' TERM; while true; do sleep 1; done", extra);
@@ -236,34 +249,34 @@ describe('kubelet on Docker', () => {
     await pods().delete('default', 'needs-cfg');
   });
 
-  test('an emptyDir with medium Memory is one tmpfs shared by the pod\'s containers, removed with the pod', async () => {
-    await createPod('shm', {
-      volumes: [{ name: 'scratch', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }],
-      containers: [
-        sleeper('writer', { command: ['sh', '-c', 'echo from-writer > /scratch/msg; sleep 3600'], volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }),
-        sleeper('reader', { volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }),
-      ],
+  /** Pod `name` of two containers sharing an emptyDir at /shared: `writer` writes `text` there; resolves once `reader` reads it back. */
+  async function sharedEmptyDir(name: string, emptyDir: object, text: string, extra: Partial<Pod['spec']> = {}) {
+    const volumeMounts = [{ name: 'shared', mountPath: '/shared' }];
+    await createPod(name, {
+      ...extra,
+      volumes: [{ name: 'shared', emptyDir }],
+      containers: [sleeper('writer', { command: ['sh', '-c', `echo ${text} > /shared/msg; trap 'exit 0' TERM; while true; do sleep 1; done`], volumeMounts }), sleeper('reader', { volumeMounts })],
     });
-    const pod = await podWhere('shm', 'shm Running', (p) => p.status?.phase === 'Running', 60_000);
-    const reader = docker.getContainer(status(pod, 'reader')!.containerID!.replace('docker://', ''));
-    const read = async (cmd: string[]) => {
-      const exec = await reader.exec({ Cmd: cmd, AttachStdout: true });
-      return new Promise<string>((resolve, reject) =>
-        exec.start({}, (error, stream) => {
-          if (error || !stream) return reject(error);
-          let text = '';
-          stream.on('data', (c: Buffer) => (text += c.toString()));
-          stream.on('end', () => resolve(text));
-        }),
-      );
-    };
-    assert.match(await eventually('the writer\'s file seen by the reader', async () => ((await read(['cat', '/scratch/msg'])).includes('from-writer') ? 'ok' : undefined)), /ok/);
-    assert.match(await read(['sh', '-c', 'grep " /scratch " /proc/mounts']), /tmpfs .*size=16384k/);
+    const pod = await podWhere(name, `${name} Running`, (p) => p.status?.phase === 'Running', 60_000);
+    const read = (cmd: string[]) => execOutput(status(pod, 'reader')!.containerID!, cmd);
+    await eventually(`the writer's file seen by the reader in ${name}`, async () => (await read(['cat', '/shared/msg'])).includes(text));
+    return { pod, read };
+  }
+
+  test('an emptyDir with medium Memory is one tmpfs shared by the pod\'s containers, removed with the pod', async () => {
+    const { pod, read } = await sharedEmptyDir('shm', { medium: 'Memory', sizeLimit: '16Mi' }, 'from-writer');
+    assert.match(await read(['sh', '-c', 'grep " /shared " /proc/mounts']), /tmpfs .*size=16384k/);
     await pods().delete('default', 'shm', { gracePeriodSeconds: 0 });
     await eventually('the pod\'s memory volume removed', async () => {
       const { Volumes } = await docker.listVolumes({ filters: JSON.stringify({ label: [`io.kubernetes.pod.uid=${pod.metadata.uid}`] }) });
       return (Volumes ?? []).length === 0;
     });
+  });
+
+  test('an emptyDir is 0777 as the kubelet makes it: a container running as user 1000 writes there, another reads it', async () => {
+    const { read } = await sharedEmptyDir('nonroot', {}, 'from-1000', { securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 } });
+    assert.match(await read(['stat', '-c', '%a %u', '/shared']), /\b777 0\b/);
+    await pods().delete('default', 'nonroot', { gracePeriodSeconds: 0 });
   });
 
   test('env resolves downward API, ConfigMap keys and $(VAR); init containers run first; runAsNonRoot refuses root', async () => {

@@ -9,8 +9,14 @@ function pod(spec: object, status: object): KubeObject {
 const exited = (name: string, exitCode: number) => ({ name, ready: false, restartCount: 0, state: { terminated: { exitCode } } });
 
 test('log notices tell a pod never scheduled, a finished init container, and a container that will not restart from one that will', () => {
-  assert.match(noLogYet(pod({ containers: [{ name: 'app' }] }, {}))!, /not scheduled on a node yet/);
-  assert.equal(noLogYet(pod({ nodeName: 'node-1', containers: [{ name: 'app' }] }, {})), undefined);
+  assert.match(noLogYet(pod({ containers: [{ name: 'app' }] }, {}), 'app')!, /not scheduled on a node yet/);
+  const running = (name: string) => ({ name, ready: true, restartCount: 0, state: { running: {} } });
+  assert.equal(noLogYet(pod({ nodeName: 'node-1', containers: [{ name: 'app' }] }, { containerStatuses: [running('app')] }), 'app'), undefined);
+  assert.match(noLogYet(pod({ nodeName: 'node-1', containers: [{ name: 'app' }] }, {}), 'app')!, /container "app" is waiting to start: the log opens once it runs/);
+  const creating = { containerStatuses: [{ name: 'app', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }] };
+  assert.match(noLogYet(pod({ nodeName: 'node-1', containers: [{ name: 'app' }] }, creating), 'app')!, /waiting to start \(ContainerCreating\)/);
+  const crashLooping = { containerStatuses: [{ name: 'app', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1 } } }] };
+  assert.equal(noLogYet(pod({ nodeName: 'node-1', containers: [{ name: 'app' }] }, crashLooping), 'app'), undefined, 'a crash-looping container has its last instance to read');
 
   const withInit = pod({ nodeName: 'n', initContainers: [{ name: 'migrate' }], containers: [{ name: 'app' }] }, { phase: 'Running', initContainerStatuses: [exited('migrate', 0)] });
   assert.match(finalStop(withInit, 'migrate')!, /init container "migrate" finished \(exit code 0\): it does not run again/);

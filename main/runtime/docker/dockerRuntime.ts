@@ -9,6 +9,7 @@ import {
   CONTAINER_TYPE_CONTAINER,
   CONTAINER_TYPE_SANDBOX,
   ImageNotPresentError,
+  LABEL_CLUSTER,
   LABEL_CONTAINER_TYPE,
   LABEL_SANDBOX_ID,
   NotFoundError,
@@ -38,6 +39,7 @@ import {
 } from '../runtime.ts';
 import { containerCreateOptions, toContainer, toContainerStatus } from './containers.ts';
 import { resolveVolumeSubPaths } from './volumeSubPath.ts';
+import { openVolumeToAll } from './volumeMode.ts';
 import { DEFAULT_PAUSE_IMAGE } from './defaults.ts';
 import { createDockerClient, dockerMessage, engineCall, engineCallIdempotent, httpStatus, toRuntimeError } from './engine.ts';
 import { containerEvents } from './events.ts';
@@ -188,9 +190,18 @@ export class DockerRuntime implements Runtime {
   async createVolume(spec: VolumeSpec): Promise<void> {
     // A memory volume is the local driver's tmpfs: one filesystem for all the pod's containers, unlike a per-container tmpfs mount.
     const driverOpts = spec.medium === 'memory' ? { type: 'tmpfs', device: 'tmpfs', o: spec.sizeBytes ? `size=${spec.sizeBytes},mode=1777` : 'mode=1777' } : undefined;
+    // Only a new volume is opened up: one that exists may hold a mode its pod's containers chose.
+    const exists = await engineCall(`inspect volume ${spec.name}`, () =>
+      this.docker.getVolume(spec.name).inspect().then(
+        () => true,
+        (error: unknown) => (httpStatus(error) === 404 ? false : Promise.reject(error)),
+      ),
+    );
     await engineCall(`create volume ${spec.name}`, () =>
       this.docker.createVolume({ Name: spec.name, Labels: { ...spec.labels, ...placementLabels(this.placement) }, ...(driverOpts ? { Driver: 'local', DriverOpts: driverOpts } : {}) }),
     );
+    // The helper carries the cluster label only: deleting the cluster removes a leftover, and the node's kubelet never sees it.
+    if (!exists && !driverOpts) await openVolumeToAll(this.docker, spec.name, this.context.pauseImage, { [LABEL_CLUSTER]: this.cluster });
   }
 
   async removeVolume(name: string): Promise<void> {

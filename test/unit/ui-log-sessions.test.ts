@@ -103,6 +103,7 @@ function apiLikeStreams(lines: string): PodStreams & { calls: number } {
       yield lines;
     },
     exec: () => Promise.reject(new Error('unused')),
+    portForward: () => Promise.reject(new Error('unused')),
   };
   return streams;
 }

@@ -8,11 +8,12 @@
 // PodLab's API server serves it too. v4 has no half-close: the end of either
 // side ends the WebSocket, and the tunnel with it.
 
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import { connectionOptions, type ApiEndpoint } from '../kube/client/apiEndpoint.ts';
 import { apiFailure } from './apiFailure.ts';
 import { BridgeFailure } from './bridgeError.ts';
+import { WebSocketDuplex } from '../kube/webSocketDuplex.ts';
 
 const DATA = 0;
 const ERROR = 1;
@@ -21,52 +22,30 @@ const PORT_PREFIX_BYTES = 2;
 export const PORT_FORWARD_CHANNEL_PROTOCOL = 'v4.channel.k8s.io';
 
 /** The pod's port as a byte stream; destroyed with the error-channel text (a BridgeFailure) when the node reports one. */
-class PodPortTunnel extends Duplex {
+class PodPortTunnel extends WebSocketDuplex {
   /** Bytes of the port prefix still to skip, per channel. */
   private readonly prefix = { [DATA]: PORT_PREFIX_BYTES, [ERROR]: PORT_PREFIX_BYTES };
   private errorText = '';
 
-  constructor(private readonly ws: WebSocket) {
-    super({ allowHalfOpen: false });
-    ws.on('message', (data: Buffer) => {
-      const channel = data[0];
-      if (channel !== DATA && channel !== ERROR) return;
-      const skip = Math.min(this.prefix[channel], data.length - 1);
-      this.prefix[channel] -= skip;
-      const payload = data.subarray(1 + skip);
-      if (payload.length === 0) return;
-      if (channel === ERROR) {
-        this.errorText += payload.toString();
-        this.destroy(new BridgeFailure(this.errorText));
-      } else if (!this.push(payload)) ws.pause();
-    });
-    ws.on('close', () => {
-      this.push(null);
-      if (!this.writableFinished) this.destroy();
-    });
-    ws.on('error', (error) => this.destroy(error));
+  protected payload(message: Buffer): Buffer | undefined {
+    const channel = message[0];
+    if (channel !== DATA && channel !== ERROR) return undefined;
+    const skip = Math.min(this.prefix[channel], message.length - 1);
+    this.prefix[channel] -= skip;
+    const payload = message.subarray(1 + skip);
+    if (channel === DATA || payload.length === 0) return payload;
+    this.errorText += payload.toString();
+    this.destroy(new BridgeFailure(this.errorText));
+    return undefined;
   }
 
-  override _read(): void {
-    this.ws.resume();
+  protected override frame(chunk: Buffer): Buffer {
+    return Buffer.concat([Buffer.from([DATA]), chunk]);
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return callback(new Error('the port-forward WebSocket is closed'));
-    this.ws.send(Buffer.concat([Buffer.from([DATA]), chunk]), { binary: true }, (error) => callback(error ?? null));
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.close(1000);
-    callback();
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
-      if (error && !(error instanceof BridgeFailure)) this.ws.terminate();
-      else this.ws.close(1000);
-    }
-    callback(error);
+  /** The node's own error ends the WebSocket cleanly: the connection is fine, the pod's port was not. */
+  protected override closesCleanlyOn(error: Error): boolean {
+    return error instanceof BridgeFailure;
   }
 }
 

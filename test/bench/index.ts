@@ -409,6 +409,7 @@ async function main(): Promise<void> {
       const perPodKiB = ((u.heapBigPodsMiB - u.heapPodsMiB) * 1024) / (u.bigPods - u.pods);
       sections.push(
         `| switch to the context with ${u.pods.toLocaleString('en')} pods → its pods shown (${u.switches} switches) | ${row(u.switchToContextMs)} | ≤ 1 s: ${verdict(u.switchToContextMs.max <= 1000)} |`,
+        `| same list straight from that API server (one HTTPS GET of ${(u.directListBytes / 2 ** 20).toFixed(1)} MiB, no UI): what a switch cannot go below | ${row(u.directListMs)} | |`,
         `| switch back to PodLab's own cluster → its pods shown | ${row(u.switchBackMs)} | |`,
         `| watches the page holds on the Pods view / after leaving for the Cluster view | ${u.watchesOpen.join(', ')} / ${u.watchesOpenAfterLeaving.join(', ')} | one per kind the view needs, released when it closes |`,
         `| page JS heap after a full GC: own cluster / ${u.pods.toLocaleString('en')} pods / ${u.bigPods.toLocaleString('en')} pods | ${u.heapHomeMiB.toFixed(0)} / ${u.heapPodsMiB.toFixed(0)} / ${u.heapBigPodsMiB.toFixed(0)} MiB (${perPodKiB.toFixed(1)} KiB per pod) | |`,

@@ -27,6 +27,9 @@ export interface ContextSwitchResults {
   pods: number;
   /** Status bar change → first frame with every pod of the context counted and rows drawn. */
   switchToContextMs: Stats;
+  /** The same list straight from the other cluster's API server (the bench's own HTTPS request): the part of a switch no UI change can save. */
+  directListMs: Stats;
+  directListBytes: number;
   /** Back to PodLab's own cluster → its pods shown. */
   switchBackMs: Stats;
   switches: number;
@@ -121,6 +124,13 @@ export async function benchUiContexts(options: { pods?: number; bigPods?: number
       const heapHomeMiB = await retainedHeapMiB(page);
 
       progress('switching');
+      const direct: number[] = [];
+      let directListBytes = 0;
+      for (let i = 0; i < switches; i++) {
+        const from = performance.now();
+        directListBytes = (await rawRequest(api, 'GET', '/api/v1/namespaces/default/pods')).body.length;
+        direct.push(performance.now() - from);
+      }
       const toContext: number[] = [];
       const back: number[] = [];
       for (let i = 0; i < switches; i++) {
@@ -152,6 +162,8 @@ export async function benchUiContexts(options: { pods?: number; bigPods?: number
       return {
         pods,
         switchToContextMs: stats(toContext),
+        directListMs: stats(direct),
+        directListBytes,
         switchBackMs: stats(back),
         switches: toContext.length,
         heapHomeMiB,

@@ -27,7 +27,8 @@ function recordingStreams() {
   const reads: Array<{ pod: string; previous: boolean }> = [];
   let running = 0;
   let most = 0;
-  const streams: PodStreams = {
+  // Only logs are read here (a cast, so the stub needs no other stream PodStreams may offer).
+  const streams = {
     async *logs(_namespace: string, pod: string, options: PodLogOptions) {
       reads.push({ pod, previous: options.previous });
       running++;
@@ -43,7 +44,7 @@ function recordingStreams() {
       }
     },
     exec: () => Promise.reject(new Error('no exec here')),
-  };
+  } as PodStreams;
   return { streams, reads, most: () => most };
 }
 

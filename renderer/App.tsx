@@ -64,7 +64,7 @@ interface WorkspaceProps {
 }
 
 function Workspace({ status, settings, setSettings, view, setView }: WorkspaceProps) {
-  const [namespace, setNamespace] = useState(settings.defaultNamespace);
+  const [namespace, setNamespace] = useState(status.context?.namespace ?? settings.defaultNamespace);
   const [labelSelector, setLabelSelector] = useState('');
   const [pod, setPod] = useState<{ namespace: string; name: string; tab?: PodTab }>();
   const [workload, setWorkload] = useState<ObjectRef>();
@@ -72,10 +72,14 @@ function Workspace({ status, settings, setSettings, view, setView }: WorkspacePr
   const [resourcesAt, setResourcesAt] = useState<ResourceLocation>();
   // A kubeconfig context opens in its own namespace, as kubectl uses it (its user may see no other); PodLab's clusters in the setting's.
   const contextNamespace = status.context?.namespace;
-  useEffect(() => {
+  // Set while rendering, not in an effect: the views' watches then start once, in the new cluster's namespace,
+  // instead of listing everything under the old one first. A changed setting applies on the next switch, not mid-view.
+  const shownCluster = `${status.name}\n${contextNamespace ?? ''}`;
+  const [namespaceOf, setNamespaceOf] = useState(shownCluster);
+  if (namespaceOf !== shownCluster) {
+    setNamespaceOf(shownCluster);
     setNamespace(contextNamespace ?? settings.defaultNamespace);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- a changed setting applies on the next switch, not mid-view
-  }, [status.name, contextNamespace]);
+  }
   const go = (next: View) => {
     setView(next);
     setPod(undefined);

@@ -1,7 +1,6 @@
 // Every problem in the cluster at once: each pod's findings (the debugger's
-// rules, without what only a single pod's diagnosis fetches: previous logs
-// and the API server's denial memory), and the best-practice advice once per
-// workload rather than once per replica. Pure and linear in the pods, so it
+// rules, with the logs of the few pods worth reading where they were read),
+// and the best-practice advice once per workload rather than once per replica. Pure and linear in the pods, so it
 // stays fast for thousands of them.
 
 import type { Problem } from '../../preload/api.ts';
@@ -12,6 +11,7 @@ import { podServiceAccount } from './rbacDenied.ts';
 import { objectProblems, type ObjectProblemInput } from './objectProblems.ts';
 import { rules } from './diagnosePod.ts';
 import type { EventView, NodeView, PodView } from './podView.ts';
+import type { SeenDenial } from './rule.ts';
 
 export type { Problem };
 
@@ -25,6 +25,8 @@ export interface ClusterObjects extends Partial<Omit<ObjectProblemInput, 'pods' 
   disruptionBudgets: KubeObject[];
   /** The API server's recent RBAC denials of a user, where the API server is PodLab's. */
   denials?: (user: string) => AuthorizationDenial[];
+  /** Elsewhere, what the logs of the pods worth reading told, by pod uid: their finished instances' last lines and the denials they quote. */
+  podLogs?: Map<string, { previousLogs: Record<string, string[]>; denials: SeenDenial[] }>;
 }
 
 interface WorkloadSpec {
@@ -68,7 +70,8 @@ export function clusterProblems(objects: ClusterObjects, now: Date): Problem[] {
     const namespace = pod.metadata.namespace ?? 'default';
     const name = pod.metadata.name ?? '';
     const podSubject = { kind: 'Pod', namespace, name, pod: name };
-    const input = { pod, events: eventsByUid.get(pod.metadata.uid ?? '') ?? [], nodes: objects.nodes, previousLogs: {}, denials: objects.denials?.(podServiceAccount(pod).user) };
+    const logged = objects.podLogs?.get(pod.metadata.uid ?? '');
+    const input = { pod, events: eventsByUid.get(pod.metadata.uid ?? '') ?? [], nodes: objects.nodes, previousLogs: logged?.previousLogs ?? {}, denials: logged?.denials ?? objects.denials?.(podServiceAccount(pod).user) };
     for (const rule of rules) for (const finding of rule(input, now)) problems.push({ subject: podSubject, finding });
 
     let ref = controllerOf(pod);

@@ -15,37 +15,10 @@ import { parseForbidden } from '../insight/forbiddenText.ts';
 import type { EventView, NodeView, PodView } from '../insight/podView.ts';
 import { forbiddenStatus, namespaceRights, selfAccessReview } from './accessReviews.ts';
 import { previewFix } from './fixes/applyFix.ts';
-import { logTail } from './logTail.ts';
-import { containerStatus } from './podContainers.ts';
+import { finishedLogs } from './finishedLogs.ts';
 import { podPractices } from './practices.ts';
-import { podStreamsAvailable } from './podStreams.ts';
 import { serviceAccountDenials } from './serviceAccountDenials.ts';
 import type { ClusterConnection } from './uiHost.ts';
-
-const previousLogLines = 20;
-
-/** Whose log tells why a container stopped: the previous instance after a restart, the current one when it ended without one. */
-function finishedInstance(pod: KubeObject, container: string): { previous: boolean } | undefined {
-  const status = containerStatus(pod, container);
-  if (status?.restartCount) return { previous: true };
-  return status?.state?.terminated ? { previous: false } : undefined;
-}
-
-async function previousLogs(connection: ClusterConnection, pod: KubeObject, refused: RefusedRead[]): Promise<Record<string, string[]>> {
-  const logs: Record<string, string[]> = {};
-  if (!podStreamsAvailable(connection.streams)) return logs;
-  for (const container of ((pod as PodView).spec?.containers ?? []).map((c) => c.name)) {
-    const instance = finishedInstance(pod, container);
-    if (!instance) continue;
-    try {
-      logs[container] = await logTail(connection.streams, pod, container, { previous: instance.previous, timestamps: false, lines: previousLogLines });
-    } catch (err) {
-      // Without the last log the other evidence still stands; a refusal is said.
-      noteRefusal(refused, `the last log of container ${container}`)(err);
-    }
-  }
-  return logs;
-}
 
 /** The objects some rules read (see RelatedObjects); a kind the user may not list, or the server does not serve, counts as none. */
 async function relatedObjects(client: KubeClient, pod: KubeObject): Promise<RelatedObjects> {
@@ -122,7 +95,7 @@ export async function diagnose(connection: ClusterConnection, namespace: string,
       .resource({ group: '', version: 'v1', plural: 'nodes' })
       .list()
       .then((list) => list.items as NodeView[], noteRefusal(refused, 'the nodes (their conditions and taints)')),
-    previousLogs(connection, pod, refused),
+    finishedLogs(connection, pod, refused),
     relatedObjects(client, pod),
     probeRuns(connection, namespace, name),
   ]);

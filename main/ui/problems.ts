@@ -1,4 +1,5 @@
-// The problems view's data: one list per kind it reads, then the pure
+// The problems view's data: one list per kind it reads, the logs of the few
+// pods worth reading on clusters PodLab does not run, then the pure
 // computation over all of them.
 
 import type { Problem } from '../../preload/api.ts';
@@ -7,6 +8,7 @@ import type { ClusterConnection } from './uiHost.ts';
 import { refusalProblems } from '../insight/admissionRefusals.ts';
 import { personsRefusals } from './admissionDiagnosis.ts';
 import { clusterProblems } from '../insight/problems.ts';
+import { loggedEvidence } from './loggedDenials.ts';
 import type { EventView, NodeView, PodView } from '../insight/podView.ts';
 
 export async function listProblems(connection: ClusterConnection, namespace: string | undefined, now = new Date()): Promise<Problem[]> {
@@ -38,6 +40,8 @@ export async function listProblems(connection: ClusterConnection, namespace: str
   ]);
   // Only PodLab's API server remembers who was refused; elsewhere controllers' FailedCreate events tell, below.
   const refused = refusalProblems(await personsRefusals(connection, namespace, now), now);
+  // Only PodLab's API server remembers RBAC denials; elsewhere the logs of the pods in trouble quote them.
+  const podLogs = await loggedEvidence(connection, pods as PodView[], events as EventView[], now);
   const severityRank = { error: 0, warning: 1, info: 2 };
   return [...refused, ...clusterProblems(
     {
@@ -54,6 +58,7 @@ export async function listProblems(connection: ClusterConnection, namespace: str
       claims,
       ingresses,
       denials: connection.denials,
+      podLogs,
     },
     now,
   )].sort((a, b) => severityRank[a.finding.severity] - severityRank[b.finding.severity]);

@@ -2,7 +2,9 @@
 // client-go informer does it. Changes are sent in batches (a burst of a
 // thousand pod updates arrives as a few messages, not a thousand), a watch
 // the server ends is resumed from the last resourceVersion seen, and 410 Gone
-// (history compacted) or any error is answered by listing again.
+// (history compacted) or any error is answered by listing again. Objects go
+// without metadata.managedFields: no view shows them (YAML is read with a get,
+// as kubectl get -o yaml hides them), and they are a third of a pod's bytes.
 
 import { randomUUID } from 'node:crypto';
 import type { BridgeEvents, KubeObject, Selection, Status, WatchChange } from '../../preload/api.ts';
@@ -11,6 +13,12 @@ import { toBridgeError } from './bridgeError.ts';
 import { forbiddenMessage } from './forbiddenAdvice.ts';
 
 const batchMs = 50;
+
+function forViews(object: KubeObject): KubeObject {
+  if (!object.metadata?.managedFields) return object;
+  const { managedFields: _managedFields, ...metadata } = object.metadata;
+  return { ...object, metadata };
+}
 const retryMs = 1000;
 
 type Emit = (payload: BridgeEvents['watch']) => void;
@@ -56,7 +64,7 @@ class LiveSelection {
       const kind = list.kind.replace(/List$/, '');
       const apiVersion = list.apiVersion;
       // List items come without kind/apiVersion; views and YAML want them.
-      this.emit({ watchId: this.id, sync: list.items.map((item) => ({ apiVersion, kind, ...item })) });
+      this.emit({ watchId: this.id, sync: list.items.map((item) => ({ apiVersion, kind, ...forViews(item) })) });
       this.watch();
     } catch (err) {
       if (this.stopped) return;
@@ -79,7 +87,7 @@ class LiveSelection {
       }
       if (object.metadata?.resourceVersion) this.resourceVersion = object.metadata.resourceVersion;
       if (event.type === 'BOOKMARK') return;
-      this.pending.push({ type: event.type, object });
+      this.pending.push({ type: event.type, object: forViews(object) });
       this.flushTimer ??= setTimeout(() => this.flush(), batchMs);
     });
     this.handle = handle;

@@ -26,6 +26,7 @@ interface Props<T> {
 }
 
 const overscan = 8;
+const collator = new Intl.Collator(undefined, { numeric: true });
 
 export function VirtualTable<T>({ rows, columns, rowKey, onRowClick, selectedKey, empty, rowHeight = 30, label }: Props<T>) {
   const body = useRef<HTMLDivElement>(null);
@@ -43,17 +44,19 @@ export function VirtualTable<T>({ rows, columns, rowKey, onRowClick, selectedKey
     return () => observer.disconnect();
   }, []);
 
+  // Callers build their columns anew on every render (their cells read the clock); a sort value is a pure
+  // function of the row, so the rows are sorted again only when they or the sort change, not on every scroll or tick.
+  const latestColumns = useRef(columns);
+  latestColumns.current = columns;
   const sorted = useMemo(() => {
-    const column = sort && columns.find((c) => c.key === sort.key);
+    const column = sort && latestColumns.current.find((c) => c.key === sort.key);
     if (!column?.sortValue) return rows;
     const value = column.sortValue;
-    const out = [...rows].sort((a, b) => {
-      const x = value(a);
-      const y = value(b);
-      return typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
-    });
+    const keyed = rows.map((row) => ({ row, key: value(row) }));
+    keyed.sort((a, b) => (typeof a.key === 'number' && typeof b.key === 'number' ? a.key - b.key : collator.compare(String(a.key), String(b.key))));
+    const out = keyed.map((k) => k.row);
     return sort?.descending ? out.reverse() : out;
-  }, [rows, columns, sort]);
+  }, [rows, sort]);
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
   const last = Math.min(sorted.length, Math.ceil((scrollTop + viewHeight) / rowHeight) + overscan);

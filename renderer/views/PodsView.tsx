@@ -16,7 +16,7 @@ import { resources } from '../resourceTypes.ts';
 import { usePodMetrics } from '../metrics/usePodMetrics.ts';
 import { cpuText, memoryText, type PodUsage } from '../metrics/usage.ts';
 
-interface Row {
+interface Printed {
   pod: PodView;
   key: string;
   name: string;
@@ -24,13 +24,32 @@ interface Row {
   ready: string;
   status: string;
   health: PodHealth;
-  restarts: string;
   restartCount: number;
   created: number;
-  age: string;
   ip: string;
   node: string;
+}
+
+interface Row extends Printed {
   usage?: PodUsage;
+}
+
+function printPod(pod: PodView, nodesByName: Map<string, NodeView>): Printed {
+  // READY and STATUS do not depend on the time; RESTARTS' "(5m ago)" does and is printed when drawn.
+  const printed = summarizePod(pod, new Date());
+  return {
+    pod,
+    key: pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`,
+    name: pod.metadata.name ?? '',
+    namespace: pod.metadata.namespace ?? '',
+    ready: printed.ready,
+    status: printed.status,
+    health: podHealth(pod, printed.status, printed.ready, nodesByName),
+    restartCount: Number.parseInt(printed.restarts, 10) || 0,
+    created: Date.parse(pod.metadata.creationTimestamp ?? '') || 0,
+    ip: pod.status?.podIP ?? '<none>',
+    node: pod.spec?.nodeName ?? '<none>',
+  };
 }
 
 export function PodsView({ namespace, labelSelector, onClearSelector, onOpen }: { namespace: string; labelSelector?: string; onClearSelector: () => void; onOpen: (namespace: string, name: string) => void }) {
@@ -41,38 +60,28 @@ export function PodsView({ namespace, labelSelector, onClearSelector, onOpen }: 
   const now = useNow();
   const [filter, setFilter] = useState('');
   const metrics = usePodMetrics(namespace);
+  // What a row shows that only its pod (and the nodes) decide, kept per pod object: a watch batch
+  // recomputes the pods it changed, not all of them, and the clock's tick recomputes nothing here.
+  const printedByPod = useMemo(() => new WeakMap<PodView, Printed>(), [nodesByName]);
   const rows = useMemo<Row[]>(() => {
     const needle = filter.trim().toLowerCase();
     return live.items
       .filter((p) => !needle || (p.metadata.name ?? '').toLowerCase().includes(needle))
       .map((pod) => {
-        const printed = summarizePod(pod, now);
-        return {
-          pod,
-          key: pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`,
-          name: pod.metadata.name ?? '',
-          namespace: pod.metadata.namespace ?? '',
-          ready: printed.ready,
-          status: printed.status,
-          health: podHealth(pod, printed.status, printed.ready, nodesByName),
-          restarts: printed.restarts,
-          restartCount: Number.parseInt(printed.restarts, 10) || 0,
-          created: Date.parse(pod.metadata.creationTimestamp ?? '') || 0,
-          age: ageSince(pod.metadata.creationTimestamp, now),
-          ip: pod.status?.podIP ?? '<none>',
-          node: pod.spec?.nodeName ?? '<none>',
-          usage: metrics?.byPod.get(`${pod.metadata.namespace}/${pod.metadata.name}`),
-        };
+        let printed = printedByPod.get(pod);
+        if (!printed) printedByPod.set(pod, (printed = printPod(pod, nodesByName)));
+        return { ...printed, usage: metrics?.byPod.get(`${printed.namespace}/${printed.name}`) };
       });
-  }, [live.items, filter, now, metrics, nodesByName]);
+  }, [live.items, filter, metrics, nodesByName, printedByPod]);
 
   const columns: Column<Row>[] = [
     { key: 'name', title: 'NAME', width: 'minmax(200px, 3fr)', render: (r) => r.name, sortValue: (r) => r.name },
     ...(namespace ? [] : [{ key: 'namespace', title: 'NAMESPACE', width: 'minmax(110px, 1.2fr)', render: (r: Row) => r.namespace, sortValue: (r: Row) => r.namespace }]),
     { key: 'ready', title: 'READY', width: '70px', render: (r) => r.ready },
     { key: 'status', title: 'STATUS', width: 'minmax(150px, 1.6fr)', render: (r) => <StatusCell status={r.status} health={r.health} />, sortValue: (r) => r.status },
-    { key: 'restarts', title: 'RESTARTS', width: '120px', render: (r) => r.restarts, sortValue: (r) => r.restartCount },
-    { key: 'age', title: 'AGE', width: '70px', render: (r) => r.age, sortValue: (r) => -r.created },
+    // The clock moves these two: computed for the rows drawn, at each tick.
+    { key: 'restarts', title: 'RESTARTS', width: '120px', render: (r) => (r.restartCount ? summarizePod(r.pod, now).restarts : '0'), sortValue: (r) => r.restartCount },
+    { key: 'age', title: 'AGE', width: '70px', render: (r) => ageSince(r.pod.metadata.creationTimestamp, now), sortValue: (r) => -r.created },
     { key: 'ip', title: 'IP', width: '120px', render: (r) => r.ip },
     { key: 'node', title: 'NODE', width: 'minmax(110px, 1.2fr)', render: (r) => r.node, sortValue: (r) => r.node },
     // kubectl top's figures, when the metrics API answers.

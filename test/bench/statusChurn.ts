@@ -15,7 +15,8 @@ export interface ChurnResult {
   seconds: number;
 }
 
-function statusFor(step: number, startedAt: string) {
+/** The status a pod has at `step` of the churn (0: Running and Ready). */
+export function statusFor(step: number, startedAt: string) {
   const crashing = step % 3 === 2;
   return {
     status: {

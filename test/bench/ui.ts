@@ -58,8 +58,9 @@ export interface UiResults {
   load: number;
 }
 
-async function createChurnPods(api: ApiTarget, count: number): Promise<string[]> {
-  const names = Array.from({ length: count }, (_, i) => `churn-${String(i).padStart(4, '0')}`);
+/** `count` pods no node takes (so only a benchmark changes them), named PREFIX-NNNN from `from`. */
+export async function createChurnPods(api: ApiTarget, count: number, prefix = 'churn', from = 0): Promise<string[]> {
+  const names = Array.from({ length: count }, (_, i) => `${prefix}-${String(from + i).padStart(4, '0')}`);
   await parallel(count, 16, async (i) => {
     const pod = benchPod(names[i], { labels: { app: 'ui-bench' }, nodeSelector: { 'podlab.bench/none': 'x' } });
     const res = await rawRequest(api, 'POST', '/api/v1/namespaces/default/pods', JSON.stringify(pod));

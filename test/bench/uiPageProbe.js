@@ -23,6 +23,14 @@
     serverLogArrivals: [],
     watchMessages: 0,
     watchChanges: 0,
+    /** The watches the page holds open: watchId → what it selects (resource plural and selectors). */
+    openWatches: new Map(),
+    /** watch.start calls not answered yet: call id → what they select. */
+    startingWatches: new Map(),
+    /** While set, every message in and out of the page's WebSockets: [performance.now(), 'in'|'out', its first 80 characters, its length]. */
+    traffic: undefined,
+    /** performance.now() of the latest `change` event (a <select> picked), once armChange() was called. */
+    changedAt: 0,
     fedLines: 0,
     terminal: undefined,
     injected: new WeakSet(),
@@ -51,8 +59,14 @@
       probe.sockets.push(this);
       this.addEventListener('message', (event) => {
         const data = String(event.data);
+        probe.traffic?.push([performance.now(), 'in', data.slice(0, 80), data.length]);
         // Cheap prefix tests only: parsing every pod watch batch a second time would add to the long tasks measured.
-        if (data.startsWith('{"id"') && data.includes('"streamId"')) {
+        if (data.startsWith('{"id"') && data.includes('"watchId"')) {
+          const message = JSON.parse(data);
+          const what = probe.startingWatches.get(message.id);
+          if (what && message.result?.watchId) probe.openWatches.set(message.result.watchId, what);
+          probe.startingWatches.delete(message.id);
+        } else if (data.startsWith('{"id"') && data.includes('"streamId"')) {
           const streamId = JSON.parse(data).result?.streamId;
           if (streamId) probe.logStreamIds.push(streamId);
         } else if (data.startsWith('{"event":"logs"') && !probe.injected.has(event)) {
@@ -67,6 +81,51 @@
     }
   }
   window.WebSocket = TappedWebSocket;
+  const nativeSend = NativeWebSocket.prototype.send;
+  NativeWebSocket.prototype.send = function (data) {
+    probe.traffic?.push([performance.now(), 'out', String(data).slice(0, 80), String(data).length]);
+    if (typeof data === 'string' && data.includes('"call":"watch.')) {
+      const message = JSON.parse(data);
+      const r = message.request ?? {};
+      if (message.call === 'watch.start') probe.startingWatches.set(message.id, [r.resource?.plural, r.namespace, r.labelSelector, r.fieldSelector].filter(Boolean).join(' '));
+      else if (message.call === 'watch.stop') probe.openWatches.delete(r.watchId);
+    }
+    return nativeSend.call(this, data);
+  };
+
+  /** Records the time of the next change event (capture phase: before React's handler runs). */
+  probe.armChange = () => {
+    probe.changedAt = 0;
+    document.addEventListener('change', () => (probe.changedAt = performance.now()), { capture: true, once: true });
+  };
+
+  /** The time of the first animation frame at which `ready()` holds: what the user sees, to a frame. */
+  probe.firstFrameWhen = (ready, timeoutMs = 60000) =>
+    new Promise((resolve, reject) => {
+      const until = performance.now() + timeoutMs;
+      const check = (time) => {
+        if (ready()) return resolve(time);
+        if (time > until) return reject(new Error('timed out'));
+        requestAnimationFrame(check);
+      };
+      requestAnimationFrame(check);
+    });
+
+  /** Scrolls `selector` by `pxPerFrame` every frame for `ms` (down, then back up at the end): a user flinging through a long list. */
+  probe.scrollFor = (selector, ms, pxPerFrame) =>
+    new Promise((resolve) => {
+      const element = document.querySelector(selector);
+      const started = performance.now();
+      let direction = 1;
+      const step = (time) => {
+        if (!element || time - started >= ms) return resolve({ started, ended: performance.now(), scrollHeight: element ? element.scrollHeight : 0 });
+        if (element.scrollTop + element.clientHeight >= element.scrollHeight - 1) direction = -1;
+        else if (element.scrollTop <= 0) direction = 1;
+        element.scrollTop += direction * pxPerFrame;
+        requestAnimationFrame(step);
+      };
+      requestAnimationFrame(step);
+    });
 
   /** The first value held by a useRef of the Logs tab (or another ancestor of its terminal) that `wanted` accepts. */
   const logsTabRef = (wanted) => {

@@ -82,7 +82,8 @@ describe('kubeconfig files', () => {
       clusters: [
         { name: 'c', cluster: { server: 'https://127.0.0.1:6443/', 'certificate-authority': 'certs-ca.pem', 'tls-server-name': 'kubernetes' } },
         { name: 'insecure', cluster: { server: 'https://127.0.0.1:6443', 'insecure-skip-tls-verify': true, 'certificate-authority-data': b64('ignored') } },
-        { name: 'proxied', cluster: { server: 'https://10.0.0.1', 'proxy-url': 'http://proxy:3128' } },
+        { name: 'proxied', cluster: { server: 'https://10.0.0.1', 'proxy-url': 'socks5://u:p@proxy:1080' } },
+        { name: 'ftp-proxied', cluster: { server: 'https://10.0.0.1', 'proxy-url': 'ftp://proxy:21' } },
       ],
       users: [
         { name: 'cert', user: { 'client-certificate-data': b64('CERT'), 'client-key-data': b64('KEY') } },
@@ -93,6 +94,7 @@ describe('kubeconfig files', () => {
         { name: 'cert', context: { cluster: 'c', user: 'cert', namespace: 'team' } },
         { name: 'token', context: { cluster: 'insecure', user: 'file-token' } },
         { name: 'proxied', context: { cluster: 'proxied', user: 'cert' } },
+        { name: 'ftp-proxied', context: { cluster: 'ftp-proxied', user: 'cert' } },
         { name: 'basic', context: { cluster: 'c', user: 'old' } },
         { name: 'nowhere', context: { cluster: 'gone', user: 'cert' } },
       ],
@@ -105,7 +107,9 @@ describe('kubeconfig files', () => {
     const token = contextTarget(merged, 'token');
     assert.equal(token.namespace, 'default');
     assert.deepEqual(await token.source.current(), { url: 'https://127.0.0.1:6443', insecureSkipTlsVerify: true, token: 'file-token' });
-    assert.throws(() => contextTarget(merged, 'proxied'), (err: Error) => err instanceof KubeconfigError && /proxy http:\/\/proxy:3128.*does not go through proxies/.test(err.message));
+    assert.equal((await contextTarget(merged, 'proxied').source.current()).proxyUrl, 'socks5://u:p@proxy:1080');
+    // kubectl's own check: http, https or socks5.
+    assert.throws(() => contextTarget(merged, 'ftp-proxied'), (err: Error) => err instanceof KubeconfigError && /invalid 'proxy-url' "ftp:\/\/proxy:21" for cluster "ftp-proxied": unsupported scheme "ftp", must be http, https, or socks5/.test(err.message));
     assert.throws(() => contextTarget(merged, 'basic'), /basic authentication/);
     assert.throws(() => contextTarget(merged, 'nowhere'), /names cluster "gone"/);
     assert.throws(() => contextTarget(merged, 'absent'), /has no context "absent"/);

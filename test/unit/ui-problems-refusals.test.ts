@@ -40,7 +40,13 @@ async function refused(write: Promise<unknown>): Promise<void> {
 const ownLists = new Set(['pods', 'events', 'nodes', 'replicasets', 'deployments', 'statefulsets', 'poddisruptionbudgets', 'services', 'jobs', 'cronjobs', 'daemonsets', 'persistentvolumeclaims', 'ingresses']);
 
 function connection(client: InterceptingClient): ClusterConnection {
-  return { client: client as KubeClient, kinds: catalogKindResolver(api.api.catalog), admissionDenials: (ns?: string) => api.api.admissionDenials.recent(ns) } as ClusterConnection;
+  // PodLab's own API server: it remembers admission and authorization denials (so no log is read for them).
+  return {
+    client: client as KubeClient,
+    kinds: catalogKindResolver(api.api.catalog),
+    admissionDenials: (ns?: string) => api.api.admissionDenials.recent(ns),
+    denials: (user: string) => api.api.denials.recent(user),
+  } as ClusterConnection;
 }
 
 test('refusals the Problems view does not show cause no API reads; a shown one is explained', async () => {

@@ -1,10 +1,12 @@
 // Where an API server is and how to prove who we are to it: the server URL,
 // the CA to trust (or none: insecure-skip-tls-verify), the name its
-// certificate must carry (tls-server-name), and a bearer token or a client
-// certificate. kubectl's rest.Config holds the same. Credentials that expire
+// certificate must carry (tls-server-name), the proxy to go through
+// (proxy-url), and a bearer token or a client certificate. kubectl's
+// rest.Config holds the same. Credentials that expire
 // (an exec plugin's) come from an EndpointSource, asked again after a 401.
 
 import type { RequestOptions } from 'node:https';
+import { proxyAgent } from './proxy/proxyAgent.ts';
 
 export interface ApiEndpoint {
   url: string;
@@ -18,6 +20,8 @@ export interface ApiEndpoint {
   insecureSkipTlsVerify?: boolean;
   /** tls-server-name: the name the server's certificate is checked against (and sent as SNI) instead of the URL's host. */
   tlsServerName?: string;
+  /** proxy-url: every connection is tunnelled through this http, https or socks5 proxy. */
+  proxyUrl?: string;
 }
 
 export interface EndpointSource {
@@ -31,9 +35,14 @@ export function fixedEndpoint(endpoint: ApiEndpoint): EndpointSource {
   return { current: async () => endpoint, invalidate: () => undefined };
 }
 
-/** TLS options and the Authorization header for a request to `endpoint` (node:https and ws take the same). */
-export function connectionOptions(endpoint: ApiEndpoint): Pick<RequestOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername'> & { headers: Record<string, string> } {
+/**
+ * TLS options, the agent that tunnels through the proxy (if any) and the
+ * Authorization header for a request to `endpoint`: node:https and ws take
+ * the same, so every kind of connection goes the same way.
+ */
+export function connectionOptions(endpoint: ApiEndpoint): Pick<RequestOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername' | 'agent'> & { headers: Record<string, string> } {
   return {
+    ...(endpoint.proxyUrl ? { agent: proxyAgent(endpoint.proxyUrl) } : {}),
     ...(endpoint.caCert ? { ca: endpoint.caCert } : {}),
     ...(endpoint.clientCert && endpoint.clientKey ? { cert: endpoint.clientCert, key: endpoint.clientKey } : {}),
     ...(endpoint.insecureSkipTlsVerify ? { rejectUnauthorized: false } : {}),

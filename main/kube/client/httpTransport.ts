@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { request } from 'node:https';
 import type { Status } from '../meta.ts';
 import { connectionOptions, type EndpointSource } from './apiEndpoint.ts';
+import { ProxyError } from './proxy/proxyUrl.ts';
 import { ApiError } from './types.ts';
 
 export interface ApiRequest {
@@ -56,7 +57,8 @@ function send(source: EndpointSource, req: ApiRequest): Promise<IncomingMessage>
           },
           resolve,
         );
-        outgoing.on('error', (err) => reject(new Error(`${endpoint.url} did not answer: ${err.message}`, { cause: err })));
+        // A proxy's refusal already says where it failed and what to check.
+        outgoing.on('error', (err) => reject(err instanceof ProxyError ? err : new Error(`${endpoint.url} did not answer: ${err.message}`, { cause: err })));
         outgoing.end(payload);
       }),
   );

@@ -1,7 +1,7 @@
 // One context of the merged kubeconfig as something to connect with: the
 // server, the namespace the context names, and an EndpointSource that gives
 // the TLS settings (CA data or file, insecure-skip-tls-verify,
-// tls-server-name) and the user's credential (token, tokenFile, client
+// tls-server-name), the proxy (proxy-url: http, https or socks5) and the user's credential (token, tokenFile, client
 // certificate and key as data or files, or an exec plugin) for each request.
 // Files are read when a request needs them, so a rotated certificate or token
 // file is picked up as kubectl would on its next run.
@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { Clock } from '../clock.ts';
 import type { ApiEndpoint, EndpointSource } from '../client/apiEndpoint.ts';
+import { parseProxyUrl } from '../client/proxy/proxyUrl.ts';
 import { ExecCredentialPlugin } from './execCredential.ts';
 import type { KubeconfigCluster, KubeconfigUser, MergedKubeconfig } from './kubeconfigFiles.ts';
 
@@ -39,9 +40,10 @@ function pemOf(data: string | undefined, file: string | undefined, what: string)
   }
 }
 
-function tlsOf(cluster: KubeconfigCluster): Omit<ApiEndpoint, 'url'> {
+function transportOf(cluster: KubeconfigCluster): Omit<ApiEndpoint, 'url'> {
   const insecure = cluster['insecure-skip-tls-verify'] === true;
   return {
+    ...(cluster['proxy-url'] ? { proxyUrl: cluster['proxy-url'] } : {}),
     ...(insecure ? { insecureSkipTlsVerify: true } : { caCert: pemOf(cluster['certificate-authority-data'], cluster['certificate-authority'], 'certificate authority') }),
     ...(cluster['tls-server-name'] ? { tlsServerName: cluster['tls-server-name'] } : {}),
   };
@@ -67,8 +69,14 @@ export function contextTarget(config: MergedKubeconfig, name: string, options: {
   if (!context) throw new KubeconfigError(`the kubeconfig (${config.files.join(', ') || 'no file'}) has no context "${name}"`);
   const cluster = config.clusters.get(context.cluster);
   if (!cluster?.server) throw new KubeconfigError(`context "${name}" names cluster "${context.cluster}", which ${cluster ? 'has no server' : `is in none of ${config.files.join(', ')}`}`);
-  if (cluster['proxy-url'])
-    throw new KubeconfigError(`cluster "${context.cluster}" is reached through the proxy ${cluster['proxy-url']}, and PodLab does not go through proxies yet: use kubectl for this context (or a kubeconfig without proxy-url if the server is reachable directly)`);
+  const proxyUrl = cluster['proxy-url'];
+  if (proxyUrl) {
+    try {
+      parseProxyUrl(proxyUrl);
+    } catch (err) {
+      throw new KubeconfigError(`invalid 'proxy-url' "${proxyUrl}" for cluster "${context.cluster}": ${(err as Error).message}`);
+    }
+  }
   const user = config.users.get(context.user) ?? { file: context.file };
   const refused = unsupportedAuth(context.user, user);
   if (refused) throw new KubeconfigError(refused);
@@ -77,7 +85,7 @@ export function contextTarget(config: MergedKubeconfig, name: string, options: {
   const plugin = user.exec && new ExecCredentialPlugin(user.exec, { user: context.user, cluster, clock: options.clock });
   const source: EndpointSource = {
     async current() {
-      const endpoint: ApiEndpoint = { url, ...tlsOf(cluster), ...staticCredential(user) };
+      const endpoint: ApiEndpoint = { url, ...transportOf(cluster), ...staticCredential(user) };
       if (!plugin) return endpoint;
       const fromPlugin = await plugin.credential();
       return { ...endpoint, ...(fromPlugin.token ? { token: fromPlugin.token } : {}), ...(fromPlugin.clientCert ? { clientCert: fromPlugin.clientCert, clientKey: fromPlugin.clientKey } : {}) };

@@ -125,13 +125,15 @@ async function purgeInitContainers(runtime: Runtime, pod: Pod, status: RuntimePo
 /**
  * Container GC for one pod: each container keeps its newest instance and the
  * newest exited one before it (its lastState and `logs --previous`); older
- * exited instances and emptied stale sandboxes are removed.
+ * exited instances, older instances that never started (made just before
+ * PodLab was killed: no log, no exit, nothing to show) and emptied stale
+ * sandboxes are removed.
  */
 async function pruneInstances(runtime: Runtime, pod: Pod, status: RuntimePodStatus): Promise<void> {
   const kept = new Map<string, number>();
   for (const c of status.containers) {
     const count = kept.get(c.name) ?? 0;
-    if (count >= 2 && c.state === 'exited') {
+    if ((count >= 2 && c.state === 'exited') || (count >= 1 && c.state === 'created')) {
       await runtime.removeContainer(c.id);
       continue;
     }

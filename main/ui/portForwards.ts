@@ -53,6 +53,11 @@ export class PortForwards {
     };
     this.forwards.set(forwardId, forward);
     server.on('connection', (local) => this.connect(forward, streams, local));
+    // An accept that fails (too many open files) is shown on the forward; unheard, it would end the app's process.
+    server.on('error', (err) => {
+      forward.info.error = toBridgeError(err);
+      this.changed(forward);
+    });
     return { ...forward.info };
   }
 

@@ -42,7 +42,6 @@ export interface RelatedObjects {
   storageClasses: KubeObject[];
   services: KubeObject[];
   ingresses: KubeObject[];
-  deployments: KubeObject[];
 }
 
 export type Rule = (input: DiagnosisInput, now: Date) => Finding[];

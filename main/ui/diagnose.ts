@@ -44,15 +44,32 @@ async function relatedObjects(client: KubeClient, pod: KubeObject): Promise<Rela
     }
     owners.push(object);
   }
-  const [configMaps, claims, storageClasses, services, ingresses, deployments] = await Promise.all([
-    list('', 'configmaps'),
-    list('', 'persistentvolumeclaims'),
-    list('storage.k8s.io', 'storageclasses', undefined),
+  // Only what a rule can use for this pod is listed (the Debug tab asks again every few seconds): ConfigMaps for the fixes
+  // of a container that failed or waits, claims and StorageClasses for a pod that mounts a claim; Services and
+  // Ingresses always (an Ingress may name a Service missing in front of a healthy pod).
+  const none = Promise.resolve([] as KubeObject[]);
+  const usesClaims = (pod.spec as { volumes?: Array<{ persistentVolumeClaim?: unknown }> } | undefined)?.volumes?.some((v) => v.persistentVolumeClaim) ?? false;
+  const [configMaps, claims, storageClasses, services, ingresses] = await Promise.all([
+    containersInTrouble(pod) ? list('', 'configmaps') : none,
+    usesClaims ? list('', 'persistentvolumeclaims') : none,
+    usesClaims ? list('storage.k8s.io', 'storageclasses', undefined) : none,
     list('', 'services'),
     list('networking.k8s.io', 'ingresses'),
-    list('apps', 'deployments'),
   ]);
-  return { owners, configMaps, claims, storageClasses, services, ingresses, deployments };
+  return { owners, configMaps, claims, storageClasses, services, ingresses };
+}
+
+interface ContainerStateView {
+  waiting?: unknown;
+  terminated?: { exitCode?: number };
+}
+
+/** Whether a container of the pod has failed, restarted or is held waiting: what the ConfigMap fixes are for. */
+function containersInTrouble(pod: KubeObject): boolean {
+  type Status = { restartCount?: number; state?: ContainerStateView; lastState?: ContainerStateView };
+  const status = pod.status as { containerStatuses?: Status[]; initContainerStatuses?: Status[] } | undefined;
+  const failed = (state?: ContainerStateView) => state?.waiting !== undefined || (state?.terminated !== undefined && state.terminated.exitCode !== 0);
+  return [...(status?.containerStatuses ?? []), ...(status?.initContainerStatuses ?? [])].some((c) => (c.restartCount ?? 0) > 0 || failed(c.state) || c.lastState?.terminated !== undefined);
 }
 
 async function probeRuns(connection: ClusterConnection, namespace: string, name: string): Promise<ContainerProbeRuns[] | undefined> {

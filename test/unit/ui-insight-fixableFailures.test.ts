@@ -13,7 +13,7 @@ import type { RelatedObjects } from '../../main/insight/rule.ts';
 import type { KubeObject } from '../../main/kube/meta.ts';
 import { event, pod, twoNodes } from './ui-insight-fixtures.ts';
 
-const none: RelatedObjects = { owners: [], configMaps: [], claims: [], storageClasses: [], services: [], ingresses: [], deployments: [] };
+const none: RelatedObjects = { owners: [], configMaps: [], claims: [], storageClasses: [], services: [], ingresses: [] };
 const object = (kind: string, name: string, rest: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}): KubeObject =>
   ({ apiVersion: kind === 'Job' ? 'batch/v1' : kind === 'Deployment' ? 'apps/v1' : kind === 'Ingress' ? 'networking.k8s.io/v1' : kind === 'StorageClass' ? 'storage.k8s.io/v1' : 'v1', kind, metadata: { name, namespace: 'shop', uid: `uid-${name}`, ...metadata }, ...rest }) as KubeObject;
 

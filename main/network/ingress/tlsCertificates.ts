@@ -9,7 +9,7 @@
 // event loop, and node-forge at every start (half a second of CPU).
 
 import { randomBytes, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type Forge from 'node-forge';
@@ -79,26 +79,31 @@ const DEFAULT_CERTIFICATE_FILES = { cert: 'ingress-default.crt', key: 'ingress-d
 /** A kept default certificate this close to its end is made again. */
 const RENEW_BEFORE_MS = 30 * 24 * 3600 * 1000;
 
+/** The default certificate kept in `dir`, when both files are there and it is not near its end. */
+function keptCertificate(dir: string): { cert: string; key: string } | undefined {
+  try {
+    const kept = { cert: readFileSync(join(dir, DEFAULT_CERTIFICATE_FILES.cert), 'utf8'), key: readFileSync(join(dir, DEFAULT_CERTIFICATE_FILES.key), 'utf8') };
+    return Date.parse(new X509Certificate(kept.cert).validTo) - Date.now() < RENEW_BEFORE_MS ? undefined : kept;
+  } catch {
+    // Missing or unreadable: made again.
+    return undefined;
+  }
+}
+
 /** Whether `dir` lacks a usable default certificate (a start then makes one, and the key for it can be made ahead). */
 export function defaultCertificateMissing(dir: string): boolean {
-  const certFile = join(dir, DEFAULT_CERTIFICATE_FILES.cert);
-  if (!existsSync(certFile) || !existsSync(join(dir, DEFAULT_CERTIFICATE_FILES.key))) return true;
-  try {
-    return Date.parse(new X509Certificate(readFileSync(certFile)).validTo) - Date.now() < RENEW_BEFORE_MS;
-  } catch {
-    return true;
-  }
+  return keptCertificate(dir) === undefined;
 }
 
 /** The default certificate kept in `dir` (made there when missing or near its end); without a directory, one made now. */
 export function loadOrCreateDefaultCertificate(dir: string | undefined): { cert: string; key: string } {
   if (!dir) return selfSignedCertificate(DEFAULT_CERTIFICATE_NAME);
-  const paths = { cert: join(dir, DEFAULT_CERTIFICATE_FILES.cert), key: join(dir, DEFAULT_CERTIFICATE_FILES.key) };
-  if (!defaultCertificateMissing(dir)) return { cert: readFileSync(paths.cert, 'utf8'), key: readFileSync(paths.key, 'utf8') };
+  const kept = keptCertificate(dir);
+  if (kept) return kept;
   const made = selfSignedCertificate(DEFAULT_CERTIFICATE_NAME);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(paths.key, made.key, { mode: 0o600 });
-  writeFileSync(paths.cert, made.cert);
+  writeFileSync(join(dir, DEFAULT_CERTIFICATE_FILES.key), made.key, { mode: 0o600 });
+  writeFileSync(join(dir, DEFAULT_CERTIFICATE_FILES.cert), made.cert);
   return made;
 }
 

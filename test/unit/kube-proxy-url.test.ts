@@ -52,6 +52,30 @@ function closing(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
+/** Once `upstream` connects: the proxy's success reply, the bytes the client sent early, then both ways spliced. */
+function splice(client: Duplex, upstream: Socket, reply: string | Buffer, early: Buffer): void {
+  upstream.on('connect', () => {
+    client.write(reply);
+    if (early.length) upstream.write(early);
+    client.pipe(upstream).pipe(client);
+  });
+  upstream.on('error', () => client.destroy());
+  client.on('error', () => upstream.destroy());
+}
+
+/** The proxy as the tests hold it: closing ends every tunnel still open. */
+async function proxyOn(server: Server, scheme: string, tunnels: string[], sockets: Set<Duplex>): Promise<Proxy> {
+  const url = await listening(server, scheme, 'user:secret@');
+  return {
+    url,
+    tunnels,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await closing(server);
+    },
+  };
+}
+
 /** An HTTP CONNECT proxy wanting Basic user:secret; `tls`: served over HTTPS. */
 async function connectProxy(tls?: { key: string; cert: string }): Promise<Proxy> {
   const tunnels: string[] = [];
@@ -71,29 +95,15 @@ async function connectProxy(tls?: { key: string; cert: string }): Promise<Proxy>
     }
     tunnels.push(req.url!);
     sockets.add(upstream);
-    upstream.on('connect', () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length) upstream.write(head);
-      client.pipe(upstream).pipe(client);
-    });
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
+    splice(client, upstream, 'HTTP/1.1 200 Connection Established\r\n\r\n', head);
   });
-  const url = await listening(server, tls ? 'https' : 'http', 'user:secret@');
-  return {
-    url,
-    tunnels,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await closing(server);
-    },
-  };
+  return proxyOn(server, tls ? 'https' : 'http', tunnels, sockets);
 }
 
 /** A SOCKS5 proxy with the RFC 1929 login user:secret. */
 async function socksProxy(): Promise<Proxy> {
   const tunnels: string[] = [];
-  const sockets = new Set<Socket>();
+  const sockets = new Set<Duplex>();
   const server = createNetServer((client) => {
     sockets.add(client);
     client.on('error', () => undefined);
@@ -130,24 +140,11 @@ async function socksProxy(): Promise<Proxy> {
         if (!upstream) return void client.end(Buffer.from([5, 2, 0, 1, 0, 0, 0, 0, 0, 0]));
         tunnels.push(`${host}:${port}`);
         sockets.add(upstream);
-        upstream.on('connect', () => {
-          client.write(Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, 0, 0]));
-          if (rest.length) upstream.write(rest);
-          client.pipe(upstream).pipe(client);
-        });
-        upstream.on('error', () => client.destroy());
+        splice(client, upstream, Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, 0, 0]), rest);
       }
     });
   });
-  const url = await listening(server, 'socks5', 'user:secret@');
-  return {
-    url,
-    tunnels,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await closing(server);
-    },
-  };
+  return proxyOn(server, 'socks5', tunnels, sockets);
 }
 
 describe('proxy-url', () => {

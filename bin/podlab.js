@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S node --max-semi-space-size=16
 // The `podlab` command. Runs the main process as built JavaScript
 // (dist/main/cli/podlab.cjs, made by scripts/build-main.js), in this one
 // process: nothing compiles TypeScript at run time. What is missing, or older
@@ -6,9 +6,11 @@
 // process that takes its build tools with it: the bundle, and the UI for the
 // commands that serve it.
 //
-// --max-semi-space-size=4 (MB) keeps V8's young generation small: an idle
-// cluster allocates little, and the default 16 MB semi-spaces held ~15 MB of
-// memory for nothing (the benchmark report has the figures).
+// --max-semi-space-size=16 (MB) names the young generation's size V8 picks
+// by default on 64-bit machines, for the code cache's sake (scripts/load-bundle.js: the cache is
+// refused when V8's flags differ). A smaller one (4 MB) cost a third more
+// time under load (10,000-pod scale run: scavenges) and saved nothing at idle
+// with two Docker nodes (the benchmark report has the figures).
 
 import { ensureBuilt, mainOutputs } from '../scripts/build-main.js';
 import { loadBundle } from '../scripts/load-bundle.js';

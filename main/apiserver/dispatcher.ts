@@ -314,12 +314,20 @@ export class Dispatcher {
       object.metadata.name ??= info.name;
       return { object: await registry.create(ns, object, applyCtx), created: true };
     }
-    const object = await registry.guaranteedUpdate(ns, info.name, info.subresource, applyCtx, (current) => {
-      const merged = fieldManager.apply(current, applied, manager, force);
-      // An apply is never stale unless the configuration names a resourceVersion itself.
-      if (!applied.metadata.resourceVersion) merged.metadata.resourceVersion = current.metadata.resourceVersion;
-      return merged;
-    });
+    // An apply is never stale unless the configuration names a resourceVersion itself.
+    const unconditional = !applied.metadata.resourceVersion;
+    const object = await registry.guaranteedUpdate(
+      ns,
+      info.name,
+      info.subresource,
+      applyCtx,
+      (current) => {
+        const merged = fieldManager.apply(current, applied, manager, force);
+        if (unconditional) merged.metadata.resourceVersion = current.metadata.resourceVersion;
+        return merged;
+      },
+      { unconditional },
+    );
     return { object, created: false };
   }
 
@@ -334,18 +342,25 @@ export class Dispatcher {
       const patched = this.schema.applyPatch(contentType, current, req.body, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
       return updateScale(registry, ns, info.name, patched, ctx);
     }
-    return registry.guaranteedUpdate(ns, info.name, info.subresource, ctx, (current) => {
-      const patched = this.schema.applyPatch(contentType, current, req.body, gvk);
-      if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw errors.badRequest('the patch produced something that is not an object');
-      this.checkDecodable(patched, registry);
-      // Only the patch's own fields can be unknown: the stored object was already pruned.
-      warnings.length = 0;
-      this.checkFields(patched, registry, mode, warnings);
-      // A patch is never a stale write: it applies to the current object (unless it names a resourceVersion itself).
-      const patchVersion = (req.body as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion;
-      if (!patchVersion) patched.metadata.resourceVersion = current.metadata.resourceVersion;
-      return patched;
-    });
+    // A patch is never a stale write: it applies to the current object (unless it names a resourceVersion itself).
+    const unconditional = !(req.body as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion;
+    return registry.guaranteedUpdate(
+      ns,
+      info.name,
+      info.subresource,
+      ctx,
+      (current) => {
+        const patched = this.schema.applyPatch(contentType, current, req.body, gvk);
+        if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw errors.badRequest('the patch produced something that is not an object');
+        this.checkDecodable(patched, registry);
+        // Only the patch's own fields can be unknown: the stored object was already pruned.
+        warnings.length = 0;
+        this.checkFields(patched, registry, mode, warnings);
+        if (unconditional) patched.metadata.resourceVersion = current.metadata.resourceVersion;
+        return patched;
+      },
+      { unconditional },
+    );
   }
 }
 

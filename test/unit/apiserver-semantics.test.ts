@@ -130,6 +130,22 @@ describe('API semantics (in-process)', () => {
     await assert.rejects(pods.get('default', 'bound'), (e) => isApiError(e, 'NotFound'));
   });
 
+  it('patches sent at once without a resourceVersion all apply: one that loses the race is retried, not refused', async () => {
+    await cms.create('default', configMap('raced'));
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+    await Promise.all(keys.map((key) => cms.patch('default', 'raced', 'application/merge-patch+json', { data: { [key]: key } })));
+    assert.deepEqual(Object.keys((await cms.get('default', 'raced')).data as object).sort(), keys);
+  });
+
+  it('a patch naming a stale resourceVersion is refused with 409', async () => {
+    const created = await cms.create('default', configMap('pinned'));
+    await cms.patch('default', 'pinned', 'application/merge-patch+json', { data: { first: '1' } });
+    await assert.rejects(
+      cms.patch('default', 'pinned', 'application/merge-patch+json', { metadata: { resourceVersion: created.metadata.resourceVersion }, data: { second: '2' } }),
+      (e) => isApiError(e, 'Conflict'),
+    );
+  });
+
   it('dry run validates and answers without writing', async () => {
     const before = await env.store.currentRevision();
     const q = env.client.resource(cmRef);

@@ -500,6 +500,13 @@ export class ResourceRegistry {
     subresource: string,
     ctx: WriteContext,
     tryUpdate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+    /**
+     * The request named no resourceVersion (a patch or apply that does not
+     * name one): tryUpdate stamps the current one, and a write that lost a race
+     * is tried again on the newest object, as kube-apiserver's GuaranteedUpdate
+     * does, instead of answering 409.
+     */
+    options: { unconditional?: boolean } = {},
   ): Promise<KubeObject> {
     const key = this.key(namespace, name);
     for (let attempt = 0; ; attempt++) {
@@ -521,7 +528,7 @@ export class ResourceRegistry {
         }
         return this.servedOne(await this.deps.store.update(key, await this.encode(updated), kv.modRevision));
       } catch (err) {
-        if (isStoreError(err, 'Conflict') && !requestedVersion && attempt < maxConflictRetries) continue;
+        if (isStoreError(err, 'Conflict') && (!requestedVersion || options.unconditional) && attempt < maxConflictRetries) continue;
         if (isStoreError(err, 'Conflict')) throw errors.staleObject(this.groupResource, name);
         throw this.storeError(err, name);
       }

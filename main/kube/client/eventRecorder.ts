@@ -44,7 +44,8 @@ function involvedObjectOf(obj: KubeObject, fieldPath?: string) {
 export class EventRecorder {
   private readonly events = new Map<string, CachedEvent>();
   private readonly similar = new Map<string, { messages: Set<string>; since: number }>();
-  private chain: Promise<void> = Promise.resolve();
+  /** Each kind of event's writes, one after another (see event); a finished chain is dropped. */
+  private readonly chains = new Map<string, Promise<void>>();
 
   constructor(
     private readonly client: KubeClient,
@@ -54,19 +55,32 @@ export class EventRecorder {
 
   /** Records an event about `obj`. Never throws: events are best effort, as in Kubernetes. */
   event(obj: KubeObject, type: EventType, reason: string, message: string, fieldPath?: string): void {
-    // One at a time, so two identical events in a row update one Event rather than racing to create two.
-    this.chain = this.chain.then(() => this.record(obj, type, reason, message, fieldPath)).catch(() => undefined);
+    // Similar events (same object, type and reason) one at a time, so two identical events in a row update one
+    // Event rather than racing to create two, and the aggregation counts them in order. Events of different
+    // kinds are written side by side: one slow kind does not hold back the rest.
+    const key = this.similarKey(obj, type, reason, fieldPath);
+    const chain = (this.chains.get(key) ?? Promise.resolve())
+      .then(() => this.record(obj, type, reason, message, fieldPath))
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.chains.get(key) === chain) this.chains.delete(key);
+      });
+    this.chains.set(key, chain);
   }
 
   /** Resolves when every event recorded so far has been written (for tests and shutdown). */
-  flush(): Promise<void> {
-    return this.chain;
+  async flush(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all(this.chains.values());
+  }
+
+  private similarKey(obj: KubeObject, type: EventType, reason: string, fieldPath?: string): string {
+    const objectKey = [obj.kind, obj.metadata.namespace, obj.metadata.name, obj.metadata.uid, fieldPath ?? ''].join('/');
+    return [this.source.component, this.source.host ?? '', objectKey, type, reason].join('|');
   }
 
   private async record(obj: KubeObject, type: EventType, reason: string, rawMessage: string, fieldPath?: string): Promise<void> {
     const now = this.now();
-    const objectKey = [obj.kind, obj.metadata.namespace, obj.metadata.name, obj.metadata.uid, fieldPath ?? ''].join('/');
-    const similarKey = [this.source.component, this.source.host ?? '', objectKey, type, reason].join('|');
+    const similarKey = this.similarKey(obj, type, reason, fieldPath);
     let message = rawMessage;
     const group = this.similar.get(similarKey);
     if (!group || now.getTime() - group.since > aggregateWindowMs) {

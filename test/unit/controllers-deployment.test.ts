@@ -70,9 +70,12 @@ describe('Deployment controller', () => {
       assert.match(pod.metadata.name ?? '', new RegExp(`^web-${hash}-[bcdfghjklmnpqrstvwxz2456789]{5}$`));
       assert.deepEqual(pod.metadata.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true }]);
     }
-    const seen = await events(h, 'default');
+    // Events are written after what they report: wait for the three creations' events.
+    const seen = await until('the creations reported', async () => {
+      const found = await events(h, 'default');
+      return found.filter((e) => e.reason === 'SuccessfulCreate' && e.involvedObject.name === rs.metadata.name).length === 3 && found;
+    });
     assert.ok(seen.some((e) => e.reason === 'ScalingReplicaSet' && e.message === `Scaled up replica set web-${hash} from 0 to 3`));
-    assert.equal(seen.filter((e) => e.reason === 'SuccessfulCreate' && e.involvedObject.name === rs.metadata.name).length, 3);
     assert.equal(d.metadata.annotations?.['deployment.kubernetes.io/revision'], '1');
   });
 

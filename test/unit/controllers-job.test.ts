@@ -142,6 +142,10 @@ describe('the Job controller', () => {
   it('stops a Job past activeDeadlineSeconds, deleting its pods: DeadlineExceeded', async () => {
     await h.client.resource(jobsRef).create('default', job('slow', { activeDeadlineSeconds: 30 }));
     await until('its pod', async () => running(await podsOf(h, 'slow'))[0]);
+    // The clock moves once the controller has counted the pod and rests: a reconcile still writing while the
+    // clock jumps cools down for twice the jump (workQueue), past what the test waits.
+    await until('the pod counted', async () => (await getJob(h, 'slow')).status?.active === 1);
+    await settle();
     h.clock.advance(31_000);
     const failed = await untilAdvancing(h, 'DeadlineExceeded', async () => {
       const j = await getJob(h, 'slow');

@@ -63,6 +63,9 @@ describe('ReplicaSet controller', () => {
       return found.length === 2 && found.every((p) => ownedBy(p, rs)) && found;
     });
     assert.ok(pods.some((p) => p.metadata.name === 'orphan'));
+    // Events are written after the creations they report: wait for one, then make sure no second one follows.
+    await until('the creation reported', async () => (await events(h, 'default')).some((e) => e.reason === 'SuccessfulCreate'));
+    await settle();
     assert.equal((await events(h, 'default')).filter((e) => e.reason === 'SuccessfulCreate').length, 1);
   });
 
@@ -119,7 +122,7 @@ describe('ReplicaSet controller', () => {
     await until('one deleted', async () => (await listPods(h, 'default', { app: 'web' })).length === 2);
     const left = (await listPods(h, 'default', { app: 'web' })).map((p) => p.metadata.name).sort();
     assert.deepEqual(left, [pods[0].metadata.name, pods[2].metadata.name].sort());
-    assert.ok((await events(h, 'default')).some((e) => e.reason === 'SuccessfulDelete' && e.message === `Deleted pod: ${pods[1].metadata.name}`));
+    await until('the deletion reported', async () => (await events(h, 'default')).some((e) => e.reason === 'SuccessfulDelete' && e.message === `Deleted pod: ${pods[1].metadata.name}`));
   });
 
   it('replaces a pod that is deleted', async () => {

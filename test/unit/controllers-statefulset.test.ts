@@ -93,7 +93,11 @@ describe('StatefulSet controller', () => {
     await statefulSets().patch('default', 'db', 'application/merge-patch+json', { spec: { replicas: 1 } });
     await until('db-2 and db-1 gone', async () => (await members()).length === 1);
     assert.deepEqual(names(await members()), ['db-0']);
-    const deletes = (await events(h, 'default')).filter((e) => e.reason === 'SuccessfulDelete').map((e) => e.message);
+    // Events are written after the deletions they report (best effort, as in Kubernetes).
+    const deletes = await until('both deletions reported', async () => {
+      const found = (await events(h, 'default')).filter((e) => e.reason === 'SuccessfulDelete').map((e) => e.message);
+      return found.length === 2 && found;
+    });
     assert.deepEqual(deletes.sort(), ['delete Pod db-1 in StatefulSet db successful', 'delete Pod db-2 in StatefulSet db successful']);
   });
 

@@ -162,6 +162,47 @@ describe('SqliteStore', () => {
     }
   });
 
+  it('writes asked for together commit together, each judged on the rows before it, the batch included', async () => {
+    const path = nextPath();
+    const store = new SqliteStore({ path });
+    const base = await store.create('/r/cas', '0');
+    const events: WatchEvent[] = [];
+    const watch = store.watch('/r/', (e) => events.push(e));
+    // Asked for in one turn: one group commit.
+    const outcomes = await Promise.allSettled([
+      store.update('/r/cas', 'first', base.modRevision),
+      store.update('/r/cas', 'second', base.modRevision),
+      store.create('/r/new', 'x'),
+      store.create('/r/new', 'y'),
+      store.delete('/r/missing'),
+      store.create('/r/other', 'z'),
+    ]);
+    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    const reason = (i: number) => (outcomes[i] as PromiseRejectedResult).reason;
+    assert.ok(isStoreError(reason(1), 'Conflict'));
+    assert.ok(isStoreError(reason(3), 'KeyExists'));
+    assert.ok(isStoreError(reason(4), 'KeyNotFound'));
+    const revisions = outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<KeyValue>).value.modRevision);
+    assert.deepEqual(revisions, [base.modRevision + 1, base.modRevision + 2, base.modRevision + 3], 'consecutive revisions, in the order asked');
+    assert.equal((await store.get('/r/cas')).kv?.value, 'first');
+    for (let i = 0; i < 10 && events.length < 3; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(events.map((e) => [e.kv.key, e.revision]), [['/r/cas', revisions[0]], ['/r/new', revisions[1]], ['/r/other', revisions[2]]]);
+    watch.cancel();
+    await store.close();
+    assert.equal(integrityOf(path), 'ok');
+  });
+
+  it('commits the writes still waiting when it closes', async () => {
+    const path = nextPath();
+    const store = new SqliteStore({ path });
+    const written = store.create('/r/late', 'x');
+    await store.close();
+    assert.equal((await written).value, 'x');
+    const reopened = new SqliteStore({ path });
+    assert.equal((await reopened.get('/r/late')).kv?.value, 'x');
+    await reopened.close();
+  });
+
   it('compacts periodically with startCompactor, keeping the newest revisions', async () => {
     const store = new SqliteStore({ path: ':memory:' });
     try {

@@ -132,6 +132,25 @@ describe('SimulatedRuntime: sandboxes', () => {
     assert.deepEqual((await runtime.listPodSandboxes({ state: 'notready' })).map((s) => s.id), [id]);
     assert.deepEqual((await runtime.listPodSandboxes({ id: id.slice(0, 12) })).map((s) => s.id), [id]);
   });
+
+  test("a pod's uid label lists its sandboxes and containers only, through every attempt and after removal", async () => {
+    const { runtime } = setup();
+    const web = pod('web');
+    const first = await runPod(runtime, web, [container('app')]);
+    const second = await runPod(runtime, { ...web, metadata: { ...web.metadata, attempt: 1 } }, [container('app', { metadata: { name: 'app', attempt: 1 } })]);
+    const db = pod('db');
+    const other = await runPod(runtime, db, [container('db')]);
+    const byUid = { [LABEL_POD_UID]: web.metadata.uid };
+    assert.deepEqual((await runtime.listPodSandboxes({ labels: byUid })).map((s) => s.id).sort(), [first.sandboxId, second.sandboxId].sort());
+    assert.deepEqual((await runtime.listContainers({ labels: byUid })).map((c) => c.id).sort(), [...first.containerIds, ...second.containerIds].sort());
+    assert.deepEqual((await runtime.listContainers({ labels: { ...byUid, [LABEL_ATTEMPT]: '1' } })).map((c) => c.id), second.containerIds);
+    await runtime.removePodSandbox(first.sandboxId);
+    assert.deepEqual((await runtime.listPodSandboxes({ labels: byUid })).map((s) => s.id), [second.sandboxId]);
+    await runtime.removePodSandbox(second.sandboxId);
+    assert.deepEqual(await runtime.listPodSandboxes({ labels: byUid }), []);
+    assert.deepEqual(await runtime.listContainers({ labels: byUid }), []);
+    assert.deepEqual((await runtime.listContainers({ labels: { [LABEL_POD_UID]: db.metadata.uid } })).map((c) => c.id), other.containerIds);
+  });
 });
 
 describe('SimulatedRuntime: containers', () => {

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import {
   ImageNotPresentError,
+  LABEL_POD_UID,
   ImagePullError,
   NotFoundError,
   NotSupportedError,
@@ -119,6 +120,8 @@ export class SimulatedRuntime implements Runtime {
   private readonly eventHub = new EventHub();
   private readonly sandboxes = new Map<string, SimSandbox>();
   private readonly containers = new Map<string, SimContainer>();
+  /** Sandbox ids by pod uid: the kubelet lists a pod's sandboxes and containers by its uid label on every sync. */
+  private readonly sandboxesOfPod = new Map<string, Set<string>>();
   private readonly images = new Map<string, Image>();
   private readonly volumes = new Set<string>();
   private sequence = 0;
@@ -158,6 +161,8 @@ export class SimulatedRuntime implements Runtime {
     };
     if (!hostNetwork) sandbox.ip = this.ips.allocate();
     this.sandboxes.set(id, sandbox);
+    const uid = sandbox.labels[LABEL_POD_UID] ?? '';
+    this.sandboxesOfPod.set(uid, (this.sandboxesOfPod.get(uid) ?? new Set()).add(id));
     this.emit('created', id, sandbox.labels, true);
     this.emit('started', id, sandbox.labels, true);
     return id;
@@ -182,6 +187,10 @@ export class SimulatedRuntime implements Runtime {
     await this.stopPodSandbox(sandboxId);
     for (const id of [...sandbox.containers]) await this.removeContainer(id);
     this.sandboxes.delete(sandboxId);
+    const uid = sandbox.labels[LABEL_POD_UID] ?? '';
+    const ofPod = this.sandboxesOfPod.get(uid);
+    ofPod?.delete(sandboxId);
+    if (ofPod?.size === 0) this.sandboxesOfPod.delete(uid);
     this.emit('removed', sandboxId, sandbox.labels, true);
   }
 
@@ -203,7 +212,7 @@ export class SimulatedRuntime implements Runtime {
 
   async listPodSandboxes(filter: PodSandboxFilter = {}): Promise<PodSandbox[]> {
     const result: PodSandbox[] = [];
-    for (const sandbox of this.sandboxes.values()) {
+    for (const sandbox of this.sandboxCandidates(filter.labels)) {
       if (filter.id && !sandbox.id.startsWith(filter.id)) continue;
       if (filter.state && (sandbox.ready ? 'ready' : 'notready') !== filter.state) continue;
       if (filter.labels && !matches(sandbox.labels, filter.labels)) continue;
@@ -285,7 +294,9 @@ export class SimulatedRuntime implements Runtime {
   async listContainers(filter: ContainerFilter = {}): Promise<Container[]> {
     const candidates = filter.sandboxId
       ? [...(this.sandboxes.get(filter.sandboxId)?.containers ?? [])].map((id) => this.containers.get(id)!)
-      : this.containers.values();
+      : filter.labels?.[LABEL_POD_UID] !== undefined
+        ? [...this.sandboxCandidates(filter.labels)].flatMap((sandbox) => [...sandbox.containers].map((id) => this.containers.get(id)!))
+        : this.containers.values();
     const result: Container[] = [];
     for (const container of candidates) {
       if (filter.id && !container.id.startsWith(filter.id)) continue;
@@ -430,6 +441,13 @@ export class SimulatedRuntime implements Runtime {
 
   private newId(kind: string): string {
     return createHash('sha256').update(`${this.cluster}/${this.node}/${kind}/${++this.sequence}`).digest('hex');
+  }
+
+  /** The sandboxes a label filter can match: only its pod's when it names a pod uid. */
+  private sandboxCandidates(labels: Record<string, string> | undefined): Iterable<SimSandbox> {
+    const uid = labels?.[LABEL_POD_UID];
+    if (uid === undefined) return this.sandboxes.values();
+    return [...(this.sandboxesOfPod.get(uid) ?? [])].map((id) => this.sandboxes.get(id)!);
   }
 
   private sandbox(id: string): SimSandbox {

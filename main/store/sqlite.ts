@@ -3,9 +3,10 @@
 // row to one log table; the row id is the revision, so the log *is* the history
 // that reads-at-a-revision, watches and compaction work from.
 //
-// better-sqlite3 is synchronous and this process is the file's only writer, so a
-// write commits, then notifies watchers in the same tick: no polling (kine polls
-// because its writers may be other processes). Another process may read the file
+// better-sqlite3 is synchronous and this process is the file's only writer, so
+// the writes of one event-loop turn commit together, then notify watchers in
+// the same tick: no polling (kine polls because its writers may be other
+// processes). Another process may read the file
 // (e.g. a diagnose command) but its writes would not reach this process' watchers.
 
 import Database from 'better-sqlite3';

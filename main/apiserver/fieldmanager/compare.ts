@@ -80,12 +80,22 @@ function size(m: Record<string, unknown> | undefined): number {
   return m ? Object.values(m).filter((v) => v !== undefined).length : 0;
 }
 
+/**
+ * Near the root, a field whose value is the same on both sides is skipped in
+ * one equality pass instead of walked with its schema: a status write leaves
+ * spec and most of metadata as they were, and walking them was most of the
+ * cost of tracking ownership. Deeper down the walk is as cheap as the check.
+ */
+const SKIP_EQUAL_ABOVE_DEPTH = 3;
+
 function compareMapItems(map: MapAtom, lhs: Record<string, unknown>, rhs: Record<string, unknown>, path: FieldPath, c: Comparison): void {
   const keys = [...Object.keys(lhs), ...Object.keys(rhs).filter((k) => !(k in lhs))];
   for (const key of keys) {
     const l = lhs[key];
     const r = rhs[key];
     if (l === undefined && r === undefined) continue;
+    // The same value on both sides adds, removes and modifies nothing.
+    if (path.length < SKIP_EQUAL_ABOVE_DEPTH && l !== undefined && r !== undefined && valuesEqual(l, r)) continue;
     compareNode(l, r, map.fieldType(key) ?? deducedType, [...path, { field: key }], c);
   }
 }

@@ -139,16 +139,26 @@ export class Cluster {
     let cluster: Cluster | undefined;
     try {
       const storeSpec = options.store ?? previous?.store ?? 'sqlite';
-      store = await startup.time('store', openStore(storeSpec, paths.dataDir));
+      const nodeCount = options.nodes ?? previous?.nodes ?? 1;
+      // The engine's work is asked for first and goes on in the engine while this process opens the store (SQLite's open
+      // is synchronous): its subnets when the cluster has none yet, then a new Docker cluster's network and node containers.
+      const subnetChosen = previous?.subnet
+        ? Promise.resolve(previous.subnet)
+        : (runtime === 'docker' ? startup.time('engine subnets', engineSubnets(createDockerClient())) : Promise.resolve([])).then((engine) => chooseSubnet([...subnetsInUse(options.name), ...engine]));
+      const nodesCreated =
+        runtime === 'docker' && previous?.runtime === undefined
+          ? subnetChosen.then((subnet) => startup.time('node containers', addInitialNodes(createDockerClient(), { cluster: options.name, subnet, nodes: nodeCount, ...(options.pauseImage ? { pauseImage: options.pauseImage } : {}) })))
+          : undefined;
+      nodesCreated?.catch(() => undefined);
+      // Both settle before anything can fail, so a failed start closes a store that did open.
+      const [opened, chosen] = await Promise.allSettled([startup.time('store', openStore(storeSpec, paths.dataDir)), subnetChosen]);
+      if (opened.status === 'rejected') throw opened.reason;
+      store = opened.value;
+      if (chosen.status === 'rejected') throw chosen.reason;
+      const subnet = chosen.value;
 
       const adminToken = loadOrCreateAdminToken(paths);
-      const subnet = previous?.subnet ?? chooseSubnet([...subnetsInUse(options.name), ...(runtime === 'docker' ? await startup.time('engine subnets', engineSubnets(createDockerClient())) : [])]);
       const serviceRange = planAddresses(subnet).serviceRange;
-      // A new Docker cluster's network and node containers are made as soon as its subnet is known, while its API server starts
-      // (loading the Docker client costs this start nothing: choosing the subnet needed it).
-      const nodeCount = options.nodes ?? previous?.nodes ?? 1;
-      const nodesCreated = runtime === 'docker' && previous?.runtime === undefined ? startup.time('node containers', addInitialNodes(createDockerClient(), { cluster: options.name, subnet, nodes: nodeCount, ...(options.pauseImage ? { pauseImage: options.pauseImage } : {}) })) : undefined;
-      nodesCreated?.catch(() => undefined);
       // In-cluster clients reach the API server as https://<kubernetes Service IP>: the certificate must name it.
       const pki = await startup.time('pki', async () => loadOrCreatePki(paths.dataDir, options.name, [new ServiceRange(serviceRange).apiServerIP]));
       const schema = createSchemaServices();

@@ -28,9 +28,7 @@ import { beginNetworking, DOCKER_EMBEDDED_DNS } from '../network/networking.ts';
 import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, rememberDataDir, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { loadOrCreatePki } from './pki.ts';
-import { defaultCertificateMissing } from '../network/ingress/tlsCertificates.ts';
 import { addInitialNodes } from './nodes/dockerNodes.ts';
-import { prepareRsaKeyPairs } from '../apiserver/auth/rsaKeyPair.ts';
 import { RegistryCredentials } from './registryCredentials.ts';
 import { ServiceRange } from '../apiserver/admission/serviceAllocation.ts';
 import type { NodeControl } from './nodes/nodeControl.ts';
@@ -130,8 +128,6 @@ export class Cluster {
     const previous = readJson<ClusterSettings>(paths.settings);
     const runtime = options.runtime ?? previous?.runtime ?? 'docker';
     const pkiDir = join(paths.dataDir, 'pki');
-    // A Docker cluster's ingress certificate's key is made on a thread meanwhile, needed later (nothing waits for it here).
-    if (runtime === 'docker' && defaultCertificateMissing(pkiDir)) prepareRsaKeyPairs(1).catch(() => undefined);
     const releaseLock = acquireLock(paths, options.name);
     rememberDataDir(options.name, options.dataDir);
     let store: Store | undefined;

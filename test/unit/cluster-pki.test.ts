@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { describe, it } from 'node:test';
 import forge from 'node-forge';
-import { signCertificate } from '../../main/cluster/certificateSigning.ts';
 import { issueClientCertificate, loadOrCreatePki, type ClusterPki } from '../../main/cluster/pki.ts';
 import { removeDir, tempDir } from '../helpers/podlabProcess.ts';
 
@@ -28,7 +27,7 @@ function writeRsaCa(dataDir: string): void {
   cert.setSubject([{ name: 'commonName', value: 'podlab-old-ca' }]);
   cert.setIssuer(cert.subject.attributes);
   cert.setExtensions([{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true }, { name: 'subjectKeyIdentifier' }]);
-  signCertificate(cert, keys.privateKey);
+  cert.sign(forge.pki.privateKeyFromPem(keys.privateKey), forge.md.sha256.create());
   writeFileSync(join(dir, 'ca.key'), keys.privateKey, { mode: 0o600 });
   writeFileSync(join(dir, 'ca.crt'), forge.pki.certificateToPem(cert));
 }

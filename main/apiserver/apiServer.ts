@@ -32,7 +32,7 @@ import { LimitRangerPlugin } from './admission/limitRanger.ts';
 import { PriorityPlugin } from './admission/priority.ts';
 import { ResourceQuotaPlugin } from './admission/resourceQuota.ts';
 import type { TokenAuthenticator } from './auth/tokenAuthenticator.ts';
-import { newRsaKeyPair } from './auth/rsaKeyPair.ts';
+import { newEcKeyPair } from './auth/ecKeyPair.ts';
 import { ServiceAccountTokens, type SigningKey } from './auth/serviceAccountTokens.ts';
 import { StaticTokenAuthenticator } from './auth/tokenAuthenticator.ts';
 import { PrivilegedGroupAuthorizer, UnionAuthorizer } from './auth/unionAuthorizer.ts';
@@ -231,7 +231,7 @@ export class ApiServer {
   /** Issues and checks service account tokens; the key is made on first use when the cluster gave none. */
   get serviceAccountTokens(): ServiceAccountTokens {
     if (!this.tokens) {
-      const key = this.options.serviceAccountKey ?? newRsaKeyPair();
+      const key = this.options.serviceAccountKey ?? newEcKeyPair();
       const registryFor = (plural: string) => this.catalog.registry('', 'v1', plural);
       const objects = { serviceAccount: (ns: string, name: string) => getIfExists(registryFor('serviceaccounts'), ns, name), pod: (ns: string, name: string) => getIfExists(registryFor('pods'), ns, name) };
       this.tokens = new ServiceAccountTokens(key, objects, this.options.now);

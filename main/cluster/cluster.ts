@@ -27,10 +27,8 @@ import { ensureClusterNetwork, planAddresses } from '../network/clusterNetwork.t
 import { beginNetworking, DOCKER_EMBEDDED_DNS } from '../network/networking.ts';
 import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, rememberDataDir, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
-import { loadOrCreatePki, missingPkiKeys } from './pki.ts';
-import { defaultCertificateMissing } from '../network/ingress/tlsCertificates.ts';
+import { loadOrCreatePki } from './pki.ts';
 import { addInitialNodes } from './nodes/dockerNodes.ts';
-import { prepareRsaKeyPairs } from '../apiserver/auth/rsaKeyPair.ts';
 import { RegistryCredentials } from './registryCredentials.ts';
 import { ServiceRange } from '../apiserver/admission/serviceAllocation.ts';
 import type { NodeControl } from './nodes/nodeControl.ts';
@@ -130,10 +128,6 @@ export class Cluster {
     const previous = readJson<ClusterSettings>(paths.settings);
     const runtime = options.runtime ?? previous?.runtime ?? 'docker';
     const pkiDir = join(paths.dataDir, 'pki');
-    // A new cluster's keys are made side by side while the store opens and the engine is asked for its subnets;
-    // a Docker cluster's ingress certificate's key too, needed later (nothing waits for it here).
-    const keysMade = startup.time('keys', prepareRsaKeyPairs(missingPkiKeys(paths.dataDir)));
-    if (runtime === 'docker' && defaultCertificateMissing(pkiDir)) prepareRsaKeyPairs(1).catch(() => undefined);
     const releaseLock = acquireLock(paths, options.name);
     rememberDataDir(options.name, options.dataDir);
     let store: Store | undefined;
@@ -141,18 +135,27 @@ export class Cluster {
     let cluster: Cluster | undefined;
     try {
       const storeSpec = options.store ?? previous?.store ?? 'sqlite';
-      store = await startup.time('store', openStore(storeSpec, paths.dataDir));
+      const nodeCount = options.nodes ?? previous?.nodes ?? 1;
+      // The engine's work is asked for first and goes on in the engine while this process opens the store (SQLite's open
+      // is synchronous): its subnets when the cluster has none yet, then a new Docker cluster's network and node containers.
+      const subnetChosen = previous?.subnet
+        ? Promise.resolve(previous.subnet)
+        : (runtime === 'docker' ? startup.time('engine subnets', engineSubnets(createDockerClient())) : Promise.resolve([])).then((engine) => chooseSubnet([...subnetsInUse(options.name), ...engine]));
+      const nodesCreated =
+        runtime === 'docker' && previous?.runtime === undefined
+          ? subnetChosen.then((subnet) => startup.time('node containers', addInitialNodes(createDockerClient(), { cluster: options.name, subnet, nodes: nodeCount, ...(options.pauseImage ? { pauseImage: options.pauseImage } : {}) })))
+          : undefined;
+      nodesCreated?.catch(() => undefined);
+      // Both settle before anything can fail, so a failed start closes a store that did open.
+      const [opened, chosen] = await Promise.allSettled([startup.time('store', openStore(storeSpec, paths.dataDir)), subnetChosen]);
+      if (opened.status === 'rejected') throw opened.reason;
+      store = opened.value;
+      if (chosen.status === 'rejected') throw chosen.reason;
+      const subnet = chosen.value;
 
       const adminToken = loadOrCreateAdminToken(paths);
-      const subnet = previous?.subnet ?? chooseSubnet([...subnetsInUse(options.name), ...(runtime === 'docker' ? await startup.time('engine subnets', engineSubnets(createDockerClient())) : [])]);
       const serviceRange = planAddresses(subnet).serviceRange;
-      // A new Docker cluster's network and node containers are made as soon as its subnet is known, while its keys are made
-      // and its API server starts (loading the Docker client costs this start nothing: choosing the subnet needed it).
-      const nodeCount = options.nodes ?? previous?.nodes ?? 1;
-      const nodesCreated = runtime === 'docker' && previous?.runtime === undefined ? startup.time('node containers', addInitialNodes(createDockerClient(), { cluster: options.name, subnet, nodes: nodeCount, ...(options.pauseImage ? { pauseImage: options.pauseImage } : {}) })) : undefined;
-      nodesCreated?.catch(() => undefined);
       // In-cluster clients reach the API server as https://<kubernetes Service IP>: the certificate must name it.
-      await keysMade;
       const pki = await startup.time('pki', async () => loadOrCreatePki(paths.dataDir, options.name, [new ServiceRange(serviceRange).apiServerIP]));
       const schema = createSchemaServices();
       apiServer = new ApiServer({

@@ -1,11 +1,13 @@
-// Service account tokens: the JWT kube-apiserver issues (claims, RS256 with a
-// key id) and the checks before one is believed: signature, expiry, issuer,
+// Service account tokens: the JWT kube-apiserver issues (claims, RS256 or
+// ES256 by the key's kind, with a key id) and the checks before one is believed: signature, expiry, issuer,
 // audience, and the service account (and bound pod) still there with the
 // same uid.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { sign } from 'node:crypto';
 import { keyIdOf } from '../../main/apiserver/auth/jwt.ts';
+import { newEcKeyPair } from '../../main/apiserver/auth/ecKeyPair.ts';
 import { newRsaKeyPair } from '../../main/apiserver/auth/rsaKeyPair.ts';
 import { kubernetesIssuer, ServiceAccountTokens, TokenInvalidError, type TokenObjectGetter } from '../../main/apiserver/auth/serviceAccountTokens.ts';
 import type { KubeObject } from '../../main/kube/meta.ts';
@@ -99,5 +101,30 @@ describe('service account tokens', () => {
     const tokens = new ServiceAccountTokens(key, objects(), () => issuedAt);
     const { token } = tokens.issue({ ...subject, audiences: ['vault'] });
     await assert.rejects(tokens.authenticateToken(token), /token audiences \["vault"\] is invalid for the target audiences \["https:\/\/kubernetes.default.svc.cluster.local"\]/);
+  });
+
+  it('are ES256 from a P-256 key (a new cluster’s), r||s in 64 bytes, and check out', async () => {
+    const ecKey = newEcKeyPair();
+    const tokens = new ServiceAccountTokens(ecKey, objects(), () => issuedAt);
+    const { token } = tokens.issue(subject);
+    assert.deepEqual(segments(token)[0], { alg: 'ES256', kid: keyIdOf(ecKey.publicKeyPem) });
+    assert.equal(Buffer.from(token.split('.')[2]!, 'base64url').length, 64);
+    assert.equal((await tokens.authenticateToken(token))?.name, 'system:serviceaccount:shop:api');
+    await assert.rejects(new ServiceAccountTokens(newEcKeyPair(), objects(), () => issuedAt).authenticateToken(token), /invalid signature/);
+  });
+
+  it('are checked only with a key of the algorithm their header names', async () => {
+    // An RS256 header over an ES256 signature, and the other way round: neither is tried with the wrong kind of key.
+    const ecKey = newEcKeyPair();
+    const ecToken = new ServiceAccountTokens(ecKey, objects(), () => issuedAt).issue(subject).token;
+    const [, payload, signature] = ecToken.split('.');
+    const relabeled = `${Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'x' })).toString('base64url')}.${payload}.${signature}`;
+    await assert.rejects(new ServiceAccountTokens(ecKey, objects(), () => issuedAt).authenticateToken(relabeled), /invalid signature/);
+    const none = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${payload}.`;
+    await assert.rejects(new ServiceAccountTokens(ecKey, objects(), () => issuedAt).authenticateToken(none), /unsupported signing algorithm none/);
+    // A DER-encoded ECDSA signature is not what ES256 carries.
+    const input = Buffer.from(`${ecToken.split('.')[0]}.${payload}`);
+    const der = sign('sha256', input, ecKey.privateKeyPem).toString('base64url');
+    await assert.rejects(new ServiceAccountTokens(ecKey, objects(), () => issuedAt).authenticateToken(`${ecToken.split('.')[0]}.${payload}.${der}`), /invalid signature/);
   });
 });

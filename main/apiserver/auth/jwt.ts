@@ -1,6 +1,8 @@
-// Compact JWS with RS256, the way kube-apiserver signs service account tokens
-// (go-jose): header {"alg":"RS256","kid":...}, the key id being the unpadded
-// base64url SHA-256 of the public key's DER (keyIDFromPublicKey).
+// Compact JWS the way kube-apiserver signs service account tokens (go-jose):
+// header {"alg":"RS256"|"ES256","kid":...}, the algorithm following the key
+// (RSA: RS256; ECDSA P-256: ES256, its signature r||s of 32 bytes each, RFC
+// 7518 3.4), the key id being the unpadded base64url SHA-256 of the public
+// key's DER (keyIDFromPublicKey).
 
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 
@@ -42,9 +44,24 @@ function privateKeyOf(pem: string): KeyObject {
   return key;
 }
 
+type Algorithm = 'RS256' | 'ES256';
+
+/** The JWS algorithm a key signs with; undefined for a key neither takes (a token naming one is refused, not checked with another kind of key). */
+function algorithmOf(key: KeyObject): Algorithm | undefined {
+  if (key.asymmetricKeyType === 'rsa') return 'RS256';
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
+  return undefined;
+}
+
+/** ES256 signatures are r||s, not the DER X.509 carries. */
+const signatureEncoding = (alg: Algorithm) => (alg === 'ES256' ? ({ dsaEncoding: 'ieee-p1363' } as const) : {});
+
 export function signJwt(payload: object, privateKeyPem: string, kid: string): string {
-  const signingInput = `${encodeSegment({ alg: 'RS256', kid })}.${encodeSegment(payload)}`;
-  return `${signingInput}.${sign('sha256', Buffer.from(signingInput), privateKeyOf(privateKeyPem)).toString('base64url')}`;
+  const key = privateKeyOf(privateKeyPem);
+  const alg = algorithmOf(key);
+  if (!alg) throw new JwtError(`no JWS algorithm for a ${String(key.asymmetricKeyType)} key`);
+  const signingInput = `${encodeSegment({ alg, kid })}.${encodeSegment(payload)}`;
+  return `${signingInput}.${sign('sha256', Buffer.from(signingInput), { key, ...signatureEncoding(alg) }).toString('base64url')}`;
 }
 
 /** The payload of a compact JWS, unverified: only to tell whether a token is ours to check. */
@@ -59,15 +76,17 @@ export function peekJwtPayload(token: string): Record<string, unknown> | undefin
   }
 }
 
-/** The payload, once the RS256 signature checks out against one of the keys. */
+/** The payload, once the signature checks out against one of the keys of the algorithm the header names. */
 export function verifyJwt(token: string, publicKeys: KeyObject[]): Record<string, unknown> {
   const parts = token.split('.');
   if (parts.length !== 3) throw new JwtError('malformed token');
   const header = decodeSegment(parts[0]!) as { alg?: string };
-  if (header.alg !== 'RS256') throw new JwtError(`unsupported signing algorithm ${String(header.alg)}`);
+  const alg = header.alg;
+  if (alg !== 'RS256' && alg !== 'ES256') throw new JwtError(`unsupported signing algorithm ${String(alg)}`);
   const signingInput = Buffer.from(`${parts[0]}.${parts[1]}`);
   const signature = Buffer.from(parts[2]!, 'base64url');
-  if (!publicKeys.some((key) => verify('sha256', signingInput, key, signature))) throw new JwtError('invalid signature');
+  const candidates = publicKeys.filter((key) => algorithmOf(key) === alg);
+  if (!candidates.some((key) => verify('sha256', signingInput, { key, ...signatureEncoding(alg) }, signature))) throw new JwtError('invalid signature');
   const payload = decodeSegment(parts[1]!);
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new JwtError('malformed token');
   return payload as Record<string, unknown>;

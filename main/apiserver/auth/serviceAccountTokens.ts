@@ -1,5 +1,5 @@
 // Service account tokens as kube-apiserver issues and checks them
-// (pkg/serviceaccount): RS256 JWTs from the cluster's signing key, with the
+// (pkg/serviceaccount): ES256 or RS256 JWTs from the cluster's signing key, with the
 // issuer and audience `https://kubernetes.default.svc.cluster.local`, subject
 // `system:serviceaccount:NS:NAME`, and a `kubernetes.io` claim naming the
 // service account and the pod (and its node) the token is bound to. A token
@@ -9,7 +9,7 @@
 import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import type { KubeObject } from '../../kube/meta.ts';
 import { keyIdOf, peekJwtPayload, signJwt, verifyJwt } from './jwt.ts';
-import type { RsaKeyPair } from './rsaKeyPair.ts';
+import type { PemKeyPair } from './ecKeyPair.ts';
 import { serviceAccountUserInfo, serviceAccountUsername, type ServiceAccountInfo } from './serviceAccountUser.ts';
 import type { UserInfo } from './user.ts';
 
@@ -63,7 +63,8 @@ export class TokenInvalidError extends Error {
   }
 }
 
-export type SigningKey = RsaKeyPair;
+/** ECDSA P-256 (ES256 tokens) or RSA (RS256). */
+export type SigningKey = PemKeyPair;
 
 export class ServiceAccountTokens {
   readonly issuer: string;

@@ -48,7 +48,7 @@ export async function addNode(docker: Docker, spec: NewNode): Promise<void> {
 /**
  * The nodes a cluster starts with (node-1 the control plane), created and
  * started side by side when missing. A new cluster calls it as soon as it has
- * its subnet, so the containers start while its keys are made and its API
+ * its subnet, so the containers start while its store opens and its API
  * server starts; the node manager calls it again and finds them there.
  */
 export async function addInitialNodes(docker: Docker, spec: { cluster: string; subnet: string; nodes: number; pauseImage?: string }): Promise<void> {

@@ -1,8 +1,9 @@
 // The kubelet's status manager: keeps the last status generated for each
 // pod, stamps it (a condition's lastTransitionTime moves only when its status
 // changes; startTime is set once), and writes it to the API only when it
-// differs from what the API holds, reading the pod fresh so conditions owned
-// by others (the scheduler's, readiness gates, DisruptionTarget) are kept.
+// differs from the pod as last watched and from what the API holds, reading
+// the pod fresh so conditions owned by others (the scheduler's, readiness
+// gates, DisruptionTarget) are kept.
 // It also makes the final delete of a terminated pod (grace period 0, with
 // the pod's uid as precondition), as canBeDeleted/deletePod do.
 
@@ -73,6 +74,9 @@ export class StatusManager {
 
   /** The pod as written, or undefined when the API already held this status (or the pod is gone). */
   private async write(pod: Pod, status: PodStatus): Promise<Pod | undefined> {
+    // The pod as the kubelet's watch last saw it already shows this status (most syncs change
+    // nothing): no read, as the real status manager ignores a status equal to the last it set.
+    if (deepEqual(mergeStatus(pod.status ?? {}, status), pod.status ?? {})) return undefined;
     const { namespace, name, uid } = pod.metadata;
     for (let attempt = 0; ; attempt++) {
       let fresh: Pod;

@@ -1,11 +1,12 @@
 // The ConfigMaps, Secrets and Services a pod refers to, read from the API the
-// way the kubelet's managers read them (Services from the kubelet's watch).
-// A missing object is an ObjectNotFoundError carrying the API's message
-// (`configmap "cfg" not found`), which the kubelet shows in events and
-// waiting reasons.
+// way the kubelet's managers read them (Services and kube-root-ca.crt from
+// the kubelet's watches). A missing object is an ObjectNotFoundError carrying
+// the API's message (`configmap "cfg" not found`), which the kubelet shows in
+// events and waiting reasons.
 
 import { isApiError, type KubeClient } from '../kube/client/types.ts';
 import type { KubeObject } from '../kube/meta.ts';
+import { ROOT_CA_CONFIGMAP, type RootCaCache } from './rootCaCache.ts';
 import type { ServiceCache } from './serviceCache.ts';
 
 export class ObjectNotFoundError extends Error {
@@ -48,8 +49,8 @@ function decode(obj: KubeObject, textKey: string | undefined, base64Key: string)
   return values;
 }
 
-/** `services`: the kubelet's watched copy of the Services (see serviceCache.ts). */
-export function apiPodObjects(client: KubeClient, services: Pick<ServiceCache, 'services'>): PodObjects {
+/** `services` and `rootCa`: the kubelet's watched copies (see serviceCache.ts and rootCaCache.ts). */
+export function apiPodObjects(client: KubeClient, services: Pick<ServiceCache, 'services'>, rootCa: Pick<RootCaCache, 'get'>): PodObjects {
   const configMaps = client.resource({ group: '', version: 'v1', plural: 'configmaps' });
   const secrets = client.resource({ group: '', version: 'v1', plural: 'secrets' });
   const claims = client.resource({ group: '', version: 'v1', plural: 'persistentvolumeclaims' });
@@ -71,7 +72,7 @@ export function apiPodObjects(client: KubeClient, services: Pick<ServiceCache, '
     }
   };
   return {
-    configMap: async (namespace, name) => decode(await get('configmap', namespace, name), 'data', 'binaryData'),
+    configMap: async (namespace, name) => decode((name === ROOT_CA_CONFIGMAP && rootCa.get(namespace)) || (await get('configmap', namespace, name)), 'data', 'binaryData'),
     // stringData is write-only: the API server has folded it into data already.
     secret: async (namespace, name) => decode(await get('secret', namespace, name), undefined, 'data'),
     async claimedVolume(namespace, claimName) {

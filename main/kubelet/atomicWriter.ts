@@ -3,9 +3,11 @@
 // top-level name is a symlink through `..data`. A new payload is written
 // beside the old one and `..data` swapped with one rename, so a container
 // reading the volume sees either the old files or the new ones, never a mix.
+// The file system calls are asynchronous: with thousands of pods starting,
+// they run on libuv's threads rather than holding the kubelets' event loop.
 
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { access, chmod, mkdir, readdir, readlink, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 export interface FileProjection {
@@ -14,6 +16,7 @@ export interface FileProjection {
 }
 
 const DATA_LINK = '..data';
+const DATA_LINK_TMP = `${DATA_LINK}_tmp`;
 
 function payloadHash(payload: Map<string, FileProjection>): string {
   const hash = createHash('sha256');
@@ -31,17 +34,41 @@ function timestampDir(): string {
   return `..${stamp}.${process.hrtime.bigint() % 1_000_000_000n}`;
 }
 
+/**
+ * The write under way in each directory, across every writer of this
+ * process: a pod's worker writes its volumes one at a time, but a stopped
+ * kubelet's step may still be writing when the node's next kubelet syncs the
+ * same pod, and two interleaved swaps would fight over `..data_tmp`.
+ */
+const writing = new Map<string, Promise<unknown>>();
+
+async function exclusively<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  const before = writing.get(dir);
+  const mine = (async () => {
+    await before?.catch(() => undefined);
+    return work();
+  })();
+  writing.set(dir, mine);
+  try {
+    return await mine;
+  } finally {
+    if (writing.get(dir) === mine) writing.delete(dir);
+  }
+}
+
 export class AtomicWriter {
   /** What each directory holds, so an unchanged payload is not rewritten on every sync. */
   private readonly written = new Map<string, string>();
 
-  /** Makes `dir` hold exactly `payload` (paths relative to it). Returns whether anything changed. */
-  write(dir: string, payload: Map<string, FileProjection>): boolean {
+  /** Makes `dir` hold exactly `payload` (paths relative to it). Resolves to whether anything changed. */
+  async write(dir: string, payload: Map<string, FileProjection>): Promise<boolean> {
     const hash = payloadHash(payload);
-    if (this.written.get(dir) === hash && existsSync(join(dir, DATA_LINK))) return false;
-    writePayload(dir, payload);
-    this.written.set(dir, hash);
-    return true;
+    return exclusively(dir, async () => {
+      if (this.written.get(dir) === hash && (await exists(join(dir, DATA_LINK)))) return false;
+      await writePayload(dir, payload);
+      this.written.set(dir, hash);
+      return true;
+    });
   }
 
   forget(dirPrefix: string): void {
@@ -49,38 +76,48 @@ export class AtomicWriter {
   }
 }
 
-function writePayload(dir: string, payload: Map<string, FileProjection>): void {
-  mkdirSync(dir, { recursive: true, mode: 0o755 });
-
-  const previous = existsSync(join(dir, DATA_LINK)) ? readlinkSync(join(dir, DATA_LINK)) : undefined;
+async function writePayload(dir: string, payload: Map<string, FileProjection>): Promise<void> {
+  const previous = await readlink(join(dir, DATA_LINK)).catch(() => undefined);
   const target = timestampDir();
-  for (const [path, file] of payload) {
-    const full = join(dir, target, path);
-    mkdirSync(dirname(full), { recursive: true, mode: 0o755 });
-    writeFileSync(full, file.data);
-    chmodSync(full, file.mode);
+  // On a first write this makes `dir` too.
+  await mkdir(join(dir, target), { recursive: true, mode: 0o755 });
+  const nested = new Set([...payload.keys()].map((path) => dirname(path)).filter((sub) => sub !== '.'));
+  for (const sub of nested) await mkdir(join(dir, target, sub), { recursive: true, mode: 0o755 });
+  await Promise.all(
+    [...payload].map(async ([path, file]) => {
+      const full = join(dir, target, path);
+      await writeFile(full, file.data);
+      // writeFile's mode passes through the umask; the projected mode must not.
+      await chmod(full, file.mode);
+    }),
+  );
+
+  const temporary = join(dir, DATA_LINK_TMP);
+  try {
+    await symlink(target, temporary);
+  } catch (error) {
+    // Left by a write that was interrupted.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    await rm(temporary, { force: true });
+    await symlink(target, temporary);
   }
-  mkdirSync(join(dir, target), { recursive: true, mode: 0o755 });
-  const temporary = join(dir, `${DATA_LINK}_tmp`);
-  rmSync(temporary, { force: true });
-  symlinkSync(target, temporary);
-  renameSync(temporary, join(dir, DATA_LINK));
+  await rename(temporary, join(dir, DATA_LINK));
 
   const topLevel = new Set([...payload.keys()].map((path) => path.split('/')[0]!));
-  for (const name of topLevel) {
-    const link = join(dir, name);
-    if (!isSymlink(link)) symlinkSync(join(DATA_LINK, name), link);
+  const linked = new Set<string>();
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('..') || !entry.isSymbolicLink()) continue;
+    if (topLevel.has(entry.name)) linked.add(entry.name);
+    else await unlink(join(dir, entry.name));
   }
-  for (const entry of readdirSync(dir)) {
-    if (entry.startsWith('..') || topLevel.has(entry)) continue;
-    if (isSymlink(join(dir, entry))) unlinkSync(join(dir, entry));
-  }
-  if (previous && previous !== target) rmSync(join(dir, previous), { recursive: true, force: true });
+  for (const name of topLevel) if (!linked.has(name)) await symlink(join(DATA_LINK, name), join(dir, name));
+  if (previous && previous !== target) await rm(join(dir, previous), { recursive: true, force: true });
 }
 
-function isSymlink(path: string): boolean {
+async function exists(path: string): Promise<boolean> {
   try {
-    return lstatSync(path).isSymbolicLink();
+    await access(path);
+    return true;
   } catch {
     return false;
   }

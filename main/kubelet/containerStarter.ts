@@ -85,7 +85,7 @@ export class ContainerStarter {
       const env = await containerEnv(container, { ...ctx.env, pod });
       const violation = runAsNonRootViolation(pod, container, (await deps.runtime.imageStatus(withDefaultTag(container.image)))?.user);
       if (violation) throw new Error(violation);
-      const terminationMount = deps.volumes.terminationMessageMount(pod.metadata.uid ?? '', container, restartCount);
+      const terminationMount = await deps.volumes.terminationMessageMount(pod.metadata.uid ?? '', container, restartCount);
       const mounts = [...deps.volumes.mounts(container, ctx.volumes), ...(terminationMount ? [terminationMount] : [])];
       config = containerConfig(pod, container, restartCount, env, mounts, deps.node);
       if (terminationMount) {

@@ -26,6 +26,8 @@ import { Pleg } from './pleg.ts';
 import { apiPodObjects } from './podObjects.ts';
 import { KubeletPodSyncer } from './podSyncer.ts';
 import { ServiceAccountTokenManager } from './tokenManager.ts';
+import { ServiceCache } from './serviceCache.ts';
+import { RootCaCache } from './rootCaCache.ts';
 import { PodWorkers } from './podWorkers.ts';
 import { ProbeManager } from './probes/probeManager.ts';
 import { runtimePodNetwork } from './probes/podNetwork.ts';
@@ -106,6 +108,8 @@ export class Kubelet {
   private readonly workers: PodWorkers;
   private readonly pleg: Pleg;
   private readonly informer: Informer<Pod>;
+  private readonly services: ServiceCache;
+  private readonly rootCa: RootCaCache;
   private readonly status: StatusManager;
   private readonly allocatable: Record<string, string>;
   private hostIP: string | undefined;
@@ -180,6 +184,8 @@ export class Kubelet {
     });
 
     const pods = client.resource<Pod>({ group: '', version: 'v1', plural: 'pods' });
+    this.services = new ServiceCache(client, this.clock, this.onError, nodeName);
+    this.rootCa = new RootCaCache(client, this.clock, this.onError, nodeName);
     const volumes = new VolumeManager(runtime, options.rootDir);
     const journeys = options.journeys;
     const images = new ImageManager({ runtime, events: this.events, backoff: { initialMs: this.timings.imagePullInitialMs, maxMs: this.timings.imagePullMaxMs }, now, journeys });
@@ -216,7 +222,7 @@ export class Kubelet {
       starter,
       killer,
       probes: this.probes,
-      objects: apiPodObjects(client),
+      objects: apiPodObjects(client, this.services, this.rootCa),
       tokens: new ServiceAccountTokenManager(client.resource({ group: '', version: 'v1', plural: 'serviceaccounts' }), now),
       nodeCredentials: options.nodeCredentials ?? (() => []),
       dns: options.dns ?? { clusterDNS: [], clusterDomain: 'cluster.local' },
@@ -255,7 +261,8 @@ export class Kubelet {
     this.events.node(ref, 'Normal', 'Starting', 'Starting kubelet.');
     this.events.node(ref, 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
     this.lease.start();
-    await this.informer.start();
+    // A sync before the Services' first list waits for it; one before kube-root-ca.crt's reads the API.
+    await Promise.all([this.services.start(), this.rootCa.start(), this.informer.start()]);
     if (!this.stopped) await this.housekeeping();
   }
 
@@ -266,6 +273,7 @@ export class Kubelet {
     this.health.stop();
     await this.informer.stop();
     await this.workers.stop(STOP_WAIT_MS);
+    await Promise.all([this.services.stop(), this.rootCa.stop()]);
     this.probes.stop();
     this.stopProbeSpans?.();
     await this.pleg.stop();

@@ -1,10 +1,14 @@
 // The pod lifecycle event generator: the runtime's event stream tells which
 // pod's containers changed (a container death is seen within the engine's
 // event latency), and a periodic relist catches what a broken stream missed.
-// Either way the pod's worker is triggered. The time of the last successful
-// relist is PLEG's health, reported on the node's Ready condition.
+// Either way the pod's worker is triggered, once per change: a change the
+// stream reported is recorded as a relist would list it, so the next relist
+// does not trigger the pod again (as the evented PLEG keeps its cache from
+// the events, and relists only to catch what they missed). The time of the
+// last successful relist is PLEG's health, reported on the node's Ready
+// condition.
 
-import { LABEL_POD_UID, type Runtime } from '../runtime/runtime.ts';
+import { LABEL_POD_UID, type ContainerEvent, type Runtime } from '../runtime/runtime.ts';
 import type { Clock, Timer } from '../kube/clock.ts';
 
 export interface PlegOptions {
@@ -16,6 +20,13 @@ export interface PlegOptions {
 }
 
 const RESUBSCRIBE_MS = 1_000;
+
+/** Each event's state for a container and for a sandbox; an OOM notice changes none (its `died` follows). */
+const STATE_AFTER: Partial<Record<ContainerEvent['type'], [string, string]>> = {
+  created: ['created', 'notready'],
+  started: ['running', 'ready'],
+  died: ['exited', 'notready'],
+};
 
 export class Pleg {
   private readonly states = new Map<string, string>();
@@ -49,7 +60,9 @@ export class Pleg {
         void this.relist(false);
         for await (const event of stream) {
           const uid = event.labels[LABEL_POD_UID];
-          if (uid) this.options.onPodEvent(uid);
+          if (!uid) continue;
+          this.record(uid, event);
+          this.options.onPodEvent(uid);
         }
       } catch (error) {
         if (this.stopped) return;
@@ -58,6 +71,16 @@ export class Pleg {
       if (this.stopped) return;
       await new Promise<void>((resolve) => this.options.clock.setTimeout(resolve, RESUBSCRIBE_MS));
     }
+  }
+
+  /** The state the stream's event left the container or sandbox in, as a relist lists it. */
+  private record(uid: string, event: ContainerEvent): void {
+    if (event.type === 'removed') {
+      this.states.delete(event.containerId);
+      return;
+    }
+    const state = STATE_AFTER[event.type]?.[event.isSandbox ? 1 : 0];
+    if (state) this.states.set(event.containerId, `${uid}|${state}`);
   }
 
   /** Compares every container's state with the last relist and triggers the pods that changed. */

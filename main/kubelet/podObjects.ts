@@ -1,10 +1,13 @@
 // The ConfigMaps, Secrets and Services a pod refers to, read from the API the
-// way the kubelet's managers read them. A missing object is an
-// ObjectNotFoundError carrying the API's message (`configmap "cfg" not
-// found`), which the kubelet shows in events and waiting reasons.
+// way the kubelet's managers read them (Services and kube-root-ca.crt from
+// the kubelet's watches). A missing object is an ObjectNotFoundError carrying
+// the API's message (`configmap "cfg" not found`), which the kubelet shows in
+// events and waiting reasons.
 
 import { isApiError, type KubeClient } from '../kube/client/types.ts';
 import type { KubeObject } from '../kube/meta.ts';
+import { ROOT_CA_CONFIGMAP, type RootCaCache } from './rootCaCache.ts';
+import type { ServiceCache } from './serviceCache.ts';
 
 export class ObjectNotFoundError extends Error {
   constructor(
@@ -46,10 +49,10 @@ function decode(obj: KubeObject, textKey: string | undefined, base64Key: string)
   return values;
 }
 
-export function apiPodObjects(client: KubeClient): PodObjects {
+/** `services` and `rootCa`: the kubelet's watched copies (see serviceCache.ts and rootCaCache.ts). */
+export function apiPodObjects(client: KubeClient, services: Pick<ServiceCache, 'services'>, rootCa: Pick<RootCaCache, 'get'>): PodObjects {
   const configMaps = client.resource({ group: '', version: 'v1', plural: 'configmaps' });
   const secrets = client.resource({ group: '', version: 'v1', plural: 'secrets' });
-  const services = client.resource({ group: '', version: 'v1', plural: 'services' });
   const claims = client.resource({ group: '', version: 'v1', plural: 'persistentvolumeclaims' });
   const volumes = client.resource({ group: '', version: 'v1', plural: 'persistentvolumes' });
   const getOrUndefined = async (read: () => Promise<KubeObject>): Promise<KubeObject | undefined> => {
@@ -69,7 +72,7 @@ export function apiPodObjects(client: KubeClient): PodObjects {
     }
   };
   return {
-    configMap: async (namespace, name) => decode(await get('configmap', namespace, name), 'data', 'binaryData'),
+    configMap: async (namespace, name) => decode((name === ROOT_CA_CONFIGMAP && rootCa.get(namespace)) || (await get('configmap', namespace, name)), 'data', 'binaryData'),
     // stringData is write-only: the API server has folded it into data already.
     secret: async (namespace, name) => decode(await get('secret', namespace, name), undefined, 'data'),
     async claimedVolume(namespace, claimName) {
@@ -79,17 +82,6 @@ export function apiPodObjects(client: KubeClient): PodObjects {
       const bound = (claim.status as { phase?: string } | undefined)?.phase === 'Bound';
       return { claim, ...(bound && volumeName ? { volume: await getOrUndefined(() => volumes.get(undefined, volumeName)) } : {}) };
     },
-    async services(namespace) {
-      const namespaces = namespace === 'default' ? ['default'] : [namespace, 'default'];
-      const found: ServiceInfo[] = [];
-      for (const ns of namespaces) {
-        for (const svc of (await services.list(ns)).items) {
-          const spec = (svc.spec ?? {}) as { clusterIP?: string; ports?: ServiceInfo['ports'] };
-          if (!spec.clusterIP || spec.clusterIP === 'None' || !spec.ports?.length) continue;
-          found.push({ name: svc.metadata.name ?? '', namespace: ns, clusterIP: spec.clusterIP, ports: spec.ports });
-        }
-      }
-      return found;
-    },
+    services: (namespace) => services.services(namespace),
   };
 }

@@ -1,7 +1,8 @@
 // The kubelet's status manager: keeps the last status generated for each
 // pod, stamps it (a condition's lastTransitionTime moves only when its status
 // changes; startTime is set once), and writes it to the API only when it
-// differs from what the API holds, reading the pod fresh so conditions owned
+// differs from what the API is known to hold (as the kubelet last read or
+// wrote it, or as watched since), reading the pod fresh so conditions owned
 // by others (the scheduler's, readiness gates, DisruptionTarget) are kept.
 // It also makes the final delete of a terminated pod (grace period 0, with
 // the pod's uid as precondition), as canBeDeleted/deletePod do.
@@ -18,6 +19,8 @@ const CONFLICT_RETRIES = 3;
 
 export class StatusManager {
   private readonly statuses = new Map<string, PodStatus>();
+  /** The API's status as the kubelet last read or wrote it, and the resourceVersion of the watched copy it had then. */
+  private readonly confirmed = new Map<string, { watched: string | undefined; status: PodStatus }>();
 
   constructor(
     private readonly pods: ResourceClient<Pod>,
@@ -34,6 +37,7 @@ export class StatusManager {
 
   forget(uid: string): void {
     this.statuses.delete(uid);
+    this.confirmed.delete(uid);
   }
 
   /** Stamps and caches the status, then writes it if the API holds something else. Never throws. */
@@ -73,7 +77,13 @@ export class StatusManager {
 
   /** The pod as written, or undefined when the API already held this status (or the pod is gone). */
   private async write(pod: Pod, status: PodStatus): Promise<Pod | undefined> {
-    const { namespace, name, uid } = pod.metadata;
+    const { namespace, name, uid, resourceVersion: watched } = pod.metadata;
+    // Most syncs change nothing: no read when the API is known to hold this status already, as the
+    // real status manager ignores a status equal to the last it set. Known: as last read or written,
+    // while the watch has shown nothing newer of the pod (a sync right after a write); else as watched.
+    const known = this.confirmed.get(uid ?? '');
+    const base = known && known.watched === watched ? known.status : (pod.status ?? {});
+    if (deepEqual(mergeStatus(base, status), base)) return undefined;
     for (let attempt = 0; ; attempt++) {
       let fresh: Pod;
       try {
@@ -85,9 +95,14 @@ export class StatusManager {
       // Same name, another pod: this status is not its.
       if (fresh.metadata.uid !== uid) return undefined;
       const merged = mergeStatus(fresh.status ?? {}, status);
-      if (deepEqual(merged, fresh.status ?? {})) return undefined;
+      if (deepEqual(merged, fresh.status ?? {})) {
+        this.confirmed.set(uid ?? '', { watched, status: fresh.status ?? {} });
+        return undefined;
+      }
       try {
-        return await this.pods.updateStatus(namespace, { ...fresh, status: merged });
+        const written = await this.pods.updateStatus(namespace, { ...fresh, status: merged });
+        this.confirmed.set(uid ?? '', { watched, status: written.status ?? {} });
+        return written;
       } catch (error) {
         if (isApiError(error, 'Conflict') && attempt < CONFLICT_RETRIES) continue;
         if (isApiError(error, 'NotFound')) return undefined;

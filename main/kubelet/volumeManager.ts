@@ -5,7 +5,7 @@
 // read-only, refreshed on every sync so updates reach running containers.
 // A volume that cannot be set up fails with the kubelet's FailedMount text.
 
-import { rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Mount, MountSource, Runtime } from '../runtime/runtime.ts';
 import { terminationMessageMount } from './terminationMessage.ts';
@@ -107,7 +107,7 @@ export class VolumeManager {
       const payload = await volumePayload(volume, ctx);
       if (plugin && payload) {
         const dir = join(this.podDir(uid), 'volumes', PLUGIN_DIRS[plugin]!, volume.name);
-        this.writer.write(dir, payload);
+        await this.writer.write(dir, payload);
         return { source: { type: 'hostPath', path: dir }, projected: true };
       }
     } catch (error) {
@@ -135,7 +135,7 @@ export class VolumeManager {
   }
 
   /** A fresh termination-message file for this instance of the container, and its mount (see terminationMessage.ts). */
-  terminationMessageMount(uid: string, container: Container, restartCount: number): Mount | undefined {
+  terminationMessageMount(uid: string, container: Container, restartCount: number): Promise<Mount | undefined> {
     return terminationMessageMount(this.podDir(uid), container, restartCount);
   }
 
@@ -143,7 +143,7 @@ export class VolumeManager {
   async tearDown(uid: string, volumeNames: string[]): Promise<void> {
     const dir = this.podDir(uid);
     this.writer.forget(dir);
-    rmSync(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
     for (const name of volumeNames) await this.runtime.removeVolume(emptyDirVolumeName(uid, name));
   }
 }

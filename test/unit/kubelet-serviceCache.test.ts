@@ -34,7 +34,9 @@ test("a pod's namespace and the default one, from the watch; headless Services l
 
     await services().create('team', service('late'));
     await services().delete('team', 'web');
-    for (let i = 0; i < 1000 && !(await names('team')).includes('team/late'); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Both changes arrive through the watch: wait for the second (the deletion) as well as the first.
+    const settled = async () => (await names('team')).join() === 'default/shared,team/late';
+    for (let i = 0; i < 1000 && !(await settled()); i++) await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(await names('team'), ['default/shared', 'team/late']);
   } finally {
     await cache.stop();

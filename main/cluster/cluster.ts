@@ -170,8 +170,8 @@ export class Cluster {
       });
       // Established CRDs are served from the first request on, as kube-apiserver waits for its CRD informer.
       await startup.time('custom resources', apiServer.customResources.start());
-      const wanted = options.apiPort || (previous?.apiPort && (await portIsFree(previous.apiPort)) ? previous.apiPort : 0);
-      const apiPort = await startup.time('api listening', apiServer.listen(wanted));
+      // The port of last time when it is free (trying it is cheaper than probing it first), else any.
+      const apiPort = await startup.time('api listening', options.apiPort ? apiServer.listen(options.apiPort) : apiServer.listen(previous?.apiPort ?? 0, true));
       // A restarted cluster's clients may be waiting (its kubeconfig is already written): from here on the start gives
       // the event loop a turn between its steps, so their TLS handshakes and requests are answered between the steps
       // rather than after all of them.

@@ -66,6 +66,20 @@ export function mainIsCurrent(outDir = distDir) {
   return !sources.some((s) => modifiedAfter(join(root, s), built));
 }
 
+/**
+ * The bundle as ASCII: esbuild escapes strings and identifiers, but leaves the
+ * comments it keeps and regular expressions as they are, and one `→` or `µ`
+ * there makes the whole 2 MB source a two-byte string, which bin/podlab.js
+ * then decodes from UTF-8 at twice the cost on every start. `\uXXXX` means the same
+ * in a regular expression and nothing in a comment (a raw template string
+ * would see the escape, but esbuild escapes those itself).
+ */
+function asciiOnly(contents) {
+  const text = Buffer.from(contents).toString('utf8');
+  if (!/[^\x00-\x7f]/.test(text)) return contents;
+  return Buffer.from(text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
 function writeAtomically(file, contents) {
   mkdirSync(dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
@@ -124,7 +138,7 @@ export async function buildMain({ outDir = distDir, clean = false, log = console
       write: false,
       logLevel: 'warning',
     });
-    for (const file of [...mainResult.outputFiles, ...cliResult.outputFiles, ...preloadResult.outputFiles]) writeAtomically(file.path, file.contents);
+    for (const file of [...mainResult.outputFiles, ...cliResult.outputFiles, ...preloadResult.outputFiles]) writeAtomically(file.path, file.path === outputs.cli ? asciiOnly(file.contents) : file.contents);
     renameSync(addonTemporary, outputs.addon);
     return { ...outputs, metafiles: { main: mainResult.metafile, cli: cliResult.metafile, preload: preloadResult.metafile } };
   } finally {

@@ -11,12 +11,13 @@ import { lazyModule } from '../../lazyModule.ts';
 
 const chosen = new WeakMap<IncomingMessage, string>();
 
-// Made (and ws loaded) at the first upgrade, not when PodLab starts.
+// Made (and ws loaded) at the first upgrade, not when PodLab starts: the API server answers before anything needs it.
+const wsPackage = lazyModule<{ WebSocketServer: typeof WebSocketServer }>('ws');
 let websockets: WebSocketServer | undefined;
 
 function websocketServer(): WebSocketServer {
   if (websockets) return websockets;
-  websockets = new (lazyModule<{ WebSocketServer: typeof WebSocketServer }>('ws')().WebSocketServer)({ noServer: true, perMessageDeflate: false, maxPayload: 16 << 20 });
+  websockets = new (wsPackage().WebSocketServer)({ noServer: true, perMessageDeflate: false, maxPayload: 16 << 20 });
   // ws holds offered subprotocols to RFC 7230's token grammar, and answers 400 to
   // `SPDY/3.1+portforward.k8s.io` ('/' is a separator); gorilla/websocket, what
   // Kubernetes serves with, does not check. So ws never sees the offer (see

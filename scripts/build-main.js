@@ -39,20 +39,45 @@ export function mainOutputs(outDir = distDir) {
 // Everything the bundles are made of; the renderer has its own build (build-renderer.js).
 const sources = ['main', 'preload', 'package.json', 'scripts/build-main.js'];
 
-function newest(path) {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce((max, entry) => Math.max(max, newest(join(path, entry))), stat.mtimeMs);
+/**
+ * Whether `path`, or anything under it, was modified after `time` (a directory's
+ * own time covers files added, removed or renamed in it). It runs before every
+ * `podlab` command in a checkout, over some 800 files: one stat each (directory
+ * entries come with their types), and the walk ends at the first newer one.
+ */
+function modifiedAfter(path, time) {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return false;
+  if (stat.mtimeMs > time) return true;
+  if (!stat.isDirectory()) return false;
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const child = `${path}/${entry.name}`;
+    if (entry.isFile() ? statSync(child).mtimeMs > time : modifiedAfter(child, time)) return true;
+  }
+  return false;
 }
 
 /** Every output exists and, where the sources are here (a checkout), none is older than them. */
 export function mainIsCurrent(outDir = distDir) {
-  const outputs = Object.values(mainOutputs(outDir));
-  if (!outputs.every((file) => existsSync(file))) return false;
+  const outputs = Object.values(mainOutputs(outDir)).map((file) => statSync(file, { throwIfNoEntry: false }));
+  if (!outputs.every(Boolean)) return false;
   if (!existsSync(join(root, 'main'))) return true;
-  const built = Math.min(...outputs.map((file) => statSync(file).mtimeMs));
-  return built >= Math.max(...sources.map((s) => newest(join(root, s))));
+  const built = Math.min(...outputs.map((stat) => stat.mtimeMs));
+  return !sources.some((s) => modifiedAfter(join(root, s), built));
+}
+
+/**
+ * The bundle as ASCII: esbuild escapes strings and identifiers, but leaves the
+ * comments it keeps and regular expressions as they are, and one `→` or `µ`
+ * there makes the whole 2 MB source a two-byte string, which bin/podlab.js
+ * then decodes from UTF-8 at twice the cost on every start. `\uXXXX` means the same
+ * in a regular expression and nothing in a comment (a raw template string
+ * would see the escape, but esbuild escapes those itself).
+ */
+function asciiOnly(contents) {
+  const text = Buffer.from(contents).toString('utf8');
+  if (!/[^\x00-\x7f]/.test(text)) return contents;
+  return Buffer.from(text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 function writeAtomically(file, contents) {
@@ -113,7 +138,7 @@ export async function buildMain({ outDir = distDir, clean = false, log = console
       write: false,
       logLevel: 'warning',
     });
-    for (const file of [...mainResult.outputFiles, ...cliResult.outputFiles, ...preloadResult.outputFiles]) writeAtomically(file.path, file.contents);
+    for (const file of [...mainResult.outputFiles, ...cliResult.outputFiles, ...preloadResult.outputFiles]) writeAtomically(file.path, file.path === outputs.cli ? asciiOnly(file.contents) : file.contents);
     renameSync(addonTemporary, outputs.addon);
     return { ...outputs, metafiles: { main: mainResult.metafile, cli: cliResult.metafile, preload: preloadResult.metafile } };
   } finally {

@@ -251,7 +251,8 @@ export class ApiServer {
   private tokenChain: TokenAuthenticator[] | undefined;
 
   /** Listens on 127.0.0.1:port (0 = any free port) and returns the port. */
-  async listen(port: number): Promise<number> {
+  /** `orAnyPort`: a free port when `port` is taken. */
+  async listen(port: number, orAnyPort = false): Promise<number> {
     if (!this.options.tls) throw new Error('the API server needs a serving certificate to listen');
     this.http = new ApiHttpServer({
       tls: this.options.tls,
@@ -265,7 +266,7 @@ export class ApiServer {
       journeyClock: this.journeys.clock,
       podTraces: this.podTraces,
     });
-    this.port = await this.http.listen(port);
+    this.port = await this.http.listen(port, undefined, orAnyPort);
     return this.port;
   }
 

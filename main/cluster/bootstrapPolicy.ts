@@ -66,9 +66,16 @@ async function ensure(objects: ResourceClient, expected: KubeObject, reconcile: 
   }
 }
 
-export async function ensureBootstrapPolicy(client: KubeClient): Promise<void> {
+/** `between` runs after each object (a cluster's start lets waiting requests in there). */
+export async function ensureBootstrapPolicy(client: KubeClient, between: () => Promise<unknown> = async () => undefined): Promise<void> {
   const clusterRoles = client.resource({ group: rbacGroup, version: 'v1', plural: 'clusterroles' });
   const clusterRoleBindings = client.resource({ group: rbacGroup, version: 'v1', plural: 'clusterrolebindings' });
-  for (const role of bootstrapClusterRoles) await ensure(clusterRoles, role, reconcileRole);
-  for (const binding of bootstrapClusterRoleBindings) await ensure(clusterRoleBindings, binding, reconcileBinding);
+  for (const role of bootstrapClusterRoles) {
+    await ensure(clusterRoles, role, reconcileRole);
+    await between();
+  }
+  for (const binding of bootstrapClusterRoleBindings) {
+    await ensure(clusterRoleBindings, binding, reconcileBinding);
+    await between();
+  }
 }

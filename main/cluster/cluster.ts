@@ -5,6 +5,7 @@
 // the kubeconfig, then start the components.
 
 import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FeatureGates } from '../apiserver/featureGates.ts';
 import { StartupPhases } from './startupPhases.ts';
 import { createServer } from 'node:net';
@@ -172,13 +173,12 @@ export class Cluster {
       });
       // Established CRDs are served from the first request on, as kube-apiserver waits for its CRD informer.
       await startup.time('custom resources', apiServer.customResources.start());
-      const wanted = options.apiPort || (previous?.apiPort && (await portIsFree(previous.apiPort)) ? previous.apiPort : 0);
-      const apiPort = await startup.time('api listening', apiServer.listen(wanted));
-      // The cluster network is made while the cluster's own objects are written: the add-on and the node containers join it later.
-      // Node containers that could not be made early are the node manager's to make (and report); the network must be there.
-      const ensureNetwork = () => startup.time('cluster network', ensureClusterNetwork(createDockerClient(), { cluster: options.name, subnet }));
-      const networkCreated = runtime === 'docker' ? (nodesCreated ? nodesCreated.catch(ensureNetwork) : ensureNetwork()) : undefined;
-      networkCreated?.catch(() => undefined);
+      // The port of last time when it is free (trying it is cheaper than probing it first), else any.
+      const apiPort = await startup.time('api listening', options.apiPort ? apiServer.listen(options.apiPort) : apiServer.listen(previous?.apiPort ?? 0, true));
+      // A restarted cluster's clients may be waiting (its kubeconfig is already written): from here on the start gives
+      // the event loop a turn between its steps, so their TLS handshakes and requests are answered between the steps
+      // rather than after all of them.
+      await nextTurn();
       const settings: ClusterSettings = {
         name: options.name,
         apiPort,
@@ -191,11 +191,21 @@ export class Cluster {
       const bootstrapClient = apiServer.client(componentUser('system:apiserver'));
       await startup.time('bootstrap objects', async () => {
         await ensureSystemNamespaces(bootstrapClient);
+        await nextTurn();
         await ensureKubernetesService(bootstrapClient, apiServer!.serviceRange.apiServerIP, apiPort);
-        await ensureBootstrapPolicy(bootstrapClient);
+        await nextTurn();
+        await ensureBootstrapPolicy(bootstrapClient, nextTurn);
         await ensureSystemPriorityClasses(bootstrapClient);
+        await nextTurn();
         await ensureStandardStorageClass(bootstrapClient);
       });
+      await nextTurn();
+      // The cluster network is made while the scheduler starts: the add-on and the node containers join it later.
+      // Node containers that could not be made early are the node manager's to make (and report); the network must be there.
+      // Not sooner: on a restart, loading the Docker client is the first use of it, tens of milliseconds in one go.
+      const ensureNetwork = () => startup.time('cluster network', ensureClusterNetwork(createDockerClient(), { cluster: options.name, subnet }));
+      const networkCreated = runtime === 'docker' ? (nodesCreated ? nodesCreated.catch(ensureNetwork) : ensureNetwork()) : undefined;
+      networkCreated?.catch(() => undefined);
       const stopAPIServiceSync = await keepAPIServicesSynced(bootstrapClient, apiServer.catalog, (err) => process.stderr.write(`apiservices: ${err instanceof Error ? err.message : String(err)}\n`));
       writeKubeconfig(paths.kubeconfig, { clusterName: options.name, server: apiServer.url, caCert: pki.caCert, token: adminToken });
       cluster = new Cluster(options.name, paths, store, apiServer, settings, releaseLock);

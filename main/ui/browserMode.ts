@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { lazyModule } from '../lazyModule.ts';
 import { wsProtocol, type ClientMessage } from '../../preload/api.ts';
 import { BridgeSession } from './bridgeSession.ts';
 import { contentSecurityPolicy } from './csp.ts';
@@ -16,6 +17,9 @@ import { appPaths } from '../appPaths.ts';
 import { serveStatic } from './staticFiles.ts';
 import type { UiHost } from './uiHost.ts';
 import { checkUpgrade } from './upgradeAuth.ts';
+
+// Loaded on first use, not when PodLab starts: the API server answers before anything needs it.
+const wsPackage = lazyModule<{ WebSocketServer: typeof WebSocketServer }>('ws');
 
 export interface BrowserModeOptions {
   /** 0 or absent: any free port. */
@@ -66,7 +70,7 @@ export async function startBrowserMode(host: UiHost, options: BrowserModeOptions
     }
     serveStatic(rendererDir, csp, req, res);
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, handleProtocols: (protocols) => (protocols.has(wsProtocol) ? wsProtocol : false) });
+  const wss = new (wsPackage().WebSocketServer)({ noServer: true, maxPayload: maxMessageBytes, handleProtocols: (protocols) => (protocols.has(wsProtocol) ? wsProtocol : false) });
   const sessions = new Set<BridgeSession>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const decision = checkUpgrade(req, { origin, token });

@@ -9,13 +9,17 @@
 // reaches the user as is.
 
 import { request } from 'node:https';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
+import { lazyModule } from '../lazyModule.ts';
 import type { Status } from '../../preload/api.ts';
 import { connectionOptions, fixedEndpoint, type ApiEndpoint, type EndpointSource } from '../kube/client/apiEndpoint.ts';
 import { apiFailure } from './apiFailure.ts';
 import { BridgeFailure } from './bridgeError.ts';
 import { openPodPortTunnel } from './podPortTunnel.ts';
 import type { PodExecSession, PodLogOptions, PodStreams } from './podStreams.ts';
+
+// Loaded on first use, not when PodLab starts: the API server answers before anything needs it.
+const wsPackage = lazyModule<typeof WebSocket>('ws');
 
 const channel = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4 } as const;
 
@@ -120,7 +124,7 @@ export function kubePodStreams(endpoint: ApiEndpoint | EndpointSource): PodStrea
       const query = new URLSearchParams({ container, stdin: 'true', stdout: 'true', tty: String(tty) });
       if (!tty) query.set('stderr', 'true');
       for (const part of command) query.append('command', part);
-      const ws = new WebSocket(`${endpoint.url.replace(/^http/, 'ws')}${podPath(namespace, pod, 'exec')}?${query}`, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], connectionOptions(endpoint));
+      const ws = new (wsPackage())(`${endpoint.url.replace(/^http/, 'ws')}${podPath(namespace, pod, 'exec')}?${query}`, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], connectionOptions(endpoint));
       const output = pushIterable<string>();
       const decoder = { [channel.stdout]: new TextDecoder(), [channel.stderr]: new TextDecoder() };
       let resolveExit!: (code: number) => void;

@@ -9,11 +9,15 @@
 // side ends the WebSocket, and the tunnel with it.
 
 import type { Duplex } from 'node:stream';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
+import { lazyModule } from '../lazyModule.ts';
 import { connectionOptions, type ApiEndpoint } from '../kube/client/apiEndpoint.ts';
 import { apiFailure } from './apiFailure.ts';
 import { BridgeFailure } from './bridgeError.ts';
 import { WebSocketDuplex } from '../kube/webSocketDuplex.ts';
+
+// Loaded on first use, not when PodLab starts: the API server answers before anything needs it.
+const wsPackage = lazyModule<typeof WebSocket>('ws');
 
 const DATA = 0;
 const ERROR = 1;
@@ -52,7 +56,7 @@ class PodPortTunnel extends WebSocketDuplex {
 /** Resolves once the API server accepted the upgrade; rejects with its answer (403 with the can-i, 404, 400) when it did not. */
 export function openPodPortTunnel(endpoint: ApiEndpoint, namespace: string, pod: string, port: number): Promise<Duplex> {
   const url = `${endpoint.url.replace(/^http/, 'ws')}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/portforward?ports=${port}`;
-  const ws = new WebSocket(url, [PORT_FORWARD_CHANNEL_PROTOCOL], connectionOptions(endpoint));
+  const ws = new (wsPackage())(url, [PORT_FORWARD_CHANNEL_PROTOCOL], connectionOptions(endpoint));
   return new Promise((resolve, reject) => {
     ws.on('unexpected-response', (_req, res) => {
       let body = '';

@@ -165,15 +165,27 @@ export class ApiHttpServer {
     });
   }
 
-  /** Listens on 127.0.0.1 only: the API is for this machine's user. Port 0 picks a free one. */
-  listen(port: number, host = '127.0.0.1'): Promise<number> {
+  /** Listens on 127.0.0.1 only: the API is for this machine's user. Port 0 picks a free one, as does `orAnyPort` when `port` is taken. */
+  listen(port: number, host = '127.0.0.1', orAnyPort = false): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
+      const failed = (err: NodeJS.ErrnoException) => {
+        if (orAnyPort && port !== 0 && err.code === 'EADDRINUSE') {
+          port = 0;
+          this.server.listen(0, host);
+          return;
+        }
+        this.server.off('listening', listening);
+        this.server.off('error', failed);
+        reject(err);
+      };
+      const listening = () => {
+        this.server.off('error', failed);
         const address = this.server.address();
         resolve(typeof address === 'object' && address ? address.port : port);
-      });
+      };
+      this.server.on('error', failed);
+      this.server.once('listening', listening);
+      this.server.listen(port, host);
     });
   }
 

@@ -36,14 +36,19 @@ export interface PodLabSchemaServices extends SchemaServices {
   setCustomDefinitions(definitions: Definitions): void;
 }
 
-export function createSchemaServices(base: SchemaLookup = SchemaLookup.kubernetes()): PodLabSchemaServices {
-  let lookup = base;
+export function createSchemaServices(given?: SchemaLookup): PodLabSchemaServices {
+  // The built-in schema (a megabyte of JSON) is read on first use, not before the API server listens:
+  // a restarted cluster's first requests (discovery, reads) do without it.
+  let builtIn = given;
+  let custom: SchemaLookup | undefined;
+  const base = () => (builtIn ??= SchemaLookup.kubernetes());
+  const lookupNow = () => custom ?? base();
   return {
     get lookup() {
-      return lookup;
+      return lookupNow();
     },
     setCustomDefinitions(definitions: Definitions) {
-      lookup = Object.keys(definitions).length === 0 ? base : new SchemaLookup({ ...base.definitions, ...definitions });
+      custom = Object.keys(definitions).length === 0 ? undefined : new SchemaLookup({ ...base().definitions, ...definitions });
     },
     applyPatch(contentType: string, current: KubeObject, patch: unknown, gvk: GroupVersionKind): KubeObject {
       // A decoded body may be nested deeper than the patch code can recurse; Go's decoder refuses it first.
@@ -51,23 +56,23 @@ export function createSchemaServices(base: SchemaLookup = SchemaLookup.kubernete
       if (tooDeep) throw errors.badRequest(tooDeep);
       let patched: KubeObject;
       try {
-        patched = applyPatch(contentType, current, patch, lookup, gvk);
+        patched = applyPatch(contentType, current, patch, lookupNow(), gvk);
       } catch (err) {
         if (err instanceof PatchError) throw toStatusError(err);
         throw err;
       }
       // Only built-in kinds have Go types; custom resources decode as unstructured.
-      const undecodable = patchedDecodeError(contentType, patch, patched, gvk, base);
+      const undecodable = patchedDecodeError(contentType, patch, patched, gvk, base());
       if (undecodable) throw undecodable;
       return patched;
     },
-    unknownFields: (obj, gvk) => findUnknownFields(obj, gvk, lookup),
+    unknownFields: (obj, gvk) => findUnknownFields(obj, gvk, lookupNow()),
     prune: (obj, gvk) => {
-      pruneUnknownFields(obj, gvk, lookup);
+      pruneUnknownFields(obj, gvk, lookupNow());
     },
-    decodeError: (obj, gvk) => bodyDecodeError(obj, gvk, base),
+    decodeError: (obj, gvk) => bodyDecodeError(obj, gvk, base()),
     openapi(resources) {
-      const documents = new OpenAPIDocuments(resources, lookup);
+      const documents = new OpenAPIDocuments(resources, lookupNow());
       return {
         documents,
         document(path: string, accept?: string, ifNoneMatch?: string) {

@@ -6,19 +6,28 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { lazyModule } from '../../lazyModule.ts';
 
 const chosen = new WeakMap<IncomingMessage, string>();
 
-const websockets = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 16 << 20 });
-// ws holds offered subprotocols to RFC 7230's token grammar, and answers 400 to
-// `SPDY/3.1+portforward.k8s.io` ('/' is a separator); gorilla/websocket, what
-// Kubernetes serves with, does not check. So ws never sees the offer (see
-// acceptWebSocket), and the choice goes into its answer here.
-websockets.on('headers', (headers: string[], req: IncomingMessage) => {
-  const protocol = chosen.get(req);
-  if (protocol) headers.push(`Sec-WebSocket-Protocol: ${protocol}`);
-});
+// Made (and ws loaded) at the first upgrade, not when PodLab starts: the API server answers before anything needs it.
+const wsPackage = lazyModule<{ WebSocketServer: typeof WebSocketServer }>('ws');
+let websockets: WebSocketServer | undefined;
+
+function websocketServer(): WebSocketServer {
+  if (websockets) return websockets;
+  websockets = new (wsPackage().WebSocketServer)({ noServer: true, perMessageDeflate: false, maxPayload: 16 << 20 });
+  // ws holds offered subprotocols to RFC 7230's token grammar, and answers 400 to
+  // `SPDY/3.1+portforward.k8s.io` ('/' is a separator); gorilla/websocket, what
+  // Kubernetes serves with, does not check. So ws never sees the offer (see
+  // acceptWebSocket), and the choice goes into its answer here.
+  websockets.on('headers', (headers: string[], req: IncomingMessage) => {
+    const protocol = chosen.get(req);
+    if (protocol) headers.push(`Sec-WebSocket-Protocol: ${protocol}`);
+  });
+  return websockets;
+}
 
 export function isWebSocketUpgrade(req: IncomingMessage): boolean {
   return (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
@@ -36,5 +45,5 @@ export function offeredProtocols(req: IncomingMessage): string[] {
 export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, protocol: string): Promise<WebSocket> {
   chosen.set(req, protocol);
   delete req.headers['sec-websocket-protocol'];
-  return new Promise((resolve) => websockets.handleUpgrade(req, socket, head, (ws) => resolve(ws)));
+  return new Promise((resolve) => websocketServer().handleUpgrade(req, socket, head, (ws) => resolve(ws)));
 }

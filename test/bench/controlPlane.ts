@@ -3,9 +3,7 @@
 // Measured against a real `podlab serve` child process over HTTPS, as kubectl
 // would see it.
 
-import { request } from 'node:https';
 import { performance } from 'node:perf_hooks';
-import { gunzipSync } from 'node:zlib';
 import { rawRequest, targetFromKubeconfig, type ApiTarget } from '../helpers/apiClient.ts';
 import { removeDir, startPodlab, tempDir } from '../helpers/podlabProcess.ts';
 import { parallel, rssMiB, stats, type Stats } from './measures.ts';
@@ -18,26 +16,7 @@ export interface ControlPlaneResults {
   getMs: Stats;
   list10kPodsMs: Stats;
   list10kPodsBytes: number;
-  /** The same list as kubectl and client-go ask for it (Accept-Encoding: gzip), inflated. */
-  list10kPodsGzipMs: Stats;
-  list10kPodsGzipBytes: number;
   idleRssMiB: number;
-}
-
-/** GET with `Accept-Encoding: gzip`, as Go's transport sends it; the answer inflated when it came gzipped. */
-function gzipGet(target: ApiTarget, path: string): Promise<{ wireBytes: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${target.server}${path}`, { ca: target.ca, headers: { Authorization: `Bearer ${target.token}`, 'Accept-Encoding': 'gzip' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const wire = Buffer.concat(chunks);
-        resolve({ wireBytes: wire.length, text: (res.headers['content-encoding'] === 'gzip' ? gunzipSync(wire) : wire).toString() });
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 async function timeStart(args: string[], dataDir: string): Promise<{ ms: number; stop: () => Promise<unknown>; kubeconfig: string; pid: number }> {
@@ -93,15 +72,6 @@ export async function benchControlPlane(runs = 5): Promise<ControlPlaneResults> 
       bytes = res.body.length;
       if (res.json().items.length !== 10_000) throw new Error('list did not return 10,000 pods');
     }
-    const gzipMs: number[] = [];
-    let gzipBytes = 0;
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      const res = await gzipGet(api, '/api/v1/pods');
-      gzipMs.push(performance.now() - t);
-      gzipBytes = res.wireBytes;
-      if (JSON.parse(res.text).items.length !== 10_000) throw new Error('list did not return 10,000 pods');
-    }
     return {
       firstStartMs: stats(first),
       restartMs: stats(restart),
@@ -109,8 +79,6 @@ export async function benchControlPlane(runs = 5): Promise<ControlPlaneResults> 
       getMs: stats(getMs),
       list10kPodsMs: stats(listMs),
       list10kPodsBytes: bytes,
-      list10kPodsGzipMs: stats(gzipMs),
-      list10kPodsGzipBytes: gzipBytes,
       idleRssMiB,
     };
   } finally {

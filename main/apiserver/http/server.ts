@@ -17,7 +17,6 @@ import type { KubeObject, Status } from '../../kube/meta.ts';
 import { parseRequestInfo } from '../requestInfo.ts';
 import { decodeBody, isDrained, readBody } from './body.ts';
 import { encodeJson, encodeSerialized, prettyRequested } from './jsonEncoding.ts';
-import { encodeForClient } from './responseCompression.ts';
 import { tableRequested } from './negotiation.ts';
 import { toTable } from './tables.ts';
 import { streamWatch } from './watchStream.ts';
@@ -80,15 +79,13 @@ export function writeStatus(res: ServerResponse, status: Status, pretty = false,
   res.end(encodeJson(status, pretty));
 }
 
-async function writeJson(res: ServerResponse, code: number, body: unknown, warnings: string[], pretty: boolean): Promise<void> {
+function writeJson(res: ServerResponse, code: number, body: unknown, warnings: string[], pretty: boolean): void {
   // Answered already: the request timed out meanwhile.
   if (res.headersSent) return;
-  const encoded = await encodeForClient(res.req.headers, encodeJson(body, pretty));
-  if (res.headersSent) return;
-  const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', ...encoded.headers };
+  const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' };
   if (warnings.length) headers.Warning = warningHeaders(warnings);
   res.writeHead(code, headers);
-  res.end(encoded.body);
+  res.end(encodeJson(body, pretty));
 }
 
 function warningHeaders(warnings: string[]): string[] {
@@ -238,7 +235,7 @@ export class ApiHttpServer {
       await result.handler.serve(req, res);
       return;
     }
-    await writeJson(res, result.code, table && registry && !info.subresource ? this.asTable(registry, result.object, table) : result.object, result.warnings, prettyRequested(req, url.searchParams));
+    writeJson(res, result.code, table && registry && !info.subresource ? this.asTable(registry, result.object, table) : result.object, result.warnings, prettyRequested(req, url.searchParams));
   }
 
   private asTable(registry: ResourceRegistry, object: unknown, table: NonNullable<ReturnType<typeof tableRequested>>): unknown {
@@ -259,7 +256,7 @@ export class ApiHttpServer {
     if (tracedPod) {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw errors.methodNotAllowed();
       const answer = await this.options.podTraces!.serve(user, tracedPod.namespace, tracedPod.name, url.searchParams);
-      await writeJson(res, 200, answer, [], prettyRequested(req, url.searchParams));
+      writeJson(res, 200, answer, [], prettyRequested(req, url.searchParams));
       return;
     }
     const attrs = { user, verb: (req.method ?? 'get').toLowerCase(), path, isResourceRequest: false };

@@ -340,6 +340,8 @@ export class Dispatcher {
     if (info.subresource === 'scale') {
       const current = scaleOf(def, await registry.get(ns, info.name));
       const patched = this.schema.applyPatch(contentType, current, req.body, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
+      // The Scale read here carries the object's resourceVersion; only one the patch names itself is a precondition.
+      if (!(req.body as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion && patched.metadata) delete patched.metadata.resourceVersion;
       return updateScale(registry, ns, info.name, patched, ctx);
     }
     // A patch is never a stale write: it applies to the current object (unless it names a resourceVersion itself).

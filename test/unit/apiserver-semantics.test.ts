@@ -137,6 +137,17 @@ describe('API semantics (in-process)', () => {
     assert.deepEqual(Object.keys((await cms.get('default', 'raced')).data as object).sort(), keys);
   });
 
+  it("a scale patch without a resourceVersion applies while the object's status is written at the same time", async () => {
+    const deployments = env.client.resource(deployRef);
+    const labels = { app: 'scaled' };
+    const created = await deployments.create('default', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'scaled' }, spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } } });
+    await Promise.all([
+      deployments.updateStatus('default', { ...created, status: { observedGeneration: 1 } }),
+      deployments.patch('default', 'scaled', 'application/merge-patch+json', { spec: { replicas: 3 } }, 'scale'),
+    ]);
+    assert.equal((await deployments.get('default', 'scaled')).spec?.replicas, 3);
+  });
+
   it('a patch naming a stale resourceVersion is refused with 409', async () => {
     const created = await cms.create('default', configMap('pinned'));
     await cms.patch('default', 'pinned', 'application/merge-patch+json', { data: { first: '1' } });

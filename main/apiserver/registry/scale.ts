@@ -111,6 +111,7 @@ export async function updateScale(registry: ResourceRegistry, namespace: string,
     const next = structuredClone(current);
     setValueAt(next, paths.specReplicasPath, replicas);
     return next;
-  });
+    // The Scale's own resourceVersion, when it has one, is checked above on every try: a lost race is tried again.
+  }, { unconditional: true });
   return scaleOf(registry.def, updated);
 }

@@ -145,7 +145,7 @@ describe('API semantics (in-process)', () => {
       deployments.updateStatus('default', { ...created, status: { observedGeneration: 1 } }),
       deployments.patch('default', 'scaled', 'application/merge-patch+json', { spec: { replicas: 3 } }, 'scale'),
     ]);
-    assert.equal((await deployments.get('default', 'scaled')).spec?.replicas, 3);
+    assert.equal(((await deployments.get('default', 'scaled')).spec as { replicas?: number } | undefined)?.replicas, 3);
   });
 
   it('a patch naming a stale resourceVersion is refused with 409', async () => {

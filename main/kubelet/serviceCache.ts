@@ -3,7 +3,7 @@
 // kubelet, read from memory at each sync instead of listing the API for
 // every sync of every pod.
 
-import { SharedInformer } from '../controllers/shared/sharedInformer.ts';
+import { SharedInformer } from '../kube/client/sharedInformer.ts';
 import type { Clock } from '../kube/clock.ts';
 import type { KubeClient } from '../kube/client/types.ts';
 import type { KubeObject } from '../kube/meta.ts';

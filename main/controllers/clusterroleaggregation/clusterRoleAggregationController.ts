@@ -11,7 +11,7 @@ import type { ResourceClient } from '../../kube/client/types.ts';
 import { QueueController, type ControllerContext } from '../shared/controller.ts';
 import { clusterRolesResource } from '../shared/resources.ts';
 import { workloadSelector } from '../shared/selectors.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 
 function selectorsOf(role: KubeObject): LabelSelectorObject[] | undefined {
   const rule = role.aggregationRule as { clusterRoleSelectors?: LabelSelectorObject[] } | null | undefined;

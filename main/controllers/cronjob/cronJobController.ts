@@ -17,7 +17,7 @@ import type { KubeObject } from '../../kube/meta.ts';
 import { kubeTimestamp } from '../../kube/time.ts';
 import { QueueController, splitKey, type ControllerContext } from '../shared/controller.ts';
 import { controllerRefOf, newControllerRef } from '../shared/controllerRef.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import { parseTime } from '../shared/time.ts';
 import { jobsResource, type Job } from '../job/jobController.ts';
 import { isTrue } from '../job/jobConditions.ts';

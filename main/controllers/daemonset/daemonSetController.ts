@@ -23,7 +23,7 @@ import { podFromTemplate } from '../shared/podTemplate.ts';
 import { isPodAvailable, isPodReady, isPodTerminal } from '../shared/podUtil.ts';
 import { scaledValue } from '../shared/intOrPercent.ts';
 import { nodesResource, podsResource } from '../shared/resources.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import type { Pod, PodTemplateSpec } from '../shared/types.ts';
 import { daemonPodTolerations, pinToNode, shouldRunOn } from './nodeEligibility.ts';
 

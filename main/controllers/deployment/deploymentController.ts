@@ -14,7 +14,7 @@ import { QueueController, keyOf, splitKey, type ControllerContext } from '../sha
 import { controllerRefOf, resolveControllerRef } from '../shared/controllerRef.ts';
 import { deploymentKind, deploymentsResource, podsResource, replicaSetKind, replicaSetsResource } from '../shared/resources.ts';
 import { mightAdopt, validWorkloadSelector } from '../shared/selectors.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import { timestampOf } from '../shared/time.ts';
 import type { Deployment, Pod, ReplicaSet } from '../shared/types.ts';
 import { getCondition, newCondition, Progressing, reasons, setCondition } from './conditions.ts';

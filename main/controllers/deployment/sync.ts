@@ -12,7 +12,7 @@ import { isNamespaceTerminating } from '../shared/apiErrors.ts';
 import { newControllerRef, controllerRefOf } from '../shared/controllerRef.ts';
 import { deploymentKind } from '../shared/resources.ts';
 import { computeHash } from '../shared/hash.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import { timestampOf } from '../shared/time.ts';
 import type { Deployment, ReplicaSet } from '../shared/types.ts';
 import {

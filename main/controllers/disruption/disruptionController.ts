@@ -18,7 +18,7 @@ import { controllerRefOf } from '../shared/controllerRef.ts';
 import { isPodReady } from '../shared/podUtil.ts';
 import { scaledValue } from '../shared/intOrPercent.ts';
 import { podsResource } from '../shared/resources.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import { parseTime, timestampOf } from '../shared/time.ts';
 import type { Pod } from '../shared/types.ts';
 

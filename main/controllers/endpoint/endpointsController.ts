@@ -15,7 +15,7 @@ import { servicesForPod } from '../shared/podServices.ts';
 import { endpointsResource, podsResource, servicesResource } from '../shared/resources.ts';
 import { mapSelectorMatches } from '../shared/selectors.ts';
 import { serviceSelector } from '../shared/servicePods.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import type { Pod, Service } from '../shared/types.ts';
 import { computeSubsets, endpointsLabels } from './endpointsComputation.ts';
 import { endpointsAddresses, startReadinessSpans, writeWithSpans } from '../shared/endpointJourney.ts';

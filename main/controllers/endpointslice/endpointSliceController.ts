@@ -16,7 +16,7 @@ import { servicesForPod } from '../shared/podServices.ts';
 import { endpointSlicesResource, podsResource, serviceKind, servicesResource } from '../shared/resources.ts';
 import { mapSelectorMatches } from '../shared/selectors.ts';
 import { serviceSelector } from '../shared/servicePods.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import type { Pod, Service } from '../shared/types.ts';
 import { sliceAddresses, startReadinessSpans, writeWithSpans } from '../shared/endpointJourney.ts';
 import type { JourneyRecorder } from '../../kube/trace/journeyRecorder.ts';

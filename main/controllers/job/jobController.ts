@@ -22,7 +22,7 @@ import { createPodFor } from '../shared/podControl.ts';
 import { podFromTemplate } from '../shared/podTemplate.ts';
 import { isPodReady } from '../shared/podUtil.ts';
 import { podsResource } from '../shared/resources.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import { parseTime, timestampOf } from '../shared/time.ts';
 import type { Pod, PodTemplateSpec } from '../shared/types.ts';
 import { formatIndexes, parseIndexes } from './completedIndexes.ts';

@@ -16,7 +16,7 @@ import type { KubeObject } from '../../kube/meta.ts';
 import { QueueController, type ControllerContext } from '../shared/controller.ts';
 import { removeFinalizer } from '../shared/finalizers.ts';
 import { namespacesResource, refKey, type KindInfo } from '../shared/resources.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import { parseTime, timestampOf } from '../shared/time.ts';
 import type { Pod } from '../shared/types.ts';
 import { conditionsFor, mergeConditions, type DeletionTotals } from './namespaceConditions.ts';

@@ -25,7 +25,7 @@ import type { Scale } from '../../kube/types/autoscaling-v1.ts';
 import { defaultScaleDownRules, defaultScaleUpRules } from '../../kube/autoscaling/hpaBehavior.ts';
 import { keyOf, QueueController, splitKey, type ControllerContext } from '../shared/controller.ts';
 import { podsResource } from '../shared/resources.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import { timestampOf } from '../shared/time.ts';
 import type { Pod } from '../shared/types.ts';
 import { setCondition, type HpaConditionType } from './hpaConditions.ts';

@@ -12,7 +12,7 @@ import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
 import type { KubeObject } from '../../kube/meta.ts';
 import { QueueController, type ControllerContext } from '../shared/controller.ts';
 import { nodesResource, podsResource } from '../shared/resources.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import type { Pod } from '../shared/types.ts';
 
 export const GC_CHECK_PERIOD_MS = 20_000;

@@ -20,7 +20,7 @@ import { podFromTemplate } from '../shared/podTemplate.ts';
 import { isPodActive, isPodReady } from '../shared/podUtil.ts';
 import { podsResource, replicaSetKind, replicaSetsResource } from '../shared/resources.ts';
 import { mightAdopt, validWorkloadSelector } from '../shared/selectors.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import { timestampOf } from '../shared/time.ts';
 import type { Pod, ReplicaSet } from '../shared/types.ts';
 import type { LabelSelectorObject } from '../../apiserver/validation/labelSelectorObject.ts';

@@ -11,7 +11,7 @@ import { formatQuantity, type Quantity } from '../../kube/quantity.ts';
 import { addUsage, isTerminalPod, objectUsage, podMatchesQuota, type ScopedQuotaSpec, type Usage } from '../../quota/usage.ts';
 import { QueueController, keyOf, splitKey, type ControllerContext } from '../shared/controller.ts';
 import { podsResource } from '../shared/resources.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 
 const quotasResource = { group: '', version: 'v1', plural: 'resourcequotas' };
 const resyncMs = 5 * 60_000;

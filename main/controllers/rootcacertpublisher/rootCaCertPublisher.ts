@@ -10,7 +10,7 @@ import { rootCaConfigMapName } from '../../apiserver/admission/serviceAccount.ts
 import { isNamespaceTerminating } from '../shared/apiErrors.ts';
 import { QueueController, type ControllerContext } from '../shared/controller.ts';
 import { configMapsResource, namespacesResource } from '../shared/resources.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 
 const descriptionAnnotation = 'kubernetes.io/description';
 const description =

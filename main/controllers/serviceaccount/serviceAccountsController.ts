@@ -8,7 +8,7 @@ import type { KubeObject } from '../../kube/meta.ts';
 import { QueueController, type ControllerContext } from '../shared/controller.ts';
 import { isNamespaceTerminating } from '../shared/apiErrors.ts';
 import { namespacesResource, serviceAccountsResource } from '../shared/resources.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 
 const serviceAccountName = 'default';
 

@@ -8,7 +8,7 @@ import type { KubeClient, ResourceRef } from '../../kube/client/types.ts';
 import type { KubeObject } from '../../kube/meta.ts';
 import type { InformerOptions } from '../../kube/client/informer.ts';
 import { refKey } from './resources.ts';
-import { SharedInformer } from './sharedInformer.ts';
+import { SharedInformer } from '../../kube/client/sharedInformer.ts';
 
 export class InformerFactory {
   private readonly informers = new Map<string, SharedInformer<KubeObject>>();

@@ -3,7 +3,7 @@
 
 import { mapSelectorMatches } from './selectors.ts';
 import { serviceSelector } from './servicePods.ts';
-import type { SharedInformer } from './sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import type { Pod, Service } from './types.ts';
 
 export function servicesForPod(services: SharedInformer<Service>, old: Pod | undefined, cur: Pod): Service[] {

@@ -22,7 +22,7 @@ import { controllerRevisionsResource, currentRevision, truncateHistory, type Con
 import { createPodFor } from '../shared/podControl.ts';
 import { podsResource, statefulSetKind, statefulSetsResource } from '../shared/resources.ts';
 import { mightAdopt, validWorkloadSelector } from '../shared/selectors.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import type { Pod, StatefulSet, StatefulSetStatus } from '../shared/types.ts';
 import { isMemberOf, ordinalOf, revisionOf } from './statefulSetPods.ts';
 import { claimsForOrdinal, retentionOwnerReferences } from './statefulSetClaims.ts';

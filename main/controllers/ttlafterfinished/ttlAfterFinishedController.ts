@@ -6,7 +6,7 @@
 
 import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
 import { QueueController, splitKey, type ControllerContext } from '../shared/controller.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import { parseTime } from '../shared/time.ts';
 import { jobsResource, type Job } from '../job/jobController.ts';
 import { findCondition } from '../job/jobConditions.ts';

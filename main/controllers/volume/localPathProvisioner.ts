@@ -11,7 +11,7 @@ import type { EventRecorder } from '../../kube/client/eventRecorder.ts';
 import { isApiError, type ResourceClient } from '../../kube/client/types.ts';
 import { annDynamicallyProvisioned, annSelectedNode, annStorageProvisioner, storageClassOf } from '../../kube/storage/volumeHelpers.ts';
 import { QueueController, splitKey, type ControllerContext } from '../shared/controller.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import { isLocalPathVolume, localPathProvisionerName, localPathRoot, localPathVolumeName, type LocalPathStorage } from './localPath.ts';
 import {
   persistentVolumeClaimsResource,

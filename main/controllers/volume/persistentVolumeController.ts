@@ -21,7 +21,7 @@ import {
   storageClassOf,
 } from '../../kube/storage/volumeHelpers.ts';
 import { QueueController, splitKey, type ControllerContext } from '../shared/controller.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import { findMatchingVolume, isVolumeBoundToClaim } from './volumeMatching.ts';
 import {
   persistentVolumeClaimsResource,

@@ -6,7 +6,7 @@ import type { ResourceClient } from '../../kube/client/types.ts';
 import { pvProtectionFinalizer } from '../../kube/storage/volumeHelpers.ts';
 import { QueueController, type ControllerContext } from '../shared/controller.ts';
 import { removeFinalizer } from '../shared/finalizers.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import { persistentVolumesResource, type PersistentVolume } from './volumeTypes.ts';
 
 export class PvProtectionController extends QueueController {

@@ -9,7 +9,7 @@ import { pvcProtectionFinalizer } from '../../kube/storage/volumeHelpers.ts';
 import { QueueController, splitKey, type ControllerContext } from '../shared/controller.ts';
 import { removeFinalizer } from '../shared/finalizers.ts';
 import { podsResource } from '../shared/resources.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import type { Pod } from '../shared/types.ts';
 import { persistentVolumeClaimsResource, type PersistentVolumeClaim } from './volumeTypes.ts';
 

@@ -11,7 +11,7 @@ import type { ResourceClient } from '../../kube/client/types.ts';
 import { compareQuantities, parseQuantity } from '../../kube/quantity.ts';
 import { storageClassOf } from '../../kube/storage/volumeHelpers.ts';
 import { QueueController, splitKey, type ControllerContext } from '../shared/controller.ts';
-import type { SharedInformer } from '../shared/sharedInformer.ts';
+import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import { isLocalPathVolume } from './localPath.ts';
 import { persistentVolumeClaimsResource, persistentVolumesResource, storageClassesResource, type PersistentVolume, type PersistentVolumeClaim, type StorageClass } from './volumeTypes.ts';
 

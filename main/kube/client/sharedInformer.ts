@@ -3,9 +3,9 @@
 // objects; this adds what several controllers need on top of it: more than
 // one set of handlers, and listing the cache by namespace.
 
-import type { ResourceClient } from '../../kube/client/types.ts';
-import type { KubeObject } from '../../kube/meta.ts';
-import { Informer, type InformerHandlers, type InformerOptions } from '../../kube/client/informer.ts';
+import type { ResourceClient } from './types.ts';
+import type { KubeObject } from '../meta.ts';
+import { Informer, type InformerHandlers, type InformerOptions } from './informer.ts';
 
 export type EventHandlers<T extends KubeObject> = Partial<InformerHandlers<T>>;
 

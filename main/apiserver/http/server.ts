@@ -4,6 +4,7 @@
 // metav1.Status.
 
 import { createServer, type Server } from 'node:https';
+import { keepAliveSafe } from '../../kube/httpsKeepAlive.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { UserInfo } from '../auth/user.ts';
@@ -145,6 +146,7 @@ export class ApiHttpServer {
     this.server.headersTimeout = 60_000;
     this.server.keepAliveTimeout = 30_000;
     this.server.maxConnections = this.limits.maxConnections;
+    keepAliveSafe(this.server);
     // A request line Node cannot parse (or headers past its limit) gets a bare 400 and the socket closes, as from Go's server.
     this.server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request');

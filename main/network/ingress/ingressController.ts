@@ -15,6 +15,7 @@ import type { Duplex } from 'node:stream';
 import { RoundRobin, readyTargets, type Target } from '../../addon/backends.ts';
 import { dialFirst, splice } from '../../addon/splice.ts';
 import type { EventRecorder } from '../../kube/client/eventRecorder.ts';
+import { keepAliveSafe } from '../../kube/httpsKeepAlive.ts';
 import { Informer } from '../../kube/client/informer.ts';
 import { isApiError, type KubeClient } from '../../kube/client/types.ts';
 import { realClock } from '../../kube/clock.ts';
@@ -79,7 +80,7 @@ export class IngressController {
     const remembered = (annotation: string) => Number(ingressClass.metadata.annotations?.[annotation] ?? 0);
     const http = createServer((req, res) => this.proxy(req, res, 'http'));
     this.httpPort = await this.listen(http, [this.options.preferredHttpPort ?? 80, remembered(HTTP_PORT_ANNOTATION), 0]);
-    const https = createHttpsServer({ ...this.certificates.fallback, SNICallback: (name, done) => this.certificateFor(name).then((c) => done(null, c), (e: Error) => done(e)) }, (req, res) => this.proxy(req, res, 'https'));
+    const https = keepAliveSafe(createHttpsServer({ ...this.certificates.fallback, SNICallback: (name, done) => this.certificateFor(name).then((c) => done(null, c), (e: Error) => done(e)) }, (req, res) => this.proxy(req, res, 'https')));
     this.httpsPort = await this.listen(https, [this.options.preferredHttpsPort ?? 443, remembered(HTTPS_PORT_ANNOTATION), 0]);
     for (const server of [http, https]) server.on('upgrade', (req, socket, head) => this.proxyUpgrade(req, socket, head));
     await this.rememberPorts(ingressClass);

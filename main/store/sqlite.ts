@@ -23,6 +23,7 @@ import {
   type WatchEvent,
   type WatchOptions,
 } from './store.ts';
+import { LatestValues } from './latestValues.ts';
 
 export interface SqliteStoreOptions {
   /** Database file, or ':memory:' (unit tests; nothing survives close). */
@@ -39,6 +40,11 @@ export interface SqliteStoreOptions {
    *   1,800/s with 'full'; etcd 3.4 on the same machine: about 1,000/s.
    */
   durability?: 'normal' | 'full';
+  /**
+   * Value text (UTF-16 code units) kept in memory for lists and gets at the
+   * newest revision (see latestValues.ts); 0 reads every list from the file.
+   */
+  latestValuesChars?: number;
 }
 
 /**
@@ -54,14 +60,6 @@ const CATCH_UP_PAGE = 500;
 const COMPACT_BATCH = 1000;
 /** Events handed to one watcher per event-loop turn, so one busy watcher cannot starve the rest. */
 const DELIVERY_BATCH = 1000;
-/**
- * Ranges of at most this many keys are kept in memory until a write under their
- * prefix: admission reads the same few, mostly empty, prefixes (webhook
- * configurations, policies, quotas, limit ranges) on every write.
- */
-const CACHED_RANGE_MAX_KEYS = 64;
-/** Cached ranges at most; the cache is emptied when it is full. */
-const CACHED_RANGES_MAX = 512;
 
 interface Row {
   id: number;
@@ -298,8 +296,8 @@ export class SqliteStore implements Store {
   private dataVersion = -1;
   /** Whether data_version was asked this event-loop turn (see readCurrentRevision). */
   private dataVersionChecked = false;
-  /** Small ranges at the newest revision (no start key, no limit), by prefix; a write under the prefix drops its entry. */
-  private readonly rangeCache = new Map<string, KeyValue[]>();
+  /** The newest values under the prefixes listed so far, kept as writes commit. */
+  private readonly latestValues: LatestValues;
   /** Writes waiting for the next group commit (see commit). */
   private pendingWrites: PendingWrite[] = [];
 
@@ -324,6 +322,7 @@ export class SqliteStore implements Store {
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') ownerOnly(options.path);
     this.path = options.path;
+    this.latestValues = new LatestValues(options.latestValuesChars === undefined ? {} : { maxChars: options.latestValuesChars });
     this.db = new Database(options.path);
     try {
       this.db.pragma('journal_mode = WAL');
@@ -390,6 +389,8 @@ export class SqliteStore implements Store {
     // One statement, so no explicit transaction: this process is the only writer and
     // runs synchronously, so nothing commits between reading the revision and the row.
     const rev = this.readableRevision(revision);
+    const cached = rev === this.revision ? this.latestValues.get(key) : undefined;
+    if (cached) return cached.kv ? { kv: cached.kv, revision: rev } : { revision: rev };
     const row = revision ? this.stmt.latestAt.get(key, rev) : this.stmt.latest.get(key);
     const kv = row && !row.deleted && row.name !== COMPACT_REV_KEY ? keyValueOf(row) : undefined;
     return kv ? { kv, revision: rev } : { revision: rev };
@@ -400,19 +401,16 @@ export class SqliteStore implements Store {
     // A limit beyond any safe integer (an int64 near 2^63 arrives as a double) is no limit: SQLite binds only integers to LIMIT.
     const limit = options.limit && options.limit > 0 && options.limit < Number.MAX_SAFE_INTEGER ? options.limit : 0;
     const rev = this.readableRevision(options.revision);
-    const latest = rev === this.revision && !options.startKey;
-    const cached = latest ? this.rangeCache.get(prefix) : undefined;
-    if (cached && (!limit || cached.length <= limit)) return { kvs: cached.map((kv) => ({ ...kv })), revision: rev, more: false };
+    const latest = rev === this.revision;
+    const cached = latest ? this.latestValues.range(prefix, options.startKey ?? '', limit) : undefined;
+    if (cached) return { ...cached, revision: rev };
     // One statement: a consistent snapshot without an explicit transaction.
     const end = prefixEnd(prefix);
     const params = { prefix, startKey: options.startKey ?? '', rev, limit: limit ? limit + 1 : -1 };
     const rows = end === undefined ? this.stmt.rangeUnbounded.all(params) : this.stmt.range.all({ ...params, end });
     const more = limit > 0 && rows.length > limit;
     const kvs = (more ? rows.slice(0, limit) : rows).map(keyValueOf);
-    if (latest && !more && kvs.length <= CACHED_RANGE_MAX_KEYS) {
-      if (this.rangeCache.size >= CACHED_RANGES_MAX) this.rangeCache.clear();
-      this.rangeCache.set(prefix, kvs.map((kv) => ({ ...kv })));
-    }
+    if (latest && !more && !options.startKey) this.latestValues.fill(prefix, kvs);
     return { kvs, revision: rev, more };
   }
 
@@ -508,6 +506,7 @@ export class SqliteStore implements Store {
     // Writes already asked for are committed, not dropped: their callers are waiting for an answer.
     this.commitPending();
     this.closed = true;
+    this.latestValues.clear();
     for (const watch of [...this.watches]) watch.end(new StoreError('Closed', 'store closed'));
     this.db.close();
   }
@@ -615,10 +614,8 @@ export class SqliteStore implements Store {
 
   private publish(row: Row): void {
     if (row.id > this.revision) this.revision = row.id;
-    for (const prefix of this.rangeCache.keys()) {
-      if (row.name.startsWith(prefix)) this.rangeCache.delete(prefix);
-    }
     const event = eventOf(row);
+    if (row.name !== COMPACT_REV_KEY) this.latestValues.apply(row.name, event.type === 'PUT' ? event.kv : undefined);
     for (const watch of this.watches) {
       if (row.name.startsWith(watch.prefix)) watch.notify(event);
     }
@@ -638,7 +635,7 @@ export class SqliteStore implements Store {
     if (version !== this.dataVersion) {
       this.dataVersion = version;
       this.revision = this.stmt.currentRevision.get()?.seq ?? 0;
-      this.rangeCache.clear();
+      this.latestValues.clear();
     }
     return this.revision;
   }

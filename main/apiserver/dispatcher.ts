@@ -315,7 +315,7 @@ export class Dispatcher {
       return { object: await registry.create(ns, object, applyCtx), created: true };
     }
     // An apply is never stale unless the configuration names a resourceVersion itself.
-    const unconditional = !applied.metadata.resourceVersion;
+    const unconditional = !namedResourceVersion(applied);
     const object = await registry.guaranteedUpdate(
       ns,
       info.name,
@@ -341,11 +341,11 @@ export class Dispatcher {
       const current = scaleOf(def, await registry.get(ns, info.name));
       const patched = this.schema.applyPatch(contentType, current, req.body, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
       // The Scale read here carries the object's resourceVersion; only one the patch names itself is a precondition.
-      if (!(req.body as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion && patched.metadata) delete patched.metadata.resourceVersion;
+      if (!namedResourceVersion(req.body) && patched.metadata) delete patched.metadata.resourceVersion;
       return updateScale(registry, ns, info.name, patched, ctx);
     }
     // A patch is never a stale write: it applies to the current object (unless it names a resourceVersion itself).
-    const unconditional = !(req.body as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion;
+    const unconditional = !namedResourceVersion(req.body);
     return registry.guaranteedUpdate(
       ns,
       info.name,
@@ -364,6 +364,11 @@ export class Dispatcher {
       { unconditional },
     );
   }
+}
+
+/** The resourceVersion a patch or an applied configuration names itself: its write is then conditional on it. */
+function namedResourceVersion(body: unknown): string | undefined {
+  return (body as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion;
 }
 
 function isApplyPatch(contentType: string | undefined): boolean {

@@ -33,6 +33,22 @@ export function rawRequest(
   headers: Record<string, string> = {},
   options: { anonymous?: boolean } = {},
 ): Promise<RawResponse> {
+  return rawRequestBytes(target, method, path, body, headers, options).then(({ body: bytes, ...res }) => {
+    // Decoded whole: a character split across two chunks stays one character.
+    const text = bytes.toString();
+    return { ...res, body: text, json: () => JSON.parse(text) };
+  });
+}
+
+/** rawRequest with the body as the bytes received, undecoded: for timing what the server sends, not what the client makes of it. */
+export function rawRequestBytes(
+  target: ApiTarget,
+  method: string,
+  path: string,
+  body?: string | Buffer,
+  headers: Record<string, string> = {},
+  options: { anonymous?: boolean } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${target.server}${path}`,
@@ -46,9 +62,9 @@ export function rawRequest(
         },
       },
       (res) => {
-        let data = '';
-        res.on('data', (c: Buffer) => (data += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data, json: () => JSON.parse(data) }));
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
       },
     );
     req.on('error', reject);

@@ -22,11 +22,16 @@ export function prettyRequested(req: IncomingMessage, query: URLSearchParams): b
 }
 
 export function encodeJson(body: unknown, pretty = false): string {
+  return encodeJsonPieces(body, pretty).join('');
+}
+
+/** encodeJson's text in pieces, in order: a list's stored items stay pieces of their own, never one joined string. */
+export function encodeJsonPieces(body: unknown, pretty = false): string[] {
   if (!pretty) {
     const spliced = splicedList(body);
     if (spliced !== undefined) return spliced;
   }
-  return pretty ? JSON.stringify(body, null, 2) : `${JSON.stringify(body)}\n`;
+  return [pretty ? JSON.stringify(body, null, 2) : `${JSON.stringify(body)}\n`];
 }
 
 /**
@@ -34,13 +39,16 @@ export function encodeJson(body: unknown, pretty = false): string {
  * items' JSON text spliced in, the same bytes JSON.stringify would write
  * (apiVersion, kind, metadata, items, in that order), without parsing them.
  */
-function splicedList(body: unknown): string | undefined {
+function splicedList(body: unknown): string[] | undefined {
   const served = (body as { [servedItemsJson]?: ServedItemsJson } | null)?.[servedItemsJson];
   if (!served || served.parsed) return undefined;
   const list = body as { apiVersion: string; kind: string; metadata: unknown };
   const keys = Object.keys(list);
   if (keys.length !== 4 || keys[0] !== 'apiVersion' || keys[1] !== 'kind' || keys[2] !== 'metadata' || keys[3] !== 'items') return undefined;
-  return `{"apiVersion":${JSON.stringify(list.apiVersion)},"kind":${JSON.stringify(list.kind)},"metadata":${JSON.stringify(list.metadata)},"items":[${served.texts.join(',')}]}\n`;
+  const pieces = [`{"apiVersion":${JSON.stringify(list.apiVersion)},"kind":${JSON.stringify(list.kind)},"metadata":${JSON.stringify(list.metadata)},"items":[`];
+  served.texts.forEach((text, i) => pieces.push(i ? `,${text}` : text));
+  pieces.push(']}\n');
+  return pieces;
 }
 
 /** A document serialized once and served many times (discovery), in the encoding this request gets. */

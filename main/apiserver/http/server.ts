@@ -17,7 +17,8 @@ import { errors, toStatusError } from '../errors.ts';
 import type { KubeObject, Status } from '../../kube/meta.ts';
 import { parseRequestInfo } from '../requestInfo.ts';
 import { decodeBody, isDrained, readBody } from './body.ts';
-import { encodeJson, encodeSerialized, prettyRequested } from './jsonEncoding.ts';
+import { endInChunks } from './chunkedWrite.ts';
+import { encodeJson, encodeJsonPieces, encodeSerialized, prettyRequested } from './jsonEncoding.ts';
 import { tableRequested } from './negotiation.ts';
 import { toTable } from './tables.ts';
 import { streamWatch } from './watchStream.ts';
@@ -86,7 +87,7 @@ function writeJson(res: ServerResponse, code: number, body: unknown, warnings: s
   const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' };
   if (warnings.length) headers.Warning = warningHeaders(warnings);
   res.writeHead(code, headers);
-  res.end(encodeJson(body, pretty));
+  endInChunks(res, encodeJsonPieces(body, pretty));
 }
 
 function warningHeaders(warnings: string[]): string[] {

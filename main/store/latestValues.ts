@@ -40,7 +40,8 @@ export class LatestValues {
   /**
    * The newest keys under `prefix`, in order, from `startKey` on, at most
    * `limit` (0: all); undefined when no filled prefix covers it. The values
-   * are copies: callers may change what they get.
+   * are frozen and shared: the same object while its key is unchanged, which
+   * lets a reader remember what it worked out of one (registry.ts).
    */
   range(prefix: string, startKey: string, limit: number): { kvs: KeyValue[]; more: boolean } | undefined {
     const covering = this.covering(prefix);
@@ -52,7 +53,7 @@ export class LatestValues {
     const kvs: KeyValue[] = [];
     for (; i < keys.length && keys[i]!.startsWith(prefix); i++) {
       if (limit && kvs.length === limit) return { kvs, more: true };
-      kvs.push({ ...filled.values.get(keys[i]!)! });
+      kvs.push(filled.values.get(keys[i]!)!);
     }
     return { kvs, more: false };
   }
@@ -61,8 +62,7 @@ export class LatestValues {
   get(key: string): { kv: KeyValue | undefined } | undefined {
     const covering = this.covering(key);
     if (!covering) return undefined;
-    const kv = covering[1].values.get(key);
-    return { kv: kv && { ...kv } };
+    return { kv: covering[1].values.get(key) };
   }
 
   /** Keeps `kvs`, all the keys under `prefix` at the newest revision, in the store's order. */
@@ -75,7 +75,7 @@ export class LatestValues {
       if (other.startsWith(prefix)) this.drop(other, filled);
     }
     if (this.chars + chars > this.limits.maxChars || this.filled.size >= this.limits.maxPrefixes) this.clear();
-    this.filled.set(prefix, { values: new Map(kvs.map((kv) => [kv.key, { ...kv }])), sortedKeys: kvs.map((kv) => kv.key), chars });
+    this.filled.set(prefix, { values: new Map(kvs.map((kv) => [kv.key, Object.freeze({ ...kv })])), sortedKeys: kvs.map((kv) => kv.key), chars });
     this.chars += chars;
   }
 
@@ -85,7 +85,7 @@ export class LatestValues {
       if (!key.startsWith(prefix)) continue;
       const before = filled.values.get(key);
       const delta = (kv?.value.length ?? 0) - (before?.value.length ?? 0);
-      if (kv) filled.values.set(key, { ...kv });
+      if (kv) filled.values.set(key, Object.freeze({ ...kv }));
       else filled.values.delete(key);
       if (!before !== !kv) filled.sortedKeys = undefined;
       filled.chars += delta;

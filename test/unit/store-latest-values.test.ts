@@ -64,12 +64,17 @@ describe('LatestValues', () => {
     assert.equal(cache.get('/q/x'), undefined);
   });
 
-  it('hands out copies: a caller changing what it got changes nothing kept', () => {
+  it('hands out frozen values, the same object while the key is unchanged', () => {
     const cache = new LatestValues();
     cache.fill('/p/', [kv('/p/a')]);
-    cache.range('/p/', '', 0)!.kvs[0]!.value = 'scribbled';
-    cache.get('/p/a')!.kv!.value = 'scribbled';
-    assert.equal(cache.get('/p/a')!.kv!.value, '/p/a');
+    const listed = cache.range('/p/', '', 0)!.kvs[0]!;
+    assert.throws(() => {
+      (listed as { value: string }).value = 'scribbled';
+    }, TypeError);
+    assert.equal(cache.get('/p/a')!.kv, listed);
+    cache.apply('/p/a', kv('/p/a', 'changed', 2));
+    assert.notEqual(cache.get('/p/a')!.kv, listed);
+    assert.equal(cache.get('/p/a')!.kv!.value, 'changed');
   });
 
   it('keeps no more text than its limit and drops a prefix whose writes pass it', () => {

@@ -98,9 +98,26 @@ export interface ServedItemsJson {
  * of the shape this relies on (apiVersion, kind, then metadata, as encode() writes
  * them); the caller then decodes it.
  */
-function servedText(value: string, head: string, revision: number): string | undefined {
+function servedText(kv: KeyValue, head: string): string | undefined {
+  const known = metadataEnds.get(kv);
+  const end = known?.head === head ? known.end : metadataEnd(kv.value, head);
+  if (known?.head !== head) metadataEnds.set(kv, { head, end });
+  if (end < 0) return undefined;
+  const rv = `"resourceVersion":"${kv.modRevision}"`;
+  return `${kv.value.slice(0, end)}${end === head.length ? rv : `,${rv}`}${kv.value.slice(end)}`;
+}
+
+/**
+ * Where a stored value's metadata ends, by value: the store hands out the same
+ * KeyValue while the key is unchanged (latestValues.ts), so a list of 10,000
+ * pods scans each only once.
+ */
+const metadataEnds = new WeakMap<KeyValue, { head: string; end: number }>();
+
+/** The index of the `}` that ends the metadata opened by `head`; -1 when the text is not of that shape. */
+function metadataEnd(value: string, head: string): number {
   // A resourceVersion already in the text (only object references carry one) is left to decode().
-  if (!value.startsWith(head) || value.includes('"resourceVersion"')) return undefined;
+  if (!value.startsWith(head) || value.includes('"resourceVersion"')) return -1;
   // The end of metadata: the first `}` after the head at nesting depth 0, strings skipped.
   let depth = 0;
   for (let i = head.length; i < value.length; i++) {
@@ -115,15 +132,11 @@ function servedText(value: string, head: string, revision: number): string | und
     } else if (c === 0x7b || c === 0x5b) {
       depth++;
     } else if (c === 0x7d || c === 0x5d) {
-      if (depth === 0) {
-        if (c !== 0x7d) return undefined;
-        const rv = `"resourceVersion":"${revision}"`;
-        return `${value.slice(0, i)}${i === head.length ? rv : `,${rv}`}${value.slice(i)}`;
-      }
+      if (depth === 0) return c === 0x7d ? i : -1;
       depth--;
     }
   }
-  return undefined;
+  return -1;
 }
 
 export class ResourceRegistry {
@@ -223,7 +236,7 @@ export class ResourceRegistry {
     const head = `{"apiVersion":${JSON.stringify(this.apiVersion)},"kind":${JSON.stringify(this.def.kind)},"metadata":{`;
     const texts: string[] = [];
     for (const kv of page.kvs) {
-      const text = servedText(kv.value, head, kv.modRevision);
+      const text = servedText(kv, head);
       if (text === undefined) return this.list(namespace, options);
       texts.push(text);
     }

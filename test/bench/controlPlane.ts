@@ -63,7 +63,7 @@ export async function benchControlPlane(runs = 5): Promise<ControlPlaneResults> 
     }
 
     await parallel(10_000, 16, async (i) => {
-      const res = await rawRequest(api, 'POST', '/api/v1/namespaces/default/pods', JSON.stringify(benchPod(`p-${i}`)));
+      const res = await rawRequest(api, 'POST', '/api/v1/namespaces/default/pods', JSON.stringify(benchPod(`p-${i}`, { schedulerName: 'bench-unscheduled' })));
       if (res.status !== 201) throw new Error(`pod create failed: ${res.body}`);
     });
     const listMs: number[] = [];

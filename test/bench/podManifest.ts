@@ -11,6 +11,8 @@ export interface BenchPodOptions {
   imagePullPolicy?: 'IfNotPresent';
   /** Pods no node matches stay Pending, so only the benchmark changes them. */
   nodeSelector?: Record<string, string>;
+  /** A scheduler nobody runs: the default scheduler leaves the pods alone, so no scheduling work runs beside what is timed. */
+  schedulerName?: string;
 }
 
 export interface PodManifest {
@@ -27,6 +29,7 @@ export function benchPod(name: string | undefined, options: BenchPodOptions = {}
     metadata: { ...(name ? { name } : {}), labels: options.labels ?? { app: 'bench' } },
     spec: {
       ...(options.nodeSelector ? { nodeSelector: options.nodeSelector } : {}),
+      ...(options.schedulerName ? { schedulerName: options.schedulerName } : {}),
       containers: [
         {
           name: 'app',

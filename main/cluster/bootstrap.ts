@@ -2,8 +2,9 @@
 // bootstrap controller makes them: the system namespaces and priority classes,
 // and kind's default StorageClass.
 
-import type { KubeClient } from '../kube/client/types.ts';
+import type { KubeClient, ResourceClient } from '../kube/client/types.ts';
 import { isApiError } from '../kube/client/types.ts';
+import type { KubeObject } from '../kube/meta.ts';
 import { systemPriorityClasses } from '../apiserver/resources/priorityclasses.ts';
 import { standardStorageClass } from '../controllers/volume/localPath.ts';
 
@@ -11,13 +12,24 @@ export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-
 
 export async function ensureSystemNamespaces(client: KubeClient): Promise<void> {
   const namespaces = client.resource({ group: '', version: 'v1', plural: 'namespaces' });
-  for (const name of systemNamespaces) {
-    try {
-      await namespaces.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-    } catch (err) {
-      if (!isApiError(err, 'AlreadyExists')) throw err;
-    }
+  for (const name of systemNamespaces) await createIfMissing(namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+}
+
+/**
+ * Creates `object` unless it exists, looking first as kube-apiserver's
+ * bootstrap does (createNamespaceIfNeeded): a restarted cluster then makes no
+ * create that admission and the schema check would only refuse.
+ */
+async function createIfMissing<T extends KubeObject>(resource: ResourceClient<T>, namespace: string | undefined, object: T): Promise<void> {
+  try {
+    await resource.get(namespace, object.metadata.name!);
+    return;
+  } catch (err) {
+    if (!isApiError(err, 'NotFound')) throw err;
   }
+  await resource.create(namespace, object).catch((err: unknown) => {
+    if (!isApiError(err, 'AlreadyExists')) throw err;
+  });
 }
 
 /**
@@ -46,18 +58,10 @@ export async function ensureKubernetesService(client: KubeClient, clusterIP: str
 /** The system PriorityClasses kube-apiserver creates at start (its scheduling post-start hook). */
 export async function ensureSystemPriorityClasses(client: KubeClient): Promise<void> {
   const classes = client.resource({ group: 'scheduling.k8s.io', version: 'v1', plural: 'priorityclasses' });
-  for (const pc of systemPriorityClasses) {
-    await classes.create(undefined, structuredClone(pc)).catch((err: unknown) => {
-      if (!isApiError(err, 'AlreadyExists')) throw err;
-    });
-  }
+  for (const pc of systemPriorityClasses) await createIfMissing(classes, undefined, structuredClone(pc));
 }
 
 /** kind's default StorageClass `standard` (rancher.io/local-path, WaitForFirstConsumer, Delete), recreated at start when missing. */
 export async function ensureStandardStorageClass(client: KubeClient): Promise<void> {
-  try {
-    await client.resource({ group: 'storage.k8s.io', version: 'v1', plural: 'storageclasses' }).create(undefined, standardStorageClass());
-  } catch (err) {
-    if (!isApiError(err, 'AlreadyExists')) throw err;
-  }
+  await createIfMissing(client.resource({ group: 'storage.k8s.io', version: 'v1', plural: 'storageclasses' }), undefined, standardStorageClass());
 }

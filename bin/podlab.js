@@ -12,7 +12,7 @@
 // time under load (10,000-pod scale run: scavenges) and saved nothing at idle
 // with two Docker nodes (the benchmark report has the figures).
 
-import { ensureBuilt, mainOutputs } from '../scripts/build-main.js';
+import { ensureBuilt, mainOutputs } from '../scripts/build-state.js';
 import { loadBundle } from '../scripts/load-bundle.js';
 
 const argv = process.argv.slice(2);

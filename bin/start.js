@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureBuilt, mainOutputs } from '../scripts/build-main.js';
+import { ensureBuilt, mainOutputs } from '../scripts/build-state.js';
 import { loadBundle } from '../scripts/load-bundle.js';
 import { electronBinary } from '../scripts/electron-binary.js';
 

@@ -18,53 +18,12 @@
 // are renamed into place, so two builds at once (parallel tests) never leave
 // a half-written file.
 
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 
-export const root = join(fileURLToPath(import.meta.url), '..', '..');
-export const distDir = join(root, 'dist');
-
-/** What the build writes under `outDir` (a packaging test builds into a temporary app). */
-export function mainOutputs(outDir = distDir) {
-  return {
-    cli: join(outDir, 'main', 'cli', 'podlab.cjs'),
-    main: join(outDir, 'main', 'desktop', 'main.js'),
-    addon: join(outDir, 'main', 'podlab-addon.mjs'),
-    preload: join(outDir, 'preload', 'index.cjs'),
-  };
-}
-
-// Everything the bundles are made of; the renderer has its own build (build-renderer.js).
-const sources = ['main', 'preload', 'package.json', 'scripts/build-main.js'];
-
-/**
- * Whether `path`, or anything under it, was modified after `time` (a directory's
- * own time covers files added, removed or renamed in it). It runs before every
- * `podlab` command in a checkout, over some 800 files: one stat each (directory
- * entries come with their types), and the walk ends at the first newer one.
- */
-function modifiedAfter(path, time) {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat) return false;
-  if (stat.mtimeMs > time) return true;
-  if (!stat.isDirectory()) return false;
-  for (const entry of readdirSync(path, { withFileTypes: true })) {
-    const child = `${path}/${entry.name}`;
-    if (entry.isFile() ? statSync(child).mtimeMs > time : modifiedAfter(child, time)) return true;
-  }
-  return false;
-}
-
-/** Every output exists and, where the sources are here (a checkout), none is older than them. */
-export function mainIsCurrent(outDir = distDir) {
-  const outputs = Object.values(mainOutputs(outDir)).map((file) => statSync(file, { throwIfNoEntry: false }));
-  if (!outputs.every(Boolean)) return false;
-  if (!existsSync(join(root, 'main'))) return true;
-  const built = Math.min(...outputs.map((stat) => stat.mtimeMs));
-  return !sources.some((s) => modifiedAfter(join(root, s), built));
-}
+export { root, distDir, mainOutputs, mainIsCurrent, ensureBuilt } from './build-state.js';
+import { root, distDir, mainOutputs } from './build-state.js';
 
 /**
  * The bundle as ASCII: esbuild escapes strings and identifiers, but leaves the
@@ -145,24 +104,6 @@ export async function buildMain({ outDir = distDir, clean = false, log = console
     // esbuild's service process would otherwise live as long as this one.
     await esbuild.stop();
   }
-}
-
-/**
- * For bin/podlab.js and `npm start`: builds the main process when it is missing
- * or stale, and the UI when `ui` says ('missing', or 'stale' for `npm start`),
- * each in a child process that ends with its build tools. Build messages go to
- * stderr: stdout belongs to the command (`podlab kubeconfig > file`).
- */
-export function ensureBuilt({ ui = false } = {}) {
-  const run = (script, args = []) => {
-    const result = spawnSync(process.execPath, [join(root, 'scripts', script), ...args], { cwd: root, stdio: ['ignore', 2, 2] });
-    if (result.status !== 0) {
-      process.stderr.write(`podlab: the build (node scripts/${script}) failed; see above.\n`);
-      process.exit(1);
-    }
-  };
-  if (!mainIsCurrent()) run('build-main.js');
-  if (ui === 'stale' || (ui === 'missing' && !existsSync(join(distDir, 'renderer', 'index.html')))) run('build-renderer.js');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

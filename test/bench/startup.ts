@@ -58,7 +58,8 @@ async function answered(target: () => ApiTarget | undefined, path: string, accep
       }
     }
     if (performance.now() > deadline) throw new Error(`no answer to ${path} within ${timeoutMs} ms`);
-    await sleep(20);
+    // Polled often: the interval is the figure's resolution.
+    await sleep(5);
   }
 }
 

@@ -6,8 +6,11 @@
 
 import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, join, sep } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
+import { lazyModule } from '../../lazyModule.ts';
 import { ProtobufSchemaUnavailableError } from './errors.ts';
+
+const zlib = lazyModule<typeof Zlib>('node:zlib');
 
 /** One serialized google.protobuf.FileDescriptorProto found in the binary. */
 export interface EmbeddedProtoFile {
@@ -135,7 +138,7 @@ export function scanEmbeddedProtoFiles(path: string): EmbeddedProtoFile[] {
 function protoFileAt(deflated: Buffer): EmbeddedProtoFile | undefined {
   let inflated: Buffer;
   try {
-    inflated = inflateRawSync(deflated, { maxOutputLength: maxInflated });
+    inflated = zlib().inflateRawSync(deflated, { maxOutputLength: maxInflated });
   } catch {
     return undefined; // bytes that only look like a gzip header
   }

@@ -3,10 +3,13 @@
 // from another shell, or `docker stop` on a node, as it happens.
 
 import type Docker from 'dockerode';
-import { createInterface } from 'node:readline';
+import type * as Readline from 'node:readline';
+import { lazyModule } from '../../lazyModule.ts';
 import type { Readable } from 'node:stream';
 import { LABEL_CLUSTER } from '../../runtime/runtime.ts';
 import { LABEL_ROLE, ROLE_NODE } from '../../runtime/docker/nodeContainers.ts';
+
+const readline = lazyModule<typeof Readline>('node:readline');
 
 const ACTIONS = ['create', 'start', 'die', 'stop', 'destroy', 'kill'];
 
@@ -15,7 +18,7 @@ export async function watchNodeContainers(docker: Docker, cluster: string, signa
   const filters = { type: ['container'], event: ACTIONS, label: [`${LABEL_CLUSTER}=${cluster}`, `${LABEL_ROLE}=${ROLE_NODE}`] };
   const stream = (await docker.getEvents({ filters: JSON.stringify(filters), abortSignal: signal } as object)) as unknown as Readable;
   onReady();
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const lines = readline().createInterface({ input: stream, crlfDelay: Infinity });
   try {
     for await (const line of lines) if (line.trim()) onChange();
   } catch (error) {

@@ -8,9 +8,13 @@
 // Always) is refused with a sentence saying so, and the others run with
 // stdin closed and spec.interactive false.
 
-import { execFile } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
+import { lazyModule } from '../../lazyModule.ts';
 import { realClock, type Clock } from '../clock.ts';
 import type { ExecConfig, KubeconfigCluster } from './kubeconfigFiles.ts';
+
+// Loaded when a kubeconfig's exec plugin first runs (child_process costs a start ~4 ms).
+const childProcess = lazyModule<typeof ChildProcess>('node:child_process');
 
 export interface ExecResult {
   token?: string;
@@ -119,7 +123,7 @@ export class ExecCredentialPlugin {
     const env: NodeJS.ProcessEnv = { ...process.env, KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: this.apiVersion, kind: 'ExecCredential', spec }) };
     for (const { name, value } of this.config.env ?? []) env[name] = value;
     return new Promise((resolve, reject) => {
-      const child = execFile(this.config.command, this.config.args ?? [], { env, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const child = childProcess().execFile(this.config.command, this.config.args ?? [], { env, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
         if (err) {
           const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
           const hint = this.config.installHint ? `\n${this.config.installHint.trim()}` : '';

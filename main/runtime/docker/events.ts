@@ -3,12 +3,15 @@
 // relisting everything every second.
 
 import type Docker from 'dockerode';
-import { createInterface } from 'node:readline';
+import type * as Readline from 'node:readline';
+import { lazyModule } from '../../lazyModule.ts';
 import type { Readable } from 'node:stream';
 import { CONTAINER_TYPE_SANDBOX, LABEL_CONTAINER_TYPE, type ContainerEvent, type ContainerEventStream, type ContainerEventType, type EventOptions } from '../runtime.ts';
 import { engineCall } from './engine.ts';
 import { labelFilters } from './labels.ts';
 import { placementLabels, splitLabels, type Placement } from '../labels.ts';
+
+const readline = lazyModule<typeof Readline>('node:readline');
 
 const EVENT_TYPES: Record<string, ContainerEventType> = { create: 'created', start: 'started', die: 'died', oom: 'oom', destroy: 'removed' };
 
@@ -44,7 +47,7 @@ async function* readEvents(opened: Promise<Readable>, signal: AbortSignal | unde
     if (signal?.aborted) return;
     throw error;
   }
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const lines = readline().createInterface({ input: stream, crlfDelay: Infinity });
   // An aborted request does not always end the response stream, and readline
   // waits for its end: close both explicitly so the loop below finishes.
   const stop = () => {

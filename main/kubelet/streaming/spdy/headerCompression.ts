@@ -6,9 +6,14 @@
 // pass through each context strictly in frame order; both classes queue
 // their work to keep that order.
 
-import { constants, createDeflate, createInflate, type Deflate, type Inflate } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
+import type { Deflate, Inflate } from 'node:zlib';
+import { lazyModule } from '../../../lazyModule.ts';
 import { SPDY3_DICTIONARY } from './dictionary.ts';
 import { decodeHeaderBlock, encodeHeaderBlock, type SpdyHeaders } from './headerBlock.ts';
+
+// Loaded when a SPDY stream first compresses headers, not at PodLab's start.
+const zlib = lazyModule<typeof Zlib>('node:zlib');
 
 /** A header block larger than this once inflated ends the session (a small frame can inflate to gigabytes). */
 export const MAX_HEADER_BLOCK_BYTES = 256 * 1024;
@@ -66,7 +71,7 @@ class ZlibContext {
 
 /** The sending side's context: header maps in, compressed blocks out. */
 export class HeaderCompressor {
-  private readonly zlib = new ZlibContext(createDeflate({ dictionary: SPDY3_DICTIONARY, flush: constants.Z_SYNC_FLUSH }), Number.MAX_SAFE_INTEGER);
+  private readonly zlib = new ZlibContext(zlib().createDeflate({ dictionary: SPDY3_DICTIONARY, flush: zlib().constants.Z_SYNC_FLUSH }), Number.MAX_SAFE_INTEGER);
 
   compress(headers: SpdyHeaders): Promise<Buffer> {
     return this.zlib.process(encodeHeaderBlock(headers));
@@ -83,7 +88,7 @@ export class HeaderCompressor {
  * the context behind the peer's. A failure here is fatal to the session.
  */
 export class HeaderDecompressor {
-  private readonly zlib = new ZlibContext(createInflate({ dictionary: SPDY3_DICTIONARY, flush: constants.Z_SYNC_FLUSH }), MAX_HEADER_BLOCK_BYTES);
+  private readonly zlib = new ZlibContext(zlib().createInflate({ dictionary: SPDY3_DICTIONARY, flush: zlib().constants.Z_SYNC_FLUSH }), MAX_HEADER_BLOCK_BYTES);
 
   /** The raw name/value block (decode it with decodeHeaderBlock: a malformed block is a stream error only). */
   inflate(compressed: Buffer): Promise<Buffer> {

@@ -1,0 +1,73 @@
+// Whether the built main process is there and current, and building it when
+// not: what bin/podlab.js and bin/start.js ask before every start. Kept apart
+// from build-main.js, so a start reads this small module only, and child_process
+// loads only when a build has to run.
+
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+
+export const root = join(fileURLToPath(import.meta.url), '..', '..');
+export const distDir = join(root, 'dist');
+
+/** What the build writes under `outDir` (a packaging test builds into a temporary app). */
+export function mainOutputs(outDir = distDir) {
+  return {
+    cli: join(outDir, 'main', 'cli', 'podlab.cjs'),
+    main: join(outDir, 'main', 'desktop', 'main.js'),
+    addon: join(outDir, 'main', 'podlab-addon.mjs'),
+    preload: join(outDir, 'preload', 'index.cjs'),
+  };
+}
+
+// Everything the bundles are made of; the renderer has its own build (build-renderer.js).
+const sources = ['main', 'preload', 'package.json', 'scripts/build-main.js', 'scripts/build-state.js'];
+
+/**
+ * Whether `path`, or anything under it, was modified after `time` (a directory's
+ * own time covers files added, removed or renamed in it). It runs before every
+ * `podlab` command in a checkout, over some 800 files: one stat each (directory
+ * entries come with their types), and the walk ends at the first newer one.
+ */
+function modifiedAfter(path, time) {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return false;
+  if (stat.mtimeMs > time) return true;
+  if (!stat.isDirectory()) return false;
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const child = `${path}/${entry.name}`;
+    if (entry.isFile() ? statSync(child).mtimeMs > time : modifiedAfter(child, time)) return true;
+  }
+  return false;
+}
+
+/** Every output exists and, where the sources are here (a checkout), none is older than them. */
+export function mainIsCurrent(outDir = distDir) {
+  const outputs = Object.values(mainOutputs(outDir)).map((file) => statSync(file, { throwIfNoEntry: false }));
+  if (!outputs.every(Boolean)) return false;
+  if (!existsSync(join(root, 'main'))) return true;
+  const built = Math.min(...outputs.map((stat) => stat.mtimeMs));
+  return !sources.some((s) => modifiedAfter(join(root, s), built));
+}
+
+/**
+ * For bin/podlab.js and `npm start`: builds the main process when it is missing
+ * or stale, and the UI when `ui` says ('missing', or 'stale' for `npm start`),
+ * each in a child process that ends with its build tools. Build messages go to
+ * stderr: stdout belongs to the command (`podlab kubeconfig > file`).
+ */
+export function ensureBuilt({ ui = false } = {}) {
+  const run = (script, args = []) => {
+    const { spawnSync } = require('node:child_process');
+    const result = spawnSync(process.execPath, [join(root, 'scripts', script), ...args], { cwd: root, stdio: ['ignore', 2, 2] });
+    if (result.status !== 0) {
+      process.stderr.write(`podlab: the build (node scripts/${script}) failed; see above.\n`);
+      process.exit(1);
+    }
+  };
+  if (!mainIsCurrent()) run('build-main.js');
+  if (ui === 'stale' || (ui === 'missing' && !existsSync(join(distDir, 'renderer', 'index.html')))) run('build-renderer.js');
+}

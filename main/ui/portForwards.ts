@@ -2,8 +2,9 @@
 // user gave, or a free one) and sends every connection it accepts to the
 // pod's port through the API (PodStreams.portForward), one WebSocket per
 // connection. A connection the API or the node refuses is closed, and its
-// reason shown on the forward. A forward ends when the user stops it, or
-// with its bridge session (window closed, cluster or context switched).
+// reason shown on the forward. A forward ends when the user stops it, when
+// its pod goes (as kubectl port-forward's "lost connection to pod"), or with
+// its bridge session (window closed, cluster or context switched).
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -12,6 +13,7 @@ import type { BridgeEvents, PortForwardInfo, PortForwardRequest } from '../../pr
 import type { KubeClient } from '../kube/client/types.ts';
 import type { KubeObject } from '../kube/meta.ts';
 import { BridgeFailure, toBridgeError } from './bridgeError.ts';
+import { whenPodGone } from './podGone.ts';
 import type { PodStreams } from './podStreams.ts';
 
 type Emit = (payload: BridgeEvents['portForward']) => void;
@@ -20,6 +22,7 @@ interface Forward {
   info: PortForwardInfo;
   server: Server;
   links: Set<{ local: Socket; tunnel?: Duplex }>;
+  pod: { stop(): void };
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -39,7 +42,8 @@ export class PortForwards {
   constructor(private readonly emit: Emit) {}
 
   async start(client: KubeClient, streams: PodStreams, request: PortForwardRequest): Promise<PortForwardInfo> {
-    const pod: KubeObject = await client.resource({ group: '', version: 'v1', plural: 'pods' }).get(request.namespace, request.pod);
+    const pods = client.resource({ group: '', version: 'v1', plural: 'pods' });
+    const pod: KubeObject = await pods.get(request.namespace, request.pod);
     // kubectl port-forward's check: a pod that is not running has no port to reach.
     const phase = (pod.status as { phase?: string } | undefined)?.phase;
     if (phase !== 'Running') throw new BridgeFailure(`unable to forward port because pod is not running. Current status=${phase ?? 'Unknown'}`);
@@ -50,6 +54,10 @@ export class PortForwards {
       info: { forwardId, namespace: request.namespace, pod: request.pod, port: request.port, localPort, url: `http://127.0.0.1:${localPort}`, connections: 0, totalConnections: 0 },
       server,
       links: new Set(),
+      pod: whenPodGone(pods, pod, () => {
+        forward.info.error = toBridgeError(new BridgeFailure(`lost connection to pod: ${request.namespace}/${request.pod} was deleted or replaced; start a forward to the pod that runs now`));
+        void this.stop(forwardId);
+      }),
     };
     this.forwards.set(forwardId, forward);
     server.on('connection', (local) => this.connect(forward, streams, local));
@@ -109,6 +117,7 @@ export class PortForwards {
     const forward = this.forwards.get(forwardId);
     if (!forward) return;
     this.forwards.delete(forwardId);
+    forward.pod.stop();
     const closed = new Promise<void>((resolve) => forward.server.close(() => resolve()));
     for (const link of forward.links) {
       link.tunnel?.destroy();

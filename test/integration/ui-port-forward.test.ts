@@ -4,8 +4,8 @@
 // a POST echoed back byte for byte, two connections at once, each counted;
 // what the API or the node refuses (403 with its can-i, a port nothing
 // listens on, a pod not running) reaches the forward and the local
-// connection closes cleanly; stopping a forward closes its listener and its
-// connections.
+// connection closes cleanly; stopping a forward, or deleting its pod, closes
+// its listener and its connections.
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -218,5 +218,15 @@ describe('port forwards from the UI over pods/portforward, on Docker', () => {
     await forwards.stop(forward.forwardId);
     assert.deepEqual(forwards.list(), []);
     await assert.rejects(connected(forward.localPort), { code: 'ECONNREFUSED' });
+  });
+
+  it('ends when its pod is deleted, as kubectl port-forward does, saying why', async () => {
+    const gone = await forwards.start(client, streams, { namespace: 'default', pod: 'web', port: 8080 });
+    events = [];
+    await client.resource(pods).delete('default', 'web');
+    const ended = await nextEvent((e) => e.forward.forwardId === gone.forwardId && e.ended === true);
+    assert.match(ended.forward.error?.message ?? '', /^lost connection to pod: default\/web was deleted or replaced/);
+    assert.deepEqual(forwards.list(), []);
+    await assert.rejects(connected(gone.localPort), { code: 'ECONNREFUSED' });
   });
 });

@@ -344,8 +344,9 @@ export class Dispatcher {
       if (!namedResourceVersion(req.body) && patched.metadata) delete patched.metadata.resourceVersion;
       return updateScale(registry, ns, info.name, patched, ctx);
     }
-    // A patch is never a stale write: it applies to the current object (unless it names a resourceVersion itself).
-    const unconditional = !namedResourceVersion(req.body);
+    // A patch applies to the object as it is now, so it keeps that object's resourceVersion and a lost race is tried again
+    // on the newer one. One it sets itself (a merge patch's metadata, a JSON patch's replace) is a precondition: when it
+    // is not the current one, the patched object is stale and the answer 409, as kube-apiserver compares it.
     return registry.guaranteedUpdate(
       ns,
       info.name,
@@ -358,10 +359,9 @@ export class Dispatcher {
         // Only the patch's own fields can be unknown: the stored object was already pruned.
         warnings.length = 0;
         this.checkFields(patched, registry, mode, warnings);
-        if (unconditional) patched.metadata.resourceVersion = current.metadata.resourceVersion;
         return patched;
       },
-      { unconditional },
+      { unconditional: true },
     );
   }
 }

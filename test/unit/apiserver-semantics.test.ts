@@ -155,6 +155,20 @@ describe('API semantics (in-process)', () => {
       cms.patch('default', 'pinned', 'application/merge-patch+json', { metadata: { resourceVersion: created.metadata.resourceVersion }, data: { second: '2' } }),
       (e) => isApiError(e, 'Conflict'),
     );
+    // A JSON patch names one by replacing it: a stale one is refused the same way, the current one applies.
+    await assert.rejects(
+      cms.patch('default', 'pinned', 'application/json-patch+json', [
+        { op: 'replace', path: '/metadata/resourceVersion', value: created.metadata.resourceVersion },
+        { op: 'add', path: '/data/third', value: '3' },
+      ]),
+      (e) => isApiError(e, 'Conflict'),
+    );
+    const current = await cms.get('default', 'pinned');
+    const patched = await cms.patch('default', 'pinned', 'application/json-patch+json', [
+      { op: 'replace', path: '/metadata/resourceVersion', value: current.metadata.resourceVersion },
+      { op: 'add', path: '/data/third', value: '3' },
+    ]);
+    assert.deepEqual(patched.data, { first: '1', third: '3' });
   });
 
   it('dry run validates and answers without writing', async () => {

@@ -9,8 +9,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureBuilt, mainOutputs } from '../scripts/build-state.js';
-import { loadBundle } from '../scripts/load-bundle.js';
+import { ensureBuilt, mainOutputs } from '../scripts/build-state.cjs';
+import { loadBundle } from '../scripts/load-bundle.cjs';
 import { electronBinary } from '../scripts/electron-binary.js';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
@@ -38,7 +38,7 @@ async function main() {
   ensureBuilt({ ui: 'stale' });
   const { binary, reason } = startableElectron();
   if (!binary) return browserMode(reason);
-  // The same small young generation as the podlab command (bin/podlab.js says why).
+  // The same small young generation as the podlab command (bin/podlab.cjs says why).
   const child = spawn(binary, ['--js-flags=--max-semi-space-size=16', root], { cwd: root, stdio: 'inherit' });
   let started = false;
   child.once('spawn', () => (started = true));

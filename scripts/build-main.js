@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds PodLab's main process into JavaScript with esbuild, once, so nothing
 // compiles TypeScript when PodLab runs:
-//  - dist/main/cli/podlab.cjs: the `podlab` command (bin/podlab.js loads it
-//    with V8's code cache, scripts/load-bundle.js: only a classic script can
+//  - dist/main/cli/podlab.cjs: the `podlab` command (bin/podlab.cjs loads it
+//    with V8's code cache, scripts/load-bundle.cjs: only a classic script can
 //    have one in Node 20, so this bundle is CommonJS);
 //  - dist/main/desktop/main.js: the Electron main process (package.json "main");
 //  - dist/main/podlab-addon.mjs: the cluster add-on's program, which the
@@ -12,7 +12,7 @@
 // better-sqlite3 must be loaded from there). The bundles find resources/ and
 // dist/renderer from the app's root (main/appPaths.ts), wherever they lie.
 //
-// `npm install` runs it (the `prepare` script); bin/podlab.js and `npm start`
+// `npm install` runs it (the `prepare` script); bin/podlab.cjs and `npm start`
 // run it again, in a child process, when a bundle is missing or older than
 // the sources, so a checkout being worked on never runs stale code. Outputs
 // are renamed into place, so two builds at once (parallel tests) never leave
@@ -22,13 +22,13 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export { root, distDir, mainOutputs, mainIsCurrent, ensureBuilt } from './build-state.js';
-import { root, distDir, mainOutputs } from './build-state.js';
+export { root, distDir, mainOutputs, mainIsCurrent, ensureBuilt } from './build-state.cjs';
+import { root, distDir, mainOutputs } from './build-state.cjs';
 
 /**
  * The bundle as ASCII: esbuild escapes strings and identifiers, but leaves the
  * comments it keeps and regular expressions as they are, and one `→` or `µ`
- * there makes the whole 2 MB source a two-byte string, which bin/podlab.js
+ * there makes the whole 2 MB source a two-byte string, which bin/podlab.cjs
  * then decodes from UTF-8 at twice the cost on every start. `\uXXXX` means the same
  * in a regular expression and nothing in a comment (a raw template string
  * would see the escape, but esbuild escapes those itself).

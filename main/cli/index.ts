@@ -1,4 +1,4 @@
-// `podlab COMMAND [flags]`: the command-line face of PodLab. bin/podlab.js runs
+// `podlab COMMAND [flags]`: the command-line face of PodLab. bin/podlab.cjs runs
 // it from its bundle (dist/main/cli/podlab.cjs) with runPodlab; run directly
 // from its source (`node --import tsx main/cli/index.ts`), it runs itself.
 

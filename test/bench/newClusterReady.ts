@@ -3,7 +3,8 @@
 // 2.0 s), N times: each run a new cluster name and data directory, stopped
 // (SIGTERM) and deleted (`podlab cluster delete`) after. Prints every run,
 // min/median and the load average, since a shared machine makes them noisy.
-// Given other checkouts too (ROOT: a directory with bin/podlab.js), the runs
+// Given other checkouts too (ROOT: a directory with bin/podlab.cjs, or an
+// older one's bin/podlab.js), the runs
 // take turns between them, so a comparison sees the same load on each side.
 //
 //   node --import tsx test/bench/newClusterReady.ts [RUNS] [ROOT...]
@@ -26,7 +27,7 @@ type NodeList = { items: Array<{ status?: { conditions?: Array<{ type: string; s
 const readyCount = (list: NodeList) => list.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
 
 async function oneRun(root: string): Promise<{ ms: number; steps: string }> {
-  const podlab = join(root, 'bin', 'podlab.js');
+  const podlab = [join(root, 'bin', 'podlab.cjs'), join(root, 'bin', 'podlab.js')].find((entry) => existsSync(entry))!;
   const name = `ready-${randomBytes(3).toString('hex')}`;
   const dataDir = tempDir('new-cluster');
   const env = { ...process.env, PODLAB_STARTUP_TIMING: '1', PODLAB_HOME: join(dataDir, 'podlab-home'), KUBECONFIG: join(dataDir, 'user-kubeconfig') };

@@ -39,7 +39,7 @@ function writeUserKubeconfig(dir: string): void {
   const admin = parse(readFileSync(remote.kubeconfig, 'utf8'));
   const server: string = admin.clusters[0].cluster.server;
   const token: string = admin.users[0].user.token;
-  const printed = spawnSync(process.execPath, [join(repoRoot, 'bin', 'podlab.js'), 'kubeconfig', '--user', 'alice', '--data-dir', remote.dataDir, '--name', 'remote'], { encoding: 'utf8' });
+  const printed = spawnSync(process.execPath, [join(repoRoot, 'bin', 'podlab.cjs'), 'kubeconfig', '--user', 'alice', '--data-dir', remote.dataDir, '--name', 'remote'], { encoding: 'utf8' });
   assert.equal(printed.status, 0, printed.stderr);
   const alice = parse(printed.stdout).users[0].user;
   mkdirSync(join(dir, 'certs'), { recursive: true });

@@ -48,7 +48,7 @@ spec:
 function writeUserKubeconfig(dir: string): void {
   const admin = parse(readFileSync(remote!.serve.kubeconfig, 'utf8'));
   const cluster = admin.clusters[0].cluster;
-  const printed = spawnSync(process.execPath, [join(repoRoot, 'bin', 'podlab.js'), 'kubeconfig', '--user', 'alice', '--data-dir', remoteDir, '--name', remoteName], { encoding: 'utf8' });
+  const printed = spawnSync(process.execPath, [join(repoRoot, 'bin', 'podlab.cjs'), 'kubeconfig', '--user', 'alice', '--data-dir', remoteDir, '--name', remoteName], { encoding: 'utf8' });
   assert.equal(printed.status, 0, printed.stderr);
   writeFileSync(
     join(dir, 'user-kubeconfig'),

@@ -27,7 +27,7 @@ let serve: PodlabServe;
 const serveArgs = ['--name', cluster, '--runtime', 'docker', '--nodes', '2'];
 
 function podlab(args: string[]): Promise<string> {
-  return promisify(execFile)(process.execPath, [join(repoRoot, 'bin', 'podlab.js'), ...args, '--name', cluster, '--data-dir', dataDir], { cwd: repoRoot }).then((r) => r.stdout);
+  return promisify(execFile)(process.execPath, [join(repoRoot, 'bin', 'podlab.cjs'), ...args, '--name', cluster, '--data-dir', dataDir], { cwd: repoRoot }).then((r) => r.stdout);
 }
 
 interface Listed<T> {

@@ -13,7 +13,7 @@ import { startEtcd } from '../helpers/etcdServer.ts';
 import { removeDir, repoRoot, startPodlab, tempDir } from '../helpers/podlabProcess.ts';
 
 function podlab(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [join(repoRoot, 'bin', 'podlab.js'), ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  return spawnSync(process.execPath, [join(repoRoot, 'bin', 'podlab.cjs'), ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
 }
 
 describe('podlab CLI', () => {

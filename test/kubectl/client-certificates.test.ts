@@ -16,7 +16,7 @@ import { kubectl, kubectlOk } from '../helpers/kubectl.ts';
 import { removeDir, repoRoot, startPodlab, tempDir, type PodlabServe } from '../helpers/podlabProcess.ts';
 
 function podlab(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, [join(repoRoot, 'bin', 'podlab.js'), ...args], { encoding: 'utf8' });
+  return spawnSync(process.execPath, [join(repoRoot, 'bin', 'podlab.cjs'), ...args], { encoding: 'utf8' });
 }
 
 describe('client certificates', () => {

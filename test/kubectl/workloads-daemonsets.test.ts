@@ -20,7 +20,7 @@ let serve: PodlabServe;
 let kc: string;
 
 function podlab(args: string[]): Promise<string> {
-  return promisify(execFile)(process.execPath, [join(repoRoot, 'bin', 'podlab.js'), ...args, '--name', cluster, '--data-dir', dataDir], { cwd: repoRoot }).then((r) => r.stdout);
+  return promisify(execFile)(process.execPath, [join(repoRoot, 'bin', 'podlab.cjs'), ...args, '--name', cluster, '--data-dir', dataDir], { cwd: repoRoot }).then((r) => r.stdout);
 }
 
 const collector = `apiVersion: apps/v1

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, mock, test } from 'node:test';
 // @ts-expect-error: a plain JavaScript script of the build, without types.
-import { codeCacheFile, loadBundle } from '../../scripts/load-bundle.js';
+import { codeCacheFile, loadBundle } from '../../scripts/load-bundle.cjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'podlab-load-bundle-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -11,14 +11,16 @@
 // when there was none or V8 refused it; where dist/ is read-only it is
 // simply not kept.
 
-import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire, Module } from 'node:module';
-import { basename, dirname, join } from 'node:path';
-import { constants, Script } from 'node:vm';
+'use strict';
+
+const { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { createRequire, Module } = require('node:module');
+const { basename, dirname, join } = require('node:path');
+const { constants, Script } = require('node:vm');
 
 const SAVE_AFTER_MS = 2000;
 
-export function codeCacheFile(bundle) {
+function codeCacheFile(bundle) {
   const { size, mtimeMs } = statSync(bundle);
   return `${bundle}.${size}-${Math.trunc(mtimeMs)}.v8cache`;
 }
@@ -47,7 +49,7 @@ function saveCache(script, bundle, file) {
 }
 
 /** The bundle's exports, as `require(bundle)` would give them. */
-export function loadBundle(bundle) {
+function loadBundle(bundle) {
   // PODLAB_DEBUG=1's stacks name the TypeScript sources: that needs Node's own loader, which reads the source map.
   if (process.env.PODLAB_DEBUG) return createRequire(bundle)(bundle);
   const cacheFile = codeCacheFile(bundle);
@@ -68,3 +70,5 @@ export function loadBundle(bundle) {
   if (!cachedData || script.cachedDataRejected) setTimeout(() => saveCache(script, bundle, cacheFile), SAVE_AFTER_MS).unref();
   return module.exports;
 }
+
+module.exports = { codeCacheFile, loadBundle };

@@ -141,12 +141,15 @@ export async function benchStartup(runs = 3): Promise<StartupResult> {
         idle = (samples[2]! + samples[3]!) / 2;
       }
       await stop(s);
-      t0 = performance.now();
-      s = serve(cluster, dataDir);
-      await answered(targetIn(dataDir), '/api', () => true, 60_000);
-      apiMs.push(performance.now() - t0);
-      await answered(() => (/^Kubeconfig:/m.test(s!.output()) ? targetIn(dataDir)() : undefined), '/api', () => true, 60_000);
-      await stop(s);
+      // A restart is quick: three of them per run, so the median stands on nine.
+      for (let restart = 0; restart < 3; restart++) {
+        t0 = performance.now();
+        s = serve(cluster, dataDir);
+        await answered(targetIn(dataDir), '/api', () => true, 60_000);
+        apiMs.push(performance.now() - t0);
+        await answered(() => (/^Kubeconfig:/m.test(s!.output()) ? targetIn(dataDir)() : undefined), '/api', () => true, 60_000);
+        await stop(s);
+      }
     } finally {
       // A run that failed leaves its serve running: it goes before its containers do.
       if (s && s.child.exitCode === null && s.child.signalCode === null) {

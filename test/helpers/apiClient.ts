@@ -25,15 +25,11 @@ export function targetFromKubeconfig(path: string): ApiTarget {
   return { server: cluster.server, ca: Buffer.from(cluster['certificate-authority-data'], 'base64').toString(), token: config.users[0].user.token };
 }
 
-export function rawRequest(
-  target: ApiTarget,
-  method: string,
-  path: string,
-  body?: string | Buffer,
-  headers: Record<string, string> = {},
-  options: { anonymous?: boolean } = {},
-): Promise<RawResponse> {
-  return rawRequestBytes(target, method, path, body, headers, options).then(({ body: bytes, ...res }) => {
+/** What a raw request is: the target, method and path, and optionally a body, more headers, and no credentials. */
+type RawRequestArgs = [target: ApiTarget, method: string, path: string, body?: string | Buffer, headers?: Record<string, string>, options?: { anonymous?: boolean }];
+
+export function rawRequest(...args: RawRequestArgs): Promise<RawResponse> {
+  return rawRequestBytes(...args).then(({ body: bytes, ...res }) => {
     // Decoded whole: a character split across two chunks stays one character.
     const text = bytes.toString();
     return { ...res, body: text, json: () => JSON.parse(text) };
@@ -41,14 +37,7 @@ export function rawRequest(
 }
 
 /** rawRequest with the body as the bytes received, undecoded: for timing what the server sends, not what the client makes of it. */
-export function rawRequestBytes(
-  target: ApiTarget,
-  method: string,
-  path: string,
-  body?: string | Buffer,
-  headers: Record<string, string> = {},
-  options: { anonymous?: boolean } = {},
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+export function rawRequestBytes(...[target, method, path, body, headers = {}, options = {}]: RawRequestArgs): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${target.server}${path}`,

@@ -76,7 +76,9 @@ export async function buildMain({ outDir = distDir, clean = false, log = console
       format: 'cjs',
       // The sources' import.meta.url (appPaths, createRequire), as the ES module form would have it.
       define: { 'import.meta.url': '__podlabBundleUrl' },
-      banner: { js: 'var __podlabBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+      // "use strict" first: after the banner's statement, esbuild's own directive is no directive and the
+      // bundle would run in sloppy mode (a write to a frozen object silently ignored instead of a TypeError).
+      banner: { js: '"use strict";\nvar __podlabBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
     });
     // The same bundle a source run makes on first use, so both run the same add-on (its hash names the version).
     const addonTemporary = `${outputs.addon}.${process.pid}.tmp`;

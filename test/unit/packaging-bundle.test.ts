@@ -101,6 +101,14 @@ describe('the packaged desktop app', () => {
     assert.ok(shipped.includes(packageJson.main));
   });
 
+  test('the podlab command\'s bundle runs in strict mode: its first statement is the "use strict" directive', () => {
+    const code = readFileSync(bundled.cli, 'latin1');
+    // A directive counts only before any other statement; in sloppy mode a write to a frozen object is silently dropped.
+    assert.match(code, /^"use strict";\n/);
+    const wrapped = new Script(`(function () {${code.slice(0, code.indexOf('\n'))} return this; })()`);
+    assert.equal(wrapped.runInThisContext(), undefined, 'a function under that directive sees no global this');
+  });
+
   test('the preload is a CommonJS script that requires only electron', () => {
     assert.equal(relative(app, bundled.preload).split(sep).join('/'), 'dist/preload/index.cjs');
     const code = readFileSync(bundled.preload, 'utf8');

@@ -21,6 +21,7 @@ import type { ObjectFilter } from './selection.ts';
 import { compileFilter } from './selection.ts';
 import { validateMetadata, validateMetadataUpdate } from './metadataValidation.ts';
 import type { RequestJourney } from '../../kube/trace/requestJourney.ts';
+import { deepFreeze } from '../../kube/deepFreeze.ts';
 
 export interface WriteContext {
   user: UserInfo;
@@ -144,8 +145,8 @@ export class ResourceRegistry {
   readonly apiVersion: string;
   /** Open watches, ended when the resource stops being served (its CRD was deleted). */
   private readonly watches = new Set<{ stop(): void }>();
-  /** Store events' objects decoded for selector matching, shared by the watchers of one event (see filterView). */
-  private readonly filterViews = new WeakMap<KeyValue, KubeObject>();
+  /** Store events' objects decoded once, frozen, shared by the watchers of one event (see watchView). */
+  private readonly watchViews = new WeakMap<KeyValue, KubeObject>();
 
   constructor(
     readonly def: ResourceDefinition,
@@ -392,27 +393,29 @@ export class ResourceRegistry {
 
   /**
    * The object of a store event, decoded once for all the watchers the store
-   * hands that same event to, for their selectors only: with a kubelet per
-   * node each watching its own pods, most watchers drop most events, and
-   * decoding for each of them was the API server's main cost. Read-only:
-   * watchers that keep the event get their own copy.
+   * hands that same event to: their selectors read it and the watchers that
+   * keep the event get it, frozen (deepFreeze), as client-go's informers
+   * share one read-only object. With a kubelet per node each watching its own
+   * pods and a dozen informers, decoding a copy for each was the API server's
+   * main cost, and each copy stayed in an informer's cache.
    */
-  private filterView(kv: KeyValue): KubeObject {
-    let view = this.filterViews.get(kv);
+  private watchView(kv: KeyValue): KubeObject {
+    let view = this.watchViews.get(kv);
     if (!view) {
-      view = this.decode(kv);
-      this.filterViews.set(kv, view);
+      view = deepFreeze(this.decode(kv));
+      this.watchViews.set(kv, view);
     }
     return view;
   }
 
   private convertWatchEvent(type: 'PUT' | 'DELETE', kv: KeyValue, prevKv: KeyValue | undefined, filter: ObjectFilter): RegistryWatchEvent | undefined {
-    const matches = filter(this.filterView(kv));
-    if (type === 'DELETE') return matches ? { type: 'DELETED', object: this.decode(kv) } : undefined;
-    const prevMatches = prevKv ? filter(this.filterView(prevKv)) : false;
-    if (matches) return { type: prevKv && prevMatches ? 'MODIFIED' : 'ADDED', object: this.decode(kv) };
+    const object = this.watchView(kv);
+    const matches = filter(object);
+    if (type === 'DELETE') return matches ? { type: 'DELETED', object } : undefined;
+    const prevMatches = prevKv ? filter(this.watchView(prevKv)) : false;
+    if (matches) return { type: prevKv && prevMatches ? 'MODIFIED' : 'ADDED', object };
     // It matched before and no longer does: for this watcher it is gone.
-    return prevMatches ? { type: 'DELETED', object: this.decode(kv) } : undefined;
+    return prevMatches ? { type: 'DELETED', object } : undefined;
   }
 
   private attributes(operation: Operation, ctx: WriteContext, namespace: string, name: string, subresource: string, object?: KubeObject, oldObject?: KubeObject, deleteOptions?: DeleteOptions): AdmissionAttributes {

@@ -1,5 +1,7 @@
 // Events as `kubectl describe` shows them: repeats counted on one Event,
-// floods of similar events combined, as client-go's EventCorrelator does.
+// floods of similar events combined, and a source's events about one object
+// limited to a burst of 25 then one per five minutes, as client-go's
+// EventCorrelator does.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -47,5 +49,42 @@ describe('EventRecorder', () => {
     assert.equal(pulled.length - combined.length, 10, 'the first 10 distinct messages are kept');
     assert.equal(combined.length, 1);
     assert.equal(combined[0].count, 5);
+  });
+
+  it('writes 25 events from one source about one object, then one per five minutes, still counting the dropped ones', async () => {
+    const other = await env.client.resource({ group: '', version: 'v1', plural: 'pods' }).create('default', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'flood' },
+      spec: { containers: [{ name: 'app', image: 'busybox' }] },
+    });
+    let nowMs = Date.parse('2026-01-01T00:00:00Z');
+    const recorder = new EventRecorder(env.client, { component: 'kubelet', host: 'node-1' }, () => new Date(nowMs));
+    const eventsOf = async () => {
+      const list = await env.client.resource({ group: '', version: 'v1', plural: 'events' }).list('default', { fieldSelector: `involvedObject.uid=${other.metadata.uid}` });
+      return list.items as Array<KubeObject & { reason: string; count: number; source: { host: string } }>;
+    };
+    for (let i = 0; i < 30; i++) recorder.event(other, 'Warning', 'BackOff', 'Back-off restarting failed container app');
+    // Another object from the same source has a bucket of its own.
+    recorder.event(pod, 'Normal', 'Killing', 'Stopping container app');
+    await recorder.flush();
+    assert.equal((await eventsOf())[0]!.count, 25, 'one create and 24 count updates: the burst');
+    assert.ok((await events()).some((e) => e.reason === 'Killing'));
+
+    nowMs += 299_999;
+    recorder.event(other, 'Warning', 'BackOff', 'Back-off restarting failed container app');
+    await recorder.flush();
+    assert.equal((await eventsOf())[0]!.count, 25, 'no token back before five minutes');
+
+    nowMs += 1;
+    recorder.event(other, 'Warning', 'BackOff', 'Back-off restarting failed container app');
+    await recorder.flush();
+    assert.equal((await eventsOf())[0]!.count, 32, 'the one written counts the 7 dropped before it');
+
+    // Another source (the kubelet of another node) is not held back by this one.
+    const elsewhere = new EventRecorder(env.client, { component: 'kubelet', host: 'node-2' }, () => new Date(nowMs));
+    elsewhere.event(other, 'Normal', 'Pulled', 'pulled');
+    await elsewhere.flush();
+    assert.ok((await eventsOf()).some((e) => e.reason === 'Pulled' && e.source.host === 'node-2'));
   });
 });

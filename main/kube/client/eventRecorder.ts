@@ -5,11 +5,14 @@
 // different messages) within 10 minutes collapse into one
 // "(combined from similar events): ..." event. That keeps a crash-looping pod
 // from flooding the store while `kubectl describe` still shows `x12 over 3m`.
+// Past that, EventSpamFilter limits each object's events from one source to
+// a burst of 25 and one per five minutes; the dropped ones still count.
 
 import { kubeTimestamp } from '../time.ts';
 import type { KubeObject } from '../meta.ts';
 import type { KubeClient } from './types.ts';
 import { isApiError } from './types.ts';
+import { EventSpamFilter } from './eventSpamFilter.ts';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -44,6 +47,7 @@ function involvedObjectOf(obj: KubeObject, fieldPath?: string) {
 export class EventRecorder {
   private readonly events = new Map<string, CachedEvent>();
   private readonly similar = new Map<string, { messages: Set<string>; since: number }>();
+  private readonly spamFilter = new EventSpamFilter();
   /** Each kind of event's writes, one after another (see event); a finished chain is dropped. */
   private readonly chains = new Map<string, Promise<void>>();
 
@@ -94,6 +98,12 @@ export class EventRecorder {
     const events = this.client.resource({ group: '', version: 'v1', plural: 'events' });
     const timestamp = kubeTimestamp(now);
     const cached = this.events.get(eventKey);
+    const involvedObject = involvedObjectOf(obj, fieldPath);
+    if (!this.spamFilter.allow(this.source, involvedObject, now.getTime())) {
+      // As client-go's correlator, which counts an event before its spam filter drops it: the next one written carries the count.
+      if (cached) cached.count += 1;
+      return;
+    }
     if (cached) {
       try {
         await events.patch(cached.namespace, cached.name, 'application/merge-patch+json', {
@@ -113,7 +123,7 @@ export class EventRecorder {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name, namespace },
-      involvedObject: involvedObjectOf(obj, fieldPath),
+      involvedObject,
       reason,
       message,
       source: this.source,

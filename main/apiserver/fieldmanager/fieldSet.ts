@@ -56,6 +56,13 @@ export class FieldSet {
     return set;
   }
 
+  /** Puts `set` under `e` as it is (joined with what is there already): reading FieldsV1 builds each level once. */
+  attach(e: PathElement, set: FieldSet): void {
+    const { at, found } = search(this.children, e, childElement);
+    if (found) this.children[at] = { element: e, set: this.children[at].set.union(set) };
+    else this.children.splice(at, 0, { element: e, set });
+  }
+
   has(path: FieldPath): boolean {
     if (path.length === 0) return false;
     let set: FieldSet | undefined = this;

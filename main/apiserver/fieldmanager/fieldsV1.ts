@@ -70,10 +70,7 @@ function read(node: Record<string, unknown>, set: FieldSet): boolean {
     const childSet = new FieldSet();
     const childIsMember = read(value as Record<string, unknown>, childSet);
     if (childIsMember) set.insert([element]);
-    if (!childSet.empty()) {
-      const target = set.descend(element);
-      for (const p of childSet.paths()) target.insert(p);
-    }
+    if (!childSet.empty()) set.attach(element, childSet);
     hasChildren = true;
   }
   return isMember || !hasChildren;

@@ -45,9 +45,17 @@ export function refusedName(attrs: AdmissionAttributes): string {
   return attrs.object?.metadata?.name || attrs.object?.metadata?.generateName || attrs.name;
 }
 
+/**
+ * What a mutating plugin may answer when it left the request's object as it
+ * was (not its kind, nothing configured to apply): a traced pod create then
+ * need not compare the object before and after it.
+ */
+export const UNTOUCHED = false;
+export type MutationOutcome = void | typeof UNTOUCHED;
+
 export interface AdmissionPlugin {
   readonly name: string;
-  mutate?(attrs: AdmissionAttributes): Promise<void> | void;
+  mutate?(attrs: AdmissionAttributes): Promise<MutationOutcome> | MutationOutcome;
   validate?(attrs: AdmissionAttributes): Promise<void> | void;
 }
 

@@ -164,18 +164,20 @@ export class AdmissionDenials {
 
   /** The plugin as the chain runs it: the same decisions, its refusals remembered. */
   recording(plugin: AdmissionPlugin): AdmissionPlugin {
-    const remember = (phase: 'mutate' | 'validate') => async (attrs: AdmissionAttributes) => {
-      try {
-        await plugin[phase]!(attrs);
-      } catch (err) {
-        if (err instanceof StatusError) this.refused(attrs, plugin.name, err);
-        throw err;
-      }
-    };
+    const remember =
+      <T>(decide: (attrs: AdmissionAttributes) => Promise<T> | T) =>
+      async (attrs: AdmissionAttributes): Promise<T> => {
+        try {
+          return await decide(attrs);
+        } catch (err) {
+          if (err instanceof StatusError) this.refused(attrs, plugin.name, err);
+          throw err;
+        }
+      };
     return {
       name: plugin.name,
-      ...(plugin.mutate ? { mutate: remember('mutate') } : {}),
-      ...(plugin.validate ? { validate: remember('validate') } : {}),
+      ...(plugin.mutate ? { mutate: remember(plugin.mutate.bind(plugin)) } : {}),
+      ...(plugin.validate ? { validate: remember(plugin.validate.bind(plugin)) } : {}),
     };
   }
 }

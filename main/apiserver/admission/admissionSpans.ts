@@ -5,17 +5,18 @@
 // twice. Unchanged plugins leave no span: most of the chain passes a pod by.
 
 import type { RequestJourney } from '../../kube/trace/requestJourney.ts';
-import type { AdmissionAttributes, AdmissionPlugin } from './admission.ts';
+import { UNTOUCHED, type AdmissionAttributes, type AdmissionPlugin, type MutationOutcome } from './admission.ts';
 import { changedPaths } from './jsonChanges.ts';
 
 /** Runs the mutating plugins, noting which of them changed the object and where. */
 export async function tracedMutate(plugins: AdmissionPlugin[], attrs: AdmissionAttributes, journey: RequestJourney): Promise<void> {
-  // One serialization per plugin, compared with the previous one: cheaper than a deep copy before each.
+  // One serialization per plugin that may have changed the object, compared with the previous one: cheaper
+  // than a deep copy before each. Plugins that answer UNTOUCHED (most of them, for a pod) are not compared.
   let previous = attrs.object ? JSON.stringify(attrs.object) : undefined;
   for (const plugin of plugins) {
     if (!plugin.mutate) continue;
-    await runTraced(plugin, 'mutating', attrs, journey, () => plugin.mutate!(attrs), () => {
-      if (previous === undefined || !attrs.object) return undefined;
+    await runTraced(plugin, 'mutating', attrs, journey, () => plugin.mutate!(attrs), (outcome) => {
+      if (outcome === UNTOUCHED || previous === undefined || !attrs.object) return undefined;
       const now = JSON.stringify(attrs.object);
       if (now === previous) return undefined;
       const { paths, more } = changedPaths(JSON.parse(previous), attrs.object);
@@ -31,18 +32,26 @@ export async function tracedValidate(plugins: AdmissionPlugin[], attrs: Admissio
   }
 }
 
-async function runTraced(plugin: AdmissionPlugin, phase: 'mutating' | 'validating', attrs: AdmissionAttributes, journey: RequestJourney, run: () => Promise<void> | void, changes: () => string | undefined): Promise<void> {
+async function runTraced(
+  plugin: AdmissionPlugin,
+  phase: 'mutating' | 'validating',
+  attrs: AdmissionAttributes,
+  journey: RequestJourney,
+  run: () => Promise<MutationOutcome> | MutationOutcome,
+  changes: (outcome: MutationOutcome) => string | undefined,
+): Promise<void> {
   const spansBefore = journey.spans.length + journey.droppedSpans;
   const warningsBefore = attrs.warnings?.length ?? 0;
   const span = journey.start('admission', `${phase} ${plugin.name}`, { plugin: plugin.name, phase });
   const recordedItself = () => journey.spans.length + journey.droppedSpans > spansBefore;
+  let outcome: MutationOutcome;
   try {
-    await run();
+    outcome = await run();
   } catch (err) {
     if (!recordedItself()) span.fail(err);
     throw err;
   }
-  const changed = changes();
+  const changed = changes(outcome);
   const warnings = attrs.warnings?.slice(warningsBefore) ?? [];
   if (recordedItself() || (!changed && warnings.length === 0)) return;
   span.end({ attributes: { changed, warnings: warnings.length ? warnings.join('; ') : undefined } });

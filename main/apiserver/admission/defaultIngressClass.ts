@@ -6,16 +6,16 @@
 import type { KubeObject } from '../../kube/meta.ts';
 import { defaultIngressClassAnnotation } from '../resources/ingressclasses.ts';
 import { ingressClassAnnotation } from '../resources/ingresses.ts';
-import type { AdmissionAttributes, AdmissionPlugin } from './admission.ts';
+import { UNTOUCHED, type AdmissionAttributes, type AdmissionPlugin, type MutationOutcome } from './admission.ts';
 
 export class DefaultIngressClassPlugin implements AdmissionPlugin {
   readonly name = 'DefaultIngressClass';
 
   constructor(private readonly listIngressClasses: () => Promise<KubeObject[]>) {}
 
-  async mutate(attrs: AdmissionAttributes): Promise<void> {
+  async mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> {
     const { resource, operation, object } = attrs;
-    if (operation !== 'CREATE' || attrs.subresource || resource.group !== 'networking.k8s.io' || resource.plural !== 'ingresses' || !object) return;
+    if (operation !== 'CREATE' || attrs.subresource || resource.group !== 'networking.k8s.io' || resource.plural !== 'ingresses' || !object) return UNTOUCHED;
     const spec = ((object as { spec?: Record<string, unknown> }).spec ??= {});
     if (spec.ingressClassName !== undefined && spec.ingressClassName !== null) return;
     if (object.metadata.annotations?.[ingressClassAnnotation] !== undefined) return;

@@ -5,7 +5,7 @@
 
 import type { KubeObject } from '../../kube/meta.ts';
 import { annBetaStorageClass, isDefaultStorageClass } from '../../kube/storage/volumeHelpers.ts';
-import type { AdmissionAttributes, AdmissionPlugin } from './admission.ts';
+import { UNTOUCHED, type AdmissionAttributes, type AdmissionPlugin, type MutationOutcome } from './admission.ts';
 
 /** GetDefaultClass: the newest default class (by creation time, then name), if any. */
 export function defaultStorageClass(classes: KubeObject[]): KubeObject | undefined {
@@ -19,8 +19,8 @@ export class DefaultStorageClassPlugin implements AdmissionPlugin {
 
   constructor(private readonly listStorageClasses: () => Promise<KubeObject[]>) {}
 
-  async mutate(attrs: AdmissionAttributes): Promise<void> {
-    if (attrs.operation !== 'CREATE' || attrs.subresource !== '' || attrs.resource.group !== '' || attrs.resource.plural !== 'persistentvolumeclaims') return;
+  async mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> {
+    if (attrs.operation !== 'CREATE' || attrs.subresource !== '' || attrs.resource.group !== '' || attrs.resource.plural !== 'persistentvolumeclaims') return UNTOUCHED;
     const pvc = attrs.object;
     if (!pvc) return;
     const spec = (pvc.spec ??= {}) as { storageClassName?: string | null };

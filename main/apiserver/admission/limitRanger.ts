@@ -7,7 +7,7 @@ import type { KubeObject } from '../../kube/meta.ts';
 import { podResourceList } from '../../kube/podResources.ts';
 import { compareQuantities, formatQuantity, parseQuantity, type Quantity } from '../../kube/quantity.ts';
 import { errors } from '../errors.ts';
-import type { AdmissionAttributes, AdmissionPlugin } from './admission.ts';
+import { UNTOUCHED, type AdmissionAttributes, type AdmissionPlugin, type MutationOutcome } from './admission.ts';
 
 interface LimitItem {
   type?: string;
@@ -100,10 +100,10 @@ export class LimitRangerPlugin implements AdmissionPlugin {
     return (await this.listLimitRanges(namespace)).flatMap((r) => ((r as { spec?: { limits?: LimitItem[] } }).spec?.limits ?? []).map(withItemDefaults));
   }
 
-  async mutate(attrs: AdmissionAttributes): Promise<void> {
-    if (!isPodCreate(attrs)) return;
+  async mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> {
+    if (!isPodCreate(attrs)) return UNTOUCHED;
     const items = (await this.items(attrs.namespace)).filter((i) => i.type === 'Container');
-    if (items.length === 0) return;
+    if (items.length === 0) return UNTOUCHED;
     const pod = attrs.object as KubeObject & PodShape;
     const notes: string[] = [];
     for (const item of items) {

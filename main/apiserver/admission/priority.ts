@@ -8,7 +8,7 @@
 import type { KubeObject } from '../../kube/meta.ts';
 import { errors } from '../errors.ts';
 import { systemPriorityClasses } from '../resources/priorityclasses.ts';
-import { refusedName, type AdmissionAttributes, type AdmissionPlugin } from './admission.ts';
+import { refusedName, UNTOUCHED, type AdmissionAttributes, type AdmissionPlugin, type MutationOutcome } from './admission.ts';
 
 interface PriorityClass extends KubeObject {
   value?: number;
@@ -21,8 +21,8 @@ export class PriorityPlugin implements AdmissionPlugin {
 
   constructor(private readonly listClasses: () => Promise<KubeObject[]>) {}
 
-  async mutate(attrs: AdmissionAttributes): Promise<void> {
-    if (attrs.operation !== 'CREATE' || attrs.subresource || attrs.resource.group !== '' || attrs.resource.plural !== 'pods' || !attrs.object) return;
+  async mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> {
+    if (attrs.operation !== 'CREATE' || attrs.subresource || attrs.resource.group !== '' || attrs.resource.plural !== 'pods' || !attrs.object) return UNTOUCHED;
     const spec = ((attrs.object as { spec?: Record<string, unknown> }).spec ??= {});
     const classes = (await this.listClasses()) as PriorityClass[];
     let name = typeof spec.priorityClassName === 'string' && spec.priorityClassName ? spec.priorityClassName : undefined;

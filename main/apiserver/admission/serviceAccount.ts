@@ -10,7 +10,7 @@
 import { errors } from '../errors.ts';
 import type { KubeObject } from '../../kube/meta.ts';
 import { generateNameSuffix } from '../registry/objectMeta.ts';
-import { refusedName, type AdmissionAttributes, type AdmissionPlugin } from './admission.ts';
+import { refusedName, UNTOUCHED, type AdmissionAttributes, type AdmissionPlugin, type MutationOutcome } from './admission.ts';
 
 export const defaultServiceAccountName = 'default';
 export const apiTokenMountPath = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -94,8 +94,8 @@ export class ServiceAccountPlugin implements AdmissionPlugin {
     throw errors.forbidden({ group: '', resource: 'pods' }, refusedName(attrs), `error looking up service account ${attrs.namespace}/${name}: serviceaccount "${name}" not found`);
   }
 
-  async mutate(attrs: AdmissionAttributes): Promise<void> {
-    if (!this.applies(attrs)) return;
+  async mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> {
+    if (!this.applies(attrs)) return UNTOUCHED;
     const spec = (attrs.object.spec ??= {}) as PodSpec;
     spec.serviceAccountName ||= defaultServiceAccountName;
     const sa = await this.serviceAccount(attrs, spec.serviceAccountName);

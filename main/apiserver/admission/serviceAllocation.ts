@@ -9,7 +9,7 @@
 
 import { errors } from '../errors.ts';
 import type { FieldError, KubeObject } from '../../kube/meta.ts';
-import type { AdmissionAttributes, AdmissionPlugin } from './admission.ts';
+import { UNTOUCHED, type AdmissionAttributes, type AdmissionPlugin, type MutationOutcome } from './admission.ts';
 
 export const nodePortRange = { min: 30000, max: 32767 };
 
@@ -81,8 +81,8 @@ export class ServiceAllocationPlugin implements AdmissionPlugin {
     private readonly hostPortFree: (port: number) => Promise<boolean> = async () => true,
   ) {}
 
-  mutate(attrs: AdmissionAttributes): Promise<void> | void {
-    if (attrs.resource.kind !== 'Service' || attrs.resource.group !== '' || attrs.subresource || !attrs.object) return;
+  mutate(attrs: AdmissionAttributes): Promise<void> | MutationOutcome {
+    if (attrs.resource.kind !== 'Service' || attrs.resource.group !== '' || attrs.subresource || !attrs.object) return UNTOUCHED;
     if (attrs.operation !== 'CREATE' && attrs.operation !== 'UPDATE') return;
     // One allocation at a time: the used set must not change between reading it and storing the new Service.
     const run = this.queue.then(() => this.allocate(attrs.object!, attrs.oldObject));

@@ -5,15 +5,15 @@
 // pvc-protection and pv-protection controllers remove them.
 
 import { pvcProtectionFinalizer, pvProtectionFinalizer } from '../../kube/storage/volumeHelpers.ts';
-import type { AdmissionAttributes, AdmissionPlugin } from './admission.ts';
+import { UNTOUCHED, type AdmissionAttributes, type AdmissionPlugin, type MutationOutcome } from './admission.ts';
 
 export class StorageObjectInUseProtectionPlugin implements AdmissionPlugin {
   readonly name = 'StorageObjectInUseProtection';
 
-  mutate(attrs: AdmissionAttributes): void {
-    if (attrs.operation !== 'CREATE' || attrs.subresource !== '' || attrs.resource.group !== '' || !attrs.object) return;
+  mutate(attrs: AdmissionAttributes): MutationOutcome {
+    if (attrs.operation !== 'CREATE' || attrs.subresource !== '' || attrs.resource.group !== '' || !attrs.object) return UNTOUCHED;
     const finalizer = attrs.resource.plural === 'persistentvolumeclaims' ? pvcProtectionFinalizer : attrs.resource.plural === 'persistentvolumes' ? pvProtectionFinalizer : undefined;
-    if (!finalizer) return;
+    if (!finalizer) return UNTOUCHED;
     const finalizers = attrs.object.metadata.finalizers ?? [];
     if (!finalizers.includes(finalizer)) attrs.object.metadata.finalizers = [...finalizers, finalizer];
   }

@@ -10,7 +10,7 @@ import { deepEqual } from '../../../kube/deepEqual.ts';
 import { errors } from '../../errors.ts';
 import { applyJsonPatch } from '../../patch/jsonPatch.ts';
 import type { JsonValue } from '../../patch/json.ts';
-import type { AdmissionAttributes, AdmissionPlugin } from '../admission.ts';
+import { UNTOUCHED, type AdmissionAttributes, type AdmissionPlugin, type MutationOutcome } from '../admission.ts';
 import { admissionRequest, admissionView, isAdmissionConfigurationResource } from '../admissionRequest.ts';
 import { callFailure, checkDryRun, failureIgnored, invokeWebhook, matchConditionsAllow, matchWebhook, rejection, WebhookFailure, type WebhookServices } from './webhookInvocation.ts';
 import { configuredWebhooks, type ConfigurationLister, type ConfiguredWebhook } from './webhookSource.ts';
@@ -24,10 +24,10 @@ export class MutatingWebhookPlugin implements AdmissionPlugin {
     private readonly services: WebhookServices,
   ) {}
 
-  async mutate(attrs: AdmissionAttributes): Promise<void> {
-    if (isAdmissionConfigurationResource(attrs)) return;
+  async mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> {
+    if (isAdmissionConfigurationResource(attrs)) return UNTOUCHED;
     const hooks = await configuredWebhooks(this.configurations);
-    if (hooks.length === 0) return;
+    if (hooks.length === 0) return UNTOUCHED;
     const previouslyInvoked = new Set<string>();
     const reinvoke = new Set<string>();
     for (const webhook of hooks) {

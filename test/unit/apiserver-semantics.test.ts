@@ -62,6 +62,27 @@ describe('API semantics (in-process)', () => {
     assert.deepEqual(events.map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED']);
   });
 
+  it('in-process watchers of one change share one frozen object, as informers share read-only objects', async () => {
+    const from = String(await env.store.currentRevision());
+    const first: ClientWatchEvent[] = [];
+    const second: ClientWatchEvent[] = [];
+    const a = cms.watch('default', { resourceVersion: from }, (e) => first.push(e));
+    const b = cms.watch('default', { resourceVersion: from, labelSelector: 'shared=yes' }, (e) => second.push(e));
+    const created = await cms.create('default', configMap('shared', { shared: 'yes' }, { k: 'v' }));
+    await collect(first, 1);
+    await collect(second, 1);
+    a.stop();
+    b.stop();
+    const object = first[0]!.object as KubeObject & { data: Record<string, string> };
+    assert.equal(object, second[0]!.object);
+    assert.ok(Object.isFrozen(object) && Object.isFrozen(object.metadata.labels) && Object.isFrozen(object.data));
+    assert.throws(() => {
+      object.data.k = 'changed';
+    }, TypeError);
+    // What a write answers is the caller's own copy.
+    assert.ok(!Object.isFrozen(created));
+  });
+
   it('answers 410 Expired for a watch from a compacted resourceVersion', async () => {
     const old = await cms.create('default', configMap('compact-me'));
     for (let i = 0; i < 5; i++) await cms.patch('default', 'compact-me', 'application/merge-patch+json', { data: { i: String(i) } });

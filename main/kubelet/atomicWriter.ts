@@ -76,21 +76,38 @@ export class AtomicWriter {
   }
 }
 
+/** The process's umask, read once (it does not change): a file created with a mode the umask leaves whole needs no chmod. */
+let umask: number | undefined;
+
+function createdModeIs(mode: number): boolean {
+  umask ??= process.umask();
+  return (mode & ~umask) === mode;
+}
+
 async function writePayload(dir: string, payload: Map<string, FileProjection>): Promise<void> {
   const previous = await readlink(join(dir, DATA_LINK)).catch(() => undefined);
   const target = timestampDir();
-  // On a first write this makes `dir` too.
-  await mkdir(join(dir, target), { recursive: true, mode: 0o755 });
+  // On a first write this makes `dir` too; mkdir answers the first directory it made, so a new `dir` is known
+  // to hold nothing else, and the steps that replace and clean up (a kubelet's every first write) are skipped.
+  const made = await mkdir(join(dir, target), { recursive: true, mode: 0o755 });
+  const fresh = made !== undefined && made !== join(dir, target);
   const nested = new Set([...payload.keys()].map((path) => dirname(path)).filter((sub) => sub !== '.'));
   for (const sub of nested) await mkdir(join(dir, target, sub), { recursive: true, mode: 0o755 });
   await Promise.all(
     [...payload].map(async ([path, file]) => {
       const full = join(dir, target, path);
-      await writeFile(full, file.data);
-      // writeFile's mode passes through the umask; the projected mode must not.
-      await chmod(full, file.mode);
+      await writeFile(full, file.data, { mode: file.mode });
+      // The mode passes through the umask; the projected mode must not.
+      if (!createdModeIs(file.mode)) await chmod(full, file.mode);
     }),
   );
+
+  const topLevel = new Set([...payload.keys()].map((path) => path.split('/')[0]!));
+  if (fresh) {
+    await symlink(target, join(dir, DATA_LINK));
+    await Promise.all([...topLevel].map((name) => symlink(join(DATA_LINK, name), join(dir, name))));
+    return;
+  }
 
   const temporary = join(dir, DATA_LINK_TMP);
   try {
@@ -103,7 +120,6 @@ async function writePayload(dir: string, payload: Map<string, FileProjection>): 
   }
   await rename(temporary, join(dir, DATA_LINK));
 
-  const topLevel = new Set([...payload.keys()].map((path) => path.split('/')[0]!));
   const linked = new Set<string>();
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.name.startsWith('..') || !entry.isSymbolicLink()) continue;

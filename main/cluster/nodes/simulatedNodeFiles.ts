@@ -1,0 +1,59 @@
+// Where the kubelets of simulated nodes keep their files: their pods'
+// volumes (service account tokens, ConfigMaps, Secrets) and termination-
+// message files. Nothing mounts them, since simulated containers live in this
+// process's memory and go with it, so on Linux they go to memory too: a
+// private directory on /dev/shm, as the kubelet keeps secret and projected
+// volumes on tmpfs. Elsewhere they stay under the data directory.
+//
+// Why it matters: on this project's test machines a file operation on disk
+// took ~150 µs of kernel time against ~10 µs on tmpfs, and a simulated pod
+// makes about twenty (its token volume and its message files), which was a
+// fifth of the time 2,000 simulated pods took to run.
+//
+// The directory is made with mkdtemp (a name nobody can guess and take first
+// on the shared /dev/shm) and 0700; its path is noted in the data directory,
+// so the next start removes what a killed process left.
+
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const MEMORY_DIR = '/dev/shm';
+const PREFIX = 'podlab-kubelet-';
+const NOTE = 'simulated-kubelet-dir';
+
+export interface SimulatedNodeFiles {
+  /** The directory the kubelets' root directories go under. */
+  root: string;
+  /** Removes it (a no-op under the data directory, which keeps its files as before). */
+  remove(): void;
+}
+
+/** Removes the directory an earlier process noted, when it is still one of ours. */
+function removeLeftover(dataDir: string): void {
+  const note = join(dataDir, NOTE);
+  if (!existsSync(note)) return;
+  const path = readFileSync(note, 'utf8').trim();
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (path.startsWith(`${MEMORY_DIR}/${PREFIX}`) && stat?.isDirectory() && stat.uid === process.getuid?.()) rmSync(path, { recursive: true, force: true });
+  rmSync(note, { force: true });
+}
+
+export function simulatedNodeFiles(dataDir: string): SimulatedNodeFiles {
+  const onDisk = { root: join(dataDir, 'kubelet'), remove: () => undefined };
+  if (process.platform !== 'linux' || !lstatSync(MEMORY_DIR, { throwIfNoEntry: false })?.isDirectory()) return onDisk;
+  try {
+    removeLeftover(dataDir);
+    // mkdtemp makes the directory 0700.
+    const root = mkdtempSync(join(MEMORY_DIR, PREFIX));
+    writeFileSync(join(dataDir, NOTE), root, { mode: 0o600 });
+    return {
+      root,
+      remove: () => {
+        rmSync(root, { recursive: true, force: true });
+        rmSync(join(dataDir, NOTE), { force: true });
+      },
+    };
+  } catch {
+    return onDisk;
+  }
+}

@@ -22,11 +22,14 @@ test('a private directory in memory, noted in the data directory, removed by a s
   assert.equal(existsSync(join(dataDir, 'simulated-kubelet-dir')), false);
 });
 
-test('the next start removes what a killed process left, and only a directory of its own kind', { skip: process.platform !== 'linux' || !existsSync('/dev/shm') ? 'needs /dev/shm' : false }, () => {
+test('the next start removes what a killed process left, and only a directory of its own kind', { skip: process.platform !== 'linux' || !existsSync('/dev/shm') ? 'needs /dev/shm' : false }, async () => {
   const killed = simulatedNodeFiles(dataDir);
   mkdirSync(join(killed.root, 'node-1', 'pods'), { recursive: true });
   const next = simulatedNodeFiles(dataDir);
   assert.equal(existsSync(killed.root), false);
+  // Moved aside at once, then removed by a background `rm -rf`.
+  for (let i = 0; i < 500 && existsSync(`${killed.root}.removed`); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(existsSync(`${killed.root}.removed`), false);
   assert.notEqual(next.root, killed.root);
   next.remove();
 

@@ -73,6 +73,20 @@ interface SimSandbox {
   ip?: string;
   createdAt: Date;
   containers: Set<string>;
+  /** What listings show of its labels, split once: a node's PLEG lists every sandbox each second. */
+  listed?: Listed<PodSandbox['metadata']>;
+}
+
+/** A record's labels as listings show them; they never change, so they are split once and shared (frozen). */
+interface Listed<M> {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  metadata: M;
+}
+
+function listedOf<M>(labels: Record<string, string>, metadataFrom: (labels: Record<string, string>) => M): Listed<M> {
+  const split = splitLabels(labels);
+  return Object.freeze({ labels: Object.freeze(split.labels), annotations: Object.freeze(split.annotations), metadata: Object.freeze(metadataFrom(labels)) });
 }
 
 interface SimContainer {
@@ -80,6 +94,8 @@ interface SimContainer {
   sandboxId: string;
   config: ContainerConfig;
   labels: Record<string, string>;
+  /** Its labels as listings show them (see SimSandbox.listed). */
+  listed?: Listed<Container['metadata']>;
   imageRef: string;
   podName: string;
   podNamespace: string;
@@ -477,16 +493,16 @@ export class SimulatedRuntime implements Runtime {
   }
 
   private toPodSandbox(sandbox: SimSandbox): PodSandbox {
-    const { labels, annotations } = splitLabels(sandbox.labels);
-    return { id: sandbox.id, metadata: sandboxMetadataFrom(sandbox.labels), state: sandbox.ready ? 'ready' : 'notready', createdAt: sandbox.createdAt, labels, annotations };
+    const { labels, annotations, metadata } = (sandbox.listed ??= listedOf(sandbox.labels, sandboxMetadataFrom));
+    return { id: sandbox.id, metadata, state: sandbox.ready ? 'ready' : 'notready', createdAt: sandbox.createdAt, labels, annotations };
   }
 
   private toContainer(container: SimContainer): Container {
-    const { labels, annotations } = splitLabels(container.labels);
+    const { labels, annotations, metadata } = (container.listed ??= listedOf(container.labels, containerMetadataFrom));
     return {
       id: container.id,
       sandboxId: container.sandboxId,
-      metadata: containerMetadataFrom(container.labels),
+      metadata,
       image: container.config.image,
       imageRef: container.imageRef,
       state: container.finishedAt ? 'exited' : container.startedAt ? 'running' : 'created',

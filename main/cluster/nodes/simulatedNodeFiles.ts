@@ -17,9 +17,13 @@
 // and then `rm -rf` in the background: 10,000 pods' files took seconds to
 // remove in this process, which a stop (or the next start) would wait for.
 
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { lazyModule } from '../../lazyModule.ts';
+
+// Loaded when a stop first removes the files: a start does not need it (bin/podlab.cjs keeps it out of the start).
+const childProcess = lazyModule<typeof ChildProcess>('node:child_process');
 
 const MEMORY_DIR = '/dev/shm';
 /**
@@ -45,7 +49,7 @@ function removeInBackground(dir: string): void {
   } catch {
     return rmSync(dir, { recursive: true, force: true });
   }
-  const rm = spawn('rm', ['-rf', '--', doomed], { detached: true, stdio: 'ignore' });
+  const rm = childProcess().spawn('rm', ['-rf', '--', doomed], { detached: true, stdio: 'ignore' });
   rm.on('error', () => rmSync(doomed, { recursive: true, force: true }));
   rm.unref();
 }

@@ -109,6 +109,13 @@ describe('the packaged desktop app', () => {
     assert.equal(wrapped.runInThisContext(), undefined, 'a function under that directive sees no global this');
   });
 
+  test('the podlab command\'s bundle requires child_process, zlib and readline only when used (lazyModule), not at its start', () => {
+    const code = readFileSync(bundled.cli, 'latin1');
+    for (const name of ['child_process', 'zlib', 'readline']) {
+      assert.doesNotMatch(code, new RegExp(`require\\("(node:)?${name}"\\)`), `${name} is required at the bundle's top level`);
+    }
+  });
+
   test('the preload is a CommonJS script that requires only electron', () => {
     assert.equal(relative(app, bundled.preload).split(sep).join('/'), 'dist/preload/index.cjs');
     const code = readFileSync(bundled.preload, 'utf8');

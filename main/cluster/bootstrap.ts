@@ -7,6 +7,7 @@ import { isApiError } from '../kube/client/types.ts';
 import type { KubeObject } from '../kube/meta.ts';
 import { systemPriorityClasses } from '../apiserver/resources/priorityclasses.ts';
 import { standardStorageClass } from '../controllers/volume/localPath.ts';
+import { deepCopy } from '../kube/deepCopy.ts';
 
 export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -58,7 +59,7 @@ export async function ensureKubernetesService(client: KubeClient, clusterIP: str
 /** The system PriorityClasses kube-apiserver creates at start (its scheduling post-start hook). */
 export async function ensureSystemPriorityClasses(client: KubeClient): Promise<void> {
   const classes = client.resource({ group: 'scheduling.k8s.io', version: 'v1', plural: 'priorityclasses' });
-  for (const pc of systemPriorityClasses) await createIfMissing(classes, undefined, structuredClone(pc));
+  for (const pc of systemPriorityClasses) await createIfMissing(classes, undefined, deepCopy(pc));
 }
 
 /** kind's default StorageClass `standard` (rancher.io/local-path, WaitForFirstConsumer, Delete), recreated at start when missing. */

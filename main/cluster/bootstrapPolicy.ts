@@ -13,6 +13,7 @@ import { isApiError, type KubeClient, type ResourceClient } from '../kube/client
 import type { KubeObject } from '../kube/meta.ts';
 import { deepEqual } from '../kube/deepEqual.ts';
 import { rbacGroup } from '../apiserver/resources/shared/rbac.ts';
+import { deepCopy } from '../kube/deepCopy.ts';
 
 type Reconcile = (existing: KubeObject, expected: KubeObject) => KubeObject | 'recreate' | undefined;
 
@@ -53,14 +54,14 @@ async function ensure(objects: ResourceClient, expected: KubeObject, reconcile: 
     existing = await objects.get(undefined, name);
   } catch (err) {
     if (!isApiError(err, 'NotFound')) throw err;
-    await objects.create(undefined, structuredClone(expected));
+    await objects.create(undefined, deepCopy(expected));
     return;
   }
   if (existing.metadata.annotations?.[autoupdateAnnotation] === 'false') return;
   const reconciled = reconcile(existing, expected);
   if (reconciled === 'recreate') {
     await objects.delete(undefined, name);
-    await objects.create(undefined, structuredClone(expected));
+    await objects.create(undefined, deepCopy(expected));
   } else if (reconciled) {
     await objects.update(undefined, reconciled);
   }

@@ -11,6 +11,7 @@ import { failedChecks, type FailedCheck } from '../apiserver/admission/podSecuri
 import type { CheckedPod } from '../apiserver/admission/podSecurity/checkedFields.ts';
 import type { LevelVersion } from '../apiserver/admission/podSecurity/policy.ts';
 import type { Container, PodSpec, SecurityContext } from '../kube/types/core-v1.ts';
+import { deepCopy } from '../kube/deepCopy.ts';
 
 type ContainerList = 'initContainers' | 'containers' | 'ephemeralContainers';
 const containerLists: ContainerList[] = ['initContainers', 'containers', 'ephemeralContainers'];
@@ -64,7 +65,7 @@ class Changes {
       let node: Json | undefined = target;
       for (const key of path.slice(0, -1)) node = node?.[key] as Json | undefined;
       if (node) delete node[path[path.length - 1]!];
-    } else setIn(target, path, structuredClone(value));
+    } else setIn(target, path, deepCopy(value));
   }
 
   spec(path: string[], value: unknown): void {
@@ -267,10 +268,10 @@ function correctedBlocks(pod: CheckedPod, changedSpecFields: string[]): Json {
 }
 
 export function fixPodSecurity(lv: LevelVersion, refused: CheckedPod, checks: FailedCheck[], podSpecPath: string[]): PodSecurityFix {
-  const all = new Changes(structuredClone(refused));
+  const all = new Changes(deepCopy(refused));
   const fixes = checks.map((check) => {
     const fixer = fixers[check.id];
-    const one = new Changes(structuredClone(refused));
+    const one = new Changes(deepCopy(refused));
     fixer?.(one, check);
     fixer?.(all, check);
     const changed = Object.keys(one.fragment).length > 0;
@@ -280,7 +281,7 @@ export function fixPodSecurity(lv: LevelVersion, refused: CheckedPod, checks: Fa
   const setsRunAsNonRoot = checks.some((c) => c.id === 'runAsNonRoot');
   let rootImagePatch: Json | undefined;
   if (setsRunAsNonRoot && !runAsUserSet(all.pod.spec)) {
-    const withUser = structuredClone(all.fragment);
+    const withUser = deepCopy(all.fragment);
     setIn(withUser, ['spec', 'securityContext', 'runAsUser'], nonRootUid);
     rootImagePatch = placed(withUser, podSpecPath);
   }

@@ -11,6 +11,7 @@ import { shouldContainerBeRestarted } from './podActions.ts';
 import type { RuntimeContainerStatus, RuntimePodStatus } from './runtimePodStatus.ts';
 import { isRestartableInitContainer, type Container, type ContainerState, type ContainerStatus, type Pod } from './types.ts';
 import { kubeTimestamp } from '../kube/time.ts';
+import { deepCopy } from '../kube/deepCopy.ts';
 
 export interface WaitingReason {
   reason: string;
@@ -30,7 +31,7 @@ export interface ContainerStatusContext {
 const time = (ms: number | undefined): string | null => (ms === undefined ? null : kubeTimestamp(new Date(ms)));
 
 function clone<T>(value: T): T {
-  return structuredClone(value);
+  return deepCopy(value);
 }
 
 export function imageId(runtimeName: string, imageRef: string): string {

@@ -24,6 +24,7 @@ import { SchedulingQueue, type QueuedPodInfo } from './schedulingQueue.ts';
 import type { Node, Pod } from './types.ts';
 import type { JourneyRecorder, PodSpans } from '../kube/trace/journeyRecorder.ts';
 import { nodeVerdicts } from './nodeVerdicts.ts';
+import { deepCopy } from '../kube/deepCopy.ts';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
@@ -368,7 +369,7 @@ export class Scheduler {
         throw err;
       }
       if (current.metadata.uid !== uid || isAssigned(current)) return;
-      const status = structuredClone(current.status ?? {});
+      const status = deepCopy(current.status ?? {});
       const changed = updatePodCondition(status, {
         type: 'PodScheduled',
         status: 'False',

@@ -75,7 +75,7 @@ export class LatestValues {
       if (other.startsWith(prefix)) this.drop(other, filled);
     }
     if (this.chars + chars > this.limits.maxChars || this.filled.size >= this.limits.maxPrefixes) this.clear();
-    this.filled.set(prefix, { values: new Map(kvs.map((kv) => [kv.key, Object.freeze({ ...kv })])), sortedKeys: kvs.map((kv) => kv.key), chars });
+    this.filled.set(prefix, { values: new Map(kvs.map((kv) => [kv.key, frozen(kv)])), sortedKeys: kvs.map((kv) => kv.key), chars });
     this.chars += chars;
   }
 
@@ -85,7 +85,7 @@ export class LatestValues {
       if (!key.startsWith(prefix)) continue;
       const before = filled.values.get(key);
       const delta = (kv?.value.length ?? 0) - (before?.value.length ?? 0);
-      if (kv) filled.values.set(key, Object.freeze({ ...kv }));
+      if (kv) filled.values.set(key, frozen(kv));
       else filled.values.delete(key);
       if (!before !== !kv) filled.sortedKeys = undefined;
       filled.chars += delta;
@@ -111,6 +111,11 @@ export class LatestValues {
     this.filled.delete(prefix);
     this.chars -= filled.chars;
   }
+}
+
+/** The value as kept: the store's own frozen KeyValue as it is (the one its watch event carried), anything else frozen as a copy. */
+function frozen(kv: KeyValue): KeyValue {
+  return Object.isFrozen(kv) ? kv : Object.freeze({ ...kv });
 }
 
 /** The first index whose key is not below `key`. */

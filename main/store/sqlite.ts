@@ -135,15 +135,23 @@ function keyValueOf(row: Row): KeyValue {
   return { key: row.name, value: row.value ?? '', createRevision: createRevisionOf(row), modRevision: row.id };
 }
 
-function eventOf(row: Row): WatchEvent {
-  const event: WatchEvent = { type: row.deleted ? 'DELETE' : 'PUT', kv: keyValueOf(row), revision: row.id };
+/**
+ * A row as its watch event. `previous` is the key's value before, when the
+ * caller still holds it: handing out that same frozen object (rather than one
+ * made again from old_value) lets what was decoded for it be reused.
+ */
+function eventOf(row: Row, previous?: KeyValue): WatchEvent {
+  const event: WatchEvent = { type: row.deleted ? 'DELETE' : 'PUT', kv: Object.freeze(keyValueOf(row)), revision: row.id };
   if (!row.created) {
-    event.prevKv = {
-      key: row.name,
-      value: row.old_value ?? '',
-      createRevision: createRevisionOf(row),
-      modRevision: row.prev_revision,
-    };
+    event.prevKv =
+      previous?.modRevision === row.prev_revision
+        ? previous
+        : Object.freeze({
+            key: row.name,
+            value: row.old_value ?? '',
+            createRevision: createRevisionOf(row),
+            modRevision: row.prev_revision,
+          });
   }
   return event;
 }
@@ -278,14 +286,16 @@ interface PendingWrite {
   key: string;
   /** Checks the write's condition and appends its row, inside the batch's transaction. */
   write: () => Row;
-  resolve: (row: Row) => void;
+  /** With the KeyValue the write's watch event and the store's later gets hand out. */
+  resolve: (kv: KeyValue) => void;
   reject: (error: unknown) => void;
 }
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly path: string;
-  private readonly watches = new Set<SqliteWatch>();
+  /** Watches by prefix: a write is matched against each prefix once, not against each of a hundred kubelets' watches. */
+  private readonly watches = new Map<string, Set<SqliteWatch>>();
   private closed = false;
   /**
    * The newest revision, kept as writes commit. It and the range cache are valid
@@ -426,19 +436,18 @@ export class SqliteStore implements Store {
   async create(key: string, value: string): Promise<KeyValue> {
     this.assertWritable(key);
     checkRequestSize(key, value);
-    const row = await this.commit(key, () => {
+    return this.commit(key, () => {
       const latest = this.stmt.latest.get(key);
       if (latest && !latest.deleted) throw new StoreError('KeyExists', `key ${key} already exists`);
       // A re-created key succeeds its tombstone, which keeps (name, prev_revision) unique.
       return this.append({ name: key, created: 1, deleted: 0, create_revision: 0, prev_revision: latest?.id ?? 0, value, old_value: null });
     });
-    return keyValueOf(row);
   }
 
   async update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
     this.assertWritable(key);
     checkRequestSize(key, value);
-    const row = await this.swap(key, expectedModRevision, (latest) => ({
+    return this.swap(key, expectedModRevision, (latest) => ({
       name: key,
       created: 0,
       deleted: 0,
@@ -447,12 +456,11 @@ export class SqliteStore implements Store {
       value,
       old_value: latest.value,
     }));
-    return keyValueOf(row);
   }
 
   async delete(key: string, expectedModRevision?: number): Promise<KeyValue> {
     this.assertWritable(key);
-    const row = await this.swap(key, expectedModRevision, (latest) => ({
+    return this.swap(key, expectedModRevision, (latest) => ({
       name: key,
       created: 0,
       deleted: 1,
@@ -462,18 +470,22 @@ export class SqliteStore implements Store {
       value: latest.value,
       old_value: latest.value,
     }));
-    return keyValueOf(row);
   }
 
   watch(prefix: string, onEvent: (event: WatchEvent) => void, options: WatchOptions = {}): Watch {
     this.assertOpen();
     const start = options.startRevision && options.startRevision > 0 ? options.startRevision : 0;
-    const detach = (watch: SqliteWatch) => this.watches.delete(watch);
+    const detach = (watch: SqliteWatch) => {
+      const same = this.watches.get(prefix);
+      if (same?.delete(watch) && same.size === 0) this.watches.delete(prefix);
+    };
     const catchingUp = start > 0;
     const watch = new SqliteWatch(prefix, onEvent, options.onError, detach, catchingUp ? start : this.readCurrentRevision() + 1, catchingUp);
     // Subscribe before reading history: a write committed while history is read is
     // then either in the rows read or among the held live events, never in neither.
-    this.watches.add(watch);
+    const same = this.watches.get(prefix) ?? new Set<SqliteWatch>();
+    same.add(watch);
+    this.watches.set(prefix, same);
     if (catchingUp) setImmediate(() => this.catchUp(watch));
     return watch;
   }
@@ -507,7 +519,7 @@ export class SqliteStore implements Store {
     this.commitPending();
     this.closed = true;
     this.latestValues.clear();
-    for (const watch of [...this.watches]) watch.end(new StoreError('Closed', 'store closed'));
+    for (const watch of [...this.watches.values()].flatMap((same) => [...same])) watch.end(new StoreError('Closed', 'store closed'));
     this.db.close();
   }
 
@@ -521,13 +533,13 @@ export class SqliteStore implements Store {
     const end = prefixEnd(watch.prefix);
     const params = { from: watch.next, prefix: watch.prefix, limit: CATCH_UP_PAGE };
     const rows = end === undefined ? this.stmt.historyUnbounded.all(params) : this.stmt.history.all({ ...params, end });
-    watch.catchUp(rows.map(eventOf));
+    watch.catchUp(rows.map((row) => eventOf(row)));
     if (rows.length < CATCH_UP_PAGE) watch.goLive();
     else setImmediate(() => this.catchUp(watch));
   }
 
   /** Appends a successor of the key's newest row if that row is still `expected`. */
-  private swap(key: string, expectedModRevision: number | undefined, successor: (latest: Row) => Omit<Row, 'id'>): Promise<Row> {
+  private swap(key: string, expectedModRevision: number | undefined, successor: (latest: Row) => Omit<Row, 'id'>): Promise<KeyValue> {
     return this.commit(key, () => {
       const latest = this.stmt.latest.get(key);
       if (!latest || latest.deleted) throw new StoreError('KeyNotFound', `key ${key} not found`);
@@ -550,8 +562,8 @@ export class SqliteStore implements Store {
    * its own condition against the rows before it, the batch's included, so
    * compare-and-swap holds within a batch as across batches.
    */
-  private commit(key: string, write: () => Row): Promise<Row> {
-    return new Promise<Row>((resolve, reject) => {
+  private commit(key: string, write: () => Row): Promise<KeyValue> {
+    return new Promise<KeyValue>((resolve, reject) => {
       this.pendingWrites.push({ key, write, resolve, reject });
       if (this.pendingWrites.length === 1) setImmediate(() => this.commitPending());
     });
@@ -590,8 +602,7 @@ export class SqliteStore implements Store {
     batch.forEach((pending, i) => {
       const outcome = outcomes[i]!;
       if ('row' in outcome) {
-        this.publish(outcome.row);
-        pending.resolve(outcome.row);
+        pending.resolve(this.publish(outcome.row).kv);
       } else {
         pending.reject(this.refusal(pending.key, outcome.error));
       }
@@ -612,13 +623,15 @@ export class SqliteStore implements Store {
     return { id: Number(result.lastInsertRowid), ...row };
   }
 
-  private publish(row: Row): void {
+  private publish(row: Row): WatchEvent {
     if (row.id > this.revision) this.revision = row.id;
-    const event = eventOf(row);
-    if (row.name !== COMPACT_REV_KEY) this.latestValues.apply(row.name, event.type === 'PUT' ? event.kv : undefined);
-    for (const watch of this.watches) {
-      if (row.name.startsWith(watch.prefix)) watch.notify(event);
+    const tracked = row.name !== COMPACT_REV_KEY;
+    const event = eventOf(row, tracked ? this.latestValues.get(row.name)?.kv : undefined);
+    if (tracked) this.latestValues.apply(row.name, event.type === 'PUT' ? event.kv : undefined);
+    for (const [prefix, same] of this.watches) {
+      if (row.name.startsWith(prefix)) for (const watch of same) watch.notify(event);
     }
+    return event;
   }
 
   /**

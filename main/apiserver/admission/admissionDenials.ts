@@ -16,6 +16,7 @@ import type { FailedCheck } from './podSecurity/checkRegistry.ts';
 import type { FailedClause } from './cel/failedClauses.ts';
 import type { AdmissionAttributes, AdmissionPlugin, Operation } from './admission.ts';
 import { StatusError } from '../errors.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 /** Why a webhook could not be called: the call's class, or an answer that was not a valid review. */
 export type WebhookFailureProblem = WebhookCallProblem | 'http-error' | 'invalid-response' | 'match-conditions';
@@ -159,7 +160,7 @@ export class AdmissionDenials {
     return [...this.entries.values()]
       .filter((d) => namespace === undefined || d.namespace === namespace)
       .reverse()
-      .map((d) => structuredClone(d));
+      .map((d) => deepCopy(d));
   }
 
   /** The plugin as the chain runs it: the same decisions, its refusals remembered. */

@@ -7,6 +7,7 @@
 import type { KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import type { AdmissionView } from './admissionRequest.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 function storageKey(def: ResourceDefinition): string {
   const stored = def.storage ?? def;
@@ -18,7 +19,7 @@ function apiVersionOf(def: ResourceDefinition): string {
 }
 
 function convert(obj: KubeObject, from: ResourceDefinition, to: ResourceDefinition): KubeObject {
-  const stored = from.storage ? from.storage.toStorage(structuredClone(obj)) : structuredClone(obj);
+  const stored = from.storage ? from.storage.toStorage(deepCopy(obj)) : deepCopy(obj);
   const served = to.storage ? to.storage.fromStorage(stored) : stored;
   return { ...served, apiVersion: apiVersionOf(to), kind: to.kind };
 }

@@ -15,6 +15,7 @@ import { StatusError } from '../errors.ts';
 import { callWebhook, httpFailureCause, WebhookCallError } from '../admission/webhook/webhookCall.ts';
 import { clientTarget, type WebhookServices } from '../admission/webhook/webhookInvocation.ts';
 import type { CustomResourceDefinition } from './types.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 /** Converts objects to an apiVersion; objects already in it come back as they are. */
 export type ObjectConverter = (objects: KubeObject[], toApiVersion: string) => Promise<KubeObject[]>;
@@ -45,7 +46,7 @@ function acceptConverted(sent: KubeObject, got: KubeObject, toApiVersion: string
   for (const field of ['name', 'namespace', 'uid'] as const) {
     if ((before[field] ?? '') !== (after[field] ?? '')) throw invalid(`must have the same ${field === 'uid' ? 'UID' : field}: ${String(before[field] ?? '')} != ${String(after[field] ?? '')}`);
   }
-  const metadata: Json = structuredClone(before);
+  const metadata: Json = deepCopy(before);
   for (const field of ['labels', 'annotations'] as const) {
     const value = after[field];
     if (value === undefined || value === null) {

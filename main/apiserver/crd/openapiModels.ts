@@ -14,6 +14,7 @@
 
 import type { Definitions, Schema } from '../openapi/schema.ts';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from './types.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 const objectMetaRef = '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 const listMetaRef = '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta';
@@ -109,8 +110,8 @@ function unfold(root: Schema): void {
     const node = s as Raw;
     if (!s['x-kubernetes-int-or-string']) return;
     if (isIntOrStringPattern(node.anyOf) || isIntOrStringPattern(asRaw((node.allOf as unknown[] | undefined)?.[0])?.anyOf)) return;
-    if (!node.anyOf) node.anyOf = structuredClone(intOrStringAnyOf);
-    else node.allOf = [{ anyOf: structuredClone(intOrStringAnyOf) }, ...((node.allOf as unknown[]) ?? [])];
+    if (!node.anyOf) node.anyOf = deepCopy(intOrStringAnyOf);
+    else node.allOf = [{ anyOf: deepCopy(intOrStringAnyOf) }, ...((node.allOf as unknown[]) ?? [])];
   });
 }
 

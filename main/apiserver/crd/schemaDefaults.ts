@@ -3,6 +3,7 @@
 // null in a field that is not nullable takes its default, or goes.
 
 import type { JSONSchemaProps } from './schemaValidation.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 function defaultInto(value: unknown, schema: JSONSchemaProps): void {
   if (Array.isArray(value)) {
@@ -13,10 +14,10 @@ function defaultInto(value: unknown, schema: JSONSchemaProps): void {
   const obj = value as Record<string, unknown>;
   for (const [key, sub] of Object.entries(schema.properties ?? {})) {
     if (obj[key] === null && !sub.nullable) {
-      if (sub.default !== undefined) obj[key] = structuredClone(sub.default);
+      if (sub.default !== undefined) obj[key] = deepCopy(sub.default);
       else delete obj[key];
     } else if (obj[key] === undefined && sub.default !== undefined) {
-      obj[key] = structuredClone(sub.default);
+      obj[key] = deepCopy(sub.default);
     }
     if (obj[key] !== undefined) defaultInto(obj[key], sub);
   }

@@ -13,6 +13,7 @@ import type { FieldSet } from './fieldSet.ts';
 import { goJson, type JsonValue } from './pathElement.ts';
 import type { SmdType } from './schemaType.ts';
 import { toFieldSet } from './toFieldSet.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 export const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -60,7 +61,7 @@ function goMarshal(value: unknown): string {
 
 /** buildLastApplied: the applied configuration without the annotation itself, as the unstructured JSON encoder writes it (with its newline). */
 export function buildLastApplied(config: KubeObject): string {
-  const copy = structuredClone(config);
+  const copy = deepCopy(config);
   // Emptied annotations stay as `{}`, as Unstructured.SetAnnotations leaves them.
   if (copy.metadata?.annotations) Reflect.deleteProperty(copy.metadata.annotations, lastAppliedAnnotation);
   return `${goMarshal(copy)}\n`;

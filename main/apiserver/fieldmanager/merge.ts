@@ -7,6 +7,7 @@
 import { namedItems } from './listItem.ts';
 import { serializePathElement, type PathElement } from './pathElement.ts';
 import { chosen, deduceAtom, deducedType, isMap, sameAtom, type Atom, type ListAtom, type MapAtom, type SmdType } from './schemaType.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 /** Thrown when the configuration cannot be merged (a list with two items of the same key). */
 export class MergeError extends Error {}
@@ -38,7 +39,7 @@ function mergeNode(lhs: unknown, rhs: unknown, type: SmdType, at: string): unkno
 function leaf(lhs: unknown, rhs: unknown, out: Out): void {
   if (out.inLeaf) return;
   out.inLeaf = true;
-  out.value = structuredClone(rhs !== undefined ? rhs : lhs);
+  out.value = deepCopy(rhs !== undefined ? rhs : lhs);
 }
 
 function handle(atom: Atom, lhs: unknown, rhs: unknown, out: Out, at: string): void {

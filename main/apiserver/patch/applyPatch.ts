@@ -10,6 +10,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from './json.ts';
 import { applyMergePatch } from './mergePatch.ts';
 import { PatchError, badRequest, invalid } from './patchError.ts';
 import { applyStrategicMergePatch } from './strategicMergePatch.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 export const patchContentTypes = {
   json: 'application/json-patch+json',
@@ -35,7 +36,7 @@ export function applyPatch(
   gvk: GroupVersionKind,
 ): KubeObject {
   const type = contentType.split(';')[0].trim().toLowerCase();
-  const target = structuredClone(original) as unknown as JsonObject;
+  const target = deepCopy(original) as unknown as JsonObject;
   let result: JsonValue;
   switch (type) {
     case patchContentTypes.json:

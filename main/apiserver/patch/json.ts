@@ -1,6 +1,8 @@
 // JSON values as patches see them, with the deep copy and deep equality
 // every patch format needs.
 
+export { deepCopy } from '../../kube/deepCopy.ts';
+
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {
   [key: string]: JsonValue;
@@ -8,10 +10,6 @@ export interface JsonObject {
 
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function deepCopy<T>(value: T): T {
-  return structuredClone(value);
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -3,9 +3,10 @@
 // label`, `kubectl annotate` and `kubectl patch --type merge` send.
 
 import { isJsonObject, type JsonObject, type JsonValue } from './json.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 export function applyMergePatch(target: JsonValue | undefined, patch: JsonValue): JsonValue {
-  if (!isJsonObject(patch)) return structuredClone(patch);
+  if (!isJsonObject(patch)) return deepCopy(patch);
   const result: JsonObject = isJsonObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];

@@ -18,10 +18,11 @@ import { deepEqual } from '../../kube/deepEqual.ts';
 import { kubeTimestamp } from '../../kube/time.ts';
 import type { ResourceDefinition } from './resourceDefinition.ts';
 import type { ObjectFilter } from './selection.ts';
-import { compileFilter } from './selection.ts';
+import { compileFilter, everything } from './selection.ts';
 import { validateMetadata, validateMetadataUpdate } from './metadataValidation.ts';
 import type { RequestJourney } from '../../kube/trace/requestJourney.ts';
 import { deepFreeze } from '../../kube/deepFreeze.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 export interface WriteContext {
   user: UserInfo;
@@ -188,10 +189,22 @@ export class ResourceRegistry {
     return obj;
   }
 
+  /**
+   * A stored object in the served version that its caller may change: a copy
+   * of the object watchers are handed (a third of what parsing the text again
+   * costs). While this resource is watched, the store hands the watchers, its
+   * gets and the write's own answer the same KeyValue, so a write's answer
+   * decodes once what its watchers then share; unwatched, it is decoded.
+   */
+  private decodeCopy(kv: KeyValue): KubeObject {
+    const view = this.watchViews.get(kv) ?? (this.watches.size > 0 ? this.watchView(kv) : undefined);
+    return view ? deepCopy(view) : this.decode(kv);
+  }
+
   /** Stored objects in the served version; a conversion webhook gets one call for all that are stored in another version. */
   private async served(kvs: KeyValue[]): Promise<KubeObject[]> {
     const convert = this.def.storage?.convert;
-    if (!convert) return kvs.map((kv) => this.decode(kv));
+    if (!convert) return kvs.map((kv) => this.decodeCopy(kv));
     return convert(kvs.map((kv) => this.stored(kv)), this.apiVersion);
   }
 
@@ -412,7 +425,8 @@ export class ResourceRegistry {
     const object = this.watchView(kv);
     const matches = filter(object);
     if (type === 'DELETE') return matches ? { type: 'DELETED', object } : undefined;
-    const prevMatches = prevKv ? filter(this.watchView(prevKv)) : false;
+    // Without selectors the previous object need not be decoded to know it matched.
+    const prevMatches = prevKv ? filter === everything || filter(this.watchView(prevKv)) : false;
     if (matches) return { type: prevKv && prevMatches ? 'MODIFIED' : 'ADDED', object };
     // It matched before and no longer does: for this watcher it is gone.
     return prevMatches ? { type: 'DELETED', object } : undefined;
@@ -443,7 +457,7 @@ export class ResourceRegistry {
   }
 
   async create(namespace: string, body: KubeObject, ctx: WriteContext): Promise<KubeObject> {
-    const obj = structuredClone(body);
+    const obj = deepCopy(body);
     if (!obj.metadata || typeof obj.metadata !== 'object') obj.metadata = {};
     const sentManagedFields = obj.metadata.managedFields;
     if (this.def.namespaced) {
@@ -531,7 +545,7 @@ export class ResourceRegistry {
       });
       if (!kv) throw this.notFound(name);
       const current = await this.servedOne(kv);
-      const desired = structuredClone(await tryUpdate(structuredClone(current)));
+      const desired = deepCopy(await tryUpdate(deepCopy(current)));
       const requestedVersion = desired.metadata?.resourceVersion;
       if (requestedVersion && requestedVersion !== current.metadata.resourceVersion) throw errors.staleObject(this.groupResource, name);
       const updated = await this.prepareUpdate(namespace, name, subresource, ctx, desired, current);
@@ -687,7 +701,7 @@ export class ResourceRegistry {
   /** The object as it stays while deletion waits (finalizers or grace), or undefined to delete now. */
   private markForDeletion(current: KubeObject, options: DeleteOptions): KubeObject | undefined {
     const begin = this.def.strategy.beginDeletion;
-    if (begin && !current.metadata.deletionTimestamp) return begin(structuredClone(current), this.deps.now());
+    if (begin && !current.metadata.deletionTimestamp) return begin(deepCopy(current), this.deps.now());
     const grace = this.def.strategy.gracePeriodOnDelete?.(current, options.gracePeriodSeconds) ?? 0;
     // The garbage collector's finalizers are decided when deletion starts, not by later deletes.
     const finalizers = current.metadata.deletionTimestamp ? current.metadata.finalizers : deletionFinalizers(current.metadata.finalizers, options.propagationPolicy);
@@ -696,7 +710,7 @@ export class ResourceRegistry {
       // An object already being deleted gracefully is removed only by its owner's final delete (grace 0).
       return undefined;
     }
-    const marked = structuredClone(current);
+    const marked = deepCopy(current);
     if (finalizers !== current.metadata.finalizers) marked.metadata.finalizers = finalizers;
     const now = this.deps.now();
     const existingGrace = current.metadata.deletionGracePeriodSeconds;

@@ -6,6 +6,7 @@ import type { KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition, ScalePaths } from './resourceDefinition.ts';
 import { errors } from '../errors.ts';
 import type { ResourceRegistry, WriteContext } from './registry.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 interface LabelSelector {
   matchLabels?: Record<string, string>;
@@ -108,7 +109,7 @@ export async function updateScale(registry: ResourceRegistry, namespace: string,
     if (scale.metadata?.resourceVersion && scale.metadata.resourceVersion !== current.metadata.resourceVersion) {
       throw errors.staleObject(registry.groupResource, name);
     }
-    const next = structuredClone(current);
+    const next = deepCopy(current);
     setValueAt(next, paths.specReplicasPath, replicas);
     return next;
     // The Scale's own resourceVersion, when it has one, is checked above on every try: a lost race is tried again.

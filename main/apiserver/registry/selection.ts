@@ -11,7 +11,8 @@ import type { ResourceDefinition } from './resourceDefinition.ts';
 
 export type ObjectFilter = (obj: KubeObject) => boolean;
 
-const everything: ObjectFilter = () => true;
+/** The filter of a request without selectors: every object matches. */
+export const everything: ObjectFilter = () => true;
 
 export function compileFilter(def: ResourceDefinition, labelSelector: string | undefined, fieldSelector: string | undefined): ObjectFilter {
   let labels: ReturnType<typeof parseLabelSelector> | undefined;

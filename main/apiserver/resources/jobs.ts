@@ -12,6 +12,7 @@ import { validateJobRestartPolicy, validatePodFailurePolicy, validateSuccessPoli
 import { ensureObject, numberAt, objectAt, objectsAt, setDefault, type JsonObject } from './shared/json.ts';
 import { defaultPodSpec } from './shared/podSpecDefaults.ts';
 import { selectorOf, templateCells, templateColumns, validateSelectorAndTemplate } from './shared/workloads.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 export const jobNameLabel = 'batch.kubernetes.io/job-name';
 export const controllerUidLabel = 'batch.kubernetes.io/controller-uid';
@@ -115,7 +116,7 @@ function validatePerIndexLimits(s: JsonObject, completions: number | undefined, 
 
 /** Scheduling directives may change while a Job is suspended and has never started (ValidateJobUpdate's mutable template fields). */
 function templateWithoutSchedulingDirectives(job: KubeObject): unknown {
-  const template = structuredClone(objectAt(spec(job), 'template') ?? {}) as JsonObject;
+  const template = deepCopy(objectAt(spec(job), 'template') ?? {}) as JsonObject;
   const podSpec = objectAt(template, 'spec');
   if (podSpec) for (const key of ['nodeSelector', 'affinity', 'tolerations', 'schedulingGates']) delete podSpec[key];
   const metadata = objectAt(template, 'metadata');

@@ -6,6 +6,7 @@ import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { ageColumn, column, nameColumn } from './shared/columns.ts';
 import { ageSince } from './shared/humanDuration.ts';
 import { arrayAt, ensureObject, objectAt, stringAt } from './shared/json.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 /** SetDefaults_Namespace: every named namespace carries its own name as a label. */
 function applyDefaults(ns: KubeObject): void {
@@ -23,7 +24,7 @@ function prepareForCreate(ns: KubeObject): void {
 
 /** spec.finalizers change only through the finalize subresource. */
 function prepareForUpdate(ns: KubeObject, old: KubeObject): void {
-  ns.spec = structuredClone(objectAt(old, 'spec') ?? {});
+  ns.spec = deepCopy(objectAt(old, 'spec') ?? {});
 }
 
 export const namespaces: ResourceDefinition = {

@@ -13,6 +13,7 @@ import { ageColumn, column, nameColumn } from './shared/columns.ts';
 import { ageSince } from './shared/humanDuration.ts';
 import { arrayAt, ensureObject, isObject, objectAt, setDefault, stringAt, type JsonObject } from './shared/json.ts';
 import { validateAccessModes, validatePositiveQuantity, validateStorageClassName, validateVolumeMode } from './shared/storageValidation.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 function spec(pvc: KubeObject): JsonObject {
   return isObject(pvc.spec) ? pvc.spec : {};
@@ -40,8 +41,8 @@ function validate(pvc: KubeObject): FieldError[] {
 
 function validateUpdate(pvc: KubeObject, old: KubeObject): FieldError[] {
   const errs = validate(pvc);
-  const newSpec = structuredClone(spec(pvc));
-  const oldSpec = structuredClone(spec(old));
+  const newSpec = deepCopy(spec(pvc));
+  const oldSpec = deepCopy(spec(old));
   // The PV controller sets volumeName once.
   if (!stringAt(oldSpec, 'volumeName')) oldSpec.volumeName = newSpec.volumeName;
   // A class given first by the beta annotation may move into the field (validateStorageClassUpgradeFromAnnotation).

@@ -21,6 +21,7 @@ import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import { parseTime } from '../shared/time.ts';
 import { jobsResource, type Job } from '../job/jobController.ts';
 import { isTrue } from '../job/jobConditions.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 export const cronJobsResource = { group: 'batch', version: 'v1', plural: 'cronjobs' };
 const cronJobKind = { apiVersion: 'batch/v1', kind: 'CronJob' };
@@ -92,7 +93,7 @@ export class CronJobController extends QueueController {
     if (!cronJob || cronJob.metadata.deletionTimestamp) return;
     const now = this.ctx.clock.now();
     const owned = this.jobs.list(namespace).filter((job) => controllerRefOf(job)?.uid === cronJob.metadata.uid);
-    const status = structuredClone(cronJob.status ?? {});
+    const status = deepCopy(cronJob.status ?? {});
 
     // status.active follows the Jobs: finished ones leave it (and are reported once), vanished ones too.
     const byUid = new Map(owned.map((job) => [job.metadata.uid, job]));
@@ -202,7 +203,7 @@ export class CronJobController extends QueueController {
         annotations: { ...template.metadata?.annotations, [scheduledTimestampAnnotation]: kubeTimestamp(new Date(scheduledMs)) },
         ownerReferences: [newControllerRef(cronJob, cronJobKind)],
       },
-      spec: structuredClone(template.spec),
+      spec: deepCopy(template.spec),
     };
   }
 

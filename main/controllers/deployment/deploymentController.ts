@@ -22,6 +22,7 @@ import { hasProgressDeadline } from './deploymentStatus.ts';
 import { rolloutRecreate } from './recreate.ts';
 import { rolloutRolling } from './rolling.ts';
 import { allOf, getAllReplicaSetsAndSyncRevision, isScalingEvent, syncDeploymentStatus, syncScaling, writeDeploymentStatus, type DeploymentSyncContext } from './sync.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 export class DeploymentController extends QueueController {
   private readonly deployments: SharedInformer<Deployment>;
@@ -117,7 +118,7 @@ export class DeploymentController extends QueueController {
     const { namespace, name } = splitKey(key);
     const cached = this.deployments.get(namespace, name);
     if (!cached) return;
-    const d = structuredClone(cached);
+    const d = deepCopy(cached);
     const selector = validWorkloadSelector(d.spec.selector);
     if (!selector) return;
     if (selector.empty) {

@@ -7,6 +7,7 @@ import { parseTime } from '../shared/time.ts';
 import type { Deployment, PodTemplateSpec, ReplicaSet } from '../shared/types.ts';
 import { desiredReplicasOf, revisionOf } from './annotations.ts';
 import { desiredReplicas, rsReplicas } from './replicaArithmetic.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 export const podTemplateHashLabel = 'pod-template-hash';
 
@@ -41,7 +42,7 @@ export function byRevision(a: ReplicaSet, b: ReplicaSet): number {
 /** EqualIgnoreHash: the same pod template, whatever pod-template-hash label either carries. */
 export function equalIgnoreHash(t1: PodTemplateSpec, t2: PodTemplateSpec): boolean {
   const strip = (t: PodTemplateSpec) => {
-    const copy = structuredClone(t);
+    const copy = deepCopy(t);
     if (copy.metadata?.labels) delete copy.metadata.labels[podTemplateHashLabel];
     return copy;
   };

@@ -28,6 +28,7 @@ import { newCondition, Progressing, reasons, setCondition } from './conditions.t
 import { calculateStatus, deploymentStatusJson, hasProgressDeadline, normalizedStatus } from './deploymentStatus.ts';
 import { desiredReplicas, isRollingUpdate, maxSurge, newRSNewReplicas, proportion, rsReplicas, specReplicaCount } from './replicaArithmetic.ts';
 import { activeReplicaSets, byRevision, bySizeNewer, bySizeOlder, equalIgnoreHash, findActiveOrLatest, findNewReplicaSet, findOldReplicaSets, isSaturated, podTemplateHashLabel } from './replicaSets.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 export interface DeploymentSyncContext {
   replicaSets: ResourceClient<ReplicaSet>;
@@ -81,7 +82,7 @@ async function getNewReplicaSet(ctx: DeploymentSyncContext, d: Deployment, rsLis
   const newRevision = maxRevision(oldRSs) + 1;
   const now = timestampOf(ctx.clock);
   if (existing) {
-    const copy = structuredClone(existing);
+    const copy = deepCopy(existing);
     const annotationsUpdated = setNewReplicaSetAnnotations(d, copy, newRevision, true, maxSurge(d));
     if (annotationsUpdated || (copy.spec.minReadySeconds ?? 0) !== (d.spec.minReadySeconds ?? 0)) {
       copy.spec.minReadySeconds = d.spec.minReadySeconds ?? 0;
@@ -98,7 +99,7 @@ async function getNewReplicaSet(ctx: DeploymentSyncContext, d: Deployment, rsLis
   }
   if (!createIfMissing) return undefined;
 
-  const template = structuredClone(d.spec.template);
+  const template = deepCopy(d.spec.template);
   const hash = computeHash(template, d.status?.collisionCount);
   const labels = { ...(template.metadata?.labels ?? {}), [podTemplateHashLabel]: hash };
   template.metadata = { ...(template.metadata ?? {}), labels };
@@ -169,7 +170,7 @@ async function scaleReplicaSet(ctx: DeploymentSyncContext, rs: ReplicaSet, newSc
   const sizeNeedsUpdate = rsReplicas(rs) !== newScale;
   if (!sizeNeedsUpdate && !replicasAnnotationsNeedUpdate(rs, desired, max)) return { scaled: false, rs };
   const oldScale = rsReplicas(rs);
-  const copy = structuredClone(rs);
+  const copy = deepCopy(rs);
   copy.spec.replicas = newScale;
   setReplicasAnnotations(copy, desired, max);
   const updated = await ctx.replicaSets.update(copy.metadata.namespace, copy);

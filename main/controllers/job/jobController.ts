@@ -30,6 +30,7 @@ import { absoluteFailureCount, failsIndex, replacementAnnotations } from './inde
 import { findCondition, isTrue, reasons, withCondition, type JobCondition } from './jobConditions.ts';
 import { matchPodFailurePolicy, type PodFailurePolicy } from './podFailurePolicy.ts';
 import { matchSuccessPolicy, type SuccessPolicy } from './successPolicy.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 export const jobsResource = { group: 'batch', version: 'v1', plural: 'jobs' };
 export const jobKind = { apiVersion: 'batch/v1', kind: 'Job' };
@@ -215,7 +216,7 @@ export class JobController extends QueueController {
     }
     const now = this.ctx.clock.now();
     const stamp = timestampOf(this.ctx.clock);
-    const status: JobStatus = structuredClone(job.status ?? {});
+    const status: JobStatus = deepCopy(job.status ?? {});
     let current = job;
     const indexed = job.spec.completionMode === 'Indexed';
     const completions = job.spec.completions;

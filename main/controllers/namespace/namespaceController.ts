@@ -20,6 +20,7 @@ import type { SharedInformer } from '../../kube/client/sharedInformer.ts';
 import { parseTime, timestampOf } from '../shared/time.ts';
 import type { Pod } from '../shared/types.ts';
 import { conditionsFor, mergeConditions, type DeletionTotals } from './namespaceConditions.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 export const namespaceFinalizer = 'kubernetes';
 /** How long to wait for objects held by finalizers before looking again (finalizerEstimateSeconds). */
@@ -124,7 +125,7 @@ export class NamespaceController extends QueueController {
         totals.errors.push((err as Error).message);
       }
     }
-    const fresh = structuredClone(ns);
+    const fresh = deepCopy(ns);
     if (mergeConditions(fresh, conditionsFor(totals, timestampOf(this.ctx.clock)))) {
       await this.nsClient.updateStatus(undefined, fresh).catch((err) => this.ctx.onError(err, `${this.name}: status of ${namespace}`));
     }

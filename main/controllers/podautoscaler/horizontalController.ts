@@ -32,6 +32,7 @@ import { setCondition, type HpaConditionType } from './hpaConditions.ts';
 import { defaultReplicaCalculatorSettings, rawResourceReplicas, resourceReplicas, type ReplicaCalculatorSettings } from './replicaCalculator.ts';
 import { getResourceMetric, ResourceMetricsError } from './resourceMetricsClient.ts';
 import { limitWithoutBehavior, ScaleHistory } from './scaleNormalization.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 export const hpaResource = { group: 'autoscaling', version: 'v2', plural: 'horizontalpodautoscalers' };
 
@@ -100,7 +101,7 @@ export class HorizontalController extends QueueController {
       return;
     }
     try {
-      await this.reconcileAutoscaler(structuredClone(hpa), key);
+      await this.reconcileAutoscaler(deepCopy(hpa), key);
     } catch (err) {
       // Errors are reported, never retried sooner: the HPA syncs again after its period anyway.
       if (!(err instanceof SyncError)) this.ctx.onError(err, `horizontal-pod-autoscaler: syncing ${key}`);
@@ -129,7 +130,7 @@ export class HorizontalController extends QueueController {
   }
 
   private async reconcileAutoscaler(hpa: Hpa, key: string): Promise<void> {
-    const original = structuredClone(hpa.status);
+    const original = deepCopy(hpa.status);
     const ref = hpa.spec!.scaleTargetRef;
     const namespace = hpa.metadata.namespace ?? '';
     const reference = `${ref.kind}/${namespace}/${ref.name}`;

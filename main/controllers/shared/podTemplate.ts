@@ -4,6 +4,7 @@
 
 import type { OwnerReference } from '../../kube/meta.ts';
 import type { Pod, PodTemplateSpec } from './types.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 export function podFromTemplate(template: PodTemplateSpec, namespace: string, generateNameFrom: string, controllerRef: OwnerReference): Pod {
   const meta = template.metadata ?? {};
@@ -16,7 +17,7 @@ export function podFromTemplate(template: PodTemplateSpec, namespace: string, ge
       ownerReferences: [controllerRef],
     },
     // A template without a spec is refused by validation; an empty one keeps the type honest.
-    spec: structuredClone(template.spec ?? { containers: [] }),
+    spec: deepCopy(template.spec ?? { containers: [] }),
   };
   if (meta.labels) pod.metadata.labels = { ...meta.labels };
   if (meta.annotations) pod.metadata.annotations = { ...meta.annotations };

@@ -9,6 +9,7 @@ import type { OwnerReference } from '../../kube/meta.ts';
 import type { PersistentVolumeClaim } from '../volume/volumeTypes.ts';
 import type { Pod, StatefulSet } from '../shared/types.ts';
 import { ordinalOf, startOrdinal } from './statefulSetPods.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 interface ClaimTemplate {
   metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
@@ -30,7 +31,7 @@ export function claimsForOrdinal(set: StatefulSet, ordinal: number): PersistentV
       labels: { ...(template.metadata?.labels ?? {}), ...(set.spec.selector.matchLabels ?? {}) },
       ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
     },
-    spec: structuredClone(template.spec ?? {}),
+    spec: deepCopy(template.spec ?? {}),
   }));
 }
 

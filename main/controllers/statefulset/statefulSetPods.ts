@@ -9,6 +9,7 @@ import { isPodAvailable, isPodReady } from '../shared/podUtil.ts';
 import { podFromTemplate } from '../shared/podTemplate.ts';
 import { statefulSetKind } from '../shared/resources.ts';
 import type { Pod, StatefulSet } from '../shared/types.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 export const podNameLabel = 'statefulset.kubernetes.io/pod-name';
 export const podIndexLabel = 'apps.kubernetes.io/pod-index';
@@ -99,7 +100,7 @@ export function newStatefulSetPod(set: StatefulSet, ordinal: number, revision: s
  * does not serve; a sibling at that revision carries the same template.
  */
 export function podLikeSibling(set: StatefulSet, sibling: Pod, ordinal: number): Pod {
-  const spec = structuredClone(sibling.spec);
+  const spec = deepCopy(sibling.spec);
   delete spec.nodeName;
   const pod: Pod = {
     apiVersion: 'v1',

@@ -23,6 +23,7 @@ import {
   startOrdinal,
   updateIdentity,
 } from './statefulSetPods.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 
 export interface StatefulPodControl {
   create(set: StatefulSet, pod: Pod): Promise<void>;
@@ -151,7 +152,7 @@ class StatefulSetUpdate {
 
   private async fixIdentity(pod: Pod): Promise<boolean> {
     if (identityMatches(this.set, pod)) return false;
-    const copy = structuredClone(pod);
+    const copy = deepCopy(pod);
     updateIdentity(this.set, copy);
     await this.control.update(this.set, copy);
     return false;

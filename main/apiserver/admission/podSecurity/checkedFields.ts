@@ -6,6 +6,7 @@
 
 import type { Container, EphemeralContainer, PodSpec, Volume } from '../../../kube/types/core-v1.ts';
 import type { ObjectMeta } from '../../../kube/types/meta-v1.ts';
+import { deepCopy } from '../../../kube/deepCopy.ts';
 
 export interface CheckedPod {
   metadata: { annotations?: Record<string, string> };
@@ -19,7 +20,7 @@ function checkedContainer<C extends Container | EphemeralContainer>(c: C): C {
   return {
     name: c.name,
     ...(c.image ? { image: c.image } : {}),
-    ...(c.securityContext ? { securityContext: structuredClone(c.securityContext) } : {}),
+    ...(c.securityContext ? { securityContext: deepCopy(c.securityContext) } : {}),
     ...(hostPorts.length ? { ports: hostPorts.map((p) => ({ containerPort: p.containerPort, hostPort: p.hostPort, ...(p.protocol ? { protocol: p.protocol } : {}) })) } : {}),
   } as C;
 }
@@ -29,7 +30,7 @@ function checkedVolume(v: Volume): Volume {
   const out: Record<string, unknown> = { name: v.name };
   for (const [key, value] of Object.entries(v)) {
     if (key === 'name' || value == null) continue;
-    out[key] = key === 'hostPath' ? structuredClone(value) : {};
+    out[key] = key === 'hostPath' ? deepCopy(value) : {};
   }
   return out as unknown as Volume;
 }
@@ -37,7 +38,7 @@ function checkedVolume(v: Volume): Volume {
 export function checkedFields(meta: ObjectMeta, spec: PodSpec): CheckedPod {
   const annotations = Object.fromEntries(Object.entries(meta.annotations ?? {}).filter(([k]) => checkedAnnotationPrefixes.some((p) => k.startsWith(p))));
   const out: Record<string, unknown> = {};
-  for (const field of ['hostNetwork', 'hostPID', 'hostIPC', 'os', 'securityContext'] as const) if (spec[field] !== undefined) out[field] = structuredClone(spec[field]);
+  for (const field of ['hostNetwork', 'hostPID', 'hostIPC', 'os', 'securityContext'] as const) if (spec[field] !== undefined) out[field] = deepCopy(spec[field]);
   if (spec.volumes?.length) out.volumes = spec.volumes.map(checkedVolume);
   if (spec.initContainers?.length) out.initContainers = spec.initContainers.map(checkedContainer);
   out.containers = (spec.containers ?? []).map(checkedContainer);

@@ -7,6 +7,7 @@ import { forbidden, invalid, required, semanticEqual } from '../../validation/fi
 import { inclusiveRangeError } from '../../validation/names.ts';
 import { isObject, numberAt, objectsAt, stringAt, type JsonObject } from './json.ts';
 import { validateTolerations } from './podSpecValidation.ts';
+import { deepCopy } from '../../../kube/deepCopy.ts';
 
 const updatablePodSpecFields = [
   '`spec.containers[*].image`',
@@ -82,7 +83,7 @@ export function validatePodSpecUpdate(spec: JsonObject, oldSpec: JsonObject): Fi
   if (semanticEqual(spec, oldSpec)) return errs;
 
   // Put back what may change, then any remaining difference is forbidden.
-  const munged: JsonObject = structuredClone(spec);
+  const munged: JsonObject = deepCopy(spec);
   for (const key of ['containers', 'initContainers']) {
     const oldContainers = objectsAt(oldSpec, key);
     objectsAt(munged, key).forEach((c, i) => (c.image = oldContainers[i]?.image));

@@ -1,0 +1,56 @@
+// deepCopy (the API server's copy of JSON objects, in place of structuredClone) and
+// deepEqual (semantic equality, undefined fields left out).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { deepCopy } from '../../main/kube/deepCopy.ts';
+import { deepEqual } from '../../main/kube/deepEqual.ts';
+import { deepFreeze } from '../../main/kube/deepFreeze.ts';
+
+const pod = () => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'web', labels: { app: 'web' }, ownerReferences: [{ kind: 'ReplicaSet', name: 'web-1', controller: true }] },
+  spec: { containers: [{ name: 'c', image: 'busybox', args: ['sleep', '3600'], ports: [{ containerPort: 80 }] }], nodeName: null },
+});
+
+test('deepCopy copies every object and array, and the copy of a frozen object can be changed', () => {
+  const original = deepFreeze(pod());
+  const copy = deepCopy(original);
+  assert.deepEqual(copy, original);
+  assert.notEqual(copy.metadata, original.metadata);
+  assert.notEqual(copy.spec.containers, original.spec.containers);
+  assert.notEqual(copy.spec.containers[0]!.ports, original.spec.containers[0]!.ports);
+  copy.spec.containers[0]!.args.push('extra');
+  copy.metadata.labels.app = 'changed';
+  assert.deepEqual(original.spec.containers[0]!.args, ['sleep', '3600']);
+  assert.equal(original.metadata.labels.app, 'web');
+});
+
+test('deepCopy keeps what structuredClone keeps: undefined fields, null prototypes, Dates and Maps as copies', () => {
+  const when = new Date('2026-01-02T03:04:05Z');
+  const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 });
+  const copy = deepCopy({ gone: undefined, when, bare, map: new Map([['k', { v: 1 }]]), list: [undefined, null, 0, ''] });
+  assert.ok('gone' in copy);
+  assert.ok(copy.when instanceof Date);
+  assert.notEqual(copy.when, when);
+  assert.equal(copy.when.getTime(), when.getTime());
+  assert.equal(copy.bare.a, 1);
+  assert.ok(copy.map instanceof Map);
+  assert.deepEqual(copy.map.get('k'), { v: 1 });
+  assert.deepEqual(copy.list, [undefined, null, 0, '']);
+});
+
+test('deepEqual treats a field set to undefined as left out, and tells arrays from objects', () => {
+  assert.ok(deepEqual({ a: 1, b: undefined }, { a: 1 }));
+  assert.ok(deepEqual({ a: 1 }, { a: 1, b: undefined }));
+  assert.ok(!deepEqual({ a: 1, b: null }, { a: 1 }));
+  assert.ok(!deepEqual({ a: 1 }, { a: 1, c: 2 }));
+  assert.ok(!deepEqual({ a: 1, c: 2 }, { a: 1, d: 2 }));
+  assert.ok(!deepEqual([1, 2], { 0: 1, 1: 2 }));
+  assert.ok(!deepEqual([1, 2], [1, 2, 3]));
+  assert.ok(deepEqual(pod(), deepCopy(pod())));
+  const changed = pod();
+  changed.spec.containers[0]!.ports[0]!.containerPort = 81;
+  assert.ok(!deepEqual(pod(), changed));
+});

@@ -144,7 +144,8 @@ export class ApiServer {
     this.denials = new DenialLog({ now });
     this.requestAuthorizer = this.denials.recording(this.authorizer);
     this.admissionDenials = new AdmissionDenials({ now });
-    const getNamespace = (name: string) => getIfExists(registryFor('', 'v1', 'namespaces'), '', name);
+    // Admission's lookups only read: they get the shared, frozen objects (registry.listShared).
+    const getNamespace = (name: string) => registryFor('', 'v1', 'namespaces')!.getShared('', name);
     const webhookServices: WebhookServices = {
       definitions: () => this.catalog.definitions(),
       getNamespace,
@@ -152,7 +153,7 @@ export class ApiServer {
       getEndpoints: (ns, name) => getIfExists(registryFor('', 'v1', 'endpoints'), ns, name),
       endpointDialer: () => this.clusterDialer,
     };
-    const listAdmissionConfigurations = (plural: string) => async () => (await registryFor('admissionregistration.k8s.io', 'v1', plural)?.list(''))?.items ?? [];
+    const listAdmissionConfigurations = (plural: string) => async () => (await registryFor('admissionregistration.k8s.io', 'v1', plural)?.listShared('')) ?? [];
     // kube-apiserver's plugin order (AllOrderedPlugins): NamespaceLifecycle, LimitRanger, ServiceAccount, PodSecurity, Priority,
     // DefaultStorageClass, StorageObjectInUseProtection, PersistentVolumeClaimResize, DefaultIngressClass; then the dynamic ones,
     // MutatingAdmissionWebhook last among the mutating, ValidatingAdmissionPolicy and ValidatingAdmissionWebhook, and ResourceQuota last.
@@ -160,15 +161,15 @@ export class ApiServer {
       new DefaultingPlugin(),
       new NamespaceLifecyclePlugin(getNamespace),
       new ServiceAllocationPlugin(this.serviceRange, async () => (await this.catalog.registry('', 'v1', 'services')!.list('')).items, options.hostPortFree),
-      new LimitRangerPlugin(async (namespace) => (await registryFor('', 'v1', 'limitranges')?.list(namespace))?.items ?? []),
-      ...(options.serviceAccountAdmission ? [new ServiceAccountPlugin({ getServiceAccount: (ns, name) => getIfExists(registryFor('', 'v1', 'serviceaccounts'), ns, name) })] : []),
+      new LimitRangerPlugin(async (namespace) => (await registryFor('', 'v1', 'limitranges')?.listShared(namespace)) ?? []),
+      ...(options.serviceAccountAdmission ? [new ServiceAccountPlugin({ getServiceAccount: async (ns, name) => registryFor('', 'v1', 'serviceaccounts')?.getShared(ns, name) })] : []),
       new PodSecurityPlugin({ getNamespace, listPods: async (ns) => (await registryFor('', 'v1', 'pods')!.list(ns)).items }),
-      new PriorityPlugin(async () => (await registryFor('scheduling.k8s.io', 'v1', 'priorityclasses')?.list(''))?.items ?? []),
-      new DefaultStorageClassPlugin(async () => (await registryFor('storage.k8s.io', 'v1', 'storageclasses')!.list('')).items),
+      new PriorityPlugin(async () => (await registryFor('scheduling.k8s.io', 'v1', 'priorityclasses')?.listShared('')) ?? []),
+      new DefaultStorageClassPlugin(async () => registryFor('storage.k8s.io', 'v1', 'storageclasses')!.listShared('')),
       new StorageObjectInUseProtectionPlugin(),
       new PersistentVolumeClaimResizePlugin((name) => getIfExists(registryFor('storage.k8s.io', 'v1', 'storageclasses'), '', name)),
       new RbacEscalationPlugin(this.authorizer, this.rbac.resolver),
-      new DefaultIngressClassPlugin(async () => (await this.catalog.registry('networking.k8s.io', 'v1', 'ingressclasses')?.list(''))?.items ?? []),
+      new DefaultIngressClassPlugin(async () => (await this.catalog.registry('networking.k8s.io', 'v1', 'ingressclasses')?.listShared('')) ?? []),
       ...(options.admissionPlugins ?? []),
       // The dynamic plugins come after the built-in ones: webhooks and policies see the object as those left it.
       new MutatingWebhookPlugin(listAdmissionConfigurations('mutatingwebhookconfigurations'), webhookServices),
@@ -182,7 +183,7 @@ export class ApiServer {
       new ValidatingWebhookPlugin(listAdmissionConfigurations('validatingwebhookconfigurations'), webhookServices),
       // Last, as in kube-apiserver: the object is charged as the other plugins left it.
       new ResourceQuotaPlugin({
-        list: async (namespace) => (await registryFor('', 'v1', 'resourcequotas')?.list(namespace))?.items ?? [],
+        list: async (namespace) => (await registryFor('', 'v1', 'resourcequotas')?.listShared(namespace)) ?? [],
         updateStatus: async (quota) => {
           await registryFor('', 'v1', 'resourcequotas')?.update(quota.metadata.namespace ?? '', quota.metadata.name ?? '', 'status', quota, { user: adminUser, dryRun: false });
         },

@@ -56,7 +56,7 @@ export class TokenRequests {
     }
     const now = this.deps.now();
     const bound = await this.boundObjects(spec.boundObjectRef ?? undefined, namespace, name);
-    const { token } = tokens.issue({ namespace, serviceAccount: { name, uid: sa.metadata.uid ?? '' }, ...bound, audiences, expirationSeconds });
+    const { token } = await tokens.issue({ namespace, serviceAccount: { name, uid: sa.metadata.uid ?? '' }, ...bound, audiences, expirationSeconds });
     return {
       apiVersion: `${authenticationGroup}/v1`,
       kind: 'TokenRequest',

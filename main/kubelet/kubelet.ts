@@ -39,6 +39,7 @@ import { throttledLog } from './throttledLog.ts';
 import { timingsFor, type Timings } from './timings.ts';
 import type { Pod } from './types.ts';
 import { VolumeManager } from './volumeManager.ts';
+import { diskFiles, memoryFiles } from './kubeletFiles.ts';
 import type { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
 import { kubeletSpans } from './journeySpans.ts';
 import { recordProbeSpans } from './probes/probeSpans.ts';
@@ -61,6 +62,8 @@ export interface KubeletOptions {
   machine: MachineInfo;
   /** Where projected volume files live. */
   rootDir: string;
+  /** rootDir is in memory (a simulated node's, on tmpfs): its files are written with synchronous calls (kubeletFiles.ts). */
+  filesInMemory?: boolean;
   providerID?: string;
   dns?: DnsSettings;
   /** Per container; 0: unlimited. */
@@ -186,7 +189,7 @@ export class Kubelet {
     const pods = client.resource<Pod>({ group: '', version: 'v1', plural: 'pods' });
     this.services = new ServiceCache(client, this.clock, this.onError, nodeName);
     this.rootCa = new RootCaCache(client, this.clock, this.onError, nodeName);
-    const volumes = new VolumeManager(runtime, options.rootDir);
+    const volumes = new VolumeManager(runtime, options.rootDir, options.filesInMemory ? memoryFiles : diskFiles);
     const journeys = options.journeys;
     const images = new ImageManager({ runtime, events: this.events, backoff: { initialMs: this.timings.imagePullInitialMs, maxMs: this.timings.imagePullMaxMs }, now, journeys });
     const killer = new ContainerKiller(runtime, this.events, now);

@@ -5,11 +5,11 @@
 // read-only, refreshed on every sync so updates reach running containers.
 // A volume that cannot be set up fails with the kubelet's FailedMount text.
 
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Mount, MountSource, Runtime } from '../runtime/runtime.ts';
 import { terminationMessageMount } from './terminationMessage.ts';
 import { AtomicWriter } from './atomicWriter.ts';
+import { diskFiles, type KubeletFiles } from './kubeletFiles.ts';
 import { checkHostPathType } from './hostPathCheck.ts';
 import { ContainerStartError } from './startErrors.ts';
 import type { Container, Pod, Volume } from './types.ts';
@@ -51,13 +51,17 @@ export function emptyDirVolumeName(uid: string, volume: string): string {
 }
 
 export class VolumeManager {
-  private readonly writer = new AtomicWriter();
+  private readonly writer: AtomicWriter;
 
   constructor(
     private readonly runtime: Runtime,
     /** The kubelet's own directory for this node. */
     private readonly root: string,
-  ) {}
+    /** How its files are written: on disk, or in memory for simulated nodes (kubeletFiles.ts). */
+    private readonly files: KubeletFiles = diskFiles,
+  ) {
+    this.writer = new AtomicWriter(files);
+  }
 
   private podDir(uid: string): string {
     return join(this.root, 'pods', uid);
@@ -136,14 +140,14 @@ export class VolumeManager {
 
   /** A fresh termination-message file for this instance of the container, and its mount (see terminationMessage.ts). */
   terminationMessageMount(uid: string, container: Container, restartCount: number): Promise<Mount | undefined> {
-    return terminationMessageMount(this.podDir(uid), container, restartCount);
+    return terminationMessageMount(this.files, this.podDir(uid), container, restartCount);
   }
 
   /** Removes what the pod's volumes left: projected files and emptyDir volumes. Its containers must be gone. */
   async tearDown(uid: string, volumeNames: string[]): Promise<void> {
     const dir = this.podDir(uid);
     this.writer.forget(dir);
-    await rm(dir, { recursive: true, force: true });
+    await this.files.rm(dir, { recursive: true, force: true });
     for (const name of volumeNames) await this.runtime.removeVolume(emptyDirVolumeName(uid, name));
   }
 }

@@ -26,8 +26,12 @@ function call<T>(what: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    throw new PluginError(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+    throw pluginError(what, err);
   }
+}
+
+function pluginError(what: string, err: unknown): PluginError {
+  return new PluginError(`${what}: ${err instanceof Error ? err.message : String(err)}`);
 }
 
 interface PreFilterOutcome {
@@ -75,7 +79,13 @@ export function runPreFilter(profile: Profile, pod: Pod): PreFilterOutcome {
 export function runFilters(profile: Profile, pod: Pod, nodeInfo: NodeInfo, skipped: ReadonlySet<string>): Status {
   for (const plugin of profile.filter) {
     if (skipped.has(plugin.name)) continue;
-    const status = call(`running "${plugin.name}" filter plugin`, () => plugin.filter(pod, nodeInfo));
+    // Once per plugin and node for every pod: no closure and no message unless a plugin fails.
+    let status: Status;
+    try {
+      status = plugin.filter(pod, nodeInfo);
+    } catch (err) {
+      throw pluginError(`running "${plugin.name}" filter plugin`, err);
+    }
     if (status.code === 'Success') continue;
     if (!isRejected(status)) throw new PluginError(`running "${plugin.name}" filter plugin: ${statusMessage(status)}`);
     return { ...status, plugin: plugin.name };
@@ -92,7 +102,14 @@ function prioritizeNodes(profile: Profile, pod: Pod, nodes: readonly NodeInfo[])
       if (status.code === 'Skip') continue;
       if (status.code !== 'Success') throw new PluginError(`running PreScore plugin "${plugin.name}": ${statusMessage(status)}`);
     }
-    const scores = nodes.map((node) => ({ name: node.name, score: call(`running Score plugin "${plugin.name}"`, () => plugin.score(pod, node)) }));
+    const scores: NodeScore[] = [];
+    for (const node of nodes) {
+      try {
+        scores.push({ name: node.name, score: plugin.score(pod, node) });
+      } catch (err) {
+        throw pluginError(`running Score plugin "${plugin.name}"`, err);
+      }
+    }
     if (plugin.normalizeScore) call(`running Normalize on Score plugins "${plugin.name}"`, () => plugin.normalizeScore!(pod, scores));
     scores.forEach(({ score }, i) => {
       if (!(score >= 0 && score <= MAX_NODE_SCORE)) {

@@ -33,8 +33,8 @@ function segments(token: string): [Record<string, unknown>, Record<string, unkno
 const subject = { namespace: 'shop', serviceAccount: { name: 'api', uid: 'sa-1' }, pod: { name: 'web-1', uid: 'pod-1' }, node: { name: 'node-1', uid: 'node-uid' }, audiences: [kubernetesIssuer], expirationSeconds: 3607 };
 
 describe('service account tokens', () => {
-  it('carry the claims kube-apiserver puts in, signed RS256 under the key id', () => {
-    const { token } = new ServiceAccountTokens(key, objects(), () => issuedAt).issue(subject);
+  it('carry the claims kube-apiserver puts in, signed RS256 under the key id', async () => {
+    const { token } = await new ServiceAccountTokens(key, objects(), () => issuedAt).issue(subject);
     const [header, claims] = segments(token);
     assert.deepEqual(header, { alg: 'RS256', kid: keyIdOf(key.publicKeyPem) });
     const iat = issuedAt.getTime() / 1000;
@@ -54,7 +54,7 @@ describe('service account tokens', () => {
 
   it('authenticate as the service account, with the bound pod in the extra attributes', async () => {
     const tokens = new ServiceAccountTokens(key, objects(), () => issuedAt);
-    const { token, claims } = tokens.issue(subject);
+    const { token, claims } = await tokens.issue(subject);
     assert.deepEqual(await tokens.authenticateToken(token), {
       name: 'system:serviceaccount:shop:api',
       uid: 'sa-1',
@@ -72,7 +72,7 @@ describe('service account tokens', () => {
   it('expire, a minute of clock skew allowed', async () => {
     let now = issuedAt;
     const tokens = new ServiceAccountTokens(key, objects(), () => now);
-    const { token } = tokens.issue({ ...subject, expirationSeconds: 600 });
+    const { token } = await tokens.issue({ ...subject, expirationSeconds: 600 });
     now = new Date(issuedAt.getTime() + 650_000);
     assert.ok(await tokens.authenticateToken(token));
     now = new Date(issuedAt.getTime() + 661_000);
@@ -80,33 +80,33 @@ describe('service account tokens', () => {
   });
 
   it('signed with another key are refused; other issuers are not ours to judge', async () => {
-    const forged = new ServiceAccountTokens(otherKey, objects(), () => issuedAt).issue(subject).token;
+    const forged = (await new ServiceAccountTokens(otherKey, objects(), () => issuedAt).issue(subject)).token;
     await assert.rejects(new ServiceAccountTokens(key, objects(), () => issuedAt).authenticateToken(forged), /invalid signature/);
-    const elsewhere = new ServiceAccountTokens(key, objects(), () => issuedAt, 'https://issuer.example').issue(subject).token;
+    const elsewhere = (await new ServiceAccountTokens(key, objects(), () => issuedAt, 'https://issuer.example').issue(subject)).token;
     assert.equal(await new ServiceAccountTokens(key, objects(), () => issuedAt).authenticateToken(elsewhere), undefined);
     assert.equal(await new ServiceAccountTokens(key, objects(), () => issuedAt).authenticateToken('not-a-jwt'), undefined);
   });
 
   it('die with their service account, or its replacement, and with the pod they are bound to', async () => {
-    const token = new ServiceAccountTokens(key, objects(), () => issuedAt).issue(subject).token;
+    const token = (await new ServiceAccountTokens(key, objects(), () => issuedAt).issue(subject)).token;
     await assert.rejects(new ServiceAccountTokens(key, objects(null as never), () => issuedAt).authenticateToken(token), /serviceaccounts "api" not found/);
     const recreated = { metadata: { ...sa.metadata, uid: 'sa-2' } };
     await assert.rejects(new ServiceAccountTokens(key, objects(recreated), () => issuedAt).authenticateToken(token), /service account UID \(sa-2\) does not match claim \(sa-1\)/);
     await assert.rejects(new ServiceAccountTokens(key, objects(sa, null as never), () => issuedAt).authenticateToken(token), /service account token has been invalidated/);
-    const unbound = new ServiceAccountTokens(key, objects(sa, null as never), () => issuedAt).issue({ ...subject, pod: undefined, node: undefined }).token;
+    const unbound = (await new ServiceAccountTokens(key, objects(sa, null as never), () => issuedAt).issue({ ...subject, pod: undefined, node: undefined })).token;
     assert.ok(await new ServiceAccountTokens(key, objects(sa, null as never), () => issuedAt).authenticateToken(unbound));
   });
 
   it('are checked against the API audiences', async () => {
     const tokens = new ServiceAccountTokens(key, objects(), () => issuedAt);
-    const { token } = tokens.issue({ ...subject, audiences: ['vault'] });
+    const { token } = await tokens.issue({ ...subject, audiences: ['vault'] });
     await assert.rejects(tokens.authenticateToken(token), /token audiences \["vault"\] is invalid for the target audiences \["https:\/\/kubernetes.default.svc.cluster.local"\]/);
   });
 
   it('are ES256 from a P-256 key (a new cluster’s), r||s in 64 bytes, and check out', async () => {
     const ecKey = newEcKeyPair();
     const tokens = new ServiceAccountTokens(ecKey, objects(), () => issuedAt);
-    const { token } = tokens.issue(subject);
+    const { token } = await tokens.issue(subject);
     assert.deepEqual(segments(token)[0], { alg: 'ES256', kid: keyIdOf(ecKey.publicKeyPem) });
     assert.equal(Buffer.from(token.split('.')[2]!, 'base64url').length, 64);
     assert.equal((await tokens.authenticateToken(token))?.name, 'system:serviceaccount:shop:api');
@@ -116,7 +116,7 @@ describe('service account tokens', () => {
   it('are checked only with a key of the algorithm their header names', async () => {
     // An RS256 header over an ES256 signature, and the other way round: neither is tried with the wrong kind of key.
     const ecKey = newEcKeyPair();
-    const ecToken = new ServiceAccountTokens(ecKey, objects(), () => issuedAt).issue(subject).token;
+    const ecToken = (await new ServiceAccountTokens(ecKey, objects(), () => issuedAt).issue(subject)).token;
     const [, payload, signature] = ecToken.split('.');
     const relabeled = `${Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'x' })).toString('base64url')}.${payload}.${signature}`;
     await assert.rejects(new ServiceAccountTokens(ecKey, objects(), () => issuedAt).authenticateToken(relabeled), /invalid signature/);

@@ -86,7 +86,7 @@ export class ServiceAccountTokens {
   }
 
   /** token.Claims + GenerateToken. */
-  issue(subject: TokenRequestSubject): { token: string; claims: ServiceAccountClaims } {
+  async issue(subject: TokenRequestSubject): Promise<{ token: string; claims: ServiceAccountClaims }> {
     const iat = Math.floor(this.now().getTime() / 1000);
     const kubernetes: KubernetesClaim = { namespace: subject.namespace, serviceaccount: subject.serviceAccount };
     if (subject.node) kubernetes.node = subject.node;
@@ -107,7 +107,7 @@ export class ServiceAccountTokens {
       nbf: iat,
       sub: serviceAccountUsername(subject.namespace, subject.serviceAccount.name),
     };
-    return { token: signJwt(claims, this.key.privateKeyPem, this.kid), claims };
+    return { token: await signJwt(claims, this.key.privateKeyPem, this.kid), claims };
   }
 
   /** The user a token stands for; undefined when it is not a token of this issuer; TokenInvalidError when it is but does not hold. */

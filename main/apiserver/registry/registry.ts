@@ -272,6 +272,36 @@ export class ResourceRegistry {
     });
   }
 
+  /**
+   * For readers that change nothing and keep nothing: admission's lookups of
+   * namespaces, service accounts and its own configuration (webhooks,
+   * policies, limit ranges, priority classes) on every write. They get the
+   * shared, frozen objects the watchers get, decoded once per stored version
+   * rather than on each request, as kube-apiserver's plugins read informer
+   * caches. A kind converted by a webhook is listed as usual.
+   */
+  async listShared(namespace: string): Promise<KubeObject[]> {
+    if (this.def.storage?.convert) return (await this.list(namespace)).items;
+    const page = await this.deps.store.range(this.prefix(namespace)).catch((err) => {
+      throw this.storeError(err, '');
+    });
+    return page.kvs.map((kv) => this.watchView(kv));
+  }
+
+  /** One object as listShared gives them (shared and frozen), or undefined when there is none. */
+  async getShared(namespace: string, name: string): Promise<KubeObject | undefined> {
+    if (this.def.storage?.convert) {
+      return this.get(namespace, name).catch((err) => {
+        if (err instanceof StatusError && err.code === 404) return undefined;
+        throw err;
+      });
+    }
+    const { kv } = await this.deps.store.get(this.key(namespace, name)).catch((e) => {
+      throw this.storeError(e, name);
+    });
+    return kv ? this.watchView(kv) : undefined;
+  }
+
   async list(namespace: string, options: ListOptions = {}): Promise<KubeList> {
     const filter = compileFilter(this.def, options.labelSelector, options.fieldSelector);
     const prefix = this.prefix(namespace);

@@ -5,7 +5,7 @@
 
 import { errors } from '../errors.ts';
 import type { KubeObject } from '../../kube/meta.ts';
-import { FieldSelectorParseError, fieldsMatch, parseFieldSelector, unsupportedFieldLabel } from '../validation/fieldSelector.ts';
+import { FieldSelectorParseError, fieldMatches, parseFieldSelector, unsupportedFieldLabel } from '../validation/fieldSelector.ts';
 import { labelsMatch, parseLabelSelector, SelectorParseError } from '../../kube/labels/labelSelector.ts';
 import type { ResourceDefinition } from './resourceDefinition.ts';
 
@@ -35,13 +35,15 @@ export function compileFilter(def: ResourceDefinition, labelSelector: string | u
     if (unsupported) throw errors.badRequest(unsupported);
   }
   if (!labels?.length && !fields?.length) return everything;
+  // Runs for every watcher on every event (each kubelet's pod watch selects spec.nodeName): it allocates nothing.
+  const fieldValue = (obj: KubeObject, field: string): string | undefined => {
+    const getter = getters[field];
+    if (getter) return getter(obj) ?? '';
+    return field === 'metadata.name' ? obj.metadata.name : (obj.metadata.namespace ?? '');
+  };
   return (obj) => {
     if (labels?.length && !labelsMatch(labels, obj.metadata.labels)) return false;
-    if (fields?.length) {
-      const values: Record<string, string | undefined> = { 'metadata.name': obj.metadata.name, 'metadata.namespace': obj.metadata.namespace ?? '' };
-      for (const requirement of fields) if (getters[requirement.field]) values[requirement.field] = getters[requirement.field](obj) ?? '';
-      if (!fieldsMatch(fields, values)) return false;
-    }
+    if (fields) for (const requirement of fields) if (!fieldMatches(requirement, fieldValue(obj, requirement.field))) return false;
     return true;
   };
 }

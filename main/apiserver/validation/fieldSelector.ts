@@ -77,7 +77,12 @@ export function parseFieldSelector(selector: string): FieldRequirement[] {
 
 /** Fields an object does not have compare as "" (so `spec.nodeName=` selects unscheduled pods). */
 export function fieldsMatch(requirements: FieldRequirement[], fields: Record<string, string | undefined>): boolean {
-  return requirements.every((r) => ((fields[r.field] ?? '') === r.value) === (r.operator === '='));
+  return requirements.every((r) => fieldMatches(r, fields[r.field]));
+}
+
+/** One requirement against its field's value (a missing field reads as ""). */
+export function fieldMatches(requirement: FieldRequirement, value: string | undefined): boolean {
+  return ((value ?? '') === requirement.value) === (requirement.operator === '=');
 }
 
 /** The message kube-apiserver answers (400) when a selector names a field the kind does not index. */

@@ -31,6 +31,8 @@ export interface KubeletContext {
   journeys?: JourneyRecorder;
   /** Where simulated nodes' kubelets keep their files (simulatedNodeFiles.ts); by default under the data directory. */
   simulatedRoot?: string;
+  /** simulatedRoot is on tmpfs. */
+  simulatedFilesInMemory?: boolean;
 }
 
 /** PodLab's default pids limit per container: a fork bomb in a pod must not take the desktop down. */
@@ -70,6 +72,7 @@ export function simulatedKubelet(ctx: KubeletContext, ips: IpAllocator, node: st
     ...common(ctx, node, { ...capacityLabels(capacity), ...(controlPlane ? { [LABEL_NODE_ROLE]: ROLE_CONTROL_PLANE } : {}) }, ctx.simulatedRoot ? join(ctx.simulatedRoot, node) : undefined),
     runtime,
     providerID: `podlab://simulated/${ctx.cluster}/${node}`,
+    filesInMemory: ctx.simulatedRoot !== undefined && ctx.simulatedFilesInMemory === true,
     nodeAddress: async () => nodeIp,
   });
 }

@@ -125,7 +125,7 @@ export class NodeManager implements NodeControl {
     await this.controller.start();
     if (options.runtime === 'simulated') {
       this.simulatedFiles = simulatedNodeFiles(options.dataDir);
-      this.context = { ...this.contextBase(), facts: hostFacts(), simulatedRoot: this.simulatedFiles.root };
+      this.context = { ...this.contextBase(), facts: hostFacts(), simulatedRoot: this.simulatedFiles.root, simulatedFilesInMemory: this.simulatedFiles.inMemory };
       this.ips = new IpAllocator(planAddresses(options.subnet).podRange);
       for (let i = 0; i < options.nodes; i++) {
         this.simulated.set(defaultNodeName(i), { controlPlane: i === 0, capacity: {}, running: true });

@@ -37,6 +37,8 @@ const NOTE = 'simulated-kubelet-dir';
 export interface SimulatedNodeFiles {
   /** The directory the kubelets' root directories go under. */
   root: string;
+  /** It is on tmpfs: the kubelets write there with synchronous calls (kubelet/kubeletFiles.ts). */
+  inMemory: boolean;
   /** Removes it (a no-op under the data directory, which keeps its files as before). */
   remove(): void;
 }
@@ -65,7 +67,7 @@ function removeLeftover(dataDir: string): void {
 }
 
 export function simulatedNodeFiles(dataDir: string): SimulatedNodeFiles {
-  const onDisk = { root: join(dataDir, 'kubelet'), remove: () => undefined };
+  const onDisk = { root: join(dataDir, 'kubelet'), inMemory: false, remove: () => undefined };
   if (process.platform !== 'linux' || !lstatSync(MEMORY_DIR, { throwIfNoEntry: false })?.isDirectory()) return onDisk;
   try {
     const { bavail, bsize } = statfsSync(MEMORY_DIR);
@@ -76,6 +78,7 @@ export function simulatedNodeFiles(dataDir: string): SimulatedNodeFiles {
     writeFileSync(join(dataDir, NOTE), root, { mode: 0o600 });
     return {
       root,
+      inMemory: true,
       remove: () => {
         removeInBackground(root);
         rmSync(join(dataDir, NOTE), { force: true });

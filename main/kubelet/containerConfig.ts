@@ -25,9 +25,16 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
+/** Hashes of containers of frozen pods (the informers' shared objects, which cannot change): a pod's every sync asks again. */
+const frozenHashes = new WeakMap<Container, string>();
+
 /** A stable hash of the container spec (kubecontainer.HashContainer). */
 export function hashContainer(container: Container): string {
-  return createHash('sha256').update(JSON.stringify(canonical(container))).digest('hex').slice(0, 16);
+  const known = frozenHashes.get(container);
+  if (known) return known;
+  const hash = createHash('sha256').update(JSON.stringify(canonical(container))).digest('hex').slice(0, 16);
+  if (Object.isFrozen(container)) frozenHashes.set(container, hash);
+  return hash;
 }
 
 export function containerConfig(pod: Pod, container: Container, restartCount: number, env: ReadonlyMap<string, string>, mounts: Mount[], node: NodeLimits): ContainerConfig {

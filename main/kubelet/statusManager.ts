@@ -14,6 +14,7 @@ import { KUBELET_CONDITIONS } from './podConditions.ts';
 import type { Pod, PodCondition, PodStatus } from './types.ts';
 import type { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
 import { kubeletSpans } from './journeySpans.ts';
+import { deepCopy } from '../kube/deepCopy.ts';
 
 const CONFLICT_RETRIES = 3;
 
@@ -63,7 +64,7 @@ export class StatusManager {
   }
 
   private stamp(status: PodStatus, old: PodStatus, api: PodStatus): PodStatus {
-    const stamped: PodStatus = JSON.parse(JSON.stringify(status)) as PodStatus;
+    const stamped: PodStatus = deepCopy(status);
     const now = kubeTimestamp(new Date(this.now()));
     stamped.conditions = (stamped.conditions ?? []).map((c) => {
       const previous = (old.conditions ?? []).find((o) => o.type === c.type) ?? (api.conditions ?? []).find((o) => o.type === c.type);

@@ -29,8 +29,10 @@ export class SchedulerCache {
   addOrUpdateNode(node: Node): void {
     const name = node.metadata.name ?? '';
     this.nodes.set(name, node);
-    // Allocatable may have changed: rebuild this node's info from its pods.
-    const pods = [...this.pods.values()].map((e) => e.pod).filter((p) => p.spec.nodeName === name);
+    // Allocatable may have changed: rebuild this node's info from its pods. A known node's info holds them already;
+    // looking them up among every pod of the cluster took each of 100 nodes' status updates through 10,000 pods.
+    const known = this.infos.get(name);
+    const pods = known ? known.pods : [...this.pods.values()].map((e) => e.pod).filter((p) => p.spec.nodeName === name);
     this.infos.set(name, new NodeInfo(node, pods));
     this.ordered = undefined;
   }

@@ -26,17 +26,28 @@ export class NodeInfo {
     return this.node.metadata.name ?? '';
   }
 
+  /** Where each pod (by uid) is in `pods`: every status update of a pod takes it out and puts it back. */
+  private readonly positions = new Map<string, number>();
+
   addPod(pod: Pod): void {
+    this.positions.set(pod.metadata.uid ?? '', this.pods.length);
     this.pods.push(pod);
     addResource(this.requested, podRequests(pod));
     addResource(this.nonZeroRequested, podRequests(pod, { nonZero: true }));
   }
 
-  /** Takes back a pod added before (matched by uid). */
+  /** Takes back a pod added before (matched by uid); the last pod takes its place, as framework.NodeInfo.RemovePod does. */
   removePod(pod: Pod): void {
-    const index = this.pods.findIndex((p) => p.metadata.uid === pod.metadata.uid);
-    if (index < 0) return;
-    const [removed] = this.pods.splice(index, 1);
+    const uid = pod.metadata.uid ?? '';
+    const index = this.positions.get(uid);
+    if (index === undefined) return;
+    const removed = this.pods[index]!;
+    const last = this.pods.pop()!;
+    this.positions.delete(uid);
+    if (index < this.pods.length) {
+      this.pods[index] = last;
+      this.positions.set(last.metadata.uid ?? '', index);
+    }
     addResource(this.requested, podRequests(removed), -1);
     addResource(this.nonZeroRequested, podRequests(removed, { nonZero: true }), -1);
   }

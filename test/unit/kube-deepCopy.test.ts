@@ -1,5 +1,6 @@
 // deepCopy (the API server's copy of JSON objects, in place of structuredClone) and
-// deepEqual (semantic equality, undefined fields left out).
+// deepEqual (semantic equality, undefined fields left out) and deepFreeze (the
+// watchers' shared objects).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,4 +54,18 @@ test('deepEqual treats a field set to undefined as left out, and tells arrays fr
   const changed = pod();
   changed.spec.containers[0]!.ports[0]!.containerPort = 81;
   assert.ok(!deepEqual(pod(), changed));
+});
+
+test('deepFreeze freezes everything and shares one frozen {} for every empty object', () => {
+  const fieldsV1 = { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } }, 'f:spec': { 'f:containers': { 'k:{"name":"c"}': { '.': {}, 'f:image': {} } } } };
+  const pod = deepFreeze({ metadata: { managedFields: [{ manager: 'kubectl', fieldsV1 }], annotations: {} }, spec: { containers: [{ name: 'c', args: [] as string[] }] } });
+  const labels = pod.metadata.managedFields[0]!.fieldsV1['f:metadata']['f:labels'];
+  assert.ok(Object.isFrozen(pod) && Object.isFrozen(pod.spec.containers) && Object.isFrozen(pod.spec.containers[0]!.args));
+  assert.equal(labels['.'], labels['f:app']);
+  assert.equal(labels['f:app'], pod.metadata.annotations);
+  assert.ok(Object.isFrozen(labels['f:app']));
+  assert.deepEqual(pod.metadata.managedFields[0]!.fieldsV1, { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } }, 'f:spec': { 'f:containers': { 'k:{"name":"c"}': { '.': {}, 'f:image': {} } } } });
+  assert.throws(() => {
+    (pod.metadata.annotations as Record<string, string>).x = 'y';
+  }, TypeError);
 });

@@ -144,7 +144,7 @@ export class ApiServer {
     this.denials = new DenialLog({ now });
     this.requestAuthorizer = this.denials.recording(this.authorizer);
     this.admissionDenials = new AdmissionDenials({ now });
-    // Admission's lookups only read: they get the shared, frozen objects (registry.listShared).
+    // Admission's lookups only read: they get the shared, frozen objects (registry.getShared and listShared).
     const getNamespace = (name: string) => registryFor('', 'v1', 'namespaces')!.getShared('', name);
     const webhookServices: WebhookServices = {
       definitions: () => this.catalog.definitions(),

@@ -30,10 +30,6 @@ export interface ContainerStatusContext {
 
 const time = (ms: number | undefined): string | null => (ms === undefined ? null : kubeTimestamp(new Date(ms)));
 
-function clone<T>(value: T): T {
-  return deepCopy(value);
-}
-
 export function imageId(runtimeName: string, imageRef: string): string {
   if (!imageRef) return '';
   return imageRef.includes('://') ? imageRef : `${runtimeName}://${imageRef}`;
@@ -91,10 +87,10 @@ export function convertContainerStatuses(ctx: ContainerStatusContext, previous: 
     let status: ContainerStatus = { name: container.name, state: { waiting: { reason: defaultReason } }, lastState: {}, ready: false, restartCount: 0, image: container.image, imageID: '' };
     const old = oldStatuses.get(container.name);
     if (old?.state.terminated) {
-      status = clone(old);
+      status = deepCopy(old);
     } else if (old) {
       status.restartCount = old.restartCount;
-      status.lastState = clone(old.lastState);
+      status.lastState = deepCopy(old.lastState);
     }
     statuses.set(container.name, status);
   }

@@ -30,20 +30,6 @@ export function keyIdOf(publicKey: KeyObject | string): string {
   return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('base64url');
 }
 
-/** Parsed signing keys by PEM: parsing the PEM at each signature tripled its cost (a token per pod). */
-const privateKeys = new Map<string, KeyObject>();
-
-function privateKeyOf(pem: string): KeyObject {
-  let key = privateKeys.get(pem);
-  if (!key) {
-    // One key per cluster; a process that made many (tests) starts over rather than keeping them all.
-    if (privateKeys.size >= 16) privateKeys.clear();
-    key = createPrivateKey(pem);
-    privateKeys.set(pem, key);
-  }
-  return key;
-}
-
 type Algorithm = 'RS256' | 'ES256';
 
 /** The JWS algorithm a key signs with; undefined for a key neither takes (a token naming one is refused, not checked with another kind of key). */
@@ -62,16 +48,20 @@ const webCryptoAlgorithms = {
   ES256: { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' },
 } as const;
 
-/** The signing keys as WebCrypto keys, by PEM, with their algorithm. */
+/**
+ * The signing keys as WebCrypto keys with their algorithm, by PEM: parsing the
+ * PEM at each signature tripled its cost (a token per pod).
+ */
 const signingKeys = new Map<string, Promise<{ alg: Algorithm; key: webcrypto.CryptoKey }>>();
 
 function signingKeyOf(pem: string): Promise<{ alg: Algorithm; key: webcrypto.CryptoKey }> {
   let entry = signingKeys.get(pem);
   if (!entry) {
-    const parsed = privateKeyOf(pem);
+    const parsed = createPrivateKey(pem);
     const alg = algorithmOf(parsed);
     if (!alg) throw new JwtError(`no JWS algorithm for a ${String(parsed.asymmetricKeyType)} key`);
     entry = webcrypto.subtle.importKey('pkcs8', parsed.export({ type: 'pkcs8', format: 'der' }), webCryptoAlgorithms[alg], false, ['sign']).then((key) => ({ alg, key }));
+    // One key per cluster; a process that made many (tests) starts over rather than keeping them all.
     if (signingKeys.size >= 16) signingKeys.clear();
     signingKeys.set(pem, entry);
   }

@@ -23,6 +23,7 @@ import { validateMetadata, validateMetadataUpdate } from './metadataValidation.t
 import type { RequestJourney } from '../../kube/trace/requestJourney.ts';
 import { deepFreeze } from '../../kube/deepFreeze.ts';
 import { deepCopy } from '../../kube/deepCopy.ts';
+import { getIfExists } from '../storedObject.ts';
 
 export interface WriteContext {
   user: UserInfo;
@@ -191,14 +192,23 @@ export class ResourceRegistry {
 
   /**
    * A stored object in the served version that its caller may change: a copy
-   * of the object watchers are handed (a third of what parsing the text again
-   * costs). While this resource is watched, the store hands the watchers, its
-   * gets and the write's own answer the same KeyValue, so a write's answer
-   * decodes once what its watchers then share; unwatched, it is decoded.
+   * of the object watchers were handed when there is one (a third of what
+   * parsing the text again costs; the store hands its watchers and its gets
+   * the same KeyValue), else decoded.
    */
   private decodeCopy(kv: KeyValue): KubeObject {
-    const view = this.watchViews.get(kv) ?? (this.watches.size > 0 ? this.watchView(kv) : undefined);
+    const view = this.watchViews.get(kv);
     return view ? deepCopy(view) : this.decode(kv);
+  }
+
+  /**
+   * A write's answer. The store's watch event for the write carries the same
+   * KeyValue, so while the resource is watched the answer decodes the object
+   * the watchers will then share, and copies it.
+   */
+  private async written(kv: KeyValue): Promise<KubeObject> {
+    if (this.def.storage?.convert || this.watches.size === 0) return this.servedOne(kv);
+    return deepCopy(this.watchView(kv));
   }
 
   /** Stored objects in the served version; a conversion webhook gets one call for all that are stored in another version. */
@@ -290,12 +300,7 @@ export class ResourceRegistry {
 
   /** One object as listShared gives them (shared and frozen), or undefined when there is none. */
   async getShared(namespace: string, name: string): Promise<KubeObject | undefined> {
-    if (this.def.storage?.convert) {
-      return this.get(namespace, name).catch((err) => {
-        if (err instanceof StatusError && err.code === 404) return undefined;
-        throw err;
-      });
-    }
+    if (this.def.storage?.convert) return getIfExists(this, namespace, name);
     const { kv } = await this.deps.store.get(this.key(namespace, name)).catch((e) => {
       throw this.storeError(e, name);
     });
@@ -535,7 +540,7 @@ export class ResourceRegistry {
       try {
         const kv = await this.deps.store.create(key, await this.encode(obj));
         writing?.end({ attributes: { revision: kv.modRevision, resourceVersion: String(kv.modRevision) } });
-        return this.servedOne(kv);
+        return this.written(kv);
       } catch (err) {
         writing?.fail(err);
         // A generated name that collided gets another suffix, as Kubernetes retries.
@@ -584,9 +589,9 @@ export class ResourceRegistry {
       try {
         if (this.shouldDeleteDuringUpdate(updated, current)) {
           const deleted = await this.deps.store.delete(key, kv.modRevision);
-          return this.servedOne(deleted);
+          return this.written(deleted);
         }
-        return this.servedOne(await this.deps.store.update(key, await this.encode(updated), kv.modRevision));
+        return this.written(await this.deps.store.update(key, await this.encode(updated), kv.modRevision));
       } catch (err) {
         if (isStoreError(err, 'Conflict') && (!requestedVersion || options.unconditional) && attempt < maxConflictRetries) continue;
         if (isStoreError(err, 'Conflict')) throw errors.staleObject(this.groupResource, name);
@@ -668,7 +673,7 @@ export class ResourceRegistry {
       if (!kv) throw this.notFound(name);
       const updated = mutate(await this.servedOne(kv));
       try {
-        return this.servedOne(await this.deps.store.update(key, await this.encode(updated), kv.modRevision));
+        return this.written(await this.deps.store.update(key, await this.encode(updated), kv.modRevision));
       } catch (err) {
         if (isStoreError(err, 'Conflict') && attempt < maxConflictRetries) continue;
         throw this.storeError(err, name);
@@ -702,10 +707,10 @@ export class ResourceRegistry {
         if (marked) {
           if (ctx.dryRun || deepEqual(marked, current)) return { object: marked, deleted: false };
           const kvAfter = await this.deps.store.update(key, await this.encode(marked), kv.modRevision);
-          return { object: await this.servedOne(kvAfter), deleted: false };
+          return { object: await this.written(kvAfter), deleted: false };
         }
         if (ctx.dryRun) return { object: current, deleted: true };
-        return { object: await this.servedOne(await this.deps.store.delete(key, kv.modRevision)), deleted: true };
+        return { object: await this.written(await this.deps.store.delete(key, kv.modRevision)), deleted: true };
       } catch (err) {
         if (isStoreError(err, 'Conflict') && attempt < maxConflictRetries) continue;
         if (isStoreError(err, 'KeyNotFound')) throw this.notFound(name);

@@ -72,7 +72,7 @@ export function simulatedKubelet(ctx: KubeletContext, ips: IpAllocator, node: st
     ...common(ctx, node, { ...capacityLabels(capacity), ...(controlPlane ? { [LABEL_NODE_ROLE]: ROLE_CONTROL_PLANE } : {}) }, ctx.simulatedRoot ? join(ctx.simulatedRoot, node) : undefined),
     runtime,
     providerID: `podlab://simulated/${ctx.cluster}/${node}`,
-    filesInMemory: ctx.simulatedRoot !== undefined && ctx.simulatedFilesInMemory === true,
+    filesInMemory: ctx.simulatedFilesInMemory === true,
     nodeAddress: async () => nodeIp,
   });
 }

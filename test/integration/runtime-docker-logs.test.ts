@@ -3,8 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { LogLine } from '../../main/runtime/runtime.ts';
-import { collect, createDockerFixture, eventually, runPod, type DockerFixture } from './runtime-docker-fixture.ts';
+import { containerLogs } from '../../main/runtime/docker/logs.ts';
+import { LABEL_CLUSTER, type LogLine } from '../../main/runtime/runtime.ts';
+import { collect, createDockerFixture, eventually, runPod, TEST_LABELS, type DockerFixture } from './runtime-docker-fixture.ts';
 
 describe('Docker runtime: logs', () => {
   let fixture: DockerFixture;
@@ -71,6 +72,24 @@ describe('Docker runtime: logs', () => {
     ]);
     const lines = await collect(fixture.runtime.logs(containerIds[0]!, { follow: true }));
     assert.deepEqual(lines.map((l) => l.line), ['tick 1', 'tick 2', 'tick 3', 'tick 4']);
+  });
+
+  test('a follow across log rotations hands out no line twice (Docker 20.10 goes back in the file when it rotates)', async () => {
+    // A container of the cluster (so cleanup removes it) writing 20,000 lines of ~70 bytes, its log rotating every 100 KB.
+    // Short pauses let the follow keep up: a follow more than max-file files behind loses lines on any engine.
+    const container = await fixture.docker.createContainer({
+      Image: 'busybox:latest',
+      Cmd: ['sh', '-c', 'i=0; while [ $i -lt 20000 ]; do echo "n $i padding to make the line about seventy bytes long"; i=$((i+1)); [ $((i % 200)) -eq 0 ] && usleep 2000; done; true'],
+      Labels: { ...TEST_LABELS, [LABEL_CLUSTER]: fixture.cluster },
+      HostConfig: { NetworkMode: 'none', LogConfig: { Type: 'json-file', Config: { 'max-size': '100k', 'max-file': '5' } } },
+    });
+    await container.start();
+    const lines = await collect(containerLogs(fixture.docker, container.id, { follow: true }));
+    const numbers = lines.filter((l) => l.line.startsWith('n ')).map((l) => Number(l.line.split(' ')[1]));
+    const backwards = numbers.filter((n, i) => i > 0 && n <= numbers[i - 1]!).length;
+    assert.equal(backwards, 0, `${backwards} of ${numbers.length} lines went back`);
+    // Past the first rotation (~1,400 lines), where the repeats began.
+    assert.ok(numbers.at(-1)! > 5000, `the follow ended at line ${numbers.at(-1)}`);
   });
 
   test('following stops cleanly when its signal aborts', async () => {

@@ -7,6 +7,7 @@ import type Docker from 'dockerode';
 import { Readable } from 'node:stream';
 import type { LogLine, LogOptions, OutputStream } from '../runtime.ts';
 import { engineCall } from './engine.ts';
+import { FollowOrder } from './followOrder.ts';
 import { readFrames } from './frames.ts';
 
 const NEWLINE = 0x0a;
@@ -27,6 +28,8 @@ export async function* containerLogs(docker: Docker, containerId: string, option
   const source = Buffer.isBuffer(answer) ? Readable.from([answer]) : (answer as Readable);
 
   const partial: Record<OutputStream, Buffer> = { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) };
+  // Per stream: the engine reads stdout and stderr apart, so only within one do timestamps never go back.
+  const order: Record<OutputStream, FollowOrder> | undefined = options.follow ? { stdout: new FollowOrder(), stderr: new FollowOrder() } : undefined;
   // Ends the read below even when the aborted request leaves the response open.
   const stop = () => source.destroy();
   options.signal?.addEventListener('abort', stop, { once: true });
@@ -35,7 +38,8 @@ export async function* containerLogs(docker: Docker, containerId: string, option
       let buffer = Buffer.concat([partial[frame.stream], continuation(frame.data, partial[frame.stream].length > 0, tty)]);
       let end: number;
       while ((end = buffer.indexOf(NEWLINE)) >= 0) {
-        yield toLogLine(frame.stream, buffer.subarray(0, end), tty);
+        const line = toLogLine(frame.stream, buffer.subarray(0, end), tty);
+        if (!order || order[frame.stream].isNew(line.timestamp, line.line)) yield line;
         buffer = buffer.subarray(end + 1);
       }
       partial[frame.stream] = buffer;

@@ -39,7 +39,7 @@ async function main() {
   const { binary, reason } = startableElectron();
   if (!binary) return browserMode(reason);
   // The same small young generation as the podlab command (bin/podlab.cjs says why).
-  const child = spawn(binary, ['--js-flags=--max-semi-space-size=16', root], { cwd: root, stdio: 'inherit' });
+  const child = spawn(binary, ['--js-flags=--max-semi-space-size=32', root], { cwd: root, stdio: 'inherit' });
   let started = false;
   child.once('spawn', () => (started = true));
   child.once('error', (err) => {

@@ -38,7 +38,7 @@ async function main() {
   ensureBuilt({ ui: 'stale' });
   const { binary, reason } = startableElectron();
   if (!binary) return browserMode(reason);
-  // The same small young generation as the podlab command (bin/podlab.cjs says why).
+  // The same young generation as the podlab command (bin/podlab.cjs says why).
   const child = spawn(binary, ['--js-flags=--max-semi-space-size=32', root], { cwd: root, stdio: 'inherit' });
   let started = false;
   child.once('spawn', () => (started = true));

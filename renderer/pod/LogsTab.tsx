@@ -9,6 +9,7 @@ import { ContainerPicker } from '../components/ContainerPicker.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { Terminal, type TerminalHandle } from '../components/Terminal.tsx';
 import { useClusterStatus } from '../hooks/useClusterStatus.ts';
+import { RecentText } from './recentText.ts';
 
 const downloadLimitChars = 8 * 1024 * 1024;
 
@@ -22,7 +23,7 @@ export function LogsTab({ pod, tailLines, defaultTimestamps }: { pod: PodView; t
   const [error, setError] = useState<BridgeErrorInfo>();
   const [ended, setEnded] = useState(false);
   const handle = useRef<TerminalHandle>(undefined);
-  const text = useRef('');
+  const text = useRef(new RecentText(downloadLimitChars));
   const status = useClusterStatus();
   const namespace = pod.metadata.namespace ?? 'default';
   const name = pod.metadata.name ?? '';
@@ -32,7 +33,7 @@ export function LogsTab({ pod, tailLines, defaultTimestamps }: { pod: PodView; t
     if (!terminal) return;
     const bridge = requireBridge();
     terminal.term.reset();
-    text.current = '';
+    text.current.clear();
     setError(undefined);
     setEnded(false);
     let streamId: string | undefined;
@@ -45,9 +46,8 @@ export function LogsTab({ pod, tailLines, defaultTimestamps }: { pod: PodView; t
         if (stopped) return void bridge.call('logs.stop', { streamId });
         unsubscribe = bridge.stream('logs', streamId, (event) => {
           if (event.data) {
-            text.current += event.data;
             // Download keeps the last 8 MiB: a log followed for hours must not grow the page without bound.
-            if (text.current.length > downloadLimitChars) text.current = text.current.slice(text.current.indexOf('\n', text.current.length - downloadLimitChars) + 1);
+            text.current.append(event.data);
             terminal.term.write(event.data);
           }
           if (event.notice) terminal.term.write(`\x1b[2;36m── ${event.notice} ──\x1b[0m\r\n`);
@@ -68,7 +68,7 @@ export function LogsTab({ pod, tailLines, defaultTimestamps }: { pod: PodView; t
 
   // For more than the last 8 MiB, `kubectl logs` gives the whole log.
   const download = () => {
-    const url = URL.createObjectURL(new Blob([text.current], { type: 'text/plain' }));
+    const url = URL.createObjectURL(new Blob([text.current.text()], { type: 'text/plain' }));
     const a = document.createElement('a');
     a.href = url;
     a.download = `${name}-${container}${previous ? '-previous' : ''}.log`;

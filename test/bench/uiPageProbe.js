@@ -34,6 +34,7 @@
     fedLines: 0,
     terminal: undefined,
     injected: new WeakSet(),
+    logMessages: [],
   };
   window.__podlabBench = probe;
 
@@ -69,7 +70,10 @@
         } else if (data.startsWith('{"id"') && data.includes('"streamId"')) {
           const streamId = JSON.parse(data).result?.streamId;
           if (streamId) probe.logStreamIds.push(streamId);
-        } else if (data.startsWith('{"event":"logs"') && !probe.injected.has(event)) {
+        } else if (data.startsWith('{"event":"logs"')) {
+          // Kept as they came, parsed only when asked for (numberedLinesReceived): no work added while measuring.
+          probe.logMessages.push(data);
+          if (probe.injected.has(event)) return;
           const lines = countLines(JSON.parse(data).payload?.data ?? '');
           probe.serverLogLines += lines;
           probe.serverLogArrivals.push([Date.now(), lines]);
@@ -184,8 +188,8 @@
     return numbered(text);
   };
 
-  /** Every line the Logs tab received: it keeps the whole log as text (its `text` ref) for Download. */
-  probe.numberedLinesReceived = () => numbered(logsTabRef((v) => typeof v === 'string') ?? '');
+  /** Every line that reached the Logs tab's stream, injected or from the server. */
+  probe.numberedLinesReceived = () => numbered(probe.logMessages.map((data) => JSON.parse(data).payload?.data ?? '').join(''));
 
   /** Counts DOM changes under `selector` until the returned function is called: proof that a view really updated. */
   probe.countMutations = (selector) => {

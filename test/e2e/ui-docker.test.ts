@@ -8,6 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { nav, openBrowserMode, podRow, screenshot, terminalText, type BrowserModeSession } from './browserMode.ts';
@@ -102,7 +103,7 @@ test("the pod's Overview tells its life so far: scheduled, sandbox, image, conta
   await screenshot(page, 'docker-hello-overview');
 });
 
-test("the pod's log terminal shows the server's lines as requests arrive", async () => {
+test("the pod's log terminal shows the server's lines as requests arrive, and Download saves them", async () => {
   await page.getByRole('tab', { name: 'Logs' }).click();
   await eventually('the first lines of the log', async () => /response:200/.test(await terminalText(page, 'Log output')));
   const visit = `visit-${randomBytes(3).toString('hex')}`;
@@ -111,6 +112,9 @@ test("the pod's log terminal shows the server's lines as requests arrive", async
   const shown = await eventually(`url:/${visit}-... in the log`, async () => (await terminalText(page, 'Log output')).match(new RegExp(`url:/${visit}-\\d`))?.[0], 15_000);
   await screenshot(page, 'docker-hello-logs');
   assert.ok(shown);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+  assert.match(download.suggestedFilename(), new RegExp(`^${helloPod}-web\\.log$`));
+  assert.ok(readFileSync(await download.path(), 'utf8').includes(shown), `the downloaded log holds ${shown}`);
 });
 
 test('its Probes tab shows the readiness checks that succeeded, live', async () => {

@@ -188,8 +188,15 @@
     return numbered(text);
   };
 
-  /** Every line that reached the Logs tab's stream, injected or from the server. */
-  probe.numberedLinesReceived = () => numbered(probe.logMessages.map((data) => JSON.parse(data).payload?.data ?? '').join(''));
+  /**
+   * Every line that reached the Logs tab's stream, injected or from the server. The kept messages are let go
+   * once counted, so that the page's heap measured after is the app's alone.
+   */
+  probe.numberedLinesReceived = () => {
+    const found = numbered(probe.logMessages.map((data) => JSON.parse(data).payload?.data ?? '').join(''));
+    probe.logMessages = [];
+    return found;
+  };
 
   /** Counts DOM changes under `selector` until the returned function is called: proof that a view really updated. */
   probe.countMutations = (selector) => {

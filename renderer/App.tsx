@@ -9,6 +9,7 @@ import { StatusBar } from './components/StatusBar.tsx';
 import { ClusterStatusContext } from './hooks/useClusterStatus.ts';
 import { useWatch } from './hooks/useWatch.ts';
 import { resources } from './resourceTypes.ts';
+import { ApplyView } from './views/ApplyView.tsx';
 import { ClusterView } from './views/ClusterView.tsx';
 import { DebuggerView } from './views/DebuggerView.tsx';
 import { EventsView } from './views/EventsView.tsx';
@@ -22,9 +23,6 @@ import { SettingsView } from './views/SettingsView.tsx';
 import { StartupScreen } from './views/StartupScreen.tsx';
 import { WorkloadsView } from './views/WorkloadsView.tsx';
 import type { ConnectionState } from './wsTransport.ts';
-import { lazyComponent } from './lazyComponent.tsx';
-
-const ApplyView = lazyComponent(() => import('./views/ApplyView.tsx').then((m) => m.ApplyView), 'YAML editor');
 
 const views = ['Pods', 'Workloads', 'Debugger', 'Resources', 'Problems', 'Cluster', 'Events', 'Apply YAML', 'Samples', 'Settings'] as const;
 type View = (typeof views)[number];

@@ -10,15 +10,13 @@ import { EventsTable } from '../components/EventsTable.tsx';
 import { useNow } from '../hooks/useNow.ts';
 import { useWatch } from '../hooks/useWatch.ts';
 import { DeletePanel } from './DeletePanel.tsx';
+import { EditPanel } from './EditPanel.tsx';
 import { kindTitle, resolveKind } from './kindTitle.ts';
 import type { ResourceLocation } from './location.ts';
 import { ObjectYaml } from './ObjectYaml.tsx';
 import { Relations } from './Relations.tsx';
 import { shownCell, shownColumns } from './tableColumns.ts';
 import { useServerTable } from './useServerTable.ts';
-import { lazyComponent } from '../lazyComponent.tsx';
-
-const EditPanel = lazyComponent(() => import('./EditPanel.tsx').then((m) => m.EditPanel), 'editor');
 
 const tabs = ['YAML', 'Events', 'Relations', 'Edit'] as const;
 type Tab = (typeof tabs)[number];

@@ -11,15 +11,13 @@ import { EventsTable } from '../components/EventsTable.tsx';
 import { StatusText } from '../components/StatusText.tsx';
 import { useNow } from '../hooks/useNow.ts';
 import { useWatch } from '../hooks/useWatch.ts';
+import { LogsTab } from '../pod/LogsTab.tsx';
 import { Overview } from '../pod/Overview.tsx';
 import { ProbesTab } from '../pod/ProbesTab.tsx';
+import { ShellTab } from '../pod/ShellTab.tsx';
+import { YamlTab } from '../pod/YamlTab.tsx';
 import { resources } from '../resourceTypes.ts';
 import { DebuggerPanel } from './DebuggerPanel.tsx';
-import { lazyComponent } from '../lazyComponent.tsx';
-
-const LogsTab = lazyComponent(() => import('../pod/LogsTab.tsx').then((m) => m.LogsTab), 'log terminal');
-const ShellTab = lazyComponent(() => import('../pod/ShellTab.tsx').then((m) => m.ShellTab), 'shell terminal');
-const YamlTab = lazyComponent(() => import('../pod/YamlTab.tsx').then((m) => m.YamlTab), 'YAML editor');
 
 const tabs = ['Overview', 'Probes', 'Events', 'YAML', 'Logs', 'Shell', 'Debug'] as const;
 export type PodTab = (typeof tabs)[number];

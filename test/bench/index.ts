@@ -221,7 +221,7 @@ async function main(): Promise<void> {
       ...(launch.ok
         ? [
             `| existing cluster, the window's stand-in: launch of \`podlab ui\` → its pod shown Running (${launch.value.runs} launches) | ${row(launch.value.livePodsMs)} | 1.5 s: ${verdict(launch.value.livePodsMs.p50 <= 1500)} (p50) |`,
-            `| same: launch → UI URL printed / → page loaded | ${row(launch.value.urlMs)} / ${row(launch.value.pageLoadedMs)} | |`,
+            `| same: launch → UI URL printed; → the page's load event | ${row(launch.value.urlMs)}; ${row(launch.value.pageLoadedMs)} | |`,
           ]
         : failed("existing cluster, the window's stand-in", launch)),
       '',

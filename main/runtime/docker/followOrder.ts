@@ -24,7 +24,7 @@ export class FollowOrder {
   /** Whether this line is new (and then counts it as handed out). */
   isNew(timestamp: string, line: string): boolean {
     if (!TIMESTAMP.test(timestamp)) return true;
-    const at = comparable(timestamp);
+    const at = comparableTimestamp(timestamp);
     if (at > this.last) {
       this.last = at;
       this.linesAtLast = [line];
@@ -36,8 +36,8 @@ export class FollowOrder {
   }
 }
 
-/** Nine fraction digits, so that text order is time order (Go's RFC 3339 trims trailing zeros). */
-function comparable(timestamp: string): string {
+/** Nine fraction digits, so that text order is time order (Go's RFC 3339 trims trailing zeros); logs.ts picks where to follow again from with it. */
+export function comparableTimestamp(timestamp: string): string {
   const dot = timestamp.indexOf('.');
   if (dot < 0) return `${timestamp.slice(0, -1)}.000000000Z`;
   const fraction = timestamp.slice(dot + 1, -1);

@@ -7,7 +7,7 @@ import type Docker from 'dockerode';
 import { Readable } from 'node:stream';
 import type { LogLine, LogOptions, OutputStream } from '../runtime.ts';
 import { engineCall } from './engine.ts';
-import { FollowOrder } from './followOrder.ts';
+import { comparableTimestamp, FollowOrder } from './followOrder.ts';
 import { readFrames } from './frames.ts';
 
 const NEWLINE = 0x0a;
@@ -21,34 +21,99 @@ export async function* containerLogs(docker: Docker, containerId: string, option
   // Fractional seconds: the engine compares at nanosecond precision.
   if (options.since) query.since = (options.since.getTime() / 1000).toFixed(3);
   if (options.signal) query.abortSignal = options.signal;
+  if (!options.follow) {
+    yield* readLogs(container, containerId, tty, query, options.signal);
+    return;
+  }
+  // Per stream: the engine reads stdout and stderr apart, so only within one do timestamps never go back.
+  const order: Record<OutputStream, FollowOrder> = { stdout: new FollowOrder(), stderr: new FollowOrder() };
+  for (let first = true; ; first = false) {
+    let lost = false;
+    const last: Partial<Record<OutputStream, string>> = {};
+    let handedOut = 0;
+    try {
+      for await (const line of readLogs(container, containerId, tty, { ...query, follow: true }, options.signal)) {
+        if (line.timestamp === ENGINE_LOST_FILE) lost = true;
+        else if (!order[line.stream].isNew(line.timestamp, line.line)) continue;
+        else {
+          last[line.stream] = line.timestamp;
+          handedOut += 1;
+        }
+        yield line;
+      }
+    } catch (error) {
+      // Following again is best effort: a container removed meanwhile ends the follow, as it would have ended it.
+      if (first) throw error;
+      return;
+    }
+    // Docker 20.10 ends a follow that fell more than max-file files behind (the file it read was rotated away),
+    // with "Error grabbing logs" in the stream, while the container runs on: follow again from the last lines
+    // handed out, as long as each follow brought new ones (what was rotated away meanwhile is lost, as the
+    // message says). A follow of a container that has exited meanwhile hands out the rest and ends.
+    if (options.signal?.aborted) return;
+    const from = earliest(last.stdout, last.stderr);
+    if (from) {
+      delete query.tail;
+      query.since = sinceOf(from);
+    }
+    if (!lost || handedOut === 0) {
+      // The engine can end a follow that lags when the container exits, before it has read the file to its end:
+      // what is left is read once more without following.
+      try {
+        for await (const line of readLogs(container, containerId, tty, { ...query, follow: false }, options.signal)) {
+          if (line.timestamp !== ENGINE_LOST_FILE && order[line.stream].isNew(line.timestamp, line.line)) yield line;
+        }
+      } catch {
+        // Best effort as well: the container may be gone already.
+      }
+      return;
+    }
+  }
+}
+
+/** The first word of what the engine writes into the stream when it lost the file it followed ("Error grabbing logs: ..."). */
+const ENGINE_LOST_FILE = 'Error';
+
+/** The earlier of two streams' last timestamps: following again from it misses neither stream's next line. */
+function earliest(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a || !b) return a ?? b;
+  return comparableTimestamp(a) <= comparableTimestamp(b) ? a : b;
+}
+
+/** An RFC 3339 timestamp as the engine's `since`: Unix seconds with all nine fraction digits. */
+function sinceOf(timestamp: string): string {
+  const dot = timestamp.indexOf('.');
+  const seconds = Date.parse(`${timestamp.slice(0, dot < 0 ? timestamp.length - 1 : dot)}Z`) / 1000;
+  const fraction = dot < 0 ? '' : timestamp.slice(dot + 1, -1);
+  return `${seconds}.${fraction.padEnd(9, '0')}`;
+}
+
+async function* readLogs(container: Docker.Container, containerId: string, tty: boolean, query: Docker.ContainerLogsOptions, signal?: AbortSignal): AsyncGenerator<LogLine> {
   // dockerode answers a Buffer without follow and a live stream with it.
   const answer = await engineCall<Buffer | NodeJS.ReadableStream>(`logs of ${containerId}`, () =>
-    options.follow ? container.logs({ ...query, follow: true }) : container.logs({ ...query, follow: false }),
+    query.follow ? container.logs({ ...query, follow: true }) : container.logs({ ...query, follow: false }),
   );
   const source = Buffer.isBuffer(answer) ? Readable.from([answer]) : (answer as Readable);
 
   const partial: Record<OutputStream, Buffer> = { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) };
-  // Per stream: the engine reads stdout and stderr apart, so only within one do timestamps never go back.
-  const order: Record<OutputStream, FollowOrder> | undefined = options.follow ? { stdout: new FollowOrder(), stderr: new FollowOrder() } : undefined;
   // Ends the read below even when the aborted request leaves the response open.
   const stop = () => source.destroy();
-  options.signal?.addEventListener('abort', stop, { once: true });
+  signal?.addEventListener('abort', stop, { once: true });
   try {
     for await (const frame of readFrames(source, tty)) {
       let buffer = Buffer.concat([partial[frame.stream], continuation(frame.data, partial[frame.stream].length > 0, tty)]);
       let end: number;
       while ((end = buffer.indexOf(NEWLINE)) >= 0) {
-        const line = toLogLine(frame.stream, buffer.subarray(0, end), tty);
-        if (!order || order[frame.stream].isNew(line.timestamp, line.line)) yield line;
+        yield toLogLine(frame.stream, buffer.subarray(0, end), tty);
         buffer = buffer.subarray(end + 1);
       }
       partial[frame.stream] = buffer;
     }
   } catch (error) {
-    if (options.signal?.aborted) return;
+    if (signal?.aborted) return;
     throw error;
   } finally {
-    options.signal?.removeEventListener('abort', stop);
+    signal?.removeEventListener('abort', stop);
     source.destroy();
   }
   // A last line without its newline (the process exited mid-line).

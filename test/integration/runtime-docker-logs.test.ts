@@ -74,36 +74,34 @@ describe('Docker runtime: logs', () => {
     assert.deepEqual(lines.map((l) => l.line), ['tick 1', 'tick 2', 'tick 3', 'tick 4']);
   });
 
-  test('a follow across log rotations hands out no line twice (Docker 20.10 goes back in the file when it rotates)', async () => {
-    // A container of the cluster (so cleanup removes it) writing 20,000 lines of ~70 bytes, its log rotating every 100 KB.
-    // Short pauses let the follow keep up: a follow more than max-file files behind loses lines on any engine.
+  /**
+   * Follows a container of the cluster (so cleanup removes it) writing 20,000 numbered lines of ~70 bytes, its
+   * json-file log rotating at `maxSize`; answers the numbers the follow handed out and how many went back.
+   */
+  async function followThroughRotations(maxSize: string, maxFile: string, pause: string): Promise<{ numbers: number[]; backwards: number }> {
     const container = await fixture.docker.createContainer({
       Image: 'busybox:latest',
-      Cmd: ['sh', '-c', 'i=0; while [ $i -lt 20000 ]; do echo "n $i padding to make the line about seventy bytes long"; i=$((i+1)); [ $((i % 200)) -eq 0 ] && usleep 2000; done; true'],
+      Cmd: ['sh', '-c', `i=0; while [ $i -lt 20000 ]; do echo "n $i padding to make the line about seventy bytes long"; i=$((i+1)); ${pause} done; true`],
       Labels: { ...TEST_LABELS, [LABEL_CLUSTER]: fixture.cluster },
-      HostConfig: { NetworkMode: 'none', LogConfig: { Type: 'json-file', Config: { 'max-size': '100k', 'max-file': '5' } } },
+      HostConfig: { NetworkMode: 'none', LogConfig: { Type: 'json-file', Config: { 'max-size': maxSize, 'max-file': maxFile } } },
     });
     await container.start();
     const lines = await collect(containerLogs(fixture.docker, container.id, { follow: true }));
     const numbers = lines.filter((l) => l.line.startsWith('n ')).map((l) => Number(l.line.split(' ')[1]));
-    const backwards = numbers.filter((n, i) => i > 0 && n <= numbers[i - 1]!).length;
+    return { numbers, backwards: numbers.filter((n, i) => i > 0 && n <= numbers[i - 1]!).length };
+  }
+
+  test('a follow across log rotations hands out no line twice (Docker 20.10 goes back in the file when it rotates)', async () => {
+    // 100 KB files, and short pauses that let the follow keep up.
+    const { numbers, backwards } = await followThroughRotations('100k', '5', '[ $((i % 200)) -eq 0 ] && usleep 2000;');
     assert.equal(backwards, 0, `${backwards} of ${numbers.length} lines went back`);
     // Past the first rotation (~1,400 lines), where the repeats began.
     assert.ok(numbers.at(-1)! > 5000, `the follow ended at line ${numbers.at(-1)}`);
   });
 
   test('a follow the engine ends when its file was rotated away goes on from its last line to the end', async () => {
-    // Files of 10 KB, two kept, and no pauses: the follow falls behind and Docker 20.10 ends it with "Error grabbing logs".
-    const container = await fixture.docker.createContainer({
-      Image: 'busybox:latest',
-      Cmd: ['sh', '-c', 'i=0; while [ $i -lt 20000 ]; do echo "n $i padding to make the line about seventy bytes long"; i=$((i+1)); done'],
-      Labels: { ...TEST_LABELS, [LABEL_CLUSTER]: fixture.cluster },
-      HostConfig: { NetworkMode: 'none', LogConfig: { Type: 'json-file', Config: { 'max-size': '10k', 'max-file': '2' } } },
-    });
-    await container.start();
-    const lines = await collect(containerLogs(fixture.docker, container.id, { follow: true }));
-    const numbers = lines.filter((l) => l.line.startsWith('n ')).map((l) => Number(l.line.split(' ')[1]));
-    const backwards = numbers.filter((n, i) => i > 0 && n <= numbers[i - 1]!).length;
+    // 10 KB files, two kept, and no pauses: the follow falls behind and Docker 20.10 ends it with "Error grabbing logs".
+    const { numbers, backwards } = await followThroughRotations('10k', '2', '');
     assert.equal(backwards, 0, `${backwards} of ${numbers.length} lines went back`);
     // Lines rotated away while it was behind are lost (the engine says so in the stream); the end is not.
     assert.equal(numbers.at(-1), 19_999, `the follow ended at line ${numbers.at(-1)}`);

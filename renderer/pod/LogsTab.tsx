@@ -23,7 +23,8 @@ export function LogsTab({ pod, tailLines, defaultTimestamps }: { pod: PodView; t
   const [error, setError] = useState<BridgeErrorInfo>();
   const [ended, setEnded] = useState(false);
   const handle = useRef<TerminalHandle>(undefined);
-  const text = useRef(new RecentText(downloadLimitChars));
+  // One per tab, made once (not on every render).
+  const [text] = useState(() => new RecentText(downloadLimitChars));
   const status = useClusterStatus();
   const namespace = pod.metadata.namespace ?? 'default';
   const name = pod.metadata.name ?? '';
@@ -33,7 +34,7 @@ export function LogsTab({ pod, tailLines, defaultTimestamps }: { pod: PodView; t
     if (!terminal) return;
     const bridge = requireBridge();
     terminal.term.reset();
-    text.current.clear();
+    text.clear();
     setError(undefined);
     setEnded(false);
     let streamId: string | undefined;
@@ -47,7 +48,7 @@ export function LogsTab({ pod, tailLines, defaultTimestamps }: { pod: PodView; t
         unsubscribe = bridge.stream('logs', streamId, (event) => {
           if (event.data) {
             // Download keeps the last 8 MiB: a log followed for hours must not grow the page without bound.
-            text.current.append(event.data);
+            text.append(event.data);
             terminal.term.write(event.data);
           }
           if (event.notice) terminal.term.write(`\x1b[2;36m── ${event.notice} ──\x1b[0m\r\n`);
@@ -64,11 +65,11 @@ export function LogsTab({ pod, tailLines, defaultTimestamps }: { pod: PodView; t
       unsubscribe?.();
       if (streamId) void bridge.call('logs.stop', { streamId }).catch(() => undefined);
     };
-  }, [namespace, name, container, follow, previous, timestamps, tailLines]);
+  }, [namespace, name, container, follow, previous, timestamps, tailLines, text]);
 
   // For more than the last 8 MiB, `kubectl logs` gives the whole log.
   const download = () => {
-    const url = URL.createObjectURL(new Blob([text.current.text()], { type: 'text/plain' }));
+    const url = URL.createObjectURL(new Blob([text.text()], { type: 'text/plain' }));
     const a = document.createElement('a');
     a.href = url;
     a.download = `${name}-${container}${previous ? '-previous' : ''}.log`;

@@ -17,8 +17,9 @@ import { rawRequest, targetFromKubeconfig } from '../helpers/apiClient.ts';
 import { freeSubnet, removeClusterObjects } from '../helpers/dockerCluster.ts';
 import { removeDir, startPodlab, startPodlabUi, tempDir } from '../helpers/podlabProcess.ts';
 import { launchChromium, podRow } from '../e2e/browserMode.ts';
-import { sleep, stats, type Stats } from './measures.ts';
+import { stats, type Stats } from './measures.ts';
 import { benchPod } from './podManifest.ts';
+import { PodWatch } from './podWatch.ts';
 
 export interface UiLaunchResult {
   runs: number;
@@ -44,14 +45,13 @@ async function existingCluster(home: string, cluster: string): Promise<void> {
   const serve = await startPodlab(['--name', cluster, '--runtime', 'docker', '--nodes', '2'], dataDir, home);
   try {
     const api = targetFromKubeconfig(serve.kubeconfig);
-    const created = await rawRequest(api, 'POST', '/api/v1/namespaces/default/pods', JSON.stringify(benchPod(POD, { imagePullPolicy: 'IfNotPresent' })));
-    if (created.status !== 201) throw new Error(`creating the pod failed (${created.status}): ${created.body}`);
-    const deadline = performance.now() + 120_000;
-    for (;;) {
-      const res = await rawRequest(api, 'GET', `/api/v1/namespaces/default/pods/${POD}`);
-      if ((res.json() as { status?: { phase?: string } }).status?.phase === 'Running') break;
-      if (performance.now() > deadline) throw new Error(`pod ${POD} not Running within 120 s: ${res.body}`);
-      await sleep(200);
+    const watch = await PodWatch.start(api);
+    try {
+      const created = await rawRequest(api, 'POST', '/api/v1/namespaces/default/pods', JSON.stringify(benchPod(POD, { imagePullPolicy: 'IfNotPresent' })));
+      if (created.status !== 201) throw new Error(`creating the pod failed (${created.status}): ${created.body}`);
+      await watch.until(`${POD} Running`, () => watch.running >= 1, 120_000);
+    } finally {
+      watch.stop();
     }
   } finally {
     await serve.stop();

@@ -27,14 +27,17 @@ export async function* containerLogs(docker: Docker, containerId: string, option
   }
   // Per stream: the engine reads stdout and stderr apart, so only within one do timestamps never go back.
   const order: Record<OutputStream, FollowOrder> = { stdout: new FollowOrder(), stderr: new FollowOrder() };
+  let follow = true;
   for (let first = true; ; first = false) {
     let lost = false;
-    const last: Partial<Record<OutputStream, string>> = {};
     let handedOut = 0;
+    const last: Partial<Record<OutputStream, string>> = {};
     try {
-      for await (const line of readLogs(container, containerId, tty, { ...query, follow: true }, options.signal)) {
-        if (line.timestamp === ENGINE_LOST_FILE) lost = true;
-        else if (!order[line.stream].isNew(line.timestamp, line.line)) continue;
+      for await (const line of readLogs(container, containerId, tty, { ...query, follow }, options.signal)) {
+        if (line.timestamp === ENGINE_LOST_FILE) {
+          if (!follow) continue;
+          lost = true;
+        } else if (!order[line.stream].isNew(line.timestamp, line.line)) continue;
         else {
           last[line.stream] = line.timestamp;
           handedOut += 1;
@@ -42,32 +45,22 @@ export async function* containerLogs(docker: Docker, containerId: string, option
         yield line;
       }
     } catch (error) {
-      // Following again is best effort: a container removed meanwhile ends the follow, as it would have ended it.
+      // Reading again is best effort: a container removed meanwhile ends the follow, as it would have ended it.
       if (first) throw error;
       return;
     }
-    // Docker 20.10 ends a follow that fell more than max-file files behind (the file it read was rotated away),
-    // with "Error grabbing logs" in the stream, while the container runs on: follow again from the last lines
-    // handed out, as long as each follow brought new ones (what was rotated away meanwhile is lost, as the
-    // message says). A follow of a container that has exited meanwhile hands out the rest and ends.
-    if (options.signal?.aborted) return;
+    if (!follow || options.signal?.aborted) return;
     const from = earliest(last.stdout, last.stderr);
     if (from) {
       delete query.tail;
       query.since = sinceOf(from);
     }
-    if (!lost || handedOut === 0) {
-      // The engine can end a follow that lags when the container exits, before it has read the file to its end:
-      // what is left is read once more without following.
-      try {
-        for await (const line of readLogs(container, containerId, tty, { ...query, follow: false }, options.signal)) {
-          if (line.timestamp !== ENGINE_LOST_FILE && order[line.stream].isNew(line.timestamp, line.line)) yield line;
-        }
-      } catch {
-        // Best effort as well: the container may be gone already.
-      }
-      return;
-    }
+    // Docker 20.10 ends a follow that fell more than max-file files behind (the file it read was rotated away),
+    // with "Error grabbing logs" in the stream, while the container runs on: follow again from the last lines
+    // handed out, as long as each follow brings new ones (what was rotated away meanwhile is lost, as the
+    // message says). Any other end of a follow (the container exited) can come before the engine has read the
+    // file to its end: what is left is read once more, without following.
+    follow = lost && handedOut > 0;
   }
 }
 

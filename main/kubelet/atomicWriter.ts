@@ -3,12 +3,12 @@
 // top-level name is a symlink through `..data`. A new payload is written
 // beside the old one and `..data` swapped with one rename, so a container
 // reading the volume sees either the old files or the new ones, never a mix.
-// The file system calls are those of kubeletFiles.ts: asynchronous on disk,
-// synchronous in memory.
+// The file system calls are asynchronous: with thousands of pods starting,
+// they run on libuv's threads rather than holding the kubelets' event loop.
 
 import { createHash } from 'node:crypto';
+import { access, chmod, mkdir, readdir, readlink, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { diskFiles, type KubeletFiles } from './kubeletFiles.ts';
 
 export interface FileProjection {
   data: Buffer;
@@ -60,14 +60,12 @@ export class AtomicWriter {
   /** What each directory holds, so an unchanged payload is not rewritten on every sync. */
   private readonly written = new Map<string, string>();
 
-  constructor(private readonly files: KubeletFiles = diskFiles) {}
-
   /** Makes `dir` hold exactly `payload` (paths relative to it). Resolves to whether anything changed. */
   async write(dir: string, payload: Map<string, FileProjection>): Promise<boolean> {
     const hash = payloadHash(payload);
     return exclusively(dir, async () => {
-      if (this.written.get(dir) === hash && (await exists(this.files, join(dir, DATA_LINK)))) return false;
-      await writePayload(this.files, dir, payload);
+      if (this.written.get(dir) === hash && (await exists(join(dir, DATA_LINK)))) return false;
+      await writePayload(dir, payload);
       this.written.set(dir, hash);
       return true;
     });
@@ -86,56 +84,56 @@ function createdModeIs(mode: number): boolean {
   return (mode & ~umask) === mode;
 }
 
-async function writePayload(files: KubeletFiles, dir: string, payload: Map<string, FileProjection>): Promise<void> {
+async function writePayload(dir: string, payload: Map<string, FileProjection>): Promise<void> {
   const target = timestampDir();
   // On a first write this makes `dir` too; mkdir answers the first directory it made, so a new `dir` is known
   // to hold nothing else, and the steps that replace and clean up (a kubelet's every first write) are skipped.
-  const made = await files.mkdirs(join(dir, target), 0o755);
+  const made = await mkdir(join(dir, target), { recursive: true, mode: 0o755 });
   const fresh = made !== undefined && made !== join(dir, target);
   // The payload this write replaces: a new directory has none to look for.
-  const previous = fresh ? undefined : await files.readlink(join(dir, DATA_LINK)).catch(() => undefined);
+  const previous = fresh ? undefined : await readlink(join(dir, DATA_LINK)).catch(() => undefined);
   const nested = new Set([...payload.keys()].map((path) => dirname(path)).filter((sub) => sub !== '.'));
-  for (const sub of nested) await files.mkdirs(join(dir, target, sub), 0o755);
+  for (const sub of nested) await mkdir(join(dir, target, sub), { recursive: true, mode: 0o755 });
   await Promise.all(
     [...payload].map(async ([path, file]) => {
       const full = join(dir, target, path);
-      await files.writeFile(full, file.data, file.mode);
+      await writeFile(full, file.data, { mode: file.mode });
       // The mode passes through the umask; the projected mode must not.
-      if (!createdModeIs(file.mode)) await files.chmod(full, file.mode);
+      if (!createdModeIs(file.mode)) await chmod(full, file.mode);
     }),
   );
 
   const topLevel = new Set([...payload.keys()].map((path) => path.split('/')[0]!));
   if (fresh) {
-    await files.symlink(target, join(dir, DATA_LINK));
-    await Promise.all([...topLevel].map((name) => files.symlink(join(DATA_LINK, name), join(dir, name))));
+    await symlink(target, join(dir, DATA_LINK));
+    await Promise.all([...topLevel].map((name) => symlink(join(DATA_LINK, name), join(dir, name))));
     return;
   }
 
   const temporary = join(dir, DATA_LINK_TMP);
   try {
-    await files.symlink(target, temporary);
+    await symlink(target, temporary);
   } catch (error) {
     // Left by a write that was interrupted.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    await files.rm(temporary, { force: true });
-    await files.symlink(target, temporary);
+    await rm(temporary, { force: true });
+    await symlink(target, temporary);
   }
-  await files.rename(temporary, join(dir, DATA_LINK));
+  await rename(temporary, join(dir, DATA_LINK));
 
   const linked = new Set<string>();
-  for (const entry of await files.readdir(dir)) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.name.startsWith('..') || !entry.isSymbolicLink()) continue;
     if (topLevel.has(entry.name)) linked.add(entry.name);
-    else await files.unlink(join(dir, entry.name));
+    else await unlink(join(dir, entry.name));
   }
-  for (const name of topLevel) if (!linked.has(name)) await files.symlink(join(DATA_LINK, name), join(dir, name));
-  if (previous && previous !== target) await files.rm(join(dir, previous), { recursive: true, force: true });
+  for (const name of topLevel) if (!linked.has(name)) await symlink(join(DATA_LINK, name), join(dir, name));
+  if (previous && previous !== target) await rm(join(dir, previous), { recursive: true, force: true });
 }
 
-async function exists(files: KubeletFiles, path: string): Promise<boolean> {
+async function exists(path: string): Promise<boolean> {
   try {
-    await files.access(path);
+    await access(path);
     return true;
   } catch {
     return false;

@@ -39,7 +39,6 @@ import { throttledLog } from './throttledLog.ts';
 import { timingsFor, type Timings } from './timings.ts';
 import type { Pod } from './types.ts';
 import { VolumeManager } from './volumeManager.ts';
-import { diskFiles, memoryFiles } from './kubeletFiles.ts';
 import type { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
 import { kubeletSpans } from './journeySpans.ts';
 import { recordProbeSpans } from './probes/probeSpans.ts';
@@ -60,10 +59,10 @@ export interface KubeletOptions {
   /** The node's InternalIP (its node container's address). */
   nodeAddress: () => Promise<string | undefined>;
   machine: MachineInfo;
-  /** Where projected volume files live. */
+  /** Where its pods' volume files and termination-message files live. */
   rootDir: string;
-  /** rootDir is in memory (a simulated node's, on tmpfs): its files are written with synchronous calls (kubeletFiles.ts). */
-  filesInMemory?: boolean;
+  /** false: the node's containers cannot open files (a simulated node's), so the kubelet writes none (volumeManager.ts). */
+  writesFiles?: boolean;
   providerID?: string;
   dns?: DnsSettings;
   /** Per container; 0: unlimited. */
@@ -189,7 +188,7 @@ export class Kubelet {
     const pods = client.resource<Pod>({ group: '', version: 'v1', plural: 'pods' });
     this.services = new ServiceCache(client, this.clock, this.onError, nodeName);
     this.rootCa = new RootCaCache(client, this.clock, this.onError, nodeName);
-    const volumes = new VolumeManager(runtime, options.rootDir, options.filesInMemory ? memoryFiles : diskFiles);
+    const volumes = new VolumeManager(runtime, options.rootDir, options.writesFiles !== false);
     const journeys = options.journeys;
     const images = new ImageManager({ runtime, events: this.events, backoff: { initialMs: this.timings.imagePullInitialMs, maxMs: this.timings.imagePullMaxMs }, now, journeys });
     const killer = new ContainerKiller(runtime, this.events, now);

@@ -6,8 +6,8 @@
 // FallbackToLogsOnError, a failed container that wrote nothing gets the last
 // lines of its log instead, as `kubectl describe pod` then shows.
 
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { KubeletFiles } from './kubeletFiles.ts';
 import type { Mount, Runtime } from '../runtime/runtime.ts';
 import type { Container } from './types.ts';
 
@@ -17,19 +17,19 @@ const FALLBACK_LOG_LINES = 80;
 const FALLBACK_LOG_BYTES = 2048;
 
 /** Creates the instance's empty message file and its mount; undefined when the container has no path or a volume covers it. */
-export async function terminationMessageMount(files: KubeletFiles, podDir: string, container: Container, restartCount: number): Promise<Mount | undefined> {
+export async function terminationMessageMount(podDir: string, container: Container, restartCount: number): Promise<Mount | undefined> {
   const path = container.terminationMessagePath;
   if (!path || (container.volumeMounts ?? []).some((m) => m.mountPath === path)) return undefined;
   const dir = join(podDir, 'containers', container.name);
-  // As the volumes' files (kubeletFiles.ts): asynchronous on disk, synchronous in memory.
-  await files.mkdirs(dir, 0o777);
+  // Asynchronous, as the volumes' files: the calls run on libuv's threads, not on the kubelets' event loop.
+  await mkdir(dir, { recursive: true, mode: 0o777 });
   const file = join(dir, `termination-log-${restartCount}`);
-  await files.writeFile(file, '');
+  await writeFile(file, '');
   // Only this instance's and the previous one's message are ever shown (state, lastState): a container
   // crash-looping for days would otherwise leave a file per restart until its pod goes.
-  if (restartCount >= 2) await files.rm(join(dir, `termination-log-${restartCount - 2}`), { force: true });
+  if (restartCount >= 2) await rm(join(dir, `termination-log-${restartCount - 2}`), { force: true });
   // The container may run as any user: it must be able to write its message.
-  await files.chmod(file, 0o666);
+  await chmod(file, 0o666);
   return { containerPath: path, source: { type: 'hostPath', path: file }, readOnly: false };
 }
 

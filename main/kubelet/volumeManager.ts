@@ -4,12 +4,15 @@
 // directory (`<root>/pods/<uid>/volumes/<plugin>/<name>`) and bound
 // read-only, refreshed on every sync so updates reach running containers.
 // A volume that cannot be set up fails with the kubelet's FailedMount text.
+// A simulated node's containers cannot open files (they live in this
+// process's memory): there the payloads are still made, so a missing
+// ConfigMap or Secret fails the same way, but nothing is written.
 
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Mount, MountSource, Runtime } from '../runtime/runtime.ts';
 import { terminationMessageMount } from './terminationMessage.ts';
 import { AtomicWriter } from './atomicWriter.ts';
-import { diskFiles, type KubeletFiles } from './kubeletFiles.ts';
 import { checkHostPathType } from './hostPathCheck.ts';
 import { ContainerStartError } from './startErrors.ts';
 import type { Container, Pod, Volume } from './types.ts';
@@ -51,16 +54,17 @@ export function emptyDirVolumeName(uid: string, volume: string): string {
 }
 
 export class VolumeManager {
-  private readonly writer: AtomicWriter;
+  /** Undefined when the node's containers cannot open files. */
+  private readonly writer: AtomicWriter | undefined;
 
   constructor(
     private readonly runtime: Runtime,
     /** The kubelet's own directory for this node. */
     private readonly root: string,
-    /** How its files are written: on disk, or in memory for simulated nodes (kubeletFiles.ts). */
-    private readonly files: KubeletFiles = diskFiles,
+    /** Whether its containers can open files, so that their volumes' files and termination-message files are written. */
+    private readonly writesFiles = true,
   ) {
-    this.writer = new AtomicWriter(files);
+    this.writer = writesFiles ? new AtomicWriter() : undefined;
   }
 
   private podDir(uid: string): string {
@@ -111,7 +115,7 @@ export class VolumeManager {
       const payload = await volumePayload(volume, ctx);
       if (plugin && payload) {
         const dir = join(this.podDir(uid), 'volumes', PLUGIN_DIRS[plugin]!, volume.name);
-        await this.writer.write(dir, payload);
+        await this.writer?.write(dir, payload);
         return { source: { type: 'hostPath', path: dir }, projected: true };
       }
     } catch (error) {
@@ -138,16 +142,18 @@ export class VolumeManager {
     });
   }
 
-  /** A fresh termination-message file for this instance of the container, and its mount (see terminationMessage.ts). */
-  terminationMessageMount(uid: string, container: Container, restartCount: number): Promise<Mount | undefined> {
-    return terminationMessageMount(this.files, this.podDir(uid), container, restartCount);
+  /** A fresh termination-message file for this instance of the container, and its mount (see terminationMessage.ts); none where containers cannot write files. */
+  async terminationMessageMount(uid: string, container: Container, restartCount: number): Promise<Mount | undefined> {
+    return this.writesFiles ? terminationMessageMount(this.podDir(uid), container, restartCount) : undefined;
   }
 
   /** Removes what the pod's volumes left: projected files and emptyDir volumes. Its containers must be gone. */
   async tearDown(uid: string, volumeNames: string[]): Promise<void> {
-    const dir = this.podDir(uid);
-    this.writer.forget(dir);
-    await this.files.rm(dir, { recursive: true, force: true });
+    if (this.writer) {
+      const dir = this.podDir(uid);
+      this.writer.forget(dir);
+      await rm(dir, { recursive: true, force: true });
+    }
     for (const name of volumeNames) await this.runtime.removeVolume(emptyDirVolumeName(uid, name));
   }
 }

@@ -29,23 +29,19 @@ export interface KubeletContext {
   nodeCredentials?: () => Buffer[];
   /** The cluster's pod journeys, which every kubelet adds to. */
   journeys?: JourneyRecorder;
-  /** Where simulated nodes' kubelets keep their files (simulatedNodeFiles.ts); by default under the data directory. */
-  simulatedRoot?: string;
-  /** simulatedRoot is on tmpfs. */
-  simulatedFilesInMemory?: boolean;
 }
 
 /** PodLab's default pids limit per container: a fork bomb in a pod must not take the desktop down. */
 export const POD_PIDS_LIMIT = 4096;
 
-function common(ctx: KubeletContext, node: string, labels: Record<string, string>, rootDir = join(ctx.dataDir, 'kubelet', node)) {
+function common(ctx: KubeletContext, node: string, labels: Record<string, string>) {
   return {
     nodeName: node,
     client: ctx.clientFor(`system:node:${node}`),
     capacity: nodeCapacity(ctx.facts, capacityFromLabels(labels), ctx.dataDir),
     controlPlane: labels[LABEL_NODE_ROLE] === ROLE_CONTROL_PLANE,
     machine: machineInfo(ctx.facts, ctx.cluster, node, ctx.bootID),
-    rootDir,
+    rootDir: join(ctx.dataDir, 'kubelet', node),
     podPidsLimit: POD_PIDS_LIMIT,
     engineCpuMillis: ctx.facts.cpus * 1000,
     timings: ctx.timings,
@@ -69,10 +65,11 @@ export function simulatedKubelet(ctx: KubeletContext, ips: IpAllocator, node: st
   const nodeIp = ips.allocate();
   const runtime = new SimulatedRuntime({ cluster: ctx.cluster, node, ips, nodeIp });
   return new Kubelet({
-    ...common(ctx, node, { ...capacityLabels(capacity), ...(controlPlane ? { [LABEL_NODE_ROLE]: ROLE_CONTROL_PLANE } : {}) }, ctx.simulatedRoot ? join(ctx.simulatedRoot, node) : undefined),
+    ...common(ctx, node, { ...capacityLabels(capacity), ...(controlPlane ? { [LABEL_NODE_ROLE]: ROLE_CONTROL_PLANE } : {}) }),
     runtime,
     providerID: `podlab://simulated/${ctx.cluster}/${node}`,
-    filesInMemory: ctx.simulatedFilesInMemory === true,
+    // Its containers live in this process's memory and open no files.
+    writesFiles: false,
     nodeAddress: async () => nodeIp,
   });
 }

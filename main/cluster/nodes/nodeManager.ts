@@ -28,7 +28,7 @@ import { IpAllocator } from '../../runtime/simulated/ipAllocator.ts';
 import { planAddresses } from '../../network/clusterNetwork.ts';
 import { addInitialNodes, addNode, listNodes, removeNodeLeftovers, removeOrphanVolumes, type ListedNode } from './dockerNodes.ts';
 import { dockerKubelet, simulatedKubelet, type KubeletContext } from './kubeletFactory.ts';
-import { simulatedNodeFiles, type SimulatedNodeFiles } from './simulatedNodeFiles.ts';
+import { removeSimulatedFilesLeftover } from './simulatedFilesLeftover.ts';
 import { dockerEngineFacts, hostFacts } from './machineFacts.ts';
 import { checkNodeName, NodeActionError, type NodeControl, type NodeMachine } from './nodeControl.ts';
 import { defaultNodeName, LABEL_NODE_ROLE, ROLE_CONTROL_PLANE, type CapacityChoice } from './nodeLabels.ts';
@@ -78,7 +78,6 @@ export class NodeManager implements NodeControl {
   private controller: NodeLifecycleController | undefined;
   private docker: Docker | undefined;
   private context: KubeletContext | undefined;
-  private simulatedFiles: SimulatedNodeFiles | undefined;
   private reconciling: Promise<void> | undefined;
   private again = false;
   private resync: NodeJS.Timeout | undefined;
@@ -124,8 +123,8 @@ export class NodeManager implements NodeControl {
     });
     await this.controller.start();
     if (options.runtime === 'simulated') {
-      this.simulatedFiles = simulatedNodeFiles(options.dataDir);
-      this.context = { ...this.contextBase(), facts: hostFacts(), simulatedRoot: this.simulatedFiles.root, simulatedFilesInMemory: this.simulatedFiles.inMemory };
+      removeSimulatedFilesLeftover(options.dataDir);
+      this.context = { ...this.contextBase(), facts: hostFacts() };
       this.ips = new IpAllocator(planAddresses(options.subnet).podRange);
       for (let i = 0; i < options.nodes; i++) {
         this.simulated.set(defaultNodeName(i), { controlPlane: i === 0, capacity: {}, running: true });
@@ -174,7 +173,6 @@ export class NodeManager implements NodeControl {
     await this.reconciling;
     await Promise.all([...this.kubelets.values()].map((k) => k.stop()));
     this.kubelets.clear();
-    this.simulatedFiles?.remove();
     await this.controller?.stop();
   }
 

@@ -284,7 +284,7 @@ async function main(): Promise<void> {
       const c = scale.value;
       sections.push(
         `| \`podlab serve --runtime simulated --nodes ${c.nodes}\`: spawn → \`Kubeconfig:\` printed / → ${c.nodes} nodes Ready | ${seconds(c.serveReadyMs)} / ${seconds(c.nodesReadyMs)} | |`,
-        `| Deployment of ${c.pods.toLocaleString('en')} replicas: all pods created / bound / Running | ${seconds(c.allCreatedMs)} / ${seconds(c.allScheduledMs)} / ${seconds(c.allRunningMs)} | Running in 25 s (issue 14): ${verdict(c.allRunningMs < 25_000)} |`,
+        `| Deployment of ${c.pods.toLocaleString('en')} replicas (busybox:latest, IfNotPresent): all pods created / bound / Running | ${seconds(c.allCreatedMs)} / ${seconds(c.allScheduledMs)} / ${seconds(c.allRunningMs)} | Running in 25 s (issue 14): ${verdict(c.allRunningMs < 25_000)} |`,
         `| pods created by the ReplicaSet controller / bound by the scheduler, per second (first to last) | ${c.createdPerSec.toFixed(0)} / ${c.scheduledPerSec.toFixed(0)} pods/s | |`,
         `| scheduler binding rate over the first / the last 1,000 pods | ${c.scheduledPerSecFirst1000.toFixed(0)} / ${c.scheduledPerSecLast1000.toFixed(0)} pods/s | |`,
         `| podlab process RSS: idle with ${c.nodes} nodes / peak with ${c.pods.toLocaleString('en')} pods | ${c.idleRssMiB.toFixed(0)} MiB / ${c.peakRssMiB.toFixed(0)} MiB | |`,

@@ -64,6 +64,11 @@ export interface ClusterOptions {
   upstreamDns?: boolean;
   /** Registry logins for the kubelets (default: $PODLAB_HOME/registry-auth.json). */
   registryCredentials?: RegistryCredentials;
+  /**
+   * Called once the API serves the cluster's objects, before its nodes and controllers start (the longer
+   * part of a restart): a UI can show them at once, as kubectl could. A start that fails later stops it.
+   */
+  onServing?: (cluster: Cluster) => void;
 }
 
 /** What is remembered between starts of the same cluster. */
@@ -95,6 +100,9 @@ export class Cluster {
   private stopped = false;
   private readonly components: ClusterComponent[] = [];
   private nodes: NodeManager | undefined;
+  /** Settles once the start has started the nodes, or has failed (a UI opens before: ClusterOptions.onServing). */
+  private readonly nodesStarted: Promise<NodeControl>;
+  private settleNodes!: { resolve(nodes: NodeControl): void; reject(err: unknown): void };
   /** How long each step of the start took. */
   startup: StartupPhases | undefined;
 
@@ -105,7 +113,11 @@ export class Cluster {
     readonly apiServer: ApiServer,
     readonly settings: ClusterSettings,
     private readonly releaseLock: () => void,
-  ) {}
+  ) {
+    this.nodesStarted = new Promise((resolve, reject) => (this.settleNodes = { resolve, reject }));
+    // A start can fail with nobody waiting for the nodes.
+    this.nodesStarted.catch(() => undefined);
+  }
 
   /** Registers a started component so `stop()` stops it (last started, first stopped). */
   own(component: ClusterComponent): void {
@@ -211,6 +223,7 @@ export class Cluster {
       cluster = new Cluster(options.name, paths, store, apiServer, settings, releaseLock);
       cluster.own({ name: 'apiservice-registration', stop: stopAPIServiceSync });
       await startup.time('scheduler', cluster.startComponents());
+      options.onServing?.(cluster);
       const client = cluster.client.bind(cluster);
       // The cluster network first (the node containers and the add-on both join it), then the add-on and the node containers side by side.
       await networkCreated;
@@ -226,6 +239,7 @@ export class Cluster {
       // Last started, first stopped: kubelets go before the API they report to.
       cluster.own({ name: 'nodes', stop: () => nodes.stop() });
       cluster.nodes = nodes;
+      cluster.settleNodes.resolve(nodes);
       installPodStreaming(apiServer, (node) => nodes.runtimeFor(node));
       // metrics.k8s.io from the runtimes, as metrics-server would serve it: kubectl top works on a new cluster.
       const usage = new UsageCollector({ nodeNames: () => nodes.nodeNames, runtimeFor: (node) => nodes.runtimeFor(node) }, realClock);
@@ -241,6 +255,7 @@ export class Cluster {
       cluster.startup = startup;
       return cluster;
     } catch (err) {
+      cluster?.settleNodes.reject(err);
       await cluster?.stopComponents();
       await apiServer?.close().catch(() => undefined);
       await store?.close().catch(() => undefined);
@@ -255,6 +270,11 @@ export class Cluster {
   }
 
   /** Adding, stopping, starting and removing this cluster's nodes. */
+  /** The node actions once the start has started the nodes; rejects when the start failed. */
+  whenNodesStarted(): Promise<NodeControl> {
+    return this.nodesStarted;
+  }
+
   get nodeControl(): NodeControl {
     if (!this.nodes) throw new Error(`cluster "${this.name}" has not started its nodes yet`);
     return this.nodes;

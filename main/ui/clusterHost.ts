@@ -151,6 +151,13 @@ export class ClusterHost implements UiHost {
     }
     this.status.update({ docker, progress: { step: 'opening the store and starting the API server', done: 1, total: steps } });
     const pauseImage = this.settings.get().pauseImage;
+    let streams: PodStreams | undefined;
+    // The workspace opens as soon as the API serves: the pods of a restarted cluster show while its nodes start.
+    const onServing = (cluster: Cluster) => {
+      streams = (this.options.streams ?? apiPodStreams)(cluster);
+      this.current = connectionTo(cluster, streams);
+      this.status.update({ phase: 'running', progress: { step: 'starting the nodes', done: 2, total: steps }, apiServerUrl: cluster.apiServer.url, kubeconfigPath: cluster.paths.kubeconfig, runtime: cluster.settings.runtime });
+    };
     try {
       this.cluster = await Cluster.start({
         name,
@@ -158,17 +165,16 @@ export class ClusterHost implements UiHost {
         runtime,
         upstreamDns: this.options.upstreamDns ?? true,
         registryCredentials: this.registries,
+        onServing,
         ...(nodes !== undefined ? { nodes } : {}),
         ...(pauseImage ? { pauseImage } : {}),
       });
     } catch (err) {
-      this.status.update({ phase: 'failed', progress: undefined, message: `${(err as Error).message}. Check the data directory ${dataDir}, or pick another cluster.` });
+      this.current = undefined;
+      this.status.update({ phase: 'failed', progress: undefined, podStreams: false, apiServerUrl: undefined, kubeconfigPath: undefined, message: `${(err as Error).message}. Check the data directory ${dataDir}, or pick another cluster.` });
       return;
     }
-    this.status.update({ progress: { step: 'connecting the UI', done: 2, total: steps } });
-    const streams = (this.options.streams ?? apiPodStreams)(this.cluster);
-    this.current = connectionTo(this.cluster, streams);
     writeJsonAtomic(this.stateFile, { lastCluster: name } satisfies AppState);
-    this.status.update({ phase: 'running', progress: undefined, podStreams: podStreamsAvailable(streams), apiServerUrl: this.cluster.apiServer.url, kubeconfigPath: this.cluster.paths.kubeconfig, runtime: this.cluster.settings.runtime });
+    this.status.update({ phase: 'running', progress: undefined, podStreams: podStreamsAvailable(streams!) });
   }
 }

@@ -58,6 +58,18 @@ export interface UiHost {
   registries: RegistryCredentials;
 }
 
+/** Node actions asked for while the cluster is still starting its nodes wait for them: the workspace opens before (ClusterHost). */
+function nodeActionsOf(cluster: Cluster): NodeControl {
+  const nodes = () => cluster.whenNodesStarted();
+  return {
+    machines: async () => (await nodes()).machines(),
+    addNode: async (name, capacity) => (await nodes()).addNode(name, capacity),
+    stopNode: async (name) => (await nodes()).stopNode(name),
+    startNode: async (name) => (await nodes()).startNode(name),
+    removeNode: async (name) => (await nodes()).removeNode(name),
+  };
+}
+
 /**
  * The UI acts for the person at the machine, who already holds the admin
  * kubeconfig: it gets the same rights, no more (a component identity would
@@ -71,7 +83,7 @@ export function connectionTo(cluster: Cluster, streams: PodStreams): ClusterConn
     kinds: catalogKindResolver(cluster.apiServer.catalog),
     streams,
     probes: (node) => cluster.probeHistory(node),
-    nodes: cluster.nodeControl,
+    nodes: nodeActionsOf(cluster),
     denials: (user) => cluster.apiServer.denials.recent(user),
     journeys: cluster.apiServer.journeys,
     admissionDenials: (namespace) => cluster.apiServer.admissionDenials.recent(namespace),

@@ -40,7 +40,7 @@ export function StatusBar({ status, onError }: { status: ClusterStatus; onError:
   };
   return (
     <footer className="status-bar" aria-label="Status bar">
-      <span className={`dot tone-${status.phase === 'running' ? 'ok' : status.phase === 'failed' ? 'bad' : 'progress'}`} />
+      <span className={`dot tone-${status.phase === 'running' && !status.progress ? 'ok' : status.phase === 'failed' ? 'bad' : 'progress'}`} />
       <span className="cluster-name" title="Cluster">
         {status.canSwitch ? (
           <select

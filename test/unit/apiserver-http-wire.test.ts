@@ -20,6 +20,7 @@ import { removeDir, tempDir } from '../helpers/podlabProcess.ts';
 interface Answer {
   status: number;
   body: string;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 describe('JSON on the wire and query booleans', () => {
@@ -48,10 +49,10 @@ describe('JSON on the wire and query booleans', () => {
           text += chunk.toString();
           if (firstLine && text.includes('\n')) {
             req.destroy();
-            resolve({ status: res.statusCode ?? 0, body: text.slice(0, text.indexOf('\n') + 1) });
+            resolve({ status: res.statusCode ?? 0, body: text.slice(0, text.indexOf('\n') + 1), headers: res.headers });
           }
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
       });
       req.on('error', (error) => (firstLine ? undefined : reject(error)));
       req.end(body);
@@ -63,6 +64,24 @@ describe('JSON on the wire and query booleans', () => {
     assert.equal(answer.body.indexOf('\n'), answer.body.length - 1, 'one line');
     return JSON.parse(answer.body);
   };
+
+  it('answers of up to 2 KB carry their Content-Length and longer ones are chunked, as Go frames them', async () => {
+    const framing = (answer: Answer) => ({ length: answer.headers['content-length'], chunked: answer.headers['transfer-encoding'] === 'chunked' });
+    const small = await call('GET', '/api/v1/namespaces/default/configmaps/settings');
+    assert.equal(small.status, 200);
+    assert.deepEqual(framing(small), { length: String(Buffer.byteLength(small.body)), chunked: false });
+    const missing = await call('GET', '/api/v1/namespaces/default/configmaps/none');
+    assert.equal(missing.status, 404);
+    assert.deepEqual(framing(missing), { length: String(Buffer.byteLength(missing.body)), chunked: false });
+    const large = await call('GET', '/api/v1');
+    assert.ok(Buffer.byteLength(large.body) > 2048);
+    assert.deepEqual(framing(large), { length: undefined, chunked: true });
+    // Characters are not bytes: 2,000 of them that take two bytes each are over 2 KB.
+    const accents = await call('POST', '/api/v1/namespaces/default/configmaps', {}, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'accents' }, data: { text: 'é'.repeat(1000) } }));
+    assert.equal(accents.status, 201);
+    assert.ok(accents.body.length <= 2048 && Buffer.byteLength(accents.body) > 2048, `${accents.body.length} characters, ${Buffer.byteLength(accents.body)} bytes`);
+    assert.deepEqual(framing(accents), { length: undefined, chunked: true });
+  });
 
   it('a list spliced from the stored JSON is byte for byte the list decoded and stringified', async () => {
     const client = api.client(adminUser);

@@ -17,7 +17,7 @@ import { errors, toStatusError } from '../errors.ts';
 import type { KubeObject, Status } from '../../kube/meta.ts';
 import { parseRequestInfo } from '../requestInfo.ts';
 import { decodeBody, isDrained, readBody } from './body.ts';
-import { endInChunks } from './chunkedWrite.ts';
+import { writeAnswer } from './chunkedWrite.ts';
 import { encodeJson, encodeJsonPieces, encodeSerialized, prettyRequested } from './jsonEncoding.ts';
 import { tableRequested } from './negotiation.ts';
 import { toTable } from './tables.ts';
@@ -77,8 +77,7 @@ export function writeStatus(res: ServerResponse, status: Status, pretty = false,
   // A refusal before the body was read (401, 413, a timeout): the connection closes rather than reading on what the client sends,
   // unless the rest of a body a little too big is being read and dropped, so the client still sending can read this answer.
   if (!res.req.complete && !isDrained(res.req)) headers.Connection = 'close';
-  res.writeHead(status.code, headers);
-  res.end(encodeJson(status, pretty));
+  writeAnswer(res, status.code, headers, [encodeJson(status, pretty)]);
 }
 
 function writeJson(res: ServerResponse, code: number, body: unknown, warnings: string[], pretty: boolean): void {
@@ -86,8 +85,7 @@ function writeJson(res: ServerResponse, code: number, body: unknown, warnings: s
   if (res.headersSent) return;
   const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' };
   if (warnings.length) headers.Warning = warningHeaders(warnings);
-  res.writeHead(code, headers);
-  endInChunks(res, encodeJsonPieces(body, pretty));
+  writeAnswer(res, code, headers, encodeJsonPieces(body, pretty));
 }
 
 function warningHeaders(warnings: string[]): string[] {
@@ -266,17 +264,16 @@ export class ApiHttpServer {
     const decision = await this.options.authorizer.authorize(attrs);
     if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
     if (['/healthz', '/livez', '/readyz'].includes(path)) {
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end('ok');
+      writeAnswer(res, 200, { 'Content-Type': 'text/plain; charset=utf-8' }, ['ok']);
       return;
     }
     const aggregated = aggregatedDiscoveryRequested(req.headers.accept);
     const discovery = this.options.discovery.document(path, aggregated);
     if (discovery) {
       const contentType = aggregated && (path === '/api' || path === '/apis') ? aggregatedDiscoveryContentType(aggregated) : 'application/json';
-      res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', Vary: 'Accept' });
       // /version is written raw (WriteRawJSON: always indented, no newline); the others like any API object.
-      res.end(path === '/version' ? discovery : encodeSerialized(discovery, prettyRequested(req, url.searchParams)));
+      const text = path === '/version' ? discovery : encodeSerialized(discovery, prettyRequested(req, url.searchParams));
+      writeAnswer(res, 200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', Vary: 'Accept' }, [text]);
       return;
     }
     if (path.startsWith('/openapi/') && this.options.openapi) {

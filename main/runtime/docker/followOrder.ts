@@ -14,7 +14,9 @@
 // What the engine writes into the stream itself, such as "Error grabbing
 // logs: ...", carries no timestamp and always goes through.
 
-const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;
+/** The engine's timestamps: Go's RFC 3339 with nanoseconds, trailing zeros of the fraction trimmed. */
+export const ENGINE_TIMESTAMP = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z`;
+const TIMESTAMP = new RegExp(`^${ENGINE_TIMESTAMP}$`);
 
 export class FollowOrder {
   private last = '';

@@ -7,7 +7,7 @@ import type Docker from 'dockerode';
 import { Readable } from 'node:stream';
 import type { LogLine, LogOptions, OutputStream } from '../runtime.ts';
 import { engineCall } from './engine.ts';
-import { comparableTimestamp, FollowOrder } from './followOrder.ts';
+import { comparableTimestamp, ENGINE_TIMESTAMP, FollowOrder } from './followOrder.ts';
 import { readFrames } from './frames.ts';
 
 const NEWLINE = 0x0a;
@@ -115,7 +115,7 @@ async function* readLogs(container: Docker.Container, containerId: string, tty: 
   }
 }
 
-const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /;
+const TIMESTAMP = new RegExp(`^${ENGINE_TIMESTAMP} `);
 
 /**
  * The engine stores a line longer than 16 KiB as several partial entries and

@@ -211,7 +211,7 @@ async function main(): Promise<void> {
     sections.push(
       '## Start and idle memory',
       '',
-      `\`podlab serve --runtime docker --nodes 2\` as a user runs it (the bundle, V8 flags of the podlab command), ${r.runs} runs; the clock starts when the process is spawned. The desktop window cannot start on this machine (no Electron binary): in its place, \`podlab ui\` (what \`npm start\` runs without Electron) on the same kind of cluster, stopped with one pod Running, and its page opened in Debian's Chromium (started beforehand) as soon as the URL is printed; Electron's own start is not in that figure.`,
+      `\`podlab serve --runtime docker --nodes 2\` as a user runs it (the bundle, V8 flags of the podlab command), ${r.runs} runs; the clock starts when the process is spawned. The desktop window cannot start on this machine (no Electron binary): in its place, \`podlab ui\` (what \`npm start\` runs without Electron) on the same kind of cluster, stopped with one pod Running, and its page opened in Debian's Chromium (started, and a tab opened, beforehand) as soon as the URL is printed; Electron's own start is not in that figure.`,
       '',
       '| measure | result | target |',
       '| --- | --- | --- |',

@@ -47,8 +47,12 @@ export async function runUi(args: string[]): Promise<undefined> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   mkdirSync(podlabHome(), { recursive: true, mode: 0o700 });
   announceUiUrl(ui.url, podlabHome(), values['hide-ui-token']);
+  // Once a start is over: the status says running sooner, while the nodes start, and changes on after (Docker's state).
+  let announced = false;
   host.status.subscribe((status) => {
-    if (status.phase === 'running') process.stdout.write(`Cluster "${status.name}" is running. Kubeconfig: ${status.kubeconfigPath}\n`);
+    const started = status.phase === 'running' && !status.progress;
+    if (started && !announced) process.stdout.write(`Cluster "${status.name}" is running. Kubeconfig: ${status.kubeconfigPath}\n`);
+    announced = status.phase === 'running' && (announced || started);
     if (status.phase === 'failed') process.stdout.write(`Cluster "${status.name}" did not start: ${status.message}\n`);
   });
   await host.start(name, runtime);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import WebSocket from 'ws';
+import { eventually } from '../helpers/eventually.ts';
 import { removeDir, startPodlabUi, type PodlabUi } from '../helpers/podlabProcess.ts';
 import { buildUi, launchChromium, screenshot } from './browserMode.ts';
 
@@ -69,6 +70,10 @@ test('the page comes up with the cluster: its status bar names it running, with 
   await statusBar().getByText(/running/).waitFor({ timeout: 30_000 });
   assert.equal(await statusBar().getByRole('combobox', { name: 'Cluster' }).inputValue(), 'first');
   assert.match(await statusBar().innerText(), new RegExp(`${join(ui.home, 'clusters', 'first', 'kubeconfig').replace(/[/.]/g, '\\$&')}`));
+  // The status says running while the nodes still start; the terminal hears once, when the start is over.
+  await statusBar().getByText('logs/exec: not available yet').waitFor({ state: 'detached', timeout: 30_000 });
+  await eventually('the start announced', async () => ui.output().includes('Cluster "first" is running.'));
+  assert.equal(ui.output().split('Cluster "first" is running.').length - 1, 1, ui.output());
 });
 
 test('creating a cluster shows the current one stopping, then each step of the new one starting', async () => {

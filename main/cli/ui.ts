@@ -47,7 +47,7 @@ export async function runUi(args: string[]): Promise<undefined> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   mkdirSync(podlabHome(), { recursive: true, mode: 0o700 });
   announceUiUrl(ui.url, podlabHome(), values['hide-ui-token']);
-  // Once a start is over: the status says running sooner, while the nodes start, and changes on after (Docker's state).
+  // Once a start is over, and again after a switch: the status says running sooner, while the nodes start.
   let announced = false;
   host.status.subscribe((status) => {
     const started = status.phase === 'running' && !status.progress;

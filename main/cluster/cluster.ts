@@ -269,15 +269,9 @@ export class Cluster {
     return this.nodes?.probeHistory(nodeName);
   }
 
-  /** The node actions once the start has started the nodes; rejects when the start failed. */
+  /** Adding, stopping, starting and removing this cluster's nodes, once the start has started them; rejects when the start failed. */
   whenNodesStarted(): Promise<NodeControl> {
     return this.nodesStarted;
-  }
-
-  /** Adding, stopping, starting and removing this cluster's nodes. */
-  get nodeControl(): NodeControl {
-    if (!this.nodes) throw new Error(`cluster "${this.name}" has not started its nodes yet`);
-    return this.nodes;
   }
 
   /** A client acting as one of PodLab's components. */

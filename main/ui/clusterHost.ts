@@ -151,11 +151,9 @@ export class ClusterHost implements UiHost {
     }
     this.status.update({ docker, progress: { step: 'opening the store and starting the API server', done: 1, total: steps } });
     const pauseImage = this.settings.get().pauseImage;
-    let streams: PodStreams | undefined;
     // The workspace opens as soon as the API serves: the pods of a restarted cluster show while its nodes start.
     const onServing = (cluster: Cluster) => {
-      streams = (this.options.streams ?? apiPodStreams)(cluster);
-      this.current = connectionTo(cluster, streams);
+      this.current = connectionTo(cluster, (this.options.streams ?? apiPodStreams)(cluster));
       this.status.update({ phase: 'running', progress: { step: 'starting the nodes', done: 2, total: steps }, apiServerUrl: cluster.apiServer.url, kubeconfigPath: cluster.paths.kubeconfig, runtime: cluster.settings.runtime });
     };
     try {
@@ -175,6 +173,7 @@ export class ClusterHost implements UiHost {
       return;
     }
     writeJsonAtomic(this.stateFile, { lastCluster: name } satisfies AppState);
-    this.status.update({ phase: 'running', progress: undefined, podStreams: podStreamsAvailable(streams!) });
+    // onServing made the connection before Cluster.start could resolve.
+    this.status.update({ phase: 'running', progress: undefined, podStreams: podStreamsAvailable(this.current!.streams) });
   }
 }

@@ -47,8 +47,8 @@ after(async () => {
 });
 
 test('a node added from the process registers Ready with the capacity asked for', async () => {
-  await cluster!.nodeControl.addNode('node-2', { cpu: '1', memory: '512Mi', pods: 20 });
-  const machines = await cluster!.nodeControl.machines();
+  await (await cluster!.whenNodesStarted()).addNode('node-2', { cpu: '1', memory: '512Mi', pods: 20 });
+  const machines = await (await cluster!.whenNodesStarted()).machines();
   assert.deepEqual(
     machines.map((m) => [m.name, m.state, m.controlPlane, m.container]),
     [
@@ -61,25 +61,25 @@ test('a node added from the process registers Ready with the capacity asked for'
     return ready(n) ? n : undefined;
   });
   assert.deepEqual([node.status?.capacity?.cpu, node.status?.capacity?.memory, node.status?.capacity?.pods], ['1', '512Mi', '20']);
-  await assert.rejects(cluster!.nodeControl.addNode('node-2', {}), (e: unknown) => e instanceof NodeActionError && e.reason === 'AlreadyExists');
+  await assert.rejects((await cluster!.whenNodesStarted()).addNode('node-2', {}), (e: unknown) => e instanceof NodeActionError && e.reason === 'AlreadyExists');
 });
 
 test('a stopped node: its container stops and its kubelet with it; started again it is Ready', async () => {
-  await cluster!.nodeControl.stopNode('node-2');
+  await (await cluster!.whenNodesStarted()).stopNode('node-2');
   const container = await docker.getContainer(`podlab-${name}-node-2`).inspect();
   assert.equal(container.State.Running, false);
-  assert.equal((await cluster!.nodeControl.machines()).find((m) => m.name === 'node-2')?.state, 'stopped');
+  assert.equal((await (await cluster!.whenNodesStarted()).machines()).find((m) => m.name === 'node-2')?.state, 'stopped');
   // The Node object stays (NotReady once the grace period passes), as when a machine is switched off.
   assert.ok(await nodes().get(undefined, 'node-2'));
-  await cluster!.nodeControl.startNode('node-2');
+  await (await cluster!.whenNodesStarted()).startNode('node-2');
   await eventually('node-2 Ready again', async () => ready(await nodes().get(undefined, 'node-2')));
 });
 
 test('a removed node: its container and Node object go', async () => {
-  await cluster!.nodeControl.removeNode('node-2');
+  await (await cluster!.whenNodesStarted()).removeNode('node-2');
   await assert.rejects(docker.getContainer(`podlab-${name}-node-2`).inspect(), /no such container/i);
   await eventually('the Node object gone', async () => !(await nodes().list()).items.some((n) => n.metadata.name === 'node-2'));
-  await assert.rejects(cluster!.nodeControl.stopNode('node-2'), (e: unknown) => e instanceof NodeActionError && e.reason === 'NotFound');
+  await assert.rejects((await cluster!.whenNodesStarted()).stopNode('node-2'), (e: unknown) => e instanceof NodeActionError && e.reason === 'NotFound');
 });
 
 test('a running cluster cannot be deleted; once stopped, deleting it leaves nothing behind', async () => {

@@ -4,7 +4,6 @@
 // needed a fresh string, a fresh buffer and fresh TLS buffers of its size, and
 // touching that much new memory took most of the answer's time on this
 // machine (0.36 s against 0.08 s in pieces, test/bench/REPORT.md).
-
 //
 // Framed as kube-apiserver's Go server frames its answers: net/http holds
 // the first 2 KB a handler writes, so an answer that ends within them goes

@@ -155,20 +155,20 @@ describe('proxy-url', () => {
   let overTls: Proxy;
   let socks: Proxy;
 
-  /** A context of a kubeconfig that reaches the cluster as https://apiHost:PORT through `proxyUrl`. */
-  function target(proxyUrl: string, server = `https://${apiHost}:${apiPort}`): ContextTarget {
+  /** A context of a kubeconfig that reaches the cluster as https://apiHost:PORT through `proxyUrl` (or, without one, the proxy `env` names). */
+  function target(proxyUrl: string | undefined, server = `https://${apiHost}:${apiPort}`, env: Record<string, string> = {}): ContextTarget {
     const path = join(dir, `kubeconfig-${Math.random().toString(36).slice(2)}`);
     writeFileSync(
       path,
       stringify({
         apiVersion: 'v1',
         kind: 'Config',
-        clusters: [{ name: 'remote', cluster: { server, 'certificate-authority-data': cluster.ca, 'tls-server-name': 'localhost', 'proxy-url': proxyUrl } }],
+        clusters: [{ name: 'remote', cluster: { server, 'certificate-authority-data': cluster.ca, 'tls-server-name': 'localhost', ...(proxyUrl ? { 'proxy-url': proxyUrl } : {}) } }],
         users: [{ name: 'admin', user: { token: cluster.token } }],
         contexts: [{ name: 'remote', context: { cluster: 'remote', user: 'admin' } }],
       }),
     );
-    return contextTarget(loadKubeconfig([path]), 'remote');
+    return contextTarget(loadKubeconfig([path]), 'remote', { env });
   }
 
   before(async () => {
@@ -233,7 +233,7 @@ describe('proxy-url', () => {
     const noLogin = plain.url.replace('user:secret@', '');
     await assert.rejects(contextConnection(target(noLogin)), /127\.0\.0\.1:\d+ refused the tunnel to podlab-api\.test:\d+: HTTP\/1\.1 407 Proxy Authentication Required\. The proxy wants credentials: put them in the cluster's proxy-url as http:\/\/USER:PASSWORD@host:port/);
     const wrong = plain.url.replace('user:secret@', 'user:nope@');
-    await assert.rejects(contextConnection(target(wrong)), /407 Proxy Authentication Required\. The proxy wants credentials: it did not accept user "user"; check the user and password in your kubeconfig/);
+    await assert.rejects(contextConnection(target(wrong)), /407 Proxy Authentication Required\. The proxy wants credentials: it did not accept user "user"; check the user and password in the cluster's proxy-url/);
     // The WebSocket streams get the same message.
     await assert.rejects(kubePodStreams(target(noLogin).source).exec('default', 'web', 'web', ['true'], false), /407 Proxy Authentication Required/);
     // The password never appears in a message.
@@ -245,5 +245,23 @@ describe('proxy-url', () => {
     await assert.rejects(contextConnection(target(socks.url, 'https://elsewhere.test:6443')), /\(SOCKS5\) refused the connection to elsewhere\.test:6443: connection not allowed by ruleset/);
     await assert.rejects(contextConnection(target(socks.url.replace('user:secret@', 'user:nope@'))), /\(SOCKS5\) did not accept user "user": check the user and password in the cluster's proxy-url/);
     await assert.rejects(contextConnection(target(socks.url.replace('user:secret@', ''))), /\(SOCKS5\) requires authentication/);
+  });
+
+  test('without a proxy-url, HTTPS_PROXY (or https_proxy) from the environment is used, and NO_PROXY and loopback servers go direct', async () => {
+    const configMaps = { group: '', version: 'v1', plural: 'configmaps' };
+    const before = plain.tunnels.length;
+    await (await contextConnection(target(undefined, undefined, { https_proxy: plain.url }))).client.resource(configMaps).list('default');
+    assert.ok(plain.tunnels.length > before, 'the request went through the proxy the environment names');
+    // The proxy-url, when there is one, comes first.
+    const socksBefore = socks.tunnels.length;
+    await (await contextConnection(target(socks.url, undefined, { HTTPS_PROXY: plain.url }))).client.resource(configMaps).list('default');
+    assert.ok(socks.tunnels.length > socksBefore);
+    // A loopback server, and one NO_PROXY lists, go direct: the proxy sees no new tunnel.
+    const direct = plain.tunnels.length;
+    await (await contextConnection(target(undefined, `https://127.0.0.1:${apiPort}`, { HTTPS_PROXY: plain.url }))).client.resource(configMaps).list('default');
+    assert.equal(plain.tunnels.length, direct);
+    assert.equal((await target(undefined, undefined, { HTTPS_PROXY: plain.url, NO_PROXY: '.test' }).source.current()).proxyUrl, undefined);
+    // A refusal says which variable to change.
+    await assert.rejects(contextConnection(target(undefined, undefined, { HTTPS_PROXY: plain.url.replace('user:secret@', '') })), /407 Proxy Authentication Required\. The proxy wants credentials: put them in HTTPS_PROXY as http:\/\/USER:PASSWORD@host:port/);
   });
 });

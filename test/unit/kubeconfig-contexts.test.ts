@@ -84,6 +84,7 @@ describe('kubeconfig files', () => {
         { name: 'insecure', cluster: { server: 'https://127.0.0.1:6443', 'insecure-skip-tls-verify': true, 'certificate-authority-data': b64('ignored') } },
         { name: 'proxied', cluster: { server: 'https://10.0.0.1', 'proxy-url': 'socks5://u:p@proxy:1080' } },
         { name: 'ftp-proxied', cluster: { server: 'https://10.0.0.1', 'proxy-url': 'ftp://proxy:21' } },
+        { name: 'remote', cluster: { server: 'https://10.0.0.2:6443' } },
       ],
       users: [
         { name: 'cert', user: { 'client-certificate-data': b64('CERT'), 'client-key-data': b64('KEY') } },
@@ -95,6 +96,7 @@ describe('kubeconfig files', () => {
         { name: 'token', context: { cluster: 'insecure', user: 'file-token' } },
         { name: 'proxied', context: { cluster: 'proxied', user: 'cert' } },
         { name: 'ftp-proxied', context: { cluster: 'ftp-proxied', user: 'cert' } },
+        { name: 'remote', context: { cluster: 'remote', user: 'cert' } },
         { name: 'basic', context: { cluster: 'c', user: 'old' } },
         { name: 'nowhere', context: { cluster: 'gone', user: 'cert' } },
       ],
@@ -110,6 +112,17 @@ describe('kubeconfig files', () => {
     assert.equal((await contextTarget(merged, 'proxied').source.current()).proxyUrl, 'socks5://u:p@proxy:1080');
     // kubectl's own check: http, https or socks5.
     assert.throws(() => contextTarget(merged, 'ftp-proxied'), (err: Error) => err instanceof KubeconfigError && /invalid 'proxy-url' "ftp:\/\/proxy:21" for cluster "ftp-proxied": unsupported scheme "ftp", must be http, https, or socks5/.test(err.message));
+    // Without a proxy-url, the environment's proxy, as kubectl (Go's ProxyFromEnvironment).
+    const proxyOf = async (context: string, env: Record<string, string>) => {
+      const { proxyUrl, proxySetting } = await contextTarget(merged, context, { env }).source.current();
+      return { proxyUrl, proxySetting };
+    };
+    assert.deepEqual(await proxyOf('remote', {}), { proxyUrl: undefined, proxySetting: undefined });
+    assert.deepEqual(await proxyOf('remote', { HTTPS_PROXY: 'proxy.corp:3128' }), { proxyUrl: 'http://proxy.corp:3128', proxySetting: 'HTTPS_PROXY' });
+    assert.deepEqual(await proxyOf('remote', { HTTPS_PROXY: 'proxy.corp:3128', NO_PROXY: '10.0.0.0/8' }), { proxyUrl: undefined, proxySetting: undefined });
+    assert.deepEqual(await proxyOf('cert', { HTTPS_PROXY: 'proxy.corp:3128' }), { proxyUrl: undefined, proxySetting: undefined }, 'a loopback server goes direct');
+    assert.deepEqual(await proxyOf('proxied', { HTTPS_PROXY: 'proxy.corp:3128' }), { proxyUrl: 'socks5://u:p@proxy:1080', proxySetting: undefined }, 'proxy-url comes first');
+    assert.throws(() => contextTarget(merged, 'remote', { env: { https_proxy: 'ftp://proxy:21' } }), (err: Error) => err instanceof KubeconfigError && /invalid proxy "ftp:\/\/proxy:21" in https_proxy, for cluster "remote": unsupported scheme "ftp"/.test(err.message));
     assert.throws(() => contextTarget(merged, 'basic'), /basic authentication/);
     assert.throws(() => contextTarget(merged, 'nowhere'), /names cluster "gone"/);
     assert.throws(() => contextTarget(merged, 'absent'), /has no context "absent"/);

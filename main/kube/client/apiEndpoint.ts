@@ -22,6 +22,8 @@ export interface ApiEndpoint {
   tlsServerName?: string;
   /** proxy-url: every connection is tunnelled through this http, https or socks5 proxy. */
   proxyUrl?: string;
+  /** Where the proxy was set when not in proxy-url (HTTPS_PROXY), for the messages of its refusals. */
+  proxySetting?: string;
 }
 
 export interface EndpointSource {
@@ -42,7 +44,7 @@ export function fixedEndpoint(endpoint: ApiEndpoint): EndpointSource {
  */
 export function connectionOptions(endpoint: ApiEndpoint): Pick<RequestOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername' | 'agent'> & { headers: Record<string, string> } {
   return {
-    ...(endpoint.proxyUrl ? { agent: proxyAgent(endpoint.proxyUrl) } : {}),
+    ...(endpoint.proxyUrl ? { agent: proxyAgent(endpoint.proxyUrl, endpoint.proxySetting) } : {}),
     ...(endpoint.caCert ? { ca: endpoint.caCert } : {}),
     ...(endpoint.clientCert && endpoint.clientKey ? { cert: endpoint.clientCert, key: endpoint.clientKey } : {}),
     ...(endpoint.insecureSkipTlsVerify ? { rejectUnauthorized: false } : {}),

@@ -11,8 +11,8 @@ import { SocketReader } from './socketReader.ts';
 function refusal(proxy: ProxyUrl, target: string, statusLine: string, code: number): ProxyError {
   const what = `${proxy.shown} refused the tunnel to ${target}: ${statusLine}`;
   if (code === 407)
-    return new ProxyError(`${what}. The proxy wants credentials: ${proxy.username ? `it did not accept user "${proxy.username}"; check the user and password` : 'put them in the cluster\'s proxy-url as http://USER:PASSWORD@host:port'} in your kubeconfig`);
-  if (code === 403) return new ProxyError(`${what}. The proxy does not allow connections to ${target}: ask its administrator, or check the cluster's server and proxy-url in your kubeconfig`);
+    return new ProxyError(`${what}. The proxy wants credentials: ${proxy.username ? `it did not accept user "${proxy.username}"; check the user and password in ${proxy.setting}` : `put them in ${proxy.setting} as http://USER:PASSWORD@host:port`}`);
+  if (code === 403) return new ProxyError(`${what}. The proxy does not allow connections to ${target}: ask its administrator, or check the cluster's server and ${proxy.setting}`);
   return new ProxyError(what);
 }
 

@@ -39,9 +39,9 @@ function connectToProxy(proxy: ProxyUrl, tls: RequestOptions): Promise<Duplex> {
 export class ProxyAgent extends Agent {
   private readonly proxy: ProxyUrl;
 
-  constructor(proxyUrl: string, options: AgentOptions = {}) {
+  constructor(proxyUrl: string, setting?: string, options: AgentOptions = {}) {
     super({ keepAlive: true, ...options });
-    this.proxy = parseProxyUrl(proxyUrl);
+    this.proxy = parseProxyUrl(proxyUrl, setting);
   }
 
   override createConnection(options: RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
@@ -61,9 +61,10 @@ export class ProxyAgent extends Agent {
 
 const agents = new Map<string, ProxyAgent>();
 
-/** One agent per proxy URL, so its kept-alive tunnels are shared by every request to that proxy. */
-export function proxyAgent(proxyUrl: string): ProxyAgent {
-  let agent = agents.get(proxyUrl);
-  if (!agent) agents.set(proxyUrl, (agent = new ProxyAgent(proxyUrl)));
+/** One agent per proxy (and where it was set), so its kept-alive tunnels are shared by every request to that proxy. */
+export function proxyAgent(proxyUrl: string, setting?: string): ProxyAgent {
+  const key = `${setting ?? ''} ${proxyUrl}`;
+  let agent = agents.get(key);
+  if (!agent) agents.set(key, (agent = new ProxyAgent(proxyUrl, setting)));
   return agent;
 }

@@ -16,12 +16,16 @@ export interface ProxyUrl {
   password?: string;
   /** The URL without its credentials, for messages. */
   shown: string;
+  /** Where the user set it ("the cluster's proxy-url", "HTTPS_PROXY"), for messages that say what to change. */
+  setting: string;
 }
+
+export const kubeconfigProxySetting = "the cluster's proxy-url";
 
 const defaultPorts: Record<ProxyScheme, number> = { http: 80, https: 443, socks5: 1080 };
 
 /** Parses `text`; throws ProxyError with client-go's wording for what kubectl refuses too. */
-export function parseProxyUrl(text: string): ProxyUrl {
+export function parseProxyUrl(text: string, setting = kubeconfigProxySetting): ProxyUrl {
   let url: URL;
   try {
     url = new URL(text);
@@ -40,5 +44,6 @@ export function parseProxyUrl(text: string): ProxyUrl {
     ...(username ? { username } : {}),
     ...(username || password ? { password } : {}),
     shown: `${scheme}://${url.host}`,
+    setting,
   };
 }

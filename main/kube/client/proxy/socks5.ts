@@ -53,13 +53,13 @@ export async function socks5Connect(socket: Duplex, proxy: ProxyUrl, host: strin
   const [version, method] = await reader.bytes(2);
   if (version !== 0x05) throw fail('is not a SOCKS5 proxy: its greeting answer has the wrong version');
   if (method === noAcceptable || !methods.includes(method!))
-    throw fail(proxy.username !== undefined ? 'accepts none of the authentication methods PodLab offers (none, username/password)' : 'requires authentication: put the user and password in the cluster\'s proxy-url as socks5://USER:PASSWORD@host:port');
+    throw fail(proxy.username !== undefined ? 'accepts none of the authentication methods PodLab offers (none, username/password)' : `requires authentication: put the user and password in ${proxy.setting} as socks5://USER:PASSWORD@host:port`);
   if (method === userPass) {
     const user = Buffer.from(proxy.username ?? '');
     const pass = Buffer.from(proxy.password ?? '');
     socket.write(Buffer.concat([Buffer.from([0x01, user.length]), user, Buffer.from([pass.length]), pass]));
     const [, status] = await reader.bytes(2);
-    if (status !== 0x00) throw fail(`did not accept user "${proxy.username}": check the user and password in the cluster's proxy-url`);
+    if (status !== 0x00) throw fail(`did not accept user "${proxy.username}": check the user and password in ${proxy.setting}`);
   }
   const portBytes = Buffer.alloc(2);
   portBytes.writeUInt16BE(port);

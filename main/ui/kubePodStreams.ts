@@ -8,6 +8,7 @@
 // API answers (403, 404, 503 "no container runtime is serving node ...")
 // reaches the user as is.
 
+import type { IncomingMessage } from 'node:http';
 import { request } from 'node:https';
 import type WebSocket from 'ws';
 import { lazyModule } from '../lazyModule.ts';
@@ -76,6 +77,38 @@ export function exitCodeOf(status: Status): number {
   throw new BridgeFailure(status.message ?? 'the command failed', status);
 }
 
+/**
+ * Opens a stream with the source's credentials and, after a 401, once more
+ * with fresh ones: an exec plugin's cached token can be refused before the
+ * expiry it gave, and client-go then runs the plugin again for any request,
+ * a log stream or an upgrade included, as openRequest does for the others.
+ */
+async function withFreshCredentials<T>(source: EndpointSource, open: (endpoint: ApiEndpoint) => Promise<T>): Promise<T> {
+  try {
+    return await open(await source.current());
+  } catch (err) {
+    if (!(err instanceof BridgeFailure) || err.status?.code !== 401) throw err;
+    source.invalidate();
+    return open(await source.current());
+  }
+}
+
+/** The response of a log request that the API server accepted; rejects with its refusal. */
+function openLog(endpoint: ApiEndpoint, path: string, signal: AbortSignal): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${endpoint.url}${path}`, { ...connectionOptions(endpoint), signal }, (res) => {
+      if (res.statusCode === 200) return resolve(res);
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => reject(apiFailure(res.statusCode ?? 500, body)));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** `endpoint`: fixed credentials, or a source that renews them (a kubeconfig user's exec plugin). */
 export function kubePodStreams(endpoint: ApiEndpoint | EndpointSource): PodStreams {
   const source = 'current' in endpoint ? endpoint : fixedEndpoint(endpoint);
@@ -87,92 +120,90 @@ export function kubePodStreams(endpoint: ApiEndpoint | EndpointSource): PodStrea
       if (options.timestamps) query.set('timestamps', 'true');
       if (options.tailLines !== undefined) query.set('tailLines', String(options.tailLines));
       const out = pushIterable<string>();
-      void source.current().then(
-        (endpoint) => {
-          const req = request(`${endpoint.url}${podPath(namespace, pod, 'log')}?${query}`, { ...connectionOptions(endpoint), signal: options.signal }, (res) => {
-            res.setEncoding('utf8');
-            if (res.statusCode !== 200) {
-              let body = '';
-              res.on('data', (chunk: string) => (body += chunk));
-              res.on('end', () => out.end(apiFailure(res.statusCode ?? 500, body)));
-              return;
-            }
-            // Whole lines only, so a terminal never gets half a line to redraw.
-            let partial = '';
-            res.on('data', (chunk: string) => {
-              const text = partial + chunk;
-              const cut = text.lastIndexOf('\n') + 1;
-              partial = text.slice(cut);
-              if (cut > 0) out.push(text.slice(0, cut));
-            });
-            res.on('end', () => {
-              if (partial) out.push(partial);
-              out.end();
-            });
-            res.on('error', (err) => out.end(options.signal.aborted ? undefined : err));
+      void withFreshCredentials(source, (endpoint) => openLog(endpoint, `${podPath(namespace, pod, 'log')}?${query}`, options.signal)).then(
+        (res) => {
+          res.setEncoding('utf8');
+          // Whole lines only, so a terminal never gets half a line to redraw.
+          let partial = '';
+          res.on('data', (chunk: string) => {
+            const text = partial + chunk;
+            const cut = text.lastIndexOf('\n') + 1;
+            partial = text.slice(cut);
+            if (cut > 0) out.push(text.slice(0, cut));
           });
-          req.on('error', (err) => out.end(options.signal.aborted ? undefined : err));
-          req.end();
+          res.on('end', () => {
+            if (partial) out.push(partial);
+            out.end();
+          });
+          res.on('error', (err) => out.end(options.signal.aborted ? undefined : err));
         },
-        (err: Error) => out.end(err),
+        (err: Error) => out.end(options.signal.aborted ? undefined : err),
       );
       return out.iterable;
     },
 
-    async exec(namespace, pod, container, command, tty) {
-      const endpoint = await source.current();
-      const query = new URLSearchParams({ container, stdin: 'true', stdout: 'true', tty: String(tty) });
-      if (!tty) query.set('stderr', 'true');
-      for (const part of command) query.append('command', part);
-      const ws = new (wsPackage())(`${endpoint.url.replace(/^http/, 'ws')}${podPath(namespace, pod, 'exec')}?${query}`, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], connectionOptions(endpoint));
-      const output = pushIterable<string>();
-      const decoder = { [channel.stdout]: new TextDecoder(), [channel.stderr]: new TextDecoder() };
-      let resolveExit!: (code: number) => void;
-      let rejectExit!: (err: Error) => void;
-      const exit = new Promise<number>((resolve, reject) => ((resolveExit = resolve), (rejectExit = reject)));
-      exit.catch(() => undefined);
-      return new Promise<PodExecSession>((resolve, reject) => {
-        ws.on('unexpected-response', (_req, res) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => (body += chunk));
-          res.on('end', () => reject(apiFailure(res.statusCode ?? 500, body, { namespace, subresource: 'exec' })));
-        });
-        ws.on('error', (err) => {
-          reject(err);
-          output.end(err);
-          rejectExit(err);
-        });
-        ws.on('message', (data: Buffer) => {
-          const stream = data[0];
-          const payload = data.subarray(1);
-          if (stream === channel.stdout || stream === channel.stderr) output.push(decoder[stream].decode(payload, { stream: true }));
-          else if (stream === channel.error) {
-            try {
-              resolveExit(exitCodeOf(JSON.parse(payload.toString()) as Status));
-            } catch (err) {
-              rejectExit(err as Error);
-            }
-          }
-        });
-        ws.on('close', () => {
-          output.end();
-          rejectExit(new BridgeFailure('the connection ended before the command reported its exit'));
-        });
-        ws.on('open', () =>
-          resolve({
-            write: (data) => ws.send(Buffer.concat([Buffer.from([channel.stdin]), Buffer.from(data)])),
-            output: output.iterable,
-            resize: (columns, rows) => ws.send(Buffer.concat([Buffer.from([channel.resize]), Buffer.from(JSON.stringify({ Width: columns, Height: rows }))])),
-            exit,
-            close: () => ws.close(),
-          }),
-        );
-      });
+    exec(namespace, pod, container, command, tty) {
+      return withFreshCredentials(source, (endpoint) => openExec(endpoint, namespace, pod, container, command, tty));
     },
 
-    async portForward(namespace, pod, port) {
-      return openPodPortTunnel(await source.current(), namespace, pod, port);
+    portForward(namespace, pod, port) {
+      return withFreshCredentials(source, (endpoint) => openPodPortTunnel(endpoint, namespace, pod, port));
     },
   };
+}
+
+/** An exec session over a WebSocket (v5.channel.k8s.io); rejects with the API server's refusal of the upgrade. */
+function openExec(endpoint: ApiEndpoint, namespace: string, pod: string, container: string, command: string[], tty: boolean): Promise<PodExecSession> {
+  const query = new URLSearchParams({ container, stdin: 'true', stdout: 'true', tty: String(tty) });
+  if (!tty) query.set('stderr', 'true');
+  for (const part of command) query.append('command', part);
+  const ws = new (wsPackage())(`${endpoint.url.replace(/^http/, 'ws')}${podPath(namespace, pod, 'exec')}?${query}`, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], connectionOptions(endpoint));
+  const output = pushIterable<string>();
+  const decoder = { [channel.stdout]: new TextDecoder(), [channel.stderr]: new TextDecoder() };
+  let resolveExit!: (code: number) => void;
+  let rejectExit!: (err: Error) => void;
+  const exit = new Promise<number>((resolve, reject) => ((resolveExit = resolve), (rejectExit = reject)));
+  exit.catch(() => undefined);
+  return new Promise<PodExecSession>((resolve, reject) => {
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        reject(apiFailure(res.statusCode ?? 500, body, { namespace, subresource: 'exec' }));
+        // ws leaves a refused handshake's connection to its caller.
+        ws.terminate();
+      });
+    });
+    ws.on('error', (err) => {
+      reject(err);
+      output.end(err);
+      rejectExit(err);
+    });
+    ws.on('message', (data: Buffer) => {
+      const stream = data[0];
+      const payload = data.subarray(1);
+      if (stream === channel.stdout || stream === channel.stderr) output.push(decoder[stream].decode(payload, { stream: true }));
+      else if (stream === channel.error) {
+        try {
+          resolveExit(exitCodeOf(JSON.parse(payload.toString()) as Status));
+        } catch (err) {
+          rejectExit(err as Error);
+        }
+      }
+    });
+    ws.on('close', () => {
+      output.end();
+      rejectExit(new BridgeFailure('the connection ended before the command reported its exit'));
+    });
+    ws.on('open', () =>
+      resolve({
+        write: (data) => ws.send(Buffer.concat([Buffer.from([channel.stdin]), Buffer.from(data)])),
+        output: output.iterable,
+        resize: (columns, rows) => ws.send(Buffer.concat([Buffer.from([channel.resize]), Buffer.from(JSON.stringify({ Width: columns, Height: rows }))])),
+        exit,
+        close: () => ws.close(),
+      }),
+    );
+  });
 }

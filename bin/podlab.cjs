@@ -24,7 +24,7 @@ const { ensureBuilt, mainOutputs } = require('../scripts/build-state.cjs');
 const { loadBundle } = require('../scripts/load-bundle.cjs');
 
 const argv = process.argv.slice(2);
-ensureBuilt({ ui: ['serve', 'ui'].includes(argv[0]) ? 'missing' : false });
+ensureBuilt({ ui: ['serve', 'ui'].includes(argv[0]) });
 // Stacks that name the TypeScript sources, for bug reports (PODLAB_DEBUG=1 also prints them).
 if (process.env.PODLAB_DEBUG) process.setSourceMapsEnabled(true);
 const { runPodlab } = loadBundle(mainOutputs().cli);

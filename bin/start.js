@@ -35,7 +35,7 @@ async function browserMode(reason) {
 }
 
 async function main() {
-  ensureBuilt({ ui: 'stale' });
+  ensureBuilt({ ui: true });
   const { binary, reason } = startableElectron();
   if (!binary) return browserMode(reason);
   // The same young generation as the podlab command (bin/podlab.cjs says why).

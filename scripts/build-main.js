@@ -22,7 +22,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export { root, distDir, mainOutputs, mainIsCurrent, ensureBuilt } from './build-state.cjs';
+export { root, distDir, mainOutputs, mainIsCurrent, rendererIsCurrent, ensureBuilt } from './build-state.cjs';
 import { root, distDir, mainOutputs } from './build-state.cjs';
 
 /**

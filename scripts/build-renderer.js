@@ -6,25 +6,13 @@
 // the output directory and renamed into place: two builds at once (parallel
 // tests) never mix their files.
 
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { rendererIsCurrent } from './build-state.cjs';
 
 export const root = join(fileURLToPath(import.meta.url), '..', '..');
 export const rendererOut = join(root, 'dist', 'renderer');
-const sources = ['renderer', 'preload/api.ts', 'main/insight', 'main/apiserver/resources/shared', 'main/apiserver/validation/quantity.ts', 'resources/icons', 'vite.config.ts'];
-
-function newest(path) {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce((max, entry) => Math.max(max, newest(join(path, entry))), stat.mtimeMs);
-}
-
-export function rendererIsCurrent(outDir = rendererOut) {
-  const index = join(outDir, 'index.html');
-  return existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources.map((s) => newest(join(root, s))));
-}
 
 /** `outDir` replaces vite.config.ts's dist/renderer (the packaging test builds into a temporary app). */
 export async function buildRenderer({ force = false, outDir = rendererOut, log = console.log } = {}) {

@@ -1,5 +1,5 @@
-// Whether the built main process is there and current, and building it when
-// not: what bin/podlab.cjs and bin/start.js ask before every start. Kept apart
+// Whether the built main process and UI are there and current, and building
+// them when not: what bin/podlab.cjs and bin/start.js ask before every start. Kept apart
 // from build-main.js, so a start reads this small module only, and child_process
 // loads only when a build has to run. CommonJS, as bin/podlab.cjs is: Node
 // starts a CommonJS entry ~10 ms sooner than an ES module one.
@@ -24,6 +24,8 @@ function mainOutputs(outDir = distDir) {
 
 // Everything the bundles are made of; the renderer has its own build (build-renderer.js).
 const sources = ['main', 'preload', 'package.json', 'scripts/build-main.js', 'scripts/build-state.cjs'];
+// What the UI is made of: the renderer and what it imports from elsewhere.
+const rendererSources = ['renderer', 'preload/api.ts', 'main/insight', 'main/apiserver/resources/shared', 'main/apiserver/validation/quantity.ts', 'resources/icons', 'vite.config.ts'];
 
 /**
  * Whether `path`, or anything under it, was modified after `time` (a directory's
@@ -52,11 +54,19 @@ function mainIsCurrent(outDir = distDir) {
   return !sources.some((s) => modifiedAfter(join(root, s), built));
 }
 
+/** The built UI exists and, in a checkout, none of its sources is newer (an installed package has none). */
+function rendererIsCurrent(outDir = join(distDir, 'renderer')) {
+  const index = statSync(join(outDir, 'index.html'), { throwIfNoEntry: false });
+  return !!index && !rendererSources.some((s) => modifiedAfter(join(root, s), index.mtimeMs));
+}
+
 /**
  * For bin/podlab.cjs and `npm start`: builds the main process when it is missing
- * or stale, and the UI when `ui` says ('missing', or 'stale' for `npm start`),
- * each in a child process that ends with its build tools. Build messages go to
- * stderr: stdout belongs to the command (`podlab kubeconfig > file`).
+ * or stale, and the UI too when `ui` (for the commands that serve it), each in
+ * a child process that ends with its build tools. Whether a build is needed is
+ * decided here, by a walk that ends at the first newer file, so a start with
+ * nothing to build spawns nothing. Build messages go to stderr: stdout belongs
+ * to the command (`podlab kubeconfig > file`).
  */
 function ensureBuilt({ ui = false } = {}) {
   const run = (script, args = []) => {
@@ -68,7 +78,7 @@ function ensureBuilt({ ui = false } = {}) {
     }
   };
   if (!mainIsCurrent()) run('build-main.js');
-  if (ui === 'stale' || (ui === 'missing' && !existsSync(join(distDir, 'renderer', 'index.html')))) run('build-renderer.js');
+  if (ui && !rendererIsCurrent()) run('build-renderer.js');
 }
 
-module.exports = { root, distDir, mainOutputs, mainIsCurrent, ensureBuilt };
+module.exports = { root, distDir, mainOutputs, mainIsCurrent, rendererIsCurrent, ensureBuilt };

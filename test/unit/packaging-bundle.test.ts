@@ -74,7 +74,7 @@ describe('the packaged desktop app', () => {
   let app: string;
   let bundled: Bundled;
   let shipped: string[];
-  let build: { buildMain: (o: object) => Promise<Bundled>; mainIsCurrent: (outDir: string) => boolean };
+  let build: { buildMain: (o: object) => Promise<Bundled>; mainIsCurrent: (outDir: string) => boolean; rendererIsCurrent: (outDir: string) => boolean };
 
   before(async () => {
     app = mkdtempSync(join(tmpdir(), 'podlab-package-'));
@@ -189,6 +189,17 @@ describe('the packaged desktop app', () => {
     assert.equal(build.mainIsCurrent(outDir), false);
     rmSync(bundled.cli);
     assert.equal(build.mainIsCurrent(outDir), false);
+  });
+
+  test('the UI counts as current until its index.html is older than the renderer\'s sources (podlab serve and ui rebuild it then)', () => {
+    const rendererDir = join(app, 'dist', 'renderer');
+    const index = join(rendererDir, 'index.html');
+    const built = statSync(index).mtime;
+    assert.equal(build.rendererIsCurrent(rendererDir), true);
+    utimesSync(index, new Date(0), new Date(0));
+    assert.equal(build.rendererIsCurrent(rendererDir), false);
+    utimesSync(index, built, built);
+    assert.equal(build.rendererIsCurrent(join(app, 'dist', 'no-renderer')), false);
   });
 
   test('the main bundle imports only Node.js built-ins, electron and production dependencies', () => {

@@ -68,7 +68,7 @@ export function StatusBar({ status, onError }: { status: ClusterStatus; onError:
       {status.apiServerUrl && <span title="API server">API {status.apiServerUrl}</span>}
       {status.kubeconfigPath && (
         <span className="kubeconfig">
-          <code title="Kubeconfig">{status.kubeconfigPath}</code>
+          <code title={`Kubeconfig: ${status.kubeconfigPath}`}>{status.kubeconfigPath}</code>
           <button className="small" onClick={copy} title="Copy an export KUBECONFIG=... line">
             {copied ? 'Copied' : 'Copy'}
           </button>

@@ -76,6 +76,21 @@ test('the page comes up with the cluster: its status bar names it running, with 
   assert.equal(ui.output().split('Cluster "first" is running.').length - 1, 1, ui.output());
 });
 
+test('in a narrow window the status bar cuts the kubeconfig path, not the Copy button after it', async () => {
+  const size = page.viewportSize()!;
+  try {
+    await page.setViewportSize({ width: 900, height: size.height });
+    const bar = (await statusBar().boundingBox())!;
+    const copy = (await statusBar().getByRole('button', { name: 'Copy' }).boundingBox())!;
+    assert.ok(copy.x + copy.width <= bar.x + bar.width, `the Copy button (right edge ${copy.x + copy.width}) fits the bar (${bar.x + bar.width})`);
+    const path = statusBar().locator('.kubeconfig code');
+    assert.ok(await path.evaluate((el) => el.scrollWidth > el.clientWidth), 'the path is cut');
+    assert.match((await path.getAttribute('title'))!, /^Kubeconfig: \/.*kubeconfig$/);
+  } finally {
+    await page.setViewportSize(size);
+  }
+});
+
 test('creating a cluster shows the current one stopping, then each step of the new one starting', async () => {
   // Every step the bridge announces; the page may render two quick ones in one frame, so the screen is checked for what stays a while.
   const steps: string[] = [];

@@ -14,7 +14,7 @@ import type WebSocket from 'ws';
 import { lazyModule } from '../lazyModule.ts';
 import type { Status } from '../../preload/api.ts';
 import { connectionOptions, fixedEndpoint, type ApiEndpoint, type EndpointSource } from '../kube/client/apiEndpoint.ts';
-import { apiFailure } from './apiFailure.ts';
+import { apiFailure, rejectRefusedUpgrade } from './apiFailure.ts';
 import { BridgeFailure } from './bridgeError.ts';
 import { openPodPortTunnel } from './podPortTunnel.ts';
 import type { PodExecSession, PodLogOptions, PodStreams } from './podStreams.ts';
@@ -165,16 +165,7 @@ function openExec(endpoint: ApiEndpoint, namespace: string, pod: string, contain
   const exit = new Promise<number>((resolve, reject) => ((resolveExit = resolve), (rejectExit = reject)));
   exit.catch(() => undefined);
   return new Promise<PodExecSession>((resolve, reject) => {
-    ws.on('unexpected-response', (_req, res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => {
-        reject(apiFailure(res.statusCode ?? 500, body, { namespace, subresource: 'exec' }));
-        // ws leaves a refused handshake's connection to its caller.
-        ws.terminate();
-      });
-    });
+    rejectRefusedUpgrade(ws, { namespace, subresource: 'exec' }, reject);
     ws.on('error', (err) => {
       reject(err);
       output.end(err);

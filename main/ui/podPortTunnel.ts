@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import { lazyModule } from '../lazyModule.ts';
 import { connectionOptions, type ApiEndpoint } from '../kube/client/apiEndpoint.ts';
-import { apiFailure } from './apiFailure.ts';
+import { rejectRefusedUpgrade } from './apiFailure.ts';
 import { BridgeFailure } from './bridgeError.ts';
 import { WebSocketDuplex } from '../kube/webSocketDuplex.ts';
 
@@ -58,16 +58,7 @@ export function openPodPortTunnel(endpoint: ApiEndpoint, namespace: string, pod:
   const url = `${endpoint.url.replace(/^http/, 'ws')}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/portforward?ports=${port}`;
   const ws = new (wsPackage())(url, [PORT_FORWARD_CHANNEL_PROTOCOL], connectionOptions(endpoint));
   return new Promise((resolve, reject) => {
-    ws.on('unexpected-response', (_req, res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => {
-        reject(apiFailure(res.statusCode ?? 500, body, { namespace, subresource: 'portforward' }));
-        // ws leaves a refused handshake's connection to its caller.
-        ws.terminate();
-      });
-    });
+    rejectRefusedUpgrade(ws, { namespace, subresource: 'portforward' }, reject);
     ws.once('error', reject);
     ws.once('open', () => {
       ws.off('error', reject);

@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureBuilt, mainOutputs } from '../scripts/build-state.cjs';
+import { podlabNodeFlags } from '../scripts/node-flags.cjs';
 import { loadBundle } from '../scripts/load-bundle.cjs';
 import { electronBinary } from '../scripts/electron-binary.js';
 
@@ -38,8 +39,8 @@ async function main() {
   ensureBuilt({ ui: true });
   const { binary, reason } = startableElectron();
   if (!binary) return browserMode(reason);
-  // The same young generation as the podlab command (bin/podlab.cjs says why).
-  const child = spawn(binary, ['--js-flags=--max-semi-space-size=32', root], { cwd: root, stdio: 'inherit' });
+  // The same V8 flags as the podlab command (bin/podlab.cjs says why).
+  const child = spawn(binary, [`--js-flags=${podlabNodeFlags().join(' ')}`, root], { cwd: root, stdio: 'inherit' });
   let started = false;
   child.once('spawn', () => (started = true));
   child.once('error', (err) => {

@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { rawRequest, targetFromKubeconfig } from '../helpers/apiClient.ts';
 import { freeSubnet } from '../helpers/dockerCluster.ts';
 import { removeDir, repoRoot, tempDir } from '../helpers/podlabProcess.ts';
+import { podlabNodeFlags } from '../../scripts/node-flags.cjs';
 
 const runs = Number(process.argv[2] ?? 5);
 const roots = process.argv.length > 3 ? process.argv.slice(3) : [repoRoot];
@@ -33,7 +34,7 @@ async function oneRun(root: string): Promise<{ ms: number; steps: string }> {
   const env = { ...process.env, PODLAB_STARTUP_TIMING: '1', PODLAB_HOME: join(dataDir, 'podlab-home'), KUBECONFIG: join(dataDir, 'user-kubeconfig') };
   writeFileSync(join(dataDir, 'cluster.json'), JSON.stringify({ subnet: await freeSubnet() }));
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', podlab, 'serve', '--name', name, '--runtime', 'docker', '--nodes', '2', '--data-dir', dataDir, '--cluster-dns-only'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...podlabNodeFlags(), podlab, 'serve', '--name', name, '--runtime', 'docker', '--nodes', '2', '--data-dir', dataDir, '--cluster-dns-only'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));

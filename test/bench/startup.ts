@@ -15,6 +15,7 @@ import { rawRequest, targetFromKubeconfig, type ApiTarget } from '../helpers/api
 import { freeSubnet, removeClusterObjects } from '../helpers/dockerCluster.ts';
 import { removeDir, repoRoot, tempDir } from '../helpers/podlabProcess.ts';
 import { rssMiB, sleep, stats, type Stats } from './measures.ts';
+import { podlabNodeFlags } from '../../scripts/node-flags.cjs';
 
 export interface StartupResult {
   runs: number;
@@ -32,7 +33,7 @@ interface Serving {
 }
 
 function serve(cluster: string, dataDir: string): Serving {
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', join(repoRoot, 'bin', 'podlab.cjs'), 'serve', '--name', cluster, '--runtime', 'docker', '--nodes', '2', '--data-dir', dataDir, '--cluster-dns-only'], {
+  const child = spawn(process.execPath, [...podlabNodeFlags(), join(repoRoot, 'bin', 'podlab.cjs'), 'serve', '--name', cluster, '--runtime', 'docker', '--nodes', '2', '--data-dir', dataDir, '--cluster-dns-only'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PODLAB_STARTUP_TIMING: '1', PODLAB_HOME: join(dataDir, 'podlab-home'), KUBECONFIG: join(dataDir, 'user-kubeconfig') },

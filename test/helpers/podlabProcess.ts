@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { podlabNodeFlags } from '../../scripts/node-flags.cjs';
 
 export const repoRoot = join(fileURLToPath(import.meta.url), '..', '..', '..');
 
@@ -35,10 +36,10 @@ interface PodlabChild {
 
 /** Runs `podlab ARGS` and resolves with the first match of `ready` in its stdout. */
 async function spawnPodlab(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<PodlabChild & { match: RegExpExecArray }> {
-  // As the podlab command runs itself (its shebang's V8 flag). PODLAB_SERVE_NODE_ARGS adds Node flags
+  // As the podlab command runs itself (its shebang's flags). PODLAB_SERVE_NODE_ARGS adds Node flags
   // NODE_OPTIONS refuses, for profiling a benchmark's server: `--cpu-prof --cpu-prof-dir=DIR`.
   const nodeArgs = (process.env.PODLAB_SERVE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', ...nodeArgs, join(repoRoot, 'bin', 'podlab.cjs'), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [...podlabNodeFlags(), ...nodeArgs, join(repoRoot, 'bin', 'podlab.cjs'), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {

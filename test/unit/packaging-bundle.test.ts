@@ -18,6 +18,7 @@ import { Script } from 'node:vm';
 import { parse } from 'yaml';
 import { appPaths, appRoot } from '../../main/appPaths.ts';
 import { addonProgram, buildAddonProgram } from '../../main/network/addonProgram.ts';
+import { podlabNodeFlags } from '../../scripts/node-flags.cjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; type: string; dependencies: Record<string, string> };
@@ -91,6 +92,13 @@ describe('the packaged desktop app', () => {
 
   after(() => {
     if (app) rmSync(app, { recursive: true, force: true });
+  });
+
+  test('npm start and npm run serve start Node with the podlab command\'s flags (its shebang, which the launchers read)', () => {
+    const flags = podlabNodeFlags();
+    assert.ok(flags.length > 0, 'bin/podlab.cjs names its flags');
+    const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    for (const name of ['start', 'serve']) assert.equal(scripts[name]!.split(' bin/')[0], ['node', ...flags].join(' '), `npm run ${name}`);
   });
 
   test('the main bundle is the ES module package.json names as "main"', () => {

@@ -161,7 +161,7 @@ export class Dispatcher {
       if (!action.verbs.includes(info.verb)) throw errors.methodNotSupported(registry.groupResource, info.verb);
       return action.run({ registry, req, namespace: ns, ctx }, this.subresources);
     }
-    if (info.subresource && info.subresource !== 'status' && info.subresource !== 'scale') throw errors.resourceNotFound(info.path);
+    if (info.subresource && !['status', 'scale', 'ephemeralcontainers'].includes(info.subresource)) throw errors.resourceNotFound(info.path);
 
     switch (info.verb) {
       case 'get': {

@@ -70,6 +70,8 @@ export interface PodView extends KubeObject {
     tolerations?: Array<{ key?: string; operator?: string; value?: string; effect?: string; tolerationSeconds?: number }>;
     containers?: ContainerView[];
     initContainers?: ContainerView[];
+    /** Debugging containers added by `kubectl debug` (pods/ephemeralcontainers); `targetContainerName` shares its processes. */
+    ephemeralContainers?: Array<ContainerView & { targetContainerName?: string }>;
     volumes?: Array<{ name: string; configMap?: { name?: string; optional?: boolean }; secret?: { secretName?: string; optional?: boolean }; emptyDir?: object }>;
     restartPolicy?: string;
     serviceAccountName?: string;
@@ -81,6 +83,7 @@ export interface PodView extends KubeObject {
     conditions?: ConditionView[];
     containerStatuses?: ContainerStatusView[];
     initContainerStatuses?: ContainerStatusView[];
+    ephemeralContainerStatuses?: ContainerStatusView[];
     podIP?: string;
     hostIP?: string;
     startTime?: string;

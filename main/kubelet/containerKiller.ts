@@ -9,7 +9,7 @@ import type { KubeletEvents } from './events.ts';
 import type { KillReason } from './podActions.ts';
 import type { RuntimePodStatus } from './runtimePodStatus.ts';
 import { runHook, type HookTarget } from './lifecycleHooks.ts';
-import { isRestartableInitContainer, type Container, type Pod } from './types.ts';
+import { allContainers, isRestartableInitContainer, type Container, type Pod } from './types.ts';
 
 const MINIMUM_GRACE_SECONDS = 2;
 
@@ -55,7 +55,7 @@ export class ContainerKiller {
   /** Stops every running container of the pod, then its sandboxes. */
   async killPod(pod: Pod, status: RuntimePodStatus, hook: Omit<HookTarget, 'pod' | 'container' | 'containerId'>, graceOverride?: number): Promise<void> {
     const running = status.containers.filter((c) => c.state === 'running' || c.state === 'unknown');
-    const specOf = (name: string) => [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((c) => c.name === name);
+    const specOf = (name: string) => allContainers(pod).find((c) => c.name === name);
     const targets = running.flatMap((c) => {
       const container = specOf(c.name);
       return container ? [{ id: c.id, container }] : [];

@@ -56,8 +56,11 @@ export function crashBackoffKey(pod: Pod, container: Container): string {
 export class ContainerStarter {
   constructor(private readonly deps: StarterDeps) {}
 
-  /** Throws ContainerStartError when the container did not start, with the reason the status will show. */
-  async start(container: Container, ctx: StartContext): Promise<void> {
+  /**
+   * Throws ContainerStartError when the container did not start, with the reason the status will show.
+   * `pidNamespaceOf`: for an ephemeral container with a target, the runtime ID of the target.
+   */
+  async start(container: Container, ctx: StartContext, pidNamespaceOf?: string): Promise<void> {
     const { deps } = this;
     const { pod } = ctx;
     const spans = kubeletSpans(deps.journeys, pod);
@@ -88,6 +91,7 @@ export class ContainerStarter {
       const terminationMount = await deps.volumes.terminationMessageMount(pod.metadata.uid ?? '', container, restartCount);
       const mounts = [...deps.volumes.mounts(container, ctx.volumes), ...(terminationMount ? [terminationMount] : [])];
       config = containerConfig(pod, container, restartCount, env, mounts, deps.node);
+      if (pidNamespaceOf) config.pidNamespaceOf = pidNamespaceOf;
       if (terminationMount) {
         config.annotations = { ...config.annotations, [ANNOTATION_TERMINATION_MESSAGE_PATH]: terminationMount.containerPath, [ANNOTATION_TERMINATION_MESSAGE_POLICY]: container.terminationMessagePolicy ?? 'File' };
       }

@@ -76,7 +76,11 @@ function convert(cs: RuntimeContainerStatus, old: ContainerStatus | undefined, r
   return status;
 }
 
-export function convertContainerStatuses(ctx: ContainerStatusContext, previous: ContainerStatus[] | undefined, containers: Container[], isInit: boolean): ContainerStatus[] {
+/** Which list of the pod's containers: app containers are listed by name, init and ephemeral ones in spec order. */
+export type ContainerKind = 'app' | 'init' | 'ephemeral';
+
+export function convertContainerStatuses(ctx: ContainerStatusContext, previous: ContainerStatus[] | undefined, containers: Container[], kind: ContainerKind): ContainerStatus[] {
+  const isInit = kind === 'init';
   const { pod, runtime } = ctx;
   const hasInitContainers = (pod.spec.initContainers ?? []).length > 0;
   const oldStatuses = new Map((previous ?? []).map((s) => [s.name, s]));
@@ -125,7 +129,7 @@ export function convertContainerStatuses(ctx: ContainerStatusContext, previous: 
   }
 
   for (const container of containers) {
-    if (isInit) {
+    if (kind !== 'app') {
       const newest = runtime.containers.find((c) => c.name === container.name);
       if (newest?.state === 'exited' && newest.exitCode === 0) continue;
     }
@@ -138,6 +142,11 @@ export function convertContainerStatuses(ctx: ContainerStatusContext, previous: 
   }
 
   const ordered = containers.map((c) => statuses.get(c.name)!);
+  if (kind === 'ephemeral') {
+    // No probes, and nothing waits on them: never ready.
+    for (const status of ordered) status.ready = false;
+    return ordered;
+  }
   applyProbeResults(ctx, ordered, containers, isInit);
   // Kubernetes lists app container statuses by name, init containers in spec order.
   return isInit ? ordered : ordered.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

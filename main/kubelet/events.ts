@@ -17,8 +17,9 @@ export function podRef(pod: Pick<KubeObject, 'metadata'>): KubeObject {
 }
 
 export function containerFieldPath(pod: Pod, container: Container): string {
-  const isInit = (pod.spec.initContainers ?? []).some((c) => c.name === container.name);
-  return `spec.${isInit ? 'initContainers' : 'containers'}{${container.name}}`;
+  const has = (list: Container[] | undefined) => (list ?? []).some((c) => c.name === container.name);
+  const list = has(pod.spec.initContainers) ? 'initContainers' : has(pod.spec.ephemeralContainers) ? 'ephemeralContainers' : 'containers';
+  return `spec.${list}{${container.name}}`;
 }
 
 export class KubeletEvents {

@@ -27,6 +27,8 @@ export interface PodActions {
   attempt: number;
   initContainersToStart: number[];
   containersToStart: number[];
+  /** Ephemeral containers never started yet (they never restart). */
+  ephemeralContainersToStart: number[];
   containersToKill: ContainerToKill[];
 }
 
@@ -95,6 +97,7 @@ export function computePodActions(pod: Pod, status: RuntimePodStatus, probes: Pr
     attempt: sandbox.attempt,
     initContainersToStart: [],
     containersToStart: [],
+    ephemeralContainersToStart: [],
     containersToKill: [],
   };
   const initContainers = pod.spec.initContainers ?? [];
@@ -120,6 +123,11 @@ export function computePodActions(pod: Pod, status: RuntimePodStatus, probes: Pr
     actions.containersToStart = toStart;
     return actions;
   }
+
+  // Ephemeral containers start even while initialization has not finished (to debug an init container), and only once.
+  (pod.spec.ephemeralContainers ?? []).forEach((c, i) => {
+    if (!findContainerStatus(status, c.name)) actions.ephemeralContainersToStart.push(i);
+  });
 
   const initialized = computeInitContainerActions(pod, status, actions, probes, hashOf);
   if (actions.killPod || !initialized) return actions;

@@ -33,9 +33,12 @@ export function generatePodStatus(ctx: PodStatusContext, old: PodStatus): PodSta
     status.podIPs = old.podIPs ?? [{ ip: old.podIP }];
   }
   status.qosClass = pod.status?.qosClass ?? podQOSClass(pod.spec as unknown as Record<string, unknown>);
-  status.containerStatuses = convertContainerStatuses(ctx, old.containerStatuses, pod.spec.containers, false);
+  status.containerStatuses = convertContainerStatuses(ctx, old.containerStatuses, pod.spec.containers, 'app');
   const initContainers = pod.spec.initContainers ?? [];
-  if (initContainers.length > 0) status.initContainerStatuses = convertContainerStatuses(ctx, old.initContainerStatuses, initContainers, true);
+  if (initContainers.length > 0) status.initContainerStatuses = convertContainerStatuses(ctx, old.initContainerStatuses, initContainers, 'init');
+  const ephemeralContainers = pod.spec.ephemeralContainers ?? [];
+  // Reported beside the others; they count for neither the phase nor the conditions.
+  if (ephemeralContainers.length > 0) status.ephemeralContainerStatuses = convertContainerStatuses(ctx, old.ephemeralContainerStatuses, ephemeralContainers, 'ephemeral');
 
   const all = [...status.containerStatuses, ...(status.initContainerStatuses ?? [])];
   let phase = podPhase(pod, all, ctx.podIsTerminal);

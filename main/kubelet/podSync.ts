@@ -1,6 +1,7 @@
 // Carrying out the sync decision, as kuberuntime_manager.go's SyncPod: kill
 // what must go (the whole pod when its sandbox changed), create the sandbox,
-// start the next init containers, then the app containers. Start failures
+// start new ephemeral containers, the next init containers, then the app
+// containers. Start failures
 // are collected per container for the reason cache; old container instances
 // are pruned so each container keeps its current and its previous one.
 
@@ -93,10 +94,10 @@ export async function executePodActions(deps: PodSyncDeps, pod: Pod, status: Run
     env: { ...inputs.env, podIPs: podIP ? [podIP] : [] },
   };
 
-  const tryStart = async (container: Container): Promise<boolean> => {
+  const tryStart = async (container: Container, pidNamespaceOf?: string): Promise<boolean> => {
     outcome.changed = true;
     try {
-      await deps.starter.start(container, ctx);
+      await deps.starter.start(container, ctx, pidNamespaceOf);
       outcome.started.add(container.name);
       return true;
     } catch (error) {
@@ -106,6 +107,13 @@ export async function executePodActions(deps: PodSyncDeps, pod: Pod, status: Run
     }
   };
 
+  // Before the init containers, so one can debug an init container that does not finish.
+  const ephemeralContainers = pod.spec.ephemeralContainers ?? [];
+  for (const index of actions.ephemeralContainersToStart) {
+    const container = ephemeralContainers[index]!;
+    const target = container.targetContainerName ? status.containers.find((c) => c.name === container.targetContainerName) : undefined;
+    await tryStart(container, target?.id);
+  }
   const initContainers = pod.spec.initContainers ?? [];
   for (const index of actions.initContainersToStart) {
     const container = initContainers[index]!;

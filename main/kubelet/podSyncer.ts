@@ -25,7 +25,7 @@ import type { DnsSettings } from './sandboxConfig.ts';
 import { serviceEnvVars, servicesForPod } from './serviceEnv.ts';
 import type { StatusManager } from './statusManager.ts';
 import type { ServiceAccountTokenManager } from './tokenManager.ts';
-import type { Pod, PodStatus } from './types.ts';
+import { allContainers, type Pod, type PodStatus } from './types.ts';
 import { VolumeSetupError, type PodVolumes, type VolumeManager } from './volumeManager.ts';
 import type { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
 
@@ -168,7 +168,7 @@ export class KubeletPodSyncer implements PodSyncer {
   private nextSync(pod: Pod, runtime: RuntimePodStatus, failures: Map<string, WaitingReason>): number | undefined {
     const { deps } = this;
     const now = deps.now();
-    const containers = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])];
+    const containers = allContainers(pod);
     let next: number | undefined;
     for (const [name, failure] of failures) {
       const container = containers.find((c) => c.name === name)!;
@@ -202,7 +202,7 @@ export class KubeletPodSyncer implements PodSyncer {
     }
     // As the kubelet's keyring: the pod's secrets win, the node's logins come after.
     payloads.push(...this.deps.nodeCredentials());
-    const images = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].map((c) => c.image);
+    const images = allContainers(pod).map((c) => c.image);
     return images.map((image) => authForImage(image, payloads)).find((auth) => auth);
   }
 

@@ -32,16 +32,28 @@ import type { Quantity } from '../kube/types/resource.ts';
 /** Validation gives every container the kubelet runs an image. */
 export type Container = core.Container & { image: string };
 
+/** A debugging container added through pods/ephemeralcontainers; `targetContainerName` names the container whose processes it sees. */
+export type EphemeralContainer = Container & { targetContainerName?: string };
+
 /** What a pod's spec holds as the kubelet reads it: containers with images. */
-export type PodSpec = Omit<core.PodSpec, 'containers' | 'initContainers' | 'ephemeralContainers'> & { containers: Container[]; initContainers?: Container[] };
+export type PodSpec = Omit<core.PodSpec, 'containers' | 'initContainers' | 'ephemeralContainers'> & { containers: Container[]; initContainers?: Container[]; ephemeralContainers?: EphemeralContainer[] };
 
 /** The kubelet always reports both states of a container. */
 export type ContainerStatus = core.ContainerStatus & { state: core.ContainerState; lastState: core.ContainerState };
 
-export type PodStatus = Omit<core.PodStatus, 'containerStatuses' | 'initContainerStatuses'> & { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
+export type PodStatus = Omit<core.PodStatus, 'containerStatuses' | 'initContainerStatuses' | 'ephemeralContainerStatuses'> & {
+  containerStatuses?: ContainerStatus[];
+  initContainerStatuses?: ContainerStatus[];
+  ephemeralContainerStatuses?: ContainerStatus[];
+};
 
 /** A stored pod as the kubelet reads it. */
 export type Pod = Omit<core.Pod, 'spec' | 'status'> & KubeObject & { spec: PodSpec; status?: PodStatus };
+
+/** Every container the kubelet may run for the pod: app, init and ephemeral ones. */
+export function allContainers(pod: Pod): Container[] {
+  return [...pod.spec.containers, ...(pod.spec.initContainers ?? []), ...(pod.spec.ephemeralContainers ?? [])];
+}
 
 export function formatPod(pod: Pod): string {
   return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;

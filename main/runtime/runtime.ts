@@ -209,6 +209,8 @@ export interface ContainerConfig {
   stdin?: boolean;
   /** Close stdin after the first attach ends. */
   stdinOnce?: boolean;
+  /** An ephemeral container's target: the runtime ID of the container whose PID namespace it joins (CRI's NamespaceMode TARGET). */
+  pidNamespaceOf?: string;
 }
 
 export type ContainerState = 'created' | 'running' | 'exited' | 'unknown';

@@ -1,6 +1,7 @@
 // Which container a log or shell is about when the user did not say, as
 // kubectl chooses: the `kubectl.kubernetes.io/default-container` annotation,
-// else the first container.
+// else the first container. Any of the pod's containers may be named,
+// ephemeral ones (`kubectl debug`) included, as kubectl logs -c allows.
 
 import type { KubeObject } from '../../preload/api.ts';
 import { BridgeFailure } from './bridgeError.ts';
@@ -12,7 +13,7 @@ export type ContainerStatusShape = ContainerStatus;
 
 export function containerNames(pod: KubeObject): string[] {
   const spec = (pod as PodShape).spec;
-  return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => c.name);
+  return [...(spec?.initContainers ?? []), ...(spec?.containers ?? []), ...(spec?.ephemeralContainers ?? [])].map((c) => c.name);
 }
 
 export function chooseContainer(pod: KubeObject, requested?: string): string {
@@ -30,5 +31,5 @@ export function chooseContainer(pod: KubeObject, requested?: string): string {
 
 export function containerStatus(pod: KubeObject, container: string): ContainerStatusShape | undefined {
   const status = (pod as PodShape).status;
-  return [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])].find((s) => s.name === container);
+  return [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? []), ...(status?.ephemeralContainerStatuses ?? [])].find((s) => s.name === container);
 }

@@ -14,7 +14,7 @@ import { RecentText } from './recentText.ts';
 const downloadLimitChars = 8 * 1024 * 1024;
 
 export function LogsTab({ pod, tailLines, defaultTimestamps }: { pod: PodView; tailLines: number; defaultTimestamps: boolean }) {
-  const names = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name);
+  const names = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? []), ...(pod.spec?.ephemeralContainers ?? [])].map((c) => c.name);
   const [container, setContainer] = useState(pod.spec?.containers?.[0]?.name ?? '');
   const [follow, setFollow] = useState(true);
   const [previous, setPrevious] = useState(false);

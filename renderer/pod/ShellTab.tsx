@@ -11,7 +11,9 @@ import { Terminal, type TerminalHandle } from '../components/Terminal.tsx';
 import { useClusterStatus } from '../hooks/useClusterStatus.ts';
 
 export function ShellTab({ pod }: { pod: PodView }) {
-  const names = (pod.spec?.containers ?? []).map((c) => c.name);
+  // A running ephemeral container (`kubectl debug`) takes a shell too: often the only one with tools in it.
+  const runningEphemeral = (pod.status?.ephemeralContainerStatuses ?? []).filter((s) => s.state?.running).map((s) => s.name);
+  const names = [...(pod.spec?.containers ?? []).map((c) => c.name), ...runningEphemeral];
   const [container, setContainer] = useState(names[0] ?? '');
   const [command, setCommand] = useState('sh');
   const [error, setError] = useState<BridgeErrorInfo>();

@@ -200,9 +200,11 @@ function subresourcePath(subresource: Subresource, c: SubresourceContext): Omit<
   const path = `${c.item}/${subresource}`;
   switch (subresource) {
     case 'status':
+    case 'ephemeralcontainers':
     case 'scale': {
-      const gvk = subresource === 'status' ? { group: c.resource.group, version: c.resource.version, kind } : { group: 'autoscaling', version: 'v1', kind: 'Scale' };
-      const definition = subresource === 'status' ? c.definition : c.lookup.definitionName(gvk);
+      const ownKind = subresource !== 'scale';
+      const gvk = ownKind ? { group: c.resource.group, version: c.resource.version, kind } : { group: 'autoscaling', version: 'v1', kind: 'Scale' };
+      const definition = ownKind ? c.definition : c.lookup.definitionName(gvk);
       if (!definition) return undefined;
       const operations: ApiOperation[] = [
         { method: 'get', action: 'get', operationId: `read${c.op}${name}`, description: `read ${subresource} of the specified ${kind}`, tag: c.tag, gvk, query: [], response: definition },

@@ -614,6 +614,8 @@ export class ResourceRegistry {
     if (subresource === 'status') {
       // A status write changes status only (spec and metadata stay as stored).
       updated = { ...current, status: desired.status };
+    } else if (subresource === 'ephemeralcontainers' && strategy.ephemeralContainers) {
+      updated = strategy.ephemeralContainers.prepare(desired, current);
     } else {
       updated = { ...desired, apiVersion: this.apiVersion, kind: this.def.kind };
       updated.metadata = { ...desired.metadata, name, ...(this.def.namespaced ? { namespace } : {}) };
@@ -627,7 +629,7 @@ export class ResourceRegistry {
     updated.metadata.resourceVersion = current.metadata.resourceVersion;
     // Defaults first, then the strategy, then the generation: an unchanged `kubectl apply` (which sends no defaulted fields) is not a new generation.
     await this.deps.admission.mutate(this.attributes('UPDATE', ctx, namespace, name, subresource, updated, current));
-    if (subresource !== 'status') {
+    if (!subresource) {
       strategy.prepareForUpdate?.(updated, current);
       if (current.metadata.generation !== undefined && !deepEqual(specOf(updated), specOf(current))) {
         updated.metadata.generation = current.metadata.generation + 1;
@@ -636,6 +638,8 @@ export class ResourceRegistry {
     const fieldErrors =
       subresource === 'status'
         ? (strategy.validateStatusUpdate?.(updated, current) ?? [])
+        : subresource === 'ephemeralcontainers' && strategy.ephemeralContainers
+          ? [...validateMetadataUpdate(updated, current, this.def), ...strategy.ephemeralContainers.validateUpdate(updated, current)]
           : [...validateMetadataUpdate(updated, current, this.def), ...(strategy.validateUpdate?.(updated, current) ?? strategy.validate?.(updated) ?? [])];
     this.throwIfInvalid(updated, fieldErrors);
     await this.deps.admission.validate(this.attributes('UPDATE', ctx, namespace, name, subresource, updated, current));

@@ -8,7 +8,7 @@ import type { NameValidator } from '../validation/nameValidators.ts';
 import type { Definitions } from '../openapi/schema.ts';
 import type { SubresourceAction } from '../subresources.ts';
 
-export type Subresource = 'status' | 'scale' | 'binding' | 'eviction' | 'token' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy';
+export type Subresource = 'status' | 'ephemeralcontainers' | 'scale' | 'binding' | 'eviction' | 'token' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy';
 
 /**
  * Where the scale subresource (autoscaling/v1 Scale) reads and writes its
@@ -67,6 +67,8 @@ export interface ResourceStrategy {
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
   /** Validation of a status write (status subresource). */
   validateStatusUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+  /** The ephemeralcontainers subresource (pods): the stored object with the request's part taken in, and its validation. */
+  ephemeralContainers?: { prepare(desired: KubeObject, current: KubeObject): KubeObject; validateUpdate(obj: KubeObject, old: KubeObject): FieldError[] };
   /** Columns for `kubectl get` (server-side printing). */
   table?: TableDefinition;
   /**

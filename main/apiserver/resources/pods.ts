@@ -12,6 +12,7 @@ import { ageSince } from './shared/humanDuration.ts';
 import { ensureObject, numberAt, objectAt, objectsAt, stringAt, type JsonObject } from './shared/json.ts';
 import { defaultPodSpec } from './shared/podSpecDefaults.ts';
 import { readinessGatesCell, summarizePod } from './shared/podPrinting.ts';
+import { ephemeralContainersOnCreate, validatePodEphemeralContainersUpdate, withEphemeralContainersOf } from './shared/podEphemeralContainers.ts';
 import { validatePodSpec } from './shared/podSpecValidation.ts';
 import { validatePodSpecUpdate } from './shared/podUpdate.ts';
 import { podQOSClass } from './shared/qos.ts';
@@ -88,7 +89,7 @@ export const pods: ResourceDefinition = {
   shortNames: ['po'],
   namespaced: true,
   categories: ['all'],
-  subresources: ['status', 'binding', 'eviction', 'log', 'exec', 'attach', 'portforward'],
+  subresources: ['status', 'ephemeralcontainers', 'binding', 'eviction', 'log', 'exec', 'attach', 'portforward'],
   actions: {
     binding: bindingAction,
     eviction: evictionAction,
@@ -100,9 +101,10 @@ export const pods: ResourceDefinition = {
   strategy: {
     applyDefaults: (pod) => defaultPodSpec(specOf(pod), true),
     prepareForCreate,
-    validate: (pod) => validatePodSpec(objectAt(pod, 'spec'), 'spec'),
+    validate: (pod) => [...validatePodSpec(objectAt(pod, 'spec'), 'spec'), ...ephemeralContainersOnCreate(pod)],
     validateUpdate: (pod, old) => [...validatePodSpec(objectAt(pod, 'spec'), 'spec'), ...validatePodSpecUpdate(specOf(pod), specOf(old))],
     validateStatusUpdate,
+    ephemeralContainers: { prepare: withEphemeralContainersOf, validateUpdate: validatePodEphemeralContainersUpdate },
     gracePeriodOnDelete,
     selectableFields: {
       'spec.nodeName': (pod) => stringAt(objectAt(pod, 'spec'), 'nodeName'),

@@ -44,6 +44,8 @@ export function containerCreateOptions(
   };
   if (namespaces.pid === 'pod') hostConfig.PidMode = pod;
   if (namespaces.pid === 'node') hostConfig.PidMode = node;
+  // A target only matters where each container has its own PID namespace (the default).
+  if (namespaces.pid === 'container' && config.pidNamespaceOf) hostConfig.PidMode = `container:${config.pidNamespaceOf}`;
   if (resources.cpuLimitMillis) hostConfig.NanoCpus = resources.cpuLimitMillis * 1_000_000;
   if (resources.cpuRequestMillis !== undefined) {
     hostConfig.CpuShares = Math.max(MIN_SHARES, Math.floor((resources.cpuRequestMillis * SHARES_PER_CPU) / 1000));

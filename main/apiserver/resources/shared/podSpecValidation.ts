@@ -363,6 +363,52 @@ export function validateTolerations(tolerations: JsonObject[], path: string): Fi
  * ValidatePodSpec. `path` is `spec` for pods and `spec.template.spec` for workloads; `claimVolumes`
  * are volume names that exist without a volume entry (a StatefulSet's volumeClaimTemplates).
  */
+/**
+ * allowedEphemeralContainerFields: what an ephemeral container may set, in
+ * EphemeralContainerCommon's order. Nothing may rely on a debugging container,
+ * so ports, probes, lifecycle hooks and resources are refused.
+ */
+const ephemeralContainerFields: Array<[string, boolean]> = [
+  ['name', true], ['image', true], ['command', true], ['args', true], ['workingDir', true], ['ports', false], ['envFrom', true], ['env', true],
+  ['resources', false], ['resizePolicy', false], ['restartPolicy', false], ['volumeMounts', true], ['volumeDevices', true],
+  ['livenessProbe', false], ['readinessProbe', false], ['startupProbe', false], ['lifecycle', false], ['terminationMessagePath', true],
+  ['terminationMessagePolicy', true], ['imagePullPolicy', true], ['securityContext', true], ['stdin', true], ['stdinOnce', true], ['tty', true],
+];
+
+/** Whether a decoded value is not Go's zero value (an empty list or object, "", false and 0 are). */
+function isSet(value: unknown): boolean {
+  if (value === undefined || value === null || value === '' || value === false || value === 0) return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (isObject(value)) return Object.values(value).some(isSet);
+  return true;
+}
+
+/** validateEphemeralContainers: names unique among all the pod's containers, a target that is one of the others, only the allowed fields. */
+function validateEphemeralContainers(ephemerals: JsonObject[], others: JsonObject[], volumes: Set<string>, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const otherNames = new Set(others.map((c) => stringAt(c, 'name')));
+  const allNames = new Set(otherNames);
+  ephemerals.forEach((c, i) => {
+    const idx = `${path}[${i}]`;
+    errs.push(...validateContainerCommon(c, volumes, idx));
+    const name = stringAt(c, 'name');
+    if (allNames.has(name)) errs.push(duplicate(`${idx}.name`, name));
+    else allNames.add(name);
+    const target = stringAt(c, 'targetContainerName');
+    if (target && !otherNames.has(target)) errs.push(notFound(`${idx}.targetContainerName`, target));
+    for (const [field, allowed] of ephemeralContainerFields) {
+      if (!allowed && isSet(c[field])) errs.push(forbidden(`${idx}.${field}`, 'cannot be set for an Ephemeral Container'));
+    }
+    // A subPath is a bind mount kept until the pod ends: a container that needs one is part of the workload.
+    objectsAt(c, 'volumeMounts').forEach((mount, m) => {
+      for (const field of ['subPath', 'subPathExpr']) {
+        if (stringAt(mount, field)) errs.push(forbidden(`${idx}.volumeMounts[${m}].${field}`, 'cannot be set for an Ephemeral Container'));
+      }
+    });
+  });
+  return errs;
+}
+
 export function validatePodSpec(spec: JsonObject | undefined, path: string, claimVolumes: string[] = []): FieldError[] {
   const s = spec ?? {};
   const errs: FieldError[] = [];
@@ -373,6 +419,7 @@ export function validatePodSpec(spec: JsonObject | undefined, path: string, clai
   const containers = objectsAt(s, 'containers');
   errs.push(...validateContainers(containers, volumes, `${path}.containers`));
   errs.push(...validateInitContainers(objectsAt(s, 'initContainers'), containers, volumes, `${path}.initContainers`));
+  errs.push(...validateEphemeralContainers(objectsAt(s, 'ephemeralContainers'), [...containers, ...objectsAt(s, 'initContainers')], volumes, `${path}.ephemeralContainers`));
   errs.push(...oneOf(stringAt(s, 'restartPolicy'), `${path}.restartPolicy`, ['Always', 'OnFailure', 'Never']));
   const dnsPolicy = stringAt(s, 'dnsPolicy');
   errs.push(...oneOf(dnsPolicy, `${path}.dnsPolicy`, ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None']));

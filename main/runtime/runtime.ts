@@ -352,6 +352,11 @@ export interface AttachOptions {
   stdin?: boolean;
   /** Must match the container's tty setting. */
   tty?: boolean;
+  /**
+   * The container's stdinOnce. With it, the end of the client's stdin closes the container's; without it the
+   * container's stdin stays open (for the next attach) and its output goes on reaching this one, as under CRI.
+   */
+  stdinOnce?: boolean;
 }
 
 // ---------------------------------------------------------------------------

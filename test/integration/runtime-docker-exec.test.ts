@@ -96,4 +96,17 @@ describe('Docker runtime: exec and attach', () => {
     // The container keeps running after the attach ends.
     await eventually('the container to still run', async () => ((await fixture.runtime.containerStatus(containerIds[0]!)).state === 'running' ? true : undefined));
   });
+
+  test('attach: the end of the client\'s stdin does not cut the output short (no stdinOnce), nor end a stdinOnce container\'s', async () => {
+    for (const stdinOnce of [false, true]) {
+      const sandbox = fixture.pod(`attach-eof-${stdinOnce}`);
+      const { containerIds } = await runPod(fixture, sandbox, [fixture.shell('sh', 'read line; sleep 0.2; echo "got: $line"', { stdin: true, stdinOnce })]);
+      const session = await fixture.runtime.attach(containerIds[0]!, { stdin: true, stdinOnce });
+      const answer = readUntil(session.stdout, 'got: last words');
+      // Input and its end at once, as `echo ... | kubectl attach -i` sends them: the answer comes after.
+      session.stdin!.end('last words\n');
+      assert.match(await answer, /got: last words/, `stdinOnce ${stdinOnce}`);
+      session.close();
+    }
+  });
 });

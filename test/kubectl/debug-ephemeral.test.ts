@@ -1,7 +1,7 @@
 // `kubectl debug` against a Docker cluster (`podlab serve --runtime docker`):
 // an ephemeral container added through pods/ephemeralcontainers runs in the
 // pod, sees the target container's processes (--target), takes kubectl's
-// stdin (-i), reports its status under ephemeralContainerStatuses without
+// stdin and answers through the attach (-i), reports its status under ephemeralContainerStatuses without
 // touching the pod's readiness, and is never restarted. The subresource
 // refuses what kube-apiserver refuses, in its words: ephemeral containers on
 // create, removing or changing one, ports, an unknown target.
@@ -79,6 +79,9 @@ describe('kubectl debug: ephemeral containers', { timeout: 300_000 }, () => {
   it('-i: what kubectl reads on its stdin reaches the debugging container through attach', async () => {
     const result = await kubectl(kc, ['debug', '-i', 'web', '--image=busybox:1.36', '--container=shell', '--profile=general', '--', 'sh'], 'echo typed-into-debug\nexit\n');
     assert.equal(result.code, 0, result.stderr);
+    // The answer comes back through the attach although kubectl's stdin ended first: the container (no stdinOnce)
+    // keeps its stdin open and its output flowing, as under CRI; Docker alone would have ended the attach.
+    assert.match(result.stdout, /typed-into-debug/);
     await eventually('the shell ran what was typed and ended', async () => (await ephemeralStatus('shell'))?.state.terminated?.exitCode === 0, 60_000);
     assert.match(await kubectlOk(kc, ['logs', 'web', '-c', 'shell']), /typed-into-debug/);
     // The sync that started this one found dbg ended, and left it so: ephemeral containers never restart.

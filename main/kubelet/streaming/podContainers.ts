@@ -12,6 +12,7 @@ interface ContainerSpec {
   name: string;
   tty?: boolean;
   stdin?: boolean;
+  stdinOnce?: boolean;
 }
 
 interface ContainerStateView {

@@ -85,12 +85,13 @@ export class PodStreams implements PodConnector {
     const options = parseAttachOptions(query);
     const { runtime, containerId, container } = this.runningContainer(pod, options.container);
     // Whether the process has a terminal was fixed when it started: the spec decides, as in the kubelet.
-    const tty = containerSpec(pod, container)?.tty ?? false;
+    const spec = containerSpec(pod, container);
+    const tty = spec?.tty ?? false;
     const streams = { ...options, tty, stderr: tty ? false : options.stderr };
     return new RemoteCommand({
       streams,
       failurePrefix: 'error attaching to container',
-      start: async () => ({ session: await runtime.attach(containerId, { stdin: options.stdin, tty }) }),
+      start: async () => ({ session: await runtime.attach(containerId, { stdin: options.stdin, tty, stdinOnce: spec?.stdinOnce ?? false }) }),
     });
   }
 

@@ -5,7 +5,7 @@
 
 import type Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { TimeoutError, type AttachOptions, type ExecOptions, type ExecSession, type ExecSyncResult, type StreamSession, type TerminalSize } from '../runtime.ts';
 import { engineCall } from './engine.ts';
 import { pipeFrames } from './frames.ts';
@@ -64,7 +64,19 @@ export async function attachContainer(docker: Docker, containerId: string, optio
   const socket = (await engineCall(`attach to ${containerId}`, () =>
     container.attach({ stream: true, stdin, stdout: true, stderr: true, hijack: true } as Docker.ContainerAttachOptions),
   )) as unknown as Duplex;
-  return sessionOver(socket, tty, stdin, (size) => container.resize({ h: size.rows, w: size.columns })).streams;
+  const streams = sessionOver(socket, tty, stdin, (size) => container.resize({ h: size.rows, w: size.columns })).streams;
+  // The engine ends the whole attach, output included, when the client's stdin ends on a container without
+  // StdinOnce: `echo ls | kubectl debug -i` lost ls's answer. Such a stdin is not ended, as CRI leaves it open.
+  if (streams.stdin && !options.stdinOnce) streams.stdin = withoutEnd(socket);
+  return streams;
+}
+
+/** Writes go to `socket`; ending this stream leaves the socket open. */
+function withoutEnd(socket: Duplex): Writable {
+  return new Writable({
+    write: (chunk: Buffer, _encoding, done) => void socket.write(chunk, done),
+    final: (done) => done(),
+  });
 }
 
 function sessionOver(socket: Duplex, tty: boolean, withStdin: boolean, resize: (size: TerminalSize) => Promise<unknown>) {

@@ -66,6 +66,10 @@ import { SubresourceServices } from './subresources.ts';
 import { TokenRequests } from './tokenRequest.ts';
 import { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
 import { PodTraceEndpoint } from './podTraceEndpoint.ts';
+import { storeCheck, type HealthCheck } from './http/healthChecks.ts';
+
+/** What the store's health check reads (kube-apiserver's etcd check gets a key too); it need not exist. */
+const HEALTH_KEY = '/registry/health';
 
 export interface ApiServerOptions {
   store: Store;
@@ -266,6 +270,7 @@ export class ApiServer {
       limits: this.options.httpLimits,
       journeyClock: this.journeys.clock,
       podTraces: this.podTraces,
+      health: this.healthChecks(),
     });
     this.port = await this.http.listen(port, undefined, orAnyPort);
     return this.port;
@@ -291,7 +296,27 @@ export class ApiServer {
     return new InProcessTables(this.dispatcher, user, componentUserAgent(user));
   }
 
+  /** /livez's checks, and what /readyz adds: the store answers, and the server is not shutting down. */
+  private healthChecks(): { live: HealthCheck[]; ready: HealthCheck[] } {
+    const store = this.options.store;
+    const readStore = () => store.get(HEALTH_KEY);
+    return {
+      live: [{ name: 'ping', check: async () => undefined }, storeCheck('etcd', readStore)],
+      ready: [
+        storeCheck('etcd-readiness', readStore),
+        {
+          name: 'shutdown',
+          check: async () => {
+            if (this.shuttingDown) throw new Error('the server is shutting down');
+          },
+        },
+      ],
+    };
+  }
+  private shuttingDown = false;
+
   async close(): Promise<void> {
+    this.shuttingDown = true;
     this.customResources.stop();
     await this.http?.close();
   }

@@ -25,6 +25,7 @@ import { streamWatch } from './watchStream.ts';
 import type { ResourceRegistry } from '../registry/registry.ts';
 import type { TraceClock } from '../../kube/trace/traceClock.ts';
 import type { PodTraceEndpoint } from '../podTraceEndpoint.ts';
+import { healthAnswer, type HealthCheck, type HealthEndpoint } from './healthChecks.ts';
 
 /** Serves /openapi/v2 and /openapi/v3/... documents in the encoding the client accepts, with an ETag. */
 export interface OpenApiDocuments {
@@ -46,6 +47,8 @@ export interface ApiHttpServerOptions {
   journeyClock?: TraceClock;
   /** PodLab's own /podlab/v1/.../trace endpoint. */
   podTraces?: PodTraceEndpoint;
+  /** What /healthz and /livez check; /readyz checks these and `ready` too. */
+  health?: { live: HealthCheck[]; ready: HealthCheck[] };
 }
 
 /** What one client may hold of the server; defaults in `defaultHttpLimits`. */
@@ -263,8 +266,13 @@ export class ApiHttpServer {
     const attrs = { user, verb: (req.method ?? 'get').toLowerCase(), path, isResourceRequest: false };
     const decision = await this.options.authorizer.authorize(attrs);
     if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
-    if (['/healthz', '/livez', '/readyz'].includes(path)) {
-      writeAnswer(res, 200, { 'Content-Type': 'text/plain; charset=utf-8' }, ['ok']);
+    const health = /^\/(healthz|livez|readyz)(?:\/(.+))?$/.exec(path);
+    if (health) {
+      const endpoint = health[1] as HealthEndpoint;
+      const { live = [], ready = [] } = this.options.health ?? {};
+      const answer = await healthAnswer(endpoint, health[2], url.searchParams, endpoint === 'readyz' ? [...live, ...ready] : live);
+      if (!answer) throw errors.resourceNotFound(path);
+      writeAnswer(res, answer.status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }, [answer.text]);
       return;
     }
     const aggregated = aggregatedDiscoveryRequested(req.headers.accept);

@@ -199,6 +199,7 @@ export class ApiServer {
     this.subresources.authorizer = this.requestAuthorizer;
     this.subresources.websocketUpgradeNeedsCreate = options.featureGates?.AuthorizePodWebsocketUpgradeCreatePermission ?? featureGateDefaults.AuthorizePodWebsocketUpgradeCreatePermission;
     this.subresources.budgets = () => this.catalog.registry('policy', 'v1', 'poddisruptionbudgets');
+    this.subresources.endpoints = () => this.catalog.registry('', 'v1', 'endpoints');
     this.subresources.tokenRequests = new TokenRequests({ tokens: () => this.serviceAccountTokens, coreRegistry: (plural) => registryFor('', 'v1', plural), now });
     const createOnly = new CreateOnlyResources();
     createOnly.register(selfsubjectaccessreviews, selfSubjectAccessReviews(this.authorizer));

@@ -27,8 +27,16 @@ const subresourceShapes: Record<Subresource, SubresourceShape> = {
   exec: { kind: 'PodExecOptions', verbs: ['create', 'get'] },
   attach: { kind: 'PodAttachOptions', verbs: ['create', 'get'] },
   portforward: { kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
-  proxy: { kind: 'PodProxyOptions', verbs: ['create', 'delete', 'get', 'head', 'options', 'patch', 'put'] },
+  // Its kind is the resource's own: PodProxyOptions, ServiceProxyOptions.
+  proxy: { kind: 'ProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
 };
+
+/** A subresource's kind: its own, the resource's (status), or for proxy the resource's options (PodProxyOptions). */
+function subresourceKind(sub: Subresource, def: ResourceDefinition): string {
+  const { kind } = subresourceShapes[sub];
+  if (sub === 'proxy') return `${def.kind}${kind}`;
+  return kind || def.kind;
+}
 
 /** The Kubernetes version PodLab's API matches (kubectl warns beyond one minor version of skew). */
 export const kubernetesVersion = { major: '1', minor: '32', gitVersion: 'v1.32.0+podlab' };
@@ -61,7 +69,7 @@ function resourceEntries(def: ResourceDefinition): Record<string, unknown>[] {
       name: `${def.plural}/${sub}`,
       singularName: '',
       namespaced: def.namespaced,
-      kind: shape.kind || def.kind,
+      kind: subresourceKind(sub, def),
       verbs: shape.verbs,
     };
     if (shape.group !== undefined) {
@@ -137,7 +145,7 @@ function aggregatedResource(def: ResourceDefinition): Record<string, unknown> {
       const shape = subresourceShapes[sub];
       return {
         subresource: sub,
-        responseKind: { group: shape.group ?? (shape.kind ? '' : def.group), version: shape.version ?? (shape.kind ? 'v1' : def.version), kind: shape.kind || def.kind },
+        responseKind: { group: shape.group ?? (shape.kind ? '' : def.group), version: shape.version ?? (shape.kind ? 'v1' : def.version), kind: subresourceKind(sub, def) },
         verbs: shape.verbs,
       };
     });

@@ -14,6 +14,8 @@ import { evictPod } from './eviction.ts';
 import type { Authorizer } from './auth/authorizer.ts';
 import { ensureAuthorizedForVerb } from './auth/connectCreateCheck.ts';
 import { resourceAttributes } from './auth/requestAttributes.ts';
+import { proxyPathOf, splitSchemeNamePort, type ProxyName } from './proxyTarget.ts';
+import type { ProxyTarget } from '../kubelet/streaming/podProxy.ts';
 
 export interface SubresourceRequest {
   registry: ResourceRegistry;
@@ -25,6 +27,8 @@ export interface SubresourceRequest {
 /** Serves pods/log, pods/exec, pods/attach, pods/portforward: provided by the node side (kubelets), absent until it runs. */
 export interface PodConnector {
   connect(subresource: string, pod: KubeObject, req: ApiRequest): Promise<ApiResult>;
+  /** pods/proxy and services/proxy: an HTTP request to an address on the cluster network, reached through `nodeName`'s pod network. */
+  proxy(nodeName: string, target: ProxyTarget): ApiResult;
 }
 
 function success(code: number): Status {
@@ -38,6 +42,8 @@ export class SubresourceServices {
   tokenRequests?: TokenRequests;
   /** The PodDisruptionBudgets evictions must respect. */
   budgets?: () => ResourceRegistry | undefined;
+  /** The Endpoints services/proxy picks an address from. */
+  endpoints?: () => ResourceRegistry | undefined;
   /** The request path's authorizer, for checks a subresource adds to the filter's (pods/exec's `create`). */
   authorizer?: Authorizer;
   /** AuthorizePodWebsocketUpgradeCreatePermission (off, as in 1.32): `requireCreate` below applies only when on. */
@@ -127,4 +133,74 @@ async function bind({ registry, req, namespace }: SubresourceRequest, now: () =>
   });
 }
 
+const proxyVerbs = ['get', 'create', 'update', 'patch', 'delete'];
+
+function proxyName(r: SubresourceRequest, kind: 'pod' | 'service'): ProxyName {
+  const parsed = splitSchemeNamePort(r.req.info.name);
+  if (!parsed) throw errors.badRequest(`invalid ${kind} request ${JSON.stringify(r.req.info.name)}`);
+  return parsed;
+}
+
+function connector(services: SubresourceServices): PodConnector {
+  if (!services.podConnector) throw errors.serviceUnavailable('proxy is not available: no node runtime is running');
+  return services.podConnector;
+}
+
+const numeric = (port: string) => (/^\d+$/.test(port) ? Number(port) : undefined);
+
+/**
+ * pods/NAME[:PORT]/proxy/PATH (pod ResourceLocation): the port given, else the first one a container declares,
+ * else 80 (443 for https); the pod's IP.
+ */
+export const podProxyAction: SubresourceAction = {
+  verbs: proxyVerbs,
+  run: async (r, services) => {
+    const { scheme, name, port } = proxyName(r, 'pod');
+    const pod = (await r.registry.get(r.namespace, name)) as KubeObject & { spec?: { nodeName?: string; containers?: Array<{ ports?: Array<{ containerPort?: number }> }> }; status?: { podIP?: string } };
+    const declared = pod.spec?.containers?.find((c) => c.ports?.length)?.ports?.[0]?.containerPort;
+    const portNumber = port ? numeric(port) : (declared ?? (scheme === 'https' ? 443 : 80));
+    if (portNumber === undefined) throw errors.badRequest(`invalid pod request ${JSON.stringify(r.req.info.name)}: the port must be a number`);
+    const address = pod.status?.podIP;
+    if (!address || !pod.spec?.nodeName) throw errors.badRequest('address not allowed');
+    return connector(services).proxy(pod.spec.nodeName, { scheme, address, port: portNumber, path: proxyPathOf(r.req.info), query: r.req.query });
+  },
+};
+
+interface EndpointsView {
+  subsets?: Array<{ addresses?: Array<{ ip?: string; nodeName?: string }>; ports?: Array<{ name?: string; port?: number }> }>;
+}
+
+/**
+ * services/NAME[:PORT]/proxy/PATH (service ResourceLocation): a port number is the service port's name; an
+ * address of the Endpoints subset that has that port, picked at random.
+ */
+export const serviceProxyAction: SubresourceAction = {
+  verbs: proxyVerbs,
+  run: async (r, services) => {
+    const { scheme, name, port: requested } = proxyName(r, 'service');
+    let port = requested;
+    const number = numeric(port);
+    if (number !== undefined) {
+      const service = (await r.registry.get(r.namespace, name)) as KubeObject & { spec?: { ports?: Array<{ name?: string; port?: number }> } };
+      const found = service.spec?.ports?.find((p) => p.port === number);
+      if (!found) throw errors.serviceUnavailable(`no service port ${number} found for service ${JSON.stringify(name)}`);
+      port = found.name ?? '';
+    }
+    const endpointsRegistry = services.endpoints?.();
+    const endpoints = (await endpointsRegistry?.get(r.namespace, name).catch(() => undefined)) as (KubeObject & EndpointsView) | undefined;
+    const subsets = (endpoints?.subsets ?? []).filter((s) => (s.addresses ?? []).length > 0);
+    if (subsets.length === 0) throw errors.serviceUnavailable(`no endpoints available for service ${JSON.stringify(name)}`);
+    const start = Math.floor(Math.random() * subsets.length);
+    for (let i = 0; i < subsets.length; i++) {
+      const subset = subsets[(start + i) % subsets.length]!;
+      const subsetPort = subset.ports?.find((p) => (p.name ?? '') === port);
+      if (!subsetPort?.port) continue;
+      const addresses = subset.addresses!.filter((a) => a.ip && a.nodeName);
+      if (addresses.length === 0) continue;
+      const chosen = addresses[Math.floor(Math.random() * addresses.length)]!;
+      return connector(services).proxy(chosen.nodeName!, { scheme, address: chosen.ip!, port: subsetPort.port, path: proxyPathOf(r.req.info), query: r.req.query });
+    }
+    throw errors.serviceUnavailable(`no endpoints available for service ${JSON.stringify(r.req.info.name)}`);
+  },
+};
 

@@ -222,12 +222,14 @@ export class ApiHttpServer {
       return;
     }
     const contentType = req.headers['content-type'];
-    if ((method === 'POST' || method === 'PUT') && contentType && !objectMediaTypes.includes(contentType.split(';')[0].trim().toLowerCase())) {
+    // A proxied request's body is the pod's business: it is passed on unread.
+    const proxied = info.subresource === 'proxy';
+    if (!proxied && (method === 'POST' || method === 'PUT') && contentType && !objectMediaTypes.includes(contentType.split(';')[0].trim().toLowerCase())) {
       throw errors.unsupportedMediaType(objectMediaTypes);
     }
-    const raw = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req) : Buffer.alloc(0);
+    const raw = !proxied && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req) : Buffer.alloc(0);
     const body = decodeBody(raw, contentType);
-    if (['POST', 'PUT', 'PATCH'].includes(method) && body === undefined) throw errors.badRequest('the request body must not be empty');
+    if (!proxied && ['POST', 'PUT', 'PATCH'].includes(method) && body === undefined) throw errors.badRequest('the request body must not be empty');
     const result = await this.options.dispatcher.handle({ user, info, query: url.searchParams, body, contentType: req.headers['content-type'], userAgent: req.headers['user-agent'], ...(this.options.journeyClock ? { arrival } : {}) });
     const registry = this.options.dispatcher.registryFor(info);
     const table = tableRequested(req.headers.accept, url.searchParams);

@@ -4,7 +4,7 @@
 
 import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
-import { bindingAction, evictionAction, podConnectAction } from '../subresources.ts';
+import { bindingAction, evictionAction, podConnectAction, podProxyAction } from '../subresources.ts';
 import { forbidden, invalid, notSupported, required, validateImmutableField } from '../validation/fieldErrors.ts';
 import { isDNS1123Subdomain, isQualifiedName } from '../validation/names.ts';
 import { ageColumn, column, nameColumn } from './shared/columns.ts';
@@ -89,7 +89,7 @@ export const pods: ResourceDefinition = {
   shortNames: ['po'],
   namespaced: true,
   categories: ['all'],
-  subresources: ['status', 'ephemeralcontainers', 'binding', 'eviction', 'log', 'exec', 'attach', 'portforward'],
+  subresources: ['status', 'ephemeralcontainers', 'binding', 'eviction', 'log', 'exec', 'attach', 'portforward', 'proxy'],
   actions: {
     binding: bindingAction,
     eviction: evictionAction,
@@ -97,6 +97,7 @@ export const pods: ResourceDefinition = {
     exec: podConnectAction(['create', 'get'], { requireCreate: true }),
     attach: podConnectAction(['create', 'get'], { requireCreate: true }),
     portforward: podConnectAction(['create', 'get'], { requireCreate: true }),
+    proxy: podProxyAction,
   },
   strategy: {
     applyDefaults: (pod) => defaultPodSpec(specOf(pod), true),

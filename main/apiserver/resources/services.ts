@@ -5,6 +5,7 @@
 
 import type { FieldError, KubeObject } from '../../kube/meta.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
+import { serviceProxyAction } from '../subresources.ts';
 import { duplicate, forbidden, invalid, notSupported, required } from '../validation/fieldErrors.ts';
 import { formatLabels } from '../../kube/labels/labelSelector.ts';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidIP, isValidPortNum } from '../validation/names.ts';
@@ -260,7 +261,8 @@ export const services: ResourceDefinition = {
   shortNames: ['svc'],
   namespaced: true,
   categories: ['all'],
-  subresources: ['status'],
+  subresources: ['status', 'proxy'],
+  actions: { proxy: serviceProxyAction },
   strategy: {
     applyDefaults,
     prepareForCreate: (svc) => {

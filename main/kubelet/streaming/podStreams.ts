@@ -14,7 +14,8 @@ import { parseAttachOptions, parseExecOptions } from './commandOptions.ts';
 import { logsSince, parsePodLogOptions } from './logOptions.ts';
 import { LogStream } from './logStream.ts';
 import { chooseContainer, containerSpec, logContainerId, runningContainerId, type PodView } from './podContainers.ts';
-import { dialDockerPods, sandboxTarget, type PodDialLookup } from './podSandboxTarget.ts';
+import { dialDockerPods, portDialer, sandboxTarget, type PodDialLookup } from './podSandboxTarget.ts';
+import { PodProxy, type ProxyTarget } from './podProxy.ts';
 import { PortForward } from './portForward.ts';
 import { parsePortForwardPorts } from './portForwardChannels.ts';
 import { RemoteCommand } from './remoteCommand.ts';
@@ -32,6 +33,13 @@ export class PodStreams implements PodConnector {
     const pod = object as PodView;
     const handler = await this.handlerFor(subresource, pod, req);
     return { type: 'connect', handler };
+  }
+
+  proxy(nodeName: string, target: ProxyTarget): ApiResult {
+    const runtime = this.runtimeOf(nodeName);
+    const dial = this.dialFor(runtime);
+    if (!dial) throw errors.badRequest(`proxying to ${target.address} is not available: node "${nodeName}" runs no containers (simulated runtime), so there is no pod network to connect to`);
+    return { type: 'connect', handler: new PodProxy(target, () => portDialer(dial, target.address)(target.port)) };
   }
 
   private handlerFor(subresource: string, pod: PodView, req: ApiRequest): Promise<ConnectHandler> | ConnectHandler {

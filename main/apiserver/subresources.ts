@@ -186,8 +186,8 @@ export const serviceProxyAction: SubresourceAction = {
       if (!found) throw errors.serviceUnavailable(`no service port ${number} found for service ${JSON.stringify(name)}`);
       port = found.name ?? '';
     }
-    const endpointsRegistry = services.endpoints?.();
-    const endpoints = (await endpointsRegistry?.get(r.namespace, name).catch(() => undefined)) as (KubeObject & EndpointsView) | undefined;
+    // No Endpoints object (no such Service): kube-apiserver's NotFound for it.
+    const endpoints = (await services.endpoints?.()?.get(r.namespace, name)) as (KubeObject & EndpointsView) | undefined;
     const subsets = (endpoints?.subsets ?? []).filter((s) => (s.addresses ?? []).length > 0);
     if (subsets.length === 0) throw errors.serviceUnavailable(`no endpoints available for service ${JSON.stringify(name)}`);
     const start = Math.floor(Math.random() * subsets.length);

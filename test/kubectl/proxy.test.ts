@@ -132,6 +132,8 @@ describe('pods/proxy and services/proxy', { timeout: 300_000 }, () => {
     assert.match((await raw(`/api/v1/namespaces/default/pods/${pod}:81/proxy/`)).stderr, /\(ServiceUnavailable\): error trying to reach service: dial tcp4 [\d.]+:81: connect: connection refused/);
     assert.match((await raw('/api/v1/namespaces/default/services/web:99/proxy/')).stderr, /\(ServiceUnavailable\): no service port 99 found for service "web"/);
     assert.match((await raw('/api/v1/namespaces/default/services/nobody/proxy/')).stderr, /\(ServiceUnavailable\): no endpoints available for service "nobody"/);
+    assert.match((await raw('/api/v1/namespaces/default/services/absent/proxy/')).stderr, /\(NotFound\): endpoints "absent" not found/);
+    assert.match((await raw('/api/v1/namespaces/default/services/absent:80/proxy/')).stderr, /\(NotFound\): services "absent" not found/);
     const malformed = await rawRequest(api, 'GET', '/api/v1/namespaces/default/pods/ftp:web:80/proxy/');
     assert.equal(malformed.status, 400);
     assert.match(malformed.json().message, /invalid pod request "ftp:web:80"/);

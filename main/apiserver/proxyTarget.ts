@@ -1,13 +1,23 @@
 // The name part of pods/NAME/proxy and services/NAME/proxy, as kube-apiserver
 // splits it (utilnet.SplitSchemeNamePort): `name`, `name:port` or
-// `scheme:name:port`, the scheme http (the default) or https; and the path
-// and query the request carries past `/proxy`.
+// `scheme:name:port`, the scheme http (the default) or https; the path and
+// query the request carries past `/proxy`; and where the request then goes.
 
 export interface ProxyName {
   scheme: 'http' | 'https';
   name: string;
   /** A number or a port name; '' when not given. */
   port: string;
+}
+
+/** Where a proxied request goes on the cluster network. */
+export interface ProxyTarget {
+  scheme: 'http' | 'https';
+  address: string;
+  port: number;
+  /** The path past `/proxy`, as sent ('' for none). */
+  path: string;
+  query: URLSearchParams;
 }
 
 export function splitSchemeNamePort(id: string): ProxyName | undefined {

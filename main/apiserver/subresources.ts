@@ -14,8 +14,7 @@ import { evictPod } from './eviction.ts';
 import type { Authorizer } from './auth/authorizer.ts';
 import { ensureAuthorizedForVerb } from './auth/connectCreateCheck.ts';
 import { resourceAttributes } from './auth/requestAttributes.ts';
-import { proxyPathOf, splitSchemeNamePort, type ProxyName } from './proxyTarget.ts';
-import type { ProxyTarget } from '../kubelet/streaming/podProxy.ts';
+import { proxyPathOf, splitSchemeNamePort, type ProxyName, type ProxyTarget } from './proxyTarget.ts';
 
 export interface SubresourceRequest {
   registry: ResourceRegistry;

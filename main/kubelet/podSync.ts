@@ -1,9 +1,9 @@
 // Carrying out the sync decision, as kuberuntime_manager.go's SyncPod: kill
 // what must go (the whole pod when its sandbox changed), create the sandbox,
 // start new ephemeral containers, the next init containers, then the app
-// containers. Start failures
-// are collected per container for the reason cache; old container instances
-// are pruned so each container keeps its current and its previous one.
+// containers. Start failures are collected per container for the reason
+// cache; old container instances are pruned so each container keeps its
+// current and its previous one.
 
 import { LABEL_POD_UID, type Runtime } from '../runtime/runtime.ts';
 import type { ContainerKiller } from './containerKiller.ts';
@@ -11,7 +11,7 @@ import type { ContainerStarter, StartContext } from './containerStarter.ts';
 import type { WaitingReason } from './containerStatuses.ts';
 import type { KubeletEvents } from './events.ts';
 import type { PodActions } from './podActions.ts';
-import type { RuntimePodStatus } from './runtimePodStatus.ts';
+import { findContainerStatus, type RuntimePodStatus } from './runtimePodStatus.ts';
 import { sandboxConfig, type DnsSettings } from './sandboxConfig.ts';
 import { ContainerStartError } from './startErrors.ts';
 import { isRestartableInitContainer, type Container, type Pod } from './types.ts';
@@ -111,7 +111,7 @@ export async function executePodActions(deps: PodSyncDeps, pod: Pod, status: Run
   const ephemeralContainers = pod.spec.ephemeralContainers ?? [];
   for (const index of actions.ephemeralContainersToStart) {
     const container = ephemeralContainers[index]!;
-    const target = container.targetContainerName ? status.containers.find((c) => c.name === container.targetContainerName) : undefined;
+    const target = container.targetContainerName ? findContainerStatus(status, container.targetContainerName) : undefined;
     await tryStart(container, target?.id);
   }
   const initContainers = pod.spec.initContainers ?? [];

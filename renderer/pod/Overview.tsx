@@ -29,16 +29,16 @@ function resourcesText(c: ContainerView): string {
   return [part('requests', r.requests), part('limits', r.limits)].filter(Boolean).join(' · ') || 'none (BestEffort)';
 }
 
-function ContainerCard({ spec, status, init, ephemeralTarget, now }: { spec: ContainerView; status?: ContainerStatusView; init: boolean; ephemeralTarget?: string; now: Date }) {
+function ContainerCard({ spec, status, init, ephemeral, now }: { spec: ContainerView; status?: ContainerStatusView; init: boolean; ephemeral?: { target?: string }; now: Date }) {
   const state = stateText(status?.state, now);
   const last = status?.lastState && Object.keys(status.lastState).length ? stateText(status.lastState, now) : undefined;
   return (
     <div className="card container-card" data-container={spec.name}>
       <div className="card-title">
         {init ? 'init container ' : ''}
-        {ephemeralTarget !== undefined ? 'ephemeral container ' : ''}
+        {ephemeral ? 'ephemeral container ' : ''}
         <b>{spec.name}</b> <span className="muted">{spec.image}</span>
-        {ephemeralTarget ? <span className="muted"> — sees the processes of {ephemeralTarget}</span> : null}
+        {ephemeral?.target ? <span className="muted"> — sees the processes of {ephemeral.target}</span> : null}
       </div>
       <dl className="facts">
         <dt>State</dt>
@@ -160,7 +160,7 @@ export function Overview({ pod, events }: { pod: PodView; events: EventView[] })
         <ContainerCard key={c.name} spec={c} status={find(c.name)} init={false} now={now} />
       ))}
       {(pod.spec?.ephemeralContainers ?? []).map((c) => (
-        <ContainerCard key={`ephemeral-${c.name}`} spec={c} status={pod.status?.ephemeralContainerStatuses?.find((s) => s.name === c.name)} init={false} ephemeralTarget={c.targetContainerName ?? ''} now={now} />
+        <ContainerCard key={`ephemeral-${c.name}`} spec={c} status={pod.status?.ephemeralContainerStatuses?.find((s) => s.name === c.name)} init={false} ephemeral={{ target: c.targetContainerName }} now={now} />
       ))}
       <PortForwardSection pod={pod} />
       <h3>Volumes</h3>

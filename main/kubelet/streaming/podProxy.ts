@@ -13,18 +13,10 @@ import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import type { ConnectHandler } from '../../apiserver/dispatcher.ts';
 import { errors } from '../../apiserver/errors.ts';
+import type { ProxyTarget } from '../../apiserver/proxyTarget.ts';
 
 /** Hop-by-hop headers (RFC 9110 7.6.1), and the client's credentials for the API server, which the pod must not see. */
 const dropped = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'authorization', 'impersonate-user', 'impersonate-group', 'impersonate-uid']);
-
-export interface ProxyTarget {
-  scheme: 'http' | 'https';
-  address: string;
-  port: number;
-  /** The path past `/proxy`, as sent ('' for none). */
-  path: string;
-  query: URLSearchParams;
-}
 
 function forwardedHeaders(headers: IncomingHttpHeaders, host: string, clientAddress: string | undefined): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
@@ -66,20 +58,16 @@ export class PodProxy implements ConnectHandler {
       throw errors.serviceUnavailable(`error trying to reach service: ${(error as Error).message}`);
     }
     const stream: Duplex = scheme === 'https' ? tlsConnect({ socket, rejectUnauthorized: false }) : socket;
-    await new Promise<void>((resolve) => {
+    // A failure is answered by the server as any refusal is: a Status before the pod's answer began, else the connection cut.
+    await new Promise<void>((resolve, reject) => {
+      const unreachable = (error: Error) => reject(errors.serviceUnavailable(`error trying to reach service: ${error.message}`));
       const upstream = request({ createConnection: () => stream as Socket, method: req.method, path: `${path}${search}`, headers: forwardedHeaders(req.headers, host, req.socket.remoteAddress) }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answerHeaders(answer.rawHeaders));
         answer.pipe(res);
         answer.on('end', resolve);
-        answer.on('error', () => (res.destroy(), resolve()));
+        answer.on('error', unreachable);
       });
-      upstream.on('error', (error) => {
-        if (!res.headersSent) {
-          const status = errors.serviceUnavailable(`error trying to reach service: ${error.message}`).status;
-          res.writeHead(503, { 'Content-Type': 'application/json' }).end(JSON.stringify(status));
-        } else res.destroy();
-        resolve();
-      });
+      upstream.on('error', unreachable);
       // The client going away ends the request to the pod.
       res.on('close', () => upstream.destroy());
       req.pipe(upstream);

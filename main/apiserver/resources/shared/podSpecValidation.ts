@@ -360,10 +360,6 @@ export function validateTolerations(tolerations: JsonObject[], path: string): Fi
 }
 
 /**
- * ValidatePodSpec. `path` is `spec` for pods and `spec.template.spec` for workloads; `claimVolumes`
- * are volume names that exist without a volume entry (a StatefulSet's volumeClaimTemplates).
- */
-/**
  * allowedEphemeralContainerFields: what an ephemeral container may set, in
  * EphemeralContainerCommon's order. Nothing may rely on a debugging container,
  * so ports, probes, lifecycle hooks and resources are refused.
@@ -409,6 +405,10 @@ function validateEphemeralContainers(ephemerals: JsonObject[], others: JsonObjec
   return errs;
 }
 
+/**
+ * ValidatePodSpec. `path` is `spec` for pods and `spec.template.spec` for workloads; `claimVolumes`
+ * are volume names that exist without a volume entry (a StatefulSet's volumeClaimTemplates).
+ */
 export function validatePodSpec(spec: JsonObject | undefined, path: string, claimVolumes: string[] = []): FieldError[] {
   const s = spec ?? {};
   const errs: FieldError[] = [];

@@ -69,8 +69,16 @@ interface Row {
   create_revision: number;
   prev_revision: number;
   value: string | null;
+  /**
+   * Always null in rows this store writes: the previous value is the row at
+   * prev_revision, read when a watch event needs it. Files written before kept it
+   * here (kine does), which doubled the bytes of every update.
+   */
   old_value: string | null;
 }
+
+/** A key's newest row without its value: what a write checks its condition against. */
+type RowHead = Omit<Row, 'value' | 'old_value'>;
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS kine (
@@ -127,7 +135,7 @@ function prefixEnd(prefix: string): string | undefined {
   return undefined;
 }
 
-function createRevisionOf(row: Row): number {
+function createRevisionOf(row: RowHead): number {
   return row.created ? row.id : row.create_revision;
 }
 
@@ -138,9 +146,10 @@ function keyValueOf(row: Row): KeyValue {
 /**
  * A row as its watch event. `previous` is the key's value before, when the
  * caller still holds it: handing out that same frozen object (rather than one
- * made again from old_value) lets what was decoded for it be reused.
+ * read again) lets what was decoded for it be reused. Otherwise the previous
+ * value is the row at prev_revision (`valueAt`).
  */
-function eventOf(row: Row, previous?: KeyValue): WatchEvent {
+function eventOf(row: Row, valueAt: (id: number) => string | undefined, previous?: KeyValue): WatchEvent {
   const event: WatchEvent = { type: row.deleted ? 'DELETE' : 'PUT', kv: Object.freeze(keyValueOf(row)), revision: row.id };
   if (!row.created) {
     event.prevKv =
@@ -148,7 +157,7 @@ function eventOf(row: Row, previous?: KeyValue): WatchEvent {
         ? previous
         : Object.freeze({
             key: row.name,
-            value: row.old_value ?? '',
+            value: row.old_value ?? valueAt(row.prev_revision) ?? '',
             createRevision: createRevisionOf(row),
             modRevision: row.prev_revision,
           });
@@ -316,6 +325,8 @@ export class SqliteStore implements Store {
     dataVersion: Database.Statement<[], number>;
     compactRevision: Database.Statement<[], { prev_revision: number }>;
     latest: Database.Statement<[string], Row>;
+    latestHead: Database.Statement<[string], RowHead>;
+    valueAt: Database.Statement<[number], string | null>;
     latestAt: Database.Statement<[string, number], Row>;
     insert: Database.Statement<[string, number, number, number, number, string | null, string | null]>;
     range: Database.Statement<Record<string, unknown>, Row>;
@@ -358,6 +369,8 @@ export class SqliteStore implements Store {
       dataVersion: this.db.prepare<[], number>('PRAGMA data_version').pluck(),
       compactRevision: this.db.prepare(`SELECT prev_revision FROM kine WHERE name = '${COMPACT_REV_KEY}'`),
       latest: this.db.prepare(`SELECT * FROM kine WHERE name = ? ORDER BY id DESC LIMIT 1`),
+      latestHead: this.db.prepare(`SELECT id, name, created, deleted, create_revision, prev_revision FROM kine WHERE name = ? ORDER BY id DESC LIMIT 1`),
+      valueAt: this.db.prepare<[number], string | null>(`SELECT value FROM kine WHERE id = ?`).pluck(),
       latestAt: this.db.prepare(`SELECT * FROM kine WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1`),
       insert: this.db.prepare(
         `INSERT INTO kine (name, created, deleted, create_revision, prev_revision, lease, value, old_value)
@@ -369,13 +382,14 @@ export class SqliteStore implements Store {
       countUnbounded: this.db.prepare(countSql(false)),
       history: this.db.prepare(historySql(true)),
       historyUnbounded: this.db.prepare(historySql(false)),
-      // A row is history once a newer row of its key exists at or below the target:
-      // reads at the target and later never reach it. Only successors written in
-      // (from, to] are new since the previous batch.
+      // A row is history once a newer row of its key exists below the target: reads
+      // at the target and later never reach it. One superseded exactly at the target
+      // stays: a watch from the target replays its successor, whose previous value
+      // it is. Only successors written in [from, to) are new since the previous batch.
       deleteSuperseded: this.db.prepare(
         `DELETE FROM kine WHERE id IN (
            SELECT prev_revision FROM kine
-           WHERE id > @from AND id <= @to AND prev_revision != 0 AND name != '${COMPACT_REV_KEY}')`,
+           WHERE id >= @from AND id < @to AND prev_revision != 0 AND name != '${COMPACT_REV_KEY}')`,
       ),
       // A deletion below the target: reads at the target see no key either way. The
       // tombstone at the target itself stays, so a watch from there still sees it.
@@ -437,7 +451,7 @@ export class SqliteStore implements Store {
     this.assertWritable(key);
     checkRequestSize(key, value);
     return this.commit(key, () => {
-      const latest = this.stmt.latest.get(key);
+      const latest = this.stmt.latestHead.get(key);
       if (latest && !latest.deleted) throw new StoreError('KeyExists', `key ${key} already exists`);
       // A re-created key succeeds its tombstone, which keeps (name, prev_revision) unique.
       return this.append({ name: key, created: 1, deleted: 0, create_revision: 0, prev_revision: latest?.id ?? 0, value, old_value: null });
@@ -454,7 +468,7 @@ export class SqliteStore implements Store {
       create_revision: createRevisionOf(latest),
       prev_revision: latest.id,
       value,
-      old_value: latest.value,
+      old_value: null,
     }));
   }
 
@@ -467,8 +481,8 @@ export class SqliteStore implements Store {
       create_revision: createRevisionOf(latest),
       prev_revision: latest.id,
       // kine keeps the deleted value in the tombstone: it is the DELETE event's kv.
-      value: latest.value,
-      old_value: latest.value,
+      value: this.valueAt(latest.id) ?? null,
+      old_value: null,
     }));
   }
 
@@ -533,21 +547,22 @@ export class SqliteStore implements Store {
     const end = prefixEnd(watch.prefix);
     const params = { from: watch.next, prefix: watch.prefix, limit: CATCH_UP_PAGE };
     const rows = end === undefined ? this.stmt.historyUnbounded.all(params) : this.stmt.history.all({ ...params, end });
-    watch.catchUp(rows.map((row) => eventOf(row)));
+    watch.catchUp(rows.map((row) => eventOf(row, this.valueAt)));
     if (rows.length < CATCH_UP_PAGE) watch.goLive();
     else setImmediate(() => this.catchUp(watch));
   }
 
   /** Appends a successor of the key's newest row if that row is still `expected`. */
-  private swap(key: string, expectedModRevision: number | undefined, successor: (latest: Row) => Omit<Row, 'id'>): Promise<KeyValue> {
+  private swap(key: string, expectedModRevision: number | undefined, successor: (latest: RowHead) => Omit<Row, 'id'>): Promise<KeyValue> {
     return this.commit(key, () => {
-      const latest = this.stmt.latest.get(key);
+      // Only the head: reading the newest value back (kilobytes for a pod) on every write cost more than the write's checks.
+      const latest = this.stmt.latestHead.get(key);
       if (!latest || latest.deleted) throw new StoreError('KeyNotFound', `key ${key} not found`);
       if (expectedModRevision !== undefined && latest.id !== expectedModRevision) {
         throw new StoreError(
           'Conflict',
           `key ${key} was modified: expected revision ${expectedModRevision}, found ${latest.id}`,
-          keyValueOf(latest),
+          keyValueOf({ ...latest, value: this.valueAt(latest.id) ?? null, old_value: null }),
         );
       }
       return this.append(successor(latest));
@@ -618,6 +633,9 @@ export class SqliteStore implements Store {
     return new StoreError('Conflict', `key ${key} was modified concurrently`, keyValueOf(latest));
   }
 
+  /** The value of the row with this id (a revision), if it was not compacted away. */
+  private readonly valueAt = (id: number): string | undefined => this.stmt.valueAt.get(id) ?? undefined;
+
   private append(row: Omit<Row, 'id'>): Row {
     const result = this.stmt.insert.run(row.name, row.created, row.deleted, row.create_revision, row.prev_revision, row.value, row.old_value);
     return { id: Number(result.lastInsertRowid), ...row };
@@ -626,7 +644,7 @@ export class SqliteStore implements Store {
   private publish(row: Row): WatchEvent {
     if (row.id > this.revision) this.revision = row.id;
     const tracked = row.name !== COMPACT_REV_KEY;
-    const event = eventOf(row, tracked ? this.latestValues.get(row.name)?.kv : undefined);
+    const event = eventOf(row, this.valueAt, tracked ? this.latestValues.get(row.name)?.kv : undefined);
     if (tracked) this.latestValues.apply(row.name, event.type === 'PUT' ? event.kv : undefined);
     for (const [prefix, same] of this.watches) {
       if (row.name.startsWith(prefix)) for (const watch of same) watch.notify(event);

@@ -23,6 +23,8 @@ after(async () => {
 
 runStoreContract('sqlite file', async () => new SqliteStore({ path: nextPath() }));
 runStoreContract('sqlite :memory:', async () => new SqliteStore({ path: ':memory:' }));
+// Without the newest values in memory, each event's previous value is read back from its row.
+runStoreContract('sqlite without latest values', async () => new SqliteStore({ path: nextPath(), latestValuesChars: 0 }));
 
 function integrityOf(path: string): string {
   const db = new Database(path, { readonly: true });
@@ -80,6 +82,26 @@ describe('SqliteStore', () => {
     assert.equal(integrityOf(path), 'ok');
   });
 
+  it("stores each value once: an update row does not carry the value before it (kine's old_value)", async () => {
+    const path = nextPath();
+    const store = new SqliteStore({ path });
+    let kv = await store.create('/r/a', 'first');
+    kv = await store.update('/r/a', 'second', kv.modRevision);
+    await store.delete('/r/a');
+    const db = new Database(path, { readonly: true });
+    try {
+      const rows = db.prepare('SELECT value, old_value FROM kine WHERE name = ? ORDER BY id').all('/r/a');
+      assert.deepEqual(rows, [
+        { value: 'first', old_value: null },
+        { value: 'second', old_value: null },
+        { value: 'second', old_value: null },
+      ]);
+    } finally {
+      db.close();
+    }
+    await store.close();
+  });
+
   it('keeps the file in WAL mode and intact through writes and compaction', async () => {
     const path = nextPath();
     const store = new SqliteStore({ path });
@@ -131,8 +153,18 @@ describe('SqliteStore', () => {
     assert.deepEqual(await store.range('/r/'), before);
     assert.deepEqual((await store.get('/r/k0', current)).kv, latest.get('/r/k0'));
     await assert.rejects(store.get('/r/doomed', doomed.modRevision), (err) => isStoreError(err, 'Compacted'));
-    // Five live keys, the tombstone at the compaction point (a watch from there sees it), and the bookkeeping row.
-    assert.equal(rowCount(path), 7);
+    // Five live keys, the tombstone at the compaction point, the row it deleted (a watch from there sees
+    // both: the DELETE and its previous value), and the bookkeeping row.
+    assert.equal(rowCount(path), 8);
+    const replayed = await new Promise<WatchEvent>((resolve) => {
+      const watch = store.watch('/r/', (event) => {
+        watch.cancel();
+        resolve(event);
+      }, { startRevision: current });
+    });
+    assert.equal(replayed.type, 'DELETE');
+    assert.equal(replayed.kv.key, '/r/late');
+    assert.equal(replayed.prevKv?.value, 'x');
     await store.close();
     assert.equal(integrityOf(path), 'ok');
   });

@@ -6,7 +6,7 @@
 
 import { errors } from './errors.ts';
 import type { KubeObject, Status } from '../kube/meta.ts';
-import type { ApiRequest, ApiResult } from './dispatcher.ts';
+import type { ApiRequest, ApiResult, ConnectHandler } from './dispatcher.ts';
 import type { ResourceRegistry, WriteContext } from './registry/registry.ts';
 import { kubeTimestamp } from '../kube/time.ts';
 import type { TokenRequests } from './tokenRequest.ts';
@@ -30,6 +30,12 @@ export interface PodConnector {
   proxy(nodeName: string, target: ProxyTarget): ApiResult;
 }
 
+/** nodes/proxy's node side: the kubelet API of the nodes whose kubelets run here. */
+export interface NodeConnector {
+  /** The kubelet of `nodeName` answering `path` (past `/proxy`, as sent); undefined when no kubelet runs that node here. */
+  kubeletApi(nodeName: string, path: string): ConnectHandler | undefined;
+}
+
 function success(code: number): Status {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code };
 }
@@ -37,6 +43,7 @@ function success(code: number): Status {
 /** What subresource actions use from the API server they run in. */
 export class SubresourceServices {
   podConnector?: PodConnector;
+  nodeConnector?: NodeConnector;
   /** Issues service account tokens; set by the API server once its signing key is known. */
   tokenRequests?: TokenRequests;
   /** The PodDisruptionBudgets evictions must respect. */
@@ -134,7 +141,7 @@ async function bind({ registry, req, namespace }: SubresourceRequest, now: () =>
 
 const proxyVerbs = ['get', 'create', 'update', 'patch', 'delete'];
 
-function proxyName(r: SubresourceRequest, kind: 'pod' | 'service'): ProxyName {
+function proxyName(r: SubresourceRequest, kind: 'pod' | 'service' | 'node'): ProxyName {
   const parsed = splitSchemeNamePort(r.req.info.name);
   if (!parsed) throw errors.badRequest(`invalid ${kind} request ${JSON.stringify(r.req.info.name)}`);
   return parsed;
@@ -162,6 +169,38 @@ export const podProxyAction: SubresourceAction = {
     const address = pod.status?.podIP;
     if (!address || !pod.spec?.nodeName) throw errors.badRequest('address not allowed');
     return connector(services).proxy(pod.spec.nodeName, { scheme, address, port: portNumber, path: proxyPathOf(r.req.info), query: r.req.query });
+  },
+};
+
+interface NodeView {
+  status?: { daemonEndpoints?: { kubeletEndpoint?: { Port?: number } }; addresses?: Array<{ type?: string; address?: string }> };
+}
+
+/** The port kube-apiserver reaches a kubelet on when its Node does not say (--kubelet-port). */
+const DEFAULT_KUBELET_PORT = 10250;
+
+/**
+ * nodes/NAME[:PORT]/proxy/PATH (node ResourceLocation): without a port, or with the kubelet's, the kubelet's own API
+ * (its /healthz, /pods, /stats/summary, /metrics...); with another port, that port on the node's InternalIP
+ * (a hostNetwork pod's server, node-exporter's :9100).
+ */
+export const nodeProxyAction: SubresourceAction = {
+  verbs: proxyVerbs,
+  run: async (r, services) => {
+    const { scheme, name, port } = proxyName(r, 'node');
+    const node = (await r.registry.get('', name)) as KubeObject & NodeView;
+    const kubeletPort = node.status?.daemonEndpoints?.kubeletEndpoint?.Port || DEFAULT_KUBELET_PORT;
+    const path = proxyPathOf(r.req.info);
+    if (port === '' || port === String(kubeletPort)) {
+      const handler = services.nodeConnector?.kubeletApi(name, path);
+      if (!handler) throw errors.serviceUnavailable(`error trying to reach service: no kubelet runs node ${JSON.stringify(name)} in PodLab`);
+      return { type: 'connect', handler };
+    }
+    const portNumber = numeric(port);
+    if (portNumber === undefined) throw errors.badRequest(`invalid node request ${JSON.stringify(r.req.info.name)}: the port must be a number`);
+    const address = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+    if (!address) throw errors.serviceUnavailable(`error trying to reach service: node ${JSON.stringify(name)} reports no InternalIP`);
+    return connector(services).proxy(name, { scheme, address, port: portNumber, path, query: r.req.query });
   },
 };
 

@@ -35,6 +35,7 @@ import { ServiceRange } from '../apiserver/admission/serviceAllocation.ts';
 import type { NodeControl } from './nodes/nodeControl.ts';
 import { NodeManager } from './nodes/nodeManager.ts';
 import { UsageCollector } from '../metrics/usageCollector.ts';
+import { kubeletConnector } from '../kubelet/server/kubeletApi.ts';
 import { realClock } from '../kube/clock.ts';
 import { serveMetricsApi } from '../metrics/metricsApi.ts';
 import { installPodStreaming } from '../kubelet/streaming/podStreams.ts';
@@ -244,6 +245,8 @@ export class Cluster {
       // metrics.k8s.io from the runtimes, as metrics-server would serve it: kubectl top works on a new cluster.
       const usage = new UsageCollector({ nodeNames: () => nodes.nodeNames, runtimeFor: (node) => nodes.runtimeFor(node) }, realClock);
       serveMetricsApi(apiServer.readOnly, usage, () => nodes.nodeNames);
+      // nodes/proxy: each kubelet's own API (/healthz, /pods, /stats/summary, /metrics...), its figures the same samples.
+      apiServer.subresources.nodeConnector = kubeletConnector((node) => nodes.kubeletFor(node), (node) => usage.containerSamples(node));
       usage.start();
       cluster.own({ name: 'metrics', stop: () => usage.stop() });
       // Last of all, so it is the first to stop: no controller acts on a cluster going down.

@@ -42,6 +42,7 @@ import { VolumeManager } from './volumeManager.ts';
 import type { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
 import { kubeletSpans } from './journeySpans.ts';
 import { recordProbeSpans } from './probes/probeSpans.ts';
+import { kubeletConfiguration } from './server/kubeletConfiguration.ts';
 
 export type MachineInfo = Omit<NodeSystemInfo, 'containerRuntimeVersion' | 'kubeletVersion' | 'kubeProxyVersion'>;
 
@@ -79,6 +80,9 @@ export interface KubeletOptions {
 }
 
 const IMAGE_LIST_MS = 60_000;
+
+/** Before the cluster's DNS add-on exists: pods use the engine's resolver. */
+const DEFAULT_DNS = { clusterDNS: [], clusterDomain: 'cluster.local' };
 
 // How long stop() waits for pod work in flight, such as a container's grace period.
 const STOP_WAIT_MS = 2_000;
@@ -118,6 +122,7 @@ export class Kubelet {
   private imageCache: { at: number; images: Image[] } | undefined;
   private housekeepingTimer: Timer | undefined;
   private stopped = false;
+  private startedAt: Date | undefined;
   private readonly stopProbeSpans: (() => void) | undefined;
 
   constructor(private readonly options: KubeletOptions) {
@@ -227,7 +232,7 @@ export class Kubelet {
       objects: apiPodObjects(client, this.services, this.rootCa),
       tokens: new ServiceAccountTokenManager(client.resource({ group: '', version: 'v1', plural: 'serviceaccounts' }), now),
       nodeCredentials: options.nodeCredentials ?? (() => []),
-      dns: options.dns ?? { clusterDNS: [], clusterDomain: 'cluster.local' },
+      dns: options.dns ?? DEFAULT_DNS,
       node: { hostIP: () => this.hostIP, allocatable: () => this.allocatable, runtimeName: () => this.health.version?.runtimeName ?? 'docker' },
       now,
       errorRetryMs: this.timings.crashLoopInitialMs,
@@ -253,8 +258,34 @@ export class Kubelet {
     return this.options.runtime;
   }
 
+  /** The node's capacity, as quantities. */
+  get capacity(): Readonly<Record<string, string>> {
+    return this.options.capacity;
+  }
+
+  /** The pods bound to this node, as the kubelet last received them from the API (its /pods). */
+  boundPods(): Pod[] {
+    return this.informer.values();
+  }
+
+  /** The configuration this kubelet applies (its /configz). */
+  configuration(): Record<string, unknown> {
+    return kubeletConfiguration({
+      timings: this.timings,
+      dns: this.options.dns ?? DEFAULT_DNS,
+      maxPods: Number(this.options.capacity.pods ?? 110),
+      podPidsLimit: this.options.podPidsLimit ?? 0,
+    });
+  }
+
+  /** Since when this kubelet runs; undefined before start() and after stop() (its /healthz then fails). */
+  get runningSince(): Date | undefined {
+    return this.stopped ? undefined : this.startedAt;
+  }
+
   /** Registers the node and starts every loop; resolves once the node's pods have been listed. */
   async start(): Promise<void> {
+    this.startedAt = new Date(this.clock.now());
     await this.health.start();
     this.hostIP = await this.options.nodeAddress().catch(() => undefined);
     this.pleg.start();

@@ -5,6 +5,7 @@
 import type { KubeObject } from '../kube/meta.ts';
 import type { Image } from '../runtime/runtime.ts';
 import type { NodeCondition } from './nodeConditions.ts';
+import { KUBELET_PORT } from './server/kubeletConfiguration.ts';
 
 export const KUBELET_VERSION = 'v1.32.0';
 export const CONTROL_PLANE_ROLE_LABEL = 'node-role.kubernetes.io/control-plane';
@@ -68,6 +69,8 @@ export function nodeStatus(description: NodeDescription, inputs: NodeStatusInput
     allocatable: { ...description.allocatable },
     conditions: inputs.conditions,
     addresses,
+    // Where the API server reaches the kubelet for nodes/proxy (and metrics-server for /metrics/resource).
+    daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } },
     nodeInfo: inputs.nodeInfo,
     images: nodeImages(inputs.images),
   };

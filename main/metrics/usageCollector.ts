@@ -4,10 +4,13 @@
 // time between two samples (so it needs two), memory the latest working set,
 // as metrics-server computes them. Kept in memory only, the latest window per
 // container, so `kubectl top pods -A` on thousands of pods answers at once.
+// The latest sample of each container is also what the kubelet's own stats
+// endpoints report (/stats/summary, /metrics/resource), as a kubelet reports
+// cAdvisor's latest housekeeping.
 
 import type { Clock } from '../kube/clock.ts';
-import type { Runtime } from '../runtime/runtime.ts';
-import { CONTAINER_TYPE_CONTAINER, LABEL_CONTAINER_NAME, LABEL_CONTAINER_TYPE, LABEL_POD_NAME, LABEL_POD_NAMESPACE } from '../runtime/runtime.ts';
+import type { ContainerStats, Runtime } from '../runtime/runtime.ts';
+import { CONTAINER_TYPE_CONTAINER, LABEL_CONTAINER_NAME, LABEL_CONTAINER_TYPE, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID } from '../runtime/runtime.ts';
 
 export interface ContainerUsage {
   name: string;
@@ -32,6 +35,19 @@ interface Sample {
   cpuNanoSeconds: number;
 }
 
+/** A running container's latest figures, with whose they are. */
+export interface ContainerSample {
+  node: string;
+  namespace: string;
+  pod: string;
+  podUid: string;
+  container: string;
+  containerId: string;
+  image: string;
+  createdAt: Date;
+  stats: ContainerStats;
+}
+
 /** The pod's labels among a container's: the runtime's own keys (io.kubernetes.*, podlab.*, annotation.*) left out. */
 function podLabels(labels: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(labels).filter(([key]) => !key.startsWith('io.kubernetes.') && !key.startsWith('podlab.') && !key.startsWith('annotation.')));
@@ -45,6 +61,7 @@ export interface UsageSource {
 export class UsageCollector {
   private readonly previous = new Map<string, Sample>();
   private pods = new Map<string, PodUsage>();
+  private samples: ContainerSample[] = [];
   private timer: { cancel(): void } | undefined;
   private stopped = false;
   private running: Promise<void> = Promise.resolve();
@@ -71,6 +88,11 @@ export class UsageCollector {
     return [...this.pods.values()];
   }
 
+  /** The latest sample of each container running on `node`, from the last round. */
+  containerSamples(node: string): ContainerSample[] {
+    return this.samples.filter((sample) => sample.node === node);
+  }
+
   private schedule(ms: number, nextMs = this.intervalMs): void {
     if (this.stopped) return;
     this.timer = this.clock.setTimeout(() => {
@@ -81,6 +103,7 @@ export class UsageCollector {
   /** One round over every node's runtime; a node whose runtime fails keeps no figures this round. */
   async collect(): Promise<void> {
     const pods = new Map<string, PodUsage>();
+    const samples: ContainerSample[] = [];
     const seen = new Set<string>();
     await Promise.all(
       this.source.nodeNames().map(async (node) => {
@@ -94,16 +117,18 @@ export class UsageCollector {
               if (!stats) return;
               seen.add(container.id);
               const at = stats.timestamp.getTime() || this.clock.now();
+              const namespace = container.labels[LABEL_POD_NAMESPACE] ?? '';
+              const name = container.labels[LABEL_POD_NAME] ?? '';
+              const containerName = container.labels[LABEL_CONTAINER_NAME] ?? container.metadata.name;
+              samples.push({ node, namespace, pod: name, podUid: container.labels[LABEL_POD_UID] ?? '', container: containerName, containerId: container.id, image: container.image, createdAt: container.createdAt, stats: { ...stats, timestamp: new Date(at) } });
               const before = this.previous.get(container.id);
               this.previous.set(container.id, { at, cpuNanoSeconds: stats.cpu.usageCoreNanoSeconds });
               if (!before || at <= before.at) return;
               // CPU nanoseconds per millisecond of wall time, times 1000: billionths of a core.
               const nanoCores = Math.max(0, ((stats.cpu.usageCoreNanoSeconds - before.cpuNanoSeconds) / (at - before.at)) * 1e3);
-              const namespace = container.labels[LABEL_POD_NAMESPACE] ?? '';
-              const name = container.labels[LABEL_POD_NAME] ?? '';
               const key = `${namespace}/${name}`;
               const pod = pods.get(key) ?? { namespace, name, node, labels: podLabels(container.labels), timestamp: new Date(at), windowMs: at - before.at, containers: [] };
-              pod.containers.push({ name: container.labels[LABEL_CONTAINER_NAME] ?? container.metadata.name, nanoCores, memoryBytes: stats.memory.workingSetBytes });
+              pod.containers.push({ name: containerName, nanoCores, memoryBytes: stats.memory.workingSetBytes });
               if (at > pod.timestamp.getTime()) pod.timestamp = new Date(at);
               pods.set(key, pod);
             }),
@@ -115,5 +140,6 @@ export class UsageCollector {
     );
     for (const id of this.previous.keys()) if (!seen.has(id)) this.previous.delete(id);
     this.pods = pods;
+    this.samples = samples;
   }
 }

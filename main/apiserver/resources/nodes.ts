@@ -10,6 +10,7 @@ import { validateLabelName } from '../validation/objectMeta.ts';
 import { ageColumn, column, nameColumn } from './shared/columns.ts';
 import { ageSince } from './shared/humanDuration.ts';
 import { arrayAt, isObject, objectAt, objectsAt, stringAt, type JsonObject } from './shared/json.ts';
+import { nodeProxyAction } from '../subresources.ts';
 
 const taintEffects = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
@@ -94,7 +95,8 @@ export const nodes: ResourceDefinition = {
   singular: 'node',
   shortNames: ['no'],
   namespaced: false,
-  subresources: ['status'],
+  subresources: ['status', 'proxy'],
+  actions: { proxy: nodeProxyAction },
   strategy: {
     applyDefaults,
     validate,

@@ -103,6 +103,11 @@ export class NodeManager implements NodeControl {
     return this.kubelets.get(nodeName)?.runtime;
   }
 
+  /** The kubelet of a node that runs here (undefined for unknown or stopped nodes): nodes/proxy answers from it. */
+  kubeletFor(nodeName: string): Kubelet | undefined {
+    return this.kubelets.get(nodeName);
+  }
+
   /** The probe runs the kubelet of a node keeps in memory (undefined for unknown or stopped nodes); readers never cause a store write. */
   probeHistory(nodeName: string): Pick<ProbeManager, 'history' | 'subscribe'> | undefined {
     return this.kubelets.get(nodeName)?.probes;

@@ -27,11 +27,22 @@ export interface ProbeHistoryEvent {
 
 export type ProbeHistoryListener = (event: ProbeHistoryEvent) => void;
 
+/** How many runs of one probe ended one way, since its pod came to the node (the kubelet's prober_probe_total). */
+export interface ProbeTotal {
+  podUid: string;
+  containerName: string;
+  kind: ProbeKind;
+  outcome: ProbeOutcome;
+  count: number;
+}
+
 export const DEFAULT_HISTORY_LIMIT = 50;
 export const MESSAGE_LIMIT = 1024;
 
 export class ProbeHistory {
   private readonly byPod = new Map<string, Map<string, ProbeRecord[]>>();
+  /** Every run counted, not only the last `limit`: by pod, then container, kind and outcome. */
+  private readonly counts = new Map<string, Map<string, ProbeTotal>>();
   private readonly listeners = new Set<ProbeHistoryListener>();
 
   constructor(private readonly limit = DEFAULT_HISTORY_LIMIT) {}
@@ -45,6 +56,12 @@ export class ProbeHistory {
     records.push(stored);
     if (records.length > this.limit) records.splice(0, records.length - this.limit);
     pod.set(key, records);
+    let counts = this.counts.get(podUid);
+    if (!counts) this.counts.set(podUid, (counts = new Map()));
+    const countKey = `${key}/${record.outcome}`;
+    const total = counts.get(countKey);
+    if (total) total.count++;
+    else counts.set(countKey, { podUid, containerName, kind, outcome: record.outcome, count: 1 });
     for (const listener of this.listeners) {
       try {
         listener({ podUid, containerName, kind, record: stored });
@@ -59,8 +76,14 @@ export class ProbeHistory {
     return [...(this.byPod.get(podUid)?.get(`${containerName}/${kind}`) ?? [])];
   }
 
+  /** Every probe's runs counted by outcome, for the pods still on the node. */
+  totals(): ProbeTotal[] {
+    return [...this.counts.values()].flatMap((counts) => [...counts.values()].map((total) => ({ ...total })));
+  }
+
   forgetPod(podUid: string): void {
     this.byPod.delete(podUid);
+    this.counts.delete(podUid);
   }
 
   /** Returns the unsubscribe function. */

@@ -19,7 +19,7 @@ import { realClock, type Clock } from '../../kube/clock.ts';
 import type { ProbeKind, ProbeResult, ProbeResults } from '../probeResults.ts';
 import { isRestartableInitContainer, type Container, type Pod } from '../types.ts';
 import type { PodNetworkLookup } from './podNetwork.ts';
-import { ProbeHistory, type ProbeHistoryListener, type ProbeRecord } from './probeHistory.ts';
+import { ProbeHistory, type ProbeHistoryListener, type ProbeRecord, type ProbeTotal } from './probeHistory.ts';
 import { Prober, probeSpec, type ProbeEventSink } from './prober.ts';
 import { ProbeWorker, type ContainerInstance, type WorkerContext } from './probeWorker.ts';
 import { ResultsManager, type ResultUpdate } from './resultsManager.ts';
@@ -188,6 +188,11 @@ export class ProbeManager implements ProbeResults {
   /** The last probe runs, oldest first. */
   history(podUid: string, containerName: string, kind: ProbeKind): ProbeRecord[] {
     return this.probeHistory.list(podUid, containerName, kind);
+  }
+
+  /** Every probe's runs counted by outcome (the kubelet's /metrics/probes). */
+  totals(): ProbeTotal[] {
+    return this.probeHistory.totals();
   }
 
   /** Every probe run as it completes; returns the unsubscribe function. */

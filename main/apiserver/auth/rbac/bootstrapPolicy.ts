@@ -100,6 +100,12 @@ export const bootstrapClusterRoles: KubeObject[] = [
     ],
     { labels: { [aggregateToView]: 'true' } },
   ),
+  // Full access to the kubelet API (nodes/proxy), for whoever is bound to it: Prometheus, metrics collectors.
+  clusterRole('system:kubelet-api-admin', [
+    rule(['get', 'list', 'watch'], [''], ['nodes']),
+    rule(['proxy'], [''], ['nodes']),
+    rule(['*'], [''], ['nodes/proxy', 'nodes/metrics', 'nodes/spec', 'nodes/stats', 'nodes/log']),
+  ]),
   clusterRole('system:basic-user', [rule(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']), rule(['create'], ['authentication.k8s.io'], ['selfsubjectreviews'])]),
   // metrics-server's role, aggregated into view, edit and admin: kubectl top for whoever may read pods.
   clusterRole('system:aggregated-metrics-reader', [rule(read, ['metrics.k8s.io'], ['pods', 'nodes'])], { labels: { [aggregateToView]: 'true', [aggregateToEdit]: 'true', [aggregateToAdmin]: 'true' } }),

@@ -67,6 +67,9 @@ import { TokenRequests } from './tokenRequest.ts';
 import { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
 import { PodTraceEndpoint } from './podTraceEndpoint.ts';
 import { storeCheck, type HealthCheck } from './http/healthChecks.ts';
+import { RequestMetrics } from './requestMetrics.ts';
+import { prometheusText, type MetricFamily } from '../metrics/prometheusText.ts';
+import { processMetrics } from '../metrics/processMetrics.ts';
 
 /** What the store's health check reads (kube-apiserver's etcd check gets a key too); it need not exist. */
 const HEALTH_KEY = '/registry/health';
@@ -111,6 +114,8 @@ export class ApiServer {
   readonly subresources: SubresourceServices;
   /** Kinds computed in memory (metrics.k8s.io): the cluster registers their providers once its nodes run. */
   readonly readOnly = new ReadOnlyResources();
+  /** The request figures /metrics reports. */
+  readonly requestMetrics = new RequestMetrics();
   readonly serviceRange: ServiceRange;
   /** Recent authorization denials per user, in memory: what the debugger cites. */
   readonly denials: DenialLog;
@@ -208,10 +213,26 @@ export class ApiServer {
     createOnly.register(selfsubjectrulesreviews, selfSubjectRulesReviews(this.rbac));
     createOnly.register(selfsubjectreviews, selfSubjectReviews(now));
     createOnly.register(tokenreviews, tokenReviews(() => this.tokenAuthenticators, () => this.serviceAccountTokens.audiences));
-    this.dispatcher = new Dispatcher(this.catalog, this.requestAuthorizer, options.schema, this.subresources, createOnly, this.readOnly, this.journeys);
+    this.dispatcher = new Dispatcher(this.catalog, this.requestAuthorizer, options.schema, this.subresources, createOnly, this.readOnly, this.journeys, this.requestMetrics);
     this.podTraces = new PodTraceEndpoint({ journeys: this.journeys, authorizer: this.requestAuthorizer, pods: () => this.catalog.registry('', 'v1', 'pods') });
     this.catalog.onChange(() => options.schema.setCustomDefinitions(this.customDefinitions()));
     this.customResources = new CustomResourceServing(this.catalog, { now, behaviour: versionBehaviour, conversionWebhook: (crd) => conversionWebhook(crd, webhookServices), onError: (err, context) => process.stderr.write(`apiextensions: ${context}: ${err instanceof Error ? err.message : String(err)}\n`) });
+  }
+
+  /** kube-apiserver's /metrics: the request figures, the stored objects of each resource, and the process's own. */
+  async metricsText(): Promise<string> {
+    const resources = new Map<string, string>();
+    for (const registry of this.catalog.registries) {
+      // Answered, not stored: the reviews (create only) and metrics.k8s.io's figures (read only).
+      const verbs = registry.def.verbs;
+      if (verbs && !(verbs.includes('create') && verbs.includes('list'))) continue;
+      const stored = registry.def.storage ?? registry.def;
+      resources.set(registry.prefix(), stored.group ? `${stored.plural}.${stored.group}` : stored.plural);
+    }
+    // As kube-apiserver: -1 for a resource whose count could not be read.
+    const counts = await Promise.all([...resources].map(async ([prefix, resource]) => ({ labels: { resource }, value: await this.options.store.count(prefix).catch(() => -1) })));
+    const storageObjects: MetricFamily = { name: 'apiserver_storage_objects', help: 'Number of stored objects at the time of last check split by kind. In case of a fetching error, the value will be -1.', type: 'gauge', stability: 'STABLE', series: counts };
+    return prometheusText([...this.requestMetrics.families(), storageObjects, ...processMetrics()]);
   }
 
   /** Every definition the served custom resources bring: patches, field validation and OpenAPI see them as soon as the kind is served. */
@@ -272,6 +293,7 @@ export class ApiServer {
       journeyClock: this.journeys.clock,
       podTraces: this.podTraces,
       health: this.healthChecks(),
+      metrics: () => this.metricsText(),
     });
     this.port = await this.http.listen(port, undefined, orAnyPort);
     return this.port;

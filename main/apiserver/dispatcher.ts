@@ -10,7 +10,7 @@ import type { Authorizer } from './auth/authorizer.ts';
 import { forbiddenError } from './auth/forbidden.ts';
 import { resourceAttributes } from './auth/requestAttributes.ts';
 import type { UserInfo } from './auth/user.ts';
-import { errors, StatusError } from './errors.ts';
+import { errors, StatusError, toStatusError } from './errors.ts';
 import type { FieldError, KubeObject, Status } from '../kube/meta.ts';
 import { forbidden, required } from './validation/fieldErrors.ts';
 import { checkResourceVersion, queryInt, queryOptionalBool } from './queryValues.ts';
@@ -33,6 +33,7 @@ import { checkPathSegmentName } from './pathSegmentName.ts';
 import type { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
 import type { RequestJourney } from '../kube/trace/requestJourney.ts';
 import { beginPodRequest, endAuthorization, mayCreatePod, podRequestAnswered, podRequestRefused, startAuthorization } from './podRequestJourney.ts';
+import type { RequestMetrics } from './requestMetrics.ts';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -102,6 +103,8 @@ export class Dispatcher {
     private readonly readOnly?: ReadOnlyResources,
     /** Where requests that create pods record their part of the pod's journey. */
     private readonly journeys?: JourneyRecorder,
+    /** apiserver_request_total and the rest of /metrics' request figures. */
+    private readonly metrics?: RequestMetrics,
   ) {}
 
   registryFor(info: ResourceRequestInfo): ResourceRegistry | undefined {
@@ -111,11 +114,14 @@ export class Dispatcher {
   async handle(req: ApiRequest): Promise<ApiResult> {
     const warnings: string[] = [];
     const journey = this.journeys && mayCreatePod(req) ? beginPodRequest(this.journeys, req) : undefined;
+    const answered = this.metrics?.begin(req.info, req.query, req.contentType);
     try {
       const result = await this.serve(req, warnings, journey);
       if (journey) podRequestAnswered(this.journeys!, journey, result);
+      answered?.(result.type === 'object' ? result.code : 200);
       return result;
     } catch (err) {
+      answered?.(toStatusError(err).status.code);
       if (journey) podRequestRefused(this.journeys!, journey, req, err);
       // Admission's warnings reach the client with its refusal too, as kube-apiserver's warning recorder sends them.
       if (err instanceof StatusError && warnings.length > 0) err.warnings = [...warnings];

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { ProbeHistory } from '../../main/kubelet/probes/probeHistory.ts';
 import { KubeletApi, type KubeletView } from '../../main/kubelet/server/kubeletApi.ts';
 import { probeMetrics, resourceMetrics } from '../../main/kubelet/server/kubeletMetrics.ts';
-import { prometheusText } from '../../main/kubelet/server/prometheusText.ts';
+import { prometheusText } from '../../main/metrics/prometheusText.ts';
 import { statsSummary } from '../../main/kubelet/server/statsSummary.ts';
 import type { Pod } from '../../main/kubelet/types.ts';
 import type { ContainerSample } from '../../main/metrics/usageCollector.ts';

@@ -26,6 +26,7 @@ import type { ResourceRegistry } from '../registry/registry.ts';
 import type { TraceClock } from '../../kube/trace/traceClock.ts';
 import type { PodTraceEndpoint } from '../podTraceEndpoint.ts';
 import { healthAnswer, type HealthCheck, type HealthEndpoint } from './healthChecks.ts';
+import { PROMETHEUS_TEXT_TYPE } from '../../metrics/prometheusText.ts';
 
 /** Serves /openapi/v2 and /openapi/v3/... documents in the encoding the client accepts, with an ETag. */
 export interface OpenApiDocuments {
@@ -49,6 +50,8 @@ export interface ApiHttpServerOptions {
   podTraces?: PodTraceEndpoint;
   /** What /healthz and /livez check; /readyz checks these and `ready` too. */
   health?: { live: HealthCheck[]; ready: HealthCheck[] };
+  /** /metrics, in Prometheus' text format. */
+  metrics?: () => Promise<string>;
 }
 
 /** What one client may hold of the server; defaults in `defaultHttpLimits`. */
@@ -275,6 +278,11 @@ export class ApiHttpServer {
       const answer = await healthAnswer(endpoint, health[2], url.searchParams, endpoint === 'readyz' ? [...live, ...ready] : live);
       if (!answer) throw errors.resourceNotFound(path);
       writeAnswer(res, answer.status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }, [answer.text]);
+      return;
+    }
+    if (path === '/metrics' && this.options.metrics) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw errors.methodNotAllowed();
+      writeAnswer(res, 200, { 'Content-Type': PROMETHEUS_TEXT_TYPE }, [await this.options.metrics()]);
       return;
     }
     const aggregated = aggregatedDiscoveryRequested(req.headers.accept);

@@ -15,7 +15,7 @@ import { quantityValue } from '../../kube/quantity.ts';
 import type { ContainerSample } from '../../metrics/usageCollector.ts';
 import type { Kubelet } from '../kubelet.ts';
 import { cadvisorMetrics, kubeletOwnMetrics, probeMetrics, resourceMetrics } from './kubeletMetrics.ts';
-import { PROMETHEUS_TEXT_TYPE, prometheusText } from './prometheusText.ts';
+import { PROMETHEUS_TEXT_TYPE, prometheusText } from '../../metrics/prometheusText.ts';
 import { statsSummary } from './statsSummary.ts';
 
 export type KubeletView = Pick<Kubelet, 'nodeName' | 'boundPods' | 'configuration' | 'runningSince' | 'runtime' | 'probes' | 'capacity'>;

@@ -10,7 +10,7 @@ import type { ContainerState } from '../../runtime/runtime.ts';
 import type { ContainerSample } from '../../metrics/usageCollector.ts';
 import type { ProbeTotal } from '../probes/probeHistory.ts';
 import type { Pod } from '../types.ts';
-import type { MetricFamily, Series } from './prometheusText.ts';
+import type { MetricFamily, Series } from '../../metrics/prometheusText.ts';
 
 const seconds = (nanoseconds: number) => nanoseconds / 1e9;
 const sampledAt = (sample: ContainerSample) => sample.stats.timestamp.getTime();

@@ -112,6 +112,8 @@ export const bootstrapClusterRoles: KubeObject[] = [
   clusterRole('system:auth-delegator', [rule(['create'], ['authentication.k8s.io'], ['tokenreviews']), rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews'])]),
   clusterRole('system:discovery', [urls(['get'], ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'])]),
   clusterRole('system:public-info-viewer', [urls(['get'], ['/healthz', '/livez', '/readyz', '/version', '/version/'])]),
+  // Scraping the API server's /metrics and health endpoints (Prometheus), bound to the group of the same name.
+  clusterRole('system:monitoring', [urls(['get'], ['/healthz', '/healthz/*', '/livez', '/livez/*', '/metrics', '/metrics/slis', '/readyz', '/readyz/*'])]),
   ...storage.roles,
 ];
 
@@ -120,5 +122,6 @@ export const bootstrapClusterRoleBindings: KubeObject[] = [
   clusterRoleBinding('system:discovery', [allAuthenticated]),
   clusterRoleBinding('system:basic-user', [allAuthenticated]),
   clusterRoleBinding('system:public-info-viewer', [allAuthenticated, allUnauthenticated]),
+  clusterRoleBinding('system:monitoring', ['system:monitoring']),
   ...storage.bindings,
 ];

@@ -53,6 +53,7 @@ describe('RBAC and service account controllers', () => {
       'system:controller:pv-protection-controller',
       'system:controller:pvc-protection-controller',
       'system:discovery',
+      'system:monitoring',
       'system:public-info-viewer',
       'system:volume-scheduler',
     ]);

@@ -19,6 +19,7 @@ interface SubresourceShape {
 const subresourceShapes: Record<Subresource, SubresourceShape> = {
   status: { kind: '', verbs: ['get', 'patch', 'update'] },
   ephemeralcontainers: { kind: '', verbs: ['get', 'patch', 'update'] },
+  approval: { kind: '', verbs: ['get', 'patch', 'update'] },
   scale: { kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
   binding: { kind: 'Binding', verbs: ['create'] },
   eviction: { kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },

@@ -167,7 +167,7 @@ export class Dispatcher {
       if (!action.verbs.includes(info.verb)) throw errors.methodNotSupported(registry.groupResource, info.verb);
       return action.run({ registry, req, namespace: ns, ctx }, this.subresources);
     }
-    if (info.subresource && !['status', 'scale', 'ephemeralcontainers'].includes(info.subresource)) throw errors.resourceNotFound(info.path);
+    if (info.subresource && !['status', 'scale', 'ephemeralcontainers', 'approval'].includes(info.subresource)) throw errors.resourceNotFound(info.path);
 
     switch (info.verb) {
       case 'get': {

@@ -28,7 +28,7 @@ import { ensureClusterNetwork, planAddresses } from '../network/clusterNetwork.t
 import { beginNetworking, DOCKER_EMBEDDED_DNS } from '../network/networking.ts';
 import { acquireLock, ensureDataDir, loadOrCreateAdminToken, readJson, rememberDataDir, writeJsonAtomic, type ClusterPaths } from './dataDir.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
-import { loadOrCreatePki } from './pki.ts';
+import { loadOrCreatePki, loadSigningCa } from './pki.ts';
 import { addInitialNodes } from './nodes/dockerNodes.ts';
 import { RegistryCredentials } from './registryCredentials.ts';
 import { ServiceRange } from '../apiserver/admission/serviceAllocation.ts';
@@ -252,7 +252,7 @@ export class Cluster {
       // Last of all, so it is the first to stop: no controller acts on a cluster going down.
       const catalog = apiServer.catalog;
       const resources = servedResources(() => catalog.definitions(), (listener) => catalog.onChange(listener));
-      const controllers = new ControllerManager(cluster.client('system:kube-controller-manager'), { rootCA: pki.caCert, resources, localPathStorage: nodeRuntimeStorage(nodes), journeys: apiServer.journeys });
+      const controllers = new ControllerManager(cluster.client('system:kube-controller-manager'), { rootCA: pki.caCert, signingCA: loadSigningCa(paths.dataDir), resources, localPathStorage: nodeRuntimeStorage(nodes), journeys: apiServer.journeys });
       await startup.time('controllers', controllers.start());
       cluster.own({ name: 'controller-manager', stop: () => controllers.stop() });
       cluster.startup = startup;

@@ -26,7 +26,7 @@ export interface ClusterPki {
 const validityYears = 10;
 const yearMs = 365 * 24 * 3600 * 1000;
 
-interface CertificateAuthority {
+export interface CertificateAuthority {
   certPem: string;
   keyPem: string;
 }
@@ -76,16 +76,21 @@ export interface ClientCertificateRequest {
   validityMs: number;
 }
 
+/** The cluster's CA and its key, which sign what the cluster issues (kube-controller-manager's --cluster-signing-cert-file and -key-file). */
+export function loadSigningCa(dataDir: string): CertificateAuthority {
+  const dir = join(dataDir, 'pki');
+  const caKeyPath = join(dir, 'ca.key');
+  if (!existsSync(caKeyPath)) throw new Error(`the cluster has no CA yet (${caKeyPath}): start it once with podlab serve`);
+  return { certPem: readFileSync(join(dir, 'ca.crt'), 'utf8'), keyPem: readFileSync(caKeyPath, 'utf8') };
+}
+
 /**
  * A client certificate for a user, signed by the cluster's CA (which the API
  * server trusts for client certificates, as kube-apiserver's --client-ca-file),
  * as `kubeadm kubeconfig user` issues one. Needs the cluster's pki directory.
  */
 export function issueClientCertificate(dataDir: string, request: ClientCertificateRequest, now = Date.now()): { certPem: string; keyPem: string } {
-  const dir = join(dataDir, 'pki');
-  const caKeyPath = join(dir, 'ca.key');
-  if (!existsSync(caKeyPath)) throw new Error(`the cluster has no CA yet (${caKeyPath}): start it once with podlab serve`);
-  const ca = { certPem: readFileSync(join(dir, 'ca.crt'), 'utf8'), keyPem: readFileSync(caKeyPath, 'utf8') };
+  const ca = loadSigningCa(dataDir);
   const keys = keyPairLike(ca);
   const certPem = issue(ca, keys, { subject: { organizations: request.groups, commonName: request.user }, extKeyUsage: ['clientAuth'] }, request.validityMs, now);
   return { certPem, keyPem: keys.privateKeyPem };

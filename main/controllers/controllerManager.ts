@@ -28,6 +28,8 @@ import { ResourceQuotaController } from './resourcequota/resourceQuotaController
 import { DaemonSetController } from './daemonset/daemonSetController.ts';
 import { CronJobController } from './cronjob/cronJobController.ts';
 import { TtlAfterFinishedController } from './ttlafterfinished/ttlAfterFinishedController.ts';
+import { CsrSigningController } from './certificates/csrSigningController.ts';
+import type { CertificateAuthority } from '../cluster/pki.ts';
 import type { LocalPathStorage } from './volume/localPath.ts';
 import { LocalPathProvisioner } from './volume/localPathProvisioner.ts';
 import { PersistentVolumeController } from './volume/persistentVolumeController.ts';
@@ -72,6 +74,10 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => Controller
     if (!ctx.localPathStorage) throw new Error('local-path-provisioner needs the node runtimes (ControllerManagerOptions.localPathStorage)');
     return new LocalPathProvisioner(ctx, ctx.localPathStorage);
   },
+  csrsigning: (ctx) => {
+    if (!ctx.signingCA) throw new Error('csrsigning needs the cluster CA and its key (ControllerManagerOptions.signingCA)');
+    return new CsrSigningController(ctx, ctx.signingCA);
+  },
   'root-ca-cert-publisher': (ctx) => {
     if (!ctx.rootCA) throw new Error('root-ca-cert-publisher needs the cluster CA (ControllerManagerOptions.rootCA)');
     return new RootCaCertPublisher(ctx, ctx.rootCA);
@@ -88,6 +94,8 @@ export interface ControllerManagerOptions {
   controllers?: string[];
   /** The cluster's CA certificate (PEM), published in every namespace as ConfigMap kube-root-ca.crt. */
   rootCA?: string;
+  /** The CA and key approved CertificateSigningRequests are signed with (--cluster-signing-cert-file and -key-file); csrsigning runs only when given. */
+  signingCA?: CertificateAuthority;
   /** The kinds the API server serves, followed as they change (default: the built-in kinds). */
   resources?: ServedResources;
   /** Where local-path volumes keep their data; the local-path provisioner runs only when given. */
@@ -127,6 +135,7 @@ export class ControllerManager {
       clock,
       onError,
       ...(options.rootCA ? { rootCA: options.rootCA } : {}),
+      ...(options.signingCA ? { signingCA: options.signingCA } : {}),
       ...(options.localPathStorage ? { localPathStorage: options.localPathStorage } : {}),
       ...(options.journeys ? { journeys: options.journeys } : {}),
       recorder: (component) => {
@@ -135,7 +144,7 @@ export class ControllerManager {
         return recorder;
       },
     };
-    const names = options.controllers ?? controllerNames.filter((name) => (name !== 'root-ca-cert-publisher' || options.rootCA) && (name !== 'local-path-provisioner' || options.localPathStorage));
+    const names = options.controllers ?? controllerNames.filter((name) => (name !== 'root-ca-cert-publisher' || options.rootCA) && (name !== 'csrsigning' || options.signingCA) && (name !== 'local-path-provisioner' || options.localPathStorage));
     for (const name of names) if (!controllerFactories[name]) throw new Error(`unknown controller "${name}" (known: ${controllerNames.join(', ')})`);
     this.controllers = names.map((name) => controllerFactories[name](ctx));
   }

@@ -79,6 +79,7 @@ describe('catalogue', () => {
     ['selfsubjectrulesreviews.authorization.k8s.io', [], [], false],
     ['selfsubjectreviews.authentication.k8s.io', [], [], false],
     ['tokenreviews.authentication.k8s.io', [], [], false],
+    ['certificatesigningrequests.certificates.k8s.io', ['csr'], [], false],
     ['customresourcedefinitions.apiextensions.k8s.io', ['crd', 'crds'], ['api-extensions'], false],
     ['apiservices.apiregistration.k8s.io', [], ['api-extensions'], false],
     ['mutatingwebhookconfigurations.admissionregistration.k8s.io', [], ['api-extensions'], false],

@@ -201,6 +201,7 @@ function subresourcePath(subresource: Subresource, c: SubresourceContext): Omit<
   switch (subresource) {
     case 'status':
     case 'ephemeralcontainers':
+    case 'approval':
     case 'scale': {
       const ownKind = subresource !== 'scale';
       const gvk = ownKind ? { group: c.resource.group, version: c.resource.version, kind } : { group: 'autoscaling', version: 'v1', kind: 'Scale' };

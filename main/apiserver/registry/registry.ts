@@ -515,7 +515,7 @@ export class ResourceRegistry {
     if (generated) obj.metadata.name = `${obj.metadata.generateName}${generateNameSuffix()}`;
     const name = obj.metadata.name ?? '';
     ctx.journey?.identify(namespace, name);
-    strategy.prepareForCreate?.(obj);
+    strategy.prepareForCreate?.(obj, ctx.user);
     const validating = ctx.journey?.start('admission', `validate ${this.def.kind}`, { kind: this.def.kind });
     try {
       this.throwIfInvalid(obj, [...validateMetadata(obj, this.def), ...(strategy.validate?.(obj) ?? [])]);
@@ -611,11 +611,12 @@ export class ResourceRegistry {
       throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
     let updated: KubeObject;
-    if (subresource === 'status') {
+    const view = subresource ? strategy.views?.[subresource as keyof NonNullable<typeof strategy.views>] : undefined;
+    if (view) {
+      updated = view.prepare(desired, current);
+    } else if (subresource === 'status') {
       // A status write changes status only (spec and metadata stay as stored).
       updated = { ...current, status: desired.status };
-    } else if (subresource === 'ephemeralcontainers' && strategy.ephemeralContainers) {
-      updated = strategy.ephemeralContainers.prepare(desired, current);
     } else {
       updated = { ...desired, apiVersion: this.apiVersion, kind: this.def.kind };
       updated.metadata = { ...desired.metadata, name, ...(this.def.namespaced ? { namespace } : {}) };
@@ -635,12 +636,11 @@ export class ResourceRegistry {
         updated.metadata.generation = current.metadata.generation + 1;
       }
     }
-    const fieldErrors =
-      subresource === 'status'
+    const fieldErrors = view
+      ? [...validateMetadataUpdate(updated, current, this.def), ...view.validateUpdate(updated, current)]
+      : subresource === 'status'
         ? (strategy.validateStatusUpdate?.(updated, current) ?? [])
-        : subresource === 'ephemeralcontainers' && strategy.ephemeralContainers
-          ? [...validateMetadataUpdate(updated, current, this.def), ...strategy.ephemeralContainers.validateUpdate(updated, current)]
-          : [...validateMetadataUpdate(updated, current, this.def), ...(strategy.validateUpdate?.(updated, current) ?? strategy.validate?.(updated) ?? [])];
+        : [...validateMetadataUpdate(updated, current, this.def), ...(strategy.validateUpdate?.(updated, current) ?? strategy.validate?.(updated) ?? [])];
     this.throwIfInvalid(updated, fieldErrors);
     await this.deps.admission.validate(this.attributes('UPDATE', ctx, namespace, name, subresource, updated, current));
     this.trackOwnership(updated, current, sentManagedFields, subresource, ctx);

@@ -7,8 +7,15 @@ import type { FieldError, KubeObject, TableColumnDefinition } from '../../kube/m
 import type { NameValidator } from '../validation/nameValidators.ts';
 import type { Definitions } from '../openapi/schema.ts';
 import type { SubresourceAction } from '../subresources.ts';
+import type { UserInfo } from '../auth/user.ts';
 
-export type Subresource = 'status' | 'ephemeralcontainers' | 'scale' | 'binding' | 'eviction' | 'token' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy';
+export type Subresource = 'status' | 'ephemeralcontainers' | 'approval' | 'scale' | 'binding' | 'eviction' | 'token' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy';
+
+/** How a subresource that writes part of an object takes the request in, and validates the result. */
+export interface SubresourceView {
+  prepare(desired: KubeObject, current: KubeObject): KubeObject;
+  validateUpdate(obj: KubeObject, old: KubeObject): FieldError[];
+}
 
 /**
  * Where the scale subresource (autoscaling/v1 Scale) reads and writes its
@@ -58,7 +65,7 @@ export interface ResourceStrategy {
   /** Mutating admission: fill in Kubernetes' defaults (SetDefaults_*) on create and on update. */
   applyDefaults?(obj: KubeObject): void;
   /** On create, before validation: reset what clients may not set (status, as the real strategies do). */
-  prepareForCreate?(obj: KubeObject): void;
+  prepareForCreate?(obj: KubeObject, user?: UserInfo): void;
   /** On update of the main resource, before validation (status is already copied from `old` by the registry). */
   prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
   /** Validating admission on create. Name/namespace/labels/annotations format are checked by the registry. */
@@ -67,8 +74,11 @@ export interface ResourceStrategy {
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
   /** Validation of a status write (status subresource). */
   validateStatusUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
-  /** The ephemeralcontainers subresource (pods): the stored object with the request's part taken in, and its validation. */
-  ephemeralContainers?: { prepare(desired: KubeObject, current: KubeObject): KubeObject; validateUpdate(obj: KubeObject, old: KubeObject): FieldError[] };
+  /**
+   * Subresources that write part of the object (pods' ephemeralcontainers, CSRs' approval), or a status
+   * written by rules of the kind's own: the stored object with the request's part taken in, and its validation.
+   */
+  views?: Partial<Record<'status' | 'ephemeralcontainers' | 'approval', SubresourceView>>;
   /** Columns for `kubectl get` (server-side printing). */
   table?: TableDefinition;
   /**

@@ -23,6 +23,7 @@ import { networkpolicies } from './networkpolicies.ts';
 import { horizontalpodautoscalers, horizontalpodautoscalersV1 } from './horizontalpodautoscalers.ts';
 import { jobs } from './jobs.ts';
 import { leases } from './leases.ts';
+import { certificatesigningrequests } from './certificatesigningrequests.ts';
 import { limitranges } from './limitranges.ts';
 import { resourcequotas } from './resourcequotas.ts';
 import { nodeMetrics, podMetrics } from './metrics.k8s.io.ts';
@@ -103,6 +104,7 @@ const definitions: ResourceDefinition[] = [
   cronjobs,
   horizontalpodautoscalers,
   horizontalpodautoscalersV1,
+  certificatesigningrequests,
   poddisruptionbudgets,
   priorityclasses,
   roles,

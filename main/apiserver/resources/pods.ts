@@ -105,7 +105,7 @@ export const pods: ResourceDefinition = {
     validate: (pod) => [...validatePodSpec(objectAt(pod, 'spec'), 'spec'), ...ephemeralContainersOnCreate(pod)],
     validateUpdate: (pod, old) => [...validatePodSpec(objectAt(pod, 'spec'), 'spec'), ...validatePodSpecUpdate(specOf(pod), specOf(old))],
     validateStatusUpdate,
-    ephemeralContainers: { prepare: withEphemeralContainersOf, validateUpdate: validatePodEphemeralContainersUpdate },
+    views: { ephemeralcontainers: { prepare: withEphemeralContainersOf, validateUpdate: validatePodEphemeralContainersUpdate } },
     gracePeriodOnDelete,
     selectableFields: {
       'spec.nodeName': (pod) => stringAt(objectAt(pod, 'spec'), 'nodeName'),

@@ -15,7 +15,8 @@ export interface NameAttributes {
 }
 
 export interface CertificateSpec {
-  subject: NameAttributes;
+  /** The subject's attributes, or its Name already encoded (DER), as a certificate request carries it. */
+  subject: NameAttributes | Buffer;
   /** The subject's public key. */
   publicKey: KeyObject;
   notBefore: Date;
@@ -25,6 +26,8 @@ export interface CertificateSpec {
   signingKey: KeyObject;
   ca?: boolean;
   extKeyUsage?: Array<'serverAuth' | 'clientAuth'>;
+  /** A leaf's key usages; by default what its key type calls for. Empty: no KeyUsage extension (as Go leaves it out). */
+  keyUsage?: Array<'digitalSignature' | 'keyEncipherment'>;
   dnsNames?: string[];
   ipAddresses?: string[];
 }
@@ -116,11 +119,12 @@ function serialNumber(): Buffer {
 
 /** A signed certificate, in PEM. */
 export function writeCertificate(spec: CertificateSpec): string {
-  const subject = name(spec.subject);
+  const subject = Buffer.isBuffer(spec.subject) ? spec.subject : name(spec.subject);
   const issuer = spec.issuer ? subjectDer(spec.issuer.certPem) : subject;
-  const leafKeyUsage = spec.publicKey.asymmetricKeyType === 'rsa' ? [KEY_USAGE.digitalSignature, KEY_USAGE.keyEncipherment] : [KEY_USAGE.digitalSignature];
+  const leafKeyUsage = spec.keyUsage ? spec.keyUsage.map((usage) => KEY_USAGE[usage]) : spec.publicKey.asymmetricKeyType === 'rsa' ? [KEY_USAGE.digitalSignature, KEY_USAGE.keyEncipherment] : [KEY_USAGE.digitalSignature];
+  const keyUsage = spec.ca ? [KEY_USAGE.digitalSignature, KEY_USAGE.keyCertSign, KEY_USAGE.cRLSign] : leafKeyUsage;
   const extensions = [
-    extension(OIDS.keyUsage, true, namedBits(spec.ca ? [KEY_USAGE.digitalSignature, KEY_USAGE.keyCertSign, KEY_USAGE.cRLSign] : leafKeyUsage)),
+    ...(keyUsage.length ? [extension(OIDS.keyUsage, true, namedBits(keyUsage))] : []),
     ...(spec.extKeyUsage?.length ? [extension(OIDS.extKeyUsage, false, sequence(...spec.extKeyUsage.map((u) => oid(OIDS[u]))))] : []),
     extension(OIDS.basicConstraints, true, spec.ca ? sequence(boolean(true)) : sequence()),
     // Go's choice: a CA names its key; an issued certificate names its issuer's (a self-signed one needs no such pointer).

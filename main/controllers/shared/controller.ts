@@ -11,6 +11,7 @@ import type { ServedResources } from './resources.ts';
 import { WorkQueue } from './workQueue.ts';
 import type { LocalPathStorage } from '../volume/localPath.ts';
 import type { JourneyRecorder } from '../../kube/trace/journeyRecorder.ts';
+import type { CertificateAuthority } from '../../cluster/pki.ts';
 
 export interface ControllerContext {
   client: KubeClient;
@@ -24,6 +25,8 @@ export interface ControllerContext {
   onError(err: unknown, context: string): void;
   /** The cluster's CA certificate (PEM), which root-ca-cert-publisher publishes. */
   rootCA?: string;
+  /** The CA and key csrsigning signs with. */
+  signingCA?: CertificateAuthority;
   /** Where local-path volumes keep their data (the node runtimes'); absent, the local-path provisioner does not run. */
   localPathStorage?: LocalPathStorage;
   /** The cluster's pod journeys: the endpoint controllers record a pod's address becoming ready for its Services. */

@@ -70,6 +70,7 @@ import { storeCheck, type HealthCheck } from './http/healthChecks.ts';
 import { RequestMetrics } from './requestMetrics.ts';
 import { prometheusText, type MetricFamily } from '../metrics/prometheusText.ts';
 import { processMetrics } from '../metrics/processMetrics.ts';
+import { CertificateAdmissionPlugin } from './admission/certificateAdmission.ts';
 
 /** What the store's health check reads (kube-apiserver's etcd check gets a key too); it need not exist. */
 const HEALTH_KEY = '/registry/health';
@@ -178,6 +179,7 @@ export class ApiServer {
       new StorageObjectInUseProtectionPlugin(),
       new PersistentVolumeClaimResizePlugin((name) => getIfExists(registryFor('storage.k8s.io', 'v1', 'storageclasses'), '', name)),
       new RbacEscalationPlugin(this.authorizer, this.rbac.resolver),
+      new CertificateAdmissionPlugin(this.authorizer),
       new DefaultIngressClassPlugin(async () => (await this.catalog.registry('networking.k8s.io', 'v1', 'ingressclasses')?.listShared('')) ?? []),
       ...(options.admissionPlugins ?? []),
       // The dynamic plugins come after the built-in ones: webhooks and policies see the object as those left it.

@@ -93,4 +93,35 @@ describe('CertificateSigningRequests: a normal user\'s client certificate', { ti
     const refused = await kubectl(kc, ['apply', '-f', '-'], csrManifest('bad', readFileSync(key, 'utf8'), ['client auth']));
     assert.match(refused.stderr, /spec\.request: Invalid value: \[\]byte\{0x2d, 0x2d, .*\}: PEM block type must be CERTIFICATE REQUEST/);
   });
+
+  it('approving takes the approve verb on the signer, and no one may ask for system:masters', async () => {
+    const key = join(dataDir, 'admin.key');
+    const request = join(dataDir, 'admin.csr');
+    openssl(['ecparam', '-genkey', '-name', 'prime256v1', '-out', key]);
+    openssl(['req', '-new', '-key', key, '-out', request, '-subj', '/O=system:masters/CN=sneaky']);
+    const masters = await kubectl(kc, ['apply', '-f', '-'], csrManifest('sneaky', readFileSync(request, 'utf8'), ['client auth']));
+    assert.match(masters.stderr, /certificatesigningrequests\.certificates\.k8s\.io "sneaky" is forbidden: use of kubernetes\.io\/kube-apiserver-client signer with system:masters group is not allowed/);
+
+    openssl(['req', '-new', '-key', key, '-out', request, '-subj', '/CN=carol']);
+    await kubectlOk(kc, ['apply', '-f', '-'], csrManifest('carol', readFileSync(request, 'utf8'), ['client auth']));
+    await kubectlOk(kc, ['create', 'clusterrole', 'csr-approver', '--verb=get,list,update', '--resource=certificatesigningrequests,certificatesigningrequests/approval']);
+    await kubectlOk(kc, ['create', 'clusterrolebinding', 'csr-approver', '--clusterrole=csr-approver', '--user=approver']);
+    const withoutSigner = await eventually('the approver\'s refusal', async () => {
+      const answer = await kubectl(kc, ['certificate', 'approve', 'carol', '--as=approver']);
+      return /not permitted/.test(answer.stderr) && answer.stderr;
+    });
+    assert.match(withoutSigner, /user not permitted to approve requests with signerName "kubernetes\.io\/kube-apiserver-client"/);
+    await kubectlOk(kc, ['apply', '-f', '-'], `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: client-signer-approver}
+rules:
+- apiGroups: [certificates.k8s.io]
+  resources: [signers]
+  resourceNames: [kubernetes.io/*]
+  verbs: [approve]
+`);
+    await kubectlOk(kc, ['create', 'clusterrolebinding', 'client-signer-approver', '--clusterrole=client-signer-approver', '--user=approver']);
+    await eventually('approved by the approver', async () => (await kubectl(kc, ['certificate', 'approve', 'carol', '--as=approver'])).code === 0);
+    await eventually('issued', async () => (await kubectlOk(kc, ['get', 'csr', 'carol'])).includes('Approved,Issued'));
+  });
 });

@@ -71,6 +71,7 @@ import { RequestMetrics } from './requestMetrics.ts';
 import { prometheusText, type MetricFamily } from '../metrics/prometheusText.ts';
 import { processMetrics } from '../metrics/processMetrics.ts';
 import { CertificateAdmissionPlugin } from './admission/certificateAdmission.ts';
+import { RuntimeClassPlugin } from './admission/runtimeClass.ts';
 
 /** What the store's health check reads (kube-apiserver's etcd check gets a key too); it need not exist. */
 const HEALTH_KEY = '/registry/health';
@@ -165,7 +166,8 @@ export class ApiServer {
     };
     const listAdmissionConfigurations = (plural: string) => async () => (await registryFor('admissionregistration.k8s.io', 'v1', plural)?.listShared('')) ?? [];
     // kube-apiserver's plugin order (AllOrderedPlugins): NamespaceLifecycle, LimitRanger, ServiceAccount, PodSecurity, Priority,
-    // DefaultStorageClass, StorageObjectInUseProtection, PersistentVolumeClaimResize, DefaultIngressClass; then the dynamic ones,
+    // DefaultStorageClass, StorageObjectInUseProtection, PersistentVolumeClaimResize, RuntimeClass, the certificate plugins,
+    // DefaultIngressClass; then the dynamic ones,
     // MutatingAdmissionWebhook last among the mutating, ValidatingAdmissionPolicy and ValidatingAdmissionWebhook, and ResourceQuota last.
     const plugins: AdmissionPlugin[] = [
       new DefaultingPlugin(),
@@ -178,8 +180,9 @@ export class ApiServer {
       new DefaultStorageClassPlugin(async () => registryFor('storage.k8s.io', 'v1', 'storageclasses')!.listShared('')),
       new StorageObjectInUseProtectionPlugin(),
       new PersistentVolumeClaimResizePlugin((name) => getIfExists(registryFor('storage.k8s.io', 'v1', 'storageclasses'), '', name)),
-      new RbacEscalationPlugin(this.authorizer, this.rbac.resolver),
+      new RuntimeClassPlugin((name) => getIfExists(registryFor('node.k8s.io', 'v1', 'runtimeclasses'), '', name)),
       new CertificateAdmissionPlugin(this.authorizer),
+      new RbacEscalationPlugin(this.authorizer, this.rbac.resolver),
       new DefaultIngressClassPlugin(async () => (await this.catalog.registry('networking.k8s.io', 'v1', 'ingressclasses')?.listShared('')) ?? []),
       ...(options.admissionPlugins ?? []),
       // The dynamic plugins come after the built-in ones: webhooks and policies see the object as those left it.

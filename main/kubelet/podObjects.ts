@@ -34,6 +34,8 @@ export interface PodObjects {
   services(namespace: string): Promise<ServiceInfo[]>;
   /** A claim and, once it is bound, its volume (absent claim: undefined). */
   claimedVolume?(namespace: string, claimName: string): Promise<ClaimedVolume | undefined>;
+  /** The handler of a RuntimeClass (LookupRuntimeHandler); throws the API's NotFound when there is none. */
+  runtimeHandler?(runtimeClassName: string): Promise<string>;
 }
 
 export interface ClaimedVolume {
@@ -55,6 +57,7 @@ export function apiPodObjects(client: KubeClient, services: Pick<ServiceCache, '
   const secrets = client.resource({ group: '', version: 'v1', plural: 'secrets' });
   const claims = client.resource({ group: '', version: 'v1', plural: 'persistentvolumeclaims' });
   const volumes = client.resource({ group: '', version: 'v1', plural: 'persistentvolumes' });
+  const runtimeClasses = client.resource({ group: 'node.k8s.io', version: 'v1', plural: 'runtimeclasses' });
   const getOrUndefined = async (read: () => Promise<KubeObject>): Promise<KubeObject | undefined> => {
     try {
       return await read();
@@ -72,6 +75,7 @@ export function apiPodObjects(client: KubeClient, services: Pick<ServiceCache, '
     }
   };
   return {
+    runtimeHandler: async (name) => String((await runtimeClasses.get(undefined, name)).handler ?? ''),
     configMap: async (namespace, name) => decode((name === ROOT_CA_CONFIGMAP && rootCa.get(namespace)) || (await get('configmap', namespace, name)), 'data', 'binaryData'),
     // stringData is write-only: the API server has folded it into data already.
     secret: async (namespace, name) => decode(await get('secret', namespace, name), undefined, 'data'),

@@ -33,6 +33,8 @@ export interface PodSyncDeps {
   killer: ContainerKiller;
   starter: ContainerStarter;
   dns: DnsSettings;
+  /** The handler of the pod's RuntimeClass, if it names one. */
+  runtimeHandler?: (runtimeClassName: string) => Promise<string>;
   /** Where the sandbox and the pod IP go in the pod's journey. */
   journeys?: JourneyRecorder;
 }
@@ -64,18 +66,24 @@ export async function executePodActions(deps: PodSyncDeps, pod: Pod, status: Run
 
   let sandboxId = actions.sandboxId;
   const config = sandboxConfig(pod, actions.createSandbox ? actions.attempt : (newestSandbox?.attempt ?? 0), deps.dns);
+  // The RuntimeClass's handler, for the sandbox and (the Docker engine taking it per container) its containers. A class
+  // deleted under a running pod holds its new containers back until it returns, where CRI would use the sandbox's.
+  const runtimeHandler = async () => {
+    if (pod.spec.runtimeClassName && deps.runtimeHandler) config.runtimeHandler = await deps.runtimeHandler(pod.spec.runtimeClassName);
+  };
   if (actions.createSandbox) {
     const spans = kubeletSpans(deps.journeys, pod);
     const hostNetwork = pod.spec.hostNetwork === true;
     const creating = spans?.start('node', 'create sandbox', { attempt: config.metadata.attempt, hostNetwork });
     try {
+      await runtimeHandler();
       sandboxId = await deps.runtime.runPodSandbox(config);
     } catch (error) {
       creating?.fail(error);
       deps.events.pod(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(error as Error).message}`);
       throw error;
     }
-    creating?.end({ attributes: { sandbox: shortId(sandboxId) } });
+    creating?.end({ attributes: { sandbox: shortId(sandboxId), ...(config.runtimeHandler ? { runtimeHandler: config.runtimeHandler } : {}) } });
     outcome.changed = true;
     // The address the network step gave the sandbox (the engine's IPAM on the cluster network): the pod IP.
     const network = spans?.start('node', 'pod network', { hostNetwork });
@@ -83,6 +91,7 @@ export async function executePodActions(deps: PodSyncDeps, pod: Pod, status: Run
     podIP = sandbox.ip;
     network?.end({ status: podIP ? 'ok' : 'error', ...(podIP ? {} : { message: 'the sandbox has no IP address' }), attributes: { ip: podIP, publishedPorts: sandbox.ports.length || undefined } });
   }
+  if (!actions.createSandbox) await runtimeHandler();
   const hook = await hookBase(sandboxId);
   const ctx: StartContext = {
     ...inputs,

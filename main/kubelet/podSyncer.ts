@@ -135,14 +135,30 @@ export class KubeletPodSyncer implements PodSyncer {
     }
 
     const actions = computePodActions(pod, runtime, deps.probes, hashContainer);
-    const syncDeps: PodSyncDeps = { runtime: deps.runtime, events: deps.events, killer: deps.killer, starter: deps.starter, dns: deps.dns, ...(deps.journeys ? { journeys: deps.journeys } : {}) };
+    const syncDeps: PodSyncDeps = {
+      runtime: deps.runtime,
+      events: deps.events,
+      killer: deps.killer,
+      starter: deps.starter,
+      dns: deps.dns,
+      ...(deps.objects.runtimeHandler ? { runtimeHandler: deps.objects.runtimeHandler } : {}),
+      ...(deps.journeys ? { journeys: deps.journeys } : {}),
+    };
     const enableServiceLinks = pod.spec.enableServiceLinks !== false;
     const services = servicesForPod(await deps.objects.services(pod.metadata.namespace ?? 'default'), pod.metadata.namespace ?? 'default', enableServiceLinks);
-    const outcome = await executePodActions(syncDeps, pod, runtime, actions, {
-      volumes,
-      env: { ...this.downward(pod, runtime), serviceEnv: serviceEnvVars(services) },
-      auth: await this.pullAuth(pod),
-    });
+    let outcome;
+    try {
+      outcome = await executePodActions(syncDeps, pod, runtime, actions, {
+        volumes,
+        env: { ...this.downward(pod, runtime), serviceEnv: serviceEnvVars(services) },
+        auth: await this.pullAuth(pod),
+      });
+    } catch (error) {
+      // As syncPod, which writes the pod's status before the runtime acts: a sandbox that cannot be made (an engine
+      // without the RuntimeClass's handler) leaves the containers waiting in ContainerCreating, not the pod bare Pending.
+      await deps.status.set(pod, this.podStatus(pod, runtime, false));
+      throw error;
+    }
     const reasons = this.reasonsFor(uid);
     for (const name of outcome.started) reasons.delete(name);
     for (const [name, reason] of outcome.failures) reasons.set(name, reason);

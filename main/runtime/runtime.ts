@@ -102,6 +102,11 @@ export interface PodSandboxConfig {
   dns?: DnsConfig;
   /** Ports to publish. Not applied for network `node` (the node's own ports are the pod's). */
   portMappings?: PortMapping[];
+  /**
+   * The runtime configuration the pod runs with (CRI's RunPodSandboxRequest.runtime_handler, from its
+   * RuntimeClass); its containers run with it too. Default: the runtime's own.
+   */
+  runtimeHandler?: string;
 }
 
 export type PodSandboxState = 'ready' | 'notready';

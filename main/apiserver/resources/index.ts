@@ -24,6 +24,7 @@ import { horizontalpodautoscalers, horizontalpodautoscalersV1 } from './horizont
 import { jobs } from './jobs.ts';
 import { leases } from './leases.ts';
 import { certificatesigningrequests } from './certificatesigningrequests.ts';
+import { runtimeclasses } from './runtimeclasses.ts';
 import { limitranges } from './limitranges.ts';
 import { resourcequotas } from './resourcequotas.ts';
 import { nodeMetrics, podMetrics } from './metrics.k8s.io.ts';
@@ -107,6 +108,7 @@ const definitions: ResourceDefinition[] = [
   certificatesigningrequests,
   poddisruptionbudgets,
   priorityclasses,
+  runtimeclasses,
   roles,
   rolebindings,
   clusterroles,

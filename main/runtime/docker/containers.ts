@@ -42,6 +42,7 @@ export function containerCreateOptions(
     LogConfig: CONTAINER_LOG_CONFIG,
     Mounts: (config.mounts ?? []).map(toDockerMount),
   };
+  if (sandbox.runtimeHandler) hostConfig.Runtime = sandbox.runtimeHandler;
   if (namespaces.pid === 'pod') hostConfig.PidMode = pod;
   if (namespaces.pid === 'node') hostConfig.PidMode = node;
   // A target only matters where each container has its own PID namespace (the default).

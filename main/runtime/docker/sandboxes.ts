@@ -34,6 +34,8 @@ export function sandboxCreateOptions(config: PodSandboxConfig, context: SandboxC
     LogConfig: CONTAINER_LOG_CONFIG,
   };
   if (namespaces.pid === 'node') hostConfig.PidMode = node;
+  // A RuntimeClass's handler is one of the engine's runtimes (`docker info`: runc, or runsc once gVisor is installed).
+  if (config.runtimeHandler) hostConfig.Runtime = config.runtimeHandler;
   const options: Docker.ContainerCreateOptions = {
     name: sandboxContainerName(config.metadata),
     Image: context.pauseImage,

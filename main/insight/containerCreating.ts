@@ -10,6 +10,9 @@ import { allContainerStatuses, type PodView } from './podView.ts';
 import { eventEvidence, eventsWith, podRef, type Rule } from './rule.ts';
 
 const missingObject = /(configmap|secret)s? "([^"]+)" not found/i;
+/** The engine's words (Docker) or containerd's for a RuntimeClass handler the node lacks. */
+const missingHandler = /unknown or invalid runtime name: (\S+)|no runtime for "([^"]+)" is configured/;
+const missingRuntimeClass = /runtimeclass(?:es)?(?:\.node\.k8s\.io)? "([^"]+)" not found/i;
 
 type Json = Record<string, unknown>;
 const asList = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
@@ -50,6 +53,25 @@ function missingObjectFix(pod: PodView, kind: 'configmap' | 'secret', name: stri
   );
 }
 
+/** A RuntimeClass whose handler the node's runtime lacks (or a class gone since the pod was admitted): no sandbox, ever. */
+function runtimeClassFinding(runtimeClass: string, event: Parameters<typeof eventEvidence>[0], ref: { namespace: string; name: string }): Finding {
+  const handler = missingHandler.exec(event.message ?? '');
+  const name = handler?.[1] ?? handler?.[2];
+  return {
+    rule: 'runtime-class',
+    severity: 'error',
+    title: name ? `RuntimeClass "${runtimeClass}": the node has no runtime "${name}"` : `RuntimeClass "${runtimeClass}" no longer exists`,
+    cause: name
+      ? `The pod runs with RuntimeClass "${runtimeClass}", whose handler "${name}" names a runtime the node's container runtime does not have (on Docker: one of the runtimes \`docker info\` lists). The kubelet cannot make the pod's sandbox, so its containers wait in ContainerCreating for good. Install that runtime on the node (gVisor's runsc, Kata), or run the pod with a RuntimeClass whose handler the node has (or none): a pod's runtimeClassName cannot change, so recreate it.`
+      : `The pod was admitted with RuntimeClass "${runtimeClass}", which has since been deleted: the kubelet cannot look its handler up, so it cannot make the pod's sandbox. Create the RuntimeClass again, or recreate the pod without it.`,
+    evidence: [eventEvidence(event)],
+    next: [
+      { what: `See the RuntimeClass and its handler`, command: `kubectl get runtimeclass ${runtimeClass} -o yaml` },
+      { what: 'See every attempt', command: kubectlFor.describePod(ref) },
+    ],
+  };
+}
+
 export const containerCreating: Rule = (input) => {
   const { pod, events } = input;
   const ref = podRef(pod);
@@ -84,6 +106,8 @@ export const containerCreating: Rule = (input) => {
       next,
       fixes: [missingObjectFix(pod, kind, name, ref.namespace)],
     });
+  } else if (sandboxFailures[0] && pod.spec?.runtimeClassName && (missingHandler.test(sandboxFailures[0].message ?? '') || missingRuntimeClass.test(sandboxFailures[0].message ?? ''))) {
+    findings.push(runtimeClassFinding(pod.spec.runtimeClassName, sandboxFailures[0], ref));
   } else if (mountFailures[0] || sandboxFailures[0] || configErrors[0]) {
     const event = mountFailures[0] ?? sandboxFailures[0];
     findings.push({

@@ -75,6 +75,7 @@ export interface PodView extends KubeObject {
     volumes?: Array<{ name: string; configMap?: { name?: string; optional?: boolean }; secret?: { secretName?: string; optional?: boolean }; emptyDir?: object }>;
     restartPolicy?: string;
     serviceAccountName?: string;
+    runtimeClassName?: string;
   };
   status?: {
     phase?: string;

@@ -79,7 +79,7 @@ describe('RuntimeClasses on Docker', { timeout: 240_000 }, () => {
       const events = await kubectlOk(kc, ['get', 'events', '--field-selector', 'involvedObject.name=gvisor,reason=FailedCreatePodSandBox', '-o', 'jsonpath={.items[0].message}']);
       return events || undefined;
     });
-    assert.match(event, /^Failed to create pod sandbox: .*runsc/);
+    assert.match(event, /^Failed to create pod sandbox: .*unknown or invalid runtime name: runsc/);
     await eventually('ContainerCreating', async () => /gvisor\s+0\/1\s+ContainerCreating/.test(await kubectlOk(kc, ['get', 'pod', 'gvisor'])), 30_000);
   });
 

@@ -89,6 +89,19 @@ test('ContainerCreating on a missing ConfigMap names it and how to create it', (
   );
 });
 
+test('ContainerCreating for a RuntimeClass whose handler the node lacks names the class and the runtime', () => {
+  const p = pod('sandboxed', { nodeName: 'podlab-worker', runtimeClassName: 'gvisor', containers: [{ name: 'app', image: 'busybox:1.36' }] }, {
+    phase: 'Pending',
+    containerStatuses: [{ name: 'app', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }],
+  });
+  const failed = event(p, 'FailedCreatePodSandBox', 'Failed to create pod sandbox: unknown or invalid runtime name: runsc', { source: { component: 'kubelet', host: 'podlab-worker' } });
+  const [finding] = diagnosePod({ pod: p, events: [failed], nodes: twoNodes, previousLogs: {} });
+  assert.equal(finding.rule, 'runtime-class');
+  assert.equal(finding.title, 'RuntimeClass "gvisor": the node has no runtime "runsc"');
+  assert.match(finding.cause, /cannot make the pod's sandbox/);
+  assert.equal(finding.next[0].command, 'kubectl get runtimeclass gvisor -o yaml');
+});
+
 test('CreateContainerConfigError on a missing Secret key reference', () => {
   const p = pod('env-secret', { nodeName: 'n', containers: [{ name: 'app' }] }, {
     phase: 'Pending',

@@ -10,8 +10,8 @@ import { allContainerStatuses, type PodView } from './podView.ts';
 import { eventEvidence, eventsWith, podRef, type Rule } from './rule.ts';
 
 const missingObject = /(configmap|secret)s? "([^"]+)" not found/i;
-/** The engine's words (Docker) or containerd's for a RuntimeClass handler the node lacks. */
-const missingHandler = /unknown or invalid runtime name: (\S+)|no runtime for "([^"]+)" is configured/;
+/** The engine's words (Docker's, old and new) or containerd's for a RuntimeClass handler the node lacks. */
+const missingHandler = /(?:unknown or invalid runtime name: |Unknown runtime specified )(\S+)|no runtime for "([^"]+)" is configured/;
 const missingRuntimeClass = /runtimeclass(?:es)?(?:\.node\.k8s\.io)? "([^"]+)" not found/i;
 
 type Json = Record<string, unknown>;

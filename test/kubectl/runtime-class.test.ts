@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { diagnosePod } from '../../main/insight/diagnosePod.ts';
 import { removeClusterObjects, reserveSubnet } from '../helpers/dockerCluster.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { kubectl, kubectlOk } from '../helpers/kubectl.ts';
@@ -79,8 +80,14 @@ describe('RuntimeClasses on Docker', { timeout: 240_000 }, () => {
       const events = await kubectlOk(kc, ['get', 'events', '--field-selector', 'involvedObject.name=gvisor,reason=FailedCreatePodSandBox', '-o', 'jsonpath={.items[0].message}']);
       return events || undefined;
     });
-    assert.match(event, /^Failed to create pod sandbox: .*unknown or invalid runtime name: runsc/);
+    assert.match(event, /^Failed to create pod sandbox: .*(Unknown runtime specified|unknown or invalid runtime name:) runsc/);
     await eventually('ContainerCreating', async () => /gvisor\s+0\/1\s+ContainerCreating/.test(await kubectlOk(kc, ['get', 'pod', 'gvisor'])), 30_000);
+    // The debugger reads the same pod and events and names the class and the missing runtime.
+    const livePod = JSON.parse(await kubectlOk(kc, ['get', 'pod', 'gvisor', '-o', 'json']));
+    const events = JSON.parse(await kubectlOk(kc, ['get', 'events', '--field-selector', 'involvedObject.name=gvisor', '-o', 'json'])).items;
+    const nodes = JSON.parse(await kubectlOk(kc, ['get', 'nodes', '-o', 'json'])).items;
+    const [finding] = diagnosePod({ pod: livePod, events, nodes, previousLogs: {} });
+    assert.equal(finding?.title, 'RuntimeClass "gvisor": the node has no runtime "runsc"');
   });
 
   it('refuses what kube-apiserver refuses', async () => {

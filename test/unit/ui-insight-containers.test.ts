@@ -94,7 +94,7 @@ test('ContainerCreating for a RuntimeClass whose handler the node lacks names th
     phase: 'Pending',
     containerStatuses: [{ name: 'app', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }],
   });
-  const failed = event(p, 'FailedCreatePodSandBox', 'Failed to create pod sandbox: unknown or invalid runtime name: runsc', { source: { component: 'kubelet', host: 'podlab-worker' } });
+  const failed = event(p, 'FailedCreatePodSandBox', 'Failed to create pod sandbox: create sandbox k8s_POD_sandboxed_shop_u1_0: Unknown runtime specified runsc', { source: { component: 'kubelet', host: 'podlab-worker' } });
   const [finding] = diagnosePod({ pod: p, events: [failed], nodes: twoNodes, previousLogs: {} });
   assert.equal(finding.rule, 'runtime-class');
   assert.equal(finding.title, 'RuntimeClass "gvisor": the node has no runtime "runsc"');

@@ -325,9 +325,13 @@ export class ApiServer {
   }
 
   /** /livez's checks, and what /readyz adds: the store answers, and the server is not shutting down. */
+  /** Resolves once the store answers a read (what /livez's etcd check and etcd-0's ComponentStatus ask). */
+  async storeAnswers(): Promise<void> {
+    await this.options.store.get(HEALTH_KEY);
+  }
+
   private healthChecks(): { live: HealthCheck[]; ready: HealthCheck[] } {
-    const store = this.options.store;
-    const readStore = () => store.get(HEALTH_KEY);
+    const readStore = () => this.storeAnswers();
     return {
       live: [{ name: 'ping', check: async () => undefined }, storeCheck('etcd', readStore)],
       ready: [

@@ -134,6 +134,7 @@ export class Dispatcher {
     const registry = this.catalog.registry(info.group, info.version, info.resource);
     if (!registry) throw errors.resourceNotFound(info.path);
     const def = registry.def;
+    if (def.deprecationWarning) warnings.push(def.deprecationWarning);
     if (info.subresource && !def.subresources.includes(info.subresource as never)) throw errors.resourceNotFound(info.path);
     if (def.namespaced && !info.namespace && info.name && info.verb !== 'list' && info.verb !== 'watch') throw errors.resourceNotFound(info.path);
     if (def.verbs && !def.verbs.includes(info.verb)) throw errors.methodNotSupported(registry.groupResource, info.verb);
@@ -160,7 +161,7 @@ export class Dispatcher {
     }
 
     const provider = this.readOnly?.providerFor(def);
-    if (provider) return ok(answerReadOnly(provider, registry, info.verb, ns, info.name, req.query));
+    if (provider) return ok(await answerReadOnly(provider, registry, info.verb, ns, info.name, req.query));
 
     const action = info.subresource ? def.actions?.[info.subresource as Subresource] : undefined;
     if (action) {
@@ -430,8 +431,8 @@ export function fieldValidationOf(query: URLSearchParams): FieldValidation {
 }
 
 /** A get or list of a kind computed in memory (readOnly.ts), label and field selectors applied as for stored kinds. */
-function answerReadOnly(provider: ReadOnlyProvider, registry: ResourceRegistry, verb: string, namespace: string, name: string, query: URLSearchParams): unknown {
-  const items = provider.list(namespace).map((item) => ({ apiVersion: registry.apiVersion, kind: registry.def.kind, ...item }));
+async function answerReadOnly(provider: ReadOnlyProvider, registry: ResourceRegistry, verb: string, namespace: string, name: string, query: URLSearchParams): Promise<unknown> {
+  const items = (await provider.list(namespace)).map((item) => ({ apiVersion: registry.apiVersion, kind: registry.def.kind, ...item }));
   if (verb === 'get') {
     const found = items.find((item) => item.metadata.name === name);
     if (!found) throw errors.notFound(registry.groupResource, name);

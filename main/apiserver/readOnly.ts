@@ -9,7 +9,7 @@ import type { ResourceDefinition } from './registry/resourceDefinition.ts';
 
 export interface ReadOnlyProvider {
   /** Every object in `namespace` ('' for all), before selectors. */
-  list(namespace: string): KubeObject[];
+  list(namespace: string): KubeObject[] | Promise<KubeObject[]>;
 }
 
 export class ReadOnlyResources {

@@ -38,6 +38,7 @@ import { UsageCollector } from '../metrics/usageCollector.ts';
 import { kubeletConnector } from '../kubelet/server/kubeletApi.ts';
 import { realClock } from '../kube/clock.ts';
 import { serveMetricsApi } from '../metrics/metricsApi.ts';
+import { serveComponentStatuses } from '../apiserver/componentStatuses.ts';
 import { installPodStreaming } from '../kubelet/streaming/podStreams.ts';
 import { ControllerManager } from '../controllers/controllerManager.ts';
 import { servedResources } from '../controllers/shared/resources.ts';
@@ -123,6 +124,11 @@ export class Cluster {
   /** Registers a started component so `stop()` stops it (last started, first stopped). */
   own(component: ClusterComponent): void {
     this.components.push(component);
+  }
+
+  /** Whether a component of that name was started and not yet stopped. */
+  runs(name: string): boolean {
+    return this.components.some((component) => component.name === name);
   }
 
   /** The cluster's own components, each a client of the API as kube components are. */
@@ -245,6 +251,9 @@ export class Cluster {
       // metrics.k8s.io from the runtimes, as metrics-server would serve it: kubectl top works on a new cluster.
       const usage = new UsageCollector({ nodeNames: () => nodes.nodeNames, runtimeFor: (node) => nodes.runtimeFor(node) }, realClock);
       serveMetricsApi(apiServer.readOnly, usage, () => nodes.nodeNames);
+      const served = cluster;
+      const api = apiServer;
+      serveComponentStatuses(apiServer.readOnly, { running: (name) => served.runs(name), storeAnswers: () => api.storeAnswers() });
       // nodes/proxy: each kubelet's own API (/healthz, /pods, /stats/summary, /metrics...), its figures the same samples.
       apiServer.subresources.nodeConnector = kubeletConnector((node) => nodes.kubeletFor(node), (node) => usage.containerSamples(node));
       usage.start();

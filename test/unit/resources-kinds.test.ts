@@ -81,6 +81,7 @@ describe('catalogue', () => {
     ['tokenreviews.authentication.k8s.io', [], [], false],
     ['certificatesigningrequests.certificates.k8s.io', ['csr'], [], false],
     ['runtimeclasses.node.k8s.io', [], [], false],
+    ['componentstatuses.', ['cs'], [], false],
     ['customresourcedefinitions.apiextensions.k8s.io', ['crd', 'crds'], ['api-extensions'], false],
     ['apiservices.apiregistration.k8s.io', [], ['api-extensions'], false],
     ['mutatingwebhookconfigurations.admissionregistration.k8s.io', [], ['api-extensions'], false],

@@ -72,6 +72,8 @@ export function customResourceKinds(crd: CustomResourceDefinition, options: Cust
         storage: { group, plural: names.plural, apiVersion: storageApiVersion, toStorage: sameObject, fromStorage: sameObject, ...(options.converter ? { convert: options.converter } : {}) },
         ...(openapiDefinitions ? { openapiDefinitions } : {}),
         customResource: true,
+        // As kube-apiserver's CRD handler: the version's own warning, or "<group>/<version> <Kind> is deprecated"; "" says nothing.
+        ...(version.deprecated ? { deprecationWarning: version.deprecationWarning ?? `${group}/${version.name} ${names.kind} is deprecated` } : {}),
         strategy,
         nameValidator: nameIsDNSSubdomain,
       };

@@ -125,6 +125,8 @@ export interface ResourceDefinition {
   openapiDefinitions?: Definitions;
   /** Served for a CustomResourceDefinition (unstructured: its schema validates it, Go-typed decoding does not apply). */
   customResource?: boolean;
+  /** Sent as a warning with every request to this kind and version (a deprecated CRD version, v1 ComponentStatus). */
+  deprecationWarning?: string;
   /** Absent: stored as served, under its own group and plural. */
   storage?: StorageVersion;
   /** The scale subresource's field paths (required when `subresources` has 'scale'; built-ins use the spec.replicas defaults). */

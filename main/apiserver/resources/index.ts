@@ -25,6 +25,7 @@ import { jobs } from './jobs.ts';
 import { leases } from './leases.ts';
 import { certificatesigningrequests } from './certificatesigningrequests.ts';
 import { runtimeclasses } from './runtimeclasses.ts';
+import { componentstatuses } from './componentstatuses.ts';
 import { limitranges } from './limitranges.ts';
 import { resourcequotas } from './resourcequotas.ts';
 import { nodeMetrics, podMetrics } from './metrics.k8s.io.ts';
@@ -71,6 +72,7 @@ const definitions: ResourceDefinition[] = [
   namespaces,
   pods,
   nodes,
+  componentstatuses,
   events,
   // The aggregator's own group comes first in /apis, as kube-apiserver lists it.
   apiservices,

@@ -69,6 +69,7 @@ export function VirtualTable<T>({ rows, columns, rowKey, onRowClick, selectedKey
           <div
             key={c.key}
             role="columnheader"
+            title={c.title}
             className={c.sortValue ? 'sortable' : undefined}
             onClick={() => c.sortValue && setSort((s) => ({ key: c.key, descending: s?.key === c.key ? !s.descending : false }))}
           >

@@ -62,10 +62,11 @@ export function sortValue(column: ShownColumn, cells: unknown[], object: RowObje
   return typeof cell === 'number' ? cell : cellText(cell);
 }
 
-/** A CSS grid track for a column: names get room, short figures little. */
+/** A CSS grid track for a column: names get room, short figures little, and a long header (REQUESTEDDURATION) all of its width. */
 export function columnWidth(column: ShownColumn): string {
   if (column.definition.format === 'name') return 'minmax(180px, 2.5fr)';
   if (column.liveAge) return '70px';
-  if (column.definition.type === 'integer' || column.definition.type === 'number' || column.definition.type === 'boolean') return 'minmax(70px, 0.6fr)';
-  return 'minmax(80px, 1fr)';
+  const header = Math.ceil(column.definition.name.length * 8.5);
+  if (column.definition.type === 'integer' || column.definition.type === 'number' || column.definition.type === 'boolean') return `minmax(${Math.max(70, header)}px, 0.6fr)`;
+  return `minmax(${Math.max(80, header)}px, 1fr)`;
 }

@@ -4,6 +4,7 @@
 // the HTTPS front, and in-process clients for PodLab's own components.
 
 import type { Store } from '../store/store.ts';
+import type { KubeObject } from '../kube/meta.ts';
 import { featureGateDefaults, type FeatureGates } from './featureGates.ts';
 import { AdmissionChain, type AdmissionPlugin } from './admission/admission.ts';
 import { AdmissionDenials } from './admission/admissionDenials.ts';
@@ -56,13 +57,14 @@ import type { ResourceDefinition } from './registry/resourceDefinition.ts';
 import { ResourceCatalog } from './resourceCatalog.ts';
 import { localsubjectaccessreviews, selfsubjectaccessreviews, selfsubjectrulesreviews, subjectaccessreviews } from './resources/authorization.k8s.io.ts';
 import { selfsubjectreviews, tokenreviews } from './resources/authentication.k8s.io.ts';
+import { bindings } from './resources/bindings.ts';
 import { tokenReviews } from './reviews/tokenReview.ts';
 import { ReadOnlyResources } from './readOnly.ts';
 import { localSubjectAccessReviews, selfSubjectAccessReviews, subjectAccessReviews } from './reviews/accessReviews.ts';
 import { selfSubjectRulesReviews } from './reviews/rulesReview.ts';
 import { selfSubjectReviews } from './reviews/selfSubjectReview.ts';
 import { getIfExists } from './storedObject.ts';
-import { SubresourceServices } from './subresources.ts';
+import { bindPod, SubresourceServices, success } from './subresources.ts';
 import { TokenRequests } from './tokenRequest.ts';
 import { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
 import { PodTraceEndpoint } from './podTraceEndpoint.ts';
@@ -217,6 +219,12 @@ export class ApiServer {
     createOnly.register(localsubjectaccessreviews, localSubjectAccessReviews(this.authorizer));
     createOnly.register(selfsubjectrulesreviews, selfSubjectRulesReviews(this.rbac));
     createOnly.register(selfsubjectreviews, selfSubjectReviews(now));
+    createOnly.register(bindings, {
+      create: async (_user, binding, namespace) => {
+        await bindPod(registryFor('', 'v1', 'pods')!, namespace, binding.metadata?.name ?? '', binding, now);
+        return success(201) as unknown as KubeObject;
+      },
+    });
     createOnly.register(tokenreviews, tokenReviews(() => this.tokenAuthenticators, () => this.serviceAccountTokens.audiences));
     this.dispatcher = new Dispatcher(this.catalog, this.requestAuthorizer, options.schema, this.subresources, createOnly, this.readOnly, this.journeys, this.requestMetrics);
     this.podTraces = new PodTraceEndpoint({ journeys: this.journeys, authorizer: this.requestAuthorizer, pods: () => this.catalog.registry('', 'v1', 'pods') });

@@ -156,7 +156,10 @@ export class Dispatcher {
     const createOnly = this.createOnly?.handlerFor(def);
     if (createOnly) {
       // Reviews are answered, not stored: only create reaches here (def.verbs).
-      const { apiVersion: _v, kind: _k, ...answer } = await createOnly.create(req.user, this.decodeObject(req, registry, warnings), ns);
+      const answered = await createOnly.create(req.user, this.decodeObject(req, registry, warnings), ns);
+      // A Status (POST bindings) goes back as it is; a review comes back as its own kind.
+      if (answered.kind === 'Status') return ok(answered, 201);
+      const { apiVersion: _v, kind: _k, ...answer } = answered;
       return ok({ apiVersion: registry.apiVersion, kind: def.kind, ...answer }, 201);
     }
 

@@ -36,7 +36,7 @@ export interface NodeConnector {
   kubeletApi(nodeName: string, path: string): ConnectHandler | undefined;
 }
 
-function success(code: number): Status {
+export function success(code: number): Status {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code };
 }
 
@@ -73,7 +73,7 @@ const created = (object: unknown): ApiResult => ({ type: 'object', code: 201, ob
 export const bindingAction: SubresourceAction = {
   verbs: ['create'],
   run: async (r, services) => {
-    await bind(r, services.now);
+    await bindPod(r.registry, r.namespace, r.req.info.name, r.req.body, services.now);
     return created(success(201));
   },
 };
@@ -113,24 +113,24 @@ export function podConnectAction(verbs: string[], options: { requireCreate?: boo
   };
 }
 
-/** BindingREST.assignPod: sets spec.nodeName once, and PodScheduled=True, in one write. */
-async function bind({ registry, req, namespace }: SubresourceRequest, now: () => Date): Promise<void> {
-  const binding = (req.body ?? {}) as { metadata?: { name?: string; uid?: string }; target?: { kind?: string; name?: string } };
+/** BindingREST.assignPod: sets spec.nodeName of pod `podName` once, and PodScheduled=True, in one write. */
+export async function bindPod(registry: ResourceRegistry, namespace: string, podName: string, body: unknown, now: () => Date): Promise<void> {
+  const binding = (body ?? {}) as { metadata?: { name?: string; uid?: string }; target?: { kind?: string; name?: string } };
   const nodeName = binding.target?.name;
   if (!nodeName) {
-    throw errors.invalid('Binding', '', req.info.name, [{ type: 'FieldValueRequired', field: 'target.name' }]);
+    throw errors.invalid('Binding', '', podName, [{ type: 'FieldValueRequired', field: 'target.name' }]);
   }
   if (binding.target?.kind && binding.target.kind !== 'Node') {
-    throw errors.invalid('Binding', '', req.info.name, [{ type: 'FieldValueNotSupported', field: 'target.kind', value: binding.target.kind, detail: 'supported values: "Node"' }]);
+    throw errors.invalid('Binding', '', podName, [{ type: 'FieldValueNotSupported', field: 'target.kind', value: binding.target.kind, detail: 'supported values: "Node"' }]);
   }
   const gr = registry.groupResource;
-  await registry.storageUpdate(namespace, req.info.name, (pod) => {
+  await registry.storageUpdate(namespace, podName, (pod) => {
     const spec = pod.spec as { nodeName?: string };
     if (binding.metadata?.uid && binding.metadata.uid !== pod.metadata.uid) {
-      throw errors.conflict(gr, req.info.name, `Precondition failed: UID in precondition: ${binding.metadata.uid}, UID in object meta: ${pod.metadata.uid}`);
+      throw errors.conflict(gr, podName, `Precondition failed: UID in precondition: ${binding.metadata.uid}, UID in object meta: ${pod.metadata.uid}`);
     }
-    if (pod.metadata.deletionTimestamp) throw errors.conflict(gr, req.info.name, 'pod is being deleted, cannot be assigned to a host');
-    if (spec.nodeName) throw errors.conflict(gr, req.info.name, `pod ${req.info.name} is already assigned to node "${spec.nodeName}"`);
+    if (pod.metadata.deletionTimestamp) throw errors.conflict(gr, podName, 'pod is being deleted, cannot be assigned to a host');
+    if (spec.nodeName) throw errors.conflict(gr, podName, `pod ${podName} is already assigned to node "${spec.nodeName}"`);
     spec.nodeName = nodeName;
     const status = (pod.status ?? {}) as { conditions?: Array<Record<string, unknown>> };
     const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');

@@ -82,6 +82,7 @@ describe('catalogue', () => {
     ['certificatesigningrequests.certificates.k8s.io', ['csr'], [], false],
     ['runtimeclasses.node.k8s.io', [], [], false],
     ['componentstatuses.', ['cs'], [], false],
+    ['bindings.', [], [], true],
     ['customresourcedefinitions.apiextensions.k8s.io', ['crd', 'crds'], ['api-extensions'], false],
     ['apiservices.apiregistration.k8s.io', [], ['api-extensions'], false],
     ['mutatingwebhookconfigurations.admissionregistration.k8s.io', [], ['api-extensions'], false],

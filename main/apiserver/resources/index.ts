@@ -26,6 +26,7 @@ import { leases } from './leases.ts';
 import { certificatesigningrequests } from './certificatesigningrequests.ts';
 import { runtimeclasses } from './runtimeclasses.ts';
 import { componentstatuses } from './componentstatuses.ts';
+import { bindings } from './bindings.ts';
 import { limitranges } from './limitranges.ts';
 import { resourcequotas } from './resourcequotas.ts';
 import { nodeMetrics, podMetrics } from './metrics.k8s.io.ts';
@@ -72,6 +73,7 @@ const definitions: ResourceDefinition[] = [
   namespaces,
   pods,
   nodes,
+  bindings,
   componentstatuses,
   events,
   // The aggregator's own group comes first in /apis, as kube-apiserver lists it.

@@ -29,6 +29,7 @@ import { DaemonSetController } from './daemonset/daemonSetController.ts';
 import { CronJobController } from './cronjob/cronJobController.ts';
 import { TtlAfterFinishedController } from './ttlafterfinished/ttlAfterFinishedController.ts';
 import { CsrSigningController } from './certificates/csrSigningController.ts';
+import { CsrCleanerController } from './certificates/csrCleanerController.ts';
 import type { CertificateAuthority } from '../cluster/pki.ts';
 import type { LocalPathStorage } from './volume/localPath.ts';
 import { LocalPathProvisioner } from './volume/localPathProvisioner.ts';
@@ -74,6 +75,7 @@ const controllerFactories: Record<string, (ctx: ControllerContext) => Controller
     if (!ctx.localPathStorage) throw new Error('local-path-provisioner needs the node runtimes (ControllerManagerOptions.localPathStorage)');
     return new LocalPathProvisioner(ctx, ctx.localPathStorage);
   },
+  csrcleaner: (ctx) => new CsrCleanerController(ctx),
   csrsigning: (ctx) => {
     if (!ctx.signingCA) throw new Error('csrsigning needs the cluster CA and its key (ControllerManagerOptions.signingCA)');
     return new CsrSigningController(ctx, ctx.signingCA);

@@ -6,22 +6,13 @@
 // CONDITION column.
 
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { certificatesigningrequests, type CertificateSigningRequest } from '../../main/apiserver/resources/certificatesigningrequests.ts';
 import { parseCertificateRequest } from '../../main/cluster/x509/certificateRequest.ts';
-import { bitString, explicit, oid, sequence, set, smallInteger, utf8String } from '../../main/cluster/x509/der.ts';
+import { certificateRequestPem } from '../helpers/certificateRequest.ts';
 
-/** A PKCS#10 request for CN=`cn`, O=`orgs`, signed with `key` (ECDSA P-256, SHA-256). */
-function certificateRequest(cn: string, orgs: string[], key: { privateKey: KeyObject; publicKey: KeyObject }, tamper = false): string {
-  const rdn = (type: string, value: string) => set(sequence(oid(type), utf8String(value)));
-  const subject = sequence(...orgs.map((o) => rdn('2.5.4.10', o)), rdn('2.5.4.3', cn));
-  const info = sequence(smallInteger(0), subject, key.publicKey.export({ format: 'der', type: 'spki' }), explicit(0, Buffer.alloc(0)));
-  const signature = sign('sha256', info, key.privateKey);
-  if (tamper) signature[signature.length - 1]! ^= 1;
-  const der = sequence(info, sequence(oid('1.2.840.10045.4.3.2')), bitString(signature));
-  return `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64').replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE REQUEST-----\n`;
-}
+const certificateRequest = certificateRequestPem;
 
 const ecKey = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 

@@ -146,6 +146,7 @@ describe('pods/proxy and services/proxy', { timeout: 300_000 }, () => {
       discovery.resources.filter((r) => r.name.endsWith('/proxy')).map((r) => [r.name, r.kind, r.verbs.join(',')]),
       [
         ['pods/proxy', 'PodProxyOptions', 'create,delete,get,patch,update'],
+        ['nodes/proxy', 'NodeProxyOptions', 'create,delete,get,patch,update'],
         ['services/proxy', 'ServiceProxyOptions', 'create,delete,get,patch,update'],
       ],
     );

@@ -34,3 +34,9 @@ test('refuses a missing class, a foreign overhead and a contradicting node selec
   await assert.rejects(refused('c', { runtimeClassName: 'kata', nodeSelector: { sandbox: 'gvisor' } }), /pods "c" is forbidden: conflict: runtimeClass\.scheduling\.nodeSelector\[sandbox\] = kata; pod\.spec\.nodeSelector\[sandbox\] = gvisor/);
   await assert.rejects(refused('d', { overhead: { cpu: '1' } }), /pod rejected: RuntimeClass has no Overhead defined, but Pod has Overhead set/);
 });
+
+test('an update is validated whole, and the handler stays as created', async () => {
+  const runtimeClasses = api.client.resource(classes);
+  await assert.rejects(runtimeClasses.patch(undefined, 'kata', 'application/merge-patch+json', { overhead: { podFixed: { cpu: '-1' } } }), /overhead\.limits\[cpu\]: Invalid value: "-1": must be greater than or equal to 0/);
+  await assert.rejects(runtimeClasses.patch(undefined, 'kata', 'application/merge-patch+json', { handler: 'runc' }), /handler: Invalid value: "runc": field is immutable/);
+});

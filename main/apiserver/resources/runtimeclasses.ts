@@ -46,7 +46,7 @@ export const runtimeclasses: ResourceDefinition = {
   subresources: [],
   strategy: {
     validate,
-    validateUpdate: (obj, old) => validateImmutableField((obj as RuntimeClass).handler, (old as RuntimeClass).handler, 'handler'),
+    validateUpdate: (obj, old) => [...validate(obj), ...validateImmutableField((obj as RuntimeClass).handler, (old as RuntimeClass).handler, 'handler')],
     table: {
       columns: [nameColumn(), column('Handler', 'string', 'handler specifies the underlying runtime and configuration that the CRI implementation will use to handle pods of this class.'), ageColumn()],
       row: (obj, now) => [obj.metadata.name, (obj as RuntimeClass).handler ?? '', ageSince(obj.metadata.creationTimestamp, now)],

@@ -48,6 +48,18 @@ export interface ContainerSample {
   stats: ContainerStats;
 }
 
+/** Samples grouped by their pod (its uid, else namespace/name), in the order the pods first appear. */
+export function samplesByPod(samples: ContainerSample[]): Map<string, ContainerSample[]> {
+  const pods = new Map<string, ContainerSample[]>();
+  for (const sample of samples) {
+    const key = sample.podUid || `${sample.namespace}/${sample.pod}`;
+    const group = pods.get(key);
+    if (group) group.push(sample);
+    else pods.set(key, [sample]);
+  }
+  return pods;
+}
+
 /** The pod's labels among a container's: the runtime's own keys (io.kubernetes.*, podlab.*, annotation.*) left out. */
 function podLabels(labels: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(labels).filter(([key]) => !key.startsWith('io.kubernetes.') && !key.startsWith('podlab.') && !key.startsWith('annotation.')));

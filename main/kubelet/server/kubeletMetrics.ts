@@ -7,7 +7,7 @@
 // kubernetes-nodes-cadvisor jobs reach these through nodes/proxy.
 
 import type { ContainerState } from '../../runtime/runtime.ts';
-import type { ContainerSample } from '../../metrics/usageCollector.ts';
+import { samplesByPod, type ContainerSample } from '../../metrics/usageCollector.ts';
 import type { ProbeTotal } from '../probes/probeHistory.ts';
 import type { Pod } from '../types.ts';
 import type { MetricFamily, Series } from '../../metrics/prometheusText.ts';
@@ -17,15 +17,6 @@ const sampledAt = (sample: ContainerSample) => sample.stats.timestamp.getTime();
 
 function containerLabels(sample: ContainerSample): Record<string, string> {
   return { container: sample.container, namespace: sample.namespace, pod: sample.pod };
-}
-
-function byPod(samples: ContainerSample[]): ContainerSample[][] {
-  const pods = new Map<string, ContainerSample[]>();
-  for (const sample of samples) {
-    const key = `${sample.namespace}/${sample.pod}`;
-    pods.set(key, [...(pods.get(key) ?? []), sample]);
-  }
-  return [...pods.values()];
 }
 
 function sum(samples: ContainerSample[], figure: (sample: ContainerSample) => number): number {
@@ -38,7 +29,7 @@ const workingSet = (sample: ContainerSample) => sample.stats.memory.workingSetBy
 /** /metrics/resource (collectors/resource_metrics.go). A node's figures are its pods' sums: PodLab's pods are the engine's containers, not the node's processes. */
 export function resourceMetrics(samples: ContainerSample[], now: number): MetricFamily[] {
   const newest = samples.length ? Math.max(...samples.map(sampledAt)) : now;
-  const pods = byPod(samples);
+  const pods = [...samplesByPod(samples).values()];
   const podLabels = (pod: ContainerSample[]) => ({ namespace: pod[0]!.namespace, pod: pod[0]!.pod });
   const podTime = (pod: ContainerSample[]) => Math.max(...pod.map(sampledAt));
   return [

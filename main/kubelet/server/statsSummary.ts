@@ -7,7 +7,7 @@
 // (file systems, network, rlimit), and readers of the API treat each as optional.
 
 import { kubeTimestamp } from '../../kube/time.ts';
-import type { ContainerSample } from '../../metrics/usageCollector.ts';
+import { samplesByPod, type ContainerSample } from '../../metrics/usageCollector.ts';
 import type { Pod } from '../types.ts';
 
 interface CpuStats {
@@ -78,11 +78,7 @@ function containerStats(sample: ContainerSample, now: Date, machineBytes: number
 
 export function statsSummary(inputs: SummaryInputs): Record<string, unknown> {
   const { now } = inputs;
-  const byPod = new Map<string, ContainerSample[]>();
-  for (const sample of inputs.samples) {
-    const key = sample.podUid || `${sample.namespace}/${sample.pod}`;
-    byPod.set(key, [...(byPod.get(key) ?? []), sample]);
-  }
+  const byPod = samplesByPod(inputs.samples);
   // The pods the kubelet runs, each with whatever of its containers has been sampled (none yet: no figures).
   const pods = inputs.pods
     .filter((pod) => byPod.has(pod.metadata.uid ?? ''))

@@ -7,7 +7,7 @@
 //
 // One addition: a key whose reconcile took long (a ReplicaSet of thousands of
 // pods, re-read at each sync) cools down for twice as long as that reconcile
-// took before it runs again, so one hot key takes at most about a third of
+// took (at most maxCoolDownMs) before it runs again, so one hot key takes at most about a third of
 // the process while its pods keep changing, instead of crowding out the
 // scheduler and the kubelets (a 10,000-pod ReplicaSet was re-synced for every
 // pod's every change). kube-controller-manager gets the same relief from its
@@ -20,6 +20,14 @@ const maxDelayMs = 1000 * 1000;
 /** Keys whose reconcile is shorter than this are queued again at once, as client-go does. */
 const hotReconcileMs = 5;
 const coolDownFactor = 2;
+/**
+ * The longest cool-down. A reconcile's time includes its writes' round trips
+ * (a ReplicaSet creating 500 pods waits for each create), which cost the
+ * process nothing while other work runs; cooling for twice that left the
+ * process idle between a ReplicaSet's bursts (a tenth of the run at 10,000
+ * pods), while what the cool-down is for (the re-read of thousands of pods) takes tens of ms.
+ */
+const maxCoolDownMs = 100;
 
 export interface WorkQueueOptions {
   clock: Clock;
@@ -122,7 +130,7 @@ export class WorkQueue {
     } finally {
       this.processing.delete(key);
       const took = this.options.clock.now() - started;
-      if (took >= hotReconcileMs && !this.shutDown) this.coolDown(key, took * coolDownFactor);
+      if (took >= hotReconcileMs && !this.shutDown) this.coolDown(key, Math.min(took * coolDownFactor, maxCoolDownMs));
       else if (this.dirty.has(key) && !this.shutDown) this.queue.push(key);
       this.pump();
     }

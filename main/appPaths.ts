@@ -32,4 +32,6 @@ export const appPaths = {
   preload: join(appRoot, 'dist', 'preload', 'index.cjs'),
   /** Written by scripts/build-main.js; read only by bundles (a source run bundles main/addon itself). */
   addonProgram: join(appRoot, 'dist', 'main', 'podlab-addon.mjs'),
+  /** The store's writer thread (main/store/sqliteWriterThread.ts), built by scripts/build-main.js; a source run compiles it itself. */
+  storeWriterThread: join(appRoot, 'dist', 'main', 'store-writer.cjs'),
 };

@@ -5,6 +5,8 @@
 //    with V8's code cache, scripts/load-bundle.cjs: only a classic script can
 //    have one in Node 20, so this bundle is CommonJS);
 //  - dist/main/desktop/main.js: the Electron main process (package.json "main");
+//  - dist/main/store-writer.cjs: the SQLite store's writer thread, which both
+//    bundles start under load (main/store/writerThread.ts);
 //  - dist/main/podlab-addon.mjs: the cluster add-on's program, which the
 //    bundles read and copy into the add-on container (main/network/addonProgram.ts);
 //  - dist/preload/index.cjs: the desktop window's preload script.
@@ -83,6 +85,7 @@ export async function buildMain({ outDir = distDir, clean = false, log = console
       // bundle would run in sloppy mode (a write to a frozen object silently ignored instead of a TypeError).
       banner: { js: '"use strict";\nvar __podlabBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
     });
+    const storeWriterResult = await esbuild.build({ ...nodeBundle, entryPoints: [join(root, 'main', 'store', 'sqliteWriterThread.ts')], outfile: outputs.storeWriter, format: 'cjs' });
     // The same bundle a source run makes on first use, so both run the same add-on (its hash names the version).
     const addonTemporary = `${outputs.addon}.${process.pid}.tmp`;
     mkdirSync(dirname(addonTemporary), { recursive: true });
@@ -102,9 +105,9 @@ export async function buildMain({ outDir = distDir, clean = false, log = console
       write: false,
       logLevel: 'warning',
     });
-    for (const file of [...mainResult.outputFiles, ...cliResult.outputFiles, ...preloadResult.outputFiles]) writeAtomically(file.path, file.path === outputs.cli ? asciiOnly(file.contents) : file.contents);
+    for (const file of [...mainResult.outputFiles, ...cliResult.outputFiles, ...storeWriterResult.outputFiles, ...preloadResult.outputFiles]) writeAtomically(file.path, file.path === outputs.cli ? asciiOnly(file.contents) : file.contents);
     renameSync(addonTemporary, outputs.addon);
-    return { ...outputs, metafiles: { main: mainResult.metafile, cli: cliResult.metafile, preload: preloadResult.metafile } };
+    return { ...outputs, metafiles: { main: mainResult.metafile, cli: cliResult.metafile, storeWriter: storeWriterResult.metafile, preload: preloadResult.metafile } };
   } finally {
     // esbuild's service process would otherwise live as long as this one.
     await esbuild.stop();

@@ -18,6 +18,7 @@ function mainOutputs(outDir = distDir) {
     cli: join(outDir, 'main', 'cli', 'podlab.cjs'),
     main: join(outDir, 'main', 'desktop', 'main.js'),
     addon: join(outDir, 'main', 'podlab-addon.mjs'),
+    storeWriter: join(outDir, 'main', 'store-writer.cjs'),
     preload: join(outDir, 'preload', 'index.cjs'),
   };
 }

@@ -3,13 +3,14 @@
 // row to one log table; the row id is the revision, so the log *is* the history
 // that reads-at-a-revision, watches and compaction work from.
 //
-// better-sqlite3 is synchronous and this process is the file's only writer, so
-// the writes of one event-loop turn commit together, then notify watchers in
-// the same tick: no polling (kine polls because its writers may be other
-// processes). Another process may read the file
+// This process is the file's only writer, so the writes of one event-loop
+// turn commit together, then notify watchers in the same tick: no polling
+// (kine polls because its writers may be other processes). Under load the
+// commits run on a writer thread (writerThread.ts) while the event loop goes
+// on serving. Another process may read the file
 // (e.g. a diagnose command) but its writes would not reach this process' watchers.
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import {
   checkRequestSize,
@@ -24,6 +25,9 @@ import {
   type WatchOptions,
 } from './store.ts';
 import { LatestValues } from './latestValues.ts';
+import { COMPACT_REV_KEY, SCHEMA, createRevisionOf, isDiskFull, keyValueOf, openConnection, type Durability, type Row } from './sqliteRows.ts';
+import { SqliteWriter, rowOf, type WriteOutcome, type WriteRequest } from './sqliteWriter.ts';
+import { WriterLostError, WriterThread, type Answer } from './writerThread.ts';
 
 export interface SqliteStoreOptions {
   /** Database file, or ':memory:' (unit tests; nothing survives close). */
@@ -39,64 +43,30 @@ export interface SqliteStoreOptions {
    *   (test/bench/store.ts, sequential 1 KB creates): about 13,700/s with 'normal',
    *   1,800/s with 'full'; etcd 3.4 on the same machine: about 1,000/s.
    */
-  durability?: 'normal' | 'full';
+  durability?: Durability;
   /**
    * Value text (UTF-16 code units) kept in memory for lists and gets at the
    * newest revision (see latestValues.ts); 0 reads every list from the file.
    */
   latestValuesChars?: number;
+  /**
+   * Where batches of writes commit: 'auto' (default) on the writer thread once
+   * a batch of THREAD_BATCH writes shows load, back on the event loop when writes
+   * go quiet; 'always' (tests of the thread); 'never'. A ':memory:' file is
+   * never shared with a thread.
+   */
+  writerThread?: 'auto' | 'always' | 'never';
 }
 
-/**
- * kine's bookkeeping row: its prev_revision holds the compaction point, so it
- * survives restarts in the same file. Like kine, it is written when the file is
- * created, so a fresh store is at revision 1, as a fresh etcd is.
- */
-const COMPACT_REV_KEY = 'compact_rev_key';
+/** Writes in one batch that start the writer thread: an idle cluster's writes come one or a few at a time. */
+const THREAD_BATCH = 32;
+/** A writer thread without a job this long stops (it holds ~10 MB). */
+const THREAD_IDLE_MS = 5000;
 
 /** Rows read per step of a watch catch-up, so a long history does not stall the event loop. */
 const CATCH_UP_PAGE = 500;
-/** Revisions removed per compaction transaction (kine's default batch size). */
-const COMPACT_BATCH = 1000;
 /** Events handed to one watcher per event-loop turn, so one busy watcher cannot starve the rest. */
 const DELIVERY_BATCH = 1000;
-
-interface Row {
-  id: number;
-  name: string;
-  created: number;
-  deleted: number;
-  create_revision: number;
-  prev_revision: number;
-  value: string | null;
-  /**
-   * Always null in rows this store writes: the previous value is the row at
-   * prev_revision, read when a watch event needs it. Files written before kept it
-   * here (kine does), which doubled the bytes of every update.
-   */
-  old_value: string | null;
-}
-
-/** A key's newest row without its value: what a write checks its condition against. */
-type RowHead = Omit<Row, 'value' | 'old_value'>;
-
-const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS kine (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT NOT NULL,
-    created INTEGER NOT NULL,
-    deleted INTEGER NOT NULL,
-    create_revision INTEGER NOT NULL,
-    prev_revision INTEGER NOT NULL,
-    lease INTEGER NOT NULL DEFAULT 0,
-    value TEXT,
-    old_value TEXT
-  )`,
-  `CREATE INDEX IF NOT EXISTS kine_name_id_index ON kine (name, id)`,
-  // Two writers that both read modRevision N and both append a successor of N
-  // collide here, so compare-and-swap holds even across connections.
-  `CREATE UNIQUE INDEX IF NOT EXISTS kine_name_prev_revision_uindex ON kine (name, prev_revision)`,
-];
 
 /** The newest row of each key in [lo, hi) at @rev: what a range at that revision sees (without old_value, which a range never shows). */
 function latestRowsSql(bounded: boolean): string {
@@ -113,7 +83,7 @@ function latestRowsSql(bounded: boolean): string {
 /** The log after a revision, for watch catch-up. `+name` keeps SQLite on the id order instead of the name index. */
 function historySql(bounded: boolean): string {
   return `SELECT * FROM kine
-    WHERE id >= @from AND +name >= @prefix ${bounded ? 'AND +name < @end' : ''} AND name != '${COMPACT_REV_KEY}'
+    WHERE id >= @from AND id <= @to AND +name >= @prefix ${bounded ? 'AND +name < @end' : ''} AND name != '${COMPACT_REV_KEY}'
     ORDER BY id LIMIT @limit`;
 }
 
@@ -133,14 +103,6 @@ function prefixEnd(prefix: string): string | undefined {
     }
   }
   return undefined;
-}
-
-function createRevisionOf(row: RowHead): number {
-  return row.created ? row.id : row.create_revision;
-}
-
-function keyValueOf(row: Row): KeyValue {
-  return { key: row.name, value: row.value ?? '', createRevision: createRevisionOf(row), modRevision: row.id };
 }
 
 /**
@@ -165,23 +127,9 @@ function eventOf(row: Row, valueAt: (id: number) => string | undefined, previous
   return event;
 }
 
-/**
- * SQLite refused a write because the disk (or the file system's quota) is
- * full. The transaction is rolled back whole, so the store stays as it was
- * and takes writes again once there is space.
- */
-function isDiskFull(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code ?? '';
-  return code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR_WRITE') || code === 'SQLITE_IOERR_SHMSIZE';
-}
-
 /** etcd's words for its NOSPACE alarm first (what scripts and people search for), then what they mean here. */
 function diskFullError(path: string): StoreError {
   return new StoreError('NoSpace', `etcdserver: mvcc: database space exceeded (the disk holding the cluster's store, ${path}, is full: the write was not made; free some space and retry)`);
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 function yieldToEventLoop(): Promise<void> {
@@ -292,9 +240,7 @@ class SqliteWatch implements Watch {
 }
 
 interface PendingWrite {
-  key: string;
-  /** Checks the write's condition and appends its row, inside the batch's transaction. */
-  write: () => Row;
+  request: WriteRequest;
   /** With the KeyValue the write's watch event and the store's later gets hand out. */
   resolve: (kv: KeyValue) => void;
   reject: (error: unknown) => void;
@@ -303,9 +249,12 @@ interface PendingWrite {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly path: string;
+  private readonly durability: Durability;
+  private readonly threadMode: 'auto' | 'always' | 'never';
   /** Watches by prefix: a write is matched against each prefix once, not against each of a hundred kubelets' watches. */
   private readonly watches = new Map<string, Set<SqliteWatch>>();
   private closed = false;
+  private closing: Promise<void> | undefined;
   /**
    * The newest revision, kept as writes commit. It and the range cache are valid
    * while PRAGMA data_version is `dataVersion`: another connection's commit
@@ -319,37 +268,43 @@ export class SqliteStore implements Store {
   private readonly latestValues: LatestValues;
   /** Writes waiting for the next group commit (see commit). */
   private pendingWrites: PendingWrite[] = [];
+  /** Writes on this connection, on the event loop. */
+  private readonly writer: SqliteWriter;
+  /** The writer thread while there is load (see threadFor). */
+  private thread: WriterThread | undefined;
+  private threadReady = false;
+  /** The thread could not start or stopped on its own: writes stay on the event loop. */
+  private threadFailed = false;
+  private threadIdleTimer: NodeJS.Timeout | undefined;
+  /** Jobs sent to the thread and not answered: its commits then change data_version, and the answer says what that was. */
+  private threadJobs = 0;
+  /** A write job (a batch, a compaction step) under way: they take turns, one at a time. */
+  private writing = false;
+  private readonly turnWaiters: Array<() => void> = [];
 
   private readonly stmt: {
     currentRevision: Database.Statement<[], { seq: number }>;
     dataVersion: Database.Statement<[], number>;
     compactRevision: Database.Statement<[], { prev_revision: number }>;
     latest: Database.Statement<[string], Row>;
-    latestHead: Database.Statement<[string], RowHead>;
     valueAt: Database.Statement<[number], string | null>;
     latestAt: Database.Statement<[string, number], Row>;
-    insert: Database.Statement<[string, number, number, number, number, string | null, string | null]>;
     range: Database.Statement<Record<string, unknown>, Row>;
     rangeUnbounded: Database.Statement<Record<string, unknown>, Row>;
     count: Database.Statement<Record<string, unknown>, { n: number }>;
     countUnbounded: Database.Statement<Record<string, unknown>, { n: number }>;
     history: Database.Statement<Record<string, unknown>, Row>;
     historyUnbounded: Database.Statement<Record<string, unknown>, Row>;
-    deleteSuperseded: Database.Statement<{ from: number; to: number }>;
-    deleteTombstones: Database.Statement<{ from: number; to: number }>;
-    setCompactRevision: Database.Statement<[number]>;
   };
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') ownerOnly(options.path);
     this.path = options.path;
+    this.durability = options.durability ?? 'normal';
+    this.threadMode = options.path === ':memory:' ? 'never' : (options.writerThread ?? 'auto');
     this.latestValues = new LatestValues(options.latestValuesChars === undefined ? {} : { maxChars: options.latestValuesChars });
-    this.db = new Database(options.path);
+    this.db = openConnection(options.path, this.durability);
     try {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
-      // A reader in another process may hold the lock for a moment; wait rather than fail.
-      this.db.pragma('busy_timeout = 5000');
       for (const sql of SCHEMA) this.db.exec(sql);
       this.db
         .prepare(
@@ -361,6 +316,7 @@ export class SqliteStore implements Store {
       this.db.close();
       throw err;
     }
+    this.writer = new SqliteWriter(this.db);
     const countSql = (bounded: boolean) => `SELECT COUNT(*) AS n FROM (${latestRowsSql(bounded)})`;
     const rangeSql = (bounded: boolean) => `${latestRowsSql(bounded)} ORDER BY kv.name LIMIT @limit`;
     this.stmt = {
@@ -369,33 +325,20 @@ export class SqliteStore implements Store {
       dataVersion: this.db.prepare<[], number>('PRAGMA data_version').pluck(),
       compactRevision: this.db.prepare(`SELECT prev_revision FROM kine WHERE name = '${COMPACT_REV_KEY}'`),
       latest: this.db.prepare(`SELECT * FROM kine WHERE name = ? ORDER BY id DESC LIMIT 1`),
-      latestHead: this.db.prepare(`SELECT id, name, created, deleted, create_revision, prev_revision FROM kine WHERE name = ? ORDER BY id DESC LIMIT 1`),
       valueAt: this.db.prepare<[number], string | null>(`SELECT value FROM kine WHERE id = ?`).pluck(),
       latestAt: this.db.prepare(`SELECT * FROM kine WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1`),
-      insert: this.db.prepare(
-        `INSERT INTO kine (name, created, deleted, create_revision, prev_revision, lease, value, old_value)
-         VALUES (?, ?, ?, ?, ?, 0, ?, ?)`,
-      ),
       range: this.db.prepare(rangeSql(true)),
       rangeUnbounded: this.db.prepare(rangeSql(false)),
       count: this.db.prepare(countSql(true)),
       countUnbounded: this.db.prepare(countSql(false)),
       history: this.db.prepare(historySql(true)),
       historyUnbounded: this.db.prepare(historySql(false)),
-      // A row is history once a newer row of its key exists below the target: reads
-      // at the target and later never reach it. One superseded exactly at the target
-      // stays: a watch from the target replays its successor, whose previous value
-      // it is. Only successors written in [from, to) are new since the previous batch.
-      deleteSuperseded: this.db.prepare(
-        `DELETE FROM kine WHERE id IN (
-           SELECT prev_revision FROM kine
-           WHERE id >= @from AND id < @to AND prev_revision != 0 AND name != '${COMPACT_REV_KEY}')`,
-      ),
-      // A deletion below the target: reads at the target see no key either way. The
-      // tombstone at the target itself stays, so a watch from there still sees it.
-      deleteTombstones: this.db.prepare(`DELETE FROM kine WHERE deleted = 1 AND id >= @from AND id < @to`),
-      setCompactRevision: this.db.prepare(`UPDATE kine SET prev_revision = ? WHERE name = '${COMPACT_REV_KEY}'`),
     };
+  }
+
+  /** Whether batches of writes commit on the writer thread now (diagnostics, tests). */
+  get writesOnThread(): boolean {
+    return this.threadReady;
   }
 
   async currentRevision(): Promise<number> {
@@ -410,12 +353,12 @@ export class SqliteStore implements Store {
 
   async get(key: string, revision?: number): Promise<{ kv?: KeyValue; revision: number }> {
     this.assertOpen();
-    // One statement, so no explicit transaction: this process is the only writer and
-    // runs synchronously, so nothing commits between reading the revision and the row.
+    // One statement, so no explicit transaction. Bounded by the revision even at the newest: the writer
+    // thread may have committed rows whose events this store has not published yet.
     const rev = this.readableRevision(revision);
     const cached = rev === this.revision ? this.latestValues.get(key) : undefined;
     if (cached) return cached.kv ? { kv: cached.kv, revision: rev } : { revision: rev };
-    const row = revision ? this.stmt.latestAt.get(key, rev) : this.stmt.latest.get(key);
+    const row = this.stmt.latestAt.get(key, rev);
     const kv = row && !row.deleted && row.name !== COMPACT_REV_KEY ? keyValueOf(row) : undefined;
     return kv ? { kv, revision: rev } : { revision: rev };
   }
@@ -450,40 +393,18 @@ export class SqliteStore implements Store {
   async create(key: string, value: string): Promise<KeyValue> {
     this.assertWritable(key);
     checkRequestSize(key, value);
-    return this.commit(key, () => {
-      const latest = this.stmt.latestHead.get(key);
-      if (latest && !latest.deleted) throw new StoreError('KeyExists', `key ${key} already exists`);
-      // A re-created key succeeds its tombstone, which keeps (name, prev_revision) unique.
-      return this.append({ name: key, created: 1, deleted: 0, create_revision: 0, prev_revision: latest?.id ?? 0, value, old_value: null });
-    });
+    return this.commit({ op: 'create', key, value });
   }
 
   async update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
     this.assertWritable(key);
     checkRequestSize(key, value);
-    return this.swap(key, expectedModRevision, (latest) => ({
-      name: key,
-      created: 0,
-      deleted: 0,
-      create_revision: createRevisionOf(latest),
-      prev_revision: latest.id,
-      value,
-      old_value: null,
-    }));
+    return this.commit({ op: 'update', key, value, expected: expectedModRevision });
   }
 
   async delete(key: string, expectedModRevision?: number): Promise<KeyValue> {
     this.assertWritable(key);
-    return this.swap(key, expectedModRevision, (latest) => ({
-      name: key,
-      created: 0,
-      deleted: 1,
-      create_revision: createRevisionOf(latest),
-      prev_revision: latest.id,
-      // kine keeps the deleted value in the tombstone: it is the DELETE event's kv.
-      value: this.valueAt(latest.id) ?? null,
-      old_value: null,
-    }));
+    return this.commit(expectedModRevision === undefined ? { op: 'delete', key } : { op: 'delete', key, expected: expectedModRevision });
   }
 
   watch(prefix: string, onEvent: (event: WatchEvent) => void, options: WatchOptions = {}): Watch {
@@ -509,32 +430,29 @@ export class SqliteStore implements Store {
     if (revision > this.readCurrentRevision()) {
       throw new StoreError('FutureRevision', `cannot compact to revision ${revision}: newer than the store`);
     }
-    // In batches, each one transaction that also moves the compaction point, so reads
-    // stay consistent between batches and writers interleave with a long compaction.
+    // In steps (sqliteWriter.ts), taking turns with the batches of writes, so a long compaction holds up no write for long.
     for (;;) {
-      const finished = this.db.transaction(() => {
-        const from = this.readCompactRevision();
-        if (revision <= from) return true;
-        const to = Math.min(from + COMPACT_BATCH, revision);
-        this.stmt.deleteSuperseded.run({ from, to });
-        this.stmt.deleteTombstones.run({ from, to });
-        this.stmt.setCompactRevision.run(to);
-        return to === revision;
-      }).immediate();
+      const finished = await this.turn(() => {
+        this.assertOpen();
+        const thread = this.threadFor(0);
+        return thread ? this.onThread(thread.compactStep(revision)) : this.writer.compactStep(revision);
+      });
       if (finished) return;
       await yieldToEventLoop();
-      this.assertOpen();
     }
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    // Writes already asked for are committed, not dropped: their callers are waiting for an answer.
-    this.commitPending();
-    this.closed = true;
-    this.latestValues.clear();
-    for (const watch of [...this.watches.values()].flatMap((same) => [...same])) watch.end(new StoreError('Closed', 'store closed'));
-    this.db.close();
+    this.closing ??= (async () => {
+      // Writes already asked for are committed, not dropped: their callers are waiting for an answer.
+      await this.turn(() => this.writeBatch());
+      await this.turn(() => this.stopThread());
+      this.closed = true;
+      this.latestValues.clear();
+      for (const watch of [...this.watches.values()].flatMap((same) => [...same])) watch.end(new StoreError('Closed', 'store closed'));
+      this.db.close();
+    })();
+    return this.closing;
   }
 
   private catchUp(watch: SqliteWatch): void {
@@ -545,47 +463,42 @@ export class SqliteStore implements Store {
       return watch.end(new StoreError('Compacted', `revision ${watch.next} has been compacted (compaction point ${compacted})`));
     }
     const end = prefixEnd(watch.prefix);
-    const params = { from: watch.next, prefix: watch.prefix, limit: CATCH_UP_PAGE };
+    // Up to the published revision: rows the writer thread committed since come as live events.
+    const params = { from: watch.next, to: this.revision, prefix: watch.prefix, limit: CATCH_UP_PAGE };
     const rows = end === undefined ? this.stmt.historyUnbounded.all(params) : this.stmt.history.all({ ...params, end });
     watch.catchUp(rows.map((row) => eventOf(row, this.valueAt)));
     if (rows.length < CATCH_UP_PAGE) watch.goLive();
     else setImmediate(() => this.catchUp(watch));
   }
 
-  /** Appends a successor of the key's newest row if that row is still `expected`. */
-  private swap(key: string, expectedModRevision: number | undefined, successor: (latest: RowHead) => Omit<Row, 'id'>): Promise<KeyValue> {
-    return this.commit(key, () => {
-      // Only the head: reading the newest value back (kilobytes for a pod) on every write cost more than the write's checks.
-      const latest = this.stmt.latestHead.get(key);
-      if (!latest || latest.deleted) throw new StoreError('KeyNotFound', `key ${key} not found`);
-      if (expectedModRevision !== undefined && latest.id !== expectedModRevision) {
-        throw new StoreError(
-          'Conflict',
-          `key ${key} was modified: expected revision ${expectedModRevision}, found ${latest.id}`,
-          keyValueOf({ ...latest, value: this.valueAt(latest.id) ?? null, old_value: null }),
-        );
-      }
-      return this.append(successor(latest));
-    });
-  }
-
   /**
-   * Queues one write (its checks and its row) for the next group commit. Writes
-   * asked for in the same event-loop turn share one transaction: under load most
-   * of a commit's cost (the WAL pages of the table, its indexes and the sequence)
-   * is paid once for all of them instead of once each. Each write still checks
-   * its own condition against the rows before it, the batch's included, so
-   * compare-and-swap holds within a batch as across batches.
+   * Queues one write for the next group commit. Writes asked for in the same
+   * event-loop turn share one transaction: under load most of a commit's cost
+   * (the WAL pages of the table, its indexes and the sequence) is paid once for
+   * all of them instead of once each. While a batch is on the writer thread the
+   * next one gathers here.
    */
-  private commit(key: string, write: () => Row): Promise<KeyValue> {
+  private commit(request: WriteRequest): Promise<KeyValue> {
     return new Promise<KeyValue>((resolve, reject) => {
-      this.pendingWrites.push({ key, write, resolve, reject });
-      if (this.pendingWrites.length === 1) setImmediate(() => this.commitPending());
+      this.pendingWrites.push({ request, resolve, reject });
+      if (this.pendingWrites.length === 1) setImmediate(() => void this.turn(() => this.writeBatch()));
     });
   }
 
-  /** Runs the queued writes in one transaction, then publishes and answers them in revision order. */
-  private commitPending(): void {
+  /** Runs `job` once no other write job is under way: batches and compaction steps take turns, one at a time. */
+  private async turn<T>(job: () => T | Promise<T>): Promise<T> {
+    while (this.writing) await new Promise<void>((resolve) => this.turnWaiters.push(resolve));
+    this.writing = true;
+    try {
+      return await job();
+    } finally {
+      this.writing = false;
+      this.turnWaiters.shift()?.();
+    }
+  }
+
+  /** Commits the queued writes in one transaction, then publishes and answers them in revision order. */
+  private async writeBatch(): Promise<void> {
     const batch = this.pendingWrites;
     this.pendingWrites = [];
     if (batch.length === 0) return;
@@ -593,40 +506,98 @@ export class SqliteStore implements Store {
       for (const pending of batch) pending.reject(new StoreError('Closed', 'store closed'));
       return;
     }
-    const outcomes: Array<{ row: Row } | { error: unknown }> = [];
+    const requests = batch.map((pending) => pending.request);
+    let outcomes: WriteOutcome[];
     try {
-      this.db
-        .transaction(() => {
-          for (const pending of batch) {
-            try {
-              outcomes.push({ row: pending.write() });
-            } catch (err) {
-              // A refused condition (or another connection's row in the way) fails this write only: it wrote
-              // nothing. Anything else (a full disk) rolls the whole batch back.
-              if (!(err instanceof StoreError) && !isUniqueViolation(err)) throw err;
-              outcomes.push({ error: err });
-            }
-          }
-        })
-        .immediate();
+      const thread = this.threadFor(batch.length);
+      outcomes = thread ? await this.onThread(thread.commit(requests)) : this.writer.commit(requests);
     } catch (err) {
-      const error = isDiskFull(err) ? diskFullError(this.path) : err;
+      const error = isDiskFull(err) ? diskFullError(this.path) : err instanceof WriterLostError ? new StoreError('Unavailable', err.message) : err;
       for (const pending of batch) pending.reject(error);
       return;
     }
     batch.forEach((pending, i) => {
       const outcome = outcomes[i]!;
       if ('row' in outcome) {
-        pending.resolve(this.publish(outcome.row).kv);
+        const written = pending.request.op === 'delete' ? null : pending.request.value;
+        pending.resolve(this.publish(rowOf(outcome.row, written)).kv);
       } else {
-        pending.reject(this.refusal(pending.key, outcome.error));
+        const { code, message, current } = outcome.refused;
+        pending.reject(code === 'Unique' ? this.refusal(pending.request.key) : new StoreError(code, message, current));
       }
     });
   }
 
-  /** A write's own refusal; a unique-index clash means another connection appended first. */
-  private refusal(key: string, err: unknown): unknown {
-    if (!isUniqueViolation(err)) return err;
+  /**
+   * The writer thread for a job, or undefined to write on the event loop. A
+   * batch of THREAD_BATCH writes starts it; until it has opened the file the
+   * event loop goes on writing (in 'always', the job waits for it).
+   */
+  private threadFor(batchSize: number): WriterThread | undefined {
+    if (this.threadMode === 'never' || this.threadFailed || this.closed) return undefined;
+    if (!this.thread && (this.threadMode === 'always' || batchSize >= THREAD_BATCH)) this.startThread();
+    if (!this.thread) return undefined;
+    this.threadIdleTimer?.refresh();
+    return this.threadReady || this.threadMode === 'always' ? this.thread : undefined;
+  }
+
+  private startThread(): void {
+    const thread = new WriterThread(this.path, this.durability, (err) => this.threadLost(thread, err));
+    this.thread = thread;
+    this.threadReady = false;
+    void thread.ready.then(() => (this.threadReady = this.thread === thread));
+    this.threadIdleTimer = setTimeout(() => void this.turn(() => this.stopThread()), THREAD_IDLE_MS);
+    // Housekeeping: an idle thread's timer must not keep a finished process alive.
+    this.threadIdleTimer.unref();
+  }
+
+  private async stopThread(): Promise<void> {
+    const thread = this.thread;
+    clearTimeout(this.threadIdleTimer);
+    this.thread = undefined;
+    this.threadReady = false;
+    await thread?.stop();
+  }
+
+  /**
+   * The thread could not start, or died. Writes go on from the event loop. A
+   * job it held may or may not have committed: the newest revision and the
+   * cached values are read afresh, and watches end (their clients list again)
+   * rather than miss an event.
+   */
+  private threadLost(thread: WriterThread, err: WriterLostError): void {
+    if (this.thread !== thread) return;
+    clearTimeout(this.threadIdleTimer);
+    this.thread = undefined;
+    this.threadReady = false;
+    this.threadFailed = true;
+    console.warn(`podlab: ${err.message}; the store writes from the main thread from now on`);
+    if (this.threadJobs === 0 || this.closed) return;
+    this.revision = this.stmt.currentRevision.get()?.seq ?? 0;
+    this.latestValues.clear();
+    for (const watch of [...this.watches.values()].flatMap((same) => [...same])) watch.end(new StoreError('Unavailable', err.message));
+  }
+
+  /** A job's answer from the thread, with this connection's view of the file brought up to date before anything reads it. */
+  private async onThread<T>(job: Promise<Answer<T>>): Promise<T> {
+    this.threadJobs++;
+    let answer: Answer<T>;
+    try {
+      answer = await job;
+    } finally {
+      this.threadJobs--;
+    }
+    // The thread's own commits are not another writer's: this connection's data_version moved for them.
+    this.dataVersion = this.stmt.dataVersion.get()!;
+    if (answer.foreign) {
+      this.revision = this.stmt.currentRevision.get()?.seq ?? 0;
+      this.latestValues.clear();
+    }
+    return answer.result;
+  }
+
+  /** A write's refusal when another connection appended first (the unique index on name and prev_revision). */
+  private refusal(key: string): StoreError {
     const latest = this.stmt.latest.get(key);
     if (!latest || latest.deleted) return new StoreError('KeyNotFound', `key ${key} not found`);
     if (latest.created) return new StoreError('KeyExists', `key ${key} already exists`);
@@ -635,11 +606,6 @@ export class SqliteStore implements Store {
 
   /** The value of the row with this id (a revision), if it was not compacted away. */
   private readonly valueAt = (id: number): string | undefined => this.stmt.valueAt.get(id) ?? undefined;
-
-  private append(row: Omit<Row, 'id'>): Row {
-    const result = this.stmt.insert.run(row.name, row.created, row.deleted, row.create_revision, row.prev_revision, row.value, row.old_value);
-    return { id: Number(result.lastInsertRowid), ...row };
-  }
 
   private publish(row: Row): WatchEvent {
     if (row.id > this.revision) this.revision = row.id;
@@ -659,7 +625,8 @@ export class SqliteStore implements Store {
    * only writer, under the cluster's lock) keeps `revision` as it commits.
    */
   private readCurrentRevision(): number {
-    if (this.dataVersionChecked) return this.revision;
+    // While the writer thread holds a job its commits move data_version; its answer says whether anyone else wrote.
+    if (this.dataVersionChecked || this.threadJobs > 0) return this.revision;
     this.dataVersionChecked = true;
     setImmediate(() => (this.dataVersionChecked = false));
     const version = this.stmt.dataVersion.get()!;
@@ -695,6 +662,7 @@ export class SqliteStore implements Store {
 
   private assertWritable(key: string): void {
     this.assertOpen();
+    if (this.closing) throw new StoreError('Closed', 'store closed');
     if (key === COMPACT_REV_KEY) throw new Error(`"${COMPACT_REV_KEY}" is reserved for the store's own bookkeeping`);
   }
 }

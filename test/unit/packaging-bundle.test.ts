@@ -8,16 +8,19 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, type Stats } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { parse } from 'yaml';
 import { appPaths, appRoot } from '../../main/appPaths.ts';
 import { addonProgram, buildAddonProgram } from '../../main/network/addonProgram.ts';
+import { SqliteStore } from '../../main/store/sqlite.ts';
+import type { WriterJob, WriterReply } from '../../main/store/writerMessages.ts';
 import { podlabNodeFlags } from '../../scripts/node-flags.cjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -31,6 +34,7 @@ interface Bundled {
   cli: string;
   main: string;
   addon: string;
+  storeWriter: string;
   preload: string;
   metafiles: { main: Metafile; cli: Metafile; preload: Metafile };
 }
@@ -149,6 +153,34 @@ describe('the packaged desktop app', () => {
     // From the sources the same bytes are bundled in memory, so switching between
     // a source run (tests), `podlab serve` and the app does not replace a cluster's add-on container.
     assert.ok((await addonProgram()).code.equals(packaged), 'identical to what a source run sends the add-on container');
+  });
+
+  test("the store's writer thread lies where appPaths looks, ships, and commits from there", async () => {
+    assert.equal(relative(app, bundled.storeWriter), relative(appRoot, appPaths.storeWriterThread));
+    assert.ok(shipped.includes('dist/main/store-writer.cjs'));
+    // As installed: the app's node_modules beside its dist (better-sqlite3 is required from there).
+    symlinkSync(join(root, 'node_modules'), join(app, 'node_modules'));
+    const scratch = mkdtempSync(join(tmpdir(), 'podlab-writer-'));
+    const path = join(scratch, 'state.db');
+    const store = new SqliteStore({ path, writerThread: 'never' });
+    const worker = new Worker(bundled.storeWriter, { workerData: { path, durability: 'normal' } });
+    try {
+      const replies: WriterReply[] = [];
+      worker.on('message', (reply: WriterReply) => replies.push(reply));
+      const job: WriterJob = { id: 1, first: true, type: 'commit', writes: [{ op: 'create', key: '/registry/things/a', value: 'from the thread' }] };
+      worker.postMessage(job);
+      const deadline = Date.now() + 30_000;
+      while (replies.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.deepEqual(replies[0], { id: 0, foreign: false, result: true }, 'opened the file');
+      assert.equal(replies[1]?.id, 1);
+      assert.ok(replies[1] && 'result' in replies[1] && Array.isArray(replies[1].result) && 'row' in replies[1].result[0]!, JSON.stringify(replies[1]));
+      assert.equal((await store.get('/registry/things/a')).kv?.value, 'from the thread');
+    } finally {
+      await worker.terminate();
+      await store.close();
+      rmSync(scratch, { recursive: true, force: true });
+      unlinkSync(join(app, 'node_modules'));
+    }
   });
 
   test('every files pattern of electron-builder.yml matches a built file, and everything built but source maps ships', () => {

@@ -25,6 +25,8 @@ runStoreContract('sqlite file', async () => new SqliteStore({ path: nextPath() }
 runStoreContract('sqlite :memory:', async () => new SqliteStore({ path: ':memory:' }));
 // Without the newest values in memory, each event's previous value is read back from its row.
 runStoreContract('sqlite without latest values', async () => new SqliteStore({ path: nextPath(), latestValuesChars: 0 }));
+// Every batch committed by the writer thread, read back on the store's own connection.
+runStoreContract('sqlite on its writer thread', async () => new SqliteStore({ path: nextPath(), writerThread: 'always' }));
 
 function integrityOf(path: string): string {
   const db = new Database(path, { readonly: true });
@@ -194,9 +196,10 @@ describe('SqliteStore', () => {
     }
   });
 
-  it('writes asked for together commit together, each judged on the rows before it, the batch included', async () => {
+  for (const writerThread of ['never', 'always'] as const) {
+  it(`writes asked for together commit together, each judged on the rows before it, the batch included (writer thread: ${writerThread})`, async () => {
     const path = nextPath();
-    const store = new SqliteStore({ path });
+    const store = new SqliteStore({ path, writerThread });
     const base = await store.create('/r/cas', '0');
     const events: WatchEvent[] = [];
     const watch = store.watch('/r/', (e) => events.push(e));
@@ -222,6 +225,72 @@ describe('SqliteStore', () => {
     watch.cancel();
     await store.close();
     assert.equal(integrityOf(path), 'ok');
+  });
+  }
+
+  it('commits a burst on the writer thread, reads only what it has published while a batch is there, and stops the thread on close', async () => {
+    const path = nextPath();
+    const store = new SqliteStore({ path });
+    const reader = new Database(path, { readonly: true });
+    try {
+      const events: WatchEvent[] = [];
+      const watch = store.watch('/r/burst/', (e) => events.push(e));
+      // A batch this large starts the thread; the event loop writes until it has opened the file.
+      let round = 0;
+      await until('the writer thread', async () => {
+        round++;
+        await Promise.all(Array.from({ length: 40 }, (_, i) => store.create(`/r/burst/warm-${round}-${i}`, 'x')));
+        return store.writesOnThread;
+      });
+      const before = await store.currentRevision();
+      const burst = Array.from({ length: 200 }, (_, i) => store.create(`/r/burst/last-${i}`, String(i)));
+      await new Promise((resolve) => setImmediate(resolve));
+      // The batch is on the thread. Wait, without yielding to the event loop (so its answer cannot be taken in),
+      // until the file holds it: the store's own connection sees the rows, yet it must not show them unpublished.
+      const committed = reader.prepare(`SELECT COUNT(*) AS n FROM kine WHERE name = '/r/burst/last-199'`);
+      const deadline = Date.now() + 10_000;
+      while ((committed.get() as { n: number }).n === 0 && Date.now() < deadline);
+      assert.equal((await store.get('/r/burst/last-0')).kv, undefined);
+      assert.equal((await store.get('/r/burst/last-0')).revision, before);
+      assert.equal((await store.range('/r/burst/last-')).kvs.length, 0);
+      const written = await Promise.all(burst);
+      assert.deepEqual(
+        written.map((kv) => kv.modRevision),
+        written.map((_, i) => before + 1 + i),
+        'consecutive revisions, in the order asked',
+      );
+      assert.equal(await store.currentRevision(), before + 200);
+      assert.equal((await store.get('/r/burst/last-0')).kv?.value, '0');
+      assert.equal((await store.range('/r/burst/last-')).kvs.length, 200);
+      await until("the burst's events", () => events.at(-1)?.revision === before + 200);
+      assert.deepEqual(
+        events.slice(-200).map((e) => [e.kv.value, e.revision]),
+        written.map((kv) => [kv.value, kv.modRevision]),
+      );
+      watch.cancel();
+    } finally {
+      reader.close();
+      await store.close();
+    }
+    assert.equal(store.writesOnThread, false);
+    assert.equal(integrityOf(path), 'ok');
+  });
+
+  it('reads the file afresh when another connection wrote between the writer thread\'s jobs', async () => {
+    const path = nextPath();
+    const store = new SqliteStore({ path, writerThread: 'always' });
+    const other = new SqliteStore({ path, writerThread: 'never' });
+    try {
+      await store.create('/r/two/a', 'one');
+      assert.equal((await store.range('/r/two/')).kvs.length, 1);
+      await other.create('/r/two/b', 'two');
+      await store.create('/r/two/c', 'three');
+      assert.deepEqual((await store.range('/r/two/')).kvs.map((kv) => kv.value), ['one', 'two', 'three']);
+      assert.equal(await store.currentRevision(), await other.currentRevision());
+    } finally {
+      await other.close();
+      await store.close();
+    }
   });
 
   it('commits the writes still waiting when it closes', async () => {

@@ -276,6 +276,44 @@ describe('SqliteStore', () => {
     assert.equal(integrityOf(path), 'ok');
   });
 
+  it('goes on from the event loop when the writer thread dies under a batch: its writes fail as Unavailable, watches end, nothing is half-written', async () => {
+    const path = nextPath();
+    const store = new SqliteStore({ path, writerThread: 'always' });
+    const warn = console.warn;
+    const warnings: string[] = [];
+    console.warn = (message: string) => warnings.push(message);
+    try {
+      await store.create('/r/lost/first', 'x');
+      const errors: Error[] = [];
+      store.watch('/r/lost/', () => undefined, { onError: (err) => errors.push(err) });
+      const batch = Array.from({ length: 50 }, (_, i) => store.create(`/r/lost/${i}`, String(i)));
+      await new Promise((resolve) => setImmediate(resolve));
+      // The thread is killed with the batch in its hands, as a crash of the thread would end it.
+      const thread = (store as unknown as { thread: { worker: { terminate(): Promise<number> } } }).thread;
+      await thread.worker.terminate();
+      const outcomes = await Promise.allSettled(batch);
+      for (const outcome of outcomes) {
+        assert.equal(outcome.status, 'rejected');
+        assert.ok(isStoreError(outcome.reason, 'Unavailable'), String(outcome.reason));
+      }
+      await until('the watch to end', () => errors.length === 1);
+      assert.ok(isStoreError(errors[0], 'Unavailable'));
+      assert.match(warnings.join('\n'), /writer thread stopped/);
+      // Whatever the batch left (all of it or none), the store now reads it as the file has it, and writes go on.
+      const rows = rowCount(path);
+      const after = await store.create('/r/lost/after', 'y');
+      assert.equal(after.modRevision, (await store.currentRevision()));
+      assert.equal(rowCount(path), rows + 1);
+      const listed = (await store.range('/r/lost/')).kvs.length;
+      assert.ok(listed === 2 || listed === 52, `all of the batch or none of it: ${listed} keys`);
+      assert.equal(store.writesOnThread, false);
+    } finally {
+      console.warn = warn;
+      await store.close();
+    }
+    assert.equal(integrityOf(path), 'ok');
+  });
+
   it('reads the file afresh when another connection wrote between the writer thread\'s jobs', async () => {
     const path = nextPath();
     const store = new SqliteStore({ path, writerThread: 'always' });

@@ -11,8 +11,12 @@ interface Child {
   set: FieldSet;
 }
 
-/** Index of `e` in a sorted list, or of where it would go (found: false). */
-function search<T>(list: T[], e: PathElement, elementOf: (item: T) => PathElement): { at: number; found: boolean } {
+/**
+ * Where `e` is in a sorted list: its index when found, else -(index where it
+ * would go) - 1. A number rather than an object: sets are searched for every
+ * element of every path a write touches.
+ */
+function search<T>(list: T[], e: PathElement, elementOf: (item: T) => PathElement): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
@@ -20,7 +24,7 @@ function search<T>(list: T[], e: PathElement, elementOf: (item: T) => PathElemen
     if (comparePathElements(elementOf(list[mid]), e) < 0) lo = mid + 1;
     else hi = mid;
   }
-  return { at: lo, found: lo < list.length && comparePathElements(elementOf(list[lo]), e) === 0 };
+  return lo < list.length && comparePathElements(elementOf(list[lo]), e) === 0 ? lo : -lo - 1;
 }
 
 const self = (e: PathElement) => e;
@@ -41,45 +45,45 @@ export class FieldSet {
   insert(path: FieldPath): void {
     if (path.length === 0) return;
     let set: FieldSet = this;
-    for (const e of path.slice(0, -1)) set = set.descend(e);
+    for (let i = 0; i < path.length - 1; i++) set = set.descend(path[i]);
     const last = path[path.length - 1];
-    const { at, found } = search(set.members, last, self);
-    if (!found) set.members.splice(at, 0, last);
+    const at = search(set.members, last, self);
+    if (at < 0) set.members.splice(-at - 1, 0, last);
   }
 
   /** The child set under `e`, created if missing. */
   descend(e: PathElement): FieldSet {
-    const { at, found } = search(this.children, e, childElement);
-    if (found) return this.children[at].set;
+    const at = search(this.children, e, childElement);
+    if (at >= 0) return this.children[at].set;
     const set = new FieldSet();
-    this.children.splice(at, 0, { element: e, set });
+    this.children.splice(-at - 1, 0, { element: e, set });
     return set;
   }
 
   /** Puts `set` under `e` as it is (joined with what is there already): reading FieldsV1 builds each level once. */
   attach(e: PathElement, set: FieldSet): void {
-    const { at, found } = search(this.children, e, childElement);
-    if (found) this.children[at] = { element: e, set: this.children[at].set.union(set) };
-    else this.children.splice(at, 0, { element: e, set });
+    const at = search(this.children, e, childElement);
+    if (at >= 0) this.children[at] = { element: e, set: this.children[at].set.union(set) };
+    else this.children.splice(-at - 1, 0, { element: e, set });
   }
 
   has(path: FieldPath): boolean {
     if (path.length === 0) return false;
     let set: FieldSet | undefined = this;
-    for (const e of path.slice(0, -1)) {
-      set = set.child(e);
+    for (let i = 0; i < path.length - 1; i++) {
+      set = set.child(path[i]);
       if (!set) return false;
     }
-    return search(set.members, path[path.length - 1], self).found;
+    return search(set.members, path[path.length - 1], self) >= 0;
   }
 
   hasMember(e: PathElement): boolean {
-    return search(this.members, e, self).found;
+    return search(this.members, e, self) >= 0;
   }
 
   child(e: PathElement): FieldSet | undefined {
-    const { at, found } = search(this.children, e, childElement);
-    return found ? this.children[at].set : undefined;
+    const at = search(this.children, e, childElement);
+    return at >= 0 ? this.children[at].set : undefined;
   }
 
   /** WithPrefix: the paths under `e`, without it. */

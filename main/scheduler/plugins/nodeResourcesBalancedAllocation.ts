@@ -5,7 +5,7 @@
 import { MAX_NODE_SCORE, newStatus, SUCCESS, type ScorePlugin, type Status } from '../framework.ts';
 import type { NodeInfo } from '../nodeInfo.ts';
 import type { Pod } from '../types.ts';
-import { allocationVectors, DEFAULT_SCORED_RESOURCES, podRequestList, type ResourceSpec } from './resourceAllocation.ts';
+import { allocationVectors, DEFAULT_SCORED_RESOURCES, podRequestLists, type AllocationVectors, type ResourceSpec } from './resourceAllocation.ts';
 
 export const NODE_RESOURCES_BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
 
@@ -29,15 +29,20 @@ export function balancedResourceScore(requested: readonly number[], allocatable:
 export class NodeResourcesBalancedAllocation implements ScorePlugin {
   readonly name = NODE_RESOURCES_BALANCED_ALLOCATION;
 
-  constructor(private readonly resources: readonly ResourceSpec[] = DEFAULT_SCORED_RESOURCES) {}
+  private readonly requestList: (pod: Pod) => readonly number[];
+  private readonly vectors: AllocationVectors = { requested: [], allocatable: [] };
+
+  constructor(private readonly resources: readonly ResourceSpec[] = DEFAULT_SCORED_RESOURCES) {
+    this.requestList = podRequestLists(resources, true);
+  }
 
   /** Best-effort pods are not scored, or they would all pile onto the most balanced node (kubernetes#129138). */
   preScore(pod: Pod): Status {
-    return podRequestList(pod, this.resources, true).every((request) => request === 0) ? newStatus('Skip') : SUCCESS;
+    return this.requestList(pod).every((request) => request === 0) ? newStatus('Skip') : SUCCESS;
   }
 
   score(pod: Pod, nodeInfo: NodeInfo): number {
-    const { requested, allocatable } = allocationVectors(nodeInfo, this.resources, podRequestList(pod, this.resources, true), true);
+    const { requested, allocatable } = allocationVectors(nodeInfo, this.resources, this.requestList(pod), true, this.vectors);
     return balancedResourceScore(requested, allocatable);
   }
 }

@@ -9,7 +9,7 @@ import { NodeInfo } from '../nodeInfo.ts';
 import { podRequests } from '../podRequests.ts';
 import { resourceFromList, type Resource } from '../resources.ts';
 import type { Node, Pod } from '../types.ts';
-import { allocationVectors, DEFAULT_SCORED_RESOURCES, podRequestList, type ResourceSpec } from './resourceAllocation.ts';
+import { allocationVectors, DEFAULT_SCORED_RESOURCES, podRequestLists, type AllocationVectors, type ResourceSpec } from './resourceAllocation.ts';
 
 export const NODE_RESOURCES_FIT = 'NodeResourcesFit';
 
@@ -88,7 +88,12 @@ function requestedResourcesIncreased(pod: Pod, before: Node, after: Node): boole
 export class NodeResourcesFit implements FilterPlugin, ScorePlugin {
   readonly name = NODE_RESOURCES_FIT;
 
-  constructor(private readonly resources: readonly ResourceSpec[] = DEFAULT_SCORED_RESOURCES) {}
+  private readonly requestList: (pod: Pod) => readonly number[];
+  private readonly vectors: AllocationVectors = { requested: [], allocatable: [] };
+
+  constructor(private readonly resources: readonly ResourceSpec[] = DEFAULT_SCORED_RESOURCES) {
+    this.requestList = podRequestLists(resources, false);
+  }
 
   filter(pod: Pod, nodeInfo: NodeInfo): Status {
     const insufficient = insufficientResources(podRequests(pod), nodeInfo);
@@ -98,7 +103,7 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin {
   }
 
   score(pod: Pod, nodeInfo: NodeInfo): number {
-    const { requested, allocatable } = allocationVectors(nodeInfo, this.resources, podRequestList(pod, this.resources, false), false);
+    const { requested, allocatable } = allocationVectors(nodeInfo, this.resources, this.requestList(pod), false, this.vectors);
     return leastAllocatedScore(requested, allocatable, this.resources);
   }
 

@@ -40,17 +40,44 @@ export function podRequestList(pod: Pod, resources: readonly ResourceSpec[], use
   return resources.map(({ name }) => amount(requests, name));
 }
 
+/**
+ * podRequestList per pod object, for one plugin's resources: a pod is scored
+ * against every node with the same list, which kube's scorers work out once
+ * per scheduling cycle (in PreScore) rather than once per node.
+ */
+export function podRequestLists(resources: readonly ResourceSpec[], useRequested: boolean): (pod: Pod) => readonly number[] {
+  const lists = new WeakMap<Pod, number[]>();
+  return (pod) => {
+    let list = lists.get(pod);
+    if (!list) lists.set(pod, (list = podRequestList(pod, resources, useRequested)));
+    return list;
+  };
+}
+
 export interface AllocationVectors {
   requested: number[];
   allocatable: number[];
 }
 
 /** Resources the node does not offer (allocatable 0) are left at 0/0 for the scorers to skip. */
-export function allocationVectors(nodeInfo: NodeInfo, resources: readonly ResourceSpec[], podRequest: readonly number[], useRequested: boolean): AllocationVectors {
+/**
+ * `into`: the vectors to fill (a scorer's own, reused for every node it
+ * scores: scoring is synchronous, and a pair of arrays per node and pod was a
+ * twentieth of what the process allocated at 10,000 pods on 100 nodes).
+ */
+export function allocationVectors(
+  nodeInfo: NodeInfo,
+  resources: readonly ResourceSpec[],
+  podRequest: readonly number[],
+  useRequested: boolean,
+  into: AllocationVectors = { requested: [], allocatable: [] },
+): AllocationVectors {
   const nodeRequested = useRequested ? nodeInfo.requested : nodeInfo.nonZeroRequested;
-  const requested: number[] = [];
-  const allocatable: number[] = [];
-  resources.forEach(({ name }, i) => {
+  const { requested, allocatable } = into;
+  requested.length = 0;
+  allocatable.length = 0;
+  for (let i = 0; i < resources.length; i++) {
+    const name = resources[i]!.name;
     const request = podRequest[i]!;
     let alloc = 0;
     let req = 0;
@@ -63,6 +90,6 @@ export function allocationVectors(nodeInfo: NodeInfo, resources: readonly Resour
     }
     requested.push(alloc === 0 ? 0 : req);
     allocatable.push(alloc);
-  });
-  return { requested, allocatable };
+  }
+  return into;
 }

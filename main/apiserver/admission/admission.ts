@@ -62,13 +62,21 @@ export interface AdmissionPlugin {
 export class AdmissionChain {
   constructor(private readonly plugins: AdmissionPlugin[]) {}
 
+  // Most plugins answer at once: only a promise is awaited, since awaiting each of some thirty plugins on every
+  // write was a promise and a turn of the microtask queue each (a twentieth of what the API server allocated).
   async mutate(attrs: AdmissionAttributes): Promise<void> {
     if (attrs.journey) return tracedMutate(this.plugins, attrs, attrs.journey);
-    for (const plugin of this.plugins) if (plugin.mutate) await plugin.mutate(attrs);
+    for (const plugin of this.plugins) {
+      const outcome = plugin.mutate?.(attrs);
+      if (outcome instanceof Promise) await outcome;
+    }
   }
 
   async validate(attrs: AdmissionAttributes): Promise<void> {
     if (attrs.journey) return tracedValidate(this.plugins, attrs, attrs.journey);
-    for (const plugin of this.plugins) if (plugin.validate) await plugin.validate(attrs);
+    for (const plugin of this.plugins) {
+      const outcome = plugin.validate?.(attrs);
+      if (outcome instanceof Promise) await outcome;
+    }
   }
 }

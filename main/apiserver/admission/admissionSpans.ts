@@ -46,7 +46,8 @@ async function runTraced(
   const recordedItself = () => journey.spans.length + journey.droppedSpans > spansBefore;
   let outcome: MutationOutcome;
   try {
-    outcome = await run();
+    const ran = run();
+    outcome = ran instanceof Promise ? await ran : ran;
   } catch (err) {
     if (!recordedItself()) span.fail(err);
     throw err;

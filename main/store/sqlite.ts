@@ -464,7 +464,7 @@ export class SqliteStore implements Store {
     }
     const end = prefixEnd(watch.prefix);
     // Up to the published revision: rows the writer thread committed since come as live events.
-    const params = { from: watch.next, to: this.revision, prefix: watch.prefix, limit: CATCH_UP_PAGE };
+    const params = { from: watch.next, to: this.readCurrentRevision(), prefix: watch.prefix, limit: CATCH_UP_PAGE };
     const rows = end === undefined ? this.stmt.historyUnbounded.all(params) : this.stmt.history.all({ ...params, end });
     watch.catchUp(rows.map((row) => eventOf(row, this.valueAt)));
     if (rows.length < CATCH_UP_PAGE) watch.goLive();
@@ -535,7 +535,7 @@ export class SqliteStore implements Store {
    */
   private threadFor(batchSize: number): WriterThread | undefined {
     if (this.threadMode === 'never' || this.threadFailed || this.closed) return undefined;
-    if (!this.thread && (this.threadMode === 'always' || batchSize >= THREAD_BATCH)) this.startThread();
+    if (!this.thread && !this.closing && (this.threadMode === 'always' || batchSize >= THREAD_BATCH)) this.startThread();
     if (!this.thread) return undefined;
     this.threadIdleTimer?.refresh();
     return this.threadReady || this.threadMode === 'always' ? this.thread : undefined;

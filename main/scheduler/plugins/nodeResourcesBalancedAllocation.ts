@@ -10,11 +10,12 @@ import { allocationVectors, DEFAULT_SCORED_RESOURCES, podRequestLists, type Allo
 export const NODE_RESOURCES_BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
 
 export function balancedResourceScore(requested: readonly number[], allocatable: readonly number[]): number {
+  // Loops rather than callbacks: this runs for every pod on every node.
   const fractions: number[] = [];
-  allocatable.forEach((capacity, i) => {
-    if (capacity === 0) return;
-    fractions.push(Math.min(requested[i]! / capacity, 1));
-  });
+  for (let i = 0; i < allocatable.length; i++) {
+    const capacity = allocatable[i]!;
+    if (capacity !== 0) fractions.push(Math.min(requested[i]! / capacity, 1));
+  }
   let std = 0;
   // With two resources the standard deviation is half their difference.
   if (fractions.length === 2) {

@@ -55,14 +55,15 @@ export function insufficientResources(request: Readonly<Resource>, nodeInfo: Nod
 function leastAllocatedScore(requested: readonly number[], allocatable: readonly number[], resources: readonly ResourceSpec[]): number {
   let nodeScore = 0;
   let weightSum = 0;
-  resources.forEach(({ weight }, i) => {
+  // A loop rather than a callback: this runs for every pod on every node.
+  for (let i = 0; i < resources.length; i++) {
     const capacity = allocatable[i]!;
-    if (capacity === 0) return;
+    if (capacity === 0) continue;
     const used = requested[i]!;
     const score = used > capacity ? 0 : Math.trunc(((capacity - used) * MAX_NODE_SCORE) / capacity);
-    nodeScore += score * weight;
-    weightSum += weight;
-  });
+    nodeScore += score * resources[i]!.weight;
+    weightSum += resources[i]!.weight;
+  }
   return weightSum === 0 ? 0 : Math.trunc(nodeScore / weightSum);
 }
 

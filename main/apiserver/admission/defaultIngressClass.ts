@@ -13,9 +13,15 @@ export class DefaultIngressClassPlugin implements AdmissionPlugin {
 
   constructor(private readonly listIngressClasses: () => Promise<KubeObject[]>) {}
 
-  async mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> {
+  // Answers at once for what it does not look at: the chain awaits only a promise.
+  mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> | MutationOutcome {
     const { resource, operation, object } = attrs;
     if (operation !== 'CREATE' || attrs.subresource || resource.group !== 'networking.k8s.io' || resource.plural !== 'ingresses' || !object) return UNTOUCHED;
+    return this.defaultIngress(attrs);
+  }
+
+  private async defaultIngress(attrs: AdmissionAttributes): Promise<MutationOutcome> {
+    const object = attrs.object!;
     const spec = ((object as { spec?: Record<string, unknown> }).spec ??= {});
     if (spec.ingressClassName !== undefined && spec.ingressClassName !== null) return;
     if (object.metadata.annotations?.[ingressClassAnnotation] !== undefined) return;

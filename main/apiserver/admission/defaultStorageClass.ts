@@ -19,8 +19,13 @@ export class DefaultStorageClassPlugin implements AdmissionPlugin {
 
   constructor(private readonly listStorageClasses: () => Promise<KubeObject[]>) {}
 
-  async mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> {
+  // Answers at once for what it does not look at: the chain awaits only a promise.
+  mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> | MutationOutcome {
     if (attrs.operation !== 'CREATE' || attrs.subresource !== '' || attrs.resource.group !== '' || attrs.resource.plural !== 'persistentvolumeclaims') return UNTOUCHED;
+    return this.defaultClaim(attrs);
+  }
+
+  private async defaultClaim(attrs: AdmissionAttributes): Promise<MutationOutcome> {
     const pvc = attrs.object;
     if (!pvc) return;
     const spec = (pvc.spec ??= {}) as { storageClassName?: string | null };

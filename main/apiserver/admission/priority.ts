@@ -43,8 +43,13 @@ export class PriorityPlugin implements AdmissionPlugin {
     spec.preemptionPolicy ??= pc?.preemptionPolicy ?? 'PreemptLowerPriority';
   }
 
-  async validate(attrs: AdmissionAttributes): Promise<void> {
+  // Answers at once for what it does not look at: the chain awaits only a promise.
+  validate(attrs: AdmissionAttributes): Promise<void> | void {
     if (attrs.resource.group !== 'scheduling.k8s.io' || attrs.resource.plural !== 'priorityclasses') return;
+    return this.validatePriorityClass(attrs);
+  }
+
+  private async validatePriorityClass(attrs: AdmissionAttributes): Promise<void> {
     if (attrs.operation === 'DELETE' && systemPriorityClasses.some((s) => s.metadata.name === attrs.name)) {
       throw errors.forbidden({ group: 'scheduling.k8s.io', resource: 'priorityclasses' }, attrs.name, `the ${attrs.name} system priority class cannot be deleted`);
     }

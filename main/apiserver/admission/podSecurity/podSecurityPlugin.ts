@@ -65,7 +65,8 @@ export class PodSecurityPlugin implements AdmissionPlugin {
 
   constructor(private readonly services: PodSecurityServices) {}
 
-  async validate(attrs: AdmissionAttributes): Promise<void> {
+  // Not async itself: what it does not look at (most writes) is answered at once, and the chain awaits only a promise.
+  validate(attrs: AdmissionAttributes): Promise<void> | void {
     if (attrs.operation !== 'CREATE' && attrs.operation !== 'UPDATE') return;
     const { group, plural } = attrs.resource;
     if (group === '' && plural === 'namespaces') return this.validateNamespace(attrs);

@@ -42,6 +42,8 @@ export class WriterThread {
   private nextId = 1;
   private sentFirst = false;
   private lost: WriterLostError | undefined;
+  /** stop() was called: the thread's end is expected, not reported as lost. */
+  private stopping = false;
   /** Settles once the thread has opened the file (or failed to). */
   readonly ready: Promise<void>;
 
@@ -59,18 +61,15 @@ export class WriterThread {
       waiting?.resolve(reply);
     });
     const lose = (reason: string) => {
-      if (this.lost) return;
-      this.lost = new WriterLostError(reason);
+      const first = !this.lost;
+      this.lost ??= new WriterLostError(this.stopping ? 'stopped' : reason);
+      // Whatever is still waiting gets no answer now (stop()'s own close included, if the thread ended first).
       for (const waiting of this.waiting.values()) waiting.reject(this.lost);
       this.waiting.clear();
-      onLost(this.lost);
+      if (first && !this.stopping) onLost(this.lost);
     };
     this.worker.on('error', (err) => lose(err.message));
     this.worker.on('exit', (code) => lose(`exited with code ${code}`));
-  }
-
-  get alive(): boolean {
-    return !this.lost;
   }
 
   async commit(writes: WriteRequest[]): Promise<Answer<WriteOutcome[]>> {
@@ -89,22 +88,26 @@ export class WriterThread {
 
   /** Closes the thread's connection once the jobs sent before are answered, then ends the thread. */
   async stop(): Promise<void> {
-    if (this.lost) return;
-    const closing = this.run({ id: this.nextId++, type: 'close' }).catch(() => undefined);
-    this.lost = new WriterLostError('stopped');
-    await closing;
+    if (this.lost || this.stopping) return;
+    this.stopping = true;
+    await this.send({ id: this.nextId++, type: 'close' }).catch(() => undefined);
     await this.worker.terminate();
   }
 
   private async run(job: WriterJob): Promise<Answer<WriteOutcome[] | boolean>> {
-    if (this.lost) throw this.lost;
-    const reply = await new Promise<WriterReply>((resolve, reject) => {
+    if (this.lost || this.stopping) throw this.lost ?? new WriterLostError('stopped');
+    const reply = await this.send(job);
+    if ('failed' in reply) throw Object.assign(new Error(reply.failed.message), { code: reply.failed.code });
+    return { result: reply.result, foreign: reply.foreign };
+  }
+
+  private send(job: WriterJob): Promise<WriterReply> {
+    if (this.lost) return Promise.reject(this.lost);
+    return new Promise<WriterReply>((resolve, reject) => {
       this.waiting.set(job.id, { resolve, reject });
       // Held while it has work: an answer on its way keeps the process alive, an idle thread does not.
       this.worker.ref();
       this.worker.postMessage(job);
     });
-    if ('failed' in reply) throw Object.assign(new Error(reply.failed.message), { code: reply.failed.code });
-    return { result: reply.result, foreign: reply.foreign };
   }
 }

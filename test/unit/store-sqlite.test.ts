@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -312,6 +313,38 @@ describe('SqliteStore', () => {
       await store.close();
     }
     assert.equal(integrityOf(path), 'ok');
+  });
+
+  it("refuses a batch the writer thread cannot commit on a full disk with etcd's NOSPACE words, whole, and writes again once there is space", async () => {
+    // A small tmpfs of its own (the tests run as root, as the kubectl disk-full test does).
+    const mountPoint = join(dir, 'full-disk');
+    mkdirSync(mountPoint);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mountPoint]);
+    } catch (err) {
+      throw new Error(`this test mounts a 4 MiB tmpfs and needs root (or CAP_SYS_ADMIN): ${(err as Error).message}`);
+    }
+    const path = join(mountPoint, 'state.db');
+    const store = new SqliteStore({ path, writerThread: 'always' });
+    try {
+      await store.create('/r/disk/before', 'x');
+      try {
+        execFileSync('dd', ['if=/dev/zero', `of=${join(mountPoint, 'filler')}`, 'bs=64k', 'count=64'], { stdio: 'ignore' });
+      } catch {
+        // "No space left on device": full, which is the point.
+      }
+      const batch = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => store.create(`/r/disk/full-${i}`, 'y'.repeat(100_000))));
+      assert.ok(batch.every((o) => o.status === 'rejected' && isStoreError(o.reason, 'NoSpace')), JSON.stringify(batch.map((o) => o.status)));
+      assert.match(String((batch[0] as PromiseRejectedResult).reason.message), /^etcdserver: mvcc: database space exceeded/);
+      assert.deepEqual((await store.range('/r/disk/')).kvs.map((kv) => kv.key), ['/r/disk/before'], 'nothing of the batch');
+      rmSync(join(mountPoint, 'filler'));
+      assert.equal((await store.create('/r/disk/after', 'z')).value, 'z');
+      assert.equal(store.writesOnThread, true, 'still on the thread');
+    } finally {
+      await store.close();
+      assert.equal(integrityOf(path), 'ok');
+      execFileSync('umount', [mountPoint]);
+    }
   });
 
   it('reads the file afresh when another connection wrote between the writer thread\'s jobs', async () => {

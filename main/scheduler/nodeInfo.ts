@@ -26,11 +26,15 @@ export class NodeInfo {
     return this.node.metadata.name ?? '';
   }
 
-  /** Where each pod (by uid) is in `pods`: every status update of a pod takes it out and puts it back. */
-  private readonly positions = new Map<string, number>();
+  /**
+   * Where each pod (by uid) is in `pods`: every status update of a pod takes it out and puts it back.
+   * Made at the first removal: a NodeInfo built for one look (the kubelet's admission of a pod, a
+   * hundred pods summed for each new one) never needs it.
+   */
+  private positions: Map<string, number> | undefined;
 
   addPod(pod: Pod): void {
-    this.positions.set(pod.metadata.uid ?? '', this.pods.length);
+    this.positions?.set(pod.metadata.uid ?? '', this.pods.length);
     this.pods.push(pod);
     addResource(this.requested, podRequests(pod));
     addResource(this.nonZeroRequested, podRequests(pod, { nonZero: true }));
@@ -39,6 +43,7 @@ export class NodeInfo {
   /** Takes back a pod added before (matched by uid); the last pod takes its place, as framework.NodeInfo.RemovePod does. */
   removePod(pod: Pod): void {
     const uid = pod.metadata.uid ?? '';
+    this.positions ??= new Map(this.pods.map((p, i) => [p.metadata.uid ?? '', i]));
     const index = this.positions.get(uid);
     if (index === undefined) return;
     const removed = this.pods[index]!;

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { podlabNodeFlags } from '../../scripts/node-flags.cjs';
 
@@ -73,6 +74,36 @@ export async function startPodlab(args: string[] = [], dataDir = tempDir('serve'
   // Settings, registry logins and the cluster list stay inside the test's directory, never the user's ~/.podlab.
   const { match, ...child } = await spawnPodlab(['serve', '--data-dir', dataDir, '--cluster-dns-only', ...args], { KUBECONFIG: join(dataDir, 'user-kubeconfig'), PODLAB_HOME: home, ...env }, /^Kubeconfig: (.+)$/m);
   return { kubeconfig: match[1]!.trim(), dataDir, ...child };
+}
+
+/**
+ * One `podlab serve ARGS` for the describe block this is called in: started in
+ * its before hook, stopped and its data directory removed in its after hook.
+ * Hooks the block adds later run after it has started (node:test keeps their order).
+ */
+export function servedForSuite(prefix: string, args: string[]): { readonly dataDir: string; readonly serve: PodlabServe; readonly kubeconfig: string } {
+  const dataDir = tempDir(prefix);
+  let serve: PodlabServe | undefined;
+  before(async () => {
+    serve = await startPodlab(args, dataDir);
+  });
+  after(async () => {
+    await serve?.stop();
+    removeDir(dataDir);
+  });
+  const started = (): PodlabServe => {
+    if (!serve) throw new Error(`podlab serve (${prefix}) has not started: use it inside the block's tests and hooks`);
+    return serve;
+  };
+  return {
+    dataDir,
+    get serve() {
+      return started();
+    },
+    get kubeconfig() {
+      return started().kubeconfig;
+    },
+  };
 }
 
 export interface PodlabUi extends PodlabChild {

@@ -5,10 +5,10 @@
 // deprecated").
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { eventually } from '../helpers/eventually.ts';
 import { kubectl, kubectlOk } from '../helpers/kubectl.ts';
-import { removeDir, startPodlab, tempDir, type PodlabServe } from '../helpers/podlabProcess.ts';
+import { servedForSuite } from '../helpers/podlabProcess.ts';
 
 const crd = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -36,35 +36,24 @@ spec:
 `;
 
 describe('ComponentStatuses and deprecation warnings', { timeout: 120_000 }, () => {
-  const dataDir = tempDir('component-status');
-  let serve: PodlabServe;
-  let kc: string;
-
-  before(async () => {
-    serve = await startPodlab(['--runtime', 'simulated', '--nodes', '1'], dataDir);
-    kc = serve.kubeconfig;
-  });
-  after(async () => {
-    await serve?.stop();
-    removeDir(dataDir);
-  });
+  const cluster = servedForSuite('component-status', ['--runtime', 'simulated', '--nodes', '1']);
 
   it('lists the control plane healthy, with the deprecation warning', async () => {
-    const answer = await kubectl(kc, ['get', 'componentstatuses']);
+    const answer = await kubectl(cluster.kubeconfig, ['get', 'componentstatuses']);
     assert.equal(answer.code, 0, answer.stderr);
     assert.match(answer.stderr, /^Warning: v1 ComponentStatus is deprecated in v1\.19\+$/m);
     assert.match(answer.stdout, /^NAME\s+STATUS\s+MESSAGE\s+ERROR\n/);
     assert.match(answer.stdout, /^controller-manager\s+Healthy\s+ok\s*$/m);
     assert.match(answer.stdout, /^scheduler\s+Healthy\s+ok\s*$/m);
     assert.match(answer.stdout, /^etcd-0\s+Healthy\s+\{"health":"true","reason":""\}\s*$/m);
-    assert.equal(JSON.parse(await kubectlOk(kc, ['get', 'cs', 'scheduler', '-o', 'json'])).conditions[0].type, 'Healthy');
+    assert.equal(JSON.parse(await kubectlOk(cluster.kubeconfig, ['get', 'cs', 'scheduler', '-o', 'json'])).conditions[0].type, 'Healthy');
   });
 
   it('warns on every request to a deprecated custom resource version', async () => {
-    await kubectlOk(kc, ['apply', '-f', '-'], crd);
-    await kubectlOk(kc, ['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=30s']);
+    await kubectlOk(cluster.kubeconfig, ['apply', '-f', '-'], crd);
+    await kubectlOk(cluster.kubeconfig, ['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=30s']);
     const warnings = async (version: string) => (await eventually(`widgets.${version}`, async () => {
-      const answer = await kubectl(kc, ['get', `widgets.${version}.example.com`]);
+      const answer = await kubectl(cluster.kubeconfig, ['get', `widgets.${version}.example.com`]);
       return answer.code === 0 && answer;
     })).stderr;
     assert.match(await warnings('v1alpha1'), /^Warning: example\.com\/v1alpha1 Widget is deprecated$/m);

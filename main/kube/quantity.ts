@@ -28,8 +28,24 @@ function ceilDiv(a: bigint, b: bigint): bigint {
   return a % b !== 0n && a > 0n === b > 0n ? q + 1n : q;
 }
 
+// Parsed quantities by their text: a cluster spells few ("100m", "64Mi"), and each pod's are read on every
+// write of it (decode, defaults, validation), by the scheduler for each node it scores and by its kubelet.
+const parsed = new Map<string, Quantity>();
+const PARSED_KEPT = 4096;
+
 /** resource.ParseQuantity. Throws QuantityParseError with Kubernetes' message. */
 export function parseQuantity(text: string): Quantity {
+  let quantity = parsed.get(text);
+  if (!quantity) {
+    quantity = Object.freeze(parseQuantityText(text));
+    // Arbitrary texts (each pod can spell its own) must not grow the map without end.
+    if (parsed.size >= PARSED_KEPT) parsed.clear();
+    parsed.set(text, quantity);
+  }
+  return quantity;
+}
+
+function parseQuantityText(text: string): Quantity {
   const match = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/.exec(text);
   if (!match || text.length === 0) throw new QuantityParseError(quantityFormatError);
   const [, numberPart, suffix] = match;

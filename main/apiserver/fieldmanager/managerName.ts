@@ -13,8 +13,23 @@ function isPrint(ch: string): boolean {
   return ch === ' ' || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch);
 }
 
+// The managers of the last User-Agents seen: a cluster's writes come from a few dozen clients, and the
+// character checks ran on every write.
+const prefixes = new Map<string, string>();
+const PREFIXES_KEPT = 256;
+
 /** prefixFromUserAgent. */
 export function prefixFromUserAgent(userAgent: string): string {
+  let prefix = prefixes.get(userAgent);
+  if (prefix === undefined) {
+    prefix = printablePrefix(userAgent);
+    if (prefixes.size >= PREFIXES_KEPT) prefixes.clear();
+    prefixes.set(userAgent, prefix);
+  }
+  return prefix;
+}
+
+function printablePrefix(userAgent: string): string {
   let out = '';
   for (const ch of userAgent.split('/')[0]) {
     if (!isPrint(ch)) continue;

@@ -19,7 +19,8 @@ import { runAsNonRootViolation } from './securityContext.ts';
 import { ContainerStartError } from './startErrors.ts';
 import { formatPod, type Container, type Pod } from './types.ts';
 import type { PodVolumes, VolumeManager } from './volumeManager.ts';
-import { ANNOTATION_TERMINATION_MESSAGE_PATH, type RegistryAuth } from '../runtime/runtime.ts';
+import { ANNOTATION_TERMINATION_MESSAGE_PATH } from '../runtime/runtime.ts';
+import type { PullAuth } from './pullSecrets.ts';
 import { ANNOTATION_TERMINATION_MESSAGE_POLICY } from './terminationMessage.ts';
 import type { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
 import { kubeletSpans, shortId } from './journeySpans.ts';
@@ -44,7 +45,7 @@ export interface StartContext {
   sandboxConfig: PodSandboxConfig;
   volumes: PodVolumes;
   env: Omit<EnvContext, 'pod'>;
-  auth?: RegistryAuth;
+  auth?: PullAuth;
   hook: Omit<HookTarget, 'pod' | 'container' | 'containerId'>;
 }
 

@@ -4,7 +4,8 @@
 // pulls run one at a time as with serializeImagePulls, and each step records
 // the kubelet's event with its exact wording.
 
-import { EngineUnavailableError, ImagePullError, type Image, type RegistryAuth, type Runtime } from '../runtime/runtime.ts';
+import { EngineUnavailableError, ImagePullError, type Image, type Runtime } from '../runtime/runtime.ts';
+import type { PullAuth } from './pullSecrets.ts';
 import { Backoff, type BackoffSettings } from './backoff.ts';
 import type { KubeletEvents } from './events.ts';
 import { goDuration } from '../kube/goFormat.ts';
@@ -43,7 +44,7 @@ export class ImageManager {
   }
 
   /** Makes sure the container's image is present; returns its image ID, or throws ContainerStartError. */
-  async ensureImageExists(pod: Pod, container: Container, auth: RegistryAuth | undefined): Promise<string> {
+  async ensureImageExists(pod: Pod, container: Container, pullAuth: PullAuth | undefined): Promise<string> {
     const { runtime, events } = this.options;
     const image = container.image;
     const spans = kubeletSpans(this.options.journeys, pod);
@@ -96,6 +97,7 @@ export class ImageManager {
     // The pull's span replaces the inspection's: a failing pull retried the same way counts on one span.
     const pulling = spans?.startRepeatable('node', `pull ${image}`, { container: container.name, image, policy, present: present !== undefined });
     try {
+      const auth = await pullAuth?.();
       const imageId = await this.serially(async () => {
         pullStarted = this.options.now();
         return runtime.pullImage(withDefaultTag(image), auth ? { auth } : {});

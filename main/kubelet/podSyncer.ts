@@ -151,7 +151,7 @@ export class KubeletPodSyncer implements PodSyncer {
       outcome = await executePodActions(syncDeps, pod, runtime, actions, {
         volumes,
         env: { ...this.downward(pod, runtime), serviceEnv: serviceEnvVars(services) },
-        auth: await this.pullAuth(pod),
+        auth: () => this.pullAuth(pod),
       });
     } catch (error) {
       // As syncPod, which writes the pod's status before the runtime acts: a sandbox that cannot be made (an engine

@@ -29,6 +29,9 @@ interface DockerConfigEntry {
 }
 
 /** Credentials for `image` from secret payloads (`.dockerconfigjson` or `.dockercfg` contents), if any match. */
+/** The login a pull uses, looked up only when a pull happens (most syncs start nothing, or find the image present). */
+export type PullAuth = () => Promise<RegistryAuth | undefined>;
+
 export function authForImage(image: string, payloads: Buffer[]): RegistryAuth | undefined {
   const host = registryHost(image);
   for (const payload of payloads) {

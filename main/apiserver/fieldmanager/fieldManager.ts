@@ -15,7 +15,7 @@ import type { SchemaNode } from '../openapi/schemaLookup.ts';
 import { capUpdateManagers } from './capManagers.ts';
 import { ConflictsError, conflictStatusError } from './conflicts.ts';
 import { withGoZeroValues } from './goZeroValues.ts';
-import { resetFieldsFilter, stripMeta } from './ignoredFields.ts';
+import { comparedPart, resetFieldsFilter, stripMeta } from './ignoredFields.ts';
 import { allowedConflictsFromLastApplied, buildLastApplied, hasLastApplied, kubectlApplier, setLastApplied } from './lastApplied.ts';
 import { cloneManaged, decodeManagedFields, decodeOrEmpty, emptyManaged, encodeManagedFields, managerIdentifier, type Managed } from './managed.ts';
 import { MergeError } from './merge.ts';
@@ -62,7 +62,7 @@ export class FieldManager {
     this.type = typeOf(scope.schema);
     const schema = scope.schema;
     const normalize = scope.builtIn && schema ? (obj: unknown) => withGoZeroValues(obj, schema) : undefined;
-    this.updater = new Updater(this.type, resetFieldsFilter(scope), normalize);
+    this.updater = new Updater(this.type, resetFieldsFilter(scope), normalize, comparedPart(scope));
     this.apiVersion = scope.group ? `${scope.group}/${scope.version}` : scope.version;
   }
 
@@ -150,7 +150,7 @@ export class FieldManager {
     const current = live ?? this.emptyObject();
     let managed: Managed;
     try {
-      managed = decodeManagedFields(current.metadata?.managedFields);
+      managed = decodeManagedFields(current.metadata?.managedFields, true);
     } catch (err) {
       throw errors.internal(`failed to decode managed fields: ${(err as Error).message}`);
     }

@@ -48,6 +48,29 @@ export interface WriteScope {
   replicasPath?: string;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The part of an object whose comparison can survive the write's reset-fields
+ * filter: a status write compares only status, a main-resource write of a
+ * kind with a status subresource everything but status. What the filter
+ * drops is then never walked (a pod's status write no longer compares its
+ * spec, most of the pod). Undefined when the whole object is compared.
+ */
+export function comparedPart(scope: WriteScope): ((obj: unknown) => unknown) | undefined {
+  if (scope.subresource === 'status') return (obj) => (isRecord(obj) ? (obj.status === undefined ? {} : { status: obj.status }) : obj);
+  if (scope.subresource === '' && scope.hasStatusSubresource) {
+    return (obj) => {
+      if (!isRecord(obj) || !('status' in obj)) return obj;
+      const { status: _status, ...rest } = obj;
+      return rest;
+    };
+  }
+  return undefined;
+}
+
 export function resetFieldsFilter(scope: WriteScope): IgnoreFilter {
   if (scope.subresource === 'status') return (set) => onlyUnder(set, 'status');
   if (scope.subresource === 'scale') {

@@ -6,7 +6,7 @@
 
 import type { ManagedFieldsEntry } from '../../kube/meta.ts';
 import { FieldSet } from './fieldSet.ts';
-import { fromFieldsV1, toFieldsV1 } from './fieldsV1.ts';
+import { fromFieldsV1, toFieldsV1, type FieldsV1 } from './fieldsV1.ts';
 
 export interface VersionedSet {
   set: FieldSet;
@@ -37,16 +37,36 @@ export function managerIdentifier(entry: Pick<ManagedFieldsEntry, 'manager' | 'o
   return JSON.stringify(id);
 }
 
-export function parseIdentifier(id: string): { manager?: string; operation?: string; apiVersion?: string; subresource?: string } {
-  try {
-    return JSON.parse(id) as { manager?: string; operation?: string; apiVersion?: string; subresource?: string };
-  } catch {
-    return { manager: id };
+type Identifier = Readonly<{ manager?: string; operation?: string; apiVersion?: string; subresource?: string }>;
+
+// Identifiers parsed: a cluster has a few dozen, and every write encodes each entry of its object.
+const identifiers = new Map<string, Identifier>();
+const IDENTIFIERS_KEPT = 1024;
+
+export function parseIdentifier(id: string): Identifier {
+  let parsed = identifiers.get(id);
+  if (!parsed) {
+    try {
+      parsed = Object.freeze(JSON.parse(id) as Identifier);
+    } catch {
+      parsed = Object.freeze({ manager: id });
+    }
+    if (identifiers.size >= IDENTIFIERS_KEPT) identifiers.clear();
+    identifiers.set(id, parsed);
   }
+  return parsed;
 }
 
+/**
+ * The stored FieldsV1 each set decoded from a stored object came from. A write
+ * leaves most entries' sets as they were (a pod's status write does not touch
+ * the spec its controller owns), and the encoding of an unchanged stored set
+ * is the stored encoding: it is reused rather than written out again.
+ */
+const storedEncodings = new WeakMap<FieldSet, FieldsV1>();
+
 /** DecodeManagedFields; throws on an entry Kubernetes would not decode. */
-export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined): Managed {
+export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined, stored = false): Managed {
   const managed = emptyManaged();
   (entries ?? []).forEach((entry, i) => {
     if (entry.operation !== 'Apply' && entry.operation !== 'Update') throw new Error('operation must be `Apply` or `Update`');
@@ -54,16 +74,19 @@ export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined): 
     if (!entry.fieldsType) throw new Error(`missing fieldsType in managed fields entry ${i}`);
     if (entry.fieldsType !== 'FieldsV1') throw new Error(`invalid fieldsType ${JSON.stringify(entry.fieldsType)} in managed fields entry ${i}`);
     const id = managerIdentifier(entry);
-    managed.fields.set(id, { set: fromFieldsV1(entry.fieldsV1 ?? {}), apiVersion: entry.apiVersion, applied: entry.operation === 'Apply' });
+    const set = fromFieldsV1(entry.fieldsV1 ?? {});
+    // Only the store's entries are known to be in canonical form (sent ones are written out again as Kubernetes does).
+    if (stored && entry.fieldsV1) storedEncodings.set(set, entry.fieldsV1 as FieldsV1);
+    managed.fields.set(id, { set, apiVersion: entry.apiVersion, applied: entry.operation === 'Apply' });
     managed.times.set(id, entry.time);
   });
   return managed;
 }
 
-/** Decoded, or empty when the entries do not decode. */
+/** A stored object's entries decoded, or empty when they do not decode. */
 export function decodeOrEmpty(entries: ManagedFieldsEntry[] | undefined): Managed {
   try {
-    return decodeManagedFields(entries);
+    return decodeManagedFields(entries, true);
   } catch {
     return emptyManaged();
   }
@@ -92,7 +115,7 @@ export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] | un
     entry.apiVersion = versioned.apiVersion;
     if (time) entry.time = time;
     entry.fieldsType = 'FieldsV1';
-    entry.fieldsV1 = toFieldsV1(versioned.set);
+    entry.fieldsV1 = storedEncodings.get(versioned.set) ?? toFieldsV1(versioned.set);
     if (parsed.subresource) entry.subresource = parsed.subresource;
     entries.push(entry);
   }

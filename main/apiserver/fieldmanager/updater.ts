@@ -28,6 +28,8 @@ export class Updater {
     private readonly ignore: IgnoreFilter = (s) => s,
     /** How an object looks to the comparison (built-in kinds: with the fields Go always writes). */
     private readonly normalize: (obj: unknown) => unknown = (o) => o,
+    /** The part of an object whose differences `ignore` can keep (comparedPart); the rest is not walked. */
+    private readonly compared: (obj: unknown) => unknown = (o) => o,
   ) {}
 
   /** Compare, as the updater compares objects. */
@@ -36,7 +38,7 @@ export class Updater {
   }
 
   private update(oldObject: unknown, newObject: unknown, managers: Map<string, VersionedSet>, workflow: string, force: boolean): Comparison {
-    const comparison = filterComparison(this.compare(oldObject, newObject), this.ignore);
+    const comparison = filterComparison(this.compare(this.compared(oldObject), this.compared(newObject)), this.ignore);
     const conflicts = new Map<string, VersionedSet>();
     const removed = new Map<string, FieldSet>();
     const changed = comparison.modified.union(comparison.added);

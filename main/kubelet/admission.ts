@@ -4,18 +4,35 @@
 // already runs. A pod that does not fit is rejected: it fails at once with
 // reason OutOfcpu, OutOfmemory or OutOfpods and the kubelet's message.
 
-import { NodeInfo } from '../scheduler/nodeInfo.ts';
 import { insufficientResources } from '../scheduler/plugins/nodeResourcesFit.ts';
 import { podRequests } from '../scheduler/podRequests.ts';
-import type { Node as SchedulerNode, Pod as SchedulerPod } from '../scheduler/types.ts';
+import { addResource, emptyResource, resourceFromList, type Resource } from '../scheduler/resources.ts';
+import type { Pod as SchedulerPod } from '../scheduler/types.ts';
 import type { Pod } from './types.ts';
 
 export type Admission = { admit: true } | { admit: false; reason: string; message: string };
 
-export function admitPod(pod: Pod, nodeName: string, allocatable: Record<string, string>, activePods: Pod[]): Admission {
-  const node: SchedulerNode = { metadata: { name: nodeName }, status: { allocatable } };
-  const nodeInfo = new NodeInfo(node, activePods as unknown as SchedulerPod[]);
-  const [first] = insufficientResources(podRequests(pod as unknown as SchedulerPod), nodeInfo);
+/** How many pods a node runs and the sum of their requests. */
+export interface PodsUsage {
+  podCount: number;
+  requested: Resource;
+}
+
+/** The usage of `pods` (PodWorkers keeps each pod's requests rather than summing objects again). */
+export function usageOf(pods: Iterable<Pod>): PodsUsage {
+  const usage: PodsUsage = { podCount: 0, requested: emptyResource() };
+  for (const pod of pods) addToUsage(usage, podRequests(pod as unknown as SchedulerPod));
+  return usage;
+}
+
+export function addToUsage(usage: PodsUsage, requests: Readonly<Resource>): void {
+  usage.podCount++;
+  addResource(usage.requested, requests);
+}
+
+/** `used`: the pods the kubelet runs or is about to (PodWorkers.activeUsage). */
+export function admitPod(pod: Pod, allocatable: Record<string, string>, used: PodsUsage): Admission {
+  const [first] = insufficientResources(podRequests(pod as unknown as SchedulerPod), { allocatable: resourceFromList(allocatable), ...used });
   if (!first) return { admit: true };
   return {
     admit: false,

@@ -331,7 +331,7 @@ export class Kubelet {
     const fresh = !pod.metadata.deletionTimestamp && (pod.status?.phase ?? 'Pending') === 'Pending' && !pod.status?.containerStatuses?.length;
     if (fresh && !this.workers.has(uid)) {
       const admitting = kubeletSpans(this.options.journeys, pod)?.start('node', 'admit', { node: this.nodeName });
-      const admission = admitPod(pod, this.nodeName, this.allocatable, this.workers.activePods());
+      const admission = admitPod(pod, this.allocatable, this.workers.activeUsage());
       if (admission.admit) admitting?.end();
       else admitting?.end({ status: 'error', message: admission.message, attributes: { reason: admission.reason } });
       if (!admission.admit) {

@@ -7,6 +7,10 @@
 // back-off ending); otherwise the pod is resynced periodically.
 
 import type { Clock, Timer } from '../kube/clock.ts';
+import { podRequests } from '../scheduler/podRequests.ts';
+import type { Resource } from '../scheduler/resources.ts';
+import type { Pod as SchedulerPod } from '../scheduler/types.ts';
+import { addToUsage, usageOf, type PodsUsage } from './admission.ts';
 import type { Pod } from './types.ts';
 
 export type WorkerState = 'sync' | 'terminating' | 'terminated';
@@ -35,6 +39,13 @@ export interface PodWorkersOptions {
 
 interface Worker {
   pod: Pod;
+  /**
+   * The pod's requests as the scheduler sums them, worked out once: a pod's
+   * resources cannot change once it is created, and admission sums every
+   * active pod's for each new one (the scheduler's sum is kept per pod
+   * object, and each status write makes a new one).
+   */
+  requests?: Readonly<Resource>;
   removed: boolean;
   state: WorkerState;
   dirty: boolean;
@@ -92,9 +103,15 @@ export class PodWorkers {
     return [...this.workers.keys()];
   }
 
-  /** The pods still running or about to (admission counts their requests). */
-  activePods(): Pod[] {
-    return [...this.workers.values()].filter((w) => w.state === 'sync' && !w.removed).map((w) => w.pod);
+  /** What the pods still running or about to take: admission judges a new pod against it. */
+  activeUsage(): PodsUsage {
+    const usage = usageOf([]);
+    for (const w of this.workers.values()) {
+      if (w.state !== 'sync' || w.removed) continue;
+      w.requests ??= podRequests(w.pod as unknown as SchedulerPod);
+      addToUsage(usage, w.requests);
+    }
+    return usage;
   }
 
   /**

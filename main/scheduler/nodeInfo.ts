@@ -22,6 +22,10 @@ export class NodeInfo {
     for (const pod of pods) this.addPod(pod);
   }
 
+  get podCount(): number {
+    return this.pods.length;
+  }
+
   get name(): string {
     return this.node.metadata.name ?? '';
   }

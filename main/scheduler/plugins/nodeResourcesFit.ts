@@ -23,16 +23,19 @@ export interface InsufficientResource {
   unresolvable: boolean;
 }
 
+/** What a node has and what its pods take, as the fit is judged (a NodeInfo, or the kubelet's own sums). */
+export type NodeUsage = Pick<NodeInfo, 'allocatable' | 'requested' | 'podCount'>;
+
 /** fitsRequest: every resource the node lacks for `request`, in Kubernetes' order (pods, cpu, memory, ephemeral-storage, then the rest). */
-export function insufficientResources(request: Readonly<Resource>, nodeInfo: NodeInfo): InsufficientResource[] {
+export function insufficientResources(request: Readonly<Resource>, nodeInfo: NodeUsage): InsufficientResource[] {
   const result: InsufficientResource[] = [];
-  const { allocatable, requested } = nodeInfo;
-  if (nodeInfo.pods.length + 1 > allocatable.allowedPodNumber) {
+  const { allocatable, requested, podCount } = nodeInfo;
+  if (podCount + 1 > allocatable.allowedPodNumber) {
     result.push({
       resourceName: 'pods',
       reason: 'Too many pods',
       requested: 1,
-      used: nodeInfo.pods.length,
+      used: podCount,
       capacity: allocatable.allowedPodNumber,
       unresolvable: false,
     });

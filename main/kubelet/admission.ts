@@ -25,9 +25,10 @@ export function usageOf(pods: Iterable<Pod>): PodsUsage {
   return usage;
 }
 
-export function addToUsage(usage: PodsUsage, requests: Readonly<Resource>): void {
-  usage.podCount++;
-  addResource(usage.requested, requests);
+/** Adds a pod's requests to `usage`, or with -1 takes them back. */
+export function addToUsage(usage: PodsUsage, requests: Readonly<Resource>, sign: 1 | -1 = 1): void {
+  usage.podCount += sign;
+  addResource(usage.requested, requests, sign);
 }
 
 /** `used`: the pods the kubelet runs or is about to (PodWorkers.activeUsage). */

@@ -46,6 +46,8 @@ interface Worker {
    * object, and each status write makes a new one).
    */
   requests?: Readonly<Resource>;
+  /** Its requests are in the workers' usage (it is active: syncing, not removed). */
+  counted: boolean;
   removed: boolean;
   state: WorkerState;
   dirty: boolean;
@@ -56,6 +58,7 @@ interface Worker {
 
 export class PodWorkers {
   private readonly workers = new Map<string, Worker>();
+  private readonly usage: PodsUsage = usageOf([]);
   private stopped = false;
 
   constructor(
@@ -68,8 +71,9 @@ export class PodWorkers {
     const uid = pod.metadata.uid ?? '';
     let worker = this.workers.get(uid);
     if (!worker) {
-      worker = { pod, removed: false, state: 'sync', dirty: false, finished: false };
+      worker = { pod, counted: false, removed: false, state: 'sync', dirty: false, finished: false };
       this.workers.set(uid, worker);
+      this.recount(worker);
       sync = true;
     }
     worker.pod = pod;
@@ -82,6 +86,7 @@ export class PodWorkers {
     if (!worker) return;
     worker.pod = pod;
     worker.removed = true;
+    this.recount(worker);
     this.kick(worker);
   }
 
@@ -103,15 +108,21 @@ export class PodWorkers {
     return [...this.workers.keys()];
   }
 
-  /** What the pods still running or about to take: admission judges a new pod against it. */
+  /** What the pods still running or about to take (a copy): admission judges a new pod against it. */
   activeUsage(): PodsUsage {
-    const usage = usageOf([]);
-    for (const w of this.workers.values()) {
-      if (w.state !== 'sync' || w.removed) continue;
-      w.requests ??= podRequests(w.pod as unknown as SchedulerPod);
-      addToUsage(usage, w.requests);
-    }
-    return usage;
+    return { podCount: this.usage.podCount, requested: { ...this.usage.requested, scalar: { ...this.usage.requested.scalar } } };
+  }
+
+  /**
+   * Keeps the usage of the active workers as workers come, are removed and
+   * stop syncing: admission of each new pod summed a hundred pods' requests.
+   */
+  private recount(worker: Worker): void {
+    const active = worker.state === 'sync' && !worker.removed;
+    if (active === worker.counted) return;
+    worker.requests ??= podRequests(worker.pod as unknown as SchedulerPod);
+    addToUsage(this.usage, worker.requests, active ? 1 : -1);
+    worker.counted = active;
   }
 
   /**
@@ -163,10 +174,12 @@ export class PodWorkers {
     if (worker.state === 'sync') {
       if (worker.removed || worker.pod.metadata.deletionTimestamp) {
         worker.state = 'terminating';
+        this.recount(worker);
       } else {
         const result = await this.syncer.syncPod(worker.pod);
         if (!result.terminal) return result.nextSyncAt;
         worker.state = 'terminating';
+        this.recount(worker);
       }
     }
     if (worker.state === 'terminating') {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { admitPod, usageOf } from '../../main/kubelet/admission.ts';
+import { PodWorkers, type PodSyncer } from '../../main/kubelet/podWorkers.ts';
 import type { Pod } from '../../main/kubelet/types.ts';
+import { FakeClock } from '../helpers/fakeClock.ts';
 
 function pod(name: string, requests?: Record<string, string>): Pod {
   return { metadata: { name, namespace: 'default', uid: name }, spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'busybox', ...(requests ? { resources: { requests } } : {}) }] } };
@@ -30,5 +32,38 @@ describe('kubelet admission', () => {
       reason: 'OutOfpods',
       message: "Node didn't have enough resource: pods, requested: 1, used: 3, capacity: 3",
     });
+  });
+});
+
+describe('pod workers: what the active pods take', () => {
+  const terminal = new Set<string>();
+  const syncer: PodSyncer = {
+    syncPod: async (p) => ({ terminal: terminal.has(p.metadata.name ?? '') }),
+    syncTerminatingPod: async () => undefined,
+    syncTerminatedPod: async () => false,
+  };
+
+  it('counts a pod from its worker start until it is removed or finishes, its requests once', async () => {
+    const clock = new FakeClock();
+    const workers = new PodWorkers(syncer, { clock, resyncMs: 60_000, errorRetryMs: 1000, onError: (err) => assert.fail(String(err)) });
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    workers.update(pod('a', { cpu: '500m', memory: '64Mi' }));
+    workers.update(pod('b', { cpu: '1' }));
+    // A status write brings a new object of the same pod: it is not counted again.
+    workers.update(pod('a', { cpu: '500m', memory: '64Mi' }), false);
+    await settle();
+    let usage = workers.activeUsage();
+    assert.deepEqual([usage.podCount, usage.requested.milliCPU, usage.requested.memory], [2, 1500, 64 * 1024 * 1024]);
+    // The copy handed out is the caller's.
+    usage.requested.milliCPU = 0;
+    assert.equal(workers.activeUsage().requested.milliCPU, 1500);
+
+    workers.remove(pod('b', { cpu: '1' }));
+    terminal.add('a');
+    workers.trigger('a');
+    await settle();
+    usage = workers.activeUsage();
+    assert.deepEqual([usage.podCount, usage.requested.milliCPU, usage.requested.memory], [0, 0, 0]);
+    await workers.stop(0);
   });
 });

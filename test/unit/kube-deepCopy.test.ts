@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deepCopy } from '../../main/kube/deepCopy.ts';
+import { deepCopy, jsonCopy } from '../../main/kube/deepCopy.ts';
 import { deepEqual } from '../../main/kube/deepEqual.ts';
 import { deepFreeze } from '../../main/kube/deepFreeze.ts';
 
@@ -40,6 +40,38 @@ test('deepCopy keeps what structuredClone keeps: undefined fields, null prototyp
   assert.ok(copy.map instanceof Map);
   assert.deepEqual(copy.map.get('k'), { v: 1 });
   assert.deepEqual(copy.list, [undefined, null, 0, '']);
+});
+
+test('deepCopy keeps an own "__proto__" key as a key (a ConfigMap may have one), not as the prototype', () => {
+  const parsed = JSON.parse('{"data":{"__proto__":"kept","b":"1"},"nested":{"__proto__":{"polluted":true}}}') as { data: Record<string, string>; nested: Record<string, unknown> };
+  const copy = deepCopy(parsed);
+  assert.deepEqual(Object.keys(copy.data), ['__proto__', 'b']);
+  assert.equal(Object.getOwnPropertyDescriptor(copy.data, '__proto__')?.value, 'kept');
+  assert.equal(Object.getPrototypeOf(copy.nested), Object.prototype);
+  assert.equal((copy.nested as { polluted?: boolean }).polluted, undefined);
+  assert.equal(JSON.stringify(copy), JSON.stringify(parsed));
+});
+
+test('jsonCopy gives what a JSON round trip gives, key order included', () => {
+  const when = new Date('2026-01-02T03:04:05Z');
+  const samples: unknown[] = [
+    pod(),
+    { gone: undefined, fn: () => 1, sym: Symbol('s'), list: [undefined, () => 1, Symbol('t'), NaN, -0, Infinity, 1.5, 'x', null, true] },
+    { z: 1, 10: 'ten', a: { 2: 'two', b: [] }, '1': 'one' },
+    JSON.parse('{"data":{"__proto__":"kept","b":"1"}}'),
+    { when, nested: { toJSON: () => ({ replaced: true }) }, plainToJSON: { toJSON: 'a string, not a method' } },
+    Object.assign(Object.create(null) as Record<string, unknown>, { bare: [1, , 3] }),
+    [[], {}, '', 0, -0],
+  ];
+  for (const sample of samples) {
+    const copy = jsonCopy(sample);
+    assert.equal(JSON.stringify(copy), JSON.stringify(sample));
+    assert.deepStrictEqual(copy, JSON.parse(JSON.stringify(sample)));
+  }
+  const original = pod();
+  const copy = jsonCopy(original);
+  copy.metadata.labels.app = 'changed';
+  assert.equal(original.metadata.labels.app, 'web');
 });
 
 test('deepEqual treats a field set to undefined as left out, and tells arrays from objects', () => {

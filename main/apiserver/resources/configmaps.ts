@@ -13,7 +13,7 @@ function validate(cm: KubeObject): FieldError[] {
   const binaryData = objectAt(cm, 'binaryData') ?? {};
   const errs = validateDataKeys(data, 'data');
   for (const key of Object.keys(data)) {
-    if (key in binaryData) errs.push(invalid(`data[${key}]`, key, 'duplicate of key present in binaryData'));
+    if (Object.hasOwn(binaryData, key)) errs.push(invalid(`data[${key}]`, key, 'duplicate of key present in binaryData'));
   }
   errs.push(...validateDataKeys(binaryData, 'binaryData'));
   let size = 0;

@@ -50,6 +50,22 @@ describe('API semantics (in-process)', () => {
     assert.deepEqual([...versions].sort((x, y) => x - y), versions);
   });
 
+  it('while watched, a write answers and its watch event carries the object as stored, "__proto__" keys included', async () => {
+    const events: ClientWatchEvent[] = [];
+    const watch = cms.watch('default', { fieldSelector: 'metadata.name=proto', resourceVersion: String(await env.store.currentRevision()) }, (e) => events.push(e));
+    const data = JSON.parse('{"__proto__":"a key like any other","plain":"1"}') as Record<string, string>;
+    const created = await cms.create('default', configMap('proto', {}, data));
+    const updated = await cms.patch('default', 'proto', 'application/merge-patch+json', { data: { plain: '2' } });
+    await collect(events, 2);
+    watch.stop();
+    const got = await cms.get('default', 'proto');
+    for (const obj of [created, updated, got, ...events.map((e) => e.object)]) {
+      assert.equal(Object.getOwnPropertyDescriptor((obj as KubeObject & { data: object }).data, '__proto__')?.value, 'a key like any other');
+    }
+    assert.deepEqual(events.map((e) => [e.type, e.object.metadata.resourceVersion]), [['ADDED', created.metadata.resourceVersion], ['MODIFIED', updated.metadata.resourceVersion]]);
+    assert.equal(JSON.stringify(events[1]!.object), JSON.stringify(got));
+  });
+
   it('a label-selector watch sees objects enter (ADDED) and leave (DELETED) the selection', async () => {
     const events: ClientWatchEvent[] = [];
     const watch = cms.watch('default', { labelSelector: 'tier=front', resourceVersion: String(await env.store.currentRevision()) }, (e) => events.push(e));

@@ -22,7 +22,7 @@ import { compileFilter, everything } from './selection.ts';
 import { validateMetadata, validateMetadataUpdate } from './metadataValidation.ts';
 import type { RequestJourney } from '../../kube/trace/requestJourney.ts';
 import { deepFreeze } from '../../kube/deepFreeze.ts';
-import { deepCopy } from '../../kube/deepCopy.ts';
+import { deepCopy, jsonCopy } from '../../kube/deepCopy.ts';
 import { getIfExists } from '../storedObject.ts';
 
 export interface WriteContext {
@@ -149,6 +149,13 @@ export class ResourceRegistry {
   private readonly watches = new Set<{ stop(): void }>();
   /** Store events' objects decoded once, frozen, shared by the watchers of one event (see watchView). */
   private readonly watchViews = new WeakMap<KeyValue, KubeObject>();
+  /**
+   * The objects of writes in flight, copied as JSON would give them back, by
+   * the text they are stored as: the write's watch event takes its view from
+   * here rather than parsing the text it was just made from (a third of the
+   * cost). Each entry lives until its write has answered.
+   */
+  private readonly viewsInFlight = new Map<string, KubeObject>();
 
   constructor(
     readonly def: ResourceDefinition,
@@ -222,12 +229,32 @@ export class ResourceRegistry {
     return (await this.served([kv]))[0]!;
   }
 
-  private async encode(obj: KubeObject): Promise<string> {
+  private servedForStorage(obj: KubeObject): KubeObject {
     const { resourceVersion: _rv, ...metadata } = obj.metadata;
-    const served = { ...obj, apiVersion: this.apiVersion, kind: this.def.kind, metadata };
+    return { ...obj, apiVersion: this.apiVersion, kind: this.def.kind, metadata };
+  }
+
+  private async encode(obj: KubeObject): Promise<string> {
+    const served = this.servedForStorage(obj);
     const storage = this.def.storage;
     if (storage?.convert) return JSON.stringify((await storage.convert([served], storage.apiVersion))[0]);
     return JSON.stringify(storage ? { ...storage.toStorage(served), apiVersion: storage.apiVersion } : served);
+  }
+
+  /**
+   * Stores `obj` with `write`, its encoding's watch view made from the object
+   * (kinds stored as they are served, while watched; see viewsInFlight).
+   */
+  private async writeEncoded(obj: KubeObject, write: (text: string) => Promise<KeyValue>): Promise<KeyValue> {
+    if (this.def.storage || this.watches.size === 0) return write(await this.encode(obj));
+    const served = this.servedForStorage(obj);
+    const text = JSON.stringify(served);
+    this.viewsInFlight.set(text, jsonCopy(served));
+    try {
+      return await write(text);
+    } finally {
+      this.viewsInFlight.delete(text);
+    }
   }
 
   private notFound(name: string): StatusError {
@@ -450,9 +477,20 @@ export class ResourceRegistry {
   private watchView(kv: KeyValue): KubeObject {
     let view = this.watchViews.get(kv);
     if (!view) {
-      view = deepFreeze(this.decode(kv));
+      view = deepFreeze(this.inFlightView(kv) ?? this.decode(kv));
       this.watchViews.set(kv, view);
     }
+    return view;
+  }
+
+  /** The view of a write of this process still in flight (decode's result, without the parse). */
+  private inFlightView(kv: KeyValue): KubeObject | undefined {
+    if (this.viewsInFlight.size === 0) return undefined;
+    const view = this.viewsInFlight.get(kv.value);
+    if (!view) return undefined;
+    // Taken once: another write of the same text gets a view of its own revision.
+    this.viewsInFlight.delete(kv.value);
+    view.metadata.resourceVersion = String(kv.modRevision);
     return view;
   }
 
@@ -538,7 +576,7 @@ export class ResourceRegistry {
       const key = this.key(namespace, obj.metadata.name!);
       const writing = ctx.journey?.start('persist', 'write to store', { key });
       try {
-        const kv = await this.deps.store.create(key, await this.encode(obj));
+        const kv = await this.writeEncoded(obj, (text) => this.deps.store.create(key, text));
         writing?.end({ attributes: { revision: kv.modRevision, resourceVersion: String(kv.modRevision) } });
         return this.written(kv);
       } catch (err) {
@@ -591,7 +629,7 @@ export class ResourceRegistry {
           const deleted = await this.deps.store.delete(key, kv.modRevision);
           return this.written(deleted);
         }
-        return this.written(await this.deps.store.update(key, await this.encode(updated), kv.modRevision));
+        return this.written(await this.writeEncoded(updated, (text) => this.deps.store.update(key, text, kv.modRevision)));
       } catch (err) {
         if (isStoreError(err, 'Conflict') && (!requestedVersion || options.unconditional) && attempt < maxConflictRetries) continue;
         if (isStoreError(err, 'Conflict')) throw errors.staleObject(this.groupResource, name);
@@ -677,7 +715,7 @@ export class ResourceRegistry {
       if (!kv) throw this.notFound(name);
       const updated = mutate(await this.servedOne(kv));
       try {
-        return this.written(await this.deps.store.update(key, await this.encode(updated), kv.modRevision));
+        return this.written(await this.writeEncoded(updated, (text) => this.deps.store.update(key, text, kv.modRevision)));
       } catch (err) {
         if (isStoreError(err, 'Conflict') && attempt < maxConflictRetries) continue;
         throw this.storeError(err, name);
@@ -710,7 +748,7 @@ export class ResourceRegistry {
       try {
         if (marked) {
           if (ctx.dryRun || deepEqual(marked, current)) return { object: marked, deleted: false };
-          const kvAfter = await this.deps.store.update(key, await this.encode(marked), kv.modRevision);
+          const kvAfter = await this.writeEncoded(marked, (text) => this.deps.store.update(key, text, kv.modRevision));
           return { object: await this.written(kvAfter), deleted: false };
         }
         if (ctx.dryRun) return { object: current, deleted: true };

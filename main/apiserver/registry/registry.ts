@@ -251,7 +251,13 @@ export class ResourceRegistry {
     const text = JSON.stringify(served);
     this.viewsInFlight.set(text, jsonCopy(served));
     try {
-      return await write(text);
+      const kv = await write(text);
+      // The write answered before its watch event went out (the store batches): the view is the answer's already.
+      if (!this.watchViews.has(kv)) {
+        const view = this.inFlightView(kv);
+        if (view) this.watchViews.set(kv, deepFreeze(view));
+      }
+      return kv;
     } finally {
       this.viewsInFlight.delete(text);
     }

@@ -93,6 +93,8 @@ export type ApiResult =
   | { type: 'watch'; start: WatchStarter; registry: ResourceRegistry }
   | { type: 'connect'; handler: ConnectHandler };
 
+/** The clock of a server-side apply's managedFields times (one function, so its field manager is made once). */
+const wallClock = (): Date => new Date();
 export class Dispatcher {
   constructor(
     private readonly catalog: ResourceCatalog,
@@ -303,7 +305,7 @@ export class Dispatcher {
     const { info } = req;
     const manager = req.query.get('fieldManager') ?? '';
     const force = queryBool(req.query, 'force');
-    const fieldManager = fieldManagerFor(registry.def, registry.schemaNode(), info.subresource, () => new Date());
+    const fieldManager = fieldManagerFor(registry.def, registry.schemaNode(), info.subresource, wallClock);
     fieldManager.checkType(asObject(req.body));
     const applied = this.decodeObject(req, registry, warnings, ctx.journey);
     if (applied.metadata.name !== undefined && applied.metadata.name !== info.name) {

@@ -9,6 +9,7 @@
 // managedFields.
 
 import type { KubeObject, ManagedFieldsEntry } from '../../kube/meta.ts';
+import { deepFreeze } from '../../kube/deepFreeze.ts';
 import { kubeTimestamp } from '../../kube/time.ts';
 import { errors } from '../errors.ts';
 import type { SchemaNode } from '../openapi/schemaLookup.ts';
@@ -57,13 +58,19 @@ export class FieldManager {
   private readonly type: SmdType;
   private readonly updater: Updater;
   readonly apiVersion: string;
+  /** The live object of every create an Update records (emptyObject), frozen and shared. */
+  private readonly emptyLive: KubeObject;
 
   constructor(private readonly scope: FieldManagerScope) {
     this.type = typeOf(scope.schema);
-    const schema = scope.schema;
-    const normalize = scope.builtIn && schema ? (obj: unknown) => withGoZeroValues(obj, schema) : undefined;
-    this.updater = new Updater(this.type, resetFieldsFilter(scope), normalize, comparedPart(scope));
     this.apiVersion = scope.group ? `${scope.group}/${scope.version}` : scope.version;
+    this.emptyLive = deepFreeze(this.emptyObject());
+    const schema = scope.schema;
+    // What a create compares against is the same every time: its Go zero values are filled in once.
+    let emptyFilled: unknown;
+    const normalize =
+      scope.builtIn && schema ? (obj: unknown) => (obj === this.emptyLive ? (emptyFilled ??= withGoZeroValues(obj, schema)) : withGoZeroValues(obj, schema)) : undefined;
+    this.updater = new Updater(this.type, resetFieldsFilter(scope), normalize, comparedPart(scope));
   }
 
   /** The object Kubernetes' ObjectCreater would make: only its type (a create compares against it). */
@@ -108,7 +115,7 @@ export class FieldManager {
       const managed = this.managedForUpdate(live, updated);
       // skipNonApplied: an existing object nobody manages stays unmanaged until it is applied to.
       if (managed.fields.size === 0 && live?.metadata?.uid) return undefined;
-      this.updateManaged(withoutManagedFields(live ?? this.emptyObject()), withoutManagedFields(updated), managed, manager);
+      this.updateManaged(live ? withoutManagedFields(live) : this.emptyLive, withoutManagedFields(updated), managed, manager);
       return encodeManagedFields(managed);
     } catch {
       return live?.metadata?.managedFields;

@@ -27,7 +27,25 @@ export interface OwnershipWrite {
   sent: ManagedFieldsEntry[] | undefined;
 }
 
+/**
+ * The field manager of each resource and subresource, made once for its
+ * schema and clock (a field manager keeps nothing of a write): what it works
+ * out from its kind (the empty object a create compares against, its Go zero
+ * values) is then not worked out on every write.
+ */
+const managers = new WeakMap<ResourceDefinition, Map<string, { schema: SchemaNode | undefined; now: () => Date; manager: FieldManager }>>();
+
 export function fieldManagerFor(def: ResourceDefinition, schema: SchemaNode | undefined, subresource: string, now: () => Date): FieldManager {
+  let bySubresource = managers.get(def);
+  if (!bySubresource) managers.set(def, (bySubresource = new Map()));
+  const kept = bySubresource.get(subresource);
+  if (kept && kept.schema === schema && kept.now === now) return kept.manager;
+  const manager = newFieldManager(def, schema, subresource, now);
+  bySubresource.set(subresource, { schema, now, manager });
+  return manager;
+}
+
+function newFieldManager(def: ResourceDefinition, schema: SchemaNode | undefined, subresource: string, now: () => Date): FieldManager {
   return new FieldManager({
     group: def.group,
     version: def.version,

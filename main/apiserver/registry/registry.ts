@@ -151,11 +151,13 @@ export class ResourceRegistry {
   private readonly watchViews = new WeakMap<KeyValue, KubeObject>();
   /**
    * The objects of writes in flight, copied as JSON would give them back, by
-   * the text they are stored as: the write's watch event takes its view from
-   * here rather than parsing the text it was just made from (a third of the
-   * cost). Each entry lives until its write has answered.
+   * store key with the text they are stored as: the write's watch event takes
+   * its view from here rather than parsing the text it was just made from (a
+   * third of the cost). Keyed by the short store key, not the text: hashing a
+   * pod's text cost as much as a tenth of the parse. Each entry lives until
+   * its write has answered.
    */
-  private readonly viewsInFlight = new Map<string, KubeObject>();
+  private readonly viewsInFlight = new Map<string, { text: string; view: KubeObject }>();
 
   constructor(
     readonly def: ResourceDefinition,
@@ -245,11 +247,12 @@ export class ResourceRegistry {
    * Stores `obj` with `write`, its encoding's watch view made from the object
    * (kinds stored as they are served, while watched; see viewsInFlight).
    */
-  private async writeEncoded(obj: KubeObject, write: (text: string) => Promise<KeyValue>): Promise<KeyValue> {
+  private async writeEncoded(key: string, obj: KubeObject, write: (text: string) => Promise<KeyValue>): Promise<KeyValue> {
     if (this.def.storage || this.watches.size === 0) return write(await this.encode(obj));
     const served = this.servedForStorage(obj);
     const text = JSON.stringify(served);
-    this.viewsInFlight.set(text, jsonCopy(served));
+    const inFlight = { text, view: jsonCopy(served) };
+    this.viewsInFlight.set(key, inFlight);
     try {
       const kv = await write(text);
       // The write answered before its watch event went out (the store batches): the view is the answer's already.
@@ -259,7 +262,8 @@ export class ResourceRegistry {
       }
       return kv;
     } finally {
-      this.viewsInFlight.delete(text);
+      // A later write of the same key may have taken the entry over.
+      if (this.viewsInFlight.get(key) === inFlight) this.viewsInFlight.delete(key);
     }
   }
 
@@ -492,12 +496,12 @@ export class ResourceRegistry {
   /** The view of a write of this process still in flight (decode's result, without the parse). */
   private inFlightView(kv: KeyValue): KubeObject | undefined {
     if (this.viewsInFlight.size === 0) return undefined;
-    const view = this.viewsInFlight.get(kv.value);
-    if (!view) return undefined;
+    const inFlight = this.viewsInFlight.get(kv.key);
+    if (!inFlight || inFlight.text !== kv.value) return undefined;
     // Taken once: another write of the same text gets a view of its own revision.
-    this.viewsInFlight.delete(kv.value);
-    view.metadata.resourceVersion = String(kv.modRevision);
-    return view;
+    this.viewsInFlight.delete(kv.key);
+    inFlight.view.metadata.resourceVersion = String(kv.modRevision);
+    return inFlight.view;
   }
 
   private convertWatchEvent(type: 'PUT' | 'DELETE', kv: KeyValue, prevKv: KeyValue | undefined, filter: ObjectFilter): RegistryWatchEvent | undefined {
@@ -582,7 +586,7 @@ export class ResourceRegistry {
       const key = this.key(namespace, obj.metadata.name!);
       const writing = ctx.journey?.start('persist', 'write to store', { key });
       try {
-        const kv = await this.writeEncoded(obj, (text) => this.deps.store.create(key, text));
+        const kv = await this.writeEncoded(key, obj, (text) => this.deps.store.create(key, text));
         writing?.end({ attributes: { revision: kv.modRevision, resourceVersion: String(kv.modRevision) } });
         return this.written(kv);
       } catch (err) {
@@ -635,7 +639,7 @@ export class ResourceRegistry {
           const deleted = await this.deps.store.delete(key, kv.modRevision);
           return this.written(deleted);
         }
-        return this.written(await this.writeEncoded(updated, (text) => this.deps.store.update(key, text, kv.modRevision)));
+        return this.written(await this.writeEncoded(key, updated, (text) => this.deps.store.update(key, text, kv.modRevision)));
       } catch (err) {
         if (isStoreError(err, 'Conflict') && (!requestedVersion || options.unconditional) && attempt < maxConflictRetries) continue;
         if (isStoreError(err, 'Conflict')) throw errors.staleObject(this.groupResource, name);
@@ -721,7 +725,7 @@ export class ResourceRegistry {
       if (!kv) throw this.notFound(name);
       const updated = mutate(await this.servedOne(kv));
       try {
-        return this.written(await this.writeEncoded(updated, (text) => this.deps.store.update(key, text, kv.modRevision)));
+        return this.written(await this.writeEncoded(key, updated, (text) => this.deps.store.update(key, text, kv.modRevision)));
       } catch (err) {
         if (isStoreError(err, 'Conflict') && attempt < maxConflictRetries) continue;
         throw this.storeError(err, name);
@@ -754,7 +758,7 @@ export class ResourceRegistry {
       try {
         if (marked) {
           if (ctx.dryRun || deepEqual(marked, current)) return { object: marked, deleted: false };
-          const kvAfter = await this.writeEncoded(marked, (text) => this.deps.store.update(key, text, kv.modRevision));
+          const kvAfter = await this.writeEncoded(key, marked, (text) => this.deps.store.update(key, text, kv.modRevision));
           return { object: await this.written(kvAfter), deleted: false };
         }
         if (ctx.dryRun) return { object: current, deleted: true };

@@ -5,6 +5,15 @@
 import { isPodAvailable, isPodReady } from '../shared/podUtil.ts';
 import type { Pod, ReplicaSet, ReplicaSetStatus } from '../shared/types.ts';
 
+/** Whether the pod carries every label of `labels` (a loop: it runs for each pod at every sync). */
+function hasAllLabels(pod: Pod, labels: [string, string][]): boolean {
+  if (labels.length === 0) return true;
+  const own = pod.metadata.labels;
+  if (!own) return false;
+  for (let i = 0; i < labels.length; i++) if (own[labels[i]![0]] !== labels[i]![1]) return false;
+  return true;
+}
+
 export function calculateReplicaSetStatus(rs: ReplicaSet, pods: Pod[], manageError: Error | undefined, now: number, timestamp: string): ReplicaSetStatus {
   const templateLabels = Object.entries(rs.spec.template.metadata?.labels ?? {});
   const minReadySeconds = rs.spec.minReadySeconds ?? 0;
@@ -12,7 +21,7 @@ export function calculateReplicaSetStatus(rs: ReplicaSet, pods: Pod[], manageErr
   let ready = 0;
   let available = 0;
   for (const pod of pods) {
-    if (templateLabels.every(([k, v]) => pod.metadata.labels?.[k] === v)) fullyLabeled++;
+    if (hasAllLabels(pod, templateLabels)) fullyLabeled++;
     if (isPodReady(pod)) {
       ready++;
       if (isPodAvailable(pod, minReadySeconds, now)) available++;

@@ -10,8 +10,12 @@ export interface ControllerKind {
   kind: string;
 }
 
+// Loops, not find(): the ReplicaSet controller asks this of each of thousands of pods at every sync.
 export function controllerRefOf(obj: KubeObject): OwnerReference | undefined {
-  return obj.metadata.ownerReferences?.find((ref) => ref.controller === true);
+  const refs = obj.metadata.ownerReferences;
+  if (!refs) return undefined;
+  for (let i = 0; i < refs.length; i++) if (refs[i]!.controller === true) return refs[i];
+  return undefined;
 }
 
 export function newControllerRef(owner: KubeObject, kind: ControllerKind): OwnerReference {

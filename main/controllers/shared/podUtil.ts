@@ -3,8 +3,12 @@
 
 import type { Pod, PodCondition } from './types.ts';
 
+// A loop, not find(): workload controllers ask this of each of thousands of pods at every sync.
 export function podReadyCondition(pod: Pod): PodCondition | undefined {
-  return pod.status?.conditions?.find((c) => c.type === 'Ready');
+  const conditions = pod.status?.conditions;
+  if (!conditions) return undefined;
+  for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === 'Ready') return conditions[i];
+  return undefined;
 }
 
 export function isPodReady(pod: Pod): boolean {

@@ -9,20 +9,27 @@ import { allocationVectors, DEFAULT_SCORED_RESOURCES, podRequestLists, type Allo
 
 export const NODE_RESOURCES_BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
 
+/** balancedResourceScore's fractions (scoring is synchronous, one node at a time). */
+const fractions: number[] = [];
+
 export function balancedResourceScore(requested: readonly number[], allocatable: readonly number[]): number {
-  // Loops rather than callbacks: this runs for every pod on every node.
-  const fractions: number[] = [];
+  // Loops over one scratch array rather than callbacks and a new array: this runs for every pod on every node.
+  let count = 0;
   for (let i = 0; i < allocatable.length; i++) {
     const capacity = allocatable[i]!;
-    if (capacity !== 0) fractions.push(Math.min(requested[i]! / capacity, 1));
+    if (capacity !== 0) fractions[count++] = Math.min(requested[i]! / capacity, 1);
   }
   let std = 0;
   // With two resources the standard deviation is half their difference.
-  if (fractions.length === 2) {
+  if (count === 2) {
     std = Math.abs((fractions[0]! - fractions[1]!) / 2);
-  } else if (fractions.length > 2) {
-    const mean = fractions.reduce((sum, f) => sum + f, 0) / fractions.length;
-    std = Math.sqrt(fractions.reduce((sum, f) => sum + (f - mean) * (f - mean), 0) / fractions.length);
+  } else if (count > 2) {
+    let sum = 0;
+    for (let i = 0; i < count; i++) sum += fractions[i]!;
+    const mean = sum / count;
+    let squares = 0;
+    for (let i = 0; i < count; i++) squares += (fractions[i]! - mean) * (fractions[i]! - mean);
+    std = Math.sqrt(squares / count);
   }
   return Math.trunc((1 - std) * MAX_NODE_SCORE);
 }

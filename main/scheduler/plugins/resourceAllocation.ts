@@ -73,9 +73,12 @@ export function allocationVectors(
   into: AllocationVectors = { requested: [], allocatable: [] },
 ): AllocationVectors {
   const nodeRequested = useRequested ? nodeInfo.requested : nodeInfo.nonZeroRequested;
+  // Written in place: emptying the arrays (length = 0) gave up their storage, and each push made it again.
+  if (into.requested.length !== resources.length) {
+    into.requested = new Array<number>(resources.length).fill(0);
+    into.allocatable = new Array<number>(resources.length).fill(0);
+  }
   const { requested, allocatable } = into;
-  requested.length = 0;
-  allocatable.length = 0;
   for (let i = 0; i < resources.length; i++) {
     const name = resources[i]!.name;
     const request = podRequest[i]!;
@@ -88,8 +91,8 @@ export function allocationVectors(
       const base = name === 'cpu' || name === 'memory' ? nodeRequested : nodeInfo.requested;
       req = amount(base, name) + request;
     }
-    requested.push(alloc === 0 ? 0 : req);
-    allocatable.push(alloc);
+    requested[i] = alloc === 0 ? 0 : req;
+    allocatable[i] = alloc;
   }
   return into;
 }

@@ -26,10 +26,12 @@ export class TaintToleration implements FilterPlugin, ScorePlugin {
 
   /** The number of PreferNoSchedule taints the pod does not tolerate; fewer is better (see normalizeScore). */
   score(pod: Pod, nodeInfo: NodeInfo): number {
+    const taints = nodeInfo.node.spec?.taints;
+    // Most nodes have no taint to count: nothing is filtered or allocated for them (this runs for every pod on every node).
+    if (!taints?.some((taint) => taint.effect === 'PreferNoSchedule')) return 0;
     // Tolerations with no effect tolerate every effect, PreferNoSchedule included.
     const tolerations = (pod.spec.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
-    return (nodeInfo.node.spec?.taints ?? []).filter((taint) => taint.effect === 'PreferNoSchedule' && !tolerationsTolerateTaint(tolerations, taint))
-      .length;
+    return taints.filter((taint) => taint.effect === 'PreferNoSchedule' && !tolerationsTolerateTaint(tolerations, taint)).length;
   }
 
   normalizeScore(_pod: Pod, scores: NodeScore[]): void {

@@ -25,7 +25,17 @@ interface Filled {
   /** The keys in the store's order; undefined after a key came or went, sorted again when next read. */
   sortedKeys: string[] | undefined;
   chars: number;
+  /**
+   * Whole lists of prefixes under this one (a resource, a namespace of it)
+   * made since its last change, frozen: admission lists its configuration
+   * (webhooks, policies, limit ranges) on every write, and the same array
+   * lets a reader keep what it made of it.
+   */
+  lists: Map<string, readonly KeyValue[]> | undefined;
 }
+
+/** Whole lists kept per filled prefix at most (namespaces of one resource), dropped together when passed. */
+const LISTS_KEPT = 64;
 
 export class LatestValues {
   private readonly filled = new Map<string, Filled>();
@@ -47,13 +57,21 @@ export class LatestValues {
     const covering = this.covering(prefix);
     if (!covering) return undefined;
     const [filledPrefix, filled] = covering;
-    const keys = (filled.sortedKeys ??= [...filled.values.keys()].sort(compareCodePoints));
     const from = compareCodePoints(startKey, prefix) > 0 ? startKey : prefix;
+    const whole = from === prefix && !limit;
+    const kept = whole ? filled.lists?.get(prefix) : undefined;
+    if (kept) return { kvs: kept as KeyValue[], more: false };
+    const keys = (filled.sortedKeys ??= [...filled.values.keys()].sort(compareCodePoints));
     let i = from === filledPrefix ? 0 : lowerBound(keys, from);
     const kvs: KeyValue[] = [];
     for (; i < keys.length && keys[i]!.startsWith(prefix); i++) {
       if (limit && kvs.length === limit) return { kvs, more: true };
       kvs.push(filled.values.get(keys[i]!)!);
+    }
+    if (whole) {
+      filled.lists ??= new Map();
+      if (filled.lists.size >= LISTS_KEPT) filled.lists.clear();
+      filled.lists.set(prefix, Object.freeze(kvs));
     }
     return { kvs, more: false };
   }
@@ -75,7 +93,7 @@ export class LatestValues {
       if (other.startsWith(prefix)) this.drop(other, filled);
     }
     if (this.chars + chars > this.limits.maxChars || this.filled.size >= this.limits.maxPrefixes) this.clear();
-    this.filled.set(prefix, { values: new Map(kvs.map((kv) => [kv.key, frozen(kv)])), sortedKeys: kvs.map((kv) => kv.key), chars });
+    this.filled.set(prefix, { values: new Map(kvs.map((kv) => [kv.key, frozen(kv)])), sortedKeys: kvs.map((kv) => kv.key), chars, lists: undefined });
     this.chars += chars;
   }
 
@@ -88,6 +106,7 @@ export class LatestValues {
       if (kv) filled.values.set(key, frozen(kv));
       else filled.values.delete(key);
       if (!before !== !kv) filled.sortedKeys = undefined;
+      filled.lists = undefined;
       filled.chars += delta;
       this.chars += delta;
       if (this.chars > this.limits.maxChars) this.drop(prefix, filled);

@@ -64,6 +64,25 @@ describe('LatestValues', () => {
     assert.equal(cache.get('/q/x'), undefined);
   });
 
+  it('hands out one frozen list of a prefix until something under the filled prefix changes', () => {
+    const cache = new LatestValues();
+    cache.fill('/p/', [kv('/p/a/1'), kv('/p/b/1')]);
+    const whole = cache.range('/p/', '', 0)!.kvs;
+    const namespace = cache.range('/p/a/', '', 0)!.kvs;
+    assert.ok(Object.isFrozen(whole));
+    assert.equal(cache.range('/p/', '', 0)!.kvs, whole);
+    assert.equal(cache.range('/p/a/', '', 0)!.kvs, namespace);
+    // Pages and lists from a start key are made afresh.
+    assert.notEqual(cache.range('/p/', '', 1)!.kvs, cache.range('/p/', '', 1)!.kvs);
+    cache.apply('/q/x', kv('/q/x'));
+    assert.equal(cache.range('/p/', '', 0)!.kvs, whole, 'a write elsewhere changes nothing here');
+    cache.apply('/p/b/1', kv('/p/b/1', 'changed', 2));
+    const after = cache.range('/p/a/', '', 0)!.kvs;
+    assert.notEqual(after, namespace);
+    assert.deepEqual(after, namespace);
+    assert.deepEqual(cache.range('/p/', '', 0)!.kvs.map((x) => x.value), ['/p/a/1', 'changed']);
+  });
+
   it('hands out frozen values, the same object while the key is unchanged', () => {
     const cache = new LatestValues();
     cache.fill('/p/', [kv('/p/a')]);

@@ -11,7 +11,7 @@ import { UNTOUCHED, type AdmissionAttributes, type AdmissionPlugin, type Mutatio
 export class DefaultIngressClassPlugin implements AdmissionPlugin {
   readonly name = 'DefaultIngressClass';
 
-  constructor(private readonly listIngressClasses: () => Promise<KubeObject[]>) {}
+  constructor(private readonly listIngressClasses: () => Promise<readonly KubeObject[]>) {}
 
   // Answers at once for what it does not look at: the chain awaits only a promise.
   mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> | MutationOutcome {

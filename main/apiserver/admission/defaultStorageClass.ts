@@ -8,7 +8,7 @@ import { annBetaStorageClass, isDefaultStorageClass } from '../../kube/storage/v
 import { UNTOUCHED, type AdmissionAttributes, type AdmissionPlugin, type MutationOutcome } from './admission.ts';
 
 /** GetDefaultClass: the newest default class (by creation time, then name), if any. */
-export function defaultStorageClass(classes: KubeObject[]): KubeObject | undefined {
+export function defaultStorageClass(classes: readonly KubeObject[]): KubeObject | undefined {
   const defaults = classes.filter(isDefaultStorageClass);
   defaults.sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
   return defaults[0];
@@ -17,7 +17,7 @@ export function defaultStorageClass(classes: KubeObject[]): KubeObject | undefin
 export class DefaultStorageClassPlugin implements AdmissionPlugin {
   readonly name = 'DefaultStorageClass';
 
-  constructor(private readonly listStorageClasses: () => Promise<KubeObject[]>) {}
+  constructor(private readonly listStorageClasses: () => Promise<readonly KubeObject[]>) {}
 
   // Answers at once for what it does not look at: the chain awaits only a promise.
   mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> | MutationOutcome {

@@ -94,7 +94,7 @@ function containerList(container: ContainerShape, which: 'requests' | 'limits'):
 export class LimitRangerPlugin implements AdmissionPlugin {
   readonly name = 'LimitRanger';
 
-  constructor(private readonly listLimitRanges: (namespace: string) => Promise<KubeObject[]>) {}
+  constructor(private readonly listLimitRanges: (namespace: string) => Promise<readonly KubeObject[]>) {}
 
   private async items(namespace: string): Promise<LimitItem[]> {
     return (await this.listLimitRanges(namespace)).flatMap((r) => ((r as { spec?: { limits?: LimitItem[] } }).spec?.limits ?? []).map(withItemDefaults));

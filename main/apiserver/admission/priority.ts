@@ -19,12 +19,12 @@ interface PriorityClass extends KubeObject {
 export class PriorityPlugin implements AdmissionPlugin {
   readonly name = 'Priority';
 
-  constructor(private readonly listClasses: () => Promise<KubeObject[]>) {}
+  constructor(private readonly listClasses: () => Promise<readonly KubeObject[]>) {}
 
   async mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> {
     if (attrs.operation !== 'CREATE' || attrs.subresource || attrs.resource.group !== '' || attrs.resource.plural !== 'pods' || !attrs.object) return UNTOUCHED;
     const spec = ((attrs.object as { spec?: Record<string, unknown> }).spec ??= {});
-    const classes = (await this.listClasses()) as PriorityClass[];
+    const classes = (await this.listClasses()) as readonly PriorityClass[];
     let name = typeof spec.priorityClassName === 'string' && spec.priorityClassName ? spec.priorityClassName : undefined;
     let pc: PriorityClass | undefined;
     if (name) {
@@ -55,7 +55,7 @@ export class PriorityPlugin implements AdmissionPlugin {
     }
     const pc = attrs.object as PriorityClass | undefined;
     if ((attrs.operation === 'CREATE' || attrs.operation === 'UPDATE') && pc?.globalDefault) {
-      const other = ((await this.listClasses()) as PriorityClass[]).find((c) => c.globalDefault && c.metadata.name !== pc.metadata.name);
+      const other = ((await this.listClasses()) as readonly PriorityClass[]).find((c) => c.globalDefault && c.metadata.name !== pc.metadata.name);
       if (other) throw errors.forbidden({ group: 'scheduling.k8s.io', resource: 'priorityclasses' }, attrs.name, `PriorityClass ${other.metadata.name} is already marked as default. Only one default can exist`);
     }
   }

@@ -19,7 +19,7 @@ interface Quota extends KubeObject {
 }
 
 export interface QuotaAccess {
-  list(namespace: string): Promise<KubeObject[]>;
+  list(namespace: string): Promise<readonly KubeObject[]>;
   /** Writes status.used; throws a Conflict when the quota changed meanwhile. */
   updateStatus(quota: KubeObject): Promise<void>;
 }

@@ -158,6 +158,8 @@ export class ResourceRegistry {
    * its write has answered.
    */
   private readonly viewsInFlight = new Map<string, { text: string; view: KubeObject }>();
+  /** listShared's last answer per namespace, with the store's list it was made from. */
+  private readonly sharedLists = new Map<string, { kvs: readonly KeyValue[]; views: readonly KubeObject[] }>();
 
   constructor(
     readonly def: ResourceDefinition,
@@ -327,12 +329,18 @@ export class ResourceRegistry {
    * rather than on each request, as kube-apiserver's plugins read informer
    * caches. A kind converted by a webhook is listed as usual.
    */
-  async listShared(namespace: string): Promise<KubeObject[]> {
+  async listShared(namespace: string): Promise<readonly KubeObject[]> {
     if (this.def.storage?.convert) return (await this.list(namespace)).items;
     const page = await this.deps.store.range(this.prefix(namespace)).catch((err) => {
       throw this.storeError(err, '');
     });
-    return page.kvs.map((kv) => this.watchView(kv));
+    // The store hands back the same list while nothing under the prefix changed (latestValues.ts): so are the views.
+    const shared = this.sharedLists.get(namespace);
+    if (shared?.kvs === page.kvs) return shared.views;
+    const views = Object.freeze(page.kvs.map((kv) => this.watchView(kv)));
+    if (this.sharedLists.size >= 64) this.sharedLists.clear();
+    this.sharedLists.set(namespace, { kvs: page.kvs, views });
+    return views;
   }
 
   /** One object as listShared gives them (shared and frozen), or undefined when there is none. */

@@ -18,8 +18,8 @@ import { collectParams, PolicyConfigurationError, type ParamServices } from './p
 import { evaluatePolicy, type PolicyFailure } from './policyEvaluation.ts';
 
 export interface PolicyServices extends ParamServices {
-  listPolicies(): Promise<KubeObject[]>;
-  listBindings(): Promise<KubeObject[]>;
+  listPolicies(): Promise<readonly KubeObject[]>;
+  listBindings(): Promise<readonly KubeObject[]>;
   getNamespace: NamespaceGetter;
 }
 
@@ -39,9 +39,9 @@ export class ValidatingPolicyPlugin implements AdmissionPlugin {
 
   async validate(attrs: AdmissionAttributes): Promise<void> {
     if (isAdmissionConfigurationResource(attrs)) return;
-    const bindings = (await this.services.listBindings()) as unknown as ValidatingAdmissionPolicyBinding[];
+    const bindings = (await this.services.listBindings()) as unknown as readonly ValidatingAdmissionPolicyBinding[];
     if (bindings.length === 0) return;
-    const policies = ((await this.services.listPolicies()) as unknown as ValidatingAdmissionPolicy[]).sort(byName);
+    const policies = [...((await this.services.listPolicies()) as unknown as ValidatingAdmissionPolicy[])].sort(byName);
     const requested = admissionView(attrs);
     let denied: StatusError | undefined;
     for (const policy of policies) {

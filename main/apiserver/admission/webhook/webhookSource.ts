@@ -14,10 +14,10 @@ export interface ConfiguredWebhook {
   key: string;
 }
 
-export type ConfigurationLister = () => Promise<KubeObject[]>;
+export type ConfigurationLister = () => Promise<readonly KubeObject[]>;
 
 export async function configuredWebhooks(list: ConfigurationLister): Promise<ConfiguredWebhook[]> {
-  const configurations = (await list()).sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1));
+  const configurations = [...(await list())].sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1));
   return configurations.flatMap((config) =>
     ((config as unknown as { webhooks?: Webhook[] }).webhooks ?? []).map((hook, i) => ({ configuration: config.metadata.name ?? '', hook, key: `${config.metadata.name}/${i}/${hook.name}` })),
   );

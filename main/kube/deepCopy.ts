@@ -63,7 +63,9 @@ function jsonValue(value: unknown, inArray: boolean): unknown {
   const proto = Object.getPrototypeOf(value) as unknown;
   if ((proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(value)) as unknown;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
+  // for...in, as deepCopy: the keys of a plain object without an array of them (Object.keys was a thirtieth of what
+  // the API server allocated under load). A plain object inherits no enumerable key from Object.prototype.
+  for (const key in value) {
     const copied = jsonValue((value as Record<string, unknown>)[key], false);
     if (copied === LEFT_OUT) continue;
     // JSON.parse makes "__proto__" an own key; an assignment would set the prototype instead.

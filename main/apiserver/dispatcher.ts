@@ -95,6 +95,7 @@ export type ApiResult =
 
 /** The clock of a server-side apply's managedFields times (one function, so its field manager is made once). */
 const wallClock = (): Date => new Date();
+
 export class Dispatcher {
   constructor(
     private readonly catalog: ResourceCatalog,

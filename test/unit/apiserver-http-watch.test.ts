@@ -30,9 +30,9 @@ describe('watch over HTTPS', () => {
     removeDir(dir);
   });
 
-  function watchLines(query: string): Promise<string[]> {
+  function watchLines(query: string, path = '/api/v1/namespaces'): Promise<string[]> {
     return new Promise((resolve, reject) => {
-      const req = request(`${api.url}/api/v1/namespaces?watch=true&${query}`, { ca: pki.caCert, headers: { Authorization: 'Bearer tok' } }, (res) => {
+      const req = request(`${api.url}${path}?watch=true&${query}`, { ca: pki.caCert, headers: { Authorization: 'Bearer tok' } }, (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
         res.on('end', () => resolve(body.split('\n').filter(Boolean)));
@@ -55,5 +55,22 @@ describe('watch over HTTPS', () => {
   it('sends no bookmarks to watchers that did not ask', async () => {
     const lines = (await watchLines('timeoutSeconds=1')).map((l) => JSON.parse(l));
     assert.equal(lines.filter((e) => e.type === 'BOOKMARK').length, 0);
+  });
+
+  it('sends each change as the object an in-process watcher gets, in JSON.stringify form, resourceVersion included', async () => {
+    const client = api.client(adminUser);
+    const cms = client.resource({ group: '', version: 'v1', plural: 'configmaps' });
+    const from = String(await store.currentRevision());
+    const seen: { type: string; object: unknown }[] = [];
+    const inProcess = cms.watch('default', { resourceVersion: from }, (e) => seen.push({ type: e.type, object: e.object }));
+    const lines = watchLines(`resourceVersion=${from}&timeoutSeconds=1`, '/api/v1/namespaces/default/configmaps');
+    await new Promise((r) => setTimeout(r, 100));
+    await cms.create('default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'seen', labels: { a: 'b' } }, data: { k: 'v' } });
+    await cms.patch('default', 'seen', 'application/merge-patch+json', { data: { k: 'w "quoted" \\ ünïcode\n' } });
+    await cms.delete('default', 'seen');
+    const got = await lines;
+    inProcess.stop();
+    assert.deepEqual(got.map((l) => JSON.parse(l).type), ['ADDED', 'MODIFIED', 'DELETED']);
+    assert.deepEqual(got, seen.map((e) => JSON.stringify(e)));
   });
 });

@@ -74,7 +74,8 @@ export async function streamWatch(
     lastRevision = Math.max(lastRevision, Number(event.object.metadata.resourceVersion ?? 0));
     const object = asTable ? asTable(event.object, first) : event.object;
     first = false;
-    write(`${JSON.stringify({ type: event.type, object })}\n`);
+    const text = !asTable && event.kv ? registry.watchText(event.kv) : undefined;
+    write(text === undefined ? `${JSON.stringify({ type: event.type, object })}\n` : `{"type":"${event.type}","object":${text}}\n`);
   }, end);
   lastRevision = Math.max(lastRevision, handle.revision);
 

@@ -62,6 +62,8 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface RegistryWatchEvent {
   type: WatchEventType;
   object: KubeObject;
+  /** The stored value the object was decoded from, when it is one (watchText gives its JSON). */
+  kv?: KeyValue;
 }
 
 export interface DeleteOptions {
@@ -158,6 +160,10 @@ export class ResourceRegistry {
    * its write has answered.
    */
   private readonly viewsInFlight = new Map<string, { text: string; view: KubeObject }>();
+  /** watchText's answers (null: not in the served form). */
+  private readonly watchTexts = new WeakMap<KeyValue, string | null>();
+  /** How a stored object in this resource's served version begins (servedText). */
+  private readonly servedHead: string;
   /** listShared's last answer per namespace, with the store's list it was made from. */
   private readonly sharedLists = new Map<string, { kvs: readonly KeyValue[]; views: readonly KubeObject[] }>();
 
@@ -167,6 +173,7 @@ export class ResourceRegistry {
   ) {
     this.groupResource = { group: def.group, resource: def.plural };
     this.apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
+    this.servedHead = `{"apiVersion":${JSON.stringify(this.apiVersion)},"kind":${JSON.stringify(def.kind)},"metadata":{`;
   }
 
   /** `/registry/<group>/<plural>/<namespace>/` (namespaced) or `/registry/<group>/<plural>/`, of the stored resource. Trailing slash: `default` must not match `default2`. */
@@ -296,10 +303,9 @@ export class ResourceRegistry {
     const page = await this.deps.store.range(this.prefix(namespace)).catch((err) => {
       throw this.storeError(err, '');
     });
-    const head = `{"apiVersion":${JSON.stringify(this.apiVersion)},"kind":${JSON.stringify(this.def.kind)},"metadata":{`;
     const texts: string[] = [];
     for (const kv of page.kvs) {
-      const text = servedText(kv, head);
+      const text = servedText(kv, this.servedHead);
       if (text === undefined) return this.list(namespace, options);
       texts.push(text);
     }
@@ -515,12 +521,28 @@ export class ResourceRegistry {
   private convertWatchEvent(type: 'PUT' | 'DELETE', kv: KeyValue, prevKv: KeyValue | undefined, filter: ObjectFilter): RegistryWatchEvent | undefined {
     const object = this.watchView(kv);
     const matches = filter(object);
-    if (type === 'DELETE') return matches ? { type: 'DELETED', object } : undefined;
+    if (type === 'DELETE') return matches ? { type: 'DELETED', object, kv } : undefined;
     // Without selectors the previous object need not be decoded to know it matched.
     const prevMatches = prevKv ? filter === everything || filter(this.watchView(prevKv)) : false;
-    if (matches) return { type: prevKv && prevMatches ? 'MODIFIED' : 'ADDED', object };
+    if (matches) return { type: prevKv && prevMatches ? 'MODIFIED' : 'ADDED', object, kv };
     // It matched before and no longer does: for this watcher it is gone.
-    return prevMatches ? { type: 'DELETED', object } : undefined;
+    return prevMatches ? { type: 'DELETED', object, kv } : undefined;
+  }
+
+  /**
+   * The JSON of a watch event's object (watchView(kv)), made from the stored
+   * text once for every HTTP watcher of the event, as kube-apiserver's watch
+   * cache serializes an object once for all its watchers; undefined when the
+   * text is not in the served form (another version, a converted kind).
+   */
+  watchText(kv: KeyValue): string | undefined {
+    if (this.def.storage) return undefined;
+    let text = this.watchTexts.get(kv);
+    if (text === undefined) {
+      text = servedText(kv, this.servedHead) ?? null;
+      this.watchTexts.set(kv, text);
+    }
+    return text ?? undefined;
   }
 
   private attributes(operation: Operation, ctx: WriteContext, namespace: string, name: string, subresource: string, object?: KubeObject, oldObject?: KubeObject, deleteOptions?: DeleteOptions): AdmissionAttributes {

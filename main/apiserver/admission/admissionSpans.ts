@@ -6,21 +6,22 @@
 
 import type { RequestJourney } from '../../kube/trace/requestJourney.ts';
 import { UNTOUCHED, type AdmissionAttributes, type AdmissionPlugin, type MutationOutcome } from './admission.ts';
+import { deepCopy } from '../../kube/deepCopy.ts';
 import { changedPaths } from './jsonChanges.ts';
 
 /** Runs the mutating plugins, noting which of them changed the object and where. */
 export async function tracedMutate(plugins: AdmissionPlugin[], attrs: AdmissionAttributes, journey: RequestJourney): Promise<void> {
-  // One serialization per plugin that may have changed the object, compared with the previous one: cheaper
-  // than a deep copy before each. Plugins that answer UNTOUCHED (most of them, for a pod) are not compared.
-  let previous = attrs.object ? JSON.stringify(attrs.object) : undefined;
+  // A copy of the object as it was, compared with it after each plugin that may have changed it, and copied
+  // again only when one did (a copy and a walk cost less than serializing it after each plugin and parsing it
+  // back). Plugins that answer UNTOUCHED (most of them, for a pod) are not compared.
+  let previous = attrs.object ? deepCopy(attrs.object) : undefined;
   for (const plugin of plugins) {
     if (!plugin.mutate) continue;
     await runTraced(plugin, 'mutating', attrs, journey, () => plugin.mutate!(attrs), (outcome) => {
       if (outcome === UNTOUCHED || previous === undefined || !attrs.object) return undefined;
-      const now = JSON.stringify(attrs.object);
-      if (now === previous) return undefined;
-      const { paths, more } = changedPaths(JSON.parse(previous), attrs.object);
-      previous = now;
+      const { paths, more } = changedPaths(previous, attrs.object);
+      if (paths.length === 0) return undefined;
+      previous = deepCopy(attrs.object);
       return `${paths.join(', ')}${more ? ` and ${more} more` : ''}`;
     });
   }

@@ -160,8 +160,8 @@ export class ResourceRegistry {
    * its write has answered.
    */
   private readonly viewsInFlight = new Map<string, { text: string; view: KubeObject }>();
-  /** watchText's answers (null: not in the served form). */
-  private readonly watchTexts = new WeakMap<KeyValue, string | null>();
+  /** watchText's last answer (undefined text: not in the served form). */
+  private lastWatchText: { kv: KeyValue; text: string | undefined } | undefined;
   /** How a stored object in this resource's served version begins (servedText). */
   private readonly servedHead: string;
   /** listShared's last answer per namespace, with the store's list it was made from. */
@@ -537,12 +537,10 @@ export class ResourceRegistry {
    */
   watchText(kv: KeyValue): string | undefined {
     if (this.def.storage) return undefined;
-    let text = this.watchTexts.get(kv);
-    if (text === undefined) {
-      text = servedText(kv, this.servedHead) ?? null;
-      this.watchTexts.set(kv, text);
-    }
-    return text ?? undefined;
+    // The watchers of one event are handed it one after another: the last text made is the one asked for again.
+    // Only that one is kept (a text per stored object would hold a second copy of every object).
+    if (this.lastWatchText?.kv !== kv) this.lastWatchText = { kv, text: servedText(kv, this.servedHead) };
+    return this.lastWatchText.text;
   }
 
   private attributes(operation: Operation, ctx: WriteContext, namespace: string, name: string, subresource: string, object?: KubeObject, oldObject?: KubeObject, deleteOptions?: DeleteOptions): AdmissionAttributes {

@@ -35,6 +35,12 @@ test('refuses a missing class, a foreign overhead and a contradicting node selec
   await assert.rejects(refused('d', { overhead: { cpu: '1' } }), /pod rejected: RuntimeClass has no Overhead defined, but Pod has Overhead set/);
 });
 
+test('a node selector key that is also an Object property name ("constructor") is an ordinary key', async () => {
+  await api.client.resource(classes).create(undefined, { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'plain' }, handler: 'runc', scheduling: { nodeSelector: { constructor: 'x' } } } as unknown as KubeObject);
+  const created = (await api.client.resource(pods).create('default', pod('own-keys', { runtimeClassName: 'plain' }))).spec as Record<string, unknown>;
+  assert.deepEqual(created.nodeSelector, { constructor: 'x' });
+});
+
 test('an update is validated whole, and the handler stays as created', async () => {
   const runtimeClasses = api.client.resource(classes);
   await assert.rejects(runtimeClasses.patch(undefined, 'kata', 'application/merge-patch+json', { overhead: { podFixed: { cpu: '-1' } } }), /overhead\.limits\[cpu\]: Invalid value: "-1": must be greater than or equal to 0/);

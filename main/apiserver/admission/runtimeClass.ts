@@ -54,7 +54,7 @@ export class RuntimeClassPlugin implements AdmissionPlugin {
     if (scheduling) {
       const selector = { ...(spec.nodeSelector ?? {}) };
       for (const [key, value] of Object.entries(scheduling.nodeSelector ?? {})) {
-        if (key in selector && selector[key] !== value) {
+        if (Object.hasOwn(selector, key) && selector[key] !== value) {
           throw errors.forbidden(podsResource, attrs.name, `conflict: runtimeClass.scheduling.nodeSelector[${key}] = ${value}; pod.spec.nodeSelector[${key}] = ${selector[key]}`);
         }
         selector[key] = value;

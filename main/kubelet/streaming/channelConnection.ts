@@ -55,8 +55,9 @@ export const REMOTE_COMMAND_PROTOCOLS: Record<string, ChannelProtocol> = {
  * gets the '' protocol where the server has one.
  */
 function firstSupported(offered: string[], supported: Record<string, ChannelProtocol>): string | undefined {
-  if (offered.length === 0) return '' in supported ? '' : undefined;
-  return offered.find((p) => p !== '' && p in supported);
+  // Own keys only: a client offering "constructor" or "toString" is offering nothing this server speaks.
+  if (offered.length === 0) return Object.hasOwn(supported, '') ? '' : undefined;
+  return offered.find((p) => p !== '' && Object.hasOwn(supported, p));
 }
 
 // Output waits for the client past this much unsent data (a slow terminal must not grow memory without bound).

@@ -15,7 +15,7 @@ export function parseFeatureGates(text: string): FeatureGates {
   const gates = { ...featureGateDefaults };
   for (const entry of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const [name = '', value = ''] = entry.split('=', 2);
-    if (!(name in featureGateDefaults)) throw new Error(`unrecognized feature gate: ${name}`);
+    if (!Object.hasOwn(featureGateDefaults, name)) throw new Error(`unrecognized feature gate: ${name}`);
     if (!/^(true|false)$/i.test(value)) throw new Error(`invalid value of ${name}=${value}, err: strconv.ParseBool: parsing "${value}": invalid syntax`);
     gates[name as FeatureGate] = value.toLowerCase() === 'true';
   }

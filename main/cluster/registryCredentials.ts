@@ -72,7 +72,7 @@ export class RegistryCredentials {
   remove(server: string): RegistryLogin[] {
     const host = normalizeRegistryKey(server);
     const config = this.read();
-    if (!(host in config.auths)) throw new RegistryCredentialError(`no credentials are kept for "${host}"`);
+    if (!Object.hasOwn(config.auths, host)) throw new RegistryCredentialError(`no credentials are kept for "${host}"`);
     delete config.auths[host];
     this.write(config);
     return this.list();

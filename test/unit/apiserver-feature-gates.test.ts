@@ -11,5 +11,7 @@ test('1.32 defaults; a gate set by name; unknown gates and non-booleans refused 
   assert.equal(parseFeatureGates('AuthorizePodWebsocketUpgradeCreatePermission=true').AuthorizePodWebsocketUpgradeCreatePermission, true);
   assert.equal(parseFeatureGates(' AuthorizePodWebsocketUpgradeCreatePermission=False ').AuthorizePodWebsocketUpgradeCreatePermission, false);
   assert.throws(() => parseFeatureGates('NoSuchGate=true'), /^Error: unrecognized feature gate: NoSuchGate$/);
+  // A name every object inherits is no gate either.
+  assert.throws(() => parseFeatureGates('constructor=true'), /^Error: unrecognized feature gate: constructor$/);
   assert.throws(() => parseFeatureGates('AuthorizePodWebsocketUpgradeCreatePermission=maybe'), /strconv.ParseBool: parsing "maybe": invalid syntax/);
 });

@@ -59,8 +59,8 @@ export function compareValues(a: JsonValue, b: JsonValue): number {
       let c: number;
       if (i === la) c = -1;
       else if (i === lb) c = 1;
-      else if (!(k in am)) c = 1;
-      else if (!(k in bm)) c = -1;
+      else if (!Object.hasOwn(am, k)) c = 1;
+      else if (!Object.hasOwn(bm, k)) c = -1;
       else c = compareValues(am[k], bm[k]);
       i++;
       if (c !== 0) return c;

@@ -34,7 +34,7 @@ function validate(secret: KubeObject): FieldError[] {
     size += Buffer.from(text, 'base64').length;
   }
   if (size > maxDataSizeBytes) errs.push(tooLong('data', maxDataSizeBytes));
-  const has = (key: string) => key in data;
+  const has = (key: string) => Object.hasOwn(data, key);
   switch (stringAt(secret, 'type')) {
     case 'kubernetes.io/service-account-token':
       if (!secret.metadata.annotations?.['kubernetes.io/service-account.name']) {

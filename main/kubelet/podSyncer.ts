@@ -5,7 +5,7 @@
 // status to the status manager; when the pod ends, kill it, report its final
 // phase, make the final delete, and clean up once it is gone from the API.
 
-import { LABEL_POD_UID, type Runtime } from '../runtime/runtime.ts';
+import { LABEL_POD_UID, type RegistryAuth, type Runtime } from '../runtime/runtime.ts';
 import { Backoff } from './backoff.ts';
 import { hashContainer } from './containerConfig.ts';
 import type { ContainerKiller } from './containerKiller.ts';
@@ -147,11 +147,13 @@ export class KubeletPodSyncer implements PodSyncer {
     const enableServiceLinks = pod.spec.enableServiceLinks !== false;
     const services = servicesForPod(await deps.objects.services(pod.metadata.namespace ?? 'default'), pod.metadata.namespace ?? 'default', enableServiceLinks);
     let outcome;
+    let pullAuth: Promise<RegistryAuth | undefined> | undefined;
     try {
       outcome = await executePodActions(syncDeps, pod, runtime, actions, {
         volumes,
         env: { ...this.downward(pod, runtime), serviceEnv: serviceEnvVars(services) },
-        auth: () => this.pullAuth(pod),
+        // Looked up at the first pull of this sync, and shared by the pod's other pulls.
+        auth: () => (pullAuth ??= this.pullAuth(pod)),
       });
     } catch (error) {
       // As syncPod, which writes the pod's status before the runtime acts: a sandbox that cannot be made (an engine

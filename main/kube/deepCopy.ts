@@ -20,12 +20,14 @@ function copyValue(value: unknown): unknown {
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return structuredClone(value);
   const out: Record<string, unknown> = {};
-  for (const key in value) {
-    // An own "__proto__" (JSON.parse makes one: a ConfigMap may have that key) must stay a key, not set the prototype.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: copyValue((value as Record<string, unknown>)[key]), enumerable: true, writable: true, configurable: true });
-    else out[key] = copyValue((value as Record<string, unknown>)[key]);
-  }
+  for (const key in value) putKey(out, key, copyValue((value as Record<string, unknown>)[key]));
   return out;
+}
+
+/** out[key] = value, as an own key even for "__proto__" (JSON.parse makes one: a ConfigMap may have that key), whose assignment would set the prototype. */
+function putKey(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 /**
@@ -67,10 +69,7 @@ function jsonValue(value: unknown, inArray: boolean): unknown {
   // the API server allocated under load). A plain object inherits no enumerable key from Object.prototype.
   for (const key in value) {
     const copied = jsonValue((value as Record<string, unknown>)[key], false);
-    if (copied === LEFT_OUT) continue;
-    // JSON.parse makes "__proto__" an own key; an assignment would set the prototype instead.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: copied, enumerable: true, writable: true, configurable: true });
-    else out[key] = copied;
+    if (copied !== LEFT_OUT) putKey(out, key, copied);
   }
   return out;
 }

@@ -32,8 +32,8 @@ export class NodeInfo {
 
   /**
    * Where each pod (by uid) is in `pods`: every status update of a pod takes it out and puts it back.
-   * Made at the first removal: a NodeInfo built for one look (the kubelet's admission of a pod, a
-   * hundred pods summed for each new one) never needs it.
+   * Made at the first removal: a NodeInfo built for one look (a snapshot's, or a copy with the
+   * nominated pods added) never needs it.
    */
   private positions: Map<string, number> | undefined;
 

@@ -53,14 +53,14 @@ export class LatestValues {
    * are frozen and shared: the same object while its key is unchanged, which
    * lets a reader remember what it worked out of one (registry.ts).
    */
-  range(prefix: string, startKey: string, limit: number): { kvs: KeyValue[]; more: boolean } | undefined {
+  range(prefix: string, startKey: string, limit: number): { kvs: readonly KeyValue[]; more: boolean } | undefined {
     const covering = this.covering(prefix);
     if (!covering) return undefined;
     const [filledPrefix, filled] = covering;
     const from = compareCodePoints(startKey, prefix) > 0 ? startKey : prefix;
     const whole = from === prefix && !limit;
     const kept = whole ? filled.lists?.get(prefix) : undefined;
-    if (kept) return { kvs: kept as KeyValue[], more: false };
+    if (kept) return { kvs: kept, more: false };
     const keys = (filled.sortedKeys ??= [...filled.values.keys()].sort(compareCodePoints));
     let i = from === filledPrefix ? 0 : lowerBound(keys, from);
     const kvs: KeyValue[] = [];

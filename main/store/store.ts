@@ -35,7 +35,7 @@ export interface RangeOptions {
 }
 
 export interface RangeResult {
-  kvs: KeyValue[];
+  kvs: readonly KeyValue[];
   /** The revision this range was read at: pass it back with startKey to continue at one consistent revision. */
   revision: number;
   /** True when more keys matched than `limit` allowed. */

@@ -230,7 +230,7 @@ export class ResourceRegistry {
   }
 
   /** Stored objects in the served version; a conversion webhook gets one call for all that are stored in another version. */
-  private async served(kvs: KeyValue[]): Promise<KubeObject[]> {
+  private async served(kvs: readonly KeyValue[]): Promise<KubeObject[]> {
     const convert = this.def.storage?.convert;
     if (!convert) return kvs.map((kv) => this.decodeCopy(kv));
     return convert(kvs.map((kv) => this.stored(kv)), this.apiVersion);

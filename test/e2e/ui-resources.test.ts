@@ -260,6 +260,8 @@ test('the Events view shows warnings only when asked, and each row opens its obj
 
   await page.getByRole('checkbox', { name: 'Warnings only' }).check();
   await table.locator('.cell-reason', { hasText: 'ScalingReplicaSet' }).first().waitFor({ state: 'detached', timeout: 10_000 });
+  // The filtered rows are read once they are drawn: the normal rows can be gone a frame before the warnings appear.
+  await table.locator('.cell-reason', { hasText: 'ProvisioningFailed' }).first().waitFor({ timeout: 10_000 });
   const types = await table.locator('.cell-type').allInnerTexts();
   assert.ok(types.length > 0 && types.every((t) => t === 'Warning'), types.join(','));
   await screenshot(page, 'events-warnings');

@@ -55,6 +55,32 @@ describe('admission denial memory', () => {
     assert.deepEqual(all[0]!.owner, { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-6d4f', uid: 'rs-uid' });
   });
 
+  it('a recorded plugin answers as the plugin does: at once when it answers at once, and each refusal remembered', async () => {
+    const memory = new AdmissionDenials();
+    const refuse = (name: string) => errors.forbidden({ group: '', resource: 'pods' }, name, 'no');
+    const plugin = memory.recording({
+      name: 'Example',
+      mutate: (a) => {
+        if (a.name === 'sync-refused') throw refuse(a.name);
+      },
+      validate: async (a) => {
+        if (a.name === 'async-refused') throw refuse(a.name);
+      },
+    });
+    // The chain awaits only promises: a plugin that answers at once must not become one.
+    assert.equal(plugin.mutate!(attrs('fine')), undefined);
+    assert.throws(() => plugin.mutate!(attrs('sync-refused')), /forbidden/);
+    assert.ok(plugin.validate!(attrs('fine')) instanceof Promise);
+    await assert.rejects(Promise.resolve(plugin.validate!(attrs('async-refused'))), /forbidden/);
+    assert.deepEqual(
+      memory.recent().map((d) => [d.name, d.plugin]),
+      [
+        ['async-refused', 'Example'],
+        ['sync-refused', 'Example'],
+      ],
+    );
+  });
+
   it('what it hands out is a copy', () => {
     const memory = new AdmissionDenials();
     memory.refused(attrs('x'), 'PodSecurity', errors.forbidden({ group: '', resource: 'pods' }, 'x', 'no'));

@@ -163,18 +163,28 @@ export class AdmissionDenials {
       .map((d) => deepCopy(d));
   }
 
-  /** The plugin as the chain runs it: the same decisions, its refusals remembered. */
+  /**
+   * The plugin as the chain runs it: the same decisions, its refusals
+   * remembered. A plugin that answers at once is answered at once: the chain
+   * awaits only promises, and wrapping every plugin in an async function made
+   * each of them one (a promise and a microtask turn per plugin per write).
+   */
   recording(plugin: AdmissionPlugin): AdmissionPlugin {
-    const remember =
-      <T>(decide: (attrs: AdmissionAttributes) => Promise<T> | T) =>
-      async (attrs: AdmissionAttributes): Promise<T> => {
-        try {
-          return await decide(attrs);
-        } catch (err) {
+    const remember = <T>(decide: (attrs: AdmissionAttributes) => Promise<T> | T) => {
+      return (attrs: AdmissionAttributes): Promise<T> | T => {
+        const refused = (err: unknown): never => {
           if (err instanceof StatusError) this.refused(attrs, plugin.name, err);
           throw err;
+        };
+        let answer: Promise<T> | T;
+        try {
+          answer = decide(attrs);
+        } catch (err) {
+          return refused(err);
         }
+        return answer instanceof Promise ? answer.catch(refused) : answer;
       };
+    };
     return {
       name: plugin.name,
       ...(plugin.mutate ? { mutate: remember(plugin.mutate.bind(plugin)) } : {}),

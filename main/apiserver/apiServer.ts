@@ -316,8 +316,9 @@ export class ApiServer {
     return `https://127.0.0.1:${this.port}`;
   }
 
-  client(user: UserInfo): KubeClient {
-    return new InProcessClient(this.dispatcher, user);
+  /** `typedBodies`: for PodLab's own components, whose writes are built by typed code (ApiRequest.typedBody), never a user's document. */
+  client(user: UserInfo, { typedBodies = false }: { typedBodies?: boolean } = {}): KubeClient {
+    return new InProcessClient(this.dispatcher, user, undefined, typedBodies);
   }
 
   /** Aggregated discovery as `user` reads it, without HTTP (the documents are this process's own, so its address is not needed). */

@@ -286,9 +286,9 @@ export class Cluster {
     return this.nodesStarted;
   }
 
-  /** A client acting as one of PodLab's components. */
+  /** A client acting as one of PodLab's components (their writes are typed objects, never a user's document). */
   client(component: string): KubeClient {
-    return this.apiServer.client(componentUser(component));
+    return this.apiServer.client(componentUser(component), { typedBodies: true });
   }
 
   private async stopComponents(): Promise<void> {

@@ -36,6 +36,7 @@ class InProcessResourceClient<T extends KubeObject> implements ResourceClient<T>
     private readonly user: UserInfo,
     private readonly ref: ResourceRef,
     private readonly userAgent: string,
+    private readonly typedBodies: boolean,
   ) {}
 
   private info(verb: Verb, namespace: string | undefined, name = '', subresource = ''): ResourceRequestInfo {
@@ -45,7 +46,7 @@ class InProcessResourceClient<T extends KubeObject> implements ResourceClient<T>
 
   private async call(verb: Verb, namespace: string | undefined, name: string, subresource: string, q: URLSearchParams, body?: unknown, contentType?: string): Promise<unknown> {
     return unwrap(async () => {
-      const result = await this.dispatcher.handle({ user: this.user, info: this.info(verb, namespace, name, subresource), query: q, body, contentType, userAgent: this.userAgent });
+      const result = await this.dispatcher.handle({ user: this.user, info: this.info(verb, namespace, name, subresource), query: q, body, contentType, userAgent: this.userAgent, ...(this.typedBodies ? { typedBody: true } : {}) });
       if (result.type !== 'object') throw new Error(`unexpected ${result.type} result for ${verb}`);
       return result.object;
     });
@@ -131,9 +132,11 @@ export class InProcessClient implements KubeClient {
     private readonly user: UserInfo,
     /** Names the field manager of this client's writes; by default the Kubernetes component the user stands for. */
     private readonly userAgent = componentUserAgent(user),
+    /** The objects it writes are built by PodLab's own typed code, never a user's document (ApiRequest.typedBody). */
+    private readonly typedBodies = false,
   ) {}
 
   resource<T extends KubeObject = KubeObject>(ref: ResourceRef): ResourceClient<T> {
-    return new InProcessResourceClient<T>(this.dispatcher, this.user, ref, this.userAgent);
+    return new InProcessResourceClient<T>(this.dispatcher, this.user, ref, this.userAgent, this.typedBodies);
   }
 }

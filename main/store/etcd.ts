@@ -198,6 +198,7 @@ export class EtcdStore implements Store {
     return { ...this.keyValueOf(previous), modRevision: revisionOf(response.header) };
   }
 
+  // options.trigger is a hint this store does not use: etcd sends every event under the prefix, and the watcher filters.
   watch(prefix: string, onEvent: (event: WatchEvent) => void, options: WatchOptions = {}): Watch {
     if (this.closed) throw new StoreError('Closed', 'store closed');
     const { key, range_end } = prefixRange(this.keyOf(prefix));

@@ -25,6 +25,7 @@ import {
   type WatchOptions,
 } from './store.ts';
 import { LatestValues } from './latestValues.ts';
+import { PrefixWatches } from './prefixWatches.ts';
 import { COMPACT_REV_KEY, SCHEMA, createRevisionOf, isDiskFull, keyValueOf, openConnection, type Durability, type Row } from './sqliteRows.ts';
 import { SqliteWriter, rowOf, type WriteOutcome, type WriteRequest } from './sqliteWriter.ts';
 import { WriterLostError, WriterThread, type Answer } from './writerThread.ts';
@@ -252,7 +253,7 @@ export class SqliteStore implements Store {
   private readonly durability: Durability;
   private readonly threadMode: 'auto' | 'always' | 'never';
   /** Watches by prefix: a write is matched against each prefix once, not against each of a hundred kubelets' watches. */
-  private readonly watches = new Map<string, Set<SqliteWatch>>();
+  private readonly watches = new Map<string, PrefixWatches<SqliteWatch>>();
   private closed = false;
   private closing: Promise<void> | undefined;
   /**
@@ -418,8 +419,8 @@ export class SqliteStore implements Store {
     const watch = new SqliteWatch(prefix, onEvent, options.onError, detach, catchingUp ? start : this.readCurrentRevision() + 1, catchingUp);
     // Subscribe before reading history: a write committed while history is read is
     // then either in the rows read or among the held live events, never in neither.
-    const same = this.watches.get(prefix) ?? new Set<SqliteWatch>();
-    same.add(watch);
+    const same = this.watches.get(prefix) ?? new PrefixWatches<SqliteWatch>();
+    same.add(watch, options.trigger);
     this.watches.set(prefix, same);
     if (catchingUp) setImmediate(() => this.catchUp(watch));
     return watch;
@@ -449,7 +450,7 @@ export class SqliteStore implements Store {
       await this.turn(() => this.stopThread());
       this.closed = true;
       this.latestValues.clear();
-      for (const watch of [...this.watches.values()].flatMap((same) => [...same])) watch.end(new StoreError('Closed', 'store closed'));
+      for (const watch of [...this.watches.values()].flatMap((same) => [...same.all()])) watch.end(new StoreError('Closed', 'store closed'));
       this.db.close();
     })();
     return this.closing;
@@ -575,7 +576,7 @@ export class SqliteStore implements Store {
     if (this.threadJobs === 0 || this.closed) return;
     this.revision = this.stmt.currentRevision.get()?.seq ?? 0;
     this.latestValues.clear();
-    for (const watch of [...this.watches.values()].flatMap((same) => [...same])) watch.end(new StoreError('Unavailable', err.message));
+    for (const watch of [...this.watches.values()].flatMap((same) => [...same.all()])) watch.end(new StoreError('Unavailable', err.message));
   }
 
   /** A job's answer from the thread, with this connection's view of the file brought up to date before anything reads it. */
@@ -613,7 +614,7 @@ export class SqliteStore implements Store {
     const event = eventOf(row, this.valueAt, tracked ? this.latestValues.get(row.name)?.kv : undefined);
     if (tracked) this.latestValues.apply(row.name, event.type === 'PUT' ? event.kv : undefined);
     for (const [prefix, same] of this.watches) {
-      if (row.name.startsWith(prefix)) for (const watch of same) watch.notify(event);
+      if (row.name.startsWith(prefix)) same.notify(event);
     }
     return event;
   }

@@ -47,6 +47,21 @@ export interface WatchOptions {
   startRevision?: number;
   /** Called once when the watch ends by itself (Compacted, store closed, backend lost). Not called after cancel(). */
   onError?: (error: Error) => void;
+  /** Which live events the watcher can use at all; a store may deliver more (see WatchTrigger). */
+  trigger?: WatchTrigger;
+}
+
+/**
+ * kube-apiserver's indexed trigger (the cacher's TriggerFunc: pods by
+ * spec.nodeName): the watcher only keeps events whose new or previous value
+ * has `value` as its `index`, so a store may skip the others instead of
+ * handing each of a hundred kubelets every pod event. `index` is one function
+ * for all watches of a kind: the store works it out once per event. A hint
+ * only: the watcher still filters what it gets.
+ */
+export interface WatchTrigger {
+  index: (kv: KeyValue) => string;
+  value: string;
 }
 
 export interface Watch {

@@ -4,7 +4,7 @@
 // ResourceDefinition's strategy; everything request-specific (admission, who)
 // comes in a WriteContext.
 
-import type { KeyValue, Store } from '../../store/store.ts';
+import type { KeyValue, Store, WatchTrigger } from '../../store/store.ts';
 import { isStoreError } from '../../store/store.ts';
 import type { AdmissionChain, AdmissionAttributes, Operation } from '../admission/admission.ts';
 import type { UserInfo } from '../auth/user.ts';
@@ -18,7 +18,7 @@ import { deepEqual } from '../../kube/deepEqual.ts';
 import { kubeTimestamp } from '../../kube/time.ts';
 import type { ResourceDefinition } from './resourceDefinition.ts';
 import type { ObjectFilter } from './selection.ts';
-import { compileFilter, everything } from './selection.ts';
+import { compileFilter, everything, requiredFieldValue } from './selection.ts';
 import { validateMetadata, validateMetadataUpdate } from './metadataValidation.ts';
 import type { RequestJourney } from '../../kube/trace/requestJourney.ts';
 import { deepFreeze } from '../../kube/deepFreeze.ts';
@@ -420,6 +420,7 @@ export class ResourceRegistry {
     onEnd: (status?: Status) => void,
   ): Promise<{ stop(): void; revision: number }> {
     const filter = compileFilter(this.def, options.labelSelector, options.fieldSelector);
+    const trigger = this.watchTrigger(options.fieldSelector);
     const prefix = this.prefix(namespace);
     const store = this.deps.store;
     let startRevision: number;
@@ -463,6 +464,7 @@ export class ResourceRegistry {
       },
       {
         startRevision,
+        ...(trigger ? { trigger } : {}),
         onError: (err) => {
           if (stopped) return;
           stopped = true;
@@ -483,6 +485,25 @@ export class ResourceRegistry {
     };
     this.watches.add(handle);
     return handle;
+  }
+
+  /**
+   * The field value this kind's watches are indexed by, worked out once per
+   * stored version for all of them (the store asks it of each event), as the
+   * watchers' field selectors read it.
+   */
+  private readonly triggerIndex = (kv: KeyValue): string => {
+    const field = this.def.strategy.watchTrigger!;
+    return this.def.strategy.selectableFields?.[field]?.(this.watchView(kv)) ?? '';
+  };
+
+  /** The store's trigger for a watch whose field selector asks for one value of the kind's indexed field. */
+  private watchTrigger(fieldSelector: string | undefined): WatchTrigger | undefined {
+    const field = this.def.strategy.watchTrigger;
+    // A kind converted by a webhook decodes its events only for the watchers that keep them.
+    if (!field || this.def.storage?.convert) return undefined;
+    const value = requiredFieldValue(fieldSelector, field);
+    return value === undefined ? undefined : { index: this.triggerIndex, value };
   }
 
   /** The resource is no longer served: its watches end, as kube-apiserver closes them when a CRD's storage goes. */
@@ -631,16 +652,18 @@ export class ResourceRegistry {
 
   /**
    * Read-modify-write with compare-and-swap (Kubernetes' GuaranteedUpdate):
-   * `tryUpdate` gets the current object and returns the desired one. A
-   * resourceVersion in the desired object that is not the current one is a 409;
-   * without one, a lost race is retried with a fresh read.
+   * `tryUpdate` gets the current object and returns the desired one, or is
+   * the replacement itself (a PUT's body, which needs no copy of the current
+   * object to be made from). A resourceVersion in the desired object that is
+   * not the current one is a 409; without one, a lost race is retried with a
+   * fresh read.
    */
   async guaranteedUpdate(
     namespace: string,
     name: string,
     subresource: string,
     ctx: WriteContext,
-    tryUpdate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+    tryUpdate: ((current: KubeObject) => KubeObject | Promise<KubeObject>) | { replacement: KubeObject },
     /**
      * The request named no resourceVersion (a patch or apply that does not
      * name one): tryUpdate stamps the current one, and a write that lost a race
@@ -656,7 +679,7 @@ export class ResourceRegistry {
       });
       if (!kv) throw this.notFound(name);
       const current = await this.servedOne(kv);
-      const desired = deepCopy(await tryUpdate(deepCopy(current)));
+      const desired = deepCopy(typeof tryUpdate === 'function' ? await tryUpdate(deepCopy(current)) : tryUpdate.replacement);
       const requestedVersion = desired.metadata?.resourceVersion;
       if (requestedVersion && requestedVersion !== current.metadata.resourceVersion) throw errors.staleObject(this.groupResource, name);
       const updated = await this.prepareUpdate(namespace, name, subresource, ctx, desired, current);
@@ -763,7 +786,7 @@ export class ResourceRegistry {
 
   /** PUT: the body replaces the stored object. */
   update(namespace: string, name: string, subresource: string, body: KubeObject, ctx: WriteContext): Promise<KubeObject> {
-    return this.guaranteedUpdate(namespace, name, subresource, ctx, () => body);
+    return this.guaranteedUpdate(namespace, name, subresource, ctx, { replacement: body });
   }
 
   /**

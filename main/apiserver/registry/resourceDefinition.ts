@@ -101,6 +101,12 @@ export interface ResourceStrategy {
   pruneUnknownFields?(obj: KubeObject): string[];
   /** Extra field selectors beyond metadata.name and metadata.namespace, e.g. `spec.nodeName` for pods. */
   selectableFields?: Record<string, (obj: KubeObject) => string | undefined>;
+  /**
+   * The selectable field watches are indexed by (the cacher's TriggerFunc,
+   * `spec.nodeName` for pods): a watch whose field selector asks for one value
+   * of it is handed only the events of objects that have or had that value.
+   */
+  watchTrigger?: string;
 }
 
 export interface ResourceDefinition {

@@ -47,3 +47,10 @@ export function compileFilter(def: ResourceDefinition, labelSelector: string | u
     return true;
   };
 }
+
+/** The one value a field selector requires of `field` (`field=value`), if it requires exactly one; the selector was checked by compileFilter. */
+export function requiredFieldValue(fieldSelector: string | undefined, field: string): string | undefined {
+  if (!fieldSelector) return undefined;
+  const required = parseFieldSelector(fieldSelector).filter((r) => r.field === field && r.operator === '=');
+  return required.length === 1 ? required[0]!.value : undefined;
+}

@@ -107,6 +107,8 @@ export const pods: ResourceDefinition = {
     validateStatusUpdate,
     views: { ephemeralcontainers: { prepare: withEphemeralContainersOf, validateUpdate: validatePodEphemeralContainersUpdate } },
     gracePeriodOnDelete,
+    // Each kubelet watches its node's pods: as in kube-apiserver, pod watches are indexed by node.
+    watchTrigger: 'spec.nodeName',
     selectableFields: {
       'spec.nodeName': (pod) => stringAt(objectAt(pod, 'spec'), 'nodeName'),
       'spec.restartPolicy': (pod) => stringAt(objectAt(pod, 'spec'), 'restartPolicy'),

@@ -173,7 +173,11 @@ export class ApiServer {
     // MutatingAdmissionWebhook last among the mutating, ValidatingAdmissionPolicy and ValidatingAdmissionWebhook, and ResourceQuota last.
     const plugins: AdmissionPlugin[] = [
       new DefaultingPlugin(),
-      new NamespaceLifecyclePlugin(getNamespace),
+      new NamespaceLifecyclePlugin((name) => {
+        const namespaces = registryFor('', 'v1', 'namespaces')!;
+        const known = namespaces.peekShared('', name);
+        return known === undefined ? namespaces.getShared('', name) : (known ?? undefined);
+      }),
       new ServiceAllocationPlugin(this.serviceRange, async () => (await this.catalog.registry('', 'v1', 'services')!.list('')).items, options.hostPortFree),
       new LimitRangerPlugin(async (namespace) => (await registryFor('', 'v1', 'limitranges')?.listShared(namespace)) ?? []),
       ...(options.serviceAccountAdmission ? [new ServiceAccountPlugin({ getServiceAccount: async (ns, name) => registryFor('', 'v1', 'serviceaccounts')?.getShared(ns, name) })] : []),

@@ -364,6 +364,14 @@ export class SqliteStore implements Store {
     return kv ? { kv, revision: rev } : { revision: rev };
   }
 
+  getCached(key: string): { kv?: KeyValue } | undefined {
+    if (this.closed) return undefined;
+    // As get() at the newest revision reads it, without the promise.
+    this.readCurrentRevision();
+    const cached = this.latestValues.get(key);
+    return cached && (cached.kv ? { kv: cached.kv } : {});
+  }
+
   async range(prefix: string, options: RangeOptions = {}): Promise<RangeResult> {
     this.assertOpen();
     // A limit beyond any safe integer (an int64 near 2^63 arrives as a double) is no limit: SQLite binds only integers to LIMIT.

@@ -115,6 +115,12 @@ export interface Store {
 
   /** One key (as of `revision` when given); undefined when absent. */
   get(key: string, revision?: number): Promise<{ kv?: KeyValue; revision: number }>;
+  /**
+   * The key's newest value when the store holds it in memory, at once (`{}`
+   * when it does not exist); undefined when only get() can tell. Optional: a
+   * store without it is always asked with get().
+   */
+  getCached?(key: string): { kv?: KeyValue } | undefined;
   /** Keys with this prefix, in key order, at one consistent revision. */
   range(prefix: string, options?: RangeOptions): Promise<RangeResult>;
   /** Number of keys with this prefix at the current revision. */

@@ -118,6 +118,23 @@ describe('LatestValues', () => {
 });
 
 describe('SqliteStore lists and gets from memory', () => {
+  it('answers getCached only under a listed prefix: the value, or that there is none', async () => {
+    const store = new SqliteStore({ path: ':memory:' });
+    try {
+      await store.create('/registry/namespaces/default', 'ns');
+      assert.equal(store.getCached('/registry/namespaces/default'), undefined);
+      await store.range('/registry/namespaces/');
+      assert.equal(store.getCached('/registry/namespaces/default')?.kv?.value, 'ns');
+      assert.deepEqual(store.getCached('/registry/namespaces/missing'), {});
+      const created = await store.create('/registry/namespaces/shop', 'shop');
+      assert.deepEqual(store.getCached('/registry/namespaces/shop')?.kv, created);
+      await store.close();
+      assert.equal(store.getCached('/registry/namespaces/shop'), undefined);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('answers exactly what the file holds after a long run of random writes', async () => {
     const path = join(dir, 'random.db');
     const store = new SqliteStore({ path });
@@ -148,7 +165,15 @@ describe('SqliteStore lists and gets from memory', () => {
             }
           }
           for (const ns of namespaces) {
-            for (const name of names) assert.deepEqual(await store.get(`/registry/things/${ns}/${name}`), await reader.get(`/registry/things/${ns}/${name}`));
+            for (const name of names) {
+              const key = `/registry/things/${ns}/${name}`;
+              const inFile = await reader.get(key);
+              assert.deepEqual(await store.get(key), inFile);
+              // What memory answers at once is what the file holds, or nothing.
+              const cached = store.getCached(key);
+              assert.ok(cached, `${key} is under a listed prefix`);
+              assert.deepEqual(cached.kv, inFile.kv, `getCached ${key} at step ${step}`);
+            }
           }
         } finally {
           await reader.close();
@@ -171,6 +196,11 @@ describe('SqliteStore lists and gets from memory', () => {
       await new Promise((resolve) => setImmediate(resolve));
       assert.deepEqual((await store.range('/registry/things/')).kvs.map((x) => x.value), ['one', 'two']);
       assert.equal((await store.get('/registry/things/b')).kv?.value, 'two');
+      await other.create('/registry/things/c', 'three');
+      await new Promise((resolve) => setImmediate(resolve));
+      // Memory no longer answers once the file changed under it; a get reads the file.
+      assert.equal(store.getCached('/registry/things/c'), undefined);
+      assert.equal((await store.get('/registry/things/c')).kv?.value, 'three');
     } finally {
       await other.close();
       await store.close();

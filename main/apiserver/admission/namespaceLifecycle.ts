@@ -11,15 +11,22 @@ export const immortalNamespaces = new Set(['default', 'kube-system', 'kube-publi
 export class NamespaceLifecyclePlugin implements AdmissionPlugin {
   readonly name = 'NamespaceLifecycle';
 
-  constructor(private readonly getNamespace: (name: string) => Promise<KubeObject | undefined>) {}
+  /** `getNamespace` answers at once when it can (from memory): the check then costs no promise on each create. */
+  constructor(private readonly getNamespace: (name: string) => KubeObject | undefined | Promise<KubeObject | undefined>) {}
 
-  async validate(attrs: AdmissionAttributes): Promise<void> {
+  validate(attrs: AdmissionAttributes): void | Promise<void> {
     const { resource, operation } = attrs;
     if (resource.kind === 'Namespace' && resource.group === '' && operation === 'DELETE' && immortalNamespaces.has(attrs.name)) {
       throw errors.forbidden({ group: '', resource: 'namespaces' }, attrs.name, 'this namespace may not be deleted');
     }
     if (!resource.namespaced || operation !== 'CREATE') return;
-    const namespace = await this.getNamespace(attrs.namespace);
+    const found = this.getNamespace(attrs.namespace);
+    if (found instanceof Promise) return found.then((namespace) => this.admitInto(attrs, namespace));
+    this.admitInto(attrs, found);
+  }
+
+  private admitInto(attrs: AdmissionAttributes, namespace: KubeObject | undefined): void {
+    const { resource } = attrs;
     if (!namespace) throw errors.notFound({ group: '', resource: 'namespaces' }, attrs.namespace);
     const phase = (namespace.status as { phase?: string } | undefined)?.phase;
     if (phase === 'Terminating' || namespace.metadata.deletionTimestamp) {

@@ -349,6 +349,19 @@ export class ResourceRegistry {
     return views;
   }
 
+  /**
+   * getShared at once, when the store holds the object in memory: the object
+   * (shared and frozen), or null when there is none; undefined when only
+   * getShared can tell. Admission's namespace check on every create then
+   * costs no promise.
+   */
+  peekShared(namespace: string, name: string): KubeObject | null | undefined {
+    if (this.def.storage?.convert) return undefined;
+    const cached = this.deps.store.getCached?.(this.key(namespace, name));
+    if (!cached) return undefined;
+    return cached.kv ? this.watchView(cached.kv) : null;
+  }
+
   /** One object as listShared gives them (shared and frozen), or undefined when there is none. */
   async getShared(namespace: string, name: string): Promise<KubeObject | undefined> {
     if (this.def.storage?.convert) return getIfExists(this, namespace, name);

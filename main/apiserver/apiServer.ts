@@ -166,7 +166,12 @@ export class ApiServer {
       getEndpoints: (ns, name) => getIfExists(registryFor('', 'v1', 'endpoints'), ns, name),
       endpointDialer: () => this.clusterDialer,
     };
-    const listAdmissionConfigurations = (plural: string) => async () => (await registryFor('admissionregistration.k8s.io', 'v1', plural)?.listShared('')) ?? [];
+    // At once from the store's memory when it holds them (it does once listed): most writes find none and go on without a promise.
+    const listAdmissionConfigurations = (plural: string) => () => {
+      const registry = registryFor('admissionregistration.k8s.io', 'v1', plural);
+      if (!registry) return [];
+      return registry.peekListShared('') ?? registry.listShared('');
+    };
     // kube-apiserver's plugin order (AllOrderedPlugins): NamespaceLifecycle, LimitRanger, ServiceAccount, PodSecurity, Priority,
     // DefaultStorageClass, StorageObjectInUseProtection, PersistentVolumeClaimResize, RuntimeClass, the certificate plugins,
     // DefaultIngressClass; then the dynamic ones,

@@ -372,6 +372,12 @@ export class SqliteStore implements Store {
     return cached && (cached.kv ? { kv: cached.kv } : {});
   }
 
+  rangeCached(prefix: string): readonly KeyValue[] | undefined {
+    if (this.closed) return undefined;
+    this.readCurrentRevision();
+    return this.latestValues.range(prefix, '', 0)?.kvs;
+  }
+
   async range(prefix: string, options: RangeOptions = {}): Promise<RangeResult> {
     this.assertOpen();
     // A limit beyond any safe integer (an int64 near 2^63 arrives as a double) is no limit: SQLite binds only integers to LIMIT.

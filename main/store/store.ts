@@ -123,6 +123,8 @@ export interface Store {
   getCached?(key: string): { kv?: KeyValue } | undefined;
   /** Keys with this prefix, in key order, at one consistent revision. */
   range(prefix: string, options?: RangeOptions): Promise<RangeResult>;
+  /** Every key with this prefix at the newest revision when the store holds them in memory, at once; undefined when only range() can tell. Optional, as getCached. */
+  rangeCached?(prefix: string): readonly KeyValue[] | undefined;
   /** Number of keys with this prefix at the current revision. */
   count(prefix: string): Promise<number>;
 

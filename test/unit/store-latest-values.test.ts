@@ -118,7 +118,7 @@ describe('LatestValues', () => {
 });
 
 describe('SqliteStore lists and gets from memory', () => {
-  it('answers getCached only under a listed prefix: the value, or that there is none', async () => {
+  it('answers getCached and rangeCached only under a listed prefix: the value, or that there is none', async () => {
     const store = new SqliteStore({ path: ':memory:' });
     try {
       await store.create('/registry/namespaces/default', 'ns');
@@ -128,6 +128,10 @@ describe('SqliteStore lists and gets from memory', () => {
       assert.deepEqual(store.getCached('/registry/namespaces/missing'), {});
       const created = await store.create('/registry/namespaces/shop', 'shop');
       assert.deepEqual(store.getCached('/registry/namespaces/shop')?.kv, created);
+      // A whole list at once, the same as range() reads it; none for a prefix never listed.
+      assert.deepEqual(store.rangeCached('/registry/namespaces/'), (await store.range('/registry/namespaces/')).kvs);
+      assert.deepEqual(store.rangeCached('/registry/namespaces/')?.map((kv) => kv.value), ['ns', 'shop']);
+      assert.equal(store.rangeCached('/registry/configmaps/'), undefined);
       await store.close();
       assert.equal(store.getCached('/registry/namespaces/shop'), undefined);
     } finally {

@@ -340,12 +340,27 @@ export class ResourceRegistry {
     const page = await this.deps.store.range(this.prefix(namespace)).catch((err) => {
       throw this.storeError(err, '');
     });
+    return this.sharedViews(namespace, page.kvs);
+  }
+
+  /**
+   * listShared at once, when the store holds the list in memory; undefined
+   * when only listShared can tell. Admission's webhook and policy plugins,
+   * which find none configured on most writes, then cost no promise.
+   */
+  peekListShared(namespace: string): readonly KubeObject[] | undefined {
+    if (this.def.storage?.convert) return undefined;
+    const kvs = this.deps.store.rangeCached?.(this.prefix(namespace));
+    return kvs && this.sharedViews(namespace, kvs);
+  }
+
+  private sharedViews(namespace: string, kvs: readonly KeyValue[]): readonly KubeObject[] {
     // The store hands back the same list while nothing under the prefix changed (latestValues.ts): so are the views.
     const shared = this.sharedLists.get(namespace);
-    if (shared?.kvs === page.kvs) return shared.views;
-    const views = Object.freeze(page.kvs.map((kv) => this.watchView(kv)));
+    if (shared?.kvs === kvs) return shared.views;
+    const views = Object.freeze(kvs.map((kv) => this.watchView(kv)));
     if (this.sharedLists.size >= 64) this.sharedLists.clear();
-    this.sharedLists.set(namespace, { kvs: page.kvs, views });
+    this.sharedLists.set(namespace, { kvs, views });
     return views;
   }
 

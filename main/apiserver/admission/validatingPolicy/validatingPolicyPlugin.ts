@@ -18,8 +18,9 @@ import { collectParams, PolicyConfigurationError, type ParamServices } from './p
 import { evaluatePolicy, type PolicyFailure } from './policyEvaluation.ts';
 
 export interface PolicyServices extends ParamServices {
-  listPolicies(): Promise<readonly KubeObject[]>;
-  listBindings(): Promise<readonly KubeObject[]>;
+  /** At once when they are in memory (registry.peekListShared). */
+  listPolicies(): readonly KubeObject[] | Promise<readonly KubeObject[]>;
+  listBindings(): readonly KubeObject[] | Promise<readonly KubeObject[]>;
   getNamespace: NamespaceGetter;
 }
 
@@ -37,10 +38,16 @@ export class ValidatingPolicyPlugin implements AdmissionPlugin {
 
   constructor(private readonly services: PolicyServices) {}
 
-  async validate(attrs: AdmissionAttributes): Promise<void> {
+  validate(attrs: AdmissionAttributes): void | Promise<void> {
     if (isAdmissionConfigurationResource(attrs)) return;
-    const bindings = (await this.services.listBindings()) as unknown as readonly ValidatingAdmissionPolicyBinding[];
-    if (bindings.length === 0) return;
+    // With no binding (most writes), the answer comes at once.
+    const bindings = this.services.listBindings();
+    if (bindings instanceof Promise) return bindings.then((found) => (found.length === 0 ? undefined : this.validateBound(attrs, found)));
+    if (bindings.length > 0) return this.validateBound(attrs, bindings);
+  }
+
+  private async validateBound(attrs: AdmissionAttributes, listed: readonly KubeObject[]): Promise<void> {
+    const bindings = listed as unknown as readonly ValidatingAdmissionPolicyBinding[];
     const policies = [...((await this.services.listPolicies()) as unknown as ValidatingAdmissionPolicy[])].sort(byName);
     const requested = admissionView(attrs);
     let denied: StatusError | undefined;

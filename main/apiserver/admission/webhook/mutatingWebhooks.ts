@@ -24,10 +24,15 @@ export class MutatingWebhookPlugin implements AdmissionPlugin {
     private readonly services: WebhookServices,
   ) {}
 
-  async mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> {
+  mutate(attrs: AdmissionAttributes): MutationOutcome | Promise<MutationOutcome> {
     if (isAdmissionConfigurationResource(attrs)) return UNTOUCHED;
-    const hooks = await configuredWebhooks(this.configurations);
-    if (hooks.length === 0) return UNTOUCHED;
+    // With none configured (most writes), the answer comes at once.
+    const hooks = configuredWebhooks(this.configurations);
+    if (hooks instanceof Promise) return hooks.then((found) => (found.length === 0 ? UNTOUCHED : this.callAll(found, attrs)));
+    return hooks.length === 0 ? UNTOUCHED : this.callAll(hooks, attrs);
+  }
+
+  private async callAll(hooks: readonly ConfiguredWebhook[], attrs: AdmissionAttributes): Promise<MutationOutcome> {
     const previouslyInvoked = new Set<string>();
     const reinvoke = new Set<string>();
     for (const webhook of hooks) {

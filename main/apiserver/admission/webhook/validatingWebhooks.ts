@@ -17,10 +17,15 @@ export class ValidatingWebhookPlugin implements AdmissionPlugin {
     private readonly services: WebhookServices,
   ) {}
 
-  async validate(attrs: AdmissionAttributes): Promise<void> {
+  validate(attrs: AdmissionAttributes): void | Promise<void> {
     if (isAdmissionConfigurationResource(attrs)) return;
-    const hooks = await configuredWebhooks(this.configurations);
-    if (hooks.length === 0) return;
+    // With none configured (most writes), the answer comes at once.
+    const hooks = configuredWebhooks(this.configurations);
+    if (hooks instanceof Promise) return hooks.then((found) => (found.length === 0 ? undefined : this.callAll(found, attrs)));
+    if (hooks.length > 0) return this.callAll(hooks, attrs);
+  }
+
+  private async callAll(hooks: readonly ConfiguredWebhook[], attrs: AdmissionAttributes): Promise<void> {
     const outcomes = await Promise.allSettled(hooks.map((webhook) => this.run(webhook, attrs)));
     // Every webhook was heard; the first refusal in webhook order is the answer.
     for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;

@@ -14,11 +14,26 @@ export interface ConfiguredWebhook {
   key: string;
 }
 
-export type ConfigurationLister = () => Promise<readonly KubeObject[]>;
+/** The configurations, at once when they are in memory (registry.peekListShared). */
+export type ConfigurationLister = () => readonly KubeObject[] | Promise<readonly KubeObject[]>;
 
-export async function configuredWebhooks(list: ConfigurationLister): Promise<ConfiguredWebhook[]> {
-  const configurations = [...(await list())].sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1));
-  return configurations.flatMap((config) =>
-    ((config as unknown as { webhooks?: Webhook[] }).webhooks ?? []).map((hook, i) => ({ configuration: config.metadata.name ?? '', hook, key: `${config.metadata.name}/${i}/${hook.name}` })),
-  );
+/** The webhooks of a list of configurations, worked out once per list (the registry hands out the same list until one changes). */
+const webhooksOf = new WeakMap<readonly KubeObject[], ConfiguredWebhook[]>();
+
+function webhooksIn(list: readonly KubeObject[]): ConfiguredWebhook[] {
+  let hooks = webhooksOf.get(list);
+  if (!hooks) {
+    const configurations = [...list].sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1));
+    hooks = configurations.flatMap((config) =>
+      ((config as unknown as { webhooks?: Webhook[] }).webhooks ?? []).map((hook, i) => ({ configuration: config.metadata.name ?? '', hook, key: `${config.metadata.name}/${i}/${hook.name}` })),
+    );
+    webhooksOf.set(list, hooks);
+  }
+  return hooks;
+}
+
+/** The configured webhooks, at once when the configurations are in memory. */
+export function configuredWebhooks(list: ConfigurationLister): readonly ConfiguredWebhook[] | Promise<readonly ConfiguredWebhook[]> {
+  const configurations = list();
+  return configurations instanceof Promise ? configurations.then(webhooksIn) : webhooksIn(configurations);
 }

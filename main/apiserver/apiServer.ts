@@ -208,7 +208,11 @@ export class ApiServer {
       new ValidatingWebhookPlugin(listAdmissionConfigurations('validatingwebhookconfigurations'), webhookServices),
       // Last, as in kube-apiserver: the object is charged as the other plugins left it.
       new ResourceQuotaPlugin({
-        list: async (namespace) => (await registryFor('', 'v1', 'resourcequotas')?.listShared(namespace)) ?? [],
+        list: (namespace) => {
+          const quotas = registryFor('', 'v1', 'resourcequotas');
+          if (!quotas) return [];
+          return quotas.peekListShared(namespace) ?? quotas.listShared(namespace);
+        },
         updateStatus: async (quota) => {
           await registryFor('', 'v1', 'resourcequotas')?.update(quota.metadata.namespace ?? '', quota.metadata.name ?? '', 'status', quota, { user: adminUser, dryRun: false });
         },

@@ -131,7 +131,7 @@ describe('the default service account lookup', () => {
     assert.equal(calls, 3);
     assert.ok(sleeps.every((ms) => ms >= 100 && ms < 200));
     calls = -100;
-    await assert.rejects(plugin.mutate({ ...attrs, object: pod('p') }), /error looking up service account new\/default: serviceaccount "default" not found/);
+    await assert.rejects(async () => plugin.mutate({ ...attrs, object: pod('p') }), /error looking up service account new\/default: serviceaccount "default" not found/);
     assert.equal(calls, -90);
   });
 });

@@ -100,8 +100,12 @@ export class LimitRangerPlugin implements AdmissionPlugin {
     return (await this.listLimitRanges(namespace)).flatMap((r) => ((r as { spec?: { limits?: LimitItem[] } }).spec?.limits ?? []).map(withItemDefaults));
   }
 
-  async mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> {
-    if (!isPodCreate(attrs)) return UNTOUCHED;
+  // Only pod creates are its business: anything else is answered at once, without a promise.
+  mutate(attrs: AdmissionAttributes): MutationOutcome | Promise<MutationOutcome> {
+    return isPodCreate(attrs) ? this.mutatePod(attrs) : UNTOUCHED;
+  }
+
+  private async mutatePod(attrs: AdmissionAttributes): Promise<MutationOutcome> {
     const items = (await this.items(attrs.namespace)).filter((i) => i.type === 'Container');
     if (items.length === 0) return UNTOUCHED;
     const pod = attrs.object as KubeObject & PodShape;
@@ -113,8 +117,11 @@ export class LimitRangerPlugin implements AdmissionPlugin {
     if (notes.length) pod.metadata.annotations = { ...pod.metadata.annotations, [limitRangerAnnotation]: `LimitRanger plugin set: ${notes.join('; ')}` };
   }
 
-  async validate(attrs: AdmissionAttributes): Promise<void> {
-    if (!isPodCreate(attrs)) return;
+  validate(attrs: AdmissionAttributes): void | Promise<void> {
+    if (isPodCreate(attrs)) return this.validatePod(attrs);
+  }
+
+  private async validatePod(attrs: AdmissionAttributes): Promise<void> {
     const items = await this.items(attrs.namespace);
     if (items.length === 0) return;
     const pod = attrs.object as KubeObject & PodShape;

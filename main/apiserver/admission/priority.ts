@@ -21,8 +21,13 @@ export class PriorityPlugin implements AdmissionPlugin {
 
   constructor(private readonly listClasses: () => Promise<readonly KubeObject[]>) {}
 
-  async mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> {
+  // Only pod creates are its business: anything else is answered at once, without a promise.
+  mutate(attrs: AdmissionAttributes): MutationOutcome | Promise<MutationOutcome> {
     if (attrs.operation !== 'CREATE' || attrs.subresource || attrs.resource.group !== '' || attrs.resource.plural !== 'pods' || !attrs.object) return UNTOUCHED;
+    return this.mutatePod(attrs);
+  }
+
+  private async mutatePod(attrs: AdmissionAttributes): Promise<MutationOutcome> {
     const spec = ((attrs.object as { spec?: Record<string, unknown> }).spec ??= {});
     const classes = (await this.listClasses()) as readonly PriorityClass[];
     let name = typeof spec.priorityClassName === 'string' && spec.priorityClassName ? spec.priorityClassName : undefined;

@@ -38,9 +38,13 @@ export class RuntimeClassPlugin implements AdmissionPlugin {
     return found as RuntimeClass;
   }
 
-  async mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> {
+  // Only pod creates are its business: anything else is answered at once, without a promise.
+  mutate(attrs: AdmissionAttributes): MutationOutcome | Promise<MutationOutcome> {
     const spec = podCreate(attrs);
-    if (!spec) return UNTOUCHED;
+    return spec ? this.mutatePod(attrs, spec) : UNTOUCHED;
+  }
+
+  private async mutatePod(attrs: AdmissionAttributes, spec: NonNullable<ReturnType<typeof podCreate>>): Promise<MutationOutcome> {
     const runtimeClass = await this.runtimeClassOf(attrs, spec);
     if (!runtimeClass) return UNTOUCHED;
     const podFixed = runtimeClass.overhead?.podFixed;
@@ -67,9 +71,12 @@ export class RuntimeClassPlugin implements AdmissionPlugin {
     }
   }
 
-  async validate(attrs: AdmissionAttributes): Promise<void> {
+  validate(attrs: AdmissionAttributes): void | Promise<void> {
     const spec = podCreate(attrs);
-    if (!spec) return;
+    if (spec) return this.validatePod(attrs, spec);
+  }
+
+  private async validatePod(attrs: AdmissionAttributes, spec: NonNullable<ReturnType<typeof podCreate>>): Promise<void> {
     const runtimeClass = await this.runtimeClassOf(attrs, spec);
     const podFixed = runtimeClass?.overhead?.podFixed;
     if (podFixed) {

@@ -94,8 +94,12 @@ export class ServiceAccountPlugin implements AdmissionPlugin {
     throw errors.forbidden({ group: '', resource: 'pods' }, refusedName(attrs), `error looking up service account ${attrs.namespace}/${name}: serviceaccount "${name}" not found`);
   }
 
-  async mutate(attrs: AdmissionAttributes): Promise<MutationOutcome> {
-    if (!this.applies(attrs)) return UNTOUCHED;
+  // Only pod creates are its business: anything else is answered at once, without a promise.
+  mutate(attrs: AdmissionAttributes): MutationOutcome | Promise<MutationOutcome> {
+    return this.applies(attrs) ? this.mutatePod(attrs) : UNTOUCHED;
+  }
+
+  private async mutatePod(attrs: AdmissionAttributes & { object: KubeObject }): Promise<MutationOutcome> {
     const spec = (attrs.object.spec ??= {}) as PodSpec;
     spec.serviceAccountName ||= defaultServiceAccountName;
     const sa = await this.serviceAccount(attrs, spec.serviceAccountName);
@@ -105,9 +109,9 @@ export class ServiceAccountPlugin implements AdmissionPlugin {
   }
 
   /** The service account must still exist when the pod is admitted. (PodLab has no static pods, so no mirror pods to restrict.) */
-  async validate(attrs: AdmissionAttributes): Promise<void> {
+  validate(attrs: AdmissionAttributes): void | Promise<void> {
     if (!this.applies(attrs)) return;
     const spec = (attrs.object.spec ?? {}) as PodSpec;
-    await this.serviceAccount(attrs, spec.serviceAccountName || defaultServiceAccountName);
+    return this.serviceAccount(attrs, spec.serviceAccountName || defaultServiceAccountName).then(() => undefined);
   }
 }

@@ -39,6 +39,7 @@ import { StaticTokenAuthenticator } from './auth/tokenAuthenticator.ts';
 import { PrivilegedGroupAuthorizer, UnionAuthorizer } from './auth/unionAuthorizer.ts';
 import { adminUser, type UserInfo } from './auth/user.ts';
 import { InProcessClient } from './client/inProcessClient.ts';
+import { getSharedNowOrLater, listSharedNowOrLater } from './registry/sharedReads.ts';
 import { InProcessDiscovery } from './client/inProcessDiscovery.ts';
 import { InProcessTables } from './client/inProcessTables.ts';
 import { componentUserAgent } from './client/userAgent.ts';
@@ -167,27 +168,19 @@ export class ApiServer {
       endpointDialer: () => this.clusterDialer,
     };
     // At once from the store's memory when it holds them (it does once listed): most writes find none and go on without a promise.
-    const listAdmissionConfigurations = (plural: string) => () => {
-      const registry = registryFor('admissionregistration.k8s.io', 'v1', plural);
-      if (!registry) return [];
-      return registry.peekListShared('') ?? registry.listShared('');
-    };
+    const listAdmissionConfigurations = (plural: string) => () => listSharedNowOrLater(registryFor('admissionregistration.k8s.io', 'v1', plural), '');
     // kube-apiserver's plugin order (AllOrderedPlugins): NamespaceLifecycle, LimitRanger, ServiceAccount, PodSecurity, Priority,
     // DefaultStorageClass, StorageObjectInUseProtection, PersistentVolumeClaimResize, RuntimeClass, the certificate plugins,
     // DefaultIngressClass; then the dynamic ones,
     // MutatingAdmissionWebhook last among the mutating, ValidatingAdmissionPolicy and ValidatingAdmissionWebhook, and ResourceQuota last.
     const plugins: AdmissionPlugin[] = [
       new DefaultingPlugin(),
-      new NamespaceLifecyclePlugin((name) => {
-        const namespaces = registryFor('', 'v1', 'namespaces')!;
-        const known = namespaces.peekShared('', name);
-        return known === undefined ? namespaces.getShared('', name) : (known ?? undefined);
-      }),
+      new NamespaceLifecyclePlugin((name) => getSharedNowOrLater(registryFor('', 'v1', 'namespaces'), '', name)),
       new ServiceAllocationPlugin(this.serviceRange, async () => (await this.catalog.registry('', 'v1', 'services')!.list('')).items, options.hostPortFree),
-      new LimitRangerPlugin(async (namespace) => (await registryFor('', 'v1', 'limitranges')?.listShared(namespace)) ?? []),
-      ...(options.serviceAccountAdmission ? [new ServiceAccountPlugin({ getServiceAccount: async (ns, name) => registryFor('', 'v1', 'serviceaccounts')?.getShared(ns, name) })] : []),
+      new LimitRangerPlugin((namespace) => listSharedNowOrLater(registryFor('', 'v1', 'limitranges'), namespace)),
+      ...(options.serviceAccountAdmission ? [new ServiceAccountPlugin({ getServiceAccount: (ns, name) => getSharedNowOrLater(registryFor('', 'v1', 'serviceaccounts'), ns, name) })] : []),
       new PodSecurityPlugin({ getNamespace, listPods: async (ns) => (await registryFor('', 'v1', 'pods')!.list(ns)).items }),
-      new PriorityPlugin(async () => (await registryFor('scheduling.k8s.io', 'v1', 'priorityclasses')?.listShared('')) ?? []),
+      new PriorityPlugin(() => listSharedNowOrLater(registryFor('scheduling.k8s.io', 'v1', 'priorityclasses'), '')),
       new DefaultStorageClassPlugin(async () => registryFor('storage.k8s.io', 'v1', 'storageclasses')!.listShared('')),
       new StorageObjectInUseProtectionPlugin(),
       new PersistentVolumeClaimResizePlugin((name) => getIfExists(registryFor('storage.k8s.io', 'v1', 'storageclasses'), '', name)),
@@ -208,11 +201,7 @@ export class ApiServer {
       new ValidatingWebhookPlugin(listAdmissionConfigurations('validatingwebhookconfigurations'), webhookServices),
       // Last, as in kube-apiserver: the object is charged as the other plugins left it.
       new ResourceQuotaPlugin({
-        list: (namespace) => {
-          const quotas = registryFor('', 'v1', 'resourcequotas');
-          if (!quotas) return [];
-          return quotas.peekListShared(namespace) ?? quotas.listShared(namespace);
-        },
+        list: (namespace) => listSharedNowOrLater(registryFor('', 'v1', 'resourcequotas'), namespace),
         updateStatus: async (quota) => {
           await registryFor('', 'v1', 'resourcequotas')?.update(quota.metadata.namespace ?? '', quota.metadata.name ?? '', 'status', quota, { user: adminUser, dryRun: false });
         },

@@ -94,19 +94,23 @@ function containerList(container: ContainerShape, which: 'requests' | 'limits'):
 export class LimitRangerPlugin implements AdmissionPlugin {
   readonly name = 'LimitRanger';
 
-  constructor(private readonly listLimitRanges: (namespace: string) => Promise<readonly KubeObject[]>) {}
+  /** `listLimitRanges` answers at once when the namespace's ranges are in memory (registry.peekListShared). */
+  constructor(private readonly listLimitRanges: (namespace: string) => readonly KubeObject[] | Promise<readonly KubeObject[]>) {}
 
-  private async items(namespace: string): Promise<LimitItem[]> {
-    return (await this.listLimitRanges(namespace)).flatMap((r) => ((r as { spec?: { limits?: LimitItem[] } }).spec?.limits ?? []).map(withItemDefaults));
+  /** The namespace's limit items, handed to `use` at once when the ranges are in memory. */
+  private withItems<T>(namespace: string, use: (items: LimitItem[]) => T): T | Promise<T> {
+    const itemsOf = (ranges: readonly KubeObject[]) => ranges.flatMap((r) => ((r as { spec?: { limits?: LimitItem[] } }).spec?.limits ?? []).map(withItemDefaults));
+    const ranges = this.listLimitRanges(namespace);
+    return ranges instanceof Promise ? ranges.then((listed) => use(itemsOf(listed))) : use(itemsOf(ranges));
   }
 
   // Only pod creates are its business: anything else is answered at once, without a promise.
   mutate(attrs: AdmissionAttributes): MutationOutcome | Promise<MutationOutcome> {
-    return isPodCreate(attrs) ? this.mutatePod(attrs) : UNTOUCHED;
+    return isPodCreate(attrs) ? this.withItems(attrs.namespace, (items) => this.mutatePod(attrs, items)) : UNTOUCHED;
   }
 
-  private async mutatePod(attrs: AdmissionAttributes): Promise<MutationOutcome> {
-    const items = (await this.items(attrs.namespace)).filter((i) => i.type === 'Container');
+  private mutatePod(attrs: AdmissionAttributes, all: LimitItem[]): MutationOutcome {
+    const items = all.filter((i) => i.type === 'Container');
     if (items.length === 0) return UNTOUCHED;
     const pod = attrs.object as KubeObject & PodShape;
     const notes: string[] = [];
@@ -118,11 +122,10 @@ export class LimitRangerPlugin implements AdmissionPlugin {
   }
 
   validate(attrs: AdmissionAttributes): void | Promise<void> {
-    if (isPodCreate(attrs)) return this.validatePod(attrs);
+    if (isPodCreate(attrs)) return this.withItems(attrs.namespace, (items) => this.validatePod(attrs, items));
   }
 
-  private async validatePod(attrs: AdmissionAttributes): Promise<void> {
-    const items = await this.items(attrs.namespace);
+  private validatePod(attrs: AdmissionAttributes, items: LimitItem[]): void {
     if (items.length === 0) return;
     const pod = attrs.object as KubeObject & PodShape;
     const problems: string[] = [];

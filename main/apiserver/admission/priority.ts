@@ -19,17 +19,19 @@ interface PriorityClass extends KubeObject {
 export class PriorityPlugin implements AdmissionPlugin {
   readonly name = 'Priority';
 
-  constructor(private readonly listClasses: () => Promise<readonly KubeObject[]>) {}
+  /** `listClasses` answers at once when the classes are in memory (registry.peekListShared). */
+  constructor(private readonly listClasses: () => readonly KubeObject[] | Promise<readonly KubeObject[]>) {}
 
   // Only pod creates are its business: anything else is answered at once, without a promise.
   mutate(attrs: AdmissionAttributes): MutationOutcome | Promise<MutationOutcome> {
     if (attrs.operation !== 'CREATE' || attrs.subresource || attrs.resource.group !== '' || attrs.resource.plural !== 'pods' || !attrs.object) return UNTOUCHED;
-    return this.mutatePod(attrs);
+    const classes = this.listClasses();
+    return classes instanceof Promise ? classes.then((listed) => this.mutatePod(attrs, listed)) : this.mutatePod(attrs, classes);
   }
 
-  private async mutatePod(attrs: AdmissionAttributes): Promise<MutationOutcome> {
+  private mutatePod(attrs: AdmissionAttributes, listed: readonly KubeObject[]): MutationOutcome {
     const spec = ((attrs.object as { spec?: Record<string, unknown> }).spec ??= {});
-    const classes = (await this.listClasses()) as readonly PriorityClass[];
+    const classes = listed as readonly PriorityClass[];
     let name = typeof spec.priorityClassName === 'string' && spec.priorityClassName ? spec.priorityClassName : undefined;
     let pc: PriorityClass | undefined;
     if (name) {

@@ -67,7 +67,8 @@ export function mountServiceAccountToken(spec: PodSpec, generateSuffix: () => st
 }
 
 export interface ServiceAccountPluginOptions {
-  getServiceAccount: (namespace: string, name: string) => Promise<KubeObject | undefined>;
+  /** At once when the account is in memory (registry.peekShared). */
+  getServiceAccount: (namespace: string, name: string) => KubeObject | undefined | Promise<KubeObject | undefined>;
   /** How long to wait between lookups of a `default` service account the controller has yet to make. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -81,14 +82,17 @@ export class ServiceAccountPlugin implements AdmissionPlugin {
     return attrs.operation === 'CREATE' && attrs.resource.group === '' && attrs.resource.plural === 'pods' && !attrs.subresource && attrs.object !== undefined;
   }
 
-  /** getServiceAccount: `default` is looked up ten times, 100–200 ms apart, since its controller may not have made it yet. */
-  private async serviceAccount(attrs: AdmissionAttributes, name: string): Promise<KubeObject> {
+  /**
+   * getServiceAccount: `default` is looked up ten times, 100–200 ms apart, since its controller may not have made it yet.
+   * `first`: the first lookup's answer, when the caller already asked.
+   */
+  private async serviceAccount(attrs: AdmissionAttributes, name: string, first: ReturnType<ServiceAccountPluginOptions['getServiceAccount']>): Promise<KubeObject> {
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     const attempts = name === defaultServiceAccountName ? 10 : 1;
     const interval = 100 + Math.floor(Math.random() * 100);
     for (let i = 0; i < attempts; i++) {
       if (i > 0) await sleep(interval);
-      const sa = await this.options.getServiceAccount(attrs.namespace, name);
+      const sa = await (i === 0 ? first : this.options.getServiceAccount(attrs.namespace, name));
       if (sa) return sa;
     }
     throw errors.forbidden({ group: '', resource: 'pods' }, refusedName(attrs), `error looking up service account ${attrs.namespace}/${name}: serviceaccount "${name}" not found`);
@@ -96,13 +100,16 @@ export class ServiceAccountPlugin implements AdmissionPlugin {
 
   // Only pod creates are its business: anything else is answered at once, without a promise.
   mutate(attrs: AdmissionAttributes): MutationOutcome | Promise<MutationOutcome> {
-    return this.applies(attrs) ? this.mutatePod(attrs) : UNTOUCHED;
-  }
-
-  private async mutatePod(attrs: AdmissionAttributes & { object: KubeObject }): Promise<MutationOutcome> {
+    if (!this.applies(attrs)) return UNTOUCHED;
     const spec = (attrs.object.spec ??= {}) as PodSpec;
     spec.serviceAccountName ||= defaultServiceAccountName;
-    const sa = await this.serviceAccount(attrs, spec.serviceAccountName);
+    // The account at once when it is in memory; looked up (and for `default`, waited for) otherwise.
+    const known = this.options.getServiceAccount(attrs.namespace, spec.serviceAccountName);
+    if (known && !(known instanceof Promise)) return this.mutatePod(spec, known);
+    return this.serviceAccount(attrs, spec.serviceAccountName, known).then((sa) => this.mutatePod(spec, sa));
+  }
+
+  private mutatePod(spec: PodSpec, sa: KubeObject): MutationOutcome {
     if (shouldAutomount(sa, spec)) mountServiceAccountToken(spec);
     const pullSecrets = Array.isArray(sa.imagePullSecrets) ? (sa.imagePullSecrets as Array<{ name?: string }>) : [];
     if (!spec.imagePullSecrets?.length && pullSecrets.length) spec.imagePullSecrets = pullSecrets.map((s) => ({ name: s.name }));
@@ -112,6 +119,9 @@ export class ServiceAccountPlugin implements AdmissionPlugin {
   validate(attrs: AdmissionAttributes): void | Promise<void> {
     if (!this.applies(attrs)) return;
     const spec = (attrs.object.spec ?? {}) as PodSpec;
-    return this.serviceAccount(attrs, spec.serviceAccountName || defaultServiceAccountName).then(() => undefined);
+    const name = spec.serviceAccountName || defaultServiceAccountName;
+    const known = this.options.getServiceAccount(attrs.namespace, name);
+    if (known && !(known instanceof Promise)) return;
+    return this.serviceAccount(attrs, name, known).then(() => undefined);
   }
 }

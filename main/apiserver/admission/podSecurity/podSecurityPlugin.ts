@@ -70,7 +70,8 @@ export class PodSecurityPlugin implements AdmissionPlugin {
     if (attrs.operation !== 'CREATE' && attrs.operation !== 'UPDATE') return;
     const { group, plural } = attrs.resource;
     if (group === '' && plural === 'namespaces') return this.validateNamespace(attrs);
-    if (group === '' && plural === 'pods') return this.validatePod(attrs);
+    // A kubelet's status write is one of the pod subresources it ignores: answered at once too.
+    if (group === '' && plural === 'pods') return ignoredPodSubresources.has(attrs.subresource) || !attrs.object ? undefined : this.validatePod(attrs);
     const path = templatePaths[`${group}/${plural}`];
     if (path) return this.validatePodController(attrs, path);
   }

@@ -15,15 +15,13 @@ export class PrefixWatches<W extends Notified> {
   private readonly untriggered = new Set<W>();
   private readonly triggered = new Map<WatchTrigger['index'], Map<string, Set<W>>>();
   private readonly triggers = new Map<W, WatchTrigger>();
-  private count = 0;
 
   get size(): number {
-    return this.count;
+    return this.untriggered.size + this.triggers.size;
   }
 
   add(watch: W, trigger?: WatchTrigger): void {
     if (this.untriggered.has(watch) || this.triggers.has(watch)) return;
-    this.count++;
     if (!trigger) {
       this.untriggered.add(watch);
       return;
@@ -38,14 +36,10 @@ export class PrefixWatches<W extends Notified> {
 
   /** Whether it was here. */
   delete(watch: W): boolean {
-    if (this.untriggered.delete(watch)) {
-      this.count--;
-      return true;
-    }
+    if (this.untriggered.delete(watch)) return true;
     const trigger = this.triggers.get(watch);
     if (!trigger) return false;
     this.triggers.delete(watch);
-    this.count--;
     const byValue = this.triggered.get(trigger.index)!;
     const same = byValue.get(trigger.value)!;
     same.delete(watch);

@@ -158,8 +158,8 @@ export class ApiServer {
     this.denials = new DenialLog({ now });
     this.requestAuthorizer = this.denials.recording(this.authorizer);
     this.admissionDenials = new AdmissionDenials({ now });
-    // Admission's lookups only read: they get the shared, frozen objects (registry.getShared and listShared).
-    const getNamespace = (name: string) => registryFor('', 'v1', 'namespaces')!.getShared('', name);
+    // Admission's lookups only read: they get the shared, frozen objects (registry.getShared and listShared), at once from memory when they can (sharedReads.ts).
+    const getNamespace = (name: string) => getSharedNowOrLater(registryFor('', 'v1', 'namespaces'), '', name);
     const webhookServices: WebhookServices = {
       definitions: () => this.catalog.definitions(),
       getNamespace,
@@ -175,7 +175,7 @@ export class ApiServer {
     // MutatingAdmissionWebhook last among the mutating, ValidatingAdmissionPolicy and ValidatingAdmissionWebhook, and ResourceQuota last.
     const plugins: AdmissionPlugin[] = [
       new DefaultingPlugin(),
-      new NamespaceLifecyclePlugin((name) => getSharedNowOrLater(registryFor('', 'v1', 'namespaces'), '', name)),
+      new NamespaceLifecyclePlugin(getNamespace),
       new ServiceAllocationPlugin(this.serviceRange, async () => (await this.catalog.registry('', 'v1', 'services')!.list('')).items, options.hostPortFree),
       new LimitRangerPlugin((namespace) => listSharedNowOrLater(registryFor('', 'v1', 'limitranges'), namespace)),
       ...(options.serviceAccountAdmission ? [new ServiceAccountPlugin({ getServiceAccount: (ns, name) => getSharedNowOrLater(registryFor('', 'v1', 'serviceaccounts'), ns, name) })] : []),

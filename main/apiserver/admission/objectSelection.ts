@@ -10,7 +10,8 @@ import { errors } from '../errors.ts';
 import { labelSelectorObjectToRequirements, type LabelSelectorObject } from '../validation/labelSelectorObject.ts';
 import type { AdmissionView } from './admissionRequest.ts';
 
-export type NamespaceGetter = (name: string) => Promise<KubeObject | undefined>;
+/** At once when the namespace is in memory (registry/sharedReads.ts), else by a promise. */
+export type NamespaceGetter = (name: string) => KubeObject | undefined | Promise<KubeObject | undefined>;
 
 function isEmptySelector(selector: LabelSelectorObject | undefined): boolean {
   return !selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0);

@@ -33,7 +33,7 @@ const templatePaths: Record<string, string[]> = {
 };
 
 export interface PodSecurityServices {
-  getNamespace(name: string): Promise<KubeObject | undefined>;
+  getNamespace(name: string): KubeObject | undefined | Promise<KubeObject | undefined>;
   listPods(namespace: string): Promise<KubeObject[]>;
 }
 

@@ -72,6 +72,12 @@ export interface ApiRequest {
    * Only in-process component clients set it; HTTP requests never do.
    */
   typedBody?: boolean;
+  /**
+   * The caller only reads the answer (ResourceClientOptions.readOnlyAnswers):
+   * a get or a write may answer with the object the resource's watchers
+   * share, frozen, instead of a copy of it. Only in-process clients set it.
+   */
+  readOnlyAnswer?: boolean;
 }
 
 export interface RequestArrival {
@@ -162,7 +168,7 @@ export class Dispatcher {
     if (info.verb === 'get' || info.verb === 'list' || info.verb === 'watch') checkResourceVersion(req.query);
 
     const ns = def.namespaced ? info.namespace : '';
-    const ctx: WriteContext = { user: req.user, dryRun: req.query.getAll('dryRun').includes('All'), manager: fieldManagerOf(req), requestUid: randomUUID(), warnings, ...(journey ? { journey } : {}) };
+    const ctx: WriteContext = { user: req.user, dryRun: req.query.getAll('dryRun').includes('All'), manager: fieldManagerOf(req), requestUid: randomUUID(), warnings, ...(journey ? { journey } : {}), ...(req.readOnlyAnswer ? { readOnlyAnswer: true } : {}) };
     validateWriteOptions(info.verb, req);
     const ok = (object: unknown, code = 200): ApiResult => ({ type: 'object', code, object, warnings });
 
@@ -188,7 +194,7 @@ export class Dispatcher {
 
     switch (info.verb) {
       case 'get': {
-        const obj = await registry.get(ns, info.name);
+        const obj = await registry.get(ns, info.name, { shared: req.readOnlyAnswer === true });
         return ok(info.subresource === 'scale' ? scaleOf(def, obj) : obj);
       }
       case 'list':

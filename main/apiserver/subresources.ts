@@ -131,11 +131,10 @@ export async function bindPod(registry: ResourceRegistry, namespace: string, pod
     }
     if (pod.metadata.deletionTimestamp) throw errors.conflict(gr, podName, 'pod is being deleted, cannot be assigned to a host');
     if (spec.nodeName) throw errors.conflict(gr, podName, `pod ${podName} is already assigned to node "${spec.nodeName}"`);
-    spec.nodeName = nodeName;
     const status = (pod.status ?? {}) as { conditions?: Array<Record<string, unknown>> };
     const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
     conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: kubeTimestamp(now()) });
-    return { ...pod, status: { ...status, conditions } };
+    return { ...pod, spec: { ...spec, nodeName }, status: { ...status, conditions } };
   });
 }
 

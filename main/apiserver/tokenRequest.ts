@@ -10,7 +10,6 @@ import type { KubeObject } from '../kube/meta.ts';
 import { kubeTimestamp } from '../kube/time.ts';
 import type { ResourceRegistry } from './registry/registry.ts';
 import { authenticationGroup } from './resources/authentication.k8s.io.ts';
-import { getIfExists } from './storedObject.ts';
 import type { SubresourceRequest } from './subresources.ts';
 import { invalid } from './validation/fieldErrors.ts';
 
@@ -43,7 +42,8 @@ export class TokenRequests {
     if (metadata.namespace && metadata.namespace !== namespace) {
       throw errors.invalid('TokenRequest', authenticationGroup, name, [invalid('metadata.namespace', metadata.namespace, 'must match the service account namespace if specified')]);
     }
-    const sa = await registry.get(namespace, name);
+    // The service account, pod and node are only read: the objects watchers share, not copies (a token per pod).
+    const sa = await registry.get(namespace, name, { shared: true });
     const tokens = this.deps.tokens();
     const spec = body.spec ?? {};
     const audiences = spec.audiences?.length ? spec.audiences : tokens.audiences;
@@ -72,7 +72,7 @@ export class TokenRequests {
     const [group, version] = (ref.apiVersion ?? '').includes('/') ? (ref.apiVersion ?? '').split('/') : ['', ref.apiVersion ?? ''];
     if (group !== '' || ref.kind !== 'Pod') throw errors.badRequest(`cannot bind token to object of type ${group}/${version}, Kind=${ref.kind ?? ''}`);
     const pods = this.deps.coreRegistry('pods')!;
-    const pod = await pods.get(namespace, ref.name ?? '');
+    const pod = await pods.get(namespace, ref.name ?? '', { shared: true });
     if ((pod.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName !== serviceAccount) {
       throw errors.badRequest(`cannot bind token for serviceaccount "${serviceAccount}" to pod running with different serviceaccount name.`);
     }
@@ -82,7 +82,7 @@ export class TokenRequests {
     const bound: { pod: ObjectRef; node?: ObjectRef } = { pod: { name: pod.metadata.name ?? '', uid: pod.metadata.uid ?? '' } };
     const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
     // A token is issued even when the node cannot be found.
-    const node = nodeName ? await getIfExists(this.deps.coreRegistry('nodes'), '', nodeName).catch(() => undefined) : undefined;
+    const node = nodeName ? await this.deps.coreRegistry('nodes')?.getShared('', nodeName).catch(() => undefined) : undefined;
     if (node) bound.node = { name: node.metadata.name ?? '', uid: node.metadata.uid ?? '' };
     return bound;
   }

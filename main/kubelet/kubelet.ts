@@ -190,7 +190,8 @@ export class Kubelet {
       onError: this.onError,
     });
 
-    const pods = client.resource<Pod>({ group: '', version: 'v1', plural: 'pods' });
+    // The status manager only reads the pods it gets and writes.
+    const pods = client.resource<Pod>({ group: '', version: 'v1', plural: 'pods' }, { readOnlyAnswers: true });
     this.services = new ServiceCache(client, this.clock, this.onError, nodeName);
     this.rootCa = new RootCaCache(client, this.clock, this.onError, nodeName);
     const volumes = new VolumeManager(runtime, options.rootDir, options.writesFiles !== false);

@@ -2,7 +2,7 @@
 // test do what a server or network can do to a client: fail a call, or end
 // open watches. Everything else goes through unchanged.
 
-import type { ClientWatchEvent, KubeClient, ResourceClient, ResourceRef, WatchHandle, WatchOptions } from '../../main/kube/client/types.ts';
+import type { ClientWatchEvent, KubeClient, ResourceClient, ResourceClientOptions, ResourceRef, WatchHandle, WatchOptions } from '../../main/kube/client/types.ts';
 import type { KubeObject } from '../../main/kube/meta.ts';
 
 export interface Call {
@@ -52,8 +52,8 @@ export class InterceptingClient implements KubeClient {
     };
   }
 
-  resource<T extends KubeObject = KubeObject>(ref: ResourceRef): ResourceClient<T> {
-    const inner = this.inner.resource<T>(ref);
+  resource<T extends KubeObject = KubeObject>(ref: ResourceRef, options?: ResourceClientOptions): ResourceClient<T> {
+    const inner = this.inner.resource<T>(ref, options);
     const intercept = (method: keyof ResourceClient, args: unknown[]) => {
       this.calls.push({ plural: ref.plural, method, args });
       for (const interceptor of [...this.interceptors]) {

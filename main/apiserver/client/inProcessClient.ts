@@ -7,7 +7,7 @@ import type { Dispatcher } from '../dispatcher.ts';
 import { StatusError } from '../errors.ts';
 import type { KubeList, KubeObject } from '../../kube/meta.ts';
 import type { ResourceRequestInfo, Verb } from '../requestInfo.ts';
-import type { ClientWatchEvent, DeleteOptions, KubeClient, ListOptions, PatchType, ResourceClient, ResourceRef, WatchHandle, WatchOptions, WriteOptions } from '../../kube/client/types.ts';
+import type { ClientWatchEvent, DeleteOptions, KubeClient, ListOptions, PatchType, ResourceClient, ResourceClientOptions, ResourceRef, WatchHandle, WatchOptions, WriteOptions } from '../../kube/client/types.ts';
 import { ApiError } from '../../kube/client/types.ts';
 import { componentUserAgent } from './userAgent.ts';
 
@@ -37,6 +37,7 @@ class InProcessResourceClient<T extends KubeObject> implements ResourceClient<T>
     private readonly ref: ResourceRef,
     private readonly userAgent: string,
     private readonly typedBodies: boolean,
+    private readonly readOnlyAnswers: boolean,
   ) {}
 
   private info(verb: Verb, namespace: string | undefined, name = '', subresource = ''): ResourceRequestInfo {
@@ -46,7 +47,7 @@ class InProcessResourceClient<T extends KubeObject> implements ResourceClient<T>
 
   private async call(verb: Verb, namespace: string | undefined, name: string, subresource: string, q: URLSearchParams, body?: unknown, contentType?: string): Promise<unknown> {
     return unwrap(async () => {
-      const result = await this.dispatcher.handle({ user: this.user, info: this.info(verb, namespace, name, subresource), query: q, body, contentType, userAgent: this.userAgent, ...(this.typedBodies ? { typedBody: true } : {}) });
+      const result = await this.dispatcher.handle({ user: this.user, info: this.info(verb, namespace, name, subresource), query: q, body, contentType, userAgent: this.userAgent, ...(this.typedBodies ? { typedBody: true } : {}), ...(this.readOnlyAnswers ? { readOnlyAnswer: true } : {}) });
       if (result.type !== 'object') throw new Error(`unexpected ${result.type} result for ${verb}`);
       return result.object;
     });
@@ -136,7 +137,7 @@ export class InProcessClient implements KubeClient {
     private readonly typedBodies = false,
   ) {}
 
-  resource<T extends KubeObject = KubeObject>(ref: ResourceRef): ResourceClient<T> {
-    return new InProcessResourceClient<T>(this.dispatcher, this.user, ref, this.userAgent, this.typedBodies);
+  resource<T extends KubeObject = KubeObject>(ref: ResourceRef, options: ResourceClientOptions = {}): ResourceClient<T> {
+    return new InProcessResourceClient<T>(this.dispatcher, this.user, ref, this.userAgent, this.typedBodies, options.readOnlyAnswers === true);
   }
 }

@@ -40,6 +40,8 @@ export interface WriteContext {
   warnings?: string[];
   /** The request creates a pod: admission, validation and the store write are recorded as its journey's spans. */
   journey?: RequestJourney;
+  /** The caller only reads the answer (ApiRequest.readOnlyAnswer): it may be the watchers' shared object. */
+  readOnlyAnswer?: boolean;
 }
 
 export interface ListOptions {
@@ -224,9 +226,10 @@ export class ResourceRegistry {
    * KeyValue, so while the resource is watched the answer decodes the object
    * the watchers will then share, and copies it.
    */
-  private async written(kv: KeyValue): Promise<KubeObject> {
+  private async written(kv: KeyValue, ctx?: WriteContext): Promise<KubeObject> {
     if (this.def.storage?.convert || this.watches.size === 0) return this.servedOne(kv);
-    return deepCopy(this.watchView(kv));
+    const view = this.watchView(kv);
+    return ctx?.readOnlyAnswer ? view : deepCopy(view);
   }
 
   /** Stored objects in the served version; a conversion webhook gets one call for all that are stored in another version. */
@@ -284,12 +287,19 @@ export class ResourceRegistry {
     return toStatusError(err, this.groupResource, name);
   }
 
-  async get(namespace: string, name: string): Promise<KubeObject> {
+  /** `shared`: the caller only reads the object, which may then be the one watchers share, frozen (watchView), not a copy. */
+  async get(namespace: string, name: string, { shared = false }: { shared?: boolean } = {}): Promise<KubeObject> {
     const { kv } = await this.deps.store.get(this.key(namespace, name)).catch((e) => {
       throw this.storeError(e, name);
     });
     if (!kv) throw this.notFound(name);
-    return this.servedOne(kv);
+    return shared ? this.readOnly(kv) : this.servedOne(kv);
+  }
+
+  /** A stored object for a caller that only reads it: the watchers' frozen view while the resource is watched (no copy), else decoded. */
+  private async readOnly(kv: KeyValue): Promise<KubeObject> {
+    if (this.def.storage?.convert) return this.servedOne(kv);
+    return this.watches.size > 0 ? this.watchView(kv) : this.decode(kv);
   }
 
   /**
@@ -665,7 +675,7 @@ export class ResourceRegistry {
       try {
         const kv = await this.writeEncoded(key, obj, (text) => this.deps.store.create(key, text));
         writing?.end({ attributes: { revision: kv.modRevision, resourceVersion: String(kv.modRevision) } });
-        return this.written(kv);
+        return this.written(kv, ctx);
       } catch (err) {
         writing?.fail(err);
         // A generated name that collided gets another suffix, as Kubernetes retries.
@@ -716,9 +726,9 @@ export class ResourceRegistry {
       try {
         if (this.shouldDeleteDuringUpdate(updated, current)) {
           const deleted = await this.deps.store.delete(key, kv.modRevision);
-          return this.written(deleted);
+          return this.written(deleted, ctx);
         }
-        return this.written(await this.writeEncoded(key, updated, (text) => this.deps.store.update(key, text, kv.modRevision)));
+        return this.written(await this.writeEncoded(key, updated, (text) => this.deps.store.update(key, text, kv.modRevision)), ctx);
       } catch (err) {
         if (isStoreError(err, 'Conflict') && (!requestedVersion || options.unconditional) && attempt < maxConflictRetries) continue;
         if (isStoreError(err, 'Conflict')) throw errors.staleObject(this.groupResource, name);
@@ -794,17 +804,21 @@ export class ResourceRegistry {
    * A compare-and-swap write that bypasses admission and the strategy, for
    * server-internal subresources that change fields users may not (pods/binding
    * sets spec.nodeName, as Kubernetes' BindingREST writes storage directly).
+   * `mutate` returns the object to store and leaves the one it is given as it
+   * is (the watchers' shared object, frozen). Nothing is answered: the
+   * subresources that write this way answer a Status of their own.
    */
-  async storageUpdate(namespace: string, name: string, mutate: (current: KubeObject) => KubeObject): Promise<KubeObject> {
+  async storageUpdate(namespace: string, name: string, mutate: (current: Readonly<KubeObject>) => KubeObject): Promise<void> {
     const key = this.key(namespace, name);
     for (let attempt = 0; ; attempt++) {
       const { kv } = await this.deps.store.get(key).catch((e) => {
         throw this.storeError(e, name);
       });
       if (!kv) throw this.notFound(name);
-      const updated = mutate(await this.servedOne(kv));
+      const updated = mutate(await this.readOnly(kv));
       try {
-        return this.written(await this.writeEncoded(key, updated, (text) => this.deps.store.update(key, text, kv.modRevision)));
+        await this.writeEncoded(key, updated, (text) => this.deps.store.update(key, text, kv.modRevision));
+        return;
       } catch (err) {
         if (isStoreError(err, 'Conflict') && attempt < maxConflictRetries) continue;
         throw this.storeError(err, name);
@@ -838,10 +852,10 @@ export class ResourceRegistry {
         if (marked) {
           if (ctx.dryRun || deepEqual(marked, current)) return { object: marked, deleted: false };
           const kvAfter = await this.writeEncoded(key, marked, (text) => this.deps.store.update(key, text, kv.modRevision));
-          return { object: await this.written(kvAfter), deleted: false };
+          return { object: await this.written(kvAfter, ctx), deleted: false };
         }
         if (ctx.dryRun) return { object: current, deleted: true };
-        return { object: await this.written(await this.deps.store.delete(key, kv.modRevision)), deleted: true };
+        return { object: await this.written(await this.deps.store.delete(key, kv.modRevision), ctx), deleted: true };
       } catch (err) {
         if (isStoreError(err, 'Conflict') && attempt < maxConflictRetries) continue;
         if (isStoreError(err, 'KeyNotFound')) throw this.notFound(name);

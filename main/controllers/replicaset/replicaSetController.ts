@@ -62,7 +62,8 @@ export class ReplicaSetController extends QueueController {
     this.replicaSets = ctx.informers.informer<ReplicaSet>(flavor.resource);
     this.pods = ctx.informers.informer<Pod>(podsResource);
     this.rsClient = ctx.client.resource<ReplicaSet>(flavor.resource);
-    this.podClient = ctx.client.resource<Pod>(podsResource);
+    // Created and patched pods are only read (an event's message).
+    this.podClient = ctx.client.resource<Pod>(podsResource, { readOnlyAnswers: true });
     this.recorder = ctx.recorder(flavor.component);
     this.expectations = new Expectations(ctx.clock);
     this.replicaSets.addEventHandler({

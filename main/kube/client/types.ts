@@ -73,8 +73,18 @@ export interface ResourceClient<T extends KubeObject = KubeObject> {
   createSubresource(namespace: string | undefined, name: string, subresource: string, body: KubeObject): Promise<KubeObject>;
 }
 
+export interface ResourceClientOptions {
+  /**
+   * The caller only reads what gets and writes answer, never changes it: an
+   * in-process client may then answer with the object the resource's
+   * watchers share (frozen) instead of a copy of it. A client over HTTP
+   * decodes a new object for each answer anyway, and ignores it.
+   */
+  readOnlyAnswers?: boolean;
+}
+
 export interface KubeClient {
-  resource<T extends KubeObject = KubeObject>(ref: ResourceRef): ResourceClient<T>;
+  resource<T extends KubeObject = KubeObject>(ref: ResourceRef, options?: ResourceClientOptions): ResourceClient<T>;
 }
 
 /** Errors from the client carry the Kubernetes Status the server answered with. */

@@ -9,6 +9,7 @@
 // write under it updates it. Lists and gets under a filled prefix (a
 // namespace inside a listed resource included) are answered from here.
 
+import { PrefixMap } from './prefixMap.ts';
 import type { KeyValue } from './store.ts';
 
 export interface LatestValuesLimits {
@@ -38,7 +39,7 @@ interface Filled {
 const LISTS_KEPT = 64;
 
 export class LatestValues {
-  private readonly filled = new Map<string, Filled>();
+  private readonly filled = new PrefixMap<Filled>();
   private chars = 0;
 
   private readonly limits: LatestValuesLimits;
@@ -89,7 +90,7 @@ export class LatestValues {
     const chars = kvs.reduce((sum, kv) => sum + kv.value.length, 0);
     if (chars > this.limits.maxChars || this.limits.maxChars === 0) return;
     // Prefixes inside the new one are covered by it.
-    for (const [other, filled] of this.filled) {
+    for (const [other, filled] of this.filled.all()) {
       if (other.startsWith(prefix)) this.drop(other, filled);
     }
     if (this.chars + chars > this.limits.maxChars || this.filled.size >= this.limits.maxPrefixes) this.clear();
@@ -99,8 +100,7 @@ export class LatestValues {
 
   /** A committed write: `kv` is the key's new value, or undefined when it was deleted. */
   apply(key: string, kv: KeyValue | undefined): void {
-    for (const [prefix, filled] of this.filled) {
-      if (!key.startsWith(prefix)) continue;
+    this.filled.forEachCovering(key, (filled, prefix) => {
       const before = filled.values.get(key);
       const delta = (kv?.value.length ?? 0) - (before?.value.length ?? 0);
       if (kv) filled.values.set(key, frozen(kv));
@@ -110,7 +110,7 @@ export class LatestValues {
       filled.chars += delta;
       this.chars += delta;
       if (this.chars > this.limits.maxChars) this.drop(prefix, filled);
-    }
+    });
   }
 
   /** Another connection wrote the file: nothing here can be trusted. */
@@ -119,11 +119,8 @@ export class LatestValues {
     this.chars = 0;
   }
 
-  private covering(key: string): [string, Filled] | undefined {
-    for (const entry of this.filled) {
-      if (key.startsWith(entry[0])) return entry;
-    }
-    return undefined;
+  private covering(key: string): readonly [string, Filled] | undefined {
+    return this.filled.covering(key);
   }
 
   private drop(prefix: string, filled: Filled): void {

@@ -26,6 +26,7 @@ import {
 } from './store.ts';
 import { LatestValues } from './latestValues.ts';
 import { PrefixWatches } from './prefixWatches.ts';
+import { PrefixMap } from './prefixMap.ts';
 import { COMPACT_REV_KEY, SCHEMA, createRevisionOf, isDiskFull, keyValueOf, openConnection, type Durability, type Row } from './sqliteRows.ts';
 import { SqliteWriter, rowOf, type WriteOutcome, type WriteRequest } from './sqliteWriter.ts';
 import { WriterLostError, WriterThread, type Answer } from './writerThread.ts';
@@ -253,7 +254,7 @@ export class SqliteStore implements Store {
   private readonly durability: Durability;
   private readonly threadMode: 'auto' | 'always' | 'never';
   /** Watches by prefix: a write is matched against each prefix once, not against each of a hundred kubelets' watches. */
-  private readonly watches = new Map<string, PrefixWatches<SqliteWatch>>();
+  private readonly watches = new PrefixMap<PrefixWatches<SqliteWatch>>();
   private closed = false;
   private closing: Promise<void> | undefined;
   /**
@@ -464,7 +465,7 @@ export class SqliteStore implements Store {
       await this.turn(() => this.stopThread());
       this.closed = true;
       this.latestValues.clear();
-      for (const watch of [...this.watches.values()].flatMap((same) => [...same.all()])) watch.end(new StoreError('Closed', 'store closed'));
+      for (const watch of this.watches.all().flatMap(([, same]) => [...same.all()])) watch.end(new StoreError('Closed', 'store closed'));
       this.db.close();
     })();
     return this.closing;
@@ -590,7 +591,7 @@ export class SqliteStore implements Store {
     if (this.threadJobs === 0 || this.closed) return;
     this.revision = this.stmt.currentRevision.get()?.seq ?? 0;
     this.latestValues.clear();
-    for (const watch of [...this.watches.values()].flatMap((same) => [...same.all()])) watch.end(new StoreError('Unavailable', err.message));
+    for (const watch of this.watches.all().flatMap(([, same]) => [...same.all()])) watch.end(new StoreError('Unavailable', err.message));
   }
 
   /** A job's answer from the thread, with this connection's view of the file brought up to date before anything reads it. */
@@ -627,9 +628,7 @@ export class SqliteStore implements Store {
     const tracked = row.name !== COMPACT_REV_KEY;
     const event = eventOf(row, this.valueAt, tracked ? this.latestValues.get(row.name)?.kv : undefined);
     if (tracked) this.latestValues.apply(row.name, event.type === 'PUT' ? event.kv : undefined);
-    for (const [prefix, same] of this.watches) {
-      if (row.name.startsWith(prefix)) same.notify(event);
-    }
+    this.watches.forEachCovering(row.name, (same) => same.notify(event));
     return event;
   }
 

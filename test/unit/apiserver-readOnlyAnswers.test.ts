@@ -48,7 +48,7 @@ test("a read-only client's get and writes of a watched resource answer with the 
     const got = await readOnly.get('default', 'shared');
     assert.equal(got, created);
     assert.throws(() => {
-      (got as { data: Record<string, string> }).data.a = 'changed';
+      (got as unknown as { data: Record<string, string> }).data.a = 'changed';
     }, TypeError);
 
     const updated = await readOnly.update('default', { ...got, data: { a: '2' } });
@@ -71,7 +71,7 @@ test('every other client gets an object of its own, equal to the shared one, tha
     assert.equal(Object.isFrozen(created), false);
 
     const got = await api.client.resource(configMaps).get('default', 'copied');
-    (got as { data: Record<string, string> }).data.a = 'changed here only';
+    (got as unknown as { data: Record<string, string> }).data.a = 'changed here only';
     const again = await componentClient().resource(configMaps, { readOnlyAnswers: true }).get('default', 'copied');
     assert.deepEqual((again as { data?: unknown }).data, { a: '1' });
   } finally {

@@ -5,6 +5,7 @@
 import type { Diagnosis } from './fitError.ts';
 import { statusMessage, type Status } from './framework.ts';
 import type { NodeScore } from './framework.ts';
+import type { TraceSpanDetail } from '../../preload/api.ts';
 import type { Snapshot } from './snapshot.ts';
 
 export interface NodeVerdict {
@@ -19,6 +20,22 @@ export interface NodeVerdict {
 function reasonOf(status: Status): string {
   const message = statusMessage(status);
   return status.plugin ? `${status.plugin}: ${message}` : message;
+}
+
+/**
+ * A scheduling cycle's span detail, its verdicts worked out when first read
+ * (the UI, an OTLP export): the journeys keep only the most recent pods, and
+ * working out a hundred verdicts for each of thousands of pods nobody looks
+ * at was a tenth of the scheduler's time.
+ */
+export function nodesDetail(verdicts: () => NodeVerdict[]): TraceSpanDetail {
+  let nodes: NodeVerdict[] | undefined;
+  return {
+    kind: 'nodes',
+    get nodes() {
+      return (nodes ??= verdicts());
+    },
+  };
 }
 
 /** Every node of the snapshot: filtered out (with its status), absent from the PreFilter's choice, or passed (with its score). */

@@ -11,7 +11,8 @@ import { nodeVerdicts, type NodeVerdict } from './nodeVerdicts.ts';
 import type { Pod } from './types.ts';
 
 export type ScheduleResult =
-  | { status: 'Scheduled'; nodeName: string; evaluatedNodes: number; feasibleNodes: number; nodes: NodeVerdict[] }
+  /** `verdicts`: what the cycle made of every node, worked out when asked (the pod's journey shows it; most are never looked at). */
+  | { status: 'Scheduled'; nodeName: string; evaluatedNodes: number; feasibleNodes: number; verdicts: () => NodeVerdict[] }
   /** Rejected by the plugins (reason Unschedulable); `fitError` is absent when the cluster has no nodes. */
   | { status: 'Unschedulable'; message: string; unschedulablePlugins: ReadonlySet<string>; fitError?: FitError }
   /** A plugin failed (reason SchedulerError); the pod is retried after backoff. */
@@ -178,13 +179,13 @@ export function schedulePod(pod: Pod, snapshot: Snapshot, profile: Profile, rng:
     }
     const evaluatedNodes = feasible.length + diagnosis.nodeToStatus.size;
     if (feasible.length === 0) return unschedulable(new FitError(snapshot.size, diagnosis));
-    const feasibleNames = new Set(feasible.map((n) => n.name));
+    const verdicts = (scores?: readonly NodeScore[]) => () => nodeVerdicts(snapshot, diagnosis, scores, new Set(feasible.map((n) => n.name)));
     // One feasible node needs no scoring, as in kube-scheduler.
-    if (feasible.length === 1) return { status: 'Scheduled', nodeName: feasible[0]!.name, evaluatedNodes, feasibleNodes: 1, nodes: nodeVerdicts(snapshot, diagnosis, undefined, feasibleNames) };
+    if (feasible.length === 1) return { status: 'Scheduled', nodeName: feasible[0]!.name, evaluatedNodes, feasibleNodes: 1, verdicts: verdicts() };
 
     const scores = prioritizeNodes(profile, pod, feasible);
     const nodeName = selectHost(scores, rng);
-    return { status: 'Scheduled', nodeName, evaluatedNodes, feasibleNodes: feasible.length, nodes: nodeVerdicts(snapshot, diagnosis, scores, feasibleNames) };
+    return { status: 'Scheduled', nodeName, evaluatedNodes, feasibleNodes: feasible.length, verdicts: verdicts(scores) };
   } catch (err) {
     if (err instanceof PluginError) return { status: 'Error', message: err.message };
     throw err;

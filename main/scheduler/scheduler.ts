@@ -23,7 +23,7 @@ import { schedulePod, type Rng } from './schedulePod.ts';
 import { SchedulingQueue, type QueuedPodInfo } from './schedulingQueue.ts';
 import type { Node, Pod } from './types.ts';
 import type { JourneyRecorder, PodSpans } from '../kube/trace/journeyRecorder.ts';
-import { nodeVerdicts } from './nodeVerdicts.ts';
+import { nodesDetail, nodeVerdicts } from './nodeVerdicts.ts';
 import { deepCopy } from '../kube/deepCopy.ts';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -253,7 +253,7 @@ export class Scheduler {
     const cycle = spans?.startRepeatable('schedule', 'schedule', { nodes: snapshot.size, attempt: info.attempts, queuedMs: Math.max(0, Math.round(this.clock.now() - info.timestamp)) });
     const result = schedulePod(pod, snapshot, this.profile, this.rng, this.nominated.size ? this.nominatedOn : undefined);
     if (cycle) {
-      if (result.status === 'Scheduled') cycle.end({ attributes: { node: result.nodeName, feasibleNodes: result.feasibleNodes }, detail: { kind: 'nodes', nodes: result.nodes } });
+      if (result.status === 'Scheduled') cycle.end({ attributes: { node: result.nodeName, feasibleNodes: result.feasibleNodes }, detail: nodesDetail(result.verdicts) });
       else cycle.end({ status: 'error', message: result.message, ...(result.status === 'Unschedulable' && result.fitError ? { detail: { kind: 'nodes', nodes: nodeVerdicts(snapshot, result.fitError.diagnosis) } } : {}) });
     }
     if (result.status === 'Unschedulable') {

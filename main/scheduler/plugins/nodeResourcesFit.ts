@@ -54,6 +54,24 @@ export function insufficientResources(request: Readonly<Resource>, nodeInfo: Nod
   return result;
 }
 
+/**
+ * Whether the node has room for `request`: insufficientResources is empty.
+ * The filter asks this of every node for every pod, and most have room: this
+ * answers without making the list, its closure and the sorted names.
+ */
+function fits(request: Readonly<Resource>, nodeInfo: NodeUsage): boolean {
+  const { allocatable, requested, podCount } = nodeInfo;
+  if (podCount + 1 > allocatable.allowedPodNumber) return false;
+  const lacks = (wanted: number, used: number, capacity: number) => wanted > 0 && wanted > capacity - used;
+  if (lacks(request.milliCPU, requested.milliCPU, allocatable.milliCPU)) return false;
+  if (lacks(request.memory, requested.memory, allocatable.memory)) return false;
+  if (lacks(request.ephemeralStorage, requested.ephemeralStorage, allocatable.ephemeralStorage)) return false;
+  for (const name in request.scalar) {
+    if (lacks(request.scalar[name]!, requested.scalar[name] ?? 0, allocatable.scalar[name] ?? 0)) return false;
+  }
+  return true;
+}
+
 /** leastRequestedScore per resource, weighted: ((capacity - requested) * 100) / capacity. */
 function leastAllocatedScore(requested: readonly number[], allocatable: readonly number[], resources: readonly ResourceSpec[]): number {
   let nodeScore = 0;
@@ -100,8 +118,9 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin {
   }
 
   filter(pod: Pod, nodeInfo: NodeInfo): Status {
-    const insufficient = insufficientResources(podRequests(pod), nodeInfo);
-    if (insufficient.length === 0) return SUCCESS;
+    const request = podRequests(pod);
+    if (fits(request, nodeInfo)) return SUCCESS;
+    const insufficient = insufficientResources(request, nodeInfo);
     const code = insufficient.some((r) => r.unresolvable) ? 'UnschedulableAndUnresolvable' : 'Unschedulable';
     return newStatus(code, ...insufficient.map((r) => r.reason));
   }

@@ -87,4 +87,26 @@ describe('EventRecorder', () => {
     await elsewhere.flush();
     assert.ok((await eventsOf()).some((e) => e.reason === 'Pulled' && e.source.host === 'node-2'));
   });
+
+  it('remembers the similar events of the 4096 objects it recorded about last, as client-go\'s LRU cache, not of every object it ever saw', async () => {
+    const recorder = new EventRecorder(env.client, { component: 'kubelet', host: 'node-3' });
+    const target = { ...pod, metadata: { ...pod.metadata, name: 'remembered', uid: 'uid-remembered' } };
+    const combinedAbout = async (uid: string) => {
+      const list = await env.client.resource({ group: '', version: 'v1', plural: 'events' }).list('default', { fieldSelector: `involvedObject.uid=${uid}` });
+      return (list.items as Array<KubeObject & { message: string }>).filter((e) => e.message.startsWith('(combined')).length;
+    };
+    for (let i = 0; i < 10; i++) recorder.event(target, 'Normal', 'Pulled', `image ${i} pulled`);
+    // 4095 other objects: the target's ten messages are still the least recent but one, and remembered.
+    for (let i = 0; i < 4095; i++) recorder.event({ ...pod, metadata: { ...pod.metadata, name: `other-${i}`, uid: `uid-other-${i}` } }, 'Normal', 'Pulled', 'pulled');
+    recorder.event(target, 'Normal', 'Pulled', 'image 10 pulled');
+    await recorder.flush();
+    assert.equal(await combinedAbout('uid-remembered'), 1, 'the eleventh similar message is combined');
+
+    const forgotten = { ...pod, metadata: { ...pod.metadata, name: 'forgotten', uid: 'uid-forgotten' } };
+    for (let i = 0; i < 10; i++) recorder.event(forgotten, 'Normal', 'Pulled', `image ${i} pulled`);
+    for (let i = 0; i < 4096; i++) recorder.event({ ...pod, metadata: { ...pod.metadata, name: `later-${i}`, uid: `uid-later-${i}` } }, 'Normal', 'Pulled', 'pulled');
+    recorder.event(forgotten, 'Normal', 'Pulled', 'image 10 pulled');
+    await recorder.flush();
+    assert.equal(await combinedAbout('uid-forgotten'), 0, 'its first ten were forgotten: the eleventh starts again');
+  });
 });

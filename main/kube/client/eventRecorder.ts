@@ -87,9 +87,14 @@ export class EventRecorder {
     const similarKey = this.similarKey(obj, type, reason, fieldPath);
     let message = rawMessage;
     const group = this.similar.get(similarKey);
+    // Least recently used first, at most cacheLimit, as the aggregator's LRU cache in client-go: one entry
+    // per object and reason would otherwise outlive every pod the component ever saw.
+    this.similar.delete(similarKey);
     if (!group || now.getTime() - group.since > aggregateWindowMs) {
       this.similar.set(similarKey, { messages: new Set([rawMessage]), since: now.getTime() });
+      if (this.similar.size > cacheLimit) this.similar.delete(this.similar.keys().next().value as string);
     } else {
+      this.similar.set(similarKey, group);
       group.messages.add(rawMessage);
       if (group.messages.size > aggregateThreshold) message = `(combined from similar events): ${rawMessage}`;
     }

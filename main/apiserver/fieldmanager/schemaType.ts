@@ -36,23 +36,26 @@ export interface SmdType {
   atom(): Atom;
 }
 
+// Atoms are made once per type and shared (never changed): a write's comparison asks every field of the
+// object for its type and atom, and making them afresh each time was a sixth of the field manager's work.
+
+const untypedAtom: Atom = {
+  scalar: true,
+  list: { atomic: true, keys: [], element: () => untypedType, keyDefault: () => undefined },
+  map: { atomic: true, isDeclared: () => false, fieldType: () => untypedType },
+};
+
 /** An atom that is anything, and atomic whatever it is (`__untyped_atomic_`). */
-export const untypedType: SmdType = {
-  atom: () => ({
-    scalar: true,
-    list: { atomic: true, keys: [], element: () => untypedType, keyDefault: () => undefined },
-    map: { atomic: true, isDeclared: () => false, fieldType: () => untypedType },
-  }),
+export const untypedType: SmdType = { atom: () => untypedAtom };
+
+const deducedAtom: Atom = {
+  scalar: true,
+  list: { atomic: true, keys: [], element: () => untypedType, keyDefault: () => undefined },
+  map: { atomic: false, isDeclared: () => false, fieldType: () => deducedType },
 };
 
 /** Structured-merge-diff's deduced type (`__untyped_deduced_`): maps are granular, lists atomic. */
-export const deducedType: SmdType = {
-  atom: () => ({
-    scalar: true,
-    list: { atomic: true, keys: [], element: () => untypedType, keyDefault: () => undefined },
-    map: { atomic: false, isDeclared: () => false, fieldType: () => deducedType },
-  }),
-};
+export const deducedType: SmdType = { atom: () => deducedAtom };
 
 const quantity = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 
@@ -87,6 +90,8 @@ function mapTypeOf(schema: Schema | undefined): boolean | undefined {
 }
 
 class SchemaType implements SmdType {
+  private memo: Atom | undefined;
+
   constructor(
     private readonly node: SchemaNode,
     /** The field's own schema before resolution: it may override the map type of what it refers to. */
@@ -95,6 +100,10 @@ class SchemaType implements SmdType {
   ) {}
 
   atom(): Atom {
+    return (this.memo ??= this.makeAtom());
+  }
+
+  private makeAtom(): Atom {
     const s = this.node.schema;
     if (this.node.name === quantity || s['x-kubernetes-int-or-string'] || s.format === 'int-or-string') return { scalar: true };
     if (this.node.name === rawExtension) return untypedType.atom();
@@ -108,10 +117,11 @@ class SchemaType implements SmdType {
   private list(s: Schema, preserve: boolean): ListAtom {
     const { atomic, keys } = listRelationship(s);
     const items = this.node.items();
+    const element = items ? new SchemaType(items, s.items, preserve) : untypedType;
     return {
       atomic,
       keys,
-      element: () => (items ? new SchemaType(items, s.items, preserve) : untypedType),
+      element: () => element,
       keyDefault: (field) => (items?.schema.properties?.[field]?.default as JsonValue | undefined) ?? builtInKeyDefaults[items?.name ?? '']?.[field],
     };
   }
@@ -121,17 +131,27 @@ class SchemaType implements SmdType {
     const properties = s.properties ?? {};
     const hasProperties = Object.keys(properties).length > 0;
     const additional = s.additionalProperties;
+    // Declared fields' types by name (as many as the schema has), and the one type of every other key.
+    const declared = new Map<string, SmdType>();
+    let anyKey: SmdType | undefined;
     return {
       atomic,
       isDeclared: (key) => Object.hasOwn(properties, key),
       fieldType: (key) => {
         if (Object.hasOwn(properties, key)) {
-          const child = this.node.field(key);
-          return child ? new SchemaType(child, properties[key], preserve) : untypedType;
+          let type = declared.get(key);
+          if (!type) {
+            const child = this.node.field(key);
+            declared.set(key, (type = child ? new SchemaType(child, properties[key], preserve) : untypedType));
+          }
+          return type;
         }
         if (additional && typeof additional === 'object') {
-          const child = this.node.field(key);
-          return child ? new SchemaType(child, additional, preserve) : untypedType;
+          if (!anyKey) {
+            const child = this.node.field(key);
+            anyKey = child ? new SchemaType(child, additional, preserve) : untypedType;
+          }
+          return anyKey;
         }
         // An object without declared fields is free-form, as is anything under preserve-unknown-fields.
         if (additional === true || preserve || !hasProperties) return deducedType;
@@ -149,10 +169,13 @@ export function typeOf(node: SchemaNode | undefined): SmdType {
 /** deduceAtom: the one alternative of an atom that fits the value (the whole atom when none or several could). */
 export function deduceAtom(atom: Atom, value: unknown): Atom {
   if (value === undefined || value === null) return atom;
-  if (Array.isArray(value)) return atom.list ? { list: atom.list } : atom;
-  if (typeof value === 'object') return atom.map ? { map: atom.map } : atom;
-  return atom.scalar ? { scalar: true } : atom;
+  // An atom that is only what the value is stands for itself: no new atom (most schema types are one thing).
+  if (Array.isArray(value)) return atom.list ? (atom.map || atom.scalar ? { list: atom.list } : atom) : atom;
+  if (typeof value === 'object') return atom.map ? (atom.list || atom.scalar ? { map: atom.map } : atom) : atom;
+  return atom.scalar ? (atom.map || atom.list ? SCALAR : atom) : atom;
 }
+
+const SCALAR: Atom = Object.freeze({ scalar: true });
 
 /** Whether two deduced atoms are the same alternative (handleAtom picks map, then scalar, then list). */
 export function sameAtom(a: Atom, b: Atom): boolean {

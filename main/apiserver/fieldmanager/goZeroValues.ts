@@ -38,33 +38,54 @@ interface FieldPlan {
   child: SchemaNode;
   isStruct: boolean;
   isList: boolean;
-  always: boolean;
 }
 
-/** Each node's fields worked out once (for the node as a kind, and as a field), not on every write. */
-const plans = [new WeakMap<SchemaNode, FieldPlan[]>(), new WeakMap<SchemaNode, FieldPlan[]>()];
+/**
+ * What filling a node looks at, worked out once per schema node (as a kind,
+ * and as a field), not on every write: the fields Go always writes (struct
+ * or list ones get a value when absent), and the struct and list fields
+ * whose values are filled in turn. The other fields (most of them: scalars
+ * with omitempty) are never looked at.
+ */
+interface NodePlan {
+  always: FieldPlan[];
+  nested: Map<string, FieldPlan>;
+}
 
-function planOf(node: SchemaNode, properties: NonNullable<SchemaNode['schema']['properties']>, isKind: boolean): FieldPlan[] {
+const plans = [new WeakMap<SchemaNode, NodePlan>(), new WeakMap<SchemaNode, NodePlan>()];
+const itemNodes = new WeakMap<SchemaNode, SchemaNode | null>();
+
+function planOf(node: SchemaNode, properties: NonNullable<SchemaNode['schema']['properties']>, isKind: boolean): NodePlan {
   const cache = plans[isKind ? 1 : 0]!;
   let plan = cache.get(node);
   if (plan) return plan;
   const always = new Set([...(node.schema.required ?? []), ...(valueStructFields[node.name ?? ''] ?? []), ...(isKind ? topLevel : [])]);
-  plan = [];
+  plan = { always: [], nested: new Map() };
   for (const key of Object.keys(properties)) {
     const child = node.field(key);
     if (!child) continue;
     const isStruct = !!child.schema.properties && child.schema['x-kubernetes-preserve-unknown-fields'] !== true;
     const isList = child.schema.type === 'array';
-    plan.push({ key, child, isStruct, isList, always: always.has(key) });
+    if (!isStruct && !isList) continue;
+    const field = { key, child, isStruct, isList };
+    if (always.has(key)) plan.always.push(field);
+    plan.nested.set(key, field);
   }
   cache.set(node, plan);
   return plan;
 }
 
+/** A list node's item schema, looked up once. */
+function itemsOf(node: SchemaNode): SchemaNode | undefined {
+  let items = itemNodes.get(node);
+  if (items === undefined) itemNodes.set(node, (items = node.items() ?? null));
+  return items ?? undefined;
+}
+
 /** Copies only what gains a field (and the maps and lists above it): most of an object already has what Go writes, and copying all of it on every write was a tenth of what the API server allocated. */
 function fill(value: unknown, node: SchemaNode, isKind: boolean): unknown {
   if (Array.isArray(value)) {
-    const items = node.items();
+    const items = itemsOf(node);
     if (!items) return value;
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
@@ -76,16 +97,19 @@ function fill(value: unknown, node: SchemaNode, isKind: boolean): unknown {
   if (!isMap(value)) return value;
   const properties = node.schema.properties;
   if (!properties) return value;
+  const plan = planOf(node, properties, isKind);
   let out: Record<string, unknown> | undefined;
-  for (const { key, child, isStruct, isList, always } of planOf(node, properties, isKind)) {
+  // Absent fields Go writes anyway, in the schema's order: a struct as its own zero value, a list as null.
+  for (const { key, child, isStruct } of plan.always) {
+    if (value[key] !== undefined) continue;
+    (out ??= { ...value })[key] = isStruct ? fill({}, child, false) : null;
+  }
+  for (const key in value) {
+    const field = plan.nested.get(key);
+    if (!field) continue;
     const current = value[key];
-    let next = current;
-    if (next === undefined && always) {
-      if (isStruct) next = {};
-      else if (isList) next = null;
-      else continue;
-    }
-    if (next !== undefined && (isStruct || isList)) next = fill(next, child, false);
+    if (current === undefined) continue;
+    const next = fill(current, field.child, false);
     if (next !== current) (out ??= { ...value })[key] = next;
   }
   return out ?? value;

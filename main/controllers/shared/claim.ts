@@ -23,8 +23,35 @@ export interface ClaimOptions<T extends KubeObject> {
 
 const strategicMerge = 'application/strategic-merge-patch+json';
 
+/**
+ * The candidates this owner controls, sorted out in one plain loop; undefined
+ * as soon as one needs a write (an orphan to adopt, one of ours to let go).
+ * Nearly always (a sync of a workload with thousands of pods) none does, and
+ * the loop below, which may wait for a write at each candidate, is not needed.
+ */
+function claimedWithoutWrites<T extends KubeObject>(candidates: T[], options: ClaimOptions<T>): T[] | undefined {
+  const { owner } = options;
+  const claimed: T[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    const obj = candidates[i]!;
+    const ref = controllerRefOf(obj);
+    if (ref) {
+      if (ref.uid !== owner.metadata.uid) continue;
+      if (options.matches(obj)) claimed.push(obj);
+      else if (!owner.metadata.deletionTimestamp) return undefined;
+      continue;
+    }
+    if (owner.metadata.deletionTimestamp || obj.metadata.deletionTimestamp) continue;
+    if (owner.metadata.namespace && owner.metadata.namespace !== obj.metadata.namespace) continue;
+    if (options.matches(obj)) return undefined;
+  }
+  return claimed;
+}
+
 /** The candidates this owner controls after adopting and releasing; throws the first failure after trying every candidate. */
 export async function claimObjects<T extends KubeObject>(candidates: T[], options: ClaimOptions<T>): Promise<T[]> {
+  const settled = claimedWithoutWrites(candidates, options);
+  if (settled) return settled;
   const { owner } = options;
   const claimed: T[] = [];
   const failures: unknown[] = [];

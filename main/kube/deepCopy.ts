@@ -73,3 +73,33 @@ function jsonValue(value: unknown, inArray: boolean): unknown {
   }
   return out;
 }
+
+/**
+ * Whether `value` already is what jsonCopy would make of it: plain objects
+ * and arrays of strings, booleans, finite numbers and null, with nothing
+ * JSON leaves out or changes (undefined, a function, -0, a Date). A walk
+ * without a copy: the API server then makes a write's own object its
+ * watchers' view instead of a copy of it.
+ */
+export function isJsonShaped(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isJsonShaped(value[i])) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if ((proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  for (const key in value) if (!isJsonShaped((value as Record<string, unknown>)[key])) return false;
+  return true;
+}

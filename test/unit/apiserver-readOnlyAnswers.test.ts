@@ -103,3 +103,18 @@ test('binding a pod writes a new object: what the watchers were handed before st
     watch.stop();
   }
 });
+
+test("a write's watch view is what parsing its stored text gives, even when the object written held undefined fields", async () => {
+  const watch = watchAll(configMaps);
+  try {
+    const sent = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'with-holes', namespace: 'default', labels: { kept: 'yes', dropped: undefined } }, data: { a: '1' } } as unknown as KubeObject;
+    const created = await componentClient().resource(configMaps, { readOnlyAnswers: true }).create('default', sent);
+    const watched = await eventFor(watch.events, created.metadata.resourceVersion);
+    assert.deepEqual(Object.keys(watched.metadata.labels ?? {}), ['kept']);
+    const stored = await api.client.resource(configMaps).get('default', 'with-holes');
+    assert.deepEqual(watched, stored);
+    assert.ok(isDeeplyFrozen(watched));
+  } finally {
+    watch.stop();
+  }
+});

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deepCopy, jsonCopy } from '../../main/kube/deepCopy.ts';
+import { deepCopy, isJsonShaped, jsonCopy } from '../../main/kube/deepCopy.ts';
 import { deepEqual } from '../../main/kube/deepEqual.ts';
 import { deepFreeze } from '../../main/kube/deepFreeze.ts';
 
@@ -100,4 +100,24 @@ test('deepFreeze freezes everything and shares one frozen {} for every empty obj
   assert.throws(() => {
     (pod.metadata.annotations as Record<string, string>).x = 'y';
   }, TypeError);
+});
+
+test('isJsonShaped: only what a JSON round trip would give back unchanged', () => {
+  const pod = JSON.parse('{"metadata":{"name":"p","labels":{"a":"1"}},"spec":{"containers":[{"name":"c","args":["x",""]}],"priority":0},"status":{"conditions":[{"lastProbeTime":null,"ready":false}]}}') as unknown;
+  assert.equal(isJsonShaped(pod), true);
+  assert.deepEqual(jsonCopy(pod), pod);
+  for (const [what, value] of [
+    ['an undefined field', { metadata: { labels: { a: undefined } } }],
+    ['an undefined array item', { args: ['x', undefined] }],
+    ['a hole in an array', { args: new Array(2) }],
+    ['a function', { f: () => 1 }],
+    ['a Date', { at: new Date(0) }],
+    ['toJSON', { v: { toJSON: () => 1 } }],
+    ['a number JSON cannot write', { n: Number.NaN }],
+    ['-0', { n: -0 }],
+    ['a class instance', { m: new Map() }],
+  ] as const) {
+    assert.equal(isJsonShaped(value), false, what);
+  }
+  assert.equal(isJsonShaped(Object.assign(Object.create(null) as object, { a: [1, 'b', true, null] })), true);
 });

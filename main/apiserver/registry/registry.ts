@@ -22,7 +22,7 @@ import { compileFilter, everything, requiredFieldValue } from './selection.ts';
 import { validateMetadata, validateMetadataUpdate } from './metadataValidation.ts';
 import type { RequestJourney } from '../../kube/trace/requestJourney.ts';
 import { deepFreeze } from '../../kube/deepFreeze.ts';
-import { deepCopy, jsonCopy } from '../../kube/deepCopy.ts';
+import { deepCopy, isJsonShaped, jsonCopy } from '../../kube/deepCopy.ts';
 import { getIfExists } from '../storedObject.ts';
 
 export interface WriteContext {
@@ -263,7 +263,9 @@ export class ResourceRegistry {
     if (this.def.storage || this.watches.size === 0) return write(await this.encode(obj));
     const served = this.servedForStorage(obj);
     const text = JSON.stringify(served);
-    const inFlight = { text, view: jsonCopy(served) };
+    // The object itself is the view when it already is what parsing its text gives (nothing undefined, only plain
+    // objects and arrays): the request made it, and changes nothing in it once it is written.
+    const inFlight = { text, view: isJsonShaped(served) ? served : jsonCopy(served) };
     this.viewsInFlight.set(key, inFlight);
     try {
       const kv = await write(text);

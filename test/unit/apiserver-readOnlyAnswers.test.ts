@@ -118,3 +118,23 @@ test("a write's watch view is what parsing its stored text gives, even when the 
     watch.stop();
   }
 });
+
+test('a status write shares the unchanged spec with what the watchers had, and still answers other clients with their own object', async () => {
+  const watch = watchAll(pods);
+  try {
+    const created = await api.client.resource(pods).create('default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'status-only' }, spec: { schedulerName: 'my-scheduler', containers: [{ name: 'c', image: 'busybox:1.36' }] } } as KubeObject);
+    const before = await eventFor(watch.events, created.metadata.resourceVersion);
+    const written = await api.client.resource(pods).updateStatus('default', { ...created, status: { ...(created.status as object), conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] } } as KubeObject);
+    const after = await eventFor(watch.events, written.metadata.resourceVersion);
+    assert.equal(after.spec, before.spec);
+    assert.equal(Object.isFrozen(written), false);
+    (written.spec as { containers: unknown[] }).containers.push({ name: 'mine' });
+    assert.equal((after.spec as { containers: unknown[] }).containers.length, 1);
+
+    const unchanged = await api.client.resource(pods).updateStatus('default', { ...after, metadata: { ...after.metadata }, status: after.status });
+    assert.equal(unchanged.metadata.resourceVersion, after.metadata.resourceVersion);
+    assert.equal(Object.isFrozen(unchanged.spec), false);
+  } finally {
+    watch.stop();
+  }
+});

@@ -713,18 +713,22 @@ export class ResourceRegistry {
     options: { unconditional?: boolean } = {},
   ): Promise<KubeObject> {
     const key = this.key(namespace, name);
+    // A PUT of a status (the kubelet's, every controller's) changes nothing but the status: it is made from the
+    // stored object as watchers share it (frozen) rather than from a copy, and shares its unchanged parts with it.
+    const sharesCurrent = subresource === 'status' && typeof tryUpdate !== 'function' && !this.def.strategy.views?.status;
+    const own = (obj: KubeObject) => (sharesCurrent && !ctx.readOnlyAnswer ? deepCopy(obj) : obj);
     for (let attempt = 0; ; attempt++) {
       const { kv } = await this.deps.store.get(key).catch((e) => {
         throw this.storeError(e, name);
       });
       if (!kv) throw this.notFound(name);
-      const current = await this.servedOne(kv);
+      const current = sharesCurrent ? await this.readOnly(kv) : await this.servedOne(kv);
       const desired = deepCopy(typeof tryUpdate === 'function' ? await tryUpdate(deepCopy(current)) : tryUpdate.replacement);
       const requestedVersion = desired.metadata?.resourceVersion;
       if (requestedVersion && requestedVersion !== current.metadata.resourceVersion) throw errors.staleObject(this.groupResource, name);
       const updated = await this.prepareUpdate(namespace, name, subresource, ctx, desired, current);
-      if (deepEqual(updated, current)) return current;
-      if (ctx.dryRun) return updated;
+      if (deepEqual(updated, current)) return own(current);
+      if (ctx.dryRun) return own(updated);
       try {
         if (this.shouldDeleteDuringUpdate(updated, current)) {
           const deleted = await this.deps.store.delete(key, kv.modRevision);
@@ -754,8 +758,8 @@ export class ResourceRegistry {
     if (view) {
       updated = view.prepare(desired, current);
     } else if (subresource === 'status') {
-      // A status write changes status only (spec and metadata stay as stored).
-      updated = { ...current, status: desired.status };
+      // A status write changes status only (spec and metadata stay as stored; metadata gets this write's resourceVersion and managedFields).
+      updated = { ...current, metadata: { ...current.metadata }, status: desired.status };
     } else {
       updated = { ...desired, apiVersion: this.apiVersion, kind: this.def.kind };
       updated.metadata = { ...desired.metadata, name, ...(this.def.namespaced ? { namespace } : {}) };

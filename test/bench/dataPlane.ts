@@ -11,7 +11,7 @@ import { LABEL_CLUSTER } from '../../main/runtime/runtime.ts';
 import { rawRequest, targetFromKubeconfig, type ApiTarget } from '../helpers/apiClient.ts';
 import { removeDir, startPodlab, tempDir } from '../helpers/podlabProcess.ts';
 import { startDockerServe } from './dockerServe.ts';
-import { load1, outcome, parallel, rssMiB, sampleRss, sleep, stats, type Outcome, type Stats } from './measures.ts';
+import { cpuCalibrationMs, load1, outcome, parallel, rssMiB, sampleRss, settle, sleep, stats, type Outcome, type Stats } from './measures.ts';
 import { benchPod } from './podManifest.ts';
 import { PodWatch } from './podWatch.ts';
 import { untilReadyNodes } from './readyNodes.ts';
@@ -171,6 +171,24 @@ export interface ScaleResult {
   idleRssMiB: number;
   peakRssMiB: number;
   load: number;
+  /** cpuCalibrationMs just before the run: how fast the machine was then. */
+  calibrationMs: number;
+}
+
+/** Several runs of benchScale, one after another: a single run on these VMs says as much about the machine's moment as about PodLab. */
+export interface ScaleRuns {
+  runs: ScaleResult[];
+  /** The run whose all-Running time is the median. */
+  median: ScaleResult;
+  /** At the end of the last run. */
+  load: number;
+}
+
+export async function benchScaleRuns(count = 3): Promise<ScaleRuns> {
+  const runs: ScaleResult[] = [];
+  for (let i = 0; i < count; i++) runs.push(await benchScale());
+  const byRunning = [...runs].sort((a, b) => a.allRunningMs - b.allRunningMs);
+  return { runs, median: byRunning[Math.floor((byRunning.length - 1) / 2)]!, load: load1() };
 }
 
 function deployment(name: string, replicas: number) {
@@ -199,6 +217,7 @@ export async function benchScale(nodes = 100, pods = 10_000): Promise<ScaleResul
     const pid = serve.process.pid!;
     await sleep(2000);
     const idleRssMiB = rssMiB(pid);
+    const calibrationMs = cpuCalibrationMs();
     const watch = await PodWatch.start(api);
     try {
       const rss = sampleRss(pid, 100);
@@ -230,6 +249,7 @@ export async function benchScale(nodes = 100, pods = 10_000): Promise<ScaleResul
         idleRssMiB,
         peakRssMiB,
         load: load1(),
+        calibrationMs,
       };
     } finally {
       watch.stop();
@@ -243,7 +263,7 @@ export async function benchScale(nodes = 100, pods = 10_000): Promise<ScaleResul
 export interface DataPlaneResults {
   startup: Outcome<StartupResult>;
   burst: Outcome<BurstResult>;
-  scale: Outcome<ScaleResult>;
+  scale: Outcome<ScaleRuns>;
 }
 
 export async function benchDataPlane(): Promise<DataPlaneResults> {
@@ -252,6 +272,8 @@ export async function benchDataPlane(): Promise<DataPlaneResults> {
   console.log('  50 pods at once on 2 Docker nodes...');
   const burst = await outcome(() => benchBurst());
   console.log('  10,000 pods on 100 simulated nodes...');
-  const scale = await outcome(() => benchScale());
+  // The burst leaves Docker removing a hundred containers: the simulated runs wait for the machine to calm down first.
+  await settle(3, 120_000);
+  const scale = await outcome(() => benchScaleRuns());
   return { startup, burst, scale };
 }

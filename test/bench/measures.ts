@@ -72,6 +72,32 @@ export function load1(): number {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * This machine's speed at the moment: the CPU time of a fixed piece of work
+ * much like the API server's (a pod's JSON, encoded and parsed 150,000
+ * times). On these VMs it takes 630 ms in a quiet spell and up to 1100 ms in
+ * a slow one, minutes apart, so the report gives it beside what it measured.
+ */
+export function cpuCalibrationMs(): number {
+  const doc = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'default', labels: { app: 'a', tier: 'b' }, uid: 'u'.repeat(36) }, spec: { containers: [{ name: 'c', image: 'busybox', ports: [{ containerPort: 80 }], resources: { requests: { cpu: '10m' } } }] }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } };
+  const start = process.cpuUsage();
+  let sink = 0;
+  for (let i = 0; i < 150_000; i++) {
+    const parsed = JSON.parse(JSON.stringify(doc)) as typeof doc;
+    parsed.metadata.name = `y${i}`;
+    sink += parsed.metadata.name.length;
+  }
+  const used = process.cpuUsage(start);
+  if (sink < 0) throw new Error('unreachable');
+  return (used.user + used.system) / 1000;
+}
+
+/** Waits (at most `maxMs`) for the 1-minute load average to fall under `below`: what a previous part left running (Docker removing containers) slows the next. */
+export async function settle(below: number, maxMs: number): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  while (load1() >= below && Date.now() < deadline) await sleep(5_000);
+}
+
 /** A part of a benchmark that failed reports what happened instead of ending the whole run. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
 

@@ -6,7 +6,10 @@
 // ten Update entries.
 
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
+import { decodeManagedFields, managerIdentifier } from '../../main/apiserver/fieldmanager/managed.ts';
+import { toFieldsV1 } from '../../main/apiserver/fieldmanager/fieldsV1.ts';
+import { deepFreeze } from '../../main/kube/deepFreeze.ts';
 import { FieldManager, type FieldManagerScope } from '../../main/apiserver/fieldmanager/fieldManager.ts';
 import { validateManagedFields } from '../../main/apiserver/fieldmanager/managedFieldsValidation.ts';
 import { keepTimestampsWhenUnchanged } from '../../main/apiserver/fieldmanager/timestamps.ts';
@@ -187,4 +190,18 @@ describe('entry limits and no-op writes', () => {
     keepTimestampsWhenUnchanged(updated, live);
     assert.deepEqual(updated.metadata.managedFields, live.metadata.managedFields);
   });
+});
+
+test('stored entries that cannot change (frozen, as watchers share them) decode once, to a set nothing can change', () => {
+  const entry = { manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:containers': { 'k:{"name":"app"}': { '.': {}, 'f:image': {} } } } } } as const;
+  const frozen = deepFreeze(structuredClone(entry));
+  const first = decodeManagedFields([frozen], true).fields.get(managerIdentifier(frozen))!.set;
+  const again = decodeManagedFields([frozen], true).fields.get(managerIdentifier(frozen))!.set;
+  assert.equal(again, first);
+  assert.ok(Object.isFrozen(first) && Object.isFrozen(first.children));
+  assert.throws(() => first.insert([{ field: 'status' }]), TypeError);
+  const plain = structuredClone(entry);
+  const fresh = decodeManagedFields([plain], true).fields.get(managerIdentifier(plain))!.set;
+  assert.notEqual(fresh, decodeManagedFields([plain], true).fields.get(managerIdentifier(plain))!.set);
+  assert.deepEqual(toFieldsV1(fresh), toFieldsV1(first));
 });

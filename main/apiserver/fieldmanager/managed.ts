@@ -65,6 +65,32 @@ export function parseIdentifier(id: string): Identifier {
  */
 const storedEncodings = new WeakMap<FieldSet, FieldsV1>();
 
+/**
+ * The sets decoded from stored FieldsV1 that cannot change (frozen: the
+ * watchers' shared objects, which consecutive versions of an object share
+ * for the entries a write left alone). Every status write decoded its pod's
+ * every entry again. The sets are frozen too: nothing may change one that
+ * another write will be handed.
+ */
+const decodedStored = new WeakMap<object, FieldSet>();
+
+function decodeFieldsV1(fields: unknown): FieldSet {
+  if (typeof fields !== 'object' || fields === null || !Object.isFrozen(fields)) return fromFieldsV1(fields ?? {});
+  let set = decodedStored.get(fields);
+  if (!set) decodedStored.set(fields, (set = freezeSet(fromFieldsV1(fields))));
+  return set;
+}
+
+function freezeSet(set: FieldSet): FieldSet {
+  Object.freeze(set.members);
+  for (const child of set.children) {
+    freezeSet(child.set);
+    Object.freeze(child);
+  }
+  Object.freeze(set.children);
+  return Object.freeze(set);
+}
+
 /** DecodeManagedFields; throws on an entry Kubernetes would not decode. */
 export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined, stored = false): Managed {
   const managed = emptyManaged();
@@ -74,7 +100,7 @@ export function decodeManagedFields(entries: ManagedFieldsEntry[] | undefined, s
     if (!entry.fieldsType) throw new Error(`missing fieldsType in managed fields entry ${i}`);
     if (entry.fieldsType !== 'FieldsV1') throw new Error(`invalid fieldsType ${JSON.stringify(entry.fieldsType)} in managed fields entry ${i}`);
     const id = managerIdentifier(entry);
-    const set = fromFieldsV1(entry.fieldsV1 ?? {});
+    const set = decodeFieldsV1(entry.fieldsV1);
     // Only the store's entries are known to be in canonical form (sent ones are written out again as Kubernetes does).
     if (stored && entry.fieldsV1) storedEncodings.set(set, entry.fieldsV1 as FieldsV1);
     managed.fields.set(id, { set, apiVersion: entry.apiVersion, applied: entry.operation === 'Apply' });

@@ -15,46 +15,61 @@ export async function tracedMutate(plugins: AdmissionPlugin[], attrs: AdmissionA
   // again only when one did (a copy and a walk cost less than serializing it after each plugin and parsing it
   // back). Plugins that answer UNTOUCHED (most of them, for a pod) are not compared.
   let previous = attrs.object ? deepCopy(attrs.object) : undefined;
-  for (const plugin of plugins) {
+  for (let i = 0; i < plugins.length; i++) {
+    const plugin = plugins[i]!;
     if (!plugin.mutate) continue;
-    await runTraced(plugin, 'mutating', attrs, journey, () => plugin.mutate!(attrs), (outcome) => {
+    const traced = runTraced(plugin, 'mutating', attrs, journey, () => plugin.mutate!(attrs), (outcome) => {
       if (outcome === UNTOUCHED || previous === undefined || !attrs.object) return undefined;
       const { paths, more } = changedPaths(previous, attrs.object);
       if (paths.length === 0) return undefined;
       previous = deepCopy(attrs.object);
       return `${paths.join(', ')}${more ? ` and ${more} more` : ''}`;
     });
+    if (traced instanceof Promise) await traced;
   }
 }
 
 export async function tracedValidate(plugins: AdmissionPlugin[], attrs: AdmissionAttributes, journey: RequestJourney): Promise<void> {
-  for (const plugin of plugins) {
-    if (plugin.validate) await runTraced(plugin, 'validating', attrs, journey, () => plugin.validate!(attrs), () => undefined);
+  for (let i = 0; i < plugins.length; i++) {
+    const plugin = plugins[i]!;
+    if (!plugin.validate) continue;
+    const traced = runTraced(plugin, 'validating', attrs, journey, () => plugin.validate!(attrs), () => undefined);
+    if (traced instanceof Promise) await traced;
   }
 }
 
-async function runTraced(
+/** Runs one plugin and keeps its span if it did something worth seeing; answers at once when the plugin does (most do). */
+function runTraced(
   plugin: AdmissionPlugin,
   phase: 'mutating' | 'validating',
   attrs: AdmissionAttributes,
   journey: RequestJourney,
   run: () => Promise<MutationOutcome> | MutationOutcome,
   changes: (outcome: MutationOutcome) => string | undefined,
-): Promise<void> {
+): void | Promise<void> {
   const spansBefore = journey.spans.length + journey.droppedSpans;
   const warningsBefore = attrs.warnings?.length ?? 0;
-  const span = journey.start('admission', `${phase} ${plugin.name}`, { plugin: plugin.name, phase });
+  // The span is made only when it is kept (a refusal, a change, a warning): most plugins pass a pod by.
+  const startMs = journey.now();
+  const span = () => journey.start('admission', `${phase} ${plugin.name}`, { plugin: plugin.name, phase }, startMs);
   const recordedItself = () => journey.spans.length + journey.droppedSpans > spansBefore;
-  let outcome: MutationOutcome;
-  try {
-    const ran = run();
-    outcome = ran instanceof Promise ? await ran : ran;
-  } catch (err) {
-    if (!recordedItself()) span.fail(err);
+  const failed = (err: unknown): never => {
+    if (!recordedItself()) span().fail(err);
     throw err;
+  };
+  const finish = (outcome: MutationOutcome): void => {
+    const changed = changes(outcome);
+    const warned = (attrs.warnings?.length ?? 0) > warningsBefore;
+    if (recordedItself() || (!changed && !warned)) return;
+    const warnings = attrs.warnings!.slice(warningsBefore);
+    span().end({ attributes: { changed, warnings: warned ? warnings.join('; ') : undefined } });
+  };
+  let ran: Promise<MutationOutcome> | MutationOutcome;
+  try {
+    ran = run();
+  } catch (err) {
+    return failed(err);
   }
-  const changed = changes(outcome);
-  const warnings = attrs.warnings?.slice(warningsBefore) ?? [];
-  if (recordedItself() || (!changed && warnings.length === 0)) return;
-  span.end({ attributes: { changed, warnings: warnings.length ? warnings.join('; ') : undefined } });
+  if (ran instanceof Promise) return ran.then(finish, failed);
+  finish(ran);
 }

@@ -36,3 +36,29 @@ test('a walk sees the entries as they were when it began, whatever it changes', 
   assert.deepEqual(seen, [1, 2, 3]);
   assert.deepEqual(map.all().map(([prefix]) => prefix), ['/a/1/', '/a/2/', '/a/3/']);
 });
+
+test('what a directory falls under is remembered only until the prefixes change', () => {
+  const map = new PrefixMap<string>();
+  map.set('/registry/core/pods/', 'pods');
+  assert.deepEqual(map.covering('/registry/core/pods/default/a'), ['/registry/core/pods/', 'pods']);
+  map.set('/registry/core/pods/default/', 'default');
+  const seen: string[] = [];
+  map.forEachCovering('/registry/core/pods/default/b', (value) => seen.push(value));
+  assert.deepEqual(seen, ['pods', 'default']);
+  map.delete('/registry/core/pods/');
+  assert.deepEqual(map.covering('/registry/core/pods/default/a'), ['/registry/core/pods/default/', 'default']);
+  assert.equal(map.covering('/registry/core/pods/other/a'), undefined);
+});
+
+test('a prefix that is not a directory is matched against each key as it is', () => {
+  const map = new PrefixMap<string>();
+  map.set('/registry/core/pods/', 'pods');
+  map.set('/registry/core/pods/default/web', 'web and web-1');
+  assert.deepEqual(map.covering('/registry/core/pods/default/web-1'), ['/registry/core/pods/', 'pods']);
+  const seen: string[] = [];
+  map.forEachCovering('/registry/core/pods/default/web-1', (value) => seen.push(value));
+  assert.deepEqual(seen, ['pods', 'web and web-1']);
+  seen.length = 0;
+  map.forEachCovering('/registry/core/pods/default/db', (value) => seen.push(value));
+  assert.deepEqual(seen, ['pods']);
+});

@@ -168,7 +168,19 @@ export class Dispatcher {
     if (info.verb === 'get' || info.verb === 'list' || info.verb === 'watch') checkResourceVersion(req.query);
 
     const ns = def.namespaced ? info.namespace : '';
-    const ctx: WriteContext = { user: req.user, dryRun: req.query.getAll('dryRun').includes('All'), manager: fieldManagerOf(req), requestUid: randomUUID(), warnings, ...(journey ? { journey } : {}), ...(req.readOnlyAnswer ? { readOnlyAnswer: true } : {}) };
+    let requestUid: string | undefined;
+    const ctx: WriteContext = {
+      user: req.user,
+      dryRun: req.query.getAll('dryRun').includes('All'),
+      manager: fieldManagerOf(req),
+      // One id for all of the request's admission calls, made when the first of them needs it (a webhook's AdmissionReview).
+      get requestUid() {
+        return (requestUid ??= randomUUID());
+      },
+      warnings,
+      ...(journey ? { journey } : {}),
+      ...(req.readOnlyAnswer ? { readOnlyAnswer: true } : {}),
+    };
     validateWriteOptions(info.verb, req);
     const ok = (object: unknown, code = 200): ApiResult => ({ type: 'object', code, object, warnings });
 

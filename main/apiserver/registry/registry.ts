@@ -615,7 +615,10 @@ export class ResourceRegistry {
       oldObject,
       user: ctx.user,
       dryRun: ctx.dryRun,
-      uid: ctx.requestUid,
+      // Read only by what sends an AdmissionReview (a webhook): the request's id is made then, not for every write.
+      get uid() {
+        return ctx.requestUid;
+      },
       viaSubresource: ctx.viaSubresource,
       fieldManager: ctx.manager,
       deleteOptions: deleteOptions as Record<string, unknown> | undefined,

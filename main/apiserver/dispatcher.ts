@@ -3,7 +3,6 @@
 // here, so authorization, admission, validation and storage behave the same
 // for all of them.
 
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Authorizer } from './auth/authorizer.ts';
@@ -168,15 +167,10 @@ export class Dispatcher {
     if (info.verb === 'get' || info.verb === 'list' || info.verb === 'watch') checkResourceVersion(req.query);
 
     const ns = def.namespaced ? info.namespace : '';
-    let requestUid: string | undefined;
     const ctx: WriteContext = {
       user: req.user,
       dryRun: req.query.getAll('dryRun').includes('All'),
       manager: fieldManagerOf(req),
-      // One id for all of the request's admission calls, made when the first of them needs it (a webhook's AdmissionReview).
-      get requestUid() {
-        return (requestUid ??= randomUUID());
-      },
       warnings,
       ...(journey ? { journey } : {}),
       ...(req.readOnlyAnswer ? { readOnlyAnswer: true } : {}),

@@ -22,7 +22,7 @@ export interface AdmissionAttributes {
   oldObject?: KubeObject;
   user: UserInfo;
   dryRun: boolean;
-  /** One id per API request, shared by its admission phases (AdmissionReview's request.uid). */
+  /** AdmissionReview's request.uid, when the caller has one; absent (an API request): a new one for each review sent, as kube-apiserver's CreateAdmissionObjects makes. */
   uid?: string;
   /** The subresource a write came through when the registry writes the main resource (scale). */
   viaSubresource?: string;

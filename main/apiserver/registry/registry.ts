@@ -34,8 +34,6 @@ export interface WriteContext {
   viaSubresource?: string;
   /** A server-side apply: the object carries the managedFields the apply computed, and the write keeps them. */
   applied?: boolean;
-  /** The API request's id, for admission (AdmissionReview request.uid); absent: one per admission call. */
-  requestUid?: string;
   /** Warnings admission adds, passed to the client as `Warning:` headers. */
   warnings?: string[];
   /** The request creates a pod: admission, validation and the store write are recorded as its journey's spans. */
@@ -615,10 +613,6 @@ export class ResourceRegistry {
       oldObject,
       user: ctx.user,
       dryRun: ctx.dryRun,
-      // Read only by what sends an AdmissionReview (a webhook): the request's id is made then, not for every write.
-      get uid() {
-        return ctx.requestUid;
-      },
       viaSubresource: ctx.viaSubresource,
       fieldManager: ctx.manager,
       deleteOptions: deleteOptions as Record<string, unknown> | undefined,

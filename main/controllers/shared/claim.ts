@@ -23,67 +23,52 @@ export interface ClaimOptions<T extends KubeObject> {
 
 const strategicMerge = 'application/strategic-merge-patch+json';
 
-/**
- * The candidates this owner controls, sorted out in one plain loop; undefined
- * as soon as one needs a write (an orphan to adopt, one of ours to let go).
- * Nearly always (a sync of a workload with thousands of pods) none does, and
- * the loop below, which may wait for a write at each candidate, is not needed.
- */
-function claimedWithoutWrites<T extends KubeObject>(candidates: T[], options: ClaimOptions<T>): T[] | undefined {
+/** What claiming does with a candidate: keep it, leave it, let one of ours go, or adopt an orphan. */
+type ClaimAction = 'claim' | 'skip' | 'release' | 'adopt';
+
+function claimAction<T extends KubeObject>(obj: T, options: ClaimOptions<T>): ClaimAction {
   const { owner } = options;
-  const claimed: T[] = [];
-  for (let i = 0; i < candidates.length; i++) {
-    const obj = candidates[i]!;
-    const ref = controllerRefOf(obj);
-    if (ref) {
-      if (ref.uid !== owner.metadata.uid) continue;
-      if (options.matches(obj)) claimed.push(obj);
-      else if (!owner.metadata.deletionTimestamp) return undefined;
-      continue;
-    }
-    if (owner.metadata.deletionTimestamp || obj.metadata.deletionTimestamp) continue;
-    if (owner.metadata.namespace && owner.metadata.namespace !== obj.metadata.namespace) continue;
-    if (options.matches(obj)) return undefined;
+  const ref = controllerRefOf(obj);
+  if (ref) {
+    if (ref.uid !== owner.metadata.uid) return 'skip';
+    if (options.matches(obj)) return 'claim';
+    return owner.metadata.deletionTimestamp ? 'skip' : 'release';
   }
-  return claimed;
+  if (owner.metadata.deletionTimestamp || obj.metadata.deletionTimestamp) return 'skip';
+  if (owner.metadata.namespace && owner.metadata.namespace !== obj.metadata.namespace) return 'skip';
+  return options.matches(obj) ? 'adopt' : 'skip';
 }
 
 /** The candidates this owner controls after adopting and releasing; throws the first failure after trying every candidate. */
 export async function claimObjects<T extends KubeObject>(candidates: T[], options: ClaimOptions<T>): Promise<T[]> {
-  const settled = claimedWithoutWrites(candidates, options);
-  if (settled) return settled;
+  const actions = candidates.map((obj) => claimAction(obj, options));
+  // Nearly always (a sync of a workload with thousands of pods) nothing is adopted or released: no write to wait for.
+  if (!actions.includes('release') && !actions.includes('adopt')) return candidates.filter((_, i) => actions[i] === 'claim');
   const { owner } = options;
   const claimed: T[] = [];
   const failures: unknown[] = [];
   let adoptable: Promise<void> | undefined;
-  for (const obj of candidates) {
-    const ref = controllerRefOf(obj);
+  for (let i = 0; i < candidates.length; i++) {
+    const obj = candidates[i]!;
+    const action = actions[i]!;
     const ns = obj.metadata.namespace;
     const name = obj.metadata.name ?? '';
     try {
-      if (ref) {
-        if (ref.uid !== owner.metadata.uid) continue;
-        if (options.matches(obj)) {
-          claimed.push(obj);
-          continue;
+      if (action === 'claim') claimed.push(obj);
+      else if (action === 'release') await options.dependents.patch(ns, name, strategicMerge, deleteOwnerRefsPatch(obj.metadata.uid, [owner.metadata.uid ?? '']));
+      else if (action === 'adopt') {
+        adoptable ??= options.canAdopt();
+        try {
+          await adoptable;
+        } catch (err) {
+          throw new Error(`can't adopt ${options.dependentKind} ${ns}/${name} (${obj.metadata.uid}): ${(err as Error).message}`);
         }
-        if (owner.metadata.deletionTimestamp) continue;
-        await options.dependents.patch(ns, name, strategicMerge, deleteOwnerRefsPatch(obj.metadata.uid, [owner.metadata.uid ?? '']));
-        continue;
+        await options.dependents.patch(ns, name, strategicMerge, adoptPatch(owner, options.ownerKind, obj.metadata.uid));
+        claimed.push(obj);
       }
-      if (owner.metadata.deletionTimestamp || !options.matches(obj) || obj.metadata.deletionTimestamp) continue;
-      if (owner.metadata.namespace && owner.metadata.namespace !== ns) continue;
-      adoptable ??= options.canAdopt();
-      try {
-        await adoptable;
-      } catch (err) {
-        throw new Error(`can't adopt ${options.dependentKind} ${ns}/${name} (${obj.metadata.uid}): ${(err as Error).message}`);
-      }
-      await options.dependents.patch(ns, name, strategicMerge, adoptPatch(owner, options.ownerKind, obj.metadata.uid));
-      claimed.push(obj);
     } catch (err) {
       // A dependent that is gone, or no longer references us, needs nothing.
-      if (isApiError(err, 'NotFound') || (ref && isApiError(err, 'Invalid'))) continue;
+      if (isApiError(err, 'NotFound') || (action === 'release' && isApiError(err, 'Invalid'))) continue;
       failures.push(err);
     }
   }

@@ -79,7 +79,7 @@ test('every other client gets an object of its own, equal to the shared one, tha
   }
 });
 
-test('a read-only get of a resource nobody watches decodes the stored object, as any get', async () => {
+test('a read-only get of a resource nobody watches answers the stored object, as any get', async () => {
   const secrets = { group: '', version: 'v1', plural: 'secrets' };
   await api.client.resource(secrets).create('default', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'unwatched' }, stringData: { k: 'v' } } as KubeObject);
   const plain = await api.client.resource(secrets).get('default', 'unwatched');

@@ -287,19 +287,23 @@ export class ResourceRegistry {
     return toStatusError(err, this.groupResource, name);
   }
 
-  /** `shared`: the caller only reads the object, which may then be the one watchers share, frozen (watchView), not a copy. */
+  /** `shared`: the caller only reads the object, which is then getShared's (the one watchers share, frozen), not a copy. */
   async get(namespace: string, name: string, { shared = false }: { shared?: boolean } = {}): Promise<KubeObject> {
+    if (shared) {
+      const obj = await this.getShared(namespace, name);
+      if (!obj) throw this.notFound(name);
+      return obj;
+    }
     const { kv } = await this.deps.store.get(this.key(namespace, name)).catch((e) => {
       throw this.storeError(e, name);
     });
     if (!kv) throw this.notFound(name);
-    return shared ? this.readOnly(kv) : this.servedOne(kv);
+    return this.servedOne(kv);
   }
 
-  /** A stored object for a caller that only reads it: the watchers' frozen view while the resource is watched (no copy), else decoded. */
+  /** A stored object for a write that builds on it without changing it: the one watchers share (frozen), or a converted copy. */
   private async readOnly(kv: KeyValue): Promise<KubeObject> {
-    if (this.def.storage?.convert) return this.servedOne(kv);
-    return this.watches.size > 0 ? this.watchView(kv) : this.decode(kv);
+    return this.def.storage?.convert ? this.servedOne(kv) : this.watchView(kv);
   }
 
   /**

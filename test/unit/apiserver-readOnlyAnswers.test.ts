@@ -87,6 +87,17 @@ test('a read-only get of a resource nobody watches answers the stored object, as
   assert.deepEqual(readOnly, plain);
 });
 
+test('a read-only create of a resource nobody watches answers what a get then reads, holes in the body or not', async () => {
+  const events = { group: '', version: 'v1', plural: 'events' };
+  const readOnly = componentClient().resource(events, { readOnlyAnswers: true });
+  const event = (name: string, extra: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: 'default', ...extra }, involvedObject: { kind: 'Pod', namespace: 'default', name: 'p', uid: 'u' }, reason: 'Started', message: 'Started container c', type: 'Normal', count: 1, source: { component: 'kubelet', host: 'node-1' }, firstTimestamp: '2026-12-07T00:00:00Z', lastTimestamp: '2026-12-07T00:00:00Z' }) as unknown as KubeObject;
+  const plainShaped = await readOnly.create('default', event('unwatched-plain'));
+  assert.deepEqual(plainShaped, await api.client.resource(events).get('default', 'unwatched-plain'));
+  const withHoles = await readOnly.create('default', event('unwatched-holes', { labels: { kept: 'yes', dropped: undefined } }));
+  assert.deepEqual(withHoles, await api.client.resource(events).get('default', 'unwatched-holes'));
+  assert.deepEqual(Object.keys(withHoles.metadata.labels ?? {}), ['kept']);
+});
+
 test('binding a pod writes a new object: what the watchers were handed before stays as it was', async () => {
   const watch = watchAll(pods);
   try {

@@ -224,8 +224,14 @@ export class ResourceRegistry {
    * KeyValue, so while the resource is watched the answer decodes the object
    * the watchers will then share, and copies it.
    */
-  private async written(kv: KeyValue, ctx?: WriteContext): Promise<KubeObject> {
-    if (this.def.storage?.convert || this.watches.size === 0) return this.servedOne(kv);
+  private async written(kv: KeyValue, ctx?: WriteContext, own?: KubeObject): Promise<KubeObject> {
+    if (this.def.storage?.convert || this.watches.size === 0) {
+      // Nobody watches, so no view was made: a caller that only reads the answer gets the object the request
+      // wrote, when it is what decoding the stored text gives, instead of a decoding of it (an event per
+      // container start is written this way and its answer only named).
+      if (own && ctx?.readOnlyAnswer && !this.def.storage && isJsonShaped(own)) return this.servedAsWritten(own, kv);
+      return this.servedOne(kv);
+    }
     const view = this.watchView(kv);
     return ctx?.readOnlyAnswer ? view : deepCopy(view);
   }
@@ -239,6 +245,13 @@ export class ResourceRegistry {
 
   private async servedOne(kv: KeyValue): Promise<KubeObject> {
     return (await this.served([kv]))[0]!;
+  }
+
+  /** The object a request wrote, as decoding its stored text gives it: the served version, with the store's revision. */
+  private servedAsWritten(own: KubeObject, kv: KeyValue): KubeObject {
+    const served = this.servedForStorage(own);
+    served.metadata.resourceVersion = String(kv.modRevision);
+    return served;
   }
 
   private servedForStorage(obj: KubeObject): KubeObject {
@@ -678,7 +691,7 @@ export class ResourceRegistry {
       try {
         const kv = await this.writeEncoded(key, obj, (text) => this.deps.store.create(key, text));
         writing?.end({ attributes: { revision: kv.modRevision, resourceVersion: String(kv.modRevision) } });
-        return this.written(kv, ctx);
+        return this.written(kv, ctx, obj);
       } catch (err) {
         writing?.fail(err);
         // A generated name that collided gets another suffix, as Kubernetes retries.

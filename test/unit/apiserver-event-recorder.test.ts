@@ -26,7 +26,7 @@ describe('EventRecorder', () => {
 
   async function events() {
     const list = await env.client.resource({ group: '', version: 'v1', plural: 'events' }).list('default', { fieldSelector: `involvedObject.uid=${pod.metadata.uid}` });
-    return list.items as Array<KubeObject & { reason: string; message: string; count: number; type: string; involvedObject: { name: string; kind: string } }>;
+    return list.items as Array<KubeObject & { reason: string; message: string; count: number; type: string; firstTimestamp: string; lastTimestamp: string; involvedObject: { name: string; kind: string } }>;
   }
 
   it('counts identical events on one Event object', async () => {
@@ -38,6 +38,21 @@ describe('EventRecorder', () => {
     assert.equal(backoffs[0].count, 4);
     assert.equal(backoffs[0].type, 'Warning');
     assert.equal(backoffs[0].involvedObject.kind, 'Pod');
+  });
+
+  it('stamps an event when it happens, not when its write gets its turn', async () => {
+    let nowMs = Date.parse('2026-03-01T10:00:00Z');
+    const recorder = new EventRecorder(env.client, { component: 'kubelet', host: 'node-4' }, () => new Date(nowMs));
+    recorder.event(pod, 'Normal', 'Stamped', 'stamped when it happened');
+    nowMs += 7_000;
+    // The same event again: written after the first, as a count on it.
+    recorder.event(pod, 'Normal', 'Stamped', 'stamped when it happened');
+    nowMs += 60_000;
+    await recorder.flush();
+    const [stamped] = (await events()).filter((e) => e.reason === 'Stamped');
+    assert.equal(stamped!.count, 2);
+    assert.equal(stamped!.firstTimestamp, '2026-03-01T10:00:00Z');
+    assert.equal(stamped!.lastTimestamp, '2026-03-01T10:00:07Z');
   });
 
   it('combines more than 10 similar events with different messages', async () => {

@@ -10,9 +10,9 @@
 
 import { kubeTimestamp } from '../time.ts';
 import type { KubeObject } from '../meta.ts';
-import type { KubeClient } from './types.ts';
+import type { KubeClient, ResourceClient } from './types.ts';
 import { isApiError } from './types.ts';
-import { EventSpamFilter } from './eventSpamFilter.ts';
+import { EventSpamFilter, type InvolvedObject } from './eventSpamFilter.ts';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -32,7 +32,10 @@ const aggregateWindowMs = 10 * 60 * 1000;
 const aggregateThreshold = 10;
 const cacheLimit = 4096;
 
-function involvedObjectOf(obj: KubeObject, fieldPath?: string) {
+/** An Event's involvedObject (an ObjectReference). */
+type ObjectReference = InvolvedObject & { resourceVersion?: string; fieldPath?: string };
+
+function involvedObjectOf(obj: KubeObject, fieldPath?: string): ObjectReference {
   return {
     kind: obj.kind,
     namespace: obj.metadata.namespace,
@@ -50,21 +53,29 @@ export class EventRecorder {
   private readonly spamFilter = new EventSpamFilter();
   /** Each kind of event's writes, one after another (see event); a finished chain is dropped. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Only the written events' names are read back: the API server need not copy its answers. */
+  private readonly eventsClient: ResourceClient<KubeObject>;
 
   constructor(
     private readonly client: KubeClient,
     private readonly source: EventSource,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.eventsClient = client.resource({ group: '', version: 'v1', plural: 'events' }, { readOnlyAnswers: true });
+  }
 
   /** Records an event about `obj`. Never throws: events are best effort, as in Kubernetes. */
   event(obj: KubeObject, type: EventType, reason: string, message: string, fieldPath?: string): void {
     // Similar events (same object, type and reason) one at a time, so two identical events in a row update one
     // Event rather than racing to create two, and the aggregation counts them in order. Events of different
     // kinds are written side by side: one slow kind does not hold back the rest.
-    const key = this.similarKey(obj, type, reason, fieldPath);
+    // Stamped when it happens, as client-go's recorder stamps an event before queueing it: the write may wait
+    // behind a similar one. Only the reference is kept, not the object's version, while it waits.
+    const involvedObject = involvedObjectOf(obj, fieldPath);
+    const key = this.similarKey(involvedObject, type, reason);
+    const at = this.now();
     const chain = (this.chains.get(key) ?? Promise.resolve())
-      .then(() => this.record(obj, type, reason, message, fieldPath))
+      .then(() => this.record(involvedObject, key, type, reason, message, at))
       .catch(() => undefined)
       .finally(() => {
         if (this.chains.get(key) === chain) this.chains.delete(key);
@@ -77,14 +88,12 @@ export class EventRecorder {
     while (this.chains.size > 0) await Promise.all(this.chains.values());
   }
 
-  private similarKey(obj: KubeObject, type: EventType, reason: string, fieldPath?: string): string {
-    const objectKey = [obj.kind, obj.metadata.namespace, obj.metadata.name, obj.metadata.uid, fieldPath ?? ''].join('/');
+  private similarKey(involved: ObjectReference, type: EventType, reason: string): string {
+    const objectKey = [involved.kind, involved.namespace, involved.name, involved.uid, involved.fieldPath ?? ''].join('/');
     return [this.source.component, this.source.host ?? '', objectKey, type, reason].join('|');
   }
 
-  private async record(obj: KubeObject, type: EventType, reason: string, rawMessage: string, fieldPath?: string): Promise<void> {
-    const now = this.now();
-    const similarKey = this.similarKey(obj, type, reason, fieldPath);
+  private async record(involvedObject: ObjectReference, similarKey: string, type: EventType, reason: string, rawMessage: string, now: Date): Promise<void> {
     let message = rawMessage;
     const group = this.similar.get(similarKey);
     // Least recently used first, at most cacheLimit, as the aggregator's LRU cache in client-go: one entry
@@ -99,11 +108,10 @@ export class EventRecorder {
       if (group.messages.size > aggregateThreshold) message = `(combined from similar events): ${rawMessage}`;
     }
     const eventKey = message.startsWith('(combined') ? `${similarKey}|combined` : `${similarKey}|${message}`;
-    const namespace = obj.metadata.namespace || 'default';
-    const events = this.client.resource({ group: '', version: 'v1', plural: 'events' });
+    const namespace = involvedObject.namespace || 'default';
+    const events = this.eventsClient;
     const timestamp = kubeTimestamp(now);
     const cached = this.events.get(eventKey);
-    const involvedObject = involvedObjectOf(obj, fieldPath);
     if (!this.spamFilter.allow(this.source, involvedObject, now.getTime())) {
       // As client-go's correlator, which counts an event before its spam filter drops it: the next one written carries the count.
       if (cached) cached.count += 1;
@@ -123,7 +131,7 @@ export class EventRecorder {
         this.events.delete(eventKey);
       }
     }
-    const name = `${obj.metadata.name ?? 'unknown'}.${(BigInt(now.getTime()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1_000_000))).toString(16)}`;
+    const name = `${involvedObject.name ?? 'unknown'}.${(BigInt(now.getTime()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1_000_000))).toString(16)}`;
     await events.create(namespace, {
       apiVersion: 'v1',
       kind: 'Event',

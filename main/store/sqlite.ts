@@ -82,6 +82,25 @@ function latestRowsSql(bounded: boolean): string {
     WHERE kv.deleted = 0`;
 }
 
+/**
+ * One page of the newest rows of each key in [lo, hi) at @rev, in key order:
+ * the same rows as latestRowsSql, found walking the (name, id) index in name
+ * order and keeping a row when no later one of its key is at or before @rev.
+ * SQLite then stops after @limit rows instead of finding every key's newest
+ * row and sorting them all for each page (a TEMP B-TREE in latestRowsSql's
+ * plan): 500-object pages of 40,000 Events cost one page each, not the whole
+ * range each. It visits every revision of a key where latestRowsSql reads only
+ * the index for the older ones, so whole ranges keep latestRowsSql.
+ */
+export function latestRowsPageSql(bounded: boolean): string {
+  return `SELECT kv.id, kv.name, kv.created, kv.deleted, kv.create_revision, kv.prev_revision, kv.value FROM kine AS kv
+    WHERE kv.name >= @prefix AND kv.name >= @startKey ${bounded ? 'AND kv.name < @end' : ''}
+      AND kv.id <= @rev AND kv.name != '${COMPACT_REV_KEY}'
+      AND NOT EXISTS (SELECT 1 FROM kine AS later WHERE later.name = kv.name AND later.id > kv.id AND later.id <= @rev)
+      AND kv.deleted = 0
+    ORDER BY kv.name LIMIT @limit`;
+}
+
 /** The log after a revision, for watch catch-up. `+name` keeps SQLite on the id order instead of the name index. */
 function historySql(bounded: boolean): string {
   return `SELECT * FROM kine
@@ -293,6 +312,8 @@ export class SqliteStore implements Store {
     latestAt: Database.Statement<[string, number], Row>;
     range: Database.Statement<Record<string, unknown>, Row>;
     rangeUnbounded: Database.Statement<Record<string, unknown>, Row>;
+    rangePage: Database.Statement<Record<string, unknown>, Row>;
+    rangePageUnbounded: Database.Statement<Record<string, unknown>, Row>;
     count: Database.Statement<Record<string, unknown>, { n: number }>;
     countUnbounded: Database.Statement<Record<string, unknown>, { n: number }>;
     history: Database.Statement<Record<string, unknown>, Row>;
@@ -331,6 +352,8 @@ export class SqliteStore implements Store {
       latestAt: this.db.prepare(`SELECT * FROM kine WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1`),
       range: this.db.prepare(rangeSql(true)),
       rangeUnbounded: this.db.prepare(rangeSql(false)),
+      rangePage: this.db.prepare(latestRowsPageSql(true)),
+      rangePageUnbounded: this.db.prepare(latestRowsPageSql(false)),
       count: this.db.prepare(countSql(true)),
       countUnbounded: this.db.prepare(countSql(false)),
       history: this.db.prepare(historySql(true)),
@@ -390,7 +413,9 @@ export class SqliteStore implements Store {
     // One statement: a consistent snapshot without an explicit transaction.
     const end = prefixEnd(prefix);
     const params = { prefix, startKey: options.startKey ?? '', rev, limit: limit ? limit + 1 : -1 };
-    const rows = end === undefined ? this.stmt.rangeUnbounded.all(params) : this.stmt.range.all({ ...params, end });
+    const { stmt } = this;
+    const statement = limit ? (end === undefined ? stmt.rangePageUnbounded : stmt.rangePage) : end === undefined ? stmt.rangeUnbounded : stmt.range;
+    const rows = statement.all(end === undefined ? params : { ...params, end });
     const more = limit > 0 && rows.length > limit;
     const kvs = (more ? rows.slice(0, limit) : rows).map(keyValueOf);
     if (latest && !more && !options.startKey) this.latestValues.fill(prefix, kvs);

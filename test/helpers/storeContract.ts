@@ -209,6 +209,36 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       assert.deepEqual((await store.range(p)).kvs.map((kv) => kv.value), ['v1', 'v2', 'v3', 'v4', 'changed', 'inserted', 'v7', 'v8', 'v9', 'appended']);
     });
 
+    it('pages through any history as the whole range at that revision shows it', async () => {
+      // A fixed pseudo-random history: creates, updates and deletes of 30 keys, some deleted and made again.
+      let seed = 7;
+      const random = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % n;
+      };
+      const live = new Map<string, number>();
+      const revisions: number[] = [];
+      for (let i = 0; i < 120; i++) {
+        const key = `${p}h${String(random(30)).padStart(2, '0')}`;
+        const modRevision = live.get(key);
+        if (modRevision === undefined) live.set(key, (await store.create(key, `v${i}`)).modRevision);
+        else if (random(3) === 0) {
+          await store.delete(key);
+          live.delete(key);
+        } else live.set(key, (await store.update(key, `v${i}`, modRevision)).modRevision);
+        if (i % 20 === 19) revisions.push(await store.currentRevision());
+      }
+      for (const revision of revisions) {
+        const whole = (await store.range(p, { revision })).kvs;
+        for (const limit of [1, 3, 7]) {
+          const pages = [await store.range(p, { revision, limit })];
+          while (pages.at(-1)!.more) pages.push(await store.range(p, { revision, limit, startKey: `${pages.at(-1)!.kvs.at(-1)!.key}\0` }));
+          assert.deepEqual(pages.flatMap((page) => page.kvs), whole, `pages of ${limit} at revision ${revision}`);
+          assert.ok(pages.slice(0, -1).every((page) => page.kvs.length === limit));
+        }
+      }
+    });
+
     it('counts the keys with a prefix', async () => {
       assert.equal(await store.count(p), 0);
       await store.create(`${p}a`, '1');

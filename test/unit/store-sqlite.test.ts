@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { openStore } from '../../main/store/index.ts';
-import { SqliteStore, startCompactor } from '../../main/store/sqlite.ts';
+import { latestRowsPageSql, SqliteStore, startCompactor } from '../../main/store/sqlite.ts';
+import { SCHEMA } from '../../main/store/sqliteRows.ts';
 import { isStoreError, type KeyValue, type WatchEvent } from '../../main/store/store.ts';
 import { runStoreContract } from '../helpers/storeContract.ts';
 
@@ -389,6 +390,21 @@ describe('SqliteStore', () => {
       assert.deepEqual((await store.get('/r/a', kv.modRevision - 10)).kv?.value, '29');
     } finally {
       await store.close();
+    }
+  });
+
+  it('reads a page of a range in key order and stops at its limit, instead of sorting the whole range for each page', () => {
+    const db = new Database(':memory:');
+    try {
+      for (const sql of SCHEMA) db.exec(sql);
+      for (const bounded of [true, false]) {
+        const plan = db.prepare(`EXPLAIN QUERY PLAN ${latestRowsPageSql(bounded)}`).all({ prefix: '/registry/core/events/', startKey: '', end: '/registry/core/events0', rev: 1, limit: 501 }) as { detail: string }[];
+        const steps = plan.map((step) => step.detail);
+        assert.ok(steps.some((step) => step.includes('kine_name_id_index')), steps.join('; '));
+        assert.ok(!steps.some((step) => step.includes('TEMP B-TREE')), steps.join('; '));
+      }
+    } finally {
+      db.close();
     }
   });
 });

@@ -51,6 +51,9 @@ function tagOnNodes(image: string, nodes: NodeView[]): string | undefined {
   return short.sort((a, b) => Number(a.endsWith(':latest')) - Number(b.endsWith(':latest')) || b.localeCompare(a, undefined, { numeric: true }))[0];
 }
 
+/** "Error: ImagePullBackOff": an event that names the waiting reason and nothing more. */
+const onlyTheReason = (message: string | undefined): boolean => /^Error: \w+$/.test(message ?? '');
+
 const unreachable = /no such host|dial tcp|i\/o timeout|connection refused|TLS handshake|network is unreachable|context deadline exceeded/i;
 
 export const imagePull: Rule = (input) => {
@@ -61,8 +64,11 @@ export const imagePull: Rule = (input) => {
     .map((status) => {
       const image = containerSpec(pod, status.name)?.image ?? status.image ?? '';
       const waiting = status.state!.waiting!;
-      const failed = eventsWith(input.events, ['Failed'], /pull|image/i).find((e) => !e.involvedObject?.fieldPath || e.involvedObject.fieldPath.includes(`{${status.name}}`));
-      const error = failed?.message ?? waiting.message ?? waiting.reason ?? '';
+      const failedEvents = eventsWith(input.events, ['Failed'], /pull|image/i).filter((e) => !e.involvedObject?.fieldPath || e.involvedObject.fieldPath.includes(`{${status.name}}`));
+      // The kubelet's "Error: ErrImagePull" and "Error: ImagePullBackOff" (reason Failed too, and the newest while it
+      // backs off) only repeat the waiting reason: the cause is in its "Failed to pull image ..." event.
+      const failed = failedEvents.find((e) => !onlyTheReason(e.message)) ?? failedEvents[0];
+      const error = (failed && !onlyTheReason(failed.message) ? failed.message : undefined) ?? waiting.message ?? failed?.message ?? waiting.reason ?? '';
       const evidence = [
         { label: 'Image', text: image },
         { label: `Container ${status.name} waiting`, text: `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}` },

@@ -85,3 +85,16 @@ test('an image tag that does not exist gets a fix using a tag of the same image 
   assert.equal(finding!.fixes?.[0]?.title, 'Use busybox:1.36, which the nodes already have');
   assert.deepEqual(finding!.fixes?.[0]?.changes, [{ action: 'podSpec', patch: { containers: [{ name: 'app', image: 'busybox:1.36' }] } }]);
 });
+
+test("the pull's cause is read from the kubelet's \"Failed to pull image\" event, not from a newer \"Error: ImagePullBackOff\"", () => {
+  const p = pod('bad-image', { nodeName: 'podlab-worker', containers: [{ name: 'app', image: 'busybox:no-such-tag' }] }, {
+    phase: 'Pending',
+    containerStatuses: [{ name: 'app', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "busybox:no-such-tag"' } } }],
+  });
+  const cause = event(p, 'Failed', 'Failed to pull image "busybox:no-such-tag": Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host', { lastTimestamp: '2025-01-10T10:05:00Z' });
+  const backOff = { ...event(p, 'Failed', 'Error: ImagePullBackOff', { lastTimestamp: '2025-01-10T10:06:00Z', count: 5 }), metadata: { name: 'bad-image.backoff', namespace: 'shop', uid: 'ev-backoff' } };
+  const nodes = twoNodes.map((n) => ({ ...n, status: { ...n.status, images: [{ names: ['docker.io/library/busybox:1.36'] }] } }));
+  const [finding] = diagnosePod({ pod: p, events: [cause, backOff], nodes, previousLogs: {} }, now);
+  assert.equal(finding!.fixes?.[0]?.title, 'Use busybox:1.36, which the nodes already have');
+  assert.ok(finding!.evidence.some((e) => e.text.includes('no such host')));
+});

@@ -67,8 +67,9 @@ export const imagePull: Rule = (input) => {
       const failedEvents = eventsWith(input.events, ['Failed'], /pull|image/i).filter((e) => !e.involvedObject?.fieldPath || e.involvedObject.fieldPath.includes(`{${status.name}}`));
       // The kubelet's "Error: ErrImagePull" and "Error: ImagePullBackOff" (reason Failed too, and the newest while it
       // backs off) only repeat the waiting reason: the cause is in its "Failed to pull image ..." event.
-      const failed = failedEvents.find((e) => !onlyTheReason(e.message)) ?? failedEvents[0];
-      const error = (failed && !onlyTheReason(failed.message) ? failed.message : undefined) ?? waiting.message ?? failed?.message ?? waiting.reason ?? '';
+      const cause = failedEvents.find((e) => !onlyTheReason(e.message));
+      const failed = cause ?? failedEvents[0];
+      const error = cause?.message ?? waiting.message ?? failed?.message ?? waiting.reason ?? '';
       const evidence = [
         { label: 'Image', text: image },
         { label: `Container ${status.name} waiting`, text: `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}` },

@@ -5,11 +5,11 @@
 import { useEffect, useState } from 'react';
 import type { ClusterStatus, KubeObject, ObjectRef, Settings } from '../preload/api.ts';
 import { bridge, errorInfo, requireBridge } from './bridge.ts';
+import { deferred } from './components/Deferred.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { ClusterStatusContext } from './hooks/useClusterStatus.ts';
 import { useWatch } from './hooks/useWatch.ts';
 import { resources } from './resourceTypes.ts';
-import { ApplyView } from './views/ApplyView.tsx';
 import { ClusterView } from './views/ClusterView.tsx';
 import { DebuggerView } from './views/DebuggerView.tsx';
 import { EventsView } from './views/EventsView.tsx';
@@ -23,6 +23,8 @@ import { SettingsView } from './views/SettingsView.tsx';
 import { StartupScreen } from './views/StartupScreen.tsx';
 import { WorkloadsView } from './views/WorkloadsView.tsx';
 import type { ConnectionState } from './wsTransport.ts';
+
+const ApplyView = deferred(() => import('./views/ApplyView.tsx').then((m) => m.ApplyView));
 
 const views = ['Pods', 'Workloads', 'Debugger', 'Resources', 'Problems', 'Cluster', 'Events', 'Apply YAML', 'Samples', 'Settings'] as const;
 type View = (typeof views)[number];

@@ -5,18 +5,20 @@
 import { useState } from 'react';
 import type { EventView } from '../../main/insight/podView.ts';
 import type { ApiGroupKinds, ApiKind, KubeObject, ObjectRef } from '../../preload/api.ts';
+import { deferred } from '../components/Deferred.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { EventsTable } from '../components/EventsTable.tsx';
 import { useNow } from '../hooks/useNow.ts';
 import { useWatch } from '../hooks/useWatch.ts';
 import { DeletePanel } from './DeletePanel.tsx';
-import { EditPanel } from './EditPanel.tsx';
 import { kindTitle, resolveKind } from './kindTitle.ts';
 import type { ResourceLocation } from './location.ts';
 import { ObjectYaml } from './ObjectYaml.tsx';
 import { Relations } from './Relations.tsx';
 import { shownCell, shownColumns } from './tableColumns.ts';
 import { useServerTable } from './useServerTable.ts';
+
+const EditPanel = deferred(() => import('./EditPanel.tsx').then((m) => m.EditPanel));
 
 const tabs = ['YAML', 'Events', 'Relations', 'Edit'] as const;
 type Tab = (typeof tabs)[number];

@@ -6,18 +6,20 @@ import type { EventView, PodView } from '../../main/insight/podView.ts';
 import type { BridgeErrorInfo, Settings } from '../../preload/api.ts';
 import { errorInfo, requireBridge } from '../bridge.ts';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
+import { deferred } from '../components/Deferred.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { EventsTable } from '../components/EventsTable.tsx';
 import { StatusText } from '../components/StatusText.tsx';
 import { useNow } from '../hooks/useNow.ts';
 import { useWatch } from '../hooks/useWatch.ts';
-import { LogsTab } from '../pod/LogsTab.tsx';
 import { Overview } from '../pod/Overview.tsx';
 import { ProbesTab } from '../pod/ProbesTab.tsx';
-import { ShellTab } from '../pod/ShellTab.tsx';
-import { YamlTab } from '../pod/YamlTab.tsx';
 import { resources } from '../resourceTypes.ts';
 import { DebuggerPanel } from './DebuggerPanel.tsx';
+
+const LogsTab = deferred(() => import('../pod/LogsTab.tsx').then((m) => m.LogsTab));
+const ShellTab = deferred(() => import('../pod/ShellTab.tsx').then((m) => m.ShellTab));
+const YamlTab = deferred(() => import('../pod/YamlTab.tsx').then((m) => m.YamlTab));
 
 const tabs = ['Overview', 'Probes', 'Events', 'YAML', 'Logs', 'Shell', 'Debug'] as const;
 export type PodTab = (typeof tabs)[number];

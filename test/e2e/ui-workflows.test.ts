@@ -74,6 +74,34 @@ test('the pod detail shows the pod, its YAML and what the debugger makes of it',
   await page.getByRole('button', { name: 'Back to pods' }).click();
 });
 
+test('the terminal and the YAML parser load when first opened; a part that cannot load says so and the window goes on', async () => {
+  const fresh = await ui!.browser.newPage({ viewport: { width: 1400, height: 850 } });
+  try {
+    const scripts: string[] = [];
+    fresh.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+    });
+    // The terminal's file never arrives, as when the app was rebuilt under an open page and its old files are gone.
+    await fresh.route(/\/assets\/Terminal-[^/]+\.js$/, (route) => route.abort());
+    await fresh.goto(s.url);
+    await fresh.getByRole('table', { name: 'Pods' }).waitFor();
+    assert.equal(scripts.length, 1, `the first view runs one script: ${scripts.join(', ')}`);
+    await kubectlOk(s.serve.kubeconfig, ['run', 'parts-later', '--image=busybox:1.36', '--restart=Never', ...unplaceable, '--', 'sleep', '3600']);
+    await podRowIn(fresh, 'parts-later').click();
+    await fresh.getByRole('tab', { name: 'Logs' }).click();
+    await fresh.getByRole('alert').filter({ hasText: 'This part of PodLab could not be loaded' }).waitFor({ timeout: 10_000 });
+    await screenshot(fresh, 'pod-detail-part-not-loaded');
+    // The rest of the window goes on, the YAML tab loading its own part.
+    const before = scripts.length;
+    await fresh.getByRole('tab', { name: 'YAML' }).click();
+    await fresh.waitForFunction(() => (document.querySelector('textarea[aria-label="Object YAML"]') as HTMLTextAreaElement | null)?.value.includes('name: parts-later'));
+    assert.ok(scripts.length > before, 'the YAML tab fetched its part when first opened');
+  } finally {
+    await fresh.close();
+    await kubectlOk(s.serve.kubeconfig, ['delete', 'pod', 'parts-later', '--wait=false', '--ignore-not-found']);
+  }
+});
+
 test('the Logs tab opened before its container starts says it waits, then shows the log once the container runs', async () => {
   await nav('Pods');
   // The ConfigMap it reads is missing: the kubelet holds the container (CreateContainerConfigError) until it exists.

@@ -4,12 +4,13 @@
 
 import { useEffect, useState } from 'react';
 import type { ClusterStatus, KubeObject, ObjectRef, Settings } from '../preload/api.ts';
-import { bridge, errorInfo, requireBridge } from './bridge.ts';
+import { bridge, errorInfo } from './bridge.ts';
 import { deferred } from './components/Deferred.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { ClusterStatusContext } from './hooks/useClusterStatus.ts';
 import { useWatch } from './hooks/useWatch.ts';
 import { resources } from './resourceTypes.ts';
+import { askAtStartup } from './startupAnswers.ts';
 import { ClusterView } from './views/ClusterView.tsx';
 import { DebuggerView } from './views/DebuggerView.tsx';
 import { EventsView } from './views/EventsView.tsx';
@@ -25,6 +26,8 @@ import { WorkloadsView } from './views/WorkloadsView.tsx';
 import type { ConnectionState } from './wsTransport.ts';
 
 const ApplyView = deferred(() => import('./views/ApplyView.tsx').then((m) => m.ApplyView));
+
+const startup = bridge && askAtStartup(bridge);
 
 const views = ['Pods', 'Workloads', 'Debugger', 'Resources', 'Problems', 'Cluster', 'Events', 'Apply YAML', 'Samples', 'Settings'] as const;
 type View = (typeof views)[number];
@@ -177,15 +180,11 @@ export function App() {
   const [view, setView] = useState<View>('Pods');
 
   useEffect(() => {
-    if (!bridge) return;
+    if (!bridge || !startup) return;
     const offConnection = bridge.onConnection(setConnection);
-    const offStatus = bridge.on('cluster', setStatus);
-    requireBridge()
-      .call('cluster.status')
-      .then(setStatus, (err) => setError(errorInfo(err).message));
-    requireBridge()
-      .call('settings.get')
-      .then(setSettings, (err) => setError(errorInfo(err).message));
+    const offStatus = startup.onStatus(setStatus);
+    startup.statusAsked.catch((err) => setError(errorInfo(err).message));
+    startup.settings.then(setSettings, (err) => setError(errorInfo(err).message));
     return () => {
       offConnection();
       offStatus();

@@ -71,6 +71,12 @@ export interface ClusterOptions {
    * part of a restart): a UI can show them at once, as kubectl could. A start that fails later stops it.
    */
   onServing?: (cluster: Cluster) => void;
+  /**
+   * Settles once the caller has asked the Docker engine whether it answers, rejecting when it does not (the app's
+   * start screen asks, to say so plainly). No engine call is made before it settles, and onServing waits for it;
+   * meanwhile the store opens and the API server starts, which need no engine.
+   */
+  engineAnswers?: Promise<unknown>;
 }
 
 /** What is remembered between starts of the same cluster. */
@@ -158,12 +164,13 @@ export class Cluster {
       const nodeCount = options.nodes ?? previous?.nodes ?? 1;
       // The engine's work is asked for first and goes on in the engine while this process opens the store (SQLite's open
       // is synchronous): its subnets when the cluster has none yet, then a new Docker cluster's network and node containers.
+      const engineAnswers = options.engineAnswers ?? Promise.resolve();
       const subnetChosen = previous?.subnet
         ? Promise.resolve(previous.subnet)
-        : (runtime === 'docker' ? startup.time('engine subnets', engineSubnets(createDockerClient())) : Promise.resolve([])).then((engine) => chooseSubnet([...subnetsInUse(options.name), ...engine]));
+        : (runtime === 'docker' ? engineAnswers.then(() => startup.time('engine subnets', engineSubnets(createDockerClient()))) : Promise.resolve([])).then((engine) => chooseSubnet([...subnetsInUse(options.name), ...engine]));
       const nodesCreated =
         runtime === 'docker' && previous?.runtime === undefined
-          ? subnetChosen.then((subnet) => startup.time('node containers', addInitialNodes(createDockerClient(), { cluster: options.name, subnet, nodes: nodeCount, ...(options.pauseImage ? { pauseImage: options.pauseImage } : {}) })))
+          ? Promise.all([subnetChosen, engineAnswers]).then(([subnet]) => startup.time('node containers', addInitialNodes(createDockerClient(), { cluster: options.name, subnet, nodes: nodeCount, ...(options.pauseImage ? { pauseImage: options.pauseImage } : {}) })))
           : undefined;
       nodesCreated?.catch(() => undefined);
       // Both settle before anything can fail, so a failed start closes a store that did open.
@@ -219,6 +226,8 @@ export class Cluster {
         await ensureStandardStorageClass(bootstrapClient);
       });
       await nextTurn();
+      // The engine's first use on a restart, and what onServing waits for.
+      await engineAnswers;
       // The cluster network is made while the scheduler starts: the add-on and the node containers join it later.
       // Node containers that could not be made early are the node manager's to make (and report); the network must be there.
       // Not sooner: on a restart, loading the Docker client is the first use of it, tens of milliseconds in one go.

@@ -1,7 +1,9 @@
 // The app's UiHost (the desktop window, or `podlab ui` in a browser): it
 // owns the running cluster, can stop it and start, create or delete another,
-// reports progress while doing so, and checks Docker first so a stopped
-// engine is a clear screen with a way forward rather than a failed start.
+// reports progress while doing so, and asks whether Docker answers, so a
+// stopped engine is a clear screen with a way forward rather than a failed
+// start: before a new cluster is made, and while one that ran before opens
+// its store and starts its API server (no engine call comes before the answer).
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -141,15 +143,21 @@ export class ClusterHost implements UiHost {
     await this.doStop();
     this.applyDockerEndpoint();
     const dataDir = clusterDataDir(this.options.home, name);
-    const runtime: RuntimeKind = requested ?? readJson<{ runtime?: RuntimeKind }>(clusterPaths(dataDir).settings)?.runtime ?? 'docker';
+    const recorded = readJson<{ runtime?: RuntimeKind }>(clusterPaths(dataDir).settings)?.runtime;
+    const runtime: RuntimeKind = requested ?? recorded ?? 'docker';
     const base: Partial<ClusterStatus> = { name, runtime, message: undefined, apiServerUrl: undefined, kubeconfigPath: undefined, dataDir };
     this.status.update({ ...base, phase: 'starting', progress: { step: runtime === 'docker' ? 'checking that Docker answers' : 'preparing', done: 0, total: steps } });
-    const docker = runtime === 'docker' ? await probeDocker() : ({ state: 'not-used', endpoint: engineEndpoint() } as const);
-    if (docker.state === 'unreachable') {
-      this.status.update({ phase: 'failed', progress: undefined, docker, message: `Docker does not answer at ${docker.endpoint}, and cluster "${name}" runs its pods in Docker.` });
-      return;
-    }
-    this.status.update({ docker, progress: { step: 'opening the store and starting the API server', done: 1, total: steps } });
+    const probing = runtime === 'docker' ? probeDocker() : Promise.resolve({ state: 'not-used', endpoint: engineEndpoint() } as const);
+    const engineFailed = (docker: ClusterStatus['docker']) => this.status.update({ phase: 'failed', progress: undefined, docker, message: `Docker does not answer at ${docker.endpoint}, and cluster "${name}" runs its pods in Docker.` });
+    // A new cluster is made only once the engine answers: nothing is written for one that cannot run. One that ran
+    // before opens its store and starts its API server meanwhile (Cluster.start makes no engine call before the answer):
+    // loading the engine's client and its answer took ~0.1 s, which came before them and so before the window's pods.
+    if (recorded === undefined && (await probing).state === 'unreachable') return engineFailed(await probing);
+    const engineAnswers = probing.then((docker) => {
+      if (docker.state === 'unreachable') throw new Error(docker.message ?? `Docker does not answer at ${docker.endpoint}`);
+      this.status.update({ docker, progress: { step: 'opening the store and starting the API server', done: 1, total: steps } });
+    });
+    engineAnswers.catch(() => undefined);
     const pauseImage = this.settings.get().pauseImage;
     // The workspace opens as soon as the API serves: the pods of a restarted cluster show while its nodes start.
     const onServing = (cluster: Cluster) => {
@@ -164,11 +172,14 @@ export class ClusterHost implements UiHost {
         upstreamDns: this.options.upstreamDns ?? true,
         registryCredentials: this.registries,
         onServing,
+        engineAnswers,
         ...(nodes !== undefined ? { nodes } : {}),
         ...(pauseImage ? { pauseImage } : {}),
       });
     } catch (err) {
       this.current = undefined;
+      const docker = await probing;
+      if (docker.state === 'unreachable') return engineFailed(docker);
       this.status.update({ phase: 'failed', progress: undefined, podStreams: false, apiServerUrl: undefined, kubeconfigPath: undefined, message: `${(err as Error).message}. Check the data directory ${dataDir}, or pick another cluster.` });
       return;
     }

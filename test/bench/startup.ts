@@ -6,7 +6,7 @@
 // loading count, as they do for the user. Each start also prints its steps
 // (PODLAB_STARTUP_TIMING=1): the report keeps the slowest run's.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +24,12 @@ export interface StartupResult {
   idleTreeRssMiB: number;
   /** The step-by-step lines of the slowest new-cluster start. */
   newClusterSteps: string;
+  /**
+   * Node.js's own start on this machine (its bootstrap, before any PodLab code runs) as PodLab's process gets the
+   * environment, and without NODE_EXTRA_CA_CERTS when that is set: Node then reads and parses that certificate file
+   * before it starts V8.
+   */
+  nodeBootMs: { asRun: Stats; withoutExtraCerts?: Stats };
 }
 
 interface Serving {
@@ -106,6 +112,12 @@ function steps(output: string): string {
     .join('\n');
 }
 
+/** performance.nodeTiming.bootstrapComplete of `node -e`, 9 times. */
+function nodeBoot(env: NodeJS.ProcessEnv): Stats {
+  const samples = Array.from({ length: 9 }, () => Number(execFileSync(process.execPath, ['-p', 'performance.nodeTiming.bootstrapComplete'], { env }).toString()));
+  return stats(samples);
+}
+
 async function stop(s: Serving): Promise<void> {
   s.child.kill('SIGTERM');
   await s.exited;
@@ -161,5 +173,7 @@ export async function benchStartup(runs = 3): Promise<StartupResult> {
       removeDir(dataDir);
     }
   }
-  return { runs, newClusterReadyMs: stats(newMs), restartApiMs: stats(apiMs), idleTreeRssMiB: idle, newClusterSteps: slowest.steps };
+  const { NODE_EXTRA_CA_CERTS: extraCerts, ...withoutExtraCerts } = process.env;
+  const nodeBootMs = { asRun: nodeBoot(process.env), ...(extraCerts ? { withoutExtraCerts: nodeBoot(withoutExtraCerts) } : {}) };
+  return { runs, newClusterReadyMs: stats(newMs), restartApiMs: stats(apiMs), idleTreeRssMiB: idle, newClusterSteps: slowest.steps, nodeBootMs };
 }

@@ -211,7 +211,7 @@ async function main(): Promise<void> {
     sections.push(
       '## Start and idle memory',
       '',
-      `\`podlab serve --runtime docker --nodes 2\` as a user runs it (the bundle, V8 flags of the podlab command), ${r.runs} runs; the clock starts when the process is spawned. The desktop window cannot start on this machine (no Electron binary): in its place, \`podlab ui\` (what \`npm start\` runs without Electron) on the same kind of cluster, stopped with one pod Running, and its page opened in Debian's Chromium (started, and a tab opened, beforehand) as soon as the URL is printed; Electron's own start is not in that figure.`,
+      `\`podlab serve --runtime docker --nodes 2\` as a user runs it (the bundle, V8 flags of the podlab command), ${r.runs} runs; the clock starts when the process is spawned. The desktop window cannot start on this machine (no Electron binary): in its place, \`podlab ui\` (what \`npm start\` runs without Electron) on the same kind of cluster, stopped with one pod Running, and its page opened in Debian's Chromium (started, and a tab opened, beforehand) as soon as the URL is printed; Electron's own start is not in that figure, nor is Chromium's for the tab: the clock starts once Chromium's processes are quiet (Playwright hands a new tab back while its renderer still spends about a second of CPU setting itself up).`,
       '',
       '| measure | result | target |',
       '| --- | --- | --- |',
@@ -221,8 +221,9 @@ async function main(): Promise<void> {
       `| idle RSS of PodLab's process tree, 2 Docker nodes, median of six samples 20–30 s after start | ${r.idleTreeRssMiB.toFixed(0)} MiB | 100 MB: ${verdict(r.idleTreeRssMiB * 1.048576 <= 100)} |`,
       ...(launch.ok
         ? [
-            `| existing cluster, the window's stand-in: launch of \`podlab ui\` → its pod shown Running (${launch.value.runs} launches) | ${row(launch.value.livePodsMs)} | 1.5 s: ${verdict(launch.value.livePodsMs.p50 <= 1500)} (p50) |`,
+            `| existing cluster, the window's stand-in: launch of \`podlab ui\` → its pod shown Running, in a tab that has finished opening (${launch.value.runs} launches) | ${row(launch.value.livePodsMs)} | 1.5 s: ${verdict(launch.value.livePodsMs.p50 <= 1500)} (p50) |`,
             `| same: launch → UI URL printed; → the page's load event | ${row(launch.value.urlMs)}; ${row(launch.value.pageLoadedMs)} | |`,
+            `| same, launched as soon as Playwright hands the tab back, while Chromium still sets it up (${launch.value.runs} launches, in turn with those above): → pod shown Running; → URL printed; → load event | ${row(launch.value.unsettled.livePodsMs)}; ${row(launch.value.unsettled.urlMs)}; ${row(launch.value.unsettled.pageLoadedMs)} | |`,
           ]
         : failed("existing cluster, the window's stand-in", launch)),
       '',

@@ -5,6 +5,8 @@
 // text ~16 µs. Anything that is not a plain object or an array (a Date, a
 // Map, a Buffer) is still handed to structuredClone.
 
+import { putKey } from './ownKeys.ts';
+
 /** A copy of `value` that shares no object or array with it. */
 export function deepCopy<T>(value: T): T {
   return copyValue(value) as T;
@@ -24,11 +26,6 @@ function copyValue(value: unknown): unknown {
   return out;
 }
 
-/** out[key] = value, as an own key even for "__proto__" (JSON.parse makes one: a ConfigMap may have that key), whose assignment would set the prototype. */
-function putKey(out: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  else out[key] = value;
-}
 
 /**
  * What JSON.parse(JSON.stringify(value)) gives, without the text in between

@@ -8,6 +8,7 @@ import { FieldSet } from './fieldSet.ts';
 import { namedItems } from './listItem.ts';
 import { serializePathElement, valuesEqual, type FieldPath, type PathElement } from './pathElement.ts';
 import { chosen, deduceAtom, deducedType, isMap, sameAtom, type Atom, type ListAtom, type MapAtom, type SmdType } from './schemaType.ts';
+import { ownValue } from '../../kube/ownKeys.ts';
 
 export interface Comparison {
   removed: FieldSet;
@@ -95,8 +96,8 @@ function size(m: Record<string, unknown> | undefined): number {
 const SKIP_EQUAL_ABOVE_DEPTH = 3;
 
 function compareMapItems(map: MapAtom, lhs: Record<string, unknown>, rhs: Record<string, unknown>, path: FieldPath, c: Comparison): void {
-  for (const key of Object.keys(lhs)) compareField(map, key, lhs[key], rhs[key], path, c);
-  for (const key of Object.keys(rhs)) if (!(key in lhs)) compareField(map, key, undefined, rhs[key], path, c);
+  for (const key of Object.keys(lhs)) compareField(map, key, lhs[key], ownValue(rhs, key), path, c);
+  for (const key of Object.keys(rhs)) if (!Object.hasOwn(lhs, key)) compareField(map, key, undefined, rhs[key], path, c);
 }
 
 function compareField(map: MapAtom, key: string, l: unknown, r: unknown, path: FieldPath, c: Comparison): void {

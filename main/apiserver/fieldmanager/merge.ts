@@ -8,6 +8,7 @@ import { namedItems } from './listItem.ts';
 import { serializePathElement, type PathElement } from './pathElement.ts';
 import { chosen, deduceAtom, deducedType, isMap, sameAtom, type Atom, type ListAtom, type MapAtom, type SmdType } from './schemaType.ts';
 import { deepCopy } from '../../kube/deepCopy.ts';
+import { ownValue, putKey } from '../../kube/ownKeys.ts';
 
 /** Thrown when the configuration cannot be merged (a list with two items of the same key). */
 export class MergeError extends Error {}
@@ -68,10 +69,12 @@ function handle(atom: Atom, lhs: unknown, rhs: unknown, out: Out, at: string): v
 
 function mergeMapItems(map: MapAtom, lhs: Record<string, unknown>, rhs: Record<string, unknown>, at: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of [...Object.keys(lhs), ...Object.keys(rhs).filter((k) => !(k in lhs))]) {
-    if (lhs[key] === undefined && rhs[key] === undefined) continue;
-    const value = mergeNode(lhs[key], rhs[key], map.fieldType(key) ?? deducedType, `${at}.${key}`);
-    if (value !== undefined) out[key] = value;
+  for (const key of [...Object.keys(lhs), ...Object.keys(rhs).filter((k) => !Object.hasOwn(lhs, k))]) {
+    const l = ownValue(lhs, key);
+    const r = ownValue(rhs, key);
+    if (l === undefined && r === undefined) continue;
+    const value = mergeNode(l, r, map.fieldType(key) ?? deducedType, `${at}.${key}`);
+    if (value !== undefined) putKey(out, key, value);
   }
   return out;
 }

@@ -79,7 +79,7 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((v, i) => valuesEqual(v, (b as unknown[])[i]));
   const ak = Object.keys(a);
   const bk = Object.keys(b);
-  return ak.length === bk.length && ak.every((k) => k in b && valuesEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return ak.length === bk.length && ak.every((k) => Object.hasOwn(b, k) && valuesEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 function kindRank(e: PathElement): number {

@@ -7,6 +7,7 @@
 import type { FieldSet } from './fieldSet.ts';
 import { listItemElement } from './listItem.ts';
 import { chosen, deduceAtom, deducedType, isMap, type SmdType } from './schemaType.ts';
+import { putKey } from '../../kube/ownKeys.ts';
 
 export function removeItems(value: unknown, toRemove: FieldSet, type: SmdType): unknown {
   const atom = deduceAtom(type.atom(), value);
@@ -41,10 +42,10 @@ export function removeItems(value: unknown, toRemove: FieldSet, type: SmdType): 
         const element = { field: key };
         if (toRemove.has([element])) continue;
         const below = toRemove.withPrefix(element);
-        if (below.empty()) out[key] = child;
+        if (below.empty()) putKey(out, key, child);
         else {
           const kept = removeItems(child, below, map.fieldType(key) ?? deducedType);
-          if (kept !== undefined) out[key] = kept;
+          if (kept !== undefined) putKey(out, key, kept);
         }
       }
       return Object.keys(out).length > 0 ? out : undefined;

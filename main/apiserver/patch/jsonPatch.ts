@@ -10,6 +10,7 @@
 
 import { badRequest, invalid, PatchError } from './patchError.ts';
 import { deepCopy, deepEqual, isJsonObject, type JsonObject, type JsonValue } from './json.ts';
+import { putKey } from '../../kube/ownKeys.ts';
 
 interface Operation {
   op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
@@ -143,7 +144,7 @@ function add(doc: JsonValue, path: string, value: JsonValue): JsonValue {
     if (index === undefined) throw invalid(`add operation does not apply: index ${key} is out of bounds in "${path}"`);
     parent.splice(index, 0, value);
   } else {
-    parent[key] = value;
+    putKey(parent, key, value);
   }
   return doc;
 }

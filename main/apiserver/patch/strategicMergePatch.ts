@@ -20,6 +20,7 @@
 import type { SchemaNode } from '../openapi/schemaLookup.ts';
 import { badRequest, invalid } from './patchError.ts';
 import { deepCopy, isJsonObject, type JsonObject, type JsonValue } from './json.ts';
+import { putKey } from '../../kube/ownKeys.ts';
 
 const directiveMarker = '$patch';
 const retainKeysDirective = '$retainKeys';
@@ -56,17 +57,17 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: SchemaNode | 
       continue;
     }
     if (!Object.hasOwn(original, key) || kindOf(original[key]) !== kindOf(patchValue)) {
-      if (!isDeleteList) original[key] = freshValue(patchValue, schema, key);
+      if (!isDeleteList) putKey(original, key, freshValue(patchValue, schema, key));
       continue;
     }
     const current = original[key];
     if (isJsonObject(current) && isJsonObject(patchValue)) {
       const strategy = mergeStrategy(schema, key);
-      original[key] = strategy === 'replace' ? freshValue(patchValue, schema, key) : mergeMap(current, patchValue, schema?.field(key));
+      putKey(original, key, strategy === 'replace' ? freshValue(patchValue, schema, key) : mergeMap(current, patchValue, schema?.field(key)));
     } else if (Array.isArray(current) && Array.isArray(patchValue)) {
-      original[key] = mergeList(current, patchValue, schema, key, isDeleteList);
+      putKey(original, key, mergeList(current, patchValue, schema, key, isDeleteList));
     } else {
-      original[key] = patchValue;
+      putKey(original, key, patchValue);
     }
   }
   return original;

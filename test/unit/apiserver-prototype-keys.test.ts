@@ -1,0 +1,54 @@
+// Keys named after Object.prototype's members ("constructor", "toString",
+// "__proto__"...) are keys like any other, as in Kubernetes: a ConfigMap may
+// hold them. Every patch type sets them, server-side apply keeps another
+// manager's, and none of it reaches Object.prototype. Bodies are parsed from
+// JSON text, as the HTTPS front parses them (JSON.parse makes each an own key).
+
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { adminUser } from '../../main/apiserver/auth/user.ts';
+import { parseRequestInfo } from '../../main/apiserver/requestInfo.ts';
+import { startInProcessApi } from '../helpers/inProcessApi.ts';
+
+const env = await startInProcessApi();
+after(() => env.close());
+
+const base = '/api/v1/namespaces/default/configmaps';
+
+async function call(method: string, path: string, text: string, contentType?: string, query = ''): Promise<{ data?: Record<string, string> }> {
+  const params = new URLSearchParams(query);
+  const info = parseRequestInfo(method, path, params);
+  assert.ok(info.isResourceRequest);
+  const result = (await env.api.dispatcher.handle({ user: adminUser, info, query: params, body: JSON.parse(text), contentType })) as { object?: { data?: Record<string, string> } };
+  assert.ok(result.object, `${method} ${path} answered an object`);
+  return result.object;
+}
+
+test('server-side apply by a second manager keeps the first one\'s keys named constructor, toString and hasOwnProperty', async () => {
+  await call('POST', base, '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"inherited-names"},"data":{"a":"1","constructor":"c","toString":"t","hasOwnProperty":"h"}}');
+  const applied = await call('PATCH', `${base}/inherited-names`, '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"inherited-names"},"data":{"b":"2"}}', 'application/apply-patch+yaml', 'fieldManager=second');
+  assert.deepEqual(applied.data, { a: '1', constructor: 'c', toString: 't', hasOwnProperty: 'h', b: '2' });
+});
+
+test('every patch type sets a key named __proto__, and Object.prototype stays as it was', async () => {
+  await call('POST', base, '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"proto-key"},"data":{"a":"1"}}');
+  const patches: Array<[string, string, string]> = [
+    ['application/merge-patch+json', '{"data":{"__proto__":"merge"}}', ''],
+    ['application/strategic-merge-patch+json', '{"data":{"__proto__":"strategic"}}', ''],
+    ['application/json-patch+json', '[{"op":"replace","path":"/data/__proto__","value":"json"}]', ''],
+    ['application/apply-patch+yaml', '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"proto-key"},"data":{"__proto__":"applied"}}', 'fieldManager=applier&force=true'],
+  ];
+  for (const [contentType, text, query] of patches) {
+    const patched = await call('PATCH', `${base}/proto-key`, text, contentType, query);
+    const expected = JSON.parse(text.replace(/^\[.*"value":("\w+")\}\]$/, '{"data":{"__proto__":$1}}')).data.__proto__ as string;
+    assert.equal(Object.getOwnPropertyDescriptor(patched.data, '__proto__')?.value, expected, contentType);
+    assert.equal(Object.getPrototypeOf(patched.data), Object.prototype, `${contentType}: the map's prototype`);
+    assert.equal(patched.data?.a, '1');
+  }
+  // As a label key, "__proto__" is refused as Kubernetes refuses it, rather than dropped unseen.
+  await assert.rejects(call('PATCH', `${base}/proto-key`, '{"metadata":{"labels":{"__proto__":"label"}}}', 'application/merge-patch+json'), /metadata\.labels: Invalid value: "__proto__": name part must consist of alphanumeric characters/);
+  // A merge patch into Object.prototype itself.
+  await call('PATCH', `${base}/proto-key`, '{"__proto__":{"polluted":"yes"}}', 'application/merge-patch+json').catch(() => undefined);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal(Object.getOwnPropertyNames(Object.prototype).includes('polluted'), false);
+});

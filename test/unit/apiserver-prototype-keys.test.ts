@@ -52,3 +52,11 @@ test('every patch type sets a key named __proto__, and Object.prototype stays as
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.equal(Object.getOwnPropertyNames(Object.prototype).includes('polluted'), false);
 });
+
+test('validation sees a map key named __proto__: a pod whose nodeSelector has one is refused, not stored', async () => {
+  await assert.rejects(
+    call('POST', '/api/v1/namespaces/default/pods', '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"proto-selector"},"spec":{"nodeSelector":{"__proto__":"y"},"containers":[{"name":"c","image":"busybox"}]}}'),
+    /spec\.nodeSelector: Invalid value: "__proto__": name part must consist of alphanumeric characters/,
+  );
+  await assert.rejects(env.client.resource({ group: '', version: 'v1', plural: 'pods' }).get('default', 'proto-selector'), /not found/);
+});

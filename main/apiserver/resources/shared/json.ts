@@ -2,6 +2,8 @@
 // (anything else reads as absent, as a Go decoder would reject or zero it)
 // and create nested objects for defaulting.
 
+import { putKey } from '../../../kube/ownKeys.ts';
+
 export type JsonObject = Record<string, unknown>;
 
 export function isObject(value: unknown): value is JsonObject {
@@ -55,7 +57,8 @@ export function stringMapAt(parent: unknown, key: string): Record<string, string
   const value = objectAt(parent, key);
   if (!value) return undefined;
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = typeof v === 'string' ? v : String(v ?? '');
+  // An own key even when named __proto__: validation must see every key the object will be stored with.
+  for (const [k, v] of Object.entries(value)) putKey(out, k, typeof v === 'string' ? v : String(v ?? ''));
   return out;
 }
 

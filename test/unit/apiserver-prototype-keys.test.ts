@@ -60,3 +60,18 @@ test('validation sees a map key named __proto__: a pod whose nodeSelector has on
   );
   await assert.rejects(env.client.resource({ group: '', version: 'v1', plural: 'pods' }).get('default', 'proto-selector'), /not found/);
 });
+
+test('a top-level field named constructor, toString or __proto__ is an unknown field: refused under Strict, warned about by default', async () => {
+  for (const name of ['constructor', 'toString', '__proto__']) {
+    await assert.rejects(
+      call('POST', base, `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"unknown-${name.replace(/_/g, 'u').toLowerCase()}"},"${name}":"x"}`, undefined, 'fieldValidation=Strict'),
+      new RegExp(`strict decoding error: unknown field "${name}"`),
+    );
+  }
+  await call('POST', base, '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"warned"}}');
+  const params = new URLSearchParams();
+  const info = parseRequestInfo('PATCH', `${base}/warned`, params);
+  assert.ok(info.isResourceRequest);
+  const patched = (await env.api.dispatcher.handle({ user: adminUser, info, query: params, body: JSON.parse('{"__proto__":{"polluted":"yes"}}'), contentType: 'application/merge-patch+json' })) as { warnings?: string[] };
+  assert.deepEqual(patched.warnings, ['unknown field "__proto__"']);
+});

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { appPaths } from '../../appPaths.ts';
 import type { Definitions, GroupVersionKind, Schema } from './schema.ts';
+import { ownValue } from '../../kube/ownKeys.ts';
 
 /** The patch metadata of one field: `x-kubernetes-patch-strategy` (split on commas) and `x-kubernetes-patch-merge-key`. */
 export interface PatchMeta {
@@ -125,7 +126,8 @@ export class SchemaNode {
 
   /** The raw schema of field `name` (before resolution: it holds the field's description and x-kubernetes-patch-* extensions). */
   fieldSchema(name: string): Schema | undefined {
-    const own = this.schema.properties?.[name];
+    // An own key: a field named like an Object.prototype member ("constructor", "__proto__") is not a declared one.
+    const own = this.schema.properties && ownValue(this.schema.properties, name);
     if (own) return own;
     const additional = this.schema.additionalProperties;
     return typeof additional === 'object' ? additional : undefined;
@@ -148,7 +150,7 @@ export class SchemaNode {
   }
 
   patchMeta(fieldName: string): PatchMeta {
-    const schema = this.schema.properties?.[fieldName];
+    const schema = this.schema.properties && ownValue(this.schema.properties, fieldName);
     const strategy = schema?.['x-kubernetes-patch-strategy'];
     const mergeKey = schema?.['x-kubernetes-patch-merge-key'];
     return { strategies: strategy ? strategy.split(',') : [], ...(mergeKey ? { mergeKey } : {}) };

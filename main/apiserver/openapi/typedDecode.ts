@@ -27,6 +27,7 @@ import { base64Error } from './goBase64.ts';
 import { goTimeParseError, rfc3339, rfc3339Micro } from './goTime.ts';
 import type { GroupVersionKind, Schema } from './schema.ts';
 import type { SchemaLookup } from './schemaLookup.ts';
+import { ownValue } from '../../kube/ownKeys.ts';
 
 /** encoding/json's scanner refuses JSON nested deeper than this (maxNestingDepth). */
 export const maxNestingDepth = 10000;
@@ -97,7 +98,7 @@ class Walk {
     // encoding/json follows the document; the converter follows the struct's fields.
     const keys = this.mode === 'json' ? Object.keys(value) : Object.keys(properties).filter((k) => k in value);
     for (const key of keys) {
-      const field = properties[key];
+      const field = ownValue(properties, key);
       if (!field) continue;
       this.ctx.struct = struct;
       this.ctx.fields.push(key);

@@ -152,7 +152,10 @@ export class ClusterHost implements UiHost {
     // A new cluster is made only once the engine answers: nothing is written for one that cannot run. One that ran
     // before opens its store and starts its API server meanwhile (Cluster.start makes no engine call before the answer):
     // loading the engine's client and its answer took ~0.1 s, which came before them and so before the window's pods.
-    if (recorded === undefined && (await probing).state === 'unreachable') return engineFailed(await probing);
+    if (recorded === undefined) {
+      const docker = await probing;
+      if (docker.state === 'unreachable') return engineFailed(docker);
+    }
     const engineAnswers = probing.then((docker) => {
       if (docker.state === 'unreachable') throw new Error(docker.message ?? `Docker does not answer at ${docker.endpoint}`);
       this.status.update({ docker, progress: { step: 'opening the store and starting the API server', done: 1, total: steps } });

@@ -21,7 +21,7 @@ import { rawRequest, targetFromKubeconfig } from '../helpers/apiClient.ts';
 import { freeSubnet, removeClusterObjects } from '../helpers/dockerCluster.ts';
 import { removeDir, startPodlab, startPodlabUi, tempDir } from '../helpers/podlabProcess.ts';
 import { launchChromium, podRow } from '../e2e/browserMode.ts';
-import { sleep, stats, type Stats } from './measures.ts';
+import { cpuSeconds, sleep, stats, type Stats } from './measures.ts';
 import { benchPod } from './podManifest.ts';
 import { PodWatch } from './podWatch.ts';
 
@@ -64,30 +64,28 @@ async function existingCluster(home: string, cluster: string): Promise<void> {
   }
 }
 
-/** CPU time (clock ticks) Chromium's processes have used so far. */
-function chromiumTicks(): number {
-  let ticks = 0;
+/** CPU time Chromium's processes have used so far, in seconds. */
+function chromiumCpuSeconds(): number {
+  let seconds = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('chromium')) continue;
-      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('chromium')) seconds += cpuSeconds(Number(entry));
     } catch {
       // Gone meanwhile.
     }
   }
-  return ticks;
+  return seconds;
 }
 
-/** Once Chromium's processes have used no CPU for two 100 ms spells in a row (given up after 10 s). */
+/** Once Chromium's processes have used at most one clock tick (10 ms) of CPU in each of two 100 ms spells in a row (given up after 10 s). */
 async function chromiumQuiet(): Promise<void> {
   let quiet = 0;
-  let last = chromiumTicks();
+  let last = chromiumCpuSeconds();
   for (let i = 0; i < 100 && quiet < 2; i++) {
     await sleep(100);
-    const now = chromiumTicks();
-    quiet = now - last <= 1 ? quiet + 1 : 0;
+    const now = chromiumCpuSeconds();
+    quiet = now - last <= 0.01 + 1e-9 ? quiet + 1 : 0;
     last = now;
   }
 }

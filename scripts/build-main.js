@@ -26,6 +26,7 @@ import { pathToFileURL } from 'node:url';
 
 export { root, distDir, mainOutputs, mainIsCurrent, rendererIsCurrent, ensureBuilt } from './build-state.cjs';
 import { root, distDir, mainOutputs } from './build-state.cjs';
+import { BUNDLE_HEAD, BUNDLE_TAIL } from './load-bundle.cjs';
 
 /**
  * The bundle as ASCII: esbuild escapes strings and identifiers, but leaves the
@@ -81,9 +82,11 @@ export async function buildMain({ outDir = distDir, clean = false, log = console
       format: 'cjs',
       // The sources' import.meta.url (appPaths, createRequire), as the ES module form would have it.
       define: { 'import.meta.url': '__podlabBundleUrl' },
-      // "use strict" first: after the banner's statement, esbuild's own directive is no directive and the
-      // bundle would run in sloppy mode (a write to a frozen object silently ignored instead of a TypeError).
-      banner: { js: '"use strict";\nvar __podlabBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+      // Wrapped as Node wraps a module, so the file is the script scripts/load-bundle.cjs compiles as it is.
+      // "use strict" first in the function: after the banner's statement, esbuild's own directive is no directive
+      // and the bundle would run in sloppy mode (a write to a frozen object silently ignored instead of a TypeError).
+      banner: { js: `${BUNDLE_HEAD}"use strict";\nvar __podlabBundleUrl = require("node:url").pathToFileURL(__filename).href;` },
+      footer: { js: BUNDLE_TAIL },
     });
     const storeWriterResult = await esbuild.build({ ...nodeBundle, entryPoints: [join(root, 'main', 'store', 'sqliteWriterThread.ts')], outfile: outputs.storeWriter, format: 'cjs' });
     // The same bundle a source run makes on first use, so both run the same add-on (its hash names the version).

@@ -24,7 +24,7 @@ function mainOutputs(outDir = distDir) {
 }
 
 // Everything the bundles are made of; the renderer has its own build (build-renderer.js).
-const sources = ['main', 'preload', 'package.json', 'scripts/build-main.js', 'scripts/build-state.cjs'];
+const sources = ['main', 'preload', 'package.json', 'scripts/build-main.js', 'scripts/build-state.cjs', 'scripts/load-bundle.cjs'];
 // What the UI is made of: the renderer and what it imports from elsewhere.
 const rendererSources = ['renderer', 'preload/api.ts', 'main/insight', 'main/apiserver/resources/shared', 'main/apiserver/validation/quantity.ts', 'resources/icons', 'vite.config.ts'];
 

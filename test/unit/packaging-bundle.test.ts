@@ -22,6 +22,8 @@ import { addonProgram, buildAddonProgram } from '../../main/network/addonProgram
 import { SqliteStore } from '../../main/store/sqlite.ts';
 import type { WriterJob, WriterReply } from '../../main/store/writerMessages.ts';
 import { podlabNodeFlags } from '../../scripts/node-flags.cjs';
+// @ts-expect-error: a plain JavaScript script of the build, without types.
+import { BUNDLE_HEAD, BUNDLE_TAIL } from '../../scripts/load-bundle.cjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; type: string; dependencies: Record<string, string> };
@@ -113,12 +115,13 @@ describe('the packaged desktop app', () => {
     assert.ok(shipped.includes(packageJson.main));
   });
 
-  test('the podlab command\'s bundle runs in strict mode: its first statement is the "use strict" directive', () => {
+  test('the podlab command\'s bundle is the module\'s function, wrapped as Node wraps a module, and runs in strict mode: its first statement is the "use strict" directive', () => {
     const code = readFileSync(bundled.cli, 'latin1');
     // A directive counts only before any other statement; in sloppy mode a write to a frozen object is silently dropped.
-    assert.match(code, /^"use strict";\n/);
-    const wrapped = new Script(`(function () {${code.slice(0, code.indexOf('\n'))} return this; })()`);
-    assert.equal(wrapped.runInThisContext(), undefined, 'a function under that directive sees no global this');
+    assert.ok(code.startsWith(`${BUNDLE_HEAD}"use strict";\n`), code.slice(0, 120));
+    assert.match(code, new RegExp(`\\n${BUNDLE_TAIL.replace(/[()]/g, '\\$&')}\\n//# sourceMappingURL=podlab\\.cjs\\.map\\n$`));
+    const moduleFunction = new Script(`${code.slice(0, code.indexOf('\n'))} return this; })`).runInThisContext();
+    assert.equal(moduleFunction(), undefined, 'a function under that directive sees no global this');
   });
 
   test('the podlab command\'s bundle requires child_process, zlib and readline only when used (lazyModule), not at its start', () => {

@@ -1,7 +1,8 @@
 // The podlab command's bundle loaded with V8's code cache: the same exports
 // as require, a cache written after the start (timers mocked, never waited
-// for), named so that a rebuilt bundle never meets an older one, and a cache
-// V8 refuses (or garbage) costing nothing but a rewrite.
+// for), named so that a rebuilt bundle never meets an older one, a cache V8
+// refuses (or garbage) costing nothing but a rewrite, and a file that is not
+// wrapped as the build wraps it refused with what to do.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -9,14 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, mock, test } from 'node:test';
 // @ts-expect-error: a plain JavaScript script of the build, without types.
-import { codeCacheFile, loadBundle } from '../../scripts/load-bundle.cjs';
+import { BUNDLE_HEAD, BUNDLE_TAIL, codeCacheFile, loadBundle } from '../../scripts/load-bundle.cjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'podlab-load-bundle-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function writeBundle(name: string, answer: number): string {
+/** A module's text, wrapped as scripts/build-main.js wraps the command's bundle. */
+function writeBundle(name: string, answer: number, wrap = true): string {
   const file = join(dir, name);
-  writeFileSync(file, `'use strict';\nconst { join } = require('node:path');\nexports.answer = () => ${answer};\nexports.where = () => join(__dirname, 'x');\nexports.url = require('node:url').pathToFileURL(__filename).href;\n`);
+  const module = `'use strict';\nconst { join } = require('node:path');\nexports.answer = () => ${answer};\nexports.where = () => join(__dirname, 'x');\nexports.url = require('node:url').pathToFileURL(__filename).href;\n`;
+  writeFileSync(file, wrap ? `${BUNDLE_HEAD}${module}${BUNDLE_TAIL}\n` : module);
   return file;
 }
 
@@ -72,4 +75,25 @@ test('a cache V8 refuses is replaced, and the bundle still runs', () => {
   } finally {
     mock.timers.reset();
   }
+});
+
+test('with PODLAB_DEBUG the same exports come through Node\'s own loader (which maps stacks to the sources), and no cache is written', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  process.env.PODLAB_DEBUG = '1';
+  try {
+    const bundle = writeBundle('d.cjs', 9);
+    const loaded = loadBundle(bundle);
+    assert.equal(loaded.answer(), 9);
+    assert.equal(loaded.where(), join(dir, 'x'));
+    mock.timers.tick(2000);
+    assert.deepEqual(caches('d.cjs'), []);
+  } finally {
+    delete process.env.PODLAB_DEBUG;
+    mock.timers.reset();
+  }
+});
+
+test('a file not wrapped as the build wraps the bundle (an older build) is refused with how to rebuild it', () => {
+  const bundle = writeBundle('e.cjs', 3, false);
+  assert.throws(() => loadBundle(bundle), /e\.cjs is not a bundle of this PodLab's build \(rebuild it: node scripts\/build-main\.js\)/);
 });

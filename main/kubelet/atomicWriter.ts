@@ -7,7 +7,8 @@
 // they run on libuv's threads rather than holding the kubelets' event loop.
 
 import { createHash } from 'node:crypto';
-import { access, chmod, mkdir, readdir, readlink, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+// fs.promises is loaded when first used: importing node:fs/promises would load it (and readline) as PodLab starts.
+import { promises as fsPromises } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface FileProjection {
@@ -88,52 +89,52 @@ async function writePayload(dir: string, payload: Map<string, FileProjection>): 
   const target = timestampDir();
   // On a first write this makes `dir` too; mkdir answers the first directory it made, so a new `dir` is known
   // to hold nothing else, and the steps that replace and clean up (a kubelet's every first write) are skipped.
-  const made = await mkdir(join(dir, target), { recursive: true, mode: 0o755 });
+  const made = await fsPromises.mkdir(join(dir, target), { recursive: true, mode: 0o755 });
   const fresh = made !== undefined && made !== join(dir, target);
   // The payload this write replaces: a new directory has none to look for.
-  const previous = fresh ? undefined : await readlink(join(dir, DATA_LINK)).catch(() => undefined);
+  const previous = fresh ? undefined : await fsPromises.readlink(join(dir, DATA_LINK)).catch(() => undefined);
   const nested = new Set([...payload.keys()].map((path) => dirname(path)).filter((sub) => sub !== '.'));
-  for (const sub of nested) await mkdir(join(dir, target, sub), { recursive: true, mode: 0o755 });
+  for (const sub of nested) await fsPromises.mkdir(join(dir, target, sub), { recursive: true, mode: 0o755 });
   await Promise.all(
     [...payload].map(async ([path, file]) => {
       const full = join(dir, target, path);
-      await writeFile(full, file.data, { mode: file.mode });
+      await fsPromises.writeFile(full, file.data, { mode: file.mode });
       // The mode passes through the umask; the projected mode must not.
-      if (!createdModeIs(file.mode)) await chmod(full, file.mode);
+      if (!createdModeIs(file.mode)) await fsPromises.chmod(full, file.mode);
     }),
   );
 
   const topLevel = new Set([...payload.keys()].map((path) => path.split('/')[0]!));
   if (fresh) {
-    await symlink(target, join(dir, DATA_LINK));
-    await Promise.all([...topLevel].map((name) => symlink(join(DATA_LINK, name), join(dir, name))));
+    await fsPromises.symlink(target, join(dir, DATA_LINK));
+    await Promise.all([...topLevel].map((name) => fsPromises.symlink(join(DATA_LINK, name), join(dir, name))));
     return;
   }
 
   const temporary = join(dir, DATA_LINK_TMP);
   try {
-    await symlink(target, temporary);
+    await fsPromises.symlink(target, temporary);
   } catch (error) {
     // Left by a write that was interrupted.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    await rm(temporary, { force: true });
-    await symlink(target, temporary);
+    await fsPromises.rm(temporary, { force: true });
+    await fsPromises.symlink(target, temporary);
   }
-  await rename(temporary, join(dir, DATA_LINK));
+  await fsPromises.rename(temporary, join(dir, DATA_LINK));
 
   const linked = new Set<string>();
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
+  for (const entry of await fsPromises.readdir(dir, { withFileTypes: true })) {
     if (entry.name.startsWith('..') || !entry.isSymbolicLink()) continue;
     if (topLevel.has(entry.name)) linked.add(entry.name);
-    else await unlink(join(dir, entry.name));
+    else await fsPromises.unlink(join(dir, entry.name));
   }
-  for (const name of topLevel) if (!linked.has(name)) await symlink(join(DATA_LINK, name), join(dir, name));
-  if (previous && previous !== target) await rm(join(dir, previous), { recursive: true, force: true });
+  for (const name of topLevel) if (!linked.has(name)) await fsPromises.symlink(join(DATA_LINK, name), join(dir, name));
+  if (previous && previous !== target) await fsPromises.rm(join(dir, previous), { recursive: true, force: true });
 }
 
 async function exists(path: string): Promise<boolean> {
   try {
-    await access(path);
+    await fsPromises.access(path);
     return true;
   } catch {
     return false;

@@ -6,7 +6,8 @@
 // FallbackToLogsOnError, a failed container that wrote nothing gets the last
 // lines of its log instead, as `kubectl describe pod` then shows.
 
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+// fs.promises is loaded when first used: importing node:fs/promises would load it (and readline) as PodLab starts.
+import { promises as fsPromises } from 'node:fs';
 import { join } from 'node:path';
 import type { Mount, Runtime } from '../runtime/runtime.ts';
 import type { Container } from './types.ts';
@@ -22,14 +23,14 @@ export async function terminationMessageMount(podDir: string, container: Contain
   if (!path || (container.volumeMounts ?? []).some((m) => m.mountPath === path)) return undefined;
   const dir = join(podDir, 'containers', container.name);
   // Asynchronous, as the volumes' files: the calls run on libuv's threads, not on the kubelets' event loop.
-  await mkdir(dir, { recursive: true, mode: 0o777 });
+  await fsPromises.mkdir(dir, { recursive: true, mode: 0o777 });
   const file = join(dir, `termination-log-${restartCount}`);
-  await writeFile(file, '');
+  await fsPromises.writeFile(file, '');
   // Only this instance's and the previous one's message are ever shown (state, lastState): a container
   // crash-looping for days would otherwise leave a file per restart until its pod goes.
-  if (restartCount >= 2) await rm(join(dir, `termination-log-${restartCount - 2}`), { force: true });
+  if (restartCount >= 2) await fsPromises.rm(join(dir, `termination-log-${restartCount - 2}`), { force: true });
   // The container may run as any user: it must be able to write its message.
-  await chmod(file, 0o666);
+  await fsPromises.chmod(file, 0o666);
   return { containerPath: path, source: { type: 'hostPath', path: file }, readOnly: false };
 }
 

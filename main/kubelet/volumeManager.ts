@@ -8,7 +8,8 @@
 // process's memory): there the payloads are still made, so a missing
 // ConfigMap or Secret fails the same way, but nothing is written.
 
-import { rm } from 'node:fs/promises';
+// fs.promises is loaded when first used: importing node:fs/promises would load it (and readline) as PodLab starts.
+import { promises as fsPromises } from 'node:fs';
 import { join } from 'node:path';
 import type { Mount, MountSource, Runtime } from '../runtime/runtime.ts';
 import { terminationMessageMount } from './terminationMessage.ts';
@@ -152,7 +153,7 @@ export class VolumeManager {
     if (this.writer) {
       const dir = this.podDir(uid);
       this.writer.forget(dir);
-      await rm(dir, { recursive: true, force: true });
+      await fsPromises.rm(dir, { recursive: true, force: true });
     }
     for (const name of volumeNames) await this.runtime.removeVolume(emptyDirVolumeName(uid, name));
   }

@@ -1,6 +1,6 @@
 // Opens the store a cluster is configured with (`--store sqlite|etcd://HOST:PORT`).
 
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteStore } from './sqlite.ts';
 import type { Store } from './store.ts';
@@ -16,7 +16,7 @@ const USAGE = 'use "sqlite" or "etcd://HOST:PORT[,HOST:PORT...]"';
  */
 export async function openStore(spec: string, dataDir: string): Promise<Store> {
   if (spec === 'sqlite') {
-    await mkdir(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true });
     return new SqliteStore({ path: join(dataDir, 'state.db') });
   }
   if (spec.startsWith('etcd://')) {

@@ -3,10 +3,11 @@
 // promises. The thread costs ~10 MB and ~60 ms to start, so the store starts
 // it only under load and stops it when writes go quiet (sqlite.ts).
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { appPaths, appRoot, runsFromSources } from '../appPaths.ts';
+import { lazyModule } from '../lazyModule.ts';
 import type { Durability } from './sqliteRows.ts';
 import type { WriteOutcome, WriteRequest } from './sqliteWriter.ts';
 import type { WriterJob, WriterReply, WriterThreadData } from './writerMessages.ts';
@@ -27,7 +28,11 @@ export class WriterLostError extends Error {
 
 type Waiting = { resolve: (reply: WriterReply) => void; reject: (err: Error) => void };
 
+// Loaded with the first thread, not as PodLab starts: most starts never need one.
+const workerThreads = lazyModule<typeof import('node:worker_threads')>('node:worker_threads');
+
 function startWorker(data: WriterThreadData): Worker {
+  const { Worker } = workerThreads();
   if (!runsFromSources) return new Worker(appPaths.storeWriterThread, { workerData: data });
   // From the TypeScript sources (tests): the thread compiles its program with tsx's CommonJS hook, as the main thread's `--import tsx` does.
   const require = createRequire(import.meta.url);

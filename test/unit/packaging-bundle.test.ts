@@ -124,9 +124,9 @@ describe('the packaged desktop app', () => {
     assert.equal(moduleFunction(), undefined, 'a function under that directive sees no global this');
   });
 
-  test('the podlab command\'s bundle requires child_process, zlib and readline only when used (lazyModule), not at its start', () => {
+  test('the podlab command\'s bundle requires child_process, zlib, readline, worker_threads and fs/promises only when used (lazyModule, fs.promises), not at its start', () => {
     const code = readFileSync(bundled.cli, 'latin1');
-    for (const name of ['child_process', 'zlib', 'readline']) {
+    for (const name of ['child_process', 'zlib', 'readline', 'worker_threads', 'fs/promises']) {
       assert.doesNotMatch(code, new RegExp(`require\\("(node:)?${name}"\\)`), `${name} is required at the bundle's top level`);
     }
   });

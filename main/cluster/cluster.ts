@@ -174,7 +174,7 @@ export class Cluster {
           : undefined;
       nodesCreated?.catch(() => undefined);
       // Both settle before anything can fail, so a failed start closes a store that did open.
-      const [opened, chosen] = await Promise.allSettled([startup.time('store', openStore(storeSpec, paths.dataDir)), subnetChosen]);
+      const [opened, chosen] = await Promise.allSettled([startup.time('store', () => openStore(storeSpec, paths.dataDir)), subnetChosen]);
       if (opened.status === 'rejected') throw opened.reason;
       store = opened.value;
       if (chosen.status === 'rejected') throw chosen.reason;

@@ -1,6 +1,6 @@
 // Keys named after Object.prototype's members ("constructor", "toString",
 // "__proto__"...) are keys like any other, as in Kubernetes: a ConfigMap may
-// hold them. Every patch type sets them, server-side apply keeps another
+// hold them, a CRD's schema may name them. Every patch type sets them, server-side apply keeps another
 // manager's, and none of it reaches Object.prototype. Bodies are parsed from
 // JSON text, as the HTTPS front parses them (JSON.parse makes each an own key).
 
@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { adminUser } from '../../main/apiserver/auth/user.ts';
 import { parseRequestInfo } from '../../main/apiserver/requestInfo.ts';
+import type { KubeObject } from '../../main/kube/meta.ts';
+import { cronTabCrd } from '../helpers/cronTabCrd.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { startInProcessApi } from '../helpers/inProcessApi.ts';
 
 const env = await startInProcessApi();
@@ -74,4 +77,27 @@ test('a top-level field named constructor, toString or __proto__ is an unknown f
   assert.ok(info.isResourceRequest);
   const patched = (await env.api.dispatcher.handle({ user: adminUser, info, query: params, body: JSON.parse('{"__proto__":{"polluted":"yes"}}'), contentType: 'application/merge-patch+json' })) as { warnings?: string[] };
   assert.deepEqual(patched.warnings, ['unknown field "__proto__"']);
+});
+
+test('a custom resource\'s fields named constructor, toString or valueOf are fields like any other: defaulted, required, type-checked, pruned', async () => {
+  const crd = cronTabCrd();
+  crd.spec.versions[0]!.schema = {
+    openAPIV3Schema: {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          required: ['toString'],
+          properties: { constructor: { type: 'string', default: 'made' }, toString: { type: 'string' }, replicas: { type: 'integer' } },
+        },
+      },
+    },
+  };
+  await env.client.resource({ group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' }).create(undefined, crd as unknown as KubeObject);
+  const crontabs = '/apis/stable.example.com/v1/namespaces/default/crontabs';
+  const cronTab = (name: string, spec: string) => `{"apiVersion":"stable.example.com/v1","kind":"CronTab","metadata":{"name":"${name}"},"spec":${spec}}`;
+  const created = (await eventually('CronTab served', () => call('POST', crontabs, cronTab('defaulted', '{"toString":"t","valueOf":"pruned"}')))) as { spec?: Record<string, unknown> };
+  assert.deepEqual(created.spec, { constructor: 'made', toString: 't' }, 'the default set, the unknown field pruned');
+  await assert.rejects(call('POST', crontabs, cronTab('missing', '{"replicas":1}')), /spec\.toString: Required value/);
+  await assert.rejects(call('POST', crontabs, cronTab('mistyped', '{"toString":"t","constructor":5}')), /spec\.constructor: Invalid value: "integer": spec\.constructor in body must be of type string: "integer"/);
 });

@@ -8,7 +8,8 @@
 import type { CelInput } from '@bufbuild/cel';
 import { cel, celEnvironment } from '../admission/cel/celLibrary.ts';
 import type { FieldError } from '../../kube/meta.ts';
-import { jsonType, type JSONSchemaProps } from './schemaValidation.ts';
+import { jsonType, propertySchema, type JSONSchemaProps } from './schemaValidation.ts';
+import { ownValue } from '../../kube/ownKeys.ts';
 
 type Rule = NonNullable<JSONSchemaProps['x-kubernetes-validations']>[number];
 
@@ -71,8 +72,7 @@ function toCel(value: unknown, schema: JSONSchemaProps | undefined): CelInput {
   if (typeof value === 'object') {
     const map = new Map<string, CelInput>();
     for (const [key, child] of Object.entries(value)) {
-      const sub = schema?.properties?.[key] ?? (typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined);
-      map.set(key, toCel(child, sub));
+      map.set(key, toCel(child, propertySchema(schema, key)));
     }
     return map as CelInput;
   }
@@ -118,8 +118,8 @@ function evaluate(value: unknown, old: unknown, schema: JSONSchemaProps, path: s
   const oldObj = old && typeof old === 'object' && !Array.isArray(old) ? (old as Record<string, unknown>) : undefined;
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
     if (path === '' && key === 'metadata') continue;
-    const sub = schema.properties?.[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
-    if (sub) evaluate(child, oldObj?.[key], sub, path ? `${path}.${key}` : key, errs);
+    const sub = propertySchema(schema, key);
+    if (sub) evaluate(child, oldObj ? ownValue(oldObj, key) : undefined, sub, path ? `${path}.${key}` : key, errs);
   }
 }
 

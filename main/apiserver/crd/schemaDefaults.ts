@@ -4,6 +4,7 @@
 
 import type { JSONSchemaProps } from './schemaValidation.ts';
 import { deepCopy } from '../../kube/deepCopy.ts';
+import { ownValue, putKey } from '../../kube/ownKeys.ts';
 
 function defaultInto(value: unknown, schema: JSONSchemaProps): void {
   if (Array.isArray(value)) {
@@ -12,18 +13,21 @@ function defaultInto(value: unknown, schema: JSONSchemaProps): void {
   }
   if (!value || typeof value !== 'object') return;
   const obj = value as Record<string, unknown>;
+  // Own keys only: a field may be named constructor or toString (ownKeys.ts).
   for (const [key, sub] of Object.entries(schema.properties ?? {})) {
-    if (obj[key] === null && !sub.nullable) {
-      if (sub.default !== undefined) obj[key] = deepCopy(sub.default);
+    const current = ownValue(obj, key);
+    if (current === null && !sub.nullable) {
+      if (sub.default !== undefined) putKey(obj, key, deepCopy(sub.default));
       else delete obj[key];
-    } else if (obj[key] === undefined && sub.default !== undefined) {
-      obj[key] = deepCopy(sub.default);
+    } else if (current === undefined && sub.default !== undefined) {
+      putKey(obj, key, deepCopy(sub.default));
     }
-    if (obj[key] !== undefined) defaultInto(obj[key], sub);
+    const defaulted = ownValue(obj, key);
+    if (defaulted !== undefined) defaultInto(defaulted, sub);
   }
   if (typeof schema.additionalProperties === 'object') {
     const sub = schema.additionalProperties;
-    for (const key of Object.keys(obj)) if (!schema.properties?.[key]) defaultInto(obj[key], sub);
+    for (const key of Object.keys(obj)) if (!ownValue(schema.properties ?? {}, key)) defaultInto(obj[key], sub);
   }
 }
 

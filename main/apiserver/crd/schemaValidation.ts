@@ -6,6 +6,7 @@
 
 import type { FieldError } from '../../kube/meta.ts';
 import { invalid, notSupported, required, tooLong, tooMany } from '../validation/fieldErrors.ts';
+import { ownValue } from '../../kube/ownKeys.ts';
 
 /** The apiextensions.k8s.io/v1 JSONSchemaProps fields validation reads. */
 export interface JSONSchemaProps {
@@ -170,9 +171,14 @@ function validateArray(value: unknown[], schema: JSONSchemaProps, path: string, 
   if (schema.items) value.forEach((item, i) => validateValue(item, schema.items!, `${path}[${i}]`, errs));
 }
 
+/** The schema of an object's field `key`: its own property's, else additionalProperties' (a field may be named constructor or toString). */
+export function propertySchema(schema: JSONSchemaProps | undefined, key: string): JSONSchemaProps | undefined {
+  return ownValue(schema?.properties ?? {}, key) ?? (typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+}
+
 function validateObject(value: Record<string, unknown>, schema: JSONSchemaProps, path: string, where: string, errs: FieldError[]): void {
   const join = (key: string) => (path ? `${path}.${key}` : key);
-  for (const key of schema.required ?? []) if (value[key] === undefined) errs.push(required(join(key)));
+  for (const key of schema.required ?? []) if (ownValue(value, key) === undefined) errs.push(required(join(key)));
   const count = Object.keys(value).length;
   if (schema.maxProperties !== undefined && count > schema.maxProperties) errs.push(tooMany(path, count, schema.maxProperties));
   if (schema.minProperties !== undefined && count < schema.minProperties) errs.push(invalid(path, count, `${where} in body should have at least ${schema.minProperties} properties`));
@@ -180,7 +186,7 @@ function validateObject(value: Record<string, unknown>, schema: JSONSchemaProps,
   const isRoot = path === '';
   for (const [key, child] of Object.entries(value)) {
     if (child === undefined || (isRoot && (key === 'metadata' || key === 'apiVersion' || key === 'kind'))) continue;
-    const sub = schema.properties?.[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+    const sub = propertySchema(schema, key);
     if (sub) validateValue(child, sub, join(key), errs);
   }
 }

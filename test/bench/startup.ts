@@ -125,6 +125,9 @@ async function stop(s: Serving): Promise<void> {
   await s.exited;
 }
 
+/** Restarts of the existing cluster after each run's new one. */
+export const RESTARTS_PER_RUN = 5;
+
 export async function benchStartup(runs = 3): Promise<StartupResult> {
   const newMs: number[] = [];
   const apiMs: number[] = [];
@@ -158,9 +161,10 @@ export async function benchStartup(runs = 3): Promise<StartupResult> {
         idle = (samples[2]! + samples[3]!) / 2;
       }
       await stop(s);
-      // A restart is quick: three of them per run, so the median stands on nine. Each is followed by one in the
+      // A restart is quick: five of them per run, so the median stands on fifteen (this VM's speed drifts by a
+      // third within minutes; more samples make the median steadier). Each is followed by one in the
       // environment without NODE_EXTRA_CA_CERTS, when that is set (what Node's own start costs with it).
-      for (let restart = 0; restart < 3; restart++) {
+      for (let restart = 0; restart < RESTARTS_PER_RUN; restart++) {
         const environments: Array<[NodeJS.ProcessEnv, number[]]> = [[process.env, apiMs]];
         if (extraCerts) environments.push([withoutExtraCerts, apiWithoutExtraCertsMs]);
         for (const [environment, samples] of environments) {

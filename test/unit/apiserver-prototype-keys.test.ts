@@ -101,3 +101,11 @@ test('a custom resource\'s fields named constructor, toString or valueOf are fie
   await assert.rejects(call('POST', crontabs, cronTab('missing', '{"replicas":1}')), /spec\.toString: Required value/);
   await assert.rejects(call('POST', crontabs, cronTab('mistyped', '{"toString":"t","constructor":5}')), /spec\.constructor: Invalid value: "integer": spec\.constructor in body must be of type string: "integer"/);
 });
+
+test('a Secret\'s stringData key named __proto__ is folded into data like any other key', async () => {
+  const created = (await call('POST', '/api/v1/namespaces/default/secrets', '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"proto-string-data"},"stringData":{"__proto__":"p","constructor":"c"}}')) as { data?: Record<string, string>; stringData?: unknown };
+  assert.equal(Object.getOwnPropertyDescriptor(created.data, '__proto__')?.value, Buffer.from('p').toString('base64'));
+  assert.equal(Object.getPrototypeOf(created.data), Object.prototype);
+  assert.equal(created.data?.constructor, Buffer.from('c').toString('base64'));
+  assert.equal(created.stringData, undefined);
+});

@@ -3,6 +3,7 @@
 // immutability, and the TYPE and DATA columns.
 
 import type { FieldError, KubeObject } from '../../kube/meta.ts';
+import { putKey } from '../../kube/ownKeys.ts';
 import type { ResourceDefinition } from '../registry/resourceDefinition.ts';
 import { invalid, required, tooLong, validateImmutableField } from '../validation/fieldErrors.ts';
 import { ageColumn, column, nameColumn } from './shared/columns.ts';
@@ -15,7 +16,8 @@ function foldStringData(secret: KubeObject): void {
   const stringData = objectAt(secret, 'stringData');
   if (stringData) {
     const data = { ...(objectAt(secret, 'data') ?? {}) };
-    for (const [key, value] of Object.entries(stringData)) data[key] = Buffer.from(String(value ?? ''), 'utf8').toString('base64');
+    // putKey: a key named __proto__ is a key (ownKeys.ts).
+    for (const [key, value] of Object.entries(stringData)) putKey(data, key, Buffer.from(String(value ?? ''), 'utf8').toString('base64'));
     secret.data = data;
   }
   delete secret.stringData;

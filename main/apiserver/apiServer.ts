@@ -71,6 +71,7 @@ import { JourneyRecorder } from '../kube/trace/journeyRecorder.ts';
 import { PodTraceEndpoint } from './podTraceEndpoint.ts';
 import { storeCheck, type HealthCheck } from './http/healthChecks.ts';
 import { RequestMetrics } from './requestMetrics.ts';
+import { StoredObjectCounts } from './storedObjectCounts.ts';
 import { prometheusText, type MetricFamily } from '../metrics/prometheusText.ts';
 import { processMetrics } from '../metrics/processMetrics.ts';
 import { CertificateAdmissionPlugin } from './admission/certificateAdmission.ts';
@@ -121,6 +122,8 @@ export class ApiServer {
   readonly readOnly = new ReadOnlyResources();
   /** The request figures /metrics reports. */
   readonly requestMetrics = new RequestMetrics();
+  /** apiserver_storage_objects, checked at most once a minute as kube-apiserver does. */
+  private readonly storedObjectCounts: StoredObjectCounts;
   readonly serviceRange: ServiceRange;
   /** Recent authorization denials per user, in memory: what the debugger cites. */
   readonly denials: DenialLog;
@@ -208,6 +211,7 @@ export class ApiServer {
       }),
     ];
     const admission = new AdmissionChain(plugins.map((plugin) => this.admissionDenials.recording(plugin)));
+    this.storedObjectCounts = new StoredObjectCounts(options.store, now);
     this.catalog = new ResourceCatalog(options.definitions, { store: options.store, admission, now, schemaFor: (gvk) => options.schema.lookup.forKind(gvk) });
     this.subresources = new SubresourceServices(now);
     this.subresources.authorizer = this.requestAuthorizer;
@@ -244,8 +248,7 @@ export class ApiServer {
       const stored = registry.def.storage ?? registry.def;
       resources.set(registry.prefix(), stored.group ? `${stored.plural}.${stored.group}` : stored.plural);
     }
-    // As kube-apiserver: -1 for a resource whose count could not be read.
-    const counts = await Promise.all([...resources].map(async ([prefix, resource]) => ({ labels: { resource }, value: await this.options.store.count(prefix).catch(() => -1) })));
+    const counts = await Promise.all([...resources].map(async ([prefix, resource]) => ({ labels: { resource }, value: await this.storedObjectCounts.count(prefix) })));
     const storageObjects: MetricFamily = { name: 'apiserver_storage_objects', help: 'Number of stored objects at the time of last check split by kind. In case of a fetching error, the value will be -1.', type: 'gauge', stability: 'STABLE', series: counts };
     return prometheusText([...this.requestMetrics.families(), storageObjects, ...processMetrics()]);
   }

@@ -7,7 +7,7 @@ import { clusterPaths, readJson } from '../cluster/dataDir.ts';
 import { addNode, removeNodeLeftovers } from '../cluster/nodes/dockerNodes.ts';
 import { checkCapacity } from '../cluster/nodes/nodeControl.ts';
 import { validNodeName, type CapacityChoice } from '../cluster/nodes/nodeLabels.ts';
-import { createDockerClient } from '../runtime/docker/engine.ts';
+import { dockerClient } from '../runtime/docker/engine.ts';
 import { inspectNodeContainer, nodeContainerName, removeNodeContainer, startNodeContainer, stopNodeContainer } from '../runtime/docker/nodeContainers.ts';
 import { CliError, clusterFlags, existingClusterLocation, parseFlags } from './args.ts';
 
@@ -36,7 +36,7 @@ export async function runNode(args: string[]): Promise<number> {
   if (!validNodeName(node)) throw new CliError(`invalid node name "${node}": use lower-case letters, digits and '-', at most 63 characters`);
   if (action !== 'add' && (values.cpus ?? values.memory ?? values.pods) !== undefined) throw new CliError('--cpus, --memory and --pods apply to `podlab node add` only');
   const { name: cluster, dataDir } = existingClusterLocation(values);
-  const docker = createDockerClient();
+  const docker = dockerClient();
   const container = nodeContainerName(cluster, node);
   const existing = await inspectNodeContainer(docker, cluster, node);
 

@@ -22,7 +22,7 @@ import { keepAPIServicesSynced } from './apiServiceRegistration.ts';
 import { ensureKubernetesService, ensureStandardStorageClass, ensureSystemNamespaces, ensureSystemPriorityClasses } from './bootstrap.ts';
 import { ensureBootstrapPolicy } from './bootstrapPolicy.ts';
 import { chooseSubnet, engineSubnets, subnetsInUse } from './subnet.ts';
-import { createDockerClient } from '../runtime/docker/engine.ts';
+import { dockerClient } from '../runtime/docker/engine.ts';
 import { nodeRuntimeStorage } from './nodes/localPathStorage.ts';
 import { ensureClusterNetwork, planAddresses } from '../network/clusterNetwork.ts';
 import { beginNetworking, DOCKER_EMBEDDED_DNS } from '../network/networking.ts';
@@ -167,10 +167,10 @@ export class Cluster {
       const engineAnswers = options.engineAnswers ?? Promise.resolve();
       const subnetChosen = previous?.subnet
         ? Promise.resolve(previous.subnet)
-        : (runtime === 'docker' ? engineAnswers.then(() => startup.time('engine subnets', engineSubnets(createDockerClient()))) : Promise.resolve([])).then((engine) => chooseSubnet([...subnetsInUse(options.name), ...engine]));
+        : (runtime === 'docker' ? engineAnswers.then(() => startup.time('engine subnets', engineSubnets(dockerClient()))) : Promise.resolve([])).then((engine) => chooseSubnet([...subnetsInUse(options.name), ...engine]));
       const nodesCreated =
         runtime === 'docker' && previous?.runtime === undefined
-          ? Promise.all([subnetChosen, engineAnswers]).then(([subnet]) => startup.time('node containers', addInitialNodes(createDockerClient(), { cluster: options.name, subnet, nodes: nodeCount, ...(options.pauseImage ? { pauseImage: options.pauseImage } : {}) })))
+          ? Promise.all([subnetChosen, engineAnswers]).then(([subnet]) => startup.time('node containers', addInitialNodes(dockerClient(), { cluster: options.name, subnet, nodes: nodeCount, ...(options.pauseImage ? { pauseImage: options.pauseImage } : {}) })))
           : undefined;
       nodesCreated?.catch(() => undefined);
       // The store opens on the next turn: the engine's requests above are sent from promise callbacks, which run
@@ -182,6 +182,9 @@ export class Cluster {
       store = opened.value;
       if (chosen.status === 'rejected') throw chosen.reason;
       const subnet = chosen.value;
+      // A new cluster's node containers were asked for as the subnet came: a turn lets their first engine request
+      // go out before the keys are made and the API server starts, which hold this thread for tens of milliseconds.
+      if (nodesCreated) await nextTurn();
 
       const adminToken = loadOrCreateAdminToken(paths);
       const serviceRange = planAddresses(subnet).serviceRange;
@@ -234,7 +237,7 @@ export class Cluster {
       // The cluster network is made while the scheduler starts: the add-on and the node containers join it later.
       // Node containers that could not be made early are the node manager's to make (and report); the network must be there.
       // Not sooner: on a restart, loading the Docker client is the first use of it, tens of milliseconds in one go.
-      const ensureNetwork = () => startup.time('cluster network', ensureClusterNetwork(createDockerClient(), { cluster: options.name, subnet }));
+      const ensureNetwork = () => startup.time('cluster network', ensureClusterNetwork(dockerClient(), { cluster: options.name, subnet }));
       const networkCreated = runtime === 'docker' ? (nodesCreated ? nodesCreated.catch(ensureNetwork) : ensureNetwork()) : undefined;
       networkCreated?.catch(() => undefined);
       const stopAPIServiceSync = await keepAPIServicesSynced(bootstrapClient, apiServer.catalog, (err) => process.stderr.write(`apiservices: ${err instanceof Error ? err.message : String(err)}\n`));

@@ -7,7 +7,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { clusterNetworkName, removeClusterNetwork } from '../network/clusterNetwork.ts';
-import { createDockerClient, engineCall, engineCallIdempotent } from '../runtime/docker/engine.ts';
+import { dockerClient, engineCall, engineCallIdempotent } from '../runtime/docker/engine.ts';
 import { CONTAINER_TYPE_CONTAINER, CONTAINER_TYPE_SANDBOX, LABEL_CLUSTER, LABEL_CONTAINER_TYPE } from '../runtime/runtime.ts';
 import { clusterPaths, forgetDataDir, lockHolder, readJson } from './dataDir.ts';
 import { defaultUserKubeconfigPath, removeFromKubeconfig } from './kubeconfig.ts';
@@ -76,7 +76,7 @@ export async function deleteCluster(options: DeleteClusterOptions): Promise<void
   const paths = clusterPaths(options.dataDir);
   const holder = lockHolder(paths);
   if (holder !== undefined) throw new ClusterBusyError(`cluster "${options.name}" is running (PodLab process ${holder}): stop it first`);
-  const docker = options.docker ?? (usesDocker(options.dataDir) ? createDockerClient() : undefined);
+  const docker = options.docker ?? (usesDocker(options.dataDir) ? dockerClient() : undefined);
   if (docker) await removeClusterObjects(docker, options.name);
   removeFromKubeconfig(options.kubeconfig ?? defaultUserKubeconfigPath(), options.name);
   if (existsSync(options.dataDir)) rmSync(options.dataDir, { recursive: true, force: true });

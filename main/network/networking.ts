@@ -16,7 +16,7 @@ import type { EndpointDialer } from '../apiserver/admission/webhook/webhookCall.
 import { realClock, type Clock, type Timer } from '../kube/clock.ts';
 import { EventRecorder } from '../kube/client/eventRecorder.ts';
 import type { KubeClient } from '../kube/client/types.ts';
-import { createDockerClient } from '../runtime/docker/engine.ts';
+import { dockerClient } from '../runtime/docker/engine.ts';
 import type { DnsConfig } from '../runtime/runtime.ts';
 import { ensureAddonContainer, findAddonContainer, type AddonContainer } from './addonContainer.ts';
 import { AddonSync } from './addonSync.ts';
@@ -138,7 +138,7 @@ export class Networking {
     const dnsIP = await ensureDnsService(client, planAddresses(cluster.settings.subnet).serviceRange);
     const services = new ServiceTable(client);
     await services.start();
-    const networking = new Networking(cluster, options, options.docker ?? createDockerClient(), client, services, dnsIP);
+    const networking = new Networking(cluster, options, options.docker ?? dockerClient(), client, services, dnsIP);
     networking.stops.push(() => services.stop());
     const apiServer = cluster.apiServer;
     if (apiServer) {

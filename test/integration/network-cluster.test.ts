@@ -18,13 +18,13 @@ import { startPortForward } from '../../main/network/portforward/portForward.ts'
 import { kubectlOk } from '../helpers/kubectl.ts';
 import { ADDON_IMAGE } from '../../main/network/addonImage.ts';
 import { removeClusterObjects } from '../../main/cluster/deleteCluster.ts';
-import { createDockerClient } from '../../main/runtime/docker/engine.ts';
+import { dockerClient } from '../../main/runtime/docker/engine.ts';
 import { execSync } from '../../main/runtime/docker/exec.ts';
 import { freeNodePort } from './network-fixture.ts';
 import { eventually } from './runtime-docker-fixture.ts';
 import { freeSubnet } from '../helpers/dockerCluster.ts';
 
-const docker = createDockerClient();
+const docker = dockerClient();
 const name = `net-${randomBytes(3).toString('hex')}`;
 const core = (plural: string) => ({ group: '', version: 'v1', plural });
 

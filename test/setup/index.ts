@@ -5,7 +5,7 @@
 // installs and starts what is missing; elsewhere it says what is missing and
 // the command that would fix it, and exits non-zero.
 
-import { createDockerClient, engineEndpoint } from '../../main/runtime/docker/engine.ts';
+import { dockerClient, engineEndpoint } from '../../main/runtime/docker/engine.ts';
 import { DOCKERD_LOG, engineIsLocal, probeEngine, startCommand, startEngine } from './engine.ts';
 import { SetupError, cannotInstallReason, sudo } from './host.ts';
 import { IMAGES, ensureImage, missingNames } from './images.ts';
@@ -14,7 +14,7 @@ import { DOCKER_PACKAGE, TEST_TOOLS, findMissing, installCommand, installPackage
 const print = (line: string) => console.log(line);
 
 async function setup(): Promise<void> {
-  const docker = createDockerClient();
+  const docker = dockerClient();
   const probe = await probeEngine(docker);
   let version = probe.version;
   if (version) print(`docker: running (${version})`);

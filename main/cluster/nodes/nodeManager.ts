@@ -22,7 +22,7 @@ import type { DnsSettings } from '../../kubelet/sandboxConfig.ts';
 import { NODE_LEASE_NAMESPACE } from '../../kubelet/nodeLease.ts';
 import { throttledLog } from '../../kubelet/throttledLog.ts';
 import { timingsFor, type Timings } from '../../kubelet/timings.ts';
-import { createDockerClient } from '../../runtime/docker/engine.ts';
+import { dockerClient } from '../../runtime/docker/engine.ts';
 import { EngineUnavailableError } from '../../runtime/runtime.ts';
 import { IpAllocator } from '../../runtime/simulated/ipAllocator.ts';
 import { planAddresses } from '../../network/clusterNetwork.ts';
@@ -137,7 +137,7 @@ export class NodeManager implements NodeControl {
       }
       return;
     }
-    this.docker = options.docker ?? createDockerClient();
+    this.docker = options.docker ?? dockerClient();
     this.watching = this.watchEvents();
     this.resync = setInterval(() => this.reconcile(), RESYNC_MS);
     await this.reconcile();

@@ -9,7 +9,7 @@ import type Docker from 'dockerode';
 import { createServer, type Server, type Socket } from 'node:net';
 import { splice } from '../../addon/splice.ts';
 import type { KubeClient } from '../../kube/client/types.ts';
-import { createDockerClient } from '../../runtime/docker/engine.ts';
+import { dockerClient } from '../../runtime/docker/engine.ts';
 import { PodDialer, type PodAddress } from '../podDialer.ts';
 import { TargetResolver, parsePorts, parseTarget, type ResolvedPod } from './forwardTarget.ts';
 import { readerFromClient, type ObjectReader } from './objectReader.ts';
@@ -80,12 +80,12 @@ export async function startPortForward(source: PortForwardSource, target: string
 
 function connectionsFor(source: PortForwardSource): { reader: ObjectReader; dial: (target: PodAddress) => Promise<Socket> } {
   if ('name' in source) {
-    const dialer = new PodDialer(createDockerClient(), source.name);
+    const dialer = new PodDialer(dockerClient(), source.name);
     return { reader: readerFromClient(source.client('port-forward')), dial: (target) => dialer.dial(target) };
   }
   const reader = source.reader ?? (source.client ? readerFromClient(source.client) : undefined);
   if (!reader) throw new Error('startPortForward needs a client or a reader');
   if (source.dial) return { reader, dial: source.dial };
-  const dialer = new PodDialer(source.docker ?? createDockerClient(), source.cluster);
+  const dialer = new PodDialer(source.docker ?? dockerClient(), source.cluster);
   return { reader, dial: (target) => dialer.dial(target) };
 }

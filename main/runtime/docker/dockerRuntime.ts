@@ -41,7 +41,7 @@ import { containerCreateOptions, toContainer, toContainerStatus } from './contai
 import { resolveVolumeSubPaths } from './volumeSubPath.ts';
 import { openVolumeToAll } from './volumeMode.ts';
 import { DEFAULT_PAUSE_IMAGE } from './defaults.ts';
-import { createDockerClient, dockerMessage, engineCall, engineCallIdempotent, httpStatus, toRuntimeError } from './engine.ts';
+import { dockerClient, dockerMessage, engineCall, engineCallIdempotent, httpStatus, toRuntimeError } from './engine.ts';
 import { containerEvents } from './events.ts';
 import { attachContainer, execSync, startExec } from './exec.ts';
 import { ensureImagePresent, imageStatus, listImages, pullImage, removeImage } from './images.ts';
@@ -75,7 +75,7 @@ export class DockerRuntime implements Runtime {
   constructor(options: DockerRuntimeOptions) {
     this.cluster = options.cluster;
     this.node = options.node;
-    this.docker = options.docker ?? createDockerClient();
+    this.docker = options.docker ?? dockerClient();
     this.context = {
       cluster: options.cluster,
       node: options.node,

@@ -6,8 +6,20 @@ import type Docker from 'dockerode';
 import { dockerode } from './dockerodeModule.ts';
 import { ConflictError, EngineUnavailableError, NotFoundError, RuntimeError } from '../runtime.ts';
 
-export function createDockerClient(): Docker {
-  return new (dockerode())();
+let shared: { dockerHost: string | undefined; client: Docker } | undefined;
+
+/**
+ * The client for DOCKER_HOST or the local socket, one per endpoint: without
+ * DOCKER_HOST, docker-modem looks for Docker Desktop's socket with an
+ * fs.access before a client's first request, and a start made a new client
+ * for each of its steps, so a new cluster's node containers waited for that
+ * callback until the API server had started (~30 ms). A changed DOCKER_HOST
+ * (the UI's Docker endpoint setting) gets a new client.
+ */
+export function dockerClient(): Docker {
+  const dockerHost = process.env.DOCKER_HOST;
+  if (!shared || shared.dockerHost !== dockerHost) shared = { dockerHost, client: new (dockerode())() };
+  return shared.client;
 }
 
 /** Where the client talks to, for messages: `unix:///var/run/docker.sock` or DOCKER_HOST. */

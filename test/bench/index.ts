@@ -216,6 +216,7 @@ async function main(): Promise<void> {
       '| measure | result | target |',
       '| --- | --- | --- |',
       `| new cluster: spawn → both nodes Ready | ${row(r.newClusterReadyMs)} | 2.0 s: ${verdict(r.newClusterReadyMs.p50 <= 2000)} (p50) |`,
+      `| Docker's own part of that, just before each run: a bridge network, then two pause containers created and started side by side, straight through the engine's API (no PodLab) | ${row(r.engineBaselineMs)} | |`,
       `| existing cluster: spawn → API answering (${RESTARTS_PER_RUN} restarts a run, ${RESTARTS_PER_RUN * r.runs} in all) | ${row(r.restartApiMs)} | 0.3 s: ${verdict(r.restartApiMs.p50 <= 300)} (p50) |`,
       ...(r.restartApiWithoutExtraCertsMs ? [`| same, restarts in turn with those, without NODE_EXTRA_CA_CERTS in PodLab's environment (as on a machine that does not set it) | ${row(r.restartApiWithoutExtraCertsMs)} | |`] : []),
       `| Node.js's own start on this machine (its bootstrap, before any PodLab code), in the environment PodLab runs in${r.nodeBootMs.withoutExtraCerts ? ' / without its NODE_EXTRA_CA_CERTS (Node parses that certificate file before it starts V8)' : ''} | ${row(r.nodeBootMs.asRun)}${r.nodeBootMs.withoutExtraCerts ? `; ${row(r.nodeBootMs.withoutExtraCerts)}` : ''} | part of each start figure here |`,

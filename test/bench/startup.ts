@@ -14,12 +14,15 @@ import { randomBytes } from 'node:crypto';
 import { rawRequest, targetFromKubeconfig, type ApiTarget } from '../helpers/apiClient.ts';
 import { freeSubnet, removeClusterObjects } from '../helpers/dockerCluster.ts';
 import { removeDir, repoRoot, tempDir } from '../helpers/podlabProcess.ts';
+import { engineBaselineMs } from './engineBaseline.ts';
 import { rssMiB, sleep, stats, type Stats } from './measures.ts';
 import { podlabNodeFlags } from '../../scripts/node-flags.cjs';
 
 export interface StartupResult {
   runs: number;
   newClusterReadyMs: Stats;
+  /** Docker's own network and two started pause containers, timed just before each new cluster (engineBaseline.ts). */
+  engineBaselineMs: Stats;
   restartApiMs: Stats;
   /** The same restarts without NODE_EXTRA_CA_CERTS, when PodLab's environment sets it. */
   restartApiWithoutExtraCertsMs?: Stats;
@@ -130,6 +133,7 @@ export const RESTARTS_PER_RUN = 5;
 
 export async function benchStartup(runs = 3): Promise<StartupResult> {
   const newMs: number[] = [];
+  const engineMs: number[] = [];
   const apiMs: number[] = [];
   const apiWithoutExtraCertsMs: number[] = [];
   const { NODE_EXTRA_CA_CERTS: extraCerts, ...withoutExtraCerts } = process.env;
@@ -140,6 +144,7 @@ export async function benchStartup(runs = 3): Promise<StartupResult> {
     const dataDir = tempDir('bench-start');
     let s: Serving | undefined;
     try {
+      engineMs.push(await engineBaselineMs());
       writeFileSync(join(dataDir, 'cluster.json'), JSON.stringify({ subnet: await freeSubnet() }));
       let t0 = performance.now();
       s = serve(cluster, dataDir);
@@ -187,5 +192,5 @@ export async function benchStartup(runs = 3): Promise<StartupResult> {
     }
   }
   const nodeBootMs = { asRun: nodeBoot(process.env), ...(extraCerts ? { withoutExtraCerts: nodeBoot(withoutExtraCerts) } : {}) };
-  return { runs, newClusterReadyMs: stats(newMs), restartApiMs: stats(apiMs), ...(extraCerts ? { restartApiWithoutExtraCertsMs: stats(apiWithoutExtraCertsMs) } : {}), idleTreeRssMiB: idle, newClusterSteps: slowest.steps, nodeBootMs };
+  return { runs, newClusterReadyMs: stats(newMs), engineBaselineMs: stats(engineMs), restartApiMs: stats(apiMs), ...(extraCerts ? { restartApiWithoutExtraCertsMs: stats(apiWithoutExtraCertsMs) } : {}), idleTreeRssMiB: idle, newClusterSteps: slowest.steps, nodeBootMs };
 }

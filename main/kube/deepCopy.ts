@@ -26,7 +26,6 @@ function copyValue(value: unknown): unknown {
   return out;
 }
 
-
 /**
  * What JSON.parse(JSON.stringify(value)) gives, without the text in between
  * (a third of the time for a pod): undefined, functions and symbols are left

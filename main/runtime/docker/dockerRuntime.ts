@@ -42,6 +42,7 @@ import { resolveVolumeSubPaths } from './volumeSubPath.ts';
 import { openVolumeToAll } from './volumeMode.ts';
 import { DEFAULT_PAUSE_IMAGE } from './defaults.ts';
 import { dockerClient, dockerMessage, engineCall, engineCallIdempotent, httpStatus, toRuntimeError } from './engine.ts';
+import { engineVersion } from './engineVersion.ts';
 import { containerEvents } from './events.ts';
 import { attachContainer, execSync, startExec } from './exec.ts';
 import { ensureImagePresent, imageStatus, listImages, pullImage, removeImage } from './images.ts';
@@ -89,7 +90,7 @@ export class DockerRuntime implements Runtime {
   }
 
   async version(): Promise<RuntimeVersion> {
-    const version = await engineCall('version', () => this.docker.version());
+    const version = await engineVersion(this.docker);
     return { runtimeName: 'docker', runtimeVersion: version.Version, runtimeApiVersion: version.ApiVersion };
   }
 

@@ -247,19 +247,22 @@ export class Cluster {
       await startup.time('scheduler', cluster.startComponents());
       options.onServing?.(cluster);
       const client = cluster.client.bind(cluster);
-      // The cluster network first (the node containers and the add-on both join it), then the add-on and the node containers side by side.
-      await networkCreated;
-      // Before the nodes: their kubelets give pods the cluster DNS address.
+      // Before the nodes: their kubelets give pods the cluster DNS address (known from the API alone). Its engine side
+      // (the add-on) waits for the start's engine work: the cluster network, which it joins, and a new cluster's node containers.
       const networked = cluster;
-      const begun = settings.runtime === 'docker' ? await startup.time('networking begun', () => beginNetworking(networked, { upstreamDns: options.upstreamDns ? [DOCKER_EMBEDDED_DNS] : [], journeys: apiServer!.journeys, ingressCertificateDir: pkiDir })) : undefined;
+      const begun = settings.runtime === 'docker' ? await startup.time('networking begun', () => beginNetworking(networked, { upstreamDns: options.upstreamDns ? [DOCKER_EMBEDDED_DNS] : [], journeys: apiServer!.journeys, ingressCertificateDir: pkiDir, ...(networkCreated ? { engineWorkBefore: networkCreated } : {}) })) : undefined;
       const networking = begun?.networking;
       const registryCredentials = options.registryCredentials ?? new RegistryCredentials();
-      const [nodes] = await Promise.all([
-        startup.time('nodes', NodeManager.start({ cluster: options.name, dataDir: paths.dataDir, runtime: settings.runtime, nodes: settings.nodes, subnet, pauseImage: options.pauseImage, clientFor: client, ...(networking ? { dns: networking.dns } : {}), nodeCredentials: () => registryCredentials.payloads(), journeys: apiServer.journeys })),
-        begun ? startup.time('add-on first try', begun.firstTry) : undefined,
-      ]);
+      // The node manager starts while a new cluster's node containers start (it learns the engine's facts meanwhile, then
+      // waits for them), so their kubelets register as soon as the containers run.
+      const nodes = new NodeManager({ cluster: options.name, dataDir: paths.dataDir, runtime: settings.runtime, nodes: settings.nodes, subnet, pauseImage: options.pauseImage, clientFor: client, ...(networking ? { dns: networking.dns } : {}), nodeCredentials: () => registryCredentials.payloads(), journeys: apiServer.journeys, ...(networkCreated ? { networkMade: networkCreated } : {}), ...(nodesCreated ? { initialNodesMade: nodesCreated } : {}) });
       // Last started, first stopped: kubelets go before the API they report to.
       cluster.own({ name: 'nodes', stop: () => nodes.stop() });
+      const nodesStarted = startup.time('nodes', nodes.start());
+      nodesStarted.catch(() => undefined);
+      // The cluster network must be there: a start that cannot make it fails.
+      await networkCreated;
+      await Promise.all([nodesStarted, begun ? startup.time('add-on first try', begun.firstTry) : undefined]);
       cluster.nodes = nodes;
       cluster.settleNodes.resolve(nodes);
       installPodStreaming(apiServer, (node) => nodes.runtimeFor(node));

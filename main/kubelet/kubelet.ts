@@ -149,7 +149,8 @@ export class Kubelet {
       nodes: client.resource({ group: '', version: 'v1', plural: 'nodes' }),
       description: { name: nodeName, labels, capacity: options.capacity, allocatable: this.allocatable, ...(options.providerID ? { providerID: options.providerID } : {}) },
       facts: async () => {
-        this.hostIP = (await options.nodeAddress().catch(() => undefined)) ?? this.hostIP;
+        const [address, images] = await Promise.all([options.nodeAddress().catch(() => undefined), this.images()]);
+        this.hostIP = address ?? this.hostIP;
         const version = this.health.version;
         return {
           ...(this.hostIP ? { internalIP: this.hostIP } : {}),
@@ -159,7 +160,7 @@ export class Kubelet {
             kubeletVersion: KUBELET_VERSION,
             kubeProxyVersion: '',
           },
-          images: await this.images(),
+          images,
         };
       },
       conditionInputs: () => ({
@@ -287,8 +288,8 @@ export class Kubelet {
   /** Registers the node and starts every loop; resolves once the node's pods have been listed. */
   async start(): Promise<void> {
     this.startedAt = new Date(this.clock.now());
-    await this.health.start();
-    this.hostIP = await this.options.nodeAddress().catch(() => undefined);
+    const [, hostIP] = await Promise.all([this.health.start(), this.options.nodeAddress().catch(() => undefined)]);
+    this.hostIP = hostIP;
     this.pleg.start();
     await this.reporter.start();
     const ref = nodeRef(this.nodeName);

@@ -70,6 +70,12 @@ export interface NetworkingOptions {
   ingressHttpsPort?: number;
   /** Where the ingress controller keeps its default certificate (the cluster's pki directory). */
   ingressCertificateDir?: string;
+  /**
+   * The start's own engine work (the cluster network, and a new cluster's node
+   * containers): the engine side waits for it, so the add-on does not compete
+   * with the node containers for the engine. Settled either way, it goes on.
+   */
+  engineWorkBefore?: Promise<unknown>;
 }
 
 const ADDON_CHECK_MS = 10_000;
@@ -147,7 +153,8 @@ export class Networking {
       networking.stops.push(() => (apiServer.clusterDialer = undefined));
     }
     cluster.own(networking);
-    return { networking, firstTry: networking.attempt() };
+    const tryEngine = () => (networking.stopped ? undefined : networking.attempt());
+    return { networking, firstTry: options.engineWorkBefore ? options.engineWorkBefore.then(tryEngine, tryEngine) : networking.attempt() };
   }
 
   get network(): ClusterNetwork | undefined {

@@ -23,6 +23,7 @@ import { NODE_LEASE_NAMESPACE } from '../../kubelet/nodeLease.ts';
 import { throttledLog } from '../../kubelet/throttledLog.ts';
 import { timingsFor, type Timings } from '../../kubelet/timings.ts';
 import { dockerClient } from '../../runtime/docker/engine.ts';
+import { engineVersion } from '../../runtime/docker/engineVersion.ts';
 import { EngineUnavailableError } from '../../runtime/runtime.ts';
 import { IpAllocator } from '../../runtime/simulated/ipAllocator.ts';
 import { planAddresses } from '../../network/clusterNetwork.ts';
@@ -55,6 +56,18 @@ export interface NodeManagerOptions {
   onError?: (error: unknown, context: string) => void;
   /** The cluster's pod journeys, which the kubelets add to. */
   journeys?: JourneyRecorder;
+  /**
+   * The start's own making of the cluster network: awaited before the
+   * manager makes its nodes (two creates of one network at once would both
+   * claim its subnet).
+   */
+  networkMade?: Promise<unknown>;
+  /**
+   * The start's own making of a new cluster's `--nodes K` containers: awaited
+   * instead of making them again (the manager makes them if it failed). So the
+   * manager can start while they start, learning the engine's facts meanwhile.
+   */
+  initialNodesMade?: Promise<unknown>;
 }
 
 // Reconcile this often even without events, in case the engine's stream broke.
@@ -94,7 +107,7 @@ export class NodeManager implements NodeControl {
 
   static async start(options: NodeManagerOptions): Promise<NodeManager> {
     const manager = new NodeManager(options);
-    await manager.begin();
+    await manager.start();
     return manager;
   }
 
@@ -118,7 +131,8 @@ export class NodeManager implements NodeControl {
     return [...this.kubelets.keys()].sort();
   }
 
-  private async begin(): Promise<void> {
+  /** Starts the nodes' kubelets; resolves once the first reconcile is through. Stop may come at any time. */
+  async start(): Promise<void> {
     const { options } = this;
     this.controller = new NodeLifecycleController({
       client: options.clientFor('node-controller'),
@@ -127,6 +141,7 @@ export class NodeManager implements NodeControl {
       onError: this.onError,
     });
     await this.controller.start();
+    if (this.stopped) return;
     if (options.runtime === 'simulated') {
       removeSimulatedFilesLeftover(options.dataDir);
       this.context = { ...this.contextBase(), facts: hostFacts() };
@@ -205,9 +220,20 @@ export class NodeManager implements NodeControl {
   private async reconcileOnce(): Promise<void> {
     const docker = this.docker!;
     const { cluster } = this.options;
-    this.context ??= { ...this.contextBase(), facts: await dockerEngineFacts(docker) };
+    if (!this.context) {
+      // The version the kubelets' first runtime check asks for comes with the facts (a new cluster's node containers start meanwhile).
+      const [facts] = await Promise.all([dockerEngineFacts(docker), engineVersion(docker)]);
+      this.context ??= { ...this.contextBase(), facts };
+    }
     if (!this.initialNodesReady) {
-      await addInitialNodes(docker, { cluster, subnet: this.options.subnet, nodes: this.options.nodes, ...(this.options.pauseImage ? { pauseImage: this.options.pauseImage } : {}) });
+      const madeByStart = await this.options.initialNodesMade?.then(
+        () => true,
+        () => false,
+      );
+      if (!madeByStart) {
+        await this.options.networkMade?.catch(() => undefined);
+        await addInitialNodes(docker, { cluster, subnet: this.options.subnet, nodes: this.options.nodes, ...(this.options.pauseImage ? { pauseImage: this.options.pauseImage } : {}) });
+      }
       this.initialNodesReady = true;
     }
     const listed = await listNodes(docker, cluster);

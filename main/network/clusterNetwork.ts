@@ -64,7 +64,7 @@ export async function ensureClusterNetwork(docker: Docker, options: ClusterNetwo
     return existing;
   }
   const name = clusterNetworkName(options.cluster);
-  await engineCall(`create network ${name}`, () =>
+  const created = await engineCall(`create network ${name}`, () =>
     docker.createNetwork({
       Name: name,
       Driver: 'bridge',
@@ -73,9 +73,8 @@ export async function ensureClusterNetwork(docker: Docker, options: ClusterNetwo
       Labels: { ...options.labels, [LABEL_CLUSTER]: options.cluster, 'podlab.role': 'cluster-network' },
     }),
   );
-  const created = await findClusterNetwork(docker, options.cluster);
-  if (!created) throw new Error(`network ${name} vanished right after it was created`);
-  return created;
+  // Made with the plan's addresses: no need to list it again.
+  return { ...plan, id: created.id, name };
 }
 
 export async function findClusterNetwork(docker: Docker, cluster: string): Promise<ClusterNetwork | undefined> {

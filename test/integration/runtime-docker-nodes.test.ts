@@ -64,6 +64,18 @@ describe('Docker cluster network and node containers', () => {
     assert.equal(await inspectNodeContainer(fixture.docker, cluster, 'node-2'), undefined);
   });
 
+  test("a same-named container that is not this cluster's node is refused, not adopted", async () => {
+    const cluster = fixture.cluster;
+    const name = nodeContainerName(cluster, 'node-3');
+    // Someone else's container under the name the node would take (labeled for cleanup only).
+    await fixture.docker.createContainer({ name, Image: 'registry.k8s.io/pause:3.10', Labels: { ...TEST_LABELS, 'podlab.cluster': cluster } });
+    try {
+      await assert.rejects(createNodeContainer(fixture.docker, { cluster, node: 'node-3', labels: TEST_LABELS }), { name: 'NotFoundError', message: /exists but is not PodLab's node container/ });
+    } finally {
+      await fixture.docker.getContainer(name).remove({ force: true });
+    }
+  });
+
   test('pods reach each other by pod IP over the cluster network', async () => {
     const server = await runPod(fixture, fixture.pod('server'), [fixture.shell('httpd', 'echo by-pod-ip > /var/www/index.html && exec httpd -f -p 8080 -h /var/www')]);
     const client = await runPod(fixture, fixture.pod('client'), [fixture.shell('main', 'exec sleep 3600')]);

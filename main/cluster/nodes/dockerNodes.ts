@@ -36,6 +36,11 @@ export interface NewNode {
 /** Creates (when missing) and starts a node container, creating the cluster network first if needed. */
 export async function addNode(docker: Docker, spec: NewNode): Promise<void> {
   await ensureClusterNetwork(docker, { cluster: spec.cluster, subnet: spec.subnet, ...(spec.labels ? { labels: spec.labels } : {}) });
+  await addNodeOnNetwork(docker, spec);
+}
+
+/** Creates (when missing) and starts a node container on a cluster network that is there. */
+async function addNodeOnNetwork(docker: Docker, spec: NewNode): Promise<void> {
   await createNodeContainer(docker, {
     cluster: spec.cluster,
     node: spec.node,
@@ -55,7 +60,7 @@ export async function addInitialNodes(docker: Docker, spec: { cluster: string; s
   const pauseImage = spec.pauseImage ? { pauseImage: spec.pauseImage } : {};
   // Once, before the nodes: two creates of the same network at once would both try to claim its subnet.
   await ensureClusterNetwork(docker, { cluster: spec.cluster, subnet: spec.subnet });
-  await Promise.all(Array.from({ length: spec.nodes }, (_, i) => addNode(docker, { cluster: spec.cluster, subnet: spec.subnet, node: defaultNodeName(i), controlPlane: i === 0, ...pauseImage })));
+  await Promise.all(Array.from({ length: spec.nodes }, (_, i) => addNodeOnNetwork(docker, { cluster: spec.cluster, subnet: spec.subnet, node: defaultNodeName(i), controlPlane: i === 0, ...pauseImage })));
 }
 
 /** Removes the pod containers and volumes a node left behind (the node container itself is gone or going). */

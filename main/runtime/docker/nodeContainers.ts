@@ -9,7 +9,7 @@ import { clusterNetworkName } from '../../network/clusterNetwork.ts';
 import { LABEL_CLUSTER, LABEL_NODE, NotFoundError } from '../runtime.ts';
 import { CONTAINER_LOG_CONFIG, DEFAULT_PAUSE_IMAGE } from './defaults.ts';
 import { engineCall, engineCallIdempotent, httpStatus, toRuntimeError } from './engine.ts';
-import { ensureImagePresent } from './images.ts';
+import { ensureImagePresent, imageStatus } from './images.ts';
 import { labelFilters } from './labels.ts';
 import { placementLabels } from '../labels.ts';
 
@@ -41,14 +41,16 @@ export function nodeContainerName(cluster: string, node: string): string {
   return `podlab-${cluster}-${node}`;
 }
 
-/** Creates the node container when missing (pulling the image if needed); returns its ID. */
+/**
+ * Creates the node container when missing (pulling the image if needed);
+ * returns its ID. The create is tried first, since a new cluster's nodes are
+ * missing and their image there: an existing container (409) is adopted when
+ * it is this cluster's node, a missing image (404) pulled.
+ */
 export async function createNodeContainer(docker: Docker, options: NodeContainerOptions): Promise<string> {
-  const existing = await inspectNodeContainer(docker, options.cluster, options.node);
-  if (existing) return existing.id;
   const image = options.image ?? DEFAULT_PAUSE_IMAGE;
-  await ensureImagePresent(docker, image);
   const name = nodeContainerName(options.cluster, options.node);
-  const container = await engineCall(`create node container ${name}`, () =>
+  const create = () =>
     docker.createContainer({
       name,
       Image: image,
@@ -61,9 +63,24 @@ export async function createNodeContainer(docker: Docker, options: NodeContainer
         RestartPolicy: { Name: 'no' },
         LogConfig: CONTAINER_LOG_CONFIG,
       },
-    }),
-  );
-  return container.id;
+    });
+  try {
+    return (await create()).id;
+  } catch (error) {
+    if (httpStatus(error) === 409) {
+      const existing = await inspectNodeContainer(docker, options.cluster, options.node);
+      if (existing) return existing.id;
+    } else if (httpStatus(error) !== 404 || !(await imageMissing(docker, image))) {
+      throw toRuntimeError(error, `create node container ${name}`);
+    }
+  }
+  await ensureImagePresent(docker, image);
+  return (await engineCall(`create node container ${name}`, create)).id;
+}
+
+/** Whether a create's 404 was for its image (not, say, its network). */
+async function imageMissing(docker: Docker, image: string): Promise<boolean> {
+  return (await imageStatus(docker, image)) === undefined;
 }
 
 /** Idempotent. */

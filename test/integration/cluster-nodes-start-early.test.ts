@@ -18,6 +18,7 @@ import { LABEL_CLUSTER } from '../../main/runtime/runtime.ts';
 import { freeSubnet, removeClusterObjects } from '../helpers/dockerCluster.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { startInProcessApi, type InProcessApi } from '../helpers/inProcessApi.ts';
+import { recordingDocker } from '../helpers/recordingDocker.ts';
 
 type NodeObject = KubeObject & { status?: { conditions?: Array<{ type: string; status: string }> } };
 
@@ -34,19 +35,6 @@ after(async () => {
   await api?.close();
   rmSync(home, { recursive: true, force: true });
 });
-
-/** A client of its own (so nothing is shared with other tests) that records the paths it asks the engine for. */
-function recordingClient(): { docker: Docker; asked: string[] } {
-  const docker = new Docker();
-  const asked: string[] = [];
-  const modem = docker.modem as unknown as { dial(options: { path: string }, callback: unknown): unknown };
-  const dial = modem.dial.bind(modem);
-  modem.dial = (options, callback) => {
-    asked.push(options.path.replace(/\?.*$/, ''));
-    return dial(options, callback);
-  };
-  return { docker, asked };
-}
 
 function newCluster(): string {
   const cluster = `early-${randomBytes(3).toString('hex')}`;
@@ -73,7 +61,7 @@ function manager(cluster: string, subnet: string, docker: Docker, made: Promise<
 test("the manager learns the engine's facts while the start makes the node containers, then registers them", async () => {
   const cluster = newCluster();
   const subnet = await freeSubnet();
-  const { docker, asked } = recordingClient();
+  const { docker, asked } = recordingDocker();
   let makeThem!: () => void;
   const made = new Promise<void>((resolve) => (makeThem = resolve)).then(() => addInitialNodes(new Docker(), { cluster, subnet, nodes: 2 }));
   const nodes = manager(cluster, subnet, docker, made);
@@ -97,7 +85,7 @@ test("the manager learns the engine's facts while the start makes the node conta
 test("when the start's making failed, the manager makes the network and the nodes itself", async () => {
   const cluster = newCluster();
   const subnet = await freeSubnet();
-  const { docker, asked } = recordingClient();
+  const { docker, asked } = recordingDocker();
   const failed = Promise.reject(new Error('the engine hung up'));
   failed.catch(() => undefined);
   const nodes = manager(cluster, subnet, docker, failed);

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import Docker from 'dockerode';
 import { engineVersion, VERSION_KEPT_MS } from '../../main/runtime/docker/engineVersion.ts';
 import { EngineProxy } from '../helpers/engineProxy.ts';
+import { recordingDocker } from '../helpers/recordingDocker.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'podlab-engine-version-'));
 const proxy = new EngineProxy(join(dir, 'docker.sock'));
@@ -20,21 +20,18 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A client of the proxied engine that records the paths it asks for. */
-function recordingClient(): { docker: Docker; asked: string[] } {
-  const docker = new Docker({ socketPath: proxy.path });
-  const asked: string[] = [];
-  const modem = docker.modem as unknown as { dial(options: { path: string }, callback: unknown): unknown };
-  const dial = modem.dial.bind(modem);
-  modem.dial = (options, callback) => {
-    asked.push(options.path.replace(/\?.*$/, ''));
-    return dial(options, callback);
-  };
-  return { docker, asked };
+/** What `call` does while the engine's socket is cut: fail as with a stopped engine. */
+async function failsWhileCut(call: () => Promise<unknown>): Promise<void> {
+  await proxy.cut();
+  try {
+    await assert.rejects(call(), { name: 'EngineUnavailableError' });
+  } finally {
+    await proxy.open();
+  }
 }
 
 test('callers side by side share one request; later ones ping and get the same version', async () => {
-  const { docker, asked } = recordingClient();
+  const { docker, asked } = recordingDocker({ socketPath: proxy.path });
   let now = 0;
   const clock = () => now;
   const [a, b] = await Promise.all([engineVersion(docker, clock), engineVersion(docker, clock)]);
@@ -50,28 +47,18 @@ test('callers side by side share one request; later ones ping and get the same v
 });
 
 test('a failed ping is thrown and forgets the version: once the engine is back it is asked again', async () => {
-  const { docker, asked } = recordingClient();
+  const { docker, asked } = recordingDocker({ socketPath: proxy.path });
   const clock = () => 0;
   await engineVersion(docker, clock);
-  await proxy.cut();
-  try {
-    await assert.rejects(engineVersion(docker, clock), { name: 'EngineUnavailableError' });
-  } finally {
-    await proxy.open();
-  }
+  await failsWhileCut(() => engineVersion(docker, clock));
   await engineVersion(docker, clock);
   assert.deepEqual(asked, ['/version', '/_ping', '/version']);
 });
 
 test('a version that could not be asked is not kept', async () => {
-  const { docker, asked } = recordingClient();
+  const { docker, asked } = recordingDocker({ socketPath: proxy.path });
   const clock = () => 0;
-  await proxy.cut();
-  try {
-    await assert.rejects(engineVersion(docker, clock), { name: 'EngineUnavailableError' });
-  } finally {
-    await proxy.open();
-  }
+  await failsWhileCut(() => engineVersion(docker, clock));
   await engineVersion(docker, clock);
   assert.deepEqual(asked, ['/version', '/version']);
 });

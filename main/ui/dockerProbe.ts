@@ -2,7 +2,8 @@
 // "Docker is not running" screen.
 
 import type { ClusterStatus } from '../../preload/api.ts';
-import { dockerClient, engineEndpoint, pingEngine } from '../runtime/docker/engine.ts';
+import { dockerClient, engineEndpoint } from '../runtime/docker/engine.ts';
+import { pingEngine } from '../runtime/docker/engineVersion.ts';
 
 export async function probeDocker(timeoutMs = 3000): Promise<ClusterStatus['docker']> {
   const endpoint = engineEndpoint();

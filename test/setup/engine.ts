@@ -5,7 +5,8 @@
 import type Docker from 'dockerode';
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync } from 'node:fs';
-import { engineEndpoint, pingEngine } from '../../main/runtime/docker/engine.ts';
+import { engineEndpoint } from '../../main/runtime/docker/engine.ts';
+import { pingEngine } from '../../main/runtime/docker/engineVersion.ts';
 import { DOCKER_PACKAGE } from './packages.ts';
 import { runOrThrow } from './shell.ts';
 

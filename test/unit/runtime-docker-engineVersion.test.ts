@@ -4,10 +4,11 @@
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { engineVersion, VERSION_KEPT_MS } from '../../main/runtime/docker/engineVersion.ts';
+import { ASK_SHARED_MS, engineVersion, VERSION_KEPT_MS } from '../../main/runtime/docker/engineVersion.ts';
 import { EngineProxy } from '../helpers/engineProxy.ts';
 import { recordingDocker } from '../helpers/recordingDocker.ts';
 
@@ -61,4 +62,28 @@ test('a version that could not be asked is not kept', async () => {
   await failsWhileCut(() => engineVersion(docker, clock));
   await engineVersion(docker, clock);
   assert.deepEqual(asked, ['/version', '/version']);
+});
+
+test("a hung engine's unanswered ask is shared for a few seconds only, then asked again", async () => {
+  // An engine that accepts connections and never answers.
+  const sockets = new Set<Socket>();
+  const hung = createServer((socket) => sockets.add(socket));
+  const path = join(dir, 'hung.sock');
+  await new Promise<void>((resolve) => hung.listen(path, resolve));
+  try {
+    const { docker, asked } = recordingDocker({ socketPath: path });
+    let now = 0;
+    const pending = [engineVersion(docker, () => now), engineVersion(docker, () => now)];
+    for (const ask of pending) ask.catch(() => undefined);
+    now += ASK_SHARED_MS - 1;
+    pending.push(engineVersion(docker, () => now));
+    assert.deepEqual(asked, ['/version'], 'shared while fresh');
+    now += 1;
+    pending.push(engineVersion(docker, () => now));
+    assert.deepEqual(asked, ['/version', '/version'], 'asked again');
+    for (const ask of pending) ask.catch(() => undefined);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => hung.close(resolve));
+  }
 });

@@ -89,20 +89,3 @@ export async function engineCallIdempotent(what: string, call: () => Promise<unk
     throw toRuntimeError(error, what);
   }
 }
-
-/** Answers within `timeoutMs` or throws EngineUnavailableError. Returns the engine version. */
-export async function pingEngine(docker: Docker, timeoutMs = 3000): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  // A socket that accepts but never answers (a hung engine) must not hang the caller.
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new EngineUnavailableError(`the Docker engine at ${engineEndpoint()} did not answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-  });
-  try {
-    return await Promise.race([engineCall('ping', async () => (await docker.version()).Version), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
-import { DECODED_SETS_KEPT, decodeManagedFields, managerIdentifier } from '../../main/apiserver/fieldmanager/managed.ts';
+import { decodeManagedFields, managerIdentifier } from '../../main/apiserver/fieldmanager/managed.ts';
 import { toFieldsV1 } from '../../main/apiserver/fieldmanager/fieldsV1.ts';
 import { deepFreeze } from '../../main/kube/deepFreeze.ts';
 import { FieldManager, type FieldManagerScope } from '../../main/apiserver/fieldmanager/fieldManager.ts';
@@ -204,22 +204,4 @@ test('stored entries that cannot change (frozen, as watchers share them) decode 
   const fresh = decodeManagedFields([plain], true).fields.get(managerIdentifier(plain))!.set;
   assert.notEqual(fresh, decodeManagedFields([plain], true).fields.get(managerIdentifier(plain))!.set);
   assert.deepEqual(toFieldsV1(fresh), toFieldsV1(first));
-});
-
-test('only the most recently used decoded sets are kept: an entry used again stays, the least recently used goes', () => {
-  const entry = (i: number) => deepFreeze({ manager: 'kubelet', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:status': { [`f:n${i}`]: {} } } } as ManagedFieldsEntry);
-  const setOf = (e: ManagedFieldsEntry) => decodeManagedFields([e], true).fields.get(managerIdentifier(e))!.set;
-  const oldest = entry(-1);
-  const used = entry(-2);
-  const oldestSet = setOf(oldest);
-  const usedSet = setOf(used);
-  for (let i = 0; i < DECODED_SETS_KEPT - 1; i++) {
-    setOf(entry(i));
-    // Used all along, as a pod written again and again.
-    if (i % 100 === 0) assert.equal(setOf(used), usedSet);
-  }
-  assert.equal(setOf(used), usedSet, 'kept while used');
-  const decodedAgain = setOf(oldest);
-  assert.notEqual(decodedAgain, oldestSet, 'the least recently used was let go');
-  assert.deepEqual(toFieldsV1(decodedAgain), toFieldsV1(oldestSet));
 });

@@ -7,6 +7,12 @@
 import type { ManagedFieldsEntry } from '../../kube/meta.ts';
 import { FieldSet } from './fieldSet.ts';
 import { fromFieldsV1, toFieldsV1, type FieldsV1 } from './fieldsV1.ts';
+import { realClock } from '../../kube/clock.ts';
+import { RecentlyUsed } from '../../kube/recentlyUsed.ts';
+
+/** The decoded sets always kept (the most recently used), and how long the others are kept after their last use. */
+export const DECODED_SETS_FLOOR = 1024;
+export const DECODED_SETS_KEPT_MS = 30_000;
 
 export interface VersionedSet {
   set: FieldSet;
@@ -70,26 +76,17 @@ const storedEncodings = new WeakMap<FieldSet, FieldsV1>();
  * watchers' shared objects, which consecutive versions of an object share
  * for the entries a write left alone). Every status write decoded its pod's
  * every entry again. The sets are frozen too: nothing may change one that
- * another write will be handed. Only the most recently used are kept: an
- * object is written a few times in a row (a pod while it starts) and then
- * rarely. Kept for every stored object, they were a fifth of the heap with
- * 10,000 pods (76 MB of 431); 1,024 made 10,000 pods no slower to run.
+ * another write will be handed. Kept while they are in use: an object is
+ * written a few times in a row (a pod while it starts, over seconds when
+ * thousands start at once) and then rarely. Kept for every stored object,
+ * they were a fifth of the heap with 10,000 pods (76 MB of 431); kept for the
+ * last 1,024 only, 10,000 pods took a fifth longer to run, decoding again.
  */
-const decodedStored = new Map<object, FieldSet>();
-export const DECODED_SETS_KEPT = 1024;
+const decodedStored = new RecentlyUsed<object, FieldSet>({ floor: DECODED_SETS_FLOOR, keepMs: DECODED_SETS_KEPT_MS, clock: realClock });
 
 function decodeFieldsV1(fields: unknown): FieldSet {
   if (typeof fields !== 'object' || fields === null || !Object.isFrozen(fields)) return fromFieldsV1(fields ?? {});
-  let set = decodedStored.get(fields);
-  if (set) {
-    // Most recently used last: the first key is the one to let go.
-    decodedStored.delete(fields);
-  } else {
-    set = freezeSet(fromFieldsV1(fields));
-    if (decodedStored.size >= DECODED_SETS_KEPT) decodedStored.delete(decodedStored.keys().next().value!);
-  }
-  decodedStored.set(fields, set);
-  return set;
+  return decodedStored.use(fields, () => freezeSet(fromFieldsV1(fields)));
 }
 
 function freezeSet(set: FieldSet): FieldSet {

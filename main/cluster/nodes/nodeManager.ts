@@ -232,6 +232,8 @@ export class NodeManager implements NodeControl {
       );
       if (!madeByStart) {
         await this.options.networkMade?.catch(() => undefined);
+        // A start that failed meanwhile stopped this manager: it makes nothing on its way out.
+        if (this.stopped) return;
         await addInitialNodes(docker, { cluster, subnet: this.options.subnet, nodes: this.options.nodes, ...(this.options.pauseImage ? { pauseImage: this.options.pauseImage } : {}) });
       }
       this.initialNodesReady = true;

@@ -6,12 +6,13 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Docker from 'dockerode';
 import type { KubeObject } from '../../main/kube/meta.ts';
+import { Cluster } from '../../main/cluster/cluster.ts';
 import { addInitialNodes } from '../../main/cluster/nodes/dockerNodes.ts';
 import { NodeManager } from '../../main/cluster/nodes/nodeManager.ts';
 import { LABEL_CLUSTER } from '../../main/runtime/runtime.ts';
@@ -96,6 +97,25 @@ test("when the start's making failed, the manager makes the network and the node
     assert.deepEqual(await eventually('both nodes Ready', async () => ((await readyNodes()).length >= 2 ? readyNodes() : undefined)), ['node-1', 'node-2']);
   } finally {
     await nodes.stop();
+    await removeClusterObjects(cluster);
+  }
+});
+
+test('a new cluster whose network cannot be made fails to start and leaves no node container behind', async () => {
+  const cluster = newCluster();
+  const subnet = await freeSubnet();
+  let other = await freeSubnet();
+  while (other === subnet) other = await freeSubnet();
+  const docker = new Docker();
+  // The cluster's network name, taken with another subnet (as by a cluster of that name deleted by hand and made again).
+  await docker.createNetwork({ Name: `podlab-${cluster}`, Driver: 'bridge', IPAM: { Config: [{ Subnet: other }] }, Labels: { [LABEL_CLUSTER]: cluster } });
+  const dataDir = join(home, cluster);
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, 'cluster.json'), JSON.stringify({ subnet }));
+  try {
+    await assert.rejects(Cluster.start({ name: cluster, dataDir, nodes: 2, runtime: 'docker' }), { name: 'ConflictError', message: /already exists with subnet/ });
+    assert.equal(await containersOf(docker, cluster), 0);
+  } finally {
     await removeClusterObjects(cluster);
   }
 });

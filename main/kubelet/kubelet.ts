@@ -288,8 +288,7 @@ export class Kubelet {
   /** Registers the node and starts every loop; resolves once the node's pods have been listed. */
   async start(): Promise<void> {
     this.startedAt = new Date(this.clock.now());
-    const [, hostIP] = await Promise.all([this.health.start(), this.options.nodeAddress().catch(() => undefined)]);
-    this.hostIP = hostIP;
+    await this.health.start();
     this.pleg.start();
     await this.reporter.start();
     const ref = nodeRef(this.nodeName);

@@ -223,7 +223,7 @@ export class NodeManager implements NodeControl {
     if (!this.context) {
       // The version the kubelets' first runtime check asks for comes with the facts (a new cluster's node containers start meanwhile).
       const [facts] = await Promise.all([dockerEngineFacts(docker), engineVersion(docker)]);
-      this.context ??= { ...this.contextBase(), facts };
+      this.context = { ...this.contextBase(), facts };
     }
     if (!this.initialNodesReady) {
       const madeByStart = await this.options.initialNodesMade?.then(

@@ -9,7 +9,7 @@ import { clusterNetworkName } from '../../network/clusterNetwork.ts';
 import { LABEL_CLUSTER, LABEL_NODE, NotFoundError } from '../runtime.ts';
 import { CONTAINER_LOG_CONFIG, DEFAULT_PAUSE_IMAGE } from './defaults.ts';
 import { engineCall, engineCallIdempotent, httpStatus, toRuntimeError } from './engine.ts';
-import { ensureImagePresent, imageStatus } from './images.ts';
+import { imageStatus, pullImage } from './images.ts';
 import { labelFilters } from './labels.ts';
 import { placementLabels } from '../labels.ts';
 
@@ -70,17 +70,14 @@ export async function createNodeContainer(docker: Docker, options: NodeContainer
     if (httpStatus(error) === 409) {
       const existing = await inspectNodeContainer(docker, options.cluster, options.node);
       if (existing) return existing.id;
-    } else if (httpStatus(error) !== 404 || !(await imageMissing(docker, image))) {
+      // Removed meanwhile: created again below.
+    } else if (httpStatus(error) === 404 && !(await imageStatus(docker, image))) {
+      await pullImage(docker, image);
+    } else {
       throw toRuntimeError(error, `create node container ${name}`);
     }
   }
-  await ensureImagePresent(docker, image);
   return (await engineCall(`create node container ${name}`, create)).id;
-}
-
-/** Whether a create's 404 was for its image (not, say, its network). */
-async function imageMissing(docker: Docker, image: string): Promise<boolean> {
-  return (await imageStatus(docker, image)) === undefined;
 }
 
 /** Idempotent. */

@@ -7,7 +7,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
-import { decodeManagedFields, managerIdentifier } from '../../main/apiserver/fieldmanager/managed.ts';
+import { decodeManagedFields, managerIdentifier, StoredVersionedSet } from '../../main/apiserver/fieldmanager/managed.ts';
+import { Updater } from '../../main/apiserver/fieldmanager/updater.ts';
+import { typeOf } from '../../main/apiserver/fieldmanager/schemaType.ts';
 import { toFieldsV1 } from '../../main/apiserver/fieldmanager/fieldsV1.ts';
 import { deepFreeze } from '../../main/kube/deepFreeze.ts';
 import { FieldManager, type FieldManagerScope } from '../../main/apiserver/fieldmanager/fieldManager.ts';
@@ -204,4 +206,51 @@ test('stored entries that cannot change (frozen, as watchers share them) decode 
   const fresh = decodeManagedFields([plain], true).fields.get(managerIdentifier(plain))!.set;
   assert.notEqual(fresh, decodeManagedFields([plain], true).fields.get(managerIdentifier(plain))!.set);
   assert.deepEqual(toFieldsV1(fresh), toFieldsV1(first));
+});
+
+describe('stored entries a write does not reach', () => {
+  const pods = manager('Pod', '', '', { hasStatusSubresource: true });
+  const podStatus = manager('Pod', '', 'status', { hasStatusSubresource: true });
+  const pod = (): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', labels: { app: 'a' } }, spec: { containers: [{ name: 'app', image: 'busybox' }] } });
+  const storedEntries = (obj: KubeObject) => deepFreeze(obj.metadata.managedFields!);
+
+  it('are not decoded by a status write, and are written back as the very encoding stored', () => {
+    const created = stored(pod(), pods.update(undefined, pod(), 'kube-controller-manager'));
+    const entries = storedEntries(created);
+    const managed = decodeManagedFields(entries, true);
+    const controller = managed.fields.get(managerIdentifier(entries[0]!));
+    assert.ok(controller instanceof StoredVersionedSet && !controller.decoded);
+    const written = podStatus.update(created, { ...created, status: { phase: 'Running', podIP: '10.0.0.9' } }, 'kubelet')!;
+    assert.equal(byManager(written, 'kube-controller-manager')!.fieldsV1, entries[0]!.fieldsV1, 'the stored object itself');
+    assert.deepEqual(byManager(written, 'kubelet')!.fieldsV1, { 'f:status': { 'f:phase': {}, 'f:podIP': {} } });
+    // The same through the updater the field manager runs: the controller's entry is passed by, undecoded.
+    const podUpdater = new Updater(typeOf(lookup.forKind({ group: '', version: 'v1', kind: 'Pod' })));
+    podUpdater.updateManagers(created, { ...created, status: { phase: 'Running' } }, 'v1', managed, 'kubelet');
+    assert.equal(managed.fields.get(managerIdentifier(entries[0]!)), controller);
+    assert.equal(controller.decoded, false);
+  });
+
+  it('are decoded when the write changes or removes one of their fields, which their manager then loses', () => {
+    const created = stored(pod(), pods.update(undefined, pod(), 'kube-controller-manager'));
+    const entries = storedEntries(created);
+    const relabelled = structuredClone(created);
+    relabelled.metadata.labels = { app: 'b' };
+    const written = pods.update({ ...created, metadata: { ...created.metadata, managedFields: entries } }, relabelled, 'editor')!;
+    // It keeps the labels map itself, as in Kubernetes; the changed label is the editor's.
+    assert.deepEqual((byManager(written, 'kube-controller-manager')!.fieldsV1 as Record<string, unknown>)['f:metadata'], { 'f:labels': {} });
+    assert.deepEqual(byManager(written, 'editor')!.fieldsV1, { 'f:metadata': { 'f:labels': { 'f:app': {} } } });
+    const unlabelled = structuredClone(created);
+    delete unlabelled.metadata.labels;
+    const after = pods.update({ ...created, metadata: { ...created.metadata, managedFields: entries } }, unlabelled, 'editor')!;
+    assert.equal((byManager(after, 'kube-controller-manager')!.fieldsV1 as Record<string, unknown>)['f:metadata'], undefined);
+  });
+
+  it('tell whether they own nothing from their encoding: only keys of a known path element kind own something', () => {
+    const entry = (fieldsV1: object): ManagedFieldsEntry => ({ manager: 'm', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1 });
+    const owning = decodeManagedFields([entry({ 'f:spec': {} })], true).fields.get(managerIdentifier(entry({})))!;
+    assert.ok(owning instanceof StoredVersionedSet && !owning.empty() && !owning.decoded);
+    const unknownOnly = decodeManagedFields([entry({ 'x:future': {} })], true).fields.get(managerIdentifier(entry({})))!;
+    assert.ok(unknownOnly instanceof StoredVersionedSet && unknownOnly.empty());
+    assert.ok((decodeManagedFields([entry({})], true).fields.get(managerIdentifier(entry({}))) as StoredVersionedSet).empty());
+  });
 });

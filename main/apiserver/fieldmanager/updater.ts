@@ -12,7 +12,7 @@
 import { compare, filterComparison, type Comparison } from './compare.ts';
 import { ConflictsError, conflictsFromManagers } from './conflicts.ts';
 import { FieldSet } from './fieldSet.ts';
-import type { Managed, VersionedSet } from './managed.ts';
+import { ownsNothing, StoredVersionedSet, type Managed, type VersionedSet } from './managed.ts';
 import { merge } from './merge.ts';
 import { withNamedFieldsAsMembers } from './namedFields.ts';
 import { removeItems } from './removeItems.ts';
@@ -44,6 +44,8 @@ export class Updater {
     const changed = comparison.modified.union(comparison.added);
     for (const [manager, owned] of managers) {
       if (manager === workflow) continue;
+      // A stored entry the write's changes do not reach stays as it was, undecoded.
+      if (owned instanceof StoredVersionedSet && owned.disjointFrom(changed, comparison.removed)) continue;
       const conflictSet = owned.set.intersection(changed);
       if (!conflictSet.empty()) conflicts.set(manager, { set: conflictSet, apiVersion: owned.apiVersion, applied: false });
       if (!comparison.removed.empty()) removed.set(manager, comparison.removed);
@@ -57,7 +59,7 @@ export class Updater {
       const owned = managers.get(manager)!;
       managers.set(manager, { ...owned, set: owned.set.difference(set) });
     }
-    for (const [manager, owned] of managers) if (owned.set.empty()) managers.delete(manager);
+    for (const [manager, owned] of managers) if (ownsNothing(owned)) managers.delete(manager);
     return comparison;
   }
 

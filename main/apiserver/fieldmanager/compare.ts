@@ -6,7 +6,7 @@
 
 import { FieldSet } from './fieldSet.ts';
 import { namedItems } from './listItem.ts';
-import { serializePathElement, valuesEqual, type FieldPath, type PathElement } from './pathElement.ts';
+import { comparePathElements, serializePathElement, valuesEqual, type FieldPath, type PathElement } from './pathElement.ts';
 import { chosen, deduceAtom, deducedType, isMap, sameAtom, type Atom, type ListAtom, type MapAtom, type SmdType } from './schemaType.ts';
 import { ownValue } from '../../kube/ownKeys.ts';
 
@@ -36,6 +36,10 @@ interface Walk {
 }
 
 function compareNode(lhs: unknown, rhs: unknown, type: SmdType, path: FieldPath, c: Comparison): void {
+  if (lhs === undefined && rhs !== undefined && path.length > 0) {
+    c.added.insertTree(path, addedBelow(rhs, type));
+    return;
+  }
   const atom = type.atom();
   const left = deduceAtom(atom, lhs);
   const right = deduceAtom(atom, rhs);
@@ -51,6 +55,59 @@ function compareNode(lhs: unknown, rhs: unknown, type: SmdType, path: FieldPath,
     if (lhs === undefined) c.added.insert(path);
     else if (rhs === undefined) c.removed.insert(path);
   }
+}
+
+/**
+ * What compareNode(undefined, value) adds below the value's own path (which
+ * it adds too), built level by level: a field or list item the other side
+ * lacks is added whole, and inserting each of its paths from the root was
+ * most of what comparing a new object cost (a create compares against an
+ * empty object). Undefined when nothing is below: a leaf, an atomic or empty
+ * list or map, or items none of which can be named.
+ */
+function addedBelow(value: unknown, type: SmdType): FieldSet | undefined {
+  const atom = deduceAtom(type.atom(), value);
+  switch (chosen(atom)) {
+    case 'list':
+      return Array.isArray(value) && !atom.list!.atomic && value.length > 0 ? itemsAdded(atom.list!, value) : undefined;
+    case 'map':
+      return isMap(value) && !atom.map!.atomic && size(value) > 0 ? fieldsAdded(atom.map!, value) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function fieldsAdded(map: MapAtom, value: Record<string, unknown>): FieldSet | undefined {
+  const members: PathElement[] = [];
+  const children: Array<{ element: PathElement; set: FieldSet }> = [];
+  for (const key of Object.keys(value)) {
+    const field = value[key];
+    if (field === undefined) continue;
+    const element: PathElement = { field: key };
+    members.push(element);
+    const below = addedBelow(field, map.fieldType(key) ?? deducedType);
+    if (below) children.push({ element, set: below });
+  }
+  return levelOf(members, children);
+}
+
+function itemsAdded(list: ListAtom, items: unknown[]): FieldSet | undefined {
+  const members: PathElement[] = [];
+  const children: Array<{ element: PathElement; set: FieldSet }> = [];
+  for (const { element, values } of groupItems(list, items).values()) {
+    members.push(element);
+    // Items with the same name are added as one, without what is below them (as the walk adds them).
+    const below = values.length === 1 ? addedBelow(values[0], list.element()) : undefined;
+    if (below) children.push({ element, set: below });
+  }
+  return levelOf(members, children);
+}
+
+function levelOf(members: PathElement[], children: Array<{ element: PathElement; set: FieldSet }>): FieldSet | undefined {
+  if (members.length === 0) return undefined;
+  members.sort(comparePathElements);
+  children.sort((a, b) => comparePathElements(a.element, b.element));
+  return new FieldSet(members, children);
 }
 
 function leaf(lhs: unknown, rhs: unknown, path: FieldPath, c: Comparison, walk: Walk): void {

@@ -62,6 +62,17 @@ export class FieldSet {
     if (at < 0) insertAt(set.members, -at - 1, last);
   }
 
+  /** Inserts `path`, and under it `below` (paths relative to it) as one level: a subtree added whole. */
+  insertTree(path: FieldPath, below: FieldSet | undefined): void {
+    if (path.length === 0) return;
+    let set: FieldSet = this;
+    for (let i = 0; i < path.length - 1; i++) set = set.descend(path[i]);
+    const last = path[path.length - 1];
+    const at = search(set.members, last, self);
+    if (at < 0) insertAt(set.members, -at - 1, last);
+    if (below) set.attach(last, below);
+  }
+
   /** The child set under `e`, created if missing. */
   descend(e: PathElement): FieldSet {
     const at = search(this.children, e, childElement);

@@ -54,12 +54,7 @@ export class FieldSet {
   }
 
   insert(path: FieldPath): void {
-    if (path.length === 0) return;
-    let set: FieldSet = this;
-    for (let i = 0; i < path.length - 1; i++) set = set.descend(path[i]);
-    const last = path[path.length - 1];
-    const at = search(set.members, last, self);
-    if (at < 0) insertAt(set.members, -at - 1, last);
+    this.insertTree(path, undefined);
   }
 
   /** Inserts `path`, and under it `below` (paths relative to it) as one level: a subtree added whole. */

@@ -65,14 +65,6 @@ export function parseIdentifier(id: string): Identifier {
 }
 
 /**
- * The stored FieldsV1 each set decoded from a stored object came from. A write
- * leaves most entries' sets as they were (a pod's status write does not touch
- * the spec its controller owns), and the encoding of an unchanged stored set
- * is the stored encoding: it is reused rather than written out again.
- */
-const storedEncodings = new WeakMap<FieldSet, FieldsV1>();
-
-/**
  * The sets decoded from stored FieldsV1 that cannot change (frozen: the
  * watchers' shared objects, which consecutive versions of an object share
  * for the entries a write left alone). Every status write decoded its pod's
@@ -126,11 +118,7 @@ export class StoredVersionedSet implements VersionedSet {
   }
 
   get set(): FieldSet {
-    if (!this.#set) {
-      this.#set = decodeFieldsV1(this.#fieldsV1);
-      storedEncodings.set(this.#set, this.#fieldsV1);
-    }
-    return this.#set;
+    return (this.#set ??= decodeFieldsV1(this.#fieldsV1));
   }
 
   /** Whether a write has needed the set yet. */
@@ -215,7 +203,8 @@ export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] | un
     entry.apiVersion = versioned.apiVersion;
     if (time) entry.time = time;
     entry.fieldsType = 'FieldsV1';
-    entry.fieldsV1 = versioned instanceof StoredVersionedSet ? versioned.fieldsV1 : (storedEncodings.get(versioned.set) ?? toFieldsV1(versioned.set));
+    // An entry left as stored is written back as its stored encoding; every set a write makes is new, and encoded.
+    entry.fieldsV1 = versioned instanceof StoredVersionedSet ? versioned.fieldsV1 : toFieldsV1(versioned.set);
     if (parsed.subresource) entry.subresource = parsed.subresource;
     entries.push(entry);
   }

@@ -59,7 +59,8 @@ let nodes: NodeManager;
 const home = mkdtempSync(join(tmpdir(), 'podlab-bridge-'));
 before(async () => {
   api = await startInProcessApi();
-  nodes = await NodeManager.start({ cluster: 'test', dataDir: home, runtime: 'simulated', nodes: 1, subnet: '10.244.0.0/16', clientFor: () => api.client });
+  nodes = new NodeManager({ cluster: 'test', dataDir: home, runtime: 'simulated', nodes: 1, subnet: '10.244.0.0/16', clientFor: () => api.client });
+  await nodes.start();
 });
 after(async () => {
   await nodes.stop();

@@ -105,12 +105,6 @@ export class NodeManager implements NodeControl {
     this.onError = options.onError ?? throttledLog('podlab: nodes', Date.now);
   }
 
-  static async start(options: NodeManagerOptions): Promise<NodeManager> {
-    const manager = new NodeManager(options);
-    await manager.start();
-    return manager;
-  }
-
   /** The runtime of a node whose kubelet runs here (undefined for unknown or stopped nodes). */
   runtimeFor(nodeName: string): Runtime | undefined {
     return this.kubelets.get(nodeName)?.runtime;
